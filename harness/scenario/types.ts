@@ -1,0 +1,151 @@
+// What a scenario file exports. `defineScenario()` only adds these types; a plain object works too.
+
+export type ReadyCheck =
+  | { http: string; timeoutMs?: number }
+  | { tcp: true; timeoutMs?: number }
+  | { stdout: string | RegExp; timeoutMs?: number };
+
+export interface ServiceSpec {
+  /** argv; '{port}' in any element is replaced by a free port seep picks */
+  command: string[];
+  ready: ReadyCheck;
+  env?: Record<string, string>;
+  cwd?: string;
+  /** restart the service when it exits during a soak, counting restarts */
+  restart?: boolean;
+}
+
+export interface ModuleSpec {
+  /** .py runs in a Python worker, .js/.mjs/.ts in a Node worker */
+  path: string;
+  env?: Record<string, string>;
+}
+
+export interface HttpResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+  json<T = unknown>(): T;
+}
+
+export interface HttpRequestOptions {
+  json?: unknown;
+  body?: string;
+  headers?: Record<string, string>;
+  timeoutMs?: number;
+}
+
+export interface HttpClient {
+  readonly baseUrl: string;
+  get(path: string, opts?: HttpRequestOptions): Promise<HttpResponse>;
+  post(path: string, opts?: HttpRequestOptions): Promise<HttpResponse>;
+  request(method: string, path: string, opts?: HttpRequestOptions): Promise<HttpResponse>;
+}
+
+export interface ExecOptions {
+  env?: Record<string, string>;
+  cwd?: string;
+  input?: string;
+  timeoutMs?: number;
+  /** exit codes that count as success; default [0] */
+  okCodes?: number[];
+}
+
+export interface ExecResult {
+  code: number | null;
+  signal: string | null;
+  stdout: string;
+  stderr: string;
+  durationMs: number;
+}
+
+export interface StepContext {
+  iteration: number;
+  phase: 'warmup' | 'measured';
+  /** the service's HTTP client (service scenarios) */
+  http: HttpClient;
+  /** call a function exported by the module (module scenarios) */
+  call: (fn: string, args?: unknown[]) => Promise<unknown>;
+  /** spawn a command and wait for it; its output is watched like the target's */
+  exec: (argv: string[], opts?: ExecOptions) => Promise<ExecResult>;
+  /** the port given to the service, when there is one */
+  port: number | undefined;
+  signal: AbortSignal;
+}
+
+export type HookContext = Omit<StepContext, 'iteration' | 'phase'>;
+
+export interface OutputBudget {
+  forbid: (string | RegExp)[];
+}
+
+export interface Budgets {
+  rssGrowth?: string;
+  rssPerIteration?: string;
+  rssSlope?: string;
+  peakRss?: string;
+  heapGrowth?: string;
+  sockets?: string | number;
+  fds?: string | number;
+  threads?: string | number;
+  children?: string | number;
+  orphans?: number;
+  output?: OutputBudget;
+  /** path (relative to the repo root) -> max size, e.g. { 'fixtures/finance-cli/.history': '2MB' } */
+  files?: Record<string, string>;
+  /** p99 latency bound under load, e.g. '200ms' */
+  latencyP99?: string;
+  /** seep's own RSS bound during the run */
+  seepRss?: string;
+}
+
+export interface LoadPhase {
+  /** how long this phase lasts: '30s', '10m' */
+  duration: string;
+  /** requests per second across all connections at the end of the phase (ramps linearly from the previous) */
+  rate?: number;
+  connections?: number;
+}
+
+export interface LoadSpec {
+  requests: { method?: string; path: string; body?: string; headers?: Record<string, string> }[];
+  connections?: number;
+  phases: LoadPhase[];
+}
+
+export interface AlertSpec {
+  rss?: { warning?: string; critical?: string };
+}
+
+export interface Scenario {
+  name: string;
+  service?: ServiceSpec;
+  module?: ModuleSpec;
+  warmup?: number | string;
+  iterations?: number;
+  /** soak: run for this long ('24h', '7d') instead of a count */
+  duration?: string;
+  /** soak: pace steps, '10/s' */
+  rate?: string;
+  /** soak: pause between steps, '500ms' */
+  interval?: string;
+  load?: LoadSpec;
+  alerts?: AlertSpec;
+  /** stop early when a budget is already certain to fail */
+  abortOnFail?: boolean;
+  step: (ctx: StepContext) => unknown;
+  setup?: (ctx: HookContext) => unknown;
+  teardown?: (ctx: HookContext) => unknown;
+  /** per-step timeout, default 30s */
+  stepTimeoutMs?: number;
+  /** wait after the last iteration before the baseline comparison, default 1000 ms */
+  settleMs?: number;
+  /** timer sampling rate, default 4 */
+  sampleHz?: number;
+  budgets?: Budgets;
+  env?: Record<string, string>;
+}
+
+export function defineScenario(s: Scenario): Scenario {
+  return s;
+}
