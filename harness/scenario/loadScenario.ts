@@ -1,0 +1,78 @@
+// Finds scenario files and loads their default export, validating it before anything starts.
+import { stat, readdir } from 'node:fs/promises';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Scenario } from './types.ts';
+import { validateScenario, type ScenarioProblem } from './scenarioSchema.ts';
+
+export const SCENARIO_FILE = /\.scenario\.(ts|mts|mjs|js|cjs)$/;
+
+/** A scenario file that cannot be used. Exit code 2. */
+export class ScenarioFileError extends Error {
+  constructor(
+    readonly file: string,
+    readonly problems: ScenarioProblem[],
+  ) {
+    super(`${file}: ${problems.map((p) => `${p.field}: ${p.message}`).join('; ')}`);
+  }
+}
+
+export interface LoadedScenario {
+  /** path relative to the project root */
+  file: string;
+  scenario: Scenario;
+}
+
+/** Expands directories into the scenario files under them (sorted); files are taken as given. */
+export async function findScenarioFiles(targets: string[], cwd: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const target of targets) {
+    const abs = path.resolve(cwd, target);
+    const st = await stat(abs).catch(() => null);
+    if (!st) throw new ScenarioFileError(target, [{ field: '(path)', message: 'no such file or directory' }]);
+    if (st.isDirectory()) {
+      const entries = await readdir(abs, { recursive: true, withFileTypes: true });
+      out.push(
+        ...entries
+          .filter((e) => e.isFile() && SCENARIO_FILE.test(e.name) && !e.parentPath.includes('node_modules'))
+          .map((e) => path.join(e.parentPath, e.name))
+          .sort(),
+      );
+    } else {
+      out.push(abs);
+    }
+  }
+  return [...new Set(out)];
+}
+
+export async function loadScenarioFile(absFile: string, projectRoot: string): Promise<LoadedScenario> {
+  const file = path.relative(projectRoot, absFile) || absFile;
+  let mod: { default?: unknown };
+  try {
+    mod = (await import(pathToFileURL(absFile).href)) as { default?: unknown };
+  } catch (err) {
+    throw new ScenarioFileError(file, [{ field: '(file)', message: `could not be loaded: ${(err as Error).message}` }]);
+  }
+  let value = mod.default;
+  // CommonJS files compiled as ESM wrap module.exports as default: accept `module.exports = { default: {...} }` too.
+  if (value && typeof value === 'object' && 'default' in value && !('step' in value)) value = (value as { default: unknown }).default;
+  if (value === undefined) {
+    throw new ScenarioFileError(file, [{ field: '(default export)', message: 'expected `export default { name, step, ... }`, found no default export' }]);
+  }
+  const result = validateScenario(value);
+  if (!result.ok) throw new ScenarioFileError(file, result.problems);
+  return { file, scenario: result.scenario };
+}
+
+/** The folder scenario paths resolve against: the nearest one at or above `from` holding package.json or .git. */
+export async function findProjectRoot(from: string): Promise<string> {
+  let dir = path.resolve(from);
+  for (;;) {
+    for (const marker of ['package.json', '.git']) {
+      if (await stat(path.join(dir, marker)).catch(() => null)) return dir;
+    }
+    const up = path.dirname(dir);
+    if (up === dir) return path.resolve(from);
+    dir = up;
+  }
+}

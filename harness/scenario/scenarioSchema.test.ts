@@ -1,0 +1,139 @@
+import { mkdtemp, writeFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { validateScenario } from './scenarioSchema.ts';
+import { loadScenarioFile, ScenarioFileError } from './loadScenario.ts';
+import type { Scenario } from './types.ts';
+
+const step = () => undefined;
+
+// One valid example of every shape the authoring types (types.ts) allow.
+const valid: Scenario[] = [
+  {
+    name: 'export: 50 download-tracker cycles',
+    service: {
+      command: ['python3', 'fixtures/export-service/server.py', '--port', '{port}'],
+      ready: { http: '/healthz', timeoutMs: 10_000 },
+      env: { VARIANT: 'fixed' },
+      cwd: '.',
+      restart: false,
+    },
+    warmup: 5,
+    iterations: 50,
+    step,
+    budgets: { rssGrowth: '50MB', sockets: 'baseline' },
+  },
+  { name: 'crew', module: { path: 'fixtures/crew/crew.py' }, warmup: 3, iterations: 50, step, budgets: { rssGrowth: '50MB' } },
+  {
+    name: 'cli',
+    warmup: 3,
+    iterations: 100,
+    step,
+    setup: step,
+    teardown: step,
+    stepTimeoutMs: 5000,
+    settleMs: 500,
+    sampleHz: 4,
+    env: { A: 'b' },
+    budgets: {
+      orphans: 0,
+      output: { forbid: ['Unclosed client session', /ResourceWarning/] },
+      files: { 'x/.history': '2MB' },
+      rssPerIteration: '100KB',
+      rssSlope: '5MB/h',
+      peakRss: '1GB',
+      heapGrowth: '10MB',
+      fds: 'baseline+2',
+      threads: 10,
+      children: 'baseline',
+      latencyP99: '200ms',
+      seepRss: '150MB',
+    },
+  },
+  {
+    name: 'soak',
+    service: { command: ['node', 'x.mjs'], ready: { stdout: /listening/ } },
+    duration: '24h',
+    warmup: '30m',
+    rate: '10/s',
+    load: { requests: [{ path: '/a', method: 'POST', body: '{}', headers: { a: 'b' } }], connections: 4, phases: [{ duration: '5m', rate: 100 }] },
+    alerts: { rss: { warning: '400MB', critical: '500MB' } },
+    abortOnFail: true,
+    step,
+  },
+  { name: 'tcp', service: { command: ['x'], ready: { tcp: true } }, interval: '500ms', iterations: 3, step },
+];
+
+function problemsOf(value: unknown) {
+  const r = validateScenario(value);
+  if (r.ok) throw new Error('expected the scenario to be rejected');
+  return r.problems;
+}
+
+describe('scenario validation', () => {
+  it.each(valid.map((s) => [s.name, s] as const))('accepts %s', (_name, s) => {
+    expect(validateScenario(s)).toEqual({ ok: true, scenario: s });
+  });
+
+  it('names an unknown key with its path', () => {
+    expect(problemsOf({ name: 'x', step, budget: {} })).toEqual([{ field: 'budget', message: 'unknown key' }]);
+    expect(problemsOf({ name: 'x', step, budgets: { rssGrowht: '1MB' } })).toEqual([{ field: 'budgets.rssGrowht', message: 'unknown key' }]);
+  });
+
+  it('rejects a bad budget string, saying what it expected', () => {
+    const [p] = problemsOf({ name: 'x', step, budgets: { rssGrowth: '50 MiBs' } });
+    expect(p?.field).toBe('budgets.rssGrowth');
+    expect(p?.message).toMatch(/expected a size such as '50MB'.*got '50 MiBs'/);
+  });
+
+  it('rejects a missing step and wrong types', () => {
+    expect(problemsOf({ name: 'x' })).toEqual([{ field: 'step', message: 'expected a function' }]);
+    const fields = problemsOf({ name: 'x', step, iterations: '50', service: { command: 'python3 x.py', ready: { http: '/h' } } }).map((p) => p.field);
+    expect(fields).toEqual(expect.arrayContaining(['iterations', 'service.command']));
+  });
+
+  it('rejects contradictory combinations', () => {
+    const fields = (v: object) => problemsOf({ name: 'x', step, ...v }).map((p) => p.field);
+    expect(fields({ service: { command: ['a'], ready: { tcp: true } }, module: { path: 'a.py' } })).toEqual(['module']);
+    expect(fields({ iterations: 3, duration: '1h' })).toEqual(['duration']);
+    expect(fields({ load: { requests: [{ path: '/' }], phases: [{ duration: '1m' }] } })).toEqual(['load']);
+    expect(fields({ module: { path: 'a.rb' } })).toEqual(['module.path']);
+    expect(fields({ service: { command: ['a'], ready: { http: 'healthz' } } })).toEqual(['service.ready.http']);
+  });
+
+  it('rejects a default export that is not an object', () => {
+    expect(problemsOf(null)).toEqual([{ field: '(default export)', message: 'expected a scenario object, got null' }]);
+  });
+});
+
+describe('loading scenario files', () => {
+  const dirs: string[] = [];
+  afterAll(async () => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))));
+  async function write(name: string, text: string) {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'seep-load-'));
+    dirs.push(dir);
+    const file = path.join(dir, name);
+    await writeFile(file, text);
+    return { dir, file };
+  }
+
+  it('loads a plain object with no imports', async () => {
+    const { dir, file } = await write('a.scenario.mjs', "export default { name: 'plain', iterations: 2, step: () => {} };");
+    const loaded = await loadScenarioFile(file, dir);
+    expect(loaded.file).toBe('a.scenario.mjs');
+    expect(loaded.scenario.name).toBe('plain');
+  });
+
+  it('reports the file and field of a bad scenario', async () => {
+    const { dir, file } = await write('bad.scenario.mjs', "export default { name: 'bad', step: () => {}, budgets: { rssGrowth: '50 MiBs' } };");
+    const err = await loadScenarioFile(file, dir).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ScenarioFileError);
+    expect((err as Error).message).toMatch(/^bad\.scenario\.mjs: budgets\.rssGrowth: expected a size/);
+  });
+
+  it('reports a file that does not load', async () => {
+    const { dir, file } = await write('broken.scenario.mjs', 'export default {');
+    await expect(loadScenarioFile(file, dir)).rejects.toThrow(/broken\.scenario\.mjs: \(file\): could not be loaded/);
+  });
+});

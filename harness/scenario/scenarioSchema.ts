@@ -1,0 +1,139 @@
+// Validation of scenario objects, run before anything starts. zod gives exact field paths and
+// rejects unknown keys (a typo such as `budget:` must not silently disable every check).
+// The authoring types live in types.ts; scenarioSchema.test.ts checks that valid examples of
+// every shape in types.ts pass, so the two stay in step.
+import { z } from 'zod';
+import type { Scenario } from './types.ts';
+import { parseCountLimit, parseDuration, parseRate, parseSize, parseSizeRate } from './units.ts';
+
+function parsed<T>(parse: (s: string) => T) {
+  return z.string().superRefine((value, ctx) => {
+    try {
+      parse(value);
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: (err as Error).message });
+    }
+  });
+}
+
+const size = parsed(parseSize);
+const duration = parsed(parseDuration);
+const countLimit = z.union([z.string(), z.number()]).superRefine((value, ctx) => {
+  try {
+    parseCountLimit(value);
+  } catch (err) {
+    ctx.addIssue({ code: 'custom', message: (err as Error).message });
+  }
+});
+const fn = z.custom<(...args: never[]) => unknown>((v) => typeof v === 'function', { message: 'expected a function' });
+const env = z.record(z.string(), z.string());
+const argv = z.array(z.string()).min(1, 'expected a command as a non-empty array of strings, e.g. ["python3", "server.py"]');
+const timeoutMs = z.number().int().positive().optional();
+
+const ready = z.union([
+  z.strictObject({ http: z.string().startsWith('/', "expected a path starting with '/', e.g. '/healthz'"), timeoutMs }),
+  z.strictObject({ tcp: z.literal(true), timeoutMs }),
+  z.strictObject({ stdout: z.union([z.string(), z.instanceof(RegExp)]), timeoutMs }),
+], { message: "expected { http: '/path' }, { tcp: true } or { stdout: 'text' | /regex/ }" });
+
+const budgets = z.strictObject({
+  rssGrowth: size.optional(),
+  rssPerIteration: size.optional(),
+  rssSlope: parsed(parseSizeRate).optional(),
+  peakRss: size.optional(),
+  heapGrowth: size.optional(),
+  sockets: countLimit.optional(),
+  fds: countLimit.optional(),
+  threads: countLimit.optional(),
+  children: countLimit.optional(),
+  orphans: z.number().int().min(0).optional(),
+  output: z.strictObject({ forbid: z.array(z.union([z.string().min(1), z.instanceof(RegExp)])) }).optional(),
+  files: z.record(z.string(), size).optional(),
+  latencyP99: duration.optional(),
+  seepRss: size.optional(),
+});
+
+const loadSpec = z.strictObject({
+  requests: z.array(z.strictObject({
+    method: z.string().optional(),
+    path: z.string().startsWith('/'),
+    body: z.string().optional(),
+    headers: z.record(z.string(), z.string()).optional(),
+  })).min(1),
+  connections: z.number().int().positive().optional(),
+  phases: z.array(z.strictObject({
+    duration,
+    rate: z.number().positive().optional(),
+    connections: z.number().int().positive().optional(),
+  })).min(1),
+});
+
+export const scenarioSchema = z.strictObject({
+  name: z.string().min(1),
+  service: z.strictObject({
+    command: argv,
+    ready,
+    env: env.optional(),
+    cwd: z.string().optional(),
+    restart: z.boolean().optional(),
+  }).optional(),
+  module: z.strictObject({
+    path: z.string().regex(/\.(py|js|mjs|cjs|ts|mts)$/, 'expected a path ending in .py, .js, .mjs, .cjs, .ts or .mts'),
+    env: env.optional(),
+  }).optional(),
+  warmup: z.union([z.number().int().min(0), duration]).optional(),
+  iterations: z.number().int().positive().optional(),
+  duration: duration.optional(),
+  rate: parsed(parseRate).optional(),
+  interval: duration.optional(),
+  load: loadSpec.optional(),
+  alerts: z.strictObject({
+    rss: z.strictObject({ warning: size.optional(), critical: size.optional() }).optional(),
+  }).optional(),
+  abortOnFail: z.boolean().optional(),
+  step: fn,
+  setup: fn.optional(),
+  teardown: fn.optional(),
+  stepTimeoutMs: timeoutMs,
+  settleMs: z.number().int().min(0).optional(),
+  sampleHz: z.number().positive().max(100).optional(),
+  budgets: budgets.optional(),
+  env: env.optional(),
+}).superRefine((s, ctx) => {
+  if (s.service && s.module) {
+    ctx.addIssue({ code: 'custom', path: ['module'], message: 'a scenario drives one target: give service or module, not both' });
+  }
+  if (s.load && !s.service) {
+    ctx.addIssue({ code: 'custom', path: ['load'], message: 'load needs a service to send requests to' });
+  }
+  if (s.iterations !== undefined && s.duration !== undefined) {
+    ctx.addIssue({ code: 'custom', path: ['duration'], message: 'give iterations or duration, not both' });
+  }
+  if (s.rate !== undefined && s.interval !== undefined) {
+    ctx.addIssue({ code: 'custom', path: ['interval'], message: 'give rate or interval, not both' });
+  }
+  if (typeof s.warmup === 'string' && s.duration === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['warmup'], message: "a warmup by time ('30m') needs a duration; use a number of iterations otherwise" });
+  }
+});
+
+export interface ScenarioProblem {
+  field: string;
+  message: string;
+}
+
+export function validateScenario(value: unknown): { ok: true; scenario: Scenario } | { ok: false; problems: ScenarioProblem[] } {
+  if (typeof value !== 'object' || value === null) {
+    return { ok: false, problems: [{ field: '(default export)', message: `expected a scenario object, got ${value === null ? 'null' : typeof value}` }] };
+  }
+  const r = scenarioSchema.safeParse(value);
+  if (r.success) return { ok: true, scenario: value as Scenario };
+  const problems = r.error.issues.map((issue) => {
+    const base = issue.path.map(String).join('.');
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((k) => ({ field: base ? `${base}.${k}` : k, message: 'unknown key' }));
+    }
+    return [{ field: base || '(scenario)', message: issue.message.replace(/^Invalid input: /, '') }];
+  });
+  return { ok: false, problems: problems.flat() };
+}
