@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-require-imports -- plain CJS, run as a child process */
 // Test target: holds a known number of instances of a few classes, then writes a heap snapshot
 // to argv[2]. Class names include non-ASCII to exercise the string decoder.
 const v8 = require('node:v8');
