@@ -1,0 +1,203 @@
+// What each chart draws, decided in Node from the full series so the page only plots: downsampled
+// points, the warmup/settle bands, the baseline and budget lines and the fitted trend segment.
+// The browser never sees 600,000 points, which keeps the file small and the first paint fast.
+import type { Check, Metric, Phase, Resource, ScenarioReport, SeriesColumns, TcpState } from '../../report/schema.ts';
+import { TCP_STATES } from '../../report/schema.ts';
+import { minMaxBuckets } from '../downsample.ts';
+import { formatSigned, formatValue } from '../formatValue.ts';
+import { trendSegment, type TrendSegment } from './trendLine.ts';
+
+/** Points per drawn series stay at or under 2 × this: wider than any chart is in pixels. */
+export const DISPLAY_BUCKETS = 1000;
+
+export type ChartUnit = 'bytes' | 'count' | 'percent' | 'ms';
+
+export interface ChartLine {
+  kind: 'baseline' | 'budget';
+  label: string;
+  value: number;
+}
+
+export interface ChartSpec {
+  id: string;
+  title: string;
+  resource: Resource | 'cpu' | 'load';
+  axis: 'iteration' | 'time';
+  unit: ChartUnit;
+  x: number[];
+  series: { label: string; values: (number | null)[] }[];
+  bands: { phase: Phase; from: number; to: number }[];
+  lines: ChartLine[];
+  trend: (TrendSegment & { label: string }) | null;
+  /** largest drawn value of the data series (peaks survive downsampling, so this is the true max) */
+  max: number | null;
+  /** how many points the drawn series came from */
+  sourcePoints: number;
+}
+
+interface ResourceChart {
+  resource: Resource | 'cpu';
+  title: string;
+  unit: ChartUnit;
+  metrics: Metric[];
+  tcp?: boolean;
+  /** check resources whose limits and trends are drawn on this chart */
+  checks: Resource[];
+}
+
+const RESOURCE_CHARTS: ResourceChart[] = [
+  { resource: 'rss', title: 'Memory (RSS / PSS)', unit: 'bytes', metrics: ['rss', 'pss'], checks: ['rss'] },
+  { resource: 'heap', title: 'Runtime heap', unit: 'bytes', metrics: ['heapUsed'], checks: ['heap'] },
+  { resource: 'fds', title: 'File descriptors', unit: 'count', metrics: ['fds', 'fdFile', 'fdSocket', 'fdPipe', 'fdOther'], checks: ['fds'] },
+  { resource: 'sockets', title: 'Sockets (by TCP state)', unit: 'count', metrics: ['sockets'], tcp: true, checks: ['sockets'] },
+  { resource: 'threads', title: 'Threads', unit: 'count', metrics: ['threads'], checks: ['threads'] },
+  { resource: 'children', title: 'Child processes', unit: 'count', metrics: ['children', 'escaped'], checks: ['children', 'orphans'] },
+  { resource: 'cpu', title: 'CPU (% of one core)', unit: 'percent', metrics: ['cpu'], checks: [] },
+];
+
+function hasValue(values: readonly (number | null)[]): boolean {
+  return values.some((v) => v !== null && !Number.isNaN(v));
+}
+
+/** Contiguous runs of warmup and settle samples, as x ranges reaching to the next sample. */
+export function phaseBands(x: readonly number[], phase: readonly Phase[]): ChartSpec['bands'] {
+  const bands: ChartSpec['bands'] = [];
+  let i = 0;
+  while (i < phase.length) {
+    const p = phase[i]!;
+    let j = i;
+    while (j + 1 < phase.length && phase[j + 1] === p) j++;
+    if (p !== 'measured') bands.push({ phase: p, from: x[i]!, to: x[Math.min(j + 1, x.length - 1)]! });
+    i = j + 1;
+  }
+  return bands;
+}
+
+function firstMeasured(cols: SeriesColumns, values: readonly (number | null)[]): number | null {
+  for (let i = 0; i < values.length; i++) {
+    if (cols.phase[i] === 'measured' && values[i] !== null) return values[i]!;
+  }
+  return null;
+}
+
+/**
+ * Where a check's limit sits on the chart. Slope limits ('B/iteration') are not levels and draw
+ * nothing; growth limits and 'baseline+N' sit above the baseline; everything else is absolute.
+ */
+export function limitLevel(check: Check, baseline: number | null): number | null {
+  if (check.limitValue === undefined || check.unit.includes('/')) return null;
+  const relative = /growth/i.test(check.id) || /^\s*baseline/.test(check.limit ?? '');
+  if (!relative) return check.limitValue;
+  if (/^\s*baseline/.test(check.limit ?? '')) return check.limitValue; // analysis already resolved baseline+N
+  return baseline === null ? null : baseline + check.limitValue;
+}
+
+function checkLines(checks: Check[], baseline: number | null, unit: ChartUnit): ChartLine[] {
+  const lines: ChartLine[] = [];
+  if (baseline !== null) lines.push({ kind: 'baseline', label: 'baseline', value: baseline });
+  for (const c of checks) {
+    const level = limitLevel(c, baseline);
+    if (level === null) continue;
+    if (lines.some((l) => l.kind === 'budget' && l.value === level)) continue;
+    lines.push({ kind: 'budget', label: `${c.id} ${c.limit ?? formatValue(level, unit === 'bytes' ? 'B' : '')}`, value: level });
+  }
+  return lines;
+}
+
+function trendLabel(check: Check): string {
+  const t = check.trend!;
+  const per = `${t.unit}/${t.per}`;
+  return `${t.verdict}: ${formatSigned(t.slope, per)} [${formatValue(t.low, t.unit)}, ${formatValue(t.high, t.unit)}] at ${Math.round(t.confidence * 100)}%`;
+}
+
+function buildChart(s: ScenarioReport, spec: ResourceChart, axis: 'iteration' | 'time', index: number): ChartSpec | null {
+  const cols = axis === 'iteration' ? s.series.boundaries : s.series.timed;
+  const x = axis === 'iteration' ? cols.iteration.map((it, i) => it ?? i) : cols.t;
+  if (x.length === 0) return null;
+  const raw: { label: string; values: (number | null)[] }[] = [];
+  for (const m of spec.metrics) {
+    const values = cols.values[m];
+    if (values && hasValue(values)) raw.push({ label: m, values });
+  }
+  if (spec.tcp) {
+    for (const state of TCP_STATES as readonly TcpState[]) {
+      const values = cols.tcp[state];
+      if (values && values.some((v) => v > 0)) raw.push({ label: `tcp ${state}`, values });
+    }
+  }
+  if (raw.length === 0) return null;
+  const primary = raw[0]!.values;
+  const checks = s.checks.filter((c) => spec.checks.includes(c.resource));
+  const baseline = spec.checks.length ? firstMeasured(s.series.boundaries, s.series.boundaries.values[spec.metrics[0]!] ?? []) : null;
+
+  const trendCheck = checks.find((c) => c.trend && c.trend.samplesUsed.series === (axis === 'iteration' ? 'boundaries' : 'timed'));
+  const segment = trendCheck ? trendSegment(trendCheck.trend!, cols, primary, x) : null;
+
+  const down = minMaxBuckets(x, raw.map((r) => r.values), DISPLAY_BUCKETS);
+  const max = maxOf(down.ys);
+  return {
+    id: `s${index}-${spec.resource}-${axis}`,
+    title: `${spec.title} ${axis === 'iteration' ? 'by iteration' : 'over time'}`,
+    resource: spec.resource,
+    axis,
+    unit: spec.unit,
+    x: down.x,
+    series: raw.map((r, i) => ({ label: r.label, values: down.ys[i]!.map((v) => (v === null ? null : round(v))) })),
+    bands: phaseBands(x, cols.phase),
+    lines: checkLines(checks, baseline, spec.unit),
+    trend: segment && trendCheck ? { ...segment, label: trendLabel(trendCheck) } : null,
+    max,
+    sourcePoints: x.length,
+  };
+}
+
+/** A loop, not Math.max(...xs): spreading 600,000 arguments overflows the stack. */
+function maxOf(ys: readonly (readonly (number | null)[])[]): number | null {
+  let max: number | null = null;
+  for (const y of ys) for (const v of y) if (v !== null && (max === null || v > max)) max = v;
+  return max;
+}
+
+/** Byte counts and percents do not need 17 digits in the page. */
+function round(v: number): number {
+  return Math.abs(v) >= 100 ? Math.round(v) : Math.round(v * 100) / 100;
+}
+
+function loadCharts(s: ScenarioReport, index: number): ChartSpec[] {
+  const out: ChartSpec[] = [];
+  const load = s.series.load;
+  if (load && load.t.length) {
+    const down = minMaxBuckets(load.t, [load.latencyP50, load.latencyP99], DISPLAY_BUCKETS);
+    const checks = s.checks.filter((c) => c.resource === 'latency');
+    out.push({
+      id: `s${index}-latency-time`, title: 'Latency under load over time', resource: 'latency', axis: 'time', unit: 'ms',
+      x: down.x, series: [{ label: 'p50', values: down.ys[0]! }, { label: 'p99', values: down.ys[1]! }],
+      bands: [], lines: checkLines(checks, null, 'ms'), trend: null,
+      max: maxOf(down.ys), sourcePoints: load.t.length,
+    });
+  }
+  const seep = s.series.seepRss;
+  if (seep && seep.t.length) {
+    const down = minMaxBuckets(seep.t, [seep.rss], DISPLAY_BUCKETS);
+    const checks = s.checks.filter((c) => c.resource === 'seep');
+    out.push({
+      id: `s${index}-seep-time`, title: "seep's own RSS over time", resource: 'seep', axis: 'time', unit: 'bytes',
+      x: down.x, series: [{ label: 'seep rss', values: down.ys[0]! }],
+      bands: [], lines: checkLines(checks, null, 'bytes'), trend: null,
+      max: maxOf(down.ys), sourcePoints: seep.t.length,
+    });
+  }
+  return out;
+}
+
+/** Every chart for one scenario: each sampled resource by iteration and over time, then load and seep. */
+export function scenarioCharts(s: ScenarioReport, index: number): ChartSpec[] {
+  const charts: ChartSpec[] = [];
+  for (const spec of RESOURCE_CHARTS) {
+    for (const axis of ['iteration', 'time'] as const) {
+      const chart = buildChart(s, spec, axis, index);
+      if (chart) charts.push(chart);
+    }
+  }
+  return charts.concat(loadCharts(s, index));
+}
