@@ -1,0 +1,69 @@
+// CPU of a process tree as percent of one core, from utime+stime tick deltas per process.
+// Processes are keyed by pid and start time so a reused pid is not taken for the old process.
+import { performance } from 'node:perf_hooks';
+import { readHostConstants, readUptimeSeconds, type ProcStat } from './procfs.ts';
+
+/**
+ * Ticks are 10 ms, and boundary reads can come a millisecond after a timed one: over such a window
+ * one tick would read as 1000 %. So the delta is taken against the newest earlier read at least
+ * this old.
+ */
+export const MIN_WINDOW_MS = 200;
+const MAX_SNAPSHOTS = 64;
+
+interface Snapshot {
+  time: number;
+  /** clock ticks since boot at this read, to tell processes born since; null on a fake tree */
+  bootTicks: number | null;
+  ticks: Map<string, number>;
+}
+
+export interface CpuMeterOptions {
+  procRoot?: string;
+  /** monotonic ms; a fake in tests */
+  clock?: () => number;
+  ticksPerSecond?: number;
+}
+
+export interface CpuMeter {
+  /** null on the first read: there is no interval yet */
+  measure(procs: ProcStat[]): number | null;
+}
+
+export function createCpuMeter(opts: CpuMeterOptions = {}): CpuMeter {
+  const procRoot = opts.procRoot ?? '/proc';
+  const clock = opts.clock ?? (() => performance.now());
+  const hz = opts.ticksPerSecond ?? readHostConstants().ticksPerSecond;
+  const history: Snapshot[] = [];
+
+  return {
+    measure(procs) {
+      const now = clock();
+      const uptime = readUptimeSeconds(procRoot);
+      const snap: Snapshot = { time: now, bootTicks: uptime === null ? null : uptime * hz, ticks: new Map() };
+      for (const p of procs) snap.ticks.set(`${p.pid}:${p.starttime}`, p.cpuTicks);
+
+      let refAt = -1;
+      for (let i = history.length - 1; i >= 0; i--) {
+        if (now - history[i]!.time >= MIN_WINDOW_MS) { refAt = i; break; }
+      }
+      if (refAt < 0 && history.length > 0) refAt = 0; // nothing old enough yet: the longest window we have
+      const ref = history[refAt];
+      let percent: number | null = null;
+      if (ref && now > ref.time) {
+        let ticks = 0;
+        for (const p of procs) {
+          const before = ref.ticks.get(`${p.pid}:${p.starttime}`);
+          if (before !== undefined) ticks += Math.max(0, p.cpuTicks - before);
+          // Born since the reference read: all its ticks fall inside the window.
+          else if (ref.bootTicks !== null && p.starttime >= ref.bootTicks) ticks += p.cpuTicks;
+        }
+        percent = (ticks / hz / ((now - ref.time) / 1000)) * 100;
+      }
+      if (refAt > 0) history.splice(0, refAt);
+      history.push(snap);
+      if (history.length > MAX_SNAPSHOTS) history.shift();
+      return percent;
+    },
+  };
+}

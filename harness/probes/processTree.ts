@@ -1,0 +1,102 @@
+// The target's process tree: the roots seep started and every descendant still parented inside it.
+// Processes come and go between reads; a pid that vanishes is skipped, never an error.
+import { readFileSync, readdirSync } from 'node:fs';
+import { isVanished, listPids, readStatSync, type ProcStat } from './procfs.ts';
+
+export interface ProcInfo extends ProcStat {
+  /** true for one of the pids seep started (as given by the caller) */
+  isRoot: boolean;
+}
+
+// Whether the kernel has /proc/PID/task/TID/children (CONFIG_PROC_CHILDREN), per /proc root.
+const childrenFileSupport = new Map<string, boolean>();
+
+/** The roots and all their descendants, roots first, then breadth-first. */
+export async function listTree(rootPids: number[], procRoot = '/proc'): Promise<ProcInfo[]> {
+  const roots = [...new Set(rootPids)];
+  const supported = childrenFileSupport.get(procRoot) ?? probeChildrenFile(roots, procRoot);
+  return supported ? walkChildrenFiles(roots, procRoot) : scanParents(roots, procRoot);
+}
+
+function probeChildrenFile(roots: number[], procRoot: string): boolean | undefined {
+  for (const pid of roots) {
+    try {
+      readFileSync(`${procRoot}/${pid}/task/${pid}/children`);
+      childrenFileSupport.set(procRoot, true);
+      return true;
+    } catch (err) {
+      if (!isVanished(err)) throw err;
+      // The children file is missing while the process is still there: the kernel lacks it.
+      if (readStatSync(pid, procRoot)) {
+        childrenFileSupport.set(procRoot, false);
+        return false;
+      }
+    }
+  }
+  return undefined; // no live root to ask; a scan gives the same answer
+}
+
+/** Fast path: only the tree's own files are read, whatever else runs on the host. */
+function walkChildrenFiles(roots: number[], procRoot: string): ProcInfo[] {
+  const out: ProcInfo[] = [];
+  const seen = new Set<number>();
+  const queue: { pid: number; parent: number | null }[] = roots.map((pid) => ({ pid, parent: null }));
+  while (queue.length > 0) {
+    const { pid, parent } = queue.shift()!;
+    if (seen.has(pid)) continue;
+    const stat = readStatSync(pid, procRoot);
+    // A child listed a moment ago may have been reaped and its pid reused by a stranger.
+    if (!stat || (parent !== null && stat.ppid !== parent)) continue;
+    seen.add(pid);
+    out.push({ ...stat, isRoot: parent === null });
+    for (const child of readChildren(pid, procRoot)) queue.push({ pid: child, parent: pid });
+  }
+  return out;
+}
+
+/** A child's parent is the thread that forked it, so every thread's list is read. */
+function readChildren(pid: number, procRoot: string): number[] {
+  const children: number[] = [];
+  let tids: string[];
+  try {
+    tids = readdirSync(`${procRoot}/${pid}/task`);
+  } catch (err) {
+    if (isVanished(err)) return children;
+    throw err;
+  }
+  for (const tid of tids) {
+    try {
+      const text = readFileSync(`${procRoot}/${pid}/task/${tid}/children`, 'latin1').trim();
+      if (text) for (const c of text.split(' ')) children.push(Number(c));
+    } catch (err) {
+      if (!isVanished(err)) throw err;
+    }
+  }
+  return children;
+}
+
+/** Fallback: read every process's ppid and walk down from the roots. */
+function scanParents(roots: number[], procRoot: string): ProcInfo[] {
+  const stats = new Map<number, ProcStat>();
+  const childrenOf = new Map<number, number[]>();
+  for (const pid of listPids(procRoot)) {
+    const stat = readStatSync(pid, procRoot);
+    if (!stat) continue;
+    stats.set(pid, stat);
+    const siblings = childrenOf.get(stat.ppid);
+    if (siblings) siblings.push(pid);
+    else childrenOf.set(stat.ppid, [pid]);
+  }
+  const out: ProcInfo[] = [];
+  const seen = new Set<number>();
+  const queue = roots.map((pid) => ({ pid, isRoot: true }));
+  while (queue.length > 0) {
+    const { pid, isRoot } = queue.shift()!;
+    const stat = stats.get(pid);
+    if (!stat || seen.has(pid)) continue;
+    seen.add(pid);
+    out.push({ ...stat, isRoot });
+    for (const child of childrenOf.get(pid) ?? []) queue.push({ pid: child, isRoot: false });
+  }
+  return out;
+}
