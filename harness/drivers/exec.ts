@@ -1,0 +1,105 @@
+import path from 'node:path';
+import type { ExecOptions, ExecResult } from '../scenario/types.ts';
+import type { OutputHandler } from './outputStreams.ts';
+import { spawnTarget, targetEnv, type ExitStatus } from './spawnTarget.ts';
+
+const DEFAULT_TIMEOUT_MS = 30_000;
+const OUTPUT_KEPT_BYTES = 1024 * 1024;
+/** after exit, how long to wait for the pipes to drain: a descendant holding them open must not block us */
+const DRAIN_MS = 200;
+
+/** `env` is the child's whole environment: the caller merges the step's `ExecOptions.env` into it. */
+export type ExecDriverOptions = ExecOptions & {
+  repoRoot: string;
+  env: Record<string, string>;
+  onOutput: OutputHandler;
+  signal?: AbortSignal;
+};
+
+export class ExecError extends Error {
+  constructor(
+    message: string,
+    readonly result: ExecResult | undefined,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Run a command to completion in its own process group, its output forwarded to `onOutput` and the last
+ * 1 MB of each stream kept. Resolves when the command exits with a code in `okCodes`.
+ * Escaped descendants are left alone once the command itself has exited: the runner counts them as
+ * orphans, and killing them here would hide exactly the leak seep looks for. Only a timeout or an abort
+ * kills the group, because then the command itself is still running.
+ */
+export async function execCommand(argv: string[], opts: ExecDriverOptions): Promise<ExecResult> {
+  opts.signal?.throwIfAborted();
+  const started = Date.now();
+  const target = await spawnTarget(argv, {
+    cwd: path.resolve(opts.repoRoot, opts.cwd ?? '.'),
+    env: targetEnv(opts.env),
+    onOutput: opts.onOutput,
+    stdin: opts.input === undefined ? 'ignore' : 'pipe',
+    tailBytes: OUTPUT_KEPT_BYTES,
+  });
+  if (opts.input !== undefined && target.child.stdin) {
+    const stdin = target.child.stdin;
+    stdin.on('error', (err: NodeJS.ErrnoException) => {
+      // a command may exit without reading all its input; that is its business, not an error of ours
+      if (err.code !== 'EPIPE') opts.onOutput('stderr', Buffer.from(`seep: writing stdin of ${argv[0]} failed: ${err.message}\n`));
+    });
+    stdin.end(opts.input);
+  }
+
+  const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  let timer: NodeJS.Timeout | undefined;
+  const outcome = await new Promise<{ status: ExitStatus } | { killed: string }>((resolve) => {
+    const kill = (why: string) => {
+      target.signalGroup('SIGKILL');
+      void target.exited.then(() => resolve({ killed: why }));
+    };
+    const onAbort = () => kill('aborted');
+    timer = setTimeout(() => kill(`timed out after ${timeoutMs} ms`), timeoutMs);
+    opts.signal?.addEventListener('abort', onAbort, { once: true });
+    void target.exited.then((status) => {
+      clearTimeout(timer);
+      opts.signal?.removeEventListener('abort', onAbort);
+      resolve({ status });
+    });
+  });
+  await drained(target.child, DRAIN_MS);
+
+  const collect = (status: ExitStatus): ExecResult => ({
+    code: status.code,
+    signal: status.signal,
+    stdout: target.output.stdout.text(),
+    stderr: target.output.stderr.text(),
+    durationMs: Date.now() - started,
+  });
+  if ('killed' in outcome) {
+    const result = collect(target.exitStatus()!);
+    if (outcome.killed === 'aborted') throw opts.signal?.reason ?? new Error(`'${argv.join(' ')}' was aborted`);
+    throw new ExecError(target.exitReason(target.exitStatus()!, `running: ${outcome.killed}, so seep killed its process group`), result);
+  }
+  const result = collect(outcome.status);
+  const okCodes = opts.okCodes ?? [0];
+  if (outcome.status.code === null || !okCodes.includes(outcome.status.code)) {
+    const expected = okCodes.length === 1 ? `expected ${okCodes[0]}` : `expected one of ${okCodes.join(', ')}`;
+    throw new ExecError(`${target.exitReason(outcome.status)} (${expected})`, result);
+  }
+  return result;
+}
+
+/** Resolve when both pipes closed or after `ms`, whichever first. */
+function drained(child: { stdout: NodeJS.ReadableStream | null; stderr: NodeJS.ReadableStream | null }, ms: number): Promise<void> {
+  const closed = (s: NodeJS.ReadableStream | null) =>
+    new Promise<void>((r) => {
+      if (!s || (s as unknown as { closed?: boolean }).closed) r();
+      else s.once('close', () => r());
+    });
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    Promise.all([closed(child.stdout), closed(child.stderr)]).then(() => undefined),
+    new Promise<void>((r) => (timer = setTimeout(r, ms))),
+  ]).finally(() => clearTimeout(timer));
+}

@@ -1,0 +1,117 @@
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import type { Socket } from 'node:net';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { ModuleSpec } from '../scenario/types.ts';
+import type { OutputHandler } from './outputStreams.ts';
+import { raceExit, spawnTarget, targetEnv, type ExitStatus } from './spawnTarget.ts';
+import { WorkerChannel } from './workerChannel.ts';
+
+const DEFAULT_CALL_TIMEOUT_MS = 30_000;
+/** loading through tsx compiles on first import; give a cold start on a busy 2-core machine room */
+const LOAD_TIMEOUT_MS = 30_000;
+const STOP_GRACE_MS = 2_000;
+
+export interface FunctionWorkerOptions {
+  repoRoot: string;
+  env: Record<string, string>;
+  onOutput: OutputHandler;
+  signal?: AbortSignal;
+  /** the Python interpreter; default python3 from PATH */
+  python?: string;
+}
+
+export interface FunctionWorker {
+  pid: number;
+  runtime: 'python' | 'node';
+  /** call an exported function; awaits coroutines/promises; rejects with TargetError when it raises */
+  call(fn: string, args: unknown[], timeoutMs?: number): Promise<unknown>;
+  /** any op of the worker's dispatch table (call, gc, ping, and ops added later) */
+  request(op: string, params?: object, timeoutMs?: number): Promise<unknown>;
+  /** a full collection in the worker: gc.collect() / global.gc() twice */
+  gc(): Promise<void>;
+  exited: Promise<ExitStatus>;
+  /** close the channel (the worker exits on its own), then SIGTERM, then SIGKILL its process group */
+  stop(): Promise<void>;
+}
+
+const workersDir = fileURLToPath(new URL('./workers/', import.meta.url));
+
+/** The argv that runs the worker for a module, by its extension. */
+export function workerCommand(modulePath: string, python = 'python3'): { runtime: 'python' | 'node'; argv: string[] } {
+  const ext = path.extname(modulePath);
+  if (ext === '.py') return { runtime: 'python', argv: [python, path.join(workersDir, 'pythonWorker.py'), modulePath] };
+  const node = [process.execPath, '--expose-gc'];
+  if (['.ts', '.mts', '.cts'].includes(ext)) {
+    // tsx from seep's own node_modules: the target's repo need not have it
+    const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+    node.push('--import', tsx);
+  } else if (!['.js', '.mjs', '.cjs'].includes(ext)) {
+    throw new Error(`module ${modulePath}: expected a .py, .js, .mjs, .cjs or .ts file`);
+  }
+  return { runtime: 'node', argv: [...node, path.join(workersDir, 'nodeWorker.mjs'), modulePath] };
+}
+
+/**
+ * Load a module in a worker process of its own runtime (never in seep's process) and return a handle
+ * to call its functions. The worker's cwd is the repo root and the module's folder is importable.
+ * A worker that dies rejects every pending call with its exit status and last stderr lines.
+ */
+export async function startFunctionWorker(spec: ModuleSpec, opts: FunctionWorkerOptions): Promise<FunctionWorker> {
+  opts.signal?.throwIfAborted();
+  const modulePath = path.resolve(opts.repoRoot, spec.path);
+  if (!fs.statSync(modulePath, { throwIfNoEntry: false })?.isFile()) {
+    throw new Error(`module ${spec.path} not found (looked for ${modulePath})`);
+  }
+  const { runtime, argv } = workerCommand(modulePath, opts.python);
+  const target = await spawnTarget(argv, {
+    cwd: opts.repoRoot,
+    env: targetEnv(opts.env, spec.env),
+    onOutput: opts.onOutput,
+    extraStdio: ['pipe'],
+  });
+  const channel = new WorkerChannel(target.child.stdio[3] as Socket);
+  void target.exited.then((s) => {
+    channel.fail((what) => new Error(target.exitReason(s, what)));
+    channel.destroy();
+  });
+
+  const stop = async () => {
+    if (target.exitStatus()) return;
+    channel.close();
+    let timer: NodeJS.Timeout | undefined;
+    const left = await Promise.race([target.exited, new Promise<'late'>((r) => (timer = setTimeout(() => r('late'), STOP_GRACE_MS)))]);
+    clearTimeout(timer);
+    if (left === 'late') await target.stop(STOP_GRACE_MS);
+  };
+
+  try {
+    let timer: NodeJS.Timeout | undefined;
+    const loadTimeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`the ${runtime} worker did not load ${spec.path} within ${LOAD_TIMEOUT_MS} ms`)), LOAD_TIMEOUT_MS);
+    });
+    const aborted = new Promise<never>((_, reject) => opts.signal?.addEventListener('abort', () => reject(opts.signal!.reason), { once: true }));
+    try {
+      await raceExit(target, Promise.race([channel.ready(), loadTimeout, aborted]), `loading ${spec.path}`);
+    } finally {
+      clearTimeout(timer);
+    }
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+
+  const request = (op: string, params: object = {}, timeoutMs = DEFAULT_CALL_TIMEOUT_MS) => channel.request(op, params, `${op} in the ${runtime} worker`, timeoutMs);
+  return {
+    pid: target.pid,
+    runtime,
+    request,
+    call: (fn, args, timeoutMs = DEFAULT_CALL_TIMEOUT_MS) => channel.request('call', { fn, args }, `${fn}()`, timeoutMs),
+    gc: async () => {
+      await request('gc');
+    },
+    exited: target.exited,
+    stop,
+  };
+}

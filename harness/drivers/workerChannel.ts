@@ -1,0 +1,111 @@
+import type { Socket } from 'node:net';
+
+/** What a worker sends back for one request (see workers/pythonWorker.py). */
+export type WorkerReply =
+  | { id: number; ok: true; result: unknown }
+  | { id: number; ok: false; error: { type: string; message: string; traceback: string } };
+
+/** An exception raised by the target (or the worker op) on the other side, with its own traceback. */
+export class TargetError extends Error {
+  constructor(
+    readonly what: string,
+    readonly type: string,
+    readonly targetMessage: string,
+    readonly traceback: string,
+  ) {
+    super(`${what} raised ${type}: ${targetMessage}`);
+    this.name = 'TargetError';
+    // the target's traceback is the useful one; seep's own frames say only "a call was made"
+    this.stack = `${this.name}: ${this.message}\n${traceback.trimEnd()}`;
+  }
+}
+
+interface Pending {
+  what: string;
+  resolve: (value: unknown) => void;
+  reject: (err: Error) => void;
+  timer?: NodeJS.Timeout;
+}
+
+/**
+ * JSON-lines requests over a worker's fd-3 socket, matched to replies by id. Replies may come in any
+ * order (the Node worker serves calls concurrently). `fail` rejects every pending request at once,
+ * for a worker that died.
+ */
+export class WorkerChannel {
+  private nextId = 1;
+  private pending = new Map<number, Pending>();
+  private partial = '';
+  private failure: Error | undefined;
+  private readonly hello: Promise<unknown>;
+
+  constructor(private readonly socket: Socket) {
+    let helloResolve!: (v: unknown) => void;
+    let helloReject!: (e: Error) => void;
+    this.hello = new Promise((res, rej) => ((helloResolve = res), (helloReject = rej)));
+    // id 0 is the worker's greeting: the module loaded, or the error that stopped it
+    this.pending.set(0, { what: 'loading the module', resolve: helloResolve, reject: helloReject });
+    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    socket.on('error', (err) => this.fail(new Error(`worker channel failed: ${err.message}`, { cause: err })));
+  }
+
+  /** the worker's first message: resolves when the module loaded, rejects with the load error */
+  ready(): Promise<unknown> {
+    return this.hello;
+  }
+
+  request(op: string, params: object, what: string, timeoutMs: number): Promise<unknown> {
+    if (this.failure) return Promise.reject(this.failure);
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        // the worker may still be busy with it; a reply arriving later finds no entry and is dropped
+        this.pending.delete(id);
+        reject(new Error(`${what} did not return within ${timeoutMs} ms`));
+      }, timeoutMs);
+      this.pending.set(id, { what, resolve, reject, timer });
+      this.socket.write(`${JSON.stringify({ ...params, id, op })}\n`);
+    });
+  }
+
+  /** reject everything pending and everything asked later; `describe` words the error for each request */
+  fail(errOrDescribe: Error | ((what: string) => Error)): void {
+    const make = typeof errOrDescribe === 'function' ? errOrDescribe : () => errOrDescribe;
+    this.failure ??= make('a request');
+    for (const [id, p] of this.pending) {
+      clearTimeout(p.timer);
+      this.pending.delete(id);
+      p.reject(make(p.what));
+    }
+  }
+
+  close(): void {
+    this.socket.end();
+  }
+
+  destroy(): void {
+    this.socket.destroy();
+  }
+
+  private onData(chunk: Buffer): void {
+    const lines = (this.partial + chunk.toString('utf8')).split('\n');
+    this.partial = lines.pop() ?? '';
+    for (const line of lines) {
+      if (!line.trim()) continue;
+      let reply: WorkerReply;
+      try {
+        reply = JSON.parse(line) as WorkerReply;
+      } catch (err) {
+        // only the worker writes here; a broken line means the channel can no longer be trusted
+        this.fail(new Error(`worker sent a line that is not JSON: ${line.slice(0, 200)}`, { cause: err }));
+        return;
+      }
+      const p = this.pending.get(reply.id);
+      if (!p) continue; // a reply to a request that already timed out
+      this.pending.delete(reply.id);
+      clearTimeout(p.timer);
+      if (reply.ok) p.resolve(reply.result);
+      else p.reject(new TargetError(p.what, reply.error.type, reply.error.message, reply.error.traceback));
+    }
+  }
+}
