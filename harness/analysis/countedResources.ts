@@ -1,0 +1,73 @@
+// Counted resources (fds, sockets, threads, children) share one shape of check: after the settle
+// period the count must be back to its post-warmup baseline (plus any allowance), judged on the
+// last of the retried reads the runner took, and the leftovers named by identity.
+import type { Check, Leftover, Metric, Resource } from '../report/schema.ts';
+import { judgeBaseline } from './baseline.ts';
+import type { Observations } from './observations.ts';
+import { metricPoints } from '../series/seriesColumns.ts';
+
+export const COUNTED: { resource: Resource & ('fds' | 'sockets' | 'threads' | 'children'); metric: Metric; unit: string }[] = [
+  { resource: 'fds', metric: 'fds', unit: 'fds' },
+  { resource: 'sockets', metric: 'sockets', unit: 'sockets' },
+  { resource: 'threads', metric: 'threads', unit: 'threads' },
+  { resource: 'children', metric: 'children', unit: 'processes' },
+];
+
+function leftoversFor(resource: Resource, obs: Observations): Leftover[] {
+  if (resource === 'sockets') return obs.newSinceBaseline.sockets;
+  if (resource === 'fds') return obs.newSinceBaseline.fds;
+  if (resource === 'children') return obs.newSinceBaseline.processes;
+  return [];
+}
+
+/** Back to baseline after settle: `plus` extra allowed. Null when there is nothing to compare. */
+export function baselineCheck(
+  obs: Observations,
+  c: (typeof COUNTED)[number],
+  opts: { kind: 'budget' | 'leak'; plus: number; limit?: string },
+): Check | null {
+  const b = obs.series.boundaries;
+  const base = obs.baselineIndex >= 0 ? b.values[c.metric][obs.baselineIndex] : null;
+  if (base === null || base === undefined || !obs.settle) return null;
+  const reads = metricPoints(b, c.metric, obs.settle.from, obs.settle.to).y;
+  if (reads.length === 0) return null;
+  const j = judgeBaseline(base, reads, opts.plus);
+  const allowance = opts.plus > 0 ? ` + ${opts.plus}` : '';
+  const message = j.pass
+    ? `${c.resource} back to baseline: ${j.observed} after settle (baseline ${base}${allowance})`
+    : `${c.resource} not back to baseline: ${j.observed} after settle, baseline ${base}${allowance} (${j.excess} left over)`;
+  const check: Check = {
+    id: `${opts.kind}.${c.resource}`,
+    resource: c.resource,
+    kind: opts.kind,
+    limitValue: base + opts.plus,
+    observed: j.observed,
+    unit: c.unit,
+    pass: j.pass,
+    message,
+  };
+  if (opts.limit !== undefined) check.limit = opts.limit;
+  const leftovers = leftoversFor(c.resource, obs);
+  if (!j.pass && leftovers.length > 0) check.leftovers = leftovers.slice(0, 50);
+  return check;
+}
+
+/** An absolute bound: the most seen at any measured or settle boundary must not exceed `max`. */
+export function absoluteCountCheck(obs: Observations, c: (typeof COUNTED)[number], max: number, limit: string): Check | null {
+  if (!obs.measured) return null;
+  const to = obs.settle?.to ?? obs.measured.to;
+  const ys = metricPoints(obs.series.boundaries, c.metric, obs.measured.from, to).y;
+  if (ys.length === 0) return null;
+  const peak = Math.max(...ys);
+  return {
+    id: `budget.${c.resource}`,
+    resource: c.resource,
+    kind: 'budget',
+    limit,
+    limitValue: max,
+    observed: peak,
+    unit: c.unit,
+    pass: peak <= max,
+    message: `${c.resource} peaked at ${peak} (budget ${max})`,
+  };
+}

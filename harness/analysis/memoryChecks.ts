@@ -1,0 +1,120 @@
+// Memory: the default "does RSS grow without bound" judgement and the byte budgets.
+import type { Check, Metric, Resource, TrendResult } from '../report/schema.ts';
+import type { Budgets } from '../scenario/types.ts';
+import { formatBytes, parseSize, parseSizeRate } from '../scenario/units.ts';
+import { metricPoints } from '../series/seriesColumns.ts';
+import type { Observations } from './observations.ts';
+import { analyzeTrend, describeTrend } from './trend.ts';
+
+const HOUR_MS = 3_600_000;
+
+/** The trend of a metric over the baseline and the measured boundaries, per iteration. */
+export function iterationTrend(obs: Observations, metric: Metric): TrendResult | null {
+  if (obs.baselineIndex < 0 || !obs.measured) return null;
+  const pts = metricPoints(obs.series.boundaries, metric, obs.baselineIndex, obs.measured.to);
+  if (pts.y.length < 3) return null;
+  const iterations = obs.series.boundaries.iteration;
+  const x = pts.index.map((i) => iterations[i] ?? i);
+  return analyzeTrend({ y: pts.y, x, kind: 'memory', per: 'iteration', unit: 'B', series: 'boundaries', offset: pts.index[0] ?? 0 });
+}
+
+/** The trend of RSS per hour of wall time, over the timed samples of the measured phase. */
+export function hourlyTrend(obs: Observations, metric: Metric): TrendResult | null {
+  const timed = obs.series.timed;
+  const x: number[] = [];
+  const y: number[] = [];
+  let first = -1;
+  for (let i = 0; i < timed.t.length; i++) {
+    const v = timed.values[metric][i];
+    if (timed.phase[i] !== 'measured' || v === null || v === undefined) continue;
+    if (first < 0) first = i;
+    x.push(timed.t[i]! / HOUR_MS);
+    y.push(v);
+  }
+  if (y.length < 3) return null;
+  return analyzeTrend({ y, x, kind: 'memory', per: 'hour', unit: 'B', series: 'timed', offset: first });
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+/** Growth from the baseline to the end of the measured phase (median of the last three boundaries). */
+export function growth(obs: Observations, metric: Metric): number | null {
+  if (obs.baselineIndex < 0 || !obs.measured) return null;
+  const base = obs.series.boundaries.values[metric][obs.baselineIndex];
+  const tail = metricPoints(obs.series.boundaries, metric, Math.max(obs.measured.from, obs.measured.to - 2), obs.measured.to).y;
+  if (base === null || base === undefined || tail.length === 0) return null;
+  return median(tail) - base;
+}
+
+function check(c: Omit<Check, 'unit'> & { unit?: string }): Check {
+  return { unit: 'B', ...c };
+}
+
+export function rssLeakCheck(obs: Observations): Check | null {
+  const trend = iterationTrend(obs, 'rss');
+  if (!trend) return null;
+  return check({
+    id: 'leak.rss',
+    resource: 'rss',
+    kind: 'leak',
+    observed: trend.slope,
+    pass: trend.verdict !== 'leak',
+    message: describeTrend('RSS', trend),
+    trend,
+  });
+}
+
+export function memoryBudgetChecks(obs: Observations, budgets: Budgets): Check[] {
+  const out: Check[] = [];
+  const n = obs.measuredIterations;
+  const sizeBudget = (id: string, resource: Resource, metric: Metric, limit: string, label: string) => {
+    const g = growth(obs, metric);
+    if (g === null) return;
+    const max = parseSize(limit);
+    out.push(check({
+      id, resource, kind: 'budget', limit, limitValue: max, observed: g, pass: g <= max,
+      message: `${label} grew ${formatBytes(g)} over ${n} iterations (budget ${formatBytes(max)})`,
+    }));
+  };
+  if (budgets.rssGrowth) sizeBudget('budget.rssGrowth', 'rss', 'rss', budgets.rssGrowth, 'RSS');
+  if (budgets.heapGrowth) sizeBudget('budget.heapGrowth', 'heap', 'heapUsed', budgets.heapGrowth, 'heap');
+  if (budgets.rssPerIteration) {
+    const trend = iterationTrend(obs, 'rss');
+    const max = parseSize(budgets.rssPerIteration);
+    if (trend) {
+      out.push(check({
+        id: 'budget.rssPerIteration', resource: 'rss', kind: 'budget', limit: budgets.rssPerIteration, limitValue: max,
+        observed: trend.slope, pass: trend.slope <= max, trend,
+        message: `${describeTrend('RSS', trend)}; budget ${formatBytes(max)} per iteration`,
+      }));
+    }
+  }
+  if (budgets.rssSlope) {
+    const trend = hourlyTrend(obs, 'rss');
+    const rate = parseSizeRate(budgets.rssSlope);
+    const max = (rate.bytes * HOUR_MS) / rate.perMs;
+    if (trend) {
+      out.push(check({
+        id: 'budget.rssSlope', resource: 'rss', kind: 'budget', limit: budgets.rssSlope, limitValue: max,
+        observed: trend.slope, unit: 'B/h', pass: trend.slope <= max, trend,
+        message: `${describeTrend('RSS', trend)}; budget ${formatBytes(max)} per hour`,
+      }));
+    }
+  }
+  if (budgets.peakRss) {
+    const all = [...obs.series.boundaries.values.rss, ...obs.series.timed.values.rss].filter((v): v is number => v !== null);
+    if (all.length > 0) {
+      const peak = Math.max(...all);
+      const max = parseSize(budgets.peakRss);
+      out.push(check({
+        id: 'budget.peakRss', resource: 'rss', kind: 'budget', limit: budgets.peakRss, limitValue: max, observed: peak,
+        pass: peak <= max, message: `RSS peaked at ${formatBytes(peak)} (budget ${formatBytes(max)})`,
+      }));
+    }
+  }
+  return out;
+}

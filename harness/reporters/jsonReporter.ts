@@ -1,0 +1,34 @@
+// The JSON report: the one file every other view is rendered from. Written atomically after every
+// scenario, so a run that dies keeps what it had.
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { SCHEMA_VERSION, type Report } from '../report/schema.ts';
+
+export const REPORT_FILE = 'report.json';
+
+export async function writeJsonReport(report: Report, file: string): Promise<void> {
+  await mkdir(path.dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  await writeFile(tmp, JSON.stringify(report, null, 1) + '\n');
+  await rename(tmp, file);
+}
+
+export async function readJsonReport(file: string): Promise<Report> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    throw new Error(`${file}: cannot read the report: ${(err as Error).message}`);
+  }
+  let value: Partial<Report>;
+  try {
+    value = JSON.parse(text) as Partial<Report>;
+  } catch (err) {
+    throw new Error(`${file}: not valid JSON: ${(err as Error).message}`);
+  }
+  if (value.schemaVersion !== SCHEMA_VERSION) {
+    throw new Error(`${file}: schemaVersion: expected ${SCHEMA_VERSION}, got ${String(value.schemaVersion)}`);
+  }
+  if (!Array.isArray(value.scenarios)) throw new Error(`${file}: scenarios: expected an array`);
+  return value as Report;
+}

@@ -1,0 +1,21 @@
+// "Back to baseline" by identity, not count (goleak): which processes, sockets and fds are there
+// now that were not at the baseline.
+import type { Leftover } from '../report/schema.ts';
+
+export interface Identities {
+  processes: Leftover[];
+  sockets: Leftover[];
+  fds: Leftover[];
+}
+
+export function identityDiff(before: Identities, after: Identities): Identities {
+  const diff = (a: Leftover[], b: Leftover[]) => {
+    const seen = new Set(a.map((x) => x.id));
+    return b.filter((x) => !seen.has(x.id));
+  };
+  return {
+    processes: diff(before.processes, after.processes),
+    sockets: diff(before.sockets, after.sockets),
+    fds: diff(before.fds, after.fds),
+  };
+}

@@ -1,0 +1,112 @@
+// A whole `seep run`: validate every scenario file first (a bad one stops everything before any
+// target starts), then run them one at a time, writing the JSON report after each.
+import path from 'node:path';
+import { SCHEMA_VERSION, type Report, type ScenarioReport } from '../report/schema.ts';
+import { hostInfo } from '../report/hostInfo.ts';
+import { newRunId } from '../report/runId.ts';
+import { findScenarioFiles, loadScenarioFile, ScenarioFileError, type LoadedScenario } from '../scenario/loadScenario.ts';
+import { exitCodeOf } from '../verdict/verdict.ts';
+import { REPORT_FILE, writeJsonReport } from '../reporters/jsonReporter.ts';
+import { emptySeries } from '../series/emptySeries.ts';
+import { runScenario } from './runScenario.ts';
+import type { ProgressSink } from './progressSink.ts';
+
+export const SEEP_VERSION = '0.1.0';
+
+export interface RunAllOptions {
+  targets: string[];
+  projectRoot: string;
+  cwd: string;
+  /** reports root: the run gets its own folder below it */
+  reportsRoot: string;
+  iterations?: number;
+  warmup?: number;
+  only?: string;
+  signal?: AbortSignal;
+  progress?: ProgressSink;
+  /** called after every write of the report (also with the final one) */
+  onWrite?: (report: Report, runDir: string) => Promise<void>;
+}
+
+export interface RunResult {
+  report: Report;
+  runDir: string;
+}
+
+function errorScenario(file: string, name: string, error: string): ScenarioReport {
+  const at = new Date().toISOString();
+  return {
+    name, file, verdict: 'error', error, startedAt: at, finishedAt: at, durationMs: 0,
+    target: { kind: 'cli' }, iterations: { warmup: 0, measured: 0 }, checks: [], series: emptySeries(), suspects: [],
+    output: { tail: [], totalLines: 0, forbidCounts: {}, forbidExamples: {} },
+  };
+}
+
+export async function runAll(opts: RunAllOptions): Promise<RunResult> {
+  const startedAt = new Date();
+  const runId = newRunId(startedAt);
+  const runDir = path.join(opts.reportsRoot, runId);
+  const report: Report = {
+    schemaVersion: SCHEMA_VERSION,
+    seepVersion: SEEP_VERSION,
+    runId,
+    startedAt: startedAt.toISOString(),
+    finishedAt: startedAt.toISOString(),
+    host: await hostInfo(),
+    exitCode: 0,
+    scenarios: [],
+  };
+  const write = async () => {
+    report.finishedAt = new Date().toISOString();
+    report.exitCode = exitCodeOf(report.scenarios);
+    await writeJsonReport(report, path.join(runDir, REPORT_FILE));
+    await opts.onWrite?.(report, runDir);
+  };
+
+  const loaded: LoadedScenario[] = [];
+  const bad: ScenarioReport[] = [];
+  let files: string[] = [];
+  try {
+    files = await findScenarioFiles(opts.targets, opts.cwd);
+    if (files.length === 0) throw new ScenarioFileError(opts.targets.join(' '), [{ field: '(path)', message: 'no *.scenario.ts, .mjs or .js files found' }]);
+  } catch (err) {
+    const e = err as ScenarioFileError;
+    bad.push(errorScenario(e.file ?? '', e.file ?? '', e.message));
+  }
+  for (const file of files) {
+    try {
+      loaded.push(await loadScenarioFile(file, opts.projectRoot));
+    } catch (err) {
+      const rel = path.relative(opts.projectRoot, file);
+      bad.push(errorScenario(rel, rel, (err as Error).message));
+    }
+  }
+  if (bad.length > 0) {
+    report.scenarios = bad;
+    await write();
+    return { report, runDir };
+  }
+
+  const chosen = loaded.filter((l) => !opts.only || l.scenario.name.includes(opts.only));
+  if (chosen.length === 0) {
+    report.scenarios = [errorScenario('', '(no scenario)', `no scenario name contains '${opts.only ?? ''}'`)];
+    await write();
+    return { report, runDir };
+  }
+  for (const { file, scenario } of chosen) {
+    if (opts.signal?.aborted) break;
+    const result = await runScenario(scenario, {
+      repoRoot: opts.projectRoot,
+      file,
+      iterations: opts.iterations,
+      warmup: opts.warmup,
+      signal: opts.signal,
+      progress: opts.progress,
+      runDir,
+    });
+    report.scenarios.push(result);
+    await write();
+  }
+  await write();
+  return { report, runDir };
+}

@@ -1,0 +1,223 @@
+// Runs one scenario: start the target, drive it (warmup, measured iterations, settle) while the
+// sampler observes it, stop it and everything it left, then hand the observations to analysis.
+// Whatever happens, the target and every process carrying the run cookie are gone when this returns.
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { Leftover, Phase, Sample, ScenarioReport } from '../report/schema.ts';
+import type { Scenario, StepContext } from '../scenario/types.ts';
+import { createSeriesRecorder } from '../series/seriesRecorder.ts';
+import { createOutputWatcher } from '../probes/outputWatcher.ts';
+import { createSampler } from '../probes/sampler.ts';
+import { COOKIE_ENV, newCookie } from '../probes/runCookie.ts';
+import { buildChecks } from '../analysis/buildChecks.ts';
+import type { Observations } from '../analysis/observations.ts';
+import { scenarioVerdict } from '../verdict/verdict.ts';
+import { startTarget, type TargetSession } from './targetSession.ts';
+import { raceStep, sleep } from './raceStep.ts';
+import { settleReads } from './settle.ts';
+import { emergencyReaper } from './emergencyReaper.ts';
+import { identityDiff } from './identityDiff.ts';
+import { collectOrphans } from './collectOrphans.ts';
+import type { ProgressSink } from './progressSink.ts';
+
+export interface RunScenarioOptions {
+  repoRoot: string;
+  /** the scenario file, relative to repoRoot */
+  file: string;
+  iterations?: number;
+  warmup?: number;
+  /** aborted on SIGINT/SIGTERM: stop driving, sample, stop the target, report */
+  signal?: AbortSignal;
+  progress?: ProgressSink;
+  /** this run's report folder, for artifacts (heap snapshots) */
+  runDir?: string;
+}
+
+const DEFAULTS = { iterations: 50, warmup: 3, stepTimeoutMs: 30_000, settleMs: 1000, sampleHz: 4 };
+
+export async function runScenario(scenario: Scenario, opts: RunScenarioOptions): Promise<ScenarioReport> {
+  const startedAt = new Date();
+  const t0 = performance.now();
+  const now = () => Math.round(performance.now() - t0);
+  const warmup = opts.warmup ?? (typeof scenario.warmup === 'number' ? scenario.warmup : DEFAULTS.warmup);
+  const measured = opts.iterations ?? scenario.iterations ?? DEFAULTS.iterations;
+  const budgets = scenario.budgets ?? {};
+  const cookie = newCookie();
+  const unregister = emergencyReaper.register(cookie);
+  const abort = new AbortController();
+  const onOuterAbort = () => abort.abort();
+  opts.signal?.addEventListener('abort', onOuterAbort, { once: true });
+
+  const output = createOutputWatcher({ forbid: budgets.output?.forbid ?? [] });
+  const recorder = createSeriesRecorder();
+  const probeErrors: string[] = [];
+  let phase: Phase = 'warmup';
+  let target: TargetSession | null = null;
+  let error: string | undefined;
+  let interrupted = false;
+  let baselineIndex = -1;
+  let measuredRange = null as Observations['measured'];
+  let settleRange = null as Observations['settle'];
+  let measuredDone = 0;
+  let baselineIds: Awaited<ReturnType<ReturnType<typeof createSampler>['identities']>> | null = null;
+  let newSinceBaseline: Observations['newSinceBaseline'] = { processes: [], sockets: [], fds: [] };
+  let orphans: Leftover[] = [];
+  let setupDone = false;
+
+  const sampler = createSampler({ rootPids: () => target?.rootPids() ?? [], cookie });
+  const boundary = async (p: Phase, iteration: number | null): Promise<Sample> => {
+    const s = await sampler.read(p, iteration, now(), { escaped: true });
+    recorder.boundary(s);
+    return s;
+  };
+  const gc = async () => {
+    try {
+      await target?.gc();
+    } catch (err) {
+      probeErrors.push(`forced GC failed: ${(err as Error).message}`);
+    }
+  };
+
+  opts.progress?.scenarioStart({ name: scenario.name, file: opts.file, total: warmup + measured, durationMs: null });
+  try {
+    target = await startTarget(scenario, {
+      repoRoot: opts.repoRoot,
+      env: { ...stringEnv(process.env), [COOKIE_ENV]: cookie },
+      onOutput: (stream, chunk) => output.feed(stream, chunk, now()),
+      signal: abort.signal,
+    });
+    const session = target;
+    sampler.startTimer(scenario.sampleHz ?? DEFAULTS.sampleHz, (s) => recorder.timed({ ...s, phase }), now);
+    const hookCtx = { ...session.context, signal: abort.signal };
+    if (scenario.setup) await raceStep(() => scenario.setup!(hookCtx), { what: 'setup', timeoutMs: scenario.stepTimeoutMs ?? DEFAULTS.stepTimeoutMs, died: session.died, signal: abort.signal });
+    setupDone = true;
+
+    if (warmup === 0) {
+      await gc();
+      await boundary('warmup', -1);
+      baselineIndex = 0;
+      baselineIds = await sampler.identities();
+    }
+    for (let i = 0; i < warmup + measured; i++) {
+      if (abort.signal.aborted) {
+        interrupted = true;
+        break;
+      }
+      phase = i < warmup ? 'warmup' : 'measured';
+      const ctx: StepContext = { ...session.context, iteration: i, phase, signal: abort.signal };
+      await raceStep(() => scenario.step(ctx), {
+        what: `step (iteration ${i + 1} of ${warmup + measured}, ${phase})`,
+        timeoutMs: scenario.stepTimeoutMs ?? DEFAULTS.stepTimeoutMs,
+        died: session.died,
+        signal: abort.signal,
+      }).catch((err: unknown) => {
+        if (abort.signal.aborted) interrupted = true;
+        else throw err;
+      });
+      if (interrupted) break;
+      await gc();
+      const s = await boundary(phase, i);
+      const index = recorder.build().boundaries.t.length - 1;
+      if (phase === 'measured') {
+        measuredRange = { from: measuredRange?.from ?? index, to: index };
+        measuredDone++;
+      } else if (i === warmup - 1) {
+        baselineIndex = index;
+        baselineIds = await sampler.identities();
+      }
+      opts.progress?.tick({ name: scenario.name, phase, iteration: i + 1, total: warmup + measured, elapsedMs: now(), rss: s.values.rss, sockets: s.values.sockets });
+    }
+
+    phase = 'settle';
+    if (!interrupted && baselineIndex >= 0) await sleep(scenario.settleMs ?? DEFAULTS.settleMs, abort.signal);
+    if (baselineIndex >= 0 && measuredDone > 0) {
+      const base = recorder.build().boundaries;
+      const first = base.t.length;
+      await settleReads({
+        read: async () => {
+          await gc();
+          return boundary('settle', null);
+        },
+        baseline: (metric) => base.values[metric][baselineIndex] ?? null,
+        budgets,
+        signal: abort.signal,
+      });
+      settleRange = { from: first, to: recorder.build().boundaries.t.length - 1 };
+      if (baselineIds) newSinceBaseline = identityDiff(baselineIds, await sampler.identities());
+    }
+    if (scenario.teardown) {
+      setupDone = false;
+      await raceStep(() => scenario.teardown!(hookCtx), { what: 'teardown', timeoutMs: scenario.stepTimeoutMs ?? DEFAULTS.stepTimeoutMs, died: session.died, signal: abort.signal });
+    }
+  } catch (err) {
+    error = (err as Error).message;
+  } finally {
+    await sampler.stopTimer();
+    if (setupDone && scenario.teardown && target) {
+      // teardown after a failure still runs, so the user's own resources are released
+      const t = target;
+      await raceStep(() => scenario.teardown!({ ...t.context, signal: abort.signal }), { what: 'teardown', timeoutMs: 10_000, died: t.died, signal: new AbortController().signal })
+        .catch((err: unknown) => probeErrors.push(`teardown after error failed: ${(err as Error).message}`));
+    }
+    await target?.stop().catch((err: unknown) => probeErrors.push(`stopping the target failed: ${(err as Error).message}`));
+    orphans = await collectOrphans(cookie).catch((err: unknown) => {
+      probeErrors.push(`killing leftover processes failed: ${(err as Error).message}`);
+      return [] as Leftover[];
+    });
+    unregister();
+    opts.signal?.removeEventListener('abort', onOuterAbort);
+  }
+
+  if (interrupted && !error && measuredDone < 3) error = `interrupted after ${measuredDone} measured iteration(s): too few to judge`;
+  const fileSizes: Record<string, number | null> = {};
+  for (const file of Object.keys(budgets.files ?? {})) {
+    fileSizes[file] = await stat(path.resolve(opts.repoRoot, file)).then((s) => s.size, () => null);
+  }
+  const series = recorder.build();
+  const obs: Observations = {
+    targetKind: target?.kind ?? (scenario.service ? 'service' : scenario.module ? 'module' : 'cli'),
+    series,
+    baselineIndex,
+    measured: measuredRange,
+    settle: settleRange,
+    measuredIterations: measuredDone,
+    orphans,
+    newSinceBaseline,
+    fileSizes,
+    output: output.summary(),
+    measuredHours: measuredHours(series.boundaries.t, measuredRange),
+  };
+  const checks = error ? [] : buildChecks(obs, budgets);
+  const finishedAt = new Date();
+  const report: ScenarioReport = {
+    name: scenario.name,
+    file: opts.file,
+    verdict: scenarioVerdict(checks, error),
+    startedAt: startedAt.toISOString(),
+    finishedAt: finishedAt.toISOString(),
+    durationMs: finishedAt.getTime() - startedAt.getTime(),
+    target: { kind: obs.targetKind },
+    iterations: { warmup, measured: measuredDone },
+    checks,
+    series,
+    suspects: [],
+    output: obs.output,
+  };
+  if (error) report.error = error;
+  if (interrupted) report.probeErrors = ['interrupted: the run was stopped early by a signal'];
+  if (target?.runtime) report.target.runtime = target.runtime;
+  if (target?.command) report.target.command = target.command;
+  const allProbeErrors = [...(report.probeErrors ?? []), ...probeErrors, ...sampler.errors()];
+  if (allProbeErrors.length > 0) report.probeErrors = [...new Set(allProbeErrors)];
+  opts.progress?.scenarioEnd(report);
+  return report;
+}
+
+function measuredHours(t: number[], range: Observations['measured']): number {
+  if (!range) return 0;
+  return ((t[range.to] ?? 0) - (t[range.from] ?? 0)) / 3_600_000;
+}
+
+function stringEnv(env: NodeJS.ProcessEnv): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined));
+}

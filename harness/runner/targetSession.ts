@@ -1,0 +1,92 @@
+// Starts the scenario's target (a service, a function worker, or nothing for CLI scenarios whose
+// steps exec commands) and gives the runner one face for all three.
+import path from 'node:path';
+import type { Scenario, HttpClient, StepContext } from '../scenario/types.ts';
+import { startService } from '../drivers/service.ts';
+import { createHttpClient } from '../drivers/httpClient.ts';
+import { startFunctionWorker } from '../drivers/functionWorker.ts';
+import { execCommand } from '../drivers/exec.ts';
+
+type OnOutput = (stream: 'stdout' | 'stderr', chunk: Buffer) => void;
+
+export interface TargetSession {
+  kind: 'service' | 'module' | 'cli';
+  runtime?: 'python' | 'node';
+  command?: string[];
+  /** pids whose trees are the target now */
+  rootPids(): number[];
+  /** force a collection where the runtime allows it; false when it could not */
+  gc(): Promise<boolean>;
+  /** resolves with a reason when the target dies on its own */
+  died: Promise<string>;
+  context: Omit<StepContext, 'iteration' | 'phase' | 'signal'>;
+  stop(): Promise<void>;
+}
+
+export interface TargetOptions {
+  repoRoot: string;
+  env: Record<string, string>;
+  onOutput: OnOutput;
+  signal: AbortSignal;
+}
+
+function noHttp(kind: string): HttpClient {
+  const fail = async (): Promise<never> => {
+    throw new Error(`ctx.http is only available in service scenarios (this one drives a ${kind})`);
+  };
+  return { baseUrl: '', get: fail, post: fail, request: fail };
+}
+
+const NEVER = new Promise<string>(() => undefined);
+
+export async function startTarget(scenario: Scenario, opts: TargetOptions): Promise<TargetSession> {
+  const env = { ...opts.env, ...scenario.env };
+  const exec: StepContext['exec'] = (argv, execOpts = {}) =>
+    execCommand(argv, {
+      ...execOpts,
+      repoRoot: opts.repoRoot,
+      env: { ...env, ...execOpts.env },
+      onOutput: opts.onOutput,
+      signal: opts.signal,
+    });
+  const noCall = async (): Promise<never> => {
+    throw new Error('ctx.call is only available in module scenarios');
+  };
+
+  if (scenario.service) {
+    const svc = await startService(scenario.service, { repoRoot: opts.repoRoot, env, onOutput: opts.onOutput, signal: opts.signal });
+    return {
+      kind: 'service',
+      command: scenario.service.command.map((a) => a.replaceAll('{port}', String(svc.port))),
+      rootPids: () => [svc.pid],
+      gc: async () => false,
+      died: svc.exited.then((s) => `the service exited on its own (${s.signal ? `signal ${s.signal}` : `code ${s.code}`})`),
+      context: { http: createHttpClient(svc.baseUrl), call: noCall, exec, port: svc.port },
+      stop: () => svc.stop(),
+    };
+  }
+  if (scenario.module) {
+    const worker = await startFunctionWorker(scenario.module, { repoRoot: opts.repoRoot, env, onOutput: opts.onOutput });
+    return {
+      kind: 'module',
+      runtime: worker.runtime,
+      command: [worker.runtime === 'python' ? 'python3' : 'node', path.normalize(scenario.module.path)],
+      rootPids: () => [worker.pid],
+      gc: async () => {
+        await worker.gc();
+        return true;
+      },
+      died: worker.exited.then((s) => `the ${worker.runtime} worker exited (${s.signal ? `signal ${s.signal}` : `code ${s.code}`})`),
+      context: { http: noHttp('module'), call: (fn, args = []) => worker.call(fn, args, scenario.stepTimeoutMs), exec, port: undefined },
+      stop: () => worker.stop(),
+    };
+  }
+  return {
+    kind: 'cli',
+    rootPids: () => [],
+    gc: async () => false,
+    died: NEVER,
+    context: { http: noHttp('CLI'), call: noCall, exec, port: undefined },
+    stop: async () => undefined,
+  };
+}

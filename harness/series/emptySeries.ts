@@ -1,0 +1,6 @@
+import type { ScenarioSeries } from '../report/schema.ts';
+import { emptyColumns } from './seriesColumns.ts';
+
+export function emptySeries(): ScenarioSeries {
+  return { boundaries: emptyColumns(), timed: emptyColumns(), timedCount: 0, downsampled: false };
+}
