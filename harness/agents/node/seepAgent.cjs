@@ -1,0 +1,220 @@
+/* eslint-disable @typescript-eslint/no-require-imports -- plain CJS: loaded with --require into any Node target */
+// seep's agent inside a Node target. Loaded with NODE_OPTIONS=--require <this file>, so the target
+// needs no code change; the Node function worker loads it too and serves `handlers` on its own channel.
+// With SEEP_AGENT_SOCKET set it serves JSON lines on that unix socket (never a TCP port: nothing
+// outside this machine's user should reach a heap dumper):
+//   request {"id": 1, "op": "memory", ...params}   reply {"id": 1, "ok": true, "result": ...}
+//                                                       | {"id": 1, "ok": false, "error": {type, message, traceback}}
+// It must never keep the target alive nor crash it: the server and its connections are unref'd and
+// every request runs inside try/catch.
+'use strict';
+const fs = require('node:fs');
+const net = require('node:net');
+const v8 = require('node:v8');
+const vm = require('node:vm');
+const asyncHooks = require('node:async_hooks');
+
+const MAX_WARNINGS = 200;
+const MAX_TRACKED = 20_000;
+const STACK_FRAMES = 12;
+
+// --- warnings: installed at load, before the target can leak, so the first one is not missed ---
+const warnings = [];
+let warningsDropped = 0;
+process.on('warning', (w) => {
+  const entry = {
+    name: w.name,
+    message: w.message,
+    // MaxListenersExceededWarning carries the emitter, event name and listener count
+    emitter: w.emitter ? (w.emitter.constructor && w.emitter.constructor.name) || 'Object' : undefined,
+    event: w.type !== undefined ? String(w.type) : undefined,
+    count: typeof w.count === 'number' ? w.count : undefined,
+    // the warning is created inside addListener, so its stack ends at the target's .on() call
+    stack: cleanStack(w.stack),
+  };
+  if (warnings.length >= MAX_WARNINGS) {
+    warnings.shift();
+    warningsDropped++;
+  }
+  warnings.push(entry);
+});
+
+function cleanStack(stack) {
+  if (typeof stack !== 'string') return [];
+  return stack
+    .split('\n')
+    .slice(1)
+    .map((l) => l.trim().replace(/^at /, ''))
+    .filter((l) => l && !/(^|\()node:/.test(l) && !l.includes(__filename) && !/^(new )?(Error|Promise)/.test(l))
+    .slice(0, STACK_FRAMES);
+}
+
+// --- resource creation stacks, the way why-is-node-running records them (async_hooks init) ---
+// Off unless asked: an Error per async resource costs real time in a busy service.
+const IGNORED_TYPES = new Set(['PROMISE', 'TickObject', 'Microtask', 'RANDOMBYTESREQUEST', 'ELDHISTOGRAM']);
+const tracked = new Map();
+let trackedDropped = 0;
+let hook = null;
+function startTracking() {
+  if (hook) return false;
+  hook = asyncHooks.createHook({
+    init(asyncId, type, _triggerId, resource) {
+      if (IGNORED_TYPES.has(type)) return;
+      if (tracked.size >= MAX_TRACKED) {
+        trackedDropped++;
+        return;
+      }
+      // a WeakRef: holding the resource would itself be a leak seep then reports
+      tracked.set(asyncId, { type, ref: new WeakRef(resource), stack: cleanStack(new Error().stack) });
+    },
+    destroy(asyncId) {
+      tracked.delete(asyncId);
+    },
+  });
+  hook.enable();
+  return true;
+}
+if (process.env.SEEP_AGENT_TRACK_RESOURCES === '1') startTracking();
+
+// --- gc without --expose-gc: turn the flag on and fetch gc from a fresh context ---
+let gcFn = typeof globalThis.gc === 'function' ? globalThis.gc : null;
+function collect() {
+  if (!gcFn) {
+    v8.setFlagsFromString('--expose-gc');
+    gcFn = vm.runInNewContext('gc');
+  }
+  // twice: the first pass runs finalizers and weak callbacks that free more for the second
+  gcFn();
+  gcFn();
+}
+
+const ownHandles = { server: 0, connections: 0 };
+
+const handlers = {
+  gc() {
+    collect();
+    return { heapUsed: process.memoryUsage().heapUsed };
+  },
+  memory() {
+    return { memoryUsage: process.memoryUsage(), heap: v8.getHeapStatistics() };
+  },
+  snapshot(req) {
+    if (typeof req.path !== 'string' || !req.path) throw new TypeError("snapshot needs a 'path'");
+    const file = v8.writeHeapSnapshot(req.path);
+    return { path: file, bytes: fs.statSync(file).size };
+  },
+  trackResources(req) {
+    if (req.enable === false) {
+      if (hook) hook.disable();
+      hook = null;
+      return { tracking: false };
+    }
+    return { tracking: true, started: startTracking() };
+  },
+  activeResources() {
+    const counts = {};
+    for (const type of process.getActiveResourcesInfo()) counts[type] = (counts[type] || 0) + 1;
+    // our own socket server and connections are not the target's
+    if (ownHandles.server && counts.PipeServerWrap) counts.PipeServerWrap -= ownHandles.server;
+    if (ownHandles.connections && counts.PipeWrap) counts.PipeWrap -= ownHandles.connections;
+    for (const k of Object.keys(counts)) if (counts[k] <= 0) delete counts[k];
+    const groups = new Map();
+    for (const r of tracked.values()) {
+      const res = r.ref.deref();
+      if (!res) continue;
+      // a resource that no longer holds the loop (unref'd timer, closed handle) is not a leak
+      if (typeof res.hasRef === 'function' && !res.hasRef()) continue;
+      if (res === agentServer || ownSockets.has(res)) continue;
+      const key = r.type + '\n' + r.stack.join('\n');
+      const g = groups.get(key);
+      if (g) g.count++;
+      else groups.set(key, { type: r.type, count: 1, stack: r.stack });
+    }
+    const sites = [...groups.values()].sort((a, b) => b.count - a.count);
+    return { counts, tracking: hook !== null, dropped: trackedDropped, sites };
+  },
+  warnings() {
+    return { warnings: warnings.slice(), dropped: warningsDropped };
+  },
+  ping() {
+    return { pid: process.pid, node: process.version };
+  },
+};
+
+function toError(err) {
+  if (err instanceof Error) return { type: err.name, message: err.message, traceback: err.stack || String(err) };
+  return { type: typeof err, message: String(err), traceback: '' };
+}
+
+async function dispatch(req) {
+  try {
+    if (!req || typeof req !== 'object') throw new TypeError('request must be a JSON object');
+    const h = Object.prototype.hasOwnProperty.call(handlers, req.op) ? handlers[req.op] : undefined;
+    if (!h) throw new Error(`unknown op '${req.op}'; known: ${Object.keys(handlers).join(', ')}`);
+    return { id: req.id, ok: true, result: (await h(req)) ?? null };
+  } catch (err) {
+    return { id: req && req.id !== undefined ? req.id : null, ok: false, error: toError(err) };
+  }
+}
+
+let agentServer = null;
+const ownSockets = new Set();
+
+function serve(socketPath) {
+  try {
+    fs.unlinkSync(socketPath);
+  } catch (err) {
+    if (err.code !== 'ENOENT') process.stderr.write(`seep agent: cannot remove stale ${socketPath}: ${err.message}\n`);
+  }
+  const server = net.createServer((conn) => {
+    conn.unref();
+    ownSockets.add(conn);
+    ownHandles.connections++;
+    conn.on('close', () => {
+      ownSockets.delete(conn);
+      ownHandles.connections--;
+    });
+    conn.on('error', () => conn.destroy());
+    let partial = '';
+    conn.on('data', (chunk) => {
+      const lines = (partial + chunk.toString('utf8')).split('\n');
+      partial = lines.pop() || '';
+      for (const line of lines) {
+        if (!line.trim()) continue;
+        let req;
+        try {
+          req = JSON.parse(line);
+        } catch (err) {
+          conn.write(JSON.stringify({ id: null, ok: false, error: toError(err) }) + '\n');
+          continue;
+        }
+        dispatch(req).then((reply) => {
+          let text;
+          try {
+            text = JSON.stringify(reply);
+          } catch (err) {
+            text = JSON.stringify({ id: reply.id, ok: false, error: toError(err) });
+          }
+          if (!conn.destroyed) conn.write(text + '\n');
+        });
+      }
+    });
+  });
+  server.on('error', (err) => process.stderr.write(`seep agent: cannot serve on ${socketPath}: ${err.message}\n`));
+  server.listen(socketPath, () => {
+    ownHandles.server = 1;
+  });
+  server.unref();
+  agentServer = server;
+}
+
+// npm, npx and friends are Node too: the agent belongs in the program they start, not in them
+const launcher = /[\\/](npm|npx|yarn|pnpm|corepack)(-cli)?(\.c?js)?$/.test(process.argv[1] || '');
+const socketPath = process.env.SEEP_AGENT_SOCKET;
+if (socketPath && !launcher && require.main !== module) {
+  // children the target spawns inherit NODE_OPTIONS; only this process owns the socket
+  delete process.env.SEEP_AGENT_SOCKET;
+  serve(socketPath);
+}
+
+module.exports = { handlers, dispatch };

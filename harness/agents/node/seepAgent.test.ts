@@ -1,0 +1,123 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { AgentError, connectAgent, type AgentClient } from '../agentClient.ts';
+import { nodeAgentPath, startTarget, testdataDir, type Started } from '../testdata/targets.ts';
+
+const dir = mkdtempSync(path.join(tmpdir(), 'seep-agent-'));
+const cleanups: (() => unknown)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+async function startService(mode: string, extraEnv: Record<string, string> = {}): Promise<{ t: Started; agent: AgentClient; port: number }> {
+  const sock = path.join(dir, `${mode}-${Date.now()}.sock`);
+  const t = await startTarget(
+    [process.execPath, path.join(testdataDir, 'listenerService.cjs'), mode],
+    { NODE_OPTIONS: `--require ${nodeAgentPath}`, SEEP_AGENT_SOCKET: sock, ...extraEnv },
+    /^listening \d+/,
+  );
+  cleanups.push(t.stop);
+  const agent = await connectAgent(sock, { timeoutMs: 5000 });
+  cleanups.push(() => agent.close());
+  return { t, agent, port: Number(t.ready.split(' ')[1]) };
+}
+
+async function hit(port: number, n: number, p = '/'): Promise<void> {
+  for (let i = 0; i < n; i++) await (await fetch(`http://127.0.0.1:${port}${p}`)).text();
+}
+
+describe('seepAgent.cjs in a Node target (NODE_OPTIONS=--require)', () => {
+  it('answers gc, memory and snapshot over the unix socket', async () => {
+    const { agent } = await startService('leaky');
+    const pong = (await agent.request('ping')) as { pid: number };
+    expect(pong.pid).toBeGreaterThan(0);
+    const gc = (await agent.request('gc')) as { heapUsed: number };
+    expect(gc.heapUsed).toBeGreaterThan(0);
+    const mem = (await agent.request('memory')) as { memoryUsage: { rss: number }; heap: { used_heap_size: number } };
+    expect(mem.memoryUsage.rss).toBeGreaterThan(mem.heap.used_heap_size);
+    const file = path.join(dir, 'x.heapsnapshot');
+    const snap = (await agent.request('snapshot', { path: file })) as { bytes: number };
+    expect(statSync(file).size).toBe(snap.bytes);
+  });
+
+  it('reports MaxListenersExceededWarning with emitter, event, count and the .on() call site', async () => {
+    const { agent, port } = await startService('leaky');
+    await hit(port, 12);
+    const { warnings } = (await agent.request('warnings')) as { warnings: { name: string; emitter: string; event: string; count: number; stack: string[] }[] };
+    const w = warnings.find((x) => x.name === 'MaxListenersExceededWarning');
+    expect(w).toMatchObject({ emitter: 'EventEmitter', event: 'tick', count: 11 });
+    expect(w!.stack.join('\n')).toContain('listenerService.cjs');
+  });
+
+  it('the fixed twin raises no warning', async () => {
+    const { agent, port } = await startService('fixed');
+    await hit(port, 12);
+    const { warnings } = (await agent.request('warnings')) as { warnings: unknown[] };
+    expect(warnings).toEqual([]);
+  });
+
+  it('names the creation site of timers left running, and not those cleared', async () => {
+    const leaky = await startService('leaky');
+    await leaky.agent.request('trackResources', { enable: true });
+    await hit(leaky.port, 5, '/timer');
+    const res = (await leaky.agent.request('activeResources')) as { counts: Record<string, number>; sites: { type: string; count: number; stack: string[] }[] };
+    expect(res.counts.Timeout).toBe(5);
+    const site = res.sites.find((s) => s.type === 'Timeout');
+    expect(site?.count).toBe(5);
+    expect(site!.stack[0]).toMatch(/listenerService\.cjs:\d+/);
+
+    const fixed = await startService('fixed');
+    await fixed.agent.request('trackResources', { enable: true });
+    await hit(fixed.port, 5, '/timer');
+    const res2 = (await fixed.agent.request('activeResources')) as { counts: Record<string, number>; sites: { type: string }[] };
+    expect(res2.counts.Timeout ?? 0).toBe(0);
+    expect(res2.sites.filter((s) => s.type === 'Timeout')).toEqual([]);
+  });
+
+  it('survives bad requests: unknown op, missing params, a line that is not JSON', async () => {
+    const sock = path.join(dir, 'bad.sock');
+    const t = await startTarget(
+      [process.execPath, path.join(testdataDir, 'listenerService.cjs')],
+      { NODE_OPTIONS: `--require ${nodeAgentPath}`, SEEP_AGENT_SOCKET: sock },
+      /^listening/,
+    );
+    cleanups.push(t.stop);
+    const agent = await connectAgent(sock);
+    cleanups.push(() => agent.close());
+    await expect(agent.request('nope')).rejects.toThrow(AgentError);
+    await expect(agent.request('snapshot')).rejects.toThrow(/needs a 'path'/);
+    const raw = net.createConnection(sock);
+    cleanups.push(() => raw.destroy());
+    const reply = await new Promise<string>((resolve) => {
+      raw.on('data', (d) => resolve(d.toString()));
+      raw.write('{not json\n');
+    });
+    expect(JSON.parse(reply)).toMatchObject({ id: null, ok: false });
+    expect(((await agent.request('ping')) as { pid: number }).pid).toBe(t.child.pid);
+  });
+
+  it('does not keep the target alive, even with a client connected', async () => {
+    const sock = path.join(dir, 'exit.sock');
+    const child = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 300)'], {
+      env: { ...process.env, NODE_OPTIONS: `--require ${nodeAgentPath}`, SEEP_AGENT_SOCKET: sock },
+      stdio: 'ignore',
+    });
+    cleanups.push(() => child.kill('SIGKILL'));
+    const exited = new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
+    const agent = await connectAgent(sock, { timeoutMs: 5000 });
+    cleanups.push(() => agent.close());
+    const code = await Promise.race([exited, new Promise((r) => setTimeout(() => r('still running'), 10_000))]);
+    expect(code).toBe(0);
+  });
+
+  it('connectAgent gives up with a clear error when no agent appears', async () => {
+    await expect(connectAgent(path.join(dir, 'never.sock'), { timeoutMs: 300 })).rejects.toThrow(/no seep agent answered/);
+    expect(existsSync(path.join(dir, 'never.sock'))).toBe(false);
+  });
+});
+
+process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
