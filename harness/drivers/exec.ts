@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { ExecOptions, ExecResult } from '../scenario/types.ts';
 import type { OutputHandler } from './outputStreams.ts';
-import { spawnTarget, targetEnv, type ExitStatus } from './spawnTarget.ts';
+import { spawnTarget, targetEnv } from './spawnTarget.ts';
 
 const DEFAULT_TIMEOUT_MS = 30_000;
 const OUTPUT_KEPT_BYTES = 1024 * 1024;
@@ -52,40 +52,32 @@ export async function execCommand(argv: string[], opts: ExecDriverOptions): Prom
   }
 
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  let timer: NodeJS.Timeout | undefined;
-  const outcome = await new Promise<{ status: ExitStatus } | { killed: string }>((resolve) => {
-    const kill = (why: string) => {
-      target.signalGroup('SIGKILL');
-      void target.exited.then(() => resolve({ killed: why }));
-    };
-    const onAbort = () => kill('aborted');
-    timer = setTimeout(() => kill(`timed out after ${timeoutMs} ms`), timeoutMs);
-    opts.signal?.addEventListener('abort', onAbort, { once: true });
-    void target.exited.then((status) => {
-      clearTimeout(timer);
-      opts.signal?.removeEventListener('abort', onAbort);
-      resolve({ status });
-    });
-  });
+  let killedFor: string | undefined;
+  const kill = (why: string) => {
+    killedFor ??= why;
+    target.signalGroup('SIGKILL');
+  };
+  const onAbort = () => kill('aborted');
+  const timer = setTimeout(() => kill(`timed out after ${timeoutMs} ms`), timeoutMs);
+  opts.signal?.addEventListener('abort', onAbort, { once: true });
+  const status = await target.exited;
+  clearTimeout(timer);
+  opts.signal?.removeEventListener('abort', onAbort);
   await drained(target.child, DRAIN_MS);
 
-  const collect = (status: ExitStatus): ExecResult => ({
+  const result: ExecResult = {
     code: status.code,
     signal: status.signal,
     stdout: target.output.stdout.text(),
     stderr: target.output.stderr.text(),
     durationMs: Date.now() - started,
-  });
-  if ('killed' in outcome) {
-    const result = collect(target.exitStatus()!);
-    if (outcome.killed === 'aborted') throw opts.signal?.reason ?? new Error(`'${argv.join(' ')}' was aborted`);
-    throw new ExecError(target.exitReason(target.exitStatus()!, `running: ${outcome.killed}, so seep killed its process group`), result);
-  }
-  const result = collect(outcome.status);
+  };
+  if (killedFor === 'aborted') throw opts.signal?.reason ?? new Error(`'${argv.join(' ')}' was aborted`);
+  if (killedFor) throw new ExecError(target.exitReason(status, `running: ${killedFor}, so seep killed its process group`), result);
   const okCodes = opts.okCodes ?? [0];
-  if (outcome.status.code === null || !okCodes.includes(outcome.status.code)) {
+  if (status.code === null || !okCodes.includes(status.code)) {
     const expected = okCodes.length === 1 ? `expected ${okCodes[0]}` : `expected one of ${okCodes.join(', ')}`;
-    throw new ExecError(`${target.exitReason(outcome.status)} (${expected})`, result);
+    throw new ExecError(`${target.exitReason(status)} (${expected})`, result);
   }
   return result;
 }
