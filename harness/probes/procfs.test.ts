@@ -1,0 +1,98 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { parseStat, readCmdline, readHostConstants, readPss, readStat, readStatusRss } from './procfs.ts';
+import { listTree } from './processTree.ts';
+import { createFakeProc, type FakeProc } from './testTargets/fakeProc.ts';
+
+let fake: FakeProc;
+beforeEach(() => {
+  fake = createFakeProc();
+});
+afterEach(() => fake.remove());
+
+describe('readStat', () => {
+  it('parses a comm holding spaces and parentheses', async () => {
+    fake.stat(42, { comm: '(a b) c)', state: 'R', ppid: 7, utime: 30, stime: 12, threads: 5, starttime: 777, rssPages: 250 });
+    expect(await readStat(42, fake.root)).toEqual({
+      pid: 42, ppid: 7, comm: '(a b) c)', state: 'R', cpuTicks: 42, starttime: 777, numThreads: 5, rssPages: 250,
+    });
+  });
+
+  it('returns null for a pid that is gone', async () => {
+    expect(await readStat(99, fake.root)).toBeNull();
+  });
+
+  it('rejects a malformed line rather than returning garbage', () => {
+    expect(() => parseStat('42 python3 S 1')).toThrow(/malformed/);
+  });
+
+  it('reads the real stat of this process', async () => {
+    const me = await readStat(process.pid);
+    expect(me?.pid).toBe(process.pid);
+    expect(me?.ppid).toBe(process.ppid);
+    expect(me?.numThreads).toBeGreaterThan(0);
+    // rss pages x page size agrees with VmRSS from status (both in the same moment, roughly)
+    const vmRss = await readStatusRss(process.pid);
+    expect(vmRss).not.toBeNull();
+    const fromStat = me!.rssPages * readHostConstants().pageSize;
+    expect(Math.abs(fromStat - vmRss!) / vmRss!).toBeLessThan(0.2);
+  });
+});
+
+describe('other readers', () => {
+  it('splits the NUL-separated command line', async () => {
+    fake.file('5/cmdline', 'python3\0-c\0print("a b")\0');
+    expect(await readCmdline(5, fake.root)).toEqual(['python3', '-c', 'print("a b")']);
+    expect(await readCmdline(6, fake.root)).toBeNull();
+  });
+
+  it('reads Pss from smaps_rollup in bytes and reports an unreadable file', async () => {
+    fake.file('5/smaps_rollup', '00400000-7ffd [rollup]\nRss:    2048 kB\nPss:    1000 kB\nPss_Anon:   10 kB\n');
+    expect(await readPss(5, fake.root)).toBe(1000 * 1024);
+    fake.file('6/smaps_rollup/x', ''); // a directory: EISDIR
+    const errors: string[] = [];
+    expect(await readPss(6, fake.root, (m) => errors.push(m))).toBeNull();
+    expect(errors).toEqual([`cannot read ${fake.root}/6/smaps_rollup: EISDIR`]);
+    expect(await readPss(7, fake.root, (m) => errors.push(m))).toBeNull(); // gone: not an error
+    expect(errors).toHaveLength(1);
+  });
+
+  it('reads VmRSS in bytes, null for a zombie without it', async () => {
+    fake.file('5/status', 'Name:\tx\nVmRSS:\t   1234 kB\n');
+    fake.file('6/status', 'Name:\tx\nState:\tZ (zombie)\n');
+    expect(await readStatusRss(5, fake.root)).toBe(1234 * 1024);
+    expect(await readStatusRss(6, fake.root)).toBeNull();
+  });
+});
+
+describe('listTree on a fake /proc', () => {
+  it('walks descendants by ppid when there are no children files', async () => {
+    fake.stat(1, { ppid: 0 });
+    fake.stat(10, { ppid: 1 }); // root
+    fake.stat(11, { ppid: 10 });
+    fake.stat(12, { ppid: 10 });
+    fake.stat(13, { ppid: 12 });
+    fake.stat(20, { ppid: 1 }); // a stranger
+    const tree = await listTree([10], fake.root);
+    expect(tree.map((p) => [p.pid, p.isRoot])).toEqual([[10, true], [11, false], [12, false], [13, false]]);
+  });
+
+  it('follows every thread\'s children file and skips a listed child that vanished or was reused', async () => {
+    fake.stat(10, { ppid: 1 });
+    fake.file('10/task/10/children', '11 ');
+    fake.file('10/task/15/children', '12 14 16 '); // a second thread forked 12; 14 has vanished
+    fake.stat(11, { ppid: 10 });
+    fake.file('11/task/11/children', '');
+    fake.stat(12, { ppid: 10 });
+    fake.file('12/task/12/children', '13 ');
+    fake.stat(13, { ppid: 12 });
+    fake.file('13/task/13/children', '');
+    fake.stat(16, { ppid: 99 }); // pid reused by a process outside the tree
+    const tree = await listTree([10], fake.root);
+    expect(tree.map((p) => p.pid)).toEqual([10, 11, 12, 13]);
+  });
+
+  it('skips a root that is gone', async () => {
+    fake.stat(10, { ppid: 1 });
+    expect((await listTree([9, 10], fake.root)).map((p) => p.pid)).toEqual([10]);
+  });
+});

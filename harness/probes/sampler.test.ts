@@ -1,0 +1,138 @@
+// Real processes: python3 targets from testTargets/, sampled through the real /proc.
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Sample } from '../report/schema.ts';
+import { killTree } from './killTree.ts';
+import { readStat, readHostConstants } from './procfs.ts';
+import { newCookie } from './runCookie.ts';
+import { createSampler } from './sampler.ts';
+import { createFakeProc } from './testTargets/fakeProc.ts';
+import { startTestTarget } from './testTargets/startTestTarget.ts';
+
+const cookies: string[] = [];
+const roots: number[] = [];
+afterEach(async () => {
+  for (const cookie of cookies.splice(0)) await killTree(roots, cookie, { graceMs: 500 });
+  roots.length = 0;
+});
+
+async function start(script: string, args: string[] = []) {
+  const cookie = newCookie();
+  cookies.push(cookie);
+  const target = await startTestTarget(script, args, cookie);
+  roots.push(target.pid);
+  return { ...target, cookie };
+}
+
+describe('createSampler on real processes', () => {
+  it('counts the tcp sockets a target owns, per state, both ends of each connection', async () => {
+    const target = await start('tcpTarget.py', ['3']);
+    const sampler = createSampler({ rootPids: () => [target.pid], cookie: target.cookie });
+    const s = await sampler.read('measured', 0, 0);
+    // a listener, 3 client ends and 3 accepted ends
+    expect(s.values.sockets).toBe(7);
+    expect(s.tcp).toEqual({ LISTEN: 1, ESTABLISHED: 6 });
+    // node gives a child its stdio pipes as unix socketpairs: 3 more socket fds, not inet sockets
+    expect(s.values.fdSocket).toBe(10);
+    expect(s.values.fds).toBe(s.values.fdFile! + s.values.fdSocket! + s.values.fdPipe! + s.values.fdOther!);
+    expect(s.values.children).toBe(0);
+    expect(s.pids).toEqual([target.pid]);
+
+    const ids = await sampler.identities();
+    expect(ids.processes).toEqual([{ kind: 'process', id: String(target.pid), detail: expect.stringContaining('tcpTarget.py 3') }]);
+    expect(ids.sockets).toHaveLength(7);
+    const port = target.ready[0];
+    expect(ids.sockets.filter((x) => x.detail.startsWith(`LISTEN 127.0.0.1:${port} `))).toHaveLength(1);
+    expect(ids.fds.filter((x) => x.detail.startsWith('socket:['))).toHaveLength(10);
+    expect(sampler.errors()).toEqual([]);
+  });
+
+  it('sums rss and threads over a parent and its 2 children', async () => {
+    const target = await start('treeTarget.py');
+    const kids = target.ready.map(Number);
+    const sampler = createSampler({ rootPids: () => [target.pid], cookie: target.cookie, heap: async () => 1234 });
+    const s = await sampler.read('warmup', 0, 10, { escaped: true });
+    expect(s.values.children).toBe(2);
+    expect(s.pids).toEqual([target.pid, ...kids].sort((a, b) => a - b));
+    expect(s.values.escaped).toBe(0);
+    expect(s.values.heapUsed).toBe(1234);
+    expect(s.values.cpu).toBeNull(); // no interval yet
+    const { pageSize } = readHostConstants();
+    let rss = 0;
+    let threads = 0;
+    for (const pid of s.pids) {
+      const st = (await readStat(pid))!;
+      rss += st.rssPages * pageSize;
+      threads += st.numThreads;
+    }
+    expect(threads).toBe(s.values.threads);
+    expect(Math.abs(s.values.rss! - rss)).toBeLessThan(rss * 0.05);
+    expect(s.values.rss!).toBeGreaterThan(16 * 1024 * 1024); // each child holds 8 MiB of ballast
+    expect(s.values.pss!).toBeGreaterThan(0);
+    expect(s.values.pss!).toBeLessThanOrEqual(s.values.rss! * 1.05);
+
+    const next = await sampler.read('warmup', null, 20);
+    expect(next.values.cpu).not.toBeNull();
+    expect(next.values.cpu!).toBeGreaterThanOrEqual(0);
+    expect(next.values.escaped).toBe(0); // carried over from the last scan
+  });
+
+  it('counts a setsid grandchild that left the tree as escaped', async () => {
+    const target = await start('escapeTarget.py');
+    const grandchild = Number(target.ready[0]);
+    const sampler = createSampler({ rootPids: () => [target.pid], cookie: target.cookie });
+    const timed = await sampler.read('measured', null, 0);
+    expect(timed.values.escaped).toBeNull(); // never scanned yet
+    const s = await sampler.read('measured', 3, 5, { escaped: true });
+    expect(s.pids).not.toContain(grandchild);
+    expect(s.values.escaped).toBe(1);
+    const ids = await sampler.identities();
+    expect(ids.processes.find((p) => p.id === String(grandchild))?.detail).toMatch(/^escaped the tree: .*escapeTarget\.py/);
+  });
+
+  it('takes timed samples without overlapping reads and stops cleanly', async () => {
+    const target = await start('tcpTarget.py', ['1']);
+    const sampler = createSampler({ rootPids: () => [target.pid], cookie: target.cookie });
+    const got: Sample[] = [];
+    let clock = 0;
+    sampler.setPhase('measured');
+    sampler.startTimer(20, (s) => got.push(s), () => ++clock);
+    const deadline = Date.now() + 5000;
+    while (got.length < 4 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+    // a boundary read in between the timed ones queues behind any read in flight
+    const boundary = await sampler.read('measured', 1, 0);
+    await sampler.stopTimer();
+    const count = got.length;
+    await new Promise((r) => setTimeout(r, 150));
+    expect(got.length).toBe(count); // nothing after stop
+    expect(count).toBeGreaterThanOrEqual(4);
+    expect(got.every((s) => s.phase === 'measured' && s.iteration === null && s.values.sockets === 3)).toBe(true);
+    expect(got.map((s) => s.t)).toEqual([...got.map((s) => s.t)].sort((a, b) => a - b));
+    expect(boundary.values.sockets).toBe(3);
+  });
+});
+
+describe('createSampler on a fake /proc', () => {
+  it('reports an unreadable fd directory and leaves fds null rather than 0', async () => {
+    const fake = createFakeProc();
+    try {
+      fake.stat(10, { ppid: 1, rssPages: 10 });
+      fake.stat(11, { ppid: 10, rssPages: 5, threads: 3 });
+      fake.link('10/fd/0', '/dev/null');
+      fake.file('10/smaps_rollup', 'Pss: 8 kB\n');
+      fake.file('11/smaps_rollup', 'Pss: 4 kB\n');
+      // 11 has a stat (it runs) but no fd directory: as if EACCES
+      const sampler = createSampler({ rootPids: () => [10], cookie: 'c', procRoot: fake.root });
+      const s = await sampler.read('warmup', 0, 0);
+      expect(s.values.fds).toBeNull();
+      expect(s.values.fdFile).toBeNull();
+      expect(s.values.sockets).toBeNull();
+      expect(s.values.rss).toBe(15 * readHostConstants().pageSize);
+      expect(s.values.pss).toBe(12 * 1024);
+      expect(s.values.threads).toBe(4);
+      expect(s.values.children).toBe(1);
+      expect(sampler.errors()).toEqual([`cannot read ${fake.root}/11/fd: ENOENT`]);
+    } finally {
+      fake.remove();
+    }
+  });
+});
