@@ -107,7 +107,7 @@ function checkLines(checks: Check[], baseline: number | null, unit: ChartUnit): 
 function trendLabel(check: Check): string {
   const t = check.trend!;
   const per = `${t.unit}/${t.per}`;
-  return `${t.verdict}: ${formatSigned(t.slope, per)} [${formatValue(t.low, t.unit)}, ${formatValue(t.high, t.unit)}] at ${Math.round(t.confidence * 100)}%`;
+  return `${t.verdict}: ${formatSigned(t.slope, per)} [${formatValue(t.low, per)}, ${formatValue(t.high, per)}] at ${Math.round(t.confidence * 100)}%`;
 }
 
 function buildChart(s: ScenarioReport, spec: ResourceChart, axis: 'iteration' | 'time', index: number): ChartSpec | null {

@@ -1,0 +1,109 @@
+// One scenario's part of the run page: verdict, checks, charts (placeholders the page script fills),
+// suspects, output tail. Every string that came from the report goes through escapeHtml.
+import type { Check, ScenarioReport, Suspect } from '../../report/schema.ts';
+import { formatDuration, formatNumber, formatSigned, formatValue } from '../formatValue.ts';
+import type { ChartSpec } from './chartModel.ts';
+import { escapeHtml as e } from './escapeHtml.ts';
+
+export function verdictBadge(verdict: string): string {
+  return `<span class="badge ${e(verdict)}">${e(verdict.toUpperCase())}</span>`;
+}
+
+function limitCell(c: Check): string {
+  if (c.limit === undefined && c.limitValue === undefined) return '—';
+  const value = c.limitValue === undefined ? '' : formatValue(c.limitValue, c.unit);
+  if (c.limit === undefined) return e(value);
+  return value && value !== c.limit ? `${e(c.limit)} <span class="dim">(${e(value)})</span>` : e(c.limit);
+}
+
+function trendCell(c: Check): string {
+  const t = c.trend;
+  if (!t) return '—';
+  const per = `${t.unit}/${t.per}`;
+  const slope = formatSigned(t.slope, per);
+  const range = `[${formatValue(t.low, per)}, ${formatValue(t.high, per)}] at ${Math.round(t.confidence * 100)}%`;
+  const p = t.pValue === undefined ? '' : `, p=${t.pValue < 0.001 ? '<0.001' : t.pValue.toFixed(3)}`;
+  const more = t.moreIterationsNeeded ? `; about ${t.moreIterationsNeeded} more iterations would decide it` : '';
+  return `<span class="trend ${e(t.verdict)}">${e(t.verdict)}</span> ${e(slope)} <span class="dim">${e(range + p)}</span><br>${e(t.reason + more)}`;
+}
+
+function leftoversList(c: Check): string {
+  if (!c.leftovers?.length) return '';
+  const items = c.leftovers.map((l) => `<li><code>${e(l.kind)} ${e(l.id)}</code> ${e(l.detail)}</li>`).join('');
+  return `<details><summary>${c.leftovers.length} left over</summary><ul class="leftovers">${items}</ul></details>`;
+}
+
+function checksTable(checks: Check[]): string {
+  if (checks.length === 0) return '<p class="dim">No checks ran.</p>';
+  const rows = checks.map((c) => `<tr class="${c.pass ? 'pass' : 'fail'}" data-check-id="${e(c.id)}">
+<td><code>${e(c.id)}</code><br><span class="dim">${e(c.kind)} · ${e(c.resource)}</span></td>
+<td class="num">${limitCell(c)}</td>
+<td class="num observed">${e(formatValue(c.observed, c.unit))}</td>
+<td>${verdictBadge(c.pass ? 'pass' : 'fail')} ${e(c.message)}${leftoversList(c)}</td>
+<td>${trendCell(c)}</td></tr>`);
+  return `<table class="checks"><thead><tr><th>Check</th><th>Limit</th><th>Observed</th><th>Verdict</th><th>Trend</th></tr></thead><tbody>${rows.join('\n')}</tbody></table>`;
+}
+
+function suspectsTable(suspects: Suspect[]): string {
+  if (suspects.length === 0) return '<p class="dim">No suspects.</p>';
+  const rows = suspects.map((s) => `<tr>
+<td><code>${e(s.name)}</code><br><span class="dim">${e(s.runtime)} ${e(s.kind)}</span></td>
+<td class="num">${e(formatSigned(s.countDelta, ''))}</td>
+<td class="num">${e(formatNumber(s.perIteration))}</td>
+<td class="num">${e(formatSigned(s.bytesDelta, 'B'))}</td>
+<td><ol class="where">${s.where.map((w) => `<li>${e(w)}</li>`).join('')}</ol></td></tr>`);
+  return `<table class="suspects"><thead><tr><th>Suspect</th><th>Count Δ</th><th>Per iteration</th><th>Bytes Δ</th><th>Retainer path / traceback</th></tr></thead><tbody>${rows.join('\n')}</tbody></table>`;
+}
+
+function outputBlock(s: ScenarioReport): string {
+  const o = s.output;
+  const patterns = Object.entries(o.forbidCounts);
+  const forbid = patterns.length
+    ? `<table class="forbid"><thead><tr><th>Forbidden pattern</th><th>Lines</th><th>First matches</th></tr></thead><tbody>${patterns
+        .map(([p, n]) => `<tr class="${n ? 'fail' : 'pass'}"><td><code>${e(p)}</code></td><td class="num">${n}</td><td>${(o.forbidExamples[p] ?? []).map((x) => `<code>${e(x)}</code>`).join('<br>')}</td></tr>`)
+        .join('')}</tbody></table>`
+    : '';
+  const lines = o.tail
+    .map((l) => `<li class="${l.stream}${l.forbidden ? ' forbidden' : ''}"${l.forbidden ? ` title="matches ${e(l.forbidden)}"` : ''}><span class="t">${e(formatDuration(l.t))}</span><span class="stream">${l.stream}</span><span class="text">${e(l.text)}</span></li>`)
+    .join('');
+  const shown = o.tail.length < o.totalLines ? `last ${o.tail.length} of ${formatNumber(o.totalLines)} lines` : `${o.tail.length} lines`;
+  return `${forbid}<p class="dim">${e(shown)}</p><ol class="output">${lines}</ol>`;
+}
+
+function chartFigure(c: ChartSpec): string {
+  const budget = c.lines.find((l) => l.kind === 'budget');
+  const note = c.sourcePoints > c.x.length ? `drawn from ${formatNumber(c.sourcePoints)} samples, min/max per bucket kept` : `${formatNumber(c.sourcePoints)} samples`;
+  const crosses = budget && c.max !== null && c.max > budget.value;
+  return `<figure class="chart${crosses ? ' over-budget' : ''}" data-chart-id="${e(c.id)}" data-resource="${e(c.resource)}" data-axis="${c.axis}">
+<figcaption>${e(c.title)}${crosses ? ' <span class="badge fail">over budget</span>' : ''}</figcaption><div class="plot"></div>
+${c.trend ? `<p class="trend-label">fitted trend ${e(c.trend.label)}</p>` : ''}<p class="dim note">${e(note)}</p></figure>`;
+}
+
+function processesTable(s: ScenarioReport): string {
+  if (!s.processes?.length) return '';
+  const rows = s.processes.map((p) => `<tr><td class="num">${p.pid}</td><td><code>${e(p.command)}</code></td><td class="num">${e(formatDuration(p.startedAt))}</td><td class="num">${p.endedAt === null ? '—' : e(formatDuration(p.endedAt))}</td><td class="num">${e(formatValue(p.peakRss, 'B'))}</td><td>${e(p.end)}</td></tr>`);
+  return `<h3>Processes${s.restarts ? ` (${s.restarts} restarts)` : ''}</h3><table><thead><tr><th>PID</th><th>Command</th><th>Started</th><th>Ended</th><th>Peak RSS</th><th>End</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+}
+
+function artifactsList(s: ScenarioReport): string {
+  if (!s.artifacts?.length) return '';
+  // Artifacts are paths relative to the report dir; anything that looks like a URL scheme is shown, not linked.
+  const items = s.artifacts.map((a) => (/^[a-z][a-z0-9+.-]*:/i.test(a) || a.startsWith('/') ? `<li><code>${e(a)}</code></li>` : `<li><a href="./${e(encodeURI(a))}">${e(a)}</a></li>`));
+  return `<h3>Artifacts</h3><ul>${items.join('')}</ul>`;
+}
+
+export function scenarioSection(s: ScenarioReport, index: number, charts: ChartSpec[]): string {
+  const target = [s.target.kind, s.target.runtime, s.target.command?.join(' ')].filter(Boolean).join(' · ');
+  const problems = s.probeErrors?.length ? `<div class="probe-errors"><strong>Probe problems</strong><ul>${s.probeErrors.map((p) => `<li>${e(p)}</li>`).join('')}</ul></div>` : '';
+  return `<section class="scenario ${e(s.verdict)}" id="scenario-${index}" data-verdict="${e(s.verdict)}">
+<h2>${verdictBadge(s.verdict)} ${e(s.name)}</h2>
+<p class="meta"><code>${e(s.file)}</code> · ${e(target)} · ${s.iterations.warmup} warmup + ${s.iterations.measured} measured iterations · ${e(formatDuration(s.durationMs))}</p>
+${s.error ? `<pre class="error">${e(s.error)}</pre>` : ''}${problems}
+<h3>Checks</h3>${checksTable(s.checks)}
+<h3>Charts</h3><p class="dim legend-note">Shaded: warmup (blue) and settle (grey). Dashed grey: baseline. Red: budget. Orange dashed: fitted trend.</p>
+<div class="charts">${charts.map(chartFigure).join('\n') || '<p class="dim">No samples.</p>'}</div>
+<h3>Suspects</h3>${suspectsTable(s.suspects)}
+<h3>Target output</h3>${outputBlock(s)}
+${processesTable(s)}${artifactsList(s)}
+</section>`;
+}

@@ -1,0 +1,45 @@
+// The Markdown summary for CI pages (GitHub step summary, MR comments): one table row per
+// scenario, then the failed checks in words.
+import type { Report } from '../report/schema.ts';
+import { formatSigned } from './formatValue.ts';
+import { describeCheck, rssGrowth, rssSlope, runVerdict, worstCheck } from './scenarioHeadlines.ts';
+
+const ICON = { pass: '✅', fail: '❌', error: '⚠️' } as const;
+
+/** Text from the target cannot break the table or inject HTML into the rendered page. */
+export function mdCell(text: string): string {
+  return text
+    .replace(/\r?\n/g, ' ')
+    .replace(/[\\`*_[\]|#]/g, (c) => `\\${c}`)
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;');
+}
+
+export function renderMarkdown(report: Report): string {
+  const verdict = runVerdict(report);
+  const lines = [
+    `## seep ${ICON[verdict]} ${verdict.toUpperCase()}: run ${mdCell(report.runId)}`,
+    '',
+    '| Scenario | Verdict | Worst check | RSS growth | Slope |',
+    '| --- | --- | --- | --- | --- |',
+  ];
+  for (const s of report.scenarios) {
+    const worst = worstCheck(s);
+    const growth = rssGrowth(s);
+    lines.push(
+      `| ${mdCell(s.name)} | ${ICON[s.verdict]} ${s.verdict} | ${worst ? mdCell(describeCheck(worst)) : s.error ? mdCell(s.error) : '—'} | ${growth === null ? '—' : mdCell(formatSigned(growth, 'B'))} | ${mdCell(rssSlope(s) ?? '—')} |`,
+    );
+  }
+  const failed = report.scenarios.filter((s) => s.verdict !== 'pass');
+  if (failed.length) {
+    lines.push('');
+    for (const s of failed) {
+      lines.push(`**${mdCell(s.name)}** (${s.verdict})`);
+      if (s.error) lines.push(`- error: ${mdCell(s.error)}`);
+      for (const c of s.checks.filter((x) => !x.pass)) lines.push(`- \`${c.id.replace(/`/g, "'")}\`: ${mdCell(c.message)}`);
+      lines.push('');
+    }
+  }
+  return lines.join('\n').trimEnd() + '\n';
+}
