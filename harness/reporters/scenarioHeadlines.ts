@@ -5,7 +5,9 @@ import { formatSigned, formatValue } from './formatValue.ts';
 
 /** How far past (or how close to) its limit a check is: observed / limit, when both are numbers. */
 function ratio(c: Check): number {
-  if (c.limitValue === undefined || c.limitValue === 0) return c.pass ? 0 : Number.POSITIVE_INFINITY;
+  if (c.limitValue === undefined) return c.pass ? 0 : 1;
+  // a zero limit (no forbidden lines, no orphans): count each unit over it as one limit's worth
+  if (c.limitValue === 0) return c.observed + 1;
   return c.observed / c.limitValue;
 }
 

@@ -12,6 +12,8 @@ export interface SyntheticOptions {
   timedPoints?: number;
   runId?: string;
   startedAt?: string;
+  /** which scenarios to include, by verdict (all three by default) */
+  verdicts?: ScenarioReport['verdict'][];
 }
 
 const WARMUP = 5;
@@ -33,7 +35,7 @@ function columns(count: number, warmup: number, boundaries: boolean, durationMs:
   const cols: SeriesColumns = { t: [], iteration: [], phase: [], values, tcp: {} };
   for (let i = 0; i < count; i++) {
     const progress = count === 1 ? 1 : i / (count - 1);
-    const phase: Phase = progress < warmup / count ? 'warmup' : i === count - 1 && !boundaries ? 'settle' : 'measured';
+    const phase: Phase = i < warmup ? 'warmup' : i === count - 1 && !boundaries ? 'settle' : 'measured';
     cols.t.push(Math.round(progress * durationMs));
     cols.iteration.push(boundaries ? i : null);
     cols.phase.push(phase);
@@ -94,10 +96,7 @@ function scenario(name: string, file: string, verdict: ScenarioReport['verdict']
   };
 }
 
-export function syntheticReport(opts: SyntheticOptions = {}): Report {
-  const iterations = opts.iterations ?? 60;
-  const timedPoints = opts.timedPoints ?? 300;
-
+function passingScenario(iterations: number, timedPoints: number): ScenarioReport {
   const passing = scenario('cache stays bounded', 'scenarios/cache.scenario.ts', 'pass', iterations, timedPoints, passingValues, 1);
   passing.checks = [
     { id: 'budget.rssGrowth', resource: 'rss', kind: 'budget', limit: '50MB', limitValue: 50 * MB, observed: 4.2 * MB, unit: 'B', pass: true, message: 'RSS grew 4.2 MB, within 50MB',
@@ -105,7 +104,10 @@ export function syntheticReport(opts: SyntheticOptions = {}): Report {
     { id: 'budget.sockets', resource: 'sockets', kind: 'budget', limit: 'baseline+2', limitValue: 6, observed: 4, unit: 'sockets', pass: true, message: '4 sockets at the end, baseline 4' },
   ];
   passing.output = { tail: [{ stream: 'stdout', t: 10, text: 'listening on 127.0.0.1:4100' }], totalLines: 1, forbidCounts: {}, forbidExamples: {} };
+  return passing;
+}
 
+function failingScenario(iterations: number, timedPoints: number): ScenarioReport {
   const failing = scenario('session map leaks <b>', 'scenarios/sessions.scenario.ts', 'fail', iterations, timedPoints, leakingValues, 2);
   const rss = failing.series.boundaries.values.rss;
   const growth = rss.at(-1)! - rss[WARMUP]!;
@@ -133,10 +135,24 @@ export function syntheticReport(opts: SyntheticOptions = {}): Report {
     forbidExamples: { '/Unhandled/': ['Unhandled rejection: </textarea><script>alert(3)</script>'] },
   };
   failing.probeErrors = ['fds: cannot read /proc/4242/fd: EACCES <denied>'];
+  return failing;
+}
 
+function erroredScenario(): ScenarioReport {
   const errored = scenario('worker never ready', 'scenarios/worker.scenario.ts', 'error', 0, 4, passingValues, 3);
   errored.error = 'service did not become ready within 10000 ms: no line matching /ready/ on stdout <timeout>';
   errored.checks = [];
+  return errored;
+}
+
+export function syntheticReport(opts: SyntheticOptions = {}): Report {
+  const iterations = opts.iterations ?? 60;
+  const timedPoints = opts.timedPoints ?? 300;
+  const want = (v: ScenarioReport['verdict']): boolean => !opts.verdicts || opts.verdicts.includes(v);
+  const scenarios: ScenarioReport[] = [];
+  if (want('pass')) scenarios.push(passingScenario(iterations, timedPoints));
+  if (want('fail')) scenarios.push(failingScenario(iterations, timedPoints));
+  if (want('error')) scenarios.push(erroredScenario());
 
   return {
     schemaVersion: SCHEMA_VERSION,
@@ -146,7 +162,7 @@ export function syntheticReport(opts: SyntheticOptions = {}): Report {
     finishedAt: '2025-01-01T10:05:00.000Z',
     host: { hostname: 'ci-1', platform: 'linux', arch: 'x64', cpus: 2, totalMemBytes: 8e9, node: 'v20.19.0' },
     exitCode: 1,
-    scenarios: [passing, failing, errored],
+    scenarios,
   };
 }
 

@@ -1,0 +1,66 @@
+// The lines that close a scenario in the terminal: verdict, failed checks with their numbers,
+// the top suspects, and an RSS chart across iterations. Shared by live progress and the summary.
+import type { Check, Metric, Resource, ScenarioReport } from '../../report/schema.ts';
+import { limitLevel } from '../html/chartModel.ts';
+import { formatDuration, formatSigned, formatValue } from '../formatValue.ts';
+import { asciiChart } from './asciiChart.ts';
+import { plainText, type Style } from './style.ts';
+
+const RESOURCE_METRIC: Partial<Record<Resource, Metric>> = {
+  rss: 'rss', heap: 'heapUsed', fds: 'fds', sockets: 'sockets', threads: 'threads', children: 'children', orphans: 'escaped',
+};
+
+export function verdictLabel(verdict: ScenarioReport['verdict'], style: Style): string {
+  if (verdict === 'pass') return style.green('✔ PASS ');
+  if (verdict === 'fail') return style.red('✘ FAIL ');
+  return style.yellow('⚠ ERROR');
+}
+
+export function headline(s: ScenarioReport, style: Style): string {
+  const iters = `${s.iterations.warmup}+${s.iterations.measured} iterations`;
+  return `${verdictLabel(s.verdict, style)} ${style.bold(plainText(s.name))} ${style.dim(`(${formatDuration(s.durationMs)}, ${iters})`)}`;
+}
+
+export function checkLine(c: Check, style: Style): string {
+  const limit = c.limit ?? (c.limitValue === undefined ? undefined : formatValue(c.limitValue, c.unit));
+  const numbers = `${formatValue(c.observed, c.unit)}${limit === undefined ? '' : ` ${c.pass ? '≤' : '>'} ${limit}`}`;
+  const slope = c.trend ? ` · ${c.trend.verdict} ${formatSigned(c.trend.slope, `${c.trend.unit}/${c.trend.per}`)}` : '';
+  return `    ${c.pass ? style.green('✔') : style.red('✘')} ${c.id}  ${style.bold(numbers)}${slope} ${style.dim('— ' + plainText(c.message))}`;
+}
+
+function baseline(s: ScenarioReport, metric: Metric): number | null {
+  const b = s.series.boundaries;
+  const values = b.values[metric] ?? [];
+  for (let i = 0; i < values.length; i++) if (b.phase[i] === 'measured' && values[i] !== null) return values[i]!;
+  return null;
+}
+
+/** A chart of one resource across iterations, with its first drawable budget as a red line. */
+export function resourceChart(s: ScenarioReport, resource: Resource, style: Style): string[] {
+  const metric = RESOURCE_METRIC[resource];
+  if (!metric) return [];
+  const values = s.series.boundaries.values[metric] ?? [];
+  const base = baseline(s, metric);
+  const limits = s.checks.filter((c) => c.resource === resource).map((c) => limitLevel(c, base)).filter((v): v is number => v !== null);
+  const chart = asciiChart(values, { bytes: metric === 'rss' || metric === 'heapUsed', color: style.color, limit: limits[0] ?? null, indent: '      ' });
+  if (chart.length === 0) return [];
+  const title = `    ${metric} by iteration${limits.length ? ` (budget line at ${formatValue(limits[0]!, metric === 'rss' || metric === 'heapUsed' ? 'B' : '')})` : ''}:`;
+  return [style.dim(title), ...chart];
+}
+
+export function scenarioEndLines(s: ScenarioReport, style: Style): string[] {
+  const lines = [headline(s, style)];
+  if (s.error) lines.push(`    ${style.yellow(plainText(s.error))}`);
+  for (const c of s.checks.filter((x) => !x.pass)) lines.push(checkLine(c, style));
+  for (const p of s.probeErrors ?? []) lines.push(`    ${style.yellow('probe:')} ${plainText(p)}`);
+  const suspects = [...s.suspects].sort((a, b) => b.bytesDelta - a.bytesDelta || b.countDelta - a.countDelta).slice(0, 3);
+  if (suspects.length) {
+    lines.push(style.dim('    top suspects:'));
+    for (const x of suspects) {
+      const where = x.where.length ? ` ${style.dim('← ' + plainText(x.where.slice(-2).join(' ← ')))}` : '';
+      lines.push(`      ${plainText(x.name)} ${formatSigned(x.countDelta, '')} (${x.perIteration}/iteration, ${formatSigned(x.bytesDelta, 'B')})${where}`);
+    }
+  }
+  lines.push(...resourceChart(s, 'rss', style));
+  return lines;
+}

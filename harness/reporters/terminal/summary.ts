@@ -1,0 +1,33 @@
+// The end-of-run summary: one line per scenario, then charts of RSS and of every failing resource.
+import type { Writable } from 'node:stream';
+import type { Report, Resource } from '../../report/schema.ts';
+import { formatSigned } from '../formatValue.ts';
+import { describeCheck, rssGrowth, rssSlope, runVerdict, worstCheck } from '../scenarioHeadlines.ts';
+import { resourceChart, verdictLabel } from './scenarioVerdict.ts';
+import { makeStyle, plainText } from './style.ts';
+
+export function printSummary(report: Report, out: Writable, opts: { color: boolean }): void {
+  const style = makeStyle(opts.color);
+  const count = (v: string): number => report.scenarios.filter((s) => s.verdict === v).length;
+  const lines = [
+    '',
+    `${verdictLabel(runVerdict(report), style)} seep run ${plainText(report.runId)}: ${count('pass')} passed, ${count('fail')} failed, ${count('error')} errored`,
+  ];
+  for (const s of report.scenarios) {
+    const worst = worstCheck(s);
+    const growth = rssGrowth(s);
+    const facts = [
+      worst ? describeCheck(worst) : s.error ? plainText(s.error) : null,
+      growth === null ? null : `rss ${formatSigned(growth, 'B')}`,
+      rssSlope(s),
+    ].filter(Boolean);
+    lines.push(`  ${verdictLabel(s.verdict, style)} ${plainText(s.name)}${facts.length ? style.dim('  ' + facts.join(' · ')) : ''}`);
+  }
+  for (const s of report.scenarios) {
+    const failing = [...new Set(s.checks.filter((c) => !c.pass).map((c) => c.resource))].filter((r): r is Resource => r !== 'rss');
+    const charts = ['rss' as Resource, ...failing].flatMap((r) => resourceChart(s, r, style));
+    if (charts.length === 0) continue;
+    lines.push('', style.bold(plainText(s.name)), ...charts);
+  }
+  out.write(lines.join('\n') + '\n');
+}
