@@ -115,7 +115,7 @@ function failingScenario(iterations: number, timedPoints: number): ScenarioRepor
     { id: 'budget.rssGrowth', resource: 'rss', kind: 'budget', limit: '50MB', limitValue: 50 * MB, observed: growth, unit: 'B', pass: false,
       message: `RSS grew ${(growth / MB).toFixed(1)} MB over ${iterations} iterations, budget 50MB`,
       trend: { verdict: 'leak', reason: 'no plateau, Mann–Kendall p<0.001 (Hamed–Rao corrected)', slope: (120 * MB) / (total(iterations) - 1), low: 1.9 * MB, high: 2.1 * MB, confidence: 0.95, unit: 'B', per: 'iteration', pValue: 0.0001, plateauAt: null, samplesUsed: { series: 'boundaries', from: WARMUP, to: iterations + WARMUP - 1, count: iterations } } },
-    { id: 'leak.sockets', resource: 'sockets', kind: 'leak', limit: 'baseline', limitValue: 6, observed: 46, unit: 'sockets', pass: false, message: '40 sockets left in CLOSE_WAIT after settle <not closed>',
+    { id: 'leak.sockets', resource: 'sockets', kind: 'leak', limit: 'baseline', limitValue: failing.series.boundaries.values.sockets[WARMUP]!, observed: 46, unit: 'sockets', pass: false, message: '40 sockets left in CLOSE_WAIT after settle <not closed>',
       leftovers: [{ kind: 'socket', id: 'inode 991', detail: '127.0.0.1:4101 -> 127.0.0.1:5432 CLOSE_WAIT <upstream>' }] },
     { id: 'budget.output.forbid', resource: 'output', kind: 'budget', limit: '/Unhandled/', limitValue: 0, observed: 2, unit: 'lines', pass: false, message: '2 lines matched /Unhandled/' },
   ];
