@@ -35,6 +35,9 @@ async def later(x):
 def odd():
     return {1, 2}
 
+def nan():
+    return float('nan')
+
 def env():
     return [os.environ.get(k) for k in ("SEEP_RUN_COOKIE", "PYTHONWARNINGS", "MODULE_ENV")] + [os.getcwd()]
 
@@ -151,6 +154,7 @@ describe('python function worker specifics', () => {
     const w = await start('mods/target_mod.py', { MODULE_ENV: 'm' });
     expect(await w.call('env', [])).toEqual(['cookie-worker-test', 'default', 'm', fs.realpathSync(root)]);
     expect(await w.call('odd', [])).toBe('{1, 2}');
+    expect(await w.call('nan', [])).toBe('nan');
   });
 
   it('lets ResourceWarnings through to stderr', async () => {

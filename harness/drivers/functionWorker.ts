@@ -71,7 +71,12 @@ export async function startFunctionWorker(spec: ModuleSpec, opts: FunctionWorker
     onOutput: opts.onOutput,
     extraStdio: ['pipe'],
   });
-  const channel = new WorkerChannel(target.child.stdio[3] as Socket);
+  const channel = new WorkerChannel(target.child.stdio[3] as Socket, (err) => {
+    // a reset channel almost always means the worker is dying: wait for its exit, which names the
+    // signal and shows stderr; only a worker that lives on gets the bare socket error
+    const timer = setTimeout(() => channel.fail(new Error(`the ${runtime} worker's channel failed: ${err.message}`, { cause: err })), 1000);
+    void target.exited.then(() => clearTimeout(timer));
+  });
   void target.exited.then((s) => {
     channel.fail((what) => new Error(target.exitReason(s, what)));
     channel.destroy();

@@ -130,6 +130,20 @@ describe('startService', () => {
     expect(groupAlive(svc.pid)).toBe(false);
   });
 
+  it('restarts on the port it is given, and stops waiting when aborted', async () => {
+    const first = await startService({ command: ['python3', 'tcp_service.py', '{port}'], ready: { tcp: true }, cwd: dir }, { repoRoot: '/', env, onOutput });
+    await first.stop(500);
+    const again = await startService({ command: ['python3', 'tcp_service.py', '{port}'], ready: { tcp: true }, cwd: dir }, { repoRoot: '/', env, onOutput, port: first.port });
+    started.push(again);
+    expect(again.port).toBe(first.port);
+    const ac = new AbortController();
+    setTimeout(() => ac.abort(new Error('run cancelled')), 300);
+    await expect(
+      startService({ command: ['python3', 'never_ready.py'], ready: { http: '/healthz' }, cwd: dir }, { repoRoot: '/', env, onOutput, signal: ac.signal }),
+    ).rejects.toThrow('run cancelled');
+    expect(findByArg('never_ready.py')).toEqual([]);
+  });
+
   it('names a command that does not exist', async () => {
     await expect(startService({ command: ['no-such-seep-binary'], ready: { tcp: true } }, { repoRoot: dir, env, onOutput })).rejects.toThrow(
       "command not found: 'no-such-seep-binary'",

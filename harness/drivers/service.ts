@@ -14,6 +14,8 @@ export interface ServiceOptions {
   env: Record<string, string>;
   onOutput: OutputHandler;
   signal?: AbortSignal;
+  /** listen on this port instead of a fresh one: a restarted service keeps the address steps use */
+  port?: number;
 }
 
 export interface RunningService {
@@ -37,7 +39,7 @@ export interface RunningService {
  */
 export async function startService(spec: ServiceSpec, opts: ServiceOptions): Promise<RunningService> {
   opts.signal?.throwIfAborted();
-  const port = await freePort();
+  const port = opts.port ?? (await freePort());
   const fill = (s: string) => s.replaceAll('{port}', String(port));
   const command = spec.command.map(fill);
   const specEnv = Object.fromEntries(Object.entries(spec.env ?? {}).map(([k, v]) => [k, fill(v)]));

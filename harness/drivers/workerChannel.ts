@@ -39,14 +39,18 @@ export class WorkerChannel {
   private failure: Error | undefined;
   private readonly hello: Promise<unknown>;
 
-  constructor(private readonly socket: Socket) {
+  /** `onSocketError` decides what a broken socket means; usually the worker is dying and its exit says more */
+  constructor(
+    private readonly socket: Socket,
+    onSocketError: (err: Error) => void,
+  ) {
     let helloResolve!: (v: unknown) => void;
     let helloReject!: (e: Error) => void;
     this.hello = new Promise((res, rej) => ((helloResolve = res), (helloReject = rej)));
     // id 0 is the worker's greeting: the module loaded, or the error that stopped it
     this.pending.set(0, { what: 'loading the module', resolve: helloResolve, reject: helloReject });
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
-    socket.on('error', (err) => this.fail(new Error(`worker channel failed: ${err.message}`, { cause: err })));
+    socket.on('error', onSocketError);
   }
 
   /** the worker's first message: resolves when the module loaded, rejects with the load error */

@@ -11,10 +11,9 @@ The first line we send is {"id": 0, ...}: the module loaded, or why it did not.
 To add an op, add a function to OPS: it takes the request dict and returns a JSON-able result.
 """
 
-import asyncio
+import collections.abc
 import gc
 import importlib.util
-import inspect
 import io
 import json
 import os
@@ -31,6 +30,8 @@ _loop = None
 def _event_loop():
     global _loop
     if _loop is None:
+        import asyncio  # only when a target is async: it costs ~50 ms of start-up otherwise
+
         _loop = asyncio.new_event_loop()
         asyncio.set_event_loop(_loop)
     return _loop
@@ -38,9 +39,10 @@ def _event_loop():
 
 def _send(message):
     try:
-        line = json.dumps(message)
+        # allow_nan=False: NaN/Infinity are not JSON and would break the reader on the other side
+        line = json.dumps(message, allow_nan=False)
     except (TypeError, ValueError):
-        # a result json cannot take (a set, an object): its repr says what it was
+        # a result json cannot take (a set, an object, nan): its repr says what it was
         message["result"] = repr(message.get("result"))
         line = json.dumps(message)
     data = (line + "\n").encode("utf-8")
@@ -87,7 +89,7 @@ def _resolve(module, dotted):
 def op_call(req):
     fn = _resolve(MODULE, req["fn"])
     result = fn(*req.get("args", []))
-    if inspect.isawaitable(result):
+    if isinstance(result, collections.abc.Awaitable):
         result = _event_loop().run_until_complete(result)
     return result
 
