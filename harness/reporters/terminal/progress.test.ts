@@ -5,7 +5,6 @@ import { syntheticReport } from '../syntheticReport.ts';
 import { createProgress, printSummary, terminalOptions } from './index.ts';
 
 // Anything below space except newline, plus DEL and C1: what "no control characters" means here.
-// eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/;
 
 class Capture extends Writable {

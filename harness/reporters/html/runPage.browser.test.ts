@@ -1,0 +1,137 @@
+// The run page in a real browser (Debian's Chromium): charts drawn, numbers right, no script
+// errors, no network, and the target's hostile output stays text.
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatValue } from '../formatValue.ts';
+import { renderRun } from '../renderRun.ts';
+import { HOSTILE_LINES, syntheticReport } from '../syntheticReport.ts';
+import { launchChromium, type OfflineBrowser } from './launchChromium.ts';
+
+const SCREENSHOTS = fileURLToPath(new URL('../../../reports/screenshots/', import.meta.url));
+
+let browser: OfflineBrowser;
+let page: Page;
+let root: string;
+const pageErrors: string[] = [];
+const dialogs: string[] = [];
+const report = syntheticReport();
+
+beforeAll(async () => {
+  root = await mkdtemp(path.join(os.tmpdir(), 'seep-browser-'));
+  const runDir = path.join(root, report.runId);
+  await mkdir(runDir);
+  await writeFile(path.join(runDir, 'report.json'), JSON.stringify(report));
+  await renderRun(report, runDir, { env: {} });
+  browser = await launchChromium();
+  page = await browser.context.newPage();
+  page.on('pageerror', (err) => pageErrors.push(err.message));
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') pageErrors.push(msg.text());
+  });
+  page.on('dialog', (d) => {
+    dialogs.push(d.message());
+    void d.dismiss();
+  });
+  await page.goto(pathToFileURL(path.join(runDir, 'index.html')).href);
+  await page.waitForFunction(() => document.body.dataset.chartsDrawn !== undefined, null, { timeout: 20_000 });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  if (root) await rm(root, { recursive: true, force: true });
+});
+
+interface FigureState {
+  id: string;
+  rendered?: string;
+  plottedMax?: string;
+  budget?: string;
+  seriesCount?: string;
+  inkPixels: number;
+  redPixels: number;
+  legend: string;
+}
+
+function figures(p: Page): Promise<FigureState[]> {
+  return p.$$eval('figure.chart', (figs) =>
+    figs.map((f) => {
+      const el = f as HTMLElement;
+      let inkPixels = 0;
+      let redPixels = 0;
+      const canvas = el.querySelector('canvas');
+      if (canvas) {
+        const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+        for (let i = 0; i < data.length; i += 4) {
+          if (data[i + 3]! > 0) inkPixels++;
+          // the budget line's red (#cf222e), allowing for antialiasing
+          if (data[i]! > 180 && data[i + 1]! < 80 && data[i + 2]! < 90 && data[i + 3]! > 200) redPixels++;
+        }
+      }
+      return { id: el.dataset.chartId!, rendered: el.dataset.rendered, plottedMax: el.dataset.plottedMax, budget: el.dataset.budget, seriesCount: el.dataset.seriesCount, inkPixels, redPixels, legend: el.querySelector('.u-legend')?.textContent ?? '' };
+    }),
+  );
+}
+
+describe('run page in Chromium', () => {
+  it('draws every chart with no script error and no network request', async () => {
+    const figs = await figures(page);
+    expect(figs.length).toBeGreaterThanOrEqual(20);
+    expect(await page.evaluate(() => Number(document.body.dataset.chartsDrawn))).toBe(figs.length);
+    for (const f of figs) {
+      expect(f.rendered, f.id).toBe('true');
+      expect(f.inkPixels, `${f.id} canvas is blank`).toBeGreaterThan(1000);
+    }
+    expect(pageErrors).toEqual([]);
+    expect(browser.blocked).toEqual([]);
+  });
+
+  it('shows the failing scenario crossing its budget line and the passing one below it', async () => {
+    const figs = await figures(page);
+    const failing = figs.find((f) => f.id === 's1-rss-iteration')!;
+    const passing = figs.find((f) => f.id === 's0-rss-iteration')!;
+    expect(Number(failing.plottedMax)).toBeGreaterThan(Number(failing.budget));
+    expect(Number(passing.plottedMax)).toBeLessThan(Number(passing.budget));
+    // rss, pss, baseline, budget, trend, plus x
+    expect(failing.seriesCount).toBe('6');
+    expect(failing.legend).toContain('budget.rssGrowth 50MB');
+    expect(failing.redPixels, 'budget line drawn').toBeGreaterThan(200);
+    expect(await page.locator('figure[data-chart-id="s1-rss-iteration"] figcaption').textContent()).toContain('over budget');
+    const sockets = figs.find((f) => f.id === 's1-sockets-time')!;
+    expect(sockets.legend).toContain('tcp CLOSE_WAIT');
+    expect(Number(sockets.plottedMax)).toBe(46);
+  });
+
+  it('puts the right numbers and verdicts in the tables', async () => {
+    const failing = report.scenarios[1]!;
+    const growth = failing.checks.find((c) => c.id === 'budget.rssGrowth')!;
+    const row = page.locator('#scenario-1 tr[data-check-id="budget.rssGrowth"]');
+    expect(await row.locator('td.observed').textContent()).toBe(formatValue(growth.observed, 'B'));
+    expect(await row.textContent()).toContain('FAIL');
+    expect(await row.textContent()).toContain('50MB');
+    expect(await row.textContent()).toMatch(/leak \+1\.\d MB\/iteration/);
+    expect(await page.locator('#scenario-0').getAttribute('data-verdict')).toBe('pass');
+    expect(await page.locator('#scenario-2 pre.error').textContent()).toBe(report.scenarios[2]!.error);
+    expect(await page.locator('#scenario-1 table.suspects tbody tr').count()).toBe(2);
+    expect(await page.locator('#scenario-1 ol.output li.forbidden').count()).toBe(2);
+  });
+
+  it('keeps injection attempts in target output, names and messages as text', async () => {
+    expect(dialogs).toEqual([]);
+    expect(await page.locator('script').count()).toBe(3); // data island, uPlot, our chart script
+    expect(await page.locator('img, textarea, b').count()).toBe(0);
+    const lines = await page.locator('#scenario-1 ol.output li .text').allTextContents();
+    expect(lines).toEqual(expect.arrayContaining([HOSTILE_LINES[0], HOSTILE_LINES[1], 'Unhandled rejection: </textarea><script>alert(3)</script>']));
+    expect(await page.locator('#scenario-1 h2').textContent()).toContain('session map leaks <b>');
+  });
+
+  it('keeps a screenshot of the failing scenario', async () => {
+    await mkdir(SCREENSHOTS, { recursive: true });
+    const file = path.join(SCREENSHOTS, 'run-page-failing-scenario.png');
+    const shot = await page.locator('#scenario-1').screenshot({ path: file });
+    expect(shot.length).toBeGreaterThan(10_000);
+  });
+});
