@@ -42,11 +42,12 @@ export async function execCommand(argv: string[], opts: ExecDriverOptions): Prom
     stdin: opts.input === undefined ? 'ignore' : 'pipe',
     tailBytes: OUTPUT_KEPT_BYTES,
   });
+  let stdinError: Error | undefined;
   if (opts.input !== undefined && target.child.stdin) {
     const stdin = target.child.stdin;
     stdin.on('error', (err: NodeJS.ErrnoException) => {
-      // a command may exit without reading all its input; that is its business, not an error of ours
-      if (err.code !== 'EPIPE') opts.onOutput('stderr', Buffer.from(`seep: writing stdin of ${argv[0]} failed: ${err.message}\n`));
+      // a command may exit without reading all its input (EPIPE); that is its business, not an error
+      if (err.code !== 'EPIPE') stdinError = err;
     });
     stdin.end(opts.input);
   }
@@ -74,6 +75,7 @@ export async function execCommand(argv: string[], opts: ExecDriverOptions): Prom
   };
   if (killedFor === 'aborted') throw opts.signal?.reason ?? new Error(`'${argv.join(' ')}' was aborted`);
   if (killedFor) throw new ExecError(target.exitReason(status, `running: ${killedFor}, so seep killed its process group`), result);
+  if (stdinError) throw new ExecError(`writing the input of '${argv.join(' ')}' failed: ${stdinError.message}`, result);
   const okCodes = opts.okCodes ?? [0];
   if (status.code === null || !okCodes.includes(status.code)) {
     const expected = okCodes.length === 1 ? `expected ${okCodes[0]}` : `expected one of ${okCodes.join(', ')}`;
