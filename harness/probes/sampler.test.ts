@@ -74,6 +74,7 @@ describe('createSampler on real processes', () => {
     expect(next.values.cpu).not.toBeNull();
     expect(next.values.cpu!).toBeGreaterThanOrEqual(0);
     expect(next.values.escaped).toBe(0); // carried over from the last scan
+    expect(next.values.pss).toBeNull(); // timed samples skip the costly smaps_rollup by default
   });
 
   it('counts a setsid grandchild that left the tree as escaped', async () => {

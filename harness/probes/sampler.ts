@@ -6,7 +6,8 @@ import { readFds, type FdSnapshot } from './fds.ts';
 import { describeProcess, readHostConstants, readPss, readStatSync } from './procfs.ts';
 import { listTree, type ProcInfo } from './processTree.ts';
 import { findByCookie } from './runCookie.ts';
-import { countTcp, readTcpTables } from './tcpSockets.ts';
+import { countTcp } from './tcpSockets.ts';
+import { createTcpLookup } from './tcpLookup.ts';
 import { createCpuMeter } from './cpuMeter.ts';
 
 export interface SamplerOptions {
@@ -15,8 +16,12 @@ export interface SamplerOptions {
   procRoot?: string;
   /** the runtime heap from the agent, when there is one */
   heap?: () => Promise<number | null>;
-  /** read smaps_rollup for PSS (default true); the kernel walks every mapping of the target to answer */
-  pss?: boolean;
+  /**
+   * When to read PSS from smaps_rollup. The kernel walks every page table of the target to answer
+   * (3 ms for three 10 MB python processes here, far more for a big heap) under the target's mmap
+   * lock, so by default only boundary reads (iteration !== null) pay for it; timed samples carry null.
+   */
+  pss?: 'boundaries' | 'always' | 'never';
 }
 
 export interface ReadOptions {
@@ -67,6 +72,7 @@ export function createSampler(opts: SamplerOptions): Sampler {
   const { pageSize } = readHostConstants();
   const cpu = createCpuMeter({ procRoot });
   const problems = createProbeErrors();
+  const tcpLookup = createTcpLookup(procRoot, problems.add);
   let lastEscaped: number | null = null;
   let phase: Phase = 'warmup';
   let queue: Promise<unknown> = Promise.resolve();
@@ -128,13 +134,16 @@ export function createSampler(opts: SamplerOptions): Sampler {
       if (!p.isRoot) values.children! += 1;
     }
     values.cpu = cpu.measure(procs);
-    if (opts.pss !== false) values.pss = await readTreePss(procs);
+    const pssMode = opts.pss ?? 'boundaries';
+    if (pssMode === 'always' || (pssMode === 'boundaries' && iteration !== null)) values.pss = await readTreePss(procs);
 
     const fds = await readTreeFds(procs);
     if (fds) {
       const inodes: number[] = [];
+      const byPid = new Map<number, number[]>();
       values.fds = values.fdFile = values.fdSocket = values.fdPipe = values.fdOther = 0;
-      for (const snap of fds.values()) {
+      for (const [pid, snap] of fds) {
+        if (snap.socketInodes.length > 0) byPid.set(pid, snap.socketInodes);
         values.fdFile += snap.counts.file;
         values.fdSocket += snap.counts.socket;
         values.fdPipe += snap.counts.pipe;
@@ -142,8 +151,7 @@ export function createSampler(opts: SamplerOptions): Sampler {
         inodes.push(...snap.socketInodes);
       }
       values.fds = values.fdFile + values.fdSocket + values.fdPipe + values.fdOther;
-      // The tcp tables are only worth reading when the tree holds a socket at all.
-      const tables = inodes.length > 0 ? await readTcpTables([...fds.keys()], procRoot, problems.add) : new Map();
+      const tables = await tcpLookup.lookup(byPid);
       if (tables) {
         const counted = countTcp(inodes, tables);
         values.sockets = counted.sockets;
@@ -181,6 +189,7 @@ export function createSampler(opts: SamplerOptions): Sampler {
     }
     const fds: Leftover[] = [];
     const owner = new Map<number, number>();
+    const byPid = new Map<number, number[]>();
     const live = procs.filter((p) => !isDead(p));
     for (const p of live) {
       const snap = await readFds(p.pid, procRoot);
@@ -188,6 +197,7 @@ export function createSampler(opts: SamplerOptions): Sampler {
         if (!isGoneNow(p.pid)) problems.add(snap.error);
         continue;
       }
+      if (snap.socketInodes.length > 0) byPid.set(p.pid, snap.socketInodes);
       for (const e of snap.entries) {
         fds.push({ kind: 'fd', id: `${p.pid}:${e.fd}`, detail: e.target });
         if (e.kind === 'socket') {
@@ -197,7 +207,7 @@ export function createSampler(opts: SamplerOptions): Sampler {
       }
     }
     const sockets: Leftover[] = [];
-    const tables = owner.size > 0 ? await readTcpTables(live.map((p) => p.pid), procRoot, problems.add) : null;
+    const tables = await tcpLookup.lookup(byPid);
     for (const [inode, pid] of owner) {
       const entry = tables?.get(inode);
       if (entry) sockets.push({ kind: 'socket', id: String(inode), detail: `${entry.state} ${entry.local} -> ${entry.remote} (pid ${pid})` });
