@@ -82,7 +82,7 @@ describe('printSummary', () => {
     expect(out.text).toMatch(/^ {2}✔ PASS +cache stays bounded/m);
     expect(out.text).toMatch(/^ {2}✘ FAIL +session map leaks <b> .*rss \+110\.7 MB/m);
     expect(out.text).toMatch(/^ {2}⚠ ERROR worker never ready +service did not become ready/m);
-    expect(out.text).toContain('sockets by iteration (budget line at 6):');
+    expect(out.text).toContain('sockets by iteration (budget line at 9):');
     expect(out.text.match(/rss by iteration/g)?.length).toBe(3);
   });
 });

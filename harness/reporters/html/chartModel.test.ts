@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import type { Check } from '../../report/schema.ts';
+import { syntheticReport } from '../syntheticReport.ts';
+import { DISPLAY_BUCKETS, limitLevel, phaseBands, scenarioCharts } from './chartModel.ts';
+
+function check(over: Partial<Check>): Check {
+  return { id: 'budget.x', resource: 'rss', kind: 'budget', observed: 0, unit: 'B', pass: true, message: '', ...over };
+}
+
+describe('limitLevel', () => {
+  it('puts growth budgets above the baseline, absolute ones where they are, and draws no slope limits', () => {
+    expect(limitLevel(check({ id: 'budget.rssGrowth', limit: '50MB', limitValue: 50e6 }), 80e6)).toBe(130e6);
+    expect(limitLevel(check({ id: 'budget.peakRss', limit: '200MB', limitValue: 200e6 }), 80e6)).toBe(200e6);
+    expect(limitLevel(check({ id: 'budget.sockets', limit: 'baseline+2', limitValue: 6, unit: 'sockets' }), 4)).toBe(6);
+    expect(limitLevel(check({ id: 'budget.rssPerIteration', limit: '10KB', limitValue: 1e4, unit: 'B/iteration' }), 80e6)).toBeNull();
+    expect(limitLevel(check({ id: 'budget.rssGrowth', limitValue: 50e6 }), null)).toBeNull();
+  });
+});
+
+describe('phaseBands', () => {
+  it('shades warmup and settle runs up to the next sample', () => {
+    expect(phaseBands([0, 10, 20, 30, 40, 50], ['warmup', 'warmup', 'measured', 'measured', 'settle', 'settle'])).toEqual([
+      { phase: 'warmup', from: 0, to: 20 },
+      { phase: 'settle', from: 40, to: 50 },
+    ]);
+  });
+});
+
+describe('scenarioCharts', () => {
+  it('charts each sampled resource by iteration and over time, and skips resources never sampled', () => {
+    const report = syntheticReport();
+    const s = report.scenarios[1]!;
+    s.series.boundaries.values.heapUsed = s.series.boundaries.values.heapUsed.map(() => null);
+    const charts = scenarioCharts(s, 1);
+    const ids = charts.map((c) => c.id);
+    expect(ids).toContain('s1-rss-iteration');
+    expect(ids).toContain('s1-sockets-time');
+    expect(ids).not.toContain('s1-heap-iteration');
+    expect(ids).toContain('s1-heap-time');
+    const rss = charts.find((c) => c.id === 's1-rss-iteration')!;
+    expect(rss.lines.map((l) => l.kind)).toEqual(['baseline', 'budget']);
+    expect(rss.trend).not.toBeNull();
+    expect(rss.bands).toEqual([{ phase: 'warmup', from: 0, to: 5 }]);
+  });
+
+  it('draws a 200,000-point series with at most 2 × DISPLAY_BUCKETS points and its true peak', () => {
+    const report = syntheticReport({ iterations: 1000, timedPoints: 200_000, verdicts: ['fail'] });
+    const s = report.scenarios[0]!;
+    const rss = s.series.timed.values.rss;
+    rss[133_333] = 5e9; // one spike
+    const chart = scenarioCharts(s, 0).find((c) => c.id === 's0-rss-time')!;
+    expect(chart.x.length).toBeLessThanOrEqual(2 * DISPLAY_BUCKETS);
+    expect(chart.sourcePoints).toBe(200_000);
+    expect(chart.max).toBe(5e9);
+  });
+});
