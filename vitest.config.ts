@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
 // Two cores: run files in forked processes, a few at a time, with room for slow starts.
 export default defineConfig({
   test: {
-    include: ['harness/**/*.test.ts'],
+    include: ['harness/**/*.test.ts', 'fixtures/**/*.test.ts'],
     pool: 'forks',
     maxWorkers: 2,
     testTimeout: 60_000,

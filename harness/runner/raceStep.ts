@@ -3,6 +3,9 @@
 
 export class StepError extends Error {}
 
+const DEATH_GRACE_MS = 300;
+const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
+
 export async function raceStep<T>(
   run: () => T | Promise<T>,
   opts: { what: string; timeoutMs: number; died: Promise<string>; signal: AbortSignal },
@@ -16,7 +19,10 @@ export async function raceStep<T>(
           return await run();
         } catch (err) {
           const e = err as Error;
-          throw new StepError(`${opts.what} threw: ${e?.message ?? String(err)}`, { cause: err });
+          // A step often fails because the target just died (connection reset): say so when it did.
+          const death = await Promise.race([opts.died, delay(DEATH_GRACE_MS).then(() => null)]);
+          const because = death ? ` (${death})` : '';
+          throw new StepError(`${opts.what} threw: ${e?.message ?? String(err)}${because}`, { cause: err });
         }
       })(),
       opts.died.then((reason): never => {

@@ -42,7 +42,8 @@ export async function runScenario(scenario: Scenario, opts: RunScenarioOptions):
   const warmup = opts.warmup ?? (typeof scenario.warmup === 'number' ? scenario.warmup : DEFAULTS.warmup);
   const measured = opts.iterations ?? scenario.iterations ?? DEFAULTS.iterations;
   const budgets = scenario.budgets ?? {};
-  const cookie = newCookie();
+  // seep's pid in the cookie lets a watcher (and our own tests) tell this run's processes from others'
+  const cookie = `${newCookie()}.${process.pid}`;
   const unregister = emergencyReaper.register(cookie);
   const abort = new AbortController();
   const onOuterAbort = () => abort.abort();
@@ -160,6 +161,7 @@ export async function runScenario(scenario: Scenario, opts: RunScenarioOptions):
         .catch((err: unknown) => probeErrors.push(`teardown after error failed: ${(err as Error).message}`));
     }
     await target?.stop().catch((err: unknown) => probeErrors.push(`stopping the target failed: ${(err as Error).message}`));
+    output.end(now()); // a last line without a newline still counts
     orphans = await collectOrphans(cookie).catch((err: unknown) => {
       probeErrors.push(`killing leftover processes failed: ${(err as Error).message}`);
       return [] as Leftover[];
@@ -187,7 +189,9 @@ export async function runScenario(scenario: Scenario, opts: RunScenarioOptions):
     output: output.summary(),
     measuredHours: measuredHours(series.boundaries.t, measuredRange),
   };
-  const checks = error ? [] : buildChecks(obs, budgets);
+  // Checks run on whatever was observed even after an error: the verdict stays error, but what was
+  // left behind (orphans above all) is still worth naming.
+  const checks = buildChecks(obs, budgets);
   const finishedAt = new Date();
   const report: ScenarioReport = {
     name: scenario.name,

@@ -1,0 +1,96 @@
+// How a run ends when things go wrong: a bad scenario file, a target that crashes, a step that
+// throws, Ctrl-C in the middle. Each gets exit 2 (or its verdict), a report, and no process left.
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { processesWithRunCookie, runSeep } from './runSeep.ts';
+
+let dir: string;
+const scenario = (name: string) => path.join(dir, `${name}.scenario.mjs`);
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'seep-lifecycle-'));
+  const files: Record<string, string> = {
+    // a typo'd budget key and a malformed size: both named, nothing started
+    bad: `export default { name: 'bad', iterations: 3, step: () => {}, budgets: { rssGrowth: '50 MiBs', socket: 'baseline' } };`,
+    good: `export default { name: 'good', iterations: 3, step: ({ exec }) => exec(['true']) };`,
+    crash: `export default {
+      name: 'crash', warmup: 0, iterations: 20,
+      service: { command: ['python3', '-c', 'import http.server,sys,threading,os,time\\nsrv=http.server.ThreadingHTTPServer(("127.0.0.1",int(sys.argv[1])),http.server.SimpleHTTPRequestHandler)\\nthreading.Timer(1.5,lambda: os._exit(7)).start()\\nsrv.serve_forever()', '{port}'], ready: { http: '/' } },
+      step: async ({ http }) => { await http.get('/'); await new Promise((r) => setTimeout(r, 200)); },
+    };`,
+    throws: `export default { name: 'throws', warmup: 0, iterations: 5, module: { path: 'fixtures/crew/crew.py' },
+      step: ({ call, iteration }) => iteration === 2 ? call('no_such_function') : call('run_crew', ['x']) };`,
+    long: `export default {
+      name: 'long', warmup: 1, iterations: 10000,
+      service: { command: ['python3', 'fixtures/export-service/server.py', '--port', '{port}'], ready: { http: '/healthz' } },
+      step: async ({ http, exec }) => { await http.get('/healthz'); await exec(['python3', 'fixtures/escaper/escaper.py'], { env: { VARIANT: 'leaky' } }); },
+    };`,
+  };
+  for (const [name, text] of Object.entries(files)) await writeFile(scenario(name), text);
+});
+
+afterAll(async () => {
+  // belt and braces: nothing may survive these tests even when an assertion failed midway
+  for (const p of await processesWithRunCookie(-1).catch(() => [])) process.kill(p.pid, 'SIGKILL');
+});
+
+describe('a run that cannot go ahead', () => {
+  it('rejects a bad scenario file before starting anything: exit 2, file and fields named', async () => {
+    const run = await runSeep(['run', scenario('good'), scenario('bad')]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/bad\.scenario\.mjs: budgets\.rssGrowth: expected a size such as '50MB'.*got '50 MiBs'/);
+    expect(run.stderr).toMatch(/budgets\.socket: unknown key/);
+    const report = (await run.report())!;
+    expect(report.exitCode).toBe(2);
+    // the good scenario did not run: validation comes first
+    expect(report.scenarios.map((s) => [s.name.replace(/.*\//, ''), s.verdict])).toEqual([['bad.scenario.mjs', 'error']]);
+  });
+
+  it('reports a target that dies mid-run as an error with its exit status', async () => {
+    const run = await runSeep(['run', scenario('crash')]);
+    expect(run.code).toBe(2);
+    const s = (await run.report())!.scenarios[0]!;
+    expect(s.verdict).toBe('error');
+    expect(s.error).toMatch(/exited.*(code 7|7)/);
+    expect(await processesWithRunCookie(run.pid)).toEqual([]);
+  });
+
+  it('reports a step that throws, with the target error, and stops the worker', async () => {
+    const run = await runSeep(['run', scenario('throws')]);
+    expect(run.code).toBe(2);
+    const s = (await run.report())!.scenarios[0]!;
+    expect(s.error).toMatch(/iteration 3 of 5.*no_such_function/s);
+    expect(await processesWithRunCookie(run.pid)).toEqual([]);
+  });
+
+  it('bad command-line input is exit 2 with usage', async () => {
+    const run = await runSeep(['run', '--iterations', 'lots']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/--iterations: expected a whole number/);
+  });
+});
+
+describe('Ctrl-C in the middle of a run', () => {
+  it('stops the service and every escaped daemon, and still writes the report', async () => {
+    let seepPid = 0;
+    const running = runSeep(['run', scenario('long')], { onSpawn: (pid) => (seepPid = pid), timeoutMs: 60_000 });
+    // wait until the service and escaped daemons are alive: with two escaper processes at least one
+    // is a daemon (the other may be an invocation still running)
+    const deadline = Date.now() + 30_000;
+    while (Date.now() < deadline) {
+      const procs = await processesWithRunCookie(seepPid);
+      if (procs.filter((p) => p.cmd.includes('escaper')).length >= 2 && procs.some((p) => p.cmd.includes('server.py'))) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect((await processesWithRunCookie(seepPid)).length).toBeGreaterThan(1);
+    process.kill(seepPid, 'SIGINT');
+    const run = await running;
+    expect(run.signal).toBeNull();
+    expect(await processesWithRunCookie(seepPid)).toEqual([]);
+    const s = (await run.report())!.scenarios[0]!;
+    expect(s.probeErrors?.join(' ')).toMatch(/interrupted/);
+    expect(s.checks.find((c) => c.resource === 'orphans')?.pass).toBe(false);
+  });
+});

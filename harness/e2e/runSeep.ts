@@ -1,0 +1,70 @@
+// Runs the real `seep` CLI in a child process, as a user or CI would, with its own report folder.
+import { spawn } from 'node:child_process';
+import { mkdtemp, readdir, readFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Report } from '../report/schema.ts';
+
+export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const SEEP = path.join(REPO_ROOT, 'harness/cli/seep.mjs');
+
+export interface SeepRun {
+  code: number | null;
+  signal: string | null;
+  stdout: string;
+  stderr: string;
+  reportDir: string;
+  pid: number;
+  /** the run's report.json, or null when none was written */
+  report(): Promise<Report | null>;
+}
+
+export async function runSeep(
+  args: string[],
+  opts: { env?: Record<string, string>; timeoutMs?: number; onSpawn?: (pid: number) => void; cwd?: string } = {},
+): Promise<SeepRun> {
+  const reportDir = await mkdtemp(path.join(os.tmpdir(), 'seep-e2e-'));
+  const child = spawn(process.execPath, [SEEP, ...args, '--report-dir', reportDir], {
+    cwd: opts.cwd ?? REPO_ROOT,
+    env: { ...process.env, CI: 'true', NO_COLOR: '1', ...opts.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  opts.onSpawn?.(child.pid!);
+  const timeoutMs = opts.timeoutMs ?? 240_000;
+  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+  const [code, signal] = await new Promise<[number | null, string | null]>((resolve) => child.on('close', (c, s) => resolve([c, s])));
+  clearTimeout(timer);
+  return {
+    code, signal, stdout, stderr, reportDir, pid: child.pid!,
+    report: async () => {
+      const runs = (await readdir(reportDir, { withFileTypes: true })).filter((d) => d.isDirectory());
+      if (runs.length === 0) return null;
+      const text = await readFile(path.join(reportDir, runs[0]!.name, 'report.json'), 'utf8').catch(() => null);
+      return text === null ? null : (JSON.parse(text) as Report);
+    },
+  };
+}
+
+/** Processes carrying a run cookie of the seep process `seepPid`: the targets it started. */
+export async function processesWithRunCookie(seepPid: number): Promise<{ pid: number; cmd: string }[]> {
+  const cookieOfRun = new RegExp(`(^|\\0)SEEP_RUN_COOKIE=[^\\0]*\\.${seepPid}(\\0|$)`);
+  const out: { pid: number; cmd: string }[] = [];
+  for (const name of await readdir('/proc')) {
+    const pid = Number(name);
+    if (!Number.isInteger(pid) || pid === process.pid) continue;
+    const env = await readFile(`/proc/${pid}/environ`, 'latin1').catch(() => '');
+    if (!cookieOfRun.test(env)) continue;
+    const cmd = (await readFile(`/proc/${pid}/cmdline`, 'latin1').catch(() => '')).replaceAll('\0', ' ').trim();
+    out.push({ pid, cmd });
+  }
+  return out;
+}
+
+export function failedCheckIds(report: Report, scenario = 0): string[] {
+  return (report.scenarios[scenario]?.checks ?? []).filter((c) => !c.pass).map((c) => c.id).sort();
+}
