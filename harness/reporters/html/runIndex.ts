@@ -5,12 +5,12 @@ import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Report, Verdict } from '../../report/schema.ts';
 import { formatDuration } from '../formatValue.ts';
+import { REPORT_FILE } from '../jsonReporter.ts';
 import { escapeHtml as e } from './escapeHtml.ts';
 import { runVerdict } from '../scenarioHeadlines.ts';
 import { verdictBadge } from './scenarioSection.ts';
 
 export const SUMMARY_FILE = 'summary.json';
-const REPORT_FILE = 'report.json';
 
 export interface RunSummary {
   runId: string;
