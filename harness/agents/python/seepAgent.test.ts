@@ -1,0 +1,117 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { AgentError, connectAgent, type AgentClient } from '../agentClient.ts';
+import { startTarget, testdataDir } from '../testdata/targets.ts';
+
+const agentDir = import.meta.dirname;
+// 5 frames, not the runner's 25: tracing every import at depth 25 costs seconds of start-up on a
+// busy 2-core machine, and these tests only look at the innermost frames
+const dir = mkdtempSync(path.join(tmpdir(), 'seep-pyagent-'));
+const cleanups: (() => unknown)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+async function start(mode: string): Promise<{ agent: AgentClient; port: number }> {
+  const sock = path.join(dir, `${mode}-${Date.now()}.sock`);
+  const t = await startTarget(
+    ['python3', path.join(testdataDir, 'registryService.py'), mode],
+    { PYTHONPATH: agentDir, SEEP_AGENT_SOCKET: sock, PYTHONTRACEMALLOC: '5' },
+    /^listening \d+/,
+  );
+  cleanups.push(t.stop);
+  const agent = await connectAgent(sock, { timeoutMs: 5000 });
+  cleanups.push(() => agent.close());
+  return { agent, port: Number(t.ready.split(' ')[1]) };
+}
+
+async function hit(port: number, n: number, p: string): Promise<void> {
+  for (let i = 0; i < n; i++) await (await fetch(`http://127.0.0.1:${port}${p}`)).text();
+}
+
+interface Site { site: string; countDiff: number; sizeDiff: number; traceback: string[] }
+
+describe('Python agent (sitecustomize on PYTHONPATH)', () => {
+  it('tracemalloc compare names the line that allocates what the registry keeps', async () => {
+    const { agent, port } = await start('leaky');
+    await agent.request('tracemalloc', { action: 'baseline' });
+    await hit(port, 20, '/job');
+    const { sites } = (await agent.request('tracemalloc', { action: 'compare' })) as { sites: Site[] };
+    expect(sites[0]!.site).toMatch(/registryService\.py:23$/);
+    expect(sites[0]!.sizeDiff).toBeGreaterThan(20 * 4096);
+    expect(sites[0]!.traceback.at(-1)).toContain('job = Job(n, bytearray(4096))');
+    expect(sites.some((s) => s.traceback.join('\n').includes('seep_agent.py'))).toBe(false);
+  });
+
+  it('typeCounts counts instances and referrers walks back to the registry global', async () => {
+    const { agent, port } = await start('leaky');
+    await hit(port, 7, '/job');
+    const { counts } = (await agent.request('typeCounts')) as { counts: Record<string, number> };
+    expect(counts['__main__.Job']).toBe(7);
+    const { chain } = (await agent.request('referrers', { type: '__main__.Job' })) as { chain: string[] };
+    expect(chain[0]).toMatch(/registryService\.py:13 +__main__\._JOB_REGISTRY/);
+    expect(chain.at(-1)).toBe('__main__.Job');
+  });
+
+  it('captures ResourceWarning for an unclosed socket with the line that opened it; the fixed twin has none', async () => {
+    const leaky = await start('leaky');
+    await hit(leaky.port, 3, '/socket');
+    const w = (await leaky.agent.request('warnings')) as { warnings: { category: string; allocated: string[] }[] };
+    expect(w.warnings.length).toBe(3);
+    expect(w.warnings[0]!.category).toBe('ResourceWarning');
+    expect(w.warnings[0]!.allocated.at(-1)).toMatch(/registryService\.py:30 +sock = socket\.socket/);
+    const fixed = await start('fixed');
+    await hit(fixed.port, 3, '/socket');
+    expect(((await fixed.agent.request('warnings')) as { warnings: unknown[] }).warnings).toEqual([]);
+  });
+
+  it('answers a bad request with an error and keeps serving', async () => {
+    const { agent } = await start('fixed');
+    await expect(agent.request('nope')).rejects.toThrow(AgentError);
+    await expect(agent.request('tracemalloc', { action: 'compare', name: 'missing' })).rejects.toThrow(/no tracemalloc snapshot/);
+    expect(((await agent.request('ping')) as { tracing: boolean }).tracing).toBe(true);
+  });
+
+  it('runs the target’s own sitecustomize too, and writes the dump file of a short-lived CLI at exit', () => {
+    const own = path.join(dir, 'own');
+    mkdirSync(own, { recursive: true });
+    writeFileSync(path.join(own, 'sitecustomize.py'), 'import builtins\nbuiltins.OWN_SITE = "ran"\n');
+    const dump = path.join(dir, 'dump.json');
+    const script = [
+      'import builtins, socket',
+      'print(builtins.OWN_SITE)',
+      'def leak():',
+      '    return socket.socket()',
+      'kept = leak()',
+      'lost = socket.socket()',
+      'del lost',
+      'import asyncio',
+      'class ClientSession:',
+      '    def __init__(self): self._connector = []',
+      'session = ClientSession()',
+      'loop = asyncio.new_event_loop()',
+      "loop.call_exception_handler({'message': 'Unclosed client session', 'client_session': session})",
+      'loop.close()',
+    ].join('\n');
+    const out = execFileSync('python3', ['-c', script], {
+      env: { ...process.env, PYTHONPATH: `${agentDir}:${own}`, SEEP_AGENT_DUMP: dump },
+      timeout: 20_000,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    }).toString();
+    expect(out.trim()).toBe('ran');
+    const report = JSON.parse(readFileSync(dump, 'utf8')) as { warnings: { category: string; message: string; allocated: string[]; site: string }[]; openResources: { kind: string; allocated: string[] }[] };
+    expect(report.warnings).toHaveLength(2);
+    expect(report.warnings[0]!.allocated.at(-1)).toContain('<string>:6');
+    expect(report.warnings[1]).toMatchObject({ category: 'Unclosed', message: 'Unclosed client session' });
+    // Python 3.11 cannot trace instances with a managed __dict__; the agent falls back to an attribute
+    expect(report.warnings[1]!.allocated.join('\n')).toContain('<string>:11');
+    expect(report.warnings[0]!.site).toBe('<string>:6');
+    const sockets = report.openResources.filter((r) => r.kind === 'socket');
+    expect(sockets).toHaveLength(1);
+    expect(sockets[0]!.allocated.at(-1)).toContain('<string>:4');
+  });
+});

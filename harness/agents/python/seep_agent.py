@@ -1,0 +1,457 @@
+"""seep's agent inside a Python target: standard library only.
+
+Started by sitecustomize.py (services, CLIs) or imported by the Python function worker, which serves
+HANDLERS on its own channel. Requests and replies are the worker's JSON lines:
+  {"id": 1, "op": "tracemalloc", "action": "compare"} -> {"id": 1, "ok": true, "result": ...}
+Nothing here may crash or hold up the target: the server thread is a daemon, every request is caught.
+"""
+
+import atexit
+import gc
+import importlib.util
+import io
+import json
+import linecache
+import os
+import re
+import socket
+import sys
+import sysconfig
+import threading
+import tracemalloc
+import traceback
+import warnings
+
+TRACE_FRAMES = 25
+MAX_WARNINGS = 200
+_AGENT_FILE = os.path.abspath(__file__)
+_HERE = os.path.dirname(_AGENT_FILE)
+_HERE_PREFIX = _HERE + os.sep
+# allocations made by the import machinery or by tracemalloc itself say nothing about the target
+_NOISE_FILES = ("<frozen importlib._bootstrap>", "<frozen importlib._bootstrap_external>", "<unknown>", tracemalloc.__file__)
+
+_snapshots = {}
+_warnings = []
+_dropped = [0]
+
+
+def _frames(tb, skip_agent=True):
+    """A tracemalloc traceback as 'file:line in code' strings, outermost first."""
+    if tb is None:
+        return []
+    out = []
+    for f in tb:  # tracemalloc.Traceback is ordered oldest to newest
+        if skip_agent and os.path.dirname(os.path.abspath(f.filename)) == _HERE:
+            continue
+        line = linecache.getline(f.filename, f.lineno).strip()
+        out.append(f"{f.filename}:{f.lineno}" + (f"  {line}" if line else ""))
+    return out
+
+
+_LIBRARY_DIRS = tuple({sysconfig.get_paths()[k] + os.sep for k in ("stdlib", "platstdlib", "purelib", "platlib")})
+
+
+def _allocation_stack(obj):
+    """Where obj was allocated, outermost first."""
+    if obj is None:
+        return []
+    tb = tracemalloc.get_object_traceback(obj)
+    if tb is None:
+        # Python 3.11 misses objects with a managed __dict__ (most class instances; fixed in 3.12).
+        # Their attributes were allocated in __init__, under the same caller: take the deepest.
+        attrs = getattr(obj, "__dict__", None)
+        for value in attrs.values() if isinstance(attrs, dict) else ():
+            t = tracemalloc.get_object_traceback(value)
+            if t is not None and (tb is None or len(t) > len(tb)):
+                tb = t
+    return _frames(tb)
+
+
+def user_frame(frames):
+    """The innermost frame outside the standard library and installed packages: the line to fix."""
+    for f in reversed(frames):
+        if not f.startswith(_LIBRARY_DIRS):
+            return f.split("  ", 1)[0]
+    return frames[-1].split("  ", 1)[0] if frames else ""
+
+
+def _record_warning(category, message, filename, lineno, source):
+    allocated = _allocation_stack(source)
+    entry = {
+        "category": category,
+        "message": message,
+        "filename": filename,
+        "lineno": lineno,
+        # where the leaked object was allocated: what the fix needs, not where it was collected
+        "allocated": allocated,
+        "site": user_frame(allocated) or (f"{filename}:{lineno}" if filename else ""),
+    }
+    if len(_warnings) >= MAX_WARNINGS:
+        _warnings.pop(0)
+        _dropped[0] += 1
+    _warnings.append(entry)
+
+
+def _install_capture():
+    original = warnings._showwarnmsg  # the one hook that still sees msg.source
+
+    shown = set()
+
+    def showwarnmsg(msg):
+        try:
+            _record_warning(msg.category.__name__, str(msg.message), msg.filename, msg.lineno, msg.source)
+        except Exception as exc:  # never let seep's bookkeeping break the target's warning
+            print(f"seep agent: cannot record a warning: {exc!r}", file=sys.stderr)
+        if msg.category is ResourceWarning:
+            where = (msg.filename, msg.lineno)
+            if where in shown:
+                return
+            shown.add(where)
+        original(msg)
+
+    warnings._showwarnmsg = showwarnmsg
+    # ResourceWarning is ignored by default; a leaked socket or file is what we look for. 'always' so
+    # every one is counted; showwarnmsg prints only the first per line, as 'default' would.
+    warnings.filterwarnings("always", category=ResourceWarning)
+    if "asyncio.base_events" in sys.modules:
+        _patch_asyncio(sys.modules["asyncio.base_events"].BaseEventLoop)
+    else:
+        sys.meta_path.insert(0, _AsyncioHook())
+
+
+class _AsyncioHook:
+    """Patches asyncio when the target imports it: importing it ourselves costs seconds under tracemalloc."""
+
+    def find_spec(self, name, path=None, target=None):
+        if name != "asyncio.base_events":
+            return None
+        sys.meta_path.remove(self)
+        spec = importlib.util.find_spec(name)
+        if spec is None or spec.loader is None:
+            return spec
+        exec_module = spec.loader.exec_module
+
+        def exec_and_patch(module):
+            exec_module(module)
+            _patch_asyncio(module.BaseEventLoop)
+
+        spec.loader.exec_module = exec_and_patch
+        return spec
+
+
+def _patch_asyncio(loop_class):
+    # aiohttp reports "Unclosed client session" / "Unclosed connector" through the loop's
+    # exception handler with the object in the context; its allocation traceback names the line.
+    original_handler = loop_class.call_exception_handler
+
+    def call_exception_handler(self, context):
+        try:
+            message = str(context.get("message", ""))
+            if message.startswith("Unclosed"):
+                source = next((v for k, v in context.items() if k not in ("message", "source_traceback")), None)
+                _record_warning("Unclosed", message, "", 0, source)
+        except Exception as exc:
+            print(f"seep agent: cannot record an asyncio message: {exc!r}", file=sys.stderr)
+        return original_handler(self, context)
+
+    loop_class.call_exception_handler = call_exception_handler
+
+
+def op_gc(_req):
+    collected = gc.collect() + gc.collect()
+    return {"collected": collected, "traced": tracemalloc.get_traced_memory()[0] if tracemalloc.is_tracing() else None}
+
+
+def op_memory(_req):
+    traced, peak = tracemalloc.get_traced_memory() if tracemalloc.is_tracing() else (None, None)
+    return {"traced": traced, "tracedPeak": peak, "tracing": tracemalloc.is_tracing(), "gcCounts": gc.get_count()}
+
+
+def _traces_by_stack():
+    """Bytes and blocks per allocation stack, from tracemalloc's raw trace tuples.
+
+    Snapshot.filter_traces and compare_to build Python objects per trace, and every one of those
+    allocations is itself traced: 6-10 s for 60k traces on a busy machine. Summing the raw tuples
+    (domain, size, frames newest first, total frames) is twenty times faster.
+    """
+    snap = tracemalloc.take_snapshot()
+    raw = getattr(snap.traces, "_traces", None)
+    if raw is None:  # a future Python without the private list: slower, same answer
+        raw = [(0, t.size, tuple((f.filename, f.lineno) for f in reversed(t.traceback)), 0) for t in snap.traces]
+    out = {}
+    for _domain, size, frames, _total in raw:
+        e = out.get(frames)
+        if e is None:
+            out[frames] = [size, 1]
+        else:
+            e[0] += size
+            e[1] += 1
+    del snap, raw
+    return out
+
+
+def _is_noise(frames, worker_file):
+    if not frames or frames[0][0] in _NOISE_FILES or frames[0][0] == worker_file:
+        return True
+    # the agent's own work (snapshots, replies) is not the target's
+    return any(f[0].startswith(_HERE_PREFIX) for f in frames)
+
+
+def _format_stack(frames):
+    out = []
+    for filename, lineno in reversed(frames):
+        line = linecache.getline(filename, lineno).strip()
+        out.append(f"{filename}:{lineno}" + (f"  {line}" if line else ""))
+    return out
+
+
+def op_tracemalloc(req):
+    if not tracemalloc.is_tracing():
+        tracemalloc.start(TRACE_FRAMES)
+        raise RuntimeError("tracemalloc was off; started it now (set PYTHONTRACEMALLOC=25 to trace from the start)")
+    action = req.get("action", "compare")
+    name = req.get("name", "baseline")
+    if action == "baseline":
+        gc.collect()
+        _snapshots[name] = _traces_by_stack()
+        return {"stored": name, "traced": tracemalloc.get_traced_memory()[0]}
+    if action != "compare":
+        raise ValueError(f"tracemalloc action must be 'baseline' or 'compare', got {action!r}")
+    if name not in _snapshots:
+        raise KeyError(f"no tracemalloc snapshot named {name!r}; call action 'baseline' first")
+    worker_file = req.get("workerFile")
+    limit = int(req.get("limit", 20))
+    gc.collect()
+    before = _snapshots[name]
+    now = _traces_by_stack()
+    # per allocating line (newest frame): summed growth, and the stack that grew most
+    by_line = {}
+    for frames in list(now) + [f for f in before if f not in now]:
+        if _is_noise(frames, worker_file):
+            continue
+        b = before.get(frames, (0, 0))
+        n = now.get(frames, (0, 0))
+        size_diff, count_diff = n[0] - b[0], n[1] - b[1]
+        if size_diff == 0 and count_diff == 0:
+            continue
+        agg = by_line.get(frames[0])
+        if agg is None:
+            by_line[frames[0]] = agg = {"sizeDiff": 0, "countDiff": 0, "size": 0, "count": 0, "best": frames, "bestDiff": size_diff}
+        agg["sizeDiff"] += size_diff
+        agg["countDiff"] += count_diff
+        agg["size"] += n[0]
+        agg["count"] += n[1]
+        if size_diff > agg["bestDiff"]:
+            agg["best"], agg["bestDiff"] = frames, size_diff
+    ranked = sorted((kv for kv in by_line.items() if kv[1]["sizeDiff"] > 0), key=lambda kv: -kv[1]["sizeDiff"])[:limit]
+    sites = [
+        {
+            "site": f"{filename}:{lineno}",
+            "line": linecache.getline(filename, lineno).strip(),
+            "sizeDiff": agg["sizeDiff"],
+            "countDiff": agg["countDiff"],
+            "size": agg["size"],
+            "count": agg["count"],
+            "traceback": _format_stack(agg["best"]),
+        }
+        for (filename, lineno), agg in ranked
+    ]
+    return {"sites": sites, "traced": tracemalloc.get_traced_memory()[0]}
+
+
+def _qualname(t):
+    mod = getattr(t, "__module__", "builtins")
+    return t.__qualname__ if mod == "builtins" else f"{mod}.{t.__qualname__}"
+
+
+def op_type_counts(_req):
+    gc.collect()
+    counts = {}
+    for o in gc.get_objects():
+        n = _qualname(type(o))
+        counts[n] = counts.get(n, 0) + 1
+    return {"counts": counts}
+
+
+def _module_global(d):
+    for mod in list(sys.modules.values()):
+        if getattr(mod, "__dict__", None) is d:
+            return mod
+    return None
+
+
+def _global_line(mod, name):
+    path = getattr(mod, "__file__", None)
+    if not path:
+        return ""
+    pat = re.compile(rf"^{re.escape(name)}\s*(:[^=]*)?=")
+    for i, text in enumerate(linecache.getlines(path), 1):
+        if pat.match(text):
+            return f"{path}:{i}"
+    return path
+
+
+def _describe_edge(holder, child):
+    if isinstance(holder, dict):
+        for k, v in holder.items():
+            if v is child:
+                return f"[{k!r}]"[:80]
+        return "(key)"
+    if isinstance(holder, (list, tuple)):
+        for i, v in enumerate(holder):
+            if v is child:
+                return f"[{i}]"
+    return ""
+
+
+def op_referrers(req):
+    """objgraph's find_backref_chain: from the newest instance of a type back to a module global."""
+    wanted = req["type"]
+    max_depth = int(req.get("maxDepth", 8))
+    gc.collect()
+    objs = [o for o in gc.get_objects() if _qualname(type(o)) == wanted]
+    if not objs:
+        return {"chain": []}
+    target = objs[-1]
+    ignore = {id(objs), id(sys._getframe())}
+    parent = {id(target): None}
+    keep = {id(target): target}
+    frontier = [target]
+    for _depth in range(max_depth):
+        nxt = []
+        for obj in frontier:
+            for ref in gc.get_referrers(obj):
+                if id(ref) in parent or id(ref) in ignore or ref is frontier or ref is nxt:
+                    continue
+                if type(ref).__name__ == "frame":
+                    continue
+                parent[id(ref)] = obj
+                keep[id(ref)] = ref
+                mod = _module_global(ref) if isinstance(ref, dict) else None
+                if mod is not None:
+                    name = next((k for k, v in ref.items() if v is obj), "?")
+                    chain = [f"{_global_line(mod, name)}  {mod.__name__}.{name}"]
+                    child = obj
+                    while child is not None:
+                        up = parent[id(child)]
+                        label = _qualname(type(child))
+                        chain.append(f"{label}{_describe_edge(child, up) if up is not None else ''}".strip())
+                        child = up
+                    return {"chain": _fold(chain)}
+                nxt.append(ref)
+        frontier = nxt[:2000]
+        if not frontier:
+            break
+    return {"chain": []}
+
+
+def _fold(chain):
+    # a Python object's attributes hang off its __dict__: show 'Crew' rather than 'dict', 'Crew'
+    return [c for i, c in enumerate(chain) if not (c.startswith("dict") and i + 1 < len(chain) and i > 0)]
+
+
+def op_open_resources(_req):
+    gc.collect()
+    out = []
+    for o in gc.get_objects():
+        try:
+            if isinstance(o, socket.socket) and o.fileno() != -1:
+                kind, desc = "socket", f"fd {o.fileno()} {o.family.name} {o.type.name}"
+            elif isinstance(o, io.FileIO) and not o.closed:
+                kind, desc = "file", f"fd {o.fileno()} {o.name!r} {o.mode}"
+            else:
+                continue
+        except (OSError, ValueError):
+            continue
+        allocated = _allocation_stack(o)
+        out.append({"kind": kind, "detail": desc, "allocated": allocated, "site": user_frame(allocated)})
+    return {"resources": out}
+
+
+def op_warnings(_req):
+    return {"warnings": list(_warnings), "dropped": _dropped[0]}
+
+
+def op_ping(_req):
+    return {"pid": os.getpid(), "python": sys.version.split()[0], "tracing": tracemalloc.is_tracing()}
+
+
+HANDLERS = {
+    "gc": op_gc,
+    "memory": op_memory,
+    "tracemalloc": op_tracemalloc,
+    "typeCounts": op_type_counts,
+    "referrers": op_referrers,
+    "openResources": op_open_resources,
+    "warnings": op_warnings,
+    "ping": op_ping,
+}
+
+
+def _error(exc):
+    return {"type": type(exc).__name__, "message": str(exc), "traceback": "".join(traceback.format_exception(exc))}
+
+
+def dispatch(line):
+    try:
+        req = json.loads(line)
+        if not isinstance(req, dict):
+            raise TypeError("request must be a JSON object")
+    except Exception as exc:
+        return {"id": None, "ok": False, "error": _error(exc)}
+    try:
+        handler = HANDLERS.get(req.get("op"))
+        if handler is None:
+            raise ValueError(f"unknown op {req.get('op')!r}; known: {', '.join(sorted(HANDLERS))}")
+        return {"id": req.get("id"), "ok": True, "result": handler(req)}
+    except Exception as exc:
+        return {"id": req.get("id"), "ok": False, "error": _error(exc)}
+
+
+def _serve_connection(conn):
+    with conn, conn.makefile("rb") as reader:
+        for line in reader:
+            if line.strip():
+                reply = dispatch(line)
+                try:
+                    data = json.dumps(reply, default=repr)
+                except (TypeError, ValueError) as exc:
+                    data = json.dumps({"id": reply.get("id"), "ok": False, "error": _error(exc)})
+                conn.sendall((data + "\n").encode("utf-8"))
+
+
+def _serve(path):
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass
+    server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    server.bind(path)
+    server.listen(4)
+    while True:
+        conn, _ = server.accept()
+        threading.Thread(target=_serve_connection, args=(conn,), name="seep-agent-conn", daemon=True).start()
+
+
+def _dump(path):
+    """For short-lived CLIs: what a socket client would have asked, written at exit."""
+    try:
+        gc.collect()
+        report = {"pid": os.getpid(), "warnings": list(_warnings), "openResources": op_open_resources({})["resources"]}
+        if "baseline" in _snapshots:
+            report["tracemalloc"] = op_tracemalloc({"action": "compare", "limit": 10})
+        with open(path, "w", encoding="utf-8") as f:
+            json.dump(report, f, default=repr)
+    except Exception as exc:
+        print(f"seep agent: cannot write {path}: {exc!r}", file=sys.stderr)
+
+
+def start(socket_path=None, dump_path=None):
+    if not tracemalloc.is_tracing():
+        tracemalloc.start(TRACE_FRAMES)
+    _install_capture()
+    if socket_path:
+        threading.Thread(target=_serve, args=(socket_path,), name="seep-agent", daemon=True).start()
+    if dump_path:
+        _snapshots["baseline"] = _traces_by_stack()
+        atexit.register(_dump, dump_path)
