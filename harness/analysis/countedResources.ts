@@ -41,6 +41,7 @@ export function baselineCheck(
     resource: c.resource,
     kind: opts.kind,
     limitValue: base + opts.plus,
+    baselineValue: base,
     observed: j.observed,
     unit: c.unit,
     pass: j.pass,

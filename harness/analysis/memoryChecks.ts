@@ -42,12 +42,12 @@ function median(xs: number[]): number {
 }
 
 /** Growth from the baseline to the end of the measured phase (median of the last three boundaries). */
-export function growth(obs: Observations, metric: Metric): number | null {
+export function growth(obs: Observations, metric: Metric): { growth: number; baseline: number } | null {
   if (obs.baselineIndex < 0 || !obs.measured) return null;
   const base = obs.series.boundaries.values[metric][obs.baselineIndex];
   const tail = metricPoints(obs.series.boundaries, metric, Math.max(obs.measured.from, obs.measured.to - 2), obs.measured.to).y;
   if (base === null || base === undefined || tail.length === 0) return null;
-  return median(tail) - base;
+  return { growth: median(tail) - base, baseline: base };
 }
 
 function check(c: Omit<Check, 'unit'> & { unit?: string }): Check {
@@ -72,11 +72,12 @@ export function memoryBudgetChecks(obs: Observations, budgets: Budgets): Check[]
   const out: Check[] = [];
   const n = obs.measuredIterations;
   const sizeBudget = (id: string, resource: Resource, metric: Metric, limit: string, label: string) => {
-    const g = growth(obs, metric);
-    if (g === null) return;
+    const measured = growth(obs, metric);
+    if (measured === null) return;
+    const g = measured.growth;
     const max = parseSize(limit);
     out.push(check({
-      id, resource, kind: 'budget', limit, limitValue: max, observed: g, pass: g <= max,
+      id, resource, kind: 'budget', limit, limitValue: max, baselineValue: measured.baseline, observed: g, pass: g <= max,
       message: `${label} grew ${formatBytes(g)} over ${n} iterations (budget ${formatBytes(max)})`,
     }));
   };

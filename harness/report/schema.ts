@@ -111,8 +111,10 @@ export interface Check {
   kind: 'budget' | 'leak';
   /** the limit as written by the user ('50MB', 'baseline+2'), when there is one */
   limit?: string;
-  /** the limit in `unit`, when numeric */
+  /** the limit in `unit`, when numeric; for growth budgets, the allowed growth above `baselineValue` */
   limitValue?: number;
+  /** the post-warmup value the check compares against, where it compares against one */
+  baselineValue?: number;
   observed: number;
   unit: string;
   pass: boolean;

@@ -89,11 +89,14 @@ export function limitLevel(check: Check, baseline: number | null): number | null
   const relative = /growth/i.test(check.id) || /^\s*baseline/.test(check.limit ?? '');
   if (!relative) return check.limitValue;
   if (/^\s*baseline/.test(check.limit ?? '')) return check.limitValue; // analysis already resolved baseline+N
-  return baseline === null ? null : baseline + check.limitValue;
+  const base = check.baselineValue ?? baseline; // the baseline the check itself compared against, when it says
+  return base === null ? null : base + check.limitValue;
 }
 
 function checkLines(checks: Check[], baseline: number | null, unit: ChartUnit): ChartLine[] {
   const lines: ChartLine[] = [];
+  const stated = checks.find((c) => c.baselineValue !== undefined)?.baselineValue;
+  baseline = stated ?? baseline;
   if (baseline !== null) lines.push({ kind: 'baseline', label: 'baseline', value: baseline });
   for (const c of checks) {
     const level = limitLevel(c, baseline);
