@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import { gaussian, seededRandom } from '../eval/seededRandom.ts';
+import { analyzeTrend, type TrendInput } from './trend.ts';
+
+const memory = (y: number[], extra: Partial<TrendInput> = {}): TrendInput => ({
+  y, kind: 'memory', per: 'iteration', unit: 'B', series: 'boundaries', ...extra,
+});
+const count = (y: number[]): TrendInput => ({ y, kind: 'count', per: 'iteration', unit: 'sockets', series: 'boundaries' });
+const noisy = (n: number, seed: number, f: (i: number) => number, sd: number) => {
+  const z = gaussian(seededRandom(seed));
+  return Array.from({ length: n }, (_, i) => f(i) + sd * z());
+};
+
+describe('analyzeTrend', () => {
+  it('calls a steady 48 KB per iteration under noise a leak, with an interval around it', () => {
+    const r = analyzeTrend(memory(noisy(50, 1, (i) => 80e6 + 48e3 * i, 300e3)));
+    expect(r.verdict).toBe('leak');
+    expect(r.low).toBeLessThan(48e3);
+    expect(r.high).toBeGreaterThan(48e3);
+    expect(r.slope).toBeGreaterThan(38e3);
+    expect(r.slope).toBeLessThan(58e3);
+    expect(r.plateauAt).toBeNull();
+    expect(r.pValue).toBeLessThan(0.001);
+    expect(r.reason).toMatch(/no plateau, Mann–Kendall p<0.001/);
+  });
+  it('calls a flat series bounded', () => {
+    const r = analyzeTrend(memory(noisy(50, 2, () => 80e6, 2e3)));
+    expect(r.verdict).toBe('bounded');
+    expect(r.plateauAt).toBeNull();
+  });
+  it('calls a capped cache that fills then flattens bounded, saying where it stopped', () => {
+    const r = analyzeTrend(memory(noisy(50, 3, (i) => 80e6 + 400e3 * Math.min(i, 12), 200e3)));
+    expect(r.verdict).toBe('bounded');
+    expect(r.plateauAt).toBeGreaterThanOrEqual(9);
+    expect(r.plateauAt).toBeLessThanOrEqual(16);
+    expect(r.reason).toMatch(/plateaued/);
+  });
+  it('calls lazy initialisation (a step in the first iterations) bounded', () => {
+    const r = analyzeTrend(memory(noisy(50, 4, (i) => 80e6 + (i >= 3 ? 6e6 : 0), 200e3)));
+    expect(r.verdict).toBe('bounded');
+  });
+  it('is inconclusive on too few samples, saying how many more are needed', () => {
+    const r = analyzeTrend(memory([1, 2, 3, 4, 5, 6]));
+    expect(r.verdict).toBe('inconclusive');
+    expect(r.moreIterationsNeeded).toBe(4);
+    expect(r.reason).toMatch(/too few samples: 6/);
+  });
+  it('is inconclusive when noise hides a possible leak, and more iterations decide it', () => {
+    const f = (i: number) => 80e6 + 16e3 * i;
+    const short = analyzeTrend(memory(noisy(20, 5, f, 1e6)));
+    expect(short.verdict).toBe('inconclusive');
+    expect(short.reason).toMatch(/too noisy/);
+    expect(short.moreIterationsNeeded).toBeGreaterThanOrEqual(10);
+    expect(short.reason).toContain(`about ${short.moreIterationsNeeded} more samples would decide`);
+    const long = analyzeTrend(memory(noisy(200, 5, f, 1e6)));
+    expect(long.verdict).toBe('leak');
+  });
+  it('catches one socket per iteration within 8 iterations', () => {
+    expect(analyzeTrend(count([3, 4, 5, 6, 7, 8, 9])).verdict).toBe('inconclusive');
+    const r = analyzeTrend(count([3, 4, 5, 6, 7, 8, 9, 10]));
+    expect(r.verdict).toBe('leak');
+    expect(r.slope).toBe(1);
+  });
+  it('catches a socket every third iteration, but not a pool that grows to 4 and stays', () => {
+    const every3 = Array.from({ length: 30 }, (_, i) => 2 + Math.floor(i / 3));
+    expect(analyzeTrend(count(every3)).verdict).toBe('leak');
+    const pool = Array.from({ length: 30 }, (_, i) => 2 + Math.min(i, 4));
+    const r = analyzeTrend(count(pool));
+    expect(r.verdict).toBe('bounded');
+    expect(r.plateauAt).toBe(4);
+  });
+  it('reports which samples it used, and reduces long series to block medians', () => {
+    const r = analyzeTrend(memory(noisy(40, 6, () => 1e6, 1e3), { offset: 5 }));
+    expect(r.samplesUsed).toEqual({ series: 'boundaries', from: 5, to: 44, count: 40 });
+    const t = Array.from({ length: 3000 }, (_, i) => i / 3600); // 1 Hz for 50 minutes, in hours
+    const long = analyzeTrend({ ...memory(noisy(3000, 7, (i) => 50e6 + 10e6 * t[i]!, 200e3)), x: t, per: 'hour', series: 'timed' });
+    expect(long.verdict).toBe('leak');
+    expect(long.samplesUsed.count).toBe(3000);
+    expect(long.reason).toMatch(/3000 samples as 300 block medians/);
+    expect(long.slope / 10e6).toBeCloseTo(1, 1);
+  });
+  it('refuses samples that are not finite numbers', () => {
+    expect(() => analyzeTrend(memory([1, 2, Number.NaN, 4, 5, 6, 7, 8, 9, 10]))).toThrow(/sample 2 is not a finite number/);
+  });
+});
