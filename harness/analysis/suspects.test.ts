@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { growthFromCounts, rankSuspects, type GrowthCandidate } from './suspects.ts';
+
+const pt = (count: number, bytes = count * 32) => ({ count, bytes });
+function node(name: string, nodeType: string, b: number, m: number, s: number): GrowthCandidate {
+  return { runtime: 'node', kind: 'constructor', name, nodeType, baseline: pt(b), measured: pt(m), settle: pt(s), where: [] };
+}
+
+describe('rankSuspects', () => {
+  it('keeps only what grew by about the iteration count and stayed after the settle (fuite + memlab)', () => {
+    const got = rankSuspects(
+      [
+        node('RequestState', 'object', 10, 60, 60), // +1 per iteration, kept
+        node('Buffered', 'object', 10, 60, 12), // grew, then freed in the settle
+        node('Cache', 'object', 10, 30, 30), // grew, but less than once per iteration
+      ],
+      [],
+      50,
+    );
+    expect(got.map((s) => s.name)).toEqual(['RequestState']);
+    expect(got[0]).toMatchObject({ countDelta: 50, perIteration: 1, bytesDelta: 50 * 32 });
+  });
+
+  it('ranks a user class above closures, VM internals and plain Arrays that grow as much', () => {
+    const got = rankSuspects(
+      [
+        node('system / Context', 'hidden', 0, 100, 100),
+        node('(object elements)', 'array', 0, 100, 100),
+        node('Array', 'object', 0, 100, 100),
+        node('onTick', 'closure', 0, 100, 100),
+        node('RequestState', 'object', 0, 100, 100),
+      ],
+      [],
+      100,
+    );
+    expect(got[0]!.name).toBe('RequestState');
+    expect(got[1]!.name).toBe('onTick');
+  });
+
+  it('Python: an allocation site outranks types; builtin containers come last; small sites are noise', () => {
+    const site = (name: string, bytesPerIt: number): GrowthCandidate => ({
+      runtime: 'python', kind: 'allocation-site', name, baseline: pt(0, 0), measured: pt(40, 40 * bytesPerIt), settle: pt(40, 40 * bytesPerIt), where: [name],
+    });
+    const type = (name: string): GrowthCandidate => ({ runtime: 'python', kind: 'type', name, baseline: pt(0), measured: pt(40), settle: pt(40), where: [] });
+    const got = rankSuspects([type('dict'), type('crew.Crew'), site('crew.py:27', 4096), site('email/utils.py:162', 52)], [], 40);
+    expect(got.map((s) => s.name)).toEqual(['crew.py:27', 'crew.Crew', 'dict']);
+  });
+
+  it('lists warnings after what grows, and reports nothing for a fixed twin', () => {
+    const got = rankSuspects([node('RequestState', 'object', 5, 5, 5)], [{ runtime: 'python', name: 'ResourceWarning at cli.py:44', occurrences: 3, where: ['cli.py:44'] }], 3);
+    expect(got).toEqual([{ runtime: 'python', kind: 'warning', name: 'ResourceWarning at cli.py:44', countDelta: 3, perIteration: 1, bytesDelta: 0, where: ['cli.py:44'] }]);
+    expect(rankSuspects([node('RequestState', 'object', 5, 6, 5)], [], 30)).toEqual([]);
+  });
+
+  it('growthFromCounts treats a key missing at a point as zero', () => {
+    const m = (e: [string, number][]) => new Map(e);
+    const got = growthFromCounts([m([]), m([['A', 10]]), m([['A', 10], ['B', 1]])], (v) => pt(v), (key) => ({ runtime: 'python', kind: 'type', name: key, where: [] }));
+    expect(got.find((c) => c.name === 'A')).toMatchObject({ baseline: pt(0), measured: pt(10), settle: pt(10) });
+    expect(got.find((c) => c.name === 'B')).toMatchObject({ measured: pt(0), settle: pt(1) });
+  });
+});

@@ -1,0 +1,104 @@
+// Which constructors, types, allocation sites, handles and warnings a scenario's leak is made of.
+// Pure: counts at three points (after warmup, after the measured iterations, after the settle) in,
+// ranked Suspects out. The rule is fuite's: a thing leaks per iteration when its count grows by at
+// least about the number of iterations, and memlab's: it must still be there after the settle.
+import type { Suspect } from '../report/schema.ts';
+
+export interface CountPoint {
+  count: number;
+  bytes: number;
+}
+
+export interface GrowthCandidate {
+  runtime: Suspect['runtime'];
+  kind: 'constructor' | 'allocation-site' | 'type' | 'handle';
+  name: string;
+  /** V8 node type for constructors ('object', 'closure', ...); ranks real classes above internals */
+  nodeType?: string;
+  baseline: CountPoint;
+  measured: CountPoint;
+  settle: CountPoint;
+  where: string[];
+}
+
+export interface WarningCandidate {
+  runtime: Suspect['runtime'];
+  name: string;
+  occurrences: number;
+  where: string[];
+}
+
+/** fuite counts a leak when growth is a multiple of the iteration count; allow 10% for objects freed late */
+const PER_ITERATION_SLACK = 0.9;
+/** below this an allocation site's growth is allocator and freelist noise, not a leak */
+const MIN_SITE_BYTES_PER_ITERATION = 64;
+
+const PYTHON_BUILTIN_CONTAINERS = new Set([
+  'dict', 'list', 'tuple', 'set', 'frozenset', 'function', 'cell', 'method', 'builtin_function_or_method',
+  'weakref', 'getset_descriptor', 'member_descriptor', 'wrapper_descriptor', 'method_descriptor', 'type',
+  'module', 'frame', 'code', 'property', 'staticmethod', 'classmethod', 'bytearray', 'deque',
+]);
+
+/** A suspect worth naming first: a class the user wrote, not a VM internal or a builtin container. */
+export function isInformative(c: Pick<GrowthCandidate, 'runtime' | 'kind' | 'name' | 'nodeType'>): boolean {
+  if (c.kind === 'allocation-site' || c.kind === 'handle') return true;
+  if (c.runtime === 'python') return !PYTHON_BUILTIN_CONTAINERS.has(c.name);
+  if (c.nodeType && !['object', 'closure', 'native', 'regexp'].includes(c.nodeType)) return false;
+  return !/^(\(|system \/|Object$|Array$)/.test(c.name);
+}
+
+/** How much of a candidate grew per iteration and stayed; null when it does not grow per iteration. */
+export function perIterationGrowth(c: GrowthCandidate, iterations: number): { countDelta: number; bytesDelta: number } | null {
+  if (iterations <= 0) return null;
+  const measured = c.measured.count - c.baseline.count;
+  const settled = c.settle.count - c.baseline.count;
+  const countDelta = Math.min(measured, settled);
+  const bytesDelta = Math.min(c.measured.bytes - c.baseline.bytes, c.settle.bytes - c.baseline.bytes);
+  if (countDelta < PER_ITERATION_SLACK * iterations) return null;
+  if (c.kind === 'allocation-site' && bytesDelta < MIN_SITE_BYTES_PER_ITERATION * iterations) return null;
+  return { countDelta, bytesDelta };
+}
+
+const KIND_ORDER: Record<Suspect['kind'], number> = { 'allocation-site': 0, constructor: 0, type: 1, handle: 2, warning: 3 };
+const NODE_TYPE_ORDER: Record<string, number> = { object: 0, native: 1, closure: 2 };
+
+export function rankSuspects(growth: GrowthCandidate[], warnings: WarningCandidate[], iterations: number): Suspect[] {
+  const scored: { s: Suspect; key: number[] }[] = [];
+  for (const c of growth) {
+    const g = perIterationGrowth(c, iterations);
+    if (!g) continue;
+    scored.push({
+      s: { runtime: c.runtime, kind: c.kind, name: c.name, countDelta: g.countDelta, perIteration: g.countDelta / iterations, bytesDelta: g.bytesDelta, where: c.where },
+      key: [isInformative(c) ? 0 : 1, KIND_ORDER[c.kind], NODE_TYPE_ORDER[c.nodeType ?? ''] ?? 3, -g.bytesDelta, -g.countDelta],
+    });
+  }
+  for (const w of warnings) {
+    if (w.occurrences <= 0) continue;
+    scored.push({
+      s: { runtime: w.runtime, kind: 'warning', name: w.name, countDelta: w.occurrences, perIteration: iterations > 0 ? w.occurrences / iterations : 0, bytesDelta: 0, where: w.where },
+      key: [0, KIND_ORDER.warning, 0, 0, -w.occurrences],
+    });
+  }
+  scored.sort((a, b) => {
+    for (let i = 0; i < a.key.length; i++) if (a.key[i] !== b.key[i]) return a.key[i]! - b.key[i]!;
+    return a.s.name.localeCompare(b.s.name);
+  });
+  return scored.map((x) => x.s);
+}
+
+/** Counts of one keyed thing at the three points; missing means zero. */
+export function growthFromCounts<T>(
+  points: [Map<string, T>, Map<string, T>, Map<string, T>],
+  read: (v: T) => CountPoint,
+  make: (key: string, sample: T) => Omit<GrowthCandidate, 'baseline' | 'measured' | 'settle'>,
+): GrowthCandidate[] {
+  const zero: CountPoint = { count: 0, bytes: 0 };
+  const keys = new Set([...points[1].keys(), ...points[2].keys()]);
+  const out: GrowthCandidate[] = [];
+  for (const key of keys) {
+    const [a, b, c] = points.map((p) => p.get(key));
+    const sample = (c ?? b)!;
+    out.push({ ...make(key, sample), baseline: a ? read(a) : zero, measured: b ? read(b) : zero, settle: c ? read(c) : zero });
+  }
+  return out;
+}
