@@ -47,7 +47,7 @@ describe('rankSuspects', () => {
   });
 
   it('lists warnings after what grows, and reports nothing for a fixed twin', () => {
-    const got = rankSuspects([node('RequestState', 'object', 5, 5, 5)], [{ runtime: 'python', name: 'ResourceWarning at cli.py:44', occurrences: 3, where: ['cli.py:44'] }], 3);
+    const got = rankSuspects([node('RequestState', 'object', 5, 5, 5)], [{ runtime: 'python', name: 'ResourceWarning at cli.py:44', occurrences: 3, total: 3, where: ['cli.py:44'] }], 3);
     expect(got).toEqual([{ runtime: 'python', kind: 'warning', name: 'ResourceWarning at cli.py:44', countDelta: 3, perIteration: 1, bytesDelta: 0, where: ['cli.py:44'] }]);
     expect(rankSuspects([node('RequestState', 'object', 5, 6, 5)], [], 30)).toEqual([]);
   });

@@ -24,7 +24,10 @@ export interface GrowthCandidate {
 export interface WarningCandidate {
   runtime: Suspect['runtime'];
   name: string;
+  /** seen during the measured iterations and the settle */
   occurrences: number;
+  /** seen at all, warmup included: a warning raised once in the warmup still names the problem */
+  total: number;
   where: string[];
 }
 
@@ -40,7 +43,7 @@ const PYTHON_BUILTIN_CONTAINERS = new Set([
 ]);
 
 /** A suspect worth naming first: a class the user wrote, not a VM internal or a builtin container. */
-export function isInformative(c: Pick<GrowthCandidate, 'runtime' | 'kind' | 'name' | 'nodeType'>): boolean {
+export function isInformative(c: { runtime: Suspect['runtime']; kind: Suspect['kind']; name: string; nodeType?: string }): boolean {
   if (c.kind === 'allocation-site' || c.kind === 'handle') return true;
   if (c.runtime === 'python') return !PYTHON_BUILTIN_CONTAINERS.has(c.name);
   if (c.nodeType && !['object', 'closure', 'native', 'regexp'].includes(c.nodeType)) return false;
@@ -73,7 +76,7 @@ export function rankSuspects(growth: GrowthCandidate[], warnings: WarningCandida
     });
   }
   for (const w of warnings) {
-    if (w.occurrences <= 0) continue;
+    if (w.total <= 0) continue;
     scored.push({
       s: { runtime: w.runtime, kind: 'warning', name: w.name, countDelta: w.occurrences, perIteration: iterations > 0 ? w.occurrences / iterations : 0, bytesDelta: 0, where: w.where },
       key: [0, KIND_ORDER.warning, 0, 0, -w.occurrences],

@@ -1,0 +1,105 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { connectAgent } from './agentClient.ts';
+import { agentEnv, createSuspectCollector, type SuspectCollector } from './suspectCollector.ts';
+import { startTarget, testdataDir } from './testdata/targets.ts';
+
+const dir = mkdtempSync(path.join(tmpdir(), 'seep-suspects-'));
+const cleanups: (() => unknown)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const ITERATIONS = 30;
+
+async function run(runtime: 'node' | 'python', mode: string, urlPath: string, keepSnapshots = false): Promise<{ c: SuspectCollector; work: string }> {
+  const work = mkdtempSync(path.join(dir, `${runtime}-${mode}-`));
+  const sock = path.join(work, 'agent.sock');
+  const argv = runtime === 'node'
+    ? [process.execPath, path.join(testdataDir, 'listenerService.cjs'), mode]
+    : ['python3', path.join(testdataDir, 'registryService.py'), mode];
+  // 5 frames instead of 25 keeps Python's start-up quick on a busy machine; the sites are the same
+  const env = { ...agentEnv(runtime, sock), ...(runtime === 'python' ? { PYTHONTRACEMALLOC: '5' } : {}) };
+  const t = await startTarget(argv, env, /^listening \d+/, 30_000);
+  cleanups.push(t.stop);
+  const agent = await connectAgent(sock, { timeoutMs: 10_000 });
+  cleanups.push(() => agent.close());
+  const port = Number(t.ready.split(' ')[1]);
+  const hit = async (n: number) => {
+    for (let i = 0; i < n; i++) await (await fetch(`http://127.0.0.1:${port}${urlPath}`)).text();
+  };
+  const c = createSuspectCollector({ runtime, request: agent.request, workDir: work, keepSnapshots, maxSnapshotBytes: 200e6 });
+  await hit(5);
+  await c.atBaseline();
+  await hit(ITERATIONS);
+  await c.afterMeasured();
+  await new Promise((r) => setTimeout(r, 200));
+  await c.afterSettle();
+  return { c, work };
+}
+
+describe('suspectCollector against real targets', () => {
+  it('Node listener leak: the top suspect is the class in the listener array, with a path through the emitter', async () => {
+    const { c, work } = await run('node', 'leaky', '/', true);
+    const suspects = await c.suspects(ITERATIONS);
+    expect(c.errors()).toEqual([]);
+    const top = suspects[0]!;
+    expect(top).toMatchObject({ runtime: 'node', kind: 'constructor', name: 'RequestState', countDelta: ITERATIONS, perIteration: 1 });
+    const where = top.where.join(' -> ');
+    expect(where).toMatch(/EventEmitter\._events/);
+    expect(where).toMatch(/\.tick/);
+    expect(top.where.at(-1)).toBe('RequestState');
+    expect(suspects.some((s) => s.kind === 'warning' && /MaxListenersExceededWarning: 11 'tick' listeners on EventEmitter/.test(s.name))).toBe(true);
+    expect(c.artifacts().length).toBeGreaterThan(0);
+    expect(c.artifacts().every((f) => f.startsWith(work) && existsSync(f))).toBe(true);
+    expect((await c.heapUsed())!).toBeGreaterThan(0);
+  });
+
+  it('Node fixed twin: nothing grows per iteration, no warnings, snapshots not kept', async () => {
+    const { c, work } = await run('node', 'fixed', '/');
+    const suspects = await c.suspects(ITERATIONS);
+    expect(c.errors()).toEqual([]);
+    expect(suspects).toEqual([]);
+    expect(c.artifacts()).toEqual([]);
+    expect(existsSync(path.join(work, 'heap-2-settle.heapsnapshot'))).toBe(false);
+  });
+
+  it('Node timers left running: a handle suspect names the line that created them', async () => {
+    const { c } = await run('node', 'leaky', '/timer');
+    const suspects = await c.suspects(ITERATIONS);
+    const handle = suspects.find((s) => s.kind === 'handle');
+    expect(handle?.name).toMatch(/^Timeout created at .*listenerService\.cjs:\d+/);
+    expect(handle?.countDelta).toBe(ITERATIONS);
+  });
+
+  it('Python registry leak: top suspect is the allocating line; the type suspect leads back to the registry', async () => {
+    const { c } = await run('python', 'leaky', '/job');
+    const suspects = await c.suspects(ITERATIONS);
+    expect(c.errors()).toEqual([]);
+    expect(suspects[0]).toMatchObject({ runtime: 'python', kind: 'allocation-site' });
+    expect(suspects[0]!.name).toMatch(/registryService\.py:23$/);
+    expect(suspects[0]!.bytesDelta).toBeGreaterThan(ITERATIONS * 4096);
+    const job = suspects.find((s) => s.kind === 'type' && s.name === '__main__.Job');
+    expect(job).toMatchObject({ countDelta: ITERATIONS, perIteration: 1 });
+    expect(job!.where[0]).toMatch(/registryService\.py:13 +__main__\._JOB_REGISTRY/);
+    expect((await c.heapUsed())!).toBeGreaterThan(0);
+  });
+
+  it('Python unclosed socket: a warning suspect names the line that opened it', async () => {
+    const { c } = await run('python', 'leaky', '/socket');
+    const suspects = await c.suspects(ITERATIONS);
+    const w = suspects.find((s) => s.kind === 'warning');
+    expect(w?.name).toMatch(/^ResourceWarning: unclosed <socket\.socket at .*registryService\.py:30$/);
+    expect(w?.countDelta).toBe(ITERATIONS);
+  });
+
+  it('Python fixed twin: nothing grows per iteration', async () => {
+    const { c } = await run('python', 'fixed', '/job');
+    const suspects = await c.suspects(ITERATIONS);
+    expect(c.errors()).toEqual([]);
+    expect(suspects).toEqual([]);
+  });
+});

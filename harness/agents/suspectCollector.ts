@@ -1,0 +1,312 @@
+// The runner's handle on heap attribution: ask the agent in the target for counts at three points
+// (after warmup, after the measured iterations, after the settle), then rank suspects.
+// `request` is either an agentClient over the unix socket (services) or the function worker's own
+// channel (whose dispatch table carries the agent's ops). Every failure is kept in errors(), never
+// dropped: a scenario without suspects must say why.
+import { rmSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Suspect } from '../report/schema.ts';
+import { growthFromCounts, isInformative, rankSuspects, type GrowthCandidate, type WarningCandidate } from '../analysis/suspects.ts';
+import { snapshotHistogram, type HeapHistogram, type HistogramEntry } from '../heap/snapshotHistogram.ts';
+import { retainerPaths } from '../heap/retainerPaths.ts';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const NODE_AGENT = path.join(here, 'node', 'seepAgent.cjs');
+export const PYTHON_AGENT_DIR = path.join(here, 'python');
+const PYTHON_WORKER = path.join(here, '..', 'drivers', 'workers', 'pythonWorker.py');
+/** suspects that get a retainer path / backref chain; each costs a graph load or a referrer walk */
+const EXPLAIN_TOP = 3;
+/**
+ * V8 node types that are the VM's own bookkeeping (feedback vectors, bytecode, maps, backing stores):
+ * they grow for a while with every new code path the JIT compiles, in leaky and fixed targets alike.
+ */
+const VM_NODE_TYPES = new Set(['hidden', 'code', 'array', 'object shape', 'synthetic']);
+
+/**
+ * Environment that loads the agent into a target seep starts. Prepend, don't replace: NODE_OPTIONS
+ * and PYTHONPATH the user set must be appended after these values by the caller.
+ */
+export function agentEnv(runtime: 'node' | 'python', socketPath: string): Record<string, string> {
+  if (runtime === 'node') return { NODE_OPTIONS: `--require ${JSON.stringify(NODE_AGENT)}`, SEEP_AGENT_SOCKET: socketPath };
+  return { PYTHONPATH: PYTHON_AGENT_DIR, PYTHONTRACEMALLOC: '25', SEEP_AGENT_SOCKET: socketPath };
+}
+
+export interface SuspectCollectorOptions {
+  runtime: 'node' | 'python';
+  request: (op: string, params?: object) => Promise<unknown>;
+  /** where snapshots are written; kept ones are reported relative to nothing: full paths */
+  workDir: string;
+  keepSnapshots: boolean;
+  /** total bytes of snapshots kept; past it the newest are deleted and the deletion noted */
+  maxSnapshotBytes: number;
+  /** time limit of the retainer path search on the final snapshot */
+  retainerTimeoutMs?: number;
+}
+
+export interface SuspectCollector {
+  atBaseline(): Promise<void>;
+  afterMeasured(): Promise<void>;
+  afterSettle(): Promise<void>;
+  suspects(measuredIterations: number): Promise<Suspect[]>;
+  heapUsed(): Promise<number | null>;
+  /** snapshot files kept (full paths) */
+  artifacts(): string[];
+  /** delete the snapshots (a passing scenario), whatever keepSnapshots said */
+  discardSnapshots(): void;
+  errors(): string[];
+}
+
+type Point = 0 | 1 | 2;
+const POINT_NAMES = ['baseline', 'measured', 'settle'] as const;
+
+interface ResourceSite {
+  type: string;
+  count: number;
+  stack: string[];
+}
+interface NodeWarning {
+  name: string;
+  message: string;
+  emitter?: string;
+  event?: string;
+  count?: number;
+  stack: string[];
+}
+interface PySite {
+  site: string;
+  line: string;
+  sizeDiff: number;
+  countDiff: number;
+  traceback: string[];
+}
+interface PyResource {
+  kind: string;
+  detail: string;
+  site: string;
+  allocated: string[];
+}
+interface PyWarning {
+  category: string;
+  message: string;
+  site: string;
+  allocated: string[];
+}
+
+export function createSuspectCollector(opts: SuspectCollectorOptions): SuspectCollector {
+  const errs: string[] = [];
+  const snapshots: (string | null)[] = [null, null, null];
+  const histograms: (HeapHistogram | null)[] = [null, null, null];
+  const handleSites: (Map<string, ResourceSite> | null)[] = [null, null, null];
+  const pySites: (Map<string, PySite> | null)[] = [null, null, null];
+  const pyTypes: (Map<string, number> | null)[] = [null, null, null];
+  const pyResources: (Map<string, { count: number; sample: PyResource }> | null)[] = [null, null, null];
+  let nodeWarnings: NodeWarning[] = [];
+  let pyWarnings: PyWarning[] = [];
+  /** warnings the agent had seen at the baseline: those came in the warmup */
+  let warningsAtBaseline = 0;
+  let warningsTotal = 0;
+  const countWarnings = (r: { warnings: unknown[]; dropped: number }) => r.warnings.length + r.dropped;
+  let kept: string[] = [];
+
+  const attempt = async <T>(what: string, fn: () => Promise<T>): Promise<T | null> => {
+    try {
+      return await fn();
+    } catch (err) {
+      errs.push(`${what}: ${(err as Error).message}`);
+      return null;
+    }
+  };
+
+  async function nodePoint(p: Point): Promise<void> {
+    await attempt('agent gc', () => opts.request('gc'));
+    if (p === 0) await attempt('agent trackResources', () => opts.request('trackResources', { enable: true }));
+    const file = path.join(opts.workDir, `heap-${p}-${POINT_NAMES[p]}.heapsnapshot`);
+    const wrote = await attempt(`heap snapshot (${POINT_NAMES[p]})`, () => opts.request('snapshot', { path: file }));
+    if (wrote) {
+      snapshots[p] = file;
+      histograms[p] = await attempt(`heap histogram (${POINT_NAMES[p]})`, () => snapshotHistogram(file));
+    }
+    const res = (await attempt('agent activeResources', () => opts.request('activeResources'))) as { sites: ResourceSite[] } | null;
+    if (res) handleSites[p] = new Map(res.sites.map((s) => [`${s.type}\n${s.stack.join('\n')}`, s]));
+    if (p !== 1) {
+      const w = (await attempt('agent warnings', () => opts.request('warnings'))) as { warnings: NodeWarning[]; dropped: number } | null;
+      if (w && p === 0) warningsAtBaseline = countWarnings(w);
+      if (w && p === 2) {
+        nodeWarnings = w.warnings;
+        warningsTotal = countWarnings(w);
+      }
+    }
+  }
+
+  async function pythonPoint(p: Point): Promise<void> {
+    await attempt('agent gc', () => opts.request('gc'));
+    if (p === 0) {
+      await attempt('tracemalloc baseline', () => opts.request('tracemalloc', { action: 'baseline', workerFile: PYTHON_WORKER }));
+      pySites[0] = new Map();
+    } else {
+      const cmp = (await attempt(`tracemalloc compare (${POINT_NAMES[p]})`, () =>
+        opts.request('tracemalloc', { action: 'compare', limit: 30, workerFile: PYTHON_WORKER }),
+      )) as { sites: PySite[] } | null;
+      if (cmp) pySites[p] = new Map(cmp.sites.map((s) => [s.site, s]));
+    }
+    const tc = (await attempt('agent typeCounts', () => opts.request('typeCounts'))) as { counts: Record<string, number> } | null;
+    if (tc) pyTypes[p] = new Map(Object.entries(tc.counts));
+    const or = (await attempt('agent openResources', () => opts.request('openResources'))) as { resources: PyResource[] } | null;
+    if (or) {
+      const m = new Map<string, { count: number; sample: PyResource }>();
+      for (const r of or.resources) {
+        const key = `${r.kind} at ${r.site || r.detail}`;
+        const e = m.get(key);
+        if (e) e.count++;
+        else m.set(key, { count: 1, sample: r });
+      }
+      pyResources[p] = m;
+    }
+    if (p !== 1) {
+      const w = (await attempt('agent warnings', () => opts.request('warnings'))) as { warnings: PyWarning[]; dropped: number } | null;
+      if (w && p === 0) warningsAtBaseline = countWarnings(w);
+      if (w && p === 2) {
+        pyWarnings = w.warnings;
+        warningsTotal = countWarnings(w);
+      }
+    }
+  }
+
+  const point = (p: Point) => (opts.runtime === 'node' ? nodePoint(p) : pythonPoint(p));
+  const all3 = <T>(xs: (T | null)[]): [T, T, T] | null => (xs.every((x) => x !== null) ? (xs as [T, T, T]) : null);
+
+  function nodeCandidates(): { growth: GrowthCandidate[]; warnings: WarningCandidate[] } {
+    const growth: GrowthCandidate[] = [];
+    const h = all3(histograms);
+    if (h) {
+      const user = (m: Map<string, HistogramEntry>) => new Map([...m].filter(([, e]) => !VM_NODE_TYPES.has(e.type) && e.name !== ''));
+      growth.push(
+        ...growthFromCounts<HistogramEntry>(
+          [user(h[0].entries), user(h[1].entries), user(h[2].entries)],
+          (e) => ({ count: e.count, bytes: e.selfSize }),
+          (_k, e) => ({ runtime: 'node', kind: 'constructor', name: e.type === 'closure' ? `${e.name}()` : e.name, nodeType: e.type, where: [] }),
+        ),
+      );
+    }
+    const hs = all3(handleSites);
+    if (hs) {
+      growth.push(
+        ...growthFromCounts<ResourceSite>(hs, (s) => ({ count: s.count, bytes: 0 }), (_k, s) => ({
+          runtime: 'node', kind: 'handle', name: `${s.type} created at ${s.stack[0] ?? '(no stack)'}`, where: [...s.stack].reverse(),
+        })),
+      );
+    }
+    const byName = new Map<string, WarningCandidate>();
+    const firstNew = nodeWarnings.length - (warningsTotal - warningsAtBaseline);
+    for (const [i, w] of nodeWarnings.entries()) {
+      const name = w.name === 'MaxListenersExceededWarning' ? `${w.name}: ${w.count ?? '?'} '${w.event ?? '?'}' listeners on ${w.emitter ?? 'an emitter'}` : `${w.name}: ${w.message.slice(0, 120)}`;
+      const e = byName.get(name);
+      const e2 = e ?? { runtime: 'node' as const, name, occurrences: 0, total: 0, where: [...w.stack].reverse() };
+      e2.total++;
+      if (i >= firstNew) e2.occurrences++;
+      byName.set(name, e2);
+    }
+    return { growth, warnings: [...byName.values()] };
+  }
+
+  function pythonCandidates(): { growth: GrowthCandidate[]; warnings: WarningCandidate[] } {
+    const growth: GrowthCandidate[] = [];
+    const sites = all3(pySites);
+    if (sites) {
+      growth.push(
+        ...growthFromCounts<PySite>(sites, (s) => ({ count: s.countDiff, bytes: s.sizeDiff }), (k, s) => ({
+          runtime: 'python', kind: 'allocation-site', name: k, where: s.traceback,
+        })),
+      );
+    }
+    const types = all3(pyTypes);
+    if (types) growth.push(...growthFromCounts<number>(types, (n) => ({ count: n, bytes: 0 }), (k) => ({ runtime: 'python', kind: 'type', name: k, where: [] })));
+    const res = all3(pyResources);
+    if (res) {
+      growth.push(
+        ...growthFromCounts(res, (e) => ({ count: e.count, bytes: 0 }), (k, e) => ({ runtime: 'python', kind: 'handle', name: `open ${k}`, where: e.sample.allocated })),
+      );
+    }
+    const byName = new Map<string, WarningCandidate>();
+    const firstNew = pyWarnings.length - (warningsTotal - warningsAtBaseline);
+    for (const [i, w] of pyWarnings.entries()) {
+      // "unclosed <socket.socket fd=7, ...>": the fd and addresses differ per occurrence
+      const what = w.message.split(/[\n,]/)[0]!.replace(/ fd=\d+/, '').slice(0, 80);
+      const name = `${w.category}: ${what} at ${w.site || '(unknown site)'}`;
+      const e = byName.get(name);
+      const e2 = e ?? { runtime: 'python' as const, name, occurrences: 0, total: 0, where: w.allocated };
+      e2.total++;
+      if (i >= firstNew) e2.occurrences++;
+      byName.set(name, e2);
+    }
+    return { growth, warnings: [...byName.values()] };
+  }
+
+  async function explain(ranked: Suspect[]): Promise<void> {
+    const top = ranked.filter((s) => (s.kind === 'constructor' || s.kind === 'type') && isInformative(s)).slice(0, EXPLAIN_TOP);
+    if (top.length === 0) return;
+    if (opts.runtime === 'node') {
+      const file = snapshots[2];
+      if (!file) return;
+      const wanted = top.map((s) => (s.name.endsWith('()') ? { type: 'closure', name: s.name.slice(0, -2) } : { type: 'object', name: s.name }));
+      const paths = await attempt('retainer paths', () => retainerPaths(file, wanted, { timeoutMs: opts.retainerTimeoutMs }));
+      top.forEach((s, i) => {
+        const w = wanted[i]!;
+        s.where = paths?.[`${w.type}:${w.name}`] ?? [];
+      });
+    } else {
+      for (const s of top) {
+        const r = (await attempt(`referrers of ${s.name}`, () => opts.request('referrers', { type: s.name }))) as { chain: string[] } | null;
+        s.where = r?.chain ?? [];
+      }
+    }
+  }
+
+  function settleFiles(): void {
+    const files = snapshots.filter((f): f is string => f !== null);
+    if (!opts.keepSnapshots) {
+      for (const f of files) rmSync(f, { force: true });
+      kept = [];
+      return;
+    }
+    // keep the final snapshot first (it has the retainers), then earlier ones while they fit
+    let total = 0;
+    kept = [];
+    for (const f of [...files].reverse()) {
+      const size = statSync(f, { throwIfNoEntry: false })?.size ?? 0;
+      if (total + size <= opts.maxSnapshotBytes) {
+        total += size;
+        kept.push(f);
+      } else {
+        rmSync(f, { force: true });
+        errs.push(`heap snapshot ${path.basename(f)} (${size} bytes) deleted: over the ${opts.maxSnapshotBytes}-byte cap`);
+      }
+    }
+    kept.reverse();
+  }
+
+  return {
+    atBaseline: () => point(0),
+    afterMeasured: () => point(1),
+    afterSettle: () => point(2),
+    async suspects(measuredIterations) {
+      const { growth, warnings } = opts.runtime === 'node' ? nodeCandidates() : pythonCandidates();
+      const ranked = rankSuspects(growth, warnings, measuredIterations);
+      await explain(ranked);
+      settleFiles();
+      return ranked;
+    },
+    async heapUsed() {
+      const m = (await attempt('agent memory', () => opts.request('memory'))) as { heap?: { used_heap_size: number }; traced?: number | null } | null;
+      if (!m) return null;
+      return opts.runtime === 'node' ? (m.heap?.used_heap_size ?? null) : (m.traced ?? null);
+    },
+    artifacts: () => [...kept],
+    discardSnapshots() {
+      for (const f of snapshots) if (f) rmSync(f, { force: true });
+      kept = [];
+    },
+    errors: () => [...errs],
+  };
+}
