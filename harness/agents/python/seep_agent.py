@@ -446,8 +446,9 @@ def _dump(path):
         print(f"seep agent: cannot write {path}: {exc!r}", file=sys.stderr)
 
 
-def start(socket_path=None, dump_path=None):
-    if not tracemalloc.is_tracing():
+def start(socket_path=None, dump_path=None, trace=True):
+    """trace=False leaves tracemalloc to PYTHONTRACEMALLOC (the function worker: tracing costs start-up)."""
+    if trace and not tracemalloc.is_tracing():
         tracemalloc.start(TRACE_FRAMES)
     _install_capture()
     if socket_path:

@@ -8,6 +8,7 @@
 // The first line we send is {"id": 0, ...}: the module loaded, or why it did not.
 // To add an op, add a function to OPS: it takes the request and returns (a promise of) a JSON-able result.
 // Plain JavaScript: this file runs in the target's runtime, where TypeScript may not be loadable.
+import { createRequire } from 'node:module';
 import net from 'node:net';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -64,6 +65,11 @@ const OPS = {
     return { pid: process.pid };
   },
 };
+
+// seep's agent ops (memory, snapshot, activeResources, warnings, ...): the handlers a service gets
+// over its unix socket, served here on the worker's own channel
+const agent = createRequire(import.meta.url)('../../agents/node/seepAgent.cjs');
+for (const [op, fn] of Object.entries(agent.handlers)) if (!(op in OPS)) OPS[op] = fn;
 
 async function handle(req) {
   try {

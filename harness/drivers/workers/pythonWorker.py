@@ -123,9 +123,24 @@ def _serve():
                 _send({"id": req["id"], "ok": False, "error": _error(exc)})
 
 
+def _add_agent_ops():
+    """seep's agent ops (tracemalloc, typeCounts, warnings, ...), loaded before the target module so
+    its warnings are captured; tracemalloc itself starts only with PYTHONTRACEMALLOC (set by seep)."""
+    agent_dir = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", "agents", "python"))
+    sys.path.insert(0, agent_dir)
+    try:
+        import seep_agent
+    finally:
+        sys.path.remove(agent_dir)
+    seep_agent.start(trace=False)
+    for op, handler in seep_agent.HANDLERS.items():
+        OPS.setdefault(op, handler)
+
+
 if __name__ == "__main__":
     # keep the channel out of processes the target execs; they must not hold it open or write to it
     os.set_inheritable(CHANNEL_FD, False)
+    _add_agent_ops()
     try:
         MODULE = _load(sys.argv[1])
     except BaseException as exc:
