@@ -21,6 +21,12 @@ describe('rankSuspects', () => {
     expect(got[0]).toMatchObject({ countDelta: 50, perIteration: 1, bytesDelta: 50 * 32 });
   });
 
+  it('counts lumped strings only when they bring real bytes per iteration', () => {
+    const str = (bytesPerIt: number): GrowthCandidate => ({ runtime: 'node', kind: 'constructor', name: '(string)', nodeType: 'string', baseline: pt(0, 0), measured: pt(30, 30 * bytesPerIt), settle: pt(30, 30 * bytesPerIt), where: [] });
+    expect(rankSuspects([str(40)], [], 30)).toEqual([]);
+    expect(rankSuspects([str(4096)], [], 30).map((s) => s.name)).toEqual(['(string)']);
+  });
+
   it('ranks a user class above closures, VM internals and plain Arrays that grow as much', () => {
     const got = rankSuspects(
       [
