@@ -3,7 +3,9 @@
 //
 // The decision, in order:
 //  1. fewer than MIN_SAMPLES points: inconclusive (too few iterations).
-//  2. the series rose clearly and then stopped (plateau.ts): bounded, with the plateau point.
+//  2. the series rose clearly early on and then slowed (plateau.ts): the questions below are
+//     asked of the part after the rise. Leak if that still grows; else bounded, with the
+//     plateau point.
 //  3. Mann–Kendall, with Var(S) corrected for autocorrelation (hamedRao.ts), says "rising" at
 //     level alpha and the Theil–Sen slope is positive: leak, unless the slope is below the floor
 //     worth reporting (bounded).
@@ -46,13 +48,12 @@ export interface TrendOptions {
 export const MIN_SAMPLES: Record<TrendInput['kind'], number> = { memory: 10, count: 8 };
 
 /**
- * Growth too small to call a leak when no budget says otherwise. RSS moves in pages and
- * allocator chunks, so below ~1 KB per iteration 50 iterations cannot tell a leak from the
- * allocator settling; per hour, soak gates in the wild alert at 8–10 MB/h, so 1 MB/h is well
+ * Growth too small to call a leak when no budget says otherwise. RSS moves in 4 KiB pages, so
+ * less than a page per iteration is below what one iteration's reading resolves; per hour, soak gates in the wild alert at 8–10 MB/h, so 1 MB/h is well
  * inside them. Counts: one object per 50 iterations.
  */
 export function defaultFloor(kind: TrendInput['kind'], per: TrendInput['per']): number {
-  if (kind === 'memory') return per === 'iteration' ? 1024 : 1e6;
+  if (kind === 'memory') return per === 'iteration' ? 4096 : 1e6;
   return per === 'iteration' ? 0.02 : 1;
 }
 
@@ -80,6 +81,15 @@ function moreSamplesToDecide(n: number, fit: { slope: number; low: number; high:
   }
   const needed = Math.min(1e6, Math.ceil(n * Math.pow(Math.max(ratio, 1), 2 / 3)));
   return Math.max(1, needed - n);
+}
+
+/** Theil–Sen slope and Mann–Kendall test, both with Var(S) corrected for autocorrelation. */
+function growthTest(x: number[], y: number[], confidence: number) {
+  const factor = autocorrelationFactor(x, y, theilSen(x, y).slope);
+  const fit = theilSen(x, y, { confidence, varianceFactor: factor });
+  const mk = mannKendall(y, factor);
+  const test = `Mann–Kendall ${formatP(mk.pIncrease)}${factor > 1 ? ` (autocorrelation-corrected, n/n*=${factor.toFixed(2)})` : ''}`;
+  return { fit, mk, test };
 }
 
 export function analyzeTrend(input: TrendInput, opts: TrendOptions = {}): TrendResult {
@@ -115,25 +125,39 @@ export function analyzeTrend(input: TrendInput, opts: TrendOptions = {}): TrendR
   }
 
   const r = reduceToBlockMedians(x, input.y);
-  const factor = autocorrelationFactor(r.x, r.y, theilSen(r.x, r.y).slope);
-  const fit = theilSen(r.x, r.y, { confidence, varianceFactor: factor });
-  const mk = mannKendall(r.y, factor);
-  const test = `Mann–Kendall ${formatP(mk.pIncrease)}${factor > 1 ? ` (autocorrelation-corrected, n/n*=${factor.toFixed(2)})` : ''}`;
   const reduced = r.y.length < n ? `, ${n} samples as ${r.y.length} block medians` : '';
-  const result = { ...base, slope: fit.slope, low: fit.low, high: fit.high, pValue: mk.pIncrease };
 
-  // Asked first: a cache that fills then flattens may or may not pass the whole-series test
-  // (its detrended residuals are strongly autocorrelated), but either way it is bounded.
-  const plateau = findPlateau(r.x, r.y, { kind: input.kind });
-  if (plateau) {
-    const at = r.start[plateau.at]!;
+  // Asked first: a cache that fills then flattens, or lazy initialisation, is an early rise that
+  // says nothing about a leak. Whatever rose early, the leak question is asked of what follows.
+  const rise = findPlateau(r.x, r.y, { kind: input.kind });
+  if (rise) {
+    const at = r.start[rise.at]!;
+    const tail = growthTest(r.x.slice(rise.at), r.y.slice(rise.at), confidence);
+    const result = { ...base, slope: tail.fit.slope, low: tail.fit.low, high: tail.fit.high, pValue: tail.mk.pIncrease };
+    const after = `after rising until sample ${at + offset}`;
+    if (tail.mk.pIncrease < alpha && tail.fit.slope >= floor) {
+      return { ...result, verdict: 'leak', reason: `${after}, still grows: no plateau, ${tail.test}${reduced}`, plateauAt: null };
+    }
+    if (tail.mk.pIncrease < 0.05 && tail.fit.slope >= floor) {
+      const more = moreSamplesToDecide(n - at, tail.fit, floor, alpha);
+      return {
+        ...result,
+        verdict: 'inconclusive',
+        reason: `too noisy: ${after}, it still creeps up (${tail.test}); about ${more} more samples would decide${reduced}`,
+        plateauAt: null,
+        moreIterationsNeeded: more,
+      };
+    }
     return {
       ...result,
       verdict: 'bounded',
-      reason: `rose then plateaued from sample ${at + offset}: tail slope at most ${plateau.tailHigh.toPrecision(3)} against ${plateau.headSlope.toPrecision(3)} before (${test}${reduced})`,
+      reason: `rose then plateaued from sample ${at + offset}: slope after it at most ${rise.tailHigh.toPrecision(3)} against ${rise.headSlope.toPrecision(3)} before (${tail.test}${reduced})`,
       plateauAt: at,
     };
   }
+
+  const { fit, mk, test } = growthTest(r.x, r.y, confidence);
+  const result = { ...base, slope: fit.slope, low: fit.low, high: fit.high, pValue: mk.pIncrease };
   if (mk.pIncrease < alpha && fit.slope > 0) {
     if (fit.slope < floor) {
       return {
