@@ -9,6 +9,9 @@ import { killCookieProcessesNow } from '../runner/emergencyReaper.ts';
 import { readJsonReport, REPORT_FILE, writeJsonReport } from '../reporters/jsonReporter.ts';
 import { renderRun } from '../reporters/renderRun.ts';
 import { createProgress, printSummary, terminalOptions } from '../reporters/terminal/index.ts';
+import { parseDuration, UnitError } from '../scenario/units.ts';
+import { startMetricsEndpoint, type MetricsEndpoint } from '../soak/metricsEndpoint.ts';
+import { rebuildRun } from '../soak/rebuildRun.ts';
 
 const USAGE = `usage:
   seep run [files or dirs...]   run scenarios (default: scenarios/)
@@ -19,7 +22,11 @@ const USAGE = `usage:
       --iterations <N>          override every scenario's measured iterations
       --warmup <N>              override every scenario's warmup iterations
       --only <text>             run only scenarios whose name contains <text>
-  seep report <run-dir>         re-render HTML, JUnit and Markdown from <run-dir>/report.json
+      --duration <time>         soak: run every scenario for this long ('90s', '24h', '7d')
+      --metrics-port <N>        soak: serve current values in Prometheus format on 127.0.0.1:<N>/metrics
+      --live-every <time>       soak: refresh the report while running (default 3m)
+  seep report <run-dir>         re-render HTML, JUnit and Markdown from <run-dir>/report.json;
+                                a soak seep did not finish (crash, SIGKILL) is rebuilt from its sample stream first
       --junit <file>  --markdown <file>
   seep --version | --help
 
@@ -35,6 +42,9 @@ const OPTIONS = {
   iterations: { type: 'string' },
   warmup: { type: 'string' },
   only: { type: 'string' },
+  duration: { type: 'string' },
+  'metrics-port': { type: 'string' },
+  'live-every': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
 } satisfies ParseArgsConfig['options'];
@@ -43,6 +53,16 @@ function wholeNumber(flag: string, value: string | undefined, min: number): numb
   if (value === undefined) return undefined;
   if (!/^\d+$/.test(value) || Number(value) < min) throw new UsageError(`--${flag}: expected a whole number of at least ${min}, got '${value}'`);
   return Number(value);
+}
+
+function durationFlag(flag: string, value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  try {
+    if (parseDuration(value) > 0) return value;
+  } catch (err) {
+    if (!(err instanceof UnitError)) throw err;
+  }
+  throw new UsageError(`--${flag}: expected a duration such as '90s', '24h' or '7d', got '${value}'`);
 }
 
 export async function main(argv: string[]): Promise<ExitCode> {
@@ -81,6 +101,12 @@ async function runCommand(targets: string[], values: Values): Promise<ExitCode> 
   const projectRoot = await findProjectRoot(cwd);
   const iterations = wholeNumber('iterations', values.iterations, 1);
   const warmup = wholeNumber('warmup', values.warmup, 0);
+  const duration = durationFlag('duration', values.duration);
+  const liveEvery = durationFlag('live-every', values['live-every']);
+  const metricsPort = wholeNumber('metrics-port', values['metrics-port'], 1);
+  if (metricsPort !== undefined && metricsPort > 65535) throw new UsageError(`--metrics-port: expected a port up to 65535, got ${metricsPort}`);
+  const metrics: MetricsEndpoint | undefined = metricsPort === undefined ? undefined : await startMetricsEndpoint(metricsPort);
+  if (metrics) console.log(`metrics: http://127.0.0.1:${metrics.port}/metrics`);
   const reportsRoot = path.resolve(cwd, values['report-dir'] ?? path.join(projectRoot, 'reports'));
   const term = terminalOptions(process.env, process.stdout);
   const progress = createProgress({ stream: process.stdout, ...term });
@@ -112,6 +138,9 @@ async function runCommand(targets: string[], values: Values): Promise<ExitCode> 
       only: values.only,
       signal: abort.signal,
       progress,
+      duration,
+      liveEveryMs: liveEvery === undefined ? undefined : parseDuration(liveEvery),
+      metrics,
     });
     const written = await renderOutputs(report, runDir, values);
     printSummary(report, process.stdout, { color: term.color });
@@ -121,6 +150,7 @@ async function runCommand(targets: string[], values: Values): Promise<ExitCode> 
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+    await metrics?.close();
   }
 }
 
@@ -143,7 +173,12 @@ async function reportCommand(args: string[], values: Values): Promise<ExitCode> 
   const dir = path.resolve(runDir);
   let report: Report;
   try {
-    report = await readJsonReport(path.join(dir, REPORT_FILE));
+    const rebuilt = await rebuildRun(dir, SEEP_VERSION);
+    if (rebuilt && rebuilt.rebuilt.length > 0) {
+      await writeJsonReport(rebuilt.report, path.join(dir, REPORT_FILE));
+      console.log(`rebuilt from the sample stream: ${rebuilt.rebuilt.join(', ')}`);
+    }
+    report = rebuilt?.report ?? (await readJsonReport(path.join(dir, REPORT_FILE)));
   } catch (err) {
     console.error(`seep: ${(err as Error).message}`);
     return 2;

@@ -10,6 +10,8 @@ import { REPORT_FILE, writeJsonReport } from '../reporters/jsonReporter.ts';
 import { emptySeries } from '../series/emptySeries.ts';
 import { runScenario } from './runScenario.ts';
 import type { ProgressSink } from './progressSink.ts';
+import type { MetricsEndpoint } from '../soak/metricsEndpoint.ts';
+import { renderRun } from '../reporters/renderRun.ts';
 
 export const SEEP_VERSION = '0.1.0';
 
@@ -26,6 +28,12 @@ export interface RunAllOptions {
   progress?: ProgressSink;
   /** called after every write of the report (also with the final one) */
   onWrite?: (report: Report, runDir: string) => Promise<void>;
+  /** --duration: run every scenario as a soak this long */
+  duration?: string;
+  /** soak: how often the live report (report.json and the HTML views) is refreshed */
+  liveEveryMs?: number;
+  /** soak: the --metrics-port endpoint */
+  metrics?: MetricsEndpoint;
 }
 
 export interface RunResult {
@@ -103,6 +111,16 @@ export async function runAll(opts: RunAllOptions): Promise<RunResult> {
       signal: opts.signal,
       progress: opts.progress,
       runDir,
+      duration: opts.duration,
+      liveEveryMs: opts.liveEveryMs,
+      metrics: opts.metrics,
+      // the live view of a soak: the report so far, written and rendered like a finished one
+      onLive: async (live) => {
+        const snapshot: Report = { ...report, finishedAt: new Date().toISOString(), scenarios: [...report.scenarios, live] };
+        snapshot.exitCode = exitCodeOf(snapshot.scenarios);
+        await writeJsonReport(snapshot, path.join(runDir, REPORT_FILE));
+        await renderRun(snapshot, runDir);
+      },
     });
     report.scenarios.push(result);
     await write();

@@ -19,6 +19,9 @@ import { emergencyReaper } from './emergencyReaper.ts';
 import { identityDiff } from './identityDiff.ts';
 import { collectOrphans } from './collectOrphans.ts';
 import type { ProgressSink } from './progressSink.ts';
+import { runSoak } from '../soak/runSoak.ts';
+import { isSoak } from '../soak/soakPlan.ts';
+import type { MetricsEndpoint } from '../soak/metricsEndpoint.ts';
 
 export interface RunScenarioOptions {
   repoRoot: string;
@@ -31,11 +34,21 @@ export interface RunScenarioOptions {
   progress?: ProgressSink;
   /** this run's report folder, for artifacts (heap snapshots) */
   runDir?: string;
+  /** --duration: run as a soak for this long, whatever the scenario says */
+  duration?: string;
+  /** soak: how often the live report is refreshed (default 3 minutes) */
+  liveEveryMs?: number;
+  /** soak: where current values are published for Prometheus */
+  metrics?: MetricsEndpoint;
+  /** soak: called with the report so far, for the live view */
+  onLive?: (s: ScenarioReport) => Promise<void>;
 }
 
 const DEFAULTS = { iterations: 50, warmup: 3, stepTimeoutMs: 30_000, settleMs: 1000, sampleHz: 4 };
 
 export async function runScenario(scenario: Scenario, opts: RunScenarioOptions): Promise<ScenarioReport> {
+  // A duration (or load) makes it a soak, unless --iterations asked for a count on the command line.
+  if (opts.duration !== undefined || (isSoak(scenario) && opts.iterations === undefined)) return runSoak(scenario, opts);
   const startedAt = new Date();
   const t0 = performance.now();
   const now = () => Math.round(performance.now() - t0);

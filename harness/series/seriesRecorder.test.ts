@@ -29,3 +29,21 @@ describe('series recorder', () => {
     expect(s.timed.t.at(-1)).toBe(99_999);
   });
 });
+
+describe('series recorder boundaries', () => {
+  it('thins measured boundaries past the cap, keeping warmup, settle, and the first and last measured', () => {
+    const r = createSeriesRecorder({ maxBoundaries: 100 });
+    const at = (t: number, phase: Sample['phase'], iteration: number | null) => ({ ...sample(t, 1000 + t), phase, iteration });
+    for (let i = 0; i < 3; i++) r.boundary(at(i, 'warmup', i));
+    for (let i = 3; i < 10_003; i++) r.boundary(at(i, 'measured', i));
+    r.boundary(at(20_000, 'settle', null));
+    const b = r.build().boundaries;
+    expect(b.t.length).toBeLessThan(100);
+    expect(b.phase.filter((p) => p === 'warmup')).toHaveLength(3);
+    expect(b.iteration[3]).toBe(3); // the first measured one stays where the runner's index says
+    expect(b.iteration.filter((x) => x !== null).at(-1)).toBe(10_002);
+    expect(b.phase.at(-1)).toBe('settle');
+    // thinned, not merged: every value is a reading that was taken, with its own iteration
+    b.t.forEach((t, i) => expect(b.values.rss[i]).toBe(1000 + t));
+  });
+});

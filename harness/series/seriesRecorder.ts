@@ -1,6 +1,9 @@
-// Collects a scenario's samples in bounded memory. Boundary samples are one per iteration and kept;
-// timed samples are merged pairwise (keeping each metric's peak) whenever they reach the cap, so a
-// long run holds at most `maxTimed` points however long it lasts, and no peak is lost.
+// Collects a scenario's samples in bounded memory. Timed samples are merged pairwise (keeping each
+// metric's peak) whenever they reach the cap, so a long run holds at most `maxTimed` points however
+// long it lasts, and no peak is lost. Boundary samples are one per iteration; past `maxBoundaries`
+// every other measured one is dropped (not merged: a boundary is a reading after GC, a max of two
+// would be neither). Warmup and settle boundaries and the first and last measured one always stay,
+// so the indices a runner holds (baseline, first measured, settle) keep pointing at the same reads.
 import type { Metric, Sample, ScenarioSeries, SeriesColumns } from '../report/schema.ts';
 import { METRICS } from '../report/schema.ts';
 import { appendSample, emptyColumns } from './seriesColumns.ts';
@@ -13,9 +16,10 @@ export interface SeriesRecorder {
   build(): ScenarioSeries;
 }
 
-export function createSeriesRecorder(opts: { maxTimed?: number } = {}): SeriesRecorder {
+export function createSeriesRecorder(opts: { maxTimed?: number; maxBoundaries?: number } = {}): SeriesRecorder {
   const maxTimed = Math.max(16, opts.maxTimed ?? 20_000);
-  const boundaries = emptyColumns();
+  const maxBoundaries = Math.max(16, opts.maxBoundaries ?? 50_000);
+  let boundaries = emptyColumns();
   let timed = emptyColumns();
   let timedCount = 0;
   let downsampled = false;
@@ -24,6 +28,7 @@ export function createSeriesRecorder(opts: { maxTimed?: number } = {}): SeriesRe
     boundary(s) {
       appendSample(boundaries, s);
       last = s;
+      if (boundaries.t.length >= maxBoundaries) boundaries = thinMeasured(boundaries);
     },
     timed(s) {
       appendSample(timed, s);
@@ -43,6 +48,23 @@ function maxOrNull(a: number | null | undefined, b: number | null | undefined): 
   if (a === null || a === undefined) return b ?? null;
   if (b === null || b === undefined) return a;
   return Math.max(a, b);
+}
+
+/** Drops every other measured boundary between the first and the last measured one. */
+export function thinMeasured(cols: SeriesColumns): SeriesColumns {
+  const measured: number[] = [];
+  cols.phase.forEach((p, i) => p === 'measured' && measured.push(i));
+  const drop = new Set<number>();
+  for (let j = 1; j < measured.length - 1; j += 2) drop.add(measured[j]!);
+  if (drop.size === 0) return cols;
+  const keep = (_: unknown, i: number) => !drop.has(i);
+  const out = emptyColumns();
+  out.t = cols.t.filter(keep);
+  out.iteration = cols.iteration.filter(keep);
+  out.phase = cols.phase.filter(keep);
+  for (const m of METRICS as readonly Metric[]) out.values[m] = cols.values[m].filter(keep);
+  for (const [state, col] of Object.entries(cols.tcp)) out.tcp[state as keyof typeof cols.tcp] = col.filter(keep);
+  return out;
 }
 
 /** Merges neighbours pairwise: the later timestamp, and the larger value of every metric. */

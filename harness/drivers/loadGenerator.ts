@@ -1,0 +1,145 @@
+// HTTP load for a soak, with autocannon: phases of a k6-style profile (ramp-up, plateau,
+// ramp-down), each a duration, a target request rate and a number of connections. Autocannon has
+// no ramp, so the load runs as back-to-back slices of a few seconds, each at the rate the profile
+// gives for its middle; every slice reports its requests, errors and latency percentiles, which is
+// the per-interval record a soak wants anyway (latency that creeps up is a leak symptom too).
+// Bounded: the slice loop ends at `totalMs` or on abort, whichever comes first, and one slice at a
+// time holds autocannon's state.
+import autocannon from 'autocannon';
+import type { LoadPhase, LoadSpec } from '../scenario/types.ts';
+import { parseDuration } from '../scenario/units.ts';
+
+export interface LoadInterval {
+  /** ms since the scenario started, at the end of the interval */
+  t: number;
+  requests: number;
+  /** connection errors, timeouts and non-2xx answers */
+  errors: number;
+  latencyP50: number;
+  latencyP99: number;
+}
+
+export interface LoadSetting {
+  /** requests per second across all connections; null: as fast as the connections go */
+  rate: number | null;
+  connections: number;
+}
+
+const DEFAULT_CONNECTIONS = 10;
+const DEFAULT_SLICE_MS = 5000;
+/** Below this many requests per second a slice sends nothing (the start of a ramp from 0). */
+const MIN_RATE = 0.5;
+
+/** The load the profile asks for `elapsedMs` after it started; past the last phase, the last one holds. */
+export function loadAt(spec: Pick<LoadSpec, 'phases' | 'connections'>, elapsedMs: number): LoadSetting {
+  let from: number | null = 0;
+  let start = 0;
+  let phase: LoadPhase | undefined;
+  for (const p of spec.phases) {
+    const len = parseDuration(p.duration);
+    phase = p;
+    if (elapsedMs < start + len) {
+      const to = p.rate ?? null;
+      const rate = to === null ? null : from === null ? to : from + ((to - from) * (elapsedMs - start)) / len;
+      return { rate, connections: p.connections ?? spec.connections ?? DEFAULT_CONNECTIONS };
+    }
+    from = p.rate ?? null;
+    start += len;
+  }
+  return { rate: phase?.rate ?? null, connections: phase?.connections ?? spec.connections ?? DEFAULT_CONNECTIONS };
+}
+
+export function profileMs(spec: Pick<LoadSpec, 'phases'>): number {
+  return spec.phases.reduce((sum, p) => sum + parseDuration(p.duration), 0);
+}
+
+export interface LoadOptions {
+  /** the target's base URL now; null while it is down (a restart): the slice is skipped */
+  baseUrl: () => string | null;
+  /** the load stops by itself this long after it started */
+  totalMs: number;
+  sliceMs?: number;
+  /** ms since the scenario started */
+  now: () => number;
+  onInterval: (i: LoadInterval) => void;
+  onError: (message: string) => void;
+  signal: AbortSignal;
+}
+
+export interface LoadRun {
+  /** resolves when the last slice ended */
+  done: Promise<void>;
+}
+
+function assertLocal(url: string): void {
+  const host = new URL(url).hostname;
+  if (host !== '127.0.0.1' && host !== 'localhost' && host !== '[::1]') {
+    throw new Error(`load is only sent to this machine (127.0.0.1), not to ${host}`);
+  }
+}
+
+function slice(url: string, spec: LoadSpec, setting: LoadSetting & { rate: number | null }, ms: number, signal: AbortSignal): Promise<autocannon.Result> {
+  const rate = setting.rate === null ? undefined : Math.max(1, Math.round(setting.rate));
+  // more connections than requests per second only hold idle sockets in the target
+  const connections = rate === undefined ? setting.connections : Math.max(1, Math.min(setting.connections, rate));
+  return new Promise((resolve, reject) => {
+    const inst = autocannon({
+      url,
+      connections,
+      overallRate: rate,
+      duration: ms / 1000,
+      requests: spec.requests.map((r) => ({ method: (r.method ?? 'GET') as 'GET', path: r.path, body: r.body, headers: r.headers })),
+    }, (err, result) => {
+      signal.removeEventListener('abort', onAbort);
+      if (err) reject(err instanceof Error ? err : new Error(String(err)));
+      else resolve(result);
+    });
+    const onAbort = () => inst.stop();
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+const wait = (ms: number, signal: AbortSignal) => new Promise<void>((resolve) => {
+  const timer = setTimeout(done, ms);
+  function done() {
+    clearTimeout(timer);
+    signal.removeEventListener('abort', done);
+    resolve();
+  }
+  signal.addEventListener('abort', done, { once: true });
+});
+
+export function runLoad(spec: LoadSpec, opts: LoadOptions): LoadRun {
+  const sliceMs = opts.sliceMs ?? DEFAULT_SLICE_MS;
+  const started = opts.now();
+  const maxSlices = Math.ceil(opts.totalMs / Math.max(1, sliceMs)) + 2;
+  const done = (async () => {
+    for (let n = 0; n < maxSlices && !opts.signal.aborted; n++) {
+      const elapsed = opts.now() - started;
+      const left = opts.totalMs - elapsed;
+      if (left < 50) break;
+      const ms = Math.min(sliceMs, left);
+      const setting = loadAt(spec, elapsed + ms / 2);
+      const url = opts.baseUrl();
+      if (url === null || (setting.rate !== null && setting.rate < MIN_RATE)) {
+        await wait(ms, opts.signal);
+        continue;
+      }
+      try {
+        assertLocal(url);
+        const r = await slice(url, spec, setting, ms, opts.signal);
+        opts.onInterval({
+          t: opts.now(),
+          requests: r.requests.total,
+          errors: r.errors + r.non2xx,
+          latencyP50: r.latency.p50,
+          latencyP99: r.latency.p99,
+        });
+      } catch (err) {
+        opts.onError(`load slice failed: ${(err as Error).message}`);
+        await wait(ms, opts.signal);
+      }
+    }
+  })();
+  return { done };
+}

@@ -1,0 +1,133 @@
+// The append-only record of a run: one JSON line per sample or event, written as they happen, so
+// a power cut or a SIGKILL of seep loses at most the last flush interval, never the run. Lines are
+// buffered and written together at least every `flushMs` (1 s by default): a write per 1 Hz sample
+// is cheap, but a write per output line of a chatty target is not. No fsync: the page cache
+// survives seep's own death, which is the common case; a kernel crash may lose a few more seconds.
+import { closeSync, createReadStream, mkdirSync, openSync, writeSync } from 'node:fs';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { METRICS, type Metric, type Phase, type Sample, type TcpState } from '../report/schema.ts';
+
+export const STREAM_SUFFIX = '.samples.ndjson';
+export const STREAM_VERSION = 1;
+
+const PHASE_CODE: Record<Phase, string> = { warmup: 'w', measured: 'm', settle: 's' };
+const CODE_PHASE: Record<string, Phase> = { w: 'warmup', m: 'measured', s: 'settle' };
+
+/** A sample on disk: values in METRICS order, tcp only when any, pids only when they changed. */
+export interface SampleLine {
+  k: 'b' | 't';
+  t: number;
+  i: number | null;
+  p: string;
+  v: (number | null)[];
+  c?: Partial<Record<TcpState, number>>;
+  /** the pids of the tree, written when the set differs from the previous line's */
+  P?: number[];
+  /** RSS per pid (aligned with the current pid set), when the tree has more than one process */
+  R?: number[];
+}
+
+export type StreamEvent =
+  | { k: 'head'; v: number; head: Record<string, unknown> }
+  | SampleLine
+  | { k: 'load'; t: number; n: number; e: number; p50: number; p99: number }
+  | { k: 'seep'; t: number; rss: number }
+  | { k: 'cmd'; pid: number; cmd: string; root?: boolean }
+  | { k: 'exit'; t: number; pid: number; code: number | null; signal: string | null; restart: boolean }
+  | { k: 'alert'; t: number; level: 'warning' | 'critical'; message: string }
+  | { k: 'out'; t: number; s: 'stdout' | 'stderr'; x: string }
+  | { k: 'note'; t: number; message: string }
+  | { k: 'end'; t: number; tail: Record<string, unknown> };
+
+export function streamFile(runDir: string, slug: string): string {
+  return path.join(runDir, `${slug}${STREAM_SUFFIX}`);
+}
+
+export function encodeSample(s: Sample, kind: 'b' | 't', pidsChanged: boolean, perPidRss?: number[]): SampleLine {
+  const line: SampleLine = { k: kind, t: s.t, i: s.iteration, p: PHASE_CODE[s.phase], v: METRICS.map((m) => s.values[m]) };
+  if (Object.keys(s.tcp).length > 0) line.c = s.tcp;
+  if (pidsChanged) line.P = s.pids;
+  if (perPidRss && perPidRss.length > 1) line.R = perPidRss;
+  return line;
+}
+
+export function decodeSample(line: SampleLine, pids: number[]): Sample {
+  const values = {} as Record<Metric, number | null>;
+  METRICS.forEach((m, j) => (values[m] = line.v[j] ?? null));
+  return { t: line.t, iteration: line.i, phase: CODE_PHASE[line.p] ?? 'measured', values, tcp: line.c ?? {}, pids };
+}
+
+export interface SampleStreamWriter {
+  readonly file: string;
+  write(event: StreamEvent): void;
+  /** writes what is buffered now */
+  flush(): void;
+  /** bytes written so far (flushed) */
+  bytes(): number;
+  close(): void;
+}
+
+export function createSampleStream(file: string, opts: { flushMs?: number; maxBufferBytes?: number } = {}): SampleStreamWriter {
+  mkdirSync(path.dirname(file), { recursive: true });
+  const fd = openSync(file, 'a');
+  const maxBuffer = opts.maxBufferBytes ?? 256 * 1024;
+  let chunks: string[] = [];
+  let buffered = 0;
+  let written = 0;
+  let closed = false;
+  const flush = () => {
+    if (chunks.length === 0) return;
+    const text = chunks.join('');
+    chunks = [];
+    buffered = 0;
+    // Synchronous on purpose: lines reach the file in order, and a write of a second's worth of
+    // lines takes microseconds; an async write queue would be one more thing to bound.
+    written += writeSync(fd, text);
+  };
+  const timer = setInterval(flush, opts.flushMs ?? 1000);
+  timer.unref();
+  return {
+    file,
+    write(event) {
+      if (closed) throw new Error(`sample stream ${file} is closed`);
+      const line = JSON.stringify(event) + '\n';
+      chunks.push(line);
+      buffered += line.length;
+      if (buffered >= maxBuffer) flush();
+    },
+    flush,
+    bytes: () => written,
+    close() {
+      if (closed) return;
+      clearInterval(timer);
+      flush();
+      closeSync(fd);
+      closed = true;
+    },
+  };
+}
+
+/**
+ * Reads a stream back line by line, in constant memory. A last line cut short by a crash is
+ * skipped and counted; a bad line elsewhere is an error, since it means the file was damaged.
+ */
+export async function readSampleStream(file: string, onEvent: (e: StreamEvent) => void): Promise<{ lines: number; truncatedTail: boolean }> {
+  const rl = createInterface({ input: createReadStream(file, { encoding: 'utf8' }), crlfDelay: Infinity });
+  let lines = 0;
+  let pendingBad: { n: number; message: string } | null = null;
+  for await (const text of rl) {
+    lines++;
+    if (pendingBad) throw new Error(`${file}:${pendingBad.n}: not a JSON line: ${pendingBad.message}`);
+    if (text === '') continue;
+    let event: StreamEvent;
+    try {
+      event = JSON.parse(text) as StreamEvent;
+    } catch (err) {
+      pendingBad = { n: lines, message: (err as Error).message };
+      continue;
+    }
+    onEvent(event);
+  }
+  return { lines, truncatedTail: pendingBad !== null };
+}

@@ -1,0 +1,42 @@
+// Warning and critical thresholds on the target's RSS during a soak. A crossing upwards raises an
+// alert once; the level re-arms only after RSS falls 5% below it, so a series hovering at the
+// line does not print a line per sample. Alerts are counted whatever happens, and at most
+// MAX_PER_LEVEL of each are raised as lines, so a week-long flapping run stays bounded.
+import type { AlertSpec } from '../scenario/types.ts';
+import { formatBytes, parseSize } from '../scenario/units.ts';
+
+export interface Alert {
+  t: number;
+  level: 'warning' | 'critical';
+  message: string;
+}
+
+export const MAX_PER_LEVEL = 50;
+const REARM = 0.95;
+
+export interface AlertWatch {
+  observe(t: number, rss: number | null): Alert[];
+}
+
+export function createAlertWatch(spec: AlertSpec | undefined): AlertWatch {
+  const levels = (['warning', 'critical'] as const)
+    .filter((l) => spec?.rss?.[l] !== undefined)
+    .map((level) => ({ level, limit: parseSize(spec!.rss![level]!), armed: true, raised: 0 }));
+  return {
+    observe(t, rss) {
+      const out: Alert[] = [];
+      if (rss === null) return out;
+      for (const l of levels) {
+        if (l.armed && rss > l.limit) {
+          l.armed = false;
+          if (l.raised++ < MAX_PER_LEVEL) {
+            out.push({ t, level: l.level, message: `RSS ${formatBytes(rss)} crossed the ${l.level} threshold ${formatBytes(l.limit)}` });
+          }
+        } else if (!l.armed && rss < l.limit * REARM) {
+          l.armed = true;
+        }
+      }
+      return out;
+    },
+  };
+}

@@ -1,0 +1,384 @@
+// A soak: drive the target for a duration (hours, days) instead of a count of iterations, under
+// load where the scenario asks for it, while every sample goes to the append-only stream and into
+// fixed-size aggregates. The target may die and be restarted; alerts, the live report and the
+// metrics endpoint read the aggregates as the run goes. Whatever happens, the target and every
+// process carrying the run cookie are gone when this returns, and the stream ends with its tail.
+import { existsSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { StringDecoder } from 'node:string_decoder';
+import { stat } from 'node:fs/promises';
+import { setImmediate as yieldLoop } from 'node:timers/promises';
+import type { Leftover, Phase, Sample, ScenarioReport } from '../report/schema.ts';
+import type { Scenario, StepContext } from '../scenario/types.ts';
+import { formatBytes } from '../scenario/units.ts';
+import { createSampleStream, streamFile, type StreamEvent } from '../series/sampleStream.ts';
+import { createSampler, type Identities } from '../probes/sampler.ts';
+import { COOKIE_ENV, newCookie } from '../probes/runCookie.ts';
+import { runLoad } from '../drivers/loadGenerator.ts';
+import { raceStep, sleep } from '../runner/raceStep.ts';
+import { settleReads } from '../runner/settle.ts';
+import { emergencyReaper } from '../runner/emergencyReaper.ts';
+import { identityDiff } from '../runner/identityDiff.ts';
+import { collectOrphans } from '../runner/collectOrphans.ts';
+import type { ProgressSink } from '../runner/progressSink.ts';
+import { createSoakAggregate } from './soakAggregate.ts';
+import { encodeHead, type SoakHead, type SoakTail } from './soakHead.ts';
+import { soakPlan, type SoakOverrides } from './soakPlan.ts';
+import { startSoakTarget, type Death, type SoakTarget } from './soakTarget.ts';
+import { createTreeLines } from './treeSampleLines.ts';
+import { createAlertWatch } from './alerts.ts';
+import { createEarlyStop } from './earlyStop.ts';
+import type { MetricsEndpoint } from './metricsEndpoint.ts';
+import { formatElapsed } from './soakChecks.ts';
+
+export interface SoakRunOptions extends SoakOverrides {
+  repoRoot: string;
+  file: string;
+  runDir?: string;
+  signal?: AbortSignal;
+  progress?: ProgressSink;
+  metrics?: MetricsEndpoint;
+  /** called with the report so far every plan.liveEveryMs, for the live HTML view */
+  onLive?: (s: ScenarioReport) => Promise<void>;
+  /** where alert lines go; stderr by default */
+  log?: (line: string) => void;
+}
+
+const SEEP_RSS_EVERY_MS = 5000;
+/** Output kept in the stream for a rebuild; past it, lines are still counted live but not written. */
+const OUTPUT_STREAM_CAP = 64 * 1024 * 1024;
+/** A soak with restart tolerates failed steps while its target is down, up to this many. */
+const MAX_TOLERATED_STEP_ERRORS = 10_000;
+/** How long a failed step waits for its target's death to be noticed: 30 polls of 100 ms. */
+const DEATH_WAIT_POLLS = 30;
+
+export function scenarioSlug(name: string): string {
+  return name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 80) || 'scenario';
+}
+
+function uniqueStream(runDir: string, name: string): string {
+  const slug = scenarioSlug(name);
+  for (let n = 1; ; n++) {
+    const file = streamFile(runDir, n === 1 ? slug : `${slug}-${n}`);
+    if (!existsSync(file)) return file;
+  }
+}
+
+function stringEnv(env: NodeJS.ProcessEnv): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined));
+}
+
+export async function runSoak(scenario: Scenario, opts: SoakRunOptions): Promise<ScenarioReport> {
+  const plan = soakPlan(scenario, opts);
+  const startedAt = new Date();
+  const t0 = performance.now();
+  const now = () => Math.round(performance.now() - t0);
+  const log = opts.log ?? ((line: string) => process.stderr.write(line + '\n'));
+  const budgets = scenario.budgets ?? {};
+  const cookie = `${newCookie()}.${process.pid}`;
+  const unregister = emergencyReaper.register(cookie);
+  const abort = new AbortController();
+  const onOuterAbort = () => abort.abort();
+  opts.signal?.addEventListener('abort', onOuterAbort, { once: true });
+
+  const runDir = opts.runDir ?? path.join(os.tmpdir(), `seep-soak-${process.pid}`);
+  const stream = createSampleStream(uniqueStream(runDir, scenario.name));
+  const agg = createSoakAggregate();
+  const emit = (e: StreamEvent) => {
+    stream.write(e);
+    agg.add(e);
+  };
+  const note = (message: string) => emit({ k: 'note', t: now(), message });
+  const modulePath = scenario.module?.path;
+  const head: SoakHead = {
+    name: scenario.name,
+    file: opts.file,
+    startedAt: startedAt.toISOString(),
+    target: scenario.service
+      ? { kind: 'service', command: scenario.service.command }
+      : modulePath
+        ? { kind: 'module', runtime: modulePath.endsWith('.py') ? 'python' : 'node', command: [modulePath.endsWith('.py') ? 'python3' : 'node', path.normalize(modulePath)] }
+        : { kind: 'cli' },
+    budgets,
+    alerts: scenario.alerts,
+    durationMs: plan.durationMs,
+    warmup: plan.warmup,
+    sampleHz: plan.sampleHz,
+  };
+  emit({ k: 'head', v: 1, head: encodeHead(head) });
+
+  let outBytes = 0;
+  const decoders = { stdout: new StringDecoder('utf8'), stderr: new StringDecoder('utf8') };
+  const onOutput = (s: 'stdout' | 'stderr', chunk: Buffer) => {
+    const x = decoders[s].write(chunk);
+    if (x === '') return;
+    const e: StreamEvent = { k: 'out', t: now(), s, x };
+    outBytes += x.length;
+    if (outBytes <= OUTPUT_STREAM_CAP) emit(e);
+    else {
+      if (outBytes - x.length <= OUTPUT_STREAM_CAP) note(`target output past ${formatBytes(OUTPUT_STREAM_CAP)} is counted but not kept in the sample stream`);
+      agg.add(e);
+    }
+  };
+
+  let phase = 'warmup' as Phase;
+  let target: SoakTarget | null = null;
+  let stopping = false;
+  let error: string | undefined;
+  let interrupted = false;
+  let stoppedEarly: string | undefined;
+  let steps = 0;
+  let warmupSteps = 0;
+  let deaths = 0;
+  let restarting = null as Promise<void> | null;
+  let baselineIds: Identities | null = null;
+  let newSinceBaseline: SoakTail['newSinceBaseline'] = { processes: [], sockets: [], fds: [] };
+  let orphans: Leftover[] = [];
+  let setupDone = false;
+  const probeErrors: string[] = [];
+  const timers: NodeJS.Timeout[] = [];
+  const sampler = createSampler({ rootPids: () => target?.rootPids() ?? [], cookie });
+  const tree = createTreeLines();
+  const alerts = createAlertWatch(scenario.alerts);
+  const earlyStop = createEarlyStop(budgets, scenario.alerts?.rss?.critical !== undefined);
+  let fatal: (reason: string) => void = () => undefined;
+  const fatalDeath = new Promise<string>((resolve) => (fatal = resolve));
+
+  const record = (s: Sample, kind: 'b' | 't') => {
+    const { line, newPids } = tree.encode(s, kind);
+    emit(line);
+    const roots = new Set(target?.rootPids() ?? []);
+    for (const pid of newPids) {
+      void tree.command(pid).then(
+        (cmd) => emit({ k: 'cmd', pid, cmd, root: roots.has(pid) }),
+        (err: unknown) => note(`reading the command line of pid ${pid} failed: ${(err as Error).message}`),
+      );
+    }
+    for (const a of alerts.observe(s.t, s.values.rss)) {
+      emit({ k: 'alert', t: a.t, level: a.level, message: a.message });
+      log(`seep: ${scenario.name}: ${a.level.toUpperCase()} at ${formatElapsed(a.t)}: ${a.message}`);
+    }
+    if (scenario.abortOnFail && !stoppedEarly) {
+      const certain = earlyStop({ peakRss: agg.peakRss(), seepPeak: agg.seepPeak(), criticalAlerts: agg.alertCount('critical') });
+      if (certain) {
+        stoppedEarly = certain;
+        log(`seep: ${scenario.name}: stopping early at ${formatElapsed(s.t)}: ${certain}`);
+        abort.abort();
+      }
+    }
+  };
+  const onTimed = (s: Sample) => {
+    // no tree while a restarted service comes up: a zero-RSS sample would read as a cliff
+    if (s.pids.length === 0) return;
+    record({ ...s, phase }, 't');
+  };
+  const checkpoint = async (p: Phase): Promise<Sample | null> => {
+    try {
+      await target?.gc();
+    } catch (err) {
+      probeErrors.push(`forced GC failed: ${(err as Error).message}`);
+    }
+    const s = await sampler.read(p, steps, now(), { escaped: true });
+    if (s.pids.length === 0 && target?.kind !== 'cli') return null;
+    record(s, 'b');
+    opts.progress?.tick({ name: scenario.name, phase: p, iteration: steps, total: null, elapsedMs: s.t, rss: s.values.rss, sockets: s.values.sockets });
+    return s;
+  };
+  const onDeath = (d: Death) => {
+    if (stopping) return;
+    deaths++;
+    const rss = agg.last()?.values.rss ?? null;
+    const reason = `${d.reason}${rss === null ? '' : `; RSS ${formatBytes(rss)} at its last sample`}`;
+    const t = target!;
+    emit({ k: 'exit', t: now(), pid: d.pid, code: d.status.code, signal: d.status.signal, restart: t.restartable });
+    if (!t.restartable) {
+      fatal(reason);
+      return;
+    }
+    log(`seep: ${scenario.name}: ${reason}; restarting it (restart ${agg.restarts()})`);
+    note(`the target died and was restarted: ${reason}`);
+    restarting = t.restart().then(
+      () => {
+        restarting = null;
+        void t.nextDeath().then(onDeath);
+      },
+      (err: unknown) => {
+        restarting = null;
+        fatal(`${reason}; restarting it failed: ${(err as Error).message}`);
+      },
+    );
+  };
+
+  opts.progress?.scenarioStart({ name: scenario.name, file: opts.file, total: null, durationMs: plan.durationMs });
+  const unwatch = opts.metrics?.watch(scenario.name, () => {
+    const last = agg.last();
+    const totals = agg.totals();
+    const lastLoad = agg.lastLoad();
+    return {
+      targetRss: last?.values.rss, targetCpu: last?.values.cpu, targetFds: last?.values.fds, targetSockets: last?.values.sockets,
+      targetThreads: last?.values.threads, targetProcesses: last ? last.pids.length : null, seepRss: process.memoryUsage.rss(),
+      elapsed: now() / 1000, remaining: Math.max(0, plan.durationMs - now()) / 1000, samples: totals.samples,
+      requests: totals.requests, errors: totals.errors, latencyP99: lastLoad ? lastLoad.p99 / 1000 : null,
+      restarts: agg.restarts(), alerts: totals.alerts,
+    };
+  });
+  const loadAbort = new AbortController();
+  let loadDone: Promise<void> = Promise.resolve();
+  try {
+    target = await startSoakTarget(scenario, {
+      repoRoot: opts.repoRoot,
+      env: { ...stringEnv(process.env), [COOKIE_ENV]: cookie },
+      onOutput,
+      signal: abort.signal,
+    });
+    const session = target;
+    void session.nextDeath().then(onDeath);
+    sampler.startTimer(plan.sampleHz, onTimed, now);
+    const seepRss = () => emit({ k: 'seep', t: now(), rss: process.memoryUsage.rss() });
+    seepRss();
+    timers.push(setInterval(seepRss, SEEP_RSS_EVERY_MS));
+    let live: Promise<void> | null = null;
+    timers.push(setInterval(() => {
+      if (live || !opts.onLive) return;
+      live = opts.onLive(agg.report({ live: true }))
+        .catch((err: unknown) => note(`live report failed: ${(err as Error).message}`))
+        .finally(() => (live = null));
+    }, plan.liveEveryMs));
+    for (const t of timers) t.unref();
+
+    const hookCtx = () => ({ ...session.context(), signal: abort.signal });
+    const stepTimeoutMs = scenario.stepTimeoutMs ?? 30_000;
+    const died = session.restartable ? fatalDeath.then(() => new Promise<string>(() => undefined)) : fatalDeath;
+    // A death without restart ends the soak at once, whatever the loop is waiting on.
+    void fatalDeath.then((reason) => {
+      error ??= reason;
+      abort.abort();
+    });
+    if (scenario.setup) await raceStep(() => scenario.setup!(hookCtx()), { what: 'setup', timeoutMs: stepTimeoutMs, died: fatalDeath, signal: abort.signal });
+    setupDone = true;
+    if (scenario.load) {
+      loadDone = runLoad(scenario.load, {
+        baseUrl: () => (restarting ? null : session.baseUrl()),
+        totalMs: plan.durationMs - now(),
+        sliceMs: Math.min(5000, Math.max(1000, plan.durationMs / 60)),
+        now,
+        onInterval: (i) => emit({ k: 'load', t: i.t, n: i.requests, e: i.errors, p50: i.latencyP50, p99: i.latencyP99 }),
+        onError: note,
+        signal: loadAbort.signal,
+      }).done;
+    }
+
+    const warmupOver = () => ('steps' in plan.warmup ? warmupSteps >= plan.warmup.steps : now() >= plan.warmup.ms);
+    const endWarmup = async () => {
+      await checkpoint('warmup'); // the baseline
+      baselineIds = await sampler.identities();
+      phase = 'measured';
+    };
+    let nextCheckpoint = now() + plan.checkpointMs;
+    let nextStart = now();
+    let stepErrors = 0;
+    while (now() < plan.durationMs && !abort.signal.aborted) {
+      if (phase === 'warmup' && warmupOver()) await endWarmup();
+      const ctx: StepContext = { ...session.context(), iteration: steps, phase: phase === 'settle' ? 'measured' : phase, signal: abort.signal };
+      const deathsBefore = deaths;
+      try {
+        await raceStep(() => scenario.step(ctx), { what: `step ${steps + 1} (${phase}, ${formatElapsed(now())} in)`, timeoutMs: stepTimeoutMs, died, signal: abort.signal });
+      } catch (err) {
+        if (abort.signal.aborted) break;
+        // A step that failed because the target went down under it is the restart's to count. The
+        // death may be seen a moment after the step fails (the exit is known when the process
+        // group's pipes close), so wait a little for it before calling the step's error fatal.
+        if (!session.restartable || ++stepErrors > MAX_TOLERATED_STEP_ERRORS) throw err;
+        for (let i = 0; i < DEATH_WAIT_POLLS && deaths === deathsBefore && !restarting; i++) await sleep(100, abort.signal);
+        if (deaths === deathsBefore && !restarting) throw err;
+        await restarting;
+      }
+      steps++;
+      if (phase === 'warmup') warmupSteps++;
+      if (now() >= nextCheckpoint) {
+        await checkpoint(phase);
+        nextCheckpoint = now() + plan.checkpointMs;
+      }
+      const until = Math.min(plan.durationMs, phase === 'warmup' && 'ms' in plan.warmup ? Math.max(now(), plan.warmup.ms) : Infinity);
+      if (plan.pace.kind === 'rate') {
+        // behind schedule: skip the missed starts rather than fire them in a burst
+        nextStart = Math.max(nextStart + plan.pace.ms, now());
+        await sleep(Math.min(nextStart, until) - now(), abort.signal);
+      } else if (plan.pace.kind === 'interval') {
+        await sleep(Math.min(plan.pace.ms, until - now()), abort.signal);
+      } else {
+        await yieldLoop(); // timers (the sampler, the flush) get their turn
+      }
+    }
+    interrupted = abort.signal.aborted && !stoppedEarly && error === undefined;
+    loadAbort.abort();
+    await loadDone;
+    if (error === undefined) {
+      if (phase === 'warmup' && !interrupted && !stoppedEarly) await endWarmup();
+      if (phase === 'measured') await checkpoint('measured'); // the end of the measured phase
+    }
+    if (error === undefined && phase === 'measured' && baselineIds) {
+      phase = 'settle';
+      if (!abort.signal.aborted) await sleep(plan.settleMs, abort.signal);
+      const base = agg.baselineSample();
+      await settleReads({
+        read: async () => (await checkpoint('settle')) ?? (await sampler.read('settle', steps, now())),
+        baseline: (m) => base?.values[m] ?? null,
+        budgets,
+        signal: abort.signal,
+      });
+      newSinceBaseline = identityDiff(baselineIds, await sampler.identities());
+    }
+    if (scenario.teardown && error === undefined) {
+      setupDone = false;
+      await raceStep(() => scenario.teardown!(hookCtx()), { what: 'teardown', timeoutMs: stepTimeoutMs, died: fatalDeath, signal: new AbortController().signal });
+    }
+  } catch (err) {
+    error ??= (err as Error).message;
+  } finally {
+    stopping = true;
+    loadAbort.abort();
+    await loadDone;
+    for (const t of timers) clearInterval(t);
+    await sampler.stopTimer();
+    if (setupDone && scenario.teardown && target) {
+      const t = target;
+      await raceStep(() => scenario.teardown!({ ...t.context(), signal: abort.signal }), { what: 'teardown', timeoutMs: 10_000, died: fatalDeath, signal: new AbortController().signal })
+        .catch((err: unknown) => probeErrors.push(`teardown after error failed: ${(err as Error).message}`));
+    }
+    await restarting?.catch(() => undefined);
+    await target?.stop().catch((err: unknown) => probeErrors.push(`stopping the target failed: ${(err as Error).message}`));
+    for (const s of ['stdout', 'stderr'] as const) {
+      const rest = decoders[s].end();
+      if (rest) agg.add({ k: 'out', t: now(), s, x: rest });
+    }
+    orphans = await collectOrphans(cookie).catch((err: unknown) => {
+      probeErrors.push(`killing leftover processes failed: ${(err as Error).message}`);
+      return [] as Leftover[];
+    });
+    unwatch?.();
+    unregister();
+    opts.signal?.removeEventListener('abort', onOuterAbort);
+  }
+
+  const fileSizes: Record<string, number | null> = {};
+  for (const file of Object.keys(budgets.files ?? {})) {
+    fileSizes[file] = await stat(path.resolve(opts.repoRoot, file)).then((s) => s.size, () => null);
+  }
+  const tail: SoakTail = {
+    finishedAt: new Date().toISOString(),
+    steps: { warmup: warmupSteps, measured: steps - warmupSteps },
+    orphans, newSinceBaseline, fileSizes,
+    probeErrors: [...new Set([...probeErrors, ...sampler.errors()])],
+  };
+  if (error !== undefined) tail.error = error;
+  if (interrupted) tail.interrupted = true;
+  if (stoppedEarly) tail.stoppedEarly = stoppedEarly;
+  emit({ k: 'end', t: now(), tail: tail as unknown as Record<string, unknown> });
+  stream.close();
+  const report = agg.report({ source: path.relative(runDir, stream.file) });
+  if (target?.command) report.target.command = target.command;
+  opts.progress?.scenarioEnd(report);
+  return report;
+}

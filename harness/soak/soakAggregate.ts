@@ -1,0 +1,228 @@
+// Everything a soak keeps in memory, in fixed size whatever its length, fed by the same events
+// that go to the sample stream. The live run and `seep report` after a crash both build their
+// report here from those events, so a rebuilt report is the report the run would have written.
+import type { Check, Sample, ScenarioReport, ScenarioSeries } from '../report/schema.ts';
+import { createSeriesRecorder } from '../series/seriesRecorder.ts';
+import { createBoundedColumns } from '../series/boundedColumns.ts';
+import { decodeSample, type StreamEvent } from '../series/sampleStream.ts';
+import { createOutputWatcher } from '../probes/outputWatcher.ts';
+import { buildChecks } from '../analysis/buildChecks.ts';
+import type { Observations } from '../analysis/observations.ts';
+import { scenarioVerdict } from '../verdict/verdict.ts';
+import { createProcessLives } from './processLives.ts';
+import { decodeHead, type SoakHead, type SoakTail } from './soakHead.ts';
+import { alertChecks, DEFAULT_SEEP_RSS, formatElapsed, hourlyLeakCheck, latencyCheck, seepRssCheck, type AlertTally } from './soakChecks.ts';
+
+export interface SoakAggregateOptions {
+  maxTimed?: number;
+  maxBoundaries?: number;
+  maxLoadPoints?: number;
+}
+
+const MAX_NOTES = 100;
+
+export interface SoakAggregate {
+  add(e: StreamEvent): void;
+  head(): SoakHead | null;
+  last(): Sample | null;
+  peakRss(): number | null;
+  seepPeak(): number | null;
+  restarts(): number;
+  alertCount(level: 'warning' | 'critical'): number;
+  /** the last load interval, for the metrics endpoint */
+  lastLoad(): { t: number; p99: number; requests: number; errors: number } | null;
+  /** the last warmup boundary: what settle reads are compared with */
+  baselineSample(): Sample | null;
+  /** the report of what was seen so far; `live` while the run goes on, else a missing end means seep died */
+  report(opts?: { live?: boolean; source?: string }): ScenarioReport;
+  checks(): Check[];
+  totals(): { samples: number; requests: number; errors: number; alerts: number };
+}
+
+export function createSoakAggregate(opts: SoakAggregateOptions = {}): SoakAggregate {
+  let head: SoakHead | null = null;
+  let tail: SoakTail | null = null;
+  const recorder = createSeriesRecorder({ maxTimed: opts.maxTimed ?? 20_000, maxBoundaries: opts.maxBoundaries ?? 2000 });
+  const load = createBoundedColumns({ requests: 'mean', errors: 'max', latencyP50: 'max', latencyP99: 'max' }, opts.maxLoadPoints ?? 4096);
+  const measuredP99 = createBoundedColumns({ p99: 'max' }, opts.maxLoadPoints ?? 4096);
+  const seep = createBoundedColumns({ rss: 'max' }, opts.maxLoadPoints ?? 4096);
+  const lives = createProcessLives();
+  let output = createOutputWatcher({ forbid: [] });
+  const tally: Record<'warning' | 'critical', AlertTally> = { warning: { count: 0, firstT: null }, critical: { count: 0, firstT: null } };
+  const notes: string[] = [];
+  let pids: number[] = [];
+  let peakRss: number | null = null;
+  let seepPeak: number | null = null;
+  let restarts = 0;
+  let requests = 0;
+  let errors = 0;
+  let samples = 0;
+  let lastT = 0;
+  let measuredFromT: number | null = null;
+  let measuredToT = 0;
+  let lastLoad: { t: number; p99: number; requests: number; errors: number } | null = null;
+  let baseline: Sample | null = null;
+
+  const note = (m: string) => {
+    if (notes.length < MAX_NOTES && !notes.includes(m)) notes.push(m);
+  };
+
+  function add(e: StreamEvent): void {
+    if ('t' in e) lastT = Math.max(lastT, e.t);
+    switch (e.k) {
+      case 'head':
+        head = decodeHead(e.head);
+        output = createOutputWatcher({ forbid: head.budgets.output?.forbid ?? [] });
+        return;
+      case 'b':
+      case 't': {
+        if (e.P) pids = e.P;
+        const s = decodeSample(e, pids);
+        samples++;
+        const rss = s.values.rss;
+        if (rss !== null && (peakRss === null || rss > peakRss)) peakRss = rss;
+        if (s.phase === 'measured') {
+          measuredFromT ??= s.t;
+          measuredToT = s.t;
+        }
+        if (e.k === 'b') {
+          recorder.boundary(s);
+          if (s.phase === 'warmup') baseline = s;
+        }
+        else {
+          recorder.timed(s);
+          lives.observe(s.t, s.pids, e.R && e.R.length === s.pids.length ? e.R : null, rss);
+        }
+        return;
+      }
+      case 'load':
+        requests += e.n;
+        lastLoad = { t: e.t, p99: e.p99, requests: e.n, errors: e.e };
+        errors += e.e;
+        load.add(e.t, { requests: e.n, errors: e.e, latencyP50: e.p50, latencyP99: e.p99 });
+        if (measuredFromT !== null && e.t >= measuredFromT) measuredP99.add(e.t, { p99: e.p99 });
+        return;
+      case 'seep':
+        seep.add(e.t, { rss: e.rss });
+        if (seepPeak === null || e.rss > seepPeak) seepPeak = e.rss;
+        return;
+      case 'cmd':
+        lives.command(e.pid, e.cmd, e.root === true);
+        return;
+      case 'exit':
+        lives.exited(e.t, e.pid, e.code, e.signal);
+        if (e.restart) restarts++;
+        return;
+      case 'alert':
+        tally[e.level].count++;
+        tally[e.level].firstT ??= e.t;
+        return;
+      case 'out':
+        output.feed(e.s, e.x, e.t);
+        return;
+      case 'note':
+        note(e.message);
+        return;
+      case 'end':
+        tail = e.tail as unknown as SoakTail;
+        return;
+    }
+  }
+
+  function series(): ScenarioSeries {
+    const built = recorder.build();
+    const l = load.columns();
+    const s = seep.columns();
+    return { ...built, load: { t: l.t, requests: l.requests, errors: l.errors, latencyP50: l.latencyP50, latencyP99: l.latencyP99 }, seepRss: { t: s.t, rss: s.rss } };
+  }
+
+  function observations(): Observations {
+    const sr = series();
+    const phases = sr.boundaries.phase;
+    const baselineIndex = phases.lastIndexOf('warmup');
+    const mFrom = phases.indexOf('measured');
+    const sFrom = phases.indexOf('settle');
+    const measured = mFrom >= 0 ? { from: mFrom, to: phases.lastIndexOf('measured') } : null;
+    const iter = sr.boundaries.iteration;
+    const stepsMeasured = tail?.steps.measured
+      ?? (measured && baselineIndex >= 0 ? (iter[measured.to] ?? 0) - (iter[baselineIndex] ?? 0) : 0);
+    return {
+      targetKind: head?.target.kind ?? 'cli',
+      series: sr,
+      baselineIndex,
+      measured,
+      settle: sFrom >= 0 ? { from: sFrom, to: phases.lastIndexOf('settle') } : null,
+      measuredIterations: Math.max(0, stepsMeasured),
+      orphans: tail?.orphans ?? [],
+      newSinceBaseline: tail?.newSinceBaseline ?? { processes: [], sockets: [], fds: [] },
+      fileSizes: tail?.fileSizes ?? {},
+      output: output.summary(),
+      measuredHours: measuredFromT === null ? 0 : (measuredToT - measuredFromT) / 3_600_000,
+    };
+  }
+
+  function checks(obs = observations()): Check[] {
+    if (!head) return [];
+    const budgets = head.budgets;
+    const out = buildChecks(obs, budgets).map((c) => (c.id === 'leak.rss' ? (hourlyLeakCheck(obs) ?? c) : c));
+    if (budgets.latencyP99) {
+      const c = latencyCheck(budgets.latencyP99, measuredP99.columns().p99, errors, requests);
+      if (c) out.push(c);
+    }
+    const seepCheck = seepRssCheck(budgets.seepRss ?? DEFAULT_SEEP_RSS, seepPeak);
+    if (seepCheck) out.push(seepCheck);
+    out.push(...alertChecks(head.alerts, tally, peakRss));
+    return out;
+  }
+
+  return {
+    add,
+    head: () => head,
+    last: () => recorder.last(),
+    peakRss: () => peakRss,
+    seepPeak: () => seepPeak,
+    restarts: () => restarts,
+    alertCount: (level) => tally[level].count,
+    lastLoad: () => lastLoad,
+    baselineSample: () => baseline,
+    totals: () => ({ samples, requests, errors, alerts: tally.warning.count + tally.critical.count }),
+    checks: () => checks(),
+    report(ropts = {}) {
+      if (!head) throw new Error(`${ropts.source ?? 'sample stream'}: no head line: not a seep sample stream, or cut before its first line`);
+      const h: SoakHead = head;
+      const obs = observations();
+      const cs = checks(obs);
+      let error = tail?.error;
+      if (!tail && !ropts.live) {
+        error = `seep stopped before the run ended (last sample at ${formatElapsed(lastT)} of ${formatElapsed(h.durationMs)})` +
+          (ropts.source ? `; report rebuilt from ${ropts.source}` : '');
+      }
+      const startedMs = Date.parse(h.startedAt);
+      const finishedAt = tail?.finishedAt ?? new Date(startedMs + lastT).toISOString();
+      const report: ScenarioReport = {
+        name: h.name,
+        file: h.file,
+        verdict: scenarioVerdict(cs, error),
+        startedAt: h.startedAt,
+        finishedAt,
+        durationMs: Date.parse(finishedAt) - startedMs,
+        target: h.target,
+        iterations: tail ? { ...tail.steps } : { warmup: 0, measured: obs.measuredIterations },
+        checks: cs,
+        series: obs.series,
+        suspects: [],
+        output: obs.output,
+      };
+      if (error) report.error = error;
+      if (lives.seen() > 1 || lives.summary().ended > 0) report.processes = lives.list();
+      if (restarts > 0 || h.target.kind === 'service') report.restarts = restarts;
+      const probeErrors = [...(tail?.probeErrors ?? []), ...notes];
+      if (tail?.stoppedEarly) probeErrors.unshift(`stopped early: ${tail.stoppedEarly}`);
+      if (tail?.interrupted) probeErrors.unshift('interrupted: the soak was stopped early by a signal');
+      const recycled = lives.summary();
+      if (recycled.recycled > 0) probeErrors.push(`${recycled.recycled} worker(s) recycled; the largest reached ${Math.round(recycled.maxRecycledPeak / 1e6)} MB before it was replaced`);
+      if (probeErrors.length > 0) report.probeErrors = [...new Set(probeErrors)];
+      return report;
+    },
+  };
+}

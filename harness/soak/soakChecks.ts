@@ -1,0 +1,87 @@
+// Checks that only a soak has: RSS growth per hour as the default leak judgement, p99 latency
+// under load, seep's own RSS, and the alert thresholds. Pure: they read what the aggregate kept.
+import type { Check } from '../report/schema.ts';
+import type { AlertSpec } from '../scenario/types.ts';
+import { formatBytes, parseDuration, parseSize } from '../scenario/units.ts';
+import { hourlyTrend } from '../analysis/memoryChecks.ts';
+import type { Observations } from '../analysis/observations.ts';
+import { describeTrend } from '../analysis/trend.ts';
+
+/** Default budget for seep's own RSS in a soak: a flat seep sits near 100 MB (see soakPipeline bench). */
+export const DEFAULT_SEEP_RSS = '300MB';
+
+/** A soak judges RSS per hour of wall time over the timed samples, not per step. */
+export function hourlyLeakCheck(obs: Observations): Check | null {
+  const trend = hourlyTrend(obs, 'rss');
+  if (!trend) return null;
+  return {
+    id: 'leak.rss', resource: 'rss', kind: 'leak', observed: trend.slope, unit: 'B/h',
+    pass: trend.verdict !== 'leak', message: describeTrend('RSS', trend), trend,
+  };
+}
+
+function quantile(sorted: number[], q: number): number {
+  if (sorted.length === 0) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+}
+
+/**
+ * p99 latency of the measured phase against its budget. The load generator reports a p99 per
+ * interval; the check takes the 95th percentile of those, so one slow interval (a GC pause on a
+ * shared machine) does not fail a week, while a p99 that crept up over the last 5% of the run does.
+ */
+export function latencyCheck(limit: string, p99s: number[], errors: number, requests: number): Check | null {
+  if (p99s.length === 0) return null;
+  const max = parseDuration(limit);
+  const sorted = [...p99s].sort((a, b) => a - b);
+  const observed = quantile(sorted, 0.95);
+  const over = p99s.filter((v) => v > max).length;
+  return {
+    id: 'budget.latencyP99', resource: 'latency', kind: 'budget', limit, limitValue: max, observed, unit: 'ms',
+    pass: observed <= max,
+    message: `p99 latency ${observed.toFixed(1)} ms in 95% of ${p99s.length} load intervals (median ${quantile(sorted, 0.5).toFixed(1)} ms, worst ${sorted.at(-1)!.toFixed(1)} ms; ${over} above ${max} ms); ${requests} requests, ${errors} errors (budget ${limit})`,
+  };
+}
+
+export function seepRssCheck(limit: string, peak: number | null): Check | null {
+  if (peak === null) return null;
+  const max = parseSize(limit);
+  return {
+    id: 'budget.seepRss', resource: 'seep', kind: 'budget', limit, limitValue: max, observed: peak, unit: 'B',
+    pass: peak <= max, message: `seep's own RSS peaked at ${formatBytes(peak)} (budget ${formatBytes(max)})`,
+  };
+}
+
+export interface AlertTally {
+  count: number;
+  firstT: number | null;
+}
+
+/** A warning is told, never failed; a critical crossing fails the run. */
+export function alertChecks(spec: AlertSpec | undefined, tally: Record<'warning' | 'critical', AlertTally>, peakRss: number | null): Check[] {
+  const out: Check[] = [];
+  for (const level of ['warning', 'critical'] as const) {
+    const written = spec?.rss?.[level];
+    if (written === undefined) continue;
+    const limit = parseSize(written);
+    const a = tally[level];
+    const peak = peakRss === null ? '' : `; RSS peaked at ${formatBytes(peakRss)}`;
+    out.push({
+      id: `alert.rss.${level}`, resource: 'rss', kind: 'budget', limit: written, limitValue: limit, observed: peakRss ?? 0, unit: 'B',
+      pass: level === 'warning' || a.count === 0,
+      message: a.count === 0
+        ? `RSS stayed below the ${level} threshold ${formatBytes(limit)}${peak}`
+        : `RSS crossed the ${level} threshold ${formatBytes(limit)} ${a.count} time(s), first at ${formatElapsed(a.firstT ?? 0)}${peak}`,
+    });
+  }
+  return out;
+}
+
+export function formatElapsed(ms: number): string {
+  const s = Math.round(ms / 1000);
+  const d = Math.floor(s / 86_400);
+  const h = Math.floor((s % 86_400) / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const parts = [d ? `${d}d` : '', h ? `${h}h` : '', m ? `${m}m` : '', `${s % 60}s`].filter(Boolean);
+  return parts.slice(0, 2).join('');
+}

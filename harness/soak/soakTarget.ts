@@ -1,0 +1,83 @@
+// The target of a soak, which may die and come back over days. A service with `restart: true` is
+// started again on the same port when it exits (steps and the load generator keep their address);
+// every death is reported to the runner with its exit status first. Modules and CLI targets are
+// the runner's usual sessions: their death ends the soak.
+import type { Scenario, StepContext } from '../scenario/types.ts';
+import { startService, type RunningService } from '../drivers/service.ts';
+import { createHttpClient } from '../drivers/httpClient.ts';
+import type { ExitStatus } from '../drivers/spawnTarget.ts';
+import { startTarget, type TargetOptions, type TargetSession } from '../runner/targetSession.ts';
+
+export interface Death {
+  pid: number;
+  status: ExitStatus;
+  /** "the service exited on its own (signal SIGKILL)" */
+  reason: string;
+}
+
+export interface SoakTarget {
+  kind: TargetSession['kind'];
+  runtime?: TargetSession['runtime'];
+  command?: string[];
+  restartable: boolean;
+  rootPids(): number[];
+  gc(): Promise<boolean>;
+  /** the step context of the instance running now */
+  context(): Omit<StepContext, 'iteration' | 'phase' | 'signal'>;
+  /** base URL of the service, for the load generator */
+  baseUrl(): string | null;
+  /** resolves at the next death of the instance running now */
+  nextDeath(): Promise<Death>;
+  /** start the service again on its port; rejects when it does not come up */
+  restart(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+const describeExit = (s: ExitStatus) => (s.signal ? `signal ${s.signal}` : `code ${s.code}`);
+
+export async function startSoakTarget(scenario: Scenario, opts: TargetOptions): Promise<SoakTarget> {
+  const spec = scenario.service;
+  if (!spec) {
+    const session = await startTarget(scenario, opts);
+    const pid = session.rootPids()[0] ?? 0;
+    const death = session.died.then((reason): Death => ({ pid, status: { code: null, signal: null }, reason }));
+    return {
+      kind: session.kind, runtime: session.runtime, command: session.command, restartable: false,
+      rootPids: session.rootPids, gc: session.gc, context: () => session.context, baseUrl: () => null,
+      nextDeath: () => death, restart: () => Promise.reject(new Error(`a ${session.kind} target cannot be restarted`)),
+      stop: session.stop,
+    };
+  }
+  const env = { ...opts.env, ...scenario.env };
+  const start = (port?: number) => startService(spec, { repoRoot: opts.repoRoot, env, onOutput: opts.onOutput, signal: opts.signal, port });
+  let svc: RunningService = await start();
+  const port = svc.port;
+  const exec = (await startTarget({ ...scenario, service: undefined, module: undefined }, opts)).context.exec;
+  const noCall = async (): Promise<never> => {
+    throw new Error('ctx.call is only available in module scenarios');
+  };
+  let context = { http: createHttpClient(svc.baseUrl), call: noCall, exec, port };
+  let stopping = false;
+  return {
+    kind: 'service',
+    command: svc.command,
+    restartable: spec.restart === true,
+    rootPids: () => (svc.isRunning() ? [svc.pid] : []),
+    gc: async () => false,
+    context: () => context,
+    baseUrl: () => svc.baseUrl,
+    nextDeath() {
+      const current = svc;
+      return current.exited.then((status) => ({ pid: current.pid, status, reason: `the service exited on its own (${describeExit(status)})` }));
+    },
+    async restart() {
+      if (stopping) return;
+      svc = await start(port);
+      context = { ...context, http: createHttpClient(svc.baseUrl) };
+    },
+    async stop() {
+      stopping = true;
+      await svc.stop();
+    },
+  };
+}
