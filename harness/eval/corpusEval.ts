@@ -1,0 +1,93 @@
+// The corpus half of `npm run eval`: every labelled program through the real runner (a function
+// worker per program, the default checks, no budgets), its failing checks against its label, and
+// a truth-against-verdict matrix per resource.
+import type { Check, ScenarioReport } from '../report/schema.ts';
+import { runScenario } from '../runner/runScenario.ts';
+import type { Scenario } from '../scenario/types.ts';
+import { ConfusionMatrix, type TrendVerdict } from './confusionMatrix.ts';
+import type { CorpusProgram } from './corpusManifest.ts';
+
+/** The resources whose default leak checks the corpus is labelled against. */
+export const CORPUS_RESOURCES = ['rss', 'fds', 'sockets', 'threads', 'children', 'orphans'] as const;
+
+export interface CorpusResult {
+  program: CorpusProgram;
+  /** ids of the checks that failed, sorted */
+  failing: string[];
+  verdict: ScenarioReport['verdict'];
+  error?: string;
+  /** the RSS trend's verdict and reason, for the printout */
+  rss: { verdict: TrendVerdict; reason: string; slope: number } | null;
+  checks: Pick<Check, 'id' | 'pass' | 'message'>[];
+  durationMs: number;
+}
+
+export function corpusScenario(p: CorpusProgram): Scenario {
+  return {
+    name: `corpus: ${p.name}`,
+    module: { path: p.path, ...(p.env ? { env: p.env } : {}) },
+    warmup: p.warmup,
+    iterations: p.iterations,
+    step: ({ call, iteration }) => call(p.fn, [iteration]),
+  };
+}
+
+export async function runCorpusProgram(p: CorpusProgram, repoRoot: string): Promise<CorpusResult> {
+  const report = await runScenario(corpusScenario(p), { repoRoot, file: p.path });
+  const rssCheck = report.checks.find((c) => c.id === 'leak.rss');
+  const result: CorpusResult = {
+    program: p,
+    failing: report.checks.filter((c) => !c.pass).map((c) => c.id).sort(),
+    verdict: report.verdict,
+    rss: rssCheck?.trend ? { verdict: rssCheck.trend.verdict, reason: rssCheck.trend.reason, slope: rssCheck.trend.slope } : null,
+    checks: report.checks.map((c) => ({ id: c.id, pass: c.pass, message: c.message })),
+    durationMs: report.durationMs,
+  };
+  if (report.error) result.error = report.error;
+  return result;
+}
+
+/** Runs the programs `concurrency` at a time; results in manifest order. */
+export async function runCorpus(
+  programs: CorpusProgram[],
+  opts: { repoRoot: string; concurrency: number; onResult?: (r: CorpusResult) => void },
+): Promise<CorpusResult[]> {
+  const results: CorpusResult[] = new Array(programs.length);
+  let next = 0;
+  const lane = async () => {
+    while (next < programs.length) {
+      const i = next++;
+      results[i] = await runCorpusProgram(programs[i]!, opts.repoRoot);
+      opts.onResult?.(results[i]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(opts.concurrency, programs.length)) }, lane));
+  return results;
+}
+
+/**
+ * Truth (the label names the resource's leak check) against what the run said: the RSS trend's
+ * own verdict, and for counted resources a failed back-to-baseline check as 'leak', a passed one
+ * as 'bounded'. A check that did not run (the target errored) counts as inconclusive.
+ */
+export function corpusMatrix(results: CorpusResult[]): ConfusionMatrix {
+  const m = new ConfusionMatrix();
+  for (const r of results) {
+    for (const res of CORPUS_RESOURCES) {
+      const id = `leak.${res}`;
+      const truth = r.program.expectFail.includes(id) ? 'leak' : 'clean';
+      const check = r.checks.find((c) => c.id === id);
+      let verdict: TrendVerdict;
+      if (!check || r.error) verdict = 'inconclusive';
+      else if (res === 'rss' && r.rss) verdict = r.rss.verdict;
+      else verdict = check.pass ? 'bounded' : 'leak';
+      m.add(res, truth, verdict);
+    }
+  }
+  return m;
+}
+
+/** Programs whose failing checks differ from their label, or that could not run. */
+export function mislabelled(results: CorpusResult[]): CorpusResult[] {
+  return results.filter((r) => r.error !== undefined || r.failing.join(',') !== r.program.expectFail.join(','));
+}

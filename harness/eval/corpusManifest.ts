@@ -1,0 +1,83 @@
+// The labelled corpus of real programs (fixtures/corpus/): what each program is, and which of
+// seep's default checks must fail on it. A leak is labelled by what seep can see of it: a timer
+// leak in Node is memory retained by the intervals' closures, a leaked keep-alive connection holds
+// a server thread as well as two sockets. Clean traps must fail nothing.
+
+export type CorpusKind = 'memory' | 'objects' | 'sockets' | 'fds' | 'threads' | 'children' | 'timers/handles' | 'clean trap';
+
+export interface CorpusProgram {
+  name: string;
+  /** the module, relative to the repo root (.py runs in the Python worker, .mjs in the Node one) */
+  path: string;
+  /** the function called once per iteration with the iteration number */
+  fn: string;
+  kind: CorpusKind;
+  /** the default checks that must fail, sorted; [] for a clean program */
+  expectFail: string[];
+  /** VARIANT=fixed for the fixed twin of a leak */
+  env?: Record<string, string>;
+  warmup: number;
+  /** measured iterations; at most 50, the scenario default */
+  iterations: number;
+  /** why the program is a fair test */
+  note: string;
+}
+
+// A kept keep-alive connection holds two sockets and a server thread with its stack.
+const SOCKET_THREAD = ['leak.fds', 'leak.rss', 'leak.sockets', 'leak.threads'];
+// A leaked child is a whole process in the tree: its memory, fds and main thread count too.
+const CHILD = ['leak.children', 'leak.fds', 'leak.rss', 'leak.threads'];
+
+interface Twin {
+  name: string;
+  path: string;
+  fn: string;
+  kind: CorpusKind;
+  leakyFails: string[];
+  warmup?: number;
+  iterations?: number;
+  note: string;
+}
+
+const LEAKS: Twin[] = [
+  { name: 'py request log', path: 'request_log.py', fn: 'handle', kind: 'memory', leakyFails: ['leak.rss'], note: '~40 KB of parsed payload kept per call in an untrimmed list' },
+  { name: 'py job observers', path: 'job_observers.py', fn: 'run_job', kind: 'objects', leakyFails: ['leak.rss'], note: 'a bound method per job kept by an observer list: 200 small records each' },
+  { name: 'py keep-alive quote client', path: 'quote_client.py', fn: 'fetch_quote', kind: 'sockets', leakyFails: SOCKET_THREAD, iterations: 30, note: 'an HTTP/1.1 connection per call never closed; the in-process server holds a thread per connection' },
+  { name: 'py udp probe', path: 'dns_probe.py', fn: 'probe', kind: 'fds', leakyFails: ['leak.fds'], iterations: 20, note: 'a UDP socket per call kept: fds only, since seep counts TCP sockets' },
+  { name: 'py batch consumers', path: 'batch_consumers.py', fn: 'process_batch', kind: 'threads', leakyFails: ['leak.rss', 'leak.threads'], note: 'a consumer thread per batch blocked on get() for ever; each holds ~14 KB of stack and state' },
+  { name: 'py helper pool', path: 'helper_pool.py', fn: 'convert', kind: 'children', leakyFails: CHILD, iterations: 20, note: 'a helper child per task, tracked (killed at exit) but never reaped' },
+  { name: 'py asyncio heartbeats', path: 'heartbeats.py', fn: 'open_session', kind: 'timers/handles', leakyFails: ['leak.rss'], note: 'a pending heartbeat task per session holding 48 KB of state' },
+  { name: 'py slow leak under noise', path: 'noisy_slow_leak.py', fn: 'fetch', kind: 'memory', leakyFails: ['leak.rss'], note: '16 KB per call kept, beside a random 0-2 MB buffer held across each boundary' },
+  { name: 'node session store', path: 'sessionStore.mjs', fn: 'login', kind: 'memory', leakyFails: ['leak.rss'], note: 'a session with a 1000-entry history per call in a Map with no expiry' },
+  { name: 'node order listeners', path: 'orderEvents.mjs', fn: 'placeOrder', kind: 'objects', leakyFails: ['leak.rss'], note: 'a listener per order on a shared emitter, capturing 400 line objects' },
+  { name: 'node feed sockets', path: 'feedSockets.mjs', fn: 'subscribe', kind: 'sockets', leakyFails: ['leak.fds', 'leak.sockets'], iterations: 20, note: 'a TCP connection per subscription kept open' },
+  { name: 'node config reader', path: 'configReader.mjs', fn: 'readConfig', kind: 'fds', leakyFails: ['leak.fds'], iterations: 20, note: 'every third call takes an error path that skips closeSync' },
+  { name: 'node preview spawner', path: 'previewSpawner.mjs', fn: 'renderPreview', kind: 'children', leakyFails: CHILD, iterations: 20, note: 'a renderer child per preview, tracked (killed at exit) but never reaped' },
+  { name: 'node pollers', path: 'pollers.mjs', fn: 'watch', kind: 'timers/handles', leakyFails: ['leak.rss'], note: 'an uncleared setInterval per watch keeping a 2000-string snapshot' },
+];
+
+const TRAPS: Omit<Twin, 'leakyFails'>[] = [
+  { name: 'py lru cache fills then plateaus', path: 'render_cache.py', fn: 'render', kind: 'clean trap', note: 'lru_cache(maxsize=16) of ~256 KB pages: +4 MB over 16 calls, then flat' },
+  { name: 'py 16 MB sawtooth', path: 'batch_sawtooth.py', fn: 'transform', kind: 'clean trap', note: '2000 records of 8 KB (16 MB) allocated and freed per call' },
+  { name: 'py lazy initialisation', path: 'lazy_tables.py', fn: 'lookup', kind: 'clean trap', warmup: 1, note: 'tables built on first use at iterations 1, 3 and 5 (inside the measured run)' },
+  { name: 'py noisy neighbour thread', path: 'noisy_neighbour.py', fn: 'work', kind: 'clean trap', note: 'a thread holding a random 0-12 MB at random times' },
+  { name: 'py pymalloc arenas hold freed memory', path: 'arena_holdover.py', fn: 'parse', kind: 'clean trap', note: '4k-32k 500-byte records per call (2-16 MB of pymalloc arenas), 1 in 500 kept in a bounded ring' },
+  { name: 'node lru cache fills then plateaus', path: 'catalogueCache.mjs', fn: 'product', kind: 'clean trap', note: 'a Map LRU capped at 20 entries of ~150 KB' },
+  { name: 'node 16 MB sawtooth', path: 'reportSawtooth.mjs', fn: 'buildReport', kind: 'clean trap', note: '150k row objects and a 4 MB Buffer allocated and dropped per call' },
+  { name: 'node lazy initialisation', path: 'lazyRoutes.mjs', fn: 'route', kind: 'clean trap', warmup: 1, note: 'route table, geo table and validators built at iterations 1, 3 and 5' },
+  { name: 'node V8 keeps freed heap', path: 'heapHighWater.mjs', fn: 'ingest', kind: 'clean trap', note: '2k-60k records per call, 1 in 1000 kept in a bounded ring' },
+];
+
+const at = (p: string) => `fixtures/corpus/${p}`;
+
+/** Every leak as a leaky program and its fixed twin, then the clean traps. */
+export const CORPUS: CorpusProgram[] = [
+  ...LEAKS.flatMap((t): CorpusProgram[] => {
+    const common = { path: at(t.path), fn: t.fn, warmup: t.warmup ?? 3, iterations: t.iterations ?? 50 };
+    return [
+      { ...common, name: `${t.name} (leaky)`, kind: t.kind, expectFail: [...t.leakyFails].sort(), env: { VARIANT: 'leaky' }, note: t.note },
+      { ...common, name: `${t.name} (fixed)`, kind: 'clean trap', expectFail: [], env: { VARIANT: 'fixed' }, note: `fixed twin: ${t.note}` },
+    ];
+  }),
+  ...TRAPS.map((t): CorpusProgram => ({ ...t, path: at(t.path), expectFail: [], warmup: t.warmup ?? 3, iterations: t.iterations ?? 50 })),
+];
