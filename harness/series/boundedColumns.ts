@@ -1,6 +1,7 @@
 // Fixed-size columns for values that arrive for as long as a run lasts (load intervals, seep's own
 // RSS): when full, neighbours are merged pairwise, each column by its own rule (a peak stays a
 // peak, a count stays a mean per interval), so a week of points fits in `max` and no spike is lost.
+// Typed arrays, allocated once: nothing per point for the garbage collector (see timedStore.ts).
 
 export type Merge = 'max' | 'mean';
 
@@ -14,32 +15,29 @@ export interface BoundedColumns<K extends string> {
 export function createBoundedColumns<K extends string>(merges: Record<K, Merge>, max = 4096): BoundedColumns<K> {
   const keys = Object.keys(merges) as K[];
   const cap = Math.max(4, max);
-  let t: number[] = [];
-  let cols = Object.fromEntries(keys.map((k) => [k, [] as number[]])) as Record<K, number[]>;
+  const t = new Float64Array(cap);
+  const cols = keys.map(() => new Float64Array(cap));
+  const rules = keys.map((k) => merges[k]);
+  let n = 0;
   let added = 0;
   const halve = () => {
-    const nt: number[] = [];
-    const next = Object.fromEntries(keys.map((k) => [k, [] as number[]])) as Record<K, number[]>;
-    for (let i = 0; i < t.length; i += 2) {
-      const j = Math.min(i + 1, t.length - 1);
-      nt.push(t[j]!);
-      for (const k of keys) {
-        const a = cols[k][i]!;
-        const b = cols[k][j]!;
-        next[k].push(merges[k] === 'max' ? Math.max(a, b) : (a + b) / 2);
-      }
+    let out = 0;
+    for (let i = 0; i < n; i += 2, out++) {
+      const j = Math.min(i + 1, n - 1);
+      t[out] = t[j]!;
+      cols.forEach((c, k) => (c[out] = rules[k] === 'max' ? Math.max(c[i]!, c[j]!) : (c[i]! + c[j]!) / 2));
     }
-    t = nt;
-    cols = next;
+    n = out;
   };
   return {
     add(at, row) {
-      t.push(at);
-      for (const k of keys) cols[k].push(row[k]);
+      t[n] = at;
+      keys.forEach((k, j) => (cols[j]![n] = row[k]));
+      n++;
       added++;
-      if (t.length >= cap) halve();
+      if (n >= cap) halve();
     },
     count: () => added,
-    columns: () => ({ t: t.slice(), ...Object.fromEntries(keys.map((k) => [k, cols[k].slice()])) }) as { t: number[] } & Record<K, number[]>,
+    columns: () => ({ t: Array.from(t.subarray(0, n)), ...Object.fromEntries(keys.map((k, j) => [k, Array.from(cols[j]!.subarray(0, n))])) }) as { t: number[] } & Record<K, number[]>,
   };
 }

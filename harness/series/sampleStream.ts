@@ -71,7 +71,7 @@ export interface SampleStreamWriter {
 export function createSampleStream(file: string, opts: { flushMs?: number; maxBufferBytes?: number } = {}): SampleStreamWriter {
   mkdirSync(path.dirname(file), { recursive: true });
   const fd = openSync(file, 'a');
-  const maxBuffer = opts.maxBufferBytes ?? 256 * 1024;
+  const maxBuffer = opts.maxBufferBytes ?? 16 * 1024;
   let chunks: string[] = [];
   let buffered = 0;
   let written = 0;

@@ -7,6 +7,7 @@
 import type { Metric, Sample, ScenarioSeries, SeriesColumns } from '../report/schema.ts';
 import { METRICS } from '../report/schema.ts';
 import { appendSample, emptyColumns } from './seriesColumns.ts';
+import { createTimedStore } from './timedStore.ts';
 
 export interface SeriesRecorder {
   boundary(s: Sample): void;
@@ -20,7 +21,7 @@ export function createSeriesRecorder(opts: { maxTimed?: number; maxBoundaries?: 
   const maxTimed = Math.max(16, opts.maxTimed ?? 20_000);
   const maxBoundaries = Math.max(16, opts.maxBoundaries ?? 50_000);
   let boundaries = emptyColumns();
-  let timed = emptyColumns();
+  const timed = createTimedStore(maxTimed);
   let timedCount = 0;
   let downsampled = false;
   let last: Sample | null = null;
@@ -31,23 +32,14 @@ export function createSeriesRecorder(opts: { maxTimed?: number; maxBoundaries?: 
       if (boundaries.t.length >= maxBoundaries) boundaries = thinMeasured(boundaries);
     },
     timed(s) {
-      appendSample(timed, s);
+      timed.push(s);
       timedCount++;
       last = s;
-      if (timed.t.length >= maxTimed) {
-        timed = halvePeaks(timed);
-        downsampled = true;
-      }
+      downsampled ||= timedCount > timed.length();
     },
     last: () => last,
-    build: () => ({ boundaries, timed, timedCount, downsampled }),
+    build: () => ({ boundaries, timed: timed.columns(), timedCount, downsampled }),
   };
-}
-
-function maxOrNull(a: number | null | undefined, b: number | null | undefined): number | null {
-  if (a === null || a === undefined) return b ?? null;
-  if (b === null || b === undefined) return a;
-  return Math.max(a, b);
 }
 
 /** Drops every other measured boundary between the first and the last measured one. */
@@ -64,24 +56,5 @@ export function thinMeasured(cols: SeriesColumns): SeriesColumns {
   out.phase = cols.phase.filter(keep);
   for (const m of METRICS as readonly Metric[]) out.values[m] = cols.values[m].filter(keep);
   for (const [state, col] of Object.entries(cols.tcp)) out.tcp[state as keyof typeof cols.tcp] = col.filter(keep);
-  return out;
-}
-
-/** Merges neighbours pairwise: the later timestamp, and the larger value of every metric. */
-export function halvePeaks(cols: SeriesColumns): SeriesColumns {
-  const out = emptyColumns();
-  const n = cols.t.length;
-  for (let i = 0; i < n; i += 2) {
-    const j = Math.min(i + 1, n - 1);
-    out.t.push(cols.t[j]!);
-    out.iteration.push(cols.iteration[j] ?? null);
-    out.phase.push(cols.phase[j]!);
-    for (const m of METRICS as readonly Metric[]) out.values[m].push(maxOrNull(cols.values[m][i], cols.values[m][j]));
-  }
-  for (const [state, col] of Object.entries(cols.tcp)) {
-    const merged: number[] = [];
-    for (let i = 0; i < n; i += 2) merged.push(Math.max(col[i]!, col[Math.min(i + 1, n - 1)]!));
-    out.tcp[state as keyof typeof cols.tcp] = merged;
-  }
   return out;
 }

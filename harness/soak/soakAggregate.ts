@@ -42,7 +42,8 @@ export interface SoakAggregate {
 export function createSoakAggregate(opts: SoakAggregateOptions = {}): SoakAggregate {
   let head: SoakHead | null = null;
   let tail: SoakTail | null = null;
-  const recorder = createSeriesRecorder({ maxTimed: opts.maxTimed ?? 20_000, maxBoundaries: opts.maxBoundaries ?? 2000 });
+  // 10,000 points is one every minute of a week: more than a chart can show, and half the memory of 20,000
+  const recorder = createSeriesRecorder({ maxTimed: opts.maxTimed ?? 10_000, maxBoundaries: opts.maxBoundaries ?? 2000 });
   const load = createBoundedColumns({ requests: 'mean', errors: 'max', latencyP50: 'max', latencyP99: 'max' }, opts.maxLoadPoints ?? 4096);
   const measuredP99 = createBoundedColumns({ p99: 'max' }, opts.maxLoadPoints ?? 4096);
   const seep = createBoundedColumns({ rss: 'max' }, opts.maxLoadPoints ?? 4096);
