@@ -1,0 +1,101 @@
+// The pure parts of a soak: pacing, the load profile, worker lifetimes, alerts, early stop, the
+// Prometheus text. The runs themselves are in soakRun.test.ts.
+import { describe, expect, it } from 'vitest';
+import type { Scenario } from '../scenario/types.ts';
+import { loadAt, profileMs } from '../drivers/loadGenerator.ts';
+import { isSoak, soakPlan } from './soakPlan.ts';
+import { createProcessLives } from './processLives.ts';
+import { createAlertWatch, MAX_PER_LEVEL } from './alerts.ts';
+import { createEarlyStop } from './earlyStop.ts';
+import { renderMetrics } from './metricsEndpoint.ts';
+
+const base: Scenario = { name: 's', step: () => undefined };
+
+describe('soak plan', () => {
+  it('takes the duration from the command line first, then the scenario, then the load profile', () => {
+    expect(isSoak(base)).toBe(false);
+    expect(soakPlan({ ...base, duration: '24h' }, { duration: '7d' }).durationMs).toBe(7 * 86_400_000);
+    const load = { requests: [{ path: '/' }], phases: [{ duration: '1m', rate: 10 }, { duration: '30s' }] };
+    expect(soakPlan({ ...base, load }).durationMs).toBe(90_000);
+    expect(() => soakPlan(base)).toThrow(/needs a duration/);
+  });
+
+  it('paces by rate, interval, once a second under load, or back to back; warms up by time or steps', () => {
+    expect(soakPlan({ ...base, duration: '1h', rate: '10/s' }).pace).toEqual({ kind: 'rate', ms: 100 });
+    expect(soakPlan({ ...base, duration: '1h', interval: '500ms' }).pace).toEqual({ kind: 'interval', ms: 500 });
+    expect(soakPlan({ ...base, duration: '1h' }).pace.kind).toBe('none');
+    expect(soakPlan({ ...base, duration: '1h', warmup: '30m' }).warmup).toEqual({ ms: 1_800_000 });
+    expect(soakPlan({ ...base, duration: '1h', warmup: 5 }).warmup).toEqual({ steps: 5 });
+    expect(soakPlan({ ...base, duration: '7d' }).warmup).toEqual({ ms: 1_800_000 }); // 5%, at most 30 min
+    expect(soakPlan({ ...base, duration: '7d' }).checkpointMs).toBe(300_000);
+    expect(soakPlan({ ...base, duration: '60s' }).checkpointMs).toBe(2000);
+  });
+});
+
+describe('load profile', () => {
+  const spec = { connections: 8, phases: [{ duration: '10s', rate: 100 }, { duration: '20s', rate: 100 }, { duration: '10s', rate: 10, connections: 2 }] };
+  it('ramps linearly from the previous rate, holds the plateau, ramps down, then holds the last', () => {
+    expect(profileMs(spec)).toBe(40_000);
+    expect(loadAt(spec, 0).rate).toBe(0);
+    expect(loadAt(spec, 5000).rate).toBe(50);
+    expect(loadAt(spec, 15_000)).toEqual({ rate: 100, connections: 8 });
+    expect(loadAt(spec, 35_000)).toEqual({ rate: 55, connections: 2 });
+    expect(loadAt(spec, 99_000)).toEqual({ rate: 10, connections: 2 });
+    expect(loadAt({ phases: [{ duration: '1s' }] }, 500)).toEqual({ rate: null, connections: 10 });
+  });
+});
+
+describe('process lives', () => {
+  it('tells recycled workers from the master, keeps each peak, and records a signal death', () => {
+    const lives = createProcessLives({ maxEnded: 2 });
+    lives.command(1, 'master', true);
+    lives.observe(0, [1, 2, 3], [10, 20, 30], 60);
+    lives.observe(1000, [1, 2, 3], [10, 25, 30], 65);
+    lives.observe(2000, [1, 3, 4], [10, 31, 5], 46); // 2 replaced by 4
+    lives.observe(3000, [1, 4, 5], [10, 6, 5], 21); // 3 replaced by 5
+    lives.observe(4000, [1, 5, 6], [10, 5, 5], 20); // 4 replaced by 6: only the last 2 ended are listed
+    expect(lives.summary()).toEqual({ ended: 3, recycled: 3, maxRecycledPeak: 31 });
+    const listed = lives.list();
+    expect(listed.filter((l) => l.end === 'recycled').map((l) => [l.pid, l.peakRss])).toEqual([[3, 31], [4, 6]]);
+    lives.exited(4500, 1, null, 'SIGKILL');
+    expect(lives.list().find((l) => l.pid === 1)).toMatchObject({ end: 'SIGKILL', endedAt: 4500, command: 'master', peakRss: 10 });
+    expect(lives.lastRss(1)).toBe(10);
+  });
+});
+
+describe('alerts and early stop', () => {
+  it('raises a level once per crossing, re-arms 5% below it, and stops raising after the cap', () => {
+    const w = createAlertWatch({ rss: { warning: '400MB', critical: '500MB' } });
+    expect(w.observe(0, 300e6)).toEqual([]);
+    expect(w.observe(1, 410e6).map((a) => a.level)).toEqual(['warning']);
+    expect(w.observe(2, 420e6)).toEqual([]);
+    expect(w.observe(3, 510e6).map((a) => a.level)).toEqual(['critical']);
+    expect(w.observe(4, 390e6)).toEqual([]); // above 380 MB: the warning is not re-armed yet
+    expect(w.observe(5, 401e6)).toEqual([]);
+    expect(w.observe(6, 370e6)).toEqual([]);
+    expect(w.observe(7, 401e6).map((a) => a.message)).toEqual(['RSS 401.0 MB crossed the warning threshold 400.0 MB']);
+    let raised = 0;
+    for (let i = 0; i < 200; i++) raised += w.observe(8 + i, i % 2 ? 100e6 : 450e6).length;
+    expect(raised).toBe(MAX_PER_LEVEL - 2);
+  });
+
+  it('stops early only on checks that cannot recover', () => {
+    const stop = createEarlyStop({ peakRss: '100MB', rssGrowth: '1MB' }, true);
+    expect(stop({ peakRss: 99e6, seepPeak: 50e6, criticalAlerts: 0 })).toBeNull();
+    expect(stop({ peakRss: 101e6, seepPeak: 50e6, criticalAlerts: 0 })).toMatch(/budget\.peakRss/);
+    expect(stop({ peakRss: 1e6, seepPeak: 301e6, criticalAlerts: 0 })).toMatch(/budget\.seepRss/);
+    expect(stop({ peakRss: 1e6, seepPeak: 1e6, criticalAlerts: 1 })).toMatch(/critical/);
+  });
+});
+
+describe('Prometheus text', () => {
+  it('writes HELP and TYPE once per metric, a line per scenario, escapes labels, skips unknown values', () => {
+    const text = renderMetrics(new Map([
+      ['a "quoted"\nname', () => ({ targetRss: 123, samples: 4, latencyP99: null })],
+      ['b', () => ({ targetRss: 456 })],
+    ]));
+    expect(text).toContain('# TYPE seep_target_rss_bytes gauge\nseep_target_rss_bytes{scenario="a \\"quoted\\"\\nname"} 123\nseep_target_rss_bytes{scenario="b"} 456\n');
+    expect(text).toContain('# TYPE seep_samples_total counter');
+    expect(text).not.toContain('latency');
+  });
+});
