@@ -139,12 +139,17 @@ export function createSuspectCollector(opts: SuspectCollectorOptions): SuspectCo
     }
   }
 
+  // tracemalloc is on only when the scenario asked for it (PYTHONTRACEMALLOC): it is costly
+  let tracing = false;
+
   async function pythonPoint(p: Point): Promise<void> {
     await attempt('agent gc', () => opts.request('gc'));
     if (p === 0) {
-      await attempt('tracemalloc baseline', () => opts.request('tracemalloc', { action: 'baseline', workerFile: PYTHON_WORKER }));
+      const mem = (await attempt('agent memory', () => opts.request('memory'))) as { tracing?: boolean } | null;
+      tracing = mem?.tracing === true;
+      if (tracing) await attempt('tracemalloc baseline', () => opts.request('tracemalloc', { action: 'baseline', workerFile: PYTHON_WORKER }));
       pySites[0] = new Map();
-    } else {
+    } else if (tracing) {
       const cmp = (await attempt(`tracemalloc compare (${POINT_NAMES[p]})`, () =>
         opts.request('tracemalloc', { action: 'compare', limit: 30, workerFile: PYTHON_WORKER }),
       )) as { sites: PySite[] } | null;

@@ -19,6 +19,7 @@ import { emergencyReaper } from './emergencyReaper.ts';
 import { identityDiff } from './identityDiff.ts';
 import { collectOrphans } from './collectOrphans.ts';
 import type { ProgressSink } from './progressSink.ts';
+import { createSuspectSession, type SuspectSession } from './suspectSession.ts';
 import { runSoak } from '../soak/runSoak.ts';
 import { isSoak } from '../soak/soakPlan.ts';
 import type { MetricsEndpoint } from '../soak/metricsEndpoint.ts';
@@ -79,8 +80,11 @@ export async function runScenario(scenario: Scenario, opts: RunScenarioOptions):
   let setupDone = false;
 
   const sampler = createSampler({ rootPids: () => target?.rootPids() ?? [], cookie });
+  let suspects: SuspectSession | null = null;
   const boundary = async (p: Phase, iteration: number | null): Promise<Sample> => {
     const s = await sampler.read(p, iteration, now(), { escaped: true });
+    // the runtime heap is read at boundaries only: a function worker answers one request at a time
+    if (suspects) s.values.heapUsed = await suspects.heapUsed();
     recorder.boundary(s);
     return s;
   };
@@ -101,6 +105,8 @@ export async function runScenario(scenario: Scenario, opts: RunScenarioOptions):
       signal: abort.signal,
     });
     const session = target;
+    if (session.agent) suspects = createSuspectSession(session.agent, { runDir: opts.runDir, scenarioName: scenario.name, cookie });
+    if (session.agentProblem) probeErrors.push(session.agentProblem);
     sampler.startTimer(scenario.sampleHz ?? DEFAULTS.sampleHz, (s) => recorder.timed({ ...s, phase }), now);
     const hookCtx = { ...session.context, signal: abort.signal };
     if (scenario.setup) await raceStep(() => scenario.setup!(hookCtx), { what: 'setup', timeoutMs: scenario.stepTimeoutMs ?? DEFAULTS.stepTimeoutMs, died: session.died, signal: abort.signal });
@@ -111,6 +117,7 @@ export async function runScenario(scenario: Scenario, opts: RunScenarioOptions):
       await boundary('warmup', -1);
       baselineIndex = 0;
       baselineIds = await sampler.identities();
+      await suspects?.atBaseline();
     }
     for (let i = 0; i < warmup + measured; i++) {
       if (abort.signal.aborted) {
@@ -138,10 +145,12 @@ export async function runScenario(scenario: Scenario, opts: RunScenarioOptions):
       } else if (i === warmup - 1) {
         baselineIndex = index;
         baselineIds = await sampler.identities();
+      await suspects?.atBaseline();
       }
       opts.progress?.tick({ name: scenario.name, phase, iteration: i + 1, total: warmup + measured, elapsedMs: now(), rss: s.values.rss, sockets: s.values.sockets });
     }
 
+    if (!interrupted && measuredDone > 0) await suspects?.afterMeasured();
     phase = 'settle';
     if (!interrupted && baselineIndex >= 0) await sleep(scenario.settleMs ?? DEFAULTS.settleMs, abort.signal);
     if (baselineIndex >= 0 && measuredDone > 0) {
@@ -157,6 +166,8 @@ export async function runScenario(scenario: Scenario, opts: RunScenarioOptions):
         signal: abort.signal,
       });
       settleRange = { from: first, to: recorder.build().boundaries.t.length - 1 };
+      // suspects are ranked while the target still runs: Python referrer chains need it alive
+      await suspects?.afterSettle(measuredDone);
       if (baselineIds) newSinceBaseline = identityDiff(baselineIds, await sampler.identities());
     }
     if (scenario.teardown) {
@@ -217,14 +228,18 @@ export async function runScenario(scenario: Scenario, opts: RunScenarioOptions):
     iterations: { warmup, measured: measuredDone },
     checks,
     series,
-    suspects: [],
+    suspects: suspects?.ranked() ?? [],
     output: obs.output,
   };
   if (error) report.error = error;
   if (interrupted) report.probeErrors = ['interrupted: the run was stopped early by a signal'];
   if (target?.runtime) report.target.runtime = target.runtime;
   if (target?.command) report.target.command = target.command;
-  const allProbeErrors = [...(report.probeErrors ?? []), ...probeErrors, ...sampler.errors()];
+  if (suspects) {
+    const kept = await suspects.finish(report.verdict !== 'pass');
+    if (kept.length > 0) report.artifacts = kept;
+  }
+  const allProbeErrors = [...(report.probeErrors ?? []), ...probeErrors, ...sampler.errors(), ...(suspects?.errors() ?? [])];
   if (allProbeErrors.length > 0) report.probeErrors = [...new Set(allProbeErrors)];
   opts.progress?.scenarioEnd(report);
   return report;

@@ -6,6 +6,8 @@ import { startService } from '../drivers/service.ts';
 import { createHttpClient } from '../drivers/httpClient.ts';
 import { startFunctionWorker } from '../drivers/functionWorker.ts';
 import { execCommand } from '../drivers/exec.ts';
+import { COOKIE_ENV } from '../probes/runCookie.ts';
+import { agentSocketPath, connectServiceAgent, injectAgentEnv, runtimeOf, type AgentHandle } from './agentSession.ts';
 
 type OnOutput = (stream: 'stdout' | 'stderr', chunk: Buffer) => void;
 
@@ -20,11 +22,16 @@ export interface TargetSession {
   /** resolves with a reason when the target dies on its own */
   died: Promise<string>;
   context: Omit<StepContext, 'iteration' | 'phase' | 'signal'>;
+  /** the heap agent inside the target, when there is one */
+  agent: AgentHandle | null;
+  /** why there is no agent, when there is none */
+  agentProblem?: string;
   stop(): Promise<void>;
 }
 
 export interface TargetOptions {
   repoRoot: string;
+  /** the targets' env; its SEEP_RUN_COOKIE also names the agent's socket */
   env: Record<string, string>;
   onOutput: OnOutput;
   signal: AbortSignal;
@@ -54,16 +61,38 @@ export async function startTarget(scenario: Scenario, opts: TargetOptions): Prom
   };
 
   if (scenario.service) {
-    const svc = await startService(scenario.service, { repoRoot: opts.repoRoot, env, onOutput: opts.onOutput, signal: opts.signal });
-    return {
+    const runtime = runtimeOf(scenario.service.command);
+    const socketPath = agentSocketPath(opts.env[COOKIE_ENV] ?? String(process.pid));
+    const serviceEnv = runtime ? injectAgentEnv(runtime, socketPath, env) : env;
+    const svc = await startService(scenario.service, { repoRoot: opts.repoRoot, env: serviceEnv, onOutput: opts.onOutput, signal: opts.signal });
+    let agent: AgentHandle | null = null;
+    let agentProblem: string | undefined = runtime ? undefined : `no heap agent: cannot tell the runtime of '${scenario.service.command[0]}' (node or python3 commands get one)`;
+    if (runtime) {
+      agent = await connectServiceAgent(runtime, socketPath, opts.signal).catch((err: unknown) => {
+        agentProblem = `heap agent did not answer: ${(err as Error).message}`;
+        return null;
+      });
+    }
+    const session: TargetSession = {
       kind: 'service',
       command: scenario.service.command.map((a) => a.replaceAll('{port}', String(svc.port))),
       rootPids: () => [svc.pid],
-      gc: async () => false,
+      gc: async () => {
+        if (!agent) return false;
+        await agent.request('gc');
+        return true;
+      },
       died: svc.exited.then((s) => `the service exited on its own (${s.signal ? `signal ${s.signal}` : `code ${s.code}`})`),
       context: { http: createHttpClient(svc.baseUrl), call: noCall, exec, port: svc.port },
-      stop: () => svc.stop(),
+      agent,
+      stop: async () => {
+        agent?.close();
+        await svc.stop();
+      },
     };
+    if (runtime) session.runtime = runtime;
+    if (agentProblem) session.agentProblem = agentProblem;
+    return session;
   }
   if (scenario.module) {
     const worker = await startFunctionWorker(scenario.module, { repoRoot: opts.repoRoot, env, onOutput: opts.onOutput });
@@ -78,6 +107,7 @@ export async function startTarget(scenario: Scenario, opts: TargetOptions): Prom
       },
       died: worker.exited.then((s) => `the ${worker.runtime} worker exited (${s.signal ? `signal ${s.signal}` : `code ${s.code}`})`),
       context: { http: noHttp('module'), call: (fn, args = []) => worker.call(fn, args, scenario.stepTimeoutMs), exec, port: undefined },
+      agent: { runtime: worker.runtime, request: (op, params) => worker.request(op, params), close: () => undefined },
       stop: () => worker.stop(),
     };
   }
@@ -87,6 +117,7 @@ export async function startTarget(scenario: Scenario, opts: TargetOptions): Prom
     gc: async () => false,
     died: NEVER,
     context: { http: noHttp('CLI'), call: noCall, exec, port: undefined },
+    agent: null,
     stop: async () => undefined,
   };
 }

@@ -1,0 +1,135 @@
+import { describe, expect, it } from 'vitest';
+import { METRICS, type Metric, type Phase, type Sample } from '../report/schema.ts';
+import { createSeriesRecorder } from '../series/seriesRecorder.ts';
+import { buildChecks } from './buildChecks.ts';
+import type { Observations } from './observations.ts';
+
+// Synthetic observations of a persistent target: `warmup` boundaries, `measured` boundaries, one settle read.
+function observe(opts: {
+  measured?: number;
+  rss?: (i: number) => number;
+  heap?: ((i: number) => number) | null;
+  counts?: Partial<Record<Metric, (i: number) => number>>;
+  settle?: Partial<Record<Metric, number>>;
+  kind?: Observations['targetKind'];
+}): Observations {
+  const warmup = 3;
+  const measured = opts.measured ?? 50;
+  const rec = createSeriesRecorder();
+  let seed = 7;
+  const noise = () => ((seed = (seed * 16807) % 2147483647) / 2147483647 - 0.5) * 200_000;
+  const sample = (i: number, phase: Phase, over: Partial<Record<Metric, number>> = {}): Sample => {
+    const values = Object.fromEntries(METRICS.map((m) => [m, 0])) as Record<Metric, number | null>;
+    values.rss = (opts.rss ?? (() => 50e6))(i) + noise();
+    values.heapUsed = opts.heap === null ? null : (opts.heap ?? (() => 5e6))(i);
+    for (const [m, f] of Object.entries(opts.counts ?? {})) values[m as Metric] = f(i);
+    Object.assign(values, over);
+    return { t: i * 100, iteration: i, phase, values, tcp: {}, pids: [1] };
+  };
+  for (let i = 0; i < warmup + measured; i++) rec.boundary(sample(i, i < warmup ? 'warmup' : 'measured'));
+  const last = warmup + measured - 1;
+  rec.boundary({ ...sample(last, 'settle', opts.settle), iteration: null });
+  return {
+    targetKind: opts.kind ?? 'service',
+    series: rec.build(),
+    baselineIndex: warmup - 1,
+    measured: { from: warmup, to: last },
+    settle: { from: last + 1, to: last + 1 },
+    measuredIterations: measured,
+    orphans: [],
+    newSinceBaseline: { processes: [], sockets: [{ kind: 'socket', id: '4242', detail: 'ESTABLISHED 127.0.0.1:1->127.0.0.1:2' }], fds: [] },
+    fileSizes: {},
+    output: { tail: [], totalLines: 0, forbidCounts: {}, forbidExamples: {} },
+    measuredHours: 0.01,
+  };
+}
+
+const failed = (obs: Observations, budgets = {}) => buildChecks(obs, budgets).filter((c) => !c.pass).map((c) => c.id);
+
+describe('default checks', () => {
+  it('pass a flat target and name every resource', () => {
+    const checks = buildChecks(observe({}));
+    expect(checks.map((c) => c.id)).toEqual(['leak.rss', 'leak.fds', 'leak.sockets', 'leak.threads', 'leak.children', 'leak.orphans']);
+    expect(checks.every((c) => c.pass)).toBe(true);
+  });
+
+  it('fail RSS that grows 200 KB per iteration', () => {
+    const checks = buildChecks(observe({ rss: (i) => 50e6 + 200_000 * i, heap: null }));
+    const rss = checks.find((c) => c.id === 'leak.rss')!;
+    expect(rss.pass).toBe(false);
+    expect(rss.trend?.verdict).toBe('leak');
+    expect(rss.message).toMatch(/^RSS grows (199\.\d|200\.\d) KB per iteration .*: leak$/);
+  });
+
+  it('take a small RSS creep with a flat runtime heap for allocator growth, but not a large one or a growing heap', () => {
+    const creep = observe({ rss: (i) => 50e6 + 8_000 * i, heap: () => 5e6 });
+    const quiet = observe({ rss: (i) => 50e6 + 8_000 * i, heap: null });
+    const heapGrows = observe({ rss: (i) => 50e6 + 8_000 * i, heap: (i) => 5e6 + 8_000 * i });
+    const big = observe({ rss: (i) => 50e6 + 64_000 * i, heap: () => 5e6 });
+    const creepCheck = buildChecks(creep).find((c) => c.id === 'leak.rss')!;
+    expect(creepCheck.pass).toBe(true);
+    expect(creepCheck.trend?.verdict).toBe('inconclusive');
+    expect(creepCheck.message).toMatch(/runtime heap after GC is flat/);
+    expect(failed(quiet)).toEqual(['leak.rss']);
+    expect(failed(heapGrows)).toEqual(['leak.rss']);
+    expect(failed(big)).toEqual(['leak.rss']);
+  });
+
+  it('fail a counted resource not back to baseline after settle, naming the leftovers', () => {
+    const obs = observe({ counts: { sockets: (i) => 2 + i, fds: (i) => 10 + i }, settle: { sockets: 52, fds: 60 } });
+    const sockets = buildChecks(obs).find((c) => c.id === 'leak.sockets')!;
+    expect(sockets).toMatchObject({ pass: false, observed: 52, baselineValue: 4, limitValue: 4 });
+    expect(sockets.leftovers?.[0]?.id).toBe('4242');
+    expect(failed(obs)).toEqual(['leak.fds', 'leak.sockets']);
+  });
+
+  it('pass a counted resource that grew during the run but came back after settle', () => {
+    expect(failed(observe({ counts: { threads: (i) => 2 + i }, settle: { threads: 4 } }))).toEqual([]);
+  });
+});
+
+describe('budgets', () => {
+  it('replace the default check of their resource', () => {
+    const obs = observe({ rss: (i) => 50e6 + 200_000 * i, heap: null });
+    const checks = buildChecks(obs, { rssGrowth: '50MB' });
+    expect(checks.map((c) => c.id)).not.toContain('leak.rss');
+    const growth = checks.find((c) => c.id === 'budget.rssGrowth')!;
+    expect(growth.pass).toBe(true); // ~10 MB over 50 iterations
+    expect(growth.observed).toBeGreaterThan(9e6);
+    expect(growth.observed).toBeLessThan(11e6);
+    expect(buildChecks(obs, { rssGrowth: '5MB' }).find((c) => c.id === 'budget.rssGrowth')?.pass).toBe(false);
+  });
+
+  it('judge rssPerIteration on the trend slope and peakRss on every sample', () => {
+    const obs = observe({ rss: (i) => 50e6 + 200_000 * i, heap: null });
+    expect(failed(obs, { rssPerIteration: '100KB' })).toEqual(['budget.rssPerIteration']);
+    expect(failed(obs, { rssPerIteration: '300KB' })).toEqual([]);
+    expect(failed(obs, { peakRss: '55MB' })).toEqual(['budget.peakRss']);
+  });
+
+  it('allow baseline+N and absolute counts', () => {
+    const obs = observe({ counts: { sockets: (i) => 2 + Math.min(i, 4) }, settle: { sockets: 6 } });
+    expect(failed(obs, { sockets: 'baseline' })).toEqual(['budget.sockets']);
+    expect(failed(obs, { sockets: 'baseline+2' })).toEqual([]);
+    expect(failed(obs, { sockets: 5 })).toEqual(['budget.sockets']);
+    expect(failed(obs, { sockets: 6 })).toEqual([]);
+  });
+
+  it('count forbidden output lines, file sizes and orphans', () => {
+    const obs = observe({ kind: 'cli' });
+    obs.output.forbidCounts = { ResourceWarning: 3, '/Unclosed/i': 0 };
+    obs.output.forbidExamples = { ResourceWarning: ['x.py:3: ResourceWarning: unclosed <socket>'] };
+    obs.fileSizes = { 'h/.history': 2_500_000, 'h/missing': null };
+    obs.orphans = [{ kind: 'process', id: '99', detail: 'python3 streamer.py (SIGTERM)' }];
+    const checks = buildChecks(obs, { output: { forbid: ['ResourceWarning', /Unclosed/i] }, files: { 'h/.history': '2MB', 'h/missing': '1KB' }, orphans: 0 });
+    // a CLI has no persistent process: no memory or count checks
+    expect(checks.map((c) => [c.id, c.pass])).toEqual([
+      ['budget.orphans', false],
+      ['budget.output.forbid:ResourceWarning', false],
+      ['budget.output.forbid:/Unclosed/i', true],
+      ['budget.files:h/.history', false],
+      ['budget.files:h/missing', true],
+    ]);
+    expect(checks[0]!.message).toMatch(/1 process left alive after the command exited: 99 python3 streamer\.py/);
+  });
+});
