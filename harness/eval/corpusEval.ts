@@ -87,6 +87,17 @@ export function corpusMatrix(results: CorpusResult[]): ConfusionMatrix {
   return m;
 }
 
+/** A hard program run once per noise seed (NOISE_SEED=1..seeds), to measure how often it is caught. */
+export function seedSweep(p: CorpusProgram, seeds: number): CorpusProgram[] {
+  return Array.from({ length: seeds }, (_, i) => ({ ...p, name: `${p.name} seed ${i + 1}`, env: { ...p.env, NOISE_SEED: String(i + 1) } }));
+}
+
+/** How the RSS verdicts of a sweep fell, and how many runs failed exactly their label. */
+export function sweepSummary(results: CorpusResult[]): { runs: number; asLabelled: number; leak: number; inconclusive: number; bounded: number } {
+  const count = (v: TrendVerdict) => results.filter((r) => r.rss?.verdict === v).length;
+  return { runs: results.length, asLabelled: results.length - mislabelled(results).length, leak: count('leak'), inconclusive: count('inconclusive'), bounded: count('bounded') };
+}
+
 /** Programs whose failing checks differ from their label, or that could not run. */
 export function mislabelled(results: CorpusResult[]): CorpusResult[] {
   return results.filter((r) => r.error !== undefined || r.failing.join(',') !== r.program.expectFail.join(','));

@@ -1,9 +1,17 @@
-// `npm run eval [-- --out path] [--per-family N]`: the growth verdict's error rates on the
-// synthetic families, printed and written as JSON (default reports/eval.json).
+// `npm run eval [-- --out path] [--per-family N] [--only text] [--no-corpus]`: the growth
+// verdict's error rates on the synthetic families, then the labelled corpus of real programs
+// through the real runner, printed and written as JSON (default reports/eval.json).
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { formatBytes } from '../scenario/units.ts';
+import { corpusMatrix, mislabelled, runCorpus, seedSweep, sweepSummary, type CorpusResult } from './corpusEval.ts';
+import { CORPUS } from './corpusManifest.ts';
 import { runSyntheticEval } from './syntheticEval.ts';
+
+const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+/** noise seeds per hard corpus case */
+const SEEDS = Number(arg('--seeds') ?? 10);
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(name);
@@ -25,8 +33,47 @@ for (const s of r.smallestLeak) {
   const f = (v: number | null) => (v === null ? '> 256 KB' : `${formatBytes(v)}/it`).padEnd(14);
   console.log(`  ${formatBytes(s.noiseSd).padEnd(11)}  ${f(s.caught99)} ${f(s.caught50)}`);
 }
-console.log('\ncorpus of real programs: not run yet (fixtures/corpus pending)');
 console.log(`(${((Date.now() - started) / 1000).toFixed(1)} s)`);
+
+let corpus: object | null = null;
+if (!process.argv.includes('--no-corpus')) {
+  const only = arg('--only');
+  const programs = CORPUS.filter((p) => only === undefined || p.name.includes(only));
+  const corpusStarted = Date.now();
+  console.log(`\ncorpus of real programs: ${programs.length} programs through the runner, 2 at a time`);
+  const line = (r: CorpusResult) => {
+    const ok = mislabelled([r]).length === 0 ? 'ok  ' : 'MISS';
+    const rss = r.rss ? `rss ${r.rss.verdict} ${formatBytes(r.rss.slope)}/it` : 'rss -';
+    const failing = r.failing.length > 0 ? r.failing.join(' ') : 'nothing';
+    return `  ${ok} ${r.program.name.padEnd(40)} ${String(r.program.iterations).padStart(2)} it  fails ${failing}${ok === 'ok  ' ? '' : ` (label: ${r.program.expectFail.join(' ') || 'nothing'})`}  [${rss}]${r.error ? `  error: ${r.error}` : ''}`;
+  };
+  const results = await runCorpus(programs, { repoRoot: REPO_ROOT, concurrency: 2, onResult: (r) => console.log(line(r)) });
+  const m = corpusMatrix(results);
+  const wrong = mislabelled(results);
+  console.log(`\n${m.format('Corpus, per resource: truth from the label, verdict from the default leak check')}`);
+  console.log(`\nprograms judged exactly as labelled: ${results.length - wrong.length} of ${results.length}`);
+  console.log(`leak verdicts on clean (program, resource) pairs: ${(m.falsePositiveRate() * 100).toFixed(1)}%; leaks caught: ${(m.detectionRate() * 100).toFixed(1)}%`);
+  for (const r of wrong) console.log(`  not as labelled: ${r.program.name}: ${r.rss?.reason ?? r.error ?? ''}`);
+  const sweeps = [];
+  for (const p of programs.filter((q) => q.hard !== undefined)) {
+    const runs = await runCorpus(seedSweep(p, SEEDS), { repoRoot: REPO_ROOT, concurrency: 2 });
+    const s = sweepSummary(runs);
+    console.log(`hard case, ${p.name}, ${p.iterations} iterations, NOISE_SEED 1-${SEEDS}: as labelled ${s.asLabelled}/${s.runs} (RSS leak ${s.leak}, inconclusive ${s.inconclusive}, bounded ${s.bounded})`);
+    console.log(`  ${p.hard}`);
+    sweeps.push({ name: p.name, iterations: p.iterations, ...s });
+  }
+  console.log(`(${((Date.now() - corpusStarted) / 1000).toFixed(1)} s)`);
+  corpus = {
+    hardCaseSweeps: sweeps,
+    rows: [...m.rows.values()],
+    falsePositiveRate: m.falsePositiveRate(),
+    detectionRate: m.detectionRate(),
+    programs: results.map((r) => ({
+      name: r.program.name, path: r.program.path, kind: r.program.kind, iterations: r.program.iterations, warmup: r.program.warmup,
+      expectFail: r.program.expectFail, failing: r.failing, asLabelled: !wrong.includes(r), rss: r.rss, error: r.error ?? null, durationMs: r.durationMs,
+    })),
+  };
+}
 
 await mkdir(path.dirname(out), { recursive: true });
 await writeFile(out, JSON.stringify({
@@ -40,6 +87,6 @@ await writeFile(out, JSON.stringify({
     countLeakIterations: r.countLeakIterations,
     smallestLeak: r.smallestLeak,
   },
-  corpus: null,
+  corpus,
 }, null, 2));
 console.log(`wrote ${out}`);
