@@ -69,11 +69,11 @@ const TRAPS: Omit<Twin, 'leakyFails'>[] = [
   { name: 'py 16 MB sawtooth', path: 'batch_sawtooth.py', fn: 'transform', kind: 'clean trap', note: '2000 records of 8 KB (16 MB) allocated and freed per call' },
   { name: 'py lazy initialisation', path: 'lazy_tables.py', fn: 'lookup', kind: 'clean trap', warmup: 1, note: 'tables built on first use at iterations 1, 3 and 5 (inside the measured run)' },
   { name: 'py noisy neighbour thread', path: 'noisy_neighbour.py', fn: 'work', kind: 'clean trap', note: 'a thread holding a random 0-12 MB at random times' },
-  { name: 'py pymalloc arenas hold freed memory', path: 'arena_holdover.py', fn: 'parse', kind: 'clean trap', note: '4k-32k 500-byte records per call (2-16 MB of pymalloc arenas), 1 in 500 kept in a bounded ring' },
+  { name: 'py pymalloc arenas hold freed memory', path: 'arena_holdover.py', fn: 'parse', kind: 'clean trap', note: '10 tenants in turn, 4k-32k 500-byte records each (2-16 MB of pymalloc arenas), 1 in 500 kept in a bounded ring' },
   { name: 'node lru cache fills then plateaus', path: 'catalogueCache.mjs', fn: 'product', kind: 'clean trap', note: 'a Map LRU capped at 20 entries of ~150 KB' },
   { name: 'node 16 MB sawtooth', path: 'reportSawtooth.mjs', fn: 'buildReport', kind: 'clean trap', note: '150k row objects and a 4 MB Buffer allocated and dropped per call' },
   { name: 'node lazy initialisation', path: 'lazyRoutes.mjs', fn: 'route', kind: 'clean trap', warmup: 1, note: 'route table, geo table and validators built at iterations 1, 3 and 5' },
-  { name: 'node V8 keeps freed heap', path: 'heapHighWater.mjs', fn: 'ingest', kind: 'clean trap', note: '2k-60k records per call, 1 in 1000 kept in a bounded ring' },
+  { name: 'node V8 keeps freed heap', path: 'heapHighWater.mjs', fn: 'ingest', kind: 'clean trap', note: '10 tenants in turn, 2k-60k records each, 1 in 1000 kept in a bounded ring' },
 ];
 
 const at = (p: string) => `fixtures/corpus/${p}`;
