@@ -160,6 +160,14 @@ export interface OutputLine {
   forbidden?: string;
 }
 
+export interface AlertEvent {
+  /** ms since the scenario started */
+  t: number;
+  level: 'warning' | 'critical';
+  resource: Resource;
+  message: string;
+}
+
 export interface ProcessLife {
   pid: number;
   command: string;
@@ -192,6 +200,8 @@ export interface ScenarioReport {
   /** processes seen over the run (workers replaced, restarts), when any came and went */
   processes?: ProcessLife[];
   restarts?: number;
+  /** alert thresholds crossed during a soak, in order (bounded: the first and the latest are kept) */
+  alerts?: AlertEvent[];
   /** files kept for this scenario (heap snapshots, screenshots), relative to the report dir */
   artifacts?: string[];
   /** problems seen while observing (a probe that could not read /proc/PID/fd) */
