@@ -28,7 +28,8 @@ const SEEP = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../cli/
 /** Runs `seep report <runDir>` and follows its high-water RSS (VmHWM) until it exits. */
 async function rebuildInChild(runDir: string): Promise<{ ms: number; peak: number; code: number | null }> {
   const t = performance.now();
-  const child = spawn(process.execPath, [SEEP, 'report', runDir], { stdio: 'ignore' });
+  // the same V8 flag as the seep command's shebang (harness/cli/seep.mjs)
+  const child = spawn(process.execPath, ['--max-semi-space-size=4', SEEP, 'report', runDir], { stdio: 'ignore' });
   let peak = 0;
   const poll = setInterval(() => {
     try {
