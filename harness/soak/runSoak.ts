@@ -27,7 +27,7 @@ import { encodeHead, type SoakHead, type SoakTail } from './soakHead.ts';
 import { soakPlan, type SoakOverrides } from './soakPlan.ts';
 import { startSoakTarget, type Death, type SoakTarget } from './soakTarget.ts';
 import { createTreeLines } from './treeSampleLines.ts';
-import { createAlertWatch } from './alerts.ts';
+import { createAlertWatch, MAX_PER_LEVEL } from './alerts.ts';
 import { createEarlyStop } from './earlyStop.ts';
 import type { MetricsEndpoint } from './metricsEndpoint.ts';
 import { formatElapsed } from './soakChecks.ts';
@@ -140,7 +140,8 @@ export async function runSoak(scenario: Scenario, opts: SoakRunOptions): Promise
   const timers: NodeJS.Timeout[] = [];
   const sampler = createSampler({ rootPids: () => target?.rootPids() ?? [], cookie });
   const tree = createTreeLines();
-  const alerts = createAlertWatch(scenario.alerts);
+  // every crossing goes to the stream (the report counts and keeps them); only the printing is capped
+  const alerts = createAlertWatch(scenario.alerts, Infinity);
   const earlyStop = createEarlyStop(budgets, scenario.alerts?.rss?.critical !== undefined);
   let fatal: (reason: string) => void = () => undefined;
   const fatalDeath = new Promise<string>((resolve) => (fatal = resolve));
@@ -157,7 +158,9 @@ export async function runSoak(scenario: Scenario, opts: SoakRunOptions): Promise
     }
     for (const a of alerts.observe(s.t, s.values.rss)) {
       emit({ k: 'alert', t: a.t, level: a.level, message: a.message });
-      log(`seep: ${scenario.name}: ${a.level.toUpperCase()} at ${formatElapsed(a.t)}: ${a.message}`);
+      const n = agg.alertCount(a.level);
+      if (n <= MAX_PER_LEVEL) log(`seep: ${scenario.name}: ${a.level.toUpperCase()} at ${formatElapsed(a.t)}: ${a.message}`);
+      if (n === MAX_PER_LEVEL) log(`seep: ${scenario.name}: further ${a.level} alerts are counted in the report, not printed`);
     }
     if (scenario.abortOnFail && !stoppedEarly) {
       const certain = earlyStop({ peakRss: agg.peakRss(), seepPeak: agg.seepPeak(), criticalAlerts: agg.alertCount('critical') });

@@ -9,6 +9,7 @@ import { createOutputWatcher } from '../probes/outputWatcher.ts';
 import { buildChecks } from '../analysis/buildChecks.ts';
 import type { Observations } from '../analysis/observations.ts';
 import { scenarioVerdict } from '../verdict/verdict.ts';
+import { createAlertEvents, KEEP_ALERTS } from './alertEvents.ts';
 import { createProcessLives } from './processLives.ts';
 import { decodeHead, type SoakHead, type SoakTail } from './soakHead.ts';
 import { alertChecks, DEFAULT_SEEP_RSS, formatElapsed, hourlyLeakCheck, latencyCheck, seepRssCheck, type AlertTally } from './soakChecks.ts';
@@ -50,6 +51,8 @@ export function createSoakAggregate(opts: SoakAggregateOptions = {}): SoakAggreg
   const lives = createProcessLives();
   let output = createOutputWatcher({ forbid: [] });
   const tally: Record<'warning' | 'critical', AlertTally> = { warning: { count: 0, firstT: null }, critical: { count: 0, firstT: null } };
+  // from the stream's alert events, not re-derived from samples: a rebuild reads the same events
+  const alertEvents = createAlertEvents();
   const notes: string[] = [];
   let pids: number[] = [];
   let peakRss: number | null = null;
@@ -117,6 +120,8 @@ export function createSoakAggregate(opts: SoakAggregateOptions = {}): SoakAggreg
       case 'alert':
         tally[e.level].count++;
         tally[e.level].firstT ??= e.t;
+        // the only thresholds a soak has are on RSS (AlertSpec.rss)
+        alertEvents.add({ t: e.t, level: e.level, resource: 'rss', message: e.message });
         return;
       case 'out':
         output.feed(e.s, e.x, e.t);
@@ -217,11 +222,15 @@ export function createSoakAggregate(opts: SoakAggregateOptions = {}): SoakAggreg
       if (error) report.error = error;
       if (lives.seen() > 1 || lives.summary().ended > 0) report.processes = lives.list();
       if (restarts > 0 || h.target.kind === 'service') report.restarts = restarts;
+      if (alertEvents.total() > 0) report.alerts = alertEvents.list();
       const probeErrors = [...(tail?.probeErrors ?? []), ...notes];
       if (tail?.stoppedEarly) probeErrors.unshift(`stopped early: ${tail.stoppedEarly}`);
       if (tail?.interrupted) probeErrors.unshift('interrupted: the soak was stopped early by a signal');
       const recycled = lives.summary();
       if (recycled.recycled > 0) probeErrors.push(`${recycled.recycled} worker(s) recycled; the largest reached ${Math.round(recycled.maxRecycledPeak / 1e6)} MB before it was replaced`);
+      if (alertEvents.dropped() > 0) {
+        probeErrors.push(`${alertEvents.dropped()} of ${alertEvents.total()} alerts (${tally.warning.count} warning, ${tally.critical.count} critical) are not listed: the report keeps the first ${KEEP_ALERTS} and the latest ${KEEP_ALERTS}`);
+      }
       if (probeErrors.length > 0) report.probeErrors = [...new Set(probeErrors)];
       return report;
     },
