@@ -86,11 +86,27 @@ interface PyResource {
   site: string;
   allocated: string[];
 }
-interface PyWarning {
+export interface PyWarning {
   category: string;
   message: string;
   site: string;
   allocated: string[];
+}
+
+/** Python warnings grouped by what and where: "ResourceWarning: unclosed <socket.socket> at cli.py:41". */
+export function pythonWarningCandidates(warnings: PyWarning[], firstNew: number): WarningCandidate[] {
+  const byName = new Map<string, WarningCandidate>();
+  for (const [i, w] of warnings.entries()) {
+    // "unclosed <socket.socket fd=7, ...>": the fd and addresses differ per occurrence
+    // ("subprocess 4242 is still running": so do pids)
+    const what = w.message.split(/[\n,]/)[0]!.replace(/ fd=\d+/, '').replace(/\b\d+\b/g, 'N').slice(0, 80);
+    const name = `${w.category}: ${what} at ${w.site || '(unknown site)'}`;
+    const e = byName.get(name) ?? { runtime: 'python' as const, name, occurrences: 0, total: 0, where: w.allocated };
+    e.total++;
+    if (i >= firstNew) e.occurrences++;
+    byName.set(name, e);
+  }
+  return [...byName.values()];
 }
 
 export function createSuspectCollector(opts: SuspectCollectorOptions): SuspectCollector {
@@ -233,19 +249,8 @@ export function createSuspectCollector(opts: SuspectCollectorOptions): SuspectCo
         ...growthFromCounts(res, (e) => ({ count: e.count, bytes: 0 }), (k, e) => ({ runtime: 'python', kind: 'handle', name: `open ${k}`, where: e.sample.allocated })),
       );
     }
-    const byName = new Map<string, WarningCandidate>();
     const firstNew = pyWarnings.length - (warningsTotal - warningsAtBaseline);
-    for (const [i, w] of pyWarnings.entries()) {
-      // "unclosed <socket.socket fd=7, ...>": the fd and addresses differ per occurrence
-      const what = w.message.split(/[\n,]/)[0]!.replace(/ fd=\d+/, '').slice(0, 80);
-      const name = `${w.category}: ${what} at ${w.site || '(unknown site)'}`;
-      const e = byName.get(name);
-      const e2 = e ?? { runtime: 'python' as const, name, occurrences: 0, total: 0, where: w.allocated };
-      e2.total++;
-      if (i >= firstNew) e2.occurrences++;
-      byName.set(name, e2);
-    }
-    return { growth, warnings: [...byName.values()] };
+    return { growth, warnings: pythonWarningCandidates(pyWarnings, firstNew) };
   }
 
   async function explain(ranked: Suspect[]): Promise<void> {

@@ -20,6 +20,7 @@ import { identityDiff } from './identityDiff.ts';
 import { collectOrphans } from './collectOrphans.ts';
 import type { ProgressSink } from './progressSink.ts';
 import { createSuspectSession, type SuspectSession } from './suspectSession.ts';
+import { cliSuspects, removeCliDumps } from '../agents/cliDumps.ts';
 import { runSoak } from '../soak/runSoak.ts';
 import { isSoak } from '../soak/soakPlan.ts';
 import type { MetricsEndpoint } from '../soak/metricsEndpoint.ts';
@@ -125,6 +126,7 @@ export async function runScenario(scenario: Scenario, opts: RunScenarioOptions):
         break;
       }
       phase = i < warmup ? 'warmup' : 'measured';
+      session.cliDumps?.setPhase(phase);
       const ctx: StepContext = { ...session.context, iteration: i, phase, signal: abort.signal };
       await raceStep(() => scenario.step(ctx), {
         what: `step (iteration ${i + 1} of ${warmup + measured}, ${phase})`,
@@ -235,6 +237,12 @@ export async function runScenario(scenario: Scenario, opts: RunScenarioOptions):
   if (interrupted) report.probeErrors = ['interrupted: the run was stopped early by a signal'];
   if (target?.runtime) report.target.runtime = target.runtime;
   if (target?.command) report.target.command = target.command;
+  if (target?.cliDumps) {
+    const cli = await cliSuspects(target.cliDumps.dir, measuredDone);
+    report.suspects = cli.suspects;
+    probeErrors.push(...cli.errors);
+    await removeCliDumps(target.cliDumps.dir);
+  }
   if (suspects) {
     const kept = await suspects.finish(report.verdict !== 'pass');
     if (kept.length > 0) report.artifacts = kept;

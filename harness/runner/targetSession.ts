@@ -7,6 +7,9 @@ import { createHttpClient } from '../drivers/httpClient.ts';
 import { startFunctionWorker } from '../drivers/functionWorker.ts';
 import { execCommand } from '../drivers/exec.ts';
 import { COOKIE_ENV } from '../probes/runCookie.ts';
+import { cliAgentEnv } from '../agents/cliDumps.ts';
+import { mkdirSync } from 'node:fs';
+import os from 'node:os';
 import { agentSocketPath, connectServiceAgent, injectAgentEnv, runtimeOf, type AgentHandle } from './agentSession.ts';
 
 type OnOutput = (stream: 'stdout' | 'stderr', chunk: Buffer) => void;
@@ -26,6 +29,8 @@ export interface TargetSession {
   agent: AgentHandle | null;
   /** why there is no agent, when there is none */
   agentProblem?: string;
+  /** CLI scenarios: where the Python agent of each invocation writes what it saw at exit */
+  cliDumps?: { dir: string; setPhase(phase: 'warmup' | 'measured'): void };
   stop(): Promise<void>;
 }
 
@@ -48,11 +53,12 @@ const NEVER = new Promise<string>(() => undefined);
 
 export async function startTarget(scenario: Scenario, opts: TargetOptions): Promise<TargetSession> {
   const env = { ...opts.env, ...scenario.env };
+  const execEnv: Record<string, string> = {}; // set per phase for CLI scenarios (agent dumps)
   const exec: StepContext['exec'] = (argv, execOpts = {}) =>
     execCommand(argv, {
       ...execOpts,
       repoRoot: opts.repoRoot,
-      env: { ...env, ...execOpts.env },
+      env: { ...env, ...execEnv, ...execOpts.env },
       onOutput: opts.onOutput,
       signal: opts.signal,
     });
@@ -111,8 +117,17 @@ export async function startTarget(scenario: Scenario, opts: TargetOptions): Prom
       stop: () => worker.stop(),
     };
   }
+  const dir = path.join(os.tmpdir(), `seep-cli-${(opts.env[COOKIE_ENV] ?? String(process.pid)).slice(-24)}`);
   return {
     kind: 'cli',
+    // dumps start only when the runner names a phase (the soak loop never does: no files pile up)
+    cliDumps: {
+      dir,
+      setPhase: (phase) => {
+        mkdirSync(dir, { recursive: true });
+        Object.assign(execEnv, cliAgentEnv(dir, phase, env));
+      },
+    },
     rootPids: () => [],
     gc: async () => false,
     died: NEVER,

@@ -48,7 +48,8 @@ def _frames(tb, skip_agent=True):
     return out
 
 
-_LIBRARY_DIRS = tuple({sysconfig.get_paths()[k] + os.sep for k in ("stdlib", "platstdlib", "purelib", "platlib")})
+# frozen modules (importlib's bootstrap) are library code too, never the line to fix
+_LIBRARY_DIRS = tuple({sysconfig.get_paths()[k] + os.sep for k in ("stdlib", "platstdlib", "purelib", "platlib")}) + ("<frozen ",)
 
 
 def _allocation_stack(obj):

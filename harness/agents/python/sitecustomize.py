@@ -32,7 +32,12 @@ def _start():
         sys.path.append(_here)
     import seep_agent
 
-    seep_agent.start(socket_path=socket_path, dump_path=dump_path)
+    if dump_path:
+        dump_path = dump_path.replace("{pid}", str(os.getpid()))  # one file per invocation of a CLI
+    # Allocation tracebacks cost 15-45x on allocation-heavy code: a long-running service or worker
+    # gets them only when PYTHONTRACEMALLOC asks; a short-lived CLI (dump mode) gets them anyway,
+    # since they name the line that opened a leaked socket or file.
+    seep_agent.start(socket_path=socket_path, dump_path=dump_path, trace=bool(dump_path) and not socket_path)
 
 
 try:
