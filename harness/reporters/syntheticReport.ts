@@ -1,7 +1,8 @@
 // Reports built from numbers, not from runs: every reporter is tested (and benched) against these.
 // Three scenarios: one that passes, one whose RSS climbs through its budget line while CLOSE_WAIT
 // sockets pile up and whose output tries to inject markup, and one that errored before measuring.
-import { METRICS, SCHEMA_VERSION, type Metric, type Phase, type Report, type ScenarioReport, type SeriesColumns, type TcpState } from '../report/schema.ts';
+// On request, a fourth: a 6-hour soak under load with recycled workers, a restart and alerts.
+import { METRICS, SCHEMA_VERSION, type LoadColumns, type Metric, type ProcessLife, type Phase, type Report, type ScenarioReport, type SeriesColumns, type TcpState } from '../report/schema.ts';
 
 export const HOSTILE_LINES = ['<script>alert(1)</script>', '</textarea><img src=x onerror=alert(2)>', 'a & b "quoted" \'single\' \u001b[31mred\u001b[0m'];
 
@@ -14,6 +15,8 @@ export interface SyntheticOptions {
   startedAt?: string;
   /** which scenarios to include, by verdict (all three by default) */
   verdicts?: ScenarioReport['verdict'][];
+  /** add the soak scenario (load, seep's RSS, processes, restarts, alerts), whatever `verdicts` says */
+  soak?: boolean;
 }
 
 const WARMUP = 5;
@@ -145,6 +148,87 @@ function erroredScenario(): ScenarioReport {
   return errored;
 }
 
+const HOUR = 3_600_000;
+/** the soak's numbers that tests read back from the views */
+export const SOAK = {
+  durationMs: 6 * HOUR,
+  loadIntervalMs: 5000,
+  /** requests per load interval: 200/s */
+  requestsPerInterval: 1000,
+  /** one slow interval: the p99 chart must keep it through downsampling */
+  latencySpikeMs: 1850,
+  latencyBudgetMs: 1000,
+  seepPeak: 96.5 * MB,
+  seepBudget: 300 * MB,
+  /** the largest peak a recycled worker reached */
+  maxRecycledPeak: 212 * MB,
+  recycled: 6,
+  restarts: 1,
+} as const;
+
+/** Workers recycled every hour, each peaking higher than the last: the leak hides in the peaks. */
+function soakProcesses(): ProcessLife[] {
+  const lives: ProcessLife[] = [];
+  for (let i = 0; i < SOAK.recycled; i++) {
+    const peak = i === 4 ? SOAK.maxRecycledPeak : 150 * MB + i * 10 * MB;
+    lives.push({ pid: 3100 + i, command: `python3 server.py --worker ${i} <w>`, startedAt: i * HOUR + 5000, endedAt: (i + 1) * HOUR, peakRss: peak, end: 'recycled' });
+  }
+  lives.push({ pid: 3000, command: 'python3 server.py --port 4100', startedAt: 0, endedAt: 2.5 * HOUR, peakRss: 310 * MB, end: 'SIGKILL' });
+  lives.push({ pid: 3200, command: 'python3 server.py --port 4100', startedAt: 2.5 * HOUR + 800, endedAt: null, peakRss: 240 * MB, end: 'running' });
+  lives.push({ pid: 3106, command: 'python3 server.py --worker 6 <w>', startedAt: 6 * HOUR - 50_000, endedAt: null, peakRss: 120 * MB, end: 'running' });
+  // unsorted on purpose, as a report may hold them (ended first): views sort by start
+  return lives;
+}
+
+function soakScenario(): ScenarioReport {
+  const checkpoints = 72; // every 5 minutes
+  const timedPoints = 2160; // every 10 s
+  const soakValues: ValueFn = (p, _phase, r) => ({ ...passingValues(p, 'measured', r), rss: 300 * MB + p * 220 * MB + r() * 2 * MB, pss: null, heapUsed: null });
+  const s = scenario('checkout soak <i>', 'scenarios/checkout.soak.ts', 'fail', checkpoints - 1, timedPoints, soakValues, 4);
+  s.durationMs = SOAK.durationMs;
+  s.finishedAt = new Date(Date.parse(s.startedAt) + SOAK.durationMs).toISOString();
+  s.target = { kind: 'service', command: ['python3', 'server.py', '--port', '{port}'] };
+  s.iterations = { warmup: 1, measured: 4300 };
+  s.series.boundaries = columns(checkpoints, 1, true, SOAK.durationMs, soakValues, 5);
+  s.series.timed = columns(timedPoints, 100, false, SOAK.durationMs, soakValues, 6);
+  const n = SOAK.durationMs / SOAK.loadIntervalMs;
+  const rand = seeded(7);
+  const load: LoadColumns = { t: [], requests: [], errors: [], latencyP50: [], latencyP99: [] };
+  for (let i = 0; i < n; i++) {
+    load.t.push((i + 1) * SOAK.loadIntervalMs);
+    load.requests.push(SOAK.requestsPerInterval);
+    load.errors.push(i % 500 === 250 ? 15 : 0);
+    load.latencyP50.push(12 + rand() * 4);
+    load.latencyP99.push(i === 3001 ? SOAK.latencySpikeMs : 120 + rand() * 60);
+  }
+  s.series.load = load;
+  const seepT: number[] = [];
+  const seepRss: number[] = [];
+  for (let t = 0; t < SOAK.durationMs; t += 5000) {
+    seepT.push(t);
+    seepRss.push(t === 3 * HOUR ? SOAK.seepPeak : 90 * MB + (t / SOAK.durationMs) * 5 * MB);
+  }
+  s.series.seepRss = { t: seepT, rss: seepRss };
+  s.processes = soakProcesses();
+  s.restarts = SOAK.restarts;
+  s.alerts = [
+    { t: 1.9 * HOUR, level: 'warning', resource: 'rss', message: 'RSS 401.2 MB crossed the warning threshold 400.0 MB' },
+    { t: 3.1 * HOUR, level: 'warning', resource: 'rss', message: 'RSS 400.5 MB crossed the warning threshold 400.0 MB <again>' },
+    { t: 5.4 * HOUR, level: 'critical', resource: 'rss', message: 'RSS 500.3 MB crossed the critical threshold 500.0 MB' },
+  ];
+  const slope = (220 * MB) / 6;
+  s.checks = [
+    { id: 'budget.rssSlope', resource: 'rss', kind: 'budget', limit: '10MB/h', limitValue: 10 * MB, observed: slope, unit: 'B/h', pass: false, message: `RSS grew ${(slope / MB).toFixed(1)} MB/h, budget 10MB/h`,
+      trend: { verdict: 'leak', reason: 'no plateau, Mann–Kendall p<0.001 (Hamed–Rao corrected)', slope, low: slope * 0.95, high: slope * 1.05, confidence: 0.95, unit: 'B', per: 'hour', pValue: 0.0001, plateauAt: null, samplesUsed: { series: 'timed', from: 100, to: timedPoints - 1, count: timedPoints - 100 } } },
+    { id: 'budget.latencyP99', resource: 'latency', kind: 'budget', limit: '1s', limitValue: SOAK.latencyBudgetMs, observed: 176.4, unit: 'ms', pass: true, message: `p99 latency 176.4 ms in 95% of ${n} load intervals (worst ${SOAK.latencySpikeMs} ms)` },
+    { id: 'budget.seepRss', resource: 'seep', kind: 'budget', limit: '300MB', limitValue: SOAK.seepBudget, observed: SOAK.seepPeak, unit: 'B', pass: true, message: "seep's own RSS peaked at 96.5 MB (budget 300.0 MB)" },
+    { id: 'alert.rss.warning', resource: 'rss', kind: 'budget', limit: '400MB', limitValue: 400 * MB, observed: 521 * MB, unit: 'B', pass: true, message: 'RSS crossed the warning threshold 400.0 MB 2 time(s), first at 1h54m' },
+    { id: 'alert.rss.critical', resource: 'rss', kind: 'budget', limit: '500MB', limitValue: 500 * MB, observed: 521 * MB, unit: 'B', pass: false, message: 'RSS crossed the critical threshold 500.0 MB 1 time(s), first at 5h24m' },
+  ];
+  s.output = { tail: [{ stream: 'stdout', t: 10, text: 'master listening on 127.0.0.1:4100' }], totalLines: 1, forbidCounts: {}, forbidExamples: {} };
+  return s;
+}
+
 export function syntheticReport(opts: SyntheticOptions = {}): Report {
   const iterations = opts.iterations ?? 60;
   const timedPoints = opts.timedPoints ?? 300;
@@ -153,6 +237,7 @@ export function syntheticReport(opts: SyntheticOptions = {}): Report {
   if (want('pass')) scenarios.push(passingScenario(iterations, timedPoints));
   if (want('fail')) scenarios.push(failingScenario(iterations, timedPoints));
   if (want('error')) scenarios.push(erroredScenario());
+  if (opts.soak) scenarios.push(soakScenario());
 
   return {
     schemaVersion: SCHEMA_VERSION,

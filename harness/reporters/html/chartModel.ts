@@ -5,12 +5,12 @@ import type { Check, Metric, Phase, Resource, ScenarioReport, SeriesColumns, Tcp
 import { TCP_STATES } from '../../report/schema.ts';
 import { minMaxBuckets } from '../downsample.ts';
 import { formatSigned, formatValue } from '../formatValue.ts';
-import { trendSegment, type TrendSegment } from './trendLine.ts';
+import { medianOf, trendSegment, type TrendSegment } from './trendLine.ts';
 
 /** Points per drawn series stay at or under 2 × this: wider than any chart is in pixels. */
 export const DISPLAY_BUCKETS = 1000;
 
-export type ChartUnit = 'bytes' | 'count' | 'percent' | 'ms';
+export type ChartUnit = 'bytes' | 'count' | 'percent' | 'ms' | 'perSecond';
 
 export interface ChartLine {
   kind: 'baseline' | 'budget';
@@ -21,7 +21,7 @@ export interface ChartLine {
 export interface ChartSpec {
   id: string;
   title: string;
-  resource: Resource | 'cpu' | 'load';
+  resource: Resource | 'cpu' | 'throughput';
   axis: 'iteration' | 'time';
   unit: ChartUnit;
   x: number[];
@@ -166,29 +166,44 @@ function round(v: number): number {
   return Math.abs(v) >= 100 ? Math.round(v) : Math.round(v * 100) / 100;
 }
 
+/**
+ * The load generator's interval, from the spacing of its rows: the median gap, so a late or
+ * missing interval does not change it. Rows hold counts per interval; the chart shows them per second.
+ */
+export function loadIntervalMs(t: readonly number[]): number | null {
+  const gaps: number[] = [];
+  for (let i = 1; i < t.length; i++) if (t[i]! > t[i - 1]!) gaps.push(t[i]! - t[i - 1]!);
+  return gaps.length ? medianOf(gaps) : null;
+}
+
+function timeChart(index: number, id: string, title: string, resource: ChartSpec['resource'], unit: ChartUnit, t: readonly number[], series: { label: string; values: readonly number[] }[], lines: ChartLine[]): ChartSpec {
+  const down = minMaxBuckets(t, series.map((x) => x.values), DISPLAY_BUCKETS);
+  return {
+    id: `s${index}-${id}`, title, resource, axis: 'time', unit,
+    x: down.x, series: series.map((x, i) => ({ label: x.label, values: down.ys[i]!.map((v) => (v === null ? null : round(v))) })),
+    bands: [], lines, trend: null, max: maxOf(down.ys), sourcePoints: t.length,
+  };
+}
+
+/** A soak's charts: throughput and errors, latency against its budget, and seep's own RSS against its budget. */
 function loadCharts(s: ScenarioReport, index: number): ChartSpec[] {
   const out: ChartSpec[] = [];
   const load = s.series.load;
   if (load && load.t.length) {
-    const down = minMaxBuckets(load.t, [load.latencyP50, load.latencyP99], DISPLAY_BUCKETS);
-    const checks = s.checks.filter((c) => c.resource === 'latency');
-    out.push({
-      id: `s${index}-latency-time`, title: 'Latency under load over time', resource: 'latency', axis: 'time', unit: 'ms',
-      x: down.x, series: [{ label: 'p50', values: down.ys[0]! }, { label: 'p99', values: down.ys[1]! }],
-      bands: [], lines: checkLines(checks, null, 'ms'), trend: null,
-      max: maxOf(down.ys), sourcePoints: load.t.length,
-    });
+    const interval = loadIntervalMs(load.t);
+    if (interval !== null) {
+      const perSecond = (xs: number[]) => xs.map((v) => (v * 1000) / interval);
+      out.push(timeChart(index, 'throughput-time', 'Throughput and errors over time', 'throughput', 'perSecond', load.t,
+        [{ label: 'requests/s', values: perSecond(load.requests) }, { label: 'errors/s', values: perSecond(load.errors) }], []));
+    }
+    out.push(timeChart(index, 'latency-time', 'Latency over time', 'latency', 'ms', load.t,
+      [{ label: 'p50', values: load.latencyP50 }, { label: 'p99', values: load.latencyP99 }],
+      checkLines(s.checks.filter((c) => c.resource === 'latency'), null, 'ms')));
   }
   const seep = s.series.seepRss;
   if (seep && seep.t.length) {
-    const down = minMaxBuckets(seep.t, [seep.rss], DISPLAY_BUCKETS);
-    const checks = s.checks.filter((c) => c.resource === 'seep');
-    out.push({
-      id: `s${index}-seep-time`, title: "seep's own RSS over time", resource: 'seep', axis: 'time', unit: 'bytes',
-      x: down.x, series: [{ label: 'seep rss', values: down.ys[0]! }],
-      bands: [], lines: checkLines(checks, null, 'bytes'), trend: null,
-      max: maxOf(down.ys), sourcePoints: seep.t.length,
-    });
+    out.push(timeChart(index, 'seep-time', "seep's own RSS", 'seep', 'bytes', seep.t, [{ label: 'seep rss', values: seep.rss }],
+      checkLines(s.checks.filter((c) => c.resource === 'seep'), null, 'bytes')));
   }
   return out;
 }

@@ -29,6 +29,7 @@
     if (unit === 'bytes') return fmtBytes(v);
     if (unit === 'percent') return (Math.round(v * 10) / 10) + '%';
     if (unit === 'ms') return (Math.round(v * 10) / 10) + ' ms';
+    if (unit === 'perSecond') return (Math.round(v * 10) / 10) + '/s';
     return String(Math.round(v * 100) / 100);
   }
   function fmtX(axis, v) {
@@ -90,9 +91,13 @@
     var plot = new uPlot(opts, columns, el);
 
     var plottedMax = null;
+    var seriesMax = [];
     for (var s = 1; s <= spec.series.length; s++) {
       var col = plot.data[s];
-      for (var i = 0; i < col.length; i++) if (col[i] != null && (plottedMax === null || col[i] > plottedMax)) plottedMax = col[i];
+      var own = null;
+      for (var i = 0; i < col.length; i++) if (col[i] != null && (own === null || col[i] > own)) own = col[i];
+      seriesMax.push(own);
+      if (own !== null && (plottedMax === null || own > plottedMax)) plottedMax = own;
     }
     var budgets = spec.lines.filter(function (l) { return l.kind === 'budget'; }).map(function (l) { return l.value; });
     var fig = el.parentNode;
@@ -100,6 +105,7 @@
     fig.dataset.seriesCount = String(plot.series.length);
     fig.dataset.points = String(x.length);
     if (plottedMax !== null) fig.dataset.plottedMax = String(plottedMax);
+    fig.dataset.seriesMax = JSON.stringify(seriesMax);
     if (budgets.length) fig.dataset.budget = String(Math.min.apply(null, budgets));
     return plot;
   }

@@ -8,7 +8,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatValue } from '../formatValue.ts';
 import { renderRun } from '../renderRun.ts';
-import { HOSTILE_LINES, syntheticReport } from '../syntheticReport.ts';
+import { HOSTILE_LINES, SOAK, syntheticReport } from '../syntheticReport.ts';
 import { launchChromium, type OfflineBrowser } from './launchChromium.ts';
 
 const SCREENSHOTS = fileURLToPath(new URL('../../../reports/screenshots/', import.meta.url));
@@ -18,7 +18,7 @@ let page: Page;
 let root: string;
 const pageErrors: string[] = [];
 const dialogs: string[] = [];
-const report = syntheticReport();
+const report = syntheticReport({ soak: true });
 
 beforeAll(async () => {
   root = await mkdtemp(path.join(os.tmpdir(), 'seep-browser-'));
@@ -51,6 +51,7 @@ interface FigureState {
   plottedMax?: string;
   budget?: string;
   seriesCount?: string;
+  seriesMax?: string;
   inkPixels: number;
   redPixels: number;
   legend: string;
@@ -71,7 +72,7 @@ function figures(p: Page): Promise<FigureState[]> {
           if (data[i]! > 180 && data[i + 1]! < 80 && data[i + 2]! < 90 && data[i + 3]! > 200) redPixels++;
         }
       }
-      return { id: el.dataset.chartId!, rendered: el.dataset.rendered, plottedMax: el.dataset.plottedMax, budget: el.dataset.budget, seriesCount: el.dataset.seriesCount, inkPixels, redPixels, legend: el.querySelector('.u-legend')?.textContent ?? '' };
+      return { id: el.dataset.chartId!, rendered: el.dataset.rendered, plottedMax: el.dataset.plottedMax, budget: el.dataset.budget, seriesCount: el.dataset.seriesCount, seriesMax: el.dataset.seriesMax, inkPixels, redPixels, legend: el.querySelector('.u-legend')?.textContent ?? '' };
     }),
   );
 }
@@ -126,6 +127,50 @@ describe('run page in Chromium', () => {
     const lines = await page.locator('#scenario-1 ol.output li .text').allTextContents();
     expect(lines).toEqual(expect.arrayContaining([HOSTILE_LINES[0], HOSTILE_LINES[1], 'Unhandled rejection: </textarea><script>alert(3)</script>']));
     expect(await page.locator('#scenario-1 h2').textContent()).toContain('session map leaks <b>');
+  });
+
+  it('charts a soak: throughput and errors per second, latency and seep against their budgets, peaks kept', async () => {
+    const figs = await figures(page);
+    const chart = (id: string) => {
+      const f = figs.find((x) => x.id === id);
+      if (!f) throw new Error(`no chart ${id} among ${figs.map((x) => x.id).join(', ')}`);
+      return f;
+    };
+    const perSecond = (n: number) => (n * 1000) / SOAK.loadIntervalMs;
+    const throughput = chart('s3-throughput-time');
+    expect(JSON.parse(throughput.seriesMax!)).toEqual([perSecond(SOAK.requestsPerInterval), perSecond(15)]);
+    expect(throughput.legend).toMatch(/requests\/s.*errors\/s/);
+    const latency = chart('s3-latency-time');
+    expect(Number(latency.plottedMax)).toBe(SOAK.latencySpikeMs); // one interval of 4,320, drawn from 2,000 points
+    expect(Number(latency.budget)).toBe(SOAK.latencyBudgetMs);
+    expect(latency.legend).toContain('budget.latencyP99 1s');
+    expect(latency.redPixels, 'latency budget line drawn').toBeGreaterThan(200);
+    const seep = chart('s3-seep-time');
+    expect(Number(seep.plottedMax)).toBe(SOAK.seepPeak);
+    expect(Number(seep.budget)).toBe(SOAK.seepBudget);
+    expect(await page.locator('figure[data-chart-id="s3-seep-time"] figcaption').textContent()).toBe("seep's own RSS");
+    expect(await page.locator('figure[data-chart-id="s3-latency-time"] figcaption').textContent()).toBe('Latency over time over budget'); // the one spike
+  });
+
+  it('lists the soak\'s processes by start with the recycled workers and their peaks, restarts and alerts', async () => {
+    const s = report.scenarios[3]!;
+    expect(await page.locator('#scenario-3 p.meta').textContent()).toContain(`${SOAK.restarts} restart`);
+    const rows = page.locator('#scenario-3 table.processes tbody tr');
+    const pids = (await rows.evaluateAll((trs) => trs.map((tr) => Number((tr as HTMLElement).dataset.pid))));
+    const byStart = [...s.processes!].sort((a, b) => a.startedAt - b.startedAt).map((p) => p.pid);
+    expect(pids).toEqual(byStart);
+    expect(pids[0]).toBe(3000);
+    const recycled = page.locator('#scenario-3 table.processes tr.recycled');
+    expect(await recycled.count()).toBe(SOAK.recycled);
+    expect(await recycled.locator('td.peak').allTextContents()).toEqual(s.processes!.filter((p) => p.end === 'recycled').map((p) => formatValue(p.peakRss, 'B')));
+    expect(await page.locator('#scenario-3 tr.max-peak').getAttribute('data-pid')).toBe('3104');
+    expect(await page.locator('#scenario-3 .recycled-note').textContent()).toContain(formatValue(SOAK.maxRecycledPeak, 'B'));
+    expect(await page.locator('#scenario-3 tr[data-pid="3100"] code').textContent()).toBe('python3 server.py --worker 0 <w>');
+    expect(await page.locator('#scenario-3 tr[data-pid="3200"]').textContent()).toContain('running at the end');
+    const alerts = page.locator('#scenario-3 ol.alerts li');
+    expect(await alerts.evaluateAll((lis) => lis.map((li) => (li as HTMLElement).dataset.level))).toEqual(['warning', 'warning', 'critical']);
+    expect(await alerts.nth(1).locator('.message').textContent()).toBe(s.alerts![1]!.message);
+    expect(await alerts.nth(2).locator('.t').textContent()).toBe('5h 24m');
   });
 
   it('keeps a screenshot of the failing scenario', async () => {

@@ -4,6 +4,7 @@ import type { Check, ScenarioReport, Suspect } from '../../report/schema.ts';
 import { formatDuration, formatNumber, formatSigned, formatValue } from '../formatValue.ts';
 import type { ChartSpec } from './chartModel.ts';
 import { escapeHtml as e } from './escapeHtml.ts';
+import { alertsList, processesTable } from './soakTables.ts';
 
 export function verdictBadge(verdict: string): string {
   return `<span class="badge ${e(verdict)}">${e(verdict.toUpperCase())}</span>`;
@@ -79,12 +80,6 @@ function chartFigure(c: ChartSpec): string {
 ${c.trend ? `<p class="trend-label">fitted trend ${e(c.trend.label)}</p>` : ''}<p class="dim note">${e(note)}</p></figure>`;
 }
 
-function processesTable(s: ScenarioReport): string {
-  if (!s.processes?.length) return '';
-  const rows = s.processes.map((p) => `<tr><td class="num">${p.pid}</td><td><code>${e(p.command)}</code></td><td class="num">${e(formatDuration(p.startedAt))}</td><td class="num">${p.endedAt === null ? '—' : e(formatDuration(p.endedAt))}</td><td class="num">${e(formatValue(p.peakRss, 'B'))}</td><td>${e(p.end)}</td></tr>`);
-  return `<h3>Processes${s.restarts ? ` (${s.restarts} restarts)` : ''}</h3><table><thead><tr><th>PID</th><th>Command</th><th>Started</th><th>Ended</th><th>Peak RSS</th><th>End</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
-}
-
 function artifactsList(s: ScenarioReport): string {
   if (!s.artifacts?.length) return '';
   // Artifacts are paths relative to the report dir; anything that looks like a URL scheme is shown, not linked.
@@ -97,13 +92,15 @@ export function scenarioSection(s: ScenarioReport, index: number, charts: ChartS
   const problems = s.probeErrors?.length ? `<div class="probe-errors"><strong>Probe problems</strong><ul>${s.probeErrors.map((p) => `<li>${e(p)}</li>`).join('')}</ul></div>` : '';
   return `<section class="scenario ${e(s.verdict)}" id="scenario-${index}" data-verdict="${e(s.verdict)}">
 <h2>${verdictBadge(s.verdict)} ${e(s.name)}</h2>
-<p class="meta"><code>${e(s.file)}</code> · ${e(target)} · ${s.iterations.warmup} warmup + ${s.iterations.measured} measured iterations · ${e(formatDuration(s.durationMs))}</p>
+<p class="meta"><code>${e(s.file)}</code> · ${e(target)} · ${s.iterations.warmup} warmup + ${s.iterations.measured} measured iterations · ${e(formatDuration(s.durationMs))}${s.restarts === undefined ? '' : ` · <span class="restarts${s.restarts ? ' some' : ''}">${s.restarts} restart${s.restarts === 1 ? '' : 's'}</span>`}</p>
 ${s.error ? `<pre class="error">${e(s.error)}</pre>` : ''}${problems}
 <h3>Checks</h3>${checksTable(s.checks)}
+${alertsList(s)}
 <h3>Charts</h3><p class="dim legend-note">Shaded: warmup (blue) and settle (grey). Dashed grey: baseline. Red: budget. Orange dashed: fitted trend.</p>
 <div class="charts">${charts.map(chartFigure).join('\n') || '<p class="dim">No samples.</p>'}</div>
+${processesTable(s)}
 <h3>Suspects</h3>${suspectsTable(s.suspects)}
 <h3>Target output</h3>${outputBlock(s)}
-${processesTable(s)}${artifactsList(s)}
+${artifactsList(s)}
 </section>`;
 }
