@@ -1,8 +1,9 @@
 // The Markdown summary for CI pages (GitHub step summary, MR comments): one table row per
-// scenario, then the failed checks in words.
+// scenario (a p99 latency column when some scenario ran under load), a line per soak with
+// restarts or alerts, then the failed checks in words.
 import type { Report } from '../report/schema.ts';
 import { formatSigned } from './formatValue.ts';
-import { describeCheck, rssGrowth, rssSlope, runVerdict, worstCheck } from './scenarioHeadlines.ts';
+import { alertSummary, describeCheck, latencyP99, rssGrowth, rssSlope, runVerdict, worstCheck } from './scenarioHeadlines.ts';
 
 const ICON = { pass: '✅', fail: '❌', error: '⚠️' } as const;
 
@@ -18,19 +19,25 @@ export function mdCell(text: string): string {
 
 export function renderMarkdown(report: Report): string {
   const verdict = runVerdict(report);
+  const underLoad = report.scenarios.some((s) => (s.series.load?.t.length ?? 0) > 0);
   const lines = [
     `## seep ${ICON[verdict]} ${verdict.toUpperCase()}: run ${mdCell(report.runId)}`,
     '',
-    '| Scenario | Verdict | Worst check | RSS growth | Slope |',
-    '| --- | --- | --- | --- | --- |',
+    `| Scenario | Verdict | Worst check | RSS growth | Slope |${underLoad ? ' Latency p99 |' : ''}`,
+    `| --- | --- | --- | --- | --- |${underLoad ? ' --- |' : ''}`,
   ];
   for (const s of report.scenarios) {
     const worst = worstCheck(s);
     const growth = rssGrowth(s);
     lines.push(
-      `| ${mdCell(s.name)} | ${ICON[s.verdict]} ${s.verdict} | ${worst ? mdCell(describeCheck(worst)) : s.error ? mdCell(s.error) : '—'} | ${growth === null ? '—' : mdCell(formatSigned(growth, 'B'))} | ${mdCell(rssSlope(s) ?? '—')} |`,
+      `| ${mdCell(s.name)} | ${ICON[s.verdict]} ${s.verdict} | ${worst ? mdCell(describeCheck(worst)) : s.error ? mdCell(s.error) : '—'} | ${growth === null ? '—' : mdCell(formatSigned(growth, 'B'))} | ${mdCell(rssSlope(s) ?? '—')} |${underLoad ? ` ${mdCell(latencyP99(s) ?? '—')} |` : ''}`,
     );
   }
+  const soakNotes = report.scenarios.flatMap((s) => {
+    const facts = [s.restarts ? `${s.restarts} restart${s.restarts === 1 ? '' : 's'}` : null, alertSummary(s) === null ? null : `alerts: ${alertSummary(s)!}`].filter((x): x is string => x !== null);
+    return facts.length ? [`- **${mdCell(s.name)}**: ${mdCell(facts.join(' · '))}`] : [];
+  });
+  if (soakNotes.length) lines.push('', ...soakNotes);
   const failed = report.scenarios.filter((s) => s.verdict !== 'pass');
   if (failed.length) {
     lines.push('');

@@ -33,6 +33,18 @@ describe('renderMarkdown', () => {
       expect.stringMatching(/^\| worker never ready \| ⚠️ error \| service did not become ready .* &lt;timeout&gt; \| — \| — \|$/),
     ]);
     expect(md).toContain('- `budget.rssGrowth`: RSS grew 110.7 MB over 60 iterations, budget 50MB');
+    expect(md).not.toContain('Latency p99'); // no scenario ran under load
+    expect(md).not.toMatch(/restart|alerts:/);
+  });
+
+  it('adds a p99 latency column when a scenario ran under load, and a line for its restarts and alerts', () => {
+    const md = renderMarkdown(syntheticReport({ soak: true }));
+    expect(md).toContain('| Scenario | Verdict | Worst check | RSS growth | Slope | Latency p99 |\n| --- | --- | --- | --- | --- | --- |');
+    const rows = md.split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| Scenario') && !l.startsWith('| ---'));
+    expect(rows).toHaveLength(4);
+    for (const r of rows.slice(0, 3)) expect(r.endsWith(' | — |'), r).toBe(true);
+    expect(rows[3]).toMatch(/^\| checkout soak &lt;i&gt; \| ❌ fail \| budget\.rssSlope: 36\.7 MB\/h \(limit 10MB\/h\) \| .* \| 176 ms ≤ 1s \(worst interval 1,850 ms\) \|$/);
+    expect(md).toContain('- **checkout soak &lt;i&gt;**: 1 restart · alerts: 2 warning, 1 critical; last at 5h 24m: RSS 500.3 MB crossed the critical threshold 500.0 MB');
   });
 
   it('keeps target text from breaking the table or adding HTML', () => {

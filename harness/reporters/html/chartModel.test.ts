@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Check } from '../../report/schema.ts';
-import { syntheticReport } from '../syntheticReport.ts';
-import { DISPLAY_BUCKETS, limitLevel, phaseBands, scenarioCharts } from './chartModel.ts';
+import { SOAK, syntheticReport } from '../syntheticReport.ts';
+import { DISPLAY_BUCKETS, limitLevel, loadIntervalMs, phaseBands, scenarioCharts } from './chartModel.ts';
 
 function check(over: Partial<Check>): Check {
   return { id: 'budget.x', resource: 'rss', kind: 'budget', observed: 0, unit: 'B', pass: true, message: '', ...over };
@@ -52,5 +52,31 @@ describe('scenarioCharts', () => {
     expect(chart.x.length).toBeLessThanOrEqual(2 * DISPLAY_BUCKETS);
     expect(chart.sourcePoints).toBe(200_000);
     expect(chart.max).toBe(5e9);
+  });
+});
+
+describe('soak charts', () => {
+  it('takes the load interval from the median gap, so a missed interval does not change it', () => {
+    expect(loadIntervalMs([5000, 10_000, 15_000, 25_000, 30_000])).toBe(5000);
+    expect(loadIntervalMs([5000])).toBeNull();
+  });
+
+  it('draws throughput per second, latency and seep with their budget lines, only for a scenario that has them', () => {
+    const report = syntheticReport({ soak: true });
+    expect(scenarioCharts(report.scenarios[1]!, 1).filter((c) => c.axis === 'time' && ['throughput', 'latency', 'seep'].includes(c.resource))).toEqual([]);
+    const charts = scenarioCharts(report.scenarios[3]!, 3);
+    const byId = (id: string) => charts.find((c) => c.id === id)!;
+    const throughput = byId('s3-throughput-time');
+    expect(throughput.unit).toBe('perSecond');
+    expect(throughput.series.map((x) => x.label)).toEqual(['requests/s', 'errors/s']);
+    expect(throughput.max).toBe((SOAK.requestsPerInterval * 1000) / SOAK.loadIntervalMs);
+    expect(throughput.x.length).toBeLessThanOrEqual(2 * DISPLAY_BUCKETS);
+    expect(byId('s3-latency-time').lines).toEqual([{ kind: 'budget', label: 'budget.latencyP99 1s', value: SOAK.latencyBudgetMs }]);
+    expect(byId('s3-latency-time').max).toBe(SOAK.latencySpikeMs);
+    expect(byId('s3-seep-time').lines).toEqual([{ kind: 'budget', label: 'budget.seepRss 300MB', value: SOAK.seepBudget }]);
+    // the rss chart over time carries the per-hour trend and the alert thresholds as lines
+    const rss = byId('s3-rss-time');
+    expect(rss.trend?.label).toMatch(/^leak: \+36\.7 MB\/hour/);
+    expect(rss.lines.filter((l) => l.kind === 'budget').map((l) => l.value)).toEqual([400e6, 500e6]);
   });
 });

@@ -84,6 +84,25 @@ describe('printSummary', () => {
     expect(out.text).toMatch(/^ {2}⚠ ERROR worker never ready +service did not become ready/m);
     expect(out.text).toContain('sockets by iteration (budget line at 9):');
     expect(out.text.match(/rss by iteration/g)?.length).toBe(3);
+    expect(out.text).not.toMatch(/restarts:|recycled workers:|latency p99:|alerts:/);
+  });
+
+  it('adds a line each for a soak\'s restarts, recycled workers, p99 latency and alerts', () => {
+    const out = new Capture();
+    printSummary(syntheticReport({ soak: true }), out, { color: false });
+    expect(out.text).not.toMatch(CONTROL);
+    const soak = out.text.slice(out.text.indexOf('✘ FAIL  checkout soak <i>'));
+    expect(soak.split('\n').slice(1, 5)).toEqual([
+      '          restarts: 1',
+      '          recycled workers: 6, largest peak RSS 212.0 MB (pid 3104)',
+      '          latency p99: 176 ms ≤ 1s (worst interval 1,850 ms)',
+      '          alerts: 2 warning, 1 critical; last at 5h 24m: RSS 500.3 MB crossed the critical threshold 500.0 MB',
+    ]);
+    const s = syntheticReport({ soak: true }).scenarios[3]!;
+    s.alerts = [{ t: 1000, level: 'warning', resource: 'rss', message: 'over \u001b[2J the line' }];
+    const end = drive(false, false, s, 3);
+    expect(end).toMatch(/^ {4}recycled workers: 6, largest peak RSS 212\.0 MB \(pid 3104\)$/m);
+    expect(end).toContain('    alerts: 1 warning; last at 1.0 s: over \\x1b[2J the line');
   });
 });
 

@@ -4,6 +4,7 @@ import type { Check, Metric, Resource, ScenarioReport } from '../../report/schem
 import { limitLevel } from '../html/chartModel.ts';
 import { formatDuration, formatSigned, formatValue } from '../formatValue.ts';
 import { asciiChart } from './asciiChart.ts';
+import { soakLines } from './soakLines.ts';
 import { plainText, type Style } from './style.ts';
 
 const RESOURCE_METRIC: Partial<Record<Resource, Metric>> = {
@@ -52,6 +53,7 @@ export function scenarioEndLines(s: ScenarioReport, style: Style): string[] {
   const lines = [headline(s, style)];
   if (s.error) lines.push(`    ${style.yellow(plainText(s.error))}`);
   for (const c of s.checks.filter((x) => !x.pass)) lines.push(checkLine(c, style));
+  lines.push(...soakLines(s, style));
   for (const p of s.probeErrors ?? []) lines.push(`    ${style.yellow('probe:')} ${plainText(p)}`);
   const suspects = [...s.suspects].sort((a, b) => b.bytesDelta - a.bytesDelta || b.countDelta - a.countDelta).slice(0, 3);
   if (suspects.length) {

@@ -1,9 +1,11 @@
-// The end-of-run summary: one line per scenario, then charts of RSS and of every failing resource.
+// The end-of-run summary: one line per scenario (and, for a soak, its restarts, recycled workers,
+// latency and alerts), then charts of RSS and of every failing resource.
 import type { Writable } from 'node:stream';
 import type { Report, Resource } from '../../report/schema.ts';
 import { formatSigned } from '../formatValue.ts';
 import { describeCheck, rssGrowth, rssSlope, runVerdict, worstCheck } from '../scenarioHeadlines.ts';
 import { resourceChart, verdictLabel } from './scenarioVerdict.ts';
+import { soakLines } from './soakLines.ts';
 import { makeStyle, plainText } from './style.ts';
 
 export function printSummary(report: Report, out: Writable, opts: { color: boolean }): void {
@@ -22,6 +24,7 @@ export function printSummary(report: Report, out: Writable, opts: { color: boole
       rssSlope(s),
     ].filter(Boolean);
     lines.push(`  ${verdictLabel(s.verdict, style)} ${plainText(s.name)}${facts.length ? style.dim('  ' + facts.join(' · ')) : ''}`);
+    lines.push(...soakLines(s, style, '          '));
   }
   for (const s of report.scenarios) {
     const failing = [...new Set(s.checks.filter((c) => !c.pass).map((c) => c.resource))].filter((r): r is Resource => r !== 'rss');

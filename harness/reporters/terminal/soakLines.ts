@@ -1,0 +1,23 @@
+// What a soak adds to a scenario's lines in the terminal, one line per fact and only when the
+// report has it: restarts, recycled workers (with the largest peak, where a worker leak shows),
+// p99 latency under load, and the alerts crossed.
+import type { ScenarioReport } from '../../report/schema.ts';
+import { formatValue } from '../formatValue.ts';
+import { alertSummary, latencyP99, recycledWorkers } from '../scenarioHeadlines.ts';
+import { plainText, type Style } from './style.ts';
+
+export function soakLines(s: ScenarioReport, style: Style, indent = '    '): string[] {
+  const lines: string[] = [];
+  const label = (name: string) => style.dim(`${name}:`);
+  if (s.restarts) lines.push(`${indent}${label('restarts')} ${style.yellow(String(s.restarts))}`);
+  const recycled = recycledWorkers(s);
+  if (recycled) lines.push(`${indent}${label('recycled workers')} ${recycled.count}, largest peak RSS ${style.bold(formatValue(recycled.maxPeak, 'B'))} (pid ${recycled.pid})`);
+  const latency = latencyP99(s);
+  if (latency) lines.push(`${indent}${label('latency p99')} ${latency}`);
+  const alerts = alertSummary(s);
+  if (alerts) {
+    const critical = s.alerts!.some((a) => a.level === 'critical');
+    lines.push(`${indent}${label('alerts')} ${(critical ? style.red : style.yellow)(plainText(alerts))}`);
+  }
+  return lines;
+}
