@@ -173,10 +173,12 @@ describe('run page in Chromium', () => {
     expect(await alerts.nth(2).locator('.t').textContent()).toBe('5h 24m');
   });
 
-  it('keeps a screenshot of the failing scenario', async () => {
+  it('keeps screenshots of the failing scenario and the soak', async () => {
     await mkdir(SCREENSHOTS, { recursive: true });
     const file = path.join(SCREENSHOTS, 'run-page-failing-scenario.png');
     const shot = await page.locator('#scenario-1').screenshot({ path: file });
     expect(shot.length).toBeGreaterThan(10_000);
+    const soak = await page.locator('#scenario-3').screenshot({ path: path.join(SCREENSHOTS, 'run-page-soak-scenario.png') });
+    expect(soak.length).toBeGreaterThan(10_000);
   });
 });
