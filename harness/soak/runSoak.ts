@@ -285,6 +285,8 @@ export async function runSoak(scenario: Scenario, opts: SoakRunOptions): Promise
       if (phase === 'warmup' && warmupOver()) await endWarmup();
       const ctx: StepContext = { ...session.context(), iteration: steps, phase: phase === 'settle' ? 'measured' : phase, signal: abort.signal };
       const deathsBefore = deaths;
+      // a step that starts while a restart is in flight may hit the port before the new target listens
+      const restartInFlight = restarting !== null;
       try {
         await raceStep(() => scenario.step(ctx), { what: `step ${steps + 1} (${phase}, ${formatElapsed(now())} in)`, timeoutMs: stepTimeoutMs, died, signal: abort.signal });
       } catch (err) {
@@ -294,7 +296,7 @@ export async function runSoak(scenario: Scenario, opts: SoakRunOptions): Promise
         // group's pipes close), so wait a little for it before calling the step's error fatal.
         if (!session.restartable || ++stepErrors > MAX_TOLERATED_STEP_ERRORS) throw err;
         for (let i = 0; i < DEATH_WAIT_POLLS && deaths === deathsBefore && !restarting; i++) await sleep(100, abort.signal);
-        if (deaths === deathsBefore && !restarting) throw err;
+        if (deaths === deathsBefore && !restarting && !restartInFlight) throw err;
         await restarting;
       }
       steps++;
