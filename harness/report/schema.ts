@@ -74,6 +74,8 @@ export interface ScenarioSeries {
 }
 
 export interface LoadColumns {
+  /** how long one load interval lasted: each row holds counts per interval (merged rows hold the mean) */
+  intervalMs?: number;
   t: number[];
   requests: number[];
   errors: number[];

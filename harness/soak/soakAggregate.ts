@@ -45,6 +45,9 @@ export function createSoakAggregate(opts: SoakAggregateOptions = {}): SoakAggreg
   let tail: SoakTail | null = null;
   // 10,000 points is one every minute of a week: more than a chart can show, and half the memory of 20,000
   const recorder = createSeriesRecorder({ maxTimed: opts.maxTimed ?? 10_000, maxBoundaries: opts.maxBoundaries ?? 2000 });
+  // the length of a raw load interval, from the first gaps (merged rows keep the mean per interval,
+  // so their spacing no longer tells it)
+  const loadGaps: number[] = [];
   const load = createBoundedColumns({ requests: 'mean', errors: 'max', latencyP50: 'max', latencyP99: 'max' }, opts.maxLoadPoints ?? 4096);
   const measuredP99 = createBoundedColumns({ p99: 'max' }, opts.maxLoadPoints ?? 4096);
   const seep = createBoundedColumns({ rss: 'max' }, opts.maxLoadPoints ?? 4096);
@@ -100,6 +103,7 @@ export function createSoakAggregate(opts: SoakAggregateOptions = {}): SoakAggreg
         return;
       }
       case 'load':
+        if (lastLoad && loadGaps.length < 64 && e.t > lastLoad.t) loadGaps.push(e.t - lastLoad.t);
         requests += e.n;
         lastLoad = { t: e.t, p99: e.p99, requests: e.n, errors: e.e };
         errors += e.e;
@@ -139,7 +143,8 @@ export function createSoakAggregate(opts: SoakAggregateOptions = {}): SoakAggreg
     const built = recorder.build();
     const l = load.columns();
     const s = seep.columns();
-    return { ...built, load: { t: l.t, requests: l.requests, errors: l.errors, latencyP50: l.latencyP50, latencyP99: l.latencyP99 }, seepRss: { t: s.t, rss: s.rss } };
+    const intervalMs = loadGaps.length ? [...loadGaps].sort((a, b) => a - b)[loadGaps.length >> 1]! : undefined;
+    return { ...built, load: { ...(intervalMs !== undefined ? { intervalMs } : {}), t: l.t, requests: l.requests, errors: l.errors, latencyP50: l.latencyP50, latencyP99: l.latencyP99 }, seepRss: { t: s.t, rss: s.rss } };
   }
 
   function observations(): Observations {

@@ -190,7 +190,7 @@ function loadCharts(s: ScenarioReport, index: number): ChartSpec[] {
   const out: ChartSpec[] = [];
   const load = s.series.load;
   if (load && load.t.length) {
-    const interval = loadIntervalMs(load.t);
+    const interval = load.intervalMs ?? loadIntervalMs(load.t);
     if (interval !== null) {
       const perSecond = (xs: number[]) => xs.map((v) => (v * 1000) / interval);
       out.push(timeChart(index, 'throughput-time', 'Throughput and errors over time', 'throughput', 'perSecond', load.t,
