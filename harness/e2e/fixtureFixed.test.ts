@@ -1,0 +1,17 @@
+// Every bundled fixture's fixed twin, through the real CLI: it passes, nothing is a suspect that
+// grows with the iterations, and no process of the run is alive after.
+import { describe, expect, it } from 'vitest';
+import { failedCheckIds, processesWithRunCookie, runSeep } from './runSeep.ts';
+import { CASES, TIMEOUT_MS } from './fixtureCases.ts';
+
+describe.each(CASES)('$scenario', ({ scenario }) => {
+  it('passes the fixed variant', { timeout: TIMEOUT_MS }, async () => {
+    const run = await runSeep(['run', scenario], { env: { VARIANT: 'fixed' } });
+    const report = await run.report();
+    expect(failedCheckIds(report!), JSON.stringify(report?.scenarios[0]?.checks.filter((c) => !c.pass), null, 1)).toEqual([]);
+    expect(run.code, run.stderr).toBe(0);
+    // nothing grows with the iterations in a fixed twin
+    expect(report!.scenarios[0]!.suspects.filter((x) => x.perIteration >= 0.5)).toEqual([]);
+    expect(await processesWithRunCookie(run.pid)).toEqual([]);
+  });
+});
