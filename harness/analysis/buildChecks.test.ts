@@ -80,6 +80,9 @@ describe('default checks', () => {
     const sockets = buildChecks(obs).find((c) => c.id === 'leak.sockets')!;
     expect(sockets).toMatchObject({ pass: false, observed: 52, baselineValue: 4, limitValue: 4 });
     expect(sockets.leftovers?.[0]?.id).toBe('4242');
+    // the check also says how the count moved: one more socket per iteration
+    expect(sockets.trend).toMatchObject({ verdict: 'leak', slope: 1, per: 'iteration' });
+    expect(sockets.message).toMatch(/not back to baseline: 52 after settle, baseline 4 \(48 left over\); sockets grows 1\.0 sockets per iteration .*: leak$/);
     expect(failed(obs)).toEqual(['leak.fds', 'leak.sockets']);
   });
 

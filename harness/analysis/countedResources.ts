@@ -1,7 +1,8 @@
 // Counted resources (fds, sockets, threads, children) share one shape of check: after the settle
 // period the count must be back to its post-warmup baseline (plus any allowance), judged on the
 // last of the retried reads the runner took, and the leftovers named by identity.
-import type { Check, Leftover, Metric, Resource } from '../report/schema.ts';
+import type { Check, Leftover, Metric, Resource, TrendResult } from '../report/schema.ts';
+import { analyzeTrend, describeTrend } from './trend.ts';
 import { judgeBaseline } from './baseline.ts';
 import type { Observations } from './observations.ts';
 import { metricPoints } from '../series/seriesColumns.ts';
@@ -18,6 +19,15 @@ function leftoversFor(resource: Resource, obs: Observations): Leftover[] {
   if (resource === 'fds') return obs.newSinceBaseline.fds;
   if (resource === 'children') return obs.newSinceBaseline.processes;
   return [];
+}
+
+/** How the count moved over the baseline and the measured iterations, per iteration. */
+function countTrend(obs: Observations, c: (typeof COUNTED)[number]): TrendResult | null {
+  if (!obs.measured) return null;
+  const pts = metricPoints(obs.series.boundaries, c.metric, obs.baselineIndex, obs.measured.to);
+  if (pts.y.length < 3) return null;
+  const x = pts.index.map((i) => obs.series.boundaries.iteration[i] ?? i);
+  return analyzeTrend({ y: pts.y, x, kind: 'count', per: 'iteration', unit: c.unit, series: 'boundaries', offset: pts.index[0] ?? 0 });
 }
 
 /** Back to baseline after settle: `plus` extra allowed. Null when there is nothing to compare. */
@@ -48,6 +58,11 @@ export function baselineCheck(
     message,
   };
   if (opts.limit !== undefined) check.limit = opts.limit;
+  const trend = countTrend(obs, c);
+  if (trend) {
+    check.trend = trend;
+    if (!j.pass) check.message += `; ${describeTrend(c.resource, trend)}`;
+  }
   const leftovers = leftoversFor(c.resource, obs);
   if (!j.pass && leftovers.length > 0) check.leftovers = leftovers.slice(0, 50);
   return check;
