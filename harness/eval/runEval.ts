@@ -53,7 +53,10 @@ if (!process.argv.includes('--no-corpus')) {
   console.log(`\n${m.format('Corpus, per resource: truth from the label, verdict from the default leak check')}`);
   console.log(`\nprograms judged exactly as labelled: ${results.length - wrong.length} of ${results.length}`);
   console.log(`leak verdicts on clean (program, resource) pairs: ${(m.falsePositiveRate() * 100).toFixed(1)}%; leaks caught: ${(m.detectionRate() * 100).toFixed(1)}%`);
-  for (const r of wrong) console.log(`  not as labelled: ${r.program.name}: ${r.rss?.reason ?? r.error ?? ''}`);
+  for (const r of wrong) {
+    console.log(`  not as labelled: ${r.program.name}: ${r.rss?.reason ?? r.error ?? ''}`);
+    if (r.program.unstable) console.log(`    known: ${r.program.unstable.why}`);
+  }
   const sweeps = [];
   for (const p of programs.filter((q) => q.hard !== undefined)) {
     const runs = await runCorpus(seedSweep(p, SEEDS), { repoRoot: REPO_ROOT, concurrency: 2 });
