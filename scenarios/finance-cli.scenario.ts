@@ -4,7 +4,8 @@
 import { rm } from 'node:fs/promises';
 import { defineScenario } from '../harness/scenario/types.ts';
 
-const HISTORY = 'fixtures/finance-cli/.history';
+// FINANCE_CLI_HISTORY lets two runs at once keep their own history file (the tests run leaky and fixed side by side)
+const HISTORY = process.env.FINANCE_CLI_HISTORY ?? 'fixtures/finance-cli/.history';
 
 export default defineScenario({
   name: 'cli: 100 invocations',

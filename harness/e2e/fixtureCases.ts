@@ -1,5 +1,16 @@
 // The bundled fixtures and what seep must say about each: shared by the leaky and the fixed tests,
 // which live in two files so that vitest runs them side by side.
+import os from 'node:os';
+import path from 'node:path';
+
+/** The env of a run of one variant; the CLI's history file is per variant, as both run at once. */
+export function variantEnv(variant: 'leaky' | 'fixed'): Record<string, string> {
+  return { VARIANT: variant, FINANCE_CLI_HISTORY: historyFile(variant) };
+}
+
+function historyFile(variant: 'leaky' | 'fixed'): string {
+  return path.join(os.tmpdir(), `seep-e2e-finance-cli-${variant}.history`);
+}
 
 // `suspect`: one of the top three suspects must have this name, with `where` (retainer path or
 // traceback) matching: the name of what leaks and who holds it, with no change to the target's code.
@@ -17,7 +28,7 @@ export const CASES: { scenario: string; leakyFails: string[]; suspect?: { name: 
   },
   {
     scenario: 'scenarios/finance-cli.scenario.ts',
-    leakyFails: ['budget.files:fixtures/finance-cli/.history', 'budget.orphans', 'budget.output.forbid:ResourceWarning'],
+    leakyFails: [`budget.files:${historyFile('leaky')}`, 'budget.orphans', 'budget.output.forbid:ResourceWarning'],
     // the line that opened the socket, not where it was collected
     suspect: { name: /^ResourceWarning: unclosed <socket\.socket at .*cli\.py:\d+$/, where: /sock = socket\.socket\(/ },
   },

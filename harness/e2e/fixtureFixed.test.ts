@@ -2,11 +2,11 @@
 // grows with the iterations, and no process of the run is alive after.
 import { describe, expect, it } from 'vitest';
 import { failedCheckIds, processesWithRunCookie, runSeep } from './runSeep.ts';
-import { CASES, TIMEOUT_MS } from './fixtureCases.ts';
+import { CASES, TIMEOUT_MS, variantEnv } from './fixtureCases.ts';
 
 describe.each(CASES)('$scenario', ({ scenario }) => {
   it('passes the fixed variant', { timeout: TIMEOUT_MS }, async () => {
-    const run = await runSeep(['run', scenario], { env: { VARIANT: 'fixed' } });
+    const run = await runSeep(['run', scenario], { env: variantEnv('fixed') });
     const report = await run.report();
     expect(failedCheckIds(report!), JSON.stringify(report?.scenarios[0]?.checks.filter((c) => !c.pass), null, 1)).toEqual([]);
     expect(run.code, run.stderr).toBe(0);

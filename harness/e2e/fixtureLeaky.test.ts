@@ -2,11 +2,11 @@
 // leak, the top suspects name what leaks and who holds it, and no process of the run is alive after.
 import { describe, expect, it } from 'vitest';
 import { failedCheckIds, processesWithRunCookie, runSeep } from './runSeep.ts';
-import { CASES, TIMEOUT_MS } from './fixtureCases.ts';
+import { CASES, TIMEOUT_MS, variantEnv } from './fixtureCases.ts';
 
 describe.each(CASES)('$scenario', ({ scenario, leakyFails, suspect }) => {
   it('fails the leaky variant on the expected checks', { timeout: TIMEOUT_MS }, async () => {
-    const run = await runSeep(['run', scenario], { env: { VARIANT: 'leaky' } });
+    const run = await runSeep(['run', scenario], { env: variantEnv('leaky') });
     expect(run.code, run.stderr).toBe(1);
     const report = await run.report();
     expect(report?.scenarios[0]?.verdict).toBe('fail');
