@@ -28,8 +28,8 @@ export interface CorpusProgram {
    */
   hard?: string;
   /**
-   * A check this program sometimes fails for a reason outside it, named here so the test can
-   * tolerate that one check while `npm run eval` still counts it: the report says why.
+   * A check whose outcome on this program is unreliable for a reason outside the program, named so
+   * the test leaves that one check out while `npm run eval` still counts it: `why` says what.
    */
   unstable?: { check: string; why: string };
 }
@@ -38,12 +38,13 @@ export interface CorpusProgram {
 const SOCKET_THREAD = ['leak.fds', 'leak.rss', 'leak.sockets', 'leak.threads'];
 // A leaked child is a whole process in the tree: its memory, fds and main thread count too.
 const CHILD = ['leak.children', 'leak.fds', 'leak.rss', 'leak.threads'];
-// At 50 iterations the analysis calls this clean 1.7 MB/iteration ramp "inconclusive, too noisy"
-// (95% CI 1.7-1.9 MB, but the Hamed-Rao factor on its near-zero residuals is ~13, so Mann-Kendall
-// p=0.002): a defect reported to the analysis owner, not patched here. 20 iterations decide it.
+// Counted leaks are decided within a few iterations; 20 keep the child pools small. (The analysis
+// sometimes calls the Node pool's clean 1.7 MB/iteration ramp inconclusive, at 20 and at 50
+// iterations alike: see `unstable` below; a defect reported, not patched here.)
 const CHILD_ITERATIONS = 20;
 
 interface Twin {
+  /** for the leaky twin only */
   unstable?: CorpusProgram['unstable'];
   name: string;
   path: string;
@@ -70,7 +71,13 @@ const LEAKS: Twin[] = [
   { name: 'node order listeners', path: 'orderEvents.mjs', fn: 'placeOrder', kind: 'objects', leakyFails: ['leak.rss'], note: 'a listener per order on a shared emitter, capturing 400 line objects' },
   { name: 'node feed sockets', path: 'feedSockets.mjs', fn: 'subscribe', kind: 'sockets', leakyFails: ['leak.fds', 'leak.sockets'], note: 'a TCP connection per subscription kept open' },
   { name: 'node config reader', path: 'configReader.mjs', fn: 'readConfig', kind: 'fds', leakyFails: ['leak.fds'], note: 'every third call takes an error path that skips closeSync' },
-  { name: 'node preview spawner', path: 'previewSpawner.mjs', fn: 'renderPreview', kind: 'children', leakyFails: CHILD, iterations: CHILD_ITERATIONS, note: 'a renderer child per preview, tracked (killed at exit) but never reaped' },
+  {
+    name: 'node preview spawner', path: 'previewSpawner.mjs', fn: 'renderPreview', kind: 'children', leakyFails: CHILD, iterations: CHILD_ITERATIONS, note: 'a renderer child per preview, tracked (killed at exit) but never reaped',
+    unstable: {
+      check: 'leak.rss',
+      why: "the 1.7 MB/it ramp (95% CI 1.7-1.9 MB) is called inconclusive in ~1 run of 3: after the runner's baseline snapshot jump (+33 MB) the tail's residuals are a random walk (per-child RSS varies 1.56-1.83 MB), Hamed-Rao inflates Var(S) 6-13x and Mann-Kendall lands at p=0.002-0.004",
+    },
+  },
   { name: 'node pollers', path: 'pollers.mjs', fn: 'watch', kind: 'timers/handles', leakyFails: ['leak.rss'], note: 'an uncleared setInterval per watch keeping a 2000-string snapshot' },
 ];
 
@@ -104,7 +111,7 @@ export const CORPUS: CorpusProgram[] = [
     const common = { path: at(t.path), fn: t.fn, warmup: warmupOf(t), iterations: t.iterations ?? 50 };
     const hard = t.hard === undefined ? {} : { hard: t.hard };
     return [
-      { ...common, ...hard, name: `${t.name} (leaky)`, kind: t.kind, expectFail: [...t.leakyFails].sort(), env: { VARIANT: 'leaky' }, note: t.note },
+      { ...common, ...hard, ...(t.unstable ? { unstable: t.unstable } : {}), name: `${t.name} (leaky)`, kind: t.kind, expectFail: [...t.leakyFails].sort(), env: { VARIANT: 'leaky' }, note: t.note },
       { ...common, ...hard, name: `${t.name} (fixed)`, kind: 'clean trap', expectFail: [], env: { VARIANT: 'fixed' }, note: `fixed twin: ${t.note}` },
     ];
   }),
