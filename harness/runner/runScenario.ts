@@ -8,14 +8,14 @@ import type { Scenario, StepContext } from '../scenario/types.ts';
 import { createSeriesRecorder } from '../series/seriesRecorder.ts';
 import { createOutputWatcher } from '../probes/outputWatcher.ts';
 import { createSampler } from '../probes/sampler.ts';
-import { COOKIE_ENV, newCookie } from '../probes/runCookie.ts';
+import { COOKIE_ENV } from '../probes/runCookie.ts';
 import { buildChecks } from '../analysis/buildChecks.ts';
 import type { Observations } from '../analysis/observations.ts';
 import { scenarioVerdict } from '../verdict/verdict.ts';
 import { startTarget, type TargetSession } from './targetSession.ts';
 import { raceStep, sleep } from './raceStep.ts';
 import { settleReads } from './settle.ts';
-import { emergencyReaper } from './emergencyReaper.ts';
+import { openRunScope } from './runScope.ts';
 import { identityDiff } from './identityDiff.ts';
 import { collectOrphans } from './collectOrphans.ts';
 import type { ProgressSink } from './progressSink.ts';
@@ -52,17 +52,11 @@ export async function runScenario(scenario: Scenario, opts: RunScenarioOptions):
   // A duration (or load) makes it a soak, unless --iterations asked for a count on the command line.
   if (opts.duration !== undefined || (isSoak(scenario) && opts.iterations === undefined)) return runSoak(scenario, opts);
   const startedAt = new Date();
-  const t0 = performance.now();
-  const now = () => Math.round(performance.now() - t0);
+  const scope = openRunScope(opts.signal);
+  const { now, cookie, abort } = scope;
   const warmup = opts.warmup ?? (typeof scenario.warmup === 'number' ? scenario.warmup : DEFAULTS.warmup);
   const measured = opts.iterations ?? scenario.iterations ?? DEFAULTS.iterations;
   const budgets = scenario.budgets ?? {};
-  // seep's pid in the cookie lets a watcher (and our own tests) tell this run's processes from others'
-  const cookie = `${newCookie()}.${process.pid}`;
-  const unregister = emergencyReaper.register(cookie);
-  const abort = new AbortController();
-  const onOuterAbort = () => abort.abort();
-  opts.signal?.addEventListener('abort', onOuterAbort, { once: true });
 
   const output = createOutputWatcher({ forbid: budgets.output?.forbid ?? [] });
   const recorder = createSeriesRecorder();
@@ -192,8 +186,7 @@ export async function runScenario(scenario: Scenario, opts: RunScenarioOptions):
       probeErrors.push(`killing leftover processes failed: ${(err as Error).message}`);
       return [] as Leftover[];
     });
-    unregister();
-    opts.signal?.removeEventListener('abort', onOuterAbort);
+    scope.close();
   }
 
   if (interrupted && !error && measuredDone < 3) error = `interrupted after ${measuredDone} measured iteration(s): too few to judge`;

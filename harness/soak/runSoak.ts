@@ -14,11 +14,11 @@ import type { Scenario, StepContext } from '../scenario/types.ts';
 import { formatBytes } from '../scenario/units.ts';
 import { createSampleStream, streamFile, type StreamEvent } from '../series/sampleStream.ts';
 import { createSampler, type Identities } from '../probes/sampler.ts';
-import { COOKIE_ENV, newCookie } from '../probes/runCookie.ts';
+import { COOKIE_ENV } from '../probes/runCookie.ts';
 import { runLoad } from '../drivers/loadGenerator.ts';
 import { raceStep, sleep } from '../runner/raceStep.ts';
 import { settleReads } from '../runner/settle.ts';
-import { emergencyReaper } from '../runner/emergencyReaper.ts';
+import { openRunScope } from '../runner/runScope.ts';
 import { identityDiff } from '../runner/identityDiff.ts';
 import { collectOrphans } from '../runner/collectOrphans.ts';
 import type { ProgressSink } from '../runner/progressSink.ts';
@@ -72,15 +72,10 @@ function stringEnv(env: NodeJS.ProcessEnv): Record<string, string> {
 export async function runSoak(scenario: Scenario, opts: SoakRunOptions): Promise<ScenarioReport> {
   const plan = soakPlan(scenario, opts);
   const startedAt = new Date();
-  const t0 = performance.now();
-  const now = () => Math.round(performance.now() - t0);
+  const scope = openRunScope(opts.signal);
+  const { now, cookie, abort } = scope;
   const log = opts.log ?? ((line: string) => process.stderr.write(line + '\n'));
   const budgets = scenario.budgets ?? {};
-  const cookie = `${newCookie()}.${process.pid}`;
-  const unregister = emergencyReaper.register(cookie);
-  const abort = new AbortController();
-  const onOuterAbort = () => abort.abort();
-  opts.signal?.addEventListener('abort', onOuterAbort, { once: true });
 
   const runDir = opts.runDir ?? path.join(os.tmpdir(), `seep-soak-${process.pid}`);
   const stream = createSampleStream(uniqueStream(runDir, scenario.name));
@@ -363,8 +358,7 @@ export async function runSoak(scenario: Scenario, opts: SoakRunOptions): Promise
       return [] as Leftover[];
     });
     unwatch?.();
-    unregister();
-    opts.signal?.removeEventListener('abort', onOuterAbort);
+    scope.close();
   }
 
   const fileSizes: Record<string, number | null> = {};
