@@ -12,6 +12,7 @@
 //  4. not rising, but the interval still allows a slope above the floor: inconclusive (too
 //     noisy), with an estimate of how many more iterations would decide it.
 //  5. else: bounded.
+import { signTestOfSteps } from './signTest.ts';
 import type { TrendResult } from '../report/schema.ts';
 import { autocorrelationFactor } from './hamedRao.ts';
 import { mannKendall } from './mannKendall.ts';
@@ -82,6 +83,9 @@ function moreSamplesToDecide(n: number, fit: { slope: number; low: number; high:
   const needed = Math.min(1e6, Math.ceil(n * Math.pow(Math.max(ratio, 1), 2 / 3)));
   return Math.max(1, needed - n);
 }
+
+/** A leak keeps most of what it gains step by step (fixtures/corpus/helper_pool.py: 0.95). */
+const KEPT_BY_A_LEAK = 0.75;
 
 /** Theil–Sen slope and Mann–Kendall test, both with Var(S) corrected for autocorrelation. */
 function growthTest(x: number[], y: number[], confidence: number) {
@@ -170,6 +174,18 @@ export function analyzeTrend(input: TrendInput, opts: TrendOptions = {}): TrendR
     return { ...result, verdict: 'leak', reason: `no plateau, ${test}${reduced}`, plateauAt: null };
   }
 
+  // Before calling it too noisy: a leak of varying size per iteration rises at nearly every step.
+  const steps = signTestOfSteps(r.x, r.y);
+  // ...and keeps what it gained: a GC sawtooth also rises at most steps, then gives it all back.
+  if (steps.pValue < alpha && steps.medianStep >= floor && fit.slope >= floor && steps.kept >= KEPT_BY_A_LEAK) {
+    return {
+      ...result,
+      pValue: steps.pValue,
+      verdict: 'leak',
+      reason: `no plateau, it rose at ${steps.up} of ${steps.steps} steps (sign test ${formatP(steps.pValue)}; ${test})${reduced}`,
+      plateauAt: null,
+    };
+  }
   if (fit.high > floor) {
     const more = moreSamplesToDecide(n, fit, floor, alpha);
     return {

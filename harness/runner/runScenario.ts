@@ -109,10 +109,12 @@ export async function runScenario(scenario: Scenario, opts: RunScenarioOptions):
 
     if (warmup === 0) {
       await gc();
+      // the agent's first look (a heap snapshot) comes before the baseline sample: its own memory
+      // must not count as growth of the measured iterations
+      await suspects?.atBaseline();
       await boundary('warmup', -1);
       baselineIndex = 0;
       baselineIds = await sampler.identities();
-      await suspects?.atBaseline();
     }
     for (let i = 0; i < warmup + measured; i++) {
       if (abort.signal.aborted) {
@@ -133,6 +135,7 @@ export async function runScenario(scenario: Scenario, opts: RunScenarioOptions):
       });
       if (interrupted) break;
       await gc();
+      if (i === warmup - 1) await suspects?.atBaseline(); // before the baseline sample, as above
       const s = await boundary(phase, i);
       const index = recorder.build().boundaries.t.length - 1;
       if (phase === 'measured') {
@@ -141,7 +144,6 @@ export async function runScenario(scenario: Scenario, opts: RunScenarioOptions):
       } else if (i === warmup - 1) {
         baselineIndex = index;
         baselineIds = await sampler.identities();
-      await suspects?.atBaseline();
       }
       opts.progress?.tick({ name: scenario.name, phase, iteration: i + 1, total: warmup + measured, elapsedMs: now(), rss: s.values.rss, sockets: s.values.sockets });
     }
