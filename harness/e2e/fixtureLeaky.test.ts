@@ -11,11 +11,11 @@ describe.each(CASES)('$scenario', ({ scenario, leakyFails, suspect }) => {
     const report = await run.report();
     expect(report?.scenarios[0]?.verdict).toBe('fail');
     expect(failedCheckIds(report!)).toEqual(leakyFails);
-    if (suspect) {
-      const top = report!.scenarios[0]!.suspects.slice(0, 3);
-      const named = top.find((x) => suspect.name.test(x.name));
+    const top = report!.scenarios[0]!.suspects.slice(0, 3);
+    for (const want of [suspect ?? []].flat()) {
+      const named = top.find((x) => want.name.test(x.name));
       expect(named, JSON.stringify(top, null, 1)).toBeDefined();
-      if (suspect.where) expect(named!.where.join('\n')).toMatch(suspect.where);
+      if (want.where) expect(named!.where.join('\n')).toMatch(want.where);
     }
     expect(await processesWithRunCookie(run.pid)).toEqual([]);
   });

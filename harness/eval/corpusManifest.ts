@@ -38,14 +38,10 @@ export interface CorpusProgram {
 const SOCKET_THREAD = ['leak.fds', 'leak.rss', 'leak.sockets', 'leak.threads'];
 // A leaked child is a whole process in the tree: its memory, fds and main thread count too.
 const CHILD = ['leak.children', 'leak.fds', 'leak.rss', 'leak.threads'];
-// Counted leaks are decided within a few iterations; 20 keep the child pools small. (The analysis
-// sometimes calls the pools' clean 1.7 MB/iteration ramp inconclusive, at 20 and at 50 iterations
-// alike: a defect reported, not patched here.)
+// Counted leaks are decided within a few iterations; 20 keep the child pools small. Their RSS ramp
+// (1.56-1.83 MB a child) is a random walk with drift, which the sign test on the steps calls a leak
+// where Mann-Kendall with the Hamed-Rao correction alone said inconclusive in ~1 run of 3.
 const CHILD_ITERATIONS = 20;
-const RAMP_CALLED_INCONCLUSIVE = {
-  check: 'leak.rss',
-  why: 'the 1.7 MB/it ramp (95% CI 1.7-1.9 MB) is called inconclusive in about 1 run of 3: each child adds 1.56-1.83 MB, so the residuals about the line are a random walk, Hamed-Rao inflates Var(S) 4-13x and Mann-Kendall lands at p=0.001-0.014',
-};
 
 interface Twin {
   /** for the leaky twin only */
@@ -69,7 +65,6 @@ const LEAKS: Twin[] = [
   { name: 'py batch consumers', path: 'batch_consumers.py', fn: 'process_batch', kind: 'threads', leakyFails: ['leak.rss', 'leak.threads'], note: 'a consumer thread per batch blocked on get() for ever; each holds ~14 KB of stack and state' },
   {
     name: 'py helper pool', path: 'helper_pool.py', fn: 'convert', kind: 'children', leakyFails: CHILD, iterations: CHILD_ITERATIONS, note: 'a helper child per task, tracked (killed at exit) but never reaped',
-    unstable: RAMP_CALLED_INCONCLUSIVE,
   },
   { name: 'py asyncio heartbeats', path: 'heartbeats.py', fn: 'open_session', kind: 'timers/handles', leakyFails: ['leak.rss'], note: 'a pending heartbeat task per session holding 48 KB of state' },
   { name: 'py slow leak under noise', path: 'noisy_slow_leak.py', fn: 'fetch', kind: 'memory', leakyFails: ['leak.rss'], note: '16 KB per call kept, beside a random 0-2 MB buffer held across each boundary',
@@ -80,7 +75,6 @@ const LEAKS: Twin[] = [
   { name: 'node config reader', path: 'configReader.mjs', fn: 'readConfig', kind: 'fds', leakyFails: ['leak.fds'], note: 'every third call takes an error path that skips closeSync' },
   {
     name: 'node preview spawner', path: 'previewSpawner.mjs', fn: 'renderPreview', kind: 'children', leakyFails: CHILD, iterations: CHILD_ITERATIONS, note: 'a renderer child per preview, tracked (killed at exit) but never reaped',
-    unstable: RAMP_CALLED_INCONCLUSIVE,
   },
   { name: 'node pollers', path: 'pollers.mjs', fn: 'watch', kind: 'timers/handles', leakyFails: ['leak.rss'], note: 'an uncleared setInterval per watch keeping a 2000-string snapshot' },
 ];
@@ -94,10 +88,6 @@ const TRAPS: Omit<Twin, 'leakyFails'>[] = [
   { name: 'node lru cache fills then plateaus', path: 'catalogueCache.mjs', fn: 'product', kind: 'clean trap', note: 'a Map LRU capped at 20 entries of ~150 KB' },
   {
     name: 'node 16 MB sawtooth', path: 'reportSawtooth.mjs', fn: 'buildReport', kind: 'clean trap', note: '150k row objects and a 4 MB Buffer allocated and dropped per call',
-    unstable: {
-      check: 'leak.rss',
-      why: "called a leak in ~1 run of 7: the runner's heap snapshot at the baseline lifts RSS ~26 MB over the next 4 samples, after which it creeps ~10-17 KB/it for the rest of the run; run by hand (no snapshot) RSS is flat from call 40 to 200",
-    },
   },
   { name: 'node lazy initialisation', path: 'lazyRoutes.mjs', fn: 'route', kind: 'clean trap', note: 'route table, geo table and validators built on first use, at measured iterations 1, 3 and 5' },
   { name: 'node V8 keeps freed heap', path: 'heapHighWater.mjs', fn: 'ingest', kind: 'clean trap', note: '10 tenants in turn, 2k-60k records each, 1 in 1000 kept in a bounded ring' },

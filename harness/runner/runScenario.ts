@@ -46,6 +46,9 @@ export interface RunScenarioOptions {
   onLive?: (s: ScenarioReport) => Promise<void>;
 }
 
+/** Iterations run between the agent's first and second look, after the measured ones. */
+const ATTRIBUTION_ITERATIONS = 20;
+
 const DEFAULTS = { iterations: 50, warmup: 3, stepTimeoutMs: 30_000, settleMs: 1000, sampleHz: 4 };
 
 export async function runScenario(scenario: Scenario, opts: RunScenarioOptions): Promise<ScenarioReport> {
@@ -107,11 +110,25 @@ export async function runScenario(scenario: Scenario, opts: RunScenarioOptions):
     if (scenario.setup) await raceStep(() => scenario.setup!(hookCtx), { what: 'setup', timeoutMs: scenario.stepTimeoutMs ?? DEFAULTS.stepTimeoutMs, died: session.died, signal: abort.signal });
     setupDone = true;
 
+    const stepTimeoutMs = scenario.stepTimeoutMs ?? DEFAULTS.stepTimeoutMs;
+    /** one step; false when interrupted */
+    const runStep = async (i: number, stepPhase: 'warmup' | 'measured', total: number): Promise<boolean> => {
+      const ctx: StepContext = { ...session.context, iteration: i, phase: stepPhase, signal: abort.signal };
+      let ok = true;
+      await raceStep(() => scenario.step(ctx), {
+        what: `step (iteration ${i + 1} of ${total}, ${phase})`,
+        timeoutMs: stepTimeoutMs,
+        died: session.died,
+        signal: abort.signal,
+      }).catch((err: unknown) => {
+        if (!abort.signal.aborted) throw err;
+        ok = false;
+      });
+      return ok;
+    };
+
     if (warmup === 0) {
       await gc();
-      // the agent's first look (a heap snapshot) comes before the baseline sample: its own memory
-      // must not count as growth of the measured iterations
-      await suspects?.atBaseline();
       await boundary('warmup', -1);
       baselineIndex = 0;
       baselineIds = await sampler.identities();
@@ -123,19 +140,11 @@ export async function runScenario(scenario: Scenario, opts: RunScenarioOptions):
       }
       phase = i < warmup ? 'warmup' : 'measured';
       session.cliDumps?.setPhase(phase);
-      const ctx: StepContext = { ...session.context, iteration: i, phase, signal: abort.signal };
-      await raceStep(() => scenario.step(ctx), {
-        what: `step (iteration ${i + 1} of ${warmup + measured}, ${phase})`,
-        timeoutMs: scenario.stepTimeoutMs ?? DEFAULTS.stepTimeoutMs,
-        died: session.died,
-        signal: abort.signal,
-      }).catch((err: unknown) => {
-        if (abort.signal.aborted) interrupted = true;
-        else throw err;
-      });
-      if (interrupted) break;
+      if (!(await runStep(i, phase, warmup + measured))) {
+        interrupted = true;
+        break;
+      }
       await gc();
-      if (i === warmup - 1) await suspects?.atBaseline(); // before the baseline sample, as above
       const s = await boundary(phase, i);
       const index = recorder.build().boundaries.t.length - 1;
       if (phase === 'measured') {
@@ -148,8 +157,22 @@ export async function runScenario(scenario: Scenario, opts: RunScenarioOptions):
       opts.progress?.tick({ name: scenario.name, phase, iteration: i + 1, total: warmup + measured, elapsedMs: now(), rss: s.values.rss, sockets: s.values.sockets });
     }
 
-    if (!interrupted && measuredDone > 0) await suspects?.afterMeasured();
+    // Attribution comes after the measurement, in iterations of its own: a heap snapshot lifts a
+    // Node target's RSS by tens of MB, which the allocator keeps and later gives back at a moment of
+    // its choosing (fixtures/corpus/sessionStore.mjs: +44 MB at the snapshot, -12 MB thirty
+    // iterations later), so snapshots taken among the measured iterations would be read as growth.
     phase = 'settle';
+    let attributed = 0;
+    if (suspects && !interrupted && measuredDone > 0) {
+      const extra = Math.min(measuredDone, ATTRIBUTION_ITERATIONS);
+      await gc();
+      await suspects.atBaseline();
+      for (; attributed < extra && !abort.signal.aborted; attributed++) {
+        if (!(await runStep(warmup + measuredDone + attributed, 'measured', warmup + measuredDone + extra))) break;
+        opts.progress?.tick({ name: scenario.name, phase, iteration: warmup + measuredDone + attributed + 1, total: warmup + measuredDone + extra, elapsedMs: now(), rss: null, sockets: null, note: 'naming suspects' });
+      }
+      await suspects.afterMeasured();
+    }
     if (!interrupted && baselineIndex >= 0) await sleep(scenario.settleMs ?? DEFAULTS.settleMs, abort.signal);
     if (baselineIndex >= 0 && measuredDone > 0) {
       const base = recorder.build().boundaries;
@@ -165,7 +188,7 @@ export async function runScenario(scenario: Scenario, opts: RunScenarioOptions):
       });
       settleRange = { from: first, to: recorder.build().boundaries.t.length - 1 };
       // suspects are ranked while the target still runs: Python referrer chains need it alive
-      await suspects?.afterSettle(measuredDone);
+      await suspects?.afterSettle(attributed);
       if (baselineIds) newSinceBaseline = identityDiff(baselineIds, await sampler.identities());
     }
     if (scenario.teardown) {
