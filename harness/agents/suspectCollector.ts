@@ -308,9 +308,15 @@ export function createSuspectCollector(opts: SuspectCollectorOptions): SuspectCo
       return ranked;
     },
     async heapUsed() {
-      const m = (await attempt('agent memory', () => opts.request('memory'))) as { heap?: { used_heap_size: number }; traced?: number | null } | null;
+      const m = (await attempt('agent memory', () => opts.request('memory'))) as {
+        heap?: { used_heap_size: number };
+        memoryUsage?: { external: number };
+        traced?: number | null;
+      } | null;
       if (!m) return null;
-      return opts.runtime === 'node' ? (m.heap?.used_heap_size ?? null) : (m.traced ?? null);
+      if (opts.runtime === 'python') return m.traced ?? null;
+      // Buffers and ArrayBuffers live outside V8's heap: counted too, so a Buffer leak shows here
+      return m.heap ? m.heap.used_heap_size + (m.memoryUsage?.external ?? 0) : null;
     },
     artifacts: () => [...kept],
     discardSnapshots() {

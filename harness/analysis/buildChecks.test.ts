@@ -65,7 +65,7 @@ describe('default checks', () => {
     const creep = observe({ rss: (i) => 50e6 + 8_000 * i, heap: () => 5e6 });
     const quiet = observe({ rss: (i) => 50e6 + 8_000 * i, heap: null });
     const heapGrows = observe({ rss: (i) => 50e6 + 8_000 * i, heap: (i) => 5e6 + 8_000 * i });
-    const big = observe({ rss: (i) => 50e6 + 64_000 * i, heap: () => 5e6 });
+    const big = observe({ rss: (i) => 50e6 + 128_000 * i, heap: () => 5e6 });
     const creepCheck = buildChecks(creep).find((c) => c.id === 'leak.rss')!;
     expect(creepCheck.pass).toBe(true);
     expect(creepCheck.trend?.verdict).toBe('inconclusive');

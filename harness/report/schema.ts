@@ -17,7 +17,7 @@ export const METRICS = [
   'rss', // resident set size of the whole process tree
   'pss', // proportional set size of the tree, where smaps_rollup is readable (else null)
   'cpu',
-  'heapUsed', // runtime heap from the agent (V8 usedHeapSize / Python tracemalloc current), else null
+  'heapUsed', // runtime heap after GC from the agent (V8 used heap + external Buffers / Python tracemalloc current), else null
   'fds',
   'fdFile',
   'fdSocket',
