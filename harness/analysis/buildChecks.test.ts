@@ -9,6 +9,7 @@ function observe(opts: {
   measured?: number;
   rss?: (i: number) => number;
   heap?: ((i: number) => number) | null;
+  committed?: ((i: number) => number) | null;
   counts?: Partial<Record<Metric, (i: number) => number>>;
   settle?: Partial<Record<Metric, number>>;
   kind?: Observations['targetKind'];
@@ -22,6 +23,7 @@ function observe(opts: {
     const values = Object.fromEntries(METRICS.map((m) => [m, 0])) as Record<Metric, number | null>;
     values.rss = (opts.rss ?? (() => 50e6))(i) + noise();
     values.heapUsed = opts.heap === null ? null : (opts.heap ?? (() => 5e6))(i);
+    values.heapCommitted = opts.committed ? opts.committed(i) : null;
     for (const [m, f] of Object.entries(opts.counts ?? {})) values[m as Metric] = f(i);
     Object.assign(values, over);
     return { t: i * 100, iteration: i, phase, values, tcp: {}, pids: [1] };
@@ -73,6 +75,15 @@ describe('default checks', () => {
     expect(failed(quiet)).toEqual(['leak.rss']);
     expect(failed(heapGrows)).toEqual(['leak.rss']);
     expect(failed(big)).toEqual(['leak.rss']);
+  });
+
+  it('take RSS growth explained by the runtime holding freed heap for no leak, while its heap in use is flat', () => {
+    const held = observe({ rss: (i) => 50e6 + 80_000 * i, heap: () => 5e6, committed: (i) => 20e6 + 75_000 * i });
+    const check = buildChecks(held).find((c) => c.id === 'leak.rss')!;
+    expect(check.pass).toBe(true);
+    expect(check.message).toMatch(/keeps freed pages/);
+    // the same RSS growth with the held heap flat is not explained away
+    expect(failed(observe({ rss: (i) => 50e6 + 80_000 * i, heap: () => 5e6, committed: () => 20e6 }))).toEqual(['leak.rss']);
   });
 
   it('fail a counted resource not back to baseline after settle, naming the leftovers', () => {

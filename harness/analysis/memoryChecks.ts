@@ -62,8 +62,17 @@ function check(c: Omit<Check, 'unit'> & { unit?: string }): Check {
 export const RSS_CREEP_WITH_FLAT_HEAP = 64 * 1024;
 
 /** A leak verdict on RSS, softened when the runtime heap says the growth is not retained objects. */
-function weighAgainstHeap(rss: TrendResult, heap: TrendResult | null): TrendResult {
-  if (rss.verdict !== 'leak' || !heap || heap.verdict === 'leak' || rss.slope >= RSS_CREEP_WITH_FLAT_HEAP) return rss;
+function weighAgainstHeap(rss: TrendResult, heap: TrendResult | null, committed: TrendResult | null): TrendResult {
+  if (rss.verdict !== 'leak' || !heap || heap.verdict === 'leak') return rss;
+  // V8 keeping pages it freed: its committed heap grows as RSS does while the used heap stays flat
+  if (committed && committed.slope >= rss.slope / 2) {
+    return {
+      ...rss,
+      verdict: 'inconclusive',
+      reason: `the runtime keeps freed pages, the heap it holds grows ${formatBytes(committed.slope)} per ${rss.per} while the heap in use after GC is flat (the RSS trend alone says ${rss.reason.replaceAll(':', ' -')})`,
+    };
+  }
+  if (rss.slope >= RSS_CREEP_WITH_FLAT_HEAP) return rss;
   return {
     ...rss,
     verdict: 'inconclusive',
@@ -74,7 +83,7 @@ function weighAgainstHeap(rss: TrendResult, heap: TrendResult | null): TrendResu
 export function rssLeakCheck(obs: Observations): Check | null {
   const rss = iterationTrend(obs, 'rss');
   if (!rss) return null;
-  const trend = weighAgainstHeap(rss, iterationTrend(obs, 'heapUsed'));
+  const trend = weighAgainstHeap(rss, iterationTrend(obs, 'heapUsed'), iterationTrend(obs, 'heapCommitted'));
   return check({
     id: 'leak.rss',
     resource: 'rss',

@@ -24,7 +24,7 @@ export function createPidusageSampler(opts: PidusageSamplerOptions): PidusageSam
     async read(phase, iteration, t) {
       const values: Record<Metric, number | null> = {
         rss: 0, pss: null, cpu: 0, heapUsed: null, fds: null, fdFile: null, fdSocket: null, fdPipe: null,
-        fdOther: null, sockets: null, threads: null, children: null, escaped: null,
+        fdOther: null, sockets: null, threads: null, children: null, escaped: null, heapCommitted: null,
       };
       const pids: number[] = [];
       for (const pid of new Set(opts.rootPids())) {

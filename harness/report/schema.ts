@@ -27,6 +27,7 @@ export const METRICS = [
   'threads',
   'children', // processes in the tree other than the root
   'escaped', // processes carrying the run cookie that are no longer in the tree
+  'heapCommitted', // memory the runtime holds for its heap (V8 total heap size + external), where it says; else null
 ] as const;
 export type Metric = (typeof METRICS)[number];
 

@@ -57,6 +57,7 @@ const passingValues: ValueFn = (p, _phase, r) => ({
   pss: 70 * MB + Math.min(p, 0.2) * 20 * MB,
   cpu: 10 + r() * 5,
   heapUsed: 20 * MB + r() * MB,
+  heapCommitted: 32 * MB + r() * MB,
   fds: 24, fdFile: 10, fdSocket: 4, fdPipe: 6, fdOther: 4,
   sockets: 4, threads: 11, children: 0, escaped: 0,
   tcp: { LISTEN: 1, ESTABLISHED: 3 },

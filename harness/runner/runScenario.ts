@@ -82,7 +82,11 @@ export async function runScenario(scenario: Scenario, opts: RunScenarioOptions):
   const boundary = async (p: Phase, iteration: number | null): Promise<Sample> => {
     const s = await sampler.read(p, iteration, now(), { escaped: true });
     // the runtime heap is read at boundaries only: a function worker answers one request at a time
-    if (suspects) s.values.heapUsed = await suspects.heapUsed();
+    if (suspects) {
+      const heap = await suspects.heap();
+      s.values.heapUsed = heap.used;
+      s.values.heapCommitted = heap.committed;
+    }
     recorder.boundary(s);
     return s;
   };

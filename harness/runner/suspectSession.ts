@@ -10,8 +10,13 @@ import type { AgentHandle } from './agentSession.ts';
 
 const MAX_SNAPSHOT_BYTES = 256 * 1024 * 1024;
 
+export interface HeapFigures {
+  used: number | null;
+  committed: number | null;
+}
+
 export interface SuspectSession {
-  heapUsed(): Promise<number | null>;
+  heap(): Promise<HeapFigures>;
   atBaseline(): Promise<void>;
   afterMeasured(): Promise<void>;
   afterSettle(measuredIterations: number): Promise<void>;
@@ -38,7 +43,13 @@ export function createSuspectSession(agent: AgentHandle, opts: { runDir?: string
   let result: Suspect[] = [];
   let reached = 0; // how many of the three points were taken: suspects need all three
   return {
-    heapUsed: () => collector.heapUsed(),
+    heap: async () => {
+      const used = await collector.heapUsed();
+      if (agent.runtime !== 'node') return { used, committed: null };
+      // what V8 holds for its heap, used or not: the part of RSS a flat used heap can still grow
+      const m = (await agent.request('memory').catch(() => null)) as { heap?: { total_heap_size: number }; memoryUsage?: { external: number } } | null;
+      return { used, committed: m?.heap ? m.heap.total_heap_size + (m.memoryUsage?.external ?? 0) : null };
+    },
     atBaseline: async () => {
       await mkdir(workDir, { recursive: true });
       await collector.atBaseline();

@@ -47,7 +47,7 @@ interface ResourceChart {
 
 const RESOURCE_CHARTS: ResourceChart[] = [
   { resource: 'rss', title: 'Memory (RSS / PSS)', unit: 'bytes', metrics: ['rss', 'pss'], checks: ['rss'] },
-  { resource: 'heap', title: 'Runtime heap', unit: 'bytes', metrics: ['heapUsed'], checks: ['heap'] },
+  { resource: 'heap', title: 'Runtime heap', unit: 'bytes', metrics: ['heapUsed', 'heapCommitted'], checks: ['heap'] },
   { resource: 'fds', title: 'File descriptors', unit: 'count', metrics: ['fds', 'fdFile', 'fdSocket', 'fdPipe', 'fdOther'], checks: ['fds'] },
   { resource: 'sockets', title: 'Sockets (by TCP state)', unit: 'count', metrics: ['sockets'], tcp: true, checks: ['sockets'] },
   { resource: 'threads', title: 'Threads', unit: 'count', metrics: ['threads'], checks: ['threads'] },
