@@ -1,7 +1,7 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'reports/**', '**/*.py', 'harness/reporters/html/vendor/**'] },
+  { ignores: ['node_modules/**', 'reports/**', '.seep-tmp/**', '**/*.py', 'harness/reporters/html/vendor/**'] },
   ...tseslint.configs.recommended,
   {
     rules: {
