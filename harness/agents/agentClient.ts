@@ -2,6 +2,7 @@
 // target (Node: seepAgent.cjs, Python: sitecustomize.py). The target creates the socket some time
 // after it starts, so connecting retries until it appears or the timeout wins.
 import net from 'node:net';
+import { JsonLinesChannel } from '../channel/jsonLinesChannel.ts';
 
 export interface AgentClient {
   request(op: string, params?: object): Promise<unknown>;
@@ -17,18 +18,12 @@ export interface AgentErrorInfo {
 /** The agent answered, with an error raised inside the target. */
 export class AgentError extends Error {
   constructor(
-    readonly op: string,
+    /** "agent op 'snapshot'" */
+    readonly what: string,
     readonly info: AgentErrorInfo,
   ) {
-    super(`agent op '${op}' failed in the target: ${info.type}: ${info.message}`);
+    super(`${what} failed in the target: ${info.type}: ${info.message}`);
   }
-}
-
-interface Reply {
-  id: number | null;
-  ok: boolean;
-  result?: unknown;
-  error?: AgentErrorInfo;
 }
 
 const RETRY_MS = 50;
@@ -70,58 +65,17 @@ export async function connectAgent(
 }
 
 function wrap(sock: net.Socket, requestTimeoutMs: number): AgentClient {
-  const pending = new Map<number, { op: string; resolve: (v: unknown) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }>();
-  let nextId = 1;
-  let closedWith: Error | null = null;
-  let partial = '';
-  const failAll = (err: Error) => {
-    closedWith ??= err;
-    for (const p of pending.values()) {
-      clearTimeout(p.timer);
-      p.reject(err);
-    }
-    pending.clear();
-  };
-  sock.setEncoding('utf8');
-  sock.on('data', (chunk: string) => {
-    const lines = (partial + chunk).split('\n');
-    partial = lines.pop() ?? '';
-    for (const line of lines) {
-      if (!line.trim()) continue;
-      let reply: Reply;
-      try {
-        reply = JSON.parse(line) as Reply;
-      } catch (err) {
-        failAll(new Error(`agent sent a line that is not JSON: ${line.slice(0, 200)} (${(err as Error).message})`));
-        sock.destroy();
-        return;
-      }
-      const p = reply.id === null ? undefined : pending.get(reply.id);
-      if (!p) continue;
-      pending.delete(reply.id!);
-      clearTimeout(p.timer);
-      if (reply.ok) p.resolve(reply.result ?? null);
-      else p.reject(new AgentError(p.op, reply.error ?? { type: 'Error', message: 'no error detail', traceback: '' }));
-    }
+  const channel: JsonLinesChannel = new JsonLinesChannel(sock, (err) => channel.fail(new Error(`agent connection failed: ${err.message}`)), {
+    greeting: false,
+    peer: 'agent',
+    remoteError: (op, error) => new AgentError(op, error),
   });
-  sock.on('error', (err) => failAll(new Error(`agent connection failed: ${err.message}`)));
-  sock.on('close', () => failAll(new Error('agent connection closed (did the target exit?)')));
+  sock.on('close', () => channel.fail(new Error('agent connection closed (did the target exit?)')));
   return {
-    request(op, params = {}) {
-      if (closedWith) return Promise.reject(closedWith);
-      const id = nextId++;
-      return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => {
-          pending.delete(id);
-          reject(new Error(`agent op '${op}' got no reply within ${requestTimeoutMs} ms`));
-        }, requestTimeoutMs);
-        pending.set(id, { op, resolve, reject, timer });
-        sock.write(`${JSON.stringify({ ...params, id, op })}\n`);
-      });
-    },
+    request: (op, params = {}) => channel.request(op, params, `agent op '${op}'`, requestTimeoutMs),
     close() {
-      failAll(new Error('agent client closed'));
-      sock.destroy();
+      channel.fail(new Error('agent client closed'));
+      channel.destroy();
     },
   };
 }

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startFunctionWorker, type FunctionWorker } from './functionWorker.ts';
-import { TargetError } from './workerChannel.ts';
+import { TargetError } from '../channel/jsonLinesChannel.ts';
 
 const env: Record<string, string> = { ...(process.env as Record<string, string>), SEEP_RUN_COOKIE: 'cookie-worker-test' };
 let root: string;

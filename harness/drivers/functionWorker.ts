@@ -6,7 +6,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { ModuleSpec } from '../scenario/types.ts';
 import type { OutputHandler } from './outputStreams.ts';
 import { raceExit, spawnTarget, targetEnv, type ExitStatus } from './spawnTarget.ts';
-import { WorkerChannel } from './workerChannel.ts';
+import { JsonLinesChannel } from '../channel/jsonLinesChannel.ts';
 
 const DEFAULT_CALL_TIMEOUT_MS = 30_000;
 /** loading through tsx compiles on first import; give a cold start on a busy 2-core machine room */
@@ -71,7 +71,7 @@ export async function startFunctionWorker(spec: ModuleSpec, opts: FunctionWorker
     onOutput: opts.onOutput,
     extraStdio: ['pipe'],
   });
-  const channel = new WorkerChannel(target.child.stdio[3] as Socket, (err) => {
+  const channel = new JsonLinesChannel(target.child.stdio[3] as Socket, (err) => {
     // a reset channel almost always means the worker is dying: wait for its exit, which names the
     // signal and shows stderr; only a worker that lives on gets the bare socket error
     const timer = setTimeout(() => channel.fail(new Error(`the ${runtime} worker's channel failed: ${err.message}`, { cause: err })), 1000);

@@ -1,6 +1,8 @@
+// JSON lines over a socket, requests matched to replies by id: how seep talks to a function worker
+// (its fd-3 pipe) and to the agent inside a target (a unix socket). One implementation for both.
 import type { Socket } from 'node:net';
 
-/** What a worker sends back for one request (see workers/pythonWorker.py). */
+/** What the other side sends back for one request (see drivers/workers/pythonWorker.py, agents/). */
 export type WorkerReply =
   | { id: number; ok: true; result: unknown }
   | { id: number; ok: false; error: { type: string; message: string; traceback: string } };
@@ -27,28 +29,43 @@ interface Pending {
   timer?: NodeJS.Timeout;
 }
 
+export interface ChannelOptions {
+  /** the other side speaks first, with id 0 (a worker: "module loaded" or the load error) */
+  greeting?: boolean;
+  /** who is at the other end, for messages: 'worker', 'agent' */
+  peer?: string;
+  /** the error for a request the other side answered with an exception */
+  remoteError?: (what: string, error: { type: string; message: string; traceback: string }) => Error;
+}
+
 /**
- * JSON-lines requests over a worker's fd-3 socket, matched to replies by id. Replies may come in any
- * order (the Node worker serves calls concurrently). `fail` rejects every pending request at once,
- * for a worker that died.
+ * Requests matched to replies by id. Replies may come in any order (the Node worker serves calls
+ * concurrently). `fail` rejects every pending request at once, for a peer that died.
  */
-export class WorkerChannel {
+export class JsonLinesChannel {
   private nextId = 1;
   private pending = new Map<number, Pending>();
   private partial = '';
   private failure: Error | undefined;
   private readonly hello: Promise<unknown>;
 
-  /** `onSocketError` decides what a broken socket means; usually the worker is dying and its exit says more */
+  private readonly peer: string;
+  private readonly remoteError: NonNullable<ChannelOptions['remoteError']>;
+
+  /** `onSocketError` decides what a broken socket means; usually the peer is dying and its exit says more */
   constructor(
     private readonly socket: Socket,
     onSocketError: (err: Error) => void,
+    opts: ChannelOptions = {},
   ) {
+    this.peer = opts.peer ?? 'worker';
+    this.remoteError = opts.remoteError ?? ((what, e) => new TargetError(what, e.type, e.message, e.traceback));
     let helloResolve!: (v: unknown) => void;
     let helloReject!: (e: Error) => void;
     this.hello = new Promise((res, rej) => ((helloResolve = res), (helloReject = rej)));
     // id 0 is the worker's greeting: the module loaded, or the error that stopped it
-    this.pending.set(0, { what: 'loading the module', resolve: helloResolve, reject: helloReject });
+    if (opts.greeting ?? true) this.pending.set(0, { what: 'loading the module', resolve: helloResolve, reject: helloReject });
+    else helloResolve(null);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('error', onSocketError);
   }
@@ -101,7 +118,7 @@ export class WorkerChannel {
         reply = JSON.parse(line) as WorkerReply;
       } catch (err) {
         // only the worker writes here; a broken line means the channel can no longer be trusted
-        this.fail(new Error(`worker sent a line that is not JSON: ${line.slice(0, 200)}`, { cause: err }));
+        this.fail(new Error(`${this.peer} sent a line that is not JSON: ${line.slice(0, 200)}`, { cause: err }));
         return;
       }
       const p = this.pending.get(reply.id);
@@ -109,7 +126,7 @@ export class WorkerChannel {
       this.pending.delete(reply.id);
       clearTimeout(p.timer);
       if (reply.ok) p.resolve(reply.result);
-      else p.reject(new TargetError(p.what, reply.error.type, reply.error.message, reply.error.traceback));
+      else p.reject(this.remoteError(p.what, reply.error));
     }
   }
 }
