@@ -19,7 +19,7 @@ import { openRunScope } from './runScope.ts';
 import { identityDiff } from './identityDiff.ts';
 import { collectOrphans } from './collectOrphans.ts';
 import type { ProgressSink } from './progressSink.ts';
-import { createSuspectSession, type SuspectSession } from './suspectSession.ts';
+import { createSuspectSession, tooLargeToLook, type SuspectSession } from './suspectSession.ts';
 import { cliSuspects, removeCliDumps } from '../agents/cliDumps.ts';
 import { runSoak } from '../soak/runSoak.ts';
 import { isSoak } from '../soak/soakPlan.ts';
@@ -167,6 +167,11 @@ export async function runScenario(scenario: Scenario, opts: RunScenarioOptions):
     // iterations later), so snapshots taken among the measured iterations would be read as growth.
     phase = 'settle';
     let attributed = 0;
+    const tooLarge = suspects && !interrupted && measuredDone > 0 ? await tooLargeToLook(session.agent!) : null;
+    if (tooLarge) {
+      probeErrors.push(tooLarge);
+      suspects = null;
+    }
     if (suspects && !interrupted && measuredDone > 0) {
       const extra = Math.min(measuredDone, ATTRIBUTION_ITERATIONS);
       await gc();

@@ -26,6 +26,20 @@ export interface SuspectSession {
   errors(): string[];
 }
 
+// A V8 heap snapshot costs the target about its heap again in memory and time, and a file of several
+// times its size: past this, suspects are not worth stalling (or OOM-killing) the target for.
+export const MAX_NODE_HEAP_FOR_SNAPSHOTS = 512e6;
+
+/** Why the agent should not take its looks at this target now, or null when it may. */
+export async function tooLargeToLook(agent: AgentHandle): Promise<string | null> {
+  if (agent.runtime !== 'node') return null;
+  const m = (await agent.request('memory').catch(() => null)) as { heap?: { used_heap_size: number } } | null;
+  const used = m?.heap?.used_heap_size ?? 0;
+  return used > MAX_NODE_HEAP_FOR_SNAPSHOTS
+    ? `no suspects named: the target's V8 heap holds ${Math.round(used / 1e6)} MB, over the ${MAX_NODE_HEAP_FOR_SNAPSHOTS / 1e6} MB that heap snapshots are taken for`
+    : null;
+}
+
 export function slug(name: string): string {
   return name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60) || 'scenario';
 }
@@ -67,12 +81,13 @@ export function createSuspectSession(agent: AgentHandle, opts: { runDir?: string
     },
     ranked: () => result,
     finish: async (keep) => {
-      if (!keep) {
-        await collector.discardSnapshots();
+      // without a run folder there is nowhere to keep them: a temp dir would only fill the disk
+      if (!keep || !opts.runDir) {
+        collector.discardSnapshots();
         if (!opts.runDir) await rm(base, { recursive: true, force: true });
         return [];
       }
-      return collector.artifacts().map((f) => (opts.runDir ? path.relative(opts.runDir, f) : f));
+      return collector.artifacts().map((f) => path.relative(opts.runDir!, f));
     },
     errors: () => collector.errors(),
   };

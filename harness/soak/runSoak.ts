@@ -3,6 +3,7 @@
 // fixed-size aggregates. The target may die and be restarted; alerts, the live report and the
 // metrics endpoint read the aggregates as the run goes. Whatever happens, the target and every
 // process carrying the run cookie are gone when this returns, and the stream ends with its tail.
+import { createSuspectSession, tooLargeToLook, type SuspectSession } from '../runner/suspectSession.ts';
 import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -50,8 +51,12 @@ const SEEP_RSS_EVERY_MS = 5000;
 const OUTPUT_STREAM_CAP = 64 * 1024 * 1024;
 /** A soak with restart tolerates failed steps while its target is down, up to this many. */
 const MAX_TOLERATED_STEP_ERRORS = 10_000;
-/** How long a failed step waits for its target's death to be noticed: 30 polls of 100 ms. */
-const DEATH_WAIT_POLLS = 30;
+/** How long a failed step waits for its target's death to be noticed: 100 polls of 100 ms. Under
+ * load a SIGKILLed master's exit is known only once its forked workers let go of its pipes; 3 s was
+ * too short once (the restart test, run beside the agent tests). */
+const DEATH_WAIT_POLLS = 100;
+/** Steps run between the agent's first and second look, once the measured phase is over. */
+const ATTRIBUTION_STEPS = 20;
 
 export function scenarioSlug(name: string): string {
   return name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 80) || 'scenario';
@@ -131,6 +136,8 @@ export async function runSoak(scenario: Scenario, opts: SoakRunOptions): Promise
   let newSinceBaseline: SoakTail['newSinceBaseline'] = { processes: [], sockets: [], fds: [] };
   let orphans: Leftover[] = [];
   let setupDone = false;
+  let suspects: SuspectSession | null = null;
+  let attributed = 0;
   const probeErrors: string[] = [];
   const timers: NodeJS.Timeout[] = [];
   const sampler = createSampler({ rootPids: () => target?.rootPids() ?? [], cookie });
@@ -318,6 +325,26 @@ export async function runSoak(scenario: Scenario, opts: SoakRunOptions): Promise
       if (phase === 'warmup' && !interrupted && !stoppedEarly) await endWarmup();
       if (phase === 'measured') await checkpoint('measured'); // the end of the measured phase
     }
+    // Suspects are named after the measurement, in steps of their own (as in counted runs: a heap
+    // snapshot must not land among the measured samples).
+    const agent = target.agent();
+    if (target.agentProblem) note(target.agentProblem);
+    const tooLarge = agent && error === undefined && !abort.signal.aborted && phase === 'measured' ? await tooLargeToLook(agent) : 'skip';
+    if (tooLarge && tooLarge !== 'skip') note(tooLarge);
+    if (agent && tooLarge === null) {
+      suspects = createSuspectSession(agent, { runDir, scenarioName: scenario.name, cookie });
+      await suspects.atBaseline();
+      for (; attributed < ATTRIBUTION_STEPS && !abort.signal.aborted; attributed++) {
+        const ctx: StepContext = { ...session.context(), iteration: steps + attributed, phase: 'measured', signal: abort.signal };
+        const ok = await raceStep(() => scenario.step(ctx), { what: `step ${steps + attributed + 1} (naming suspects)`, timeoutMs: stepTimeoutMs, died, signal: abort.signal })
+          .then(() => true, (err: unknown) => {
+            if (abort.signal.aborted) return false; // Ctrl-C while naming suspects: report what was measured
+            throw err;
+          });
+        if (!ok) break;
+      }
+      await suspects.afterMeasured();
+    }
     if (error === undefined && phase === 'measured' && baselineIds) {
       phase = 'settle';
       if (!abort.signal.aborted) await sleep(plan.settleMs, abort.signal);
@@ -329,6 +356,7 @@ export async function runSoak(scenario: Scenario, opts: SoakRunOptions): Promise
         signal: abort.signal,
       });
       newSinceBaseline = identityDiff(baselineIds, await sampler.identities());
+      await suspects?.afterSettle(attributed);
     }
     if (scenario.teardown && error === undefined) {
       setupDone = false;
@@ -378,6 +406,14 @@ export async function runSoak(scenario: Scenario, opts: SoakRunOptions): Promise
   stream.close();
   const report = agg.report({ source: path.relative(runDir, stream.file) });
   if (target?.command) report.target.command = target.command;
+  if (suspects) {
+    // named in the live run only: a report rebuilt from the stream has no suspects
+    report.suspects = suspects.ranked();
+    const kept = await suspects.finish(report.verdict !== 'pass');
+    if (kept.length > 0) report.artifacts = kept;
+    const errs = suspects.errors();
+    if (errs.length > 0) report.probeErrors = [...new Set([...(report.probeErrors ?? []), ...errs])];
+  }
   opts.progress?.scenarioEnd(report);
   return report;
 }

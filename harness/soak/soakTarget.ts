@@ -2,11 +2,14 @@
 // started again on the same port when it exits (steps and the load generator keep their address);
 // every death is reported to the runner with its exit status first. Modules and CLI targets are
 // the runner's usual sessions: their death ends the soak.
+import { rm } from 'node:fs/promises';
 import type { Scenario, StepContext } from '../scenario/types.ts';
 import { startService, type RunningService } from '../drivers/service.ts';
 import { createHttpClient } from '../drivers/httpClient.ts';
 import type { ExitStatus } from '../drivers/spawnTarget.ts';
 import { startTarget, type TargetOptions, type TargetSession } from '../runner/targetSession.ts';
+import { agentSocketPath, connectServiceAgent, injectAgentEnv, runtimeOf, type AgentHandle } from '../runner/agentSession.ts';
+import { COOKIE_ENV } from '../probes/runCookie.ts';
 
 export interface Death {
   pid: number;
@@ -30,6 +33,10 @@ export interface SoakTarget {
   nextDeath(): Promise<Death>;
   /** start the service again on its port; rejects when it does not come up */
   restart(): Promise<void>;
+  /** the heap agent in the instance running now, if there is one */
+  agent(): AgentHandle | null;
+  /** why there is no agent, when there is none */
+  agentProblem?: string;
   stop(): Promise<void>;
 }
 
@@ -45,12 +52,28 @@ export async function startSoakTarget(scenario: Scenario, opts: TargetOptions): 
       kind: session.kind, runtime: session.runtime, command: session.command, restartable: false,
       rootPids: session.rootPids, gc: session.gc, context: () => session.context, baseUrl: () => null,
       nextDeath: () => death, restart: () => Promise.reject(new Error(`a ${session.kind} target cannot be restarted`)),
+      agent: () => session.agent,
       stop: session.stop,
     };
   }
-  const env = { ...opts.env, ...scenario.env };
+  const runtime = runtimeOf(spec.command);
+  const socketPath = agentSocketPath(opts.env[COOKIE_ENV] ?? String(process.pid));
+  const env = runtime ? injectAgentEnv(runtime, socketPath, { ...opts.env, ...scenario.env }) : { ...opts.env, ...scenario.env };
+  let agent: AgentHandle | null = null;
+  let agentProblem: string | undefined = runtime ? undefined : `no heap agent: cannot tell the runtime of '${spec.command[0]}'`;
+  // every instance gets its own agent on the same socket path: reconnect after a restart
+  const connect = async () => {
+    agent?.close();
+    agent = null;
+    if (!runtime) return;
+    agent = await connectServiceAgent(runtime, socketPath, opts.signal).catch((err: unknown) => {
+      agentProblem = `heap agent did not answer: ${(err as Error).message}`;
+      return null;
+    });
+  };
   const start = (port?: number) => startService(spec, { repoRoot: opts.repoRoot, env, onOutput: opts.onOutput, signal: opts.signal, port });
   let svc: RunningService = await start();
+  await connect();
   const port = svc.port;
   const exec = (await startTarget({ ...scenario, service: undefined, module: undefined }, opts)).context.exec;
   const noCall = async (): Promise<never> => {
@@ -58,12 +81,17 @@ export async function startSoakTarget(scenario: Scenario, opts: TargetOptions): 
   };
   let context = { http: createHttpClient(svc.baseUrl), call: noCall, exec, port };
   let stopping = false;
-  return {
+  const target: SoakTarget = {
     kind: 'service',
     command: svc.command,
     restartable: spec.restart === true,
     rootPids: () => (svc.isRunning() ? [svc.pid] : []),
-    gc: async () => false,
+    gc: async () => {
+      if (!agent) return false;
+      await agent.request('gc');
+      return true;
+    },
+    agent: () => agent,
     context: () => context,
     baseUrl: () => svc.baseUrl,
     nextDeath() {
@@ -73,11 +101,17 @@ export async function startSoakTarget(scenario: Scenario, opts: TargetOptions): 
     async restart() {
       if (stopping) return;
       svc = await start(port);
+      await connect();
       context = { ...context, http: createHttpClient(svc.baseUrl) };
     },
     async stop() {
       stopping = true;
+      agent?.close();
       await svc.stop();
+      await rm(socketPath, { force: true }); // the agent's socket file outlives a killed target
     },
   };
+  if (runtime) target.runtime = runtime;
+  if (agentProblem) target.agentProblem = agentProblem;
+  return target;
 }
