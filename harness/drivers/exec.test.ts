@@ -1,3 +1,4 @@
+import { tempDir } from '../testing/tempDir.ts';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -53,7 +54,7 @@ describe('execCommand', () => {
   });
 
   it('kills the whole process group on timeout and says so', async () => {
-    const pidFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'seep-exec-')), 'child.pid');
+    const pidFile = path.join(tempDir('seep-exec-'), 'child.pid');
     const err = await execCommand(['sh', '-c', `sleep 30 & echo $! > ${pidFile}; wait`], { ...base, timeoutMs: 300 }).catch((e: unknown) => e);
     const child = Number(fs.readFileSync(pidFile, 'utf8'));
     strays.push(child);
@@ -83,7 +84,7 @@ describe('execCommand', () => {
   });
 
   it('resolves cwd against the repo root', async () => {
-    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'seep-exec-root-'));
+    const root = tempDir('seep-exec-root-');
     fs.mkdirSync(path.join(root, 'sub'));
     const result = await execCommand(['pwd'], { ...base, repoRoot: root, cwd: 'sub' });
     expect(result.stdout.trim()).toBe(fs.realpathSync(path.join(root, 'sub')));

@@ -1,5 +1,5 @@
+import { tempDir } from '../testing/tempDir.ts';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startFunctionWorker, type FunctionWorker } from './functionWorker.ts';
@@ -62,7 +62,7 @@ export const nested = { deep: { hi: (n) => 'hi ' + n } };
 `;
 
 beforeAll(() => {
-  root = fs.mkdtempSync(path.join(os.tmpdir(), 'seep-worker-'));
+  root = tempDir('seep-worker-');
   fs.mkdirSync(path.join(root, 'mods'));
   fs.writeFileSync(path.join(root, 'mods', 'target_mod.py'), PY_MODULE);
   fs.writeFileSync(path.join(root, 'mods', 'helper.py'), 'def double(n):\n    return n * 2\n');

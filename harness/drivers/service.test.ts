@@ -1,5 +1,5 @@
+import { tempDir } from '../testing/tempDir.ts';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createHttpClient } from './httpClient.ts';
@@ -35,7 +35,7 @@ HTTPServer(('127.0.0.1', int(sys.argv[1])), H).serve_forever()
 `;
 
 beforeAll(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'seep-service-'));
+  dir = tempDir('seep-service-');
   fs.writeFileSync(path.join(dir, 'http_service.py'), HTTP_SERVICE);
   fs.writeFileSync(path.join(dir, 'stdout_service.py'), `import time\nprint('warming up')\ntime.sleep(0.2)\nprint('Listening on port 1234')\ntime.sleep(60)\n`);
   fs.writeFileSync(path.join(dir, 'never_ready.py'), `import time\nprint('never ready')\ntime.sleep(60)\n`);

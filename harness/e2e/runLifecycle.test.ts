@@ -1,7 +1,7 @@
 // How a run ends when things go wrong: a bad scenario file, a target that crashes, a step that
 // throws, Ctrl-C in the middle. Each gets exit 2 (or its verdict), a report, and no process left.
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { tempDir } from '../testing/tempDir.ts';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { processesWithRunCookie, runSeep } from './runSeep.ts';
@@ -10,7 +10,7 @@ let dir: string;
 const scenario = (name: string) => path.join(dir, `${name}.scenario.mjs`);
 
 beforeAll(async () => {
-  dir = await mkdtemp(path.join(os.tmpdir(), 'seep-lifecycle-'));
+  dir = tempDir('seep-lifecycle-');
   const files: Record<string, string> = {
     // a typo'd budget key and a malformed size: both named, nothing started
     bad: `export default { name: 'bad', iterations: 3, step: () => {}, budgets: { rssGrowth: '50 MiBs', socket: 'baseline' } };`,

@@ -1,6 +1,7 @@
 // Runs the real `seep` CLI in a child process, as a user or CI would, with its own report folder.
 import { spawn } from 'node:child_process';
-import { mkdtemp, readdir, readFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { afterAll } from 'vitest';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,11 +21,18 @@ export interface SeepRun {
   report(): Promise<Report | null>;
 }
 
+// Every run's report folder goes when the test file is done, passed or failed.
+const reportDirs: string[] = [];
+afterAll(async () => {
+  await Promise.all(reportDirs.splice(0).map((d) => rm(d, { recursive: true, force: true })));
+});
+
 export async function runSeep(
   args: string[],
   opts: { env?: Record<string, string>; timeoutMs?: number; onSpawn?: (pid: number) => void; cwd?: string } = {},
 ): Promise<SeepRun> {
   const reportDir = await mkdtemp(path.join(os.tmpdir(), 'seep-e2e-'));
+  reportDirs.push(reportDir);
   const child = spawn(process.execPath, [SEEP, ...args, '--report-dir', reportDir], {
     cwd: opts.cwd ?? REPO_ROOT,
     env: { ...process.env, CI: 'true', NO_COLOR: '1', ...opts.env },

@@ -9,6 +9,7 @@ import { execCommand } from '../drivers/exec.ts';
 import { COOKIE_ENV } from '../probes/runCookie.ts';
 import { cliAgentEnv } from '../agents/cliDumps.ts';
 import { mkdirSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import os from 'node:os';
 import { agentSocketPath, connectServiceAgent, injectAgentEnv, runtimeOf, type AgentHandle } from './agentSession.ts';
 
@@ -94,6 +95,7 @@ export async function startTarget(scenario: Scenario, opts: TargetOptions): Prom
       stop: async () => {
         agent?.close();
         await svc.stop();
+        await rm(socketPath, { force: true }); // the agent's socket file outlives a killed target
       },
     };
     if (runtime) session.runtime = runtime;

@@ -1,5 +1,5 @@
-import { mkdtempSync, readFileSync, writeFileSync, appendFileSync } from 'node:fs';
-import os from 'node:os';
+import { tempDir } from '../testing/tempDir.ts';
+import { readFileSync, writeFileSync, appendFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { METRICS, type Sample } from '../report/schema.ts';
@@ -12,7 +12,7 @@ function sample(t: number, rss: number, pids = [10]): Sample {
 
 describe('sample stream', () => {
   it('round-trips samples, writing the pid set only when it changes', async () => {
-    const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'seep-stream-')), 's.ndjson');
+    const file = path.join(tempDir('seep-stream-'), 's.ndjson');
     const w = createSampleStream(file, { flushMs: 60_000 });
     w.write(encodeSample(sample(0, 100), 't', true));
     w.write(encodeSample(sample(1, 101), 't', false));
@@ -36,7 +36,7 @@ describe('sample stream', () => {
   });
 
   it('flushes on its timer, so a crash loses at most the last interval', async () => {
-    const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'seep-stream-')), 's.ndjson');
+    const file = path.join(tempDir('seep-stream-'), 's.ndjson');
     const w = createSampleStream(file, { flushMs: 50 });
     try {
       w.write({ k: 'note', t: 1, message: 'hello' });
@@ -48,7 +48,7 @@ describe('sample stream', () => {
   });
 
   it('skips a last line cut short by a crash, but not a damaged line in the middle', async () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'seep-stream-'));
+    const dir = tempDir('seep-stream-');
     const cut = path.join(dir, 'cut.ndjson');
     writeFileSync(cut, '{"k":"note","t":1,"message":"a"}\n');
     appendFileSync(cut, '{"k":"t","t":2,"i":nu');

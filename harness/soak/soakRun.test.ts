@@ -1,8 +1,8 @@
 // Soaks through the real CLI, accelerated: a leak given in MB/h on the recycling fixture is found
 // and its fixed twin passes; seep killed by SIGKILL mid-soak is rebuilt by `seep report` from
 // every sample that reached the disk; a target killed like an OOM kill is restarted and counted.
-import { readdir, readFile, stat, writeFile, mkdtemp } from 'node:fs/promises';
-import os from 'node:os';
+import { tempDir } from '../testing/tempDir.ts';
+import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -101,7 +101,7 @@ describe('soak: accelerated leak in MB/h', () => {
 
 describe('soak: crashes', () => {
   it('seep killed by SIGKILL mid-soak: `seep report` rebuilds the report with every sample up to the last flush', async () => {
-    const reportDir = await mkdtemp(path.join(os.tmpdir(), 'seep-sigkill-'));
+    const reportDir = tempDir('seep-sigkill-');
     const child = seep(['run', SCENARIO, '--duration', '60s', '--report-dir', reportDir]);
     started.add(child.pid!);
     const exited = new Promise<void>((resolve) => child.on('close', () => resolve()));
@@ -141,7 +141,7 @@ describe('soak: crashes', () => {
   }, 90_000);
 
   it('a target killed like an OOM kill is restarted with `restart: true`, counted, and its death recorded', async () => {
-    const dir = await mkdtemp(path.join(os.tmpdir(), 'seep-restart-'));
+    const dir = tempDir('seep-restart-');
     const file = path.join(dir, 'restart.scenario.mjs');
     await writeFile(file, `export default {
       name: 'restart after SIGKILL',
