@@ -1,13 +1,13 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
+import { tempDir } from '../../testing/tempDir.ts';
 import net from 'node:net';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AgentError, connectAgent, type AgentClient } from '../agentClient.ts';
 import { nodeAgentPath, startTarget, testdataDir, type Started } from '../testdata/targets.ts';
 
-const dir = mkdtempSync(path.join(tmpdir(), 'seep-agent-'));
+const dir = tempDir('seep-agent-');
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
@@ -120,4 +120,3 @@ describe('seepAgent.cjs in a Node target (NODE_OPTIONS=--require)', () => {
   });
 });
 
-process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
