@@ -4,6 +4,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { agentEnv } from '../agents/suspectCollector.ts';
+import { rm } from 'node:fs/promises';
 import { connectAgent } from '../agents/agentClient.ts';
 
 export type Runtime = 'node' | 'python';
@@ -46,7 +47,54 @@ export function injectAgentEnv(runtime: Runtime, socketPath: string, env: Record
   return out;
 }
 
-export async function connectServiceAgent(runtime: Runtime, socketPath: string, signal: AbortSignal): Promise<AgentHandle> {
+async function connectServiceAgent(runtime: Runtime, socketPath: string, signal: AbortSignal): Promise<AgentHandle> {
   const client = await connectAgent(socketPath, { timeoutMs: 10_000, signal });
   return { runtime, request: (op, params) => client.request(op, params), close: () => client.close() };
+}
+
+/** The agent of a service, whose instances (one, or one per restart) all use the same socket path. */
+export interface ServiceAgent {
+  runtime: Runtime | null;
+  /** the service's env with the agent injected */
+  env: Record<string, string>;
+  /** (re)connect to the instance running now; a failure leaves no agent and says why in problem() */
+  connect(): Promise<void>;
+  handle(): AgentHandle | null;
+  problem(): string | undefined;
+  /** force a GC through the agent; false when there is none */
+  gc(): Promise<boolean>;
+  /** disconnect and remove the socket file, which outlives a killed target */
+  close(): Promise<void>;
+}
+
+export function serviceAgent(command: string[], env: Record<string, string>, cookie: string, signal: AbortSignal): ServiceAgent {
+  const runtime = runtimeOf(command);
+  const socketPath = agentSocketPath(cookie);
+  let agent: AgentHandle | null = null;
+  let problem: string | undefined = runtime ? undefined : `no heap agent: cannot tell the runtime of '${command[0]}' (node or python3 commands get one)`;
+  return {
+    runtime,
+    env: runtime ? injectAgentEnv(runtime, socketPath, env) : env,
+    async connect() {
+      agent?.close();
+      agent = null;
+      if (!runtime) return;
+      agent = await connectServiceAgent(runtime, socketPath, signal).catch((err: unknown) => {
+        problem = `heap agent did not answer: ${(err as Error).message}`;
+        return null;
+      });
+    },
+    handle: () => agent,
+    problem: () => problem,
+    async gc() {
+      if (!agent) return false;
+      await agent.request('gc');
+      return true;
+    },
+    async close() {
+      agent?.close();
+      agent = null;
+      await rm(socketPath, { force: true });
+    },
+  };
 }

@@ -9,9 +9,8 @@ import { execCommand } from '../drivers/exec.ts';
 import { COOKIE_ENV } from '../probes/runCookie.ts';
 import { cliAgentEnv } from '../agents/cliDumps.ts';
 import { mkdirSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
 import os from 'node:os';
-import { agentSocketPath, connectServiceAgent, injectAgentEnv, runtimeOf, type AgentHandle } from './agentSession.ts';
+import { serviceAgent, type AgentHandle } from './agentSession.ts';
 
 type OnOutput = (stream: 'stdout' | 'stderr', chunk: Buffer) => void;
 
@@ -68,38 +67,25 @@ export async function startTarget(scenario: Scenario, opts: TargetOptions): Prom
   };
 
   if (scenario.service) {
-    const runtime = runtimeOf(scenario.service.command);
-    const socketPath = agentSocketPath(opts.env[COOKIE_ENV] ?? String(process.pid));
-    const serviceEnv = runtime ? injectAgentEnv(runtime, socketPath, env) : env;
-    const svc = await startService(scenario.service, { repoRoot: opts.repoRoot, env: serviceEnv, onOutput: opts.onOutput, signal: opts.signal });
-    let agent: AgentHandle | null = null;
-    let agentProblem: string | undefined = runtime ? undefined : `no heap agent: cannot tell the runtime of '${scenario.service.command[0]}' (node or python3 commands get one)`;
-    if (runtime) {
-      agent = await connectServiceAgent(runtime, socketPath, opts.signal).catch((err: unknown) => {
-        agentProblem = `heap agent did not answer: ${(err as Error).message}`;
-        return null;
-      });
-    }
+    const agent = serviceAgent(scenario.service.command, env, opts.env[COOKIE_ENV] ?? String(process.pid), opts.signal);
+    const svc = await startService(scenario.service, { repoRoot: opts.repoRoot, env: agent.env, onOutput: opts.onOutput, signal: opts.signal });
+    await agent.connect();
     const session: TargetSession = {
       kind: 'service',
       command: scenario.service.command.map((a) => a.replaceAll('{port}', String(svc.port))),
       rootPids: () => [svc.pid],
-      gc: async () => {
-        if (!agent) return false;
-        await agent.request('gc');
-        return true;
-      },
+      gc: () => agent.gc(),
       died: svc.exited.then((s) => `the service exited on its own (${s.signal ? `signal ${s.signal}` : `code ${s.code}`})`),
       context: { http: createHttpClient(svc.baseUrl), call: noCall, exec, port: svc.port },
-      agent,
+      agent: agent.handle(),
       stop: async () => {
-        agent?.close();
         await svc.stop();
-        await rm(socketPath, { force: true }); // the agent's socket file outlives a killed target
+        await agent.close();
       },
     };
-    if (runtime) session.runtime = runtime;
-    if (agentProblem) session.agentProblem = agentProblem;
+    if (agent.runtime) session.runtime = agent.runtime;
+    const problem = agent.problem();
+    if (problem) session.agentProblem = problem;
     return session;
   }
   if (scenario.module) {

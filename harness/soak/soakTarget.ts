@@ -2,13 +2,12 @@
 // started again on the same port when it exits (steps and the load generator keep their address);
 // every death is reported to the runner with its exit status first. Modules and CLI targets are
 // the runner's usual sessions: their death ends the soak.
-import { rm } from 'node:fs/promises';
 import type { Scenario, StepContext } from '../scenario/types.ts';
 import { startService, type RunningService } from '../drivers/service.ts';
 import { createHttpClient } from '../drivers/httpClient.ts';
 import type { ExitStatus } from '../drivers/spawnTarget.ts';
 import { startTarget, type TargetOptions, type TargetSession } from '../runner/targetSession.ts';
-import { agentSocketPath, connectServiceAgent, injectAgentEnv, runtimeOf, type AgentHandle } from '../runner/agentSession.ts';
+import { serviceAgent, type AgentHandle } from '../runner/agentSession.ts';
 import { COOKIE_ENV } from '../probes/runCookie.ts';
 
 export interface Death {
@@ -56,24 +55,11 @@ export async function startSoakTarget(scenario: Scenario, opts: TargetOptions): 
       stop: session.stop,
     };
   }
-  const runtime = runtimeOf(spec.command);
-  const socketPath = agentSocketPath(opts.env[COOKIE_ENV] ?? String(process.pid));
-  const env = runtime ? injectAgentEnv(runtime, socketPath, { ...opts.env, ...scenario.env }) : { ...opts.env, ...scenario.env };
-  let agent: AgentHandle | null = null;
-  let agentProblem: string | undefined = runtime ? undefined : `no heap agent: cannot tell the runtime of '${spec.command[0]}'`;
   // every instance gets its own agent on the same socket path: reconnect after a restart
-  const connect = async () => {
-    agent?.close();
-    agent = null;
-    if (!runtime) return;
-    agent = await connectServiceAgent(runtime, socketPath, opts.signal).catch((err: unknown) => {
-      agentProblem = `heap agent did not answer: ${(err as Error).message}`;
-      return null;
-    });
-  };
-  const start = (port?: number) => startService(spec, { repoRoot: opts.repoRoot, env, onOutput: opts.onOutput, signal: opts.signal, port });
+  const agent = serviceAgent(spec.command, { ...opts.env, ...scenario.env }, opts.env[COOKIE_ENV] ?? String(process.pid), opts.signal);
+  const start = (port?: number) => startService(spec, { repoRoot: opts.repoRoot, env: agent.env, onOutput: opts.onOutput, signal: opts.signal, port });
   let svc: RunningService = await start();
-  await connect();
+  await agent.connect();
   const port = svc.port;
   const exec = (await startTarget({ ...scenario, service: undefined, module: undefined }, opts)).context.exec;
   const noCall = async (): Promise<never> => {
@@ -86,12 +72,8 @@ export async function startSoakTarget(scenario: Scenario, opts: TargetOptions): 
     command: svc.command,
     restartable: spec.restart === true,
     rootPids: () => (svc.isRunning() ? [svc.pid] : []),
-    gc: async () => {
-      if (!agent) return false;
-      await agent.request('gc');
-      return true;
-    },
-    agent: () => agent,
+    gc: () => agent.gc(),
+    agent: () => agent.handle(),
     context: () => context,
     baseUrl: () => svc.baseUrl,
     nextDeath() {
@@ -101,17 +83,17 @@ export async function startSoakTarget(scenario: Scenario, opts: TargetOptions): 
     async restart() {
       if (stopping) return;
       svc = await start(port);
-      await connect();
+      await agent.connect();
       context = { ...context, http: createHttpClient(svc.baseUrl) };
     },
     async stop() {
       stopping = true;
-      agent?.close();
       await svc.stop();
-      await rm(socketPath, { force: true }); // the agent's socket file outlives a killed target
+      await agent.close();
     },
   };
-  if (runtime) target.runtime = runtime;
-  if (agentProblem) target.agentProblem = agentProblem;
+  if (agent.runtime) target.runtime = agent.runtime;
+  const problem = agent.problem();
+  if (problem) target.agentProblem = problem;
   return target;
 }
