@@ -150,7 +150,7 @@ export async function runScenario(scenario: Scenario, opts: RunScenarioOptions):
       }
       await gc();
       const s = await boundary(phase, i);
-      const index = recorder.build().boundaries.t.length - 1;
+      const index = recorder.boundaries().t.length - 1;
       if (phase === 'measured') {
         measuredRange = { from: measuredRange?.from ?? index, to: index };
         measuredDone++;
@@ -184,7 +184,7 @@ export async function runScenario(scenario: Scenario, opts: RunScenarioOptions):
     }
     if (!interrupted && baselineIndex >= 0) await sleep(scenario.settleMs ?? DEFAULTS.settleMs, abort.signal);
     if (baselineIndex >= 0 && measuredDone > 0) {
-      const base = recorder.build().boundaries;
+      const base = recorder.boundaries();
       const first = base.t.length;
       await settleReads({
         read: async () => {
@@ -195,7 +195,7 @@ export async function runScenario(scenario: Scenario, opts: RunScenarioOptions):
         budgets,
         signal: abort.signal,
       });
-      settleRange = { from: first, to: recorder.build().boundaries.t.length - 1 };
+      settleRange = { from: first, to: recorder.boundaries().t.length - 1 };
       // suspects are ranked while the target still runs: Python referrer chains need it alive
       await suspects?.afterSettle(attributed);
       if (baselineIds) newSinceBaseline = identityDiff(baselineIds, await sampler.identities());

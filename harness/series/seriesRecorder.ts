@@ -14,6 +14,8 @@ export interface SeriesRecorder {
   timed(s: Sample): void;
   /** the latest sample of either kind */
   last(): Sample | null;
+  /** the boundary columns so far (no copy of the timed samples, unlike build) */
+  boundaries(): SeriesColumns;
   build(): ScenarioSeries;
 }
 
@@ -38,6 +40,7 @@ export function createSeriesRecorder(opts: { maxTimed?: number; maxBoundaries?: 
       downsampled ||= timedCount > timed.length();
     },
     last: () => last,
+    boundaries: () => boundaries,
     build: () => ({ boundaries, timed: timed.columns(), timedCount, downsampled }),
   };
 }
