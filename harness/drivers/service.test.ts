@@ -1,9 +1,11 @@
 import { tempDir } from '../testing/tempDir.ts';
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createHttpClient } from './httpClient.ts';
 import { startService, type RunningService } from './service.ts';
+import { groupMembers } from '../probes/procfs.ts';
 
 const env: Record<string, string> = { ...(process.env as Record<string, string>), SEEP_RUN_COOKIE: 'cookie-service-test' };
 let dir: string;
@@ -44,6 +46,13 @@ beforeAll(() => {
     path.join(dir, 'stubborn.py'),
     `import signal, time\nsignal.signal(signal.SIGTERM, signal.SIG_IGN)\nprint('ready', flush=True)\ntime.sleep(60)\n`,
   );
+  // a pre-fork server in miniature: its worker shares the listener and ignores SIGTERM
+  fs.writeFileSync(
+    path.join(dir, 'prefork.py'),
+    `import os, signal, socket, sys, time\ns = socket.socket()\ns.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)\n` +
+      `s.bind(('127.0.0.1', int(sys.argv[1])))\ns.listen()\nif os.fork() == 0:\n    signal.signal(signal.SIGTERM, signal.SIG_IGN)\n` +
+      `    while True:\n        s.accept()[0].close()\nprint('ready', flush=True)\ntime.sleep(60)\n`,
+  );
   fs.writeFileSync(path.join(dir, 'tcp_service.py'), `import socket, sys, time\ns = socket.socket()\ns.bind(('127.0.0.1', int(sys.argv[1])))\ns.listen()\ntime.sleep(60)\n`);
 });
 
@@ -51,6 +60,16 @@ afterEach(async () => {
   await Promise.all(started.splice(0).map((s) => s.stop(500)));
   output = [];
 });
+
+function connects(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: '127.0.0.1', port }, () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.on('error', () => resolve(false));
+  });
+}
 
 function groupAlive(pid: number): boolean {
   try {
@@ -128,6 +147,26 @@ describe('startService', () => {
     expect(await svc.exited).toEqual({ code: null, signal: 'SIGKILL' });
     expect(svc.isRunning()).toBe(false);
     expect(groupAlive(svc.pid)).toBe(false);
+  });
+
+  it('endGroup() ends the workers a killed master left holding its port, and frees the port for a restart', async () => {
+    const svc = await startService({ command: ['python3', 'prefork.py', '{port}'], ready: { stdout: 'ready' }, cwd: dir }, { repoRoot: '/', env, onOutput });
+    try {
+      process.kill(svc.pid, 'SIGKILL');
+      expect(await svc.exited).toEqual({ code: null, signal: 'SIGKILL' });
+      // the orphaned worker still accepts on the port: a readiness check would pass against it
+      expect(await connects(svc.port)).toBe(true);
+      await expect(svc.endGroup(300)).resolves.toBe(1);
+      expect(groupMembers(svc.pid)).toEqual([]);
+      expect(await connects(svc.port)).toBe(false);
+      await expect(svc.endGroup(300)).resolves.toBe(0);
+    } finally {
+      try {
+        process.kill(-svc.pid, 'SIGKILL');
+      } catch {
+        // the group is gone, as it should be
+      }
+    }
   });
 
   it('restarts on the port it is given, and stops waiting when aborted', async () => {

@@ -28,6 +28,8 @@ export interface RunningService {
   isRunning(): boolean;
   /** SIGTERM to the process group, SIGKILL after `graceMs` (default 5 s); resolves when the leader exited */
   stop(graceMs?: number): Promise<void>;
+  /** after the service died: ends what is left of its process group; resolves to how many were left */
+  endGroup(graceMs?: number): Promise<number>;
   /** "'cmd' exited with code 1; last stderr lines: ..." for a runner reporting an unexpected exit */
   exitReason(status: ExitStatus, during?: string): string;
 }
@@ -94,6 +96,7 @@ export async function startService(spec: ServiceSpec, opts: ServiceOptions): Pro
     exited: target.exited,
     isRunning: () => target.exitStatus() === null,
     stop: (graceMs = DEFAULT_STOP_GRACE_MS) => target.stop(graceMs),
+    endGroup: (graceMs = DEFAULT_STOP_GRACE_MS) => target.endGroup(graceMs),
     exitReason: target.exitReason,
   };
 }

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import { attachOutput, type AttachedOutput, type OutputHandler } from './outputStreams.ts';
+import { groupMembers } from '../probes/procfs.ts';
 
 export interface ExitStatus {
   code: number | null;
@@ -32,7 +33,16 @@ export interface SpawnedTarget {
   signalGroup(signal: NodeJS.Signals): boolean;
   /** SIGTERM to the group, SIGKILL after `graceMs` if the leader has not exited; resolves once it has */
   stop(graceMs: number): Promise<void>;
+  /**
+   * After the leader's death: ends what is left of its process group (a pre-fork master's workers,
+   * which keep its listening socket), SIGTERM then SIGKILL after `graceMs`, and waits until none
+   * lives. Resolves to how many were left.
+   */
+  endGroup(graceMs: number): Promise<number>;
 }
+
+const GROUP_POLL_MS = 50;
+const GROUP_KILL_WAIT_MS = 5000;
 
 const STDERR_LINES_IN_ERRORS = 15;
 
@@ -121,6 +131,22 @@ export async function spawnTarget(argv: string[], opts: SpawnOptions): Promise<S
         signalGroup('SIGKILL');
         await exited;
       }
+    },
+    async endGroup(graceMs) {
+      if (!status) throw new Error(`endGroup: the leader ${pid} is still running`);
+      // A pgid is not reused while any member lives, so the group is still the dead leader's.
+      const left = groupMembers(pid).length;
+      const waitEmpty = async (ms: number) => {
+        for (const end = Date.now() + ms; groupMembers(pid).length > 0 && Date.now() < end; ) {
+          await new Promise((r) => setTimeout(r, GROUP_POLL_MS));
+        }
+      };
+      if (left === 0 || !signalGroup('SIGTERM')) return left;
+      await waitEmpty(graceMs);
+      if (groupMembers(pid).length > 0 && signalGroup('SIGKILL')) await waitEmpty(GROUP_KILL_WAIT_MS);
+      const survivors = groupMembers(pid);
+      if (survivors.length) throw new Error(`processes of group ${pid} survived SIGKILL: ${survivors.map((p) => `${p.pid} (${p.comm})`).join(', ')}`);
+      return left;
     },
   };
 }

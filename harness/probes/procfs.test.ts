@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { parseStat, readCmdline, readHostConstants, readPss, readStat, readStatusRss } from './procfs.ts';
+import { groupMembers, parseStat, readCmdline, readHostConstants, readPss, readStat, readStatusRss } from './procfs.ts';
 import { listTree } from './processTree.ts';
 import { createFakeProc, type FakeProc } from './testTargets/fakeProc.ts';
 
@@ -11,9 +11,9 @@ afterEach(() => fake.remove());
 
 describe('readStat', () => {
   it('parses a comm holding spaces and parentheses', async () => {
-    fake.stat(42, { comm: '(a b) c)', state: 'R', ppid: 7, utime: 30, stime: 12, threads: 5, starttime: 777, rssPages: 250 });
+    fake.stat(42, { comm: '(a b) c)', state: 'R', ppid: 7, pgrp: 40, utime: 30, stime: 12, threads: 5, starttime: 777, rssPages: 250 });
     expect(await readStat(42, fake.root)).toEqual({
-      pid: 42, ppid: 7, comm: '(a b) c)', state: 'R', cpuTicks: 42, starttime: 777, numThreads: 5, rssPages: 250,
+      pid: 42, ppid: 7, pgrp: 40, comm: '(a b) c)', state: 'R', cpuTicks: 42, starttime: 777, numThreads: 5, rssPages: 250,
     });
   });
 
@@ -39,6 +39,15 @@ describe('readStat', () => {
 });
 
 describe('other readers', () => {
+  it('lists the living members of a process group, zombies left out', () => {
+    fake.stat(40, { ppid: 1, pgrp: 40, state: 'Z' }); // the dead leader, not yet reaped
+    fake.stat(41, { ppid: 1, pgrp: 40 }); // its worker, orphaned
+    fake.stat(42, { ppid: 41, pgrp: 40, state: 'R' });
+    fake.stat(43, { ppid: 1, pgrp: 43 });
+    expect(groupMembers(40, fake.root).map((p) => p.pid).sort()).toEqual([41, 42]);
+    expect(groupMembers(44, fake.root)).toEqual([]);
+  });
+
   it('splits the NUL-separated command line', async () => {
     fake.file('5/cmdline', 'python3\0-c\0print("a b")\0');
     expect(await readCmdline(5, fake.root)).toEqual(['python3', '-c', 'print("a b")']);

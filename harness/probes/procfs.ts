@@ -12,6 +12,8 @@ import os from 'node:os';
 export interface ProcStat {
   pid: number;
   ppid: number;
+  /** process group: a target started detached leads its own, and its forked workers stay in it */
+  pgrp: number;
   comm: string;
   /** R, S, D, Z, T, ... */
   state: string;
@@ -50,6 +52,7 @@ export function parseStat(text: string): ProcStat {
     comm: text.slice(open + 1, close),
     state: f[0] ?? '?',
     ppid: num(4),
+    pgrp: num(5),
     cpuTicks: num(14) + num(15),
     numThreads: num(20),
     starttime: num(22),
@@ -129,6 +132,16 @@ export async function readPss(pid: number, procRoot = '/proc', onError?: (messag
 /** Every numeric entry of the /proc root. */
 export function listPids(procRoot = '/proc'): number[] {
   return readdirSync(procRoot).filter((name) => /^\d+$/.test(name)).map(Number);
+}
+
+/** The living (not zombie) processes of a process group. */
+export function groupMembers(pgid: number, procRoot = '/proc'): ProcStat[] {
+  const out: ProcStat[] = [];
+  for (const pid of listPids(procRoot)) {
+    const stat = readStatSync(pid, procRoot);
+    if (stat && stat.pgrp === pgid && stat.state !== 'Z' && stat.state !== 'X') out.push(stat);
+  }
+  return out;
 }
 
 export interface HostConstants {

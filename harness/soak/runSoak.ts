@@ -204,8 +204,9 @@ export async function runSoak(scenario: Scenario, opts: SoakRunOptions): Promise
     log(`seep: ${scenario.name}: ${reason}; restarting it (restart ${agg.restarts()})`);
     note(`the target died and was restarted: ${reason}`);
     restarting = t.restart().then(
-      () => {
+      (left) => {
         restarting = null;
+        if (left > 0) log(`seep: ${scenario.name}: ended ${left} process${left === 1 ? '' : 'es'} the dead target left in its process group before restarting it`);
         void t.nextDeath().then(onDeath);
       },
       (err: unknown) => {

@@ -30,8 +30,12 @@ export interface SoakTarget {
   baseUrl(): string | null;
   /** resolves at the next death of the instance running now */
   nextDeath(): Promise<Death>;
-  /** start the service again on its port; rejects when it does not come up */
-  restart(): Promise<void>;
+  /**
+   * Ends what the dead instance left of its process group (workers that keep its port, so that a
+   * readiness check would reach them and not the new instance), then starts the service again on
+   * its port. Resolves to how many processes were left; rejects when the service does not come up.
+   */
+  restart(): Promise<number>;
   /** the heap agent in the instance running now, if there is one */
   agent(): AgentHandle | null;
   /** why there is no agent, when there is none */
@@ -81,10 +85,13 @@ export async function startSoakTarget(scenario: Scenario, opts: TargetOptions): 
       return current.exited.then((status) => ({ pid: current.pid, status, reason: `the service exited on its own (${describeExit(status)})` }));
     },
     async restart() {
-      if (stopping) return;
+      if (stopping) return 0;
+      const left = await svc.endGroup(1000);
+      if (stopping) return left;
       svc = await start(port);
       await agent.connect();
       context = { ...context, http: createHttpClient(svc.baseUrl) };
+      return left;
     },
     async stop() {
       stopping = true;

@@ -8,7 +8,7 @@ export interface FakeProc {
   file(rel: string, text: string): void;
   link(rel: string, target: string): void;
   /** a /proc/PID/stat line with the fields the probes read; the rest are zeros */
-  stat(pid: number, opts: { comm?: string; state?: string; ppid: number; utime?: number; stime?: number; threads?: number; starttime?: number; rssPages?: number }): void;
+  stat(pid: number, opts: { comm?: string; state?: string; ppid: number; pgrp?: number; utime?: number; stime?: number; threads?: number; starttime?: number; rssPages?: number }): void;
   remove(): void;
 }
 
@@ -30,6 +30,7 @@ export function createFakeProc(): FakeProc {
       const f: (string | number)[] = new Array(50).fill(0);
       f[0] = o.state ?? 'S';
       f[1] = o.ppid;
+      f[2] = o.pgrp ?? pid;
       f[11] = o.utime ?? 0;
       f[12] = o.stime ?? 0;
       f[17] = o.threads ?? 1;
