@@ -72,6 +72,20 @@ describe('createProgress', () => {
     expect(text).toMatch(/MB [┼┤]/); // asciichart axis with byte labels
     expect(text).not.toContain('null');
   });
+
+  it('prints the top three suspects in the analysis\'s ranking, not by bytes', () => {
+    const many: ScenarioReport = {
+      ...failing,
+      suspects: [
+        ...failing.suspects,
+        { runtime: 'node', kind: 'constructor', name: 'onTick()', countDelta: 600, perIteration: 10, bytesDelta: 67_200, where: [] },
+        { runtime: 'node', kind: 'constructor', name: '(concatenated string)', countDelta: 768_000, perIteration: 12_800, bytesDelta: 240 * 1e6, where: [] },
+      ],
+    };
+    const text = drive(false, false, many, 10);
+    const block = text.slice(text.indexOf('top suspects:')).split('\n').slice(1, 4).map((l) => l.trim().split(' ')[0]);
+    expect(block).toEqual(['Session<Map>', 'Socket', 'onTick()']);
+  });
 });
 
 describe('printSummary', () => {

@@ -55,7 +55,8 @@ export function scenarioEndLines(s: ScenarioReport, style: Style): string[] {
   for (const c of s.checks.filter((x) => !x.pass)) lines.push(checkLine(c, style));
   lines.push(...soakLines(s, style));
   for (const p of s.probeErrors ?? []) lines.push(`    ${style.yellow('probe:')} ${plainText(p)}`);
-  const suspects = [...s.suspects].sort((a, b) => b.bytesDelta - a.bytesDelta || b.countDelta - a.countDelta).slice(0, 3);
+  // in the analysis's order: a class the user wrote before the strings it holds, whatever their bytes
+  const suspects = s.suspects.slice(0, 3);
   if (suspects.length) {
     lines.push(style.dim('    top suspects:'));
     for (const x of suspects) {
