@@ -326,11 +326,15 @@ export async function runSoak(scenario: Scenario, opts: SoakRunOptions): Promise
       if (phase === 'warmup' && !interrupted && !stoppedEarly) await endWarmup();
       if (phase === 'measured') await checkpoint('measured'); // the end of the measured phase
     }
+    const measuredEnded = error === undefined && phase === 'measured';
+    // From here on, timed samples are the settle's: the snapshots and the extra steps of naming
+    // suspects (a snapshot of a 100 MB heap lifted a Node target's RSS by 700 MB) stay out of the fit.
+    if (measuredEnded) phase = 'settle';
     // Suspects are named after the measurement, in steps of their own (as in counted runs: a heap
     // snapshot must not land among the measured samples).
     const agent = target.agent();
     if (target.agentProblem) note(target.agentProblem);
-    const tooLarge = agent && error === undefined && !abort.signal.aborted && phase === 'measured' ? await tooLargeToLook(agent) : 'skip';
+    const tooLarge = agent && measuredEnded && !abort.signal.aborted ? await tooLargeToLook(agent) : 'skip';
     if (tooLarge && tooLarge !== 'skip') note(tooLarge);
     if (agent && tooLarge === null) {
       suspects = createSuspectSession(agent, { runDir, scenarioName: scenario.name, cookie });
@@ -346,8 +350,7 @@ export async function runSoak(scenario: Scenario, opts: SoakRunOptions): Promise
       }
       await suspects.afterMeasured();
     }
-    if (error === undefined && phase === 'measured' && baselineIds) {
-      phase = 'settle';
+    if (measuredEnded && baselineIds) {
       if (!abort.signal.aborted) await sleep(plan.settleMs, abort.signal);
       const base = agg.baselineSample();
       await settleReads({
