@@ -7,6 +7,7 @@ import { rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Suspect } from '../report/schema.ts';
+import { formatBytes } from '../scenario/units.ts';
 import { growthFromCounts, isInformative, rankSuspects, type GrowthCandidate, type WarningCandidate } from '../analysis/suspects.ts';
 import { snapshotHistogram, type HeapHistogram, type HistogramEntry } from '../heap/snapshotHistogram.ts';
 import { retainerPaths } from '../heap/retainerPaths.ts';
@@ -290,7 +291,7 @@ export function createSuspectCollector(opts: SuspectCollectorOptions): SuspectCo
         kept.push(f);
       } else {
         rmSync(f, { force: true });
-        errs.push(`heap snapshot ${path.basename(f)} (${size} bytes) deleted: over the ${opts.maxSnapshotBytes}-byte cap`);
+        errs.push(`heap snapshot ${path.basename(f)} (${formatBytes(size)}) not kept: with the ${formatBytes(total)} kept it would pass the ${formatBytes(opts.maxSnapshotBytes)} cap on kept snapshots`);
       }
     }
     kept.reverse();
