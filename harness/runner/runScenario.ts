@@ -161,28 +161,9 @@ export async function runScenario(scenario: Scenario, opts: RunScenarioOptions):
       opts.progress?.tick({ name: scenario.name, phase, iteration: i + 1, total: warmup + measured, elapsedMs: now(), rss: s.values.rss, sockets: s.values.sockets });
     }
 
-    // Attribution comes after the measurement, in iterations of its own: a heap snapshot lifts a
-    // Node target's RSS by tens of MB, which the allocator keeps and later gives back at a moment of
-    // its choosing (fixtures/corpus/sessionStore.mjs: +44 MB at the snapshot, -12 MB thirty
-    // iterations later), so snapshots taken among the measured iterations would be read as growth.
     phase = 'settle';
-    let attributed = 0;
-    const tooLarge = suspects && !interrupted && measuredDone > 0 ? await tooLargeToLook(session.agent!) : null;
-    if (tooLarge) {
-      probeErrors.push(tooLarge);
-      suspects = null;
-    }
-    if (suspects && !interrupted && measuredDone > 0) {
-      const extra = Math.min(measuredDone, ATTRIBUTION_ITERATIONS);
-      await gc();
-      await suspects.atBaseline();
-      for (; attributed < extra && !abort.signal.aborted; attributed++) {
-        if (!(await runStep(warmup + measuredDone + attributed, 'measured', warmup + measuredDone + extra))) break;
-        opts.progress?.tick({ name: scenario.name, phase, iteration: warmup + measuredDone + attributed + 1, total: warmup + measuredDone + extra, elapsedMs: now(), rss: null, sockets: null, note: 'naming suspects' });
-      }
-      await suspects.afterMeasured();
-    }
-    if (!interrupted && baselineIndex >= 0) await sleep(scenario.settleMs ?? DEFAULTS.settleMs, abort.signal);
+    const settleMs = scenario.settleMs ?? DEFAULTS.settleMs;
+    if (!interrupted && baselineIndex >= 0) await sleep(settleMs, abort.signal);
     if (baselineIndex >= 0 && measuredDone > 0) {
       const base = recorder.boundaries();
       const first = base.t.length;
@@ -196,9 +177,32 @@ export async function runScenario(scenario: Scenario, opts: RunScenarioOptions):
         signal: abort.signal,
       });
       settleRange = { from: first, to: recorder.boundaries().t.length - 1 };
-      // suspects are ranked while the target still runs: Python referrer chains need it alive
-      await suspects?.afterSettle(attributed);
       if (baselineIds) newSinceBaseline = identityDiff(baselineIds, await sampler.identities());
+    }
+
+    // Attribution comes after the measurement, settle included, in iterations of its own, and
+    // nothing of it is recorded: a heap snapshot lifts a Node target's RSS by tens of MB (node-service:
+    // 50 -> 95 MB), which the allocator keeps and gives back at a moment of its choosing
+    // (fixtures/corpus/sessionStore.mjs: +44 MB at the snapshot, -12 MB thirty iterations later).
+    await sampler.stopTimer();
+    const tooLarge = suspects && !interrupted && measuredDone > 0 ? await tooLargeToLook(session.agent!) : null;
+    if (tooLarge) {
+      probeErrors.push(tooLarge);
+      suspects = null;
+    }
+    if (suspects && !interrupted && measuredDone > 0 && baselineIndex >= 0) {
+      const extra = Math.min(measuredDone, ATTRIBUTION_ITERATIONS);
+      let attributed = 0;
+      await gc();
+      await suspects.atBaseline();
+      for (; attributed < extra && !abort.signal.aborted; attributed++) {
+        if (!(await runStep(warmup + measuredDone + attributed, 'measured', warmup + measuredDone + extra))) break;
+        opts.progress?.tick({ name: scenario.name, phase, iteration: warmup + measuredDone + attributed + 1, total: warmup + measuredDone + extra, elapsedMs: now(), rss: null, sockets: null, note: 'naming suspects' });
+      }
+      await suspects.afterMeasured();
+      await sleep(settleMs, abort.signal);
+      // suspects are ranked while the target still runs: Python referrer chains need it alive
+      await suspects.afterSettle(attributed);
     }
     if (scenario.teardown) {
       setupDone = false;

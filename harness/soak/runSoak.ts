@@ -327,11 +327,22 @@ export async function runSoak(scenario: Scenario, opts: SoakRunOptions): Promise
       if (phase === 'measured') await checkpoint('measured'); // the end of the measured phase
     }
     const measuredEnded = error === undefined && phase === 'measured';
-    // From here on, timed samples are the settle's: the snapshots and the extra steps of naming
-    // suspects (a snapshot of a 100 MB heap lifted a Node target's RSS by 700 MB) stay out of the fit.
     if (measuredEnded) phase = 'settle';
-    // Suspects are named after the measurement, in steps of their own (as in counted runs: a heap
-    // snapshot must not land among the measured samples).
+    if (measuredEnded && baselineIds) {
+      if (!abort.signal.aborted) await sleep(plan.settleMs, abort.signal);
+      const base = agg.baselineSample();
+      await settleReads({
+        read: async () => (await checkpoint('settle')) ?? (await sampler.read('settle', steps, now())),
+        baseline: (m) => base?.values[m] ?? null,
+        budgets,
+        signal: abort.signal,
+      });
+      newSinceBaseline = identityDiff(baselineIds, await sampler.identities());
+    }
+    // Suspects are named after the measurement, settle included, in steps of their own (as in
+    // counted runs), and nothing of it is sampled: a snapshot of a 100 MB heap lifted a Node
+    // target's RSS by 700 MB, which would be read as growth, or raise an alert after the soak.
+    if (measuredEnded) await sampler.stopTimer();
     const agent = target.agent();
     if (target.agentProblem) note(target.agentProblem);
     const tooLarge = agent && measuredEnded && !abort.signal.aborted ? await tooLargeToLook(agent) : 'skip';
@@ -349,18 +360,8 @@ export async function runSoak(scenario: Scenario, opts: SoakRunOptions): Promise
         if (!ok) break;
       }
       await suspects.afterMeasured();
-    }
-    if (measuredEnded && baselineIds) {
-      if (!abort.signal.aborted) await sleep(plan.settleMs, abort.signal);
-      const base = agg.baselineSample();
-      await settleReads({
-        read: async () => (await checkpoint('settle')) ?? (await sampler.read('settle', steps, now())),
-        baseline: (m) => base?.values[m] ?? null,
-        budgets,
-        signal: abort.signal,
-      });
-      newSinceBaseline = identityDiff(baselineIds, await sampler.identities());
-      await suspects?.afterSettle(attributed);
+      await sleep(plan.settleMs, abort.signal);
+      await suspects.afterSettle(attributed);
     }
     if (scenario.teardown && error === undefined) {
       setupDone = false;
