@@ -94,3 +94,13 @@ describe('Ctrl-C in the middle of a run', () => {
     expect(s.checks.find((c) => c.resource === 'orphans')?.pass).toBe(false);
   });
 });
+
+describe('runSeep, the e2e tests\' own launcher', () => {
+  it('SIGKILLs a seep that runs past its time limit, and then everything seep started', async () => {
+    const run = await runSeep(['run', scenario('long')], { timeoutMs: 5000 });
+    expect(run.signal).toBe('SIGKILL');
+    expect(run.stderr).toContain('[runSeep: seep was killed after 5000 ms]');
+    // seep could not stop its service and daemons itself: runSeep did
+    expect(await processesWithRunCookie(run.pid)).toEqual([]);
+  });
+});

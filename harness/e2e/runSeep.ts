@@ -44,9 +44,30 @@ export async function runSeep(
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   opts.onSpawn?.(child.pid!);
   const timeoutMs = opts.timeoutMs ?? 240_000;
-  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    child.kill('SIGKILL');
+  }, timeoutMs);
   const [code, signal] = await new Promise<[number | null, string | null]>((resolve) => child.on('close', (c, s) => resolve([c, s])));
   clearTimeout(timer);
+  // a seep killed by SIGKILL cannot stop its targets: a test that timed out must not leave them running
+  if (signal === 'SIGKILL') {
+    // again until none is left: a daemon may fork between a scan and its kill
+    for (const end = Date.now() + 10_000; Date.now() < end; ) {
+      const left = await processesWithRunCookie(child.pid!);
+      if (left.length === 0) break;
+      for (const p of left) {
+        try {
+          process.kill(p.pid, 'SIGKILL');
+        } catch {
+          // exited between the scan and the kill
+        }
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+  if (timedOut) stderr += `\n[runSeep: seep was killed after ${timeoutMs} ms]`;
   return {
     code, signal, stdout, stderr, reportDir, pid: child.pid!,
     report: async () => {
