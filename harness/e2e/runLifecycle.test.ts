@@ -3,7 +3,7 @@
 import { tempDir } from '../testing/tempDir.ts';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { processesWithRunCookie, runSeep } from './runSeep.ts';
 
 let dir: string;
@@ -31,10 +31,6 @@ beforeAll(async () => {
   for (const [name, text] of Object.entries(files)) await writeFile(scenario(name), text);
 });
 
-afterAll(async () => {
-  // belt and braces: nothing may survive these tests even when an assertion failed midway
-  for (const p of await processesWithRunCookie(-1).catch(() => [])) process.kill(p.pid, 'SIGKILL');
-});
 
 describe('a run that cannot go ahead', () => {
   it('rejects a bad scenario file before starting anything: exit 2, file and fields named', async () => {

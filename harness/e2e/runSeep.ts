@@ -21,11 +21,30 @@ export interface SeepRun {
   report(): Promise<Report | null>;
 }
 
-// Every run's report folder goes when the test file is done, passed or failed.
+// Every run's report folder goes when the test file is done, passed or failed; and whatever a seep
+// of this file left running (an assertion that failed while it ran) is killed.
 const reportDirs: string[] = [];
+const seepPids: number[] = [];
 afterAll(async () => {
   await Promise.all(reportDirs.splice(0).map((d) => rm(d, { recursive: true, force: true })));
+  for (const pid of seepPids.splice(0)) await killRunLeftovers(pid);
 });
+
+/** SIGKILLs every process carrying the run cookie of seep `seepPid`, again until none is left (a daemon may fork between a scan and its kill). */
+async function killRunLeftovers(seepPid: number): Promise<void> {
+  for (const end = Date.now() + 10_000; Date.now() < end; ) {
+    const left = await processesWithRunCookie(seepPid);
+    if (left.length === 0) return;
+    for (const p of left) {
+      try {
+        process.kill(p.pid, 'SIGKILL');
+      } catch {
+        // exited between the scan and the kill
+      }
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
 
 export async function runSeep(
   args: string[],
@@ -42,6 +61,7 @@ export async function runSeep(
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  seepPids.push(child.pid!);
   opts.onSpawn?.(child.pid!);
   const timeoutMs = opts.timeoutMs ?? 240_000;
   let timedOut = false;
@@ -52,21 +72,7 @@ export async function runSeep(
   const [code, signal] = await new Promise<[number | null, string | null]>((resolve) => child.on('close', (c, s) => resolve([c, s])));
   clearTimeout(timer);
   // a seep killed by SIGKILL cannot stop its targets: a test that timed out must not leave them running
-  if (signal === 'SIGKILL') {
-    // again until none is left: a daemon may fork between a scan and its kill
-    for (const end = Date.now() + 10_000; Date.now() < end; ) {
-      const left = await processesWithRunCookie(child.pid!);
-      if (left.length === 0) break;
-      for (const p of left) {
-        try {
-          process.kill(p.pid, 'SIGKILL');
-        } catch {
-          // exited between the scan and the kill
-        }
-      }
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
+  if (signal === 'SIGKILL') await killRunLeftovers(child.pid!);
   if (timedOut) stderr += `\n[runSeep: seep was killed after ${timeoutMs} ms]`;
   return {
     code, signal, stdout, stderr, reportDir, pid: child.pid!,
