@@ -6,7 +6,7 @@
 import { closeSync, createReadStream, mkdirSync, openSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { METRICS, type Metric, type Phase, type Sample, type TcpState } from '../report/schema.ts';
+import { METRICS, type Metric, type Phase, type Sample, type Suspect, type TcpState } from '../report/schema.ts';
 
 export const STREAM_SUFFIX = '.samples.ndjson';
 export const STREAM_VERSION = 1;
@@ -38,6 +38,7 @@ export type StreamEvent =
   | { k: 'alert'; t: number; level: 'warning' | 'critical'; message: string }
   | { k: 'out'; t: number; s: 'stdout' | 'stderr'; x: string }
   | { k: 'note'; t: number; message: string }
+  | { k: 'suspects'; t: number; suspects: Suspect[] }
   | { k: 'end'; t: number; tail: Record<string, unknown> };
 
 export function streamFile(runDir: string, slug: string): string {

@@ -362,6 +362,8 @@ export async function runSoak(scenario: Scenario, opts: SoakRunOptions): Promise
       await suspects.afterMeasured();
       await sleep(plan.settleMs, abort.signal);
       await suspects.afterSettle(attributed);
+      // in the stream too, so that a report rebuilt from it names them
+      emit({ k: 'suspects', t: now(), suspects: suspects.ranked() });
     }
     if (scenario.teardown && error === undefined) {
       setupDone = false;
@@ -412,8 +414,6 @@ export async function runSoak(scenario: Scenario, opts: SoakRunOptions): Promise
   const report = agg.report({ source: path.relative(runDir, stream.file) });
   if (target?.command) report.target.command = target.command;
   if (suspects) {
-    // named in the live run only: a report rebuilt from the stream has no suspects
-    report.suspects = suspects.ranked();
     const kept = await suspects.finish(report.verdict !== 'pass');
     if (kept.length > 0) report.artifacts = kept;
     const errs = suspects.errors();

@@ -1,7 +1,7 @@
 // Everything a soak keeps in memory, in fixed size whatever its length, fed by the same events
 // that go to the sample stream. The live run and `seep report` after a crash both build their
 // report here from those events, so a rebuilt report is the report the run would have written.
-import type { Check, Sample, ScenarioReport, ScenarioSeries } from '../report/schema.ts';
+import type { Check, Sample, ScenarioReport, ScenarioSeries, Suspect } from '../report/schema.ts';
 import { createSeriesRecorder } from '../series/seriesRecorder.ts';
 import { createBoundedColumns } from '../series/boundedColumns.ts';
 import { decodeSample, type StreamEvent } from '../series/sampleStream.ts';
@@ -43,6 +43,7 @@ export interface SoakAggregate {
 export function createSoakAggregate(opts: SoakAggregateOptions = {}): SoakAggregate {
   let head: SoakHead | null = null;
   let tail: SoakTail | null = null;
+  let suspects: Suspect[] = [];
   // 10,000 points is one every minute of a week: more than a chart can show, and half the memory of 20,000
   const recorder = createSeriesRecorder({ maxTimed: opts.maxTimed ?? 10_000, maxBoundaries: opts.maxBoundaries ?? 2000 });
   // the length of a raw load interval, from the first gaps (merged rows keep the mean per interval,
@@ -133,6 +134,9 @@ export function createSoakAggregate(opts: SoakAggregateOptions = {}): SoakAggreg
       case 'note':
         note(e.message);
         return;
+      case 'suspects':
+        suspects = e.suspects;
+        return;
       case 'end':
         tail = e.tail as unknown as SoakTail;
         return;
@@ -221,7 +225,7 @@ export function createSoakAggregate(opts: SoakAggregateOptions = {}): SoakAggreg
         iterations: tail ? { ...tail.steps } : { warmup: 0, measured: obs.measuredIterations },
         checks: cs,
         series: obs.series,
-        suspects: [],
+        suspects,
         output: obs.output,
       };
       if (error) report.error = error;

@@ -1,7 +1,8 @@
 // Suspects in soaks, and the heap-size guard on snapshots, through the real CLI on the Node
 // node-service fixture: a soak names the leaking constructor after its measurement as a counted
 // run does, and a target whose V8 heap is over 512 MB gets no snapshot, with the reason in the report.
-import { writeFile } from 'node:fs/promises';
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import type { Report } from '../report/schema.ts';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../testing/tempDir.ts';
@@ -55,6 +56,14 @@ describe('suspects in a soak', () => {
     expect(ratio).toBeGreaterThan(0.5);
     expect(ratio).toBeLessThan(2);
     for (const run of [leaky!, fixed!]) expect(await processesWithRunCookie(run.pid)).toEqual([]);
+
+    // the suspects are in the sample stream: a report rebuilt from it names them too
+    const runDir = path.join(leaky!.reportDir, (await readdir(leaky!.reportDir, { withFileTypes: true })).find((d) => d.isDirectory())!.name);
+    await rm(path.join(runDir, 'report.json'));
+    const rebuilt = await runSeep(['report', runDir]);
+    expect(rebuilt.stdout).toMatch(/rebuilt from the sample stream/);
+    const again = (JSON.parse(await readFile(path.join(runDir, 'report.json'), 'utf8')) as Report).scenarios[0]!;
+    expect(again.suspects).toEqual(lr.suspects);
   }, 150_000);
 });
 
