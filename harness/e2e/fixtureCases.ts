@@ -1,15 +1,18 @@
 // The bundled fixtures and what seep must say about each: shared by the leaky and the fixed tests,
 // which live in two files so that vitest runs them side by side.
-import os from 'node:os';
 import path from 'node:path';
+import { tempDir } from '../testing/tempDir.ts';
 
 /** The env of a run of one variant; the CLI's history file is per variant, as both run at once. */
 export function variantEnv(variant: 'leaky' | 'fixed'): Record<string, string> {
   return { VARIANT: variant, FINANCE_CLI_HISTORY: historyFile(variant) };
 }
 
+// in a folder of the test file's own, gone after it: a leaky history left behind grew 2.6 MB a day
+const historyDir = tempDir('seep-e2e-history-');
+
 function historyFile(variant: 'leaky' | 'fixed'): string {
-  return path.join(os.tmpdir(), `seep-e2e-finance-cli-${variant}.history`);
+  return path.join(historyDir, `finance-cli-${variant}.history`);
 }
 
 // `suspect`: one of the top three suspects must have this name, with `where` (retainer path or

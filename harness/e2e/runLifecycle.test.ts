@@ -1,7 +1,9 @@
 // How a run ends when things go wrong: a bad scenario file, a target that crashes, a step that
 // throws, Ctrl-C in the middle. Each gets exit 2 (or its verdict), a report, and no process left.
 import { tempDir } from '../testing/tempDir.ts';
+import { readdirSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { processesWithRunCookie, runSeep } from './runSeep.ts';
@@ -96,7 +98,8 @@ describe('runSeep, the e2e tests\' own launcher', () => {
     const run = await runSeep(['run', scenario('long')], { timeoutMs: 5000 });
     expect(run.signal).toBe('SIGKILL');
     expect(run.stderr).toContain('[runSeep: seep was killed after 5000 ms]');
-    // seep could not stop its service and daemons itself: runSeep did
+    // seep could not stop its service and daemons, nor remove the service agent's socket: runSeep did
     expect(await processesWithRunCookie(run.pid)).toEqual([]);
+    expect(readdirSync(os.tmpdir()).filter((n) => n.endsWith(`.${run.pid}.sock`))).toEqual([]);
   });
 });

@@ -21,17 +21,22 @@ export interface SeepRun {
   report(): Promise<Report | null>;
 }
 
-// Every run's report folder goes when the test file is done, passed or failed; and whatever a seep
-// of this file left running (an assertion that failed while it ran) is killed.
+// Every run's report folder goes when the test file is done, passed or failed.
 const reportDirs: string[] = [];
-const seepPids: number[] = [];
 afterAll(async () => {
   await Promise.all(reportDirs.splice(0).map((d) => rm(d, { recursive: true, force: true })));
-  for (const pid of seepPids.splice(0)) await killRunLeftovers(pid);
 });
 
-/** SIGKILLs every process carrying the run cookie of seep `seepPid`, again until none is left (a daemon may fork between a scan and its kill). */
-async function killRunLeftovers(seepPid: number): Promise<void> {
+/**
+ * What a seep killed by SIGKILL could not clean up: SIGKILLs every process carrying the run cookie
+ * of seep `seepPid`, again until none is left (a daemon may fork between a scan and its kill), and
+ * removes its agents' socket files (named after the cookie, which ends in seep's pid).
+ */
+export async function killRunLeftovers(seepPid: number): Promise<void> {
+  const sockets = new RegExp(`^seep-.*\\.${seepPid}\\.sock$`);
+  for (const name of await readdir(os.tmpdir()).catch(() => [] as string[])) {
+    if (sockets.test(name)) await rm(path.join(os.tmpdir(), name), { force: true });
+  }
   for (const end = Date.now() + 10_000; Date.now() < end; ) {
     const left = await processesWithRunCookie(seepPid);
     if (left.length === 0) return;
@@ -61,7 +66,6 @@ export async function runSeep(
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  seepPids.push(child.pid!);
   opts.onSpawn?.(child.pid!);
   const timeoutMs = opts.timeoutMs ?? 240_000;
   let timedOut = false;
@@ -71,7 +75,7 @@ export async function runSeep(
   }, timeoutMs);
   const [code, signal] = await new Promise<[number | null, string | null]>((resolve) => child.on('close', (c, s) => resolve([c, s])));
   clearTimeout(timer);
-  // a seep killed by SIGKILL cannot stop its targets: a test that timed out must not leave them running
+  // a seep killed by SIGKILL (at the time limit, or by the test) cannot stop its targets: do it here
   if (signal === 'SIGKILL') await killRunLeftovers(child.pid!);
   if (timedOut) stderr += `\n[runSeep: seep was killed after ${timeoutMs} ms]`;
   return {

@@ -7,23 +7,15 @@ import path from 'node:path';
 import { spawn } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Report } from '../report/schema.ts';
-import { processesWithRunCookie, REPO_ROOT, runSeep } from '../e2e/runSeep.ts';
+import { killRunLeftovers, processesWithRunCookie, REPO_ROOT, runSeep } from '../e2e/runSeep.ts';
 import { freePort } from '../drivers/freePort.ts';
 
 const SCENARIO = 'fixtures/recycling-service/recycling.scenario.ts';
 const started = new Set<number>();
 
 afterAll(async () => {
-  // a seep killed by SIGKILL leaves its targets: nothing may outlive these tests
-  for (const seepPid of started) {
-    for (const p of await processesWithRunCookie(seepPid).catch(() => [])) {
-      try {
-        process.kill(p.pid, 'SIGKILL');
-      } catch {
-        // exited between the scan and the kill
-      }
-    }
-  }
+  // a seep killed by SIGKILL leaves its targets and agent sockets: nothing may outlive these tests
+  for (const seepPid of started) await killRunLeftovers(seepPid);
 });
 
 async function runDirOf(reportDir: string): Promise<string | null> {
