@@ -16,6 +16,8 @@ export interface ChartLine {
   kind: 'baseline' | 'budget';
   label: string;
   value: number;
+  /** budget lines: whether every check at this level passed */
+  pass?: boolean;
 }
 
 export interface ChartSpec {
@@ -101,8 +103,12 @@ function checkLines(checks: Check[], baseline: number | null, unit: ChartUnit): 
   for (const c of checks) {
     const level = limitLevel(c, baseline);
     if (level === null) continue;
-    if (lines.some((l) => l.kind === 'budget' && l.value === level)) continue;
-    lines.push({ kind: 'budget', label: `${c.id} ${c.limit ?? formatValue(level, unit === 'bytes' ? 'B' : '')}`, value: level });
+    const same = lines.find((l) => l.kind === 'budget' && l.value === level);
+    if (same) {
+      same.pass = same.pass !== false && c.pass;
+      continue;
+    }
+    lines.push({ kind: 'budget', label: `${c.id} ${c.limit ?? formatValue(level, unit === 'bytes' ? 'B' : '')}`, value: level, pass: c.pass });
   }
   return lines;
 }

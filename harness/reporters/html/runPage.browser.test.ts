@@ -149,7 +149,8 @@ describe('run page in Chromium', () => {
     expect(Number(seep.plottedMax)).toBe(SOAK.seepPeak);
     expect(Number(seep.budget)).toBe(SOAK.seepBudget);
     expect(await page.locator('figure[data-chart-id="s3-seep-time"] figcaption').textContent()).toBe("seep's own RSS");
-    expect(await page.locator('figure[data-chart-id="s3-latency-time"] figcaption').textContent()).toBe('Latency over time over budget'); // the one spike
+    // the one spike is drawn above the budget line, but the check (p99 in 95% of intervals) passed
+    expect(await page.locator('figure[data-chart-id="s3-latency-time"] figcaption').textContent()).toBe('Latency over time');
   });
 
   it('lists the soak\'s processes by start with the recycled workers and their peaks, restarts and alerts', async () => {
