@@ -7,7 +7,7 @@ export const SCHEMA_VERSION = 1 as const;
 export type Verdict = 'pass' | 'fail' | 'error';
 export type ExitCode = 0 | 1 | 2;
 
-export const RESOURCES = ['rss', 'heap', 'fds', 'sockets', 'threads', 'children', 'orphans', 'output', 'files', 'latency', 'seep'] as const;
+export const RESOURCES = ['rss', 'heap', 'fds', 'sockets', 'threads', 'children', 'orphans', 'output', 'files', 'latency', 'seep', 'steps'] as const;
 export type Resource = (typeof RESOURCES)[number];
 
 export type Phase = 'warmup' | 'measured' | 'settle';

@@ -51,6 +51,7 @@ const budgets = z.strictObject({
   files: z.record(z.string(), size).optional(),
   latencyP99: duration.optional(),
   seepRss: size.optional(),
+  stepErrors: z.number().int().min(0).optional(),
 });
 
 const loadSpec = z.strictObject({

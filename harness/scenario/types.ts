@@ -97,6 +97,12 @@ export interface Budgets {
   latencyP99?: string;
   /** seep's own RSS bound during the run */
   seepRss?: string;
+  /**
+   * Soaks: how many steps may throw (default 0). A soak goes on past a step that throws, records
+   * it, and fails this budget at the end; 20 failures in a row end it as an error. A counted run
+   * ends at the first step that throws.
+   */
+  stepErrors?: number;
 }
 
 export interface LoadPhase {

@@ -38,6 +38,7 @@ export type StreamEvent =
   | { k: 'alert'; t: number; level: 'warning' | 'critical'; message: string }
   | { k: 'out'; t: number; s: 'stdout' | 'stderr'; x: string }
   | { k: 'note'; t: number; message: string }
+  | { k: 'stepError'; t: number; message: string }
   | { k: 'suspects'; t: number; suspects: Suspect[] }
   | { k: 'end'; t: number; tail: Record<string, unknown> };
 

@@ -55,6 +55,8 @@ const MAX_TOLERATED_STEP_ERRORS = 10_000;
  * load a SIGKILLed master's exit is known only once its forked workers let go of its pipes; 3 s was
  * too short once (the restart test, run beside the agent tests). */
 const DEATH_WAIT_POLLS = 100;
+/** A soak ends as an error when this many steps in a row throw: the scenario, not the target, is broken. */
+const MAX_STEP_ERRORS_IN_A_ROW = 20;
 /** Steps run between the agent's first and second look, once the measured phase is over. */
 const ATTRIBUTION_STEPS = 20;
 
@@ -283,7 +285,9 @@ export async function runSoak(scenario: Scenario, opts: SoakRunOptions): Promise
     };
     let nextCheckpoint = now() + plan.checkpointMs;
     let nextStart = now();
+    let restartStepErrors = 0;
     let stepErrors = 0;
+    let inARow = 0;
     while (now() < plan.durationMs && !abort.signal.aborted) {
       if (phase === 'warmup' && warmupOver()) await endWarmup();
       const ctx: StepContext = { ...session.context(), iteration: steps, phase: phase === 'settle' ? 'measured' : phase, signal: abort.signal };
@@ -292,15 +296,29 @@ export async function runSoak(scenario: Scenario, opts: SoakRunOptions): Promise
       const restartInFlight = restarting !== null;
       try {
         await raceStep(() => scenario.step(ctx), { what: `step ${steps + 1} (${phase}, ${formatElapsed(now())} in)`, timeoutMs: stepTimeoutMs, died, signal: abort.signal });
+        inARow = 0;
       } catch (err) {
         if (abort.signal.aborted) break;
         // A step that failed because the target went down under it is the restart's to count. The
         // death may be seen a moment after the step fails (the exit is known when the process
-        // group's pipes close), so wait a little for it before calling the step's error fatal.
-        if (!session.restartable || ++stepErrors > MAX_TOLERATED_STEP_ERRORS) throw err;
-        for (let i = 0; i < DEATH_WAIT_POLLS && deaths === deathsBefore && !restarting; i++) await sleep(100, abort.signal);
-        if (deaths === deathsBefore && !restarting && !restartInFlight) throw err;
-        await restarting;
+        // group's pipes close), so wait a little for it.
+        let restartOwnsIt = false;
+        if (session.restartable && ++restartStepErrors <= MAX_TOLERATED_STEP_ERRORS) {
+          for (let i = 0; i < DEATH_WAIT_POLLS && deaths === deathsBefore && !restarting; i++) await sleep(100, abort.signal);
+          restartOwnsIt = deaths !== deathsBefore || restarting !== null || restartInFlight;
+          if (restartOwnsIt) await restarting;
+        }
+        if (!restartOwnsIt) {
+          // The step's own failure (a timeout, a reset connection): a week of soak must not end on
+          // one. It is recorded and the stepErrors budget judges it at the end; a step that fails
+          // every time is a broken scenario, and ends the soak as an error.
+          const message = (err as Error).message;
+          if (++inARow >= MAX_STEP_ERRORS_IN_A_ROW) throw new Error(`${message} (${inARow} steps in a row threw: the soak stops)`, { cause: err });
+          emit({ k: 'stepError', t: now(), message });
+          stepErrors++;
+          if (stepErrors <= MAX_PER_LEVEL) log(`seep: ${scenario.name}: ${message}; the soak goes on (step error ${stepErrors})`);
+          if (stepErrors === MAX_PER_LEVEL) log(`seep: ${scenario.name}: further step errors are counted in the report, not printed`);
+        }
       }
       steps++;
       if (phase === 'warmup') warmupSteps++;

@@ -12,7 +12,10 @@ import { scenarioVerdict } from '../verdict/verdict.ts';
 import { createAlertEvents, KEEP_ALERTS } from './alertEvents.ts';
 import { createProcessLives } from './processLives.ts';
 import { decodeHead, type SoakHead, type SoakTail } from './soakHead.ts';
-import { alertChecks, DEFAULT_SEEP_RSS, formatElapsed, hourlyLeakCheck, latencyCheck, seepRssCheck, type AlertTally } from './soakChecks.ts';
+import { alertChecks, DEFAULT_SEEP_RSS, formatElapsed, hourlyLeakCheck, latencyCheck, seepRssCheck, stepErrorsCheck, type AlertTally, type StepErrorTally } from './soakChecks.ts';
+
+/** Step errors whose messages a soak keeps, besides the last: a week of them must not grow. */
+const KEEP_STEP_ERRORS = 3;
 
 export interface SoakAggregateOptions {
   maxTimed?: number;
@@ -44,6 +47,7 @@ export function createSoakAggregate(opts: SoakAggregateOptions = {}): SoakAggreg
   let head: SoakHead | null = null;
   let tail: SoakTail | null = null;
   let suspects: Suspect[] = [];
+  const stepErrors: StepErrorTally = { count: 0, first: [], last: null };
   // 10,000 points is one every minute of a week: more than a chart can show, and half the memory of 20,000
   const recorder = createSeriesRecorder({ maxTimed: opts.maxTimed ?? 10_000, maxBoundaries: opts.maxBoundaries ?? 2000 });
   // the length of a raw load interval, from the first gaps (merged rows keep the mean per interval,
@@ -137,6 +141,11 @@ export function createSoakAggregate(opts: SoakAggregateOptions = {}): SoakAggreg
       case 'suspects':
         suspects = e.suspects;
         return;
+      case 'stepError':
+        stepErrors.count++;
+        if (stepErrors.first.length < KEEP_STEP_ERRORS) stepErrors.first.push({ t: e.t, message: e.message });
+        else stepErrors.last = { t: e.t, message: e.message };
+        return;
       case 'end':
         tail = e.tail as unknown as SoakTail;
         return;
@@ -187,6 +196,7 @@ export function createSoakAggregate(opts: SoakAggregateOptions = {}): SoakAggreg
     const seepCheck = seepRssCheck(budgets.seepRss ?? DEFAULT_SEEP_RSS, seepPeak);
     if (seepCheck) out.push(seepCheck);
     out.push(...alertChecks(head.alerts, tally, peakRss));
+    out.push(stepErrorsCheck(budgets.stepErrors, stepErrors, tail ? tail.steps.warmup + tail.steps.measured : null));
     return out;
   }
 

@@ -57,6 +57,28 @@ export interface AlertTally {
   firstT: number | null;
 }
 
+export interface StepErrorTally {
+  count: number;
+  /** the first few messages, then the last */
+  first: { t: number; message: string }[];
+  last: { t: number; message: string } | null;
+}
+
+/** Steps that threw during a soak (the soak went on past them) against the budget, 0 by default. */
+export function stepErrorsCheck(limit: number | undefined, tally: StepErrorTally, steps: number | null): Check {
+  const max = limit ?? 0;
+  const of = steps === null ? '' : ` of ${steps}`;
+  const shown = [...tally.first, ...(tally.last && tally.count > tally.first.length ? [tally.last] : [])];
+  const examples = shown.map((e) => `at ${formatElapsed(e.t)}: ${e.message}`).join('; ');
+  return {
+    id: 'budget.stepErrors', resource: 'steps', kind: 'budget', limit: String(max), limitValue: max, observed: tally.count, unit: 'steps',
+    pass: tally.count <= max,
+    message: tally.count === 0
+      ? `no step threw${of ? ` (${steps} steps)` : ''}`
+      : `${tally.count}${of} steps threw (budget ${max}${limit === undefined ? ', the default' : ''}); ${examples}`,
+  };
+}
+
 /** A warning is told, never failed; a critical crossing fails the run. */
 export function alertChecks(spec: AlertSpec | undefined, tally: Record<'warning' | 'critical', AlertTally>, peakRss: number | null): Check[] {
   const out: Check[] = [];

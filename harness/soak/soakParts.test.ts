@@ -8,6 +8,7 @@ import { createProcessLives } from './processLives.ts';
 import { createAlertWatch, MAX_PER_LEVEL } from './alerts.ts';
 import { createEarlyStop } from './earlyStop.ts';
 import { renderMetrics } from './metricsEndpoint.ts';
+import { stepErrorsCheck } from './soakChecks.ts';
 
 const base: Scenario = { name: 's', step: () => undefined };
 
@@ -99,3 +100,18 @@ describe('Prometheus text', () => {
     expect(text).not.toContain('latency');
   });
 });
+
+describe('step errors', () => {
+  it('fail the default budget of 0 on one error, name the first ones and the last, pass within a budget', () => {
+    const e = (t: number, message: string) => ({ t, message });
+    const none = stepErrorsCheck(undefined, { count: 0, first: [], last: null }, 120);
+    expect(none).toMatchObject({ id: 'budget.stepErrors', resource: 'steps', pass: true, observed: 0, message: 'no step threw (120 steps)' });
+    const tally = { count: 5, first: [e(1000, 'GET /a failed: ECONNRESET'), e(61_000, 'timed out'), e(62_000, 'x')], last: e(3_600_000, 'GET /z failed') };
+    const failed = stepErrorsCheck(undefined, tally, 3600);
+    expect(failed.pass).toBe(false);
+    expect(failed.message).toBe('5 of 3600 steps threw (budget 0, the default); at 1s: GET /a failed: ECONNRESET; at 1m1s: timed out; at 1m2s: x; at 1h0s: GET /z failed');
+    expect(stepErrorsCheck(5, tally, 3600).pass).toBe(true);
+    expect(stepErrorsCheck(4, tally, null).message).toMatch(/^5 steps threw \(budget 4\)/);
+  });
+});
+
