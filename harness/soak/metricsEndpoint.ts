@@ -27,6 +27,7 @@ export const GAUGES = {
   latencyP99: { name: 'seep_load_latency_p99_seconds', help: 'p99 latency of the last load interval', type: 'gauge' },
   restarts: { name: 'seep_target_restarts_total', help: 'Restarts of the target after it exited', type: 'counter' },
   alerts: { name: 'seep_alerts_total', help: 'Alert thresholds crossed', type: 'counter' },
+  stepErrors: { name: 'seep_step_errors_total', help: 'Steps that threw (the soak went on)', type: 'counter' },
 } as const satisfies Record<string, Gauge>;
 
 export type GaugeKey = keyof typeof GAUGES;

@@ -228,7 +228,7 @@ export async function runSoak(scenario: Scenario, opts: SoakRunOptions): Promise
       targetThreads: last?.values.threads, targetProcesses: last ? last.pids.length : null, seepRss: process.memoryUsage.rss(),
       elapsed: now() / 1000, remaining: Math.max(0, plan.durationMs - now()) / 1000, samples: totals.samples,
       requests: totals.requests, errors: totals.errors, latencyP99: lastLoad ? lastLoad.p99 / 1000 : null,
-      restarts: agg.restarts(), alerts: totals.alerts,
+      restarts: agg.restarts(), alerts: totals.alerts, stepErrors: totals.stepErrors,
     };
   });
   const loadAbort = new AbortController();

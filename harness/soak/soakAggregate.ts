@@ -40,7 +40,7 @@ export interface SoakAggregate {
   /** the report of what was seen so far; `live` while the run goes on, else a missing end means seep died */
   report(opts?: { live?: boolean; source?: string }): ScenarioReport;
   checks(): Check[];
-  totals(): { samples: number; requests: number; errors: number; alerts: number };
+  totals(): { samples: number; requests: number; errors: number; alerts: number; stepErrors: number };
 }
 
 export function createSoakAggregate(opts: SoakAggregateOptions = {}): SoakAggregate {
@@ -210,7 +210,7 @@ export function createSoakAggregate(opts: SoakAggregateOptions = {}): SoakAggreg
     alertCount: (level) => tally[level].count,
     lastLoad: () => lastLoad,
     baselineSample: () => baseline,
-    totals: () => ({ samples, requests, errors, alerts: tally.warning.count + tally.critical.count }),
+    totals: () => ({ samples, requests, errors, alerts: tally.warning.count + tally.critical.count, stepErrors: stepErrors.count }),
     checks: () => checks(),
     report(ropts = {}) {
       if (!head) throw new Error(`${ropts.source ?? 'sample stream'}: no head line: not a seep sample stream, or cut before its first line`);

@@ -92,11 +92,12 @@ describe('alerts and early stop', () => {
 describe('Prometheus text', () => {
   it('writes HELP and TYPE once per metric, a line per scenario, escapes labels, skips unknown values', () => {
     const text = renderMetrics(new Map([
-      ['a "quoted"\nname', () => ({ targetRss: 123, samples: 4, latencyP99: null })],
+      ['a "quoted"\nname', () => ({ targetRss: 123, samples: 4, latencyP99: null, stepErrors: 2 })],
       ['b', () => ({ targetRss: 456 })],
     ]));
     expect(text).toContain('# TYPE seep_target_rss_bytes gauge\nseep_target_rss_bytes{scenario="a \\"quoted\\"\\nname"} 123\nseep_target_rss_bytes{scenario="b"} 456\n');
     expect(text).toContain('# TYPE seep_samples_total counter');
+    expect(text).toContain('# TYPE seep_step_errors_total counter\nseep_step_errors_total{scenario="a \\"quoted\\"\\nname"} 2\n');
     expect(text).not.toContain('latency');
   });
 });
