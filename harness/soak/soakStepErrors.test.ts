@@ -17,7 +17,7 @@ async function scenarioFile(name: string, step: string, budgets = '{}', duration
 
 describe('step errors in a soak', () => {
   const flaky = `async ({ exec, iteration }) => {
-    if (iteration % 10 === 9) throw new Error('upstream reset (iteration ' + iteration + ')');
+    if (iteration % 5 === 4) throw new Error('upstream reset (iteration ' + iteration + ')');
     await exec(['true']);
   }`;
 
@@ -28,10 +28,12 @@ describe('step errors in a soak', () => {
     expect(run.code).toBe(1);
     const c = s.checks.find((x) => x.id === 'budget.stepErrors')!;
     expect(c.pass).toBe(false);
-    expect(c.observed).toBeGreaterThanOrEqual(3); // about 40 steps in 6 s, one in ten throws
-    expect(c.message).toMatch(/^\d+ of \d+ steps threw \(budget 0, the default\); at \d+s: step \d+ \(\w+, .*\) threw: upstream reset \(iteration 9\)/);
-    expect(s.iterations.warmup + s.iterations.measured).toBeGreaterThan(30); // it ran on to the end
-    expect(run.stderr).toMatch(/upstream reset \(iteration 9\); the soak goes on \(step error 1\)/);
+    // one step in five throws: however slow the machine, several did in 6 s, and the rest ran
+    expect(c.observed).toBeGreaterThanOrEqual(2);
+    expect(s.iterations.warmup + s.iterations.measured).toBeGreaterThan(c.observed);
+    expect(c.message).toMatch(/^\d+ of \d+ steps threw \(budget 0, the default\); at \d+s: step 5 \(\w+, .*\) threw: upstream reset \(iteration 4\)/);
+    expect(Date.parse(s.finishedAt) - Date.parse(s.startedAt)).toBeGreaterThanOrEqual(6000); // it ran on to the end
+    expect(run.stderr).toMatch(/upstream reset \(iteration 4\); the soak goes on \(step error 1\)/);
     expect(await processesWithRunCookie(run.pid)).toEqual([]);
   }, 90_000);
 
