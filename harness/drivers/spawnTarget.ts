@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import { attachOutput, type AttachedOutput, type OutputHandler } from './outputStreams.ts';
 import { groupMembers } from '../probes/procfs.ts';
+import { killTree } from '../probes/killTree.ts';
 
 export interface ExitStatus {
   code: number | null;
@@ -40,9 +41,6 @@ export interface SpawnedTarget {
    */
   endGroup(graceMs: number): Promise<number>;
 }
-
-const GROUP_POLL_MS = 50;
-const GROUP_KILL_WAIT_MS = 5000;
 
 const STDERR_LINES_IN_ERRORS = 15;
 
@@ -134,19 +132,10 @@ export async function spawnTarget(argv: string[], opts: SpawnOptions): Promise<S
     },
     async endGroup(graceMs) {
       if (!status) throw new Error(`endGroup: the leader ${pid} is still running`);
-      // A pgid is not reused while any member lives, so the group is still the dead leader's.
-      const left = groupMembers(pid).length;
-      const waitEmpty = async (ms: number) => {
-        for (const end = Date.now() + ms; groupMembers(pid).length > 0 && Date.now() < end; ) {
-          await new Promise((r) => setTimeout(r, GROUP_POLL_MS));
-        }
-      };
-      if (left === 0 || !signalGroup('SIGTERM')) return left;
-      await waitEmpty(graceMs);
-      if (groupMembers(pid).length > 0 && signalGroup('SIGKILL')) await waitEmpty(GROUP_KILL_WAIT_MS);
-      const survivors = groupMembers(pid);
-      if (survivors.length) throw new Error(`processes of group ${pid} survived SIGKILL: ${survivors.map((p) => `${p.pid} (${p.comm})`).join(', ')}`);
-      return left;
+      // A pgid is not reused while any member lives, so the group is still the dead leader's. Its
+      // members (and what they forked) are ended as a run's leftovers are, without the run cookie.
+      const members = groupMembers(pid).map((p) => p.pid);
+      return members.length === 0 ? 0 : (await killTree(members, null, { graceMs })).length;
     },
   };
 }

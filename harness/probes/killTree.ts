@@ -39,12 +39,12 @@ function protectedPids(procRoot: string): Set<number> {
  * The processes to end, in the order found. A process already a zombie is dead and only waits for
  * its parent to reap it, so it counts as gone.
  */
-async function findLiving(rootPids: number[], cookie: string, procRoot: string, spare: Set<number>): Promise<Map<number, number>> {
+async function findLiving(rootPids: number[], cookie: string | null, procRoot: string, spare: Set<number>): Promise<Map<number, number>> {
   const found = new Map<number, number>(); // pid -> starttime
   for (const p of await listTree(rootPids, procRoot)) {
     if (p.state !== 'Z' && p.state !== 'X' && !spare.has(p.pid)) found.set(p.pid, p.starttime);
   }
-  for (const pid of await findByCookie(cookie, procRoot)) {
+  for (const pid of cookie === null ? [] : await findByCookie(cookie, procRoot)) {
     if (found.has(pid) || spare.has(pid)) continue;
     const stat = readStatSync(pid, procRoot);
     if (stat && stat.state !== 'Z' && stat.state !== 'X') found.set(pid, stat.starttime);
@@ -69,11 +69,11 @@ function stillThere(t: Target, procRoot: string): boolean {
 }
 
 /**
- * SIGTERMs the tree under rootPids and every process carrying the cookie, SIGKILLs what is left
- * after graceMs, and waits until all are gone. Works when the roots have already exited. Returns
- * every process that was still running and had to be signalled.
+ * SIGTERMs the tree under rootPids and every process carrying the cookie (none when it is null),
+ * SIGKILLs what is left after graceMs, and waits until all are gone. Works when the roots have
+ * already exited. Returns every process that was still running and had to be signalled.
  */
-export async function killTree(rootPids: number[], cookie: string, opts: KillTreeOptions = {}): Promise<Leftover[]> {
+export async function killTree(rootPids: number[], cookie: string | null, opts: KillTreeOptions = {}): Promise<Leftover[]> {
   const procRoot = opts.procRoot ?? '/proc';
   const graceMs = opts.graceMs ?? 3000;
   const killWaitMs = opts.killWaitMs ?? 5000;
