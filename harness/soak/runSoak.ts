@@ -286,7 +286,6 @@ export async function runSoak(scenario: Scenario, opts: SoakRunOptions): Promise
     let nextCheckpoint = now() + plan.checkpointMs;
     let nextStart = now();
     let restartStepErrors = 0;
-    let stepErrors = 0;
     let inARow = 0;
     while (now() < plan.durationMs && !abort.signal.aborted) {
       if (phase === 'warmup' && warmupOver()) await endWarmup();
@@ -315,7 +314,7 @@ export async function runSoak(scenario: Scenario, opts: SoakRunOptions): Promise
           const message = (err as Error).message;
           if (++inARow >= MAX_STEP_ERRORS_IN_A_ROW) throw new Error(`${message} (${inARow} steps in a row threw: the soak stops)`, { cause: err });
           emit({ k: 'stepError', t: now(), message });
-          stepErrors++;
+          const stepErrors = agg.totals().stepErrors;
           if (stepErrors <= MAX_PER_LEVEL) log(`seep: ${scenario.name}: ${message}; the soak goes on (step error ${stepErrors})`);
           if (stepErrors === MAX_PER_LEVEL) log(`seep: ${scenario.name}: further step errors are counted in the report, not printed`);
         }
