@@ -146,14 +146,24 @@ export function createSuspectCollector(opts: SuspectCollectorOptions): SuspectCo
     }
     const res = (await attempt('agent activeResources', () => opts.request('activeResources'))) as { sites: ResourceSite[] } | null;
     if (res) handleSites[p] = new Map(res.sites.map((s) => [`${s.type}\n${s.stack.join('\n')}`, s]));
-    if (p !== 1) {
-      const w = (await attempt('agent warnings', () => opts.request('warnings'))) as { warnings: NodeWarning[]; dropped: number } | null;
-      if (w && p === 0) warningsAtBaseline = countWarnings(w);
-      if (w && p === 2) {
-        nodeWarnings = w.warnings;
-        warningsTotal = countWarnings(w);
-      }
+    const w = await warningsAt<NodeWarning>(p);
+    if (w) nodeWarnings = w;
+  }
+
+  /**
+   * The agent's warnings, asked at the baseline (to count what came before) and after the settle
+   * (the list to rank); null at the other points, or when the agent did not answer.
+   */
+  async function warningsAt<W>(p: Point): Promise<W[] | null> {
+    if (p === 1) return null;
+    const w = (await attempt('agent warnings', () => opts.request('warnings'))) as { warnings: W[]; dropped: number } | null;
+    if (!w) return null;
+    if (p === 0) {
+      warningsAtBaseline = countWarnings(w);
+      return null;
     }
+    warningsTotal = countWarnings(w);
+    return w.warnings;
   }
 
   // tracemalloc is on only when the scenario asked for it (PYTHONTRACEMALLOC): it is costly
@@ -185,14 +195,8 @@ export function createSuspectCollector(opts: SuspectCollectorOptions): SuspectCo
       }
       pyResources[p] = m;
     }
-    if (p !== 1) {
-      const w = (await attempt('agent warnings', () => opts.request('warnings'))) as { warnings: PyWarning[]; dropped: number } | null;
-      if (w && p === 0) warningsAtBaseline = countWarnings(w);
-      if (w && p === 2) {
-        pyWarnings = w.warnings;
-        warningsTotal = countWarnings(w);
-      }
-    }
+    const w = await warningsAt<PyWarning>(p);
+    if (w) pyWarnings = w;
   }
 
   const point = (p: Point) => (opts.runtime === 'node' ? nodePoint(p) : pythonPoint(p));
