@@ -23,12 +23,12 @@ const DAY_S = 86_400;
 const DAYS = 7;
 const LIMIT = 150e6;
 
-const SEEP = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../cli/seep.mjs');
+const SEEP = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist/cli/seep.js');
 
 /** Runs `seep report <runDir>` and follows its high-water RSS (VmHWM) until it exits. */
 async function rebuildInChild(runDir: string): Promise<{ ms: number; peak: number; code: number | null }> {
   const t = performance.now();
-  // the same V8 flag as the seep command's shebang (harness/cli/seep.mjs)
+  // the same V8 flag as the seep command's shebang (harness/cli/seep.ts)
   const child = spawn(process.execPath, ['--max-semi-space-size=4', SEEP, 'report', runDir], { stdio: 'ignore' });
   let peak = 0;
   const poll = setInterval(() => {

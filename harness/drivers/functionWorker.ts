@@ -1,12 +1,12 @@
 import fs from 'node:fs';
-import { createRequire } from 'node:module';
 import type { Socket } from 'node:net';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import type { ModuleSpec } from '../scenario/types.ts';
 import type { OutputHandler } from './outputStreams.ts';
 import { raceExit, spawnTarget, targetEnv, type ExitStatus } from './spawnTarget.ts';
 import { JsonLinesChannel } from '../channel/jsonLinesChannel.ts';
+import { nodeScriptArgs } from './nodeScriptArgs.ts';
 
 const DEFAULT_CALL_TIMEOUT_MS = 30_000;
 /** loading through tsx compiles on first import; give a cold start on a busy 2-core machine room */
@@ -42,15 +42,12 @@ const workersDir = fileURLToPath(new URL('./workers/', import.meta.url));
 export function workerCommand(modulePath: string, python = 'python3'): { runtime: 'python' | 'node'; argv: string[] } {
   const ext = path.extname(modulePath);
   if (ext === '.py') return { runtime: 'python', argv: [python, path.join(workersDir, 'pythonWorker.py'), modulePath] };
-  const node = [process.execPath, '--expose-gc'];
-  if (['.ts', '.mts', '.cts'].includes(ext)) {
-    // tsx from seep's own node_modules: the target's repo need not have it
-    const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
-    node.push('--import', tsx);
-  } else if (!['.js', '.mjs', '.cjs'].includes(ext)) {
+  if (!['.js', '.mjs', '.cjs', '.ts', '.mts', '.cts'].includes(ext)) {
     throw new Error(`module ${modulePath}: expected a .py, .js, .mjs, .cjs or .ts file`);
   }
-  return { runtime: 'node', argv: [...node, path.join(workersDir, 'nodeWorker.mjs'), modulePath] };
+  // the loader goes before the worker: the worker itself is plain JavaScript, the module may not be
+  const loader = nodeScriptArgs(modulePath).slice(0, -1);
+  return { runtime: 'node', argv: [process.execPath, '--expose-gc', ...loader, path.join(workersDir, 'nodeWorker.mjs'), modulePath] };
 }
 
 /**

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import type { Report } from '../report/schema.ts';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const SEEP = path.join(REPO_ROOT, 'harness/cli/seep.mjs');
+const SEEP = path.join(REPO_ROOT, 'dist/cli/seep.js');
 
 export interface SeepRun {
   code: number | null;

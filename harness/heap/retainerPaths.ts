@@ -3,11 +3,9 @@
 // times the snapshot size) and can take minutes on a big heap, and seep must stay small and on time.
 import { execFile } from 'node:child_process';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { nodeScriptArgs, siblingScript } from '../drivers/nodeScriptArgs.ts';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const tsnode = path.join(here, '..', 'cli', 'tsnode.mjs');
-const worker = path.join(here, 'retainerPathWorker.ts');
+const worker = nodeScriptArgs(siblingScript(import.meta.url, 'retainerPathWorker'));
 
 /** Paths keyed `${type}:${name}`, each outermost first; a constructor with no instance is absent. */
 export function retainerPaths(
@@ -16,7 +14,7 @@ export function retainerPaths(
   opts: { timeoutMs?: number; maxOldSpaceMb?: number } = {},
 ): Promise<Record<string, string[]>> {
   const timeoutMs = opts.timeoutMs ?? 60_000;
-  const args = [`--max-old-space-size=${opts.maxOldSpaceMb ?? 4096}`, tsnode, worker, snapshotFile, JSON.stringify(wanted)];
+  const args = [`--max-old-space-size=${opts.maxOldSpaceMb ?? 4096}`, ...worker, snapshotFile, JSON.stringify(wanted)];
   return new Promise((resolve, reject) => {
     execFile(process.execPath, args, { timeout: timeoutMs, killSignal: 'SIGKILL', maxBuffer: 16 << 20 }, (err, stdout, stderr) => {
       if (err) {

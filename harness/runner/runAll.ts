@@ -1,6 +1,7 @@
 // A whole `seep run`: validate every scenario file first (a bad one stops everything before any
 // target starts), then run them one at a time, writing the JSON report after each.
 import path from 'node:path';
+import { SEEP_VERSION } from '../seepVersion.ts';
 import { SCHEMA_VERSION, type Report, type ScenarioReport } from '../report/schema.ts';
 import { hostInfo } from '../report/hostInfo.ts';
 import { newRunId } from '../report/runId.ts';
@@ -12,8 +13,6 @@ import { runScenario } from './runScenario.ts';
 import type { ProgressSink } from './progressSink.ts';
 import type { MetricsEndpoint } from '../soak/metricsEndpoint.ts';
 import { renderRun } from '../reporters/renderRun.ts';
-
-export const SEEP_VERSION = '0.1.0';
 
 export interface RunAllOptions {
   targets: string[];

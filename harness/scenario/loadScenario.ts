@@ -45,13 +45,38 @@ export async function findScenarioFiles(targets: string[], cwd: string): Promise
   return [...new Set(out)];
 }
 
+const TYPESCRIPT = /\.(ts|mts|cts)$/;
+
+/**
+ * JavaScript scenarios are imported as they are. TypeScript ones go through tsx, loaded only then
+ * (seep itself is compiled JavaScript), and always as ES modules: in a project whose package.json
+ * says "type": "commonjs" (what `npm init -y` writes), tsx's global loader would compile the file to
+ * CommonJS and Node 20 then refuses to require() seep's ES modules "in a cycle".
+ */
+async function importScenarioModule(absFile: string): Promise<{ default?: unknown }> {
+  const url = pathToFileURL(absFile).href;
+  if (!TYPESCRIPT.test(absFile)) return (await import(url)) as { default?: unknown };
+  const { tsImport } = await import('tsx/esm/api');
+  return (await tsImport(url, import.meta.url)) as { default?: unknown };
+}
+
+/** The cause in one line, with the fix where it is known. */
+function loadFailure(err: unknown): string {
+  const e = err as NodeJS.ErrnoException;
+  const first = String(e?.message ?? err).split('\n')[0]!;
+  if (e?.code === 'ERR_MODULE_NOT_FOUND' && /'seep'/.test(first)) {
+    return `${first} (install seep in this project: npm install --save-dev seep; or drop the import: a plain \`export default { ... }\` object needs none)`;
+  }
+  return first;
+}
+
 export async function loadScenarioFile(absFile: string, projectRoot: string): Promise<LoadedScenario> {
   const file = path.relative(projectRoot, absFile) || absFile;
   let mod: { default?: unknown };
   try {
-    mod = (await import(pathToFileURL(absFile).href)) as { default?: unknown };
+    mod = await importScenarioModule(absFile);
   } catch (err) {
-    throw new ScenarioFileError(file, [{ field: '(file)', message: `could not be loaded: ${(err as Error).message}` }]);
+    throw new ScenarioFileError(file, [{ field: '(file)', message: `could not be loaded: ${loadFailure(err)}` }]);
   }
   let value = mod.default;
   // CommonJS files compiled as ESM wrap module.exports as default: accept `module.exports = { default: {...} }` too.

@@ -37,7 +37,7 @@ const until = async (what: string, ok: () => Promise<boolean>, timeoutMs: number
 };
 
 function seep(args: string[], env: Record<string, string> = {}) {
-  return spawn(process.execPath, [path.join(REPO_ROOT, 'harness/cli/seep.mjs'), ...args], {
+  return spawn(process.execPath, [path.join(REPO_ROOT, 'dist/cli/seep.js'), ...args], {
     cwd: REPO_ROOT, env: { ...process.env, CI: 'true', NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'],
   });
 }

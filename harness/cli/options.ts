@@ -1,0 +1,58 @@
+// The command line's words: usage text, options, and the usage errors that exit 2.
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { parseDuration, UnitError } from '../scenario/units.ts';
+
+export const USAGE = `usage:
+  seep run [files or dirs...]   run scenarios (default: scenarios/)
+      --report-dir <dir>        where runs are written (default: reports/)
+      --json <file>             also write the JSON report here
+      --junit <file>            write JUnit XML here
+      --markdown <file>         write a Markdown summary here (also appended to $GITHUB_STEP_SUMMARY)
+      --iterations <N>          override every scenario's measured iterations
+      --warmup <N>              override every scenario's warmup iterations
+      --only <text>             run only scenarios whose name contains <text>
+      --duration <time>         soak: run every scenario for this long ('90s', '24h', '7d')
+      --metrics-port <N>        soak: serve current values in Prometheus format on 127.0.0.1:<N>/metrics
+      --live-every <time>       soak: refresh the report while running (default 3m)
+  seep report <run-dir>         re-render HTML, JUnit and Markdown from <run-dir>/report.json;
+                                a soak seep did not finish (crash, SIGKILL) is rebuilt from its sample stream first
+      --junit <file>  --markdown <file>
+  seep --version | --help
+
+exit codes: 0 all passed, 1 a leak or budget check failed, 2 a scenario could not run or bad usage`;
+
+export class UsageError extends Error {}
+
+export const OPTIONS = {
+  'report-dir': { type: 'string' },
+  json: { type: 'string' },
+  junit: { type: 'string' },
+  markdown: { type: 'string' },
+  iterations: { type: 'string' },
+  warmup: { type: 'string' },
+  only: { type: 'string' },
+  duration: { type: 'string' },
+  'metrics-port': { type: 'string' },
+  'live-every': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'v' },
+} satisfies ParseArgsConfig['options'];
+
+export function wholeNumber(flag: string, value: string | undefined, min: number): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value) || Number(value) < min) throw new UsageError(`--${flag}: expected a whole number of at least ${min}, got '${value}'`);
+  return Number(value);
+}
+
+export function durationFlag(flag: string, value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  try {
+    if (parseDuration(value) > 0) return value;
+  } catch (err) {
+    if (!(err instanceof UnitError)) throw err;
+  }
+  throw new UsageError(`--${flag}: expected a duration such as '90s', '24h' or '7d', got '${value}'`);
+}
+
+export type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
+

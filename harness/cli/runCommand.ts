@@ -1,0 +1,69 @@
+// `seep run`: every scenario of the given files and folders, then the outputs and the summary.
+import path from 'node:path';
+import type { ExitCode } from '../report/schema.ts';
+import { findProjectRoot } from '../scenario/loadScenario.ts';
+import { runAll } from '../runner/runAll.ts';
+import { killCookieProcessesNow } from '../runner/emergencyReaper.ts';
+import { createProgress, printSummary, terminalOptions } from '../reporters/terminal/index.ts';
+import { parseDuration } from '../scenario/units.ts';
+import { startMetricsEndpoint, type MetricsEndpoint } from '../soak/metricsEndpoint.ts';
+import { durationFlag, UsageError, wholeNumber, type Values } from './options.ts';
+import { renderOutputs } from './renderOutputs.ts';
+
+export async function runCommand(targets: string[], values: Values): Promise<ExitCode> {
+  const cwd = process.cwd();
+  const projectRoot = await findProjectRoot(cwd);
+  const iterations = wholeNumber('iterations', values.iterations, 1);
+  const warmup = wholeNumber('warmup', values.warmup, 0);
+  const duration = durationFlag('duration', values.duration);
+  const liveEvery = durationFlag('live-every', values['live-every']);
+  const metricsPort = wholeNumber('metrics-port', values['metrics-port'], 1);
+  if (metricsPort !== undefined && metricsPort > 65535) throw new UsageError(`--metrics-port: expected a port up to 65535, got ${metricsPort}`);
+  const metrics: MetricsEndpoint | undefined = metricsPort === undefined ? undefined : await startMetricsEndpoint(metricsPort);
+  if (metrics) console.log(`metrics: http://127.0.0.1:${metrics.port}/metrics`);
+  const reportsRoot = path.resolve(cwd, values['report-dir'] ?? path.join(projectRoot, 'reports'));
+  const term = terminalOptions(process.env, process.stdout);
+  const progress = createProgress({ stream: process.stdout, ...term });
+
+  // First Ctrl-C (or SIGTERM): stop driving, take the final samples, stop the targets, report.
+  // A second one: kill every process of this run now and leave.
+  const abort = new AbortController();
+  let signals = 0;
+  const onSignal = (sig: NodeJS.Signals) => {
+    signals++;
+    if (signals === 1) {
+      console.error(`\nseep: ${sig}: stopping; final samples and report follow (again to kill at once)`);
+      abort.abort();
+    } else {
+      killCookieProcessesNow();
+      process.exit(2);
+    }
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    const { report, runDir } = await runAll({
+      targets: targets.length > 0 ? targets : [path.join(projectRoot, 'scenarios')],
+      projectRoot,
+      cwd,
+      reportsRoot,
+      iterations,
+      warmup,
+      only: values.only,
+      signal: abort.signal,
+      progress,
+      duration,
+      liveEveryMs: liveEvery === undefined ? undefined : parseDuration(liveEvery),
+      metrics,
+    });
+    const written = await renderOutputs(report, runDir, values);
+    printSummary(report, process.stdout, { color: term.color });
+    for (const s of report.scenarios.filter((x) => x.verdict === 'error')) console.error(`seep: ${s.file || s.name}: ${s.error}`);
+    console.log(`\nreport: ${path.relative(cwd, path.join(runDir, 'index.html'))}  (${written.length} files written)`);
+    return report.exitCode;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    await metrics?.close();
+  }
+}
