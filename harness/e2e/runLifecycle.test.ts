@@ -46,6 +46,29 @@ describe('a run that cannot go ahead', () => {
     expect(report.scenarios.map((s) => [s.name.replace(/.*\//, ''), s.verdict])).toEqual([['bad.scenario.mjs', 'error']]);
   });
 
+  it('in a folder with no scenarios, says where it looked and how to write one', async () => {
+    const empty = tempDir('seep-empty-');
+    const missing = await runSeep(['run'], { cwd: empty });
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain(`looked for ${path.join(empty, 'scenarios')}`);
+    expect(missing.stderr).toMatch(/npx seep init/);
+    const none = await runSeep(['run', '.'], { cwd: empty });
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain(`no scenario files (*.scenario.ts, .mts, .mjs, .js or .cjs) under ${empty}`);
+  });
+
+  it('names the file and the cause of a scenario that fails to load, in one line, with the fix', async () => {
+    await writeFile(scenario('imports'), `import { nothing } from 'no-such-package';\nexport default { name: 'imports', step: () => nothing };`);
+    const run = await runSeep(['run', scenario('imports')]);
+    expect(run.code).toBe(2);
+    const line = run.stderr.split('\n').find((l) => l.includes('imports.scenario.mjs'));
+    expect(line).toMatch(/^seep: .*imports\.scenario\.mjs: could not be loaded: Cannot find package 'no-such-package'/);
+    // a scenario importing 'seep' in a project without it resolves to the running seep instead
+    await writeFile(scenario('seepimport'), `import { defineScenario } from 'seep';\nexport default defineScenario({ name: 'seepimport', warmup: 0, iterations: 3, step: ({ exec }) => exec(['true']) });`);
+    const own = await runSeep(['run', scenario('seepimport')], { cwd: tempDir('seep-noproject-') });
+    expect(own.code, own.stderr).toBe(0);
+  });
+
   it('reports a target that dies mid-run as an error with its exit status', async () => {
     const run = await runSeep(['run', scenario('crash')]);
     expect(run.code).toBe(2);

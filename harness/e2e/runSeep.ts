@@ -53,11 +53,25 @@ export async function killRunLeftovers(seepPid: number): Promise<void> {
 
 export async function runSeep(
   args: string[],
-  opts: { env?: Record<string, string>; timeoutMs?: number; onSpawn?: (pid: number) => void; cwd?: string } = {},
+  opts: {
+    env?: Record<string, string>;
+    timeoutMs?: number;
+    onSpawn?: (pid: number) => void;
+    cwd?: string;
+    /** the seep command to run: default this repo's build; an installed one's bin to test a package */
+    seep?: string;
+    /** where reports go: default a temp folder removed after the test file; null, seep's own default (the project's reports/) */
+    reportDir?: string | null;
+  } = {},
 ): Promise<SeepRun> {
-  const reportDir = await mkdtemp(path.join(os.tmpdir(), 'seep-e2e-'));
-  reportDirs.push(reportDir);
-  const child = spawn(process.execPath, [SEEP, ...args, '--report-dir', reportDir], {
+  let reportDir = opts.reportDir;
+  if (reportDir === undefined) {
+    reportDir = await mkdtemp(path.join(os.tmpdir(), 'seep-e2e-'));
+    reportDirs.push(reportDir);
+  }
+  const reportArgs = reportDir === null ? [] : ['--report-dir', reportDir];
+  reportDir ??= path.join(opts.cwd ?? REPO_ROOT, 'reports');
+  const child = spawn(process.execPath, [opts.seep ?? SEEP, ...args, ...reportArgs], {
     cwd: opts.cwd ?? REPO_ROOT,
     env: { ...process.env, CI: 'true', NO_COLOR: '1', ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -81,9 +95,9 @@ export async function runSeep(
   return {
     code, signal, stdout, stderr, reportDir, pid: child.pid!,
     report: async () => {
-      const runs = (await readdir(reportDir, { withFileTypes: true })).filter((d) => d.isDirectory());
+      const runs = (await readdir(reportDir, { withFileTypes: true })).filter((d) => d.isDirectory()).sort((a, b) => a.name.localeCompare(b.name));
       if (runs.length === 0) return null;
-      const text = await readFile(path.join(reportDir, runs[0]!.name, 'report.json'), 'utf8').catch(() => null);
+      const text = await readFile(path.join(reportDir, runs.at(-1)!.name, 'report.json'), 'utf8').catch(() => null);
       return text === null ? null : (JSON.parse(text) as Report);
     },
   };

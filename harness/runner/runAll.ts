@@ -75,17 +75,16 @@ export async function runAll(opts: RunAllOptions): Promise<RunResult> {
   let files: string[] = [];
   try {
     files = await findScenarioFiles(opts.targets, opts.cwd);
-    if (files.length === 0) throw new ScenarioFileError(opts.targets.join(' '), [{ field: '(path)', message: 'no *.scenario.ts, .mjs or .js files found' }]);
   } catch (err) {
-    const e = err as ScenarioFileError;
-    bad.push(errorScenario(e.file ?? '', e.file ?? '', e.message));
+    if (!(err instanceof ScenarioFileError)) throw err;
+    bad.push(errorScenario('', '(no scenario)', err.detail));
   }
   for (const file of files) {
     try {
       loaded.push(await loadScenarioFile(file, opts.projectRoot));
     } catch (err) {
       const rel = path.relative(opts.projectRoot, file);
-      bad.push(errorScenario(rel, rel, (err as Error).message));
+      bad.push(errorScenario(rel, rel, err instanceof ScenarioFileError ? err.detail : (err as Error).message));
     }
   }
   if (bad.length > 0) {

@@ -3,6 +3,7 @@ import { stat, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Scenario } from './types.ts';
+import { resolveSeepFromScenarios } from './seepSpecifier.ts';
 import { validateScenario, type ScenarioProblem } from './scenarioSchema.ts';
 
 export const SCENARIO_FILE = /\.scenario\.(ts|mts|mjs|js|cjs)$/;
@@ -13,9 +14,20 @@ export class ScenarioFileError extends Error {
     readonly file: string,
     readonly problems: ScenarioProblem[],
   ) {
-    super(`${file}: ${problems.map((p) => `${p.field}: ${p.message}`).join('; ')}`);
+    super(`${file}: ${describeProblems(problems)}`);
+  }
+
+  /** the problems without the file name, for a place that names the file already */
+  get detail(): string {
+    return describeProblems(this.problems);
   }
 }
+
+function describeProblems(problems: ScenarioProblem[]): string {
+  return problems.map((p) => (p.field.startsWith('(') ? p.message : `${p.field}: ${p.message}`)).join('; ');
+}
+
+const INIT_HINT = "write a first one with 'npx seep init' (it explains the three kinds), or name scenario files or folders: seep run path/to/x.scenario.ts";
 
 export interface LoadedScenario {
   /** path relative to the project root */
@@ -29,7 +41,7 @@ export async function findScenarioFiles(targets: string[], cwd: string): Promise
   for (const target of targets) {
     const abs = path.resolve(cwd, target);
     const st = await stat(abs).catch(() => null);
-    if (!st) throw new ScenarioFileError(target, [{ field: '(path)', message: 'no such file or directory' }]);
+    if (!st) throw new ScenarioFileError(target, [{ field: '(path)', message: `no such file or directory (looked for ${abs}); ${INIT_HINT}` }]);
     if (st.isDirectory()) {
       const entries = await readdir(abs, { recursive: true, withFileTypes: true });
       out.push(
@@ -41,6 +53,10 @@ export async function findScenarioFiles(targets: string[], cwd: string): Promise
     } else {
       out.push(abs);
     }
+  }
+  if (out.length === 0) {
+    const where = targets.map((t) => path.resolve(cwd, t)).join(', ');
+    throw new ScenarioFileError(targets.join(' '), [{ field: '(path)', message: `no scenario files (*.scenario.ts, .mts, .mjs, .js or .cjs) under ${where}; ${INIT_HINT}` }]);
   }
   return [...new Set(out)];
 }
@@ -54,6 +70,7 @@ const TYPESCRIPT = /\.(ts|mts|cts)$/;
  * CommonJS and Node 20 then refuses to require() seep's ES modules "in a cycle".
  */
 async function importScenarioModule(absFile: string): Promise<{ default?: unknown }> {
+  resolveSeepFromScenarios();
   const url = pathToFileURL(absFile).href;
   if (!TYPESCRIPT.test(absFile)) return (await import(url)) as { default?: unknown };
   const { tsImport } = await import('tsx/esm/api');

@@ -134,6 +134,6 @@ describe('loading scenario files', () => {
 
   it('reports a file that does not load', async () => {
     const { dir, file } = await write('broken.scenario.mjs', 'export default {');
-    await expect(loadScenarioFile(file, dir)).rejects.toThrow(/broken\.scenario\.mjs: \(file\): could not be loaded/);
+    await expect(loadScenarioFile(file, dir)).rejects.toThrow(/broken\.scenario\.mjs: could not be loaded/);
   });
 });
