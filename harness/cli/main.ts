@@ -4,6 +4,7 @@ import path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { ExitCode, Report } from '../report/schema.ts';
 import { findProjectRoot } from '../scenario/loadScenario.ts';
+import { initCommand } from '../init/initCommand.ts';
 import { runAll, SEEP_VERSION } from '../runner/runAll.ts';
 import { killCookieProcessesNow } from '../runner/emergencyReaper.ts';
 import { readJsonReport, REPORT_FILE, writeJsonReport } from '../reporters/jsonReporter.ts';
@@ -25,6 +26,9 @@ const USAGE = `usage:
       --duration <time>         soak: run every scenario for this long ('90s', '24h', '7d')
       --metrics-port <N>        soak: serve current values in Prometheus format on 127.0.0.1:<N>/metrics
       --live-every <time>       soak: refresh the report while running (default 3m)
+  seep init <kind> ...          write a first scenario, commented: service, function or cli
+                                (seep init alone explains each, with an example)
+      --ci github               also write .github/workflows/seep.yml
   seep report <run-dir>         re-render HTML, JUnit and Markdown from <run-dir>/report.json;
                                 a soak seep did not finish (crash, SIGKILL) is rebuilt from its sample stream first
       --junit <file>  --markdown <file>
@@ -66,6 +70,8 @@ function durationFlag(flag: string, value: string | undefined): string | undefin
 }
 
 export async function main(argv: string[]): Promise<ExitCode> {
+  // init has its own options, and the target's command after `--` must reach it untouched
+  if (argv[0] === 'init') return initCommand(argv.slice(1), { cwd: process.cwd(), seepVersion: SEEP_VERSION });
   let parsed;
   try {
     parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
