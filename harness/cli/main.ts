@@ -1,4 +1,4 @@
-// `seep run` and `seep report`. Exit codes: 0 every scenario passed, 1 a check failed,
+// `seep run`, `seep report` and `seep init`. Exit codes: 0 every scenario passed, 1 a check failed,
 // 2 a scenario could not run (bad file, target did not start or crashed, step threw) or bad usage.
 // Each command is imported only when it runs: `seep --version` and `--help` load nothing else.
 import { parseArgs } from 'node:util';
@@ -7,6 +7,8 @@ import { SEEP_VERSION } from '../seepVersion.ts';
 import { OPTIONS, USAGE, UsageError } from './options.ts';
 
 export async function main(argv: string[]): Promise<ExitCode> {
+  // init has its own options, and the target's command after `--` must reach it untouched
+  if (argv[0] === 'init') return (await import('../init/initCommand.ts')).initCommand(argv.slice(1), { cwd: process.cwd(), seepVersion: SEEP_VERSION });
   let parsed;
   try {
     parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });

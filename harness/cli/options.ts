@@ -14,6 +14,9 @@ export const USAGE = `usage:
       --duration <time>         soak: run every scenario for this long ('90s', '24h', '7d')
       --metrics-port <N>        soak: serve current values in Prometheus format on 127.0.0.1:<N>/metrics
       --live-every <time>       soak: refresh the report while running (default 3m)
+  seep init <kind> ...          write a first scenario, commented: service, function or cli
+                                (seep init alone explains each, with an example)
+      --ci github               also write .github/workflows/seep.yml
   seep report <run-dir>         re-render HTML, JUnit and Markdown from <run-dir>/report.json;
                                 a soak seep did not finish (crash, SIGKILL) is rebuilt from its sample stream first
       --junit <file>  --markdown <file>
