@@ -4,7 +4,7 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { REPO_ROOT } from '../e2e/runSeep.ts';
 
-const SEEP = path.join(REPO_ROOT, 'harness/cli/seep.mjs');
+const SEEP = path.join(REPO_ROOT, 'dist/cli/seep.js');
 
 export interface InitRun {
   code: number;
