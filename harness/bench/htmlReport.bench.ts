@@ -69,6 +69,8 @@ export default async function htmlReportBench(): Promise<void> {
     const soak = await measure(big, dir, 'soak', open);
 
     const mb = (b: number): string => `${(b / 1e6).toFixed(2)} MB`;
+    // the timings are this browser's: a system Chromium and the npm-shipped headless shell differ
+    console.log(`chromium: ${browser.context.browser()?.version() ?? 'version unknown'} at ${browser.chromium.path} (${browser.chromium.from})`);
     console.log(`anchor (65 iterations, 300 timed): ${anchor.charts} charts, html ${mb(anchor.bytes)}, render in node ${anchor.renderMs.toFixed(0)} ms, charts drawn at ${median(anchor.drawnMs)} ms (runs ${anchor.drawnMs.join(', ')})`);
     console.log(`soak (${POINTS.toLocaleString('en-US')} points per series, boundaries and timed; generated in ${genMs.toFixed(0)} ms): ${soak.charts} charts, html ${mb(soak.bytes)}, render in node ${soak.renderMs.toFixed(0)} ms, charts drawn at ${median(soak.drawnMs)} ms (runs ${soak.drawnMs.join(', ')})`);
     console.log(`ratio soak/anchor: html size x${(soak.bytes / anchor.bytes).toFixed(2)}, charts drawn x${(median(soak.drawnMs) / median(anchor.drawnMs)).toFixed(2)}`);

@@ -1,5 +1,5 @@
-// The run page in a real browser (Debian's Chromium): charts drawn, numbers right, no script
-// errors, no network, and the target's hostile output stays text.
+// The run page in a real browser (the Chromium that launchChromium picks): charts drawn, numbers
+// right, no script errors, no network, and the target's hostile output stays text.
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
