@@ -138,6 +138,19 @@ describe('seep init', () => {
     ]);
     expect(steps[2]!.with).toEqual({ 'python-version': '3.11' });
   });
+
+  it('--ci github: a package below the repository root gets the workflow at the root, run in its folder', async () => {
+    const repo = await project('python');
+    const pkg = path.join(repo, 'pkg');
+    await mkdir(pkg);
+    await writeFile(path.join(pkg, 'package.json'), '{}');
+    expect((await seepInit(['cli', '--ci', 'github', '--', 'node', 'cli.mjs'], pkg)).code).toBe(0);
+    const leaks = (await workflow(repo)).jobs.leaks as { defaults?: YamlValue; steps: Step[] };
+    expect(leaks.defaults).toEqual({ run: { 'working-directory': 'pkg' } });
+    expect(leaks.steps.map((s) => s.uses ?? s.run)).toContain('npm install');
+    expect(leaks.steps.at(-1)!.with).toMatchObject({ path: 'pkg/reports/' });
+    expect(await exists(path.join(pkg, 'scenarios/cli.scenario.mjs'))).toBe(true);
+  });
 });
 
 interface Step {
