@@ -1,3 +1,5 @@
+import { planBudgets } from '../scenario/runPlan.ts';
+import type { Budgets } from '../scenario/types.ts';
 import { describe, expect, it } from 'vitest';
 import { METRICS, type Metric, type Phase, type Sample } from '../report/schema.ts';
 import { createSeriesRecorder } from '../series/seriesRecorder.ts';
@@ -46,7 +48,7 @@ function observe(opts: {
   };
 }
 
-const failed = (obs: Observations, budgets = {}) => buildChecks(obs, budgets).filter((c) => !c.pass).map((c) => c.id);
+const failed = (obs: Observations, budgets: Budgets = {}) => buildChecks(obs, planBudgets(budgets)).filter((c) => !c.pass).map((c) => c.id);
 
 describe('default checks', () => {
   it('pass a flat target and name every resource', () => {
@@ -105,13 +107,13 @@ describe('default checks', () => {
 describe('budgets', () => {
   it('replace the default check of their resource', () => {
     const obs = observe({ rss: (i) => 50e6 + 200_000 * i, heap: null });
-    const checks = buildChecks(obs, { rssGrowth: '50MB' });
+    const checks = buildChecks(obs, planBudgets({ rssGrowth: '50MB' }));
     expect(checks.map((c) => c.id)).not.toContain('leak.rss');
     const growth = checks.find((c) => c.id === 'budget.rssGrowth')!;
     expect(growth.pass).toBe(true); // ~10 MB over 50 iterations
     expect(growth.observed).toBeGreaterThan(9e6);
     expect(growth.observed).toBeLessThan(11e6);
-    expect(buildChecks(obs, { rssGrowth: '5MB' }).find((c) => c.id === 'budget.rssGrowth')?.pass).toBe(false);
+    expect(buildChecks(obs, planBudgets({ rssGrowth: '5MB' })).find((c) => c.id === 'budget.rssGrowth')?.pass).toBe(false);
   });
 
   it('judge rssPerIteration on the trend slope and peakRss on every sample', () => {
@@ -135,7 +137,7 @@ describe('budgets', () => {
     obs.output.forbidExamples = { ResourceWarning: ['x.py:3: ResourceWarning: unclosed <socket>'] };
     obs.fileSizes = { 'h/.history': 2_500_000, 'h/missing': null };
     obs.orphans = [{ kind: 'process', id: '99', detail: 'python3 streamer.py (SIGTERM)' }];
-    const checks = buildChecks(obs, { output: { forbid: ['ResourceWarning', /Unclosed/i] }, files: { 'h/.history': '2MB', 'h/missing': '1KB' }, orphans: 0 });
+    const checks = buildChecks(obs, planBudgets({ output: { forbid: ['ResourceWarning', /Unclosed/i] }, files: { 'h/.history': '2MB', 'h/missing': '1KB' }, orphans: 0 }));
     // a CLI has no persistent process: no memory or count checks
     expect(checks.map((c) => [c.id, c.pass])).toEqual([
       ['budget.orphans', false],

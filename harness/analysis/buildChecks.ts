@@ -2,16 +2,16 @@
 // default leak check. A budget replaces the default check of its resource: a user who writes
 // `rssGrowth: '50MB'` accepts growth below that.
 import type { Check } from '../report/schema.ts';
-import type { Budgets } from '../scenario/types.ts';
-import { parseCountLimit } from '../scenario/units.ts';
+import { planBudgets, type BudgetPlan } from '../scenario/runPlan.ts';
 import { absoluteCountCheck, baselineCheck, COUNTED } from './countedResources.ts';
 import { fileChecks, orphanCheck, outputChecks } from './leftoverChecks.ts';
-import { memoryBudgetChecks, rssLeakCheck } from './memoryChecks.ts';
+import { memoryBudgetChecks, notMeasured, rssLeakCheck } from './memoryChecks.ts';
 import type { Observations } from './observations.ts';
 
 const RSS_BUDGETS = ['rssGrowth', 'rssPerIteration', 'rssSlope', 'peakRss'] as const;
+const PERSISTENT_ONLY = [...RSS_BUDGETS, 'heapGrowth'] as const;
 
-export function buildChecks(obs: Observations, budgets: Budgets = {}): Check[] {
+export function buildChecks(obs: Observations, budgets: BudgetPlan = planBudgets()): Check[] {
   const checks: (Check | null)[] = [];
   const persistent = obs.targetKind !== 'cli';
   if (persistent) {
@@ -19,15 +19,25 @@ export function buildChecks(obs: Observations, budgets: Budgets = {}): Check[] {
     if (!rssBudgeted) checks.push(rssLeakCheck(obs));
     checks.push(...memoryBudgetChecks(obs, budgets));
     for (const c of COUNTED) {
-      const written = budgets[c.resource];
-      if (written === undefined) {
+      const limit = budgets.counts[c.resource];
+      if (limit === undefined) {
         checks.push(baselineCheck(obs, c, { kind: 'leak', plus: 0 }));
         continue;
       }
-      const limit = parseCountLimit(written);
-      checks.push(limit.kind === 'baseline'
-        ? baselineCheck(obs, c, { kind: 'budget', plus: limit.plus, limit: String(written) })
-        : absoluteCountCheck(obs, c, limit.max, String(written)));
+      const judged = limit.kind === 'baseline'
+        ? baselineCheck(obs, c, { kind: 'budget', plus: limit.plus, limit: limit.written })
+        : absoluteCountCheck(obs, c, limit.max, limit.written);
+      checks.push(judged ?? notMeasured(`budget.${c.resource}`, c.resource, { written: limit.written }, c.unit, 'no measured or settle reads to compare'));
+    }
+  } else {
+    // a CLI scenario has no process that lives across steps: memory and count budgets cannot apply
+    for (const k of PERSISTENT_ONLY) {
+      const limit = budgets[k];
+      if (limit) checks.push(notMeasured(`budget.${k}`, k === 'heapGrowth' ? 'heap' : 'rss', limit, limit.unit, 'a CLI scenario has no process that lives across steps; budget the commands through files, orphans and output'));
+    }
+    for (const c of COUNTED) {
+      const limit = budgets.counts[c.resource];
+      if (limit) checks.push(notMeasured(`budget.${c.resource}`, c.resource, { written: limit.written }, c.unit, 'a CLI scenario has no process that lives across steps'));
     }
   }
   checks.push(orphanCheck(obs, budgets.orphans));

@@ -1,8 +1,8 @@
 // What must not be left behind: processes that outlived their step or service, files that grow,
 // and lines the target must never print.
 import type { Check } from '../report/schema.ts';
-import type { Budgets } from '../scenario/types.ts';
-import { formatBytes, parseSize } from '../scenario/units.ts';
+import type { BudgetPlan } from '../scenario/runPlan.ts';
+import { formatBytes } from '../scenario/units.ts';
 import type { Observations } from './observations.ts';
 
 export function orphanCheck(obs: Observations, budget: number | undefined): Check {
@@ -29,8 +29,8 @@ export function patternKey(p: string | RegExp): string {
   return typeof p === 'string' ? p : String(p);
 }
 
-export function outputChecks(obs: Observations, budgets: Budgets): Check[] {
-  return (budgets.output?.forbid ?? []).map((p) => {
+export function outputChecks(obs: Observations, budgets: BudgetPlan): Check[] {
+  return budgets.forbid.map((p) => {
     const key = patternKey(p);
     const count = obs.output.forbidCounts[key] ?? 0;
     const example = obs.output.forbidExamples[key]?.[0];
@@ -48,9 +48,8 @@ export function outputChecks(obs: Observations, budgets: Budgets): Check[] {
   });
 }
 
-export function fileChecks(obs: Observations, budgets: Budgets): Check[] {
-  return Object.entries(budgets.files ?? {}).map(([file, limit]) => {
-    const max = parseSize(limit);
+export function fileChecks(obs: Observations, budgets: BudgetPlan): Check[] {
+  return budgets.files.map(({ path: file, limit: { written: limit, value: max } }) => {
     const size = obs.fileSizes[file] ?? 0;
     return {
       id: `budget.files:${file}`,

@@ -1,7 +1,7 @@
 // Memory: the default "does RSS grow without bound" judgement and the byte budgets.
 import type { Check, Metric, Resource, TrendResult } from '../report/schema.ts';
-import type { Budgets } from '../scenario/types.ts';
-import { formatBytes, parseSize, parseSizeRate } from '../scenario/units.ts';
+import type { BudgetPlan, Limit } from '../scenario/runPlan.ts';
+import { formatBytes } from '../scenario/units.ts';
 import { metricPoints } from '../series/seriesColumns.ts';
 import type { Observations } from './observations.ts';
 import { analyzeTrend, describeTrend } from './trend.ts';
@@ -95,53 +95,71 @@ export function rssLeakCheck(obs: Observations): Check | null {
   });
 }
 
-export function memoryBudgetChecks(obs: Observations, budgets: Budgets): Check[] {
+/** A budget the run gave no data to judge: it says so, rather than vanish from the report. */
+export function notMeasured(id: string, resource: Resource, limit: { written: string; value?: number }, unit: string, why: string): Check {
+  const c: Check = { id, resource, kind: 'budget', limit: limit.written, observed: 0, unit, pass: true, measured: false, message: `not measured: ${why}` };
+  if (limit.value !== undefined) c.limitValue = limit.value;
+  return c;
+}
+
+const NO_HEAP = 'no runtime heap was read (the target has no agent: a CLI scenario, or a runtime other than Node or Python)';
+const NO_MEASURED = 'too few measured iterations to judge';
+
+export function memoryBudgetChecks(obs: Observations, budgets: BudgetPlan): Check[] {
   const out: Check[] = [];
   const n = obs.measuredIterations;
-  const sizeBudget = (id: string, resource: Resource, metric: Metric, limit: string, label: string) => {
+  const sizeBudget = (id: string, resource: Resource, metric: Metric, limit: Limit<'B'>, label: string, missing: string) => {
     const measured = growth(obs, metric);
-    if (measured === null) return;
+    if (measured === null) {
+      out.push(notMeasured(id, resource, limit, 'B', missing));
+      return;
+    }
     const g = measured.growth;
-    const max = parseSize(limit);
+    const max = limit.value;
     out.push(check({
-      id, resource, kind: 'budget', limit, limitValue: max, baselineValue: measured.baseline, observed: g, pass: g <= max,
+      id, resource, kind: 'budget', limit: limit.written, limitValue: max, baselineValue: measured.baseline, observed: g, pass: g <= max,
       message: `${label} grew ${formatBytes(g)} over ${n} iterations (budget ${formatBytes(max)})`,
     }));
   };
-  if (budgets.rssGrowth) sizeBudget('budget.rssGrowth', 'rss', 'rss', budgets.rssGrowth, 'RSS');
-  if (budgets.heapGrowth) sizeBudget('budget.heapGrowth', 'heap', 'heapUsed', budgets.heapGrowth, 'heap');
+  if (budgets.rssGrowth) sizeBudget('budget.rssGrowth', 'rss', 'rss', budgets.rssGrowth, 'RSS', NO_MEASURED);
+  if (budgets.heapGrowth) sizeBudget('budget.heapGrowth', 'heap', 'heapUsed', budgets.heapGrowth, 'heap', obs.measured ? NO_HEAP : NO_MEASURED);
   if (budgets.rssPerIteration) {
     const trend = iterationTrend(obs, 'rss');
-    const max = parseSize(budgets.rssPerIteration);
+    const max = budgets.rssPerIteration.value;
     if (trend) {
       out.push(check({
-        id: 'budget.rssPerIteration', resource: 'rss', kind: 'budget', limit: budgets.rssPerIteration, limitValue: max,
+        id: 'budget.rssPerIteration', resource: 'rss', kind: 'budget', limit: budgets.rssPerIteration.written, limitValue: max,
         observed: trend.slope, pass: trend.slope <= max, trend,
         message: `${describeTrend('RSS', trend)}; budget ${formatBytes(max)} per iteration`,
       }));
+    } else {
+      out.push(notMeasured('budget.rssPerIteration', 'rss', budgets.rssPerIteration, 'B', 'fewer than 3 measured boundaries with RSS'));
     }
   }
   if (budgets.rssSlope) {
     const trend = hourlyTrend(obs, 'rss');
-    const rate = parseSizeRate(budgets.rssSlope);
-    const max = (rate.bytes * HOUR_MS) / rate.perMs;
+    const max = budgets.rssSlope.value;
     if (trend) {
       out.push(check({
-        id: 'budget.rssSlope', resource: 'rss', kind: 'budget', limit: budgets.rssSlope, limitValue: max,
+        id: 'budget.rssSlope', resource: 'rss', kind: 'budget', limit: budgets.rssSlope.written, limitValue: max,
         observed: trend.slope, unit: 'B/h', pass: trend.slope <= max, trend,
         message: `${describeTrend('RSS', trend)}; budget ${formatBytes(max)} per hour`,
       }));
+    } else {
+      out.push(notMeasured('budget.rssSlope', 'rss', budgets.rssSlope, 'B/h', 'fewer than 3 timed RSS samples in the measured phase'));
     }
   }
   if (budgets.peakRss) {
     const all = [...obs.series.boundaries.values.rss, ...obs.series.timed.values.rss].filter((v): v is number => v !== null);
     if (all.length > 0) {
       const peak = Math.max(...all);
-      const max = parseSize(budgets.peakRss);
+      const max = budgets.peakRss.value;
       out.push(check({
-        id: 'budget.peakRss', resource: 'rss', kind: 'budget', limit: budgets.peakRss, limitValue: max, observed: peak,
+        id: 'budget.peakRss', resource: 'rss', kind: 'budget', limit: budgets.peakRss.written, limitValue: max, observed: peak,
         pass: peak <= max, message: `RSS peaked at ${formatBytes(peak)} (budget ${formatBytes(max)})`,
       }));
+    } else {
+      out.push(notMeasured('budget.peakRss', 'rss', budgets.peakRss, 'B', 'no RSS sample was taken'));
     }
   }
   return out;

@@ -20,4 +20,29 @@ export interface Observations {
   output: OutputSummary;
   /** wall-clock hours of the measured phase, for per-hour rates */
   measuredHours: number;
+  /** how the measured phase ended: after a count of steps (RSS judged per step) or a time (per hour) */
+  measure?: 'steps' | 'time';
+  /** the highest RSS seen, every sample counted (a soak's series are downsampled) */
+  peakRss?: number | null;
+  /** seep's own highest RSS during the run */
+  seepPeak?: number | null;
+  /** the load phases' measured intervals; absent when no load ran */
+  load?: { p99s: number[]; requests: number; errors: number };
+  /** RSS alert thresholds crossed upwards */
+  alerts?: Record<'warning' | 'critical', AlertTally>;
+  /** steps that threw and were tolerated (soaks), and all steps run */
+  stepErrors?: StepErrorTally;
+  steps?: number | null;
+}
+
+export interface AlertTally {
+  count: number;
+  firstT: number | null;
+}
+
+export interface StepErrorTally {
+  count: number;
+  /** the first few messages, then the last */
+  first: { t: number; message: string }[];
+  last: { t: number; message: string } | null;
 }

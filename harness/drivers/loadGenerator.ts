@@ -6,8 +6,7 @@
 // Bounded: the slice loop ends at `totalMs` or on abort, whichever comes first, and one slice at a
 // time holds autocannon's state.
 import autocannon from 'autocannon';
-import type { LoadPhase, LoadSpec } from '../scenario/types.ts';
-import { parseDuration } from '../scenario/units.ts';
+import type { LoadPlan } from '../scenario/runPlan.ts';
 
 export interface LoadInterval {
   /** ms since the scenario started, at the end of the interval */
@@ -31,12 +30,12 @@ const DEFAULT_SLICE_MS = 5000;
 const MIN_RATE = 0.5;
 
 /** The load the profile asks for `elapsedMs` after it started; past the last phase, the last one holds. */
-export function loadAt(spec: Pick<LoadSpec, 'phases' | 'connections'>, elapsedMs: number): LoadSetting {
+export function loadAt(spec: Pick<LoadPlan, 'phases' | 'connections'>, elapsedMs: number): LoadSetting {
   let from: number | null = 0;
   let start = 0;
-  let phase: LoadPhase | undefined;
+  let phase: LoadPlan['phases'][number] | undefined;
   for (const p of spec.phases) {
-    const len = parseDuration(p.duration);
+    const len = p.ms;
     phase = p;
     if (elapsedMs < start + len) {
       const to = p.rate ?? null;
@@ -47,10 +46,6 @@ export function loadAt(spec: Pick<LoadSpec, 'phases' | 'connections'>, elapsedMs
     start += len;
   }
   return { rate: phase?.rate ?? null, connections: phase?.connections ?? spec.connections ?? DEFAULT_CONNECTIONS };
-}
-
-export function profileMs(spec: Pick<LoadSpec, 'phases'>): number {
-  return spec.phases.reduce((sum, p) => sum + parseDuration(p.duration), 0);
 }
 
 export interface LoadOptions {
@@ -78,7 +73,7 @@ function assertLocal(url: string): void {
   }
 }
 
-function slice(url: string, spec: LoadSpec, setting: LoadSetting & { rate: number | null }, ms: number, signal: AbortSignal): Promise<autocannon.Result> {
+function slice(url: string, spec: LoadPlan, setting: LoadSetting & { rate: number | null }, ms: number, signal: AbortSignal): Promise<autocannon.Result> {
   const rate = setting.rate === null ? undefined : Math.max(1, Math.round(setting.rate));
   // more connections than requests per second only hold idle sockets in the target
   const connections = rate === undefined ? setting.connections : Math.max(1, Math.min(setting.connections, rate));
@@ -109,7 +104,7 @@ const wait = (ms: number, signal: AbortSignal) => new Promise<void>((resolve) =>
   signal.addEventListener('abort', done, { once: true });
 });
 
-export function runLoad(spec: LoadSpec, opts: LoadOptions): LoadRun {
+export function runLoad(spec: LoadPlan, opts: LoadOptions): LoadRun {
   const sliceMs = opts.sliceMs ?? DEFAULT_SLICE_MS;
   const started = opts.now();
   const maxSlices = Math.ceil(opts.totalMs / Math.max(1, sliceMs)) + 2;

@@ -2,6 +2,7 @@
 // worker per program, the default checks, no budgets), its failing checks against its label, and
 // a truth-against-verdict matrix per resource.
 import type { Check, ScenarioReport } from '../report/schema.ts';
+import { planRun } from '../scenario/runPlan.ts';
 import { runScenario } from '../runner/runScenario.ts';
 import type { Scenario } from '../scenario/types.ts';
 import { ConfusionMatrix, type TrendVerdict } from './confusionMatrix.ts';
@@ -33,7 +34,7 @@ export function corpusScenario(p: CorpusProgram): Scenario {
 }
 
 export async function runCorpusProgram(p: CorpusProgram, repoRoot: string): Promise<CorpusResult> {
-  const report = await runScenario(corpusScenario(p), { repoRoot, file: p.path });
+  const report = await runScenario(planRun(corpusScenario(p), p.path), { repoRoot, file: p.path });
   const rssCheck = report.checks.find((c) => c.id === 'leak.rss');
   const result: CorpusResult = {
     program: p,

@@ -122,6 +122,9 @@ export interface Check {
   unit: string;
   pass: boolean;
   message: string;
+  /** false when the run gave the check no data to judge (a budget on what this target or run kind
+   * cannot measure): it passes, and its message says what was missing */
+  measured?: false;
   trend?: TrendResult;
   /** identities behind a count check: leftover pids with their command lines, socket inodes, fd targets */
   leftovers?: Leftover[];

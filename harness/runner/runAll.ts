@@ -10,6 +10,7 @@ import { exitCodeOf } from '../verdict/verdict.ts';
 import { REPORT_FILE, writeJsonReport } from '../reporters/jsonReporter.ts';
 import { emptySeries } from '../series/emptySeries.ts';
 import { runScenario } from './runScenario.ts';
+import { planRun, type RunPlan } from '../scenario/runPlan.ts';
 import type { ProgressSink } from './progressSink.ts';
 import type { MetricsEndpoint } from '../soak/metricsEndpoint.ts';
 import { renderRun } from '../reporters/renderRun.ts';
@@ -99,18 +100,29 @@ export async function runAll(opts: RunAllOptions): Promise<RunResult> {
     await write();
     return { report, runDir };
   }
+  // every chosen scenario is planned before any runs: a plan that cannot be made stops the run here
+  const plans: RunPlan[] = [];
+  const overrides = { iterations: opts.iterations, warmup: opts.warmup, duration: opts.duration, liveEveryMs: opts.liveEveryMs };
   for (const { file, scenario } of chosen) {
+    try {
+      plans.push(planRun(scenario, file, overrides));
+    } catch (err) {
+      bad.push(errorScenario(file, scenario.name, (err as Error).message));
+    }
+  }
+  if (bad.length > 0) {
+    report.scenarios = bad;
+    await write();
+    return { report, runDir };
+  }
+  for (const plan of plans) {
     if (opts.signal?.aborted) break;
-    const result = await runScenario(scenario, {
+    const result = await runScenario(plan, {
       repoRoot: opts.projectRoot,
-      file,
-      iterations: opts.iterations,
-      warmup: opts.warmup,
+      file: plan.file,
       signal: opts.signal,
       progress: opts.progress,
       runDir,
-      duration: opts.duration,
-      liveEveryMs: opts.liveEveryMs,
       metrics: opts.metrics,
       // the live view of a soak: the report so far, written and rendered like a finished one
       onLive: async (live) => {

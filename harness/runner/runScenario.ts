@@ -4,12 +4,14 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Leftover, Phase, Sample, ScenarioReport } from '../report/schema.ts';
-import type { Scenario, StepContext } from '../scenario/types.ts';
+import type { StepContext } from '../scenario/types.ts';
+import { isSoakPlan, type RunPlan } from '../scenario/runPlan.ts';
 import { createSeriesRecorder } from '../series/seriesRecorder.ts';
 import { createOutputWatcher } from '../probes/outputWatcher.ts';
 import { createSampler } from '../probes/sampler.ts';
 import { COOKIE_ENV } from '../probes/runCookie.ts';
-import { buildChecks } from '../analysis/buildChecks.ts';
+import { judge } from '../analysis/judge.ts';
+import { createAlertWatch } from '../analysis/alerts.ts';
 import type { Observations } from '../analysis/observations.ts';
 import { scenarioVerdict } from '../verdict/verdict.ts';
 import { startTarget, type TargetSession } from './targetSession.ts';
@@ -22,46 +24,45 @@ import type { ProgressSink } from './progressSink.ts';
 import { createSuspectSession, tooLargeToLook, type SuspectSession } from './suspectSession.ts';
 import { cliSuspects, removeCliDumps } from '../agents/cliDumps.ts';
 import { runSoak } from '../soak/runSoak.ts';
-import { isSoak } from '../soak/soakPlan.ts';
 import type { MetricsEndpoint } from '../soak/metricsEndpoint.ts';
 
 export interface RunScenarioOptions {
   repoRoot: string;
   /** the scenario file, relative to repoRoot */
   file: string;
-  iterations?: number;
-  warmup?: number;
   /** aborted on SIGINT/SIGTERM: stop driving, sample, stop the target, report */
   signal?: AbortSignal;
   progress?: ProgressSink;
   /** this run's report folder, for artifacts (heap snapshots) */
   runDir?: string;
-  /** --duration: run as a soak for this long, whatever the scenario says */
-  duration?: string;
-  /** soak: how often the live report is refreshed (default 3 minutes) */
-  liveEveryMs?: number;
   /** soak: where current values are published for Prometheus */
   metrics?: MetricsEndpoint;
   /** soak: called with the report so far, for the live view */
   onLive?: (s: ScenarioReport) => Promise<void>;
 }
 
-/** Iterations run between the agent's first and second look, after the measured ones. */
-const ATTRIBUTION_ITERATIONS = 20;
-
-const DEFAULTS = { iterations: 50, warmup: 3, stepTimeoutMs: 30_000, settleMs: 1000, sampleHz: 4 };
-
-export async function runScenario(scenario: Scenario, opts: RunScenarioOptions): Promise<ScenarioReport> {
-  // A duration (or load) makes it a soak, unless --iterations asked for a count on the command line.
-  if (opts.duration !== undefined || (isSoak(scenario) && opts.iterations === undefined)) return runSoak(scenario, opts);
+export async function runScenario(plan: RunPlan, opts: RunScenarioOptions): Promise<ScenarioReport> {
+  if (isSoakPlan(plan)) return runSoak(plan, opts);
   const startedAt = new Date();
   const scope = openRunScope(opts.signal);
   const { now, cookie, abort } = scope;
-  const warmup = opts.warmup ?? (typeof scenario.warmup === 'number' ? scenario.warmup : DEFAULTS.warmup);
-  const measured = opts.iterations ?? scenario.iterations ?? DEFAULTS.iterations;
-  const budgets = scenario.budgets ?? {};
+  const warmup = 'steps' in plan.warmup ? plan.warmup.steps : 0;
+  const measured = 'steps' in plan.measure ? plan.measure.steps : 0;
+  const budgets = plan.budgets;
 
-  const output = createOutputWatcher({ forbid: budgets.output?.forbid ?? [] });
+  const output = createOutputWatcher({ forbid: budgets.forbid });
+  // what a soak watches as it goes, watched here too, so a soak scenario counted with --iterations
+  // keeps its alert and seep budgets
+  const alertWatch = createAlertWatch(plan.alerts, Infinity);
+  const alertTally = { warning: { count: 0, firstT: null as number | null }, critical: { count: 0, firstT: null as number | null } };
+  let seepPeak = process.memoryUsage.rss();
+  const watch = (s: Sample) => {
+    seepPeak = Math.max(seepPeak, process.memoryUsage.rss());
+    for (const a of alertWatch.observe(s.t, s.values.rss)) {
+      alertTally[a.level].count++;
+      alertTally[a.level].firstT ??= a.t;
+    }
+  };
   const recorder = createSeriesRecorder();
   const probeErrors: string[] = [];
   let phase: Phase = 'warmup';
@@ -88,6 +89,7 @@ export async function runScenario(scenario: Scenario, opts: RunScenarioOptions):
       s.values.heapCommitted = heap.committed;
     }
     recorder.boundary(s);
+    watch(s);
     return s;
   };
   const gc = async () => {
@@ -98,28 +100,31 @@ export async function runScenario(scenario: Scenario, opts: RunScenarioOptions):
     }
   };
 
-  opts.progress?.scenarioStart({ name: scenario.name, file: opts.file, total: warmup + measured, durationMs: null });
+  opts.progress?.scenarioStart({ name: plan.name, file: opts.file, total: warmup + measured, durationMs: null });
   try {
-    target = await startTarget(scenario, {
+    target = await startTarget(plan, {
       repoRoot: opts.repoRoot,
       env: { ...stringEnv(process.env), [COOKIE_ENV]: cookie },
       onOutput: (stream, chunk) => output.feed(stream, chunk, now()),
       signal: abort.signal,
     });
     const session = target;
-    if (session.agent) suspects = createSuspectSession(session.agent, { runDir: opts.runDir, scenarioName: scenario.name, cookie });
+    if (session.agent) suspects = createSuspectSession(session.agent, { runDir: opts.runDir, scenarioName: plan.name, cookie });
     if (session.agentProblem) probeErrors.push(session.agentProblem);
-    sampler.startTimer(scenario.sampleHz ?? DEFAULTS.sampleHz, (s) => recorder.timed({ ...s, phase }), now);
+    sampler.startTimer(plan.sampleHz, (s) => {
+      recorder.timed({ ...s, phase });
+      watch(s);
+    }, now);
     const hookCtx = { ...session.context, signal: abort.signal };
-    if (scenario.setup) await raceStep(() => scenario.setup!(hookCtx), { what: 'setup', timeoutMs: scenario.stepTimeoutMs ?? DEFAULTS.stepTimeoutMs, died: session.died, signal: abort.signal });
+    if (plan.setup) await raceStep(() => plan.setup!(hookCtx), { what: 'setup', timeoutMs: plan.stepTimeoutMs, died: session.died, signal: abort.signal });
     setupDone = true;
 
-    const stepTimeoutMs = scenario.stepTimeoutMs ?? DEFAULTS.stepTimeoutMs;
+    const stepTimeoutMs = plan.stepTimeoutMs;
     /** one step; false when interrupted */
     const runStep = async (i: number, stepPhase: 'warmup' | 'measured', total: number): Promise<boolean> => {
       const ctx: StepContext = { ...session.context, iteration: i, phase: stepPhase, signal: abort.signal };
       let ok = true;
-      await raceStep(() => scenario.step(ctx), {
+      await raceStep(() => plan.step(ctx), {
         what: `step (iteration ${i + 1} of ${total}, ${phase})`,
         timeoutMs: stepTimeoutMs,
         died: session.died,
@@ -158,11 +163,11 @@ export async function runScenario(scenario: Scenario, opts: RunScenarioOptions):
         baselineIndex = index;
         baselineIds = await sampler.identities();
       }
-      opts.progress?.tick({ name: scenario.name, phase, iteration: i + 1, total: warmup + measured, elapsedMs: now(), rss: s.values.rss, sockets: s.values.sockets });
+      opts.progress?.tick({ name: plan.name, phase, iteration: i + 1, total: warmup + measured, elapsedMs: now(), rss: s.values.rss, sockets: s.values.sockets });
     }
 
     phase = 'settle';
-    const settleMs = scenario.settleMs ?? DEFAULTS.settleMs;
+    const settleMs = plan.settleMs;
     if (!interrupted && baselineIndex >= 0) await sleep(settleMs, abort.signal);
     if (baselineIndex >= 0 && measuredDone > 0) {
       const base = recorder.boundaries();
@@ -191,31 +196,31 @@ export async function runScenario(scenario: Scenario, opts: RunScenarioOptions):
       suspects = null;
     }
     if (suspects && !interrupted && measuredDone > 0 && baselineIndex >= 0) {
-      const extra = Math.min(measuredDone, ATTRIBUTION_ITERATIONS);
+      const extra = Math.min(measuredDone, plan.attributionSteps);
       let attributed = 0;
       await gc();
       await suspects.atBaseline();
       for (; attributed < extra && !abort.signal.aborted; attributed++) {
         if (!(await runStep(warmup + measuredDone + attributed, 'measured', warmup + measuredDone + extra))) break;
-        opts.progress?.tick({ name: scenario.name, phase, iteration: warmup + measuredDone + attributed + 1, total: warmup + measuredDone + extra, elapsedMs: now(), rss: null, sockets: null, note: 'naming suspects' });
+        opts.progress?.tick({ name: plan.name, phase, iteration: warmup + measuredDone + attributed + 1, total: warmup + measuredDone + extra, elapsedMs: now(), rss: null, sockets: null, note: 'naming suspects' });
       }
       await suspects.afterMeasured();
       await sleep(settleMs, abort.signal);
       // suspects are ranked while the target still runs: Python referrer chains need it alive
       await suspects.afterSettle(attributed);
     }
-    if (scenario.teardown) {
+    if (plan.teardown) {
       setupDone = false;
-      await raceStep(() => scenario.teardown!(hookCtx), { what: 'teardown', timeoutMs: scenario.stepTimeoutMs ?? DEFAULTS.stepTimeoutMs, died: session.died, signal: abort.signal });
+      await raceStep(() => plan.teardown!(hookCtx), { what: 'teardown', timeoutMs: plan.stepTimeoutMs, died: session.died, signal: abort.signal });
     }
   } catch (err) {
     error = (err as Error).message;
   } finally {
     await sampler.stopTimer();
-    if (setupDone && scenario.teardown && target) {
+    if (setupDone && plan.teardown && target) {
       // teardown after a failure still runs, so the user's own resources are released
       const t = target;
-      await raceStep(() => scenario.teardown!({ ...t.context, signal: abort.signal }), { what: 'teardown', timeoutMs: 10_000, died: t.died, signal: new AbortController().signal })
+      await raceStep(() => plan.teardown!({ ...t.context, signal: abort.signal }), { what: 'teardown', timeoutMs: 10_000, died: t.died, signal: new AbortController().signal })
         .catch((err: unknown) => probeErrors.push(`teardown after error failed: ${(err as Error).message}`));
     }
     await target?.stop().catch((err: unknown) => probeErrors.push(`stopping the target failed: ${(err as Error).message}`));
@@ -229,12 +234,12 @@ export async function runScenario(scenario: Scenario, opts: RunScenarioOptions):
 
   if (interrupted && !error && measuredDone < 3) error = `interrupted after ${measuredDone} measured iteration(s): too few to judge`;
   const fileSizes: Record<string, number | null> = {};
-  for (const file of Object.keys(budgets.files ?? {})) {
+  for (const { path: file } of budgets.files) {
     fileSizes[file] = await stat(path.resolve(opts.repoRoot, file)).then((s) => s.size, () => null);
   }
   const series = recorder.build();
   const obs: Observations = {
-    targetKind: target?.kind ?? (scenario.service ? 'service' : scenario.module ? 'module' : 'cli'),
+    targetKind: target?.kind ?? plan.target.kind,
     series,
     baselineIndex,
     measured: measuredRange,
@@ -245,13 +250,17 @@ export async function runScenario(scenario: Scenario, opts: RunScenarioOptions):
     fileSizes,
     output: output.summary(),
     measuredHours: measuredHours(series.boundaries.t, measuredRange),
+    measure: 'steps',
+    seepPeak,
+    alerts: alertTally,
+    steps: warmup + measuredDone,
   };
   // Checks run on whatever was observed even after an error: the verdict stays error, but what was
   // left behind (orphans above all) is still worth naming.
-  const checks = buildChecks(obs, budgets);
+  const checks = judge(obs, budgets, plan.alerts);
   const finishedAt = new Date();
   const report: ScenarioReport = {
-    name: scenario.name,
+    name: plan.name,
     file: opts.file,
     verdict: scenarioVerdict(checks, error),
     startedAt: startedAt.toISOString(),

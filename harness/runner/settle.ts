@@ -2,24 +2,22 @@
 // (sockets in FIN_WAIT, a pool closing idle connections), polled with bounded backoff as goleak
 // does, before the checks judge the last read.
 import type { Metric, Sample } from '../report/schema.ts';
-import type { Budgets } from '../scenario/types.ts';
-import { parseCountLimit } from '../scenario/units.ts';
+import type { BudgetPlan } from '../scenario/runPlan.ts';
 import { sleep } from './raceStep.ts';
 
 const COUNTED = ['fds', 'sockets', 'threads', 'children'] as const;
 const BACKOFF_MS = [100, 250, 500, 1000, 2000];
 
-function allowance(budgets: Budgets, metric: (typeof COUNTED)[number]): number | null {
-  const written = budgets[metric];
-  if (written === undefined) return 0;
-  const limit = parseCountLimit(written);
+function allowance(budgets: BudgetPlan, metric: (typeof COUNTED)[number]): number | null {
+  const limit = budgets.counts[metric];
+  if (limit === undefined) return 0;
   return limit.kind === 'baseline' ? limit.plus : null; // absolute limits do not wait for a baseline
 }
 
 export async function settleReads(opts: {
   read: () => Promise<Sample>;
   baseline: (metric: Metric) => number | null;
-  budgets: Budgets;
+  budgets: BudgetPlan;
   signal: AbortSignal;
 }): Promise<number> {
   let reads = 0;

@@ -1,7 +1,8 @@
 // Starts the scenario's target (a service, a function worker, or nothing for CLI scenarios whose
 // steps exec commands) and gives the runner one face for all three.
 import path from 'node:path';
-import type { Scenario, HttpClient, StepContext } from '../scenario/types.ts';
+import type { HttpClient, StepContext } from '../scenario/types.ts';
+import type { RunPlan } from '../scenario/runPlan.ts';
 import { startService } from '../drivers/service.ts';
 import { createHttpClient } from '../drivers/httpClient.ts';
 import { startFunctionWorker } from '../drivers/functionWorker.ts';
@@ -51,28 +52,36 @@ function noHttp(kind: string): HttpClient {
 
 const NEVER = new Promise<string>(() => undefined);
 
-export async function startTarget(scenario: Scenario, opts: TargetOptions): Promise<TargetSession> {
-  const env = { ...opts.env, ...scenario.env };
-  const execEnv: Record<string, string> = {}; // set per phase for CLI scenarios (agent dumps)
-  const exec: StepContext['exec'] = (argv, execOpts = {}) =>
+/** ctx.exec of every kind of target: the command runs with the scenario's env, plus `extra` (the CLI agent's, per phase). */
+export function planExec(plan: Pick<RunPlan, 'env'>, opts: TargetOptions, extra: Record<string, string> = {}): StepContext['exec'] {
+  const env = { ...opts.env, ...plan.env };
+  return (argv, execOpts = {}) =>
     execCommand(argv, {
       ...execOpts,
       repoRoot: opts.repoRoot,
-      env: { ...env, ...execEnv, ...execOpts.env },
+      env: { ...env, ...extra, ...execOpts.env },
       onOutput: opts.onOutput,
       signal: opts.signal,
     });
-  const noCall = async (): Promise<never> => {
-    throw new Error('ctx.call is only available in module scenarios');
-  };
+}
 
-  if (scenario.service) {
-    const agent = serviceAgent(scenario.service.command, env, opts.env[COOKIE_ENV] ?? String(process.pid), opts.signal);
-    const svc = await startService(scenario.service, { repoRoot: opts.repoRoot, env: agent.env, onOutput: opts.onOutput, signal: opts.signal });
+export const noCall = async (): Promise<never> => {
+  throw new Error('ctx.call is only available in module scenarios');
+};
+
+export async function startTarget(plan: Pick<RunPlan, 'target' | 'env' | 'stepTimeoutMs'>, opts: TargetOptions): Promise<TargetSession> {
+  const env = { ...opts.env, ...plan.env };
+  const execEnv: Record<string, string> = {}; // set per phase for CLI scenarios (agent dumps)
+  const exec = planExec(plan, opts, execEnv);
+  const target = plan.target;
+
+  if (target.kind === 'service') {
+    const agent = serviceAgent(target.command, env, opts.env[COOKIE_ENV] ?? String(process.pid), opts.signal);
+    const svc = await startService(target, { repoRoot: opts.repoRoot, env: agent.env, onOutput: opts.onOutput, signal: opts.signal });
     await agent.connect();
     const session: TargetSession = {
       kind: 'service',
-      command: scenario.service.command.map((a) => a.replaceAll('{port}', String(svc.port))),
+      command: target.command.map((a) => a.replaceAll('{port}', String(svc.port))),
       rootPids: () => [svc.pid],
       gc: () => agent.gc(),
       died: svc.exited.then((s) => `the service exited on its own (${s.signal ? `signal ${s.signal}` : `code ${s.code}`})`),
@@ -88,19 +97,19 @@ export async function startTarget(scenario: Scenario, opts: TargetOptions): Prom
     if (problem) session.agentProblem = problem;
     return session;
   }
-  if (scenario.module) {
-    const worker = await startFunctionWorker(scenario.module, { repoRoot: opts.repoRoot, env, onOutput: opts.onOutput });
+  if (target.kind === 'module') {
+    const worker = await startFunctionWorker(target, { repoRoot: opts.repoRoot, env, onOutput: opts.onOutput });
     return {
       kind: 'module',
       runtime: worker.runtime,
-      command: [worker.runtime === 'python' ? 'python3' : 'node', path.normalize(scenario.module.path)],
+      command: [worker.runtime === 'python' ? 'python3' : 'node', path.normalize(target.path)],
       rootPids: () => [worker.pid],
       gc: async () => {
         await worker.gc();
         return true;
       },
       died: worker.exited.then((s) => `the ${worker.runtime} worker exited (${s.signal ? `signal ${s.signal}` : `code ${s.code}`})`),
-      context: { http: noHttp('module'), call: (fn, args = []) => worker.call(fn, args, scenario.stepTimeoutMs), exec, port: undefined },
+      context: { http: noHttp('module'), call: (fn, args = []) => worker.call(fn, args, plan.stepTimeoutMs), exec, port: undefined },
       agent: { runtime: worker.runtime, request: (op, params) => worker.request(op, params), close: () => undefined },
       stop: () => worker.stop(),
     };

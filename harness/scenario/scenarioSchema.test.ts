@@ -2,7 +2,8 @@ import { mkdtemp, writeFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { validateScenario } from './scenarioSchema.ts';
+import type { z } from 'zod';
+import { scenarioSchema, validateScenario } from './scenarioSchema.ts';
 import { loadScenarioFile, ScenarioFileError } from './loadScenario.ts';
 import type { Scenario } from './types.ts';
 
@@ -135,5 +136,21 @@ describe('loading scenario files', () => {
   it('reports a file that does not load', async () => {
     const { dir, file } = await write('broken.scenario.mjs', 'export default {');
     await expect(loadScenarioFile(file, dir)).rejects.toThrow(/broken\.scenario\.mjs: could not be loaded/);
+  });
+});
+
+describe('one definition of a scenario', () => {
+  // compile-time: tsc fails here when types.ts and the zod schema name different keys (a field added
+  // to one and not the other); the run-time assertion only keeps vitest counting the test
+  type Schema = z.input<typeof scenarioSchema>;
+  type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+  const keys: Same<keyof Scenario, keyof Schema> = true;
+  const budgetKeys: Same<keyof NonNullable<Scenario['budgets']>, keyof NonNullable<Schema['budgets']>> = true;
+  const serviceKeys: Same<keyof NonNullable<Scenario['service']>, keyof NonNullable<Schema['service']>> = true;
+  const loadKeys: Same<keyof NonNullable<Scenario['load']>, keyof NonNullable<Schema['load']>> = true;
+  // and every authored scenario is a valid input of the schema
+  const authored: Schema = {} as Omit<Scenario, 'step' | 'setup' | 'teardown'> & Pick<Schema, 'step'>;
+  it('types.ts and the schema have the same keys', () => {
+    expect([keys, budgetKeys, serviceKeys, loadKeys, authored !== undefined]).toEqual([true, true, true, true, true]);
   });
 });

@@ -7,7 +7,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { METRICS, type AlertEvent, type Metric, type Sample } from '../report/schema.ts';
 import { createSampleStream, encodeSample, type StreamEvent } from '../series/sampleStream.ts';
 import { createAlertEvents, KEEP_ALERTS } from './alertEvents.ts';
-import { createAlertWatch } from './alerts.ts';
+import { createAlertWatch } from '../analysis/alerts.ts';
+import { planAlerts } from '../scenario/runPlan.ts';
 import { rebuildStream } from './rebuildRun.ts';
 import { createSoakAggregate } from './soakAggregate.ts';
 import { encodeHead } from './soakHead.ts';
@@ -57,7 +58,7 @@ describe('alerts in the soak report', () => {
     const spec = { rss: { warning: '400MB', critical: '500MB' } };
     emit({ k: 'head', v: 1, head: encodeHead({ name: 'flapping', file: 'flapping.scenario.ts', startedAt: '2025-01-01T00:00:00.000Z', target: { kind: 'service' }, budgets: {}, alerts: spec, durationMs: 600_000, warmup: { ms: 10_000 }, sampleHz: 1 }) });
     // what runSoak does per sample: a watch that reports every crossing, each one an alert event
-    const watch = createAlertWatch(spec, Infinity);
+    const watch = createAlertWatch(planAlerts(spec), Infinity);
     let crossings = 0;
     for (let i = 0; i < 300; i++) {
       // below 380 MB, then over the warning (and every fifth time over the critical too)

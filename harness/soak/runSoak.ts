@@ -3,7 +3,7 @@
 // fixed-size aggregates. The target may die and be restarted; alerts, the live report and the
 // metrics endpoint read the aggregates as the run goes. Whatever happens, the target and every
 // process carrying the run cookie are gone when this returns, and the stream ends with its tail.
-import { createSuspectSession, tooLargeToLook, type SuspectSession } from '../runner/suspectSession.ts';
+import { createSuspectSession, readHeap, tooLargeToLook, type SuspectSession } from '../runner/suspectSession.ts';
 import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -11,7 +11,8 @@ import { StringDecoder } from 'node:string_decoder';
 import { stat } from 'node:fs/promises';
 import { setImmediate as yieldLoop } from 'node:timers/promises';
 import type { Leftover, Phase, Sample, ScenarioReport } from '../report/schema.ts';
-import type { Scenario, StepContext } from '../scenario/types.ts';
+import type { StepContext } from '../scenario/types.ts';
+import type { RunPlan } from '../scenario/runPlan.ts';
 import { formatBytes } from '../scenario/units.ts';
 import { createSampleStream, streamFile, type StreamEvent } from '../series/sampleStream.ts';
 import { createSampler, type Identities } from '../probes/sampler.ts';
@@ -25,15 +26,14 @@ import { collectOrphans } from '../runner/collectOrphans.ts';
 import type { ProgressSink } from '../runner/progressSink.ts';
 import { createSoakAggregate } from './soakAggregate.ts';
 import { encodeHead, type SoakHead, type SoakTail } from './soakHead.ts';
-import { soakPlan, type SoakOverrides } from './soakPlan.ts';
 import { startSoakTarget, type Death, type SoakTarget } from './soakTarget.ts';
 import { createTreeLines } from './treeSampleLines.ts';
-import { createAlertWatch, MAX_PER_LEVEL } from './alerts.ts';
-import { createEarlyStop } from './earlyStop.ts';
+import { createAlertWatch, MAX_PER_LEVEL } from '../analysis/alerts.ts';
+import { createEarlyStop } from '../analysis/earlyStop.ts';
 import type { MetricsEndpoint } from './metricsEndpoint.ts';
-import { formatElapsed } from './soakChecks.ts';
+import { formatElapsed } from '../analysis/soakChecks.ts';
 
-export interface SoakRunOptions extends SoakOverrides {
+export interface SoakRunOptions {
   repoRoot: string;
   file: string;
   runDir?: string;
@@ -57,8 +57,6 @@ const MAX_TOLERATED_STEP_ERRORS = 10_000;
 const DEATH_WAIT_POLLS = 100;
 /** A soak ends as an error when this many steps in a row throw: the scenario, not the target, is broken. */
 const MAX_STEP_ERRORS_IN_A_ROW = 20;
-/** Steps run between the agent's first and second look, once the measured phase is over. */
-const ATTRIBUTION_STEPS = 20;
 
 export function scenarioSlug(name: string): string {
   return name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 80) || 'scenario';
@@ -76,35 +74,34 @@ function stringEnv(env: NodeJS.ProcessEnv): Record<string, string> {
   return Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined));
 }
 
-export async function runSoak(scenario: Scenario, opts: SoakRunOptions): Promise<ScenarioReport> {
-  const plan = soakPlan(scenario, opts);
+export async function runSoak(plan: RunPlan & { measure: { ms: number } }, opts: SoakRunOptions): Promise<ScenarioReport> {
+  const durationMs = plan.measure.ms;
   const startedAt = new Date();
   const scope = openRunScope(opts.signal);
   const { now, cookie, abort } = scope;
   const log = opts.log ?? ((line: string) => process.stderr.write(line + '\n'));
-  const budgets = scenario.budgets ?? {};
+  const budgets = plan.budgets;
 
   const runDir = opts.runDir ?? path.join(os.tmpdir(), `seep-soak-${process.pid}`);
-  const stream = createSampleStream(uniqueStream(runDir, scenario.name));
+  const stream = createSampleStream(uniqueStream(runDir, plan.name));
   const agg = createSoakAggregate();
   const emit = (e: StreamEvent) => {
     stream.write(e);
     agg.add(e);
   };
   const note = (message: string) => emit({ k: 'note', t: now(), message });
-  const modulePath = scenario.module?.path;
   const head: SoakHead = {
-    name: scenario.name,
+    name: plan.name,
     file: opts.file,
     startedAt: startedAt.toISOString(),
-    target: scenario.service
-      ? { kind: 'service', command: scenario.service.command }
-      : modulePath
-        ? { kind: 'module', runtime: modulePath.endsWith('.py') ? 'python' : 'node', command: [modulePath.endsWith('.py') ? 'python3' : 'node', path.normalize(modulePath)] }
+    target: plan.target.kind === 'service'
+      ? { kind: 'service', command: plan.target.command }
+      : plan.target.kind === 'module'
+        ? { kind: 'module', runtime: plan.target.runtime, command: [plan.target.runtime === 'python' ? 'python3' : 'node', path.normalize(plan.target.path)] }
         : { kind: 'cli' },
-    budgets,
-    alerts: scenario.alerts,
-    durationMs: plan.durationMs,
+    budgets: plan.written.budgets,
+    alerts: plan.written.alerts,
+    durationMs,
     warmup: plan.warmup,
     sampleHz: plan.sampleHz,
   };
@@ -145,8 +142,8 @@ export async function runSoak(scenario: Scenario, opts: SoakRunOptions): Promise
   const sampler = createSampler({ rootPids: () => target?.rootPids() ?? [], cookie });
   const tree = createTreeLines();
   // every crossing goes to the stream (the report counts and keeps them); only the printing is capped
-  const alerts = createAlertWatch(scenario.alerts, Infinity);
-  const earlyStop = createEarlyStop(budgets, scenario.alerts?.rss?.critical !== undefined);
+  const alerts = createAlertWatch(plan.alerts, Infinity);
+  const earlyStop = createEarlyStop(budgets, plan.alerts.some((a) => a.level === 'critical'));
   let fatal: (reason: string) => void = () => undefined;
   const fatalDeath = new Promise<string>((resolve) => (fatal = resolve));
 
@@ -163,14 +160,14 @@ export async function runSoak(scenario: Scenario, opts: SoakRunOptions): Promise
     for (const a of alerts.observe(s.t, s.values.rss)) {
       emit({ k: 'alert', t: a.t, level: a.level, message: a.message });
       const n = agg.alertCount(a.level);
-      if (n <= MAX_PER_LEVEL) log(`seep: ${scenario.name}: ${a.level.toUpperCase()} at ${formatElapsed(a.t)}: ${a.message}`);
-      if (n === MAX_PER_LEVEL) log(`seep: ${scenario.name}: further ${a.level} alerts are counted in the report, not printed`);
+      if (n <= MAX_PER_LEVEL) log(`seep: ${plan.name}: ${a.level.toUpperCase()} at ${formatElapsed(a.t)}: ${a.message}`);
+      if (n === MAX_PER_LEVEL) log(`seep: ${plan.name}: further ${a.level} alerts are counted in the report, not printed`);
     }
-    if (scenario.abortOnFail && !stoppedEarly) {
+    if (plan.abortOnFail && !stoppedEarly) {
       const certain = earlyStop({ peakRss: agg.peakRss(), seepPeak: agg.seepPeak(), criticalAlerts: agg.alertCount('critical') });
       if (certain) {
         stoppedEarly = certain;
-        log(`seep: ${scenario.name}: stopping early at ${formatElapsed(s.t)}: ${certain}`);
+        log(`seep: ${plan.name}: stopping early at ${formatElapsed(s.t)}: ${certain}`);
         abort.abort();
       }
     }
@@ -188,8 +185,16 @@ export async function runSoak(scenario: Scenario, opts: SoakRunOptions): Promise
     }
     const s = await sampler.read(p, steps, now(), { escaped: true });
     if (s.pids.length === 0 && target?.kind !== 'cli') return null;
+    // the runtime heap after the GC, as counted runs read it at every boundary (heapGrowth, and the
+    // heap that tells allocator growth from a leak)
+    const agent = target?.agent();
+    if (agent) {
+      const heap = await readHeap(agent);
+      s.values.heapUsed = heap.used;
+      s.values.heapCommitted = heap.committed;
+    }
     record(s, 'b');
-    opts.progress?.tick({ name: scenario.name, phase: p, iteration: steps, total: null, elapsedMs: s.t, rss: s.values.rss, sockets: s.values.sockets });
+    opts.progress?.tick({ name: plan.name, phase: p, iteration: steps, total: null, elapsedMs: s.t, rss: s.values.rss, sockets: s.values.sockets });
     return s;
   };
   const onDeath = (d: Death) => {
@@ -203,12 +208,12 @@ export async function runSoak(scenario: Scenario, opts: SoakRunOptions): Promise
       fatal(reason);
       return;
     }
-    log(`seep: ${scenario.name}: ${reason}; restarting it (restart ${agg.restarts()})`);
+    log(`seep: ${plan.name}: ${reason}; restarting it (restart ${agg.restarts()})`);
     note(`the target died and was restarted: ${reason}`);
     restarting = t.restart().then(
       (left) => {
         restarting = null;
-        if (left > 0) log(`seep: ${scenario.name}: ended ${left} process${left === 1 ? '' : 'es'} the dead target left in its process group before restarting it`);
+        if (left > 0) log(`seep: ${plan.name}: ended ${left} process${left === 1 ? '' : 'es'} the dead target left in its process group before restarting it`);
         void t.nextDeath().then(onDeath);
       },
       (err: unknown) => {
@@ -218,15 +223,15 @@ export async function runSoak(scenario: Scenario, opts: SoakRunOptions): Promise
     );
   };
 
-  opts.progress?.scenarioStart({ name: scenario.name, file: opts.file, total: null, durationMs: plan.durationMs });
-  const unwatch = opts.metrics?.watch(scenario.name, () => {
+  opts.progress?.scenarioStart({ name: plan.name, file: opts.file, total: null, durationMs: durationMs });
+  const unwatch = opts.metrics?.watch(plan.name, () => {
     const last = agg.last();
     const totals = agg.totals();
     const lastLoad = agg.lastLoad();
     return {
       targetRss: last?.values.rss, targetCpu: last?.values.cpu, targetFds: last?.values.fds, targetSockets: last?.values.sockets,
       targetThreads: last?.values.threads, targetProcesses: last ? last.pids.length : null, seepRss: process.memoryUsage.rss(),
-      elapsed: now() / 1000, remaining: Math.max(0, plan.durationMs - now()) / 1000, samples: totals.samples,
+      elapsed: now() / 1000, remaining: Math.max(0, durationMs - now()) / 1000, samples: totals.samples,
       requests: totals.requests, errors: totals.errors, latencyP99: lastLoad ? lastLoad.p99 / 1000 : null,
       restarts: agg.restarts(), alerts: totals.alerts, stepErrors: totals.stepErrors,
     };
@@ -234,7 +239,7 @@ export async function runSoak(scenario: Scenario, opts: SoakRunOptions): Promise
   const loadAbort = new AbortController();
   let loadDone: Promise<void> = Promise.resolve();
   try {
-    target = await startSoakTarget(scenario, {
+    target = await startSoakTarget(plan, {
       repoRoot: opts.repoRoot,
       env: { ...stringEnv(process.env), [COOKIE_ENV]: cookie },
       onOutput,
@@ -256,20 +261,20 @@ export async function runSoak(scenario: Scenario, opts: SoakRunOptions): Promise
     for (const t of timers) t.unref();
 
     const hookCtx = () => ({ ...session.context(), signal: abort.signal });
-    const stepTimeoutMs = scenario.stepTimeoutMs ?? 30_000;
+    const stepTimeoutMs = plan.stepTimeoutMs;
     const died = session.restartable ? fatalDeath.then(() => new Promise<string>(() => undefined)) : fatalDeath;
     // A death without restart ends the soak at once, whatever the loop is waiting on.
     void fatalDeath.then((reason) => {
       error ??= reason;
       abort.abort();
     });
-    if (scenario.setup) await raceStep(() => scenario.setup!(hookCtx()), { what: 'setup', timeoutMs: stepTimeoutMs, died: fatalDeath, signal: abort.signal });
+    if (plan.setup) await raceStep(() => plan.setup!(hookCtx()), { what: 'setup', timeoutMs: stepTimeoutMs, died: fatalDeath, signal: abort.signal });
     setupDone = true;
-    if (scenario.load) {
-      loadDone = runLoad(scenario.load, {
+    if (plan.load) {
+      loadDone = runLoad(plan.load, {
         baseUrl: () => (restarting ? null : session.baseUrl()),
-        totalMs: plan.durationMs - now(),
-        sliceMs: Math.min(5000, Math.max(1000, plan.durationMs / 60)),
+        totalMs: durationMs - now(),
+        sliceMs: Math.min(5000, Math.max(1000, durationMs / 60)),
         now,
         onInterval: (i) => emit({ k: 'load', t: i.t, n: i.requests, e: i.errors, p50: i.latencyP50, p99: i.latencyP99 }),
         onError: note,
@@ -287,14 +292,14 @@ export async function runSoak(scenario: Scenario, opts: SoakRunOptions): Promise
     let nextStart = now();
     let restartStepErrors = 0;
     let inARow = 0;
-    while (now() < plan.durationMs && !abort.signal.aborted) {
+    while (now() < durationMs && !abort.signal.aborted) {
       if (phase === 'warmup' && warmupOver()) await endWarmup();
       const ctx: StepContext = { ...session.context(), iteration: steps, phase: phase === 'settle' ? 'measured' : phase, signal: abort.signal };
       const deathsBefore = deaths;
       // a step that starts while a restart is in flight may hit the port before the new target listens
       const restartInFlight = restarting !== null;
       try {
-        await raceStep(() => scenario.step(ctx), { what: `step ${steps + 1} (${phase}, ${formatElapsed(now())} in)`, timeoutMs: stepTimeoutMs, died, signal: abort.signal });
+        await raceStep(() => plan.step(ctx), { what: `step ${steps + 1} (${phase}, ${formatElapsed(now())} in)`, timeoutMs: stepTimeoutMs, died, signal: abort.signal });
         inARow = 0;
       } catch (err) {
         if (abort.signal.aborted) break;
@@ -315,8 +320,8 @@ export async function runSoak(scenario: Scenario, opts: SoakRunOptions): Promise
           if (++inARow >= MAX_STEP_ERRORS_IN_A_ROW) throw new Error(`${message} (${inARow} steps in a row threw: the soak stops)`, { cause: err });
           emit({ k: 'stepError', t: now(), message });
           const stepErrors = agg.totals().stepErrors;
-          if (stepErrors <= MAX_PER_LEVEL) log(`seep: ${scenario.name}: ${message}; the soak goes on (step error ${stepErrors})`);
-          if (stepErrors === MAX_PER_LEVEL) log(`seep: ${scenario.name}: further step errors are counted in the report, not printed`);
+          if (stepErrors <= MAX_PER_LEVEL) log(`seep: ${plan.name}: ${message}; the soak goes on (step error ${stepErrors})`);
+          if (stepErrors === MAX_PER_LEVEL) log(`seep: ${plan.name}: further step errors are counted in the report, not printed`);
         }
       }
       steps++;
@@ -325,7 +330,7 @@ export async function runSoak(scenario: Scenario, opts: SoakRunOptions): Promise
         await checkpoint(phase);
         nextCheckpoint = now() + plan.checkpointMs;
       }
-      const until = Math.min(plan.durationMs, phase === 'warmup' && 'ms' in plan.warmup ? Math.max(now(), plan.warmup.ms) : Infinity);
+      const until = Math.min(durationMs, phase === 'warmup' && 'ms' in plan.warmup ? Math.max(now(), plan.warmup.ms) : Infinity);
       if (plan.pace.kind === 'rate') {
         // behind schedule: skip the missed starts rather than fire them in a burst
         nextStart = Math.max(nextStart + plan.pace.ms, now());
@@ -365,11 +370,11 @@ export async function runSoak(scenario: Scenario, opts: SoakRunOptions): Promise
     const tooLarge = agent && measuredEnded && !abort.signal.aborted ? await tooLargeToLook(agent) : 'skip';
     if (tooLarge && tooLarge !== 'skip') note(tooLarge);
     if (agent && tooLarge === null) {
-      suspects = createSuspectSession(agent, { runDir, scenarioName: scenario.name, cookie });
+      suspects = createSuspectSession(agent, { runDir, scenarioName: plan.name, cookie });
       await suspects.atBaseline();
-      for (; attributed < ATTRIBUTION_STEPS && !abort.signal.aborted; attributed++) {
+      for (; attributed < plan.attributionSteps && !abort.signal.aborted; attributed++) {
         const ctx: StepContext = { ...session.context(), iteration: steps + attributed, phase: 'measured', signal: abort.signal };
-        const ok = await raceStep(() => scenario.step(ctx), { what: `step ${steps + attributed + 1} (naming suspects)`, timeoutMs: stepTimeoutMs, died, signal: abort.signal })
+        const ok = await raceStep(() => plan.step(ctx), { what: `step ${steps + attributed + 1} (naming suspects)`, timeoutMs: stepTimeoutMs, died, signal: abort.signal })
           .then(() => true, (err: unknown) => {
             if (abort.signal.aborted) return false; // Ctrl-C while naming suspects: report what was measured
             throw err;
@@ -382,9 +387,9 @@ export async function runSoak(scenario: Scenario, opts: SoakRunOptions): Promise
       // in the stream too, so that a report rebuilt from it names them
       emit({ k: 'suspects', t: now(), suspects: suspects.ranked() });
     }
-    if (scenario.teardown && error === undefined) {
+    if (plan.teardown && error === undefined) {
       setupDone = false;
-      await raceStep(() => scenario.teardown!(hookCtx()), { what: 'teardown', timeoutMs: stepTimeoutMs, died: fatalDeath, signal: new AbortController().signal });
+      await raceStep(() => plan.teardown!(hookCtx()), { what: 'teardown', timeoutMs: stepTimeoutMs, died: fatalDeath, signal: new AbortController().signal });
     }
   } catch (err) {
     error ??= (err as Error).message;
@@ -394,9 +399,9 @@ export async function runSoak(scenario: Scenario, opts: SoakRunOptions): Promise
     await loadDone;
     for (const t of timers) clearInterval(t);
     await sampler.stopTimer();
-    if (setupDone && scenario.teardown && target) {
+    if (setupDone && plan.teardown && target) {
       const t = target;
-      await raceStep(() => scenario.teardown!({ ...t.context(), signal: abort.signal }), { what: 'teardown', timeoutMs: 10_000, died: fatalDeath, signal: new AbortController().signal })
+      await raceStep(() => plan.teardown!({ ...t.context(), signal: abort.signal }), { what: 'teardown', timeoutMs: 10_000, died: fatalDeath, signal: new AbortController().signal })
         .catch((err: unknown) => probeErrors.push(`teardown after error failed: ${(err as Error).message}`));
     }
     await restarting?.catch(() => undefined);

@@ -6,13 +6,14 @@ import { createSeriesRecorder } from '../series/seriesRecorder.ts';
 import { createBoundedColumns } from '../series/boundedColumns.ts';
 import { decodeSample, type StreamEvent } from '../series/sampleStream.ts';
 import { createOutputWatcher } from '../probes/outputWatcher.ts';
-import { buildChecks } from '../analysis/buildChecks.ts';
-import type { Observations } from '../analysis/observations.ts';
+import { judge } from '../analysis/judge.ts';
+import type { AlertTally, Observations, StepErrorTally } from '../analysis/observations.ts';
+import { planAlerts, planBudgets, type AlertLevel, type BudgetPlan } from '../scenario/runPlan.ts';
 import { scenarioVerdict } from '../verdict/verdict.ts';
 import { createAlertEvents, KEEP_ALERTS } from './alertEvents.ts';
 import { createProcessLives } from './processLives.ts';
 import { decodeHead, type SoakHead, type SoakTail } from './soakHead.ts';
-import { alertChecks, DEFAULT_SEEP_RSS, formatElapsed, hourlyLeakCheck, latencyCheck, seepRssCheck, stepErrorsCheck, type AlertTally, type StepErrorTally } from './soakChecks.ts';
+import { formatElapsed } from '../analysis/soakChecks.ts';
 
 /** Step errors whose messages a soak keeps, besides the last: a week of them must not grow. */
 const KEEP_STEP_ERRORS = 3;
@@ -45,6 +46,9 @@ export interface SoakAggregate {
 
 export function createSoakAggregate(opts: SoakAggregateOptions = {}): SoakAggregate {
   let head: SoakHead | null = null;
+  // the head's budgets as written (the stream is an input, like a scenario file): planned once, here
+  let budgets: BudgetPlan = planBudgets();
+  let alertLevels: AlertLevel[] = [];
   let tail: SoakTail | null = null;
   let suspects: Suspect[] = [];
   const stepErrors: StepErrorTally = { count: 0, first: [], last: null };
@@ -84,7 +88,9 @@ export function createSoakAggregate(opts: SoakAggregateOptions = {}): SoakAggreg
     switch (e.k) {
       case 'head':
         head = decodeHead(e.head);
-        output = createOutputWatcher({ forbid: head.budgets.output?.forbid ?? [] });
+        budgets = planBudgets(head.budgets);
+        alertLevels = planAlerts(head.alerts);
+        output = createOutputWatcher({ forbid: budgets.forbid });
         return;
       case 'b':
       case 't': {
@@ -182,22 +188,19 @@ export function createSoakAggregate(opts: SoakAggregateOptions = {}): SoakAggreg
       fileSizes: tail?.fileSizes ?? {},
       output: output.summary(),
       measuredHours: measuredFromT === null ? 0 : (measuredToT - measuredFromT) / 3_600_000,
+      measure: 'time',
+      peakRss,
+      seepPeak,
+      alerts: tally,
+      stepErrors,
+      steps: tail ? tail.steps.warmup + tail.steps.measured : null,
+      ...(lastLoad !== null ? { load: { p99s: measuredP99.columns().p99, requests, errors } } : {}),
     };
   }
 
   function checks(obs = observations()): Check[] {
     if (!head) return [];
-    const budgets = head.budgets;
-    const out = buildChecks(obs, budgets).map((c) => (c.id === 'leak.rss' ? (hourlyLeakCheck(obs) ?? c) : c));
-    if (budgets.latencyP99) {
-      const c = latencyCheck(budgets.latencyP99, measuredP99.columns().p99, errors, requests);
-      if (c) out.push(c);
-    }
-    const seepCheck = seepRssCheck(budgets.seepRss ?? DEFAULT_SEEP_RSS, seepPeak);
-    if (seepCheck) out.push(seepCheck);
-    out.push(...alertChecks(head.alerts, tally, peakRss));
-    out.push(stepErrorsCheck(budgets.stepErrors, stepErrors, tail ? tail.steps.warmup + tail.steps.measured : null));
-    return out;
+    return judge(obs, budgets, alertLevels);
   }
 
   return {

@@ -2,23 +2,28 @@
 // Prometheus text. The runs themselves are in soakRun.test.ts.
 import { describe, expect, it } from 'vitest';
 import type { Scenario } from '../scenario/types.ts';
-import { loadAt, profileMs } from '../drivers/loadGenerator.ts';
-import { isSoak, soakPlan } from './soakPlan.ts';
+import { loadAt } from '../drivers/loadGenerator.ts';
+import { planAlerts, planBudgets, planLoad, planRun } from '../scenario/runPlan.ts';
 import { createProcessLives } from './processLives.ts';
-import { createAlertWatch, MAX_PER_LEVEL } from './alerts.ts';
-import { createEarlyStop } from './earlyStop.ts';
+import { createAlertWatch, MAX_PER_LEVEL } from '../analysis/alerts.ts';
+import { createEarlyStop } from '../analysis/earlyStop.ts';
 import { renderMetrics } from './metricsEndpoint.ts';
-import { stepErrorsCheck } from './soakChecks.ts';
+import { stepErrorsCheck } from '../analysis/soakChecks.ts';
 
 const base: Scenario = { name: 's', step: () => undefined };
+const soakPlan = (s: Scenario, o: { duration?: string } = {}) => {
+  const p = planRun(s, 's.scenario.ts', o);
+  return { ...p, durationMs: 'ms' in p.measure ? p.measure.ms : null };
+};
 
 describe('soak plan', () => {
   it('takes the duration from the command line first, then the scenario, then the load profile', () => {
-    expect(isSoak(base)).toBe(false);
+    expect(planRun(base, 'x').measure).toEqual({ steps: 50 });
+    expect(planRun({ ...base, duration: '1h' }, 'x', { iterations: 7 }).measure).toEqual({ steps: 7 });
     expect(soakPlan({ ...base, duration: '24h' }, { duration: '7d' }).durationMs).toBe(7 * 86_400_000);
     const load = { requests: [{ path: '/' }], phases: [{ duration: '1m', rate: 10 }, { duration: '30s' }] };
     expect(soakPlan({ ...base, load }).durationMs).toBe(90_000);
-    expect(() => soakPlan(base)).toThrow(/needs a duration/);
+    expect(() => planRun({ ...base, duration: '0s' }, 'x')).toThrow(/needs a duration/);
   });
 
   it('paces by rate, interval, once a second under load, or back to back; warms up by time or steps', () => {
@@ -34,15 +39,15 @@ describe('soak plan', () => {
 });
 
 describe('load profile', () => {
-  const spec = { connections: 8, phases: [{ duration: '10s', rate: 100 }, { duration: '20s', rate: 100 }, { duration: '10s', rate: 10, connections: 2 }] };
+  const spec = planLoad({ requests: [{ path: '/' }], connections: 8, phases: [{ duration: '10s', rate: 100 }, { duration: '20s', rate: 100 }, { duration: '10s', rate: 10, connections: 2 }] });
   it('ramps linearly from the previous rate, holds the plateau, ramps down, then holds the last', () => {
-    expect(profileMs(spec)).toBe(40_000);
+    expect(spec.totalMs).toBe(40_000);
     expect(loadAt(spec, 0).rate).toBe(0);
     expect(loadAt(spec, 5000).rate).toBe(50);
     expect(loadAt(spec, 15_000)).toEqual({ rate: 100, connections: 8 });
     expect(loadAt(spec, 35_000)).toEqual({ rate: 55, connections: 2 });
     expect(loadAt(spec, 99_000)).toEqual({ rate: 10, connections: 2 });
-    expect(loadAt({ phases: [{ duration: '1s' }] }, 500)).toEqual({ rate: null, connections: 10 });
+    expect(loadAt({ phases: [{ ms: 1000 }] }, 500)).toEqual({ rate: null, connections: 10 });
   });
 });
 
@@ -66,7 +71,7 @@ describe('process lives', () => {
 
 describe('alerts and early stop', () => {
   it('raises a level once per crossing, re-arms 5% below it, and stops raising after the cap', () => {
-    const w = createAlertWatch({ rss: { warning: '400MB', critical: '500MB' } });
+    const w = createAlertWatch(planAlerts({ rss: { warning: '400MB', critical: '500MB' } }));
     expect(w.observe(0, 300e6)).toEqual([]);
     expect(w.observe(1, 410e6).map((a) => a.level)).toEqual(['warning']);
     expect(w.observe(2, 420e6)).toEqual([]);
@@ -81,7 +86,7 @@ describe('alerts and early stop', () => {
   });
 
   it('stops early only on checks that cannot recover', () => {
-    const stop = createEarlyStop({ peakRss: '100MB', rssGrowth: '1MB' }, true);
+    const stop = createEarlyStop(planBudgets({ peakRss: '100MB', rssGrowth: '1MB' }), true);
     expect(stop({ peakRss: 99e6, seepPeak: 50e6, criticalAlerts: 0 })).toBeNull();
     expect(stop({ peakRss: 101e6, seepPeak: 50e6, criticalAlerts: 0 })).toMatch(/budget\.peakRss/);
     expect(stop({ peakRss: 1e6, seepPeak: 301e6, criticalAlerts: 0 })).toMatch(/budget\.seepRss/);
@@ -105,14 +110,14 @@ describe('Prometheus text', () => {
 describe('step errors', () => {
   it('fail the default budget of 0 on one error, name the first ones and the last, pass within a budget', () => {
     const e = (t: number, message: string) => ({ t, message });
-    const none = stepErrorsCheck(undefined, { count: 0, first: [], last: null }, 120);
+    const none = stepErrorsCheck({ max: 0, written: false }, { count: 0, first: [], last: null }, 120);
     expect(none).toMatchObject({ id: 'budget.stepErrors', resource: 'steps', pass: true, observed: 0, message: 'no step threw (120 steps)' });
     const tally = { count: 5, first: [e(1000, 'GET /a failed: ECONNRESET'), e(61_000, 'timed out'), e(62_000, 'x')], last: e(3_600_000, 'GET /z failed') };
-    const failed = stepErrorsCheck(undefined, tally, 3600);
+    const failed = stepErrorsCheck({ max: 0, written: false }, tally, 3600);
     expect(failed.pass).toBe(false);
     expect(failed.message).toBe('5 of 3600 steps threw (budget 0, the default); at 1s: GET /a failed: ECONNRESET; at 1m1s: timed out; at 1m2s: x; at 1h0s: GET /z failed');
-    expect(stepErrorsCheck(5, tally, 3600).pass).toBe(true);
-    expect(stepErrorsCheck(4, tally, null).message).toMatch(/^5 steps threw \(budget 4\)/);
+    expect(stepErrorsCheck({ max: 5, written: true }, tally, 3600).pass).toBe(true);
+    expect(stepErrorsCheck({ max: 4, written: true }, tally, null).message).toMatch(/^5 steps threw \(budget 4\)/);
   });
 });
 

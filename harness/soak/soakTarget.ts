@@ -2,11 +2,12 @@
 // started again on the same port when it exits (steps and the load generator keep their address);
 // every death is reported to the runner with its exit status first. Modules and CLI targets are
 // the runner's usual sessions: their death ends the soak.
-import type { Scenario, StepContext } from '../scenario/types.ts';
+import type { StepContext } from '../scenario/types.ts';
+import type { RunPlan } from '../scenario/runPlan.ts';
 import { startService, type RunningService } from '../drivers/service.ts';
 import { createHttpClient } from '../drivers/httpClient.ts';
 import type { ExitStatus } from '../drivers/spawnTarget.ts';
-import { startTarget, type TargetOptions, type TargetSession } from '../runner/targetSession.ts';
+import { noCall, planExec, startTarget, type TargetOptions, type TargetSession } from '../runner/targetSession.ts';
 import { serviceAgent, type AgentHandle } from '../runner/agentSession.ts';
 import { COOKIE_ENV } from '../probes/runCookie.ts';
 
@@ -45,10 +46,10 @@ export interface SoakTarget {
 
 const describeExit = (s: ExitStatus) => (s.signal ? `signal ${s.signal}` : `code ${s.code}`);
 
-export async function startSoakTarget(scenario: Scenario, opts: TargetOptions): Promise<SoakTarget> {
-  const spec = scenario.service;
-  if (!spec) {
-    const session = await startTarget(scenario, opts);
+export async function startSoakTarget(plan: RunPlan, opts: TargetOptions): Promise<SoakTarget> {
+  const spec = plan.target;
+  if (spec.kind !== 'service') {
+    const session = await startTarget(plan, opts);
     const pid = session.rootPids()[0] ?? 0;
     const death = session.died.then((reason): Death => ({ pid, status: { code: null, signal: null }, reason }));
     return {
@@ -60,21 +61,18 @@ export async function startSoakTarget(scenario: Scenario, opts: TargetOptions): 
     };
   }
   // every instance gets its own agent on the same socket path: reconnect after a restart
-  const agent = serviceAgent(spec.command, { ...opts.env, ...scenario.env }, opts.env[COOKIE_ENV] ?? String(process.pid), opts.signal);
+  const agent = serviceAgent(spec.command, { ...opts.env, ...plan.env }, opts.env[COOKIE_ENV] ?? String(process.pid), opts.signal);
   const start = (port?: number) => startService(spec, { repoRoot: opts.repoRoot, env: agent.env, onOutput: opts.onOutput, signal: opts.signal, port });
   let svc: RunningService = await start();
   await agent.connect();
   const port = svc.port;
-  const exec = (await startTarget({ ...scenario, service: undefined, module: undefined }, opts)).context.exec;
-  const noCall = async (): Promise<never> => {
-    throw new Error('ctx.call is only available in module scenarios');
-  };
+  const exec = planExec(plan, opts);
   let context = { http: createHttpClient(svc.baseUrl), call: noCall, exec, port };
   let stopping = false;
   const target: SoakTarget = {
     kind: 'service',
     command: svc.command,
-    restartable: spec.restart === true,
+    restartable: spec.restart,
     rootPids: () => (svc.isRunning() ? [svc.pid] : []),
     gc: () => agent.gc(),
     agent: () => agent.handle(),

@@ -3,8 +3,8 @@
 // line does not print a line per sample. By default at most MAX_PER_LEVEL of each are raised;
 // the soak asks for every crossing (each goes to the sample stream and the report keeps the first
 // and the latest, see alertEvents.ts) and caps only the lines it prints, so counts stay true.
-import type { AlertSpec } from '../scenario/types.ts';
-import { formatBytes, parseSize } from '../scenario/units.ts';
+import type { AlertLevel } from '../scenario/runPlan.ts';
+import { formatBytes } from '../scenario/units.ts';
 
 export interface Alert {
   t: number;
@@ -19,10 +19,8 @@ export interface AlertWatch {
   observe(t: number, rss: number | null): Alert[];
 }
 
-export function createAlertWatch(spec: AlertSpec | undefined, maxPerLevel = MAX_PER_LEVEL): AlertWatch {
-  const levels = (['warning', 'critical'] as const)
-    .filter((l) => spec?.rss?.[l] !== undefined)
-    .map((level) => ({ level, limit: parseSize(spec!.rss![level]!), armed: true, raised: 0 }));
+export function createAlertWatch(alerts: AlertLevel[], maxPerLevel = MAX_PER_LEVEL): AlertWatch {
+  const levels = alerts.map((a) => ({ level: a.level, limit: a.limit.value, armed: true, raised: 0 }));
   return {
     observe(t, rss) {
       const out: Alert[] = [];

@@ -1,14 +1,11 @@
 // Checks that only a soak has: RSS growth per hour as the default leak judgement, p99 latency
 // under load, seep's own RSS, and the alert thresholds. Pure: they read what the aggregate kept.
 import type { Check } from '../report/schema.ts';
-import type { AlertSpec } from '../scenario/types.ts';
-import { formatBytes, parseDuration, parseSize } from '../scenario/units.ts';
-import { hourlyTrend } from '../analysis/memoryChecks.ts';
-import type { Observations } from '../analysis/observations.ts';
-import { describeTrend } from '../analysis/trend.ts';
-
-/** Default budget for seep's own RSS in a soak: a flat seep sits near 100 MB (see soakPipeline bench). */
-export const DEFAULT_SEEP_RSS = '300MB';
+import type { AlertLevel, Limit } from '../scenario/runPlan.ts';
+import { formatBytes } from '../scenario/units.ts';
+import { hourlyTrend } from './memoryChecks.ts';
+import type { AlertTally, Observations, StepErrorTally } from './observations.ts';
+import { describeTrend } from './trend.ts';
 
 /** A soak judges RSS per hour of wall time over the timed samples, not per step. */
 export function hourlyLeakCheck(obs: Observations): Check | null {
@@ -30,9 +27,8 @@ function quantile(sorted: number[], q: number): number {
  * interval; the check takes the 95th percentile of those, so one slow interval (a GC pause on a
  * shared machine) does not fail a week, while a p99 that crept up over the last 5% of the run does.
  */
-export function latencyCheck(limit: string, p99s: number[], errors: number, requests: number): Check | null {
+export function latencyCheck({ written: limit, value: max }: Limit<'ms'>, p99s: number[], errors: number, requests: number): Check | null {
   if (p99s.length === 0) return null;
-  const max = parseDuration(limit);
   const sorted = [...p99s].sort((a, b) => a - b);
   const observed = quantile(sorted, 0.95);
   const over = p99s.filter((v) => v > max).length;
@@ -43,30 +39,16 @@ export function latencyCheck(limit: string, p99s: number[], errors: number, requ
   };
 }
 
-export function seepRssCheck(limit: string, peak: number | null): Check | null {
+export function seepRssCheck({ written: limit, value: max }: Limit<'B'>, peak: number | null): Check | null {
   if (peak === null) return null;
-  const max = parseSize(limit);
   return {
     id: 'budget.seepRss', resource: 'seep', kind: 'budget', limit, limitValue: max, observed: peak, unit: 'B',
     pass: peak <= max, message: `seep's own RSS peaked at ${formatBytes(peak)} (budget ${formatBytes(max)})`,
   };
 }
 
-export interface AlertTally {
-  count: number;
-  firstT: number | null;
-}
-
-export interface StepErrorTally {
-  count: number;
-  /** the first few messages, then the last */
-  first: { t: number; message: string }[];
-  last: { t: number; message: string } | null;
-}
-
 /** Steps that threw during a soak (the soak went on past them) against the budget, 0 by default. */
-export function stepErrorsCheck(limit: number | undefined, tally: StepErrorTally, steps: number | null): Check {
-  const max = limit ?? 0;
+export function stepErrorsCheck({ max, written }: { max: number; written: boolean }, tally: StepErrorTally, steps: number | null): Check {
   const of = steps === null ? '' : ` of ${steps}`;
   const shown = [...tally.first, ...(tally.last && tally.count > tally.first.length ? [tally.last] : [])];
   const examples = shown.map((e) => `at ${formatElapsed(e.t)}: ${e.message}`).join('; ');
@@ -75,17 +57,14 @@ export function stepErrorsCheck(limit: number | undefined, tally: StepErrorTally
     pass: tally.count <= max,
     message: tally.count === 0
       ? `no step threw${of ? ` (${steps} steps)` : ''}`
-      : `${tally.count}${of} steps threw (budget ${max}${limit === undefined ? ', the default' : ''}); ${examples}`,
+      : `${tally.count}${of} steps threw (budget ${max}${written ? '' : ', the default'}); ${examples}`,
   };
 }
 
 /** A warning is told, never failed; a critical crossing fails the run. */
-export function alertChecks(spec: AlertSpec | undefined, tally: Record<'warning' | 'critical', AlertTally>, peakRss: number | null): Check[] {
+export function alertChecks(levels: AlertLevel[], tally: Record<'warning' | 'critical', AlertTally>, peakRss: number | null): Check[] {
   const out: Check[] = [];
-  for (const level of ['warning', 'critical'] as const) {
-    const written = spec?.rss?.[level];
-    if (written === undefined) continue;
-    const limit = parseSize(written);
+  for (const { level, limit: { written, value: limit } } of levels) {
     const a = tally[level];
     const peak = peakRss === null ? '' : `; RSS peaked at ${formatBytes(peakRss)}`;
     out.push({

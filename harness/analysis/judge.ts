@@ -1,0 +1,46 @@
+// The judge: observations of one run and its plan's budgets in, every check out. Pure: no I/O, no
+// clock. Counted runs and soaks are judged here alike; what differs is only what the run observed
+// (a soak judges RSS per hour, a counted run per step), and a budget the run gave no data for says
+// so ("not measured") instead of vanishing.
+import type { Check } from '../report/schema.ts';
+import type { AlertLevel, BudgetPlan } from '../scenario/runPlan.ts';
+import { buildChecks } from './buildChecks.ts';
+import { notMeasured } from './memoryChecks.ts';
+import type { Observations } from './observations.ts';
+import { alertChecks, hourlyLeakCheck, latencyCheck, seepRssCheck, stepErrorsCheck } from './soakChecks.ts';
+
+const NO_ALERTS = { warning: { count: 0, firstT: null }, critical: { count: 0, firstT: null } };
+
+export function judge(obs: Observations, budgets: BudgetPlan, alerts: AlertLevel[]): Check[] {
+  const soak = obs.measure === 'time';
+  const out = buildChecks(obs, budgets);
+  if (soak) {
+    const i = out.findIndex((c) => c.id === 'leak.rss');
+    const hourly = i >= 0 ? hourlyLeakCheck(obs) : null;
+    if (hourly) out[i] = hourly;
+  }
+  if (budgets.latencyP99) {
+    const judged = obs.load ? latencyCheck(budgets.latencyP99, obs.load.p99s, obs.load.errors, obs.load.requests) : null;
+    out.push(judged ?? notMeasured('budget.latencyP99', 'latency', budgets.latencyP99, 'ms', obs.load
+      ? 'no load interval ended in the measured phase'
+      : 'no load ran: load phases run in soaks (a duration), not in counted runs such as --iterations'));
+  }
+  // a soak always watches seep's own memory; a counted run when the scenario asks
+  if (soak || !budgets.seepRss.fromDefault) {
+    out.push(seepRssCheck(budgets.seepRss, obs.seepPeak ?? null) ?? notMeasured('budget.seepRss', 'seep', budgets.seepRss, 'B', "seep's own RSS was not sampled"));
+  }
+  const peak = obs.peakRss !== undefined ? obs.peakRss : peakOf(obs);
+  out.push(...alertChecks(alerts, obs.alerts ?? NO_ALERTS, peak));
+  if (soak || budgets.stepErrors.written) {
+    out.push(stepErrorsCheck(budgets.stepErrors, obs.stepErrors ?? { count: 0, first: [], last: null }, obs.steps ?? null));
+  }
+  return out;
+}
+
+function peakOf(obs: Observations): number | null {
+  let peak: number | null = null;
+  for (const v of [...obs.series.boundaries.values.rss, ...obs.series.timed.values.rss]) {
+    if (v !== null && (peak === null || v > peak)) peak = v;
+  }
+  return peak;
+}

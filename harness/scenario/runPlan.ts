@@ -1,0 +1,215 @@
+// The run plan: a validated scenario, normalised once at the edge. Budgets are numbers with units,
+// the target is a discriminated union, how the measured phase ends is a step count or a time, and
+// every default lives here. Nothing downstream reads a budget string or a default of its own.
+import path from 'node:path';
+import type { AlertSpec, Budgets, HookContext, LoadSpec, ReadyCheck, Scenario, StepContext } from './types.ts';
+import { parseCountLimit, parseDuration, parseRate, parseSize, parseSizeRate, type CountLimit } from './units.ts';
+
+export const DEFAULTS = {
+  iterations: 50,
+  warmup: 3,
+  stepTimeoutMs: 30_000,
+  settleMs: 1000,
+  /** counted runs sample at 4 Hz; a soak at 1 Hz (a week at 4 Hz is 2.4 million lines for nothing) */
+  sampleHz: { counted: 4, soak: 1 },
+  /** steps run between the agent's first and second look, after the measured ones */
+  attributionSteps: 20,
+  /** seep's own RSS in a soak: a flat seep sits near 100 MB (soakPipeline bench) */
+  seepRss: '300MB',
+  liveEveryMs: 3 * 60_000,
+} as const;
+
+/** A budget as written and as a number in its unit. */
+export interface Limit<U extends 'B' | 'B/h' | 'ms'> {
+  written: string;
+  value: number;
+  unit: U;
+}
+
+export type CountBudget = CountLimit & { written: string };
+
+export const COUNTED_RESOURCES = ['fds', 'sockets', 'threads', 'children'] as const;
+export type CountedResource = (typeof COUNTED_RESOURCES)[number];
+
+export interface BudgetPlan {
+  rssGrowth?: Limit<'B'>;
+  rssPerIteration?: Limit<'B'>;
+  rssSlope?: Limit<'B/h'>;
+  peakRss?: Limit<'B'>;
+  heapGrowth?: Limit<'B'>;
+  counts: Partial<Record<CountedResource, CountBudget>>;
+  orphans?: number;
+  forbid: (string | RegExp)[];
+  /** path relative to the project root -> max size */
+  files: { path: string; limit: Limit<'B'> }[];
+  latencyP99?: Limit<'ms'>;
+  /** seep's own RSS: a soak always has this budget (default 300 MB), a counted run when written */
+  seepRss: Limit<'B'> & { fromDefault: boolean };
+  /** steps that may throw in a soak; 0 unless written */
+  stepErrors: { max: number; written: boolean };
+}
+
+export interface AlertLevel {
+  level: 'warning' | 'critical';
+  limit: Limit<'B'>;
+}
+
+export type TargetPlan =
+  | { kind: 'service'; command: string[]; ready: ReadyCheck; env: Record<string, string>; cwd?: string; restart: boolean }
+  | { kind: 'module'; path: string; runtime: 'python' | 'node'; env: Record<string, string> }
+  | { kind: 'cli' };
+
+export interface LoadPlan {
+  requests: LoadSpec['requests'];
+  connections?: number;
+  phases: { ms: number; rate?: number; connections?: number }[];
+  totalMs: number;
+}
+
+export interface RunPlan {
+  name: string;
+  /** the scenario file, relative to the project root */
+  file: string;
+  target: TargetPlan;
+  env: Record<string, string>;
+  /** a counted run ends after its steps; a soak after its time */
+  measure: { steps: number } | { ms: number };
+  warmup: { steps: number } | { ms: number };
+  /** 'rate': a step starts every `ms`; 'interval': `ms` pause after each step; 'none': back to back */
+  pace: { kind: 'rate' | 'interval' | 'none'; ms: number };
+  sampleHz: number;
+  /** soaks: a boundary read this often (counted runs read one after every step) */
+  checkpointMs: number;
+  settleMs: number;
+  stepTimeoutMs: number;
+  attributionSteps: number;
+  liveEveryMs: number;
+  budgets: BudgetPlan;
+  alerts: AlertLevel[];
+  abortOnFail: boolean;
+  load?: LoadPlan;
+  /** the budgets and alerts as written, for the sample stream's head (`seep report` plans them again from there) */
+  written: { budgets: Budgets; alerts?: AlertSpec };
+  step: (ctx: StepContext) => unknown;
+  setup?: (ctx: HookContext) => unknown;
+  teardown?: (ctx: HookContext) => unknown;
+}
+
+/** What the command line may change of every scenario. */
+export interface PlanOverrides {
+  /** --iterations: a counted run of this many steps, whatever the scenario says */
+  iterations?: number;
+  /** --warmup: this many warmup steps */
+  warmup?: number;
+  /** --duration: a soak of this long, whatever the scenario says */
+  duration?: string;
+  liveEveryMs?: number;
+}
+
+const size = (written: string): Limit<'B'> => ({ written, value: parseSize(written), unit: 'B' });
+const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));
+
+export function planBudgets(b: Budgets = {}): BudgetPlan {
+  const counts: BudgetPlan['counts'] = {};
+  for (const r of COUNTED_RESOURCES) {
+    const written = b[r];
+    if (written !== undefined) counts[r] = { ...parseCountLimit(written), written: String(written) };
+  }
+  const plan: BudgetPlan = {
+    counts,
+    forbid: b.output?.forbid ?? [],
+    files: Object.entries(b.files ?? {}).map(([p, written]) => ({ path: p, limit: size(written) })),
+    seepRss: { ...size(b.seepRss ?? DEFAULTS.seepRss), fromDefault: b.seepRss === undefined },
+    stepErrors: { max: b.stepErrors ?? 0, written: b.stepErrors !== undefined },
+  };
+  if (b.rssGrowth) plan.rssGrowth = size(b.rssGrowth);
+  if (b.rssPerIteration) plan.rssPerIteration = size(b.rssPerIteration);
+  if (b.rssSlope) {
+    const r = parseSizeRate(b.rssSlope);
+    plan.rssSlope = { written: b.rssSlope, value: (r.bytes * 3_600_000) / r.perMs, unit: 'B/h' };
+  }
+  if (b.peakRss) plan.peakRss = size(b.peakRss);
+  if (b.heapGrowth) plan.heapGrowth = size(b.heapGrowth);
+  if (b.orphans !== undefined) plan.orphans = b.orphans;
+  if (b.latencyP99) plan.latencyP99 = { written: b.latencyP99, value: parseDuration(b.latencyP99), unit: 'ms' };
+  return plan;
+}
+
+export function planAlerts(spec: AlertSpec | undefined): AlertLevel[] {
+  return (['warning', 'critical'] as const)
+    .filter((level) => spec?.rss?.[level] !== undefined)
+    .map((level) => ({ level, limit: size(spec!.rss![level]!) }));
+}
+
+export function planLoad(spec: LoadSpec): LoadPlan {
+  const phases = spec.phases.map((p) => ({ ms: parseDuration(p.duration), rate: p.rate, connections: p.connections }));
+  const plan: LoadPlan = { requests: spec.requests, phases, totalMs: phases.reduce((sum, p) => sum + p.ms, 0) };
+  if (spec.connections !== undefined) plan.connections = spec.connections;
+  return plan;
+}
+
+function planTarget(s: Scenario): TargetPlan {
+  if (s.service) {
+    const t: TargetPlan = { kind: 'service', command: s.service.command, ready: s.service.ready, env: s.service.env ?? {}, restart: s.service.restart ?? false };
+    if (s.service.cwd !== undefined) t.cwd = s.service.cwd;
+    return t;
+  }
+  if (s.module) return { kind: 'module', path: s.module.path, runtime: path.extname(s.module.path) === '.py' ? 'python' : 'node', env: s.module.env ?? {} };
+  return { kind: 'cli' };
+}
+
+/** A scenario is a soak when it has a duration (scenario or command line) or sends load, unless --iterations asks for a count. */
+function measureOf(s: Scenario, o: PlanOverrides, load: LoadPlan | undefined): RunPlan['measure'] {
+  if (o.duration !== undefined) return { ms: parseDuration(o.duration) };
+  if (o.iterations !== undefined) return { steps: o.iterations };
+  if (s.duration !== undefined) return { ms: parseDuration(s.duration) };
+  if (load) return { ms: load.totalMs };
+  return { steps: s.iterations ?? DEFAULTS.iterations };
+}
+
+/** The plan of a validated scenario; throws UnitError only for what validation let through (never, in practice). */
+export function planRun(s: Scenario, file: string, o: PlanOverrides = {}): RunPlan {
+  const load = s.load ? planLoad(s.load) : undefined;
+  const measure = measureOf(s, o, load);
+  const soak = 'ms' in measure;
+  if (soak && !(measure.ms > 0)) throw new Error('a soak needs a duration: `duration` in the scenario, --duration, or load phases');
+  let warmup: RunPlan['warmup'];
+  if (o.warmup !== undefined) warmup = { steps: o.warmup };
+  else if (typeof s.warmup === 'number') warmup = { steps: s.warmup };
+  else if (typeof s.warmup === 'string') warmup = soak ? { ms: parseDuration(s.warmup) } : { steps: DEFAULTS.warmup };
+  // Allocators and caches settle in the first minutes: 5% of a soak, at most 30 minutes, by default.
+  else warmup = soak ? { ms: Math.min(0.05 * measure.ms, 30 * 60_000) } : { steps: DEFAULTS.warmup };
+  let pace: RunPlan['pace'];
+  if (s.rate !== undefined) pace = { kind: 'rate', ms: 1000 / parseRate(s.rate) };
+  else if (s.interval !== undefined) pace = { kind: 'interval', ms: parseDuration(s.interval) };
+  // Under load, the steps are a side channel (a health probe, a check): once a second is plenty.
+  else if (load) pace = { kind: 'rate', ms: 1000 };
+  else pace = { kind: 'none', ms: 0 };
+  const plan: RunPlan = {
+    name: s.name,
+    file,
+    target: planTarget(s),
+    env: s.env ?? {},
+    measure,
+    warmup,
+    pace,
+    sampleHz: s.sampleHz ?? (soak ? DEFAULTS.sampleHz.soak : DEFAULTS.sampleHz.counted),
+    // ~300 boundary reads over a soak, never more than one every 2 s (a read scans /proc for the cookie)
+    checkpointMs: soak ? clamp(measure.ms / 300, 2000, 5 * 60_000) : 0,
+    settleMs: s.settleMs ?? DEFAULTS.settleMs,
+    stepTimeoutMs: s.stepTimeoutMs ?? DEFAULTS.stepTimeoutMs,
+    attributionSteps: DEFAULTS.attributionSteps,
+    liveEveryMs: o.liveEveryMs ?? DEFAULTS.liveEveryMs,
+    budgets: planBudgets(s.budgets),
+    alerts: planAlerts(s.alerts),
+    abortOnFail: s.abortOnFail ?? false,
+    written: { budgets: s.budgets ?? {}, ...(s.alerts ? { alerts: s.alerts } : {}) },
+    step: s.step,
+  };
+  if (load) plan.load = load;
+  if (s.setup) plan.setup = s.setup;
+  if (s.teardown) plan.teardown = s.teardown;
+  return plan;
+}
+
+export const isSoakPlan = (p: RunPlan): p is RunPlan & { measure: { ms: number } } => 'ms' in p.measure;
