@@ -4,6 +4,7 @@
 // and the fixed-size aggregates; the report so far is built at the end of every simulated day (as
 // the live view would), then the final report and its HTML, then `seep report`'s rebuild from the
 // stream. seep's RSS must stay under 150 MB and flat from day 1 to day 7.
+import { planAlerts, planBudgets } from '../scenario/runPlan.ts';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -62,8 +63,8 @@ export default async function soakPipeline(): Promise<void> {
     const startedAt = new Date(Date.UTC(2026, 0, 1));
     emit({ k: 'head', v: 1, head: encodeHead({
       name: 'bench: 7-day soak', file: 'bench.scenario.ts', startedAt: startedAt.toISOString(),
-      target: { kind: 'service', command: ['python3', 'server.py'] }, budgets: { rssSlope: '5MB/h', latencyP99: '200ms', peakRss: '1GB' },
-      alerts: { rss: { warning: '400MB', critical: '500MB' } }, durationMs: DAYS * DAY_S * 1000, warmup: { ms: 30 * 60_000 }, sampleHz: 1,
+      target: { kind: 'service', command: ['python3', 'server.py'] }, budgets: planBudgets({ rssSlope: '5MB/h', latencyP99: '200ms', peakRss: '1GB' }),
+      alerts: planAlerts({ rss: { warning: '400MB', critical: '500MB' } }), durationMs: DAYS * DAY_S * 1000, warmup: { ms: 30 * 60_000 }, sampleHz: 1,
     }) });
     let peak = process.memoryUsage.rss();
     console.log(`start: seep RSS ${mb(peak)} (node, tsx and the harness loaded)`);

@@ -1,12 +1,18 @@
 // Where the counted runner and the soak used to disagree, through the real CLI: every budget a
 // scenario writes gives a check, whichever way the run is measured, and a budget the run had no
 // data for says so rather than vanish.
-import { writeFile } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
-import type { Check } from '../report/schema.ts';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { Check, Report } from '../report/schema.ts';
 import { tempDir } from '../testing/tempDir.ts';
-import { runSeep } from './runSeep.ts';
+import { killRunLeftovers, REPO_ROOT, runSeep } from './runSeep.ts';
+
+const killed = new Set<number>();
+afterAll(async () => {
+  for (const pid of killed) await killRunLeftovers(pid);
+});
 
 const dir = tempDir('seep-drift-');
 const NODE_SERVICE = path.resolve('fixtures/node-service/server.mjs');
@@ -66,4 +72,45 @@ describe('one plan, every budget judged', () => {
     }
     expect(run.code).toBe(0);
   }, 90_000);
+
+  it('a counted run streams its samples: seep SIGKILLed mid-run is rebuilt by seep report', async () => {
+    const file = await scenario('counted kill', `module: { path: 'fixtures/crew/crew.py' }, warmup: 2, iterations: 400,
+      step: ({ call }) => call('run_crew', ['export'])`);
+    const reportDir = tempDir('seep-counted-kill-');
+    const child = spawn(process.execPath, [path.join(REPO_ROOT, 'dist/cli/seep.js'), 'run', file, '--report-dir', reportDir], {
+      cwd: REPO_ROOT, env: { ...process.env, CI: 'true', NO_COLOR: '1', VARIANT: 'fixed' }, stdio: 'ignore',
+    });
+    killed.add(child.pid!);
+    const exited = new Promise<void>((resolve) => child.on('close', () => resolve()));
+    const runDir = async () => {
+      const runs = (await readdir(reportDir, { withFileTypes: true }).catch(() => [])).filter((d) => d.isDirectory());
+      return runs[0] ? path.join(reportDir, runs[0].name) : null;
+    };
+    let stream = '';
+    for (const deadline = Date.now() + 60_000; ; ) {
+      const dir = await runDir();
+      const f = dir ? (await readdir(dir)).find((n) => n.endsWith('.samples.ndjson')) : undefined;
+      stream = f ? path.join(dir!, f) : '';
+      const text = stream ? await readFile(stream, 'utf8') : '';
+      if ((text.match(/"k":"b"/g) ?? []).length >= 12) break;
+      if (Date.now() > deadline) throw new Error('no 12 boundary reads in the stream within 60 s');
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    child.kill('SIGKILL');
+    await exited;
+    await killRunLeftovers(child.pid!);
+    const text = await readFile(stream, 'utf8');
+    expect(text).not.toContain('"k":"end"');
+    const boundaryLines = (text.match(/"k":"b"/g) ?? []).length;
+
+    const rebuilt = await runSeep(['report', (await runDir())!]);
+    expect(rebuilt.stdout).toMatch(/rebuilt from the sample stream/);
+    const report = JSON.parse(await readFile(path.join((await runDir())!, 'report.json'), 'utf8')) as Report;
+    const s = report.scenarios[0]!;
+    expect(s.name).toBe('counted kill');
+    expect(s.verdict).toBe('error');
+    expect(s.error).toMatch(/seep stopped before the run ended \(after \d+ of 400 measured steps\)/);
+    expect(s.series.boundaries.t).toHaveLength(boundaryLines);
+    expect(rebuilt.code).toBe(2);
+  }, 120_000);
 });

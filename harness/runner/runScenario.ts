@@ -1,303 +1,477 @@
-// Runs one scenario: start the target, drive it (warmup, measured iterations, settle) while the
-// sampler observes it, stop it and everything it left, then hand the observations to analysis.
+// The engine: one loop for counted runs and soaks, as k6's shared-iterations executor is a count
+// and a maximum duration in one. A counted run's measured phase ends after N steps, with a boundary
+// read after every step, no pacing, and its first step error ending it; a soak's ends after a time,
+// paced, with a boundary read on a clock, load where the scenario asks, step errors tolerated up to
+// its budget and a crashed service restarted. Both warm up, measure, settle, name suspects and tear
+// down here; every sample goes to the append-only stream and into the run's fixed-size aggregate,
+// which builds the report, so a run seep did not finish is rebuilt by `seep report` from its stream.
 // Whatever happens, the target and every process carrying the run cookie are gone when this returns.
-import { stat } from 'node:fs/promises';
+import { createSuspectSession, readHeap, tooLargeToLook, type SuspectSession } from './suspectSession.ts';
+import { existsSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import { StringDecoder } from 'node:string_decoder';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { cliSuspects, removeCliDumps } from '../agents/cliDumps.ts';
+import { setImmediate as yieldLoop } from 'node:timers/promises';
 import type { Leftover, Phase, Sample, ScenarioReport } from '../report/schema.ts';
 import type { StepContext } from '../scenario/types.ts';
-import { isSoakPlan, type RunPlan } from '../scenario/runPlan.ts';
-import { createSeriesRecorder } from '../series/seriesRecorder.ts';
-import { createOutputWatcher } from '../probes/outputWatcher.ts';
-import { createSampler } from '../probes/sampler.ts';
+import type { RunPlan } from '../scenario/runPlan.ts';
+import { formatBytes } from '../scenario/units.ts';
+import { createSampleStream, streamFile, type StreamEvent } from '../series/sampleStream.ts';
+import { createSampler, type Identities } from '../probes/sampler.ts';
 import { COOKIE_ENV } from '../probes/runCookie.ts';
-import { judge } from '../analysis/judge.ts';
-import { createAlertWatch } from '../analysis/alerts.ts';
-import type { Observations } from '../analysis/observations.ts';
-import { scenarioVerdict } from '../verdict/verdict.ts';
-import { startTarget, type TargetSession } from './targetSession.ts';
+import { runLoad } from '../drivers/loadGenerator.ts';
 import { raceStep, sleep } from './raceStep.ts';
 import { settleReads } from './settle.ts';
 import { openRunScope } from './runScope.ts';
 import { identityDiff } from './identityDiff.ts';
 import { collectOrphans } from './collectOrphans.ts';
 import type { ProgressSink } from './progressSink.ts';
-import { createSuspectSession, tooLargeToLook, type SuspectSession } from './suspectSession.ts';
-import { cliSuspects, removeCliDumps } from '../agents/cliDumps.ts';
-import { runSoak } from '../soak/runSoak.ts';
+import { createSoakAggregate } from '../soak/soakAggregate.ts';
+import { encodeHead, type SoakHead, type SoakTail } from '../soak/soakHead.ts';
+import { startSoakTarget, type Death, type SoakTarget } from './restartableTarget.ts';
+import { createTreeLines } from '../soak/treeSampleLines.ts';
+import { createAlertWatch, MAX_PER_LEVEL } from '../analysis/alerts.ts';
+import { createEarlyStop } from '../analysis/earlyStop.ts';
 import type { MetricsEndpoint } from '../soak/metricsEndpoint.ts';
+import { formatElapsed } from '../analysis/soakChecks.ts';
 
 export interface RunScenarioOptions {
   repoRoot: string;
-  /** the scenario file, relative to repoRoot */
   file: string;
-  /** aborted on SIGINT/SIGTERM: stop driving, sample, stop the target, report */
+  runDir?: string;
   signal?: AbortSignal;
   progress?: ProgressSink;
-  /** this run's report folder, for artifacts (heap snapshots) */
-  runDir?: string;
-  /** soak: where current values are published for Prometheus */
   metrics?: MetricsEndpoint;
-  /** soak: called with the report so far, for the live view */
+  /** called with the report so far every plan.liveEveryMs, for the live HTML view */
   onLive?: (s: ScenarioReport) => Promise<void>;
+  /** where alert lines go; stderr by default */
+  log?: (line: string) => void;
+}
+
+const SEEP_RSS_EVERY_MS = 5000;
+/** Output kept in the stream for a rebuild; past it, lines are still counted live but not written. */
+const OUTPUT_STREAM_CAP = 64 * 1024 * 1024;
+/** A soak with restart tolerates failed steps while its target is down, up to this many. */
+const MAX_TOLERATED_STEP_ERRORS = 10_000;
+/** How long a failed step waits for its target's death to be noticed: 100 polls of 100 ms. Under
+ * load a SIGKILLed master's exit is known only once its forked workers let go of its pipes; 3 s was
+ * too short once (the restart test, run beside the agent tests). */
+const DEATH_WAIT_POLLS = 100;
+/** A soak ends as an error when this many steps in a row throw: the scenario, not the target, is broken. */
+const MAX_STEP_ERRORS_IN_A_ROW = 20;
+
+export function scenarioSlug(name: string): string {
+  return name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 80) || 'scenario';
+}
+
+function uniqueStream(runDir: string, name: string): string {
+  const slug = scenarioSlug(name);
+  for (let n = 1; ; n++) {
+    const file = streamFile(runDir, n === 1 ? slug : `${slug}-${n}`);
+    if (!existsSync(file)) return file;
+  }
+}
+
+function stringEnv(env: NodeJS.ProcessEnv): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined));
 }
 
 export async function runScenario(plan: RunPlan, opts: RunScenarioOptions): Promise<ScenarioReport> {
-  if (isSoakPlan(plan)) return runSoak(plan, opts);
+  const counted = 'steps' in plan.measure;
+  const measureSteps = 'steps' in plan.measure ? plan.measure.steps : Infinity;
+  const durationMs = 'ms' in plan.measure ? plan.measure.ms : Infinity;
+  const warmupSteps0 = 'steps' in plan.warmup ? plan.warmup.steps : 0;
   const startedAt = new Date();
   const scope = openRunScope(opts.signal);
   const { now, cookie, abort } = scope;
-  const warmup = 'steps' in plan.warmup ? plan.warmup.steps : 0;
-  const measured = 'steps' in plan.measure ? plan.measure.steps : 0;
+  const log = opts.log ?? ((line: string) => process.stderr.write(line + '\n'));
   const budgets = plan.budgets;
 
-  const output = createOutputWatcher({ forbid: budgets.forbid });
-  // what a soak watches as it goes, watched here too, so a soak scenario counted with --iterations
-  // keeps its alert and seep budgets
-  const alertWatch = createAlertWatch(plan.alerts, Infinity);
-  const alertTally = { warning: { count: 0, firstT: null as number | null }, critical: { count: 0, firstT: null as number | null } };
-  let seepPeak = process.memoryUsage.rss();
-  const watch = (s: Sample) => {
-    seepPeak = Math.max(seepPeak, process.memoryUsage.rss());
-    for (const a of alertWatch.observe(s.t, s.values.rss)) {
-      alertTally[a.level].count++;
-      alertTally[a.level].firstT ??= a.t;
+  // with no run folder (the eval's corpus runs), the stream goes to a temp folder removed at the end
+  const tempRunDir = opts.runDir ? null : await mkdtemp(path.join(os.tmpdir(), 'seep-run-'));
+  const runDir = opts.runDir ?? tempRunDir!;
+  const stream = createSampleStream(uniqueStream(runDir, plan.name));
+  const agg = createSoakAggregate();
+  const emit = (e: StreamEvent) => {
+    stream.write(e);
+    agg.add(e);
+  };
+  const note = (message: string) => emit({ k: 'note', t: now(), message });
+  const head: SoakHead = {
+    name: plan.name,
+    file: opts.file,
+    startedAt: startedAt.toISOString(),
+    target: plan.target.kind === 'service'
+      ? { kind: 'service', command: plan.target.command }
+      : plan.target.kind === 'module'
+        ? { kind: 'module', runtime: plan.target.runtime, command: [plan.target.runtime === 'python' ? 'python3' : 'node', path.normalize(plan.target.path)] }
+        : { kind: 'cli' },
+    budgets: plan.budgets,
+    alerts: plan.alerts,
+    durationMs: counted ? 0 : durationMs,
+    measure: plan.measure,
+    warmup: plan.warmup,
+    sampleHz: plan.sampleHz,
+  };
+  emit({ k: 'head', v: 1, head: encodeHead(head) });
+
+  let outBytes = 0;
+  const decoders = { stdout: new StringDecoder('utf8'), stderr: new StringDecoder('utf8') };
+  const onOutput = (s: 'stdout' | 'stderr', chunk: Buffer) => {
+    const x = decoders[s].write(chunk);
+    if (x === '') return;
+    const e: StreamEvent = { k: 'out', t: now(), s, x };
+    outBytes += x.length;
+    if (outBytes <= OUTPUT_STREAM_CAP) emit(e);
+    else {
+      if (outBytes - x.length <= OUTPUT_STREAM_CAP) note(`target output past ${formatBytes(OUTPUT_STREAM_CAP)} is counted but not kept in the sample stream`);
+      agg.add(e);
     }
   };
-  const recorder = createSeriesRecorder();
-  const probeErrors: string[] = [];
-  let phase: Phase = 'warmup';
-  let target: TargetSession | null = null;
+
+  let phase = 'warmup' as Phase;
+  let target: SoakTarget | null = null;
+  let stopping = false;
   let error: string | undefined;
   let interrupted = false;
-  let baselineIndex = -1;
-  let measuredRange = null as Observations['measured'];
-  let settleRange = null as Observations['settle'];
-  let measuredDone = 0;
-  let baselineIds: Awaited<ReturnType<ReturnType<typeof createSampler>['identities']>> | null = null;
-  let newSinceBaseline: Observations['newSinceBaseline'] = { processes: [], sockets: [], fds: [] };
+  let stoppedEarly: string | undefined;
+  let steps = 0;
+  let warmupSteps = 0;
+  let deaths = 0;
+  let restarting = null as Promise<void> | null;
+  let baselineIds: Identities | null = null;
+  let newSinceBaseline: SoakTail['newSinceBaseline'] = { processes: [], sockets: [], fds: [] };
   let orphans: Leftover[] = [];
   let setupDone = false;
-
-  const sampler = createSampler({ rootPids: () => target?.rootPids() ?? [], cookie });
   let suspects: SuspectSession | null = null;
-  const boundary = async (p: Phase, iteration: number | null): Promise<Sample> => {
-    const s = await sampler.read(p, iteration, now(), { escaped: true });
-    // the runtime heap is read at boundaries only: a function worker answers one request at a time
-    if (suspects) {
-      const heap = await suspects.heap();
-      s.values.heapUsed = heap.used;
-      s.values.heapCommitted = heap.committed;
+  let attributed = 0;
+  const probeErrors: string[] = [];
+  const timers: NodeJS.Timeout[] = [];
+  const sampler = createSampler({ rootPids: () => target?.rootPids() ?? [], cookie });
+  const tree = createTreeLines();
+  // every crossing goes to the stream (the report counts and keeps them); only the printing is capped
+  const alerts = createAlertWatch(plan.alerts, Infinity);
+  const earlyStop = createEarlyStop(budgets, plan.alerts.some((a) => a.level === 'critical'));
+  let fatal: (reason: string) => void = () => undefined;
+  const fatalDeath = new Promise<string>((resolve) => (fatal = resolve));
+
+  const record = (s: Sample, kind: 'b' | 't') => {
+    const { line, newPids } = tree.encode(s, kind);
+    emit(line);
+    const roots = new Set(target?.rootPids() ?? []);
+    for (const pid of newPids) {
+      void tree.command(pid).then(
+        (cmd) => emit({ k: 'cmd', pid, cmd, root: roots.has(pid) }),
+        (err: unknown) => note(`reading the command line of pid ${pid} failed: ${(err as Error).message}`),
+      );
     }
-    recorder.boundary(s);
-    watch(s);
-    return s;
+    for (const a of alerts.observe(s.t, s.values.rss)) {
+      emit({ k: 'alert', t: a.t, level: a.level, message: a.message });
+      const n = agg.alertCount(a.level);
+      if (n <= MAX_PER_LEVEL) log(`seep: ${plan.name}: ${a.level.toUpperCase()} at ${formatElapsed(a.t)}: ${a.message}`);
+      if (n === MAX_PER_LEVEL) log(`seep: ${plan.name}: further ${a.level} alerts are counted in the report, not printed`);
+    }
+    if (plan.abortOnFail && !stoppedEarly) {
+      const certain = earlyStop({ peakRss: agg.peakRss(), seepPeak: agg.seepPeak(), criticalAlerts: agg.alertCount('critical') });
+      if (certain) {
+        stoppedEarly = certain;
+        log(`seep: ${plan.name}: stopping early at ${formatElapsed(s.t)}: ${certain}`);
+        abort.abort();
+      }
+    }
   };
-  const gc = async () => {
+  const onTimed = (s: Sample) => {
+    // no tree while a restarted service comes up: a zero-RSS sample would read as a cliff
+    if (s.pids.length === 0) return;
+    record({ ...s, phase }, 't');
+  };
+  const checkpoint = async (p: Phase): Promise<Sample | null> => {
     try {
       await target?.gc();
     } catch (err) {
       probeErrors.push(`forced GC failed: ${(err as Error).message}`);
     }
+    const s = await sampler.read(p, steps, now(), { escaped: true });
+    if (s.pids.length === 0 && target?.kind !== 'cli') return null;
+    // the runtime heap after the GC, as counted runs read it at every boundary (heapGrowth, and the
+    // heap that tells allocator growth from a leak)
+    const agent = target?.agent();
+    if (agent) {
+      const heap = await readHeap(agent);
+      s.values.heapUsed = heap.used;
+      s.values.heapCommitted = heap.committed;
+    }
+    record(s, 'b');
+    opts.progress?.tick({ name: plan.name, phase: p, iteration: steps, total, elapsedMs: s.t, rss: s.values.rss, sockets: s.values.sockets });
+    return s;
+  };
+  const onDeath = (d: Death) => {
+    if (stopping) return;
+    deaths++;
+    const rss = agg.last()?.values.rss ?? null;
+    const reason = `${d.reason}${rss === null ? '' : `; RSS ${formatBytes(rss)} at its last sample`}`;
+    const t = target!;
+    emit({ k: 'exit', t: now(), pid: d.pid, code: d.status.code, signal: d.status.signal, restart: t.restartable });
+    if (!t.restartable) {
+      fatal(reason);
+      return;
+    }
+    log(`seep: ${plan.name}: ${reason}; restarting it (restart ${agg.restarts()})`);
+    note(`the target died and was restarted: ${reason}`);
+    restarting = t.restart().then(
+      (left) => {
+        restarting = null;
+        if (left > 0) log(`seep: ${plan.name}: ended ${left} process${left === 1 ? '' : 'es'} the dead target left in its process group before restarting it`);
+        void t.nextDeath().then(onDeath);
+      },
+      (err: unknown) => {
+        restarting = null;
+        fatal(`${reason}; restarting it failed: ${(err as Error).message}`);
+      },
+    );
   };
 
-  opts.progress?.scenarioStart({ name: plan.name, file: opts.file, total: warmup + measured, durationMs: null });
+  const total = counted ? warmupSteps0 + measureSteps : null;
+  opts.progress?.scenarioStart({ name: plan.name, file: opts.file, total, durationMs: counted ? null : durationMs });
+  const unwatch = opts.metrics?.watch(plan.name, () => {
+    const last = agg.last();
+    const totals = agg.totals();
+    const lastLoad = agg.lastLoad();
+    return {
+      targetRss: last?.values.rss, targetCpu: last?.values.cpu, targetFds: last?.values.fds, targetSockets: last?.values.sockets,
+      targetThreads: last?.values.threads, targetProcesses: last ? last.pids.length : null, seepRss: process.memoryUsage.rss(),
+      elapsed: now() / 1000, remaining: counted ? null : Math.max(0, durationMs - now()) / 1000, samples: totals.samples,
+      requests: totals.requests, errors: totals.errors, latencyP99: lastLoad ? lastLoad.p99 / 1000 : null,
+      restarts: agg.restarts(), alerts: totals.alerts, stepErrors: totals.stepErrors,
+    };
+  });
+  const loadAbort = new AbortController();
+  let loadDone: Promise<void> = Promise.resolve();
   try {
-    target = await startTarget(plan, {
+    target = await startSoakTarget(plan, {
       repoRoot: opts.repoRoot,
       env: { ...stringEnv(process.env), [COOKIE_ENV]: cookie },
-      onOutput: (stream, chunk) => output.feed(stream, chunk, now()),
+      onOutput,
       signal: abort.signal,
     });
     const session = target;
-    if (session.agent) suspects = createSuspectSession(session.agent, { runDir: opts.runDir, scenarioName: plan.name, cookie });
-    if (session.agentProblem) probeErrors.push(session.agentProblem);
-    sampler.startTimer(plan.sampleHz, (s) => {
-      recorder.timed({ ...s, phase });
-      watch(s);
-    }, now);
-    const hookCtx = { ...session.context, signal: abort.signal };
-    if (plan.setup) await raceStep(() => plan.setup!(hookCtx), { what: 'setup', timeoutMs: plan.stepTimeoutMs, died: session.died, signal: abort.signal });
-    setupDone = true;
+    void session.nextDeath().then(onDeath);
+    sampler.startTimer(plan.sampleHz, onTimed, now);
+    const seepRss = () => emit({ k: 'seep', t: now(), rss: process.memoryUsage.rss() });
+    seepRss();
+    timers.push(setInterval(seepRss, SEEP_RSS_EVERY_MS));
+    let live: Promise<void> | null = null;
+    timers.push(setInterval(() => {
+      if (live || !opts.onLive) return;
+      live = opts.onLive(agg.report({ live: true }))
+        .catch((err: unknown) => note(`live report failed: ${(err as Error).message}`))
+        .finally(() => (live = null));
+    }, plan.liveEveryMs));
+    for (const t of timers) t.unref();
 
+    const hookCtx = () => ({ ...session.context(), signal: abort.signal });
     const stepTimeoutMs = plan.stepTimeoutMs;
-    /** one step; false when interrupted */
-    const runStep = async (i: number, stepPhase: 'warmup' | 'measured', total: number): Promise<boolean> => {
-      const ctx: StepContext = { ...session.context, iteration: i, phase: stepPhase, signal: abort.signal };
-      let ok = true;
-      await raceStep(() => plan.step(ctx), {
-        what: `step (iteration ${i + 1} of ${total}, ${phase})`,
-        timeoutMs: stepTimeoutMs,
-        died: session.died,
-        signal: abort.signal,
-      }).catch((err: unknown) => {
-        if (!abort.signal.aborted) throw err;
-        ok = false;
-      });
-      return ok;
-    };
+    const died = session.restartable ? fatalDeath.then(() => new Promise<string>(() => undefined)) : fatalDeath;
+    // A death without restart ends the soak at once, whatever the loop is waiting on.
+    void fatalDeath.then((reason) => {
+      error ??= reason;
+      abort.abort();
+    });
+    if (plan.setup) await raceStep(() => plan.setup!(hookCtx()), { what: 'setup', timeoutMs: stepTimeoutMs, died: fatalDeath, signal: abort.signal });
+    setupDone = true;
+    if (plan.load && !counted) {
+      loadDone = runLoad(plan.load, {
+        baseUrl: () => (restarting ? null : session.baseUrl()),
+        totalMs: durationMs - now(),
+        sliceMs: Math.min(5000, Math.max(1000, durationMs / 60)),
+        now,
+        onInterval: (i) => emit({ k: 'load', t: i.t, n: i.requests, e: i.errors, p50: i.latencyP50, p99: i.latencyP99 }),
+        onError: note,
+        signal: loadAbort.signal,
+      }).done;
+    }
 
-    if (warmup === 0) {
-      await gc();
-      await boundary('warmup', -1);
-      baselineIndex = 0;
+    const warmupOver = () => ('steps' in plan.warmup ? warmupSteps >= plan.warmup.steps : now() >= plan.warmup.ms);
+    const endWarmup = async () => {
+      await checkpoint('warmup'); // the baseline
       baselineIds = await sampler.identities();
+      phase = 'measured';
+    };
+    let nextCheckpoint = now() + plan.checkpointMs;
+    let nextStart = now();
+    let restartStepErrors = 0;
+    let inARow = 0;
+    const measureOver = () => (counted ? steps - warmupSteps >= measureSteps : now() >= durationMs);
+    while (!measureOver() && !abort.signal.aborted) {
+      if (phase === 'warmup' && warmupOver()) await endWarmup();
+      // CLI scenarios: each command's agent writes what it saw at exit, for the suspects (counted runs
+      // only: a week of invocations must not pile up a file each)
+      if (counted) session.cliDumps?.setPhase(phase === 'warmup' ? 'warmup' : 'measured');
+      const ctx: StepContext = { ...session.context(), iteration: steps, phase: phase === 'settle' ? 'measured' : phase, signal: abort.signal };
+      const deathsBefore = deaths;
+      // a step that starts while a restart is in flight may hit the port before the new target listens
+      const restartInFlight = restarting !== null;
+      try {
+        await raceStep(() => plan.step(ctx), { what: counted ? `step (iteration ${steps + 1} of ${total}, ${phase})` : `step ${steps + 1} (${phase}, ${formatElapsed(now())} in)`, timeoutMs: stepTimeoutMs, died, signal: abort.signal });
+        inARow = 0;
+      } catch (err) {
+        if (abort.signal.aborted) break;
+        // a counted run ends at its first step error: N steps were asked, and one did not happen
+        if (counted) throw err;
+        // A step that failed because the target went down under it is the restart's to count. The
+        // death may be seen a moment after the step fails (the exit is known when the process
+        // group's pipes close), so wait a little for it.
+        let restartOwnsIt = false;
+        if (session.restartable && ++restartStepErrors <= MAX_TOLERATED_STEP_ERRORS) {
+          for (let i = 0; i < DEATH_WAIT_POLLS && deaths === deathsBefore && !restarting; i++) await sleep(100, abort.signal);
+          restartOwnsIt = deaths !== deathsBefore || restarting !== null || restartInFlight;
+          if (restartOwnsIt) await restarting;
+        }
+        if (!restartOwnsIt) {
+          // The step's own failure (a timeout, a reset connection): a week of soak must not end on
+          // one. It is recorded and the stepErrors budget judges it at the end; a step that fails
+          // every time is a broken scenario, and ends the soak as an error.
+          const message = (err as Error).message;
+          if (++inARow >= MAX_STEP_ERRORS_IN_A_ROW) throw new Error(`${message} (${inARow} steps in a row threw: the soak stops)`, { cause: err });
+          emit({ k: 'stepError', t: now(), message });
+          const stepErrors = agg.totals().stepErrors;
+          if (stepErrors <= MAX_PER_LEVEL) log(`seep: ${plan.name}: ${message}; the soak goes on (step error ${stepErrors})`);
+          if (stepErrors === MAX_PER_LEVEL) log(`seep: ${plan.name}: further step errors are counted in the report, not printed`);
+        }
+      }
+      steps++;
+      if (phase === 'warmup') warmupSteps++;
+      if (counted && phase === 'warmup' && warmupOver()) {
+        await endWarmup(); // the read after the last warmup step is the baseline
+      } else if (now() >= nextCheckpoint) {
+        await checkpoint(phase);
+        nextCheckpoint = now() + plan.checkpointMs;
+      }
+      const until = Math.min(durationMs, phase === 'warmup' && 'ms' in plan.warmup ? Math.max(now(), plan.warmup.ms) : Infinity);
+      if (plan.pace.kind === 'rate') {
+        // behind schedule: skip the missed starts rather than fire them in a burst
+        nextStart = Math.max(nextStart + plan.pace.ms, now());
+        await sleep(Math.min(nextStart, until) - now(), abort.signal);
+      } else if (plan.pace.kind === 'interval') {
+        await sleep(Math.min(plan.pace.ms, until - now()), abort.signal);
+      } else {
+        await yieldLoop(); // timers (the sampler, the flush) get their turn
+      }
     }
-    for (let i = 0; i < warmup + measured; i++) {
-      if (abort.signal.aborted) {
-        interrupted = true;
-        break;
-      }
-      phase = i < warmup ? 'warmup' : 'measured';
-      session.cliDumps?.setPhase(phase);
-      if (!(await runStep(i, phase, warmup + measured))) {
-        interrupted = true;
-        break;
-      }
-      await gc();
-      const s = await boundary(phase, i);
-      const index = recorder.boundaries().t.length - 1;
-      if (phase === 'measured') {
-        measuredRange = { from: measuredRange?.from ?? index, to: index };
-        measuredDone++;
-      } else if (i === warmup - 1) {
-        baselineIndex = index;
-        baselineIds = await sampler.identities();
-      }
-      opts.progress?.tick({ name: plan.name, phase, iteration: i + 1, total: warmup + measured, elapsedMs: now(), rss: s.values.rss, sockets: s.values.sockets });
+    interrupted = abort.signal.aborted && !stoppedEarly && error === undefined;
+    loadAbort.abort();
+    await loadDone;
+    if (error === undefined) {
+      if (phase === 'warmup' && !interrupted && !stoppedEarly) await endWarmup();
+      if (phase === 'measured' && !counted) await checkpoint('measured'); // the end of the measured phase (a counted run read it after its last step)
     }
-
-    phase = 'settle';
-    const settleMs = plan.settleMs;
-    if (!interrupted && baselineIndex >= 0) await sleep(settleMs, abort.signal);
-    if (baselineIndex >= 0 && measuredDone > 0) {
-      const base = recorder.boundaries();
-      const first = base.t.length;
+    const measuredEnded = error === undefined && phase === 'measured';
+    if (measuredEnded) phase = 'settle';
+    if (measuredEnded && baselineIds) {
+      if (!abort.signal.aborted) await sleep(plan.settleMs, abort.signal);
+      const base = agg.baselineSample();
       await settleReads({
-        read: async () => {
-          await gc();
-          return boundary('settle', null);
-        },
-        baseline: (metric) => base.values[metric][baselineIndex] ?? null,
+        read: async () => (await checkpoint('settle')) ?? (await sampler.read('settle', steps, now())),
+        baseline: (m) => base?.values[m] ?? null,
         budgets,
         signal: abort.signal,
       });
-      settleRange = { from: first, to: recorder.boundaries().t.length - 1 };
-      if (baselineIds) newSinceBaseline = identityDiff(baselineIds, await sampler.identities());
+      newSinceBaseline = identityDiff(baselineIds, await sampler.identities());
     }
-
-    // Attribution comes after the measurement, settle included, in iterations of its own, and
-    // nothing of it is recorded: a heap snapshot lifts a Node target's RSS by tens of MB (node-service:
-    // 50 -> 95 MB), which the allocator keeps and gives back at a moment of its choosing
-    // (fixtures/corpus/sessionStore.mjs: +44 MB at the snapshot, -12 MB thirty iterations later).
-    await sampler.stopTimer();
-    const tooLarge = suspects && !interrupted && measuredDone > 0 ? await tooLargeToLook(session.agent!) : null;
-    if (tooLarge) {
-      probeErrors.push(tooLarge);
-      suspects = null;
-    }
-    if (suspects && !interrupted && measuredDone > 0 && baselineIndex >= 0) {
-      const extra = Math.min(measuredDone, plan.attributionSteps);
-      let attributed = 0;
-      await gc();
+    // Suspects are named after the measurement, settle included, in steps of their own (as in
+    // counted runs), and nothing of it is sampled: a snapshot of a 100 MB heap lifted a Node
+    // target's RSS by 700 MB, which would be read as growth, or raise an alert after the soak.
+    if (measuredEnded) await sampler.stopTimer();
+    const agent = target.agent();
+    if (target.agentProblem) note(target.agentProblem);
+    const tooLarge = agent && measuredEnded && !abort.signal.aborted ? await tooLargeToLook(agent) : 'skip';
+    if (tooLarge && tooLarge !== 'skip') note(tooLarge);
+    if (agent && tooLarge === null) {
+      suspects = createSuspectSession(agent, { runDir, scenarioName: plan.name, cookie });
       await suspects.atBaseline();
+      const extra = Math.min(steps - warmupSteps, plan.attributionSteps);
       for (; attributed < extra && !abort.signal.aborted; attributed++) {
-        if (!(await runStep(warmup + measuredDone + attributed, 'measured', warmup + measuredDone + extra))) break;
-        opts.progress?.tick({ name: plan.name, phase, iteration: warmup + measuredDone + attributed + 1, total: warmup + measuredDone + extra, elapsedMs: now(), rss: null, sockets: null, note: 'naming suspects' });
+        const ctx: StepContext = { ...session.context(), iteration: steps + attributed, phase: 'measured', signal: abort.signal };
+        const ok = await raceStep(() => plan.step(ctx), { what: `step ${steps + attributed + 1} (naming suspects)`, timeoutMs: stepTimeoutMs, died, signal: abort.signal })
+          .then(() => true, (err: unknown) => {
+            if (abort.signal.aborted) return false; // Ctrl-C while naming suspects: report what was measured
+            throw err;
+          });
+        if (!ok) break;
       }
       await suspects.afterMeasured();
-      await sleep(settleMs, abort.signal);
-      // suspects are ranked while the target still runs: Python referrer chains need it alive
+      await sleep(plan.settleMs, abort.signal);
       await suspects.afterSettle(attributed);
+      // in the stream too, so that a report rebuilt from it names them
+      emit({ k: 'suspects', t: now(), suspects: suspects.ranked() });
     }
-    if (plan.teardown) {
+    if (plan.teardown && error === undefined) {
       setupDone = false;
-      await raceStep(() => plan.teardown!(hookCtx), { what: 'teardown', timeoutMs: plan.stepTimeoutMs, died: session.died, signal: abort.signal });
+      await raceStep(() => plan.teardown!(hookCtx()), { what: 'teardown', timeoutMs: stepTimeoutMs, died: fatalDeath, signal: new AbortController().signal });
     }
   } catch (err) {
-    error = (err as Error).message;
+    error ??= (err as Error).message;
   } finally {
+    stopping = true;
+    loadAbort.abort();
+    await loadDone;
+    for (const t of timers) clearInterval(t);
     await sampler.stopTimer();
     if (setupDone && plan.teardown && target) {
-      // teardown after a failure still runs, so the user's own resources are released
       const t = target;
-      await raceStep(() => plan.teardown!({ ...t.context, signal: abort.signal }), { what: 'teardown', timeoutMs: 10_000, died: t.died, signal: new AbortController().signal })
+      await raceStep(() => plan.teardown!({ ...t.context(), signal: abort.signal }), { what: 'teardown', timeoutMs: 10_000, died: fatalDeath, signal: new AbortController().signal })
         .catch((err: unknown) => probeErrors.push(`teardown after error failed: ${(err as Error).message}`));
     }
+    await restarting?.catch(() => undefined);
     await target?.stop().catch((err: unknown) => probeErrors.push(`stopping the target failed: ${(err as Error).message}`));
-    output.end(now()); // a last line without a newline still counts
+    for (const s of ['stdout', 'stderr'] as const) {
+      const rest = decoders[s].end();
+      if (rest) agg.add({ k: 'out', t: now(), s, x: rest });
+    }
     orphans = await collectOrphans(cookie).catch((err: unknown) => {
       probeErrors.push(`killing leftover processes failed: ${(err as Error).message}`);
       return [] as Leftover[];
     });
+    unwatch?.();
     scope.close();
   }
 
-  if (interrupted && !error && measuredDone < 3) error = `interrupted after ${measuredDone} measured iteration(s): too few to judge`;
   const fileSizes: Record<string, number | null> = {};
   for (const { path: file } of budgets.files) {
     fileSizes[file] = await stat(path.resolve(opts.repoRoot, file)).then((s) => s.size, () => null);
   }
-  const series = recorder.build();
-  const obs: Observations = {
-    targetKind: target?.kind ?? plan.target.kind,
-    series,
-    baselineIndex,
-    measured: measuredRange,
-    settle: settleRange,
-    measuredIterations: measuredDone,
-    orphans,
-    newSinceBaseline,
-    fileSizes,
-    output: output.summary(),
-    measuredHours: measuredHours(series.boundaries.t, measuredRange),
-    measure: 'steps',
-    seepPeak,
-    alerts: alertTally,
-    steps: warmup + measuredDone,
-  };
-  // Checks run on whatever was observed even after an error: the verdict stays error, but what was
-  // left behind (orphans above all) is still worth naming.
-  const checks = judge(obs, budgets, plan.alerts);
-  const finishedAt = new Date();
-  const report: ScenarioReport = {
-    name: plan.name,
-    file: opts.file,
-    verdict: scenarioVerdict(checks, error),
-    startedAt: startedAt.toISOString(),
-    finishedAt: finishedAt.toISOString(),
-    durationMs: finishedAt.getTime() - startedAt.getTime(),
-    target: { kind: obs.targetKind },
-    iterations: { warmup, measured: measuredDone },
-    checks,
-    series,
-    suspects: suspects?.ranked() ?? [],
-    output: obs.output,
-  };
-  if (error) report.error = error;
-  if (interrupted) report.probeErrors = ['interrupted: the run was stopped early by a signal'];
-  if (target?.runtime) report.target.runtime = target.runtime;
-  if (target?.command) report.target.command = target.command;
+  const measuredSteps = steps - warmupSteps;
+  if (interrupted && measuredSteps < 3) error ??= `interrupted after ${measuredSteps} measured step(s): too few to judge`;
   if (target?.cliDumps) {
-    const cli = await cliSuspects(target.cliDumps.dir, measuredDone);
-    report.suspects = cli.suspects;
+    // in the stream too, so that a report rebuilt from it names them
+    const cli = await cliSuspects(target.cliDumps.dir, measuredSteps);
+    if (cli.suspects.length > 0) emit({ k: 'suspects', t: now(), suspects: cli.suspects });
     probeErrors.push(...cli.errors);
     await removeCliDumps(target.cliDumps.dir);
   }
+  const tail: SoakTail = {
+    finishedAt: new Date().toISOString(),
+    steps: { warmup: warmupSteps, measured: measuredSteps },
+    orphans, newSinceBaseline, fileSizes,
+    probeErrors: [...new Set([...probeErrors, ...sampler.errors()])],
+  };
+  if (error !== undefined) tail.error = error;
+  if (interrupted) tail.interrupted = true;
+  if (stoppedEarly) tail.stoppedEarly = stoppedEarly;
+  emit({ k: 'end', t: now(), tail: tail as unknown as Record<string, unknown> });
+  stream.close();
+  const report = agg.report({ source: path.relative(runDir, stream.file) });
+  if (target?.command) report.target.command = target.command;
+  if (target?.runtime) report.target.runtime = target.runtime;
   if (suspects) {
     const kept = await suspects.finish(report.verdict !== 'pass');
     if (kept.length > 0) report.artifacts = kept;
+    const errs = suspects.errors();
+    if (errs.length > 0) report.probeErrors = [...new Set([...(report.probeErrors ?? []), ...errs])];
   }
-  const allProbeErrors = [...(report.probeErrors ?? []), ...probeErrors, ...sampler.errors(), ...(suspects?.errors() ?? [])];
-  if (allProbeErrors.length > 0) report.probeErrors = [...new Set(allProbeErrors)];
+  if (tempRunDir) await rm(tempRunDir, { recursive: true, force: true });
   opts.progress?.scenarioEnd(report);
   return report;
-}
-
-function measuredHours(t: number[], range: Observations['measured']): number {
-  if (!range) return 0;
-  return ((t[range.to] ?? 0) - (t[range.from] ?? 0)) / 3_600_000;
-}
-
-function stringEnv(env: NodeJS.ProcessEnv): Record<string, string> {
-  return Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined));
 }

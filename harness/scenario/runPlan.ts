@@ -88,8 +88,6 @@ export interface RunPlan {
   alerts: AlertLevel[];
   abortOnFail: boolean;
   load?: LoadPlan;
-  /** the budgets and alerts as written, for the sample stream's head (`seep report` plans them again from there) */
-  written: { budgets: Budgets; alerts?: AlertSpec };
   step: (ctx: StepContext) => unknown;
   setup?: (ctx: HookContext) => unknown;
   teardown?: (ctx: HookContext) => unknown;
@@ -203,7 +201,6 @@ export function planRun(s: Scenario, file: string, o: PlanOverrides = {}): RunPl
     budgets: planBudgets(s.budgets),
     alerts: planAlerts(s.alerts),
     abortOnFail: s.abortOnFail ?? false,
-    written: { budgets: s.budgets ?? {}, ...(s.alerts ? { alerts: s.alerts } : {}) },
     step: s.step,
   };
   if (load) plan.load = load;

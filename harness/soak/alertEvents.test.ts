@@ -8,7 +8,7 @@ import { METRICS, type AlertEvent, type Metric, type Sample } from '../report/sc
 import { createSampleStream, encodeSample, type StreamEvent } from '../series/sampleStream.ts';
 import { createAlertEvents, KEEP_ALERTS } from './alertEvents.ts';
 import { createAlertWatch } from '../analysis/alerts.ts';
-import { planAlerts } from '../scenario/runPlan.ts';
+import { planAlerts, planBudgets } from '../scenario/runPlan.ts';
 import { rebuildStream } from './rebuildRun.ts';
 import { createSoakAggregate } from './soakAggregate.ts';
 import { encodeHead } from './soakHead.ts';
@@ -56,7 +56,7 @@ describe('alerts in the soak report', () => {
       live.add(e);
     };
     const spec = { rss: { warning: '400MB', critical: '500MB' } };
-    emit({ k: 'head', v: 1, head: encodeHead({ name: 'flapping', file: 'flapping.scenario.ts', startedAt: '2025-01-01T00:00:00.000Z', target: { kind: 'service' }, budgets: {}, alerts: spec, durationMs: 600_000, warmup: { ms: 10_000 }, sampleHz: 1 }) });
+    emit({ k: 'head', v: 1, head: encodeHead({ name: 'flapping', file: 'flapping.scenario.ts', startedAt: '2025-01-01T00:00:00.000Z', target: { kind: 'service' }, budgets: planBudgets(), alerts: planAlerts(spec), durationMs: 600_000, warmup: { ms: 10_000 }, sampleHz: 1 }) });
     // what runSoak does per sample: a watch that reports every crossing, each one an alert event
     const watch = createAlertWatch(planAlerts(spec), Infinity);
     let crossings = 0;
@@ -94,7 +94,7 @@ describe('alerts in the soak report', () => {
 
   it('leaves the field out when no threshold was crossed', () => {
     const agg = createSoakAggregate();
-    agg.add({ k: 'head', v: 1, head: encodeHead({ name: 'calm', file: 'calm.scenario.ts', startedAt: '2025-01-01T00:00:00.000Z', target: { kind: 'cli' }, budgets: {}, alerts: { rss: { warning: '1GB' } }, durationMs: 1000, warmup: { steps: 1 }, sampleHz: 1 }) });
+    agg.add({ k: 'head', v: 1, head: encodeHead({ name: 'calm', file: 'calm.scenario.ts', startedAt: '2025-01-01T00:00:00.000Z', target: { kind: 'cli' }, budgets: planBudgets(), alerts: planAlerts({ rss: { warning: '1GB' } }), durationMs: 1000, warmup: { steps: 1 }, sampleHz: 1 }) });
     agg.add(encodeSample(sample(0, 1e6), 't', true));
     const r = agg.report({ live: true });
     expect(r.alerts).toBeUndefined();

@@ -8,7 +8,7 @@ import { decodeSample, type StreamEvent } from '../series/sampleStream.ts';
 import { createOutputWatcher } from '../probes/outputWatcher.ts';
 import { judge } from '../analysis/judge.ts';
 import type { AlertTally, Observations, StepErrorTally } from '../analysis/observations.ts';
-import { planAlerts, planBudgets, type AlertLevel, type BudgetPlan } from '../scenario/runPlan.ts';
+import { planBudgets, type AlertLevel, type BudgetPlan } from '../scenario/runPlan.ts';
 import { scenarioVerdict } from '../verdict/verdict.ts';
 import { createAlertEvents, KEEP_ALERTS } from './alertEvents.ts';
 import { createProcessLives } from './processLives.ts';
@@ -46,7 +46,6 @@ export interface SoakAggregate {
 
 export function createSoakAggregate(opts: SoakAggregateOptions = {}): SoakAggregate {
   let head: SoakHead | null = null;
-  // the head's budgets as written (the stream is an input, like a scenario file): planned once, here
   let budgets: BudgetPlan = planBudgets();
   let alertLevels: AlertLevel[] = [];
   let tail: SoakTail | null = null;
@@ -88,8 +87,8 @@ export function createSoakAggregate(opts: SoakAggregateOptions = {}): SoakAggreg
     switch (e.k) {
       case 'head':
         head = decodeHead(e.head);
-        budgets = planBudgets(head.budgets);
-        alertLevels = planAlerts(head.alerts);
+        budgets = head.budgets;
+        alertLevels = head.alerts;
         output = createOutputWatcher({ forbid: budgets.forbid });
         return;
       case 'b':
@@ -188,7 +187,7 @@ export function createSoakAggregate(opts: SoakAggregateOptions = {}): SoakAggreg
       fileSizes: tail?.fileSizes ?? {},
       output: output.summary(),
       measuredHours: measuredFromT === null ? 0 : (measuredToT - measuredFromT) / 3_600_000,
-      measure: 'time',
+      measure: head?.measure && 'steps' in head.measure ? 'steps' : 'time',
       peakRss,
       seepPeak,
       alerts: tally,
@@ -222,8 +221,10 @@ export function createSoakAggregate(opts: SoakAggregateOptions = {}): SoakAggreg
       const cs = checks(obs);
       let error = tail?.error;
       if (!tail && !ropts.live) {
-        error = `seep stopped before the run ended (last sample at ${formatElapsed(lastT)} of ${formatElapsed(h.durationMs)})` +
-          (ropts.source ? `; report rebuilt from ${ropts.source}` : '');
+        const of = h.measure && 'steps' in h.measure
+          ? `after ${obs.measuredIterations} of ${h.measure.steps} measured steps`
+          : `last sample at ${formatElapsed(lastT)} of ${formatElapsed(h.durationMs)}`;
+        error = `seep stopped before the run ended (${of})` + (ropts.source ? `; report rebuilt from ${ropts.source}` : '');
       }
       const startedMs = Date.parse(h.startedAt);
       const finishedAt = tail?.finishedAt ?? new Date(startedMs + lastT).toISOString();
@@ -247,7 +248,7 @@ export function createSoakAggregate(opts: SoakAggregateOptions = {}): SoakAggreg
       if (alertEvents.total() > 0) report.alerts = alertEvents.list();
       const probeErrors = [...(tail?.probeErrors ?? []), ...notes];
       if (tail?.stoppedEarly) probeErrors.unshift(`stopped early: ${tail.stoppedEarly}`);
-      if (tail?.interrupted) probeErrors.unshift('interrupted: the soak was stopped early by a signal');
+      if (tail?.interrupted) probeErrors.unshift('interrupted: the run was stopped early by a signal');
       const recycled = lives.summary();
       if (recycled.recycled > 0) probeErrors.push(`${recycled.recycled} worker(s) recycled; the largest reached ${Math.round(recycled.maxRecycledPeak / 1e6)} MB before it was replaced`);
       if (alertEvents.dropped() > 0) {

@@ -3,15 +3,21 @@
 // without the scenario file, which may have changed since.
 import type { Leftover, ScenarioReport } from '../report/schema.ts';
 import type { AlertSpec, Budgets } from '../scenario/types.ts';
+import { planAlerts, planBudgets, type AlertLevel, type BudgetPlan } from '../scenario/runPlan.ts';
 
 export interface SoakHead {
   name: string;
   file: string;
   startedAt: string;
   target: ScenarioReport['target'];
-  budgets: Budgets;
-  alerts?: AlertSpec;
+  /** the plan's budgets and alert levels, as numbers: the stream is judged without parsing anything */
+  budgets: BudgetPlan;
+  alerts: AlertLevel[];
+  /** a soak's length; 0 for a counted run (see measure) */
   durationMs: number;
+  /** how the measured phase ends: a count of steps or a time (streams written before counted runs
+   * streamed have none: a time, durationMs) */
+  measure?: { steps: number } | { ms: number };
   /** the warmup as written: a number of steps or a time */
   warmup: { steps: number } | { ms: number };
   sampleHz: number;
@@ -33,16 +39,23 @@ export interface SoakTail {
 
 type Json = Record<string, unknown>;
 
-/** RegExps in output.forbid do not survive JSON: they are written as { re, flags }. */
+/** RegExps in forbid do not survive JSON: they are written as { re, flags }. */
 export function encodeHead(head: SoakHead): Json {
-  const forbid = head.budgets.output?.forbid.map((p) => (typeof p === 'string' ? p : { re: p.source, flags: p.flags }));
-  const budgets = forbid ? { ...head.budgets, output: { forbid } } : head.budgets;
-  return { ...head, budgets } as unknown as Json;
+  const forbid = head.budgets.forbid.map((p) => (typeof p === 'string' ? p : { re: p.source, flags: p.flags }));
+  return { ...head, budgets: { ...head.budgets, forbid } } as unknown as Json;
 }
 
+const toPattern = (p: unknown): string | RegExp => (typeof p === 'string' ? p : new RegExp((p as { re: string }).re, (p as { flags: string }).flags));
+
 export function decodeHead(json: Json): SoakHead {
-  const head = json as unknown as SoakHead;
-  const forbid = (head.budgets.output?.forbid as unknown[] | undefined)?.map((p) =>
-    typeof p === 'string' ? p : new RegExp((p as { re: string }).re, (p as { flags: string }).flags));
-  return forbid ? { ...head, budgets: { ...head.budgets, output: { forbid } } } : head;
+  const head = json as unknown as SoakHead & { budgets: BudgetPlan | (Budgets & { counts?: undefined }); alerts?: AlertLevel[] | AlertSpec };
+  if (head.budgets.counts === undefined) {
+    // a stream written before budgets were planned once carries them as the user wrote them
+    const written = head.budgets as unknown as Budgets;
+    const forbid = written.output?.forbid.map(toPattern);
+    const budgets = planBudgets(forbid ? { ...written, output: { forbid } } : written);
+    return { ...head, budgets, alerts: planAlerts(head.alerts as AlertSpec | undefined) };
+  }
+  const planned = head.budgets as BudgetPlan;
+  return { ...head, budgets: { ...planned, forbid: planned.forbid.map(toPattern) }, alerts: Array.isArray(head.alerts) ? head.alerts : [] };
 }

@@ -7,8 +7,8 @@ import type { RunPlan } from '../scenario/runPlan.ts';
 import { startService, type RunningService } from '../drivers/service.ts';
 import { createHttpClient } from '../drivers/httpClient.ts';
 import type { ExitStatus } from '../drivers/spawnTarget.ts';
-import { noCall, planExec, startTarget, type TargetOptions, type TargetSession } from '../runner/targetSession.ts';
-import { serviceAgent, type AgentHandle } from '../runner/agentSession.ts';
+import { noCall, planExec, startTarget, type TargetOptions, type TargetSession } from './targetSession.ts';
+import { serviceAgent, type AgentHandle } from './agentSession.ts';
 import { COOKIE_ENV } from '../probes/runCookie.ts';
 
 export interface Death {
@@ -37,6 +37,8 @@ export interface SoakTarget {
    * its port. Resolves to how many processes were left; rejects when the service does not come up.
    */
   restart(): Promise<number>;
+  /** CLI scenarios: where the Python agent of each invocation writes what it saw at exit */
+  cliDumps?: TargetSession['cliDumps'];
   /** the heap agent in the instance running now, if there is one */
   agent(): AgentHandle | null;
   /** why there is no agent, when there is none */
@@ -57,6 +59,7 @@ export async function startSoakTarget(plan: RunPlan, opts: TargetOptions): Promi
       rootPids: session.rootPids, gc: session.gc, context: () => session.context, baseUrl: () => null,
       nextDeath: () => death, restart: () => Promise.reject(new Error(`a ${session.kind} target cannot be restarted`)),
       agent: () => session.agent,
+      ...(session.cliDumps ? { cliDumps: session.cliDumps } : {}),
       stop: session.stop,
     };
   }
