@@ -1,6 +1,6 @@
-// Retainer paths from a GC root to the newest instance of a few constructors, via memlab's shortest
-// path annotation, run in a child process with a time limit: memlab needs the whole graph (several
-// times the snapshot size) and can take minutes on a big heap, and seep must stay small and on time.
+// Retainer paths from a GC root to the newest instance of a few constructors (newestRetainerPaths.ts),
+// run in a child process with a time limit: the edge arrays of a big heap are still a few times the
+// size of its nodes, and seep's own process must stay small and on time.
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { nodeScriptArgs, siblingScript } from '../drivers/nodeScriptArgs.ts';

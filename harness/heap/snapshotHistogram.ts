@@ -4,7 +4,8 @@
 // 160 MB snapshots). Counting needs only three fields per node, so we scan the `nodes` array once,
 // aggregate by (type, name index), then read the `strings` array (which V8 writes after nodes and
 // edges) decoding only the names we kept. Memory is O(distinct names), not O(nodes).
-import { open, type FileHandle } from 'node:fs/promises';
+// The byte-level reading is snapshotStream.ts, shared with the retainer-path finder.
+import { fieldIndex, SnapshotFormatError, SnapshotStream } from './snapshotStream.ts';
 
 export interface HistogramEntry {
   type: string;
@@ -28,68 +29,27 @@ export function histogramKey(type: string, name: string): string {
   return `${type}:${name}`;
 }
 
-interface SnapshotMeta {
-  node_fields: string[];
-  node_types: [string[], ...unknown[]];
-}
-
-const CHUNK = 4 * 1024 * 1024;
-const NODES_KEY = Buffer.from('"nodes":[');
-const STRINGS_KEY = Buffer.from('"strings":[');
-const CLOSE_BRACKET = 0x5d;
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-
-export class SnapshotFormatError extends Error {}
+export { SnapshotFormatError };
 
 export async function snapshotHistogram(file: string, opts: { chunkBytes?: number } = {}): Promise<HeapHistogram> {
-  const fh = await open(file, 'r');
+  const stream = await SnapshotStream.open(file, opts.chunkBytes);
   try {
-    return await readHistogram(fh, file, opts.chunkBytes ?? CHUNK);
+    return await readHistogram(stream, file);
   } finally {
-    await fh.close();
+    await stream.close();
   }
 }
 
-async function readHistogram(fh: FileHandle, file: string, chunk: number): Promise<HeapHistogram> {
-  const buf = Buffer.allocUnsafe(chunk);
-  let filePos = 0;
-  const readChunk = async (): Promise<number> => {
-    const { bytesRead } = await fh.read(buf, 0, chunk, filePos);
-    filePos += bytesRead;
-    return bytesRead;
-  };
-
-  // 1. Header: everything before `"nodes":[` is the small `snapshot` object with the meta.
-  let header = Buffer.alloc(0);
-  let n = await readChunk();
-  let at = -1;
-  while (n > 0) {
-    header = Buffer.concat([header, buf.subarray(0, n)]);
-    at = header.indexOf(NODES_KEY);
-    if (at >= 0) break;
-    if (header.length > 64 * 1024 * 1024) break;
-    n = await readChunk();
-  }
-  if (at < 0) throw new SnapshotFormatError(`${file}: no "nodes" array found; not a V8 heap snapshot?`);
-  const headText = header.subarray(0, at).toString('utf8').replace(/,\s*$/, '') + '}';
-  let meta: SnapshotMeta;
-  try {
-    meta = (JSON.parse(headText) as { snapshot: { meta: SnapshotMeta } }).snapshot.meta;
-  } catch (err) {
-    throw new SnapshotFormatError(`${file}: cannot parse snapshot meta: ${(err as Error).message}`);
-  }
+async function readHistogram(stream: SnapshotStream, file: string): Promise<HeapHistogram> {
+  const { meta } = await stream.readHeader();
   const fieldCount = meta.node_fields.length;
-  const typeField = meta.node_fields.indexOf('type');
-  const nameField = meta.node_fields.indexOf('name');
-  const sizeField = meta.node_fields.indexOf('self_size');
+  const typeField = fieldIndex(meta.node_fields, 'type', file);
+  const nameField = fieldIndex(meta.node_fields, 'name', file);
+  const sizeField = fieldIndex(meta.node_fields, 'self_size', file);
   const typeNames = meta.node_types[0];
-  if (typeField < 0 || nameField < 0 || sizeField < 0 || !Array.isArray(typeNames)) {
-    throw new SnapshotFormatError(`${file}: node_fields lack type/name/self_size`);
-  }
   const valueType = typeNames.map((t) => VALUE_TYPES.has(t));
 
-  // 2. Nodes: a flat array of integers, fieldCount per node. Aggregate by (name index, type).
+  // Nodes: a flat array of integers, fieldCount per node. Aggregate by (name index, type).
   const typeCount = typeNames.length;
   const slots = new Map<number, number>();
   let counts = new Float64Array(1024);
@@ -99,135 +59,45 @@ async function readHistogram(fh: FileHandle, file: string, chunk: number): Promi
   let type = 0;
   let name = 0;
   let size = 0;
-  let cur = 0;
-  let inNum = false;
   let nodeCount = 0;
   let totalSize = 0;
-  let done = false;
-  let rest = header.subarray(at + NODES_KEY.length);
-  let tail: Buffer = Buffer.alloc(0);
-
-  const scanNodes = (b: Buffer): number => {
-    for (let i = 0; i < b.length; i++) {
-      const c = b[i]!;
-      if (c >= 48 && c <= 57) {
-        cur = cur * 10 + (c - 48);
-        inNum = true;
-        continue;
-      }
-      if (inNum) {
-        if (field === typeField) type = cur;
-        else if (field === nameField) name = cur;
-        else if (field === sizeField) size = cur;
-        cur = 0;
-        inNum = false;
-        if (++field === fieldCount) {
-          field = 0;
-          const key = valueType[type] ? -1 - type : name * typeCount + type;
-          let slot = slots.get(key);
-          if (slot === undefined) {
-            slot = slotKeys.length;
-            slots.set(key, slot);
-            slotKeys.push(key);
-            if (slot >= counts.length) {
-              const c2 = new Float64Array(counts.length * 2);
-              c2.set(counts);
-              counts = c2;
-              const s2 = new Float64Array(sizes.length * 2);
-              s2.set(sizes);
-              sizes = s2;
-            }
-          }
-          counts[slot]! += 1;
-          sizes[slot]! += size;
-          nodeCount++;
-          totalSize += size;
-        }
-      }
-      if (c === CLOSE_BRACKET) {
-        done = true;
-        return i + 1;
+  await stream.readInts('nodes', (v) => {
+    if (field === typeField) type = v;
+    else if (field === nameField) name = v;
+    else if (field === sizeField) size = v;
+    if (++field < fieldCount) return;
+    field = 0;
+    const key = valueType[type] ? -1 - type : name * typeCount + type;
+    let slot = slots.get(key);
+    if (slot === undefined) {
+      slot = slotKeys.length;
+      slots.set(key, slot);
+      slotKeys.push(key);
+      if (slot >= counts.length) {
+        const c2 = new Float64Array(counts.length * 2);
+        c2.set(counts);
+        counts = c2;
+        const s2 = new Float64Array(sizes.length * 2);
+        s2.set(sizes);
+        sizes = s2;
       }
     }
-    return b.length;
-  };
-
-  let used = scanNodes(rest);
-  while (!done) {
-    n = await readChunk();
-    if (n === 0) throw new SnapshotFormatError(`${file}: ended inside the nodes array`);
-    rest = buf.subarray(0, n);
-    used = scanNodes(rest);
-  }
+    counts[slot]! += 1;
+    sizes[slot]! += size;
+    nodeCount++;
+    totalSize += size;
+  });
   if (field !== 0) throw new SnapshotFormatError(`${file}: nodes array length is not a multiple of ${fieldCount}`);
 
-  // 3. Skip edges and the trace arrays (numbers only, so the key cannot appear inside a value).
-  const wanted = new Map<number, number[]>();
-  for (const key of slotKeys) {
-    if (key < 0) continue;
-    const nameIdx = Math.floor(key / typeCount);
-    const list = wanted.get(nameIdx);
-    if (list) list.push(key);
-    else wanted.set(nameIdx, [key]);
-  }
-  let search: Buffer = rest.subarray(used);
-  let strAt = search.indexOf(STRINGS_KEY);
-  while (strAt < 0) {
-    tail = Buffer.from(search.subarray(Math.max(0, search.length - STRINGS_KEY.length)));
-    n = await readChunk();
-    if (n === 0) throw new SnapshotFormatError(`${file}: no "strings" array after nodes`);
-    search = Buffer.concat([tail, buf.subarray(0, n)]);
-    strAt = search.indexOf(STRINGS_KEY);
-  }
-
-  // 4. Strings: decode only the wanted indices. UTF-8 continuation bytes are >= 0x80, so scanning
-  // bytes for '"' and '\' is safe.
-  const names = new Map<number, string>();
-  let idx = 0;
-  let inStr = false;
-  let escaped = false;
-  let keep = false;
-  let pieces: Buffer[] = [];
+  // Skip edges and the trace arrays; decode only the names we kept from the strings array.
+  const wanted = new Set<number>();
+  for (const key of slotKeys) if (key >= 0) wanted.add(Math.floor(key / typeCount));
   let maxWanted = -1;
-  for (const k of wanted.keys()) maxWanted = Math.max(maxWanted, k);
-  let finished = wanted.size === 0;
-  const scanStrings = (b: Buffer): void => {
-    let start = 0;
-    for (let i = 0; i < b.length; i++) {
-      const c = b[i]!;
-      if (inStr) {
-        if (escaped) escaped = false;
-        else if (c === BACKSLASH) escaped = true;
-        else if (c === QUOTE) {
-          inStr = false;
-          if (keep) {
-            pieces.push(b.subarray(start, i));
-            names.set(idx, JSON.parse(`"${Buffer.concat(pieces).toString('utf8')}"`) as string);
-            pieces = [];
-          }
-          if (idx >= maxWanted) {
-            finished = true;
-            return;
-          }
-          idx++;
-        }
-      } else if (c === QUOTE) {
-        inStr = true;
-        keep = wanted.has(idx);
-        start = i + 1;
-      } else if (c === CLOSE_BRACKET) {
-        finished = true;
-        return;
-      }
-    }
-    // a kept string continues into the next chunk: copy, since the buffer is reused
-    if (inStr && keep) pieces.push(Buffer.from(b.subarray(start)));
-  };
-  if (!finished) scanStrings(search.subarray(strAt + STRINGS_KEY.length));
-  while (!finished) {
-    n = await readChunk();
-    if (n === 0) throw new SnapshotFormatError(`${file}: ended inside the strings array`);
-    scanStrings(buf.subarray(0, n));
+  for (const k of wanted) maxWanted = Math.max(maxWanted, k);
+  const names = new Map<number, string>();
+  if (wanted.size > 0) {
+    await stream.skipPast('"strings":[');
+    await stream.readStrings((i) => wanted.has(i), (i, text) => names.set(i, text), maxWanted);
   }
 
   const entries = new Map<string, HistogramEntry>();
