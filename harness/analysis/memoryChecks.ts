@@ -1,5 +1,5 @@
 // Memory: the default "does RSS grow without bound" judgement and the byte budgets.
-import type { Check, Metric, Resource, TrendResult } from '../report/schema.ts';
+import type { Check, CheckId, Headlines, Metric, Resource, TrendResult } from '../report/schema.ts';
 import type { Budgets } from '../scenario/types.ts';
 import { formatBytes, parseSize, parseSizeRate } from '../scenario/units.ts';
 import { metricPoints } from '../series/seriesColumns.ts';
@@ -50,6 +50,11 @@ export function growth(obs: Observations, metric: Metric): { growth: number; bas
   return { growth: median(tail) - base, baseline: base };
 }
 
+/** The figures a summary leads with: the same growth budget.rssGrowth compares, whether or not it is set. */
+export function headlines(obs: Observations): Headlines {
+  return { rssGrowth: growth(obs, 'rss') };
+}
+
 function check(c: Omit<Check, 'unit'> & { unit?: string }): Check {
   return { unit: 'B', ...c };
 }
@@ -88,6 +93,7 @@ export function rssLeakCheck(obs: Observations): Check | null {
     id: 'leak.rss',
     resource: 'rss',
     kind: 'leak',
+    series: 'rss',
     observed: trend.slope,
     pass: trend.verdict !== 'leak',
     message: describeTrend('RSS', trend),
@@ -98,13 +104,14 @@ export function rssLeakCheck(obs: Observations): Check | null {
 export function memoryBudgetChecks(obs: Observations, budgets: Budgets): Check[] {
   const out: Check[] = [];
   const n = obs.measuredIterations;
-  const sizeBudget = (id: string, resource: Resource, metric: Metric, limit: string, label: string) => {
+  const sizeBudget = (id: CheckId, resource: Resource, metric: Metric, limit: string, label: string) => {
     const measured = growth(obs, metric);
     if (measured === null) return;
     const g = measured.growth;
     const max = parseSize(limit);
     out.push(check({
       id, resource, kind: 'budget', limit, limitValue: max, baselineValue: measured.baseline, observed: g, pass: g <= max,
+      series: metric, limitLine: measured.baseline + max,
       message: `${label} grew ${formatBytes(g)} over ${n} iterations (budget ${formatBytes(max)})`,
     }));
   };
@@ -116,7 +123,7 @@ export function memoryBudgetChecks(obs: Observations, budgets: Budgets): Check[]
     if (trend) {
       out.push(check({
         id: 'budget.rssPerIteration', resource: 'rss', kind: 'budget', limit: budgets.rssPerIteration, limitValue: max,
-        observed: trend.slope, pass: trend.slope <= max, trend,
+        observed: trend.slope, pass: trend.slope <= max, trend, series: 'rss',
         message: `${describeTrend('RSS', trend)}; budget ${formatBytes(max)} per iteration`,
       }));
     }
@@ -128,7 +135,7 @@ export function memoryBudgetChecks(obs: Observations, budgets: Budgets): Check[]
     if (trend) {
       out.push(check({
         id: 'budget.rssSlope', resource: 'rss', kind: 'budget', limit: budgets.rssSlope, limitValue: max,
-        observed: trend.slope, unit: 'B/h', pass: trend.slope <= max, trend,
+        observed: trend.slope, unit: 'B/h', pass: trend.slope <= max, trend, series: 'rss',
         message: `${describeTrend('RSS', trend)}; budget ${formatBytes(max)} per hour`,
       }));
     }
@@ -139,7 +146,7 @@ export function memoryBudgetChecks(obs: Observations, budgets: Budgets): Check[]
       const peak = Math.max(...all);
       const max = parseSize(budgets.peakRss);
       out.push(check({
-        id: 'budget.peakRss', resource: 'rss', kind: 'budget', limit: budgets.peakRss, limitValue: max, observed: peak,
+        id: 'budget.peakRss', resource: 'rss', kind: 'budget', limit: budgets.peakRss, limitValue: max, observed: peak, series: 'rss', limitLine: max,
         pass: peak <= max, message: `RSS peaked at ${formatBytes(peak)} (budget ${formatBytes(max)})`,
       }));
     }

@@ -10,6 +10,7 @@ import { createOutputWatcher } from '../probes/outputWatcher.ts';
 import { createSampler } from '../probes/sampler.ts';
 import { COOKIE_ENV } from '../probes/runCookie.ts';
 import { buildChecks } from '../analysis/buildChecks.ts';
+import { headlines } from '../analysis/memoryChecks.ts';
 import type { Observations } from '../analysis/observations.ts';
 import { scenarioVerdict } from '../verdict/verdict.ts';
 import { startTarget, type TargetSession } from './targetSession.ts';
@@ -260,6 +261,7 @@ export async function runScenario(scenario: Scenario, opts: RunScenarioOptions):
     target: { kind: obs.targetKind },
     iterations: { warmup, measured: measuredDone },
     checks,
+    headlines: headlines(obs),
     series,
     suspects: suspects?.ranked() ?? [],
     output: obs.output,

@@ -7,12 +7,13 @@ import { createBoundedColumns } from '../series/boundedColumns.ts';
 import { decodeSample, type StreamEvent } from '../series/sampleStream.ts';
 import { createOutputWatcher } from '../probes/outputWatcher.ts';
 import { buildChecks } from '../analysis/buildChecks.ts';
+import { headlines } from '../analysis/memoryChecks.ts';
 import type { Observations } from '../analysis/observations.ts';
 import { scenarioVerdict } from '../verdict/verdict.ts';
 import { createAlertEvents, KEEP_ALERTS } from './alertEvents.ts';
 import { createProcessLives } from './processLives.ts';
 import { decodeHead, type SoakHead, type SoakTail } from './soakHead.ts';
-import { alertChecks, DEFAULT_SEEP_RSS, formatElapsed, hourlyLeakCheck, latencyCheck, seepRssCheck, stepErrorsCheck, type AlertTally, type StepErrorTally } from './soakChecks.ts';
+import { alertChecks, DEFAULT_SEEP_RSS, formatElapsed, hourlyLeakCheck, latencyCheck, latencyHeadline, seepRssCheck, stepErrorsCheck, type AlertTally, type StepErrorTally } from './soakChecks.ts';
 
 /** Step errors whose messages a soak keeps, besides the last: a week of them must not grow. */
 const KEEP_STEP_ERRORS = 3;
@@ -234,6 +235,7 @@ export function createSoakAggregate(opts: SoakAggregateOptions = {}): SoakAggreg
         target: h.target,
         iterations: tail ? { ...tail.steps } : { warmup: 0, measured: obs.measuredIterations },
         checks: cs,
+        headlines: latencyHeadline(headlines(obs), measuredP99.columns().p99),
         series: obs.series,
         suspects,
         output: obs.output,

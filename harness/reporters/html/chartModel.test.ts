@@ -4,7 +4,7 @@ import { SOAK, syntheticReport } from '../syntheticReport.ts';
 import { DISPLAY_BUCKETS, limitLevel, loadIntervalMs, phaseBands, scenarioCharts } from './chartModel.ts';
 
 function check(over: Partial<Check>): Check {
-  return { id: 'budget.x', resource: 'rss', kind: 'budget', observed: 0, unit: 'B', pass: true, message: '', ...over };
+  return { id: 'budget.peakRss', resource: 'rss', kind: 'budget', observed: 0, unit: 'B', pass: true, message: '', ...over };
 }
 
 describe('limitLevel', () => {

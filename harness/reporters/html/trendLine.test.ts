@@ -13,7 +13,7 @@ function cols(y: number[]): SeriesColumns {
 }
 
 function trend(slope: number, per: TrendResult['per'], from: number, to: number): TrendResult {
-  return { verdict: 'leak', reason: '', slope, low: slope, high: slope, confidence: 0.95, unit: 'B', per, plateauAt: null, samplesUsed: { series: 'boundaries', from, to, count: to - from + 1 } };
+  return { verdict: 'leak', reason: '', slope, low: slope, high: slope, confidence: 0.95, unit: 'B', per, plateauAt: null, intercept: 0, interceptX: from, endX: to, samplesUsed: { series: 'boundaries', from, to, count: to - from + 1 } };
 }
 
 describe('trendSegment', () => {
