@@ -1,13 +1,13 @@
 // Counted resources (fds, sockets, threads, children) share one shape of check: after the settle
 // period the count must be back to its post-warmup baseline (plus any allowance), judged on the
 // last of the retried reads the runner took, and the leftovers named by identity.
-import type { Check, Leftover, Metric, Resource, TrendResult } from '../report/schema.ts';
+import type { Check, CountedResource, Leftover, Metric, Resource, TrendResult } from '../report/schema.ts';
 import { analyzeTrend, describeTrend } from './trend.ts';
 import { judgeBaseline } from './baseline.ts';
 import type { Observations } from './observations.ts';
 import { metricPoints } from '../series/seriesColumns.ts';
 
-export const COUNTED: { resource: Resource & ('fds' | 'sockets' | 'threads' | 'children'); metric: Metric; unit: string }[] = [
+export const COUNTED: { resource: CountedResource; metric: Metric; unit: string }[] = [
   { resource: 'fds', metric: 'fds', unit: 'fds' },
   { resource: 'sockets', metric: 'sockets', unit: 'sockets' },
   { resource: 'threads', metric: 'threads', unit: 'threads' },
@@ -52,6 +52,8 @@ export function baselineCheck(
     kind: opts.kind,
     limitValue: base + opts.plus,
     baselineValue: base,
+    series: c.metric,
+    limitLine: base + opts.plus,
     observed: j.observed,
     unit: c.unit,
     pass: j.pass,
@@ -83,6 +85,8 @@ export function absoluteCountCheck(obs: Observations, c: (typeof COUNTED)[number
     limitValue: max,
     observed: peak,
     unit: c.unit,
+    series: c.metric,
+    limitLine: max,
     pass: peak <= max,
     message: `${c.resource} peaked at ${peak} (budget ${max})`,
   };

@@ -4,6 +4,7 @@ import { describeTrend } from './describeTrend.ts';
 
 const base: TrendResult = {
   verdict: 'leak', reason: 'no plateau, Mann–Kendall p<0.001', slope: 48_100, low: 45_020, high: 51_240, confidence: 0.95,
+  intercept: 80e6, interceptX: 5, endX: 54,
   unit: 'B', per: 'iteration', plateauAt: null, samplesUsed: { series: 'boundaries', from: 5, to: 54, count: 50 },
 };
 

@@ -15,6 +15,9 @@ export function orphanCheck(obs: Observations, budget: number | undefined): Chec
     limitValue: max,
     observed: n,
     unit: 'processes',
+    // drawn on the children chart, against the processes seen to escape the tree
+    series: 'escaped',
+    limitLine: max,
     pass: n <= max,
     message: n === 0
       ? 'no process left behind'

@@ -1,5 +1,5 @@
 // Memory: the default "does RSS grow without bound" judgement and the byte budgets.
-import type { Check, Metric, Resource, TrendResult } from '../report/schema.ts';
+import type { Check, CheckId, Headlines, Metric, Resource, TrendResult } from '../report/schema.ts';
 import type { BudgetPlan, Limit } from '../scenario/runPlan.ts';
 import { formatBytes } from '../scenario/units.ts';
 import { metricPoints } from '../series/seriesColumns.ts';
@@ -50,6 +50,11 @@ export function growth(obs: Observations, metric: Metric): { growth: number; bas
   return { growth: median(tail) - base, baseline: base };
 }
 
+/** The figures a summary leads with: the same growth budget.rssGrowth compares, whether or not it is set. */
+export function headlines(obs: Observations): Headlines {
+  return { rssGrowth: growth(obs, 'rss') };
+}
+
 function check(c: Omit<Check, 'unit'> & { unit?: string }): Check {
   return { unit: 'B', ...c };
 }
@@ -88,6 +93,7 @@ export function rssLeakCheck(obs: Observations): Check | null {
     id: 'leak.rss',
     resource: 'rss',
     kind: 'leak',
+    series: 'rss',
     observed: trend.slope,
     pass: trend.verdict !== 'leak',
     message: describeTrend('RSS', trend),
@@ -96,7 +102,7 @@ export function rssLeakCheck(obs: Observations): Check | null {
 }
 
 /** A budget the run gave no data to judge: it says so, rather than vanish from the report. */
-export function notMeasured(id: string, resource: Resource, limit: { written: string; value?: number }, unit: string, why: string): Check {
+export function notMeasured(id: CheckId, resource: Resource, limit: { written: string; value?: number }, unit: string, why: string): Check {
   const c: Check = { id, resource, kind: 'budget', limit: limit.written, observed: 0, unit, pass: true, measured: false, message: `not measured: ${why}` };
   if (limit.value !== undefined) c.limitValue = limit.value;
   return c;
@@ -108,7 +114,7 @@ const NO_MEASURED = 'too few measured iterations to judge';
 export function memoryBudgetChecks(obs: Observations, budgets: BudgetPlan): Check[] {
   const out: Check[] = [];
   const n = obs.measuredIterations;
-  const sizeBudget = (id: string, resource: Resource, metric: Metric, limit: Limit<'B'>, label: string, missing: string) => {
+  const sizeBudget = (id: CheckId, resource: Resource, metric: Metric, limit: Limit<'B'>, label: string, missing: string) => {
     const measured = growth(obs, metric);
     if (measured === null) {
       out.push(notMeasured(id, resource, limit, 'B', missing));
@@ -118,6 +124,7 @@ export function memoryBudgetChecks(obs: Observations, budgets: BudgetPlan): Chec
     const max = limit.value;
     out.push(check({
       id, resource, kind: 'budget', limit: limit.written, limitValue: max, baselineValue: measured.baseline, observed: g, pass: g <= max,
+      series: metric, limitLine: measured.baseline + max,
       message: `${label} grew ${formatBytes(g)} over ${n} iterations (budget ${formatBytes(max)})`,
     }));
   };
@@ -129,7 +136,7 @@ export function memoryBudgetChecks(obs: Observations, budgets: BudgetPlan): Chec
     if (trend) {
       out.push(check({
         id: 'budget.rssPerIteration', resource: 'rss', kind: 'budget', limit: budgets.rssPerIteration.written, limitValue: max,
-        observed: trend.slope, pass: trend.slope <= max, trend,
+        observed: trend.slope, pass: trend.slope <= max, trend, series: 'rss',
         message: `${describeTrend('RSS', trend)}; budget ${formatBytes(max)} per iteration`,
       }));
     } else {
@@ -142,7 +149,7 @@ export function memoryBudgetChecks(obs: Observations, budgets: BudgetPlan): Chec
     if (trend) {
       out.push(check({
         id: 'budget.rssSlope', resource: 'rss', kind: 'budget', limit: budgets.rssSlope.written, limitValue: max,
-        observed: trend.slope, unit: 'B/h', pass: trend.slope <= max, trend,
+        observed: trend.slope, unit: 'B/h', pass: trend.slope <= max, trend, series: 'rss',
         message: `${describeTrend('RSS', trend)}; budget ${formatBytes(max)} per hour`,
       }));
     } else {
@@ -155,7 +162,7 @@ export function memoryBudgetChecks(obs: Observations, budgets: BudgetPlan): Chec
       const peak = Math.max(...all);
       const max = budgets.peakRss.value;
       out.push(check({
-        id: 'budget.peakRss', resource: 'rss', kind: 'budget', limit: budgets.peakRss.written, limitValue: max, observed: peak,
+        id: 'budget.peakRss', resource: 'rss', kind: 'budget', limit: budgets.peakRss.written, limitValue: max, observed: peak, series: 'rss', limitLine: max,
         pass: peak <= max, message: `RSS peaked at ${formatBytes(peak)} (budget ${formatBytes(max)})`,
       }));
     } else {

@@ -1,6 +1,6 @@
 // Checks that only a soak has: RSS growth per hour as the default leak judgement, p99 latency
 // under load, seep's own RSS, and the alert thresholds. Pure: they read what the aggregate kept.
-import type { Check } from '../report/schema.ts';
+import type { Check, Headlines } from '../report/schema.ts';
 import type { AlertLevel, Limit } from '../scenario/runPlan.ts';
 import { formatBytes } from '../scenario/units.ts';
 import { hourlyTrend } from './memoryChecks.ts';
@@ -12,7 +12,7 @@ export function hourlyLeakCheck(obs: Observations): Check | null {
   const trend = hourlyTrend(obs, 'rss');
   if (!trend) return null;
   return {
-    id: 'leak.rss', resource: 'rss', kind: 'leak', observed: trend.slope, unit: 'B/h',
+    id: 'leak.rss', resource: 'rss', kind: 'leak', series: 'rss', observed: trend.slope, unit: 'B/h',
     pass: trend.verdict !== 'leak', message: describeTrend('RSS', trend), trend,
   };
 }
@@ -20,6 +20,13 @@ export function hourlyLeakCheck(obs: Observations): Check | null {
 function quantile(sorted: number[], q: number): number {
   if (sorted.length === 0) return 0;
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+}
+
+/** The headlines with the p99 figures a summary prints beside the check: the median and the worst interval. */
+export function latencyHeadline(h: Headlines, p99s: number[]): Headlines {
+  if (p99s.length === 0) return h;
+  const sorted = [...p99s].sort((a, b) => a - b);
+  return { ...h, latencyP99: { median: quantile(sorted, 0.5), worst: sorted.at(-1)! } };
 }
 
 /**
@@ -33,7 +40,7 @@ export function latencyCheck({ written: limit, value: max }: Limit<'ms'>, p99s: 
   const observed = quantile(sorted, 0.95);
   const over = p99s.filter((v) => v > max).length;
   return {
-    id: 'budget.latencyP99', resource: 'latency', kind: 'budget', limit, limitValue: max, observed, unit: 'ms',
+    id: 'budget.latencyP99', resource: 'latency', kind: 'budget', limit, limitValue: max, observed, unit: 'ms', series: 'latencyP99', limitLine: max,
     pass: observed <= max,
     message: `p99 latency ${observed.toFixed(1)} ms in 95% of ${p99s.length} load intervals (median ${quantile(sorted, 0.5).toFixed(1)} ms, worst ${sorted.at(-1)!.toFixed(1)} ms; ${over} above ${max} ms); ${requests} requests, ${errors} errors (budget ${limit})`,
   };
@@ -42,7 +49,7 @@ export function latencyCheck({ written: limit, value: max }: Limit<'ms'>, p99s: 
 export function seepRssCheck({ written: limit, value: max }: Limit<'B'>, peak: number | null): Check | null {
   if (peak === null) return null;
   return {
-    id: 'budget.seepRss', resource: 'seep', kind: 'budget', limit, limitValue: max, observed: peak, unit: 'B',
+    id: 'budget.seepRss', resource: 'seep', kind: 'budget', limit, limitValue: max, observed: peak, unit: 'B', series: 'seepRss', limitLine: max,
     pass: peak <= max, message: `seep's own RSS peaked at ${formatBytes(peak)} (budget ${formatBytes(max)})`,
   };
 }
@@ -68,7 +75,7 @@ export function alertChecks(levels: AlertLevel[], tally: Record<'warning' | 'cri
     const a = tally[level];
     const peak = peakRss === null ? '' : `; RSS peaked at ${formatBytes(peakRss)}`;
     out.push({
-      id: `alert.rss.${level}`, resource: 'rss', kind: 'budget', limit: written, limitValue: limit, observed: peakRss ?? 0, unit: 'B',
+      id: `alert.rss.${level}`, resource: 'rss', kind: 'budget', limit: written, limitValue: limit, observed: peakRss ?? 0, unit: 'B', series: 'rss', limitLine: limit,
       pass: level === 'warning' || a.count === 0,
       message: a.count === 0
         ? `RSS stayed below the ${level} threshold ${formatBytes(limit)}${peak}`

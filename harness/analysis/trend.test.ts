@@ -12,6 +12,23 @@ const noisy = (n: number, seed: number, f: (i: number) => number, sd: number) =>
 };
 
 describe('analyzeTrend', () => {
+  it('gives the fitted line: the Theil–Sen intercept at the first x fitted, through the last, ignoring an outlier', () => {
+    const y = Array.from({ length: 20 }, (_, i) => 1e6 + 50e3 * i);
+    y[7] = 9e9;
+    const r = analyzeTrend(memory(y, { x: y.map((_, i) => i + 5), offset: 5 }));
+    expect(r.slope).toBe(50e3);
+    expect(r).toMatchObject({ intercept: 1e6, interceptX: 5, endX: 24 });
+  });
+
+  it('fits the line after the rise when the series rose then plateaued', () => {
+    const y = Array.from({ length: 40 }, (_, i) => (i < 10 ? 1e6 + 1e6 * i : 11e6 + (i % 2) * 1e3));
+    const r = analyzeTrend(memory(y));
+    expect(r.verdict).toBe('bounded');
+    expect(r.interceptX).toBe(r.plateauAt);
+    expect(r.intercept).toBeGreaterThan(10e6);
+    expect(r.endX).toBe(39);
+  });
+
   it('calls a steady 48 KB per iteration under noise a leak, with an interval around it', () => {
     const r = analyzeTrend(memory(noisy(50, 1, (i) => 80e6 + 48e3 * i, 300e3)));
     expect(r.verdict).toBe('leak');

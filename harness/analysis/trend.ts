@@ -19,7 +19,7 @@ import { mannKendall } from './mannKendall.ts';
 import { normalQuantile } from './normalDistribution.ts';
 import { findPlateau } from './plateau.ts';
 import { reduceToBlockMedians } from './seriesReduction.ts';
-import { theilSen } from './theilSen.ts';
+import { theilSen, type TheilSenFit } from './theilSen.ts';
 
 export interface TrendInput {
   /** the series values, warmup already discarded */
@@ -84,6 +84,15 @@ function moreSamplesToDecide(n: number, fit: { slope: number; low: number; high:
   return Math.max(1, needed - n);
 }
 
+/**
+ * The fitted line over the x it was fitted on, anchored at its first x rather than at x = 0, so
+ * the stored intercept is a value on the chart (an hourly fit's x = 0 is the scenario start).
+ */
+function fittedLine(fit: TheilSenFit, x: number[]): Pick<TrendResult, 'intercept' | 'interceptX' | 'endX'> {
+  const interceptX = x[0]!;
+  return { intercept: fit.intercept + fit.slope * interceptX, interceptX, endX: x.at(-1)! };
+}
+
 /** A leak keeps most of what it gains step by step (fixtures/corpus/helper_pool.py: 0.95). */
 const KEPT_BY_A_LEAK = 0.75;
 
@@ -123,6 +132,7 @@ export function analyzeTrend(input: TrendInput, opts: TrendOptions = {}): TrendR
       slope: fit?.slope ?? 0,
       low: fit?.low ?? 0,
       high: fit?.high ?? 0,
+      ...(fit ? fittedLine(fit, x) : { intercept: input.y[0] ?? 0, interceptX: x[0] ?? 0, endX: x.at(-1) ?? 0 }),
       plateauAt: null,
       moreIterationsNeeded: minN - n,
     };
@@ -136,8 +146,9 @@ export function analyzeTrend(input: TrendInput, opts: TrendOptions = {}): TrendR
   const rise = findPlateau(r.x, r.y, { kind: input.kind });
   if (rise) {
     const at = r.start[rise.at]!;
-    const tail = growthTest(r.x.slice(rise.at), r.y.slice(rise.at), confidence);
-    const result = { ...base, slope: tail.fit.slope, low: tail.fit.low, high: tail.fit.high, pValue: tail.mk.pIncrease };
+    const tailX = r.x.slice(rise.at);
+    const tail = growthTest(tailX, r.y.slice(rise.at), confidence);
+    const result = { ...base, slope: tail.fit.slope, low: tail.fit.low, high: tail.fit.high, ...fittedLine(tail.fit, tailX), pValue: tail.mk.pIncrease };
     const after = `after rising until sample ${at + offset}`;
     if (tail.mk.pIncrease < alpha && tail.fit.slope >= floor) {
       return { ...result, verdict: 'leak', reason: `${after}, still grows: no plateau, ${tail.test}${reduced}`, plateauAt: null };
@@ -161,7 +172,7 @@ export function analyzeTrend(input: TrendInput, opts: TrendOptions = {}): TrendR
   }
 
   const { fit, mk, test } = growthTest(r.x, r.y, confidence);
-  const result = { ...base, slope: fit.slope, low: fit.low, high: fit.high, pValue: mk.pIncrease };
+  const result = { ...base, slope: fit.slope, low: fit.low, high: fit.high, ...fittedLine(fit, r.x), pValue: mk.pIncrease };
   if (mk.pIncrease < alpha && fit.slope > 0) {
     if (fit.slope < floor) {
       return {

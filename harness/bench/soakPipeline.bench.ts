@@ -17,6 +17,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { renderRun } from '../reporters/renderRun.ts';
+import { runOutcome } from '../verdict/verdict.ts';
 import { formatBytes } from '../scenario/units.ts';
 import { seededRandom } from '../eval/seededRandom.ts';
 
@@ -108,7 +109,7 @@ export default async function soakPipeline(): Promise<void> {
     const report: Report = {
       schemaVersion: SCHEMA_VERSION, seepVersion: 'bench', runId: 'bench', startedAt: scenario.startedAt, finishedAt: scenario.finishedAt,
       host: { hostname: os.hostname(), platform: process.platform, arch: process.arch, cpus: os.cpus().length, totalMemBytes: os.totalmem(), node: process.version },
-      exitCode: 0, scenarios: [scenario],
+      ...runOutcome([scenario]), scenarios: [scenario],
     };
     await renderRun(report, runDir);
     const finalMs = performance.now() - tFinal;

@@ -2,7 +2,9 @@
 // reporters read nothing else, so `seep report` can re-render any stored run.
 // Bump SCHEMA_VERSION on any change that an old reader would misread.
 
-export const SCHEMA_VERSION = 1 as const;
+// 2: trends carry their fitted line, checks their typed id and chart line, scenarios their headline
+// numbers, and the report its run verdict. A reader of 2 refuses a 1 and says so (jsonReporter.ts).
+export const SCHEMA_VERSION = 2 as const;
 
 export type Verdict = 'pass' | 'fail' | 'error';
 export type ExitCode = 0 | 1 | 2;
@@ -91,8 +93,18 @@ export interface TrendResult {
   reason: string;
   /** robust slope, in `unit` per `per` */
   slope: number;
+  /** the slopes bounding its interval at `confidence`, in `unit` per `per` */
   low: number;
   high: number;
+  /**
+   * The fitted line, so it is drawn as the analysis fitted it: y = intercept + slope·(x − interceptX)
+   * for x from interceptX to endX. x is the fit's own: the iteration for per-iteration trends, hours
+   * since the scenario started for per-hour ones. It spans the points the slope was fitted on: after
+   * the rise when the series rose then plateaued.
+   */
+  intercept: number;
+  interceptX: number;
+  endX: number;
   /** confidence level of [low, high], e.g. 0.95 */
   confidence: number;
   unit: string;
@@ -107,9 +119,22 @@ export interface TrendResult {
   moreIterationsNeeded?: number;
 }
 
+export type CountedResource = 'fds' | 'sockets' | 'threads' | 'children';
+
+/** Every check id seep writes. Forbid patterns and file budgets name their pattern or file after the colon. */
+export type CheckId =
+  | `leak.${'rss' | CountedResource | 'orphans'}`
+  | `budget.${'rssGrowth' | 'heapGrowth' | 'rssPerIteration' | 'rssSlope' | 'peakRss' | CountedResource | 'orphans'}`
+  | `budget.${'latencyP99' | 'seepRss' | 'stepErrors'}`
+  | `budget.output.forbid:${string}`
+  | `budget.files:${string}`
+  | `alert.rss.${'warning' | 'critical'}`;
+
+/** The series a check is drawn on: a sampled metric, the load generator's p99, or seep's own RSS. */
+export type CheckSeries = Metric | 'latencyP99' | 'seepRss';
+
 export interface Check {
-  /** stable id: `budget.rssGrowth`, `leak.sockets`, `budget.output.forbid` ... */
-  id: string;
+  id: CheckId;
   resource: Resource;
   kind: 'budget' | 'leak';
   /** the limit as written by the user ('50MB', 'baseline+2'), when there is one */
@@ -118,6 +143,14 @@ export interface Check {
   limitValue?: number;
   /** the post-warmup value the check compares against, where it compares against one */
   baselineValue?: number;
+  /** the series this check reads, where one is charted; absent for checks no chart shows (output, files, steps) */
+  series?: CheckSeries;
+  /**
+   * Where the limit sits on the chart of `series`, in that series' unit: growth budgets resolved
+   * against their baseline, 'baseline+N' as the count it allows. Absent when the limit is not a
+   * level (a slope per iteration or per hour) or there is no limit.
+   */
+  limitLine?: number;
   observed: number;
   unit: string;
   pass: boolean;
@@ -184,6 +217,18 @@ export interface ProcessLife {
   end: string;
 }
 
+/** The figures summaries lead with, as the analysis computed them (the same functions as the checks). */
+export interface Headlines {
+  /**
+   * RSS growth over the measured phase: the median of the last three measured boundaries minus the
+   * post-warmup baseline, the figure budget.rssGrowth compares. Null when there is no baseline or no
+   * measured boundary.
+   */
+  rssGrowth: { growth: number; baseline: number } | null;
+  /** under load (a soak): the median and the worst of the per-interval p99 latencies of the measured phase, in ms */
+  latencyP99?: { median: number; worst: number };
+}
+
 export interface ScenarioReport {
   name: string;
   /** path of the scenario file, relative to the repo root */
@@ -200,6 +245,7 @@ export interface ScenarioReport {
   };
   iterations: { warmup: number; measured: number };
   checks: Check[];
+  headlines: Headlines;
   series: ScenarioSeries;
   suspects: Suspect[];
   output: OutputSummary;
@@ -231,6 +277,8 @@ export interface Report {
   startedAt: string;
   finishedAt: string;
   host: HostInfo;
+  /** the run's verdict: error if a scenario errored, else fail if one failed, else pass; agrees with exitCode */
+  verdict: Verdict;
   exitCode: ExitCode;
   scenarios: ScenarioReport[];
 }

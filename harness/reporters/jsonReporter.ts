@@ -27,7 +27,11 @@ export async function readJsonReport(file: string): Promise<Report> {
     throw new Error(`${file}: not valid JSON: ${(err as Error).message}`);
   }
   if (value.schemaVersion !== SCHEMA_VERSION) {
-    throw new Error(`${file}: schemaVersion: expected ${SCHEMA_VERSION}, got ${String(value.schemaVersion)}`);
+    const older = typeof value.schemaVersion === 'number' && value.schemaVersion < SCHEMA_VERSION;
+    throw new Error(`${file}: report schema ${String(value.schemaVersion)}, written by seep ${String(value.seepVersion)}; this seep reads schema ${SCHEMA_VERSION}. ` +
+      (older
+        ? 'Older reports lack what the views now draw from (fitted trend lines, chart limit lines, headline figures, the run verdict): render it with the seep that wrote it, or run the scenarios again.'
+        : 'It was written by a newer seep: render it with that one.'));
   }
   if (!Array.isArray(value.scenarios)) throw new Error(`${file}: scenarios: expected an array`);
   return value as Report;

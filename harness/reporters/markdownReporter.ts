@@ -3,7 +3,7 @@
 // restarts or alerts, then the failed checks in words.
 import type { Report } from '../report/schema.ts';
 import { formatSigned } from './formatValue.ts';
-import { alertSummary, describeCheck, latencyP99, rssGrowth, rssSlope, runVerdict, worstCheck } from './scenarioHeadlines.ts';
+import { alertSummary, describeCheck, latencyP99, rssGrowth, rssSlope, worstCheck } from './scenarioHeadlines.ts';
 
 const ICON = { pass: '✅', fail: '❌', error: '⚠️' } as const;
 
@@ -18,7 +18,7 @@ export function mdCell(text: string): string {
 }
 
 export function renderMarkdown(report: Report): string {
-  const verdict = runVerdict(report);
+  const verdict = report.verdict;
   const underLoad = report.scenarios.some((s) => (s.series.load?.t.length ?? 0) > 0);
   const lines = [
     `## seep ${ICON[verdict]} ${verdict.toUpperCase()}: run ${mdCell(report.runId)}`,

@@ -16,7 +16,6 @@ afterEach(async () => {
 
 async function storeRun(runId: string, startedAt: string, verdicts?: ('pass' | 'fail' | 'error')[]): Promise<string> {
   const report = syntheticReport({ runId, startedAt, verdicts });
-  if (verdicts?.every((v) => v === 'pass')) report.exitCode = 0;
   const dir = path.join(root, runId);
   await mkdir(dir, { recursive: true });
   await writeFile(path.join(dir, 'report.json'), JSON.stringify(report));

@@ -1,7 +1,7 @@
 // The few facts every summary leads with (Markdown table, terminal lines): the worst check, how
 // much RSS grew, and the fitted RSS slope; for a soak, latency, recycled workers and alerts.
-// Derived from the report only.
-import type { Check, Report, ScenarioReport, Verdict } from '../report/schema.ts';
+// Read from the report only, and the numbers as the analysis wrote them: nothing is re-derived here.
+import type { Check, ScenarioReport } from '../report/schema.ts';
 import { formatDuration, formatSigned, formatValue } from './formatValue.ts';
 
 /** How far past (or how close to) its limit a check is: observed / limit, when both are numbers. */
@@ -26,19 +26,9 @@ export function describeCheck(c: Check): string {
   return `${c.id}: ${formatValue(c.observed, c.unit)}${limit === undefined ? '' : ` (limit ${limit})`}`;
 }
 
-/** RSS growth over the measured iterations: the rssGrowth check's number, else last minus first measured boundary. */
+/** RSS growth from the post-warmup baseline, as the analysis measured it: budget.rssGrowth's figure. */
 export function rssGrowth(s: ScenarioReport): number | null {
-  const check = s.checks.find((c) => c.id === 'budget.rssGrowth');
-  if (check) return check.observed;
-  const b = s.series.boundaries;
-  let first: number | null = null;
-  let last: number | null = null;
-  b.values.rss.forEach((v, i) => {
-    if (v === null || b.phase[i] !== 'measured') return;
-    first ??= v;
-    last = v;
-  });
-  return first === null || last === null ? null : last - first;
+  return s.headlines.rssGrowth?.growth ?? null;
 }
 
 export function rssSlope(s: ScenarioReport): string | null {
@@ -47,27 +37,17 @@ export function rssSlope(s: ScenarioReport): string | null {
   return `${formatSigned(trend.slope, `${trend.unit}/${trend.per}`)} (${trend.verdict})`;
 }
 
-/** The run's verdict: error if any scenario errored, fail if any failed, else from the exit code. */
-export function runVerdict(report: Report): Verdict {
-  if (report.scenarios.some((s) => s.verdict === 'error')) return 'error';
-  if (report.scenarios.some((s) => s.verdict === 'fail')) return 'fail';
-  return report.exitCode === 0 ? 'pass' : report.exitCode === 2 ? 'error' : 'fail';
-}
-
 /** p99 latency under load: the budget check's number against its limit, else the median and worst interval. */
 export function latencyP99(s: ScenarioReport): string | null {
-  const p99 = s.series.load?.latencyP99 ?? [];
-  let worst: number | null = null;
-  for (const v of p99) if (worst === null || v > worst) worst = v;
-  const worstText = worst === null ? '' : `worst interval ${formatValue(worst, 'ms')}`;
+  const figures = s.headlines.latencyP99;
+  const worstText = figures ? `worst interval ${formatValue(figures.worst, 'ms')}` : '';
   const check = s.checks.find((c) => c.id === 'budget.latencyP99');
   if (check) {
     const limit = check.limit ?? (check.limitValue === undefined ? '' : formatValue(check.limitValue, check.unit));
     return `${formatValue(check.observed, check.unit)}${limit ? ` ${check.pass ? '≤' : '>'} ${limit}` : ''}${worstText ? ` (${worstText})` : ''}`;
   }
-  if (worst === null) return null;
-  const sorted = [...p99].sort((a, b) => a - b);
-  return `median ${formatValue(sorted[sorted.length >> 1]!, 'ms')}, ${worstText}`;
+  if (!figures) return null;
+  return `median ${formatValue(figures.median, 'ms')}, ${worstText}`;
 }
 
 /** Recycled workers and the largest peak one reached: where a pre-fork server's worker leak shows. */

@@ -2,6 +2,9 @@
 // Three scenarios: one that passes, one whose RSS climbs through its budget line while CLOSE_WAIT
 // sockets pile up and whose output tries to inject markup, and one that errored before measuring.
 // On request, a fourth: a 6-hour soak under load with recycled workers, a restart and alerts.
+// The numbers are stated, not judged: each check carries its fitted line and chart line, and the
+// headline growth is the rssGrowth check's figure, as the analysis writes them.
+import { runOutcome } from '../verdict/verdict.ts';
 import { METRICS, SCHEMA_VERSION, type LoadColumns, type Metric, type ProcessLife, type Phase, type Report, type ScenarioReport, type SeriesColumns, type TcpState } from '../report/schema.ts';
 
 export const HOSTILE_LINES = ['<script>alert(1)</script>', '</textarea><img src=x onerror=alert(2)>', 'a & b "quoted" \'single\' \u001b[31mred\u001b[0m'];
@@ -89,6 +92,7 @@ function scenario(name: string, file: string, verdict: ScenarioReport['verdict']
     target: { kind: 'service', runtime: 'node', command: ['node', 'fixtures/app/server.js', '--port', '{port}'] },
     iterations: { warmup: WARMUP, measured: iterations },
     checks: [],
+    headlines: { rssGrowth: null },
     series: {
       boundaries: columns(total, WARMUP, true, durationMs, fn, seed),
       timed: columns(timedPoints, Math.round((WARMUP / total) * timedPoints), false, durationMs, fn, seed + 1),
@@ -102,10 +106,15 @@ function scenario(name: string, file: string, verdict: ScenarioReport['verdict']
 
 function passingScenario(iterations: number, timedPoints: number): ScenarioReport {
   const passing = scenario('cache stays bounded', 'scenarios/cache.scenario.ts', 'pass', iterations, timedPoints, passingValues, 1);
+  const baseline = passing.series.boundaries.values.rss[WARMUP - 1]!;
+  passing.headlines.rssGrowth = { growth: 4.2 * MB, baseline };
   passing.checks = [
-    { id: 'budget.rssGrowth', resource: 'rss', kind: 'budget', limit: '50MB', limitValue: 50 * MB, observed: 4.2 * MB, unit: 'B', pass: true, message: 'RSS grew 4.2 MB, within 50MB',
-      trend: { verdict: 'bounded', reason: 'plateau from iteration 12', slope: 1200, low: -300, high: 2500, confidence: 0.95, unit: 'B', per: 'iteration', pValue: 0.41, plateauAt: 12, samplesUsed: { series: 'boundaries', from: WARMUP, to: iterations + WARMUP - 1, count: iterations } } },
-    { id: 'budget.sockets', resource: 'sockets', kind: 'budget', limit: 'baseline+2', limitValue: 6, observed: 4, unit: 'sockets', pass: true, message: '4 sockets at the end, baseline 4' },
+    { id: 'budget.rssGrowth', resource: 'rss', kind: 'budget', limit: '50MB', limitValue: 50 * MB, baselineValue: baseline, observed: 4.2 * MB, unit: 'B', pass: true, message: 'RSS grew 4.2 MB, within 50MB',
+      series: 'rss', limitLine: baseline + 50 * MB,
+      trend: { verdict: 'bounded', reason: 'plateau from iteration 12', slope: 1200, low: -300, high: 2500, confidence: 0.95, unit: 'B', per: 'iteration', pValue: 0.41, plateauAt: 12,
+        intercept: baseline + 4 * MB, interceptX: WARMUP + 12, endX: iterations + WARMUP - 1, samplesUsed: { series: 'boundaries', from: WARMUP, to: iterations + WARMUP - 1, count: iterations } } },
+    { id: 'budget.sockets', resource: 'sockets', kind: 'budget', limit: 'baseline+2', limitValue: 6, baselineValue: 4, observed: 4, unit: 'sockets', pass: true, message: '4 sockets at the end, baseline 4',
+      series: 'sockets', limitLine: 6 },
   ];
   passing.output = { tail: [{ stream: 'stdout', t: 10, text: 'listening on 127.0.0.1:4100' }], totalLines: 1, forbidCounts: {}, forbidExamples: {} };
   return passing;
@@ -114,14 +123,21 @@ function passingScenario(iterations: number, timedPoints: number): ScenarioRepor
 function failingScenario(iterations: number, timedPoints: number): ScenarioReport {
   const failing = scenario('session map leaks <b>', 'scenarios/sessions.scenario.ts', 'fail', iterations, timedPoints, leakingValues, 2);
   const rss = failing.series.boundaries.values.rss;
-  const growth = rss.at(-1)! - rss[WARMUP]!;
+  const baseline = rss[WARMUP]!;
+  const growth = rss.at(-1)! - baseline;
+  failing.headlines.rssGrowth = { growth, baseline };
+  const slope = (120 * MB) / (total(iterations) - 1);
+  const sockets = failing.series.boundaries.values.sockets[WARMUP]!;
   failing.checks = [
-    { id: 'budget.rssGrowth', resource: 'rss', kind: 'budget', limit: '50MB', limitValue: 50 * MB, observed: growth, unit: 'B', pass: false,
+    { id: 'budget.rssGrowth', resource: 'rss', kind: 'budget', limit: '50MB', limitValue: 50 * MB, baselineValue: baseline, observed: growth, unit: 'B', pass: false,
+      series: 'rss', limitLine: baseline + 50 * MB,
       message: `RSS grew ${(growth / MB).toFixed(1)} MB over ${iterations} iterations, budget 50MB`,
-      trend: { verdict: 'leak', reason: 'no plateau, Mann–Kendall p<0.001 (Hamed–Rao corrected)', slope: (120 * MB) / (total(iterations) - 1), low: 1.9 * MB, high: 2.1 * MB, confidence: 0.95, unit: 'B', per: 'iteration', pValue: 0.0001, plateauAt: null, samplesUsed: { series: 'boundaries', from: WARMUP, to: iterations + WARMUP - 1, count: iterations } } },
-    { id: 'leak.sockets', resource: 'sockets', kind: 'leak', limit: 'baseline', limitValue: failing.series.boundaries.values.sockets[WARMUP]!, observed: 46, unit: 'sockets', pass: false, message: '40 sockets left in CLOSE_WAIT after settle <not closed>',
+      trend: { verdict: 'leak', reason: 'no plateau, Mann–Kendall p<0.001 (Hamed–Rao corrected)', slope, low: 1.9 * MB, high: 2.1 * MB, confidence: 0.95, unit: 'B', per: 'iteration', pValue: 0.0001, plateauAt: null,
+        intercept: baseline, interceptX: WARMUP, endX: iterations + WARMUP - 1, samplesUsed: { series: 'boundaries', from: WARMUP, to: iterations + WARMUP - 1, count: iterations } } },
+    { id: 'leak.sockets', resource: 'sockets', kind: 'leak', limit: 'baseline', limitValue: sockets, baselineValue: sockets, observed: 46, unit: 'sockets', pass: false, message: '40 sockets left in CLOSE_WAIT after settle <not closed>',
+      series: 'sockets', limitLine: sockets,
       leftovers: [{ kind: 'socket', id: 'inode 991', detail: '127.0.0.1:4101 -> 127.0.0.1:5432 CLOSE_WAIT <upstream>' }] },
-    { id: 'budget.output.forbid', resource: 'output', kind: 'budget', limit: '/Unhandled/', limitValue: 0, observed: 2, unit: 'lines', pass: false, message: '2 lines matched /Unhandled/' },
+    { id: 'budget.output.forbid:/Unhandled/', resource: 'output', kind: 'budget', limit: '/Unhandled/', limitValue: 0, observed: 2, unit: 'lines', pass: false, message: '2 lines matched /Unhandled/' },
   ];
   failing.suspects = [
     { runtime: 'node', kind: 'constructor', name: 'Session<Map>', countDelta: 600, perIteration: 10, bytesDelta: 48 * MB, where: ['(GC roots)', 'Map @123 <script>', 'sessions in server.js:42'] },
@@ -194,7 +210,7 @@ function soakScenario(): ScenarioReport {
   s.series.timed = columns(timedPoints, 100, false, SOAK.durationMs, soakValues, 6);
   const n = SOAK.durationMs / SOAK.loadIntervalMs;
   const rand = seeded(7);
-  const load: LoadColumns = { t: [], requests: [], errors: [], latencyP50: [], latencyP99: [] };
+  const load: LoadColumns = { intervalMs: SOAK.loadIntervalMs, t: [], requests: [], errors: [], latencyP50: [], latencyP99: [] };
   for (let i = 0; i < n; i++) {
     load.t.push((i + 1) * SOAK.loadIntervalMs);
     load.requests.push(SOAK.requestsPerInterval);
@@ -218,13 +234,23 @@ function soakScenario(): ScenarioReport {
     { t: 5.4 * HOUR, level: 'critical', resource: 'rss', message: 'RSS 500.3 MB crossed the critical threshold 500.0 MB' },
   ];
   const slope = (220 * MB) / 6;
+  const fromHours = s.series.timed.t[100]! / HOUR;
+  const b = s.series.boundaries.values.rss;
+  s.headlines.rssGrowth = { growth: b.at(-1)! - b[0]!, baseline: b[0]! };
+  s.headlines.latencyP99 = { median: 150, worst: SOAK.latencySpikeMs };
   s.checks = [
     { id: 'budget.rssSlope', resource: 'rss', kind: 'budget', limit: '10MB/h', limitValue: 10 * MB, observed: slope, unit: 'B/h', pass: false, message: `RSS grew ${(slope / MB).toFixed(1)} MB/h, budget 10MB/h`,
-      trend: { verdict: 'leak', reason: 'no plateau, Mann–Kendall p<0.001 (Hamed–Rao corrected)', slope, low: slope * 0.95, high: slope * 1.05, confidence: 0.95, unit: 'B', per: 'hour', pValue: 0.0001, plateauAt: null, samplesUsed: { series: 'timed', from: 100, to: timedPoints - 1, count: timedPoints - 100 } } },
-    { id: 'budget.latencyP99', resource: 'latency', kind: 'budget', limit: '1s', limitValue: SOAK.latencyBudgetMs, observed: 176.4, unit: 'ms', pass: true, message: `p99 latency 176.4 ms in 95% of ${n} load intervals (worst ${SOAK.latencySpikeMs} ms)` },
-    { id: 'budget.seepRss', resource: 'seep', kind: 'budget', limit: '300MB', limitValue: SOAK.seepBudget, observed: SOAK.seepPeak, unit: 'B', pass: true, message: "seep's own RSS peaked at 96.5 MB (budget 300.0 MB)" },
-    { id: 'alert.rss.warning', resource: 'rss', kind: 'budget', limit: '400MB', limitValue: 400 * MB, observed: 521 * MB, unit: 'B', pass: true, message: 'RSS crossed the warning threshold 400.0 MB 2 time(s), first at 1h54m' },
-    { id: 'alert.rss.critical', resource: 'rss', kind: 'budget', limit: '500MB', limitValue: 500 * MB, observed: 521 * MB, unit: 'B', pass: false, message: 'RSS crossed the critical threshold 500.0 MB 1 time(s), first at 5h24m' },
+      series: 'rss',
+      trend: { verdict: 'leak', reason: 'no plateau, Mann–Kendall p<0.001 (Hamed–Rao corrected)', slope, low: slope * 0.95, high: slope * 1.05, confidence: 0.95, unit: 'B', per: 'hour', pValue: 0.0001, plateauAt: null,
+        intercept: 300 * MB + fromHours * slope, interceptX: fromHours, endX: s.series.timed.t.at(-1)! / HOUR, samplesUsed: { series: 'timed', from: 100, to: timedPoints - 1, count: timedPoints - 100 } } },
+    { id: 'budget.latencyP99', resource: 'latency', kind: 'budget', limit: '1s', limitValue: SOAK.latencyBudgetMs, observed: 176.4, unit: 'ms', pass: true, message: `p99 latency 176.4 ms in 95% of ${n} load intervals (worst ${SOAK.latencySpikeMs} ms)`,
+      series: 'latencyP99', limitLine: SOAK.latencyBudgetMs },
+    { id: 'budget.seepRss', resource: 'seep', kind: 'budget', limit: '300MB', limitValue: SOAK.seepBudget, observed: SOAK.seepPeak, unit: 'B', pass: true, message: "seep's own RSS peaked at 96.5 MB (budget 300.0 MB)",
+      series: 'seepRss', limitLine: SOAK.seepBudget },
+    { id: 'alert.rss.warning', resource: 'rss', kind: 'budget', limit: '400MB', limitValue: 400 * MB, observed: 521 * MB, unit: 'B', pass: true, message: 'RSS crossed the warning threshold 400.0 MB 2 time(s), first at 1h54m',
+      series: 'rss', limitLine: 400 * MB },
+    { id: 'alert.rss.critical', resource: 'rss', kind: 'budget', limit: '500MB', limitValue: 500 * MB, observed: 521 * MB, unit: 'B', pass: false, message: 'RSS crossed the critical threshold 500.0 MB 1 time(s), first at 5h24m',
+      series: 'rss', limitLine: 500 * MB },
   ];
   s.output = { tail: [{ stream: 'stdout', t: 10, text: 'master listening on 127.0.0.1:4100' }], totalLines: 1, forbidCounts: {}, forbidExamples: {} };
   return s;
@@ -247,7 +273,7 @@ export function syntheticReport(opts: SyntheticOptions = {}): Report {
     startedAt: opts.startedAt ?? '2025-01-01T10:00:00.000Z',
     finishedAt: '2025-01-01T10:05:00.000Z',
     host: { hostname: 'ci-1', platform: 'linux', arch: 'x64', cpus: 2, totalMemBytes: 8e9, node: 'v20.19.0' },
-    exitCode: 1,
+    ...runOutcome(scenarios),
     scenarios,
   };
 }

@@ -6,7 +6,7 @@ import { SCHEMA_VERSION, type Report, type ScenarioReport } from '../report/sche
 import { hostInfo } from '../report/hostInfo.ts';
 import { newRunId } from '../report/runId.ts';
 import { findScenarioFiles, loadScenarioFile, ScenarioFileError, type LoadedScenario } from '../scenario/loadScenario.ts';
-import { exitCodeOf } from '../verdict/verdict.ts';
+import { runOutcome } from '../verdict/verdict.ts';
 import { REPORT_FILE, writeJsonReport } from '../reporters/jsonReporter.ts';
 import { emptySeries } from '../series/emptySeries.ts';
 import { runScenario } from './runScenario.ts';
@@ -45,7 +45,7 @@ function errorScenario(file: string, name: string, error: string): ScenarioRepor
   const at = new Date().toISOString();
   return {
     name, file, verdict: 'error', error, startedAt: at, finishedAt: at, durationMs: 0,
-    target: { kind: 'cli' }, iterations: { warmup: 0, measured: 0 }, checks: [], series: emptySeries(), suspects: [],
+    target: { kind: 'cli' }, iterations: { warmup: 0, measured: 0 }, checks: [], headlines: { rssGrowth: null }, series: emptySeries(), suspects: [],
     output: { tail: [], totalLines: 0, forbidCounts: {}, forbidExamples: {} },
   };
 }
@@ -61,12 +61,13 @@ export async function runAll(opts: RunAllOptions): Promise<RunResult> {
     startedAt: startedAt.toISOString(),
     finishedAt: startedAt.toISOString(),
     host: await hostInfo(),
+    verdict: 'pass',
     exitCode: 0,
     scenarios: [],
   };
   const write = async () => {
     report.finishedAt = new Date().toISOString();
-    report.exitCode = exitCodeOf(report.scenarios);
+    Object.assign(report, runOutcome(report.scenarios));
     await writeJsonReport(report, path.join(runDir, REPORT_FILE));
     await opts.onWrite?.(report, runDir);
   };
@@ -127,7 +128,7 @@ export async function runAll(opts: RunAllOptions): Promise<RunResult> {
       // the live view of a soak: the report so far, written and rendered like a finished one
       onLive: async (live) => {
         const snapshot: Report = { ...report, finishedAt: new Date().toISOString(), scenarios: [...report.scenarios, live] };
-        snapshot.exitCode = exitCodeOf(snapshot.scenarios);
+        Object.assign(snapshot, runOutcome(snapshot.scenarios));
         await writeJsonReport(snapshot, path.join(runDir, REPORT_FILE));
         await renderRun(snapshot, runDir);
       },

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { SCHEMA_VERSION, type Report, type ScenarioReport } from '../report/schema.ts';
 import { hostInfo } from '../report/hostInfo.ts';
 import { readJsonReport, REPORT_FILE } from '../reporters/jsonReporter.ts';
-import { exitCodeOf } from '../verdict/verdict.ts';
+import { runOutcome } from '../verdict/verdict.ts';
 import { readSampleStream, STREAM_SUFFIX } from '../series/sampleStream.ts';
 import { createSoakAggregate } from './soakAggregate.ts';
 
@@ -57,6 +57,7 @@ export async function rebuildRun(runDir: string, seepVersion: string): Promise<{
       startedAt: r.scenario.startedAt,
       finishedAt: r.scenario.finishedAt,
       host: await hostInfo(),
+      verdict: 'error',
       exitCode: 2,
       scenarios: [],
     };
@@ -65,7 +66,7 @@ export async function rebuildRun(runDir: string, seepVersion: string): Promise<{
     rebuilt.push(path.basename(stream));
   }
   if (!report) return null;
-  report.exitCode = exitCodeOf(report.scenarios);
+  Object.assign(report, runOutcome(report.scenarios));
   report.finishedAt = report.scenarios.map((s) => s.finishedAt).reduce((a, b) => (a > b ? a : b), report.finishedAt);
   return { report, rebuilt };
 }

@@ -7,13 +7,14 @@ import { createBoundedColumns } from '../series/boundedColumns.ts';
 import { decodeSample, type StreamEvent } from '../series/sampleStream.ts';
 import { createOutputWatcher } from '../probes/outputWatcher.ts';
 import { judge } from '../analysis/judge.ts';
+import { headlines } from '../analysis/memoryChecks.ts';
 import type { AlertTally, Observations, StepErrorTally } from '../analysis/observations.ts';
 import { planBudgets, type AlertLevel, type BudgetPlan } from '../scenario/runPlan.ts';
 import { scenarioVerdict } from '../verdict/verdict.ts';
 import { createAlertEvents, KEEP_ALERTS } from './alertEvents.ts';
 import { createProcessLives } from './processLives.ts';
 import { decodeHead, type SoakHead, type SoakTail } from './soakHead.ts';
-import { formatElapsed } from '../analysis/soakChecks.ts';
+import { formatElapsed, latencyHeadline } from '../analysis/soakChecks.ts';
 
 /** Step errors whose messages a soak keeps, besides the last: a week of them must not grow. */
 const KEEP_STEP_ERRORS = 3;
@@ -238,6 +239,7 @@ export function createSoakAggregate(opts: SoakAggregateOptions = {}): SoakAggreg
         target: h.target,
         iterations: tail ? { ...tail.steps } : { warmup: 0, measured: obs.measuredIterations },
         checks: cs,
+        headlines: latencyHeadline(headlines(obs), obs.load?.p99s ?? []),
         series: obs.series,
         suspects,
         output: obs.output,

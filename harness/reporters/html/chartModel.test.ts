@@ -1,19 +1,31 @@
 import { describe, expect, it } from 'vitest';
 import type { Check } from '../../report/schema.ts';
 import { SOAK, syntheticReport } from '../syntheticReport.ts';
-import { DISPLAY_BUCKETS, limitLevel, loadIntervalMs, phaseBands, scenarioCharts } from './chartModel.ts';
+import { DISPLAY_BUCKETS, phaseBands, scenarioCharts } from './chartModel.ts';
 
 function check(over: Partial<Check>): Check {
-  return { id: 'budget.x', resource: 'rss', kind: 'budget', observed: 0, unit: 'B', pass: true, message: '', ...over };
+  return { id: 'budget.peakRss', resource: 'rss', kind: 'budget', observed: 0, unit: 'B', pass: true, message: '', ...over };
 }
 
-describe('limitLevel', () => {
-  it('puts growth budgets above the baseline, absolute ones where they are, and draws no slope limits', () => {
-    expect(limitLevel(check({ id: 'budget.rssGrowth', limit: '50MB', limitValue: 50e6 }), 80e6)).toBe(130e6);
-    expect(limitLevel(check({ id: 'budget.peakRss', limit: '200MB', limitValue: 200e6 }), 80e6)).toBe(200e6);
-    expect(limitLevel(check({ id: 'budget.sockets', limit: 'baseline+2', limitValue: 6, unit: 'sockets' }), 4)).toBe(6);
-    expect(limitLevel(check({ id: 'budget.rssPerIteration', limit: '10KB', limitValue: 1e4, unit: 'B/iteration' }), 80e6)).toBeNull();
-    expect(limitLevel(check({ id: 'budget.rssGrowth', limitValue: 50e6 }), null)).toBeNull();
+describe('limit lines', () => {
+  it('draws each check at the limitLine it carries, on the chart of its series, and nothing for a check without one', () => {
+    const s = syntheticReport({ verdicts: ['pass'] }).scenarios[0]!;
+    s.checks = [
+      check({ id: 'budget.rssGrowth', limit: '50MB', limitValue: 50e6, baselineValue: 80e6, series: 'rss', limitLine: 130e6 }),
+      check({ id: 'budget.rssPerIteration', limit: '10KB', limitValue: 1e4, unit: 'B/iteration', series: 'rss' }),
+      check({ id: 'budget.heapGrowth', resource: 'heap', limit: '5MB', limitValue: 5e6, baselineValue: 20e6, series: 'heapUsed', limitLine: 25e6 }),
+    ];
+    const charts = scenarioCharts(s, 0);
+    const lines = (id: string) => charts.find((c) => c.id === id)!.lines.map((l) => [l.kind, l.value]);
+    expect(lines('s0-rss-iteration')).toEqual([['baseline', 80e6], ['budget', 130e6]]);
+    expect(lines('s0-heap-iteration')).toEqual([['baseline', 20e6], ['budget', 25e6]]);
+  });
+
+  it('takes the RSS baseline from the headline growth when no check states one', () => {
+    const s = syntheticReport({ verdicts: ['pass'] }).scenarios[0]!;
+    s.checks = [];
+    s.headlines.rssGrowth = { growth: 1e6, baseline: 81e6 };
+    expect(scenarioCharts(s, 0).find((c) => c.id === 's0-rss-iteration')!.lines).toEqual([{ kind: 'baseline', label: 'baseline', value: 81e6 }]);
   });
 });
 
@@ -56,11 +68,6 @@ describe('scenarioCharts', () => {
 });
 
 describe('soak charts', () => {
-  it('takes the load interval from the median gap, so a missed interval does not change it', () => {
-    expect(loadIntervalMs([5000, 10_000, 15_000, 25_000, 30_000])).toBe(5000);
-    expect(loadIntervalMs([5000])).toBeNull();
-  });
-
   it('draws throughput per second, latency and seep with their budget lines, only for a scenario that has them', () => {
     const report = syntheticReport({ soak: true });
     expect(scenarioCharts(report.scenarios[1]!, 1).filter((c) => c.axis === 'time' && ['throughput', 'latency', 'seep'].includes(c.resource))).toEqual([]);

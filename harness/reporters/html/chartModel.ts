@@ -1,11 +1,13 @@
 // What each chart draws, decided in Node from the full series so the page only plots: downsampled
 // points, the warmup/settle bands, the baseline and budget lines and the fitted trend segment.
 // The browser never sees 600,000 points, which keeps the file small and the first paint fast.
-import type { Check, Metric, Phase, Resource, ScenarioReport, SeriesColumns, TcpState } from '../../report/schema.ts';
+// Every level drawn comes from the checks (baselineValue, limitLine) and every trend line from the
+// check's fitted line: nothing here judges or refits.
+import type { Check, CheckSeries, Metric, Phase, Resource, ScenarioReport, TcpState } from '../../report/schema.ts';
 import { TCP_STATES } from '../../report/schema.ts';
 import { minMaxBuckets } from '../downsample.ts';
 import { formatSigned, formatValue } from '../formatValue.ts';
-import { medianOf, trendSegment, type TrendSegment } from './trendLine.ts';
+import { trendSegment, type TrendSegment } from './trendLine.ts';
 
 /** Points per drawn series stay at or under 2 × this: wider than any chart is in pixels. */
 export const DISPLAY_BUCKETS = 1000;
@@ -43,19 +45,22 @@ interface ResourceChart {
   unit: ChartUnit;
   metrics: Metric[];
   tcp?: boolean;
-  /** check resources whose limits and trends are drawn on this chart */
-  checks: Resource[];
 }
 
+/** A chart draws the checks whose `series` is one of its metrics. */
 const RESOURCE_CHARTS: ResourceChart[] = [
-  { resource: 'rss', title: 'Memory (RSS / PSS)', unit: 'bytes', metrics: ['rss', 'pss'], checks: ['rss'] },
-  { resource: 'heap', title: 'Runtime heap', unit: 'bytes', metrics: ['heapUsed', 'heapCommitted'], checks: ['heap'] },
-  { resource: 'fds', title: 'File descriptors', unit: 'count', metrics: ['fds', 'fdFile', 'fdSocket', 'fdPipe', 'fdOther'], checks: ['fds'] },
-  { resource: 'sockets', title: 'Sockets (by TCP state)', unit: 'count', metrics: ['sockets'], tcp: true, checks: ['sockets'] },
-  { resource: 'threads', title: 'Threads', unit: 'count', metrics: ['threads'], checks: ['threads'] },
-  { resource: 'children', title: 'Child processes', unit: 'count', metrics: ['children', 'escaped'], checks: ['children', 'orphans'] },
-  { resource: 'cpu', title: 'CPU (% of one core)', unit: 'percent', metrics: ['cpu'], checks: [] },
+  { resource: 'rss', title: 'Memory (RSS / PSS)', unit: 'bytes', metrics: ['rss', 'pss'] },
+  { resource: 'heap', title: 'Runtime heap', unit: 'bytes', metrics: ['heapUsed', 'heapCommitted'] },
+  { resource: 'fds', title: 'File descriptors', unit: 'count', metrics: ['fds', 'fdFile', 'fdSocket', 'fdPipe', 'fdOther'] },
+  { resource: 'sockets', title: 'Sockets (by TCP state)', unit: 'count', metrics: ['sockets'], tcp: true },
+  { resource: 'threads', title: 'Threads', unit: 'count', metrics: ['threads'] },
+  { resource: 'children', title: 'Child processes', unit: 'count', metrics: ['children', 'escaped'] },
+  { resource: 'cpu', title: 'CPU (% of one core)', unit: 'percent', metrics: ['cpu'] },
 ];
+
+function checksOn(s: ScenarioReport, series: readonly CheckSeries[]): Check[] {
+  return s.checks.filter((c) => c.series !== undefined && series.includes(c.series));
+}
 
 function hasValue(values: readonly (number | null)[]): boolean {
   return values.some((v) => v !== null && !Number.isNaN(v));
@@ -75,34 +80,15 @@ export function phaseBands(x: readonly number[], phase: readonly Phase[]): Chart
   return bands;
 }
 
-function firstMeasured(cols: SeriesColumns, values: readonly (number | null)[]): number | null {
-  for (let i = 0; i < values.length; i++) {
-    if (cols.phase[i] === 'measured' && values[i] !== null) return values[i]!;
-  }
-  return null;
-}
-
-/**
- * Where a check's limit sits on the chart. Slope limits ('B/iteration') are not levels and draw
- * nothing; growth limits and 'baseline+N' sit above the baseline; everything else is absolute.
- */
-export function limitLevel(check: Check, baseline: number | null): number | null {
-  if (check.limitValue === undefined || check.unit.includes('/')) return null;
-  const relative = /growth/i.test(check.id) || /^\s*baseline/.test(check.limit ?? '');
-  if (!relative) return check.limitValue;
-  if (/^\s*baseline/.test(check.limit ?? '')) return check.limitValue; // analysis already resolved baseline+N
-  const base = check.baselineValue ?? baseline; // the baseline the check itself compared against, when it says
-  return base === null ? null : base + check.limitValue;
-}
-
+/** The baseline a check compared against, else the one given (the headline growth's), then each check's limit line. */
 function checkLines(checks: Check[], baseline: number | null, unit: ChartUnit): ChartLine[] {
   const lines: ChartLine[] = [];
   const stated = checks.find((c) => c.baselineValue !== undefined)?.baselineValue;
   baseline = stated ?? baseline;
   if (baseline !== null) lines.push({ kind: 'baseline', label: 'baseline', value: baseline });
   for (const c of checks) {
-    const level = limitLevel(c, baseline);
-    if (level === null) continue;
+    const level = c.limitLine;
+    if (level === undefined) continue;
     const same = lines.find((l) => l.kind === 'budget' && l.value === level);
     if (same) {
       same.pass = same.pass !== false && c.pass;
@@ -135,12 +121,11 @@ function buildChart(s: ScenarioReport, spec: ResourceChart, axis: 'iteration' | 
     }
   }
   if (raw.length === 0) return null;
-  const primary = raw[0]!.values;
-  const checks = s.checks.filter((c) => spec.checks.includes(c.resource));
-  const baseline = spec.checks.length ? firstMeasured(s.series.boundaries, s.series.boundaries.values[spec.metrics[0]!] ?? []) : null;
+  const checks = checksOn(s, spec.metrics);
+  const baseline = spec.metrics.includes('rss') ? (s.headlines.rssGrowth?.baseline ?? null) : null;
 
-  const trendCheck = checks.find((c) => c.trend && c.trend.samplesUsed.series === (axis === 'iteration' ? 'boundaries' : 'timed'));
-  const segment = trendCheck ? trendSegment(trendCheck.trend!, cols, primary, x) : null;
+  const trendCheck = checks.find((c) => c.trend && c.trend.samplesUsed.series === (axis === 'iteration' ? 'boundaries' : 'timed') && c.trend.per === (axis === 'iteration' ? 'iteration' : 'hour'));
+  const segment = trendCheck ? trendSegment(trendCheck.trend!) : null;
 
   const down = minMaxBuckets(x, raw.map((r) => r.values), DISPLAY_BUCKETS);
   const max = maxOf(down.ys);
@@ -172,16 +157,6 @@ function round(v: number): number {
   return Math.abs(v) >= 100 ? Math.round(v) : Math.round(v * 100) / 100;
 }
 
-/**
- * The load generator's interval, from the spacing of its rows: the median gap, so a late or
- * missing interval does not change it. Rows hold counts per interval; the chart shows them per second.
- */
-export function loadIntervalMs(t: readonly number[]): number | null {
-  const gaps: number[] = [];
-  for (let i = 1; i < t.length; i++) if (t[i]! > t[i - 1]!) gaps.push(t[i]! - t[i - 1]!);
-  return gaps.length ? medianOf(gaps) : null;
-}
-
 function timeChart(index: number, id: string, title: string, resource: ChartSpec['resource'], unit: ChartUnit, t: readonly number[], series: { label: string; values: readonly number[] }[], lines: ChartLine[]): ChartSpec {
   const down = minMaxBuckets(t, series.map((x) => x.values), DISPLAY_BUCKETS);
   return {
@@ -196,20 +171,21 @@ function loadCharts(s: ScenarioReport, index: number): ChartSpec[] {
   const out: ChartSpec[] = [];
   const load = s.series.load;
   if (load && load.t.length) {
-    const interval = load.intervalMs ?? loadIntervalMs(load.t);
-    if (interval !== null) {
+    // rows hold counts per interval; the chart shows them per second
+    const interval = load.intervalMs;
+    if (interval !== undefined) {
       const perSecond = (xs: number[]) => xs.map((v) => (v * 1000) / interval);
       out.push(timeChart(index, 'throughput-time', 'Throughput and errors over time', 'throughput', 'perSecond', load.t,
         [{ label: 'requests/s', values: perSecond(load.requests) }, { label: 'errors/s', values: perSecond(load.errors) }], []));
     }
     out.push(timeChart(index, 'latency-time', 'Latency over time', 'latency', 'ms', load.t,
       [{ label: 'p50', values: load.latencyP50 }, { label: 'p99', values: load.latencyP99 }],
-      checkLines(s.checks.filter((c) => c.resource === 'latency'), null, 'ms')));
+      checkLines(checksOn(s, ['latencyP99']), null, 'ms')));
   }
   const seep = s.series.seepRss;
   if (seep && seep.t.length) {
     out.push(timeChart(index, 'seep-time', "seep's own RSS", 'seep', 'bytes', seep.t, [{ label: 'seep rss', values: seep.rss }],
-      checkLines(s.checks.filter((c) => c.resource === 'seep'), null, 'bytes')));
+      checkLines(checksOn(s, ['seepRss']), null, 'bytes')));
   }
   return out;
 }

@@ -3,11 +3,10 @@
 // the index does not re-parse a 7-day soak's report for every run on every render.
 import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Report, Verdict } from '../../report/schema.ts';
+import { SCHEMA_VERSION, type Report, type Verdict } from '../../report/schema.ts';
 import { formatDuration } from '../formatValue.ts';
 import { REPORT_FILE } from '../jsonReporter.ts';
 import { escapeHtml as e } from './escapeHtml.ts';
-import { runVerdict } from '../scenarioHeadlines.ts';
 import { verdictBadge } from './scenarioSection.ts';
 
 export const SUMMARY_FILE = 'summary.json';
@@ -34,7 +33,7 @@ export function summarize(report: Report): RunSummary {
     startedAt: report.startedAt,
     finishedAt: report.finishedAt,
     exitCode: report.exitCode,
-    verdict: runVerdict(report),
+    verdict: report.verdict,
     scenarios: report.scenarios.map((s) => ({ name: s.name, verdict: s.verdict })),
   };
 }
@@ -58,7 +57,11 @@ async function readEntry(root: string, dir: string): Promise<RunEntry | null> {
     if (summaryStat && summaryStat.mtimeMs >= reportStat.mtimeMs) {
       return { dir, summary: JSON.parse(await readFile(summaryPath, 'utf8')) as RunSummary };
     }
-    return { dir, summary: summarize(JSON.parse(await readFile(reportPath, 'utf8')) as Report) };
+    const report = JSON.parse(await readFile(reportPath, 'utf8')) as Report;
+    if (report.schemaVersion !== SCHEMA_VERSION) {
+      return { dir, summary: null, problem: `${dir}/${REPORT_FILE} is report schema ${String(report.schemaVersion)} (seep ${String(report.seepVersion)}); this seep reads schema ${SCHEMA_VERSION}` };
+    }
+    return { dir, summary: summarize(report) };
   } catch (err) {
     return { dir, summary: null, problem: `cannot read ${dir}/${REPORT_FILE}: ${(err as Error).message}` };
   }

@@ -2,7 +2,6 @@
 // island, uPlot and our chart script inlined. Opens from disk; fetches nothing.
 import type { Report } from '../../report/schema.ts';
 import { formatDuration, formatValue } from '../formatValue.ts';
-import { runVerdict } from '../scenarioHeadlines.ts';
 import { scenarioCharts, type ChartSpec } from './chartModel.ts';
 import { escapeHtml as e, jsonForScript } from './escapeHtml.ts';
 import { inlineScript, pageAssets } from './pageAssets.ts';
@@ -16,7 +15,7 @@ export async function renderRunPage(report: Report): Promise<string> {
     charts.push(...mine);
     return scenarioSection(s, i, mine);
   });
-  const verdict = runVerdict(report);
+  const verdict = report.verdict;
   const h = report.host;
   const nav = report.scenarios.map((s, i) => `<li>${verdictBadge(s.verdict)} <a href="#scenario-${i}">${e(s.name)}</a></li>`).join('');
   const duration = Date.parse(report.finishedAt) - Date.parse(report.startedAt);

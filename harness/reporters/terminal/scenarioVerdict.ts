@@ -1,7 +1,6 @@
 // The lines that close a scenario in the terminal: verdict, failed checks with their numbers,
 // the top suspects, and an RSS chart across iterations. Shared by live progress and the summary.
 import type { Check, Metric, Resource, ScenarioReport } from '../../report/schema.ts';
-import { limitLevel } from '../html/chartModel.ts';
 import { formatDuration, formatSigned, formatValue } from '../formatValue.ts';
 import { asciiChart } from './asciiChart.ts';
 import { soakLines } from './soakLines.ts';
@@ -29,20 +28,12 @@ export function checkLine(c: Check, style: Style): string {
   return `    ${c.pass ? style.green('✔') : style.red('✘')} ${c.id}  ${style.bold(numbers)}${slope} ${style.dim('— ' + plainText(c.message))}`;
 }
 
-function baseline(s: ScenarioReport, metric: Metric): number | null {
-  const b = s.series.boundaries;
-  const values = b.values[metric] ?? [];
-  for (let i = 0; i < values.length; i++) if (b.phase[i] === 'measured' && values[i] !== null) return values[i]!;
-  return null;
-}
-
-/** A chart of one resource across iterations, with its first drawable budget as a red line. */
+/** A chart of one resource across iterations, with the first limit line a check on it carries, in red. */
 export function resourceChart(s: ScenarioReport, resource: Resource, style: Style): string[] {
   const metric = RESOURCE_METRIC[resource];
   if (!metric) return [];
   const values = s.series.boundaries.values[metric] ?? [];
-  const base = baseline(s, metric);
-  const limits = s.checks.filter((c) => c.resource === resource).map((c) => limitLevel(c, base)).filter((v): v is number => v !== null);
+  const limits = s.checks.filter((c) => c.series === metric).map((c) => c.limitLine).filter((v): v is number => v !== undefined);
   const chart = asciiChart(values, { bytes: metric === 'rss' || metric === 'heapUsed', color: style.color, limit: limits[0] ?? null, indent: '      ' });
   if (chart.length === 0) return [];
   const title = `    ${metric} by iteration${limits.length ? ` (budget line at ${formatValue(limits[0]!, metric === 'rss' || metric === 'heapUsed' ? 'B' : '')})` : ''}:`;

@@ -3,7 +3,7 @@
 import type { Writable } from 'node:stream';
 import type { Report, Resource } from '../../report/schema.ts';
 import { formatSigned } from '../formatValue.ts';
-import { describeCheck, rssGrowth, rssSlope, runVerdict, worstCheck } from '../scenarioHeadlines.ts';
+import { describeCheck, rssGrowth, rssSlope, worstCheck } from '../scenarioHeadlines.ts';
 import { resourceChart, verdictLabel } from './scenarioVerdict.ts';
 import { soakLines } from './soakLines.ts';
 import { makeStyle, plainText } from './style.ts';
@@ -13,7 +13,7 @@ export function printSummary(report: Report, out: Writable, opts: { color: boole
   const count = (v: string): number => report.scenarios.filter((s) => s.verdict === v).length;
   const lines = [
     '',
-    `${verdictLabel(runVerdict(report), style)} seep run ${plainText(report.runId)}: ${count('pass')} passed, ${count('fail')} failed, ${count('error')} errored`,
+    `${verdictLabel(report.verdict, style)} seep run ${plainText(report.runId)}: ${count('pass')} passed, ${count('fail')} failed, ${count('error')} errored`,
   ];
   for (const s of report.scenarios) {
     const worst = worstCheck(s);
