@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { killTree } from './killTree.ts';
 import { readStat } from './procfs.ts';
 import { findByCookie, newCookie } from './runCookie.ts';
-import { startTestTarget } from './testTargets/startTestTarget.ts';
+import { startTestTarget } from '../../fixtures/probe-targets/startTestTarget.ts';
 
 const started: { cookie: string; pid: number }[] = [];
 afterEach(async () => {

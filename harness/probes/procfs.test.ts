@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { groupMembers, parseStat, readCmdline, readHostConstants, readPss, readStat, readStatusRss } from './procfs.ts';
 import { listTree } from './processTree.ts';
-import { createFakeProc, type FakeProc } from './testTargets/fakeProc.ts';
+import { createFakeProc, type FakeProc } from '../../fixtures/probe-targets/fakeProc.ts';
 
 let fake: FakeProc;
 beforeEach(() => {

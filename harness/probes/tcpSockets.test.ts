@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { countTcp, formatAddress, parseTcpTable, readTcpTable } from './tcpSockets.ts';
-import { createFakeProc, type FakeProc } from './testTargets/fakeProc.ts';
-import { HEADER, TCP, TCP6 } from './testTargets/tcpTableText.ts';
+import { createFakeProc, type FakeProc } from '../../fixtures/probe-targets/fakeProc.ts';
+import { HEADER, TCP, TCP6 } from '../../fixtures/probe-targets/tcpTableText.ts';
 
 
 let fake: FakeProc;
