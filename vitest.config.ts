@@ -5,7 +5,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['harness/**/*.test.ts', 'fixtures/**/*.test.ts'],
-    globalSetup: ['harness/testing/buildOnce.ts'],
+    globalSetup: ['fixtures/testing/buildOnce.ts'],
     pool: 'forks',
     maxWorkers: 2,
     testTimeout: 60_000,

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { connectAgent } from './agentClient.ts';
 import { agentEnv, createSuspectCollector, type SuspectCollector } from './suspectCollector.ts';
-import { startTarget, testdataDir } from './testdata/targets.ts';
+import { startTarget, agentTargetsDir } from '../../fixtures/agent-targets/targets.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'seep-suspects-'));
 const cleanups: (() => unknown)[] = [];
@@ -19,8 +19,8 @@ async function run(runtime: 'node' | 'python', mode: string, urlPath: string, ke
   const work = mkdtempSync(path.join(dir, `${runtime}-${mode}-`));
   const sock = path.join(work, 'agent.sock');
   const argv = runtime === 'node'
-    ? [process.execPath, path.join(testdataDir, 'listenerService.cjs'), mode]
-    : ['python3', path.join(testdataDir, 'registryService.py'), mode];
+    ? [process.execPath, path.join(agentTargetsDir, 'listenerService.cjs'), mode]
+    : ['python3', path.join(agentTargetsDir, 'registryService.py'), mode];
   // 5 frames instead of 25 keeps Python's start-up quick on a busy machine; the sites are the same
   const env = { ...agentEnv(runtime, sock), ...(runtime === 'python' ? { PYTHONTRACEMALLOC: '5' } : {}) };
   const t = await startTarget(argv, env, /^listening \d+/, 30_000);

@@ -28,20 +28,20 @@ async function suspectsOf(modulePath: string, fn: string, variant: string, env: 
 
 describe('agent ops inside the function workers', () => {
   it('Python worker: top suspect is the allocating line in the module, the Job type leads to the registry', async () => {
-    const { s, errors } = await suspectsOf('harness/agents/testdata/jobs.py', 'run_job', 'leaky', { PYTHONTRACEMALLOC: '5' });
+    const { s, errors } = await suspectsOf('fixtures/agent-targets/jobs.py', 'run_job', 'leaky', { PYTHONTRACEMALLOC: '5' });
     expect(errors).toEqual([]);
-    expect(s[0]!.name).toMatch(/testdata\/jobs\.py:10$/);
+    expect(s[0]!.name).toMatch(/agent-targets\/jobs\.py:10$/);
     expect(s.find((x) => x.name === 'jobs.Job')?.where[0]).toMatch(/jobs\.py:5 +jobs\._JOB_REGISTRY/);
-    const fixed = await suspectsOf('harness/agents/testdata/jobs.py', 'run_job', 'fixed', { PYTHONTRACEMALLOC: '5' });
+    const fixed = await suspectsOf('fixtures/agent-targets/jobs.py', 'run_job', 'fixed', { PYTHONTRACEMALLOC: '5' });
     expect(fixed.s).toEqual([]);
   });
 
   it('Node worker: top suspect is the Job constructor held by the module array', async () => {
-    const { s, errors } = await suspectsOf('harness/agents/testdata/jobs.mjs', 'runJob', 'leaky', {});
+    const { s, errors } = await suspectsOf('fixtures/agent-targets/jobs.mjs', 'runJob', 'leaky', {});
     expect(errors).toEqual([]);
     expect(s[0]).toMatchObject({ kind: 'constructor', name: 'Job', countDelta: N });
     expect(s[0]!.where.join(' -> ')).toMatch(/registry/);
-    const fixed = await suspectsOf('harness/agents/testdata/jobs.mjs', 'runJob', 'fixed', {});
+    const fixed = await suspectsOf('fixtures/agent-targets/jobs.mjs', 'runJob', 'fixed', {});
     expect(fixed.s).toEqual([]);
   });
 });

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const self = fileURLToPath(import.meta.url);
-const tsnode = path.join(path.dirname(self), '..', 'cli', 'tsnode.mjs');
+const tsnode = path.join(path.dirname(self), '..', 'build', 'tsnode.mjs');
 
 interface Measure {
   ms: number;

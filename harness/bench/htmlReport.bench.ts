@@ -7,9 +7,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Report } from '../report/schema.ts';
-import { launchChromium } from '../reporters/html/launchChromium.ts';
+import { launchChromium } from '../../fixtures/testing/launchChromium.ts';
 import { renderRunPage } from '../reporters/html/runPage.ts';
-import { syntheticReport } from '../reporters/syntheticReport.ts';
+import { syntheticReport } from '../../fixtures/testing/syntheticReport.ts';
 
 const POINTS = 600_000;
 const RUNS = 3;

@@ -11,7 +11,7 @@ import { listPids } from '../probes/procfs.ts';
 import { listTree } from '../probes/processTree.ts';
 import { newCookie } from '../probes/runCookie.ts';
 import { createSampler } from '../probes/sampler.ts';
-import { startTestTarget } from '../probes/testTargets/startTestTarget.ts';
+import { startTestTarget } from '../../fixtures/probe-targets/startTestTarget.ts';
 
 const ROUNDS = 6;
 const PER_ROUND = 50; // 300 samples per method

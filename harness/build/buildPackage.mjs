@@ -13,8 +13,8 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 const from = path.join(root, 'harness');
 const to = path.join(root, 'dist');
 
-/** test targets, test data, dev-only launchers and checkers: never shipped */
-const NOT_SHIPPED = /(^|\/)(testdata|testTargets|build|bench|eval|e2e|testing|__pycache__)(\/|$)|junitSchemaCheck\.py$|cli\/tsnode\.mjs$/;
+/** the build and dev scripts, bench and eval, python caches: never shipped */
+const NOT_SHIPPED = /(^|\/)(build|bench|eval|__pycache__)(\/|$)/;
 
 await rm(to, { recursive: true, force: true });
 const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');

@@ -1,4 +1,4 @@
-import { tempDir } from '../testing/tempDir.ts';
+import { tempDir } from '../../fixtures/testing/tempDir.ts';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';

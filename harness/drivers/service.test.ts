@@ -1,4 +1,4 @@
-import { tempDir } from '../testing/tempDir.ts';
+import { tempDir } from '../../fixtures/testing/tempDir.ts';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';

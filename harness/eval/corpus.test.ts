@@ -2,7 +2,7 @@
 // (every leak caught on the right resource, no clean program failing anything), and no process a
 // run started is left alive. About 40 runs, two at a time.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { processesWithRunCookie, REPO_ROOT } from '../e2e/runSeep.ts';
+import { processesWithRunCookie, REPO_ROOT } from '../../fixtures/testing/runSeep.ts';
 import { corpusMatrix, runCorpus, type CorpusResult } from './corpusEval.ts';
 import { CORPUS } from './corpusManifest.ts';
 

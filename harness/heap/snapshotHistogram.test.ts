@@ -8,7 +8,7 @@ import { snapshotHistogram, histogramKey, SnapshotFormatError } from './snapshot
 import { diffHistograms } from './diffHistograms.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'seep-heap-'));
-const writer = path.join(import.meta.dirname, 'testdata', 'writeSnapshot.cjs');
+const writer = path.join(import.meta.dirname, '../../fixtures/heap-snapshots/writeSnapshot.cjs');
 function writeSnapshot(name: string, count: number): string {
   const file = path.join(dir, name);
   execFileSync(process.execPath, [writer, file, String(count)], { timeout: 30_000 });

@@ -2,9 +2,9 @@
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { seepInit } from '../testing/seepInit.ts';
-import { parseSimpleYaml, type YamlValue } from '../testing/simpleYaml.ts';
-import { tempDir } from '../testing/tempDir.ts';
+import { seepInit } from '../../fixtures/testing/seepInit.ts';
+import { parseSimpleYaml, type YamlValue } from '../../fixtures/testing/simpleYaml.ts';
+import { tempDir } from '../../fixtures/testing/tempDir.ts';
 
 const root = tempDir('seep-init-');
 let n = 0;

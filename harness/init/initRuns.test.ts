@@ -3,9 +3,9 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { failedCheckIds, runSeep } from '../e2e/runSeep.ts';
-import { seepInit } from '../testing/seepInit.ts';
-import { tempDir } from '../testing/tempDir.ts';
+import { failedCheckIds, runSeep } from '../../fixtures/testing/runSeep.ts';
+import { seepInit } from '../../fixtures/testing/seepInit.ts';
+import { tempDir } from '../../fixtures/testing/tempDir.ts';
 
 // a bounded server: 127.0.0.1 only, on the port seep passes, gone when seep stops it
 const SERVER_PY = `import sys

@@ -4,7 +4,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadScenarioFile } from '../scenario/loadScenario.ts';
-import { tempDir } from '../testing/tempDir.ts';
+import { tempDir } from '../../fixtures/testing/tempDir.ts';
 import type { InitTarget } from './initArgs.ts';
 import { renderScenario } from './scenarioTemplate.ts';
 

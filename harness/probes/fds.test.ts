@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openSync, closeSync } from 'node:fs';
 import { readFds } from './fds.ts';
-import { createFakeProc, type FakeProc } from './testTargets/fakeProc.ts';
+import { createFakeProc, type FakeProc } from '../../fixtures/probe-targets/fakeProc.ts';
 
 let fake: FakeProc;
 beforeEach(() => {

@@ -1,9 +1,9 @@
 // Real processes: the run cookie finds and killTree ends what escaped the tree.
 import { afterEach, describe, expect, it } from 'vitest';
 import { killTree } from './killTree.ts';
-import { readStat } from './procfs.ts';
+import { readStatSync } from './procfs.ts';
 import { findByCookie, newCookie } from './runCookie.ts';
-import { startTestTarget } from './testTargets/startTestTarget.ts';
+import { startTestTarget } from '../../fixtures/probe-targets/startTestTarget.ts';
 
 const started: { cookie: string; pid: number }[] = [];
 afterEach(async () => {
@@ -11,7 +11,7 @@ afterEach(async () => {
 });
 
 async function gone(pid: number): Promise<boolean> {
-  const st = await readStat(pid);
+  const st = readStatSync(pid);
   return st === null || st.state === 'Z';
 }
 
@@ -21,7 +21,7 @@ describe('findByCookie and killTree', () => {
     const target = await startTestTarget('escapeTarget.py', [], cookie);
     started.push({ cookie, pid: target.pid });
     const grandchild = Number(target.ready[0]);
-    expect((await readStat(grandchild))?.ppid).not.toBe(target.pid);
+    expect(readStatSync(grandchild)?.ppid).not.toBe(target.pid);
 
     const found = await findByCookie(cookie);
     expect(found.sort()).toEqual([target.pid, grandchild].sort());

@@ -61,10 +61,6 @@ export function parseStat(text: string): ProcStat {
 }
 
 /** null when the process is gone. */
-export async function readStat(pid: number, procRoot = '/proc'): Promise<ProcStat | null> {
-  return readStatSync(pid, procRoot);
-}
-
 export function readStatSync(pid: number, procRoot = '/proc'): ProcStat | null {
   let text: string;
   try {
@@ -101,16 +97,6 @@ export async function describeProcess(pid: number, procRoot = '/proc'): Promise<
 function kbField(text: string, name: string): number | null {
   const m = new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(text);
   return m ? Number(m[1]) * 1024 : null;
-}
-
-/** VmRSS from /proc/PID/status, in bytes; null for zombies, kernel threads and vanished pids. */
-export async function readStatusRss(pid: number, procRoot = '/proc'): Promise<number | null> {
-  try {
-    return kbField(readFileSync(`${procRoot}/${pid}/status`, 'latin1'), 'VmRSS');
-  } catch (err) {
-    if (isVanished(err)) return null;
-    throw err;
-  }
 }
 
 /**

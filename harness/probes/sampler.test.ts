@@ -1,12 +1,12 @@
-// Real processes: python3 targets from testTargets/, sampled through the real /proc.
+// Real processes: python3 targets from fixtures/probe-targets/, sampled through the real /proc.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Sample } from '../report/schema.ts';
 import { killTree } from './killTree.ts';
-import { readStat, readHostConstants } from './procfs.ts';
+import { readStatSync, readHostConstants } from './procfs.ts';
 import { newCookie } from './runCookie.ts';
 import { createSampler } from './sampler.ts';
-import { createFakeProc } from './testTargets/fakeProc.ts';
-import { startTestTarget } from './testTargets/startTestTarget.ts';
+import { createFakeProc } from '../../fixtures/probe-targets/fakeProc.ts';
+import { startTestTarget } from '../../fixtures/probe-targets/startTestTarget.ts';
 
 const cookies: string[] = [];
 const roots: number[] = [];
@@ -60,7 +60,7 @@ describe('createSampler on real processes', () => {
     let rss = 0;
     let threads = 0;
     for (const pid of s.pids) {
-      const st = (await readStat(pid))!;
+      const st = readStatSync(pid)!;
       rss += st.rssPages * pageSize;
       threads += st.numThreads;
     }

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTcpLookup } from './tcpLookup.ts';
-import { createFakeProc, type FakeProc } from './testTargets/fakeProc.ts';
-import { TCP, TCP6 } from './testTargets/tcpTableText.ts';
+import { createFakeProc, type FakeProc } from '../../fixtures/probe-targets/fakeProc.ts';
+import { TCP, TCP6 } from '../../fixtures/probe-targets/tcpTableText.ts';
 
 const UNIX = 'Num       RefCount Protocol Flags    Type St Inode Path\n' +
   '0000000000000000: 00000003 00000000 00000000 0001 03 777\n' +

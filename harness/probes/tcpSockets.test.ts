@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { countTcp, formatAddress, parseTcpTable, readTcpTable } from './tcpSockets.ts';
-import { createFakeProc, type FakeProc } from './testTargets/fakeProc.ts';
-import { HEADER, TCP, TCP6 } from './testTargets/tcpTableText.ts';
+import { countTcp, formatAddress, parseTcpTable, readOneTable } from './tcpSockets.ts';
+import { createFakeProc, type FakeProc } from '../../fixtures/probe-targets/fakeProc.ts';
+import { HEADER, TCP, TCP6 } from '../../fixtures/probe-targets/tcpTableText.ts';
 
 
 let fake: FakeProc;
@@ -35,16 +35,12 @@ describe('counting a process\'s sockets', () => {
   it('counts only the fd inodes found in tcp or tcp6, once each, per state', async () => {
     fake.file('10/net/tcp', TCP);
     fake.file('10/net/tcp6', TCP6);
-    const table = await readTcpTable(10, fake.root);
+    const table = await readOneTable(10, 'tcp', fake.root);
+    for (const [inode, entry] of await readOneTable(10, 'tcp6', fake.root)) table.set(inode, entry);
     // 5001 twice (listener shared by fork), 777 is a unix socket, 6002 from tcp6
     const counted = countTcp([5001, 5001, 5002, 5004, 777, 6002], table);
     expect(counted.sockets).toBe(4);
     expect(counted.tcp).toEqual({ LISTEN: 1, ESTABLISHED: 2, CLOSE_WAIT: 1 });
-  });
-
-  it('reads tcp without tcp6 (IPv6 disabled)', async () => {
-    fake.file('10/net/tcp', TCP);
-    expect((await readTcpTable(10, fake.root)).size).toBe(4);
   });
 });
 

@@ -4,7 +4,6 @@
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import { TCP_STATES, type TcpState } from '../report/schema.ts';
-import { isVanished } from './procfs.ts';
 
 export interface TcpEntry {
   state: TcpState;
@@ -31,21 +30,6 @@ export function parseTcpTable(text: string, into: TcpTable = new Map()): TcpTabl
     into.set(inode, { state, local: formatAddress(f[1]!), remote: formatAddress(f[2]!) });
   }
   return into;
-}
-
-/**
- * Both tables of the process's namespace. tcp6 is missing when IPv6 is disabled; that is fine.
- * Read off the event loop: the kernel walks the whole established hash to print either file
- * (262144 buckets on a 24 GB host: several ms however few sockets there are).
- */
-export async function readTcpTable(pid: number, procRoot = '/proc'): Promise<TcpTable> {
-  const table = await readOneTable(pid, 'tcp', procRoot);
-  try {
-    for (const [inode, entry] of await readOneTable(pid, 'tcp6', procRoot)) table.set(inode, entry);
-  } catch (err) {
-    if (!isVanished(err)) throw err;
-  }
-  return table;
 }
 
 export async function readOneTable(pid: number, file: 'tcp' | 'tcp6', procRoot = '/proc'): Promise<TcpTable> {

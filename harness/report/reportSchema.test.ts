@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { reportValidator } from './reportJsonSchema.ts';
-import { runSeep } from '../e2e/runSeep.ts';
+import { reportValidator } from '../../fixtures/testing/reportJsonSchema.ts';
+import { runSeep } from '../../fixtures/testing/runSeep.ts';
 import type { Report } from './schema.ts';
 
 describe('the JSON report validates against the schema types', () => {

@@ -4,10 +4,6 @@ import { formatBytes } from '../scenario/units.ts';
 
 const BYTE_UNITS = new Set(['B', 'bytes', 'byte']);
 
-export function isByteUnit(unit: string): boolean {
-  return BYTE_UNITS.has(unit.split('/')[0]!.trim());
-}
-
 export function formatNumber(value: number): string {
   if (!Number.isFinite(value)) return String(value);
   if (Number.isInteger(value)) return value.toLocaleString('en-US');

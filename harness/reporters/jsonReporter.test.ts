@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readJsonReport } from './jsonReporter.ts';
-import { syntheticReport } from './syntheticReport.ts';
+import { syntheticReport } from '../../fixtures/testing/syntheticReport.ts';
 
 let dir: string;
 beforeEach(async () => {

@@ -6,10 +6,10 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { renderJunit } from './junitReporter.ts';
-import { syntheticReport } from './syntheticReport.ts';
+import { syntheticReport } from '../../fixtures/testing/syntheticReport.ts';
 
 const run = promisify(execFile);
-const checker = fileURLToPath(new URL('./junitSchemaCheck.py', import.meta.url));
+const checker = fileURLToPath(new URL('../../fixtures/testing/junitSchemaCheck.py', import.meta.url));
 
 interface Checked {
   root: Record<string, string>;

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mdCell, renderMarkdown } from './markdownReporter.ts';
 import { renderRun } from './renderRun.ts';
-import { syntheticReport } from './syntheticReport.ts';
+import { syntheticReport } from '../../fixtures/testing/syntheticReport.ts';
 
 let root: string;
 beforeEach(async () => {

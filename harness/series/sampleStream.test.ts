@@ -1,4 +1,4 @@
-import { tempDir } from '../testing/tempDir.ts';
+import { tempDir } from '../../fixtures/testing/tempDir.ts';
 import { readFileSync, writeFileSync, appendFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';

@@ -9,7 +9,6 @@ import { createInterface } from 'node:readline';
 import { METRICS, type Metric, type Phase, type Sample, type Suspect, type TcpState } from '../report/schema.ts';
 
 export const STREAM_SUFFIX = '.samples.ndjson';
-export const STREAM_VERSION = 1;
 
 const PHASE_CODE: Record<Phase, string> = { warmup: 'w', measured: 'm', settle: 's' };
 const CODE_PHASE: Record<string, Phase> = { w: 'warmup', m: 'measured', s: 'settle' };

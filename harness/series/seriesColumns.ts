@@ -19,10 +19,6 @@ export function appendSample(cols: SeriesColumns, s: Sample): void {
   for (const col of Object.values(cols.tcp)) if (col.length === n) col.push(0);
 }
 
-export function columnLength(cols: SeriesColumns): number {
-  return cols.t.length;
-}
-
 /** Values of one metric as numbers, nulls dropped, with their indices. */
 export function metricPoints(cols: SeriesColumns, metric: Metric, from = 0, to = cols.t.length - 1): { index: number[]; y: number[] } {
   const index: number[] = [];

@@ -8,7 +8,7 @@ import { once } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHttpClient } from '../drivers/httpClient.ts';
 import { freePort } from '../drivers/freePort.ts';
-import { REPO_ROOT } from '../e2e/runSeep.ts';
+import { REPO_ROOT } from '../../fixtures/testing/runSeep.ts';
 
 const SERVER = path.join(REPO_ROOT, 'fixtures/recycling-service/server.py');
 const stops: (() => Promise<void>)[] = [];

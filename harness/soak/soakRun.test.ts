@@ -1,13 +1,13 @@
 // Soaks through the real CLI, accelerated: a leak given in MB/h on the recycling fixture is found
 // and its fixed twin passes; seep killed by SIGKILL mid-soak is rebuilt by `seep report` from
 // every sample that reached the disk; a target killed like an OOM kill is restarted and counted.
-import { tempDir } from '../testing/tempDir.ts';
+import { tempDir } from '../../fixtures/testing/tempDir.ts';
 import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Report } from '../report/schema.ts';
-import { killRunLeftovers, processesWithRunCookie, REPO_ROOT, runSeep } from '../e2e/runSeep.ts';
+import { killRunLeftovers, processesWithRunCookie, REPO_ROOT, runSeep } from '../../fixtures/testing/runSeep.ts';
 import { freePort } from '../drivers/freePort.ts';
 
 const SCENARIO = 'fixtures/recycling-service/recycling.scenario.ts';

@@ -3,8 +3,8 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { tempDir } from '../testing/tempDir.ts';
-import { processesWithRunCookie, runSeep } from '../e2e/runSeep.ts';
+import { tempDir } from '../../fixtures/testing/tempDir.ts';
+import { processesWithRunCookie, runSeep } from '../../fixtures/testing/runSeep.ts';
 
 async function scenarioFile(name: string, step: string, budgets = '{}', duration = '6s'): Promise<string> {
   const file = path.join(tempDir('seep-step-errors-'), `${name}.scenario.mjs`);

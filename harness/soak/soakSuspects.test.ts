@@ -5,8 +5,8 @@ import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import type { Report } from '../report/schema.ts';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { tempDir } from '../testing/tempDir.ts';
-import { processesWithRunCookie, REPO_ROOT, runSeep } from '../e2e/runSeep.ts';
+import { tempDir } from '../../fixtures/testing/tempDir.ts';
+import { processesWithRunCookie, REPO_ROOT, runSeep } from '../../fixtures/testing/runSeep.ts';
 import { MAX_NODE_HEAP_FOR_SNAPSHOTS } from '../runner/suspectSession.ts';
 
 const SERVER = path.join(REPO_ROOT, 'fixtures/node-service/server.mjs');

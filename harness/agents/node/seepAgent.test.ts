@@ -1,11 +1,11 @@
 import { spawn } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
-import { tempDir } from '../../testing/tempDir.ts';
+import { tempDir } from '../../../fixtures/testing/tempDir.ts';
 import net from 'node:net';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AgentError, connectAgent, type AgentClient } from '../agentClient.ts';
-import { nodeAgentPath, startTarget, testdataDir, type Started } from '../testdata/targets.ts';
+import { nodeAgentPath, startTarget, agentTargetsDir, type Started } from '../../../fixtures/agent-targets/targets.ts';
 
 const dir = tempDir('seep-agent-');
 const cleanups: (() => unknown)[] = [];
@@ -16,7 +16,7 @@ afterEach(async () => {
 async function startService(mode: string, extraEnv: Record<string, string> = {}): Promise<{ t: Started; agent: AgentClient; port: number }> {
   const sock = path.join(dir, `${mode}-${Date.now()}.sock`);
   const t = await startTarget(
-    [process.execPath, path.join(testdataDir, 'listenerService.cjs'), mode],
+    [process.execPath, path.join(agentTargetsDir, 'listenerService.cjs'), mode],
     { NODE_OPTIONS: `--require ${nodeAgentPath}`, SEEP_AGENT_SOCKET: sock, ...extraEnv },
     /^listening \d+/,
   );
@@ -81,7 +81,7 @@ describe('seepAgent.cjs in a Node target (NODE_OPTIONS=--require)', () => {
   it('survives bad requests: unknown op, missing params, a line that is not JSON', async () => {
     const sock = path.join(dir, 'bad.sock');
     const t = await startTarget(
-      [process.execPath, path.join(testdataDir, 'listenerService.cjs')],
+      [process.execPath, path.join(agentTargetsDir, 'listenerService.cjs')],
       { NODE_OPTIONS: `--require ${nodeAgentPath}`, SEEP_AGENT_SOCKET: sock },
       /^listening/,
     );

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { AgentError, connectAgent, type AgentClient } from '../agentClient.ts';
-import { startTarget, testdataDir } from '../testdata/targets.ts';
+import { startTarget, agentTargetsDir } from '../../../fixtures/agent-targets/targets.ts';
 
 const agentDir = import.meta.dirname;
 // 5 frames, not the runner's 25: tracing every import at depth 25 costs seconds of start-up on a
@@ -19,7 +19,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 async function start(mode: string): Promise<{ agent: AgentClient; port: number }> {
   const sock = path.join(dir, `${mode}-${Date.now()}.sock`);
   const t = await startTarget(
-    ['python3', path.join(testdataDir, 'registryService.py'), mode],
+    ['python3', path.join(agentTargetsDir, 'registryService.py'), mode],
     { PYTHONPATH: agentDir, SEEP_AGENT_SOCKET: sock, PYTHONTRACEMALLOC: '5' },
     /^listening \d+/,
   );

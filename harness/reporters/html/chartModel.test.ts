@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Check } from '../../report/schema.ts';
-import { SOAK, syntheticReport } from '../syntheticReport.ts';
+import { SOAK, syntheticReport } from '../../../fixtures/testing/syntheticReport.ts';
 import { DISPLAY_BUCKETS, phaseBands, scenarioCharts } from './chartModel.ts';
 
 function check(over: Partial<Check>): Check {

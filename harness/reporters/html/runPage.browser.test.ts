@@ -8,8 +8,8 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatValue } from '../formatValue.ts';
 import { renderRun } from '../renderRun.ts';
-import { HOSTILE_LINES, SOAK, syntheticReport } from '../syntheticReport.ts';
-import { launchChromium, type OfflineBrowser } from './launchChromium.ts';
+import { HOSTILE_LINES, SOAK, syntheticReport } from '../../../fixtures/testing/syntheticReport.ts';
+import { launchChromium, type OfflineBrowser } from '../../../fixtures/testing/launchChromium.ts';
 
 const SCREENSHOTS = fileURLToPath(new URL('../../../reports/screenshots/', import.meta.url));
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { TrendResult } from '../../report/schema.ts';
-import { syntheticReport } from '../syntheticReport.ts';
+import { syntheticReport } from '../../../fixtures/testing/syntheticReport.ts';
 import { scenarioCharts } from './chartModel.ts';
 import { trendSegment } from './trendLine.ts';
 

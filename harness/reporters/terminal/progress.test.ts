@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import type { ScenarioReport } from '../../report/schema.ts';
-import { syntheticReport } from '../syntheticReport.ts';
+import { syntheticReport } from '../../../fixtures/testing/syntheticReport.ts';
 import { createProgress, printSummary, terminalOptions } from './index.ts';
 
 // Anything below space except newline, plus DEL and C1: what "no control characters" means here.

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Runs a TypeScript entry point under tsx's ESM loader: `node harness/cli/tsnode.mjs file.ts [args]`.
+// Runs a TypeScript entry point under tsx's ESM loader: `node harness/build/tsnode.mjs file.ts [args]`.
 // Node 20 has no type stripping of its own.
 import { register } from 'tsx/esm/api';
 import { pathToFileURL } from 'node:url';
