@@ -4,7 +4,7 @@
 import type { Check } from '../report/schema.ts';
 import { planBudgets, type BudgetPlan } from '../scenario/runPlan.ts';
 import { absoluteCountCheck, baselineCheck, COUNTED } from './countedResources.ts';
-import { fileChecks, orphanCheck, outputChecks } from './leftoverChecks.ts';
+import { fileChecks, orphanCheck, outputChecks, warningCheck } from './leftoverChecks.ts';
 import { memoryBudgetChecks, notMeasured, rssLeakCheck } from './memoryChecks.ts';
 import type { Observations } from './observations.ts';
 
@@ -41,6 +41,6 @@ export function buildChecks(obs: Observations, budgets: BudgetPlan = planBudgets
     }
   }
   checks.push(orphanCheck(obs, budgets.orphans));
-  checks.push(...outputChecks(obs, budgets), ...fileChecks(obs, budgets));
+  checks.push(warningCheck(obs), ...outputChecks(obs, budgets), ...fileChecks(obs, budgets));
   return checks.filter((c): c is Check => c !== null);
 }

@@ -51,6 +51,25 @@ export function outputChecks(obs: Observations, budgets: BudgetPlan): Check[] {
   });
 }
 
+/**
+ * Known leak warnings (scenario/leakWarnings.ts) are leaks with no budget: one check, failing when
+ * any was printed, naming each with its count and first line. Lines the scenario allows are not
+ * counted. Present for every run whose output was watched for them.
+ */
+export function warningCheck(obs: Observations): Check | null {
+  const counts = obs.output.warningCounts;
+  if (!counts) return null;
+  const seen = Object.entries(counts).filter(([, n]) => n > 0);
+  const total = seen.reduce((sum, [, n]) => sum + n, 0);
+  const check: Check = {
+    id: 'leak.warnings', resource: 'output', kind: 'leak', limitValue: 0, observed: total, unit: 'lines', pass: total === 0,
+    message: total === 0
+      ? `no known leak warning printed (${Object.keys(counts).length} watched)`
+      : seen.map(([name, n]) => `${name} x${n}, first: ${obs.output.warningExamples?.[name]?.[0] ?? '(not kept)'}`).join('; '),
+  };
+  return check;
+}
+
 export function fileChecks(obs: Observations, budgets: BudgetPlan): Check[] {
   return budgets.files.map(({ path: file, limit: { written: limit, value: max } }) => {
     const size = obs.fileSizes[file] ?? 0;

@@ -8,6 +8,10 @@ export type Stream = 'stdout' | 'stderr';
 
 export interface OutputWatcherOptions {
   forbid: (string | RegExp)[];
+  /** known leak warnings, counted by name (scenario/leakWarnings.ts) */
+  warnings?: readonly { name: string; pattern: RegExp }[];
+  /** lines matching one of these are never counted as a leak warning */
+  allow?: (string | RegExp)[];
   /** lines kept for the report; default 200 */
   tailLines?: number;
 }
@@ -46,6 +50,14 @@ interface StreamState {
 
 export function createOutputWatcher(opts: OutputWatcherOptions): OutputWatcher {
   const patterns = opts.forbid.map(compile);
+  const warnings = (opts.warnings ?? []).map((w) => ({ ...compile(w.pattern), key: w.name }));
+  const allowed = (opts.allow ?? []).map(compile);
+  const warningCounts: Record<string, number> = {};
+  const warningExamples: Record<string, string[]> = {};
+  for (const w of warnings) {
+    warningCounts[w.key] = 0;
+    warningExamples[w.key] = [];
+  }
   const tailLines = opts.tailLines ?? 200;
   const tail: OutputLine[] = [];
   let tailStart = 0; // ring buffer: the oldest line sits at tailStart once the tail is full
@@ -71,6 +83,16 @@ export function createOutputWatcher(opts: OutputWatcherOptions): OutputWatcher {
       const examples = forbidExamples[p.key]!;
       if (examples.length < EXAMPLES_PER_PATTERN) examples.push(text);
       line.forbidden ??= p.key;
+    }
+    if (warnings.length > 0 && !allowed.some((a) => a.test(text))) {
+      for (const w of warnings) {
+        if (!w.test(text)) continue;
+        warningCounts[w.key]! += 1;
+        const examples = warningExamples[w.key]!;
+        if (examples.length < EXAMPLES_PER_PATTERN) examples.push(text);
+        line.forbidden ??= w.key;
+        break; // once per line, under the first (most specific) warning it matches
+      }
     }
     if (tailLines <= 0) return;
     if (tail.length < tailLines) tail.push(line);
@@ -125,6 +147,9 @@ export function createOutputWatcher(opts: OutputWatcherOptions): OutputWatcher {
         totalLines,
         forbidCounts: { ...forbidCounts },
         forbidExamples: Object.fromEntries(Object.entries(forbidExamples).map(([k, v]) => [k, v.slice()])),
+        ...(warnings.length > 0
+          ? { warningCounts: { ...warningCounts }, warningExamples: Object.fromEntries(Object.entries(warningExamples).map(([k, v]) => [k, v.slice()])) }
+          : {}),
       };
     },
     counts() {

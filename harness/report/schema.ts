@@ -123,7 +123,7 @@ export type CountedResource = 'fds' | 'sockets' | 'threads' | 'children';
 
 /** Every check id seep writes. Forbid patterns and file budgets name their pattern or file after the colon. */
 export type CheckId =
-  | `leak.${'rss' | CountedResource | 'orphans'}`
+  | `leak.${'rss' | CountedResource | 'orphans' | 'warnings'}`
   | `budget.${'rssGrowth' | 'heapGrowth' | 'rssPerIteration' | 'rssSlope' | 'peakRss' | CountedResource | 'orphans'}`
   | `budget.${'latencyP99' | 'seepRss' | 'stepErrors'}`
   | `budget.output.forbid:${string}`
@@ -188,6 +188,9 @@ export interface OutputSummary {
   forbidCounts: Record<string, number>;
   /** first few matching lines per pattern, to show where they came from */
   forbidExamples: Record<string, string[]>;
+  /** per known leak warning (scenario/leakWarnings.ts) by name, the lines printed, less those allowed */
+  warningCounts?: Record<string, number>;
+  warningExamples?: Record<string, string[]>;
 }
 
 export interface OutputLine {

@@ -40,6 +40,8 @@ export interface BudgetPlan {
   counts: Partial<Record<CountedResource, CountBudget>>;
   orphans?: number;
   forbid: (string | RegExp)[];
+  /** lines not counted as a known leak warning */
+  allow: (string | RegExp)[];
   /** path relative to the project root -> max size */
   files: { path: string; limit: Limit<'B'> }[];
   latencyP99?: Limit<'ms'>;
@@ -116,6 +118,7 @@ export function planBudgets(b: Budgets = {}): BudgetPlan {
   const plan: BudgetPlan = {
     counts,
     forbid: b.output?.forbid ?? [],
+    allow: b.output?.allow ?? [],
     files: Object.entries(b.files ?? {}).map(([p, written]) => ({ path: p, limit: size(written) })),
     seepRss: { ...size(b.seepRss ?? DEFAULTS.seepRss), fromDefault: b.seepRss === undefined },
     stepErrors: { max: b.stepErrors ?? 0, written: b.stepErrors !== undefined },

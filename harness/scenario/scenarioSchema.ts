@@ -47,7 +47,10 @@ const budgets = z.strictObject({
   threads: countLimit.optional(),
   children: countLimit.optional(),
   orphans: z.number().int().min(0).optional(),
-  output: z.strictObject({ forbid: z.array(z.union([z.string().min(1), z.instanceof(RegExp)])) }).optional(),
+  output: z.strictObject({
+    forbid: z.array(z.union([z.string().min(1), z.instanceof(RegExp)])).optional(),
+    allow: z.array(z.union([z.string().min(1), z.instanceof(RegExp)])).optional(),
+  }).optional(),
   files: z.record(z.string(), size).optional(),
   latencyP99: duration.optional(),
   seepRss: size.optional(),

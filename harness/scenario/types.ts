@@ -76,7 +76,10 @@ export interface StepContext {
 export type HookContext = Omit<StepContext, 'iteration' | 'phase'>;
 
 export interface OutputBudget {
-  forbid: (string | RegExp)[];
+  /** lines the target must never print, besides the known leak warnings (seep's table) */
+  forbid?: (string | RegExp)[];
+  /** lines that are not counted as a known leak warning (one you know to be harmless) */
+  allow?: (string | RegExp)[];
 }
 
 export interface Budgets {

@@ -9,6 +9,7 @@ import { createOutputWatcher } from '../probes/outputWatcher.ts';
 import { judge } from '../analysis/judge.ts';
 import { headlines } from '../analysis/memoryChecks.ts';
 import type { AlertTally, Observations, StepErrorTally } from '../analysis/observations.ts';
+import { LEAK_WARNINGS } from '../scenario/leakWarnings.ts';
 import { planBudgets, type AlertLevel, type BudgetPlan } from '../scenario/runPlan.ts';
 import { scenarioVerdict } from '../verdict/verdict.ts';
 import { createAlertEvents, KEEP_ALERTS } from './alertEvents.ts';
@@ -90,7 +91,7 @@ export function createSoakAggregate(opts: SoakAggregateOptions = {}): SoakAggreg
         head = decodeHead(e.head);
         budgets = head.budgets;
         alertLevels = head.alerts;
-        output = createOutputWatcher({ forbid: budgets.forbid });
+        output = createOutputWatcher({ forbid: budgets.forbid, warnings: LEAK_WARNINGS, allow: budgets.allow });
         return;
       case 'b':
       case 't': {

@@ -39,10 +39,11 @@ export interface SoakTail {
 
 type Json = Record<string, unknown>;
 
-/** RegExps in forbid do not survive JSON: they are written as { re, flags }. */
+const toJson = (p: string | RegExp) => (typeof p === 'string' ? p : { re: p.source, flags: p.flags });
+
+/** RegExps in forbid and allow do not survive JSON: they are written as { re, flags }. */
 export function encodeHead(head: SoakHead): Json {
-  const forbid = head.budgets.forbid.map((p) => (typeof p === 'string' ? p : { re: p.source, flags: p.flags }));
-  return { ...head, budgets: { ...head.budgets, forbid } } as unknown as Json;
+  return { ...head, budgets: { ...head.budgets, forbid: head.budgets.forbid.map(toJson), allow: head.budgets.allow.map(toJson) } } as unknown as Json;
 }
 
 const toPattern = (p: unknown): string | RegExp => (typeof p === 'string' ? p : new RegExp((p as { re: string }).re, (p as { flags: string }).flags));
@@ -52,10 +53,10 @@ export function decodeHead(json: Json): SoakHead {
   if (head.budgets.counts === undefined) {
     // a stream written before budgets were planned once carries them as the user wrote them
     const written = head.budgets as unknown as Budgets;
-    const forbid = written.output?.forbid.map(toPattern);
+    const forbid = written.output?.forbid?.map(toPattern);
     const budgets = planBudgets(forbid ? { ...written, output: { forbid } } : written);
     return { ...head, budgets, alerts: planAlerts(head.alerts as AlertSpec | undefined) };
   }
   const planned = head.budgets as BudgetPlan;
-  return { ...head, budgets: { ...planned, forbid: planned.forbid.map(toPattern) }, alerts: Array.isArray(head.alerts) ? head.alerts : [] };
+  return { ...head, budgets: { ...planned, forbid: planned.forbid.map(toPattern), allow: (planned.allow ?? []).map(toPattern) }, alerts: Array.isArray(head.alerts) ? head.alerts : [] };
 }

@@ -1,0 +1,67 @@
+// The known leak warnings, pattern by pattern, as real runtimes print them (aiohttp, not installed
+// here, by its messages' exact text): each is counted under its name and fails leak.warnings with no
+// budget; an allowed line is not counted; a clean program passes.
+import { spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { createOutputWatcher } from '../probes/outputWatcher.ts';
+import { LEAK_WARNINGS } from '../scenario/leakWarnings.ts';
+import { warningCheck } from './leftoverChecks.ts';
+import type { Observations } from './observations.ts';
+
+/** stderr of a real program, with warnings as seep's Python targets get them (PYTHONWARNINGS=default) */
+function stderrOf(argv: string[]): string {
+  return spawnSync(argv[0]!, argv.slice(1), { env: { ...process.env, PYTHONWARNINGS: 'default' }, encoding: 'utf8', timeout: 20_000 }).stderr;
+}
+
+function judge(text: string, allow: (string | RegExp)[] = []) {
+  const w = createOutputWatcher({ forbid: [], warnings: LEAK_WARNINGS, allow });
+  w.feed('stderr', text, 0);
+  w.end(1);
+  const output = w.summary();
+  return { output, check: warningCheck({ output } as Observations)! };
+}
+
+const PY = '/usr/bin/python3';
+const CASES: [string, () => string][] = [
+  ['ResourceWarning', () => stderrOf([PY, '-c', 'import socket, gc\ns = socket.socket()\ndel s\ngc.collect()'])],
+  ['ResourceWarning', () => stderrOf([PY, '-c', "import subprocess\np = subprocess.Popen(['sleep', '0.5'])\ndel p"])],
+  ['unclosed event loop', () => stderrOf([PY, '-c', 'import asyncio, gc\nloop = asyncio.new_event_loop()\ndel loop\ngc.collect()'])],
+  ['Task was destroyed but it is pending', () => stderrOf([PY, '-c', [
+    'import asyncio, gc',
+    'async def wait(): await asyncio.sleep(10)',
+    'loop = asyncio.new_event_loop()',
+    'task = loop.create_task(wait())',
+    'loop.run_until_complete(asyncio.sleep(0))',
+    'loop.close()',
+    'del task',
+    'gc.collect()',
+  ].join('\n')])],
+  // aiohttp 3.8 client.py ClientSession.__del__ and connector.py BaseConnector.__del__, via the
+  // default loop exception handler
+  ['Unclosed client session', () => 'Unclosed client session\nclient_session: <aiohttp.client.ClientSession object at 0x7f3a2c1b5d50>\n'],
+  ['Unclosed connector', () => "Unclosed connector\nconnections: ['[(<aiohttp.client_proto.ResponseHandler object at 0x7f3a2c0e1a60>, 412.9)]']\nconnector: <aiohttp.connector.TCPConnector object at 0x7f3a2c1b5e10>\n"],
+  ['MaxListenersExceededWarning', () => stderrOf([process.execPath, '-e', "const e = new (require('node:events'))(); for (let i = 0; i < 11; i++) e.on('tick', () => {});"])],
+];
+
+describe('known leak warnings, with no budget', () => {
+  it('covers every entry of the table', () => {
+    expect(new Set(CASES.map(([name]) => name))).toEqual(new Set(LEAK_WARNINGS.map((w) => w.name)));
+  });
+
+  it.each(CASES)('%s: counted under its name, and leak.warnings fails', (name, print) => {
+    const text = print();
+    const { output, check } = judge(text);
+    expect(output.warningCounts![name], text).toBe(1);
+    expect(Object.values(output.warningCounts!).reduce((a, b) => a + b, 0)).toBe(1);
+    expect(check).toMatchObject({ id: 'leak.warnings', kind: 'leak', pass: false, observed: 1 });
+    expect(check.message).toContain(`${name} x1`);
+  });
+
+  it('does not count a line the scenario allows, and passes a program that printed none', () => {
+    const text = stderrOf([PY, '-c', 'import socket\nwith socket.socket() as s: pass\nprint("ok")']);
+    expect(judge(text).check).toMatchObject({ pass: true, observed: 0 });
+    const leaky = stderrOf([PY, '-c', 'import socket, gc\ns = socket.socket()\ndel s\ngc.collect()']);
+    expect(judge(leaky, [/unclosed <socket\.socket/]).check).toMatchObject({ pass: true, observed: 0 });
+  });
+});
+
