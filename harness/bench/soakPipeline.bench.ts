@@ -11,8 +11,8 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { METRICS, SCHEMA_VERSION, type Metric, type Report, type Sample } from '../report/schema.ts';
 import { createSampleStream, encodeSample, streamFile } from '../series/sampleStream.ts';
-import { createSoakAggregate } from '../soak/soakAggregate.ts';
-import { encodeHead } from '../soak/soakHead.ts';
+import { createRunAggregate } from '../observations/runAggregate.ts';
+import { encodeHead } from '../observations/streamHead.ts';
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -56,7 +56,7 @@ export default async function soakPipeline(): Promise<void> {
   try {
     const rand = seededRandom(7);
     const stream = createSampleStream(streamFile(runDir, 'bench-soak'));
-    const agg = createSoakAggregate();
+    const agg = createRunAggregate();
     const emit = (e: Parameters<typeof stream.write>[0]) => {
       stream.write(e);
       agg.add(e);

@@ -6,7 +6,7 @@ import { runAll } from '../runner/runAll.ts';
 import { killCookieProcessesNow } from '../runner/emergencyReaper.ts';
 import { createProgress, printSummary, terminalOptions } from '../reporters/terminal/index.ts';
 import { parseDuration } from '../scenario/units.ts';
-import { startMetricsEndpoint, type MetricsEndpoint } from '../soak/metricsEndpoint.ts';
+import { startMetricsEndpoint, type MetricsEndpoint } from '../observations/metricsEndpoint.ts';
 import { durationFlag, UsageError, wholeNumber, type Values } from './options.ts';
 import { renderOutputs } from './renderOutputs.ts';
 

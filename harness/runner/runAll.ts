@@ -12,7 +12,7 @@ import { emptySeries } from '../series/emptySeries.ts';
 import { runScenario } from './runScenario.ts';
 import { planRun, type RunPlan } from '../scenario/runPlan.ts';
 import type { ProgressSink } from './progressSink.ts';
-import type { MetricsEndpoint } from '../soak/metricsEndpoint.ts';
+import type { MetricsEndpoint } from '../observations/metricsEndpoint.ts';
 import { renderRun } from '../reporters/renderRun.ts';
 
 export interface RunAllOptions {

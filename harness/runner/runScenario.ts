@@ -28,13 +28,13 @@ import { openRunScope } from './runScope.ts';
 import { identityDiff } from './identityDiff.ts';
 import { collectOrphans } from './collectOrphans.ts';
 import type { ProgressSink } from './progressSink.ts';
-import { createSoakAggregate } from '../soak/soakAggregate.ts';
-import { encodeHead, type SoakHead, type SoakTail } from '../soak/soakHead.ts';
+import { createRunAggregate } from '../observations/runAggregate.ts';
+import { encodeHead, type StreamHead, type StreamTail } from '../observations/streamHead.ts';
 import { startSoakTarget, type Death, type SoakTarget } from './restartableTarget.ts';
-import { createTreeLines } from '../soak/treeSampleLines.ts';
+import { createTreeLines } from '../observations/treeSampleLines.ts';
 import { createAlertWatch, MAX_PER_LEVEL } from '../analysis/alerts.ts';
 import { createEarlyStop } from '../analysis/earlyStop.ts';
-import type { MetricsEndpoint } from '../soak/metricsEndpoint.ts';
+import type { MetricsEndpoint } from '../observations/metricsEndpoint.ts';
 import { formatElapsed } from '../analysis/soakChecks.ts';
 
 export interface RunScenarioOptions {
@@ -93,13 +93,13 @@ export async function runScenario(plan: RunPlan, opts: RunScenarioOptions): Prom
   const tempRunDir = opts.runDir ? null : await mkdtemp(path.join(os.tmpdir(), 'seep-run-'));
   const runDir = opts.runDir ?? tempRunDir!;
   const stream = createSampleStream(uniqueStream(runDir, plan.name));
-  const agg = createSoakAggregate();
+  const agg = createRunAggregate();
   const emit = (e: StreamEvent) => {
     stream.write(e);
     agg.add(e);
   };
   const note = (message: string) => emit({ k: 'note', t: now(), message });
-  const head: SoakHead = {
+  const head: StreamHead = {
     name: plan.name,
     file: opts.file,
     startedAt: startedAt.toISOString(),
@@ -142,7 +142,7 @@ export async function runScenario(plan: RunPlan, opts: RunScenarioOptions): Prom
   let deaths = 0;
   let restarting = null as Promise<void> | null;
   let baselineIds: Identities | null = null;
-  let newSinceBaseline: SoakTail['newSinceBaseline'] = { processes: [], sockets: [], fds: [] };
+  let newSinceBaseline: StreamTail['newSinceBaseline'] = { processes: [], sockets: [], fds: [] };
   let orphans: Leftover[] = [];
   let setupDone = false;
   let suspects: SuspectSession | null = null;
@@ -451,7 +451,7 @@ export async function runScenario(plan: RunPlan, opts: RunScenarioOptions): Prom
     probeErrors.push(...cli.errors);
     await removeCliDumps(target.cliDumps.dir);
   }
-  const tail: SoakTail = {
+  const tail: StreamTail = {
     finishedAt: new Date().toISOString(),
     steps: { warmup: warmupSteps, measured: measuredSteps },
     orphans, newSinceBaseline, fileSizes,

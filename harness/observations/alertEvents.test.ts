@@ -10,8 +10,8 @@ import { createAlertEvents, KEEP_ALERTS } from './alertEvents.ts';
 import { createAlertWatch } from '../analysis/alerts.ts';
 import { planAlerts, planBudgets } from '../scenario/runPlan.ts';
 import { rebuildStream } from './rebuildRun.ts';
-import { createSoakAggregate } from './soakAggregate.ts';
-import { encodeHead } from './soakHead.ts';
+import { createRunAggregate } from './runAggregate.ts';
+import { encodeHead } from './streamHead.ts';
 
 function event(i: number): AlertEvent {
   return { t: i, level: i % 3 ? 'warning' : 'critical', resource: 'rss', message: `#${i}` };
@@ -50,7 +50,7 @@ describe('alerts in the soak report', () => {
   it('records every crossing, bounded, and a report rebuilt from the stream lists the same alerts', async () => {
     dir = await mkdtemp(path.join(os.tmpdir(), 'seep-alerts-'));
     const stream = createSampleStream(path.join(dir, 'flapping.samples.ndjson'));
-    const live = createSoakAggregate();
+    const live = createRunAggregate();
     const emit = (e: StreamEvent) => {
       stream.write(e);
       live.add(e);
@@ -93,7 +93,7 @@ describe('alerts in the soak report', () => {
   });
 
   it('leaves the field out when no threshold was crossed', () => {
-    const agg = createSoakAggregate();
+    const agg = createRunAggregate();
     agg.add({ k: 'head', v: 1, head: encodeHead({ name: 'calm', file: 'calm.scenario.ts', startedAt: '2025-01-01T00:00:00.000Z', target: { kind: 'cli' }, budgets: planBudgets(), alerts: planAlerts({ rss: { warning: '1GB' } }), durationMs: 1000, warmup: { steps: 1 }, sampleHz: 1 }) });
     agg.add(encodeSample(sample(0, 1e6), 't', true));
     const r = agg.report({ live: true });

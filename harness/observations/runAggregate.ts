@@ -1,4 +1,4 @@
-// Everything a soak keeps in memory, in fixed size whatever its length, fed by the same events
+// Everything a run keeps in memory (a counted run or a soak), in fixed size whatever its length, fed by the same events
 // that go to the sample stream. The live run and `seep report` after a crash both build their
 // report here from those events, so a rebuilt report is the report the run would have written.
 import type { Check, Sample, ScenarioReport, ScenarioSeries, Suspect } from '../report/schema.ts';
@@ -14,13 +14,13 @@ import { planBudgets, type AlertLevel, type BudgetPlan } from '../scenario/runPl
 import { scenarioVerdict } from '../verdict/verdict.ts';
 import { createAlertEvents, KEEP_ALERTS } from './alertEvents.ts';
 import { createProcessLives } from './processLives.ts';
-import { decodeHead, type SoakHead, type SoakTail } from './soakHead.ts';
+import { decodeHead, type StreamHead, type StreamTail } from './streamHead.ts';
 import { formatElapsed, latencyHeadline } from '../analysis/soakChecks.ts';
 
 /** Step errors whose messages a soak keeps, besides the last: a week of them must not grow. */
 const KEEP_STEP_ERRORS = 3;
 
-export interface SoakAggregateOptions {
+export interface RunAggregateOptions {
   maxTimed?: number;
   maxBoundaries?: number;
   maxLoadPoints?: number;
@@ -28,9 +28,9 @@ export interface SoakAggregateOptions {
 
 const MAX_NOTES = 100;
 
-export interface SoakAggregate {
+export interface RunAggregate {
   add(e: StreamEvent): void;
-  head(): SoakHead | null;
+  head(): StreamHead | null;
   last(): Sample | null;
   peakRss(): number | null;
   seepPeak(): number | null;
@@ -46,11 +46,11 @@ export interface SoakAggregate {
   totals(): { samples: number; requests: number; errors: number; alerts: number; stepErrors: number };
 }
 
-export function createSoakAggregate(opts: SoakAggregateOptions = {}): SoakAggregate {
-  let head: SoakHead | null = null;
+export function createRunAggregate(opts: RunAggregateOptions = {}): RunAggregate {
+  let head: StreamHead | null = null;
   let budgets: BudgetPlan = planBudgets();
   let alertLevels: AlertLevel[] = [];
-  let tail: SoakTail | null = null;
+  let tail: StreamTail | null = null;
   let suspects: Suspect[] = [];
   const stepErrors: StepErrorTally = { count: 0, first: [], last: null };
   // 10,000 points is one every minute of a week: more than a chart can show, and half the memory of 20,000
@@ -154,7 +154,7 @@ export function createSoakAggregate(opts: SoakAggregateOptions = {}): SoakAggreg
         else stepErrors.last = { t: e.t, message: e.message };
         return;
       case 'end':
-        tail = e.tail as unknown as SoakTail;
+        tail = e.tail as unknown as StreamTail;
         return;
     }
   }
@@ -218,7 +218,7 @@ export function createSoakAggregate(opts: SoakAggregateOptions = {}): SoakAggreg
     checks: () => checks(),
     report(ropts = {}) {
       if (!head) throw new Error(`${ropts.source ?? 'sample stream'}: no head line: not a seep sample stream, or cut before its first line`);
-      const h: SoakHead = head;
+      const h: StreamHead = head;
       const obs = observations();
       const cs = checks(obs);
       let error = tail?.error;

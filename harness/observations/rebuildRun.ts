@@ -10,7 +10,7 @@ import { hostInfo } from '../report/hostInfo.ts';
 import { readJsonReport, REPORT_FILE } from '../reporters/jsonReporter.ts';
 import { runOutcome } from '../verdict/verdict.ts';
 import { readSampleStream, STREAM_SUFFIX } from '../series/sampleStream.ts';
-import { createSoakAggregate } from './soakAggregate.ts';
+import { createRunAggregate } from './runAggregate.ts';
 
 export interface RebuiltStream {
   file: string;
@@ -20,7 +20,7 @@ export interface RebuiltStream {
 }
 
 export async function rebuildStream(file: string, source = path.basename(file)): Promise<RebuiltStream> {
-  const agg = createSoakAggregate();
+  const agg = createRunAggregate();
   let finished = false;
   const { lines, truncatedTail } = await readSampleStream(file, (e) => {
     agg.add(e);

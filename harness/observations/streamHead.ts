@@ -5,7 +5,7 @@ import type { Leftover, ScenarioReport } from '../report/schema.ts';
 import type { AlertSpec, Budgets } from '../scenario/types.ts';
 import { planAlerts, planBudgets, type AlertLevel, type BudgetPlan } from '../scenario/runPlan.ts';
 
-export interface SoakHead {
+export interface StreamHead {
   name: string;
   file: string;
   startedAt: string;
@@ -24,7 +24,7 @@ export interface SoakHead {
 }
 
 /** What the runner knows only at the end; absent when seep died first. */
-export interface SoakTail {
+export interface StreamTail {
   finishedAt: string;
   error?: string;
   interrupted?: boolean;
@@ -42,14 +42,14 @@ type Json = Record<string, unknown>;
 const toJson = (p: string | RegExp) => (typeof p === 'string' ? p : { re: p.source, flags: p.flags });
 
 /** RegExps in forbid and allow do not survive JSON: they are written as { re, flags }. */
-export function encodeHead(head: SoakHead): Json {
+export function encodeHead(head: StreamHead): Json {
   return { ...head, budgets: { ...head.budgets, forbid: head.budgets.forbid.map(toJson), allow: head.budgets.allow.map(toJson) } } as unknown as Json;
 }
 
 const toPattern = (p: unknown): string | RegExp => (typeof p === 'string' ? p : new RegExp((p as { re: string }).re, (p as { flags: string }).flags));
 
-export function decodeHead(json: Json): SoakHead {
-  const head = json as unknown as SoakHead & { budgets: BudgetPlan | (Budgets & { counts?: undefined }); alerts?: AlertLevel[] | AlertSpec };
+export function decodeHead(json: Json): StreamHead {
+  const head = json as unknown as StreamHead & { budgets: BudgetPlan | (Budgets & { counts?: undefined }); alerts?: AlertLevel[] | AlertSpec };
   if (head.budgets.counts === undefined) {
     // a stream written before budgets were planned once carries them as the user wrote them
     const written = head.budgets as unknown as Budgets;
