@@ -65,3 +65,14 @@ describe('known leak warnings, with no budget', () => {
   });
 });
 
+
+describe('a target stopping', () => {
+  it('is not judged on what it prints at shutdown, once seep stops it', () => {
+    const w = createOutputWatcher({ forbid: [], warnings: LEAK_WARNINGS });
+    w.feed('stderr', 'Task was destroyed but it is pending!\n', 0);
+    w.stopping();
+    w.feed('stderr', "server.py:208: ResourceWarning: unclosed file <_io.TextIOWrapper name=6 encoding='UTF-8'>\n", 1);
+    w.end(2);
+    expect(w.summary().warningCounts).toMatchObject({ 'Task was destroyed but it is pending': 1, ResourceWarning: 0 });
+  });
+});

@@ -153,6 +153,9 @@ export function createRunAggregate(opts: RunAggregateOptions = {}): RunAggregate
         if (stepErrors.first.length < KEEP_STEP_ERRORS) stepErrors.first.push({ t: e.t, message: e.message });
         else stepErrors.last = { t: e.t, message: e.message };
         return;
+      case 'stopping':
+        output.stopping();
+        return;
       case 'end':
         tail = e.tail as unknown as StreamTail;
         return;

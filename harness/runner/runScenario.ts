@@ -425,6 +425,7 @@ export async function runScenario(plan: RunPlan, opts: RunScenarioOptions): Prom
         .catch((err: unknown) => probeErrors.push(`teardown after error failed: ${(err as Error).message}`));
     }
     await restarting?.catch(() => undefined);
+    emit({ k: 'stopping', t: now() });
     await target?.stop().catch((err: unknown) => probeErrors.push(`stopping the target failed: ${(err as Error).message}`));
     for (const s of ['stdout', 'stderr'] as const) {
       const rest = decoders[s].end();

@@ -39,6 +39,8 @@ export type StreamEvent =
   | { k: 'note'; t: number; message: string }
   | { k: 'stepError'; t: number; message: string }
   | { k: 'suspects'; t: number; suspects: Suspect[] }
+  /** seep is stopping the target: what it prints from here on is its shutdown */
+  | { k: 'stopping'; t: number }
   | { k: 'end'; t: number; tail: Record<string, unknown> };
 
 export function streamFile(runDir: string, slug: string): string {
