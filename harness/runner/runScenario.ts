@@ -6,13 +6,14 @@
 // down here; every sample goes to the append-only stream and into the run's fixed-size aggregate,
 // which builds the report, so a run seep did not finish is rebuilt by `seep report` from its stream.
 // Whatever happens, the target and every process carrying the run cookie are gone when this returns.
-import { createSuspectSession, readHeap, tooLargeToLook, type SuspectSession } from './suspectSession.ts';
+import { createSuspectSession, tooLargeToLook, type SuspectSession } from './suspectSession.ts';
 import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
-import { cliSuspects, removeCliDumps } from '../agents/cliDumps.ts';
+import { cliDumpCollector, runtimeHeapCollector, type EvidenceCollector } from './evidenceCollectors.ts';
+import { allOutputs, liveReportOutput, metricsOutput, sampleStreamOutput } from './runOutputs.ts';
 import { setImmediate as yieldLoop } from 'node:timers/promises';
 import type { Leftover, Phase, Sample, ScenarioReport } from '../report/schema.ts';
 import type { StepContext } from '../scenario/types.ts';
@@ -51,8 +52,6 @@ export interface RunScenarioOptions {
 }
 
 const SEEP_RSS_EVERY_MS = 5000;
-/** Output kept in the stream for a rebuild; past it, lines are still counted live but not written. */
-const OUTPUT_STREAM_CAP = 64 * 1024 * 1024;
 /** A soak with restart tolerates failed steps while its target is down, up to this many. */
 const MAX_TOLERATED_STEP_ERRORS = 10_000;
 /** How long a failed step waits for its target's death to be noticed: 100 polls of 100 ms. Under
@@ -94,10 +93,13 @@ export async function runScenario(plan: RunPlan, opts: RunScenarioOptions): Prom
   const runDir = opts.runDir ?? tempRunDir!;
   const stream = createSampleStream(uniqueStream(runDir, plan.name));
   const agg = createRunAggregate();
-  const emit = (e: StreamEvent) => {
-    stream.write(e);
-    agg.add(e);
-  };
+  const outputs = allOutputs([
+    sampleStreamOutput(stream, (m) => note(m)),
+    agg,
+    ...(opts.onLive ? [liveReportOutput(plan.liveEveryMs, opts.onLive, () => agg.report({ live: true }), (m) => note(m))] : []),
+    ...(opts.metrics ? [metricsOutput(opts.metrics, plan.name, () => currentValues())] : []),
+  ]);
+  const emit = (e: StreamEvent) => outputs.add(e);
   const note = (message: string) => emit({ k: 'note', t: now(), message });
   const head: StreamHead = {
     name: plan.name,
@@ -117,18 +119,10 @@ export async function runScenario(plan: RunPlan, opts: RunScenarioOptions): Prom
   };
   emit({ k: 'head', v: 1, head: encodeHead(head) });
 
-  let outBytes = 0;
   const decoders = { stdout: new StringDecoder('utf8'), stderr: new StringDecoder('utf8') };
   const onOutput = (s: 'stdout' | 'stderr', chunk: Buffer) => {
     const x = decoders[s].write(chunk);
-    if (x === '') return;
-    const e: StreamEvent = { k: 'out', t: now(), s, x };
-    outBytes += x.length;
-    if (outBytes <= OUTPUT_STREAM_CAP) emit(e);
-    else {
-      if (outBytes - x.length <= OUTPUT_STREAM_CAP) note(`target output past ${formatBytes(OUTPUT_STREAM_CAP)} is counted but not kept in the sample stream`);
-      agg.add(e);
-    }
+    if (x !== '') emit({ k: 'out', t: now(), s, x });
   };
 
   let phase = 'warmup' as Phase;
@@ -148,6 +142,7 @@ export async function runScenario(plan: RunPlan, opts: RunScenarioOptions): Prom
   let suspects: SuspectSession | null = null;
   let attributed = 0;
   const probeErrors: string[] = [];
+  const collectors: EvidenceCollector[] = [];
   const timers: NodeJS.Timeout[] = [];
   const sampler = createSampler({ rootPids: () => target?.rootPids() ?? [], cookie });
   const tree = createTreeLines();
@@ -195,14 +190,7 @@ export async function runScenario(plan: RunPlan, opts: RunScenarioOptions): Prom
     }
     const s = await sampler.read(p, steps, now(), { escaped: true });
     if (s.pids.length === 0 && target?.kind !== 'cli') return null;
-    // the runtime heap after the GC, as counted runs read it at every boundary (heapGrowth, and the
-    // heap that tells allocator growth from a leak)
-    const agent = target?.agent();
-    if (agent) {
-      const heap = await readHeap(agent);
-      s.values.heapUsed = heap.used;
-      s.values.heapCommitted = heap.committed;
-    }
+    for (const c of collectors) await c.atBoundary?.(s);
     record(s, 'b');
     opts.progress?.tick({ name: plan.name, phase: p, iteration: steps, total, elapsedMs: s.t, rss: s.values.rss, sockets: s.values.sockets });
     return s;
@@ -235,7 +223,7 @@ export async function runScenario(plan: RunPlan, opts: RunScenarioOptions): Prom
 
   const total = counted ? warmupSteps0 + measureSteps : null;
   opts.progress?.scenarioStart({ name: plan.name, file: opts.file, total, durationMs: counted ? null : durationMs });
-  const unwatch = opts.metrics?.watch(plan.name, () => {
+  function currentValues() {
     const last = agg.last();
     const totals = agg.totals();
     const lastLoad = agg.lastLoad();
@@ -246,7 +234,7 @@ export async function runScenario(plan: RunPlan, opts: RunScenarioOptions): Prom
       requests: totals.requests, errors: totals.errors, latencyP99: lastLoad ? lastLoad.p99 / 1000 : null,
       restarts: agg.restarts(), alerts: totals.alerts, stepErrors: totals.stepErrors,
     };
-  });
+  }
   const loadAbort = new AbortController();
   let loadDone: Promise<void> = Promise.resolve();
   try {
@@ -257,18 +245,14 @@ export async function runScenario(plan: RunPlan, opts: RunScenarioOptions): Prom
       signal: abort.signal,
     });
     const session = target;
+    collectors.push(runtimeHeapCollector(() => session.agent()));
+    if (session.cliDumps) collectors.push(cliDumpCollector(session.cliDumps));
+    outputs.start();
     void session.nextDeath().then(onDeath);
     sampler.startTimer(plan.sampleHz, onTimed, now);
     const seepRss = () => emit({ k: 'seep', t: now(), rss: process.memoryUsage.rss() });
     seepRss();
     timers.push(setInterval(seepRss, SEEP_RSS_EVERY_MS));
-    let live: Promise<void> | null = null;
-    timers.push(setInterval(() => {
-      if (live || !opts.onLive) return;
-      live = opts.onLive(agg.report({ live: true }))
-        .catch((err: unknown) => note(`live report failed: ${(err as Error).message}`))
-        .finally(() => (live = null));
-    }, plan.liveEveryMs));
     for (const t of timers) t.unref();
 
     const hookCtx = () => ({ ...session.context(), signal: abort.signal });
@@ -435,7 +419,6 @@ export async function runScenario(plan: RunPlan, opts: RunScenarioOptions): Prom
       probeErrors.push(`killing leftover processes failed: ${(err as Error).message}`);
       return [] as Leftover[];
     });
-    unwatch?.();
     scope.close();
   }
 
@@ -445,12 +428,12 @@ export async function runScenario(plan: RunPlan, opts: RunScenarioOptions): Prom
   }
   const measuredSteps = steps - warmupSteps;
   if (interrupted && measuredSteps < 3) error ??= `interrupted after ${measuredSteps} measured step(s): too few to judge`;
-  if (target?.cliDumps) {
+  for (const c of collectors) {
+    const found = await c.afterRun?.(measuredSteps);
+    if (!found) continue;
     // in the stream too, so that a report rebuilt from it names them
-    const cli = await cliSuspects(target.cliDumps.dir, measuredSteps);
-    if (cli.suspects.length > 0) emit({ k: 'suspects', t: now(), suspects: cli.suspects });
-    probeErrors.push(...cli.errors);
-    await removeCliDumps(target.cliDumps.dir);
+    if (found.suspects.length > 0) emit({ k: 'suspects', t: now(), suspects: found.suspects });
+    probeErrors.push(...found.errors);
   }
   const tail: StreamTail = {
     finishedAt: new Date().toISOString(),
@@ -462,7 +445,7 @@ export async function runScenario(plan: RunPlan, opts: RunScenarioOptions): Prom
   if (interrupted) tail.interrupted = true;
   if (stoppedEarly) tail.stoppedEarly = stoppedEarly;
   emit({ k: 'end', t: now(), tail: tail as unknown as Record<string, unknown> });
-  stream.close();
+  outputs.stop();
   const report = agg.report({ source: path.relative(runDir, stream.file) });
   if (target?.command) report.target.command = target.command;
   if (target?.runtime) report.target.runtime = target.runtime;
