@@ -67,12 +67,23 @@ describe('known leak warnings, with no budget', () => {
 
 
 describe('a target stopping', () => {
-  it('is not judged on what it prints at shutdown, once seep stops it', () => {
+  const run = (atExit: string, times: number, measuredIterations: number) => {
     const w = createOutputWatcher({ forbid: [], warnings: LEAK_WARNINGS });
-    w.feed('stderr', 'Task was destroyed but it is pending!\n', 0);
     w.stopping();
-    w.feed('stderr', "server.py:208: ResourceWarning: unclosed file <_io.TextIOWrapper name=6 encoding='UTF-8'>\n", 1);
-    w.end(2);
-    expect(w.summary().warningCounts).toMatchObject({ 'Task was destroyed but it is pending': 1, ResourceWarning: 0 });
+    for (let i = 0; i < times; i++) w.feed('stderr', `${atExit}\n`, i);
+    w.end(times);
+    return warningCheck({ output: w.summary(), measuredIterations } as Observations)!;
+  };
+
+  it('reports a one-off warning at exit without failing on it', () => {
+    const c = run("server.py:208: ResourceWarning: unclosed file <_io.TextIOWrapper name=6 encoding='UTF-8'>", 1, 50);
+    expect(c).toMatchObject({ pass: true, observed: 0 });
+    expect(c.message).toMatch(/ResourceWarning x1 at shutdown \(fewer than one per two measured steps: not counted\)/);
+  });
+
+  it('fails on a warning printed at exit once per step (a pending task per call)', () => {
+    const c = run('Task was destroyed but it is pending!', 73, 50);
+    expect(c).toMatchObject({ pass: false, observed: 73 });
+    expect(c.message).toMatch(/^Task was destroyed but it is pending x73 \(73 at shutdown\)/);
   });
 });

@@ -55,9 +55,10 @@ export function createOutputWatcher(opts: OutputWatcherOptions): OutputWatcher {
   const warnings = (opts.warnings ?? []).map((w) => ({ ...compile(w.pattern), key: w.name }));
   const allowed = (opts.allow ?? []).map(compile);
   const warningCounts: Record<string, number> = {};
-  // A service's ResourceWarnings at exit (a pipe to a helper left to the interpreter to close) are
-  // printed once, after the run, whatever the code did per request: not evidence of a leak per step.
+  // What a target prints at exit is counted apart: a pipe left to the interpreter to close is one
+  // line whatever the run did, while a pending task per step destroyed at exit is one per step.
   let stopping = false;
+  const shutdownCounts: Record<string, number> = {};
   const warningExamples: Record<string, string[]> = {};
   for (const w of warnings) {
     warningCounts[w.key] = 0;
@@ -89,9 +90,13 @@ export function createOutputWatcher(opts: OutputWatcherOptions): OutputWatcher {
       if (examples.length < EXAMPLES_PER_PATTERN) examples.push(text);
       line.forbidden ??= p.key;
     }
-    if (warnings.length > 0 && !stopping && !allowed.some((a) => a.test(text))) {
+    if (warnings.length > 0 && !allowed.some((a) => a.test(text))) {
       for (const w of warnings) {
         if (!w.test(text)) continue;
+        if (stopping) {
+          shutdownCounts[w.key] = (shutdownCounts[w.key] ?? 0) + 1;
+          break;
+        }
         warningCounts[w.key]! += 1;
         const examples = warningExamples[w.key]!;
         if (examples.length < EXAMPLES_PER_PATTERN) examples.push(text);
@@ -153,7 +158,11 @@ export function createOutputWatcher(opts: OutputWatcherOptions): OutputWatcher {
         forbidCounts: { ...forbidCounts },
         forbidExamples: Object.fromEntries(Object.entries(forbidExamples).map(([k, v]) => [k, v.slice()])),
         ...(warnings.length > 0
-          ? { warningCounts: { ...warningCounts }, warningExamples: Object.fromEntries(Object.entries(warningExamples).map(([k, v]) => [k, v.slice()])) }
+          ? {
+            warningCounts: { ...warningCounts },
+            warningExamples: Object.fromEntries(Object.entries(warningExamples).map(([k, v]) => [k, v.slice()])),
+            shutdownWarningCounts: { ...shutdownCounts },
+          }
           : {}),
       };
     },

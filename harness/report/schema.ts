@@ -191,6 +191,8 @@ export interface OutputSummary {
   /** per known leak warning (scenario/leakWarnings.ts) by name, the lines printed, less those allowed */
   warningCounts?: Record<string, number>;
   warningExamples?: Record<string, string[]>;
+  /** the same, printed once seep began to stop the target (its shutdown) */
+  shutdownWarningCounts?: Record<string, number>;
 }
 
 export interface OutputLine {
