@@ -1,6 +1,6 @@
 // fixtures/crew: run_crew() 50 times in a Python worker. The leaky variant keeps every crew in a
 // module-level registry (~2 MB a run); the fixed one unregisters it. VARIANT=leaky to see the leak.
-import { defineScenario } from '../harness/scenario/types.ts';
+import { defineScenario } from 'seep';
 
 export default defineScenario({
   name: 'crew: run_crew 50x',

@@ -1,6 +1,6 @@
 // fixtures/escaper: a CLI that double-forks a daemon into a new session and returns. The daemon
 // leaves the process tree, but it inherits seep's run cookie, so seep still finds and kills it.
-import { defineScenario } from '../harness/scenario/types.ts';
+import { defineScenario } from 'seep';
 
 export default defineScenario({
   name: 'escaper: 20 invocations',

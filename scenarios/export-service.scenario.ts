@@ -1,6 +1,6 @@
 // fixtures/export-service: 50 export jobs over HTTP. The leaky variant never closes its upstream
 // keep-alive sessions and caches ~1 MB ticker objects with no size cap.
-import { defineScenario } from '../harness/scenario/types.ts';
+import { defineScenario } from 'seep';
 
 export default defineScenario({
   name: 'export: 50 download-tracker cycles',

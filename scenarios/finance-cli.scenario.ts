@@ -2,7 +2,7 @@
 // running on its stale-quote error path, drops a socket unclosed (ResourceWarning) and grows its
 // history file without bound.
 import { rm } from 'node:fs/promises';
-import { defineScenario } from '../harness/scenario/types.ts';
+import { defineScenario } from 'seep';
 
 // FINANCE_CLI_HISTORY lets two runs at once keep their own history file (the tests run leaky and fixed side by side)
 const HISTORY = process.env.FINANCE_CLI_HISTORY ?? 'fixtures/finance-cli/.history';

@@ -1,6 +1,6 @@
 // fixtures/node-service: 100 orders over HTTP. The leaky variant adds a listener per request to a
 // shared emitter and keeps every RequestState in a Map.
-import { defineScenario } from '../harness/scenario/types.ts';
+import { defineScenario } from 'seep';
 
 export default defineScenario({
   name: 'node-service: 100 orders',

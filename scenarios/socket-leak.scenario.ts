@@ -1,6 +1,6 @@
 // fixtures/socket-leak: a feed client that keeps one TCP connection per call. Memory stays flat
 // (a few hundred bytes a call), so only the socket count shows the leak.
-import { defineScenario } from '../harness/scenario/types.ts';
+import { defineScenario } from 'seep';
 
 export default defineScenario({
   name: 'socket-leak: 50 feed opens',

@@ -8,6 +8,7 @@ import { createProgress, printSummary, terminalOptions } from '../reporters/term
 import { parseDuration } from '../scenario/units.ts';
 import { startMetricsEndpoint, type MetricsEndpoint } from '../observations/metricsEndpoint.ts';
 import { durationFlag, UsageError, wholeNumber, type Values } from './options.ts';
+import { renderRun } from '../reporters/renderRun.ts';
 import { renderOutputs } from './renderOutputs.ts';
 
 export async function runCommand(targets: string[], values: Values): Promise<ExitCode> {
@@ -55,6 +56,10 @@ export async function runCommand(targets: string[], values: Values): Promise<Exi
       duration,
       liveEveryMs: liveEvery === undefined ? undefined : parseDuration(liveEvery),
       metrics,
+      // a soak's live views, drawn from the report so far as from a finished one
+      onLive: async (live, dir) => {
+        await renderRun(live, dir);
+      },
     });
     const written = await renderOutputs(report, runDir, values);
     printSummary(report, process.stdout, { color: term.color });

@@ -93,11 +93,8 @@ export function createOutputWatcher(opts: OutputWatcherOptions): OutputWatcher {
     if (warnings.length > 0 && !allowed.some((a) => a.test(text))) {
       for (const w of warnings) {
         if (!w.test(text)) continue;
-        if (stopping) {
-          shutdownCounts[w.key] = (shutdownCounts[w.key] ?? 0) + 1;
-          break;
-        }
-        warningCounts[w.key]! += 1;
+        if (stopping) shutdownCounts[w.key] = (shutdownCounts[w.key] ?? 0) + 1;
+        else warningCounts[w.key]! += 1;
         const examples = warningExamples[w.key]!;
         if (examples.length < EXAMPLES_PER_PATTERN) examples.push(text);
         line.forbidden ??= w.key;

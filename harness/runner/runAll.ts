@@ -13,7 +13,6 @@ import { runScenario } from './runScenario.ts';
 import { planRun, type RunPlan } from '../scenario/runPlan.ts';
 import type { ProgressSink } from './progressSink.ts';
 import type { MetricsEndpoint } from '../observations/metricsEndpoint.ts';
-import { renderRun } from '../reporters/renderRun.ts';
 
 export interface RunAllOptions {
   targets: string[];
@@ -28,6 +27,8 @@ export interface RunAllOptions {
   progress?: ProgressSink;
   /** called after every write of the report (also with the final one) */
   onWrite?: (report: Report, runDir: string) => Promise<void>;
+  /** the report so far, written to report.json while a soak runs: the caller draws its live views */
+  onLive?: (report: Report, runDir: string) => Promise<void>;
   /** --duration: run every scenario as a soak this long */
   duration?: string;
   /** soak: how often the live report (report.json and the HTML views) is refreshed */
@@ -125,12 +126,12 @@ export async function runAll(opts: RunAllOptions): Promise<RunResult> {
       progress: opts.progress,
       runDir,
       metrics: opts.metrics,
-      // the live view of a soak: the report so far, written and rendered like a finished one
+      // the live view of a soak: the report so far, written like a finished one
       onLive: async (live) => {
         const snapshot: Report = { ...report, finishedAt: new Date().toISOString(), scenarios: [...report.scenarios, live] };
         Object.assign(snapshot, runOutcome(snapshot.scenarios));
         await writeJsonReport(snapshot, path.join(runDir, REPORT_FILE));
-        await renderRun(snapshot, runDir);
+        await opts.onLive?.(snapshot, runDir);
       },
     });
     report.scenarios.push(result);
