@@ -1,30 +1,15 @@
 // What `seep init` writes really runs: a service, a function and a CLI in a fresh project each,
 // initialised and then run through the real CLI as a user would, exit 0 and a report written.
+import { readFileSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { failedCheckIds, runSeep } from '../../fixtures/testing/runSeep.ts';
+import { failedCheckIds, REPO_ROOT, runSeep } from '../../fixtures/testing/runSeep.ts';
 import { seepInit } from '../../fixtures/testing/seepInit.ts';
 import { tempDir } from '../../fixtures/testing/tempDir.ts';
 
-// a bounded server: 127.0.0.1 only, on the port seep passes, gone when seep stops it
-const SERVER_PY = `import sys
-from http.server import BaseHTTPRequestHandler, HTTPServer
-
-class Handler(BaseHTTPRequestHandler):
-    def do_GET(self):
-        body = b"ok"
-        self.send_response(200)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args):
-        pass
-
-port = int(sys.argv[sys.argv.index("--port") + 1])
-HTTPServer(("127.0.0.1", port), Handler).serve_forever()
-`;
+// a bounded server: 127.0.0.1 only, on the port seep passes, gone when seep stops it (a new user's app)
+const SERVER_PY = readFileSync(path.join(REPO_ROOT, 'fixtures/newcomer/app.py'), 'utf8');
 
 const JOBS_PY = `def run_crew():
     return sum(len(str(i)) for i in range(1000))
