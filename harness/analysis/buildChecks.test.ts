@@ -53,7 +53,7 @@ const failed = (obs: Observations, budgets: Budgets = {}) => buildChecks(obs, pl
 describe('default checks', () => {
   it('pass a flat target and name every resource', () => {
     const checks = buildChecks(observe({}));
-    expect(checks.map((c) => c.id)).toEqual(['leak.rss', 'leak.fds', 'leak.sockets', 'leak.threads', 'leak.children', 'leak.orphans']);
+    expect(checks.map((c) => c.id)).toEqual(['leak.rss', 'leak.heap', 'leak.fds', 'leak.sockets', 'leak.threads', 'leak.children', 'leak.orphans']);
     expect(checks.every((c) => c.pass)).toBe(true);
   });
 
@@ -75,8 +75,17 @@ describe('default checks', () => {
     expect(creepCheck.trend?.verdict).toBe('inconclusive');
     expect(creepCheck.message).toMatch(/runtime heap after GC is flat/);
     expect(failed(quiet)).toEqual(['leak.rss']);
-    expect(failed(heapGrows)).toEqual(['leak.rss']);
+    expect(failed(heapGrows)).toEqual(['leak.rss', 'leak.heap']);
     expect(failed(big)).toEqual(['leak.rss']);
+  });
+
+  it('fail a runtime heap that grows 16 KiB per iteration while RSS plateaus, and pass one that creeps under 1 KiB', () => {
+    const rssFlat = (i: number) => 50e6 + Math.min(i, 10) * 100_000;
+    expect(failed(observe({ rss: rssFlat, heap: (i) => 5e6 + 16_384 * i }))).toEqual(['leak.heap']);
+    const creep = buildChecks(observe({ rss: rssFlat, heap: (i) => 5e6 + 400 * i })).find((c) => c.id === 'leak.heap')!;
+    expect(creep).toMatchObject({ pass: true, series: 'heapUsed' });
+    // a heapGrowth budget replaces the default heap check
+    expect(buildChecks(observe({ heap: (i) => 5e6 + 16_384 * i }), planBudgets({ heapGrowth: '10MB' })).map((c) => c.id)).not.toContain('leak.heap');
   });
 
   it('take RSS growth explained by the runtime holding freed heap for no leak, while its heap in use is flat', () => {

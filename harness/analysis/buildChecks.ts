@@ -5,7 +5,7 @@ import type { Check } from '../report/schema.ts';
 import { planBudgets, type BudgetPlan } from '../scenario/runPlan.ts';
 import { absoluteCountCheck, baselineCheck, COUNTED } from './countedResources.ts';
 import { fileChecks, orphanCheck, outputChecks, warningCheck } from './leftoverChecks.ts';
-import { memoryBudgetChecks, notMeasured, rssLeakCheck } from './memoryChecks.ts';
+import { heapLeakCheck, memoryBudgetChecks, notMeasured, rssLeakCheck } from './memoryChecks.ts';
 import type { Observations } from './observations.ts';
 
 const RSS_BUDGETS = ['rssGrowth', 'rssPerIteration', 'rssSlope', 'peakRss'] as const;
@@ -17,6 +17,7 @@ export function buildChecks(obs: Observations, budgets: BudgetPlan = planBudgets
   if (persistent) {
     const rssBudgeted = RSS_BUDGETS.some((k) => budgets[k] !== undefined);
     if (!rssBudgeted) checks.push(rssLeakCheck(obs));
+    if (budgets.heapGrowth === undefined) checks.push(heapLeakCheck(obs));
     checks.push(...memoryBudgetChecks(obs, budgets));
     for (const c of COUNTED) {
       const limit = budgets.counts[c.resource];

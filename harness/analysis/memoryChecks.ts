@@ -101,6 +101,28 @@ export function rssLeakCheck(obs: Observations): Check | null {
   });
 }
 
+// Below this slope, growth of the runtime heap after a forced GC is V8's own bookkeeping (feedback
+// vectors and code for paths taken late), not retained objects: the smallest leak the issue sets out
+// to catch is 16 KiB per iteration.
+export const HEAP_CREEP = 1024;
+
+/**
+ * The runtime heap after a forced GC (V8's used heap plus external Buffers; Python's tracemalloc
+ * total where it traces) judged like RSS, by trend and plateau: objects retained per step grow it
+ * however the allocator and the OS keep RSS, and a cache that fills and evicts plateaus.
+ */
+export function heapLeakCheck(obs: Observations): Check | null {
+  const trend = iterationTrend(obs, 'heapUsed');
+  if (!trend) return null;
+  const judged = trend.verdict === 'leak' && trend.slope < HEAP_CREEP
+    ? { ...trend, verdict: 'inconclusive' as const, reason: `under ${formatBytes(HEAP_CREEP)} per ${trend.per}, taken for the runtime's own bookkeeping (the trend alone says ${trend.reason.replaceAll(':', ' -')}); set heapGrowth to gate on it` }
+    : trend;
+  return check({
+    id: 'leak.heap', resource: 'heap', kind: 'leak', series: 'heapUsed', observed: judged.slope,
+    pass: judged.verdict !== 'leak', message: describeTrend('runtime heap', judged), trend: judged,
+  });
+}
+
 /** A budget the run gave no data to judge: it says so, rather than vanish from the report. */
 export function notMeasured(id: CheckId, resource: Resource, limit: { written: string; value?: number }, unit: string, why: string): Check {
   const c: Check = { id, resource, kind: 'budget', limit: limit.written, observed: 0, unit, pass: true, measured: false, message: `not measured: ${why}` };

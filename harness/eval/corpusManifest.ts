@@ -69,14 +69,14 @@ const LEAKS: Twin[] = [
   { name: 'py asyncio heartbeats', path: 'heartbeats.py', fn: 'open_session', kind: 'timers/handles', leakyFails: ['leak.rss', 'leak.warnings'], note: 'a pending heartbeat task per session holding 48 KB of state' },
   { name: 'py slow leak under noise', path: 'noisy_slow_leak.py', fn: 'fetch', kind: 'memory', leakyFails: ['leak.rss'], note: '16 KB per call kept, beside a random 0-2 MB buffer held across each boundary',
     hard: 'noise sd ~0.6 MB against 16 KB per iteration: the synthetic evaluation catches 32 KB at sd 0.5 MB in 99% of runs, 16 KB only in some' },
-  { name: 'node session store', path: 'sessionStore.mjs', fn: 'login', kind: 'memory', leakyFails: ['leak.rss'], note: 'a session with a 1000-entry history per call in a Map with no expiry' },
-  { name: 'node order listeners', path: 'orderEvents.mjs', fn: 'placeOrder', kind: 'objects', leakyFails: ['leak.rss'], note: 'a listener per order on a shared emitter, capturing 400 line objects' },
+  { name: 'node session store', path: 'sessionStore.mjs', fn: 'login', kind: 'memory', leakyFails: ['leak.heap', 'leak.rss'], note: 'a session with a 1000-entry history per call in a Map with no expiry' },
+  { name: 'node order listeners', path: 'orderEvents.mjs', fn: 'placeOrder', kind: 'objects', leakyFails: ['leak.heap', 'leak.rss'], note: 'a listener per order on a shared emitter, capturing 400 line objects' },
   { name: 'node feed sockets', path: 'feedSockets.mjs', fn: 'subscribe', kind: 'sockets', leakyFails: ['leak.fds', 'leak.sockets'], note: 'a TCP connection per subscription kept open' },
   { name: 'node config reader', path: 'configReader.mjs', fn: 'readConfig', kind: 'fds', leakyFails: ['leak.fds'], note: 'every third call takes an error path that skips closeSync' },
   {
     name: 'node preview spawner', path: 'previewSpawner.mjs', fn: 'renderPreview', kind: 'children', leakyFails: CHILD, iterations: CHILD_ITERATIONS, note: 'a renderer child per preview, tracked (killed at exit) but never reaped',
   },
-  { name: 'node pollers', path: 'pollers.mjs', fn: 'watch', kind: 'timers/handles', leakyFails: ['leak.rss'], note: 'an uncleared setInterval per watch keeping a 2000-string snapshot' },
+  { name: 'node pollers', path: 'pollers.mjs', fn: 'watch', kind: 'timers/handles', leakyFails: ['leak.heap', 'leak.rss'], note: 'an uncleared setInterval per watch keeping a 2000-string snapshot' },
 ];
 
 const TRAPS: Omit<Twin, 'leakyFails'>[] = [
