@@ -1,5 +1,5 @@
 // What the runner hands to analysis: everything observed about one scenario, no I/O left to do.
-import type { Leftover, OutputSummary, ScenarioSeries } from '../report/schema.ts';
+import type { Leftover, OutputSummary, ScenarioSeries, Suspect } from '../report/schema.ts';
 
 export interface Observations {
   targetKind: 'service' | 'module' | 'cli';
@@ -33,6 +33,8 @@ export interface Observations {
   /** steps that threw and were tolerated (soaks), and all steps run */
   stepErrors?: StepErrorTally;
   steps?: number | null;
+  /** what grew per step once the measured phase was over (the agents' three looks), ranked */
+  suspects?: Suspect[];
 }
 
 export interface AlertTally {

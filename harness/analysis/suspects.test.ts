@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { growthFromCounts, rankSuspects, type GrowthCandidate } from './suspects.ts';
+import type { Suspect } from '../report/schema.ts';
+import { growthFromCounts, rankSuspects, typeGrowthCheck, type GrowthCandidate } from './suspects.ts';
 
 const pt = (count: number, bytes = count * 32) => ({ count, bytes });
 function node(name: string, nodeType: string, b: number, m: number, s: number): GrowthCandidate {
@@ -63,5 +64,25 @@ describe('rankSuspects', () => {
     const got = growthFromCounts([m([]), m([['A', 10]]), m([['A', 10], ['B', 1]])], (v) => pt(v), (key) => ({ runtime: 'python', kind: 'type', name: key, where: [] }));
     expect(got.find((c) => c.name === 'A')).toMatchObject({ baseline: pt(0), measured: pt(10), settle: pt(10) });
     expect(got.find((c) => c.name === 'B')).toMatchObject({ measured: pt(0), settle: pt(1) });
+  });
+});
+
+describe('typeGrowthCheck: suspects and verdict agree', () => {
+  const suspect = (name: string, perIteration: number, over: Partial<Suspect> = {}): Suspect => ({
+    runtime: 'python', kind: 'type', name, countDelta: perIteration * 20, perIteration, bytesDelta: 0, where: [], ...over,
+  });
+
+  it('fails on a type that grew once per step and stayed, naming it, its rate and who holds it', () => {
+    const c = typeGrowthCheck([suspect('crew.Agent', 1, { where: ['crew.py:28 crew._CREW_REGISTRY', 'dict', 'crew.Agent'] })])!;
+    expect(c).toMatchObject({ id: 'leak.types', resource: 'heap', kind: 'leak', pass: false, observed: 1 });
+    expect(c.message).toMatch(/crew\.Agent \+1\.0\/step \(held by crew\.py:28 crew\._CREW_REGISTRY > dict > crew\.Agent\)/);
+  });
+
+  it('leaves builtin containers, internal nodes and warnings to explain, and passes when nothing grew', () => {
+    const c = typeGrowthCheck([suspect('dict', 3), suspect('(string)', 5, { runtime: 'node', kind: 'constructor' }), suspect('ResourceWarning: unclosed', 1, { kind: 'warning' })])!;
+    expect(c).toMatchObject({ pass: true, observed: 0 });
+    expect(typeGrowthCheck([])).toMatchObject({ pass: true });
+    // no looks taken (no agent, or the attribution did not run): no claim either way
+    expect(typeGrowthCheck(undefined)).toBeNull();
   });
 });

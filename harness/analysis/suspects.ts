@@ -2,7 +2,7 @@
 // Pure: counts at three points (after warmup, after the measured iterations, after the settle) in,
 // ranked Suspects out. The rule is fuite's: a thing leaks per iteration when its count grows by at
 // least about the number of iterations, and memlab's: it must still be there after the settle.
-import type { Suspect } from '../report/schema.ts';
+import type { Check, Suspect } from '../report/schema.ts';
 
 export interface CountPoint {
   count: number;
@@ -112,4 +112,22 @@ export function growthFromCounts<T>(
     out.push({ ...make(key, sample), baseline: a ? read(a) : zero, measured: b ? read(b) : zero, settle: c ? read(c) : zero });
   }
   return out;
+}
+
+/**
+ * Suspects and verdict agree: a constructor, type, allocation site or handle that grew about once per
+ * step (fuite's rule: a multiple of the step count) and was still there after the settle fails the
+ * run, named with its rate and who holds it. Python's builtin containers and V8's internal nodes are
+ * left to explain, never to fail (they grow beside whatever leaks). Warnings are leak.warnings'.
+ */
+export function typeGrowthCheck(suspects: Suspect[] | undefined): Check | null {
+  if (suspects === undefined) return null;
+  const growing = suspects.filter((s) => s.kind !== 'warning' && s.perIteration >= PER_ITERATION_SLACK && isInformative(s));
+  const top = growing.slice(0, 3).map((s) => `${s.name} +${s.perIteration.toFixed(1)}/step${s.where.length > 0 ? ` (held by ${s.where.slice(0, 3).join(' > ')}${s.where.length > 3 ? ' > ...' : ''})` : ''}`);
+  return {
+    id: 'leak.types', resource: 'heap', kind: 'leak', limitValue: 0, observed: growing.length, unit: 'types', pass: growing.length === 0,
+    message: growing.length === 0
+      ? 'nothing grew once per step and stayed after the settle'
+      : `${growing.length} grew once per step and stayed after the settle: ${top.join('; ')}${growing.length > 3 ? '; ...' : ''}`,
+  };
 }

@@ -52,6 +52,8 @@ export function createRunAggregate(opts: RunAggregateOptions = {}): RunAggregate
   let alertLevels: AlertLevel[] = [];
   let tail: StreamTail | null = null;
   let suspects: Suspect[] = [];
+  // whether any suspects were named (the agents took their looks): the types check needs them
+  let suspectsNamed = false;
   const stepErrors: StepErrorTally = { count: 0, first: [], last: null };
   // 10,000 points is one every minute of a week: more than a chart can show, and half the memory of 20,000
   const recorder = createSeriesRecorder({ maxTimed: opts.maxTimed ?? 10_000, maxBoundaries: opts.maxBoundaries ?? 2000 });
@@ -146,7 +148,8 @@ export function createRunAggregate(opts: RunAggregateOptions = {}): RunAggregate
         note(e.message);
         return;
       case 'suspects':
-        suspects = e.suspects;
+        suspects = [...(suspectsNamed ? suspects : []), ...e.suspects];
+        suspectsNamed = true;
         return;
       case 'stepError':
         stepErrors.count++;
@@ -198,6 +201,7 @@ export function createRunAggregate(opts: RunAggregateOptions = {}): RunAggregate
       alerts: tally,
       stepErrors,
       steps: tail ? tail.steps.warmup + tail.steps.measured : null,
+      ...(suspectsNamed ? { suspects } : {}),
       ...(lastLoad !== null ? { load: { p99s: measuredP99.columns().p99, requests, errors } } : {}),
     };
   }

@@ -123,7 +123,7 @@ export type CountedResource = 'fds' | 'sockets' | 'threads' | 'children';
 
 /** Every check id seep writes. Forbid patterns and file budgets name their pattern or file after the colon. */
 export type CheckId =
-  | `leak.${'rss' | 'heap' | CountedResource | 'orphans' | 'warnings'}`
+  | `leak.${'rss' | 'heap' | 'types' | CountedResource | 'orphans' | 'warnings'}`
   | `budget.${'rssGrowth' | 'heapGrowth' | 'rssPerIteration' | 'rssSlope' | 'peakRss' | CountedResource | 'orphans'}`
   | `budget.${'latencyP99' | 'seepRss' | 'stepErrors'}`
   | `budget.output.forbid:${string}`
