@@ -211,5 +211,3 @@ export function planRun(s: Scenario, file: string, o: PlanOverrides = {}): RunPl
   if (s.teardown) plan.teardown = s.teardown;
   return plan;
 }
-
-export const isSoakPlan = (p: RunPlan): p is RunPlan & { measure: { ms: number } } => 'ms' in p.measure;
