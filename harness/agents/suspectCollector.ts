@@ -11,6 +11,7 @@ import { formatBytes } from '../scenario/units.ts';
 import { growthFromCounts, isInformative, rankSuspects, type GrowthCandidate, type WarningCandidate } from '../analysis/suspects.ts';
 import { snapshotHistogram, type HeapHistogram, type HistogramEntry } from '../heap/snapshotHistogram.ts';
 import { retainerPaths } from '../heap/retainerPaths.ts';
+import { heapFigures } from './runtimeHeap.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const NODE_AGENT = path.join(here, 'node', 'seepAgent.cjs');
@@ -313,15 +314,7 @@ export function createSuspectCollector(opts: SuspectCollectorOptions): SuspectCo
       return ranked;
     },
     async heapUsed() {
-      const m = (await attempt('agent memory', () => opts.request('memory'))) as {
-        heap?: { used_heap_size: number };
-        memoryUsage?: { external: number };
-        traced?: number | null;
-      } | null;
-      if (!m) return null;
-      if (opts.runtime === 'python') return m.traced ?? null;
-      // Buffers and ArrayBuffers live outside V8's heap: counted too, so a Buffer leak shows here
-      return m.heap ? m.heap.used_heap_size + (m.memoryUsage?.external ?? 0) : null;
+      return heapFigures(opts.runtime, await attempt('agent memory', () => opts.request('memory'))).used;
     },
     artifacts: () => [...kept],
     discardSnapshots() {

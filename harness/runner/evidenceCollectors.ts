@@ -5,7 +5,7 @@
 import type { Sample, Suspect } from '../report/schema.ts';
 import { cliSuspects, removeCliDumps } from '../agents/cliDumps.ts';
 import type { AgentHandle } from './agentSession.ts';
-import { readHeap } from './suspectSession.ts';
+import { heapFigures } from '../agents/runtimeHeap.ts';
 import type { TargetSession } from './targetSession.ts';
 
 export interface EvidenceCollector {
@@ -21,14 +21,20 @@ export interface EvidenceCollector {
  * tracemalloc current where it traces. Judged as heapGrowth, and weighed against RSS growth.
  */
 export function runtimeHeapCollector(agent: () => AgentHandle | null): EvidenceCollector {
+  const failures = new Set<string>();
   return {
     async atBoundary(s) {
       const a = agent();
       if (!a) return;
-      const heap = await readHeap(a);
+      const reply = await a.request('memory').catch((err: unknown) => {
+        failures.add(`reading the runtime heap failed: ${(err as Error).message}`);
+        return null;
+      });
+      const heap = heapFigures(a.runtime, reply);
       s.values.heapUsed = heap.used;
       s.values.heapCommitted = heap.committed;
     },
+    afterRun: async () => ({ suspects: [], errors: [...failures].slice(0, 5) }),
   };
 }
 

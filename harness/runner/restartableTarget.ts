@@ -1,4 +1,4 @@
-// The target of a soak, which may die and come back over days. A service with `restart: true` is
+// The target of a run (counted or soak), which may die and come back over days. A service with `restart: true` is
 // started again on the same port when it exits (steps and the load generator keep their address);
 // every death is reported to the runner with its exit status first. Modules and CLI targets are
 // the runner's usual sessions: their death ends the soak.
@@ -18,8 +18,8 @@ export interface Death {
   reason: string;
 }
 
-export interface SoakTarget {
-  kind: TargetSession['kind'];
+export interface RunTarget {
+  kind: RunPlan['target']['kind'];
   runtime?: TargetSession['runtime'];
   command?: string[];
   restartable: boolean;
@@ -48,10 +48,10 @@ export interface SoakTarget {
 
 const describeExit = (s: ExitStatus) => (s.signal ? `signal ${s.signal}` : `code ${s.code}`);
 
-export async function startSoakTarget(plan: RunPlan, opts: TargetOptions): Promise<SoakTarget> {
+export async function startRunTarget(plan: RunPlan, opts: TargetOptions): Promise<RunTarget> {
   const spec = plan.target;
   if (spec.kind !== 'service') {
-    const session = await startTarget(plan, opts);
+    const session = await startTarget({ ...plan, target: spec }, opts);
     const pid = session.rootPids()[0] ?? 0;
     const death = session.died.then((reason): Death => ({ pid, status: { code: null, signal: null }, reason }));
     return {
@@ -72,7 +72,7 @@ export async function startSoakTarget(plan: RunPlan, opts: TargetOptions): Promi
   const exec = planExec(plan, opts);
   let context = { http: createHttpClient(svc.baseUrl), call: noCall, exec, port };
   let stopping = false;
-  const target: SoakTarget = {
+  const target: RunTarget = {
     kind: 'service',
     command: svc.command,
     restartable: spec.restart,

@@ -31,7 +31,7 @@ import { collectOrphans } from './collectOrphans.ts';
 import type { ProgressSink } from './progressSink.ts';
 import { createRunAggregate } from '../observations/runAggregate.ts';
 import { encodeHead, type StreamHead, type StreamTail } from '../observations/streamHead.ts';
-import { startSoakTarget, type Death, type SoakTarget } from './restartableTarget.ts';
+import { startRunTarget, type Death, type RunTarget } from './restartableTarget.ts';
 import { createTreeLines } from '../observations/treeSampleLines.ts';
 import { createAlertWatch, MAX_PER_LEVEL } from '../analysis/alerts.ts';
 import { createEarlyStop } from '../analysis/earlyStop.ts';
@@ -126,7 +126,7 @@ export async function runScenario(plan: RunPlan, opts: RunScenarioOptions): Prom
   };
 
   let phase = 'warmup' as Phase;
-  let target: SoakTarget | null = null;
+  let target: RunTarget | null = null;
   let stopping = false;
   let error: string | undefined;
   let interrupted = false;
@@ -238,7 +238,7 @@ export async function runScenario(plan: RunPlan, opts: RunScenarioOptions): Prom
   const loadAbort = new AbortController();
   let loadDone: Promise<void> = Promise.resolve();
   try {
-    target = await startSoakTarget(plan, {
+    target = await startRunTarget(plan, {
       repoRoot: opts.repoRoot,
       env: { ...stringEnv(process.env), [COOKIE_ENV]: cookie },
       onOutput,

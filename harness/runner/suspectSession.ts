@@ -10,13 +10,7 @@ import type { AgentHandle } from './agentSession.ts';
 
 const MAX_SNAPSHOT_BYTES = 256 * 1024 * 1024;
 
-export interface HeapFigures {
-  used: number | null;
-  committed: number | null;
-}
-
 export interface SuspectSession {
-  heap(): Promise<HeapFigures>;
   atBaseline(): Promise<void>;
   afterMeasured(): Promise<void>;
   afterSettle(measuredIterations: number): Promise<void>;
@@ -40,24 +34,6 @@ export async function tooLargeToLook(agent: AgentHandle): Promise<string | null>
     : null;
 }
 
-/** What V8 holds for its heap, used or not: the part of RSS a flat used heap can still grow. */
-async function nodeHeapCommitted(agent: AgentHandle): Promise<number | null> {
-  const m = (await agent.request('memory').catch(() => null)) as { heap?: { total_heap_size: number }; memoryUsage?: { external: number } } | null;
-  return m?.heap ? m.heap.total_heap_size + (m.memoryUsage?.external ?? 0) : null;
-}
-
-/**
- * The runtime heap after a GC, without a suspect session (a soak reads it at every checkpoint): V8's
- * used heap plus external Buffers, or Python's tracemalloc current where it traces; null otherwise.
- */
-export async function readHeap(agent: AgentHandle): Promise<HeapFigures> {
-  const m = (await agent.request('memory').catch(() => null)) as { heap?: { used_heap_size: number; total_heap_size: number }; memoryUsage?: { external: number }; traced?: number | null } | null;
-  if (!m) return { used: null, committed: null };
-  if (agent.runtime === 'python') return { used: m.traced ?? null, committed: null };
-  const external = m.memoryUsage?.external ?? 0;
-  return { used: m.heap ? m.heap.used_heap_size + external : null, committed: m.heap ? m.heap.total_heap_size + external : null };
-}
-
 export function slug(name: string): string {
   return name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60) || 'scenario';
 }
@@ -75,10 +51,6 @@ export function createSuspectSession(agent: AgentHandle, opts: { runDir?: string
   let result: Suspect[] = [];
   let reached = 0; // how many of the three points were taken: suspects need all three
   return {
-    heap: async () => {
-      const used = await collector.heapUsed();
-      return { used, committed: agent.runtime === 'node' ? await nodeHeapCommitted(agent) : null };
-    },
     atBaseline: async () => {
       await mkdir(workDir, { recursive: true });
       await collector.atBaseline();

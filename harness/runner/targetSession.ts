@@ -1,22 +1,20 @@
-// Starts the scenario's target (a service, a function worker, or nothing for CLI scenarios whose
-// steps exec commands) and gives the runner one face for all three.
+// Starts a module's function worker, or nothing for CLI scenarios whose steps exec commands, and
+// gives the runner one face for both; the step context and ctx.exec every kind of target shares.
 import path from 'node:path';
 import type { HttpClient, StepContext } from '../scenario/types.ts';
 import type { RunPlan } from '../scenario/runPlan.ts';
-import { startService } from '../drivers/service.ts';
-import { createHttpClient } from '../drivers/httpClient.ts';
 import { startFunctionWorker } from '../drivers/functionWorker.ts';
 import { execCommand } from '../drivers/exec.ts';
 import { COOKIE_ENV } from '../probes/runCookie.ts';
 import { cliAgentEnv } from '../agents/cliDumps.ts';
 import { mkdirSync } from 'node:fs';
 import os from 'node:os';
-import { serviceAgent, type AgentHandle } from './agentSession.ts';
+import type { AgentHandle } from './agentSession.ts';
 
 type OnOutput = (stream: 'stdout' | 'stderr', chunk: Buffer) => void;
 
 export interface TargetSession {
-  kind: 'service' | 'module' | 'cli';
+  kind: 'module' | 'cli';
   runtime?: 'python' | 'node';
   command?: string[];
   /** pids whose trees are the target now */
@@ -69,34 +67,13 @@ export const noCall = async (): Promise<never> => {
   throw new Error('ctx.call is only available in module scenarios');
 };
 
-export async function startTarget(plan: Pick<RunPlan, 'target' | 'env' | 'stepTimeoutMs'>, opts: TargetOptions): Promise<TargetSession> {
+/** A module's worker or a CLI scenario's commands. Services are restartableTarget.ts's, whose instances may come and go. */
+export async function startTarget(plan: Pick<RunPlan, 'env' | 'stepTimeoutMs'> & { target: Exclude<RunPlan['target'], { kind: 'service' }> }, opts: TargetOptions): Promise<TargetSession> {
   const env = { ...opts.env, ...plan.env };
   const execEnv: Record<string, string> = {}; // set per phase for CLI scenarios (agent dumps)
   const exec = planExec(plan, opts, execEnv);
   const target = plan.target;
 
-  if (target.kind === 'service') {
-    const agent = serviceAgent(target.command, env, opts.env[COOKIE_ENV] ?? String(process.pid), opts.signal);
-    const svc = await startService(target, { repoRoot: opts.repoRoot, env: agent.env, onOutput: opts.onOutput, signal: opts.signal });
-    await agent.connect();
-    const session: TargetSession = {
-      kind: 'service',
-      command: target.command.map((a) => a.replaceAll('{port}', String(svc.port))),
-      rootPids: () => [svc.pid],
-      gc: () => agent.gc(),
-      died: svc.exited.then((s) => `the service exited on its own (${s.signal ? `signal ${s.signal}` : `code ${s.code}`})`),
-      context: { http: createHttpClient(svc.baseUrl), call: noCall, exec, port: svc.port },
-      agent: agent.handle(),
-      stop: async () => {
-        await svc.stop();
-        await agent.close();
-      },
-    };
-    if (agent.runtime) session.runtime = agent.runtime;
-    const problem = agent.problem();
-    if (problem) session.agentProblem = problem;
-    return session;
-  }
   if (target.kind === 'module') {
     const worker = await startFunctionWorker(target, { repoRoot: opts.repoRoot, env, onOutput: opts.onOutput });
     return {
