@@ -10,6 +10,8 @@ export interface PageAssets {
   uplotJs: string;
   uplotCss: string;
   chartsJs: string;
+  /** runs before uPlot: a locale tag Intl rejects would stop every chart */
+  localeGuardJs: string;
   css: string;
 }
 
@@ -17,13 +19,14 @@ let cached: Promise<PageAssets> | undefined;
 
 export function pageAssets(): Promise<PageAssets> {
   cached ??= (async () => {
-    const [uplotJs, uplotCss, chartsJs, css] = await Promise.all([
+    const [uplotJs, uplotCss, chartsJs, css, localeGuardJs] = await Promise.all([
       readFile(require.resolve('uplot/dist/uPlot.iife.min.js'), 'utf8'),
       readFile(require.resolve('uplot/dist/uPlot.min.css'), 'utf8'),
       readFile(fileURLToPath(new URL('./chartsClient.js', import.meta.url)), 'utf8'),
       readFile(fileURLToPath(new URL('./report.css', import.meta.url)), 'utf8'),
+      readFile(fileURLToPath(new URL('./localeGuard.js', import.meta.url)), 'utf8'),
     ]);
-    return { uplotJs, uplotCss, chartsJs, css };
+    return { uplotJs, uplotCss, chartsJs, css, localeGuardJs };
   })();
   return cached;
 }

@@ -122,7 +122,7 @@ describe('run page in Chromium', () => {
 
   it('keeps injection attempts in target output, names and messages as text', async () => {
     expect(dialogs).toEqual([]);
-    expect(await page.locator('script').count()).toBe(3); // data island, uPlot, our chart script
+    expect(await page.locator('script').count()).toBe(4); // locale guard, data island, uPlot, our chart script
     expect(await page.locator('img, textarea, b').count()).toBe(0);
     const lines = await page.locator('#scenario-1 ol.output li .text').allTextContents();
     expect(lines).toEqual(expect.arrayContaining([HOSTILE_LINES[0], HOSTILE_LINES[1], 'Unhandled rejection: </textarea><script>alert(3)</script>']));
@@ -181,5 +181,19 @@ describe('run page in Chromium', () => {
     expect(shot.length).toBeGreaterThan(10_000);
     const soak = await page.locator('#scenario-3').screenshot({ path: path.join(SCREENSHOTS, 'run-page-soak-scenario.png') });
     expect(soak.length).toBeGreaterThan(10_000);
+  });
+
+  it("draws its charts under a locale tag Intl rejects ('en-US@posix', a browser under LANG=C)", async () => {
+    const posix = await browser.context.newPage();
+    const errors: string[] = [];
+    posix.on('pageerror', (err) => errors.push(err.message));
+    await posix.addInitScript(() => Object.defineProperty(Navigator.prototype, 'language', { get: () => 'en-US@posix', configurable: true }));
+    await posix.goto(page.url());
+    await posix.waitForFunction(() => document.body.dataset.chartsDrawn !== undefined, null, { timeout: 20_000 });
+    const figs = await figures(posix);
+    expect(errors).toEqual([]);
+    expect(figs.filter((f) => f.rendered !== 'true').map((f) => f.id)).toEqual([]);
+    expect(await posix.evaluate(() => navigator.language)).toBe('en-US');
+    await posix.close();
   });
 });

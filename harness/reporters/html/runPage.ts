@@ -32,6 +32,7 @@ export async function renderRunPage(report: Report): Promise<string> {
 <nav class="scenarios"><ul>${nav}</ul></nav></header>
 <main>${sections.join('\n')}</main>
 <script type="application/json" id="seep-data">${jsonForScript({ charts })}</script>
+<script>${inlineScript(assets.localeGuardJs)}</script>
 <script>${inlineScript(assets.uplotJs)}</script>
 <script>${inlineScript(assets.chartsJs)}</script>
 </body></html>
