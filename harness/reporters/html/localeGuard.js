@@ -7,7 +7,7 @@
     try {
       new Intl.NumberFormat(tag);
       return true;
-    } catch (e) {
+    } catch {
       return false;
     }
   }
