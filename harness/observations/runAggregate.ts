@@ -237,6 +237,12 @@ export function createRunAggregate(opts: RunAggregateOptions = {}): RunAggregate
       }
       const startedMs = Date.parse(h.startedAt);
       const finishedAt = tail?.finishedAt ?? new Date(startedMs + lastT).toISOString();
+      // a run cut short whose measured checks already fail is a failure, not "could not run"
+      let cutShort: string | undefined;
+      if (!tail && !ropts.live && error && cs.some((c) => !c.pass && c.measured !== false)) {
+        cutShort = error.replace('seep stopped before the run ended', 'cut short');
+        error = undefined;
+      }
       const report: ScenarioReport = {
         name: h.name,
         file: h.file,
@@ -253,6 +259,7 @@ export function createRunAggregate(opts: RunAggregateOptions = {}): RunAggregate
         output: obs.output,
       };
       if (error) report.error = error;
+      if (cutShort) report.cutShort = cutShort;
       if (lives.seen() > 1 || lives.summary().ended > 0) report.processes = lives.list();
       if (restarts > 0 || h.target.kind === 'service') report.restarts = restarts;
       if (alertEvents.total() > 0) report.alerts = alertEvents.list();

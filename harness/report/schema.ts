@@ -240,6 +240,11 @@ export interface ScenarioReport {
   file: string;
   verdict: Verdict;
   error?: string;
+  /**
+   * Rebuilt after seep was killed before the run ended, with a check already failing: the run is a
+   * failure (the leak was certain) rather than an error, and this says how far it got.
+   */
+  cutShort?: string;
   startedAt: string;
   finishedAt: string;
   durationMs: number;

@@ -44,6 +44,7 @@ export function renderMarkdown(report: Report): string {
     for (const s of failed) {
       lines.push(`**${mdCell(s.name)}** (${s.verdict})`);
       if (s.error) lines.push(`- error: ${mdCell(s.error)}`);
+      if (s.cutShort) lines.push(`- ${mdCell(s.cutShort)}`);
       for (const c of s.checks.filter((x) => !x.pass)) lines.push(`- \`${c.id.replace(/`/g, "'")}\`: ${mdCell(c.message)}`);
       lines.push('');
     }

@@ -95,7 +95,7 @@ export function scenarioSection(s: ScenarioReport, index: number, charts: ChartS
   return `<section class="scenario ${e(s.verdict)}" id="scenario-${index}" data-verdict="${e(s.verdict)}">
 <h2>${verdictBadge(s.verdict)} ${e(s.name)}</h2>
 <p class="meta"><code>${e(s.file)}</code> · ${e(target)} · ${s.iterations.warmup} warmup + ${s.iterations.measured} measured iterations · ${e(formatDuration(s.durationMs))}${s.restarts === undefined ? '' : ` · <span class="restarts${s.restarts ? ' some' : ''}">${s.restarts} restart${s.restarts === 1 ? '' : 's'}</span>`}</p>
-${s.error ? `<pre class="error">${e(s.error)}</pre>` : ''}${problems}
+${s.error ? `<pre class="error">${e(s.error)}</pre>` : ''}${s.cutShort ? `<pre class="error">${e(s.cutShort)}</pre>` : ''}${problems}
 <h3>Checks</h3>${checksTable(s.checks)}
 ${alertsList(s)}
 <h3>Charts</h3><p class="dim legend-note">Shaded: warmup (blue) and settle (grey). Dashed grey: baseline. Red: budget. Orange dashed: fitted trend.</p>

@@ -43,6 +43,7 @@ export function resourceChart(s: ScenarioReport, resource: Resource, style: Styl
 export function scenarioEndLines(s: ScenarioReport, style: Style): string[] {
   const lines = [headline(s, style)];
   if (s.error) lines.push(`    ${style.yellow(plainText(s.error))}`);
+  if (s.cutShort) lines.push(`    ${style.yellow(plainText(s.cutShort))}`);
   for (const c of s.checks.filter((x) => !x.pass)) lines.push(checkLine(c, style));
   lines.push(...soakLines(s, style));
   for (const p of s.probeErrors ?? []) lines.push(`    ${style.yellow('probe:')} ${plainText(p)}`);

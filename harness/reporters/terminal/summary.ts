@@ -22,6 +22,7 @@ export function printSummary(report: Report, out: Writable, opts: { color: boole
       worst ? describeCheck(worst) : s.error ? plainText(s.error) : null,
       growth === null ? null : `rss ${formatSigned(growth, 'B')}`,
       rssSlope(s),
+      s.cutShort ? plainText(s.cutShort.replace(/; report rebuilt from .*/, '')) : null,
     ].filter(Boolean);
     lines.push(`  ${verdictLabel(s.verdict, style)} ${plainText(s.name)}${facts.length ? style.dim('  ' + facts.join(' · ')) : ''}`);
     lines.push(...soakLines(s, style, '          '));
