@@ -3,7 +3,7 @@
 // tail belongs to a scenario that finished and whose report was written then: it is kept as
 // written unless the report lacks it. A stream without a tail is a run seep did not finish (a
 // SIGKILL, a power cut): its scenario is rebuilt from every line that reached the disk.
-import { readdir } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { SCHEMA_VERSION, type Report, type ScenarioReport } from '../report/schema.ts';
 import { hostInfo } from '../report/hostInfo.ts';
@@ -44,7 +44,9 @@ export async function rebuildRun(runDir: string, seepVersion: string): Promise<{
   const streams = await findStreams(runDir);
   if (streams.length === 0) return null;
   const file = path.join(runDir, REPORT_FILE);
-  let report: Report | null = await readJsonReport(file).catch(() => null);
+  // only a report that was never written is rebuilt from nothing: a corrupt one, or one of another
+  // schema, is an error naming the file, and is never overwritten
+  let report: Report | null = (await stat(file).catch(() => null)) ? await readJsonReport(file) : null;
   const rebuilt: string[] = [];
   for (const stream of streams) {
     const r = await rebuildStream(stream);
