@@ -54,11 +54,19 @@ export function renderMetrics(sources: Map<string, () => Values>): string {
   return lines.join('\n') + '\n';
 }
 
+const MAX_HEADER_BYTES = 8 * 1024;
+
 export async function startMetricsEndpoint(port: number): Promise<MetricsEndpoint> {
   const sources = new Map<string, () => Values>();
-  const server = http.createServer((req, res) => {
-    if (req.method !== 'GET' || (req.url !== '/metrics' && req.url !== '/')) {
+  // a scrape is a GET with a few headers: anything bigger is not Prometheus, and gets no more time
+  const server = http.createServer({ maxHeaderSize: MAX_HEADER_BYTES, requestTimeout: 10_000, headersTimeout: 5_000 }, (req, res) => {
+    res.setHeader('connection', 'close');
+    if (req.url !== '/metrics' && req.url !== '/') {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('seep serves /metrics\n');
+      return;
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405, { 'content-type': 'text/plain', allow: 'GET, HEAD' }).end('seep serves GET /metrics\n');
       return;
     }
     let body: string;
