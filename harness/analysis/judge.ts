@@ -8,6 +8,7 @@ import { buildChecks } from './buildChecks.ts';
 import { typeGrowthCheck } from './suspects.ts';
 import { notMeasured } from './memoryChecks.ts';
 import type { Observations } from './observations.ts';
+import { withTimeToLimit, type KnownLimit } from './timeToLimit.ts';
 import { alertChecks, hourlyLeakCheck, latencyCheck, seepRssCheck, stepErrorsCheck } from './soakChecks.ts';
 
 const NO_ALERTS = { warning: { count: 0, firstT: null }, critical: { count: 0, firstT: null } };
@@ -22,6 +23,9 @@ export function judge(obs: Observations, budgets: BudgetPlan, alerts: AlertLevel
     const hourly = i >= 0 ? hourlyLeakCheck(obs) : null;
     if (hourly) out[i] = hourly;
   }
+  const limits = knownRssLimits(budgets, alerts);
+  const rss = out.findIndex((c) => c.id === 'leak.rss' || c.id === 'budget.rssSlope' || c.id === 'budget.rssPerIteration');
+  if (rss >= 0 && limits.length > 0) out[rss] = withTimeToLimit(out[rss]!, limits);
   if (budgets.latencyP99) {
     const judged = obs.load ? latencyCheck(budgets.latencyP99, obs.load.p99s, obs.load.errors, obs.load.requests) : null;
     out.push(judged ?? notMeasured('budget.latencyP99', 'latency', budgets.latencyP99, 'ms', obs.load
@@ -46,4 +50,11 @@ function peakOf(obs: Observations): number | null {
     if (v !== null && (peak === null || v > peak)) peak = v;
   }
   return peak;
+}
+
+/** The RSS levels this run knows of, for when a leak would reach them. */
+function knownRssLimits(budgets: BudgetPlan, alerts: AlertLevel[]): KnownLimit[] {
+  const out: KnownLimit[] = alerts.map((a) => ({ name: `${a.level} alert`, written: a.limit.written, value: a.limit.value }));
+  if (budgets.peakRss) out.push({ name: 'peakRss budget', written: budgets.peakRss.written, value: budgets.peakRss.value });
+  return out;
 }

@@ -159,8 +159,24 @@ export interface Check {
    * cannot measure): it passes, and its message says what was missing */
   measured?: false;
   trend?: TrendResult;
+  /** a leaking memory series: when, at the measured rate, it reaches the nearest limit the run knows */
+  timeToLimit?: TimeToLimit;
   /** identities behind a count check: leftover pids with their command lines, socket inodes, fd targets */
   leftovers?: Leftover[];
+}
+
+export interface TimeToLimit {
+  /** as written ('512MB'), and what it is ('peakRss budget', 'critical alert') */
+  limit: string;
+  limitName: string;
+  limitValue: number;
+  /** where the fitted line ends: the level the projection starts from */
+  level: number;
+  per: 'iteration' | 'hour';
+  /** iterations or hours from the end of the run: at the slope, at its interval's high and low ends (null: the low end does not grow) */
+  estimate: number;
+  low: number;
+  high: number | null;
 }
 
 export interface Leftover {
