@@ -30,7 +30,7 @@ export function renderMarkdown(report: Report): string {
     const worst = worstCheck(s);
     const growth = rssGrowth(s);
     lines.push(
-      `| ${mdCell(s.name)} | ${ICON[s.verdict]} ${s.verdict} | ${worst ? mdCell(describeCheck(worst)) : s.error ? mdCell(s.error) : '—'} | ${growth === null ? '—' : mdCell(formatSigned(growth, 'B'))} | ${mdCell(rssSlope(s) ?? '—')} |${underLoad ? ` ${mdCell(latencyP99(s) ?? '—')} |` : ''}`,
+      `| ${mdCell(s.name)} | ${ICON[s.verdict]} ${s.verdict} | ${s.error && (s.verdict === 'error' || !worst) ? mdCell(s.error) : worst ? mdCell(describeCheck(worst)) : '—'} | ${growth === null ? '—' : mdCell(formatSigned(growth, 'B'))} | ${mdCell(rssSlope(s) ?? '—')} |${underLoad ? ` ${mdCell(latencyP99(s) ?? '—')} |` : ''}`,
     );
   }
   const soakNotes = report.scenarios.flatMap((s) => {

@@ -19,7 +19,8 @@ export function printSummary(report: Report, out: Writable, opts: { color: boole
     const worst = worstCheck(s);
     const growth = rssGrowth(s);
     const facts = [
-      worst ? describeCheck(worst) : s.error ? plainText(s.error) : null,
+      // a scenario that could not run says why before any check it still had
+      s.error && (s.verdict === 'error' || !worst) ? plainText(s.error) : worst ? describeCheck(worst) : null,
       growth === null ? null : `rss ${formatSigned(growth, 'B')}`,
       rssSlope(s),
       s.cutShort ? plainText(s.cutShort.replace(/; report rebuilt from .*/, '')) : null,
