@@ -32,6 +32,7 @@ export async function main(argv: string[]): Promise<ExitCode> {
     throw new UsageError(`unknown command '${command}'`);
   } catch (err) {
     if (err instanceof UsageError) console.error(`seep: ${err.message}\n\n${USAGE}`);
+    else if ((err as Error).name === 'OutputError') console.error(`seep: ${(err as Error).message}`);
     else console.error(`seep: ${(err as Error).stack ?? String(err)}`);
     return 2;
   }

@@ -1,16 +1,27 @@
 // The JSON report: the one file every other view is rendered from. Written atomically after every
 // scenario, so a run that dies keeps what it had.
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { SCHEMA_VERSION, type Report } from '../report/schema.ts';
 
 export const REPORT_FILE = 'report.json';
 
+/** A report or view that could not be written (a full disk): its message names the file; no stack is worth printing. */
+export class OutputError extends Error {
+  override name = 'OutputError';
+}
+
 export async function writeJsonReport(report: Report, file: string): Promise<void> {
-  await mkdir(path.dirname(file), { recursive: true });
   const tmp = `${file}.${process.pid}.tmp`;
-  await writeFile(tmp, JSON.stringify(report, null, 1) + '\n');
-  await rename(tmp, file);
+  try {
+    await mkdir(path.dirname(file), { recursive: true });
+    await writeFile(tmp, JSON.stringify(report, null, 1) + '\n');
+    await rename(tmp, file);
+  } catch (err) {
+    // the report before this one stays as it was; a half-written temp file would only mislead
+    await rm(tmp, { force: true }).catch(() => undefined);
+    throw new OutputError(`${file}: cannot write the report: ${(err as Error).message}`);
+  }
 }
 
 export async function readJsonReport(file: string): Promise<Report> {

@@ -91,7 +91,13 @@ export async function runScenario(plan: RunPlan, opts: RunScenarioOptions): Prom
   // with no run folder (the eval's corpus runs), the stream goes to a temp folder removed at the end
   const tempRunDir = opts.runDir ? null : await mkdtemp(path.join(os.tmpdir(), 'seep-run-'));
   const runDir = opts.runDir ?? tempRunDir!;
-  const stream = createSampleStream(uniqueStream(runDir, plan.name));
+  // a stream that cannot be written (a full disk) ends the run as an error naming the file
+  const stream = createSampleStream(uniqueStream(runDir, plan.name), {
+    onFailure: (err) => {
+      error ??= err.message;
+      abort.abort();
+    },
+  });
   const agg = createRunAggregate();
   const outputs = allOutputs([
     sampleStreamOutput(stream, (m) => note(m)),

@@ -71,7 +71,10 @@ export interface SampleStreamWriter {
   close(): void;
 }
 
-export function createSampleStream(file: string, opts: { flushMs?: number; maxBufferBytes?: number } = {}): SampleStreamWriter {
+export function createSampleStream(
+  file: string,
+  opts: { flushMs?: number; maxBufferBytes?: number; onFailure?: (err: Error) => void } = {},
+): SampleStreamWriter {
   mkdirSync(path.dirname(file), { recursive: true });
   const fd = openSync(file, 'a');
   const maxBuffer = opts.maxBufferBytes ?? 16 * 1024;
@@ -79,14 +82,24 @@ export function createSampleStream(file: string, opts: { flushMs?: number; maxBu
   let buffered = 0;
   let written = 0;
   let closed = false;
+  let failed = false;
   const flush = () => {
     if (chunks.length === 0) return;
-    const text = chunks.join('');
+    const data = Buffer.from(chunks.join(''));
     chunks = [];
     buffered = 0;
+    if (failed) return;
     // Synchronous on purpose: lines reach the file in order, and a write of a second's worth of
     // lines takes microseconds; an async write queue would be one more thing to bound.
-    written += writeSync(fd, text);
+    try {
+      for (let off = 0; off < data.length; ) off += writeSync(fd, data, off);
+      written += data.length;
+    } catch (err) {
+      // a full disk, a removed mount: what reached the file stays readable (a cut last line is
+      // skipped by the reader); nothing more is written, and the run is told once
+      failed = true;
+      opts.onFailure?.(new Error(`${file}: cannot write the sample stream: ${(err as Error).message}`));
+    }
   };
   const timer = setInterval(flush, opts.flushMs ?? 1000);
   timer.unref();
