@@ -27,7 +27,8 @@ export interface RunningService {
   exited: Promise<ExitStatus>;
   isRunning(): boolean;
   /** SIGTERM to the process group, SIGKILL after `graceMs` (default 5 s); resolves when the leader exited */
-  stop(graceMs?: number): Promise<void>;
+  /** resolves true when the service ignored SIGTERM for graceMs and was killed */
+  stop(graceMs?: number): Promise<boolean>;
   /** after the service died: ends what is left of its process group; resolves to how many were left */
   endGroup(graceMs?: number): Promise<number>;
   /** "'cmd' exited with code 1; last stderr lines: ..." for a runner reporting an unexpected exit */

@@ -33,7 +33,8 @@ export interface SpawnedTarget {
   /** signal the whole process group; false when no process of the group is left */
   signalGroup(signal: NodeJS.Signals): boolean;
   /** SIGTERM to the group, SIGKILL after `graceMs` if the leader has not exited; resolves once it has */
-  stop(graceMs: number): Promise<void>;
+  /** SIGTERM, then SIGKILL after graceMs; resolves true when SIGKILL was needed */
+  stop(graceMs: number): Promise<boolean>;
   /**
    * After the leader's death: ends what is left of its process group (a pre-fork master's workers,
    * which keep its listening socket), SIGTERM then SIGKILL after `graceMs`, and waits until none
@@ -119,7 +120,7 @@ export async function spawnTarget(argv: string[], opts: SpawnOptions): Promise<S
     },
     signalGroup,
     async stop(graceMs) {
-      if (status) return;
+      if (status) return false;
       signalGroup('SIGTERM');
       let timer: NodeJS.Timeout | undefined;
       const graceOver = new Promise<'grace'>((r) => (timer = setTimeout(() => r('grace'), graceMs)));
@@ -128,7 +129,9 @@ export async function spawnTarget(argv: string[], opts: SpawnOptions): Promise<S
       if (first === 'grace') {
         signalGroup('SIGKILL');
         await exited;
+        return true;
       }
+      return false;
     },
     async endGroup(graceMs) {
       if (!status) throw new Error(`endGroup: the leader ${pid} is still running`);

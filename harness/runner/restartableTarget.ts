@@ -43,8 +43,12 @@ export interface RunTarget {
   agent(): AgentHandle | null;
   /** why there is no agent, when there is none */
   agentProblem?: string;
-  stop(): Promise<void>;
+  /** resolves to a note when the target had to be killed (it ignored SIGTERM) */
+  stop(): Promise<string | void>;
 }
+
+/** How long a service gets to exit after SIGTERM when the run ends, as systemd's TimeoutStopSec. */
+const STOP_GRACE_MS = 5_000;
 
 const describeExit = (s: ExitStatus) => (s.signal ? `signal ${s.signal}` : `code ${s.code}`);
 
@@ -96,8 +100,9 @@ export async function startRunTarget(plan: RunPlan, opts: TargetOptions): Promis
     },
     async stop() {
       stopping = true;
-      await svc.stop();
+      const killed = await svc.stop(STOP_GRACE_MS);
       await agent.close();
+      if (killed) return `the service did not exit within ${STOP_GRACE_MS / 1000} s of SIGTERM and was killed with SIGKILL`;
     },
   };
   if (agent.runtime) target.runtime = agent.runtime;

@@ -416,7 +416,10 @@ export async function runScenario(plan: RunPlan, opts: RunScenarioOptions): Prom
     }
     await restarting?.catch(() => undefined);
     emit({ k: 'stopping', t: now() });
-    await target?.stop().catch((err: unknown) => probeErrors.push(`stopping the target failed: ${(err as Error).message}`));
+    const stopNote = await target?.stop().catch((err: unknown) => {
+      probeErrors.push(`stopping the target failed: ${(err as Error).message}`);
+    });
+    if (stopNote) probeErrors.push(stopNote);
     for (const s of ['stdout', 'stderr'] as const) {
       const rest = decoders[s].end();
       if (rest) agg.add({ k: 'out', t: now(), s, x: rest });
