@@ -8,6 +8,7 @@ import { buildChecks } from './buildChecks.ts';
 import { typeGrowthCheck } from './suspects.ts';
 import { notMeasured } from './memoryChecks.ts';
 import type { Observations } from './observations.ts';
+import { memoryLimitCheck } from './memoryLimitCheck.ts';
 import { withTimeToLimit, type KnownLimit } from './timeToLimit.ts';
 import { alertChecks, hourlyLeakCheck, latencyCheck, seepRssCheck, stepErrorsCheck } from './soakChecks.ts';
 
@@ -23,6 +24,7 @@ export function judge(obs: Observations, budgets: BudgetPlan, alerts: AlertLevel
     const hourly = i >= 0 ? hourlyLeakCheck(obs) : null;
     if (hourly) out[i] = hourly;
   }
+  if (budgets.memoryLimit) out.push(memoryLimitCheck(obs, budgets.memoryLimit));
   const limits = knownRssLimits(budgets, alerts);
   const rss = out.findIndex((c) => c.id === 'leak.rss' || c.id === 'budget.rssSlope' || c.id === 'budget.rssPerIteration');
   if (rss >= 0 && limits.length > 0) out[rss] = withTimeToLimit(out[rss]!, limits);
@@ -56,5 +58,6 @@ function peakOf(obs: Observations): number | null {
 function knownRssLimits(budgets: BudgetPlan, alerts: AlertLevel[]): KnownLimit[] {
   const out: KnownLimit[] = alerts.map((a) => ({ name: `${a.level} alert`, written: a.limit.written, value: a.limit.value }));
   if (budgets.peakRss) out.push({ name: 'peakRss budget', written: budgets.peakRss.written, value: budgets.peakRss.value });
+  if (budgets.memoryLimit) out.push({ name: 'memoryLimit', written: budgets.memoryLimit.written, value: budgets.memoryLimit.value });
   return out;
 }

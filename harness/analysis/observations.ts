@@ -33,6 +33,8 @@ export interface Observations {
   /** steps that threw and were tolerated (soaks), and all steps run */
   stepErrors?: StepErrorTally;
   steps?: number | null;
+  /** OOM kills in the target's memory cgroup (memoryLimit), with the first one's time and usage */
+  oomKills?: { count: number; first: { t: number; usage: number | null } | null };
   /** what grew per step once the measured phase was over (the agents' three looks), ranked */
   suspects?: Suspect[];
 }

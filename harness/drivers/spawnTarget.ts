@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import { attachOutput, type AttachedOutput, type OutputHandler } from './outputStreams.ts';
 import { groupMembers } from '../probes/procfs.ts';
 import { killTree } from '../probes/killTree.ts';
+import { joinCgroupOf } from '../probes/memoryCgroup.ts';
 
 export interface ExitStatus {
   code: number | null;
@@ -84,6 +85,12 @@ export async function spawnTarget(argv: string[], opts: SpawnOptions): Promise<S
     });
   });
   const pid = child.pid!;
+  try {
+    joinCgroupOf(pid, opts.env);
+  } catch (err) {
+    child.kill('SIGKILL');
+    throw new Error(`cannot put '${command}' in its memory cgroup: ${(err as Error).message}`, { cause: err });
+  }
   liveGroups.add(pid);
   let status: ExitStatus | null = null;
   const exited = new Promise<ExitStatus>((resolve) => {

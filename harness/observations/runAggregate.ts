@@ -82,6 +82,7 @@ export function createRunAggregate(opts: RunAggregateOptions = {}): RunAggregate
   let lastLoad: { t: number; p99: number; requests: number; errors: number } | null = null;
   let baseline: Sample | null = null;
 
+  const oomKills: { count: number; first: { t: number; usage: number | null } | null } = { count: 0, first: null };
   const note = (m: string) => {
     if (notes.length < MAX_NOTES && !notes.includes(m)) notes.push(m);
   };
@@ -151,6 +152,10 @@ export function createRunAggregate(opts: RunAggregateOptions = {}): RunAggregate
         suspects = [...(suspectsNamed ? suspects : []), ...e.suspects];
         suspectsNamed = true;
         return;
+      case 'oom':
+        oomKills.count++;
+        oomKills.first ??= { t: e.t, usage: e.usage };
+        return;
       case 'stepError':
         stepErrors.count++;
         if (stepErrors.first.length < KEEP_STEP_ERRORS) stepErrors.first.push({ t: e.t, message: e.message });
@@ -200,6 +205,7 @@ export function createRunAggregate(opts: RunAggregateOptions = {}): RunAggregate
       seepPeak,
       alerts: tally,
       stepErrors,
+      ...(oomKills.count > 0 ? { oomKills } : {}),
       steps: tail ? tail.steps.warmup + tail.steps.measured : null,
       ...(suspectsNamed ? { suspects } : {}),
       ...(lastLoad !== null ? { load: { p99s: measuredP99.columns().p99, requests, errors } } : {}),

@@ -16,6 +16,8 @@ export interface SamplerOptions {
   procRoot?: string;
   /** the runtime heap from the agent, when there is one */
   heap?: () => Promise<number | null>;
+  /** usage of the target's memory cgroup (memoryLimit), when it has one: one small file read */
+  cgroupUsage?: () => number | null;
   /**
    * When to read PSS from smaps_rollup. The kernel walks every page table of the target to answer
    * (3 ms for three 10 MB python processes here, far more for a big heap) under the target's mmap
@@ -126,6 +128,7 @@ export function createSampler(opts: SamplerOptions): Sampler {
     const values: Record<Metric, number | null> = {
       rss: 0, pss: null, cpu: null, heapUsed: null, fds: null, fdFile: null, fdSocket: null, fdPipe: null,
       fdOther: null, sockets: null, threads: 0, children: 0, escaped: lastEscaped, heapCommitted: null,
+      cgroupMemory: opts.cgroupUsage?.() ?? null,
     };
     let tcp: Partial<Record<TcpState, number>> = {};
     for (const p of procs) {

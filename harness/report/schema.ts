@@ -30,6 +30,7 @@ export const METRICS = [
   'children', // processes in the tree other than the root
   'escaped', // processes carrying the run cookie that are no longer in the tree
   'heapCommitted', // memory the runtime holds for its heap (V8 total heap size + external), where it says; else null
+  'cgroupMemory', // usage of the target's memory cgroup under memoryLimit (page cache included, as the OOM killer counts it); else null
 ] as const;
 export type Metric = (typeof METRICS)[number];
 
@@ -125,7 +126,7 @@ export type CountedResource = 'fds' | 'sockets' | 'threads' | 'children';
 export type CheckId =
   | `leak.${'rss' | 'heap' | 'types' | CountedResource | 'orphans' | 'warnings'}`
   | `budget.${'rssGrowth' | 'heapGrowth' | 'rssPerIteration' | 'rssSlope' | 'peakRss' | CountedResource | 'orphans'}`
-  | `budget.${'latencyP99' | 'seepRss' | 'stepErrors'}`
+  | `budget.${'latencyP99' | 'seepRss' | 'stepErrors' | 'memoryLimit'}`
   | `budget.output.forbid:${string}`
   | `budget.files:${string}`
   | `alert.rss.${'warning' | 'critical'}`;

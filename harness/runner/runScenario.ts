@@ -37,6 +37,7 @@ import { createAlertWatch, MAX_PER_LEVEL } from '../analysis/alerts.ts';
 import { createEarlyStop } from '../analysis/earlyStop.ts';
 import type { MetricsEndpoint } from '../observations/metricsEndpoint.ts';
 import { formatElapsed } from '../analysis/soakChecks.ts';
+import { openMemoryLimit, type MemoryLimitSession } from './memoryLimitSession.ts';
 
 export interface RunScenarioOptions {
   repoRoot: string;
@@ -150,7 +151,17 @@ export async function runScenario(plan: RunPlan, opts: RunScenarioOptions): Prom
   const probeErrors: string[] = [];
   const collectors: EvidenceCollector[] = [];
   const timers: NodeJS.Timeout[] = [];
-  const sampler = createSampler({ rootPids: () => target?.rootPids() ?? [], cookie });
+  let memoryLimit: MemoryLimitSession | null = null;
+  let oomReason: string | undefined;
+  const sampler = createSampler({ rootPids: () => target?.rootPids() ?? [], cookie, cgroupUsage: () => memoryLimit?.usage() ?? null });
+  /** OOM kills in the cgroup, seen at every sample: a pre-fork master may survive its worker's */
+  const watchOom = () => {
+    const k = memoryLimit?.newOomKills();
+    if (!k || k.count === 0) return;
+    oomReason ??= `OOM-killed by the kernel under the ${memoryLimit!.limit.written} memoryLimit` + (k.usage === null ? '' : ` (the cgroup held ${formatBytes(k.usage)})`);
+    for (let i = 0; i < k.count; i++) emit({ k: 'oom', t: now(), usage: k.usage });
+    log(`seep: ${plan.name}: ${oomReason}`);
+  };
   const tree = createTreeLines();
   // every crossing goes to the stream (the report counts and keeps them); only the printing is capped
   const alerts = createAlertWatch(plan.alerts, Infinity);
@@ -185,6 +196,7 @@ export async function runScenario(plan: RunPlan, opts: RunScenarioOptions): Prom
   };
   const onTimed = (s: Sample) => {
     // no tree while a restarted service comes up: a zero-RSS sample would read as a cliff
+    watchOom();
     if (s.pids.length === 0) return;
     record({ ...s, phase }, 't');
   };
@@ -195,6 +207,7 @@ export async function runScenario(plan: RunPlan, opts: RunScenarioOptions): Prom
       probeErrors.push(`forced GC failed: ${(err as Error).message}`);
     }
     const s = await sampler.read(p, steps, now(), { escaped: true });
+    watchOom();
     if (s.pids.length === 0 && target?.kind !== 'cli') return null;
     for (const c of collectors) await c.atBoundary?.(s);
     record(s, 'b');
@@ -204,8 +217,9 @@ export async function runScenario(plan: RunPlan, opts: RunScenarioOptions): Prom
   const onDeath = (d: Death) => {
     if (stopping) return;
     deaths++;
+    watchOom();
     const rss = agg.last()?.values.rss ?? null;
-    const reason = `${d.reason}${rss === null ? '' : `; RSS ${formatBytes(rss)} at its last sample`}`;
+    const reason = `${oomReason ? `${oomReason}: ` : ''}${d.reason}${rss === null ? '' : `; RSS ${formatBytes(rss)} at its last sample`}`;
     const t = target!;
     emit({ k: 'exit', t: now(), pid: d.pid, code: d.status.code, signal: d.status.signal, restart: t.restartable });
     if (!t.restartable) {
@@ -244,9 +258,16 @@ export async function runScenario(plan: RunPlan, opts: RunScenarioOptions): Prom
   const loadAbort = new AbortController();
   let loadDone: Promise<void> = Promise.resolve();
   try {
+    if (budgets.memoryLimit) {
+      const opened = await openMemoryLimit(budgets.memoryLimit, cookie);
+      if (typeof opened === 'string') {
+        log(`seep: ${plan.name}: ${opened}`);
+        probeErrors.push(opened);
+      } else memoryLimit = opened;
+    }
     target = await startRunTarget(plan, {
       repoRoot: opts.repoRoot,
-      env: { ...stringEnv(process.env), [COOKIE_ENV]: cookie },
+      env: { ...stringEnv(process.env), [COOKIE_ENV]: cookie, ...memoryLimit?.env },
       onOutput,
       signal: abort.signal,
     });
@@ -376,7 +397,9 @@ export async function runScenario(plan: RunPlan, opts: RunScenarioOptions): Prom
     if (measuredEnded) await sampler.stopTimer();
     const agent = target.agent();
     if (target.agentProblem) note(target.agentProblem);
-    const tooLarge = agent && measuredEnded && !abort.signal.aborted ? await tooLargeToLook(agent) : 'skip';
+    const tooLarge = agent && measuredEnded && !abort.signal.aborted
+      ? (await tooLargeToLook(agent)) ?? (memoryLimit ? await memoryLimit.noRoomForSnapshot(agent) : null)
+      : 'skip';
     if (tooLarge && tooLarge !== 'skip') note(tooLarge);
     if (agent && tooLarge === null) {
       suspects = createSuspectSession(agent, { runDir, scenarioName: plan.name, cookie });
@@ -428,7 +451,14 @@ export async function runScenario(plan: RunPlan, opts: RunScenarioOptions): Prom
       probeErrors.push(`killing leftover processes failed: ${(err as Error).message}`);
       return [] as Leftover[];
     });
+    await memoryLimit?.close();
     scope.close();
+  }
+  // an OOM kill under memoryLimit that ended the run is a failed budget.memoryLimit, not 'could not
+  // run': whatever the dead target made the step throw is its consequence
+  if (oomReason && error !== undefined && !interrupted) {
+    stoppedEarly ??= oomReason;
+    error = undefined;
   }
 
   const fileSizes: Record<string, number | null> = {};

@@ -36,6 +36,8 @@ export interface BudgetPlan {
   rssPerIteration?: Limit<'B'>;
   rssSlope?: Limit<'B/h'>;
   peakRss?: Limit<'B'>;
+  /** the target's memory cgroup limit (scenario `memoryLimit`): an OOM kill under it fails budget.memoryLimit */
+  memoryLimit?: Limit<'B'>;
   heapGrowth?: Limit<'B'>;
   counts: Partial<Record<CountedResource, CountBudget>>;
   orphans?: number;
@@ -109,7 +111,7 @@ export interface PlanOverrides {
 const size = (written: string): Limit<'B'> => ({ written, value: parseSize(written), unit: 'B' });
 const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));
 
-export function planBudgets(b: Budgets = {}): BudgetPlan {
+export function planBudgets(b: Budgets = {}, memoryLimit?: string): BudgetPlan {
   const counts: BudgetPlan['counts'] = {};
   for (const r of COUNTED_RESOURCES) {
     const written = b[r];
@@ -130,6 +132,7 @@ export function planBudgets(b: Budgets = {}): BudgetPlan {
     plan.rssSlope = { written: b.rssSlope, value: (r.bytes * 3_600_000) / r.perMs, unit: 'B/h' };
   }
   if (b.peakRss) plan.peakRss = size(b.peakRss);
+  if (memoryLimit) plan.memoryLimit = size(memoryLimit);
   if (b.heapGrowth) plan.heapGrowth = size(b.heapGrowth);
   if (b.orphans !== undefined) plan.orphans = b.orphans;
   if (b.latencyP99) plan.latencyP99 = { written: b.latencyP99, value: parseDuration(b.latencyP99), unit: 'ms' };
@@ -201,7 +204,7 @@ export function planRun(s: Scenario, file: string, o: PlanOverrides = {}): RunPl
     stepTimeoutMs: s.stepTimeoutMs ?? DEFAULTS.stepTimeoutMs,
     attributionSteps: DEFAULTS.attributionSteps,
     liveEveryMs: o.liveEveryMs ?? DEFAULTS.liveEveryMs,
-    budgets: planBudgets(s.budgets),
+    budgets: planBudgets(s.budgets, s.memoryLimit),
     alerts: planAlerts(s.alerts),
     abortOnFail: s.abortOnFail ?? false,
     step: s.step,

@@ -142,6 +142,12 @@ export interface Scenario {
   alerts?: AlertSpec;
   /** stop early when a budget is already certain to fail */
   abortOnFail?: boolean;
+  /**
+   * Run the target (every process it starts) in a memory cgroup with this limit, as a container
+   * would ('512MB'): usage and OOM kills are recorded, an OOM kill fails budget.memoryLimit. Needs
+   * root or a delegated cgroup; without, the run goes on unlimited and says so.
+   */
+  memoryLimit?: string;
   step: (ctx: StepContext) => unknown;
   setup?: (ctx: HookContext) => unknown;
   teardown?: (ctx: HookContext) => unknown;

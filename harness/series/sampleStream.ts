@@ -38,6 +38,8 @@ export type StreamEvent =
   | { k: 'out'; t: number; s: 'stdout' | 'stderr'; x: string }
   | { k: 'note'; t: number; message: string }
   | { k: 'stepError'; t: number; message: string }
+  /** the kernel's OOM killer acted in the target's memory cgroup; usage is the cgroup's peak */
+  | { k: 'oom'; t: number; usage: number | null }
   | { k: 'suspects'; t: number; suspects: Suspect[] }
   /** seep is stopping the target: what it prints from here on is its shutdown */
   | { k: 'stopping'; t: number }
