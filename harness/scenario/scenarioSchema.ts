@@ -95,6 +95,7 @@ export const scenarioSchema = z.strictObject({
     rss: z.strictObject({ warning: size.optional(), critical: size.optional() }).optional(),
   }).optional(),
   abortOnFail: z.boolean().optional(),
+  calibrate: z.boolean().optional(),
   step: fn,
   setup: fn.optional(),
   teardown: fn.optional(),

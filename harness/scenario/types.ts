@@ -142,6 +142,11 @@ export interface Scenario {
   alerts?: AlertSpec;
   /** stop early when a budget is already certain to fail */
   abortOnFail?: boolean;
+  /**
+   * after a passing counted run, run it once more with a known leak of the size the run says it
+   * would have caught planted through the agent, and fail when it is missed (also `--calibrate`)
+   */
+  calibrate?: boolean;
   step: (ctx: StepContext) => unknown;
   setup?: (ctx: HookContext) => unknown;
   teardown?: (ctx: HookContext) => unknown;
