@@ -16,8 +16,9 @@ import type { DetectableLeak, TrendResult } from '../report/schema.ts';
 import { autocorrelationFactor } from './hamedRao.ts';
 import { normalQuantile } from './normalDistribution.ts';
 import { reduceToBlockMedians } from './seriesReduction.ts';
+import { binomialUpperTail } from './signTest.ts';
 import { theilSen } from './theilSen.ts';
-import { MIN_SAMPLES } from './trend.ts';
+import { KEPT_BY_A_LEAK, MIN_SAMPLES } from './trend.ts';
 
 /**
  * The probability a leak of the stated size is caught. 99%, not 90%: `--calibrate` plants a leak of
@@ -125,6 +126,54 @@ function expectedS(x: number[], s: number, byLag: Float64Array[]): number {
   return sum;
 }
 
+/** P(X >= k) for X ~ Binomial(m, q), summed in log space. */
+function binomialTail(k: number, m: number, q: number): number {
+  if (k <= 0) return 1;
+  if (k > m || q <= 0) return 0;
+  if (q >= 1) return 1;
+  let logC = 0;
+  let sum = 0;
+  for (let i = 0; i <= m; i++) {
+    if (i > 0) logC += Math.log(m - i + 1) - Math.log(i);
+    if (i >= k) sum += Math.exp(logC + i * Math.log(q) + (m - i) * Math.log1p(-q));
+  }
+  return Math.min(1, sum);
+}
+
+/**
+ * The verdict's other road to "leak" (signTest.ts): nearly every step rises, and the rises are
+ * kept. With slope s, a step rises when s·Δx beats the noise's step, drawn from this run's own
+ * steps; the smallest s that rises often enough with probability `power` and keeps enough of it.
+ * Where noise flickers between a few levels, Mann–Kendall's autocorrelation correction cannot
+ * reach alpha at any slope and this is the road a leak takes.
+ */
+function signTestSlope(x: number[], r: number[], power: number, alpha: number, floor: number): number | null {
+  const m = r.length - 1;
+  let k = m + 1;
+  while (k > 0 && binomialUpperTail(k - 1, m) < alpha) k--;
+  if (k > m) return null; // even m rises of m cannot reach alpha
+  const steps: number[] = [];
+  for (let i = 1; i < r.length; i++) steps.push(r[i]! - r[i - 1]!);
+  const dx = (x.at(-1)! - x[0]!) / m;
+  const enough = (s: number) => {
+    const rises = steps.filter((d) => d + s * dx > 0);
+    const rose = rises.reduce((sum, d) => sum + d + s * dx, 0);
+    const kept = rose > 0 ? (s * dx * m) / rose : 0;
+    return kept >= KEPT_BY_A_LEAK && binomialTail(k, m, rises.length / m) >= power;
+  };
+  const widest = Math.max(...steps.map(Math.abs), floor, 1e-9);
+  let hi = (2 * widest) / dx;
+  // the run's steps are one draw: a rise rate of m/m says "always", so ask for a margin above the widest step
+  if (!enough(hi)) return null;
+  let lo = 0;
+  for (let i = 0; i < 40; i++) {
+    const mid = (lo + hi) / 2;
+    if (enough(mid)) hi = mid;
+    else lo = mid;
+  }
+  return hi;
+}
+
 export interface DetectableOptions {
   per: 'iteration' | 'hour';
   unit: string;
@@ -164,12 +213,14 @@ export function detectableLeak(x: number[], r: number[], opts: DetectableOptions
     }
     test = hi;
   }
-  if (test === null) return null;
+  const bySigns = signTestSlope(x, r, power, alpha, opts.floor);
+  if (test === null && bySigns === null) return null;
+  const byTrend = Math.min(test ?? Infinity, bySigns ?? Infinity);
   // the spread of the Theil–Sen slope over this noise: its 95% half-width over z(0.975)
   const spread = theilSen(x, r, { confidence: 0.95, varianceFactor: f });
   const se = (spread.high - spread.low) / 2 / normalQuantile(0.975);
   const bySlope = opts.floor + zPower * se;
-  const slope = Math.max(test, bySlope, opts.floor);
+  const slope = Math.max(byTrend, bySlope, opts.floor);
   return {
     slope,
     unit: opts.unit,
@@ -177,7 +228,7 @@ export function detectableLeak(x: number[], r: number[], opts: DetectableOptions
     power,
     alpha,
     floor: opts.floor,
-    limitedBy: test >= bySlope ? 'noise' : 'floor',
+    limitedBy: byTrend >= bySlope ? 'noise' : 'floor',
     noise: { sd: noise.sd, points: n, autocorrelationFactor: f },
   };
 }
