@@ -18,17 +18,24 @@ function limitCell(c: Check): string {
   return value && value !== c.limit ? `${e(c.limit)} <span class="dim">(${e(value)})</span>` : e(c.limit);
 }
 
+/** What a leak check could have caught in this run, as the analysis stated it. */
+function detectableLine(c: Check): string {
+  const caught = detectableText(c);
+  if (!caught || !c.detectable) return '';
+  const d = c.detectable;
+  return `<span class="detectable">would have caught ${e(caught)} (${Math.round(d.power * 100)}% of the time; noise sd ${e(formatValue(d.noise.sd, d.unit))} over ${d.noise.points} points)</span>`;
+}
+
 function trendCell(c: Check): string {
   const t = c.trend;
-  if (!t) return '—';
+  if (!t) return detectableLine(c) || '—';
   const per = `${t.unit}/${t.per}`;
   const slope = formatSigned(t.slope, per);
   const range = `[${formatValue(t.low, per)}, ${formatValue(t.high, per)}] at ${Math.round(t.confidence * 100)}%`;
   const p = t.pValue === undefined ? '' : `, p=${t.pValue < 0.001 ? '<0.001' : t.pValue.toFixed(3)}`;
   const more = t.moreIterationsNeeded ? `; about ${t.moreIterationsNeeded} more iterations would decide it` : '';
-  const caught = detectableText(c);
-  const stated = caught && c.detectable ? `<br><span class="detectable">would have caught ${e(caught)} (${Math.round(c.detectable.power * 100)}% of the time; noise sd ${e(formatValue(c.detectable.noise.sd, c.detectable.unit))} over ${c.detectable.noise.points} points)</span>` : '';
-  return `<span class="trend ${e(t.verdict)}">${e(t.verdict)}</span> ${e(slope)} <span class="dim">${e(range + p)}</span><br>${e(t.reason + more)}${stated}`;
+  const stated = detectableLine(c);
+  return `<span class="trend ${e(t.verdict)}">${e(t.verdict)}</span> ${e(slope)} <span class="dim">${e(range + p)}</span><br>${e(t.reason + more)}${stated ? `<br>${stated}` : ''}`;
 }
 
 function leftoversList(c: Check): string {
