@@ -78,6 +78,24 @@ describe('detectableLeak: the smallest leak a passing run would have caught', ()
     });
   }
 
+  it('a soak states it per hour, over hours of timed samples, and a leak of that size per hour is caught', () => {
+    const y = generateSeries({ n: 240, seed: 24, base: 300e6, slope: 0, noiseSd: 2e6, phi: 0.3, quantum: 4096 });
+    const x = y.map((_, i) => i / 10); // 24 hours, a sample every 6 minutes
+    const trend = analyzeTrend({ y, x, kind: 'memory', per: 'hour', unit: 'B', series: 'timed' });
+    const d = detectableForTrend(x, y, trend, 1e6)!;
+    expect(d).toMatchObject({ per: 'hour', unit: 'B' });
+    expect(d.slope).toBeGreaterThanOrEqual(1e6);
+    const { x: jx, r } = judgedResiduals(x, y, trend);
+    let caught = 0;
+    const u = seededRandom(3);
+    for (let t = 0; t < 100; t++) {
+      const shift = Math.floor(u() * r.length); // the residuals, circularly shifted
+      const ys = jx.map((xi, i) => 300e6 + r[(i + shift) % r.length]! + d.slope * xi);
+      if (analyzeTrend({ y: ys, x: jx, kind: 'memory', per: 'hour', unit: 'B', series: 'timed' }).verdict === 'leak') caught++;
+    }
+    expect(caught).toBeGreaterThanOrEqual(97);
+  });
+
   it('grows with the noise and shrinks with the number of points', () => {
     const base: SeriesSpec = { n: 51, seed: 21, base: 80e6, slope: 0, noiseSd: 0.25e6, quantum: 4096 };
     const quiet = run(base).detectable!.slope;
