@@ -26,7 +26,8 @@ describe('calibration', () => {
     expect(planCalibration({ ...counted, measure: { ms: 60_000 } }, s)).toEqual({ notRun: expect.stringMatching(/soak/) });
     expect(planCalibration({ ...counted, target: { kind: 'cli' } }, s)).toEqual({ notRun: expect.stringMatching(/CLI/) });
     expect(planCalibration(counted, { ...s, target: { kind: 'service' } })).toEqual({ notRun: expect.stringMatching(/no agent/) });
-    expect(planCalibration(counted, scenario([leakCheck('leak.heap', true)]))).toEqual({ notRun: expect.stringMatching(/stated/) });
+    expect(planCalibration(counted, scenario([leakCheck('leak.heap', true)]))).toEqual({ notRun: expect.stringMatching(/could not state/) });
+    expect(planCalibration(counted, scenario([]))).toEqual({ notRun: expect.stringMatching(/a budget on RSS replaces leak\.rss/) });
     expect(calibrationNotRun('why').check).toMatchObject({ id: 'calibration', pass: true, measured: false });
   });
   it('a leak the sizing check missed fails, even when another check caught it', () => {

@@ -17,8 +17,10 @@ export function planCalibration(plan: Pick<RunPlan, 'measure' | 'target'>, first
   if (!('steps' in plan.measure)) return { notRun: 'a soak judges growth per hour; calibration plants a leak per step in counted runs' };
   if (plan.target.kind === 'cli') return { notRun: 'a CLI scenario has no process that lives across steps to plant a leak in' };
   if (!first.target.runtime) return { notRun: 'the target has no agent to plant a leak through (only Node and Python targets have one)' };
-  const stated = first.checks.filter((c) => CALIBRATED.includes(c.id) && c.detectable && c.detectable.per === 'iteration');
-  if (stated.length === 0) return { notRun: 'no leak check stated what it could have caught (too few measured iterations)' };
+  const leakChecks = first.checks.filter((c) => CALIBRATED.includes(c.id));
+  if (leakChecks.length === 0) return { notRun: 'no default leak check ran on RSS or the heap (a budget on RSS replaces leak.rss, heapGrowth replaces leak.heap; a Python heap is read only where it is traced)' };
+  const stated = leakChecks.filter((c) => c.detectable && c.detectable.per === 'iteration');
+  if (stated.length === 0) return { notRun: `${leakChecks.map((c) => c.id).join(' and ')} could not state what they would have caught (too few measured iterations for the trend test)` };
   // on a tie the heap sizes it: RSS lags a small leak while the allocator reuses memory it freed (a
   // Python target's RSS stayed flat under 40 x 4 KiB planted, measured), the heap after GC does not
   const rank = (c: Check) => c.detectable!.slope - (c.id === 'leak.heap' ? 0.5 : 0);
