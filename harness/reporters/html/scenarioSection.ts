@@ -113,8 +113,8 @@ export function scenarioSection(s: ScenarioReport, index: number, charts: ChartS
 <h2>${verdictBadge(s.verdict)} ${e(s.name)}</h2>
 <p class="meta"><code>${e(s.file)}</code> · ${e(target)} · ${s.iterations.warmup} warmup + ${s.iterations.measured} measured iterations · ${e(formatDuration(s.durationMs))}${s.restarts === undefined ? '' : ` · <span class="restarts${s.restarts ? ' some' : ''}">${s.restarts} restart${s.restarts === 1 ? '' : 's'}</span>`}</p>
 ${s.error ? `<pre class="error">${e(s.error)}</pre>` : ''}${problems}
-<h3>Checks</h3>${checksTable(s.checks)}${statedLines(s)}
-${alertsList(s)}
+<h3>Checks</h3>${checksTable(s.checks)}
+${statedLines(s)}${alertsList(s)}
 <h3>Charts</h3><p class="dim legend-note">Shaded: warmup (blue) and settle (grey). Dashed grey: baseline. Red: budget. Orange dashed: fitted trend.</p>
 <div class="charts">${charts.map(chartFigure).join('\n') || '<p class="dim">No samples.</p>'}</div>
 ${processesTable(s)}
