@@ -4,22 +4,29 @@ import type { BudgetPlan, Limit } from '../scenario/runPlan.ts';
 import { formatBytes } from '../scenario/units.ts';
 import { metricPoints } from '../series/seriesColumns.ts';
 import type { Observations } from './observations.ts';
-import { analyzeTrend, describeTrend } from './trend.ts';
+import { detectableForTrend } from './detectableLeak.ts';
+import { analyzeTrend, defaultFloor, describeTrend } from './trend.ts';
 
 const HOUR_MS = 3_600_000;
 
-/** The trend of a metric over the baseline and the measured boundaries, per iteration. */
-export function iterationTrend(obs: Observations, metric: Metric): TrendResult | null {
+/** The points of a metric over the baseline and the measured boundaries, x the iteration. */
+export function iterationPoints(obs: Observations, metric: Metric): { x: number[]; y: number[]; offset: number } | null {
   if (obs.baselineIndex < 0 || !obs.measured) return null;
   const pts = metricPoints(obs.series.boundaries, metric, obs.baselineIndex, obs.measured.to);
   if (pts.y.length < 3) return null;
   const iterations = obs.series.boundaries.iteration;
-  const x = pts.index.map((i) => iterations[i] ?? i);
-  return analyzeTrend({ y: pts.y, x, kind: 'memory', per: 'iteration', unit: 'B', series: 'boundaries', offset: pts.index[0] ?? 0 });
+  return { x: pts.index.map((i) => iterations[i] ?? i), y: pts.y, offset: pts.index[0] ?? 0 };
 }
 
-/** The trend of RSS per hour of wall time, over the timed samples of the measured phase. */
-export function hourlyTrend(obs: Observations, metric: Metric): TrendResult | null {
+/** The trend of a metric over the baseline and the measured boundaries, per iteration. */
+export function iterationTrend(obs: Observations, metric: Metric): TrendResult | null {
+  const p = iterationPoints(obs, metric);
+  if (!p) return null;
+  return analyzeTrend({ y: p.y, x: p.x, kind: 'memory', per: 'iteration', unit: 'B', series: 'boundaries', offset: p.offset });
+}
+
+/** The timed samples of a metric in the measured phase, x in hours. */
+export function hourlyPoints(obs: Observations, metric: Metric): { x: number[]; y: number[]; offset: number } | null {
   const timed = obs.series.timed;
   const x: number[] = [];
   const y: number[] = [];
@@ -31,8 +38,14 @@ export function hourlyTrend(obs: Observations, metric: Metric): TrendResult | nu
     x.push(timed.t[i]! / HOUR_MS);
     y.push(v);
   }
-  if (y.length < 3) return null;
-  return analyzeTrend({ y, x, kind: 'memory', per: 'hour', unit: 'B', series: 'timed', offset: first });
+  return y.length < 3 ? null : { x, y, offset: first };
+}
+
+/** The trend of RSS per hour of wall time, over the timed samples of the measured phase. */
+export function hourlyTrend(obs: Observations, metric: Metric): TrendResult | null {
+  const p = hourlyPoints(obs, metric);
+  if (!p) return null;
+  return analyzeTrend({ y: p.y, x: p.x, kind: 'memory', per: 'hour', unit: 'B', series: 'timed', offset: p.offset });
 }
 
 function median(xs: number[]): number {
@@ -86,10 +99,16 @@ function weighAgainstHeap(rss: TrendResult, heap: TrendResult | null, committed:
 }
 
 export function rssLeakCheck(obs: Observations): Check | null {
+  const pts = iterationPoints(obs, 'rss');
   const rss = iterationTrend(obs, 'rss');
-  if (!rss) return null;
-  const trend = weighAgainstHeap(rss, iterationTrend(obs, 'heapUsed'), iterationTrend(obs, 'heapCommitted'));
+  if (!rss || !pts) return null;
+  const heap = iterationTrend(obs, 'heapUsed');
+  const trend = weighAgainstHeap(rss, heap, iterationTrend(obs, 'heapCommitted'));
+  // with a heap read, RSS growth under the creep floor is taken for the allocator, whatever the noise
+  const floor = heap ? RSS_CREEP_WITH_FLAT_HEAP : defaultFloor('memory', 'iteration');
+  const detectable = detectableForTrend(pts.x, pts.y, rss, floor);
   return check({
+    ...(detectable ? { detectable } : {}),
     id: 'leak.rss',
     resource: 'rss',
     kind: 'leak',
@@ -112,12 +131,15 @@ export const HEAP_CREEP = 1024;
  * however the allocator and the OS keep RSS, and a cache that fills and evicts plateaus.
  */
 export function heapLeakCheck(obs: Observations): Check | null {
+  const pts = iterationPoints(obs, 'heapUsed');
   const trend = iterationTrend(obs, 'heapUsed');
-  if (!trend) return null;
+  if (!trend || !pts) return null;
+  const detectable = detectableForTrend(pts.x, pts.y, trend, Math.max(HEAP_CREEP, defaultFloor('memory', 'iteration')));
   const judged = trend.verdict === 'leak' && trend.slope < HEAP_CREEP
     ? { ...trend, verdict: 'inconclusive' as const, reason: `under ${formatBytes(HEAP_CREEP)} per ${trend.per}, taken for the runtime's own bookkeeping (the trend alone says ${trend.reason.replaceAll(':', ' -')}); set heapGrowth to gate on it` }
     : trend;
   return check({
+    ...(detectable ? { detectable } : {}),
     id: 'leak.heap', resource: 'heap', kind: 'leak', series: 'heapUsed', observed: judged.slope,
     pass: judged.verdict !== 'leak', message: describeTrend('runtime heap', judged), trend: judged,
   });

@@ -3,15 +3,19 @@
 import type { Check, Headlines } from '../report/schema.ts';
 import type { AlertLevel, Limit } from '../scenario/runPlan.ts';
 import { formatBytes } from '../scenario/units.ts';
-import { hourlyTrend } from './memoryChecks.ts';
+import { detectableForTrend } from './detectableLeak.ts';
+import { hourlyPoints, hourlyTrend } from './memoryChecks.ts';
 import type { AlertTally, Observations, StepErrorTally } from './observations.ts';
-import { describeTrend } from './trend.ts';
+import { defaultFloor, describeTrend } from './trend.ts';
 
 /** A soak judges RSS per hour of wall time over the timed samples, not per step. */
 export function hourlyLeakCheck(obs: Observations): Check | null {
+  const pts = hourlyPoints(obs, 'rss');
   const trend = hourlyTrend(obs, 'rss');
-  if (!trend) return null;
+  if (!trend || !pts) return null;
+  const detectable = detectableForTrend(pts.x, pts.y, trend, defaultFloor('memory', 'hour'));
   return {
+    ...(detectable ? { detectable } : {}),
     id: 'leak.rss', resource: 'rss', kind: 'leak', series: 'rss', observed: trend.slope, unit: 'B/h',
     pass: trend.verdict !== 'leak', message: describeTrend('RSS', trend), trend,
   };

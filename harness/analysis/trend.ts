@@ -94,7 +94,7 @@ function fittedLine(fit: TheilSenFit, x: number[]): Pick<TrendResult, 'intercept
 }
 
 /** A leak keeps most of what it gains step by step (fixtures/corpus/helper_pool.py: 0.95). */
-const KEPT_BY_A_LEAK = 0.75;
+export const KEPT_BY_A_LEAK = 0.75;
 
 /** Theil–Sen slope and Mann–Kendall test, both with Var(S) corrected for autocorrelation. */
 function growthTest(x: number[], y: number[], confidence: number) {

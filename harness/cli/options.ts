@@ -11,6 +11,8 @@ export const USAGE = `usage:
       --iterations <N>          override every scenario's measured iterations
       --warmup <N>              override every scenario's warmup iterations
       --only <text>             run only scenarios whose name contains <text>
+      --calibrate               after a passing counted run, run again with a leak of the size it
+                                says it would have caught planted in the target; fail if missed
       --duration <time>         soak: run every scenario for this long ('90s', '24h', '7d')
       --metrics-port <N>        soak: serve current values in Prometheus format on 127.0.0.1:<N>/metrics
       --live-every <time>       soak: refresh the report while running (default 3m)
@@ -37,6 +39,7 @@ export const OPTIONS = {
   duration: { type: 'string' },
   'metrics-port': { type: 'string' },
   'live-every': { type: 'string' },
+  calibrate: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
 } satisfies ParseArgsConfig['options'];

@@ -56,6 +56,7 @@ export async function runCommand(targets: string[], values: Values): Promise<Exi
       duration,
       liveEveryMs: liveEvery === undefined ? undefined : parseDuration(liveEvery),
       metrics,
+      calibrate: values.calibrate === true ? true : undefined,
       // a soak's live views, drawn from the report so far as from a finished one
       onLive: async (live, dir) => {
         await renderRun(live, dir);

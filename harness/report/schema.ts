@@ -129,7 +129,8 @@ export type CheckId =
   | `budget.${'latencyP99' | 'seepRss' | 'stepErrors' | 'memoryLimit'}`
   | `budget.output.forbid:${string}`
   | `budget.files:${string}`
-  | `alert.rss.${'warning' | 'critical'}`;
+  | `alert.rss.${'warning' | 'critical'}`
+  | 'calibration';
 
 /** The series a check is drawn on: a sampled metric, the load generator's p99, or seep's own RSS. */
 export type CheckSeries = Metric | 'latencyP99' | 'seepRss';
@@ -164,6 +165,39 @@ export interface Check {
   timeToLimit?: TimeToLimit;
   /** identities behind a count check: leftover pids with their command lines, socket inodes, fd targets */
   leftovers?: Leftover[];
+  /** leak checks judged by trend: the smallest leak this run's noise would have let through to a leak verdict */
+  detectable?: DetectableLeak;
+}
+
+/** What a leak check could have caught in this run (analysis/detectableLeak.ts). */
+export interface DetectableLeak {
+  /** the smallest steady growth, in `unit` per `per`, that this run's judge calls a leak with probability `power` */
+  slope: number;
+  unit: string;
+  per: 'iteration' | 'hour';
+  /** e.g. 0.99 */
+  power: number;
+  /** the trend test's level */
+  alpha: number;
+  /** the smallest slope the check calls a leak at all, whatever the noise (the creep floors) */
+  floor: number;
+  /** 'noise' when the run's noise set the size, 'floor' when the floor (plus the slope's own spread) did */
+  limitedBy: 'noise' | 'floor';
+  /** the residuals of the judged points around their fitted line */
+  noise: { sd: number; points: number; autocorrelationFactor: number };
+}
+
+/** `--calibrate`: the run repeated with a known leak planted through the agent, and whether it was caught. */
+export interface Calibration {
+  /** 'caught' and 'missed' after a second run; 'not run' says why in `message` */
+  outcome: 'caught' | 'missed' | 'not run';
+  /** bytes planted per measured step (a Buffer/bytearray and a SeepPlantedLeak object) */
+  plantedPerStep?: number;
+  /** the check whose detectable size was planted */
+  sizedBy?: CheckId;
+  /** the leak checks that failed in the planted run */
+  caughtBy?: CheckId[];
+  message: string;
 }
 
 export interface TimeToLimit {
@@ -285,6 +319,8 @@ export interface ScenarioReport {
   artifacts?: string[];
   /** problems seen while observing (a probe that could not read /proc/PID/fd) */
   probeErrors?: string[];
+  /** `--calibrate` or `calibrate: true`: the planted-leak run after a passing one */
+  calibration?: Calibration;
 }
 
 export interface HostInfo {

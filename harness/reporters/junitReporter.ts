@@ -3,6 +3,7 @@
 // (message = the check's words), an errored scenario as <error>.
 import type { Check, Report, ScenarioReport } from '../report/schema.ts';
 import { formatValue } from './formatValue.ts';
+import { calibrationText, wouldHaveCaught } from './scenarioHeadlines.ts';
 
 /** XML 1.0 cannot carry most control characters even as references; show them as \xNN instead. */
 function visible(text: string): string {
@@ -50,10 +51,10 @@ function testcase(s: ScenarioReport): string {
   const failed = s.checks.filter((c) => !c.pass);
   for (const c of failed) parts.push(`<failure message="${xmlAttr(c.message)}" type="${xmlAttr(c.id)}">${xmlText(failureBody(c))}</failure>`);
   if (s.verdict === 'fail' && failed.length === 0) parts.push('<failure message="scenario failed with no failed check recorded" type="seep.fail"/>');
-  if (s.output.tail.length) {
-    const out = s.output.tail.map((l) => `[${l.stream}${l.forbidden ? ` FORBIDDEN ${l.forbidden}` : ''}] ${l.text}`).join('\n');
-    parts.push(`<system-out>${xmlText(out)}</system-out>`);
-  }
+  // what a pass could have caught, and the calibration, where CI tools show a test's output
+  const stated = [wouldHaveCaught(s), calibrationText(s)].filter((x): x is string => x !== null).map((x) => `[seep] ${x}`);
+  const tail = s.output.tail.map((l) => `[${l.stream}${l.forbidden ? ` FORBIDDEN ${l.forbidden}` : ''}] ${l.text}`);
+  if (stated.length || tail.length) parts.push(`<system-out>${xmlText([...stated, ...tail].join('\n'))}</system-out>`);
   const open = `<testcase name="${xmlAttr(s.name)}" classname="${xmlAttr(className(s.file))}" time="${seconds(s.durationMs)}"`;
   return parts.length ? `    ${open}>\n      ${parts.join('\n      ')}\n    </testcase>` : `    ${open}/>`;
 }

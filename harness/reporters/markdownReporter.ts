@@ -3,7 +3,7 @@
 // restarts or alerts, then the failed checks in words.
 import type { Report } from '../report/schema.ts';
 import { formatSigned } from './formatValue.ts';
-import { alertSummary, describeCheck, latencyP99, rssGrowth, rssSlope, worstCheck } from './scenarioHeadlines.ts';
+import { alertSummary, calibrationText, describeCheck, latencyP99, rssGrowth, rssSlope, worstCheck, wouldHaveCaught } from './scenarioHeadlines.ts';
 
 const ICON = { pass: '✅', fail: '❌', error: '⚠️' } as const;
 
@@ -34,7 +34,12 @@ export function renderMarkdown(report: Report): string {
     );
   }
   const soakNotes = report.scenarios.flatMap((s) => {
-    const facts = [s.restarts ? `${s.restarts} restart${s.restarts === 1 ? '' : 's'}` : null, alertSummary(s) === null ? null : `alerts: ${alertSummary(s)!}`].filter((x): x is string => x !== null);
+    const facts = [
+      s.restarts ? `${s.restarts} restart${s.restarts === 1 ? '' : 's'}` : null,
+      alertSummary(s) === null ? null : `alerts: ${alertSummary(s)!}`,
+      wouldHaveCaught(s),
+      calibrationText(s),
+    ].filter((x): x is string => x !== null);
     return facts.length ? [`- **${mdCell(s.name)}**: ${mdCell(facts.join(' · '))}`] : [];
   });
   if (soakNotes.length) lines.push('', ...soakNotes);

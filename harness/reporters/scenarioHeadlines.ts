@@ -67,3 +67,25 @@ export function alertSummary(s: ScenarioReport): string | null {
   const last = alerts.at(-1)!;
   return `${levels}; last at ${formatDuration(last.t)}: ${last.message}`;
 }
+
+const SIGNAL: Partial<Record<Check['resource'], string>> = { heap: 'heap', rss: 'RSS' };
+
+/** "≥ 12 KB/iteration on heap": what a leak check stated it could have caught, as the analysis computed it. */
+export function detectableText(c: Check): string | null {
+  const d = c.detectable;
+  if (!d) return null;
+  return `≥ ${formatValue(d.slope, `${d.unit}/${d.per}`)} on ${SIGNAL[c.resource] ?? c.resource}`;
+}
+
+/** "would have caught ≥ 12 KB/iteration on heap, ≥ 180 KB/iteration on RSS (99% power)", from the passing leak checks. */
+export function wouldHaveCaught(s: ScenarioReport): string | null {
+  const stated = s.checks.filter((c) => c.pass && c.detectable);
+  if (stated.length === 0) return null;
+  const power = Math.round(stated[0]!.detectable!.power * 100);
+  return `would have caught ${stated.map((c) => detectableText(c)).join(', ')} (${power}% of the time)`;
+}
+
+/** "calibration: planted 16 KiB/iteration → caught by leak.heap", or why it missed or did not run. */
+export function calibrationText(s: ScenarioReport): string | null {
+  return s.calibration ? `calibration: ${s.calibration.message}` : null;
+}

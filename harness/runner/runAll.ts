@@ -9,7 +9,8 @@ import { findScenarioFiles, loadScenarioFile, ScenarioFileError, type LoadedScen
 import { runOutcome } from '../verdict/verdict.ts';
 import { REPORT_FILE, writeJsonReport } from '../reporters/jsonReporter.ts';
 import { emptySeries } from '../series/emptySeries.ts';
-import { runScenario } from './runScenario.ts';
+import { runScenario, type RunScenarioOptions } from './runScenario.ts';
+import { calibrate } from './calibrationRun.ts';
 import { planRun, type RunPlan } from '../scenario/runPlan.ts';
 import type { ProgressSink } from './progressSink.ts';
 import type { MetricsEndpoint } from '../observations/metricsEndpoint.ts';
@@ -35,6 +36,8 @@ export interface RunAllOptions {
   liveEveryMs?: number;
   /** soak: the --metrics-port endpoint */
   metrics?: MetricsEndpoint;
+  /** --calibrate: every passing counted scenario runs again with a leak planted */
+  calibrate?: boolean;
 }
 
 export interface RunResult {
@@ -104,7 +107,7 @@ export async function runAll(opts: RunAllOptions): Promise<RunResult> {
   }
   // every chosen scenario is planned before any runs: a plan that cannot be made stops the run here
   const plans: RunPlan[] = [];
-  const overrides = { iterations: opts.iterations, warmup: opts.warmup, duration: opts.duration, liveEveryMs: opts.liveEveryMs };
+  const overrides = { iterations: opts.iterations, warmup: opts.warmup, duration: opts.duration, liveEveryMs: opts.liveEveryMs, calibrate: opts.calibrate };
   for (const { file, scenario } of chosen) {
     try {
       plans.push(planRun(scenario, file, overrides));
@@ -119,7 +122,7 @@ export async function runAll(opts: RunAllOptions): Promise<RunResult> {
   }
   for (const plan of plans) {
     if (opts.signal?.aborted) break;
-    const result = await runScenario(plan, {
+    const runOpts: RunScenarioOptions = {
       repoRoot: opts.projectRoot,
       file: plan.file,
       signal: opts.signal,
@@ -133,7 +136,9 @@ export async function runAll(opts: RunAllOptions): Promise<RunResult> {
         await writeJsonReport(snapshot, path.join(runDir, REPORT_FILE));
         await opts.onLive?.(snapshot, runDir);
       },
-    });
+    };
+    const first = await runScenario(plan, runOpts);
+    const result = plan.calibrate && !opts.signal?.aborted ? await calibrate(plan, first, runOpts) : first;
     report.scenarios.push(result);
     await write();
   }

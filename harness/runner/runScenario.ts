@@ -50,6 +50,8 @@ export interface RunScenarioOptions {
   onLive?: (s: ScenarioReport) => Promise<void>;
   /** where alert lines go; stderr by default */
   log?: (line: string) => void;
+  /** --calibrate: bytes the agent plants (and keeps) after every measured step, a known leak */
+  plant?: number;
 }
 
 const SEEP_RSS_EVERY_MS = 5000;
@@ -283,6 +285,13 @@ export async function runScenario(plan: RunPlan, opts: RunScenarioOptions): Prom
     for (const t of timers) t.unref();
 
     const hookCtx = () => ({ ...session.context(), signal: abort.signal });
+    // the calibration's known leak, at the boundary of each measured step, before its read
+    const plant = async () => {
+      if (opts.plant === undefined) return;
+      const agent = session.agent();
+      if (!agent) throw new Error(`cannot plant the calibration leak: ${session.agentProblem ?? 'the target has no agent'}`);
+      await agent.request('plant', { bytes: opts.plant });
+    };
     const stepTimeoutMs = plan.stepTimeoutMs;
     const died = session.restartable ? fatalDeath.then(() => new Promise<string>(() => undefined)) : fatalDeath;
     // A death without restart ends the soak at once, whatever the loop is waiting on.
@@ -326,6 +335,7 @@ export async function runScenario(plan: RunPlan, opts: RunScenarioOptions): Prom
       const restartInFlight = restarting !== null;
       try {
         await raceStep(() => plan.step(ctx), { what: counted ? `step (iteration ${steps + 1} of ${total}, ${phase})` : `step ${steps + 1} (${phase}, ${formatElapsed(now())} in)`, timeoutMs: stepTimeoutMs, died, signal: abort.signal });
+        if (phase === 'measured') await plant();
         inARow = 0;
       } catch (err) {
         if (abort.signal.aborted) break;
@@ -408,6 +418,7 @@ export async function runScenario(plan: RunPlan, opts: RunScenarioOptions): Prom
       for (; attributed < extra && !abort.signal.aborted; attributed++) {
         const ctx: StepContext = { ...session.context(), iteration: steps + attributed, phase: 'measured', signal: abort.signal };
         const ok = await raceStep(() => plan.step(ctx), { what: `step ${steps + attributed + 1} (naming suspects)`, timeoutMs: stepTimeoutMs, died, signal: abort.signal })
+          .then(plant)
           .then(() => true, (err: unknown) => {
             if (abort.signal.aborted) return false; // Ctrl-C while naming suspects: report what was measured
             throw err;

@@ -91,6 +91,8 @@ export interface RunPlan {
   budgets: BudgetPlan;
   alerts: AlertLevel[];
   abortOnFail: boolean;
+  /** after a passing counted run, plant a leak of the size it could have caught and confirm it is caught */
+  calibrate: boolean;
   load?: LoadPlan;
   step: (ctx: StepContext) => unknown;
   setup?: (ctx: HookContext) => unknown;
@@ -106,6 +108,8 @@ export interface PlanOverrides {
   /** --duration: a soak of this long, whatever the scenario says */
   duration?: string;
   liveEveryMs?: number;
+  /** --calibrate: every scenario calibrates, whatever it says */
+  calibrate?: boolean;
 }
 
 const size = (written: string): Limit<'B'> => ({ written, value: parseSize(written), unit: 'B' });
@@ -207,6 +211,7 @@ export function planRun(s: Scenario, file: string, o: PlanOverrides = {}): RunPl
     budgets: planBudgets(s.budgets, s.memoryLimit),
     alerts: planAlerts(s.alerts),
     abortOnFail: s.abortOnFail ?? false,
+    calibrate: o.calibrate ?? s.calibrate ?? false,
     step: s.step,
   };
   if (load) plan.load = load;

@@ -96,6 +96,7 @@ export const scenarioSchema = z.strictObject({
   }).optional(),
   abortOnFail: z.boolean().optional(),
   memoryLimit: size.optional(),
+  calibrate: z.boolean().optional(),
   step: fn,
   setup: fn.optional(),
   teardown: fn.optional(),

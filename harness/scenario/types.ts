@@ -148,6 +148,11 @@ export interface Scenario {
    * root or a delegated cgroup; without, the run goes on unlimited and says so.
    */
   memoryLimit?: string;
+  /**
+   * after a passing counted run, run it once more with a known leak of the size the run says it
+   * would have caught planted through the agent, and fail when it is missed (also `--calibrate`)
+   */
+  calibrate?: boolean;
   step: (ctx: StepContext) => unknown;
   setup?: (ctx: HookContext) => unknown;
   teardown?: (ctx: HookContext) => unknown;

@@ -90,6 +90,15 @@ function collect() {
 
 const ownHandles = { server: 0, connections: 0 };
 
+// --- a known leak, planted on request (seep run --calibrate): a Buffer of the asked size, touched so
+// it is resident, held by an object of a named class so that type evidence names it too ---
+class SeepPlantedLeak {
+  constructor(bytes) {
+    this.payload = Buffer.alloc(bytes, 0x5a);
+  }
+}
+const planted = [];
+
 const handlers = {
   gc() {
     collect();
@@ -138,6 +147,12 @@ const handlers = {
   },
   ping() {
     return { pid: process.pid, node: process.version };
+  },
+  plant(req) {
+    const bytes = req.bytes;
+    if (!Number.isInteger(bytes) || bytes < 0 || bytes > 1 << 30) throw new TypeError(`plant needs 'bytes', a whole number up to 1 GiB, got ${bytes}`);
+    planted.push(new SeepPlantedLeak(bytes));
+    return { count: planted.length, bytes: planted.length * bytes };
   },
 };
 

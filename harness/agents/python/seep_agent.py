@@ -373,6 +373,27 @@ def op_warnings(_req):
     return {"warnings": list(_warnings), "dropped": _dropped[0]}
 
 
+class SeepPlantedLeak:
+    """A known leak, planted on request (seep run --calibrate): a bytearray of the asked size, held by
+    an object of a named class so that type evidence names it too."""
+
+    __slots__ = ("payload",)
+
+    def __init__(self, size):
+        self.payload = bytearray(b"\x5a") * size  # written, so it is resident
+
+
+_planted = []
+
+
+def op_plant(req):
+    size = req.get("bytes")
+    if not isinstance(size, int) or isinstance(size, bool) or size < 0 or size > 1 << 30:
+        raise TypeError(f"plant needs 'bytes', a whole number up to 1 GiB, got {size!r}")
+    _planted.append(SeepPlantedLeak(size))
+    return {"count": len(_planted), "bytes": len(_planted) * size}
+
+
 def op_ping(_req):
     return {"pid": os.getpid(), "python": sys.version.split()[0], "tracing": tracemalloc.is_tracing()}
 
@@ -386,6 +407,7 @@ HANDLERS = {
     "openResources": op_open_resources,
     "warnings": op_warnings,
     "ping": op_ping,
+    "plant": op_plant,
 }
 
 

@@ -5,6 +5,7 @@ import { formatDuration, formatNumber, formatSigned, formatValue } from '../form
 import type { ChartSpec } from './chartModel.ts';
 import { escapeHtml as e } from './escapeHtml.ts';
 import { alertsList, processesTable } from './soakTables.ts';
+import { calibrationText, detectableText, wouldHaveCaught } from '../scenarioHeadlines.ts';
 
 export function verdictBadge(verdict: string): string {
   return `<span class="badge ${e(verdict)}">${e(verdict.toUpperCase())}</span>`;
@@ -17,15 +18,24 @@ function limitCell(c: Check): string {
   return value && value !== c.limit ? `${e(c.limit)} <span class="dim">(${e(value)})</span>` : e(c.limit);
 }
 
+/** What a leak check could have caught in this run, as the analysis stated it. */
+function detectableLine(c: Check): string {
+  const caught = detectableText(c);
+  if (!caught || !c.detectable) return '';
+  const d = c.detectable;
+  return `<span class="detectable">would have caught ${e(caught)} (${Math.round(d.power * 100)}% of the time; noise sd ${e(formatValue(d.noise.sd, d.unit))} over ${d.noise.points} points)</span>`;
+}
+
 function trendCell(c: Check): string {
   const t = c.trend;
-  if (!t) return '—';
+  if (!t) return detectableLine(c) || '—';
   const per = `${t.unit}/${t.per}`;
   const slope = formatSigned(t.slope, per);
   const range = `[${formatValue(t.low, per)}, ${formatValue(t.high, per)}] at ${Math.round(t.confidence * 100)}%`;
   const p = t.pValue === undefined ? '' : `, p=${t.pValue < 0.001 ? '<0.001' : t.pValue.toFixed(3)}`;
   const more = t.moreIterationsNeeded ? `; about ${t.moreIterationsNeeded} more iterations would decide it` : '';
-  return `<span class="trend ${e(t.verdict)}">${e(t.verdict)}</span> ${e(slope)} <span class="dim">${e(range + p)}</span><br>${e(t.reason + more)}`;
+  const stated = detectableLine(c);
+  return `<span class="trend ${e(t.verdict)}">${e(t.verdict)}</span> ${e(slope)} <span class="dim">${e(range + p)}</span><br>${e(t.reason + more)}${stated ? `<br>${stated}` : ''}`;
 }
 
 function leftoversList(c: Check): string {
@@ -89,6 +99,13 @@ function artifactsList(s: ScenarioReport): string {
   return `<h3>Artifacts</h3><ul>${items.join('')}</ul>`;
 }
 
+/** What the passing leak checks could have caught, and the calibration run's outcome. */
+function statedLines(s: ScenarioReport): string {
+  const caught = wouldHaveCaught(s);
+  const calibration = calibrationText(s);
+  return `${caught ? `<p class="detectable">${e(caught)}</p>` : ''}${calibration ? `<p class="calibration ${e(s.calibration!.outcome.replace(' ', '-'))}">${e(calibration)}</p>` : ''}`;
+}
+
 export function scenarioSection(s: ScenarioReport, index: number, charts: ChartSpec[]): string {
   const target = [s.target.kind, s.target.runtime, s.target.command?.join(' ')].filter(Boolean).join(' · ');
   const problems = s.probeErrors?.length ? `<div class="probe-errors"><strong>Probe problems</strong><ul>${s.probeErrors.map((p) => `<li>${e(p)}</li>`).join('')}</ul></div>` : '';
@@ -97,7 +114,7 @@ export function scenarioSection(s: ScenarioReport, index: number, charts: ChartS
 <p class="meta"><code>${e(s.file)}</code> · ${e(target)} · ${s.iterations.warmup} warmup + ${s.iterations.measured} measured iterations · ${e(formatDuration(s.durationMs))}${s.restarts === undefined ? '' : ` · <span class="restarts${s.restarts ? ' some' : ''}">${s.restarts} restart${s.restarts === 1 ? '' : 's'}</span>`}</p>
 ${s.error ? `<pre class="error">${e(s.error)}</pre>` : ''}${s.cutShort ? `<pre class="error">${e(s.cutShort)}</pre>` : ''}${problems}
 <h3>Checks</h3>${checksTable(s.checks)}
-${alertsList(s)}
+${statedLines(s)}${alertsList(s)}
 <h3>Charts</h3><p class="dim legend-note">Shaded: warmup (blue) and settle (grey). Dashed grey: baseline. Red: budget. Orange dashed: fitted trend.</p>
 <div class="charts">${charts.map(chartFigure).join('\n') || '<p class="dim">No samples.</p>'}</div>
 ${processesTable(s)}

@@ -2,6 +2,7 @@
 // the top suspects, and an RSS chart across iterations. Shared by live progress and the summary.
 import type { Check, Metric, Resource, ScenarioReport } from '../../report/schema.ts';
 import { formatDuration, formatSigned, formatValue } from '../formatValue.ts';
+import { calibrationText, wouldHaveCaught } from '../scenarioHeadlines.ts';
 import { asciiChart } from './asciiChart.ts';
 import { soakLines } from './soakLines.ts';
 import { plainText, type Style } from './style.ts';
@@ -45,6 +46,10 @@ export function scenarioEndLines(s: ScenarioReport, style: Style): string[] {
   if (s.error) lines.push(`    ${style.yellow(plainText(s.error))}`);
   if (s.cutShort) lines.push(`    ${style.yellow(plainText(s.cutShort))}`);
   for (const c of s.checks.filter((x) => !x.pass)) lines.push(checkLine(c, style));
+  const caught = wouldHaveCaught(s);
+  if (caught) lines.push(`    ${style.dim(caught)}`);
+  const calibration = calibrationText(s);
+  if (calibration) lines.push(`    ${s.calibration?.outcome === 'missed' ? style.red(plainText(calibration)) : style.dim(plainText(calibration))}`);
   lines.push(...soakLines(s, style));
   for (const p of s.probeErrors ?? []) lines.push(`    ${style.yellow('probe:')} ${plainText(p)}`);
   // in the analysis's order: a class the user wrote before the strings it holds, whatever their bytes

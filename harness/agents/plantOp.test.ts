@@ -1,0 +1,45 @@
+// The agents' 'plant' op (seep run --calibrate): a known leak that stays, in the heap seep reads
+// and under a class name that type evidence shows.
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { AgentError, connectAgent } from './agentClient.ts';
+import { tempDir } from '../../fixtures/testing/tempDir.ts';
+import { agentTargetsDir, nodeAgentPath, startTarget } from '../../fixtures/agent-targets/targets.ts';
+import { heapFigures } from './runtimeHeap.ts';
+
+const dir = tempDir('seep-plant-');
+const cleanups: (() => unknown)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+async function agentIn(argv: string[], env: Record<string, string>) {
+  const sock = path.join(dir, `${path.basename(argv[1]!)}-${Date.now()}.sock`);
+  const t = await startTarget(argv, { ...env, SEEP_AGENT_SOCKET: sock }, /^listening \d+/);
+  cleanups.push(t.stop);
+  const agent = await connectAgent(sock, { timeoutMs: 5000 });
+  cleanups.push(() => agent.close());
+  return agent;
+}
+
+describe("the agents' plant op", () => {
+  it('Node: each plant keeps its bytes in the heap seep reads after GC', async () => {
+    const agent = await agentIn([process.execPath, path.join(agentTargetsDir, 'listenerService.cjs'), 'fixed'], { NODE_OPTIONS: `--require ${nodeAgentPath}` });
+    const heap = async () => {
+      await agent.request('gc');
+      return heapFigures('node', await agent.request('memory')).used!;
+    };
+    const before = await heap();
+    for (let i = 1; i <= 10; i++) expect(await agent.request('plant', { bytes: 16384 })).toEqual({ count: i, bytes: i * 16384 });
+    expect(await heap() - before).toBeGreaterThanOrEqual(10 * 16384);
+    await expect(agent.request('plant', { bytes: -1 })).rejects.toBeInstanceOf(AgentError);
+  });
+
+  it('Python: each plant is a SeepPlantedLeak in the gc type counts, holding its bytes', async () => {
+    const agent = await agentIn(['/usr/bin/python3', path.join(agentTargetsDir, 'registryService.py'), 'fixed'], { PYTHONPATH: import.meta.dirname + '/python' });
+    for (let i = 1; i <= 5; i++) expect(await agent.request('plant', { bytes: 4096 })).toEqual({ count: i, bytes: i * 4096 });
+    const { counts } = (await agent.request('typeCounts')) as { counts: Record<string, number> };
+    expect(counts['seep_agent.SeepPlantedLeak']).toBe(5);
+    await expect(agent.request('plant', { bytes: true })).rejects.toBeInstanceOf(AgentError);
+  });
+});
