@@ -1,4 +1,4 @@
-// `npm run eval [-- --out path] [--per-family N] [--only text] [--no-corpus] [--no-servers]`: the
+// `npm run eval [-- --out path] [--per-family N] [--only text] [--no-corpus] [--no-modules] [--no-servers]`: the
 // growth verdict's error rates on the synthetic families, then the labelled corpus of real programs
 // through the real runner, then the framework corpus (real servers, each through its own scenario
 // file), printed and written as JSON (default reports/eval.json).
@@ -39,7 +39,7 @@ for (const s of r.smallestLeak) {
 console.log(`(${((Date.now() - started) / 1000).toFixed(1)} s)`);
 
 let corpus: object | null = null;
-if (!process.argv.includes('--no-corpus')) {
+if (!process.argv.includes('--no-corpus') && !process.argv.includes('--no-modules')) {
   const only = arg('--only');
   const programs = CORPUS.filter((p) => only === undefined || p.name.includes(only));
   const corpusStarted = Date.now();
