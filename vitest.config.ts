@@ -5,7 +5,9 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['harness/**/*.test.ts', 'fixtures/**/*.test.ts'],
-    globalSetup: ['fixtures/testing/buildOnce.ts'],
+    // pythonFrameworks: the framework corpus needs Debian's gunicorn, Flask, Django, FastAPI, uvicorn,
+    // aiohttp and bs4 for /usr/bin/python3; installed with apt-get when missing and we are root
+    globalSetup: ['fixtures/testing/buildOnce.ts', 'fixtures/testing/pythonFrameworks.ts'],
     pool: 'forks',
     maxWorkers: 2,
     testTimeout: 60_000,

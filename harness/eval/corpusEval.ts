@@ -11,15 +11,20 @@ import type { CorpusProgram } from './corpusManifest.ts';
 /** The resources whose default leak checks the corpus is labelled against. */
 export const CORPUS_RESOURCES = ['rss', 'fds', 'sockets', 'threads', 'children', 'orphans'] as const;
 
-export interface CorpusResult {
-  program: CorpusProgram;
+/** What the matrix and the label comparison need of a run, module program or server alike. */
+export interface LabelledResult {
+  program: { name: string; expectFail: string[] };
   /** ids of the checks that failed, sorted */
   failing: string[];
-  verdict: ScenarioReport['verdict'];
   error?: string;
   /** the RSS trend's verdict and reason, for the printout */
   rss: { verdict: TrendVerdict; reason: string; slope: number } | null;
   checks: Pick<Check, 'id' | 'pass' | 'message'>[];
+}
+
+export interface CorpusResult extends LabelledResult {
+  program: CorpusProgram;
+  verdict: ScenarioReport['verdict'];
   durationMs: number;
 }
 
@@ -71,7 +76,7 @@ export async function runCorpus(
  * own verdict, and for counted resources a failed back-to-baseline check as 'leak', a passed one
  * as 'bounded'. A check that did not run (the target errored) counts as inconclusive.
  */
-export function corpusMatrix(results: CorpusResult[]): ConfusionMatrix {
+export function corpusMatrix(results: LabelledResult[]): ConfusionMatrix {
   const m = new ConfusionMatrix();
   for (const r of results) {
     for (const res of CORPUS_RESOURCES) {
@@ -100,6 +105,6 @@ export function sweepSummary(results: CorpusResult[]): { runs: number; asLabelle
 }
 
 /** Programs whose failing checks differ from their label, or that could not run. */
-export function mislabelled(results: CorpusResult[]): CorpusResult[] {
+export function mislabelled<R extends LabelledResult>(results: R[]): R[] {
   return results.filter((r) => r.error !== undefined || r.failing.join(',') !== r.program.expectFail.join(','));
 }

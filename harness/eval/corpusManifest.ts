@@ -121,3 +121,106 @@ export const CORPUS: CorpusProgram[] = [
   }),
   ...TRAPS.map((t): CorpusProgram => ({ ...t, path: at(t.path), expectFail: [], warmup: warmupOf(t), iterations: t.iterations ?? 50 })),
 ];
+
+/**
+ * A program of the framework corpus (fixtures/corpus/servers/): a real server or daemon (gunicorn,
+ * uvicorn, Django, aiohttp, Express, BeautifulSoup) started by its own scenario file, run as
+ * written, with the variant in the service's env. Labelled for the verdict seep should give,
+ * which needs the target's agent in pre-fork workers, Python heap evidence without tracemalloc and
+ * Node active handles (leak.handles): see `catchBy` and `suspect`.
+ */
+export interface ServerProgram {
+  name: string;
+  /** the scenario file, relative to the repo root */
+  scenario: string;
+  variant: 'leaky' | 'fixed';
+  kind: CorpusKind;
+  /** the default checks that must fail, sorted; [] for a clean program */
+  expectFail: string[];
+  /** the checks that must catch the leak (in expectFail): what the e2e tests assert */
+  catchBy: string[];
+  /** one of the top three suspects must match (name, and retainer path or traceback when given) */
+  suspect?: { name: RegExp; where?: RegExp };
+  note: string;
+}
+
+interface ServerLeak extends Omit<ServerProgram, 'variant' | 'expectFail' | 'name'> {
+  name: string;
+  leakyFails: string[];
+}
+
+const SERVER_LEAKS: ServerLeak[] = [
+  {
+    name: 'gunicorn flask request records', scenario: 'gunicorn-flask-orders.scenario.mjs', kind: 'memory',
+    leakyFails: ['leak.heap', 'leak.rss', 'leak.types'], catchBy: ['leak.heap', 'leak.rss', 'leak.types'], suspect: { name: /^flask_orders\.RequestRecord$/ },
+    note: 'gunicorn -w 2: each worker keeps every request\'s RequestRecord (~30 KB) in a module-level list; the agent must be in the workers to name it',
+  },
+  // The fixed twin is a trap for leak.types as well: with one shared session, each upstream
+  // request leaves a cancelled keep-alive TimerHandle (and its Context) in the loop's _scheduled
+  // heap, +1 a request until asyncio purges them past 100 scheduled and half cancelled (measured:
+  // 12, 32, 52, 82 after 10-80 requests, 4 after 100, 54 after 150, 6 after 200). Bounded; a
+  // 55-step run sees only the ramp.
+  {
+    name: 'uvicorn fastapi aiohttp session per request (THR-206)', scenario: 'uvicorn-fastapi-aiohttp.scenario.mjs', kind: 'sockets',
+    leakyFails: ['leak.warnings'], catchBy: ['leak.warnings'], suspect: { name: /Unclosed client session.* at .*fastapi_quotes\.py:\d+$/ },
+    note: 'an aiohttp.ClientSession per request never closed; collected by refcount with its connection, so it shows as "Unclosed client session", which must name the line in the app that opened it',
+  },
+  {
+    name: 'django logging handler per call', scenario: 'django-log-handlers.scenario.mjs', kind: 'fds',
+    leakyFails: ['leak.fds', 'leak.types'], catchBy: ['leak.fds', 'leak.types'], suspect: { name: /^logging\.FileHandler$/ },
+    note: 'gunicorn -w 1: a logging.FileHandler (an open file) added to the logger per call',
+  },
+  {
+    name: 'django event loop per call', scenario: 'django-event-loops.scenario.mjs', kind: 'timers/handles',
+    leakyFails: ['leak.fds', 'leak.warnings'], catchBy: ['leak.warnings'], suspect: { name: /unclosed event loop/ },
+    note: 'asyncio.new_event_loop() per call, never closed: 3 fds a loop until the cyclic collector finds it and CPython prints "unclosed event loop"',
+  },
+  {
+    name: 'aiohttp helper left running on the error path', scenario: 'aiohttp-helpers.scenario.mjs', kind: 'children',
+    leakyFails: [...CHILD, 'leak.types', 'leak.warnings'].sort(), catchBy: ['leak.children'], suspect: { name: /^(subprocess\.Popen|_io\.\w+)$/, where: /subprocess\.Popen/ },
+    note: 'aiohttp.web: a helper process per request, left waiting on its stdin when the request fails validation (it exits by itself after 120 s)',
+  },
+  {
+    name: 'bs4 monitor daemon keeps parsed trees (soak)', scenario: 'bs4-monitor.scenario.mjs', kind: 'objects',
+    leakyFails: ['leak.heap', 'leak.rss', 'leak.types'], catchBy: ['leak.rss', 'leak.types'], suspect: { name: /^bs4\.element\.Tag$/ },
+    note: 'a daemon with no port polling by itself every 200 ms, watched by a 15 s soak: every BeautifulSoup tree kept',
+  },
+  {
+    name: 'express audit middleware', scenario: 'express-audit.scenario.mjs', kind: 'memory',
+    leakyFails: ['leak.heap', 'leak.rss', 'leak.types'], catchBy: ['leak.heap', 'leak.types'], suspect: { name: /^AuditEntry$/ },
+    note: 'middleware pushes every request\'s AuditEntry (~40 KB) to a module-level array',
+  },
+  {
+    name: 'express listener per request', scenario: 'express-listeners.scenario.mjs', kind: 'objects',
+    leakyFails: ['leak.heap', 'leak.rss', 'leak.types', 'leak.warnings'], catchBy: ['leak.heap', 'leak.warnings'], suspect: { name: /^(Quote|onPrice\(\))$/ },
+    note: 'a \'price\' listener per request on the shared feed, closing over the request\'s Quote (and its response): MaxListenersExceededWarning',
+  },
+  {
+    name: 'express setInterval per request', scenario: 'express-intervals.scenario.mjs', kind: 'timers/handles',
+    leakyFails: ['leak.handles', 'leak.heap', 'leak.types'], catchBy: ['leak.handles'], suspect: { name: /^Timeout$/ },
+    note: 'a 50 ms setInterval per request never cleared, its closure holding the response: an active Timeout handle per request',
+  },
+  {
+    name: 'express worker thread per job', scenario: 'express-workers.scenario.mjs', kind: 'threads',
+    leakyFails: ['leak.fds', 'leak.handles', 'leak.heap', 'leak.rss', 'leak.threads', 'leak.types'], catchBy: ['leak.threads'], suspect: { name: /^Worker$/ },
+    note: 'a worker_threads Worker per job, never terminated (it waits on its port): ~8 MB, 4 fds and an isolate thread each',
+  },
+];
+
+const SERVER_TRAPS: Omit<ServerProgram, 'variant' | 'expectFail' | 'catchBy' | 'kind'>[] = [
+  { name: 'gunicorn flask clean, 60 requests', scenario: 'gunicorn-flask-allocator.scenario.mjs', note: 'the fixed Flask app under gunicorn with 2 sync workers: allocator steps, nothing kept but 8 records a worker' },
+  { name: 'gunicorn flask warm-up growth', scenario: 'gunicorn-flask-warmup.scenario.mjs', note: 'four ~1 MB rate tables built on first use in each worker, inside the measured run, then nothing' },
+  { name: 'gunicorn flask lru_cache fills then evicts', scenario: 'gunicorn-flask-lru.scenario.mjs', note: 'functools.lru_cache(maxsize=10) of ~100 KB pages in each of 2 workers, over 90 ids: full after ~20 requests, then flat' },
+  { name: 'express LRU fills then evicts', scenario: 'express-lru.scenario.mjs', note: 'a Map LRU capped at 40 products of ~100 KB, filled during the measured run over 120 ids' },
+];
+
+const server = (p: string) => `fixtures/corpus/servers/${p}`;
+
+/** The framework corpus: every leak as its leaky and its fixed run, then the clean traps (fixed). */
+export const SERVER_CORPUS: ServerProgram[] = [
+  ...SERVER_LEAKS.flatMap(({ leakyFails, ...t }): ServerProgram[] => [
+    { ...t, scenario: server(t.scenario), name: `${t.name} (leaky)`, variant: 'leaky', expectFail: [...leakyFails].sort() },
+    { name: `${t.name} (fixed)`, scenario: server(t.scenario), variant: 'fixed', kind: 'clean trap', expectFail: [], catchBy: [], note: `fixed twin: ${t.note}` },
+  ]),
+  ...SERVER_TRAPS.map((t): ServerProgram => ({ ...t, scenario: server(t.scenario), variant: 'fixed', kind: 'clean trap', expectFail: [], catchBy: [] })),
+];

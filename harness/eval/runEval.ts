@@ -1,12 +1,16 @@
-// `npm run eval [-- --out path] [--per-family N] [--heap-runs N] [--only text] [--no-corpus]`: the growth
-// verdict's error rates on the synthetic families, the targets (heapTargets.ts; exit 1 when one is missed), then the labelled corpus of real programs
-// through the real runner, printed and written as JSON (default reports/eval.json).
+// `npm run eval [-- --out path] [--per-family N] [--heap-runs N] [--only text] [--no-corpus] [--no-modules] [--no-servers]`:
+// the growth verdict's error rates on the synthetic families, the targets (heapTargets.ts; exit 1
+// when one is missed), then the labelled corpus of real programs through the real runner, then the
+// framework corpus (real servers, each through its own scenario file), printed and written as JSON
+// (default reports/eval.json).
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { formatBytes } from '../scenario/units.ts';
 import { corpusMatrix, mislabelled, runCorpus, seedSweep, sweepSummary, type CorpusResult } from './corpusEval.ts';
-import { CORPUS } from './corpusManifest.ts';
+import { CORPUS, SERVER_CORPUS } from './corpusManifest.ts';
+import { FRAMEWORK_MODULES, missingModules, PYTHON } from '../../fixtures/testing/pythonFrameworks.ts';
+import { runServerCorpus, type ServerResult } from './serverCorpusEval.ts';
 import { runSyntheticEval } from './syntheticEval.ts';
 import { runHeapTargets, TARGET_POINTS } from './heapTargets.ts';
 
@@ -52,7 +56,7 @@ for (const m of targets.missed) console.log(`  MISSED: ${m}`);
 console.log(`(${((Date.now() - targetsStarted) / 1000).toFixed(1)} s)`);
 
 let corpus: object | null = null;
-if (!process.argv.includes('--no-corpus')) {
+if (!process.argv.includes('--no-corpus') && !process.argv.includes('--no-modules')) {
   const only = arg('--only');
   const programs = CORPUS.filter((p) => only === undefined || p.name.includes(only));
   const corpusStarted = Date.now();
@@ -94,6 +98,37 @@ if (!process.argv.includes('--no-corpus')) {
   };
 }
 
+let servers: object | null = null;
+if (!process.argv.includes('--no-corpus') && !process.argv.includes('--no-servers')) {
+  const only = arg('--only');
+  const programs = SERVER_CORPUS.filter((p) => only === undefined || p.name.includes(only));
+  const missing = missingModules(PYTHON, FRAMEWORK_MODULES);
+  console.log(`\nframework corpus: ${programs.length} servers and daemons, each through its scenario file, one at a time`);
+  if (missing.length > 0) {
+    console.log(`  not run: ${PYTHON} cannot import ${missing.join(', ')} (npm test installs Debian's packages when run as root; see fixtures/testing/pythonFrameworks.ts)`);
+    servers = { notRun: `missing ${missing.join(', ')}` };
+  } else {
+    const line = (r: ServerResult) => {
+      const ok = mislabelled([r]).length === 0 ? 'ok  ' : 'MISS';
+      const failing = r.failing.length > 0 ? r.failing.join(' ') : 'nothing';
+      const suspect = r.program.suspect ? `  suspect ${r.suspectNamed ? 'named' : `NOT named (top: ${r.topSuspects.map((s) => s.name).join('; ') || 'none'})`}` : '';
+      return `  ${ok} ${r.program.name.padEnd(58)} ${(r.durationMs / 1000).toFixed(1).padStart(5)} s  fails ${failing}${ok === 'ok  ' ? '' : ` (label: ${r.program.expectFail.join(' ') || 'nothing'})`}${suspect}${r.error ? `  error: ${r.error}` : ''}`;
+    };
+    const results = await runServerCorpus(programs, REPO_ROOT, (r) => console.log(line(r)));
+    const m = corpusMatrix(results);
+    const wrong = mislabelled(results);
+    console.log(`\n${m.format('Framework corpus, per resource: truth from the label, verdict from the default leak check')}`);
+    console.log(`\nservers judged exactly as labelled: ${results.length - wrong.length} of ${results.length}; suspects named: ${results.filter((r) => r.program.suspect && r.suspectNamed).length} of ${results.filter((r) => r.program.suspect).length}`);
+    servers = {
+      rows: [...m.rows.values()],
+      programs: results.map((r) => ({
+        name: r.program.name, scenario: r.program.scenario, variant: r.program.variant, kind: r.program.kind, expectFail: r.program.expectFail, failing: r.failing,
+        asLabelled: !wrong.includes(r), suspectNamed: r.suspectNamed, topSuspects: r.topSuspects.map((s) => s.name), rss: r.rss, error: r.error ?? null, durationMs: r.durationMs,
+      })),
+    };
+  }
+}
+
 await mkdir(path.dirname(out), { recursive: true });
 await writeFile(out, JSON.stringify({
   synthetic: {
@@ -108,6 +143,7 @@ await writeFile(out, JSON.stringify({
   },
   targets,
   corpus,
+  servers,
 }, null, 2));
 console.log(`wrote ${out}`);
 if (targets.missed.length > 0) {
