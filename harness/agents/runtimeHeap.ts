@@ -1,23 +1,70 @@
-// The runtime heap, from an agent's answer to 'memory': what every reader of it (the boundary reads,
-// the suspect collector) computes the same way.
+// The runtime heap and the handles, from an agent's answer to 'memory': what every reader of it (the
+// boundary reads, the suspect collector) computes the same way. Pure, and every figure a number or
+// null (handles a count per type), so the figures of several processes (the workers of a service)
+// add up field by field.
 
 export interface HeapFigures {
-  /** V8's used heap plus external Buffers (a Buffer leak shows here too); Python's tracemalloc current where it traces */
+  /**
+   * The heap judged in bytes: V8's used heap plus external Buffers (a Buffer leak shows here too);
+   * Python's tracemalloc current where it traces, else malloc's bytes in use (large objects and
+   * buffers; pymalloc's small objects live in arenas it mmaps itself, counted in `blocks`).
+   */
   used: number | null;
   /** what V8 holds for its heap, used or not: the part of RSS a flat used heap can still grow */
   committed: number | null;
+  /** Python: pymalloc's allocated blocks (sys.getallocatedblocks), the small objects tracemalloc-free */
+  blocks: number | null;
+  /** Python: gc-tracked objects; reported, not judged (each is also a block or a malloc chunk) */
+  gcObjects: number | null;
+  /** Python: glibc's bytes in use (mallinfo2 uordblks + hblkhd), where glibc has it */
+  mallocInUse: number | null;
+  /** Python: tracemalloc's current total, where it traces */
+  traced: number | null;
+  /** what the agent sees open, by type (Node: getActiveResourcesInfo; Python: socket, file, eventLoop, subprocess) */
+  handlesByType: Record<string, number> | null;
+  /** their sum */
+  handles: number | null;
 }
 
 interface MemoryReply {
   heap?: { used_heap_size: number; total_heap_size: number };
   memoryUsage?: { external: number };
   traced?: number | null;
+  blocks?: number | null;
+  gcObjects?: number | null;
+  mallocInUse?: number | null;
+  handles?: Record<string, number> | null;
+}
+
+const NONE: HeapFigures = { used: null, committed: null, blocks: null, gcObjects: null, mallocInUse: null, traced: null, handlesByType: null, handles: null };
+
+const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+
+function handleCounts(h: unknown): Record<string, number> | null {
+  if (!h || typeof h !== 'object') return null;
+  const out: Record<string, number> = {};
+  for (const [k, v] of Object.entries(h)) if (typeof v === 'number' && v > 0) out[k] = v;
+  return out;
 }
 
 export function heapFigures(runtime: 'node' | 'python', reply: unknown): HeapFigures {
   const m = reply as MemoryReply | null;
-  if (!m) return { used: null, committed: null };
-  if (runtime === 'python') return { used: m.traced ?? null, committed: null };
+  if (!m || typeof m !== 'object') return NONE;
+  const handlesByType = handleCounts(m.handles);
+  const handles = handlesByType ? Object.values(handlesByType).reduce((a, b) => a + b, 0) : null;
+  if (runtime === 'python') {
+    const traced = num(m.traced);
+    const mallocInUse = num(m.mallocInUse);
+    // Tracing, tracemalloc's total is the whole Python heap, small objects included. Not tracing (the
+    // default: it costs 15-45x), malloc's bytes in use are the bytes, and the blocks the small objects.
+    return { ...NONE, used: traced ?? mallocInUse, blocks: num(m.blocks), gcObjects: num(m.gcObjects), mallocInUse, traced, handlesByType, handles };
+  }
   const external = m.memoryUsage?.external ?? 0;
-  return { used: m.heap ? m.heap.used_heap_size + external : null, committed: m.heap ? m.heap.total_heap_size + external : null };
+  return {
+    ...NONE,
+    used: m.heap ? m.heap.used_heap_size + external : null,
+    committed: m.heap ? m.heap.total_heap_size + external : null,
+    handlesByType,
+    handles,
+  };
 }

@@ -12,6 +12,8 @@ function observe(opts: {
   rss?: (i: number) => number;
   heap?: ((i: number) => number) | null;
   committed?: ((i: number) => number) | null;
+  /** pymalloc's blocks (a Python target); none by default, as for Node */
+  blocks?: (i: number) => number;
   counts?: Partial<Record<Metric, (i: number) => number>>;
   settle?: Partial<Record<Metric, number>>;
   kind?: Observations['targetKind'];
@@ -26,6 +28,7 @@ function observe(opts: {
     values.rss = (opts.rss ?? (() => 50e6))(i) + noise();
     values.heapUsed = opts.heap === null ? null : (opts.heap ?? (() => 5e6))(i);
     values.heapCommitted = opts.committed ? opts.committed(i) : null;
+    values.heapBlocks = opts.blocks ? opts.blocks(i) : null;
     for (const [m, f] of Object.entries(opts.counts ?? {})) values[m as Metric] = f(i);
     Object.assign(values, over);
     return { t: i * 100, iteration: i, phase, values, tcp: {}, pids: [1] };
@@ -53,7 +56,7 @@ const failed = (obs: Observations, budgets: Budgets = {}) => buildChecks(obs, pl
 describe('default checks', () => {
   it('pass a flat target and name every resource', () => {
     const checks = buildChecks(observe({}));
-    expect(checks.map((c) => c.id)).toEqual(['leak.rss', 'leak.heap', 'leak.fds', 'leak.sockets', 'leak.threads', 'leak.children', 'leak.orphans']);
+    expect(checks.map((c) => c.id)).toEqual(['leak.rss', 'leak.heap', 'leak.fds', 'leak.sockets', 'leak.threads', 'leak.children', 'leak.handles', 'leak.orphans']);
     expect(checks.every((c) => c.pass)).toBe(true);
   });
 
@@ -106,6 +109,41 @@ describe('default checks', () => {
     expect(sockets.trend).toMatchObject({ verdict: 'leak', slope: 1, per: 'iteration' });
     expect(sockets.message).toMatch(/not back to baseline: 52 after settle, baseline 4 \(48 left over\); sockets grows 1\.0 sockets per iteration .*: leak$/);
     expect(failed(obs)).toEqual(['leak.fds', 'leak.sockets']);
+  });
+
+  it('judge a Python heap in malloc bytes and pymalloc blocks: either growing fails leak.heap, drawn on the one that grew', () => {
+    const rssFlat = (i: number) => 50e6 + Math.min(i, 10) * 100_000;
+    // 16 KiB of small objects a call: ~100 blocks, and malloc's bytes flat
+    const small = buildChecks(observe({ rss: rssFlat, heap: () => 3e6, blocks: (i) => 48_000 + 100 * i })).find((c) => c.id === 'leak.heap')!;
+    expect(small).toMatchObject({ pass: false, series: 'heapBlocks', unit: 'blocks' });
+    expect(small.message).toMatch(/^runtime heap changes .*: bounded; allocated blocks grows 100 blocks per iteration .*: leak$/);
+    // a large buffer a call: malloc's bytes grow, the blocks do not
+    const large = buildChecks(observe({ rss: rssFlat, heap: (i) => 3e6 + 16_384 * i, blocks: () => 48_000 })).find((c) => c.id === 'leak.heap')!;
+    expect(large).toMatchObject({ pass: false, series: 'heapUsed', unit: 'B' });
+    // the interpreter's own creep (the fixed twins: 0.9 and 1.6 blocks per iteration) is no leak
+    expect(failed(observe({ rss: rssFlat, heap: () => 3e6, blocks: (i) => 48_000 + 2 * i }))).toEqual([]);
+  });
+
+  it('take a Python RSS creep with flat malloc bytes and blocks for allocator growth, not when the blocks grow', () => {
+    const creep = observe({ rss: (i) => 50e6 + 8_000 * i, heap: () => 3e6, blocks: () => 48_000 });
+    const rss = buildChecks(creep).find((c) => c.id === 'leak.rss')!;
+    expect(rss).toMatchObject({ pass: true, trend: { verdict: 'inconclusive' } });
+    expect(rss.message).toMatch(/runtime heap after GC is flat/);
+    expect(failed(observe({ rss: (i) => 50e6 + 8_000 * i, heap: () => 3e6, blocks: (i) => 48_000 + 100 * i }))).toEqual(['leak.rss', 'leak.heap']);
+  });
+
+  it('fail handles not back to baseline, naming the types that grew', () => {
+    const obs = observe({ counts: { handles: (i) => 3 + i }, settle: { handles: 53 } });
+    obs.newSinceBaseline.handles = [{ kind: 'handle', id: 'Timeout', detail: '+49' }, { kind: 'handle', id: 'TCPSocketWrap', detail: '+1' }];
+    const handles = buildChecks(obs).find((c) => c.id === 'leak.handles')!;
+    expect(handles).toMatchObject({ pass: false, observed: 53, baselineValue: 5, unit: 'handles', series: 'handles' });
+    expect(handles.message).toMatch(/^handles not back to baseline: 53 after settle, baseline 5 \(48 left over: Timeout \+49, TCPSocketWrap \+1\); handles grows/);
+    expect(failed(obs, { handles: 'baseline+50' })).toEqual([]);
+    expect(failed(obs, { handles: 10 })).toEqual(['budget.handles']);
+    // no agent, no handles read: no check, rather than a baseline of nothing
+    const none = observe({});
+    none.series.boundaries.values.handles.fill(null);
+    expect(buildChecks(none).map((c) => c.id)).not.toContain('leak.handles');
   });
 
   it('pass a counted resource that grew during the run but came back after settle', () => {

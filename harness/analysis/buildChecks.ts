@@ -28,7 +28,8 @@ export function buildChecks(obs: Observations, budgets: BudgetPlan = planBudgets
       const judged = limit.kind === 'baseline'
         ? baselineCheck(obs, c, { kind: 'budget', plus: limit.plus, limit: limit.written })
         : absoluteCountCheck(obs, c, limit.max, limit.written);
-      checks.push(judged ?? notMeasured(`budget.${c.resource}`, c.resource, { written: limit.written }, c.unit, 'no measured or settle reads to compare'));
+      const why = c.resource === 'handles' ? 'no handles were read (the target has no Node or Python agent)' : 'no measured or settle reads to compare';
+      checks.push(judged ?? notMeasured(`budget.${c.resource}`, c.resource, { written: limit.written }, c.unit, why));
     }
   } else {
     // a CLI scenario has no process that lives across steps: memory and count budgets cannot apply

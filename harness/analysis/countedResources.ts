@@ -1,4 +1,4 @@
-// Counted resources (fds, sockets, threads, children) share one shape of check: after the settle
+// Counted resources (fds, sockets, threads, children, handles) share one shape of check: after the settle
 // period the count must be back to its post-warmup baseline (plus any allowance), judged on the
 // last of the retried reads the runner took, and the leftovers named by identity.
 import type { Check, CountedResource, Leftover, Metric, Resource, TrendResult } from '../report/schema.ts';
@@ -12,12 +12,14 @@ export const COUNTED: { resource: CountedResource; metric: Metric; unit: string 
   { resource: 'sockets', metric: 'sockets', unit: 'sockets' },
   { resource: 'threads', metric: 'threads', unit: 'threads' },
   { resource: 'children', metric: 'children', unit: 'processes' },
+  { resource: 'handles', metric: 'handles', unit: 'handles' },
 ];
 
 function leftoversFor(resource: Resource, obs: Observations): Leftover[] {
   if (resource === 'sockets') return obs.newSinceBaseline.sockets;
   if (resource === 'fds') return obs.newSinceBaseline.fds;
   if (resource === 'children') return obs.newSinceBaseline.processes;
+  if (resource === 'handles') return obs.newSinceBaseline.handles ?? [];
   return [];
 }
 
@@ -43,9 +45,12 @@ export function baselineCheck(
   if (reads.length === 0) return null;
   const j = judgeBaseline(base, reads, opts.plus);
   const allowance = opts.plus > 0 ? ` + ${opts.plus}` : '';
+  const leftovers = leftoversFor(c.resource, obs);
+  // handles have no identity to name, only a type: the types that grew say what was left open
+  const byType = c.resource === 'handles' && leftovers.length > 0 ? `: ${leftovers.map((l) => `${l.id} ${l.detail}`).join(', ')}` : '';
   const message = j.pass
     ? `${c.resource} back to baseline: ${j.observed} after settle (baseline ${base}${allowance})`
-    : `${c.resource} not back to baseline: ${j.observed} after settle, baseline ${base}${allowance} (${j.excess} left over)`;
+    : `${c.resource} not back to baseline: ${j.observed} after settle, baseline ${base}${allowance} (${j.excess} left over${byType})`;
   const check: Check = {
     id: `${opts.kind}.${c.resource}`,
     resource: c.resource,
@@ -65,7 +70,6 @@ export function baselineCheck(
     check.trend = trend;
     if (!j.pass) check.message += `; ${describeTrend(c.resource, trend)}`;
   }
-  const leftovers = leftoversFor(c.resource, obs);
   if (!j.pass && leftovers.length > 0) check.leftovers = leftovers.slice(0, 50);
   return check;
 }

@@ -14,7 +14,8 @@ export interface Observations {
   /** processes carrying the run cookie still alive after the steps or the target ended */
   orphans: Leftover[];
   /** identities present at the end that were not there at the baseline */
-  newSinceBaseline: { processes: Leftover[]; sockets: Leftover[]; fds: Leftover[] };
+  /** handles: types with more open than at the baseline, from the agent */
+  newSinceBaseline: { processes: Leftover[]; sockets: Leftover[]; fds: Leftover[]; handles?: Leftover[] };
   /** sizes in bytes of the files named in budgets.files at the end (null: does not exist) */
   fileSizes: Record<string, number | null>;
   output: OutputSummary;

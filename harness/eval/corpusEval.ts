@@ -9,7 +9,7 @@ import { ConfusionMatrix, type TrendVerdict } from './confusionMatrix.ts';
 import type { CorpusProgram } from './corpusManifest.ts';
 
 /** The resources whose default leak checks the corpus is labelled against. */
-export const CORPUS_RESOURCES = ['rss', 'fds', 'sockets', 'threads', 'children', 'orphans'] as const;
+export const CORPUS_RESOURCES = ['rss', 'heap', 'fds', 'sockets', 'threads', 'children', 'handles', 'orphans'] as const;
 
 /** What the matrix and the label comparison need of a run, module program or server alike. */
 export interface LabelledResult {

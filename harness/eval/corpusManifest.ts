@@ -58,23 +58,23 @@ interface Twin {
 }
 
 const LEAKS: Twin[] = [
-  { name: 'py request log', path: 'request_log.py', fn: 'handle', kind: 'memory', leakyFails: ['leak.rss'], note: '~40 KB of parsed payload kept per call in an untrimmed list' },
-  { name: 'py job observers', path: 'job_observers.py', fn: 'run_job', kind: 'objects', leakyFails: ['leak.rss', 'leak.types'], note: 'a bound method per job kept by an observer list: 200 small records each' },
-  { name: 'py keep-alive quote client', path: 'quote_client.py', fn: 'fetch_quote', kind: 'sockets', leakyFails: [...SOCKET_THREAD, 'leak.types'], note: 'an HTTP/1.1 connection per call never closed; the in-process server holds a thread per connection' },
-  { name: 'py udp probe', path: 'dns_probe.py', fn: 'probe', kind: 'fds', leakyFails: ['leak.fds', 'leak.types'], note: 'a UDP socket per call kept: fds only, since seep counts TCP sockets' },
-  { name: 'py batch consumers', path: 'batch_consumers.py', fn: 'process_batch', kind: 'threads', leakyFails: ['leak.rss', 'leak.threads', 'leak.types'], note: 'a consumer thread per batch blocked on get() for ever; each holds ~14 KB of stack and state' },
+  { name: 'py request log', path: 'request_log.py', fn: 'handle', kind: 'memory', leakyFails: ['leak.heap', 'leak.rss'], note: '~40 KB of parsed payload kept per call in an untrimmed list' },
+  { name: 'py job observers', path: 'job_observers.py', fn: 'run_job', kind: 'objects', leakyFails: ['leak.heap', 'leak.rss', 'leak.types'], note: 'a bound method per job kept by an observer list: 200 small records each' },
+  { name: 'py keep-alive quote client', path: 'quote_client.py', fn: 'fetch_quote', kind: 'sockets', leakyFails: [...SOCKET_THREAD, 'leak.handles', 'leak.heap', 'leak.types'], note: 'an HTTP/1.1 connection per call never closed; the in-process server holds a thread per connection' },
+  { name: 'py udp probe', path: 'dns_probe.py', fn: 'probe', kind: 'fds', leakyFails: ['leak.fds', 'leak.handles', 'leak.types'], note: 'a UDP socket per call kept: fds only, since seep counts TCP sockets' },
+  { name: 'py batch consumers', path: 'batch_consumers.py', fn: 'process_batch', kind: 'threads', leakyFails: ['leak.heap', 'leak.rss', 'leak.threads', 'leak.types'], note: 'a consumer thread per batch blocked on get() for ever; each holds ~14 KB of stack and state' },
   {
-    name: 'py helper pool', path: 'helper_pool.py', fn: 'convert', kind: 'children', leakyFails: [...CHILD, 'leak.types'], iterations: CHILD_ITERATIONS, note: 'a helper child per task, tracked (killed at exit) but never reaped',
+    name: 'py helper pool', path: 'helper_pool.py', fn: 'convert', kind: 'children', leakyFails: [...CHILD, 'leak.handles', 'leak.types'], iterations: CHILD_ITERATIONS, note: 'a helper child per task, tracked (killed at exit) but never reaped',
   },
-  { name: 'py asyncio heartbeats', path: 'heartbeats.py', fn: 'open_session', kind: 'timers/handles', leakyFails: ['leak.rss', 'leak.warnings', 'leak.types'], note: 'a pending heartbeat task per session holding 48 KB of state' },
-  { name: 'py slow leak under noise', path: 'noisy_slow_leak.py', fn: 'fetch', kind: 'memory', leakyFails: ['leak.rss'], note: '16 KB per call kept, beside a random 0-2 MB buffer held across each boundary',
-    hard: 'noise sd ~0.6 MB against 16 KB per iteration: the synthetic evaluation catches 32 KB at sd 0.5 MB in 99% of runs, 16 KB only in some' },
+  { name: 'py asyncio heartbeats', path: 'heartbeats.py', fn: 'open_session', kind: 'timers/handles', leakyFails: ['leak.heap', 'leak.rss', 'leak.warnings', 'leak.types'], note: 'a pending heartbeat task per session holding 48 KB of state' },
+  { name: 'py slow leak under noise', path: 'noisy_slow_leak.py', fn: 'fetch', kind: 'memory', leakyFails: ['leak.heap', 'leak.rss'], note: '16 KB per call kept, beside a random 0-2 MB buffer held across each boundary',
+    hard: 'RSS noise sd ~0.6 MB against 16 KB per iteration: the synthetic evaluation catches 32 KB at sd 0.5 MB in 99% of runs, 16 KB only in some (malloc\'s bytes in use, read after the buffer is dropped, see it plainly: 16.5 KB per iteration, 95% CI 16.4–16.8)' },
   { name: 'node session store', path: 'sessionStore.mjs', fn: 'login', kind: 'memory', leakyFails: ['leak.heap', 'leak.rss'], note: 'a session with a 1000-entry history per call in a Map with no expiry' },
   { name: 'node order listeners', path: 'orderEvents.mjs', fn: 'placeOrder', kind: 'objects', leakyFails: ['leak.heap', 'leak.rss', 'leak.types'], note: 'a listener per order on a shared emitter, capturing 400 line objects' },
-  { name: 'node feed sockets', path: 'feedSockets.mjs', fn: 'subscribe', kind: 'sockets', leakyFails: ['leak.fds', 'leak.sockets', 'leak.types'], note: 'a TCP connection per subscription kept open' },
+  { name: 'node feed sockets', path: 'feedSockets.mjs', fn: 'subscribe', kind: 'sockets', leakyFails: ['leak.fds', 'leak.handles', 'leak.sockets', 'leak.types'], note: 'a TCP connection per subscription kept open' },
   { name: 'node config reader', path: 'configReader.mjs', fn: 'readConfig', kind: 'fds', leakyFails: ['leak.fds'], note: 'every third call takes an error path that skips closeSync' },
   {
-    name: 'node preview spawner', path: 'previewSpawner.mjs', fn: 'renderPreview', kind: 'children', leakyFails: [...CHILD, 'leak.types'], iterations: CHILD_ITERATIONS, note: 'a renderer child per preview, tracked (killed at exit) but never reaped',
+    name: 'node preview spawner', path: 'previewSpawner.mjs', fn: 'renderPreview', kind: 'children', leakyFails: [...CHILD, 'leak.handles', 'leak.types'], iterations: CHILD_ITERATIONS, note: 'a renderer child per preview, tracked (killed at exit) but never reaped',
   },
   { name: 'node pollers', path: 'pollers.mjs', fn: 'watch', kind: 'timers/handles', leakyFails: ['leak.heap', 'leak.rss', 'leak.types'], note: 'an uncleared setInterval per watch keeping a 2000-string snapshot' },
 ];

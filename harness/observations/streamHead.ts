@@ -32,7 +32,8 @@ export interface StreamTail {
   stoppedEarly?: string;
   steps: { warmup: number; measured: number };
   orphans: Leftover[];
-  newSinceBaseline: { processes: Leftover[]; sockets: Leftover[]; fds: Leftover[] };
+  /** handles: by type, from the agent (streams written before handles were counted have none) */
+  newSinceBaseline: { processes: Leftover[]; sockets: Leftover[]; fds: Leftover[]; handles?: Leftover[] };
   fileSizes: Record<string, number | null>;
   probeErrors: string[];
 }

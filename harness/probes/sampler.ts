@@ -127,7 +127,7 @@ export function createSampler(opts: SamplerOptions): Sampler {
     const procs = await listTree(opts.rootPids(), procRoot);
     const values: Record<Metric, number | null> = {
       rss: 0, pss: null, cpu: null, heapUsed: null, fds: null, fdFile: null, fdSocket: null, fdPipe: null,
-      fdOther: null, sockets: null, threads: 0, children: 0, escaped: lastEscaped, heapCommitted: null,
+      fdOther: null, sockets: null, threads: 0, children: 0, escaped: lastEscaped, heapCommitted: null, heapBlocks: null, handles: null,
       cgroupMemory: opts.cgroupUsage?.() ?? null,
     };
     let tcp: Partial<Record<TcpState, number>> = {};

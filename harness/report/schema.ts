@@ -9,17 +9,21 @@ export const SCHEMA_VERSION = 2 as const;
 export type Verdict = 'pass' | 'fail' | 'error';
 export type ExitCode = 0 | 1 | 2;
 
-export const RESOURCES = ['rss', 'heap', 'fds', 'sockets', 'threads', 'children', 'orphans', 'output', 'files', 'latency', 'seep', 'steps'] as const;
+export const RESOURCES = ['rss', 'heap', 'fds', 'sockets', 'threads', 'children', 'handles', 'orphans', 'output', 'files', 'latency', 'seep', 'steps'] as const;
 export type Resource = (typeof RESOURCES)[number];
 
 export type Phase = 'warmup' | 'measured' | 'settle';
 
-/** Numeric columns every sample carries. Byte values are bytes; cpu is percent of one core. */
+/**
+ * Numeric columns every sample carries. Byte values are bytes; cpu is percent of one core. New
+ * columns go at the end: a stored sample line is its values in this order, and a line written
+ * before a column existed decodes with that column null.
+ */
 export const METRICS = [
   'rss', // resident set size of the whole process tree
   'pss', // proportional set size of the tree, where smaps_rollup is readable (else null)
   'cpu',
-  'heapUsed', // runtime heap after GC from the agent (V8 used heap + external Buffers / Python tracemalloc current), else null
+  'heapUsed', // runtime heap after GC from the agent (V8 used heap + external Buffers / Python tracemalloc current, else malloc's bytes in use), else null
   'fds',
   'fdFile',
   'fdSocket',
@@ -31,6 +35,8 @@ export const METRICS = [
   'escaped', // processes carrying the run cookie that are no longer in the tree
   'heapCommitted', // memory the runtime holds for its heap (V8 total heap size + external), where it says; else null
   'cgroupMemory', // usage of the target's memory cgroup under memoryLimit (page cache included, as the OOM killer counts it); else null
+  'heapBlocks', // Python: pymalloc's allocated blocks after GC (sys.getallocatedblocks), the small objects; else null
+  'handles', // what the agent sees open: Node's active handles and requests, Python's sockets, files, event loops, subprocesses
 ] as const;
 export type Metric = (typeof METRICS)[number];
 
@@ -120,7 +126,7 @@ export interface TrendResult {
   moreIterationsNeeded?: number;
 }
 
-export type CountedResource = 'fds' | 'sockets' | 'threads' | 'children';
+export type CountedResource = 'fds' | 'sockets' | 'threads' | 'children' | 'handles';
 
 /** Every check id seep writes. Forbid patterns and file budgets name their pattern or file after the colon. */
 export type CheckId =
@@ -215,7 +221,7 @@ export interface TimeToLimit {
 }
 
 export interface Leftover {
-  kind: 'process' | 'socket' | 'fd' | 'thread' | 'file';
+  kind: 'process' | 'socket' | 'fd' | 'thread' | 'file' | 'handle';
   id: string;
   detail: string;
 }

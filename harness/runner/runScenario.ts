@@ -484,6 +484,7 @@ export async function runScenario(plan: RunPlan, opts: RunScenarioOptions): Prom
     // in the stream too, so that a report rebuilt from it names them
     if (found.suspects.length > 0) emit({ k: 'suspects', t: now(), suspects: found.suspects });
     probeErrors.push(...found.errors);
+    if (found.handles && found.handles.length > 0) newSinceBaseline.handles = [...(newSinceBaseline.handles ?? []), ...found.handles];
   }
   const tail: StreamTail = {
     finishedAt: new Date().toISOString(),

@@ -2,13 +2,12 @@
 // (sockets in FIN_WAIT, a pool closing idle connections), polled with bounded backoff as goleak
 // does, before the checks judge the last read.
 import type { Metric, Sample } from '../report/schema.ts';
-import type { BudgetPlan } from '../scenario/runPlan.ts';
+import { COUNTED_RESOURCES, type BudgetPlan } from '../scenario/runPlan.ts';
 import { sleep } from './raceStep.ts';
 
-const COUNTED = ['fds', 'sockets', 'threads', 'children'] as const;
 const BACKOFF_MS = [100, 250, 500, 1000, 2000];
 
-function allowance(budgets: BudgetPlan, metric: (typeof COUNTED)[number]): number | null {
+function allowance(budgets: BudgetPlan, metric: (typeof COUNTED_RESOURCES)[number]): number | null {
   const limit = budgets.counts[metric];
   if (limit === undefined) return 0;
   return limit.kind === 'baseline' ? limit.plus : null; // absolute limits do not wait for a baseline
@@ -24,7 +23,7 @@ export async function settleReads(opts: {
   for (let attempt = 0; ; attempt++) {
     const s = await opts.read();
     reads++;
-    const settled = COUNTED.every((m) => {
+    const settled = COUNTED_RESOURCES.every((m) => {
       const plus = allowance(opts.budgets, m);
       const base = opts.baseline(m);
       const v = s.values[m];

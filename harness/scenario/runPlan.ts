@@ -28,7 +28,7 @@ export interface Limit<U extends 'B' | 'B/h' | 'ms'> {
 
 export type CountBudget = CountLimit & { written: string };
 
-export const COUNTED_RESOURCES = ['fds', 'sockets', 'threads', 'children'] as const;
+export const COUNTED_RESOURCES = ['fds', 'sockets', 'threads', 'children', 'handles'] as const;
 export type CountedResource = (typeof COUNTED_RESOURCES)[number];
 
 export interface BudgetPlan {

@@ -48,6 +48,7 @@ const valid: Scenario[] = [
       fds: 'baseline+2',
       threads: 10,
       children: 'baseline',
+      handles: 'baseline+1',
       latencyP99: '200ms',
       seepRss: '150MB',
     },

@@ -46,6 +46,7 @@ const budgets = z.strictObject({
   fds: countLimit.optional(),
   threads: countLimit.optional(),
   children: countLimit.optional(),
+  handles: countLimit.optional(),
   orphans: z.number().int().min(0).optional(),
   output: z.strictObject({
     forbid: z.array(z.union([z.string().min(1), z.instanceof(RegExp)])).optional(),

@@ -92,6 +92,8 @@ export interface Budgets {
   fds?: string | number;
   threads?: string | number;
   children?: string | number;
+  /** what the runtime agent sees open (Node: active handles and requests; Python: sockets, files, event loops, subprocesses) */
+  handles?: string | number;
   orphans?: number;
   output?: OutputBudget;
   /** path (relative to the repo root) -> max size, e.g. { 'fixtures/finance-cli/.history': '2MB' } */

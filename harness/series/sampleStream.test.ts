@@ -35,6 +35,17 @@ describe('sample stream', () => {
     expect(back[0]!.tcp).toEqual({ ESTABLISHED: 2 });
   });
 
+  it('decodes a line written before the newer columns (heapBlocks, handles) with them null', () => {
+    const line = encodeSample(sample(5, 100), 'b', true);
+    const old = { ...line, v: line.v.slice(0, METRICS.indexOf('heapBlocks')) };
+    const back = decodeSample(old, [10]);
+    expect(back.values.rss).toBe(100);
+    expect(back.values.heapCommitted).toBe(1);
+    expect([back.values.heapBlocks, back.values.handles]).toEqual([null, null]);
+    // new columns only ever go at the end, or an old line would decode into the wrong ones
+    expect(METRICS.slice(-2)).toEqual(['heapBlocks', 'handles']);
+  });
+
   it('flushes on its timer, so a crash loses at most the last interval', async () => {
     const file = path.join(tempDir('seep-stream-'), 's.ndjson');
     const w = createSampleStream(file, { flushMs: 50 });

@@ -88,7 +88,21 @@ function collect() {
   gcFn();
 }
 
-const ownHandles = { server: 0, connections: 0 };
+/**
+ * What holds the event loop open, by type ('Timeout', 'TCPSocketWrap', 'FSReqCallback', ...): read at
+ * every boundary, judged as the counted resource 'handles'. getActiveResourcesInfo lists only what
+ * is ref'd, and our own server and connections are unref'd, so they are not in it; they are taken
+ * off only while a ref'd one is seen (a target that ref()s every handle it can find).
+ */
+function activeCounts() {
+  const counts = {};
+  for (const type of process.getActiveResourcesInfo()) counts[type] = (counts[type] || 0) + 1;
+  const own = (agentServer && typeof agentServer._handle?.hasRef === 'function' && agentServer._handle.hasRef() ? 1 : 0)
+    + [...ownSockets].filter((c) => c._handle && typeof c._handle.hasRef === 'function' && c._handle.hasRef()).length;
+  if (own && counts.PipeWrap) counts.PipeWrap -= own;
+  for (const k of Object.keys(counts)) if (counts[k] <= 0) delete counts[k];
+  return counts;
+}
 
 // --- a known leak, planted on request (seep run --calibrate): a Buffer of the asked size, touched so
 // it is resident, held by an object of a named class so that type evidence names it too ---
@@ -105,7 +119,7 @@ const handlers = {
     return { heapUsed: process.memoryUsage().heapUsed };
   },
   memory() {
-    return { memoryUsage: process.memoryUsage(), heap: v8.getHeapStatistics() };
+    return { memoryUsage: process.memoryUsage(), heap: v8.getHeapStatistics(), handles: activeCounts() };
   },
   snapshot(req) {
     if (typeof req.path !== 'string' || !req.path) throw new TypeError("snapshot needs a 'path'");
@@ -121,12 +135,7 @@ const handlers = {
     return { tracking: true, started: startTracking() };
   },
   activeResources() {
-    const counts = {};
-    for (const type of process.getActiveResourcesInfo()) counts[type] = (counts[type] || 0) + 1;
-    // our own socket server and connections are not the target's
-    if (ownHandles.server && counts.PipeServerWrap) counts.PipeServerWrap -= ownHandles.server;
-    if (ownHandles.connections && counts.PipeWrap) counts.PipeWrap -= ownHandles.connections;
-    for (const k of Object.keys(counts)) if (counts[k] <= 0) delete counts[k];
+    const counts = activeCounts();
     const groups = new Map();
     for (const r of tracked.values()) {
       const res = r.ref.deref();
@@ -184,10 +193,8 @@ function serve(socketPath) {
   const server = net.createServer((conn) => {
     conn.unref();
     ownSockets.add(conn);
-    ownHandles.connections++;
     conn.on('close', () => {
       ownSockets.delete(conn);
-      ownHandles.connections--;
     });
     conn.on('error', () => conn.destroy());
     let partial = '';
@@ -216,9 +223,7 @@ function serve(socketPath) {
     });
   });
   server.on('error', (err) => process.stderr.write(`seep agent: cannot serve on ${socketPath}: ${err.message}\n`));
-  server.listen(socketPath, () => {
-    ownHandles.server = 1;
-  });
+  server.listen(socketPath);
   server.unref();
   agentServer = server;
 }

@@ -13,7 +13,7 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-async function startService(mode: string, extraEnv: Record<string, string> = {}): Promise<{ t: Started; agent: AgentClient; port: number }> {
+async function startService(mode: string, extraEnv: Record<string, string> = {}): Promise<{ t: Started; agent: AgentClient; port: number; sock: string }> {
   const sock = path.join(dir, `${mode}-${Date.now()}.sock`);
   const t = await startTarget(
     [process.execPath, path.join(agentTargetsDir, 'listenerService.cjs'), mode],
@@ -23,7 +23,7 @@ async function startService(mode: string, extraEnv: Record<string, string> = {})
   cleanups.push(t.stop);
   const agent = await connectAgent(sock, { timeoutMs: 5000 });
   cleanups.push(() => agent.close());
-  return { t, agent, port: Number(t.ready.split(' ')[1]) };
+  return { t, agent, port: Number(t.ready.split(' ')[1]), sock };
 }
 
 async function hit(port: number, n: number, p = '/'): Promise<void> {
@@ -76,6 +76,21 @@ describe('seepAgent.cjs in a Node target (NODE_OPTIONS=--require)', () => {
     const res2 = (await fixed.agent.request('activeResources')) as { counts: Record<string, number>; sites: { type: string }[] };
     expect(res2.counts.Timeout ?? 0).toBe(0);
     expect(res2.sites.filter((s) => s.type === 'Timeout')).toEqual([]);
+  });
+
+  it("counts the handles in the memory reply, without the agent's own server and connections", async () => {
+    const { agent, port, sock } = await startService('leaky');
+    const handles = async () => ((await agent.request('memory')) as { handles: Record<string, number> }).handles;
+    const before = await handles();
+    // the target's listening server, and its stdout and stderr (pipes here, as under seep)
+    expect(before).toEqual({ TCPServerWrap: 1, PipeWrap: 2 });
+    // a second client connection to the agent is not counted either
+    const second = await connectAgent(sock, { timeoutMs: 5000 });
+    cleanups.push(() => second.close());
+    await second.request('ping');
+    expect(await handles()).toEqual(before);
+    await hit(port, 7, '/timer');
+    expect(await handles()).toMatchObject({ ...before, Timeout: 7 });
   });
 
   it('survives bad requests: unknown op, missing params, a line that is not JSON', async () => {

@@ -16,11 +16,11 @@ afterEach(async () => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function start(mode: string): Promise<{ agent: AgentClient; port: number }> {
+async function start(mode: string, trace = true): Promise<{ agent: AgentClient; port: number }> {
   const sock = path.join(dir, `${mode}-${Date.now()}.sock`);
   const t = await startTarget(
     ['python3', path.join(agentTargetsDir, 'registryService.py'), mode],
-    { PYTHONPATH: agentDir, SEEP_AGENT_SOCKET: sock, PYTHONTRACEMALLOC: '5' },
+    { PYTHONPATH: agentDir, SEEP_AGENT_SOCKET: sock, ...(trace ? { PYTHONTRACEMALLOC: '5' } : {}) },
     /^listening \d+/,
   );
   cleanups.push(t.stop);
@@ -67,6 +67,26 @@ describe('Python agent (sitecustomize on PYTHONPATH)', () => {
     const fixed = await start('fixed');
     await hit(fixed.port, 3, '/socket');
     expect(((await fixed.agent.request('warnings')) as { warnings: unknown[] }).warnings).toEqual([]);
+  });
+
+  it('reads the heap without tracemalloc: blocks, gc objects, malloc in use, and the handles it sees open', async () => {
+    interface Mem { tracing: boolean; traced: null; blocks: number; gcObjects: number; mallocInUse: number; handles: Record<string, number> }
+    const { agent, port } = await start('leaky', false);
+    const read = async () => {
+      await agent.request('gc');
+      return (await agent.request('memory')) as Mem;
+    };
+    const before = await read();
+    expect(before).toMatchObject({ tracing: false, traced: null });
+    // the listening socket (not the agent's server and connection) and stdin, stdout, stderr
+    expect(before.handles.socket).toBe(1);
+    expect(before.handles.file).toBeGreaterThanOrEqual(3);
+    await hit(port, 40, '/job'); // each keeps a Job and its 4 KiB bytearray
+    const after = await read();
+    expect(after.mallocInUse - before.mallocInUse).toBeGreaterThanOrEqual(40 * 4096);
+    expect(after.gcObjects - before.gcObjects).toBeGreaterThanOrEqual(40);
+    expect(after.blocks - before.blocks).toBeGreaterThanOrEqual(40);
+    expect(after.handles).toEqual(before.handles);
   });
 
   it('answers a bad request with an error and keeps serving', async () => {

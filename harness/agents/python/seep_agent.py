@@ -21,6 +21,9 @@ import threading
 import tracemalloc
 import traceback
 import warnings
+import weakref
+
+import seep_heap  # beside this file, which is on sys.path whenever this module is imported
 
 TRACE_FRAMES = 25
 MAX_WARNINGS = 200
@@ -31,6 +34,8 @@ _HERE_PREFIX = _HERE + os.sep
 _NOISE_FILES = ("<frozen importlib._bootstrap>", "<frozen importlib._bootstrap_external>", "<unknown>", tracemalloc.__file__)
 
 _snapshots = {}
+# the agent's own server and connections: not the target's handles
+_own_sockets = weakref.WeakSet()
 _warnings = []
 _dropped = [0]
 
@@ -164,8 +169,10 @@ def op_gc(_req):
 
 
 def op_memory(_req):
+    """The heap at a boundary, read after the engine's 'gc': tracemalloc's figures where it traces,
+    and always the blocks, malloc's bytes in use and the handles (seep_heap.py)."""
     traced, peak = tracemalloc.get_traced_memory() if tracemalloc.is_tracing() else (None, None)
-    return {"traced": traced, "tracedPeak": peak, "tracing": tracemalloc.is_tracing(), "gcCounts": gc.get_count()}
+    return {"traced": traced, "tracedPeak": peak, "tracing": tracemalloc.is_tracing(), "gcCounts": gc.get_count(), **seep_heap.read(_own_sockets)}
 
 
 def _traces_by_stack():
@@ -432,6 +439,7 @@ def dispatch(line):
 
 
 def _serve_connection(conn):
+    _own_sockets.add(conn)
     with conn, conn.makefile("rb") as reader:
         for line in reader:
             if line.strip():
@@ -449,6 +457,7 @@ def _serve(path):
     except FileNotFoundError:
         pass
     server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    _own_sockets.add(server)
     server.bind(path)
     server.listen(4)
     while True:

@@ -41,6 +41,8 @@ export interface ChartSpec {
 
 interface ResourceChart {
   resource: Resource | 'cpu';
+  /** in the chart's id, where a resource has two charts */
+  key?: string;
   title: string;
   unit: ChartUnit;
   metrics: Metric[];
@@ -51,10 +53,12 @@ interface ResourceChart {
 const RESOURCE_CHARTS: ResourceChart[] = [
   { resource: 'rss', title: 'Memory (RSS / PSS)', unit: 'bytes', metrics: ['rss', 'pss'] },
   { resource: 'heap', title: 'Runtime heap', unit: 'bytes', metrics: ['heapUsed', 'heapCommitted'] },
+  { resource: 'heap', key: 'heap-blocks', title: 'Python allocated blocks', unit: 'count', metrics: ['heapBlocks'] },
   { resource: 'fds', title: 'File descriptors', unit: 'count', metrics: ['fds', 'fdFile', 'fdSocket', 'fdPipe', 'fdOther'] },
   { resource: 'sockets', title: 'Sockets (by TCP state)', unit: 'count', metrics: ['sockets'], tcp: true },
   { resource: 'threads', title: 'Threads', unit: 'count', metrics: ['threads'] },
   { resource: 'children', title: 'Child processes', unit: 'count', metrics: ['children', 'escaped'] },
+  { resource: 'handles', title: 'Handles (as the runtime agent sees them)', unit: 'count', metrics: ['handles'] },
   { resource: 'cpu', title: 'CPU (% of one core)', unit: 'percent', metrics: ['cpu'] },
 ];
 
@@ -130,7 +134,7 @@ function buildChart(s: ScenarioReport, spec: ResourceChart, axis: 'iteration' | 
   const down = minMaxBuckets(x, raw.map((r) => r.values), DISPLAY_BUCKETS);
   const max = maxOf(down.ys);
   return {
-    id: `s${index}-${spec.resource}-${axis}`,
+    id: `s${index}-${spec.key ?? spec.resource}-${axis}`,
     title: `${spec.title} ${axis === 'iteration' ? 'by iteration' : 'over time'}`,
     resource: spec.resource,
     axis,

@@ -8,7 +8,7 @@ import { soakLines } from './soakLines.ts';
 import { plainText, type Style } from './style.ts';
 
 const RESOURCE_METRIC: Partial<Record<Resource, Metric>> = {
-  rss: 'rss', heap: 'heapUsed', fds: 'fds', sockets: 'sockets', threads: 'threads', children: 'children', orphans: 'escaped',
+  rss: 'rss', heap: 'heapUsed', fds: 'fds', sockets: 'sockets', threads: 'threads', children: 'children', handles: 'handles', orphans: 'escaped',
 };
 
 export function verdictLabel(verdict: ScenarioReport['verdict'], style: Style): string {

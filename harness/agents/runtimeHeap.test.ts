@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { heapFigures } from './runtimeHeap.ts';
+import { handleTypeDiff } from '../runner/identityDiff.ts';
+
+const pyReply = { traced: null, tracing: false, blocks: 48_000, gcObjects: 15_000, mallocInUse: 3_500_000, handles: { socket: 2, file: 4, eventLoop: 0 } };
+
+describe('heapFigures', () => {
+  it('takes malloc in use for the Python heap when tracemalloc is off, and tracemalloc when it traces', () => {
+    expect(heapFigures('python', pyReply)).toEqual({
+      used: 3_500_000, committed: null, blocks: 48_000, gcObjects: 15_000, mallocInUse: 3_500_000, traced: null,
+      handlesByType: { socket: 2, file: 4 }, handles: 6,
+    });
+    expect(heapFigures('python', { ...pyReply, traced: 9_000_000, tracing: true }).used).toBe(9_000_000);
+    // off glibc: no malloc figure, the blocks still judged
+    expect(heapFigures('python', { ...pyReply, mallocInUse: null })).toMatchObject({ used: null, blocks: 48_000 });
+    // an agent from before these figures
+    expect(heapFigures('python', { traced: null, tracing: false })).toMatchObject({ used: null, blocks: null, handles: null });
+  });
+
+  it("reads V8's heap plus external Buffers and the active handles of a Node agent", () => {
+    const reply = { memoryUsage: { external: 1000 }, heap: { used_heap_size: 5000, total_heap_size: 9000 }, handles: { Timeout: 50, TCPSocketWrap: 1 } };
+    expect(heapFigures('node', reply)).toMatchObject({ used: 6000, committed: 10_000, blocks: null, handlesByType: { Timeout: 50, TCPSocketWrap: 1 }, handles: 51 });
+  });
+
+  it('gives nulls for no reply, and every figure a number or null so processes add field by field', () => {
+    for (const r of [null, undefined, 'oops', 42]) expect(Object.values(heapFigures('node', r)).every((v) => v === null)).toBe(true);
+    const f = heapFigures('python', pyReply);
+    for (const [k, v] of Object.entries(f)) if (k !== 'handlesByType') expect(v === null || typeof v === 'number', k).toBe(true);
+  });
+});
+
+describe('handleTypeDiff', () => {
+  it('names the types with more open than at the baseline, most first', () => {
+    expect(handleTypeDiff({ Timeout: 2, PipeWrap: 1, TCPSocketWrap: 3 }, { Timeout: 52, TCPSocketWrap: 4, FSReqCallback: 1 })).toEqual([
+      { kind: 'handle', id: 'Timeout', detail: '+50' },
+      { kind: 'handle', id: 'FSReqCallback', detail: '+1' },
+      { kind: 'handle', id: 'TCPSocketWrap', detail: '+1' },
+    ]);
+    expect(handleTypeDiff({ socket: 3 }, { socket: 3 })).toEqual([]);
+  });
+});
