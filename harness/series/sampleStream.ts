@@ -7,6 +7,7 @@ import { closeSync, createReadStream, mkdirSync, openSync, writeSync } from 'nod
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { METRICS, type Metric, type Phase, type Sample, type Suspect, type TcpState } from '../report/schema.ts';
+import type { TypeGrowthLine } from '../observations/typeGrowthRows.ts';
 
 export const STREAM_SUFFIX = '.samples.ndjson';
 
@@ -39,6 +40,8 @@ export type StreamEvent =
   | { k: 'note'; t: number; message: string }
   | { k: 'stepError'; t: number; message: string }
   | { k: 'suspects'; t: number; suspects: Suspect[] }
+  /** what moved per type or allocation site at a boundary read (observations/typeGrowthRows.ts) */
+  | TypeGrowthLine
   /** seep is stopping the target: what it prints from here on is its shutdown */
   | { k: 'stopping'; t: number }
   | { k: 'end'; t: number; tail: Record<string, unknown> };

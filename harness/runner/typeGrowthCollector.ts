@@ -1,0 +1,73 @@
+// Per-type growth as evidence during the measured phase: at every boundary read (after the forced
+// GC) the agent in the target says what moved since the baseline. Python counts the objects the GC
+// tracks per type (the 'typeGrowth' op); Node samples its heap from the baseline on and says the
+// live bytes per allocation site (the 'allocationSites' op, V8's sampling heap profiler). Every
+// warmup read takes the baseline again, so the last one (the engine's baseline) is the one kept.
+// The reads go to the sample stream as they are made (observations/typeGrowthRows.ts); the judging
+// is analysis/typeTrends.ts's.
+import type { Sample } from '../report/schema.ts';
+import { MAX_NAMES, PHASE_CODES, type TypeGrowthLine } from '../observations/typeGrowthRows.ts';
+import type { AgentHandle } from './agentSession.ts';
+import type { EvidenceCollector } from './evidenceCollectors.ts';
+
+/** the agent sends only what moved: types that changed by more than this many objects... */
+const MIN_OBJECTS_CHANGE = 2;
+/** ...or sites holding more than this many live sampled bytes (a sample or two is noise) */
+const MIN_SITE_BYTES = 2048;
+/** new names per read, most moved first; those already followed are always sent */
+const TOP_PER_READ = 20;
+
+export function typeGrowthCollector(agent: () => AgentHandle | null, emit: (line: TypeGrowthLine) => void): EvidenceCollector {
+  const errors = new Set<string>();
+  const followed = new Set<string>();
+  // the agent that took the baseline: a restarted service's new one has none, and its counts start over
+  let baselineAgent: AgentHandle | null = null;
+  let restarted = false;
+
+  const ask = async (a: AgentHandle, params: object): Promise<{ result: unknown; ms: number } | null> => {
+    const op = a.runtime === 'python' ? 'typeGrowth' : 'allocationSites';
+    const started = performance.now();
+    try {
+      const result = await a.request(op, params);
+      return { result, ms: performance.now() - started };
+    } catch (err) {
+      errors.add(`reading per-type growth (agent op '${op}') failed: ${(err as Error).message}`);
+      return null;
+    }
+  };
+
+  return {
+    async atBoundary(s: Sample) {
+      const a = agent();
+      if (!a || s.iteration === null) return;
+      const line = (c: Record<string, number>, ms: number): TypeGrowthLine => ({ k: 'types', t: s.t, i: s.iteration!, p: PHASE_CODES[s.phase], r: a.runtime, c, ms });
+      if (s.phase === 'warmup') {
+        const got = await ask(a, { action: 'baseline' });
+        if (!got) return;
+        baselineAgent = a;
+        followed.clear();
+        emit(line({}, got.ms));
+        return;
+      }
+      if (restarted || !baselineAgent) return;
+      if (a !== baselineAgent) {
+        restarted = true;
+        errors.add('the target restarted: per-type growth is judged on the reads before the restart');
+        return;
+      }
+      const got = await ask(a, a.runtime === 'python'
+        ? { action: 'read', minChange: MIN_OBJECTS_CHANGE, limit: TOP_PER_READ, track: [...followed] }
+        : { action: 'read', minBytes: MIN_SITE_BYTES, limit: TOP_PER_READ, track: [...followed] });
+      if (!got) return;
+      const moved = (a.runtime === 'python' ? (got.result as { changes: Record<string, number> }).changes : (got.result as { sites: Record<string, number> }).sites) ?? {};
+      const c: Record<string, number> = {};
+      for (const [name, n] of Object.entries(moved)) {
+        if (!followed.has(name) && followed.size >= MAX_NAMES) continue;
+        followed.add(name);
+        c[name] = n;
+      }
+      emit(line(c, got.ms));
+    },
+    afterRun: async () => ({ suspects: [], errors: [...errors].slice(0, 5) }),
+  };
+}
