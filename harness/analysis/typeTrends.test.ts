@@ -79,6 +79,12 @@ describe('typeTrends and leak.types over the boundary series', () => {
     expect(late.leaks).toBe(false);
   });
 
+  it('says so when too few reads were made to judge a trend (a short soak)', () => {
+    const c = heapTypesCheck([], series('python', { 'a.Batch': (i) => i }, { measured: 5 }))!;
+    expect(c.pass).toBe(true);
+    expect(c.message).toMatch(/not judged for leaks: 6 reads, a trend needs 8/);
+  });
+
   it('a name first read late is judged on the reads it has', () => {
     const g = series('python', { 'a.Job': (i) => (i < 5 ? null : i) });
     expect(typeTrends(g)[0]).toMatchObject({ leaks: true, afterSettle: 40 });

@@ -9,7 +9,7 @@
 import type { Check, Suspect, TypeGrowthSeries, TypeTrend } from '../report/schema.ts';
 import { formatBytes } from '../scenario/units.ts';
 import { isInformative, typeGrowthCheck } from './suspects.ts';
-import { analyzeTrend } from './trend.ts';
+import { analyzeTrend, MIN_SAMPLES } from './trend.ts';
 
 /** fuite's rule (suspects.ts): a count that grows by about the step count, 10% slack for late frees */
 const MIN_OBJECTS_PER_STEP = 0.9;
@@ -111,6 +111,7 @@ export function heapTypesCheck(suspects: Suspect[] | undefined, growth: TypeGrow
   if (!fromLooks.pass || leaking.length === 0) parts.push(fromLooks.message);
   if (plateaued.size > 0) parts.push(`rose then plateaued: ${[...plateaued].slice(0, 3).join(', ')}${plateaued.size > 3 ? ', ...' : ''}`);
   if (!growth.phase.includes('settle')) parts.push('the boundary series was not judged for leaks: no read after the settle');
+  else if (reads < MIN_SAMPLES.count) parts.push(`the boundary series was not judged for leaks: ${reads} reads, a trend needs ${MIN_SAMPLES.count}`);
   return {
     id: 'leak.types', resource: 'heap', kind: 'leak', limitValue: 0, observed: failing, unit: 'types', pass: failing === 0,
     message: parts.join('; '),
