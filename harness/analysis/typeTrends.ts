@@ -108,7 +108,11 @@ export function heapTypesCheck(suspects: Suspect[] | undefined, growth: TypeGrow
   const top = leaking.slice(0, 3).map((t) => `${t.name} ${rate(t)} over ${reads} reads with no plateau, ${kept(t)} kept after the settle${held(t.where)}`);
   const parts: string[] = [];
   if (leaking.length > 0) parts.push(`${leaking.length} ${what}${leaking.length === 1 ? '' : 's'} grew through the measured phase and stayed after the settle: ${top.join('; ')}${leaking.length > 3 ? '; ...' : ''}`);
-  if (!fromLooks.pass || leaking.length === 0) parts.push(fromLooks.message);
+  if (!fromLooks.pass) parts.push(fromLooks.message);
+  if (failing === 0) {
+    const looks = suspects === undefined ? ' (no looks were taken after it)' : ', and nothing grew once per step and stayed after the settle';
+    parts.push(`no ${what} grew once per step without a plateau over ${reads} boundary reads${looks}`);
+  }
   if (plateaued.size > 0) parts.push(`rose then plateaued: ${[...plateaued].slice(0, 3).join(', ')}${plateaued.size > 3 ? ', ...' : ''}`);
   if (!growth.phase.includes('settle')) parts.push('the boundary series was not judged for leaks: no read after the settle');
   else if (reads < MIN_SAMPLES.count) parts.push(`the boundary series was not judged for leaks: ${reads} reads, a trend needs ${MIN_SAMPLES.count}`);
