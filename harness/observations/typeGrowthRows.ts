@@ -1,6 +1,6 @@
 // The per-type growth the agent read at each boundary (runner/typeGrowthCollector.ts), as stream
-// lines and back as the report's series, in bounded memory: at most MAX_NAMES names are followed
-// (the agent names the top movers first), and past `maxRows` every other measured read is dropped,
+// lines and back as the report's series, in bounded memory: at most MAX_NAMES names are kept (the
+// collector follows fewer at a time), and past `maxRows` every other measured read is dropped,
 // as the boundary series are thinned (series/seriesRecorder.ts). The baseline (the last warmup
 // read) and the settle reads always stay.
 import type { Phase, TypeGrowthSeries } from '../report/schema.ts';
@@ -17,7 +17,7 @@ export interface TypeGrowthLine {
   ms: number;
 }
 
-export const MAX_NAMES = 30;
+export const MAX_NAMES = 60;
 const PHASES: Record<TypeGrowthLine['p'], Phase> = { w: 'warmup', m: 'measured', s: 'settle' };
 export const PHASE_CODES: Record<Phase, TypeGrowthLine['p']> = { warmup: 'w', measured: 'm', settle: 's' };
 

@@ -75,8 +75,8 @@ function sitesOf(profile, ownFiles) {
 
 /**
  * {action: 'baseline', samplingInterval?} starts sampling (again, from nothing); {action: 'read',
- * minBytes?, limit?, track?: [names]} returns the top `limit` sites by live bytes above minBytes,
- * plus every site in `track` (the ones the caller follows already, so its series has no holes).
+ * minBytes?, limit?, track?: [names]} returns every site in `track` (the ones the caller follows
+ * already, so its series has no holes) and, of the others, the top `limit` by live bytes above minBytes.
  * No GC here: the engine forces one before every boundary read.
  */
 function createAllocationSites(ownFiles) {
@@ -100,11 +100,10 @@ function createAllocationSites(ownFiles) {
     const { bytes, samples } = sitesOf(profile, ownFiles);
     const minBytes = Number(req.minBytes) || 0;
     const limit = Number(req.limit) || DEFAULT_LIMIT;
-    const top = [...bytes].filter(([, b]) => b > minBytes).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, limit);
+    const track = new Set((Array.isArray(req.track) ? req.track : []).filter((n) => typeof n === 'string'));
+    const top = [...bytes].filter(([name, b]) => b > minBytes && !track.has(name)).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, limit);
     const sites = Object.fromEntries(top);
-    for (const name of Array.isArray(req.track) ? req.track : []) {
-      if (typeof name === 'string' && !(name in sites)) sites[name] = bytes.get(name) || 0;
-    }
+    for (const name of track) sites[name] = bytes.get(name) || 0;
     const counts = {};
     for (const name of Object.keys(sites)) counts[name] = samples.get(name) || 0;
     return { sites, samples: counts };
