@@ -77,6 +77,7 @@ function sitesOf(profile, ownFiles) {
  * {action: 'baseline', samplingInterval?} starts sampling (again, from nothing); {action: 'read',
  * minBytes?, limit?, track?: [names]} returns every site in `track` (the ones the caller follows
  * already, so its series has no holes) and, of the others, the top `limit` by live bytes above minBytes.
+ * {action: 'stop'} stops sampling (a heap too large to read at every boundary).
  * No GC here: the engine forces one before every boundary read.
  */
 function createAllocationSites(ownFiles) {
@@ -94,7 +95,11 @@ function createAllocationSites(ownFiles) {
       await post('HeapProfiler.startSampling', { samplingInterval });
       return { samplingInterval };
     }
-    if (action !== 'read') throw new Error(`allocationSites action must be 'baseline' or 'read', got '${action}'`);
+    if (action === 'stop') {
+      if (session) await post('HeapProfiler.stopSampling', {}).catch(() => undefined);
+      return { stopped: session !== null };
+    }
+    if (action !== 'read') throw new Error(`allocationSites action must be 'baseline', 'read' or 'stop', got '${action}'`);
     if (!session) throw new Error("allocationSites has no baseline; call action 'baseline' first");
     const { profile } = await post('HeapProfiler.getSamplingProfile', {});
     const { bytes, samples } = sitesOf(profile, ownFiles);
