@@ -5,7 +5,7 @@
 import type { Check } from '../report/schema.ts';
 import type { AlertLevel, BudgetPlan } from '../scenario/runPlan.ts';
 import { buildChecks } from './buildChecks.ts';
-import { typeGrowthCheck } from './suspects.ts';
+import { heapTypesCheck } from './typeTrends.ts';
 import { notMeasured } from './memoryChecks.ts';
 import type { Observations } from './observations.ts';
 import { memoryLimitCheck } from './memoryLimitCheck.ts';
@@ -17,7 +17,7 @@ const NO_ALERTS = { warning: { count: 0, firstT: null }, critical: { count: 0, f
 export function judge(obs: Observations, budgets: BudgetPlan, alerts: AlertLevel[]): Check[] {
   const soak = obs.measure === 'time';
   const out = buildChecks(obs, budgets);
-  const types = typeGrowthCheck(obs.suspects);
+  const types = heapTypesCheck(obs.suspects, obs.typeGrowth);
   if (types) out.push(types);
   if (soak) {
     const i = out.findIndex((c) => c.id === 'leak.rss');

@@ -1,5 +1,5 @@
 // What the runner hands to analysis: everything observed about one scenario, no I/O left to do.
-import type { Leftover, OutputSummary, ScenarioSeries, Suspect } from '../report/schema.ts';
+import type { Leftover, OutputSummary, ScenarioSeries, Suspect, TypeGrowthSeries } from '../report/schema.ts';
 
 export interface Observations {
   targetKind: 'service' | 'module' | 'cli';
@@ -38,6 +38,8 @@ export interface Observations {
   oomKills?: { count: number; first: { t: number; usage: number | null } | null };
   /** what grew per step once the measured phase was over (the agents' three looks), ranked */
   suspects?: Suspect[];
+  /** what moved per type (Python) or allocation site (Node) at every boundary read, from the baseline on */
+  typeGrowth?: TypeGrowthSeries;
 }
 
 export interface AlertTally {

@@ -15,6 +15,7 @@ import { scenarioVerdict } from '../verdict/verdict.ts';
 import { createAlertEvents, KEEP_ALERTS } from './alertEvents.ts';
 import { createProcessLives } from './processLives.ts';
 import { decodeHead, type StreamHead, type StreamTail } from './streamHead.ts';
+import { createTypeGrowthRows } from './typeGrowthRows.ts';
 import { formatElapsed, latencyHeadline } from '../analysis/soakChecks.ts';
 
 /** Step errors whose messages a soak keeps, besides the last: a week of them must not grow. */
@@ -64,6 +65,7 @@ export function createRunAggregate(opts: RunAggregateOptions = {}): RunAggregate
   const measuredP99 = createBoundedColumns({ p99: 'max' }, opts.maxLoadPoints ?? 4096);
   const seep = createBoundedColumns({ rss: 'max' }, opts.maxLoadPoints ?? 4096);
   const lives = createProcessLives();
+  const typeRows = createTypeGrowthRows();
   let output = createOutputWatcher({ forbid: [] });
   const tally: Record<'warning' | 'critical', AlertTally> = { warning: { count: 0, firstT: null }, critical: { count: 0, firstT: null } };
   // from the stream's alert events, not re-derived from samples: a rebuild reads the same events
@@ -148,6 +150,9 @@ export function createRunAggregate(opts: RunAggregateOptions = {}): RunAggregate
       case 'note':
         note(e.message);
         return;
+      case 'types':
+        typeRows.add(e);
+        return;
       case 'suspects':
         suspects = [...(suspectsNamed ? suspects : []), ...e.suspects];
         suspectsNamed = true;
@@ -180,6 +185,7 @@ export function createRunAggregate(opts: RunAggregateOptions = {}): RunAggregate
 
   function observations(): Observations {
     const sr = series();
+    const typeGrowth = typeRows.build();
     const phases = sr.boundaries.phase;
     const baselineIndex = phases.lastIndexOf('warmup');
     const mFrom = phases.indexOf('measured');
@@ -208,6 +214,7 @@ export function createRunAggregate(opts: RunAggregateOptions = {}): RunAggregate
       ...(oomKills.count > 0 ? { oomKills } : {}),
       steps: tail ? tail.steps.warmup + tail.steps.measured : null,
       ...(suspectsNamed ? { suspects } : {}),
+      ...(typeGrowth ? { typeGrowth } : {}),
       ...(lastLoad !== null ? { load: { p99s: measuredP99.columns().p99, requests, errors } } : {}),
     };
   }
@@ -262,6 +269,7 @@ export function createRunAggregate(opts: RunAggregateOptions = {}): RunAggregate
         headlines: latencyHeadline(headlines(obs), obs.load?.p99s ?? []),
         series: obs.series,
         suspects,
+        ...(obs.typeGrowth ? { typeGrowth: obs.typeGrowth } : {}),
         output: obs.output,
       };
       if (error) report.error = error;

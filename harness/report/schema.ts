@@ -173,6 +173,8 @@ export interface Check {
   leftovers?: Leftover[];
   /** leak checks judged by trend: the smallest leak this run's noise would have let through to a leak verdict */
   detectable?: DetectableLeak;
+  /** leak.types: the trend of each type or allocation site followed at every boundary, growing first */
+  typeTrends?: TypeTrend[];
 }
 
 /** What a leak check could have caught in this run (analysis/detectableLeak.ts). */
@@ -220,6 +222,19 @@ export interface TimeToLimit {
   high: number | null;
 }
 
+/** One type's (Python) or allocation site's (Node) growth over the measured boundaries, as judged. */
+export interface TypeTrend {
+  name: string;
+  /** the trend over the measured boundaries, per iteration, in the series' unit */
+  trend: TrendResult;
+  /** its change since the baseline after the settle, in the series' unit; null when there was no settle read */
+  afterSettle: number | null;
+  /** true when it grew without a plateau, kept it through the settle, and fails leak.types */
+  leaks: boolean;
+  /** retainer path or referrer chain, from the suspects named after the run, where they name it */
+  where: string[];
+}
+
 export interface Leftover {
   kind: 'process' | 'socket' | 'fd' | 'thread' | 'file' | 'handle';
   id: string;
@@ -235,6 +250,24 @@ export interface Suspect {
   bytesDelta: number;
   /** retainer path (node) or traceback (python), outermost first */
   where: string[];
+}
+
+/**
+ * What moved per type at every boundary read, from the agent in the target: Python's gc counts per
+ * type (the change since the baseline), Node's live bytes per allocation site sampled since the
+ * baseline (V8's sampling heap profiler). Only the types that moved are followed, up to a cap.
+ */
+export interface TypeGrowthSeries {
+  runtime: 'node' | 'python';
+  kind: 'type' | 'allocation-site';
+  unit: 'objects' | 'B';
+  /** one entry per boundary read from the baseline on (the baseline's values are 0 by definition) */
+  iteration: number[];
+  phase: Phase[];
+  /** per name followed, its value at each read; null where it was not read (not yet among those that moved) */
+  series: { name: string; values: (number | null)[] }[];
+  /** mean time one read took in the target, in ms */
+  readMs: number;
 }
 
 export interface OutputSummary {
@@ -315,6 +348,8 @@ export interface ScenarioReport {
   headlines: Headlines;
   series: ScenarioSeries;
   suspects: Suspect[];
+  /** per-type growth read at every boundary, where the target has an agent that reads it */
+  typeGrowth?: TypeGrowthSeries;
   output: OutputSummary;
   /** processes seen over the run (workers replaced, restarts), when any came and went */
   processes?: ProcessLife[];

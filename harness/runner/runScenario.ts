@@ -13,6 +13,7 @@ import path from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { cliDumpCollector, runtimeHeapCollector, type EvidenceCollector } from './evidenceCollectors.ts';
+import { typeGrowthCollector } from './typeGrowthCollector.ts';
 import { allOutputs, liveReportOutput, metricsOutput, sampleStreamOutput } from './runOutputs.ts';
 import { setImmediate as yieldLoop } from 'node:timers/promises';
 import type { Leftover, Phase, Sample, ScenarioReport } from '../report/schema.ts';
@@ -275,6 +276,7 @@ export async function runScenario(plan: RunPlan, opts: RunScenarioOptions): Prom
     });
     const session = target;
     collectors.push(runtimeHeapCollector(() => session.agent()));
+    collectors.push(typeGrowthCollector(() => session.agent(), emit));
     if (session.cliDumps) collectors.push(cliDumpCollector(session.cliDumps));
     outputs.start();
     void session.nextDeath().then(onDeath);

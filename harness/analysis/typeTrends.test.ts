@@ -1,0 +1,97 @@
+// leak.types from the series read at every boundary: synthetic series, no processes. The real
+// targets (a Python class kept per call, an LRU cache, a Node service) are in fixtures/e2e/typeGrowth.test.ts.
+import { describe, expect, it } from 'vitest';
+import type { Phase, Suspect, TypeGrowthSeries } from '../report/schema.ts';
+import { heapTypesCheck, typeTrends } from './typeTrends.ts';
+
+/** warmup 3 steps, then `measured` steps with a read after each, then `settle` reads */
+function series(runtime: 'python' | 'node', byName: Record<string, (i: number) => number | null>, opts: { measured?: number; settle?: number; settleValue?: (name: string, last: number) => number } = {}): TypeGrowthSeries {
+  const measured = opts.measured ?? 40;
+  const settle = opts.settle ?? 2;
+  const iteration: number[] = [3];
+  const phase: Phase[] = ['warmup'];
+  for (let k = 1; k <= measured; k++) {
+    iteration.push(3 + k);
+    phase.push('measured');
+  }
+  for (let k = 0; k < settle; k++) {
+    iteration.push(3 + measured);
+    phase.push('settle');
+  }
+  return {
+    runtime, kind: runtime === 'python' ? 'type' : 'allocation-site', unit: runtime === 'python' ? 'objects' : 'B', iteration, phase, readMs: 1,
+    series: Object.entries(byName).map(([name, f]) => {
+      const values = phase.map((p, i) => (i === 0 ? 0 : p === 'measured' ? f(i) : null));
+      const last = values[measured]!;
+      for (let i = measured + 1; i < values.length; i++) values[i] = opts.settleValue ? opts.settleValue(name, last ?? 0) : last;
+      return { name, values };
+    }),
+  };
+}
+
+const suspect = (name: string, perIteration: number, over: Partial<Suspect> = {}): Suspect => ({
+  runtime: 'python', kind: 'type', name, countDelta: perIteration * 40, perIteration, bytesDelta: 0, where: [], ...over,
+});
+
+describe('typeTrends and leak.types over the boundary series', () => {
+  it('fails on a class kept once per step, naming it, its rate and who holds it', () => {
+    const g = series('python', { 'sessions.Session': (i) => i, list: (i) => i, 'sessions.Other': () => 1 });
+    const where = ['sessions.py:14  sessions._SESSIONS', 'list[3]', 'sessions.Session'];
+    const c = heapTypesCheck([suspect('sessions.Session', 1, { where }), suspect('list', 1)], g)!;
+    expect(c).toMatchObject({ id: 'leak.types', pass: false, observed: 1 });
+    expect(c.message).toMatch(/^1 type grew through the measured phase and stayed after the settle: sessions\.Session \+1\.0\/step over 41 reads with no plateau, 40 kept after the settle \(held by sessions\.py:14 {2}sessions\._SESSIONS > list\[3\] > sessions\.Session\)(;|$)/);
+    const t = c.typeTrends!.find((x) => x.name === 'sessions.Session')!;
+    expect(t.leaks).toBe(true);
+    expect(t.trend.slope).toBeCloseTo(1, 5);
+    // builtin containers grow beside it: explained, never failing
+    expect(c.typeTrends!.find((x) => x.name === 'list')!.leaks).toBe(false);
+  });
+
+  it('passes a cache that fills then evicts, overruling the three looks that saw it while it filled', () => {
+    const g = series('python', { 'lru.Entry': (i) => Math.min(i, 12) });
+    const c = heapTypesCheck([suspect('lru.Entry', 1)], g)!;
+    expect(c.pass).toBe(true);
+    expect(c.message).toBe('no type grew once per step without a plateau over 41 boundary reads, and nothing grew once per step and stayed after the settle; rose then plateaued: lru.Entry');
+    expect(c.typeTrends![0]!.trend).toMatchObject({ verdict: 'bounded' });
+    expect(c.typeTrends![0]!.trend.plateauAt).not.toBeNull();
+  });
+
+  it('passes what was freed in the settle, and what grew less than once per step', () => {
+    expect(heapTypesCheck([], series('python', { 'a.Batch': (i) => i }, { settleValue: () => 0 }))!.pass).toBe(true);
+    expect(heapTypesCheck([], series('python', { 'a.Slow': (i) => Math.floor(i / 4) }))!.pass).toBe(true);
+    expect(heapTypesCheck([], series('python', { 'a.Batch': (i) => i }))!.pass).toBe(false);
+  });
+
+  it('says the series was not judged when there was no read after the settle', () => {
+    const c = heapTypesCheck([], series('python', { 'a.Batch': (i) => i }, { settle: 0 }))!;
+    expect(c.pass).toBe(true);
+    expect(c.message).toMatch(/not judged for leaks: no read after the settle/);
+  });
+
+  it('Node: a site growing bytes every step fails, named with its constructor suspect; one late sample does not', () => {
+    const site = '(anonymous) /srv/server.mjs:40 in RequestState';
+    const g = series('node', { [site]: (i) => 3800 * i, 'onTick /srv/server.mjs:56': (i) => (i >= 30 ? 1056 : 0) });
+    const where = ['(root)', 'Map', 'RequestState'];
+    const c = heapTypesCheck([suspect('RequestState', 1, { runtime: 'node', kind: 'constructor', where })], g)!;
+    expect(c).toMatchObject({ pass: false, observed: 1 });
+    expect(c.message).toMatch(/1 allocation site grew .*in RequestState \+3\.8 KB\/step .*152\.0 KB kept after the settle \(held by \(root\) > Map > RequestState\)/);
+    const late = typeTrends(g).find((t) => t.name.startsWith('onTick'))!;
+    expect(late.leaks).toBe(false);
+  });
+
+  it('says so when too few reads were made to judge a trend (a short soak)', () => {
+    const c = heapTypesCheck([], series('python', { 'a.Batch': (i) => i }, { measured: 5 }))!;
+    expect(c.pass).toBe(true);
+    expect(c.message).toMatch(/not judged for leaks: 6 reads, a trend needs 8/);
+  });
+
+  it('a name first read late is judged on the reads it has', () => {
+    const g = series('python', { 'a.Job': (i) => (i < 5 ? null : i) });
+    expect(typeTrends(g)[0]).toMatchObject({ leaks: true, afterSettle: 40 });
+  });
+
+  it('without a boundary series it is the three looks alone, and nothing without either', () => {
+    expect(heapTypesCheck([suspect('a.Job', 1)], undefined)).toMatchObject({ pass: false, observed: 1 });
+    expect(heapTypesCheck(undefined, undefined)).toBeNull();
+  });
+});

@@ -1,0 +1,124 @@
+// Per-type growth judged over the measured phase, not only at its ends. Pure: the series the agent
+// read at every boundary (Python: objects per type, Node: live sampled bytes per allocation site)
+// and the suspects named after the run in, one trend per name and the leak.types check out.
+//
+// Three points cannot tell a cache that is still filling from a leak; a series can. A type or site
+// leaks when it grows about k per step (k >= ~1 object; Node: bytes) with no plateau over the
+// measured reads (analyzeTrend, whose plateau test asks first whether it rose then flattened), still
+// rose in the second half of the measured phase, and kept what it gained through the settle.
+import type { Check, Suspect, TypeGrowthSeries, TypeTrend } from '../report/schema.ts';
+import { formatBytes } from '../scenario/units.ts';
+import { isInformative, typeGrowthCheck } from './suspects.ts';
+import { analyzeTrend, MIN_SAMPLES } from './trend.ts';
+
+/** fuite's rule (suspects.ts): a count that grows by about the step count, 10% slack for late frees */
+const MIN_OBJECTS_PER_STEP = 0.9;
+/**
+ * Node counts bytes, sampled: one small object (a class instance of a few fields is 40-100 bytes)
+ * per step. Sampling noise is one sample (about the sampling interval, 1 KiB) at a time, so a lone
+ * late sample must not pass for a rate: MIN_LATE_RISES guards that.
+ */
+const MIN_BYTES_PER_STEP = 64;
+/**
+ * No plateau, read off the reads themselves: it still rose at this many reads of the measured
+ * phase's second half. A cache that filled early, or one lazy allocation, rises once or not at all there.
+ */
+const MIN_LATE_RISES = 3;
+/** what it gained and kept through the settle: memlab's "still there after the settle", as suspects.ts */
+const KEPT_AFTER_SETTLE = 0.9;
+/** trends carried in the report: the top growers, a chart's worth */
+const KEEP_TRENDS = 8;
+
+interface Judged extends TypeTrend {
+  lateRises: number;
+}
+
+function lateRises(y: number[]): number {
+  let n = 0;
+  for (let i = Math.max(1, Math.ceil(y.length / 2)); i < y.length; i++) if (y[i]! > y[i - 1]!) n++;
+  return n;
+}
+
+/** A Node site is named 'fn file:line' (or '... in Ctor'): its suspect is the constructor of that name. */
+function suspectFor(g: TypeGrowthSeries, name: string, suspects: Suspect[]): Suspect | undefined {
+  if (g.runtime === 'python') return suspects.find((s) => s.kind === 'type' && s.name === name);
+  const fn = name.split(' ')[0];
+  const inCtor = / in (\S+)$/.exec(name)?.[1];
+  // a closure's suspect is named 'fn()'
+  return suspects.find((s) => s.kind === 'constructor' && (s.name === fn || s.name === `${fn}()` || s.name === inCtor));
+}
+
+function judgeOne(g: TypeGrowthSeries, name: string, values: (number | null)[], suspects: Suspect[]): Judged {
+  const x: number[] = [];
+  const y: number[] = [];
+  let settle: number | null = null;
+  values.forEach((v, i) => {
+    if (v === null) return;
+    if (g.phase[i] === 'settle') settle = v;
+    else {
+      x.push(g.iteration[i]!);
+      y.push(v);
+    }
+  });
+  const minSlope = g.unit === 'B' ? MIN_BYTES_PER_STEP : MIN_OBJECTS_PER_STEP;
+  const trend = analyzeTrend({ x, y, kind: 'count', per: 'iteration', unit: g.unit === 'B' ? 'B' : 'objects', series: 'boundaries' }, { minSlope });
+  const rises = lateRises(y);
+  const last = y.at(-1) ?? 0;
+  const afterSettle = settle as number | null;
+  const informative = g.runtime === 'node' || isInformative({ runtime: 'python', kind: 'type', name });
+  const leaks = informative && trend.verdict === 'leak' && trend.slope >= minSlope && rises >= MIN_LATE_RISES
+    && afterSettle !== null && afterSettle >= KEPT_AFTER_SETTLE * last;
+  return { name, trend, afterSettle, leaks, where: suspectFor(g, name, suspects)?.where ?? [], lateRises: rises };
+}
+
+/** Every followed name judged, the leaks first, then by slope. */
+export function typeTrends(g: TypeGrowthSeries, suspects: Suspect[] = []): TypeTrend[] {
+  return g.series
+    .map((s) => judgeOne(g, s.name, s.values, suspects))
+    .sort((a, b) => Number(b.leaks) - Number(a.leaks) || b.trend.slope - a.trend.slope || a.name.localeCompare(b.name))
+    .map(({ lateRises: _, ...t }) => t);
+}
+
+function rate(t: TypeTrend): string {
+  return t.trend.unit === 'B' ? `+${formatBytes(t.trend.slope)}/step` : `+${t.trend.slope.toFixed(1)}/step`;
+}
+
+function held(where: string[]): string {
+  return where.length > 0 ? ` (held by ${where.slice(0, 3).join(' > ')}${where.length > 3 ? ' > ...' : ''})` : '';
+}
+
+/**
+ * leak.types from both kinds of evidence: the suspects named after the run (three looks) and the
+ * series read at every boundary. Where the series shows a Python type rose then plateaued (a cache
+ * that filled), the three looks are overruled for it; a type or site the series shows growing
+ * without a plateau fails the check even when the three looks missed it, named once.
+ */
+export function heapTypesCheck(suspects: Suspect[] | undefined, growth: TypeGrowthSeries | undefined): Check | null {
+  if (!growth) return typeGrowthCheck(suspects);
+  const all = suspects ?? [];
+  const trends = typeTrends(growth, all);
+  const leaking = trends.filter((t) => t.leaks);
+  const plateaued = new Set(growth.runtime === 'python' ? trends.filter((t) => t.trend.plateauAt !== null).map((t) => t.name) : []);
+  const namedBySeries = new Set(leaking.map((t) => suspectFor(growth, t.name, all)?.name ?? t.name));
+  const fromLooks = typeGrowthCheck(all.filter((s) => !(s.kind === 'type' && plateaued.has(s.name)) && !namedBySeries.has(s.name)))!;
+  const failing = leaking.length + fromLooks.observed;
+  const reads = growth.phase.filter((p) => p !== 'settle').length;
+  const what = growth.runtime === 'python' ? 'type' : 'allocation site';
+  const kept = (t: TypeTrend) => (t.trend.unit === 'B' ? formatBytes(t.afterSettle ?? 0) : String(t.afterSettle));
+  const top = leaking.slice(0, 3).map((t) => `${t.name} ${rate(t)} over ${reads} reads with no plateau, ${kept(t)} kept after the settle${held(t.where)}`);
+  const parts: string[] = [];
+  if (leaking.length > 0) parts.push(`${leaking.length} ${what}${leaking.length === 1 ? '' : 's'} grew through the measured phase and stayed after the settle: ${top.join('; ')}${leaking.length > 3 ? '; ...' : ''}`);
+  if (!fromLooks.pass) parts.push(fromLooks.message);
+  if (failing === 0) {
+    const looks = suspects === undefined ? ' (no looks were taken after it)' : ', and nothing grew once per step and stayed after the settle';
+    parts.push(`no ${what} grew once per step without a plateau over ${reads} boundary reads${looks}`);
+  }
+  if (plateaued.size > 0) parts.push(`rose then plateaued: ${[...plateaued].slice(0, 3).join(', ')}${plateaued.size > 3 ? ', ...' : ''}`);
+  if (!growth.phase.includes('settle')) parts.push('the boundary series was not judged for leaks: no read after the settle');
+  else if (reads < MIN_SAMPLES.count) parts.push(`the boundary series was not judged for leaks: ${reads} reads, a trend needs ${MIN_SAMPLES.count}`);
+  return {
+    id: 'leak.types', resource: 'heap', kind: 'leak', limitValue: 0, observed: failing, unit: 'types', pass: failing === 0,
+    message: parts.join('; '),
+    typeTrends: trends.slice(0, KEEP_TRENDS),
+  };
+}

@@ -1,0 +1,91 @@
+// The per-type growth the agent read at each boundary (runner/typeGrowthCollector.ts), as stream
+// lines and back as the report's series, in bounded memory: at most MAX_NAMES names are kept (the
+// collector follows fewer at a time), and past `maxRows` every other measured read is dropped,
+// as the boundary series are thinned (series/seriesRecorder.ts). The baseline (the last warmup
+// read) and the settle reads always stay.
+import type { Phase, TypeGrowthSeries } from '../report/schema.ts';
+
+/** One boundary read on the stream: `c` is each name's change since the baseline (empty at the baseline). */
+export interface TypeGrowthLine {
+  k: 'types';
+  t: number;
+  i: number;
+  p: 'w' | 'm' | 's';
+  r: 'node' | 'python';
+  c: Record<string, number>;
+  /** how long the read took in the target, ms */
+  ms: number;
+}
+
+export const MAX_NAMES = 60;
+const PHASES: Record<TypeGrowthLine['p'], Phase> = { w: 'warmup', m: 'measured', s: 'settle' };
+export const PHASE_CODES: Record<Phase, TypeGrowthLine['p']> = { warmup: 'w', measured: 'm', settle: 's' };
+
+export interface TypeGrowthRows {
+  add(line: TypeGrowthLine): void;
+  /** the series from the baseline on; undefined when no read was made */
+  build(): TypeGrowthSeries | undefined;
+}
+
+export function createTypeGrowthRows(opts: { maxRows?: number } = {}): TypeGrowthRows {
+  const maxRows = Math.max(16, opts.maxRows ?? 2000);
+  let runtime: TypeGrowthLine['r'] = 'python';
+  let iteration: number[] = [];
+  let phase: Phase[] = [];
+  let values = new Map<string, (number | null)[]>();
+  let readMs = 0;
+  let reads = 0;
+
+  const thin = () => {
+    const lastMeasured = phase.lastIndexOf('measured');
+    let m = 0;
+    const keep = phase.map((p, i) => p !== 'measured' || i === lastMeasured || m++ % 2 === 0);
+    const pick = <T>(xs: T[]) => xs.filter((_, i) => keep[i]);
+    iteration = pick(iteration);
+    phase = pick(phase);
+    values = new Map([...values].map(([k, v]) => [k, pick(v)]));
+  };
+
+  return {
+    add(line) {
+      runtime = line.r;
+      readMs += line.ms;
+      reads++;
+      // every warmup read is a new baseline: the last one is the one the measured phase starts from
+      if (line.p === 'w') {
+        iteration = [];
+        phase = [];
+        values = new Map();
+      } else if (iteration.length === 0) {
+        return; // no baseline: a change since nothing says nothing
+      }
+      const row = iteration.length;
+      iteration.push(line.i);
+      phase.push(PHASES[line.p]);
+      for (const v of values.values()) v.push(null);
+      for (const [name, n] of Object.entries(line.c)) {
+        let v = values.get(name);
+        if (!v) {
+          if (values.size >= MAX_NAMES) continue;
+          v = Array<number | null>(row + 1).fill(null);
+          v[0] = 0; // at the baseline, nothing has changed since the baseline
+          values.set(name, v);
+        }
+        v[row] = n;
+      }
+      if (iteration.length > maxRows) thin();
+    },
+    build() {
+      if (iteration.length === 0) return undefined;
+      return {
+        runtime,
+        kind: runtime === 'python' ? 'type' : 'allocation-site',
+        unit: runtime === 'python' ? 'objects' : 'B',
+        iteration: [...iteration],
+        phase: [...phase],
+        series: [...values].map(([name, v]) => ({ name, values: [...v] })),
+        readMs: reads > 0 ? readMs / reads : 0,
+      };
+    },
+  };
+}
