@@ -7,6 +7,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import type { Suspect } from '../report/schema.ts';
 import { createSuspectCollector } from '../agents/suspectCollector.ts';
 import type { AgentHandle } from './agentSession.ts';
+import type { AttributionBudget } from '../agents/attributionBudget.ts';
 
 const MAX_SNAPSHOT_BYTES = 256 * 1024 * 1024;
 
@@ -38,7 +39,10 @@ export function slug(name: string): string {
   return name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60) || 'scenario';
 }
 
-export function createSuspectSession(agent: AgentHandle, opts: { runDir?: string; scenarioName: string; cookie: string }): SuspectSession {
+export function createSuspectSession(
+  agent: AgentHandle,
+  opts: { runDir?: string; scenarioName: string; cookie: string; budget: AttributionBudget },
+): SuspectSession {
   const base = opts.runDir ?? path.join(os.tmpdir(), `seep-${opts.cookie.slice(-24)}`);
   const workDir = path.join(base, 'snapshots', slug(opts.scenarioName));
   const collector = createSuspectCollector({
@@ -47,6 +51,7 @@ export function createSuspectSession(agent: AgentHandle, opts: { runDir?: string
     workDir,
     keepSnapshots: true,
     maxSnapshotBytes: MAX_SNAPSHOT_BYTES,
+    budget: opts.budget,
   });
   let result: Suspect[] = [];
   let reached = 0; // how many of the three points were taken: suspects need all three

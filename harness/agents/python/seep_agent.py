@@ -290,8 +290,9 @@ def op_referrers(req):
     return seep_referrers.find_chain(req["type"], timeout_s=timeout_s, max_visited=max_visited, start=start)
 
 
-def op_open_resources(_req):
-    gc.collect()
+def op_open_resources(req):
+    if req.get("gc", True):  # false: the caller has just collected
+        gc.collect()
     out = []
     for o in gc.get_objects():
         try:
