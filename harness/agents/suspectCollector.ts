@@ -199,10 +199,6 @@ export function createSuspectCollector(opts: SuspectCollectorOptions): SuspectCo
   let tracing = false;
 
   async function pythonPoint(p: Point): Promise<void> {
-    // typeCounts collects first, once: the 'gc' op's two collections on top cost 9 s on a heap of
-    // 5M objects under load, and openResources need not collect again right after
-    const tc = (await ask(`agent typeCounts (${POINT_NAMES[p]})`, 'typeCounts')) as { counts: Record<string, number> } | null;
-    if (tc) pyTypes[p] = new Map(Object.entries(tc.counts));
     if (p === 0) {
       const mem = (await ask('agent memory', 'memory')) as { tracing?: boolean } | null;
       tracing = mem?.tracing === true;
@@ -212,6 +208,11 @@ export function createSuspectCollector(opts: SuspectCollectorOptions): SuspectCo
       const cmp = (await ask(`tracemalloc compare (${POINT_NAMES[p]})`, 'tracemalloc', { action: 'compare', limit: 30, workerFile: PYTHON_WORKER })) as { sites: PySite[] } | null;
       if (cmp) pySites[p] = new Map(cmp.sites.map((s) => [s.site, s]));
     }
+    // typeCounts collects, once, after tracemalloc's baseline (whose own bookkeeping would count as
+    // growth): the 'gc' op's two collections on top cost 9 s on a heap of 5M objects under load, and
+    // openResources need not collect again right after
+    const tc = (await ask(`agent typeCounts (${POINT_NAMES[p]})`, 'typeCounts')) as { counts: Record<string, number> } | null;
+    if (tc) pyTypes[p] = new Map(Object.entries(tc.counts));
     const or = (await ask(`agent openResources (${POINT_NAMES[p]})`, 'openResources', { gc: false })) as { resources: PyResource[] } | null;
     if (or) {
       const m = new Map<string, { count: number; sample: PyResource }>();
