@@ -7,7 +7,7 @@
 // which builds the report, so a run seep did not finish is rebuilt by `seep report` from its stream.
 // Whatever happens, the target and every process carrying the run cookie are gone when this returns.
 import { createSuspectSession, tooLargeToLook, type SuspectSession } from './suspectSession.ts';
-import { ATTRIBUTION_EXPLAIN_MS, attributionBudgetMs, createAttributionBudget } from '../agents/attributionBudget.ts';
+import { ATTRIBUTION_EXPLAIN_MS, attributionBudgetMs, createAttributionBudget, MIN_ATTRIBUTION_STEPS } from '../agents/attributionBudget.ts';
 import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -386,8 +386,9 @@ export async function runScenario(plan: RunPlan, opts: RunScenarioOptions): Prom
       const reserveMs = 2 * lookMs + plan.settleMs + ATTRIBUTION_EXPLAIN_MS;
       const extra = Math.min(steps - warmupSteps, plan.attributionSteps);
       for (; attributed < extra && !abort.signal.aborted; attributed++) {
-        if (budget.remainingMs() < reserveMs) {
-          budget.cut(`${attributed} of the ${extra} steps between the first two looks: the first look took ${(lookMs / 1000).toFixed(1)} s`);
+        // a few steps whatever the time: with none, nothing can be seen growing per step
+        if (attributed >= MIN_ATTRIBUTION_STEPS && budget.remainingMs() < reserveMs) {
+          budget.cut(`steps between the first two looks cut to ${attributed} of ${extra}: the first look took ${(lookMs / 1000).toFixed(1)} s`);
           break;
         }
         const ctx: StepContext = { ...session.context(), iteration: steps + attributed, phase: 'measured', signal: abort.signal };
