@@ -54,7 +54,7 @@ describe('referrer search on a heap of millions of objects', () => {
 
   it('stops at its cap on visited objects, and finds the hidden ones when the cap allows', async () => {
     const capped = await referrers({ type: '__main__.Hidden', maxVisited: 100_000, gc: false });
-    expect(capped.r.cutShort).toMatch(/cut short after 100000 objects/);
+    expect(capped.r.cutShort).toMatch(/cut short after 100,000 objects/);
     const { r } = await referrers({ type: '__main__.Hidden', maxVisited: 3_000_000, timeoutMs: 30_000, gc: false });
     expect(r.cutShort).toBeUndefined();
     expect(r.chain).toEqual([expect.stringMatching(/__main__\.ROWS$/), 'list[2500000]', "dict['hidden']", 'list[99]', '__main__.Hidden']);

@@ -23,6 +23,11 @@ import time
 # new instance. Not just the last few: those are the deepest leaves of the newest tree.
 NEWEST = 100
 CHUNK = 100_000
+# a list or dict this long is walked into last: a ballast of 2M small lists beside a registry of
+# trees filled the walk's time and its cap before it reached the trees (a breadth-first walk fans
+# out fastest through the biggest container, which is rarely the one that leaks a type)
+BIG = 50_000
+_CONTAINERS = (list, tuple, dict, set, frozenset)
 # past the first old instance, look this many levels further for a new one before settling for it
 EXTRA_LEVELS = 3
 # parent's entries cost about 120 bytes each in the target: at most ~250 MB
@@ -118,8 +123,12 @@ def _newest(matches, until, clock):
     return instances[: max(NEWEST, len(instances) // 10)], total
 
 
+def _seconds(s):
+    return f"{round(s, 1):g} s" if s >= 1 else f"{s * 1000:.0f} ms"
+
+
 def _millions(n):
-    return f"{n / 1e6:.1f}M" if n >= 1e6 else f"{n}"
+    return f"{n / 1e6:.1f}M" if n >= 1e6 else f"{n:,}"
 
 
 def find_chain(wanted, timeout_s=10.0, max_visited=MAX_VISITED, start=None, clock=time.monotonic):
@@ -158,7 +167,12 @@ def find_chain(wanted, timeout_s=10.0, max_visited=MAX_VISITED, start=None, cloc
     full = False  # parent reached max_visited: the next level is looked at, not walked from
     looked_past_full = False
     visited = 0
-    while level and found_new is None and not cut:
+    deferred = []  # containers over BIG entries, walked into only when nothing smaller is left
+    deferred_ids = set()
+    ours |= {id(deferred), id(deferred_ids)}
+    while (level or deferred) and found_new is None and not cut:
+        if not level:
+            level, deferred = deferred, []
         if found_old is not None:
             levels_past_old += 1
             if levels_past_old > EXTRA_LEVELS:
@@ -173,9 +187,13 @@ def find_chain(wanted, timeout_s=10.0, max_visited=MAX_VISITED, start=None, cloc
                 if found_old is None:
                     found_old = obj
             if visited % 4096 == 0 and clock() > deadline:
-                cut = f"cut short at {timeout_s:g} s"
+                cut = f"cut short at {_seconds(timeout_s)}"
                 break
             if full:
+                continue
+            if isinstance(obj, _CONTAINERS) and len(obj) > BIG and id(obj) not in deferred_ids:
+                deferred.append(obj)
+                deferred_ids.add(id(obj))
                 continue
             for r in gc.get_referents(obj):
                 if gc.is_tracked(r) and id(r) not in parent and id(r) not in ours:
@@ -186,7 +204,7 @@ def find_chain(wanted, timeout_s=10.0, max_visited=MAX_VISITED, start=None, cloc
                         break
             full = len(parent) >= max_visited
             if not full and len(parent) % 8192 == 0 and clock() > deadline:
-                cut = f"cut short at {timeout_s:g} s"
+                cut = f"cut short at {_seconds(timeout_s)}"
                 break
         if full and found_new is None and not cut:
             # the level just found is already in memory: look at it, then stop
@@ -194,6 +212,8 @@ def find_chain(wanted, timeout_s=10.0, max_visited=MAX_VISITED, start=None, cloc
                 cut = f"cut short after {_millions(max_visited)} objects"
             looked_past_full = True
         level = nxt
+    if full and found_new is None and not cut:  # the walk ran out of objects it had room for
+        cut = f"cut short after {_millions(max_visited)} objects"
     out["visited"] = visited
     target = found_new if found_new is not None else found_old
     if target is not None:
