@@ -44,12 +44,17 @@ describe('referrer search on a heap of millions of objects', () => {
     expect(ms).toBeLessThan(10_000);
   });
 
+  it('walks from the locals of running functions once the globals are done', async () => {
+    const { r } = await referrers({ type: '__main__.Local', gc: false });
+    expect(r.chain).toEqual([expect.stringMatching(/bigHeap\.py:\d+ +main\(\) local kept$/), 'list[49]', '__main__.Local']);
+  });
+
   it('returns on time and says so when the holder is past its time limit', async () => {
     const { r, ms } = await referrers({ type: '__main__.Hidden', timeoutMs: 1500, gc: false });
     expect(r.cutShort).toMatch(/^referrer search for __main__\.Hidden cut short at 1\.5 s \(heap of 2\.\dM objects; no chain found\)$/);
     expect(r.chain).toEqual([]);
     // the limit is checked every few thousand objects, after one uninterruptible gc.get_objects()
-    expect(ms).toBeLessThan(1500 + 1500);
+    expect(ms).toBeLessThan(1500 + 2000); // the collector allows the agent the same 2 s of grace
   });
 
   it('stops at its cap on visited objects, and finds the hidden ones when the cap allows', async () => {

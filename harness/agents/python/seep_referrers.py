@@ -72,13 +72,19 @@ def _edge(holder, child):
     return ""
 
 
-def _roots():
-    """(label, dict) pairs: every module's globals, then the locals of every thread's frames but ours."""
+def _module_roots():
+    """(module, its globals) for every module but the agent's."""
     out = []
     for name, mod in list(sys.modules.items()):
         d = getattr(mod, "__dict__", None)
         if isinstance(d, dict) and name not in ("seep_agent", "seep_referrers"):
             out.append((mod, d))
+    return out
+
+
+def _frame_roots():
+    """(frame, its locals) for every thread's frames but the agent's own."""
+    out = []
     me = threading.get_ident()
     for ident, frame in sys._current_frames().items():
         while frame is not None:
@@ -151,13 +157,22 @@ def find_chain(wanted, timeout_s=10.0, max_visited=MAX_VISITED, start=None, cloc
     # walk, so an id is never reused under us; at_root[id(obj)] = (module or frame, its dict)
     parent = {}
     at_root = {}
-    level = []
-    for root, d in _roots():
-        for v in list(d.values()):
-            if gc.is_tracked(v) and id(v) not in parent:
-                parent[id(v)] = (v, None)
-                at_root[id(v)] = (root, d)
-                level.append(v)
+
+    def from_roots(roots):
+        level = []
+        for root, d in roots:
+            for v in list(d.values()):
+                if gc.is_tracked(v) and id(v) not in parent:
+                    parent[id(v)] = (v, None)
+                    at_root[id(v)] = (root, d)
+                    level.append(v)
+        return level
+
+    # Module globals first, threads' locals only once everything reachable from those is seen: a
+    # thread in the middle of its work holds the newest instance in a local ('setup() local self'
+    # in bs4's parser), which says nothing about who keeps them.
+    level = from_roots(_module_roots())
+    frames_walked = False
     ours = {id(parent), id(at_root), id(level), id(newest), id(new_ids)}
 
     found_old = None
@@ -170,9 +185,13 @@ def find_chain(wanted, timeout_s=10.0, max_visited=MAX_VISITED, start=None, cloc
     deferred = []  # containers over BIG entries, walked into only when nothing smaller is left
     deferred_ids = set()
     ours |= {id(deferred), id(deferred_ids)}
-    while (level or deferred) and found_new is None and not cut:
+    while found_new is None and not cut:
+        if not level and not frames_walked:
+            level, frames_walked = from_roots(_frame_roots()), True
         if not level:
             level, deferred = deferred, []
+        if not level:
+            break
         if found_old is not None:
             levels_past_old += 1
             if levels_past_old > EXTRA_LEVELS:
