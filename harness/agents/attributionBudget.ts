@@ -8,10 +8,11 @@ import type { Attribution } from '../report/schema.ts';
 
 export const MIN_ATTRIBUTION_MS = 30_000;
 export const ATTRIBUTION_SHARE = 0.2;
-/** kept for the retainer paths or referrer searches after the last look: one search's own limit */
-export const ATTRIBUTION_EXPLAIN_MS = 10_000;
-/** steps run between the first two looks however long the first took: with none, nothing grows per step */
-export const MIN_ATTRIBUTION_STEPS = 3;
+/**
+ * steps run between the first two looks however long the first took: with none, nothing grows per
+ * step, and with 3, three Promises on the stack at the look were 'one per step' (node-service)
+ */
+export const MIN_ATTRIBUTION_STEPS = 10;
 
 export function attributionBudgetMs(measuredMs: number): number {
   return Math.max(MIN_ATTRIBUTION_MS, Math.round(ATTRIBUTION_SHARE * measuredMs));

@@ -64,6 +64,8 @@ export interface SuspectCollectorOptions {
 export interface SuspectCollector {
   atBaseline(): Promise<void>;
   afterMeasured(): Promise<void>;
+  /** no look after the measured steps (no time for it): the look after the settle stands for it too */
+  skipMeasured(): void;
   afterSettle(): Promise<void>;
   suspects(measuredIterations: number): Promise<Suspect[]>;
   heapUsed(): Promise<number | null>;
@@ -141,6 +143,7 @@ export function createSuspectCollector(opts: SuspectCollectorOptions): SuspectCo
   let warningsTotal = 0;
   const countWarnings = (r: { warnings: unknown[]; dropped: number }) => r.warnings.length + r.dropped;
   let kept: string[] = [];
+  let measuredSkipped = false;
 
   const budget = opts.budget ?? createAttributionBudget(Infinity);
   /**
@@ -342,7 +345,13 @@ export function createSuspectCollector(opts: SuspectCollectorOptions): SuspectCo
   return {
     atBaseline: () => point(0),
     afterMeasured: () => point(1),
-    afterSettle: () => point(2),
+    skipMeasured: () => void (measuredSkipped = true),
+    async afterSettle() {
+      await point(2);
+      if (!measuredSkipped) return;
+      // growth is then read from the baseline to the settle alone: still there after it, by itself
+      for (const xs of [histograms, handleSites, pySites, pyTypes, pyResources] as (unknown[])[]) xs[1] = xs[2];
+    },
     async suspects(measuredIterations) {
       const { growth, warnings } = opts.runtime === 'node' ? nodeCandidates() : pythonCandidates();
       const ranked = rankSuspects(growth, warnings, measuredIterations);

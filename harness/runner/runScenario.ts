@@ -7,7 +7,7 @@
 // which builds the report, so a run seep did not finish is rebuilt by `seep report` from its stream.
 // Whatever happens, the target and every process carrying the run cookie are gone when this returns.
 import { createSuspectSession, tooLargeToLook, type SuspectSession } from './suspectSession.ts';
-import { ATTRIBUTION_EXPLAIN_MS, attributionBudgetMs, createAttributionBudget, MIN_ATTRIBUTION_STEPS } from '../agents/attributionBudget.ts';
+import { attributionBudgetMs, createAttributionBudget, MIN_ATTRIBUTION_STEPS } from '../agents/attributionBudget.ts';
 import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -380,10 +380,10 @@ export async function runScenario(plan: RunPlan, opts: RunScenarioOptions): Prom
       const budget = createAttributionBudget(attributionBudgetMs(measuredMs));
       suspects = createSuspectSession(agent, { runDir, scenarioName: plan.name, cookie, budget });
       await suspects.atBaseline();
-      // the extra steps get what the two looks still to come (about as long as the first), the
-      // settle and the referrer searches will not need
+      // the extra steps get what the two looks still to come (about as long as the first) and the
+      // settle will not need; the retainer paths and referrer searches get what is left after
       const lookMs = budget.elapsedMs();
-      const reserveMs = 2 * lookMs + plan.settleMs + ATTRIBUTION_EXPLAIN_MS;
+      const reserveMs = 2 * lookMs + plan.settleMs;
       const extra = Math.min(steps - warmupSteps, plan.attributionSteps);
       for (; attributed < extra && !abort.signal.aborted; attributed++) {
         // a few steps whatever the time: with none, nothing can be seen growing per step
@@ -399,7 +399,11 @@ export async function runScenario(plan: RunPlan, opts: RunScenarioOptions): Prom
           });
         if (!ok) break;
       }
-      await suspects.afterMeasured();
+      // two more looks as long as the first would not fit: the one after the settle stands for both
+      if (budget.remainingMs() < 2 * lookMs + plan.settleMs) {
+        budget.cut(`the look after the extra steps skipped, the first took ${(lookMs / 1000).toFixed(1)} s: growth is read from the baseline to the look after the settle`);
+        suspects.skipMeasured();
+      } else await suspects.afterMeasured();
       await sleep(Math.min(plan.settleMs, budget.remainingMs()), abort.signal);
       await suspects.afterSettle(attributed);
       // in the stream too, so that a report rebuilt from it names them

@@ -14,6 +14,8 @@ const MAX_SNAPSHOT_BYTES = 256 * 1024 * 1024;
 export interface SuspectSession {
   atBaseline(): Promise<void>;
   afterMeasured(): Promise<void>;
+  /** no time for the look after the measured steps: the one after the settle stands for it */
+  skipMeasured(): void;
   afterSettle(measuredIterations: number): Promise<void>;
   ranked(): Suspect[];
   /** keeps the snapshots (returning their paths relative to the run folder) or deletes them */
@@ -64,6 +66,11 @@ export function createSuspectSession(
     afterMeasured: async () => {
       if (reached !== 1) return;
       await collector.afterMeasured();
+      reached = 2;
+    },
+    skipMeasured: () => {
+      if (reached !== 1) return;
+      collector.skipMeasured();
       reached = 2;
     },
     afterSettle: async (measuredIterations) => {
