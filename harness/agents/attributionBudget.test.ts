@@ -7,7 +7,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { connectAgent } from './agentClient.ts';
 import { attributionBudgetMs, createAttributionBudget } from './attributionBudget.ts';
-import { createSuspectCollector, PYTHON_AGENT_DIR } from './suspectCollector.ts';
+import { agentEnv, createSuspectCollector, PYTHON_AGENT_DIR } from './suspectCollector.ts';
 import { agentTargetsDir, startTarget } from '../../fixtures/agent-targets/targets.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'seep-attribution-'));
@@ -51,6 +51,27 @@ describe('the attribution budget', () => {
       expect(cutShort.join('\n')).toMatch(/agent typeCounts/);
       expect(cutShort.at(-1)).toMatch(/^not done within the 2\.5 s for naming suspects: .*agent typeCounts \(settle\)/);
       expect(c.errors()).toEqual([]);
+    } finally {
+      agent.close();
+      await target.stop();
+    }
+  }, 60_000);
+
+  it('without time for the middle look, reads growth from the baseline to the look after the settle', async () => {
+    const sock = path.join(dir, 'registry.sock');
+    const target = await startTarget(['python3', path.join(agentTargetsDir, 'registryService.py'), 'leaky'], agentEnv('python', sock), /^listening \d+/, 30_000);
+    const agent = await connectAgent(sock, { timeoutMs: 10_000 });
+    try {
+      const port = Number(target.ready.split(' ')[1]);
+      const c = createSuspectCollector({ runtime: 'python', request: (op, params, ms) => agent.request(op, params, ms), workDir: dir, keepSnapshots: false, maxSnapshotBytes: 0 });
+      await c.atBaseline();
+      for (let i = 0; i < 12; i++) await (await fetch(`http://127.0.0.1:${port}/job`)).text();
+      c.skipMeasured();
+      await c.afterSettle();
+      const job = (await c.suspects(12)).find((s) => s.name === '__main__.Job');
+      expect(c.errors()).toEqual([]);
+      expect(job).toMatchObject({ kind: 'type', countDelta: 12, perIteration: 1 });
+      expect(job!.where[0]).toMatch(/registryService\.py:13 +__main__\._JOB_REGISTRY/);
     } finally {
       agent.close();
       await target.stop();
