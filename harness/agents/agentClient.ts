@@ -5,7 +5,8 @@ import net from 'node:net';
 import { JsonLinesChannel } from '../channel/jsonLinesChannel.ts';
 
 export interface AgentClient {
-  request(op: string, params?: object): Promise<unknown>;
+  /** timeoutMs: how long to wait for this reply (the client's requestTimeoutMs by default) */
+  request(op: string, params?: object, timeoutMs?: number): Promise<unknown>;
   close(): void;
 }
 
@@ -72,7 +73,7 @@ function wrap(sock: net.Socket, requestTimeoutMs: number): AgentClient {
   });
   sock.on('close', () => channel.fail(new Error('agent connection closed (did the target exit?)')));
   return {
-    request: (op, params = {}) => channel.request(op, params, `agent op '${op}'`, requestTimeoutMs),
+    request: (op, params = {}, timeoutMs = requestTimeoutMs) => channel.request(op, params, `agent op '${op}'`, timeoutMs),
     close() {
       channel.fail(new Error('agent client closed'));
       channel.destroy();

@@ -12,6 +12,7 @@ import { growthFromCounts, isInformative, rankSuspects, type GrowthCandidate, ty
 import { snapshotHistogram, type HeapHistogram, type HistogramEntry } from '../heap/snapshotHistogram.ts';
 import { retainerPaths } from '../heap/retainerPaths.ts';
 import { heapFigures } from './runtimeHeap.ts';
+import { createAttributionBudget, type AttributionBudget } from './attributionBudget.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const NODE_AGENT = path.join(here, 'node', 'seepAgent.cjs');
@@ -19,6 +20,17 @@ export const PYTHON_AGENT_DIR = path.join(here, 'python');
 const PYTHON_WORKER = path.join(here, '..', 'drivers', 'workers', 'pythonWorker.py');
 /** suspects that get a retainer path / backref chain; each costs a graph load or a referrer walk */
 const EXPLAIN_TOP = 3;
+/** a referrer search's own limit, at most: it found a registry in 2 s on a heap of 5M objects */
+const REFERRER_SEARCH_MS = 10_000;
+/**
+ * what the agent may take past the time it was given, for work it cannot stop in the middle
+ * (gc.get_objects() on 5M objects: 0.7 s) and the reply
+ */
+const AGENT_GRACE_MS = 2000;
+/** no request is started with less time than this left: it would only be cut */
+const MIN_REQUEST_MS = 500;
+/** the agent client's own default wait; also the most any one request is given */
+const MAX_REQUEST_MS = 120_000;
 /**
  * V8 node types that are the VM's own bookkeeping (feedback vectors, bytecode, maps, backing stores):
  * they grow for a while with every new code path the JIT compiles, in leaky and fixed targets alike.
@@ -36,19 +48,24 @@ export function agentEnv(runtime: 'node' | 'python', socketPath: string): Record
 
 export interface SuspectCollectorOptions {
   runtime: 'node' | 'python';
-  request: (op: string, params?: object) => Promise<unknown>;
+  /** timeoutMs: how long to wait for the reply */
+  request: (op: string, params?: object, timeoutMs?: number) => Promise<unknown>;
   /** where snapshots are written; kept ones are reported relative to nothing: full paths */
   workDir: string;
   keepSnapshots: boolean;
   /** total bytes of snapshots kept; past it the newest are deleted and the deletion noted */
   maxSnapshotBytes: number;
-  /** time limit of the retainer path search on the final snapshot */
+  /** time limit of the retainer path search on the final snapshot (also bounded by the budget) */
   retainerTimeoutMs?: number;
+  /** the time every look shares (none: each request waits up to the agent client's default) */
+  budget?: AttributionBudget;
 }
 
 export interface SuspectCollector {
   atBaseline(): Promise<void>;
   afterMeasured(): Promise<void>;
+  /** no look after the measured steps (no time for it): the look after the settle stands for it too */
+  skipMeasured(): void;
   afterSettle(): Promise<void>;
   suspects(measuredIterations: number): Promise<Suspect[]>;
   heapUsed(): Promise<number | null>;
@@ -126,26 +143,40 @@ export function createSuspectCollector(opts: SuspectCollectorOptions): SuspectCo
   let warningsTotal = 0;
   const countWarnings = (r: { warnings: unknown[]; dropped: number }) => r.warnings.length + r.dropped;
   let kept: string[] = [];
+  let measuredSkipped = false;
 
-  const attempt = async <T>(what: string, fn: () => Promise<T>): Promise<T | null> => {
+  const budget = opts.budget ?? createAttributionBudget(Infinity);
+  /**
+   * One look, given the time left (at most `capMs`): skipped when too little is left, and when it
+   * fails once that time is used up, reported as cut short rather than as an error.
+   */
+  const attempt = async <T>(what: string, fn: (timeoutMs: number) => Promise<T>, capMs = MAX_REQUEST_MS): Promise<T | null> => {
+    const given = Math.min(budget.remainingMs(), capMs);
+    if (given < MIN_REQUEST_MS) {
+      budget.skip(what);
+      return null;
+    }
+    const started = Date.now();
     try {
-      return await fn();
+      return await fn(given);
     } catch (err) {
-      errs.push(`${what}: ${(err as Error).message}`);
+      if (Date.now() - started >= given - 50) budget.cut(`${what} cut short at ${Math.round(given / 100) / 10} s`);
+      else errs.push(`${what}: ${(err as Error).message}`);
       return null;
     }
   };
+  const ask = (what: string, op: string, params: object = {}) => attempt(what, (ms) => opts.request(op, params, ms));
 
   async function nodePoint(p: Point): Promise<void> {
-    await attempt('agent gc', () => opts.request('gc'));
-    if (p === 0) await attempt('agent trackResources', () => opts.request('trackResources', { enable: true }));
+    await ask('agent gc', 'gc');
+    if (p === 0) await ask('agent trackResources', 'trackResources', { enable: true });
     const file = path.join(opts.workDir, `heap-${p}-${POINT_NAMES[p]}.heapsnapshot`);
-    const wrote = await attempt(`heap snapshot (${POINT_NAMES[p]})`, () => opts.request('snapshot', { path: file }));
+    const wrote = await ask(`heap snapshot (${POINT_NAMES[p]})`, 'snapshot', { path: file });
     if (wrote) {
       snapshots[p] = file;
       histograms[p] = await attempt(`heap histogram (${POINT_NAMES[p]})`, () => snapshotHistogram(file));
     }
-    const res = (await attempt('agent activeResources', () => opts.request('activeResources'))) as { sites: ResourceSite[] } | null;
+    const res = (await ask(`agent activeResources (${POINT_NAMES[p]})`, 'activeResources')) as { sites: ResourceSite[] } | null;
     if (res) handleSites[p] = new Map(res.sites.map((s) => [`${s.type}\n${s.stack.join('\n')}`, s]));
     const w = await warningsAt<NodeWarning>(p);
     if (w) nodeWarnings = w;
@@ -157,7 +188,7 @@ export function createSuspectCollector(opts: SuspectCollectorOptions): SuspectCo
    */
   async function warningsAt<W>(p: Point): Promise<W[] | null> {
     if (p === 1) return null;
-    const w = (await attempt('agent warnings', () => opts.request('warnings'))) as { warnings: W[]; dropped: number } | null;
+    const w = (await ask('agent warnings', 'warnings')) as { warnings: W[]; dropped: number } | null;
     if (!w) return null;
     if (p === 0) {
       warningsAtBaseline = countWarnings(w);
@@ -171,21 +202,21 @@ export function createSuspectCollector(opts: SuspectCollectorOptions): SuspectCo
   let tracing = false;
 
   async function pythonPoint(p: Point): Promise<void> {
-    await attempt('agent gc', () => opts.request('gc'));
     if (p === 0) {
-      const mem = (await attempt('agent memory', () => opts.request('memory'))) as { tracing?: boolean } | null;
+      const mem = (await ask('agent memory', 'memory')) as { tracing?: boolean } | null;
       tracing = mem?.tracing === true;
-      if (tracing) await attempt('tracemalloc baseline', () => opts.request('tracemalloc', { action: 'baseline', workerFile: PYTHON_WORKER }));
+      if (tracing) await ask('tracemalloc baseline', 'tracemalloc', { action: 'baseline', workerFile: PYTHON_WORKER });
       pySites[0] = new Map();
     } else if (tracing) {
-      const cmp = (await attempt(`tracemalloc compare (${POINT_NAMES[p]})`, () =>
-        opts.request('tracemalloc', { action: 'compare', limit: 30, workerFile: PYTHON_WORKER }),
-      )) as { sites: PySite[] } | null;
+      const cmp = (await ask(`tracemalloc compare (${POINT_NAMES[p]})`, 'tracemalloc', { action: 'compare', limit: 30, workerFile: PYTHON_WORKER })) as { sites: PySite[] } | null;
       if (cmp) pySites[p] = new Map(cmp.sites.map((s) => [s.site, s]));
     }
-    const tc = (await attempt('agent typeCounts', () => opts.request('typeCounts'))) as { counts: Record<string, number> } | null;
+    // typeCounts collects, once, after tracemalloc's baseline (whose own bookkeeping would count as
+    // growth): the 'gc' op's two collections on top cost 9 s on a heap of 5M objects under load, and
+    // openResources need not collect again right after
+    const tc = (await ask(`agent typeCounts (${POINT_NAMES[p]})`, 'typeCounts')) as { counts: Record<string, number> } | null;
     if (tc) pyTypes[p] = new Map(Object.entries(tc.counts));
-    const or = (await attempt('agent openResources', () => opts.request('openResources'))) as { resources: PyResource[] } | null;
+    const or = (await ask(`agent openResources (${POINT_NAMES[p]})`, 'openResources', { gc: false })) as { resources: PyResource[] } | null;
     if (or) {
       const m = new Map<string, { count: number; sample: PyResource }>();
       for (const r of or.resources) {
@@ -266,14 +297,23 @@ export function createSuspectCollector(opts: SuspectCollectorOptions): SuspectCo
       const file = snapshots[2];
       if (!file) return;
       const wanted = top.map((s) => (s.name.endsWith('()') ? { type: 'closure', name: s.name.slice(0, -2) } : { type: 'object', name: s.name }));
-      const paths = await attempt('retainer paths', () => retainerPaths(file, wanted, { timeoutMs: opts.retainerTimeoutMs }));
+      const size = formatBytes(statSync(file, { throwIfNoEntry: false })?.size ?? 0);
+      const what = `retainer paths for ${top.map((s) => s.name).join(', ')} (snapshot of ${size})`;
+      const paths = await attempt(what, (timeoutMs) => retainerPaths(file, wanted, { timeoutMs }), opts.retainerTimeoutMs ?? 60_000);
       top.forEach((s, i) => {
         const w = wanted[i]!;
         s.where = paths?.[`${w.type}:${w.name}`] ?? [];
       });
     } else {
-      for (const s of top) {
-        const r = (await attempt(`referrers of ${s.name}`, () => opts.request('referrers', { type: s.name }))) as { chain: string[] } | null;
+      for (const [i, s] of top.entries()) {
+        // an equal share of what is left for each search still to run, the agent's grace kept aside
+        const share = (budget.remainingMs() - AGENT_GRACE_MS) / (top.length - i);
+        const r = (await attempt(
+          `referrer search for ${s.name}`,
+          (ms) => opts.request('referrers', { type: s.name, timeoutMs: Math.max(ms - AGENT_GRACE_MS, 0), gc: false }, ms),
+          Math.min(REFERRER_SEARCH_MS, share) + AGENT_GRACE_MS,
+        )) as { chain: string[]; cutShort?: string } | null;
+        if (r?.cutShort) budget.cut(r.cutShort);
         s.where = r?.chain ?? [];
       }
     }
@@ -305,7 +345,13 @@ export function createSuspectCollector(opts: SuspectCollectorOptions): SuspectCo
   return {
     atBaseline: () => point(0),
     afterMeasured: () => point(1),
-    afterSettle: () => point(2),
+    skipMeasured: () => void (measuredSkipped = true),
+    async afterSettle() {
+      await point(2);
+      if (!measuredSkipped) return;
+      // growth is then read from the baseline to the settle alone: still there after it, by itself
+      for (const xs of [histograms, handleSites, pySites, pyTypes, pyResources] as (unknown[])[]) xs[1] = xs[2];
+    },
     async suspects(measuredIterations) {
       const { growth, warnings } = opts.runtime === 'node' ? nodeCandidates() : pythonCandidates();
       const ranked = rankSuspects(growth, warnings, measuredIterations);

@@ -1,7 +1,7 @@
 // Everything a run keeps in memory (a counted run or a soak), in fixed size whatever its length, fed by the same events
 // that go to the sample stream. The live run and `seep report` after a crash both build their
 // report here from those events, so a rebuilt report is the report the run would have written.
-import type { Check, Sample, ScenarioReport, ScenarioSeries, Suspect } from '../report/schema.ts';
+import type { Attribution, Check, Sample, ScenarioReport, ScenarioSeries, Suspect } from '../report/schema.ts';
 import { createSeriesRecorder } from '../series/seriesRecorder.ts';
 import { createBoundedColumns } from '../series/boundedColumns.ts';
 import { decodeSample, type StreamEvent } from '../series/sampleStream.ts';
@@ -55,6 +55,7 @@ export function createRunAggregate(opts: RunAggregateOptions = {}): RunAggregate
   let suspects: Suspect[] = [];
   // whether any suspects were named (the agents took their looks): the types check needs them
   let suspectsNamed = false;
+  let attribution: Attribution | undefined;
   const stepErrors: StepErrorTally = { count: 0, first: [], last: null };
   // 10,000 points is one every minute of a week: more than a chart can show, and half the memory of 20,000
   const recorder = createSeriesRecorder({ maxTimed: opts.maxTimed ?? 10_000, maxBoundaries: opts.maxBoundaries ?? 2000 });
@@ -160,6 +161,9 @@ export function createRunAggregate(opts: RunAggregateOptions = {}): RunAggregate
       case 'oom':
         oomKills.count++;
         oomKills.first ??= { t: e.t, usage: e.usage };
+        return;
+      case 'attribution':
+        attribution = e.attribution;
         return;
       case 'stepError':
         stepErrors.count++;
@@ -274,6 +278,7 @@ export function createRunAggregate(opts: RunAggregateOptions = {}): RunAggregate
       };
       if (error) report.error = error;
       if (cutShort) report.cutShort = cutShort;
+      if (attribution) report.attribution = attribution;
       if (lives.seen() > 1 || lives.summary().ended > 0) report.processes = lives.list();
       if (restarts > 0 || h.target.kind === 'service') report.restarts = restarts;
       if (alertEvents.total() > 0) report.alerts = alertEvents.list();

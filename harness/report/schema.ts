@@ -270,6 +270,17 @@ export interface TypeGrowthSeries {
   readMs: number;
 }
 
+/**
+ * The agents' looks after the measured phase (suspects): the time they had, max(30 s, 20% of the
+ * measured phase), the time they took, and what did not fit in it.
+ */
+export interface Attribution {
+  budgetMs: number;
+  usedMs: number;
+  /** in words: "referrer search for bs4.element.Tag cut short at 10 s (heap of 5.1M objects; …)" */
+  cutShort: string[];
+}
+
 export interface OutputSummary {
   /** last lines written by the target (stdout and stderr interleaved), bounded */
   tail: OutputLine[];
@@ -350,6 +361,8 @@ export interface ScenarioReport {
   suspects: Suspect[];
   /** per-type growth read at every boundary, where the target has an agent that reads it */
   typeGrowth?: TypeGrowthSeries;
+  /** how naming the suspects went against its time limit, when the agents took their looks */
+  attribution?: Attribution;
   output: OutputSummary;
   /** processes seen over the run (workers replaced, restarts), when any came and went */
   processes?: ProcessLife[];

@@ -11,7 +11,8 @@ export type Runtime = 'node' | 'python';
 
 export interface AgentHandle {
   runtime: Runtime;
-  request(op: string, params?: object): Promise<unknown>;
+  /** timeoutMs: how long to wait for the reply (the client's default when absent) */
+  request(op: string, params?: object, timeoutMs?: number): Promise<unknown>;
   close(): void;
 }
 
@@ -49,7 +50,7 @@ export function injectAgentEnv(runtime: Runtime, socketPath: string, env: Record
 
 async function connectServiceAgent(runtime: Runtime, socketPath: string, signal: AbortSignal): Promise<AgentHandle> {
   const client = await connectAgent(socketPath, { timeoutMs: 10_000, signal });
-  return { runtime, request: (op, params) => client.request(op, params), close: () => client.close() };
+  return { runtime, request: (op, params, timeoutMs) => client.request(op, params, timeoutMs), close: () => client.close() };
 }
 
 /** The agent of a service, whose instances (one, or one per restart) all use the same socket path. */

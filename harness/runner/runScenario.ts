@@ -7,6 +7,7 @@
 // which builds the report, so a run seep did not finish is rebuilt by `seep report` from its stream.
 // Whatever happens, the target and every process carrying the run cookie are gone when this returns.
 import { createSuspectSession, tooLargeToLook, type SuspectSession } from './suspectSession.ts';
+import { attributionBudgetMs, createAttributionBudget, MIN_ATTRIBUTION_STEPS } from '../agents/attributionBudget.ts';
 import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -151,6 +152,7 @@ export async function runScenario(plan: RunPlan, opts: RunScenarioOptions): Prom
   let setupDone = false;
   let suspects: SuspectSession | null = null;
   let attributed = 0;
+  let measuredFromT = 0;
   const probeErrors: string[] = [];
   const collectors: EvidenceCollector[] = [];
   const timers: NodeJS.Timeout[] = [];
@@ -320,6 +322,7 @@ export async function runScenario(plan: RunPlan, opts: RunScenarioOptions): Prom
       await checkpoint('warmup'); // the baseline
       baselineIds = await sampler.identities();
       phase = 'measured';
+      measuredFromT = now();
     };
     let nextCheckpoint = now() + plan.checkpointMs;
     let nextStart = now();
@@ -391,6 +394,7 @@ export async function runScenario(plan: RunPlan, opts: RunScenarioOptions): Prom
       if (phase === 'measured' && !counted) await checkpoint('measured'); // the end of the measured phase (a counted run read it after its last step)
     }
     const measuredEnded = error === undefined && phase === 'measured';
+    const measuredMs = now() - measuredFromT;
     if (measuredEnded) phase = 'settle';
     if (measuredEnded && baselineIds) {
       if (!abort.signal.aborted) await sleep(plan.settleMs, abort.signal);
@@ -414,10 +418,20 @@ export async function runScenario(plan: RunPlan, opts: RunScenarioOptions): Prom
       : 'skip';
     if (tooLarge && tooLarge !== 'skip') note(tooLarge);
     if (agent && tooLarge === null) {
-      suspects = createSuspectSession(agent, { runDir, scenarioName: plan.name, cookie });
+      const budget = createAttributionBudget(attributionBudgetMs(measuredMs));
+      suspects = createSuspectSession(agent, { runDir, scenarioName: plan.name, cookie, budget });
       await suspects.atBaseline();
+      // the extra steps get what the two looks still to come (about as long as the first) and the
+      // settle will not need; the retainer paths and referrer searches get what is left after
+      const lookMs = budget.elapsedMs();
+      const reserveMs = 2 * lookMs + plan.settleMs;
       const extra = Math.min(steps - warmupSteps, plan.attributionSteps);
       for (; attributed < extra && !abort.signal.aborted; attributed++) {
+        // a few steps whatever the time: with none, nothing can be seen growing per step
+        if (attributed >= MIN_ATTRIBUTION_STEPS && budget.remainingMs() < reserveMs) {
+          budget.cut(`steps between the first two looks cut to ${attributed} of ${extra}: the first look took ${(lookMs / 1000).toFixed(1)} s`);
+          break;
+        }
         const ctx: StepContext = { ...session.context(), iteration: steps + attributed, phase: 'measured', signal: abort.signal };
         const ok = await raceStep(() => plan.step(ctx), { what: `step ${steps + attributed + 1} (naming suspects)`, timeoutMs: stepTimeoutMs, died, signal: abort.signal })
           .then(plant)
@@ -427,11 +441,16 @@ export async function runScenario(plan: RunPlan, opts: RunScenarioOptions): Prom
           });
         if (!ok) break;
       }
-      await suspects.afterMeasured();
-      await sleep(plan.settleMs, abort.signal);
+      // two more looks as long as the first would not fit: the one after the settle stands for both
+      if (budget.remainingMs() < 2 * lookMs + plan.settleMs) {
+        budget.cut(`the look after the extra steps skipped, the first took ${(lookMs / 1000).toFixed(1)} s: growth is read from the baseline to the look after the settle`);
+        suspects.skipMeasured();
+      } else await suspects.afterMeasured();
+      await sleep(Math.min(plan.settleMs, budget.remainingMs()), abort.signal);
       await suspects.afterSettle(attributed);
       // in the stream too, so that a report rebuilt from it names them
       emit({ k: 'suspects', t: now(), suspects: suspects.ranked() });
+      emit({ k: 'attribution', t: now(), attribution: budget.summary() });
     }
     if (plan.teardown && error === undefined) {
       setupDone = false;

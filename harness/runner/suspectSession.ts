@@ -7,12 +7,15 @@ import { mkdir, rm } from 'node:fs/promises';
 import type { Suspect } from '../report/schema.ts';
 import { createSuspectCollector } from '../agents/suspectCollector.ts';
 import type { AgentHandle } from './agentSession.ts';
+import type { AttributionBudget } from '../agents/attributionBudget.ts';
 
 const MAX_SNAPSHOT_BYTES = 256 * 1024 * 1024;
 
 export interface SuspectSession {
   atBaseline(): Promise<void>;
   afterMeasured(): Promise<void>;
+  /** no time for the look after the measured steps: the one after the settle stands for it */
+  skipMeasured(): void;
   afterSettle(measuredIterations: number): Promise<void>;
   ranked(): Suspect[];
   /** keeps the snapshots (returning their paths relative to the run folder) or deletes them */
@@ -38,7 +41,10 @@ export function slug(name: string): string {
   return name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60) || 'scenario';
 }
 
-export function createSuspectSession(agent: AgentHandle, opts: { runDir?: string; scenarioName: string; cookie: string }): SuspectSession {
+export function createSuspectSession(
+  agent: AgentHandle,
+  opts: { runDir?: string; scenarioName: string; cookie: string; budget: AttributionBudget },
+): SuspectSession {
   const base = opts.runDir ?? path.join(os.tmpdir(), `seep-${opts.cookie.slice(-24)}`);
   const workDir = path.join(base, 'snapshots', slug(opts.scenarioName));
   const collector = createSuspectCollector({
@@ -47,6 +53,7 @@ export function createSuspectSession(agent: AgentHandle, opts: { runDir?: string
     workDir,
     keepSnapshots: true,
     maxSnapshotBytes: MAX_SNAPSHOT_BYTES,
+    budget: opts.budget,
   });
   let result: Suspect[] = [];
   let reached = 0; // how many of the three points were taken: suspects need all three
@@ -59,6 +66,11 @@ export function createSuspectSession(agent: AgentHandle, opts: { runDir?: string
     afterMeasured: async () => {
       if (reached !== 1) return;
       await collector.afterMeasured();
+      reached = 2;
+    },
+    skipMeasured: () => {
+      if (reached !== 1) return;
+      collector.skipMeasured();
       reached = 2;
     },
     afterSettle: async (measuredIterations) => {

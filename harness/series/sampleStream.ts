@@ -6,7 +6,7 @@
 import { closeSync, createReadStream, mkdirSync, openSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { METRICS, type Metric, type Phase, type Sample, type Suspect, type TcpState } from '../report/schema.ts';
+import { METRICS, type Attribution, type Metric, type Phase, type Sample, type Suspect, type TcpState } from '../report/schema.ts';
 import type { TypeGrowthLine } from '../observations/typeGrowthRows.ts';
 
 export const STREAM_SUFFIX = '.samples.ndjson';
@@ -44,6 +44,7 @@ export type StreamEvent =
   | { k: 'suspects'; t: number; suspects: Suspect[] }
   /** what moved per type or allocation site at a boundary read (observations/typeGrowthRows.ts) */
   | TypeGrowthLine
+  | { k: 'attribution'; t: number; attribution: Attribution }
   /** seep is stopping the target: what it prints from here on is its shutdown */
   | { k: 'stopping'; t: number }
   | { k: 'end'; t: number; tail: Record<string, unknown> };

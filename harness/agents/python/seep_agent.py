@@ -13,17 +13,19 @@ import io
 import json
 import linecache
 import os
-import re
 import socket
 import sys
 import sysconfig
 import threading
+import time
 import tracemalloc
 import traceback
 import warnings
 import weakref
 
 import seep_heap  # beside this file, which is on sys.path whenever this module is imported
+
+import seep_referrers
 
 TRACE_FRAMES = 25
 MAX_WARNINGS = 200
@@ -337,85 +339,23 @@ def op_type_growth(req):
     return {"changes": changes, "objects": sum(counts.values())}
 
 
-def _module_global(d):
-    for mod in list(sys.modules.values()):
-        if getattr(mod, "__dict__", None) is d:
-            return mod
-    return None
-
-
-def _global_line(mod, name):
-    path = getattr(mod, "__file__", None)
-    if not path:
-        return ""
-    pat = re.compile(rf"^{re.escape(name)}\s*(:[^=]*)?=")
-    for i, text in enumerate(linecache.getlines(path), 1):
-        if pat.match(text):
-            return f"{path}:{i}"
-    return path
-
-
-def _describe_edge(holder, child):
-    if isinstance(holder, dict):
-        for k, v in holder.items():
-            if v is child:
-                return f"[{k!r}]"[:80]
-        return "(key)"
-    if isinstance(holder, (list, tuple)):
-        for i, v in enumerate(holder):
-            if v is child:
-                return f"[{i}]"
-    return ""
-
-
 def op_referrers(req):
-    """objgraph's find_backref_chain: from the newest instance of a type back to a module global."""
-    wanted = req["type"]
-    max_depth = int(req.get("maxDepth", 8))
-    gc.collect()
-    objs = [o for o in gc.get_objects() if _qualname(type(o)) == wanted]
-    if not objs:
-        return {"chain": []}
-    target = objs[-1]
-    ignore = {id(objs), id(sys._getframe())}
-    parent = {id(target): None}
-    keep = {id(target): target}
-    frontier = [target]
-    for _depth in range(max_depth):
-        nxt = []
-        for obj in frontier:
-            for ref in gc.get_referrers(obj):
-                if id(ref) in parent or id(ref) in ignore or ref is frontier or ref is nxt:
-                    continue
-                if type(ref).__name__ == "frame":
-                    continue
-                parent[id(ref)] = obj
-                keep[id(ref)] = ref
-                mod = _module_global(ref) if isinstance(ref, dict) else None
-                if mod is not None:
-                    name = next((k for k, v in ref.items() if v is obj), "?")
-                    chain = [f"{_global_line(mod, name)}  {mod.__name__}.{name}"]
-                    child = obj
-                    while child is not None:
-                        up = parent[id(child)]
-                        label = _qualname(type(child))
-                        chain.append(f"{label}{_describe_edge(child, up) if up is not None else ''}".strip())
-                        child = up
-                    return {"chain": _fold(chain)}
-                nxt.append(ref)
-        frontier = nxt[:2000]
-        if not frontier:
-            break
-    return {"chain": []}
+    """Who holds the newest instances of a type: a chain from a module global or a thread's local.
+
+    timeoutMs bounds the whole op, the collection included (gc: false skips it, for a caller that has
+    just collected); past it, or past maxVisited objects, the reply says so in cutShort.
+    """
+    start = time.monotonic()
+    timeout_s = float(req.get("timeoutMs", 10_000)) / 1000
+    if req.get("gc", True):
+        gc.collect()
+    max_visited = int(req.get("maxVisited", seep_referrers.MAX_VISITED))
+    return seep_referrers.find_chain(req["type"], timeout_s=timeout_s, max_visited=max_visited, start=start)
 
 
-def _fold(chain):
-    # a Python object's attributes hang off its __dict__: show 'Crew' rather than 'dict', 'Crew'
-    return [c for i, c in enumerate(chain) if not (c.startswith("dict") and i + 1 < len(chain) and i > 0)]
-
-
-def op_open_resources(_req):
-    gc.collect()
+def op_open_resources(req):
+    if req.get("gc", True):  # false: the caller has just collected
+        gc.collect()
     out = []
     for o in gc.get_objects():
         try:

@@ -67,6 +67,14 @@ function suspectsTable(suspects: Suspect[]): string {
   return `<table class="suspects"><thead><tr><th>Suspect</th><th>Count Δ</th><th>Per iteration</th><th>Bytes Δ</th><th>Retainer path / traceback</th></tr></thead><tbody>${rows.join('\n')}</tbody></table>`;
 }
 
+function attributionNote(s: ScenarioReport): string {
+  const a = s.attribution;
+  if (!a) return '';
+  const took = `Naming suspects took ${e(formatDuration(a.usedMs))} of its ${e(formatDuration(a.budgetMs))}`;
+  if (a.cutShort.length === 0) return `<p class="dim attribution">${took}.</p>`;
+  return `<div class="probe-errors attribution"><strong>${took}; cut short:</strong><ul>${a.cutShort.map((c) => `<li>${e(c)}</li>`).join('')}</ul></div>`;
+}
+
 function outputBlock(s: ScenarioReport): string {
   const o = s.output;
   const patterns = Object.entries(o.forbidCounts);
@@ -120,7 +128,7 @@ ${statedLines(s)}${alertsList(s)}
 <div class="charts">${charts.map(chartFigure).join('\n') || '<p class="dim">No samples.</p>'}</div>
 ${processesTable(s)}
 ${typeGrowthTable(s)}
-<h3>Suspects</h3>${suspectsTable(s.suspects)}
+<h3>Suspects</h3>${suspectsTable(s.suspects)}${attributionNote(s)}
 <h3>Target output</h3>${outputBlock(s)}
 ${artifactsList(s)}
 </section>`;

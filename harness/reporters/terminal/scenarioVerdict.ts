@@ -61,6 +61,11 @@ export function scenarioEndLines(s: ScenarioReport, style: Style): string[] {
       lines.push(`      ${plainText(x.name)} ${formatSigned(x.countDelta, '')} (${x.perIteration}/iteration, ${formatSigned(x.bytesDelta, 'B')})${where}`);
     }
   }
+  const a = s.attribution;
+  if (a && a.cutShort.length > 0) {
+    lines.push(style.dim(`    naming suspects took ${formatDuration(a.usedMs)} of its ${formatDuration(a.budgetMs)}; cut short:`));
+    for (const c of a.cutShort) lines.push(`      ${style.yellow(plainText(c))}`);
+  }
   lines.push(...resourceChart(s, 'rss', style));
   return lines;
 }

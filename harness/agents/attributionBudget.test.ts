@@ -1,0 +1,80 @@
+// One deadline for every look after the run: max(30 s, 20% of the measured phase). Against a real
+// Python target holding millions of objects, a collector given far less time than its looks take
+// returns on time and says what it cut short or skipped, instead of waiting for them.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { connectAgent } from './agentClient.ts';
+import { attributionBudgetMs, createAttributionBudget } from './attributionBudget.ts';
+import { agentEnv, createSuspectCollector, PYTHON_AGENT_DIR } from './suspectCollector.ts';
+import { agentTargetsDir, startTarget } from '../../fixtures/agent-targets/targets.ts';
+
+const dir = mkdtempSync(path.join(tmpdir(), 'seep-attribution-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('the attribution budget', () => {
+  it('is 30 s, or a fifth of the measured phase when that is longer', () => {
+    expect(attributionBudgetMs(40_000)).toBe(30_000);
+    expect(attributionBudgetMs(3_600_000)).toBe(720_000);
+    let t = 1000;
+    const b = createAttributionBudget(30_000, () => t);
+    t += 12_000;
+    b.skip('agent typeCounts (settle)');
+    b.cut('referrer search for X cut short at 10 s');
+    expect(b.remainingMs()).toBe(18_000);
+    expect(b.summary()).toEqual({
+      budgetMs: 30_000,
+      usedMs: 12_000,
+      cutShort: ['referrer search for X cut short at 10 s', 'not done within the 30 s for naming suspects: agent typeCounts (settle)'],
+    });
+  });
+
+  it('bounds every look at a heap of millions of objects, and says what did not fit', async () => {
+    const sock = path.join(dir, 'agent.sock');
+    const target = await startTarget(['python3', path.join(agentTargetsDir, 'bigHeap.py'), '2500000', '100'], { PYTHONPATH: PYTHON_AGENT_DIR, SEEP_AGENT_SOCKET: sock }, /^ready \d+/, 40_000);
+    const agent = await connectAgent(sock, { timeoutMs: 5000 });
+    try {
+      const budget = createAttributionBudget(2500);
+      const c = createSuspectCollector({
+        runtime: 'python', request: (op, params, ms) => agent.request(op, params, ms), workDir: dir, keepSnapshots: false, maxSnapshotBytes: 0, budget,
+      });
+      const t0 = performance.now();
+      await c.atBaseline();
+      await c.afterMeasured();
+      await c.afterSettle();
+      await c.suspects(20);
+      expect(performance.now() - t0).toBeLessThan(2500 + 1000);
+      const { cutShort, usedMs } = budget.summary();
+      expect(usedMs).toBeLessThan(2500 + 1000);
+      // three typeCounts on 2.5M objects (a gc.collect() and a count each) do not fit in 2.5 s
+      expect(cutShort.join('\n')).toMatch(/agent typeCounts/);
+      expect(cutShort.at(-1)).toMatch(/^not done within the 2\.5 s for naming suspects: .*agent typeCounts \(settle\)/);
+      expect(c.errors()).toEqual([]);
+    } finally {
+      agent.close();
+      await target.stop();
+    }
+  }, 60_000);
+
+  it('without time for the middle look, reads growth from the baseline to the look after the settle', async () => {
+    const sock = path.join(dir, 'registry.sock');
+    const target = await startTarget(['python3', path.join(agentTargetsDir, 'registryService.py'), 'leaky'], agentEnv('python', sock), /^listening \d+/, 30_000);
+    const agent = await connectAgent(sock, { timeoutMs: 10_000 });
+    try {
+      const port = Number(target.ready.split(' ')[1]);
+      const c = createSuspectCollector({ runtime: 'python', request: (op, params, ms) => agent.request(op, params, ms), workDir: dir, keepSnapshots: false, maxSnapshotBytes: 0 });
+      await c.atBaseline();
+      for (let i = 0; i < 12; i++) await (await fetch(`http://127.0.0.1:${port}/job`)).text();
+      c.skipMeasured();
+      await c.afterSettle();
+      const job = (await c.suspects(12)).find((s) => s.name === '__main__.Job');
+      expect(c.errors()).toEqual([]);
+      expect(job).toMatchObject({ kind: 'type', countDelta: 12, perIteration: 1 });
+      expect(job!.where[0]).toMatch(/registryService\.py:13 +__main__\._JOB_REGISTRY/);
+    } finally {
+      agent.close();
+      await target.stop();
+    }
+  }, 60_000);
+});

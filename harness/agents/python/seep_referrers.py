@@ -1,0 +1,276 @@
+"""Who holds a type's newest instances: a chain from a module global (or a thread's local) down to one.
+
+Standard library only; imported by seep_agent.py. objgraph's find_backref_chain walks up from the
+instance with gc.get_referrers, which scans the whole heap per call: 1.1 s a call on a heap of 5M
+objects, and 120 s were not enough for a daemon holding BeautifulSoup trees. This walks the other
+way, breadth first from the roots down through gc.get_referents, so it touches each reachable object
+at most once and stops at the first level that holds a new instance: a registry two hops from a
+module global is found after a few thousand objects, whatever the heap's size. It runs against a
+deadline and a cap on the objects it visits (its bookkeeping is about 120 bytes per object, in the
+target), and when either is hit it returns what it found so far with the reason in `cutShort`.
+"""
+
+import gc
+import linecache
+import os
+import re
+import sys
+import threading
+import time
+
+# the newest instances are the ones at the end of gc.get_objects() (a collection appends the younger
+# generations to the older): a chain to any of the newest tenth (at least NEWEST) counts as one to a
+# new instance. Not just the last few: those are the deepest leaves of the newest tree.
+NEWEST = 100
+CHUNK = 100_000
+# a list or dict this long is walked into last: a ballast of 2M small lists beside a registry of
+# trees filled the walk's time and its cap before it reached the trees (a breadth-first walk fans
+# out fastest through the biggest container, which is rarely the one that leaks a type)
+BIG = 50_000
+_CONTAINERS = (list, tuple, dict, set, frozenset)
+# past the first old instance, look this many levels further for a new one before settling for it
+EXTRA_LEVELS = 3
+# parent's entries cost about 120 bytes each in the target: at most ~250 MB
+MAX_VISITED = 2_000_000
+
+_HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def qualname(t):
+    mod = getattr(t, "__module__", "builtins")
+    return t.__qualname__ if mod == "builtins" else f"{mod}.{t.__qualname__}"
+
+
+def _global_line(mod, name):
+    path = getattr(mod, "__file__", None)
+    if not path:
+        return ""
+    pat = re.compile(rf"^{re.escape(name)}\s*(:[^=]*)?=")
+    for i, text in enumerate(linecache.getlines(path), 1):
+        if pat.match(text):
+            return f"{path}:{i}"
+    return path
+
+
+def _edge(holder, child):
+    """How holder refers to child: '[key]', '[3]', '.attr', or '' when it cannot tell."""
+    if isinstance(holder, dict):
+        for k, v in holder.items():
+            if v is child:
+                return f"[{k!r}]"[:80]
+        return "(key)"
+    if isinstance(holder, (list, tuple)):
+        for i, v in enumerate(holder):
+            if v is child:
+                return f"[{i}]"
+        return ""
+    attrs = getattr(holder, "__dict__", None) if not isinstance(holder, type) else None
+    if isinstance(attrs, dict):
+        for k, v in attrs.items():
+            if v is child:
+                return f".{k}"[:80]
+    return ""
+
+
+def _module_roots():
+    """(module, its globals) for every module but the agent's."""
+    out = []
+    for name, mod in list(sys.modules.items()):
+        d = getattr(mod, "__dict__", None)
+        if isinstance(d, dict) and name not in ("seep_agent", "seep_referrers"):
+            out.append((mod, d))
+    return out
+
+
+def _frame_roots():
+    """(frame, its locals) for every thread's frames but the agent's own."""
+    out = []
+    me = threading.get_ident()
+    for ident, frame in sys._current_frames().items():
+        while frame is not None:
+            code = frame.f_code
+            if not (ident == me and os.path.dirname(os.path.abspath(code.co_filename)) == _HERE):
+                out.append((frame, frame.f_locals))
+            frame = frame.f_back
+    return out
+
+
+def _root_label(root, d, child):
+    name = next((k for k, v in d.items() if v is child), "?")
+    if isinstance(root, type(sys)):
+        return f"{_global_line(root, name)}  {root.__name__}.{name}".strip()
+    code = root.f_code
+    return f"{code.co_filename}:{root.f_lineno}  {code.co_name}() local {name}"
+
+
+def _type_matcher(wanted):
+    cache = {}
+
+    def matches(t):
+        m = cache.get(t)
+        if m is None:
+            m = cache[t] = qualname(t) == wanted
+        return m
+
+    return matches
+
+
+def _newest(matches, until, clock):
+    """The newest instances, newest first, and the heap's object count. The scan goes from the newest
+    end and stops at `until`: what it saw by then are the newest anyway."""
+    objs = gc.get_objects()
+    total = len(objs)
+    instances = []
+    for hi in range(total, 0, -CHUNK):
+        instances.extend(o for o in reversed(objs[max(hi - CHUNK, 0) : hi]) if matches(type(o)))
+        if clock() > until:
+            break
+    del objs
+    return instances[: max(NEWEST, len(instances) // 10)], total
+
+
+def _seconds(s):
+    return f"{round(s, 1):g} s" if s >= 1 else f"{s * 1000:.0f} ms"
+
+
+def _millions(n):
+    return f"{n / 1e6:.1f}M" if n >= 1e6 else f"{n:,}"
+
+
+def find_chain(wanted, timeout_s=10.0, max_visited=MAX_VISITED, start=None, clock=time.monotonic):
+    """{"chain": [...], "visited": n, "heapObjects": n, "seconds": s} plus "cutShort" when it stopped early.
+
+    The deadline is timeout_s after start (now, by default: a caller that did work first passes its own).
+    """
+    start = clock() if start is None else start
+    deadline = start + timeout_s
+    matches = _type_matcher(wanted)
+    # at most a third of the time for finding the newest instances; the walk gets the rest
+    newest, total = _newest(matches, start + timeout_s / 3, clock)
+    out = {"chain": [], "heapObjects": total, "visited": 0}
+    if not newest:
+        out["seconds"] = round(clock() - start, 3)
+        return out
+    new_ids = {id(o) for o in newest}
+
+    # parent[id(obj)] = (obj, its holder, or None at a root): the tuple keeps both alive while we
+    # walk, so an id is never reused under us; at_root[id(obj)] = (module or frame, its dict)
+    parent = {}
+    at_root = {}
+
+    def from_roots(roots):
+        level = []
+        for root, d in roots:
+            for v in list(d.values()):
+                if gc.is_tracked(v) and id(v) not in parent:
+                    parent[id(v)] = (v, None)
+                    at_root[id(v)] = (root, d)
+                    level.append(v)
+        return level
+
+    # Module globals first, threads' locals only once everything reachable from those is seen: a
+    # thread in the middle of its work holds the newest instance in a local ('setup() local self'
+    # in bs4's parser), which says nothing about who keeps them.
+    level = from_roots(_module_roots())
+    frames_walked = False
+    ours = {id(parent), id(at_root), id(level), id(newest), id(new_ids)}
+
+    found_old = None
+    found_new = None
+    levels_past_old = 0
+    cut = None
+    full = False  # parent reached max_visited: the next level is looked at, not walked from
+    looked_past_full = False
+    visited = 0
+    deferred = []  # containers over BIG entries, walked into only when nothing smaller is left
+    deferred_ids = set()
+    ours |= {id(deferred), id(deferred_ids)}
+    while found_new is None and not cut:
+        if not level and not frames_walked:
+            level, frames_walked = from_roots(_frame_roots()), True
+        if not level:
+            level, deferred = deferred, []
+        if not level:
+            break
+        if found_old is not None:
+            levels_past_old += 1
+            if levels_past_old > EXTRA_LEVELS:
+                break
+        nxt = []
+        for obj in level:
+            visited += 1
+            if matches(type(obj)):
+                if id(obj) in new_ids:
+                    found_new = obj
+                    break
+                if found_old is None:
+                    found_old = obj
+            if visited % 4096 == 0 and clock() > deadline:
+                cut = f"cut short at {_seconds(timeout_s)}"
+                break
+            if full:
+                continue
+            if isinstance(obj, _CONTAINERS) and len(obj) > BIG and id(obj) not in deferred_ids:
+                deferred.append(obj)
+                deferred_ids.add(id(obj))
+                continue
+            for r in gc.get_referents(obj):
+                if gc.is_tracked(r) and id(r) not in parent and id(r) not in ours:
+                    parent[id(r)] = (r, obj)
+                    nxt.append(r)
+                    # one list can hold millions: look at the cap and the clock inside it too
+                    if len(parent) % 8192 == 0 and (len(parent) >= max_visited or clock() > deadline):
+                        break
+            full = len(parent) >= max_visited
+            if not full and len(parent) % 8192 == 0 and clock() > deadline:
+                cut = f"cut short at {_seconds(timeout_s)}"
+                break
+        if full and found_new is None and not cut:
+            # the level just found is already in memory: look at it, then stop
+            if looked_past_full:
+                cut = f"cut short after {_millions(max_visited)} objects"
+            looked_past_full = True
+        level = nxt
+    if full and found_new is None and not cut:  # the walk ran out of objects it had room for
+        cut = f"cut short after {_millions(max_visited)} objects"
+    out["visited"] = visited
+    target = found_new if found_new is not None else found_old
+    if target is not None:
+        out["chain"] = _chain(parent, at_root, target)
+        if found_new is None:
+            out["olderInstance"] = True
+    if cut:
+        what = "the chain leads to an older instance" if target is not None else "no chain found"
+        out["cutShort"] = f"referrer search for {wanted} {cut} (heap of {_millions(total)} objects; {what})"
+    elif target is None:
+        out["note"] = f"no instance of {wanted} is reachable from a module global or a thread's locals"
+    out["seconds"] = round(clock() - start, 3)
+    return out
+
+
+def _own_dict(obj):
+    d = None if isinstance(obj, type) else getattr(obj, "__dict__", None)
+    return d if isinstance(d, dict) else None
+
+
+def _chain(parent, at_root, target):
+    path = [target]
+    while True:
+        up = parent[id(path[-1])][1]
+        if up is None:
+            break
+        path.append(up)
+    path.reverse()
+    root, d = at_root[id(path[0])]
+    chain = [_root_label(root, d, path[0])]
+    for i, (holder, child) in enumerate(zip(path, path[1:])):
+        if _own_dict(holder) is child:
+            continue  # the next hop names the attribute: 'Crew.agents', not 'Crew', "dict['agents']"
+        owner = path[i - 1] if i > 0 and _own_dict(path[i - 1]) is holder else None
+        if owner is not None:
+            key = next((k for k, v in holder.items() if v is child), "?")
+            chain.append(f"{qualname(type(owner))}.{key}")
+        else:
+            chain.append(f"{qualname(type(holder))}{_edge(holder, child)}")
+    chain.append(qualname(type(target)))
+    return chain
