@@ -5,7 +5,9 @@
 import type { Sample, Suspect } from '../report/schema.ts';
 import { cliSuspects, removeCliDumps } from '../agents/cliDumps.ts';
 import type { AgentHandle } from './agentSession.ts';
-import { heapFigures } from '../agents/runtimeHeap.ts';
+import { heapFigures, sumHeapFigures, type HeapFigures } from '../agents/runtimeHeap.ts';
+import type { ProcessHeapRead } from '../series/sampleStream.ts';
+import { isRunning } from '../probes/procfs.ts';
 import type { TargetSession } from './targetSession.ts';
 
 export interface EvidenceCollector {
@@ -16,23 +18,36 @@ export interface EvidenceCollector {
 }
 
 /**
- * The runtime heap after the GC, from the agent in the target (the one running now: a restarted
- * service has a new one): V8's used heap plus external Buffers, and what V8 holds for it; Python's
- * tracemalloc current where it traces. Judged as heapGrowth, and weighed against RSS growth.
+ * The runtime heap after the GC, from the agent in every process of the target's tree that serves
+ * one (a pre-fork server's master and workers; a restarted service's new ones): V8's used heap plus
+ * external Buffers, and what V8 holds for it; Python's tracemalloc current where it traces, and its
+ * allocated blocks. Summed over the processes into the sample (judged as heapGrowth, weighed
+ * against RSS growth); each process's own figures go to `onProcesses`, for the report's heap per
+ * process. A worker that exits between the tree's read and its agent's answer is left out; a read
+ * that fails in a live process leaves the boundary without a heap rather than a partial sum.
  */
-export function runtimeHeapCollector(agent: () => AgentHandle | null): EvidenceCollector {
+export function runtimeHeapCollector(agents: () => AgentHandle[], onProcesses: (procs: ProcessHeapRead[], s: Sample) => void): EvidenceCollector {
   const failures = new Set<string>();
   return {
     async atBoundary(s) {
-      const a = agent();
-      if (!a) return;
-      const reply = await a.request('memory').catch((err: unknown) => {
-        failures.add(`reading the runtime heap failed: ${(err as Error).message}`);
-        return null;
-      });
-      const heap = heapFigures(a.runtime, reply);
-      s.values.heapUsed = heap.used;
-      s.values.heapCommitted = heap.committed;
+      const all = agents();
+      if (all.length === 0) return;
+      const reads = await Promise.all(all.map(async (a) => {
+        try {
+          return { a, figures: heapFigures(a.runtime, await a.request('memory')) };
+        } catch (err) {
+          // a worker that exited meanwhile (recycled) has no heap left to count
+          const running = a.role === 'root' || isRunning(a.pid);
+          if (running) failures.add(`reading the runtime heap of pid ${a.pid} (${a.role}) failed: ${(err as Error).message}`);
+          return { a, figures: null, running };
+        }
+      }));
+      const read = reads.filter((r): r is { a: AgentHandle; figures: HeapFigures } => r.figures !== null);
+      const failed = reads.some((r) => r.figures === null && 'running' in r && r.running);
+      const total = failed ? null : sumHeapFigures(read.map((r) => r.figures));
+      s.values.heapUsed = total?.used ?? null;
+      s.values.heapCommitted = total?.committed ?? null;
+      onProcesses(read.map((r) => ({ pid: r.a.pid, role: r.a.role, h: { ...r.figures } })), s);
     },
     afterRun: async () => ({ suspects: [], errors: [...failures].slice(0, 5) }),
   };

@@ -19,7 +19,7 @@ import type { Leftover, Phase, Sample, ScenarioReport } from '../report/schema.t
 import type { StepContext } from '../scenario/types.ts';
 import type { RunPlan } from '../scenario/runPlan.ts';
 import { formatBytes } from '../scenario/units.ts';
-import { createSampleStream, streamFile, type StreamEvent } from '../series/sampleStream.ts';
+import { createSampleStream, phaseCode, streamFile, type StreamEvent } from '../series/sampleStream.ts';
 import { createSampler, type Identities } from '../probes/sampler.ts';
 import { COOKIE_ENV } from '../probes/runCookie.ts';
 import { runLoad } from '../drivers/loadGenerator.ts';
@@ -245,7 +245,7 @@ export async function runScenario(plan: RunPlan, opts: RunScenarioOptions): Prom
       signal: abort.signal,
     });
     const session = target;
-    collectors.push(runtimeHeapCollector(() => session.agent()));
+    collectors.push(runtimeHeapCollector(() => session.agents(), (procs, s) => emit({ k: 'heaps', t: s.t, p: phaseCode(s.phase), procs })));
     if (session.cliDumps) collectors.push(cliDumpCollector(session.cliDumps));
     outputs.start();
     void session.nextDeath().then(onDeath);
@@ -373,6 +373,10 @@ export async function runScenario(plan: RunPlan, opts: RunScenarioOptions): Prom
     const tooLarge = agent && measuredEnded && !abort.signal.aborted ? await tooLargeToLook(agent) : 'skip';
     if (tooLarge && tooLarge !== 'skip') note(tooLarge);
     if (agent && tooLarge === null) {
+      const workers = target.agents().filter((a) => a.role === 'worker');
+      if (workers.length > 0) {
+        note(`suspects were looked for in the root process (pid ${agent.pid}) only: the types, allocation sites and handles of its ${workers.length} worker process${workers.length === 1 ? '' : 'es'} (pid ${workers.map((w) => w.pid).join(', ')}) were not looked at`);
+      }
       suspects = createSuspectSession(agent, { runDir, scenarioName: plan.name, cookie });
       await suspects.atBaseline();
       const extra = Math.min(steps - warmupSteps, plan.attributionSteps);

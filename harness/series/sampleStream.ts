@@ -39,9 +39,26 @@ export type StreamEvent =
   | { k: 'note'; t: number; message: string }
   | { k: 'stepError'; t: number; message: string }
   | { k: 'suspects'; t: number; suspects: Suspect[] }
+  /** the runtime heap of each process read at a boundary (phase code as a sample's), after its GC */
+  | { k: 'heaps'; t: number; p: string; procs: ProcessHeapRead[] }
   /** seep is stopping the target: what it prints from here on is its shutdown */
   | { k: 'stopping'; t: number }
   | { k: 'end'; t: number; tail: Record<string, unknown> };
+
+/** One process's heap figures at a boundary, as its agent gave them. */
+export interface ProcessHeapRead {
+  pid: number;
+  role: 'root' | 'worker';
+  h: Record<string, number | null>;
+}
+
+export function phaseCode(phase: Phase): string {
+  return PHASE_CODE[phase];
+}
+
+export function phaseOfCode(code: string): Phase {
+  return CODE_PHASE[code] ?? 'measured';
+}
 
 export function streamFile(runDir: string, slug: string): string {
   return path.join(runDir, `${slug}${STREAM_SUFFIX}`);
