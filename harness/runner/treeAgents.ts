@@ -47,6 +47,8 @@ export function createTreeAgents(runtime: Runtime, cookie: string, signal: Abort
   const byPid = new Map<number, AgentHandle>();
   // pids whose socket file refused us (a stale file whose pid a non-agent process reuses): not retried while in the tree
   const refused = new Set<number>();
+  // while the root of a new instance is being found, the set is not followed (it would take the root for a worker)
+  let findingRoot = false;
 
   async function connect(pid: number, role: AgentHandle['role'], timeoutMs: number): Promise<AgentHandle> {
     const client = await connectAgent(agentSocketOf(dir, pid), { timeoutMs, signal });
@@ -58,28 +60,38 @@ export function createTreeAgents(runtime: Runtime, cookie: string, signal: Abort
     byPid.delete(pid);
   };
 
+  async function findRoot(treePids: () => Promise<number[]>): Promise<void> {
+    for (const p of [...byPid.keys()]) drop(p);
+    refused.clear();
+    rootPid = null;
+    // the root agent is the one nearest the process seep started (that process itself, unless a
+    // wrapper of the runtime forked it): the first pid of the tree, roots first, that serves one
+    const deadline = Date.now() + ROOT_CONNECT_MS;
+    for (;;) {
+      signal.throwIfAborted();
+      const pid = (await treePids()).find((p) => existsSync(agentSocketOf(dir, p)));
+      if (pid !== undefined) {
+        rootPid = pid;
+        byPid.set(pid, await connect(pid, 'root', Math.max(1000, deadline - Date.now())));
+        return;
+      }
+      if (Date.now() >= deadline) throw new Error(`no seep agent served in ${dir} within ${ROOT_CONNECT_MS} ms`);
+      await sleep(50);
+    }
+  }
+
   return {
     dir,
     async connectRoot(treePids) {
-      for (const p of [...byPid.keys()]) drop(p);
-      refused.clear();
-      rootPid = null;
-      // the root agent is the one nearest the process seep started (that process itself, unless a
-      // wrapper of the runtime forked it): the first pid of the tree, roots first, that serves one
-      const deadline = Date.now() + ROOT_CONNECT_MS;
-      for (;;) {
-        signal.throwIfAborted();
-        const pid = (await treePids()).find((p) => existsSync(agentSocketOf(dir, p)));
-        if (pid !== undefined) {
-          rootPid = pid;
-          byPid.set(pid, await connect(pid, 'root', Math.max(1000, deadline - Date.now())));
-          return;
-        }
-        if (Date.now() >= deadline) throw new Error(`no seep agent served in ${dir} within ${ROOT_CONNECT_MS} ms`);
-        await sleep(50);
+      findingRoot = true;
+      try {
+        await findRoot(treePids);
+      } finally {
+        findingRoot = false;
       }
     },
     async follow(treePids) {
+      if (findingRoot) return;
       const inTree = new Set(treePids);
       for (const pid of [...byPid.keys()]) if (!inTree.has(pid)) drop(pid);
       for (const pid of [...refused]) if (!inTree.has(pid)) refused.delete(pid);
