@@ -7,6 +7,7 @@
 // which builds the report, so a run seep did not finish is rebuilt by `seep report` from its stream.
 // Whatever happens, the target and every process carrying the run cookie are gone when this returns.
 import { createSuspectSession, tooLargeToLook, type SuspectSession } from './suspectSession.ts';
+import { treeTypeCounts } from './treeTypeCounts.ts';
 import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -373,11 +374,16 @@ export async function runScenario(plan: RunPlan, opts: RunScenarioOptions): Prom
     const tooLarge = agent && measuredEnded && !abort.signal.aborted ? await tooLargeToLook(agent) : 'skip';
     if (tooLarge && tooLarge !== 'skip') note(tooLarge);
     if (agent && tooLarge === null) {
-      const workers = target.agents().filter((a) => a.role === 'worker');
-      if (workers.length > 0) {
-        note(`suspects were looked for in the root process (pid ${agent.pid}) only: the types, allocation sites and handles of its ${workers.length} worker process${workers.length === 1 ? '' : 'es'} (pid ${workers.map((w) => w.pid).join(', ')}) were not looked at`);
+      const t = target;
+      const workers = t.agents().filter((a) => a.role === 'worker');
+      const pids = `${workers.length} worker process${workers.length === 1 ? '' : 'es'} (pid ${workers.map((w) => w.pid).join(', ')})`;
+      if (workers.length > 0 && agent.runtime === 'python') {
+        note(`suspects: gc type counts were summed over the root process (pid ${agent.pid}) and its ${pids}; allocation sites, referrer chains, open resources and warnings are the root's only`);
+      } else if (workers.length > 0) {
+        note(`suspects were looked for in the root process (pid ${agent.pid}) only: the heap snapshots, handles and warnings of its ${pids} were not looked at`);
       }
-      suspects = createSuspectSession(agent, { runDir, scenarioName: plan.name, cookie });
+      const tree = treeTypeCounts(agent, () => t.agents());
+      suspects = createSuspectSession({ ...agent, request: tree.request }, { runDir, scenarioName: plan.name, cookie });
       await suspects.atBaseline();
       const extra = Math.min(steps - warmupSteps, plan.attributionSteps);
       for (; attributed < extra && !abort.signal.aborted; attributed++) {
