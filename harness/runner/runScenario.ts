@@ -375,16 +375,13 @@ export async function runScenario(plan: RunPlan, opts: RunScenarioOptions): Prom
     if (tooLarge && tooLarge !== 'skip') note(tooLarge);
     if (agent && tooLarge === null) {
       const t = target;
-      const workers = t.agents().filter((a) => a.role === 'worker');
-      const pids = `${workers.length} worker process${workers.length === 1 ? '' : 'es'} (pid ${workers.map((w) => w.pid).join(', ')})`;
-      if (workers.length > 0 && agent.runtime === 'python') {
-        note(`suspects: gc type counts were summed over the root process (pid ${agent.pid}) and its ${pids}; allocation sites, referrer chains, open resources and warnings are the root's only`);
-      } else if (workers.length > 0) {
-        note(`suspects were looked for in the root process (pid ${agent.pid}) only: the heap snapshots, handles and warnings of its ${pids} were not looked at`);
-      }
       const tree = treeTypeCounts(agent, () => t.agents());
       suspects = createSuspectSession({ ...agent, request: tree.request }, { runDir, scenarioName: plan.name, cookie });
       await suspects.atBaseline();
+      const others = t.agents().filter((a) => a.role === 'worker' && !tree.summedWorkers().includes(a.pid)).map((a) => a.pid);
+      const summed = tree.summedWorkers();
+      if (summed.length > 0) note(`suspects: gc type counts were summed over the root process (pid ${agent.pid}) and the ${summed.length} worker${summed.length === 1 ? '' : 's'} forked from it (pid ${summed.join(', ')}); allocation sites, referrer chains, open resources and warnings are the root's only`);
+      if (others.length > 0) note(`suspects were looked for in the root process (pid ${agent.pid})${summed.length ? ' and its forked workers' : ''} only: ${others.length} other process${others.length === 1 ? '' : 'es'} of the tree serving an agent (pid ${others.join(', ')}) ${others.length === 1 ? 'was' : 'were'} not looked at`);
       const extra = Math.min(steps - warmupSteps, plan.attributionSteps);
       for (; attributed < extra && !abort.signal.aborted; attributed++) {
         const ctx: StepContext = { ...session.context(), iteration: steps + attributed, phase: 'measured', signal: abort.signal };

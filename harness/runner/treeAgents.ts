@@ -12,7 +12,7 @@ import { connectAgent } from '../agents/agentClient.ts';
 import type { AgentHandle, Runtime } from './agentSession.ts';
 
 /** How long a worker whose socket file exists may take to listen on it (Python binds, then listens). */
-const WORKER_CONNECT_MS = 2000;
+const WORKER_CONNECT_MS = 500;
 /** How long the process seep started may take to load its agent (as long as a single agent had). */
 const ROOT_CONNECT_MS = 10_000;
 
