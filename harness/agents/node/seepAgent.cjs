@@ -215,7 +215,8 @@ const launcher = /[\\/](npm|npx|yarn|pnpm|corepack)(-cli)?(\.c?js)?$/.test(proce
 const socketDir = process.env.SEEP_AGENT_DIR;
 const socketPath = process.env.SEEP_AGENT_SOCKET;
 if (!launcher && require.main !== module) {
-  if (socketDir) {
+  // a worker thread loads --require modules too, with the same pid: only the main thread serves
+  if (socketDir && require('node:worker_threads').isMainThread) {
     // Every Node process of the tree serves, each on its own socket: cluster.fork() and
     // child_process.fork() start a node that inherits NODE_OPTIONS and this env, so a worker loads
     // the agent as the first process did. The file goes with the process (or with the run's folder).
