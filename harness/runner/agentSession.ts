@@ -4,7 +4,7 @@
 // process of the tree that loads it serves it (treeAgents.ts): a pre-fork server's workers too.
 import path from 'node:path';
 import { agentEnv } from '../agents/suspectCollector.ts';
-import { createTreeAgents, type TreeAgents } from './treeAgents.ts';
+import { agentSocketOf, createTreeAgents, type TreeAgents } from './treeAgents.ts';
 import { isRunning } from '../probes/procfs.ts';
 
 export type Runtime = 'node' | 'python';
@@ -73,6 +73,9 @@ export function serviceAgent(command: string[], env: Record<string, string>, coo
   const runtime = runtimeOf(command);
   const tree: TreeAgents | null = runtime ? createTreeAgents(runtime, cookie, signal) : null;
   let problem: string | undefined = runtime ? undefined : `no heap agent: cannot tell the runtime of '${command[0]}' (node or python3 commands get one)`;
+  // the kernel's limit on a unix socket path (sun_path, 108 bytes with its NUL), for the largest pid (pid_max 2^22)
+  const longest = tree ? agentSocketOf(tree.dir, 4_194_304) : '';
+  if (Buffer.byteLength(longest) > 107) problem = `the agents' sockets would be over the 107 bytes a unix socket path may have (${longest}): set TMPDIR to a shorter folder`;
   return {
     runtime,
     env: runtime && tree ? injectAgentEnv(runtime, tree.dir, env) : env,
