@@ -75,11 +75,13 @@ export function serviceAgent(command: string[], env: Record<string, string>, coo
   let problem: string | undefined = runtime ? undefined : `no heap agent: cannot tell the runtime of '${command[0]}' (node or python3 commands get one)`;
   // the kernel's limit on a unix socket path (sun_path, 108 bytes with its NUL), for the largest pid (pid_max 2^22)
   const longest = tree ? agentSocketOf(tree.dir, 4_194_304) : '';
-  if (Buffer.byteLength(longest) > 107) problem = `the agents' sockets would be over the 107 bytes a unix socket path may have (${longest}): set TMPDIR to a shorter folder`;
+  const tooLong = Buffer.byteLength(longest) > 107;
+  if (tooLong) problem = `no heap agent: its sockets would be over the 107 bytes a unix socket path may have (${longest}): set TMPDIR to a shorter folder`;
   return {
     runtime,
     env: runtime && tree ? injectAgentEnv(runtime, tree.dir, env) : env,
     async connect(treePids) {
+      if (tooLong) return;
       await tree?.connectRoot(treePids).catch((err: unknown) => {
         problem = `heap agent did not answer: ${(err as Error).message}`;
       });
