@@ -79,7 +79,7 @@ export function serviceAgent(command: string[], env: Record<string, string>, coo
   if (tooLong) problem = `no heap agent: its sockets would be over the 107 bytes a unix socket path may have (${longest}): set TMPDIR to a shorter folder`;
   return {
     runtime,
-    env: runtime && tree ? injectAgentEnv(runtime, tree.dir, env) : env,
+    env: runtime && tree && !tooLong ? injectAgentEnv(runtime, tree.dir, env) : env,
     async connect(treePids) {
       if (tooLong) return;
       await tree?.connectRoot(treePids).catch((err: unknown) => {
