@@ -121,7 +121,7 @@ describe('seepAgent.cjs in a Node target (NODE_OPTIONS=--require)', () => {
 
   it('serves in every process with SEEP_AGENT_DIR: the cluster primary and each worker cluster.fork() starts', async () => {
     const socketDir = tempDir('seep-nodefork-');
-    const t = await startTarget([process.execPath, path.join(agentTargetsDir, 'clusterService.mjs')], { NODE_OPTIONS: `--require ${nodeAgentPath}`, SEEP_AGENT_DIR: socketDir }, /^ready /);
+    const t = await startTarget([process.execPath, path.join(agentTargetsDir, 'clusterService.mjs')], { NODE_OPTIONS: `--require ${nodeAgentPath}`, SEEP_AGENT_DIR: socketDir }, /^ready \d+ \d+ \d+$/);
     cleanups.push(t.stop);
     const pids = t.ready.split(' ').slice(1).map(Number);
     expect(pids).toHaveLength(3);

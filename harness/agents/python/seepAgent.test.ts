@@ -79,7 +79,7 @@ describe('Python agent (sitecustomize on PYTHONPATH)', () => {
   it('serves in every process with SEEP_AGENT_DIR, a child made by os.fork() (no exec) on its own socket with its own state', async () => {
     const socketDir = mkdtempSync(path.join(tmpdir(), 'seep-pyfork-'));
     cleanups.push(() => rmSync(socketDir, { recursive: true, force: true }));
-    const t = await startTarget(['python3', path.join(agentTargetsDir, 'forkingService.py')], { PYTHONPATH: agentDir, SEEP_AGENT_DIR: socketDir }, /^ready /);
+    const t = await startTarget(['python3', path.join(agentTargetsDir, 'forkingService.py')], { PYTHONPATH: agentDir, SEEP_AGENT_DIR: socketDir }, /^ready \d+ \d+ \d+$/);
     cleanups.push(t.stop);
     const [parent, ...children] = t.ready.split(' ').slice(1).map(Number);
     expect(children).toHaveLength(2);
