@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { heapFigures } from './runtimeHeap.ts';
+import { heapFigures, sumHeapFigures } from './runtimeHeap.ts';
 import { handleTypeDiff } from '../runner/identityDiff.ts';
 
 const pyReply = { traced: null, tracing: false, blocks: 48_000, gcObjects: 15_000, mallocInUse: 3_500_000, handles: { socket: 2, file: 4, eventLoop: 0 } };
@@ -37,5 +37,21 @@ describe('handleTypeDiff', () => {
       { kind: 'handle', id: 'TCPSocketWrap', detail: '+1' },
     ]);
     expect(handleTypeDiff({ socket: 3 }, { socket: 3 })).toEqual([]);
+  });
+});
+
+describe('sumHeapFigures: the heap of a process tree', () => {
+  it('sums every field over the processes, handles per type, null only where no process gave one', () => {
+    const master = heapFigures('node', { heap: { used_heap_size: 5e6, total_heap_size: 8e6 }, memoryUsage: { external: 1e5 }, handles: { Timeout: 1 } });
+    const worker = heapFigures('node', { heap: { used_heap_size: 6e6, total_heap_size: 9e6 }, memoryUsage: { external: 2e5 }, handles: { Timeout: 2, TCPSocketWrap: 1 } });
+    expect(sumHeapFigures([master, worker])).toMatchObject({ used: 11.3e6, committed: 17.3e6, blocks: null, handles: 4, handlesByType: { Timeout: 3, TCPSocketWrap: 1 } });
+    const py = (mallocInUse: number, blocks: number) => heapFigures('python', { ...pyReply, mallocInUse, blocks });
+    expect(sumHeapFigures([py(1000, 100), py(2000, 50)])).toMatchObject({ used: 3000, blocks: 150, committed: null, handles: 12 });
+    // the inputs are left as they were
+    expect(worker.handlesByType).toEqual({ Timeout: 2, TCPSocketWrap: 1 });
+  });
+
+  it('is all null for no process at all', () => {
+    expect(Object.values(sumHeapFigures([])).every((v) => v === null)).toBe(true);
   });
 });

@@ -68,3 +68,22 @@ export function heapFigures(runtime: 'node' | 'python', reply: unknown): HeapFig
     handles,
   };
 }
+
+/**
+ * The heap of a process tree: every figure summed over its processes, field by field (whatever
+ * fields HeapFigures has; handlesByType per type), null only where no process gave one.
+ */
+export function sumHeapFigures(perProcess: readonly HeapFigures[]): HeapFigures {
+  const out: Record<string, unknown> = { ...NONE };
+  for (const figures of perProcess) {
+    for (const [field, value] of Object.entries(figures)) {
+      if (typeof value === 'number') out[field] = ((out[field] as number | null) ?? 0) + value;
+      else if (value && typeof value === 'object') {
+        const sum = (out[field] ?? {}) as Record<string, number>;
+        for (const [k, v] of Object.entries(value as Record<string, number>)) sum[k] = (sum[k] ?? 0) + v;
+        out[field] = sum;
+      } else if (!(field in out)) out[field] = null;
+    }
+  }
+  return out as unknown as HeapFigures;
+}

@@ -4,7 +4,7 @@
 import type { Attribution, Check, Sample, ScenarioReport, ScenarioSeries, Suspect } from '../report/schema.ts';
 import { createSeriesRecorder } from '../series/seriesRecorder.ts';
 import { createBoundedColumns } from '../series/boundedColumns.ts';
-import { decodeSample, type StreamEvent } from '../series/sampleStream.ts';
+import { decodeSample, phaseOfCode, type StreamEvent } from '../series/sampleStream.ts';
 import { createOutputWatcher } from '../probes/outputWatcher.ts';
 import { judge } from '../analysis/judge.ts';
 import { headlines } from '../analysis/memoryChecks.ts';
@@ -14,6 +14,7 @@ import { planBudgets, type AlertLevel, type BudgetPlan } from '../scenario/runPl
 import { scenarioVerdict } from '../verdict/verdict.ts';
 import { createAlertEvents, KEEP_ALERTS } from './alertEvents.ts';
 import { createProcessLives } from './processLives.ts';
+import { createProcessHeaps } from './processHeaps.ts';
 import { decodeHead, type StreamHead, type StreamTail } from './streamHead.ts';
 import { createTypeGrowthRows } from './typeGrowthRows.ts';
 import { formatElapsed, latencyHeadline } from '../analysis/soakChecks.ts';
@@ -67,6 +68,7 @@ export function createRunAggregate(opts: RunAggregateOptions = {}): RunAggregate
   const seep = createBoundedColumns({ rss: 'max' }, opts.maxLoadPoints ?? 4096);
   const lives = createProcessLives();
   const typeRows = createTypeGrowthRows();
+  const heaps = createProcessHeaps();
   let output = createOutputWatcher({ forbid: [] });
   const tally: Record<'warning' | 'critical', AlertTally> = { warning: { count: 0, firstT: null }, critical: { count: 0, firstT: null } };
   // from the stream's alert events, not re-derived from samples: a rebuild reads the same events
@@ -164,6 +166,9 @@ export function createRunAggregate(opts: RunAggregateOptions = {}): RunAggregate
         return;
       case 'attribution':
         attribution = e.attribution;
+        return;
+      case 'heaps':
+        heaps.observe(phaseOfCode(e.p), e.procs);
         return;
       case 'stepError':
         stepErrors.count++;
@@ -280,6 +285,8 @@ export function createRunAggregate(opts: RunAggregateOptions = {}): RunAggregate
       if (cutShort) report.cutShort = cutShort;
       if (attribution) report.attribution = attribution;
       if (lives.seen() > 1 || lives.summary().ended > 0) report.processes = lives.list();
+      const perProcess = heaps.list();
+      if (perProcess.length > 1) report.processHeaps = perProcess;
       if (restarts > 0 || h.target.kind === 'service') report.restarts = restarts;
       if (alertEvents.total() > 0) report.alerts = alertEvents.list();
       const probeErrors = [...(tail?.probeErrors ?? []), ...notes];
@@ -287,6 +294,10 @@ export function createRunAggregate(opts: RunAggregateOptions = {}): RunAggregate
       if (tail?.interrupted) probeErrors.unshift('interrupted: the run was stopped early by a signal');
       const recycled = lives.summary();
       if (recycled.recycled > 0) probeErrors.push(`${recycled.recycled} worker(s) recycled; the largest reached ${Math.round(recycled.maxRecycledPeak / 1e6)} MB before it was replaced`);
+      const heapChanges = heaps.changes();
+      if (heapChanges.started + heapChanges.gone > 0) {
+        probeErrors.push(`the runtime heap is summed over the processes whose agents answered at each boundary: ${heapChanges.gone} of those read at the baseline were gone by the end and ${heapChanges.started} started after it (recycled or replaced workers), so the summed heap does not cover the same processes throughout; see the heap per process`);
+      }
       if (alertEvents.dropped() > 0) {
         probeErrors.push(`${alertEvents.dropped()} of ${alertEvents.total()} alerts (${tally.warning.count} warning, ${tally.critical.count} critical) are not listed: the report keeps the first ${KEEP_ALERTS} and the latest ${KEEP_ALERTS}`);
       }

@@ -72,6 +72,12 @@ export function readStatSync(pid: number, procRoot = '/proc'): ProcStat | null {
   return parseStat(text);
 }
 
+/** Whether the process runs: false when it is gone, or a zombie (exited, not yet reaped by its parent). */
+export function isRunning(pid: number, procRoot = '/proc'): boolean {
+  const stat = readStatSync(pid, procRoot);
+  return stat !== null && stat.state !== 'Z' && stat.state !== 'X';
+}
+
 /** argv of the process; empty for kernel threads and zombies; null when gone. */
 export async function readCmdline(pid: number, procRoot = '/proc'): Promise<string[] | null> {
   try {

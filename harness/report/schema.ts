@@ -323,6 +323,26 @@ export interface ProcessLife {
   end: string;
 }
 
+/**
+ * The runtime heap of one process of the target's tree, read through its own agent: a pre-fork
+ * server's master and each of its workers. The samples' heapUsed / heapCommitted are these summed.
+ */
+export interface ProcessHeap {
+  pid: number;
+  /** root: the process seep started (or the first of its tree that runs the agent); worker: a descendant */
+  role: 'root' | 'worker';
+  /**
+   * The agent's heap figures (agents/runtimeHeap.ts: used, committed, allocatedBlocks, ...; null
+   * where the runtime gives none) at the baseline, the last warmup boundary; null when the process
+   * was not read there (it started after it)
+   */
+  baseline: Record<string, number | null> | null;
+  /** the same at the last boundary the process was read at */
+  end: Record<string, number | null>;
+  /** false when the process had left the tree by the last boundary (a recycled worker, a restarted root) */
+  atEnd: boolean;
+}
+
 /** The figures summaries lead with, as the analysis computed them (the same functions as the checks). */
 export interface Headlines {
   /**
@@ -364,6 +384,8 @@ export interface ScenarioReport {
   /** how naming the suspects went against its time limit, when the agents took their looks */
   attribution?: Attribution;
   output: OutputSummary;
+  /** the runtime heap per process, when the agent served in more than one process of the tree */
+  processHeaps?: ProcessHeap[];
   /** processes seen over the run (workers replaced, restarts), when any came and went */
   processes?: ProcessLife[];
   restarts?: number;

@@ -1,9 +1,10 @@
 // The Markdown summary for CI pages (GitHub step summary, MR comments): one table row per
 // scenario (a p99 latency column when some scenario ran under load), a line per soak with
-// restarts or alerts, then the failed checks in words.
+// restarts or alerts, the heap per process of pre-fork servers, then the failed checks in words.
 import type { Report } from '../report/schema.ts';
 import { formatSigned } from './formatValue.ts';
 import { alertSummary, calibrationText, describeCheck, latencyP99, rssGrowth, rssSlope, worstCheck, wouldHaveCaught } from './scenarioHeadlines.ts';
+import { processHeapRows } from './processHeapRows.ts';
 
 const ICON = { pass: '✅', fail: '❌', error: '⚠️' } as const;
 
@@ -43,6 +44,12 @@ export function renderMarkdown(report: Report): string {
     return facts.length ? [`- **${mdCell(s.name)}**: ${mdCell(facts.join(' · '))}`] : [];
   });
   if (soakNotes.length) lines.push('', ...soakNotes);
+  for (const s of report.scenarios) {
+    const heaps = processHeapRows(s);
+    if (!heaps.length) continue;
+    lines.push('', `**${mdCell(s.name)}**: heap per process (baseline → end)`, '');
+    for (const h of heaps) lines.push(`- pid ${h.pid} ${h.role}: ${mdCell(h.figures)}${h.note ? ` (${mdCell(h.note)})` : ''}`);
+  }
   const failed = report.scenarios.filter((s) => s.verdict !== 'pass');
   if (failed.length) {
     lines.push('');

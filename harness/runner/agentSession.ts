@@ -1,16 +1,20 @@
 // The heap agent of a target: injected into services through their environment (no code change),
 // built into function workers. The runner uses it to force a GC before measuring and to collect
-// suspects (heap snapshots, tracemalloc, gc type counts, handles, warnings).
-import os from 'node:os';
+// suspects (heap snapshots, tracemalloc, gc type counts, handles, warnings). In a service every
+// process of the tree that loads it serves it (treeAgents.ts): a pre-fork server's workers too.
 import path from 'node:path';
 import { agentEnv } from '../agents/suspectCollector.ts';
-import { rm } from 'node:fs/promises';
-import { connectAgent } from '../agents/agentClient.ts';
+import { agentSocketOf, createTreeAgents, type TreeAgents } from './treeAgents.ts';
+import { isRunning } from '../probes/procfs.ts';
 
 export type Runtime = 'node' | 'python';
 
 export interface AgentHandle {
   runtime: Runtime;
+  /** the process the agent runs in */
+  pid: number;
+  /** the process seep started, or one of its descendants (a pre-fork server's worker) */
+  role: 'root' | 'worker';
   /** timeoutMs: how long to wait for the reply (the client's default when absent) */
   request(op: string, params?: object, timeoutMs?: number): Promise<unknown>;
   close(): void;
@@ -29,15 +33,13 @@ export function runtimeOf(command: string[]): Runtime | null {
   return null;
 }
 
-export function agentSocketPath(cookie: string): string {
-  // unix socket paths are limited to 107 bytes: keep it short and in the temp dir
-  return path.join(os.tmpdir(), `seep-${cookie.slice(-24)}.sock`);
-}
-
-/** The env that injects the agent, put in front of whatever NODE_OPTIONS / PYTHONPATH the target already has. */
-export function injectAgentEnv(runtime: Runtime, socketPath: string, env: Record<string, string>): Record<string, string> {
-  const add = agentEnv(runtime, socketPath);
-  const out = { ...env, ...add };
+/**
+ * The env that injects the agent into every process of the tree, each serving on <socketDir>/<pid>.sock,
+ * put in front of whatever NODE_OPTIONS / PYTHONPATH the target already has.
+ */
+export function injectAgentEnv(runtime: Runtime, socketDir: string, env: Record<string, string>): Record<string, string> {
+  const { SEEP_AGENT_SOCKET: _firstProcessOnly, ...add } = agentEnv(runtime, '');
+  const out: Record<string, string> = { ...env, ...add, SEEP_AGENT_DIR: socketDir };
   if (add.NODE_OPTIONS && env.NODE_OPTIONS) out.NODE_OPTIONS = `${add.NODE_OPTIONS} ${env.NODE_OPTIONS}`;
   if (add.PYTHONPATH && env.PYTHONPATH) out.PYTHONPATH = `${add.PYTHONPATH}${path.delimiter}${env.PYTHONPATH}`;
   // agentEnv turns tracemalloc on; keep the user's choice instead (see above)
@@ -48,54 +50,56 @@ export function injectAgentEnv(runtime: Runtime, socketPath: string, env: Record
   return out;
 }
 
-async function connectServiceAgent(runtime: Runtime, socketPath: string, signal: AbortSignal): Promise<AgentHandle> {
-  const client = await connectAgent(socketPath, { timeoutMs: 10_000, signal });
-  return { runtime, request: (op, params, timeoutMs) => client.request(op, params, timeoutMs), close: () => client.close() };
-}
-
-/** The agent of a service, whose instances (one, or one per restart) all use the same socket path. */
+/** The agents of a service, whose instances (one, or one per restart) all serve in the same folder. */
 export interface ServiceAgent {
   runtime: Runtime | null;
   /** the service's env with the agent injected */
   env: Record<string, string>;
-  /** (re)connect to the instance running now; a failure leaves no agent and says why in problem() */
-  connect(): Promise<void>;
+  /** (re)connect to the root of the instance running now; a failure leaves no agent and says why in problem() */
+  connect(treePids: () => Promise<number[]>): Promise<void>;
+  /** follow the tree: connect to the agents of its new processes, drop those of processes gone */
+  follow(treePids: number[]): Promise<void>;
+  /** the root's agent */
   handle(): AgentHandle | null;
+  /** every process's agent, the root's first */
+  handles(): AgentHandle[];
   problem(): string | undefined;
-  /** force a GC through the agent; false when there is none */
+  /** force a GC in every process through its agent; false when there is none */
   gc(): Promise<boolean>;
-  /** disconnect and remove the socket file, which outlives a killed target */
+  /** disconnect and remove the socket files, which outlive a killed target */
   close(): Promise<void>;
 }
 
 export function serviceAgent(command: string[], env: Record<string, string>, cookie: string, signal: AbortSignal): ServiceAgent {
   const runtime = runtimeOf(command);
-  const socketPath = agentSocketPath(cookie);
-  let agent: AgentHandle | null = null;
+  const tree: TreeAgents | null = runtime ? createTreeAgents(runtime, cookie, signal) : null;
   let problem: string | undefined = runtime ? undefined : `no heap agent: cannot tell the runtime of '${command[0]}' (node or python3 commands get one)`;
+  // the kernel's limit on a unix socket path (sun_path, 108 bytes with its NUL), for the largest pid (pid_max 2^22)
+  const longest = tree ? agentSocketOf(tree.dir, 4_194_304) : '';
+  const tooLong = Buffer.byteLength(longest) > 107;
+  if (tooLong) problem = `no heap agent: its sockets would be over the 107 bytes a unix socket path may have (${longest}): set TMPDIR to a shorter folder`;
   return {
     runtime,
-    env: runtime ? injectAgentEnv(runtime, socketPath, env) : env,
-    async connect() {
-      agent?.close();
-      agent = null;
-      if (!runtime) return;
-      agent = await connectServiceAgent(runtime, socketPath, signal).catch((err: unknown) => {
+    env: runtime && tree && !tooLong ? injectAgentEnv(runtime, tree.dir, env) : env,
+    async connect(treePids) {
+      if (tooLong) return;
+      await tree?.connectRoot(treePids).catch((err: unknown) => {
         problem = `heap agent did not answer: ${(err as Error).message}`;
-        return null;
       });
     },
-    handle: () => agent,
+    follow: async (treePids) => tree?.follow(treePids),
+    handle: () => tree?.root() ?? null,
+    handles: () => tree?.handles() ?? [],
     problem: () => problem,
     async gc() {
-      if (!agent) return false;
-      await agent.request('gc');
+      const all = tree?.handles() ?? [];
+      if (all.length === 0) return false;
+      // a worker that exited since the tree was read (recycled) has nothing left to collect
+      await Promise.all(all.map((a) => a.request('gc').catch((err: unknown) => {
+        if (a.role === 'root' || isRunning(a.pid)) throw new Error(`pid ${a.pid} (${a.role}): ${(err as Error).message}`, { cause: err });
+      })));
       return true;
     },
-    async close() {
-      agent?.close();
-      agent = null;
-      await rm(socketPath, { force: true });
-    },
+    close: async () => tree?.close(),
   };
 }

@@ -2,8 +2,9 @@
 // (an uncaught error, process.exit, a second Ctrl-C), kill every process carrying a live run cookie.
 // An 'exit' handler must be synchronous, hence the sync /proc scan here; the normal path is the
 // runner's own killTree, which waits and reports.
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { COOKIE_ENV } from '../probes/runCookie.ts';
+import { agentSocketDir } from './treeAgents.ts';
 
 const live = new Set<string>();
 let installed = false;
@@ -42,7 +43,11 @@ export const emergencyReaper = {
   register(cookie: string): () => void {
     if (!installed) {
       installed = true;
-      process.on('exit', () => killCookieProcessesNow());
+      process.on('exit', () => {
+        killCookieProcessesNow();
+        // the agents' socket files outlive the processes that served them
+        for (const cookie of live) rmSync(agentSocketDir(cookie), { recursive: true, force: true });
+      });
     }
     live.add(cookie);
     return () => live.delete(cookie);

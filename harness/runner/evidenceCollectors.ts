@@ -5,7 +5,9 @@
 import type { Leftover, Sample, Suspect } from '../report/schema.ts';
 import { cliSuspects, removeCliDumps } from '../agents/cliDumps.ts';
 import type { AgentHandle } from './agentSession.ts';
-import { heapFigures } from '../agents/runtimeHeap.ts';
+import { heapFigures, sumHeapFigures, type HeapFigures } from '../agents/runtimeHeap.ts';
+import type { ProcessHeapRead } from '../series/sampleStream.ts';
+import { isRunning } from '../probes/procfs.ts';
 import { handleTypeDiff } from './identityDiff.ts';
 import type { TargetSession } from './targetSession.ts';
 
@@ -18,32 +20,46 @@ export interface EvidenceCollector {
 }
 
 /**
- * The runtime heap and handles after the GC, from the agent in the target (the one running now: a
- * restarted service has a new one): V8's used heap plus external Buffers, and what V8 holds for it;
- * Python's tracemalloc current where it traces, else malloc's bytes in use, and pymalloc's blocks.
- * Judged as leak.heap (or heapGrowth), and weighed against RSS growth. The handles are a counted
- * resource; their types at the baseline and at the last settle read name what was left open.
+ * The runtime heap and handles after the GC, from the agent in every process of the target's tree
+ * that serves one (a pre-fork server's master and workers; a restarted service's new ones): V8's
+ * used heap plus external Buffers, and what V8 holds for it; Python's tracemalloc current where it
+ * traces, else malloc's bytes in use, and pymalloc's blocks. Summed over the processes into the
+ * sample (judged as leak.heap or heapGrowth, weighed against RSS growth); each process's own
+ * figures go to `onProcesses`, for the report's heap per process. A worker that exits between the
+ * tree's read and its agent's answer is left out; a read that fails in a live process leaves the
+ * boundary without a heap rather than a partial sum. The handles are a counted resource; their
+ * types at the baseline and at the last settle read name what was left open.
  */
-export function runtimeHeapCollector(agent: () => AgentHandle | null): EvidenceCollector {
+export function runtimeHeapCollector(agents: () => AgentHandle[], onProcesses: (procs: ProcessHeapRead[], s: Sample) => void): EvidenceCollector {
   const failures = new Set<string>();
   let atBaseline: Record<string, number> | null = null;
   let afterSettle: Record<string, number> | null = null;
   return {
     async atBoundary(s) {
-      const a = agent();
-      if (!a) return;
-      const reply = await a.request('memory').catch((err: unknown) => {
-        failures.add(`reading the runtime heap failed: ${(err as Error).message}`);
-        return null;
-      });
-      const heap = heapFigures(a.runtime, reply);
-      s.values.heapUsed = heap.used;
-      s.values.heapCommitted = heap.committed;
-      s.values.heapBlocks = heap.blocks;
-      s.values.handles = heap.handles;
+      const all = agents();
+      if (all.length === 0) return;
+      const reads = await Promise.all(all.map(async (a) => {
+        try {
+          return { a, figures: heapFigures(a.runtime, await a.request('memory')) };
+        } catch (err) {
+          // a worker that exited meanwhile (recycled) has no heap left to count
+          const running = a.role === 'root' || isRunning(a.pid);
+          if (running) failures.add(`reading the runtime heap of pid ${a.pid} (${a.role}) failed: ${(err as Error).message}`);
+          return { a, figures: null, running };
+        }
+      }));
+      const read = reads.filter((r): r is { a: AgentHandle; figures: HeapFigures } => r.figures !== null);
+      const failed = reads.some((r) => r.figures === null && 'running' in r && r.running);
+      const total = failed ? null : sumHeapFigures(read.map((r) => r.figures));
+      s.values.heapUsed = total?.used ?? null;
+      s.values.heapCommitted = total?.committed ?? null;
+      // per process, the numeric figures (the handles by type are in the sum's)
+      onProcesses(read.map((r) => ({ pid: r.a.pid, role: r.a.role, h: numericFigures(r.figures) })), s);
+      s.values.heapBlocks = total?.blocks ?? null;
+      s.values.handles = total?.handles ?? null;
       // the last warmup read is the baseline; the last settle read is what the check judges
-      if (s.phase === 'warmup') atBaseline = heap.handlesByType;
-      if (s.phase === 'settle') afterSettle = heap.handlesByType;
+      if (s.phase === 'warmup') atBaseline = total?.handlesByType ?? null;
+      if (s.phase === 'settle') afterSettle = total?.handlesByType ?? null;
     },
     afterRun: async () => ({
       suspects: [],
@@ -65,4 +81,8 @@ export function cliDumpCollector(dumps: NonNullable<TargetSession['cliDumps']>):
       return found;
     },
   };
+}
+
+function numericFigures(f: HeapFigures): Record<string, number | null> {
+  return Object.fromEntries(Object.entries(f).filter((e): e is [string, number | null] => e[1] === null || typeof e[1] === 'number'));
 }

@@ -10,6 +10,7 @@ import type { ExitStatus } from '../drivers/spawnTarget.ts';
 import { noCall, planExec, startTarget, type TargetOptions, type TargetSession } from './targetSession.ts';
 import { serviceAgent, type AgentHandle } from './agentSession.ts';
 import { COOKIE_ENV } from '../probes/runCookie.ts';
+import { listTree } from '../probes/processTree.ts';
 
 export interface Death {
   pid: number;
@@ -24,6 +25,7 @@ export interface RunTarget {
   command?: string[];
   restartable: boolean;
   rootPids(): number[];
+  /** follows the tree's agents to its processes now, and forces a GC in each */
   gc(): Promise<boolean>;
   /** the step context of the instance running now */
   context(): Omit<StepContext, 'iteration' | 'phase' | 'signal'>;
@@ -39,8 +41,10 @@ export interface RunTarget {
   restart(): Promise<number>;
   /** CLI scenarios: where the Python agent of each invocation writes what it saw at exit */
   cliDumps?: TargetSession['cliDumps'];
-  /** the heap agent in the instance running now, if there is one */
+  /** the heap agent in the root process of the instance running now, if there is one */
   agent(): AgentHandle | null;
+  /** the heap agents of every process of the tree that serves one (as of the last gc()), the root's first */
+  agents(): AgentHandle[];
   /** why there is no agent, when there is none */
   agentProblem?: string;
   /** resolves to a note when the target had to be killed (it ignored SIGTERM) */
@@ -63,15 +67,17 @@ export async function startRunTarget(plan: RunPlan, opts: TargetOptions): Promis
       rootPids: session.rootPids, gc: session.gc, context: () => session.context, baseUrl: () => null,
       nextDeath: () => death, restart: () => Promise.reject(new Error(`a ${session.kind} target cannot be restarted`)),
       agent: () => session.agent,
+      agents: () => (session.agent ? [session.agent] : []),
       ...(session.cliDumps ? { cliDumps: session.cliDumps } : {}),
       stop: session.stop,
     };
   }
-  // every instance gets its own agent on the same socket path: reconnect after a restart
+  // every instance's processes serve their agents in the same folder: reconnect after a restart
   const agent = serviceAgent(spec.command, { ...opts.env, ...plan.env }, opts.env[COOKIE_ENV] ?? String(process.pid), opts.signal);
   const start = (port?: number) => startService(spec, { repoRoot: opts.repoRoot, env: agent.env, onOutput: opts.onOutput, signal: opts.signal, port });
   let svc: RunningService = await start();
-  await agent.connect();
+  const treePids = async () => (svc.isRunning() ? (await listTree([svc.pid])).map((p) => p.pid) : []);
+  await agent.connect(treePids);
   const port = svc.port;
   const exec = planExec(plan, opts);
   let context = { http: createHttpClient(svc.baseUrl), call: noCall, exec, port };
@@ -81,8 +87,12 @@ export async function startRunTarget(plan: RunPlan, opts: TargetOptions): Promis
     command: svc.command,
     restartable: spec.restart,
     rootPids: () => (svc.isRunning() ? [svc.pid] : []),
-    gc: () => agent.gc(),
+    async gc() {
+      await agent.follow(await treePids());
+      return agent.gc();
+    },
     agent: () => agent.handle(),
+    agents: () => agent.handles(),
     context: () => context,
     baseUrl: () => svc.baseUrl,
     nextDeath() {
@@ -94,7 +104,7 @@ export async function startRunTarget(plan: RunPlan, opts: TargetOptions): Promis
       const left = await svc.endGroup(1000);
       if (stopping) return left;
       svc = await start(port);
-      await agent.connect();
+      await agent.connect(treePids);
       context = { ...context, http: createHttpClient(svc.baseUrl) };
       return left;
     },

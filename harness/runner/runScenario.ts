@@ -8,6 +8,7 @@
 // Whatever happens, the target and every process carrying the run cookie are gone when this returns.
 import { createSuspectSession, tooLargeToLook, type SuspectSession } from './suspectSession.ts';
 import { attributionBudgetMs, createAttributionBudget, MIN_ATTRIBUTION_STEPS } from '../agents/attributionBudget.ts';
+import { treeTypeCounts } from './treeTypeCounts.ts';
 import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -21,7 +22,7 @@ import type { Leftover, Phase, Sample, ScenarioReport } from '../report/schema.t
 import type { StepContext } from '../scenario/types.ts';
 import type { RunPlan } from '../scenario/runPlan.ts';
 import { formatBytes } from '../scenario/units.ts';
-import { createSampleStream, streamFile, type StreamEvent } from '../series/sampleStream.ts';
+import { createSampleStream, phaseCode, streamFile, type StreamEvent } from '../series/sampleStream.ts';
 import { createSampler, type Identities } from '../probes/sampler.ts';
 import { COOKIE_ENV } from '../probes/runCookie.ts';
 import { runLoad } from '../drivers/loadGenerator.ts';
@@ -277,7 +278,7 @@ export async function runScenario(plan: RunPlan, opts: RunScenarioOptions): Prom
       signal: abort.signal,
     });
     const session = target;
-    collectors.push(runtimeHeapCollector(() => session.agent()));
+    collectors.push(runtimeHeapCollector(() => session.agents(), (procs, s) => emit({ k: 'heaps', t: s.t, p: phaseCode(s.phase), procs })));
     collectors.push(typeGrowthCollector(() => session.agent(), emit));
     if (session.cliDumps) collectors.push(cliDumpCollector(session.cliDumps));
     outputs.start();
@@ -419,8 +420,14 @@ export async function runScenario(plan: RunPlan, opts: RunScenarioOptions): Prom
     if (tooLarge && tooLarge !== 'skip') note(tooLarge);
     if (agent && tooLarge === null) {
       const budget = createAttributionBudget(attributionBudgetMs(measuredMs));
-      suspects = createSuspectSession(agent, { runDir, scenarioName: plan.name, cookie, budget });
+      const t = target;
+      const tree = treeTypeCounts(agent, () => t.agents());
+      suspects = createSuspectSession({ ...agent, request: tree.request }, { runDir, scenarioName: plan.name, cookie, budget });
       await suspects.atBaseline();
+      const others = t.agents().filter((a) => a.role === 'worker' && !tree.summedWorkers().includes(a.pid)).map((a) => a.pid);
+      const summed = tree.summedWorkers();
+      if (summed.length > 0) note(`suspects: gc type counts were summed over the root process (pid ${agent.pid}) and the ${summed.length} worker${summed.length === 1 ? '' : 's'} forked from it (pid ${summed.join(', ')}); allocation sites, referrer chains, open resources and warnings are the root's only`);
+      if (others.length > 0) note(`suspects were looked for in the root process (pid ${agent.pid})${summed.length ? ' and its forked workers' : ''} only: ${others.length} other process${others.length === 1 ? '' : 'es'} of the tree serving an agent (pid ${others.join(', ')}) ${others.length === 1 ? 'was' : 'were'} not looked at`);
       // the extra steps get what the two looks still to come (about as long as the first) and the
       // settle will not need; the retainer paths and referrer searches get what is left after
       const lookMs = budget.elapsedMs();

@@ -87,7 +87,7 @@ export async function startTarget(plan: Pick<RunPlan, 'env' | 'stepTimeoutMs'> &
       },
       died: worker.exited.then((s) => `the ${worker.runtime} worker exited (${s.signal ? `signal ${s.signal}` : `code ${s.code}`})`),
       context: { http: noHttp('module'), call: (fn, args = []) => worker.call(fn, args, plan.stepTimeoutMs), exec, port: undefined },
-      agent: { runtime: worker.runtime, request: (op, params, timeoutMs) => worker.request(op, params, timeoutMs), close: () => undefined },
+      agent: { runtime: worker.runtime, pid: worker.pid, role: 'root', request: (op, params, timeoutMs) => worker.request(op, params, timeoutMs), close: () => undefined },
       stop: () => worker.stop(),
     };
   }

@@ -31,7 +31,7 @@ async function run(variant: string): Promise<{ lines: TypeGrowthLine[]; slow: bo
   cleanups.push(() => client.close());
   const port = Number(t.ready.split(' ')[1]);
   const get = async (p: string) => (await fetch(`http://127.0.0.1:${port}${p}`)).text();
-  const handle = { runtime: 'python' as const, request: (op: string, params?: object) => client.request(op, params), close: () => client.close() };
+  const handle = { runtime: 'python' as const, pid: t.child.pid!, role: 'root' as const, request: (op: string, params?: object) => client.request(op, params), close: () => client.close() };
   const lines: TypeGrowthLine[] = [];
   const collector = typeGrowthCollector(() => handle, (l) => lines.push(l));
   await collector.atBoundary!(sample(0, 'warmup'));

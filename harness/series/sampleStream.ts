@@ -45,9 +45,26 @@ export type StreamEvent =
   /** what moved per type or allocation site at a boundary read (observations/typeGrowthRows.ts) */
   | TypeGrowthLine
   | { k: 'attribution'; t: number; attribution: Attribution }
+  /** the runtime heap of each process read at a boundary (phase code as a sample's), after its GC */
+  | { k: 'heaps'; t: number; p: string; procs: ProcessHeapRead[] }
   /** seep is stopping the target: what it prints from here on is its shutdown */
   | { k: 'stopping'; t: number }
   | { k: 'end'; t: number; tail: Record<string, unknown> };
+
+/** One process's heap figures at a boundary, as its agent gave them. */
+export interface ProcessHeapRead {
+  pid: number;
+  role: 'root' | 'worker';
+  h: Record<string, number | null>;
+}
+
+export function phaseCode(phase: Phase): string {
+  return PHASE_CODE[phase];
+}
+
+export function phaseOfCode(code: string): Phase {
+  return CODE_PHASE[code] ?? 'measured';
+}
 
 export function streamFile(runDir: string, slug: string): string {
   return path.join(runDir, `${slug}${STREAM_SUFFIX}`);

@@ -1,7 +1,8 @@
 /* eslint-disable @typescript-eslint/no-require-imports -- plain CJS: loaded with --require into any Node target */
 // seep's agent inside a Node target. Loaded with NODE_OPTIONS=--require <this file>, so the target
 // needs no code change; the Node function worker loads it too and serves `handlers` on its own channel.
-// With SEEP_AGENT_SOCKET set it serves JSON lines on that unix socket (never a TCP port: nothing
+// With SEEP_AGENT_DIR set it serves JSON lines on <dir>/<pid>.sock, in every process of the tree;
+// with SEEP_AGENT_SOCKET, on that unix socket in the first process only (never a TCP port: nothing
 // outside this machine's user should reach a heap dumper):
 //   request {"id": 1, "op": "memory", ...params}   reply {"id": 1, "ok": true, "result": ...}
 //                                                       | {"id": 1, "ok": false, "error": {type, message, traceback}}
@@ -10,6 +11,7 @@
 'use strict';
 const fs = require('node:fs');
 const net = require('node:net');
+const path = require('node:path');
 const v8 = require('node:v8');
 const vm = require('node:vm');
 const asyncHooks = require('node:async_hooks');
@@ -237,11 +239,28 @@ function serve(socketPath) {
 
 // npm, npx and friends are Node too: the agent belongs in the program they start, not in them
 const launcher = /[\\/](npm|npx|yarn|pnpm|corepack)(-cli)?(\.c?js)?$/.test(process.argv[1] || '');
+const socketDir = process.env.SEEP_AGENT_DIR;
 const socketPath = process.env.SEEP_AGENT_SOCKET;
-if (socketPath && !launcher && require.main !== module) {
-  // children the target spawns inherit NODE_OPTIONS; only this process owns the socket
-  delete process.env.SEEP_AGENT_SOCKET;
-  serve(socketPath);
+if (!launcher && require.main !== module) {
+  // a worker thread loads --require modules too, with the same pid: only the main thread serves
+  if (socketDir && require('node:worker_threads').isMainThread) {
+    // Every Node process of the tree serves, each on its own socket: cluster.fork() and
+    // child_process.fork() start a node that inherits NODE_OPTIONS and this env, so a worker loads
+    // the agent as the first process did. The file goes with the process (or with the run's folder).
+    const own = path.join(socketDir, `${process.pid}.sock`);
+    serve(own);
+    process.on('exit', () => {
+      try {
+        fs.unlinkSync(own);
+      } catch {
+        // already gone, or the folder with it
+      }
+    });
+  } else if (socketPath) {
+    // children the target spawns inherit NODE_OPTIONS; only this process owns the socket
+    delete process.env.SEEP_AGENT_SOCKET;
+    serve(socketPath);
+  }
 }
 
 module.exports = { handlers, dispatch };

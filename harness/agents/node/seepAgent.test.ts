@@ -133,5 +133,19 @@ describe('seepAgent.cjs in a Node target (NODE_OPTIONS=--require)', () => {
     await expect(connectAgent(path.join(dir, 'never.sock'), { timeoutMs: 300 })).rejects.toThrow(/no seep agent answered/);
     expect(existsSync(path.join(dir, 'never.sock'))).toBe(false);
   });
+
+  it('serves in every process with SEEP_AGENT_DIR: the cluster primary and each worker cluster.fork() starts', async () => {
+    const socketDir = tempDir('seep-nodefork-');
+    const t = await startTarget([process.execPath, path.join(agentTargetsDir, 'clusterService.mjs')], { NODE_OPTIONS: `--require ${nodeAgentPath}`, SEEP_AGENT_DIR: socketDir }, /^ready \d+ \d+ \d+$/);
+    cleanups.push(t.stop);
+    const pids = t.ready.split(' ').slice(1).map(Number);
+    expect(pids).toHaveLength(3);
+    for (const pid of pids) {
+      const agent = await connectAgent(path.join(socketDir, `${pid}.sock`), { timeoutMs: 5000 });
+      cleanups.push(() => agent.close());
+      expect(((await agent.request('ping')) as { pid: number }).pid).toBe(pid);
+      expect(((await agent.request('memory')) as { heap: { used_heap_size: number } }).heap.used_heap_size).toBeGreaterThan(1e6);
+    }
+  });
 });
 

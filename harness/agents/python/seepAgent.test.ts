@@ -96,6 +96,26 @@ describe('Python agent (sitecustomize on PYTHONPATH)', () => {
     expect(((await agent.request('ping')) as { tracing: boolean }).tracing).toBe(true);
   });
 
+  it('serves in every process with SEEP_AGENT_DIR, a child made by os.fork() (no exec) on its own socket with its own state', async () => {
+    const socketDir = mkdtempSync(path.join(tmpdir(), 'seep-pyfork-'));
+    cleanups.push(() => rmSync(socketDir, { recursive: true, force: true }));
+    const t = await startTarget(['python3', path.join(agentTargetsDir, 'forkingService.py')], { PYTHONPATH: agentDir, SEEP_AGENT_DIR: socketDir }, /^ready \d+ \d+ \d+$/);
+    cleanups.push(t.stop);
+    const [parent, ...children] = t.ready.split(' ').slice(1).map(Number);
+    expect(children).toHaveLength(2);
+    for (const pid of [parent!, ...children]) {
+      const agent = await connectAgent(path.join(socketDir, `${pid}.sock`), { timeoutMs: 5000 });
+      cleanups.push(() => agent.close());
+      expect(((await agent.request('ping')) as { pid: number }).pid).toBe(pid);
+      const mem = (await agent.request('memory')) as { pid: number; allocatedBlocks: number };
+      expect(mem.pid).toBe(pid);
+      expect(mem.allocatedBlocks).toBeGreaterThan(1000);
+      // the parent's warnings stay the parent's: a forked child starts with none of its own
+      const { warnings } = (await agent.request('warnings')) as { warnings: { message: string }[] };
+      expect(warnings.map((w) => w.message)).toEqual([pid === parent ? 'in the parent before fork' : 'in the child']);
+    }
+  });
+
   it('runs the target’s own sitecustomize too, and writes the dump file of a short-lived CLI at exit', () => {
     const own = path.join(dir, 'own');
     mkdirSync(own, { recursive: true });

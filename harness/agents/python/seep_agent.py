@@ -174,7 +174,14 @@ def op_memory(_req):
     """The heap at a boundary, read after the engine's 'gc': tracemalloc's figures where it traces,
     and always the blocks, malloc's bytes in use and the handles (seep_heap.py)."""
     traced, peak = tracemalloc.get_traced_memory() if tracemalloc.is_tracing() else (None, None)
-    return {"traced": traced, "tracedPeak": peak, "tracing": tracemalloc.is_tracing(), "gcCounts": gc.get_count(), **seep_heap.read(_own_sockets)}
+    return {
+        "pid": os.getpid(),
+        "traced": traced,
+        "tracedPeak": peak,
+        "tracing": tracemalloc.is_tracing(),
+        "gcCounts": gc.get_count(),
+        **seep_heap.read(_own_sockets),
+    }
 
 
 def _traces_by_stack():
@@ -435,17 +442,32 @@ def dispatch(line):
         return {"id": req.get("id"), "ok": False, "error": _error(exc)}
 
 
+_server = [None]  # this process's listening socket
+_conns = set()  # connections this process serves
+_socket_dir = [None]  # SEEP_AGENT_DIR: every process of the tree serves there, on <pid>.sock
+
+
 def _serve_connection(conn):
     _own_sockets.add(conn)
-    with conn, conn.makefile("rb") as reader:
-        for line in reader:
-            if line.strip():
-                reply = dispatch(line)
-                try:
-                    data = json.dumps(reply, default=repr)
-                except (TypeError, ValueError) as exc:
-                    data = json.dumps({"id": reply.get("id"), "ok": False, "error": _error(exc)})
-                conn.sendall((data + "\n").encode("utf-8"))
+    _conns.add(conn)
+    try:
+        with conn, conn.makefile("rb") as reader:
+            for line in reader:
+                if line.strip():
+                    reply = dispatch(line)
+                    try:
+                        data = json.dumps(reply, default=repr)
+                    except (TypeError, ValueError) as exc:
+                        data = json.dumps({"id": reply.get("id"), "ok": False, "error": _error(exc)})
+                    conn.sendall((data + "\n").encode("utf-8"))
+    finally:
+        _conns.discard(conn)
+
+
+def _accept(server):
+    while True:
+        conn, _ = server.accept()
+        threading.Thread(target=_serve_connection, args=(conn,), name="seep-agent-conn", daemon=True).start()
 
 
 def _serve(path):
@@ -457,9 +479,42 @@ def _serve(path):
     _own_sockets.add(server)
     server.bind(path)
     server.listen(4)
-    while True:
-        conn, _ = server.accept()
-        threading.Thread(target=_serve_connection, args=(conn,), name="seep-agent-conn", daemon=True).start()
+    _server[0] = server
+    threading.Thread(target=_accept, args=(server,), name="seep-agent", daemon=True).start()
+
+
+def _own_socket():
+    return os.path.join(_socket_dir[0], f"{os.getpid()}.sock")
+
+
+def _remove_own_socket():
+    if _socket_dir[0]:
+        try:
+            os.unlink(_own_socket())
+        except OSError:
+            pass
+
+
+def _after_fork_in_child():
+    """A pre-fork server's worker (gunicorn, multiprocessing's fork): the parent's server thread did
+    not survive fork(), its sockets did (as fds of this process). Close them, forget the parent's
+    snapshots and warnings, and serve this process on its own socket."""
+    for s in [_server[0], *_conns]:
+        try:
+            if s is not None:
+                s.close()
+        except OSError:
+            pass
+    _server[0] = None
+    _conns.clear()
+    _snapshots.clear()
+    _type_baseline.clear()
+    _warnings.clear()
+    _dropped[0] = 0
+    try:
+        _serve(_own_socket())
+    except Exception as exc:  # the worker must run even if seep's agent cannot
+        print(f"seep agent: not serving in pid {os.getpid()}: {exc!r}", file=sys.stderr)
 
 
 def _dump(path):
@@ -475,13 +530,20 @@ def _dump(path):
         print(f"seep agent: cannot write {path}: {exc!r}", file=sys.stderr)
 
 
-def start(socket_path=None, dump_path=None, trace=True):
-    """trace=False leaves tracemalloc to PYTHONTRACEMALLOC (the function worker: tracing costs start-up)."""
+def start(socket_path=None, dump_path=None, trace=True, socket_dir=None):
+    """trace=False leaves tracemalloc to PYTHONTRACEMALLOC (the function worker: tracing costs start-up).
+
+    socket_dir: serve on <socket_dir>/<pid>.sock, in this process and in every process forked from it."""
     if trace and not tracemalloc.is_tracing():
         tracemalloc.start(TRACE_FRAMES)
     _install_capture()
-    if socket_path:
-        threading.Thread(target=_serve, args=(socket_path,), name="seep-agent", daemon=True).start()
+    if socket_dir:
+        _socket_dir[0] = socket_dir
+        _serve(_own_socket())
+        os.register_at_fork(after_in_child=_after_fork_in_child)
+        atexit.register(_remove_own_socket)
+    elif socket_path:
+        _serve(socket_path)
     if dump_path:
         _snapshots["baseline"] = _traces_by_stack()
         atexit.register(_dump, dump_path)

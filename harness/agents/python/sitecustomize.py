@@ -2,7 +2,7 @@
 
 Python imports the first `sitecustomize` on sys.path at start-up, so ours runs with no change to the
 target; we then run the target's own sitecustomize (the next one on sys.path) so we don't replace it.
-The agent starts only when seep asked for it (SEEP_AGENT_SOCKET or SEEP_AGENT_DUMP).
+The agent starts only when seep asked for it (SEEP_AGENT_DIR, SEEP_AGENT_SOCKET or SEEP_AGENT_DUMP).
 """
 
 import importlib.machinery
@@ -23,10 +23,13 @@ def _chain():
 
 
 def _start():
-    socket_path = os.environ.pop("SEEP_AGENT_SOCKET", None)
+    # SEEP_AGENT_DIR stays in the env: every Python process of the tree (a launcher's workers, a
+    # multiprocessing spawn) serves its own agent there, on <pid>.sock
+    socket_dir = os.environ.get("SEEP_AGENT_DIR")
     # children inherit PYTHONPATH; only this process owns the socket and the dump file
+    socket_path = os.environ.pop("SEEP_AGENT_SOCKET", None)
     dump_path = os.environ.pop("SEEP_AGENT_DUMP", None)
-    if not socket_path and not dump_path:
+    if not socket_dir and not socket_path and not dump_path:
         return
     if _here not in sys.path:
         sys.path.append(_here)
@@ -37,7 +40,8 @@ def _start():
     # Allocation tracebacks cost 15-45x on allocation-heavy code: a long-running service or worker
     # gets them only when PYTHONTRACEMALLOC asks; a short-lived CLI (dump mode) gets them anyway,
     # since they name the line that opened a leaked socket or file.
-    seep_agent.start(socket_path=socket_path, dump_path=dump_path, trace=bool(dump_path) and not socket_path)
+    served = bool(socket_path or socket_dir)
+    seep_agent.start(socket_path=socket_path, dump_path=dump_path, trace=bool(dump_path) and not served, socket_dir=socket_dir)
 
 
 try:

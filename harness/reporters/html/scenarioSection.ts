@@ -4,7 +4,7 @@ import type { Check, ScenarioReport, Suspect } from '../../report/schema.ts';
 import { formatDuration, formatNumber, formatSigned, formatValue } from '../formatValue.ts';
 import type { ChartSpec } from './chartModel.ts';
 import { escapeHtml as e } from './escapeHtml.ts';
-import { alertsList, processesTable } from './soakTables.ts';
+import { alertsList, processesTable, processHeapsTable } from './soakTables.ts';
 import { calibrationText, detectableText, wouldHaveCaught } from '../scenarioHeadlines.ts';
 import { typeGrowthTable } from './typeGrowthTable.ts';
 
@@ -127,6 +127,7 @@ ${statedLines(s)}${alertsList(s)}
 <h3>Charts</h3><p class="dim legend-note">Shaded: warmup (blue) and settle (grey). Dashed grey: baseline. Red: budget. Orange dashed: fitted trend.</p>
 <div class="charts">${charts.map(chartFigure).join('\n') || '<p class="dim">No samples.</p>'}</div>
 ${processesTable(s)}
+${processHeapsTable(s)}
 ${typeGrowthTable(s)}
 <h3>Suspects</h3>${suspectsTable(s.suspects)}${attributionNote(s)}
 <h3>Target output</h3>${outputBlock(s)}

@@ -4,6 +4,7 @@
 import type { ProcessLife, ScenarioReport } from '../../report/schema.ts';
 import { formatDuration, formatValue } from '../formatValue.ts';
 import { escapeHtml as e } from './escapeHtml.ts';
+import { processHeapRows } from '../processHeapRows.ts';
 
 /** Oldest first; the pid breaks ties so the order does not depend on how the report listed them. */
 export function byStart(lives: readonly ProcessLife[]): ProcessLife[] {
@@ -45,4 +46,11 @@ export function alertsList(s: ScenarioReport): string {
   if (!s.alerts?.length) return '';
   const items = s.alerts.map((a) => `<li class="alert ${e(a.level)}" data-level="${e(a.level)}"><span class="t">${e(formatDuration(a.t))}</span> <span class="badge ${a.level === 'critical' ? 'fail' : 'error'}">${e(a.level)}</span> <span class="message">${e(a.message)}</span></li>`);
   return `<h3>Alerts</h3><ol class="alerts">${items.join('')}</ol>`;
+}
+
+/** The runtime heap of each process of a pre-fork server (master and workers), at the baseline and at the end. */
+export function processHeapsTable(s: ScenarioReport): string {
+  const rows = processHeapRows(s).map((h) => `<tr data-pid="${h.pid}" data-role="${h.role}"><td class="num">${h.pid}</td><td>${h.role}</td><td>${e(h.figures)}</td><td class="dim">${e(h.note)}</td></tr>`);
+  if (!rows.length) return '';
+  return `<h3>Heap per process</h3><table class="process-heaps"><thead><tr><th>PID</th><th>Role</th><th>Baseline → end</th><th></th></tr></thead><tbody>${rows.join('\n')}</tbody></table>`;
 }
