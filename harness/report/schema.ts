@@ -332,7 +332,7 @@ export interface ProcessHeap {
   /** root: the process seep started (or the first of its tree that runs the agent); worker: a descendant */
   role: 'root' | 'worker';
   /**
-   * The agent's heap figures (agents/runtimeHeap.ts: used, committed, allocatedBlocks, ...; null
+   * The agent's heap figures (agents/runtimeHeap.ts: used, committed, blocks, ...; null
    * where the runtime gives none) at the baseline, the last warmup boundary; null when the process
    * was not read there (it started after it)
    */

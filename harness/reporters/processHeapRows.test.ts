@@ -8,9 +8,9 @@ import { soakLines } from './terminal/soakLines.ts';
 import { makeStyle } from './terminal/style.ts';
 
 const HEAPS: ProcessHeap[] = [
-  { pid: 100, role: 'root', baseline: { used: 15_600_000, committed: null, allocatedBlocks: 125_376 }, end: { used: 15_600_002, committed: null, allocatedBlocks: 125_376 }, atEnd: true },
-  { pid: 101, role: 'worker', baseline: { used: 23_100_000, committed: null, allocatedBlocks: 180_372 }, end: { used: 24_200_000, committed: null, allocatedBlocks: 180_468 }, atEnd: false },
-  { pid: 102, role: 'worker', baseline: null, end: { used: 22_900_000, committed: null, allocatedBlocks: 180_400 }, atEnd: true },
+  { pid: 100, role: 'root', baseline: { used: 15_600_000, committed: null, blocks: 125_376 }, end: { used: 15_600_002, committed: null, blocks: 125_376 }, atEnd: true },
+  { pid: 101, role: 'worker', baseline: { used: 23_100_000, committed: null, blocks: 180_372 }, end: { used: 24_200_000, committed: null, blocks: 180_468 }, atEnd: false },
+  { pid: 102, role: 'worker', baseline: null, end: { used: 22_900_000, committed: null, blocks: 180_400 }, atEnd: true },
 ];
 
 function withHeaps(): Report {
@@ -23,7 +23,7 @@ describe('the heap per process, drawn', () => {
   it('one row per process: figures the runtime gave as baseline → end, bytes as bytes, counts as counts, and why a side is missing', () => {
     const rows = processHeapRows(withHeaps().scenarios[0]!);
     expect(rows.map((r) => [r.pid, r.role])).toEqual([[100, 'root'], [101, 'worker'], [102, 'worker']]);
-    expect(rows[1]!.figures).toBe('used 23.1 MB → 24.2 MB · allocatedBlocks 180,372 → 180,468');
+    expect(rows[1]!.figures).toBe('used 23.1 MB → 24.2 MB · blocks 180,372 → 180,468');
     expect(rows[1]!.note).toBe('ended before the end (its last read)');
     expect(rows[2]!.figures).toMatch(/^used — → 22\.9 MB/);
     expect(rows[2]!.note).toBe('started after the baseline');

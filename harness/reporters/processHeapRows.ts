@@ -6,14 +6,17 @@ import { formatValue } from './formatValue.ts';
 export interface ProcessHeapRow {
   pid: number;
   role: ProcessHeap['role'];
-  /** "used 22.9 MB → 24.2 MB · allocatedBlocks 180,372 → 180,468" */
+  /** "used 22.9 MB → 24.2 MB · blocks 180,372 → 180,468" */
   figures: string;
   /** why a side is missing: it started after the baseline, or ended before the end */
   note: string;
 }
 
-// the agent's byte figures; the others (allocatedBlocks, object and handle counts) are counts
-const isBytes = (field: string) => field === 'used' || field === 'committed' || /bytes$/i.test(field);
+// the agent's byte figures; the others (blocks, object and handle counts) are counts
+const BYTES = new Set(['used', 'committed', 'mallocInUse', 'traced']);
+const isBytes = (field: string) => BYTES.has(field) || /bytes$/i.test(field);
+// 'used' is mallocInUse or traced already: shown once
+const SAME_AS_USED = new Set(['mallocInUse', 'traced']);
 
 function side(v: number | null | undefined, field: string): string {
   return v === null || v === undefined ? '—' : formatValue(v, isBytes(field) ? 'B' : '');
@@ -21,7 +24,7 @@ function side(v: number | null | undefined, field: string): string {
 
 export function processHeapRows(s: ScenarioReport): ProcessHeapRow[] {
   return (s.processHeaps ?? []).map((p) => {
-    const fields = Object.keys(p.end).filter((f) => p.end[f] !== null || (p.baseline?.[f] ?? null) !== null);
+    const fields = Object.keys(p.end).filter((f) => !SAME_AS_USED.has(f) && (p.end[f] !== null || (p.baseline?.[f] ?? null) !== null));
     const figures = fields.map((f) => `${f} ${side(p.baseline?.[f], f)} → ${side(p.end[f], f)}`).join(' · ');
     const notes = [p.baseline === null ? 'started after the baseline' : null, p.atEnd ? null : 'ended before the end (its last read)'];
     return { pid: p.pid, role: p.role, figures: figures || 'no heap figures', note: notes.filter((n) => n !== null).join('; ') };

@@ -107,9 +107,9 @@ describe('Python agent (sitecustomize on PYTHONPATH)', () => {
       const agent = await connectAgent(path.join(socketDir, `${pid}.sock`), { timeoutMs: 5000 });
       cleanups.push(() => agent.close());
       expect(((await agent.request('ping')) as { pid: number }).pid).toBe(pid);
-      const mem = (await agent.request('memory')) as { pid: number; allocatedBlocks: number };
+      const mem = (await agent.request('memory')) as { pid: number; blocks: number };
       expect(mem.pid).toBe(pid);
-      expect(mem.allocatedBlocks).toBeGreaterThan(1000);
+      expect(mem.blocks).toBeGreaterThan(1000);
       // the parent's warnings stay the parent's: a forked child starts with none of its own
       const { warnings } = (await agent.request('warnings')) as { warnings: { message: string }[] };
       expect(warnings.map((w) => w.message)).toEqual([pid === parent ? 'in the parent before fork' : 'in the child']);
