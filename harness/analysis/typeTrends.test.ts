@@ -34,6 +34,18 @@ const suspect = (name: string, perIteration: number, over: Partial<Suspect> = {}
 });
 
 describe('typeTrends and leak.types over the boundary series', () => {
+  it('passes a Node site that filled a bounded cache and then crept, fails one that grows throughout', () => {
+    // an LRU of 15 entries of 150 KB filled by step 15, then its Map's own 2.3 KB a step, sampled (1 KiB jitter)
+    const jitter = (i: number) => ((i * 7919) % 5) * 256;
+    const g = series('node', {
+      'load cache.mjs:8': (i) => Math.min(i, 15) * 150_000 + Math.max(0, i - 15) * 2300 + jitter(i),
+      'track app.mjs:40 in Entry': (i) => i * 2300 + jitter(i),
+    });
+    const judged = typeTrends(g);
+    expect(judged.find((t) => t.name === 'load cache.mjs:8')!.leaks).toBe(false);
+    expect(judged.find((t) => t.name === 'track app.mjs:40 in Entry')!.leaks).toBe(true);
+  });
+
   it('fails on a class kept once per step, naming it, its rate and who holds it', () => {
     const g = series('python', { 'sessions.Session': (i) => i, list: (i) => i, 'sessions.Other': () => 1 });
     const where = ['sessions.py:14  sessions._SESSIONS', 'list[3]', 'sessions.Session'];

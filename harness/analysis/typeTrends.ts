@@ -24,6 +24,12 @@ const MIN_BYTES_PER_STEP = 64;
  * phase's second half. A cache that filled early, or one lazy allocation, rises once or not at all there.
  */
 const MIN_LATE_RISES = 3;
+/**
+ * A Node site that rose, then crept (an LRU of 20 entries of 150 KB filled in 15 steps, then its Map
+ * grew 2.3 KB a step): what it still gains after the rise must be a fair share of all it gained, or
+ * the creep is the bounded structure's own, not a leak (catalogueCache.mjs, expressApp's LRU).
+ */
+const TAIL_SHARE_OF_GROWTH = 0.25;
 /** what it gained and kept through the settle: memlab's "still there after the settle", as suspects.ts */
 const KEPT_AFTER_SETTLE = 0.9;
 /** trends carried in the report: the top growers, a chart's worth */
@@ -66,8 +72,12 @@ function judgeOne(g: TypeGrowthSeries, name: string, values: (number | null)[], 
   const last = y.at(-1) ?? 0;
   const afterSettle = settle as number | null;
   const informative = g.runtime === 'node' || isInformative({ runtime: 'python', kind: 'type', name });
+  // the trend's fitted line spans only what followed an early rise, when there was one
+  const roseFirst = x.length > 0 && trend.interceptX > x[0]!;
+  const tailGrowth = trend.slope * (trend.endX - trend.interceptX);
+  const creepAfterFill = g.unit === 'B' && roseFirst && tailGrowth < TAIL_SHARE_OF_GROWTH * last;
   const leaks = informative && trend.verdict === 'leak' && trend.slope >= minSlope && rises >= MIN_LATE_RISES
-    && afterSettle !== null && afterSettle >= KEPT_AFTER_SETTLE * last;
+    && !creepAfterFill && afterSettle !== null && afterSettle >= KEPT_AFTER_SETTLE * last;
   return { name, trend, afterSettle, leaks, where: suspectFor(g, name, suspects)?.where ?? [], lateRises: rises };
 }
 
