@@ -90,11 +90,12 @@ function weighAgainstHeap(rss: TrendResult, heap: TrendResult | null, committed:
       reason: `the runtime keeps freed pages, the heap it holds grows ${formatBytes(committed.slope)} per ${rss.per} while the heap in use after GC is flat (the RSS trend alone says ${rss.reason.replaceAll(':', ' -')})`,
     };
   }
-  if (rss.slope >= RSS_CREEP_WITH_FLAT_HEAP) return rss;
+  // clearly above the allocator's creep, the low end of its interval included: else the heap acquits it
+  if (rss.slope >= RSS_CREEP_WITH_FLAT_HEAP && rss.low >= RSS_CREEP_WITH_FLAT_HEAP) return rss;
   return {
     ...rss,
     verdict: 'inconclusive',
-    reason: `the runtime heap after GC is ${heap.verdict === 'bounded' ? 'flat' : 'not growing clearly'}, so RSS creep under ${formatBytes(RSS_CREEP_WITH_FLAT_HEAP)} per iteration is taken for allocator growth (the RSS trend alone says ${rss.reason.replaceAll(':', ' -')}); set rssPerIteration to gate on it`,
+    reason: `the runtime heap after GC is ${heap.verdict === 'bounded' ? 'flat' : 'not growing clearly'}, so RSS creep ${rss.slope < RSS_CREEP_WITH_FLAT_HEAP ? 'under' : `not clearly above (its interval reaches down to ${formatBytes(rss.low)})`} ${formatBytes(RSS_CREEP_WITH_FLAT_HEAP)} per iteration is taken for allocator growth (the RSS trend alone says ${rss.reason.replaceAll(':', ' -')}); set rssPerIteration to gate on it`,
   };
 }
 

@@ -46,6 +46,16 @@ describe('typeTrends and leak.types over the boundary series', () => {
     expect(judged.find((t) => t.name === 'track app.mjs:40 in Entry')!.leaks).toBe(true);
   });
 
+  it('passes a Node site whose sampled bytes walk up and down (a cache that churns), fails one that only climbs', () => {
+    // each step evicts one ~80 KB entry and adds one: the sampled bytes move ±9 KB at random, drifting up here
+    const walk = [0];
+    for (let i = 1; i <= 40; i++) walk.push(walk[i - 1]! + (i % 3 === 0 ? -6000 : 9000));
+    const g = series('node', { 'cache app.mjs:109': (i) => walk[i] ?? 0, 'leak app.mjs:7': (i) => i * 9000 });
+    const judged = typeTrends(g);
+    expect(judged.find((t) => t.name === 'cache app.mjs:109')!.leaks).toBe(false);
+    expect(judged.find((t) => t.name === 'leak app.mjs:7')!.leaks).toBe(true);
+  });
+
   it('fails on a class kept once per step, naming it, its rate and who holds it', () => {
     const g = series('python', { 'sessions.Session': (i) => i, list: (i) => i, 'sessions.Other': () => 1 });
     const where = ['sessions.py:14  sessions._SESSIONS', 'list[3]', 'sessions.Session'];

@@ -30,6 +30,12 @@ const MIN_LATE_RISES = 3;
  * the creep is the bounded structure's own, not a leak (catalogueCache.mjs, expressApp's LRU).
  */
 const TAIL_SHARE_OF_GROWTH = 0.25;
+/**
+ * A Node site's sampled bytes in a cache that churns (each step evicts an entry and adds one) walk
+ * up and down at random, and a random walk of 50 steps often passes for a trend; what a leak keeps
+ * is never given back, so its reads rarely fall. At most this many falls per rise.
+ */
+const MAX_FALLS_PER_RISE = 0.25;
 /** what it gained and kept through the settle: memlab's "still there after the settle", as suspects.ts */
 const KEPT_AFTER_SETTLE = 0.9;
 /** trends carried in the report: the top growers, a chart's worth */
@@ -37,6 +43,18 @@ const KEEP_TRENDS = 8;
 
 interface Judged extends TypeTrend {
   lateRises: number;
+}
+
+function risesOf(y: number[]): number {
+  let n = 0;
+  for (let i = 1; i < y.length; i++) if (y[i]! > y[i - 1]!) n++;
+  return n;
+}
+
+function fallsOf(y: number[]): number {
+  let n = 0;
+  for (let i = 1; i < y.length; i++) if (y[i]! < y[i - 1]!) n++;
+  return n;
 }
 
 function lateRises(y: number[]): number {
@@ -76,8 +94,9 @@ function judgeOne(g: TypeGrowthSeries, name: string, values: (number | null)[], 
   const roseFirst = x.length > 0 && trend.interceptX > x[0]!;
   const tailGrowth = trend.slope * (trend.endX - trend.interceptX);
   const creepAfterFill = g.unit === 'B' && roseFirst && tailGrowth < TAIL_SHARE_OF_GROWTH * last;
+  const churns = g.unit === 'B' && fallsOf(y) > MAX_FALLS_PER_RISE * Math.max(1, risesOf(y));
   const leaks = informative && trend.verdict === 'leak' && trend.slope >= minSlope && rises >= MIN_LATE_RISES
-    && !creepAfterFill && afterSettle !== null && afterSettle >= KEPT_AFTER_SETTLE * last;
+    && !creepAfterFill && !churns && afterSettle !== null && afterSettle >= KEPT_AFTER_SETTLE * last;
   return { name, trend, afterSettle, leaks, where: suspectFor(g, name, suspects)?.where ?? [], lateRises: rises };
 }
 

@@ -22,6 +22,7 @@ import type { Leftover, Phase, Sample, ScenarioReport } from '../report/schema.t
 import type { StepContext } from '../scenario/types.ts';
 import type { RunPlan } from '../scenario/runPlan.ts';
 import { formatBytes } from '../scenario/units.ts';
+import { plainLines } from '../report/plainText.ts';
 import { createSampleStream, phaseCode, streamFile, type StreamEvent } from '../series/sampleStream.ts';
 import { createSampler, type Identities } from '../probes/sampler.ts';
 import { COOKIE_ENV } from '../probes/runCookie.ts';
@@ -91,7 +92,8 @@ export async function runScenario(plan: RunPlan, opts: RunScenarioOptions): Prom
   const startedAt = new Date();
   const scope = openRunScope(opts.signal);
   const { now, cookie, abort } = scope;
-  const log = opts.log ?? ((line: string) => process.stderr.write(line + '\n'));
+  // what seep says as it goes quotes the target (a death's last stderr lines): escaped, never raw
+  const log = opts.log ?? ((line: string) => process.stderr.write(plainLines(line) + '\n'));
   const budgets = plan.budgets;
 
   // with no run folder (the eval's corpus runs), the stream goes to a temp folder removed at the end

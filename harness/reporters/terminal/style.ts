@@ -26,6 +26,4 @@ export function makeStyle(color: boolean): Style {
 }
 
 /** Control characters from the target (its output, its names) never reach the terminal raw. */
-export function plainText(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
-}
+export { plainText } from '../../report/plainText.ts';
