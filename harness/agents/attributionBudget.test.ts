@@ -35,7 +35,8 @@ describe('the attribution budget', () => {
     const target = await startTarget(['python3', path.join(agentTargetsDir, 'bigHeap.py'), '2500000', '100'], { PYTHONPATH: PYTHON_AGENT_DIR, SEEP_AGENT_SOCKET: sock }, /^ready \d+/, 40_000);
     const agent = await connectAgent(sock, { timeoutMs: 5000 });
     try {
-      const budget = createAttributionBudget(2500);
+      // 1 s: a look at 2.5M objects is a gc.collect() and a count, about 0.5-1 s here, so the three cannot all fit
+      const budget = createAttributionBudget(1000);
       const c = createSuspectCollector({
         runtime: 'python', request: (op, params, ms) => agent.request(op, params, ms), workDir: dir, keepSnapshots: false, maxSnapshotBytes: 0, budget,
       });
@@ -44,12 +45,11 @@ describe('the attribution budget', () => {
       await c.afterMeasured();
       await c.afterSettle();
       await c.suspects(20);
-      expect(performance.now() - t0).toBeLessThan(2500 + 1000);
+      expect(performance.now() - t0).toBeLessThan(1000 + 1500);
       const { cutShort, usedMs } = budget.summary();
-      expect(usedMs).toBeLessThan(2500 + 1000);
-      // three typeCounts on 2.5M objects (a gc.collect() and a count each) do not fit in 2.5 s
+      expect(usedMs).toBeLessThan(1000 + 1500);
       expect(cutShort.join('\n')).toMatch(/agent typeCounts/);
-      expect(cutShort.at(-1)).toMatch(/^not done within the 2\.5 s for naming suspects: .*agent typeCounts \(settle\)/);
+      expect(cutShort.at(-1)).toMatch(/^not done within the 1 s for naming suspects: .*agent typeCounts \(settle\)/);
       expect(c.errors()).toEqual([]);
     } finally {
       agent.close();

@@ -46,6 +46,12 @@ describe('typeTrends and leak.types over the boundary series', () => {
     expect(judged.find((t) => t.name === 'track app.mjs:40 in Entry')!.leaks).toBe(true);
   });
 
+  it("holds a site in Node's own code (via the target's line) to the heap's floor, the target's own sites to 64 B a step", () => {
+    const g = series('node', { 'from via (anonymous) app.mjs:103 in handleRequest': (i) => i * 1400, '(anonymous) app.mjs:40 in Entry': (i) => i * 1400, 'repeat via (anonymous) app.mjs:9': (i) => i * 9000 });
+    const leaks = Object.fromEntries(typeTrends(g).map((t) => [t.name, t.leaks]));
+    expect(leaks).toEqual({ 'from via (anonymous) app.mjs:103 in handleRequest': false, '(anonymous) app.mjs:40 in Entry': true, 'repeat via (anonymous) app.mjs:9': true });
+  });
+
   it('passes a Node site whose sampled bytes walk up and down (a cache that churns), fails one that only climbs', () => {
     // each step evicts one ~80 KB entry and adds one: the sampled bytes move ±9 KB at random, drifting up here
     const walk = [0];
