@@ -43,26 +43,15 @@ const KEPT_AFTER_SETTLE = 0.9;
 /** trends carried in the report: the top growers, a chart's worth */
 const KEEP_TRENDS = 8;
 
-interface Judged extends TypeTrend {
-  lateRises: number;
-}
-
-function risesOf(y: number[]): number {
-  let n = 0;
-  for (let i = 1; i < y.length; i++) if (y[i]! > y[i - 1]!) n++;
-  return n;
-}
-
-function fallsOf(y: number[]): number {
-  let n = 0;
-  for (let i = 1; i < y.length; i++) if (y[i]! < y[i - 1]!) n++;
-  return n;
-}
-
-function lateRises(y: number[]): number {
-  let n = 0;
-  for (let i = Math.max(1, Math.ceil(y.length / 2)); i < y.length; i++) if (y[i]! > y[i - 1]!) n++;
-  return n;
+/** How many reads rose and fell from the one before, from read `from` on. */
+function moves(y: number[], from = 1): { rises: number; falls: number } {
+  let rises = 0;
+  let falls = 0;
+  for (let i = Math.max(1, from); i < y.length; i++) {
+    if (y[i]! > y[i - 1]!) rises++;
+    else if (y[i]! < y[i - 1]!) falls++;
+  }
+  return { rises, falls };
 }
 
 /** A Node site is named 'fn file:line' (or '... in Ctor'): its suspect is the constructor of that name. */
@@ -74,7 +63,7 @@ function suspectFor(g: TypeGrowthSeries, name: string, suspects: Suspect[]): Sus
   return suspects.find((s) => s.kind === 'constructor' && (s.name === fn || s.name === `${fn}()` || s.name === inCtor));
 }
 
-function judgeOne(g: TypeGrowthSeries, name: string, values: (number | null)[], suspects: Suspect[]): Judged {
+function judgeOne(g: TypeGrowthSeries, name: string, values: (number | null)[], suspects: Suspect[]): TypeTrend {
   const x: number[] = [];
   const y: number[] = [];
   let settle: number | null = null;
@@ -92,7 +81,8 @@ function judgeOne(g: TypeGrowthSeries, name: string, values: (number | null)[], 
   const via = g.unit === 'B' && /\bvia\b/.test(name);
   const minSlope = g.unit === 'B' ? (via ? MIN_VIA_BYTES_PER_STEP : MIN_BYTES_PER_STEP) : MIN_OBJECTS_PER_STEP;
   const trend = analyzeTrend({ x, y, kind: 'count', per: 'iteration', unit: g.unit === 'B' ? 'B' : 'objects', series: 'boundaries' }, { minSlope });
-  const rises = lateRises(y);
+  // rises in the measured phase's second half: a cache that filled early rises there once or not at all
+  const rises = moves(y, Math.ceil(y.length / 2)).rises;
   const last = y.at(-1) ?? 0;
   const afterSettle = settle as number | null;
   const informative = g.runtime === 'node' || isInformative({ runtime: 'python', kind: 'type', name });
@@ -100,18 +90,18 @@ function judgeOne(g: TypeGrowthSeries, name: string, values: (number | null)[], 
   const roseFirst = x.length > 0 && trend.interceptX > x[0]!;
   const tailGrowth = trend.slope * (trend.endX - trend.interceptX);
   const creepAfterFill = g.unit === 'B' && roseFirst && tailGrowth < TAIL_SHARE_OF_GROWTH * last;
-  const churns = g.unit === 'B' && fallsOf(y) > MAX_FALLS_PER_RISE * Math.max(1, risesOf(y));
+  const all = moves(y);
+  const churns = g.unit === 'B' && all.falls > MAX_FALLS_PER_RISE * Math.max(1, all.rises);
   const leaks = informative && trend.verdict === 'leak' && trend.slope >= minSlope && rises >= MIN_LATE_RISES
     && !creepAfterFill && !churns && afterSettle !== null && afterSettle >= KEPT_AFTER_SETTLE * last;
-  return { name, trend, afterSettle, leaks, where: suspectFor(g, name, suspects)?.where ?? [], lateRises: rises };
+  return { name, trend, afterSettle, leaks, where: suspectFor(g, name, suspects)?.where ?? [] };
 }
 
 /** Every followed name judged, the leaks first, then by slope. */
 export function typeTrends(g: TypeGrowthSeries, suspects: Suspect[] = []): TypeTrend[] {
   return g.series
     .map((s) => judgeOne(g, s.name, s.values, suspects))
-    .sort((a, b) => Number(b.leaks) - Number(a.leaks) || b.trend.slope - a.trend.slope || a.name.localeCompare(b.name))
-    .map(({ lateRises: _, ...t }) => t);
+    .sort((a, b) => Number(b.leaks) - Number(a.leaks) || b.trend.slope - a.trend.slope || a.name.localeCompare(b.name));
 }
 
 function rate(t: TypeTrend): string {
