@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import { scenarioSchema, validateScenario } from './scenarioSchema.ts';
 import { loadScenarioFile, ScenarioFileError } from './loadScenario.ts';
-import type { Scenario } from './types.ts';
+import type { AttachedServiceSpec, Scenario, ServiceSpec } from './types.ts';
 
 const step = () => undefined;
 
@@ -147,11 +147,13 @@ describe('one definition of a scenario', () => {
   type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
   const keys: Same<keyof Scenario, keyof Schema> = true;
   const budgetKeys: Same<keyof NonNullable<Scenario['budgets']>, keyof NonNullable<Schema['budgets']>> = true;
-  const serviceKeys: Same<keyof NonNullable<Scenario['service']>, keyof NonNullable<Schema['service']>> = true;
+  // both kinds of service (started, attached) are one object in the schema
+  const serviceKeys: Same<keyof ServiceSpec | keyof AttachedServiceSpec, keyof NonNullable<Schema['service']>> = true;
+  const attachKeys: Same<keyof { pid: number } | keyof { pidFile: string }, keyof NonNullable<NonNullable<Schema['service']>['attach']>> = true;
   const loadKeys: Same<keyof NonNullable<Scenario['load']>, keyof NonNullable<Schema['load']>> = true;
   // and every authored scenario is a valid input of the schema
   const authored: Schema = {} as Omit<Scenario, 'step' | 'setup' | 'teardown'> & Pick<Schema, 'step'>;
   it('types.ts and the schema have the same keys', () => {
-    expect([keys, budgetKeys, serviceKeys, loadKeys, authored !== undefined]).toEqual([true, true, true, true, true]);
+    expect([keys, budgetKeys, serviceKeys, attachKeys, loadKeys, authored !== undefined]).toEqual([true, true, true, true, true, true]);
   });
 });
