@@ -16,6 +16,8 @@ export const USAGE = `usage:
       --duration <time>         soak: run every scenario for this long ('90s', '24h', '7d')
       --metrics-port <N>        soak: serve current values in Prometheus format on 127.0.0.1:<N>/metrics
       --live-every <time>       soak: refresh the report while running (default 3m)
+      --attach <PID>            sample and drive the running service PID instead of the scenario's
+                                own (service scenarios only); seep neither injects an agent nor stops it
   seep init <kind> ...          write a first scenario, commented: service, function or cli
                                 (seep init alone explains each, with an example)
       --ci github               also write .github/workflows/seep.yml
@@ -42,6 +44,7 @@ export const OPTIONS = {
   calibrate: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
+  attach: { type: 'string' },
 } satisfies ParseArgsConfig['options'];
 
 export function wholeNumber(flag: string, value: string | undefined, min: number): number | undefined {

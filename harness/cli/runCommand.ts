@@ -19,6 +19,7 @@ export async function runCommand(targets: string[], values: Values): Promise<Exi
   const duration = durationFlag('duration', values.duration);
   const liveEvery = durationFlag('live-every', values['live-every']);
   const metricsPort = wholeNumber('metrics-port', values['metrics-port'], 1);
+  const attach = wholeNumber('attach', values.attach, 1);
   if (metricsPort !== undefined && metricsPort > 65535) throw new UsageError(`--metrics-port: expected a port up to 65535, got ${metricsPort}`);
   const metrics: MetricsEndpoint | undefined = metricsPort === undefined ? undefined : await startMetricsEndpoint(metricsPort);
   if (metrics) console.log(`metrics: http://127.0.0.1:${metrics.port}/metrics`);
@@ -57,6 +58,7 @@ export async function runCommand(targets: string[], values: Values): Promise<Exi
       liveEveryMs: liveEvery === undefined ? undefined : parseDuration(liveEvery),
       metrics,
       calibrate: values.calibrate === true ? true : undefined,
+      attach,
       // a soak's live views, drawn from the report so far as from a finished one
       onLive: async (live, dir) => {
         await renderRun(live, dir);

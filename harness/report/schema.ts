@@ -34,7 +34,7 @@ export const METRICS = [
   'children', // processes in the tree other than the root
   'escaped', // processes carrying the run cookie that are no longer in the tree
   'heapCommitted', // memory the runtime holds for its heap (V8 total heap size + external), where it says; else null
-  'cgroupMemory', // usage of the target's memory cgroup under memoryLimit (page cache included, as the OOM killer counts it); else null
+  'cgroupMemory', // usage of the target's memory cgroup under memoryLimit (page cache included, as the OOM killer counts it), or of an attached process's own cgroup; else null
   'heapBlocks', // Python: pymalloc's allocated blocks after GC (sys.getallocatedblocks), the small objects; else null
   'handles', // what the agent sees open: Node's active handles and requests, Python's sockets, files, event loops, subprocesses
 ] as const;
@@ -373,6 +373,8 @@ export interface ScenarioReport {
     kind: 'service' | 'module' | 'cli';
     runtime?: 'python' | 'node';
     command?: string[];
+    /** a service seep attached to and did not start (`service.attach`, `--attach`) */
+    attached?: AttachedTarget;
   };
   iterations: { warmup: number; measured: number };
   checks: Check[];
@@ -397,6 +399,23 @@ export interface ScenarioReport {
   probeErrors?: string[];
   /** `--calibrate` or `calibrate: true`: the planted-leak run after a passing one */
   calibration?: Calibration;
+}
+
+/**
+ * A service seep attached to: it sampled the process tree and drove the steps against `url`, but did
+ * not start it, so it injected no agent (no runtime heap, forced GC, per-type growth or suspects),
+ * restarted nothing and left it running.
+ */
+export interface AttachedTarget {
+  /** null when the pid could not be read (a pidFile missing or not a pid: the run is an error) */
+  pid: number | null;
+  /** the file the pid was read from, as written */
+  pidFile?: string;
+  /** where the steps and the load went; null when it was to be found from the process's listening port and was not */
+  url: string | null;
+  agent: 'not injected (attached process)';
+  /** the process's own memory cgroup, sampled as cgroupMemory; absent when it has none but the root's or seep's */
+  cgroup?: string;
 }
 
 export interface HostInfo {

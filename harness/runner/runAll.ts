@@ -38,6 +38,8 @@ export interface RunAllOptions {
   metrics?: MetricsEndpoint;
   /** --calibrate: every passing counted scenario runs again with a leak planted */
   calibrate?: boolean;
+  /** --attach: every scenario attaches to this running service (service scenarios only) */
+  attach?: number;
 }
 
 export interface RunResult {
@@ -107,7 +109,7 @@ export async function runAll(opts: RunAllOptions): Promise<RunResult> {
   }
   // every chosen scenario is planned before any runs: a plan that cannot be made stops the run here
   const plans: RunPlan[] = [];
-  const overrides = { iterations: opts.iterations, warmup: opts.warmup, duration: opts.duration, liveEveryMs: opts.liveEveryMs, calibrate: opts.calibrate };
+  const overrides = { iterations: opts.iterations, warmup: opts.warmup, duration: opts.duration, liveEveryMs: opts.liveEveryMs, calibrate: opts.calibrate, attach: opts.attach };
   for (const { file, scenario } of chosen) {
     try {
       plans.push(planRun(scenario, file, overrides));
