@@ -162,4 +162,13 @@ describe('regression checks against a stored run', () => {
     expect(none[0]).toMatchObject({ id: 'regression', pass: true, measured: false });
     expect(none[0]!.message).toMatch(/^not measured: baseline run .* has no judged run of this scenario/);
   });
+
+  it('pass, not measured, a figure the baseline measured per hour and this run per iteration', () => {
+    const soak = structuredClone(base);
+    soak.scenarios.find((s) => s.name === LEAKY)!.checks.find((c) => c.id === 'budget.rssGrowth')!.trend!.per = 'hour';
+    const current = base.scenarios.find((s) => s.name === LEAKY)!;
+    const rss = regressionChecks(runFigures(current), regressionBaseline(stored(soak, 'soak'), LEAKY, 0.1)).find((c) => c.id === 'regression.rss')!;
+    expect(rss).toMatchObject({ pass: true, measured: false });
+    expect(rss.message).toMatch(/not per the same unit here and in baseline run/);
+  });
 });

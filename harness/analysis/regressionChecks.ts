@@ -46,7 +46,9 @@ export function regressionChecks(current: RunFigure[], baseline: RegressionBasel
     const unit = unitOf(f);
     const base = { id: `regression.${f.key}` as const, resource: f.resource, kind: 'budget' as const, unit, series: f.series, baselineRun: run, limit: `${against} + ${pct}` };
     if (!f.before || !f.after || !f.difference) {
-      const missing = f.after ? `${against} has no ${nameOf(f)}` : `this run has no ${nameOf(f)}, ${against} has`;
+      const missing = f.before && f.after
+        ? `${nameOf(f)} is not per the same unit here and in ${against} (a soak against a counted run)`
+        : f.after ? `${against} has no ${nameOf(f)}` : `this run has no ${nameOf(f)}, ${against} has`;
       return { ...base, observed: f.after?.value ?? 0, pass: true, measured: false, message: `not measured: ${missing}` };
     }
     const d = f.difference;
