@@ -11,25 +11,35 @@ import { verdictBadge } from './scenarioSection.ts';
 
 const unitOf = (f: ComparedFigure) => (f.per ? `${f.unit}/${f.per}` : f.unit);
 
+/** An interval's ends in the figure's unit without its 'per': the value beside it says per what. */
+const ends = (f: ComparedFigure, low: number, high: number) => `[${formatValue(low, f.unit)}, ${formatValue(high, f.unit)}]`;
+
+/** Both runs exactly flat: a row that says nothing (most count slopes); named in one line instead. */
+function flatInBoth(f: ComparedFigure): boolean {
+  return [f.before, f.after].every((s) => s !== null && s.value === 0 && s.low === 0 && s.high === 0);
+}
+
 function sideCell(f: ComparedFigure, s: ComparedSide | null): string {
   if (!s) return '<td class="dim">—</td>';
   const u = unitOf(f);
-  const interval = f.kind === 'slope' ? ` <span class="dim">[${e(formatValue(s.low, u))}, ${e(formatValue(s.high, u))}]</span>` : '';
-  return `<td class="num">${e(formatSigned(s.value, u))}${interval}<br><span class="trend ${e(s.verdict)}">${e(s.verdict)}</span>${s.source === 'series' ? ' <span class="dim">(from the series)</span>' : ''}</td>`;
+  const interval = f.kind === 'slope' ? ` <span class="dim">${e(ends(f, s.low, s.high))}</span>` : '';
+  return `<td>${e(formatSigned(s.value, u))}${interval}<br><span class="trend ${e(s.verdict)}">${e(s.verdict)}</span>${s.source === 'series' ? ' <span class="dim">(from the series)</span>' : ''}</td>`;
 }
 
 function differenceCell(f: ComparedFigure): string {
   const d = f.difference;
   if (!d) return '<td class="dim">not compared</td>';
   const u = unitOf(f);
-  const interval = f.kind === 'slope' ? ` <span class="dim">(${Math.round(d.confidence * 100)}% ${e(formatValue(d.low, u))} to ${e(formatValue(d.high, u))}${d.significant ? ', significant' : ', not significant'})</span>` : '';
-  const badge = d.verdict === 'worse' ? verdictBadge('fail') : d.verdict === 'better' ? verdictBadge('pass') : '';
-  return `<td>${e(formatSigned(d.value, u))}${interval}<br>${badge} ${e(d.verdict)} <span class="dim">tolerance ${e(formatValue(d.tolerance, u))}</span></td>`;
+  const interval = f.kind === 'slope' ? ` <span class="dim">${e(ends(f, d.low, d.high))} at ${Math.round(d.confidence * 100)}%, ${d.significant ? 'significant' : 'not significant'}</span>` : '';
+  const word = d.verdict === 'worse' ? '<strong class="trend leak">worse</strong>' : d.verdict === 'better' ? '<strong class="trend bounded">better</strong>' : 'same';
+  return `<td>${e(formatSigned(d.value, u))}${interval}<br>${word} <span class="dim">(tolerance ${e(formatValue(d.tolerance, f.unit))})</span></td>`;
 }
 
 function figuresTable(s: ScenarioComparison): string {
-  const rows = s.figures.map((f) => `<tr data-figure="${e(f.key)}" data-verdict="${e(f.difference?.verdict ?? 'none')}"><td><code>${e(f.key)}</code><br><span class="dim">${e(f.kind)} · ${e(f.series)}</span></td>${sideCell(f, f.before)}${sideCell(f, f.after)}${differenceCell(f)}</tr>`);
-  return `<table class="figures"><thead><tr><th>Figure</th><th>Before</th><th>After</th><th>After − before</th></tr></thead><tbody>${rows.join('\n')}</tbody></table>`;
+  const flat = s.figures.filter(flatInBoth).map((f) => f.key);
+  const rows = s.figures.filter((f) => !flatInBoth(f)).map((f) => `<tr data-figure="${e(f.key)}" data-verdict="${e(f.difference?.verdict ?? 'none')}"><td><code>${e(f.key)}</code><br><span class="dim">${e(f.kind)} · ${e(f.series)}</span></td>${sideCell(f, f.before)}${sideCell(f, f.after)}${differenceCell(f)}</tr>`);
+  const flatLine = flat.length ? `<p class="dim flat">flat in both runs: ${flat.map((k) => `<code>${e(k)}</code>`).join(', ')}</p>` : '';
+  return `<table class="figures"><thead><tr><th>Figure</th><th>Before</th><th>After</th><th>After − before</th></tr></thead><tbody>${rows.join('\n')}</tbody></table>${flatLine}`;
 }
 
 function checksTable(s: ScenarioComparison): string {
