@@ -31,6 +31,7 @@ function defaultPage(after: string, beforeRunId: string): string {
 export async function compareCommand(args: string[], values: Values): Promise<ExitCode> {
   const [beforeArg, afterArg, extra] = args;
   if (!beforeArg || !afterArg || extra) throw new UsageError('seep compare takes two runs: <before> <after> (run folders or report.json files)');
+  if (values.baseline !== undefined) throw new UsageError('--baseline: is for seep run; seep compare takes the stored run as <before>');
   const tolerance = toleranceFlag(values.tolerance, DEFAULT_TOLERANCE);
   let runs;
   try {

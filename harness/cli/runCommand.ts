@@ -23,6 +23,7 @@ export async function runCommand(targets: string[], values: Values): Promise<Exi
   const liveEvery = durationFlag('live-every', values['live-every']);
   const metricsPort = wholeNumber('metrics-port', values['metrics-port'], 1);
   if (values.tolerance !== undefined && values.baseline === undefined) throw new UsageError('--tolerance: seep run takes it with --baseline');
+  if (values.html !== undefined) throw new UsageError('--html: is for seep compare; seep run writes index.html in its run folder');
   const tolerance = toleranceFlag(values.tolerance, DEFAULT_TOLERANCE);
   // the stored run is read here, before any target starts: a wrong file stops the run with exit 2
   let baseline: StoredRun | undefined;
