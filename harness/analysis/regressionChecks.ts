@@ -44,7 +44,7 @@ export function regressionChecks(current: RunFigure[], baseline: RegressionBasel
   const pct = `${Math.round(baseline.tolerance * 100)}%`;
   return compareFigures(baseline.figures, current, baseline.tolerance).figures.map((f): Check => {
     const unit = unitOf(f);
-    const base = { id: `regression.${f.key}` as const, resource: f.resource, kind: 'budget' as const, unit, series: f.series, baselineRun: run, limit: `${against} + ${pct}` };
+    const base = { id: `regression.${f.key}` as const, resource: f.resource, kind: 'budget' as const, unit, series: f.series, baselineRun: run, limit: `baseline ${run.runId} + ${pct}` };
     if (!f.before || !f.after || !f.difference) {
       const missing = f.before && f.after
         ? `${nameOf(f)} is not per the same unit here and in ${against} (a soak against a counted run)`
