@@ -14,6 +14,8 @@ import { calibrate } from './calibrationRun.ts';
 import { planRun, type RunPlan } from '../scenario/runPlan.ts';
 import type { ProgressSink } from './progressSink.ts';
 import type { MetricsEndpoint } from '../observations/metricsEndpoint.ts';
+import type { StoredRun } from '../analysis/compareRuns.ts';
+import { regressionBaseline } from '../analysis/regressionChecks.ts';
 
 export interface RunAllOptions {
   targets: string[];
@@ -40,6 +42,8 @@ export interface RunAllOptions {
   calibrate?: boolean;
   /** --attach: every scenario attaches to this running service (service scenarios only) */
   attach?: number;
+  /** --baseline: a stored run each scenario's figures are checked against (regression.* checks) */
+  baseline?: { stored: StoredRun; tolerance: number };
 }
 
 export interface RunResult {
@@ -112,7 +116,9 @@ export async function runAll(opts: RunAllOptions): Promise<RunResult> {
   const overrides = { iterations: opts.iterations, warmup: opts.warmup, duration: opts.duration, liveEveryMs: opts.liveEveryMs, calibrate: opts.calibrate, attach: opts.attach };
   for (const { file, scenario } of chosen) {
     try {
-      plans.push(planRun(scenario, file, overrides));
+      const plan = planRun(scenario, file, overrides);
+      if (opts.baseline) plan.budgets.regression = regressionBaseline(opts.baseline.stored, plan.name, opts.baseline.tolerance);
+      plans.push(plan);
     } catch (err) {
       bad.push(errorScenario(file, scenario.name, (err as Error).message));
     }

@@ -2,6 +2,7 @@
 // the target is a discriminated union, how the measured phase ends is a step count or a time, and
 // every default lives here. Nothing downstream reads a budget string or a default of its own.
 import path from 'node:path';
+import type { BaselineRun, RunFigure } from '../report/schema.ts';
 import type { AlertSpec, Budgets, HookContext, LoadSpec, ReadyCheck, Scenario, StepContext } from './types.ts';
 import { parseCountLimit, parseDuration, parseRate, parseSize, parseSizeRate, type CountLimit } from './units.ts';
 
@@ -51,6 +52,15 @@ export interface BudgetPlan {
   seepRss: Limit<'B'> & { fromDefault: boolean };
   /** steps that may throw in a soak; 0 unless written */
   stepErrors: { max: number; written: boolean };
+  /** `seep run --baseline`: the stored run's figures for this scenario (null: it has no such scenario), judged by analysis/regressionChecks.ts */
+  regression?: RegressionBaseline;
+}
+
+export interface RegressionBaseline {
+  run: BaselineRun;
+  figures: RunFigure[] | null;
+  /** the share of a baseline figure the run may exceed it by (before the floor), e.g. 0.1 */
+  tolerance: number;
 }
 
 export interface AlertLevel {
