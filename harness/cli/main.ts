@@ -29,6 +29,7 @@ export async function main(argv: string[]): Promise<ExitCode> {
   try {
     if (command === 'run') return await (await import('./runCommand.ts')).runCommand(rest, values);
     if (command === 'report') return await (await import('./reportCommand.ts')).reportCommand(rest, values);
+    if (command === 'merge') return await (await import('./mergeCommand.ts')).mergeCommand(rest, values);
     throw new UsageError(`unknown command '${command}'`);
   } catch (err) {
     if (err instanceof UsageError) console.error(`seep: ${err.message}\n\n${USAGE}`);

@@ -16,12 +16,16 @@ export const USAGE = `usage:
       --duration <time>         soak: run every scenario for this long ('90s', '24h', '7d')
       --metrics-port <N>        soak: serve current values in Prometheus format on 127.0.0.1:<N>/metrics
       --live-every <time>       soak: refresh the report while running (default 3m)
+      --shard <i/n>             run only slice i of n of the scenarios (the same on every machine)
+      --shard-durations <file>  balance the slices by the durations in this report.json (or run dir)
   seep init <kind> ...          write a first scenario, commented: service, function or cli
                                 (seep init alone explains each, with an example)
       --ci github               also write .github/workflows/seep.yml
   seep report <run-dir>         re-render HTML, JUnit and Markdown from <run-dir>/report.json;
                                 a soak seep did not finish (crash, SIGKILL) is rebuilt from its sample stream first
       --junit <file>  --markdown <file>
+  seep merge <run-dir>... --into <dir>   join the run dirs of seep run --shard i/n into one run
+                                (report.json, HTML, and --junit/--markdown/--json as seep run writes them)
   seep --version | --help
 
 exit codes: 0 all passed, 1 a leak or budget check failed, 2 a scenario could not run or bad usage`;
@@ -42,6 +46,9 @@ export const OPTIONS = {
   calibrate: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
+  shard: { type: 'string' },
+  'shard-durations': { type: 'string' },
+  into: { type: 'string' },
 } satisfies ParseArgsConfig['options'];
 
 export function wholeNumber(flag: string, value: string | undefined, min: number): number | undefined {

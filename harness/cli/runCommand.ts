@@ -10,6 +10,7 @@ import { startMetricsEndpoint, type MetricsEndpoint } from '../observations/metr
 import { durationFlag, UsageError, wholeNumber, type Values } from './options.ts';
 import { renderRun } from '../reporters/renderRun.ts';
 import { renderOutputs } from './renderOutputs.ts';
+import { shardRequest } from './shardOptions.ts';
 
 export async function runCommand(targets: string[], values: Values): Promise<ExitCode> {
   const cwd = process.cwd();
@@ -18,6 +19,7 @@ export async function runCommand(targets: string[], values: Values): Promise<Exi
   const warmup = wholeNumber('warmup', values.warmup, 0);
   const duration = durationFlag('duration', values.duration);
   const liveEvery = durationFlag('live-every', values['live-every']);
+  const shard = await shardRequest(values.shard, values['shard-durations']);
   const metricsPort = wholeNumber('metrics-port', values['metrics-port'], 1);
   if (metricsPort !== undefined && metricsPort > 65535) throw new UsageError(`--metrics-port: expected a port up to 65535, got ${metricsPort}`);
   const metrics: MetricsEndpoint | undefined = metricsPort === undefined ? undefined : await startMetricsEndpoint(metricsPort);
@@ -57,6 +59,7 @@ export async function runCommand(targets: string[], values: Values): Promise<Exi
       liveEveryMs: liveEvery === undefined ? undefined : parseDuration(liveEvery),
       metrics,
       calibrate: values.calibrate === true ? true : undefined,
+      shard,
       // a soak's live views, drawn from the report so far as from a finished one
       onLive: async (live, dir) => {
         await renderRun(live, dir);
@@ -64,6 +67,7 @@ export async function runCommand(targets: string[], values: Values): Promise<Exi
     });
     const written = await renderOutputs(report, runDir, values);
     printSummary(report, process.stdout, { color: term.color });
+    if (report.shard) console.log(`\nshard ${report.shard.index}/${report.shard.count}: ${report.scenarios.length} of ${report.shard.scenarios.length} scenarios`);
     for (const s of report.scenarios.filter((x) => x.verdict === 'error')) console.error(`seep: ${s.file || s.name}: ${s.error}`);
     console.log(`\nreport: ${path.relative(cwd, path.join(runDir, 'index.html'))}  (${written.length} files written)`);
     return report.exitCode;

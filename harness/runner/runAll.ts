@@ -14,6 +14,7 @@ import { calibrate } from './calibrationRun.ts';
 import { planRun, type RunPlan } from '../scenario/runPlan.ts';
 import type { ProgressSink } from './progressSink.ts';
 import type { MetricsEndpoint } from '../observations/metricsEndpoint.ts';
+import { shardSlice, type ShardRequest } from './shardSlice.ts';
 
 export interface RunAllOptions {
   targets: string[];
@@ -38,6 +39,8 @@ export interface RunAllOptions {
   metrics?: MetricsEndpoint;
   /** --calibrate: every passing counted scenario runs again with a leak planted */
   calibrate?: boolean;
+  /** --shard i/n: run only this shard's slice of the chosen scenarios, and record which it was */
+  shard?: ShardRequest;
 }
 
 export interface RunResult {
@@ -99,11 +102,17 @@ export async function runAll(opts: RunAllOptions): Promise<RunResult> {
     return { report, runDir };
   }
 
-  const chosen = loaded.filter((l) => !opts.only || l.scenario.name.includes(opts.only));
-  if (chosen.length === 0) {
+  const matching = loaded.filter((l) => !opts.only || l.scenario.name.includes(opts.only));
+  if (matching.length === 0) {
     report.scenarios = [errorScenario('', '(no scenario)', `no scenario name contains '${opts.only ?? ''}'`)];
     await write();
     return { report, runDir };
+  }
+  let chosen = matching;
+  if (opts.shard) {
+    const slice = shardSlice(matching, opts.shard);
+    report.shard = slice.info;
+    chosen = slice.chosen;
   }
   // every chosen scenario is planned before any runs: a plan that cannot be made stops the run here
   const plans: RunPlan[] = [];
