@@ -24,6 +24,23 @@ async function keptFiles(dir: string): Promise<string[]> {
     .map((e) => path.relative(dir, path.join(e.parentPath, e.name)));
 }
 
+/**
+ * The run folder a shard's argument names: the folder itself when it holds report.json, else the
+ * one run in it (a shard's --report-dir, as a CI artifact downloads it). Several runs there: ambiguous.
+ */
+async function shardRunDir(arg: string): Promise<string> {
+  const dir = path.resolve(arg);
+  if (await stat(path.join(dir, REPORT_FILE)).catch(() => null)) return dir;
+  const subdirs = await readdir(dir, { withFileTypes: true }).catch((err: Error) => {
+    throw new Error(`${arg}: cannot read the run directory: ${err.message}`);
+  });
+  const runs: string[] = [];
+  for (const d of subdirs) if (d.isDirectory() && (await stat(path.join(dir, d.name, REPORT_FILE)).catch(() => null))) runs.push(d.name);
+  if (runs.length === 1) return path.join(dir, runs[0]!);
+  if (runs.length === 0) throw new Error(`${arg}: no ${REPORT_FILE} in it or in a run folder below it`);
+  throw new Error(`${arg} holds ${runs.length} runs (${runs.sort().join(', ')}): name the shard's run folder`);
+}
+
 function refuse(problems: string[]): ExitCode {
   for (const p of problems) console.error(`seep merge: ${p}`);
   console.error('seep merge: nothing was written');
@@ -34,29 +51,30 @@ export async function mergeCommand(args: string[], values: Values): Promise<Exit
   if (args.length === 0) throw new UsageError('seep merge takes the run directories of the shards');
   if (!values.into) throw new UsageError('seep merge: --into <dir>: where the merged run goes');
   const into = path.resolve(values.into);
-  const dirs = args.map((a) => path.resolve(a));
-  if (dirs.includes(into)) return refuse([`--into ${values.into} is one of the shards' run directories: choose a new folder`]);
-  if (await stat(path.join(into, REPORT_FILE)).catch(() => null)) return refuse([`--into ${values.into} already holds a run (${REPORT_FILE}): choose a new folder`]);
-
+  const dirs: string[] = [];
   const parts: ShardRun[] = [];
   const unreadable: string[] = [];
-  for (const [i, dir] of dirs.entries()) {
+  for (const arg of args) {
     try {
-      parts.push({ dir: args[i]!, report: await readJsonReport(path.join(dir, REPORT_FILE)) });
+      const dir = await shardRunDir(arg);
+      parts.push({ dir: path.relative(process.cwd(), dir) || '.', report: await readJsonReport(path.join(dir, REPORT_FILE)) });
+      dirs.push(dir);
     } catch (err) {
       unreadable.push((err as Error).message);
     }
   }
   if (unreadable.length > 0) return refuse(unreadable);
+  if (dirs.includes(into)) return refuse([`--into ${values.into} is one of the shards' run directories: choose a new folder`]);
+  if (await stat(path.join(into, REPORT_FILE)).catch(() => null)) return refuse([`--into ${values.into} already holds a run (${REPORT_FILE}): choose a new folder`]);
   const merged = mergeShards(parts, newRunId());
   if (!merged.ok) return refuse(merged.problems);
 
   // a file two shards both kept (two scenarios whose names make the same slug) would overwrite one
   const from = new Map<string, string>();
   const clashes: string[] = [];
-  for (const [i, dir] of dirs.entries()) {
+  for (const dir of dirs) {
     for (const f of await keptFiles(dir)) {
-      if (from.has(f)) clashes.push(`${f} is in both ${from.get(f)} and ${args[i]}`);
+      if (from.has(f)) clashes.push(`${f} is in both ${path.relative(process.cwd(), from.get(f)!)} and ${path.relative(process.cwd(), dir)}`);
       else from.set(f, dir);
     }
   }
