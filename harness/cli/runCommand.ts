@@ -11,6 +11,7 @@ import { durationFlag, UsageError, wholeNumber, type Values } from './options.ts
 import { renderRun } from '../reporters/renderRun.ts';
 import { renderOutputs } from './renderOutputs.ts';
 import { shardRequest } from './shardOptions.ts';
+import { shardText } from '../reporters/shardText.ts';
 
 export async function runCommand(targets: string[], values: Values): Promise<ExitCode> {
   const cwd = process.cwd();
@@ -67,7 +68,7 @@ export async function runCommand(targets: string[], values: Values): Promise<Exi
     });
     const written = await renderOutputs(report, runDir, values);
     printSummary(report, process.stdout, { color: term.color });
-    if (report.shard) console.log(`\nshard ${report.shard.index}/${report.shard.count}: ${report.scenarios.length} of ${report.shard.scenarios.length} scenarios`);
+    if (report.shard) console.log(`\n${shardText(report)!}`);
     for (const s of report.scenarios.filter((x) => x.verdict === 'error')) console.error(`seep: ${s.file || s.name}: ${s.error}`);
     console.log(`\nreport: ${path.relative(cwd, path.join(runDir, 'index.html'))}  (${written.length} files written)`);
     return report.exitCode;
