@@ -69,7 +69,7 @@ describe('merging shards', () => {
   });
 
   it('names the scenarios a shard stopped before', () => {
-    expect(problems(shards(3, (r, i) => i === 1 && r.scenarios.pop()))).toMatch(/a shard stopped before it ran them\): scenarios\/s4\.scenario\.ts::s4$/);
+    expect(problems(shards(3, (r, i) => i === 1 && r.scenarios.pop()))).toMatch(/a shard stopped before it ran them; `seep report <its run dir>` rebuilds .*\): scenarios\/s4\.scenario\.ts::s4$/);
   });
 
   it('refuses a shard given twice and a scenario run twice', () => {

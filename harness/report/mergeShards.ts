@@ -65,7 +65,9 @@ function coverage(parts: (ShardRun & { shard: ShardInfo })[], set: string[]): st
   const missing = set.filter((id) => !ranIn.has(id));
   if (missing.length > 0) {
     const absent = Array.from({ length: count }, (_, i) => i + 1).filter((i) => !parts.some((p) => p.shard.index === i));
-    const which = absent.length > 0 ? `shard${absent.length > 1 ? 's' : ''} ${absent.map((i) => `${i}/${count}`).join(', ')} not given` : 'a shard stopped before it ran them';
+    const which = absent.length > 0
+      ? `shard${absent.length > 1 ? 's' : ''} ${absent.map((i) => `${i}/${count}`).join(', ')} not given`
+      : 'a shard stopped before it ran them; `seep report <its run dir>` rebuilds one that was killed mid-scenario';
     problems.push(`scenarios no shard ran (${which}): ${missing.join('; ')}`);
   }
   return problems;
