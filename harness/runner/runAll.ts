@@ -102,22 +102,18 @@ export async function runAll(opts: RunAllOptions): Promise<RunResult> {
     return { report, runDir };
   }
 
-  const matching = loaded.filter((l) => !opts.only || l.scenario.name.includes(opts.only));
-  if (matching.length === 0) {
+  const chosen = loaded.filter((l) => !opts.only || l.scenario.name.includes(opts.only));
+  if (chosen.length === 0) {
     report.scenarios = [errorScenario('', '(no scenario)', `no scenario name contains '${opts.only ?? ''}'`)];
     await write();
     return { report, runDir };
   }
-  let chosen = matching;
-  if (opts.shard) {
-    const slice = shardSlice(matching, opts.shard);
-    report.shard = slice.info;
-    chosen = slice.chosen;
-  }
+  const slice = opts.shard ? shardSlice(chosen, opts.shard) : null;
+  if (slice) report.shard = slice.info;
   // every chosen scenario is planned before any runs: a plan that cannot be made stops the run here
   const plans: RunPlan[] = [];
   const overrides = { iterations: opts.iterations, warmup: opts.warmup, duration: opts.duration, liveEveryMs: opts.liveEveryMs, calibrate: opts.calibrate };
-  for (const { file, scenario } of chosen) {
+  for (const { file, scenario } of slice?.chosen ?? chosen) {
     try {
       plans.push(planRun(scenario, file, overrides));
     } catch (err) {
