@@ -82,6 +82,10 @@ describe('merging shards', () => {
   it('refuses a run that was not a shard, with why it may not be one', () => {
     const parts = shards();
     delete parts[1]!.report.shard;
-    expect(problems(parts)).toMatch(/^shard-2: not a shard's run/);
+    expect(problems(parts)).toMatch(/^shard-2: not a shard's run \(it was not run with --shard i\/n\)$/);
+    // a bad scenario file stops every shard before it chooses: its error is named
+    const errored = base.scenarios.find((s) => s.verdict === 'error')!;
+    parts[1]!.report.scenarios = [{ ...errored, error: 'budgets.rssGrowth: expected a size' }];
+    expect(problems(parts)).toMatch(/^shard-2: not a shard's run \(it was not run with --shard i\/n, or it stopped before choosing its scenarios: budgets\.rssGrowth: expected a size\)$/);
   });
 });

@@ -73,12 +73,16 @@ function coverage(parts: (ShardRun & { shard: ShardInfo })[], set: string[]): st
   return problems;
 }
 
+/** A run without its slice recorded: not run with --shard, or stopped before it chose (a bad scenario file). */
+function notAShard(p: ShardRun): string {
+  const error = p.report.scenarios.find((s) => s.verdict === 'error')?.error;
+  return `${p.dir}: not a shard's run (it was not run with --shard i/n${error === undefined ? '' : `, or it stopped before choosing its scenarios: ${error}`})`;
+}
+
 export function mergeShards(parts: ShardRun[], runId: string): MergeResult {
   if (parts.length === 0) return { ok: false, problems: ['no run directories to merge'] };
   const notShards = parts.filter((p) => !p.report.shard);
-  if (notShards.length > 0) {
-    return { ok: false, problems: notShards.map((p) => `${p.dir}: not a shard's run (it was not run with --shard i/n${p.report.scenarios.some((s) => s.verdict === 'error') ? ', or it stopped before choosing its scenarios: ' + p.report.scenarios.find((s) => s.verdict === 'error')!.error : ''})`) };
-  }
+  if (notShards.length > 0) return { ok: false, problems: notShards.map(notAShard) };
   const shards = parts.map((p) => ({ ...p, shard: p.report.shard! })).sort((a, b) => a.shard.index - b.shard.index);
   const problems = mismatches(shards);
   if (problems.length > 0) return { ok: false, problems };
