@@ -1,4 +1,4 @@
-// `seep run`, `seep report` and `seep init`. Exit codes: 0 every scenario passed, 1 a check failed,
+// `seep run`, `seep report`, `seep init`, `seep compare` and `seep merge`. Exit codes: 0 every scenario passed, 1 a check failed,
 // 2 a scenario could not run (bad file, target did not start or crashed, step threw) or bad usage.
 // Each command is imported only when it runs: `seep --version` and `--help` load nothing else.
 import { parseArgs } from 'node:util';
@@ -30,6 +30,7 @@ export async function main(argv: string[]): Promise<ExitCode> {
     if (command === 'run') return await (await import('./runCommand.ts')).runCommand(rest, values);
     if (command === 'report') return await (await import('./reportCommand.ts')).reportCommand(rest, values);
     if (command === 'compare') return await (await import('./compareCommand.ts')).compareCommand(rest, values);
+    if (command === 'merge') return await (await import('./mergeCommand.ts')).mergeCommand(rest, values);
     throw new UsageError(`unknown command '${command}'`);
   } catch (err) {
     if (err instanceof UsageError) console.error(`seep: ${err.message}\n\n${USAGE}`);

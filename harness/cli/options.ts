@@ -21,6 +21,8 @@ export const USAGE = `usage:
       --baseline <run-dir|report.json>  also fail a resource whose slope or leftover is significantly
                                 worse than in this stored run, beyond --tolerance (regression.* checks)
       --tolerance <N%>          how much worse than the stored run counts (default 10%, with a floor per unit)
+      --shard <i/n>             run only slice i of n of the scenarios (the same on every machine)
+      --shard-durations <file>  balance the slices by the durations in this report.json (or run dir)
   seep init <kind> ...          write a first scenario, commented: service, function or cli
                                 (seep init alone explains each, with an example)
       --ci github               also write .github/workflows/seep.yml
@@ -31,6 +33,8 @@ export const USAGE = `usage:
                                 exit 1 when after is significantly worse beyond --tolerance, 2 when they differ
       --tolerance <N%>  --json <file>
       --html <file>             the comparison page (default <after>/compare-<before run id>.html)
+  seep merge <run-dir>... --into <dir>   join the run dirs of seep run --shard i/n into one run
+                                (report.json, HTML, and --junit/--markdown/--json as seep run writes them)
   seep --version | --help
 
 exit codes: 0 all passed, 1 a leak or budget check failed, 2 a scenario could not run or bad usage`;
@@ -55,6 +59,9 @@ export const OPTIONS = {
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
   attach: { type: 'string' },
+  shard: { type: 'string' },
+  'shard-durations': { type: 'string' },
+  into: { type: 'string' },
 } satisfies ParseArgsConfig['options'];
 
 export function wholeNumber(flag: string, value: string | undefined, min: number): number | undefined {

@@ -13,6 +13,8 @@ import { DEFAULT_TOLERANCE } from '../analysis/slopeDifference.ts';
 import type { StoredRun } from '../analysis/compareRuns.ts';
 import { renderRun } from '../reporters/renderRun.ts';
 import { renderOutputs } from './renderOutputs.ts';
+import { shardRequest } from './shardOptions.ts';
+import { shardText } from '../reporters/shardText.ts';
 
 export async function runCommand(targets: string[], values: Values): Promise<ExitCode> {
   const cwd = process.cwd();
@@ -21,6 +23,7 @@ export async function runCommand(targets: string[], values: Values): Promise<Exi
   const warmup = wholeNumber('warmup', values.warmup, 0);
   const duration = durationFlag('duration', values.duration);
   const liveEvery = durationFlag('live-every', values['live-every']);
+  const shard = await shardRequest(values.shard, values['shard-durations']);
   const metricsPort = wholeNumber('metrics-port', values['metrics-port'], 1);
   const attach = wholeNumber('attach', values.attach, 1);
   if (values.tolerance !== undefined && values.baseline === undefined) throw new UsageError('--tolerance: seep run takes it with --baseline');
@@ -75,6 +78,7 @@ export async function runCommand(targets: string[], values: Values): Promise<Exi
       calibrate: values.calibrate === true ? true : undefined,
       attach,
       baseline: baseline ? { stored: baseline, tolerance } : undefined,
+      shard,
       // a soak's live views, drawn from the report so far as from a finished one
       onLive: async (live, dir) => {
         await renderRun(live, dir);
@@ -82,6 +86,7 @@ export async function runCommand(targets: string[], values: Values): Promise<Exi
     });
     const written = await renderOutputs(report, runDir, values);
     printSummary(report, process.stdout, { color: term.color });
+    if (report.shard) console.log(`\n${shardText(report)!}`);
     for (const s of report.scenarios.filter((x) => x.verdict === 'error')) console.error(`seep: ${s.file || s.name}: ${s.error}`);
     console.log(`\nreport: ${path.relative(cwd, path.join(runDir, 'index.html'))}  (${written.length} files written)`);
     return report.exitCode;

@@ -443,6 +443,37 @@ export interface Report {
   verdict: Verdict;
   exitCode: ExitCode;
   scenarios: ScenarioReport[];
+  /** `seep run --shard i/n`: which slice of which scenario set this run ran */
+  shard?: ShardInfo;
+  /** `seep merge`: the shard runs this run was joined from, in shard order */
+  mergedFrom?: ShardPart[];
+}
+
+/**
+ * One slice of a scenario set (`seep run --shard i/n`), as `seep merge` checks it: the parts of one
+ * run share the set, the shard count, the balancing and the seep version, and cover the set once.
+ */
+export interface ShardInfo {
+  /** 1-based */
+  index: number;
+  count: number;
+  /** every scenario of the whole set (not only this slice's), as `file::name`, in run order */
+  scenarios: string[];
+  /** sha256 of the sorted set: two shards of one set agree on it */
+  setHash: string;
+  /** the scenarios' weights: all 1, or their durations in a previous report (its run id) */
+  balancedBy: { kind: 'count' } | { kind: 'durations'; runId: string };
+}
+
+/** A shard run as `seep merge` found it. */
+export interface ShardPart {
+  index: number;
+  runId: string;
+  startedAt: string;
+  finishedAt: string;
+  hostname: string;
+  /** how many scenarios it ran */
+  scenarios: number;
 }
 
 /** The stored run a regression check or a comparison read: the path given and the run's id. */

@@ -5,6 +5,7 @@ import type { Report } from '../report/schema.ts';
 import { formatSigned } from './formatValue.ts';
 import { alertSummary, attachedText, calibrationText, describeCheck, latencyP99, rssGrowth, rssSlope, worstCheck, wouldHaveCaught } from './scenarioHeadlines.ts';
 import { processHeapRows } from './processHeapRows.ts';
+import { shardText } from './shardText.ts';
 
 const ICON = { pass: '✅', fail: '❌', error: '⚠️' } as const;
 
@@ -24,6 +25,7 @@ export function renderMarkdown(report: Report): string {
   const lines = [
     `## seep ${ICON[verdict]} ${verdict.toUpperCase()}: run ${mdCell(report.runId)}`,
     '',
+    ...(shardText(report) === null ? [] : [mdCell(shardText(report)!), '']),
     `| Scenario | Verdict | Worst check | RSS growth | Slope |${underLoad ? ' Latency p99 |' : ''}`,
     `| --- | --- | --- | --- | --- |${underLoad ? ' --- |' : ''}`,
   ];

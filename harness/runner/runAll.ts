@@ -16,6 +16,7 @@ import type { ProgressSink } from './progressSink.ts';
 import type { MetricsEndpoint } from '../observations/metricsEndpoint.ts';
 import type { StoredRun } from '../analysis/compareRuns.ts';
 import { regressionBaseline } from '../analysis/regressionChecks.ts';
+import { shardSlice, type ShardRequest } from './shardSlice.ts';
 
 export interface RunAllOptions {
   targets: string[];
@@ -44,6 +45,8 @@ export interface RunAllOptions {
   attach?: number;
   /** --baseline: a stored run each scenario's figures are checked against (regression.* checks) */
   baseline?: { stored: StoredRun; tolerance: number };
+  /** --shard i/n: run only this shard's slice of the chosen scenarios, and record which it was */
+  shard?: ShardRequest;
 }
 
 export interface RunResult {
@@ -111,10 +114,12 @@ export async function runAll(opts: RunAllOptions): Promise<RunResult> {
     await write();
     return { report, runDir };
   }
+  const slice = opts.shard ? shardSlice(chosen, opts.shard) : null;
+  if (slice) report.shard = slice.info;
   // every chosen scenario is planned before any runs: a plan that cannot be made stops the run here
   const plans: RunPlan[] = [];
   const overrides = { iterations: opts.iterations, warmup: opts.warmup, duration: opts.duration, liveEveryMs: opts.liveEveryMs, calibrate: opts.calibrate, attach: opts.attach };
-  for (const { file, scenario } of chosen) {
+  for (const { file, scenario } of slice?.chosen ?? chosen) {
     try {
       const plan = planRun(scenario, file, overrides);
       if (opts.baseline) plan.budgets.regression = regressionBaseline(opts.baseline.stored, plan.name, opts.baseline.tolerance);

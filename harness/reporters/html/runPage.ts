@@ -6,6 +6,7 @@ import { scenarioCharts, type ChartSpec } from './chartModel.ts';
 import { escapeHtml as e, jsonForScript } from './escapeHtml.ts';
 import { inlineScript, pageAssets } from './pageAssets.ts';
 import { scenarioSection, verdictBadge } from './scenarioSection.ts';
+import { shardText } from '../shardText.ts';
 
 export async function renderRunPage(report: Report): Promise<string> {
   const assets = await pageAssets();
@@ -29,7 +30,7 @@ export async function renderRunPage(report: Report): Promise<string> {
 <header><p><a href="../index.html">← all runs</a></p>
 <h1>${verdictBadge(verdict)} seep run <code>${e(report.runId)}</code></h1>
 <p class="meta">${e(report.startedAt)} · ${Number.isFinite(duration) ? e(formatDuration(duration)) : ''} · exit code ${report.exitCode} · ${e(h.hostname)} (${e(h.platform)}/${e(h.arch)}, ${h.cpus} CPUs, ${e(formatValue(h.totalMemBytes, 'B'))}) · node ${e(h.node)}${h.python ? ` · python ${e(h.python)}` : ''} · seep ${e(report.seepVersion)}</p>
-<nav class="scenarios"><ul>${nav}</ul></nav></header>
+${shardText(report) === null ? '' : `<p class="meta">${e(shardText(report)!)}</p>\n`}<nav class="scenarios"><ul>${nav}</ul></nav></header>
 <main>${sections.join('\n')}</main>
 <script type="application/json" id="seep-data">${jsonForScript({ charts })}</script>
 <script>${inlineScript(assets.localeGuardJs)}</script>
