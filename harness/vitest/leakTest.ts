@@ -9,6 +9,7 @@ import { it, type TestContext } from 'vitest';
 import type { Scenario } from '../scenario/types.ts';
 import type { ScenarioReport } from '../report/schema.ts';
 import { validateScenario } from '../scenario/scenarioSchema.ts';
+import { ScenarioFileError } from '../scenario/loadScenario.ts';
 import { planRun, type RunPlan } from '../scenario/runPlan.ts';
 import { renderRun } from '../reporters/renderRun.ts';
 import { leakTestMessage } from '../reporters/leakTestMessage.ts';
@@ -53,7 +54,7 @@ type Planned = { ok: true; plan: RunPlan } | { ok: false; problem: string };
 
 function planLeakTest(name: string, scenario: LeakTestScenario): Planned {
   const checked = validateScenario({ ...scenario, name });
-  if (!checked.ok) return { ok: false, problem: checked.problems.map((p) => (p.field.startsWith('(') ? p.message : `${p.field}: ${p.message}`)).join('; ') };
+  if (!checked.ok) return { ok: false, problem: new ScenarioFileError(name, checked.problems).detail };
   try {
     return { ok: true, plan: planRun(checked.scenario, '') };
   } catch (err) {
