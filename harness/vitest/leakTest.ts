@@ -39,6 +39,8 @@ export class LeakTestError extends Error {
 }
 
 const THIS_FILE = fileURLToPath(import.meta.url);
+/** how long an aborted run may take to stop its target, take the last reads and write its report */
+const STOP_MS = 60_000;
 
 /** The stack of the leakTest() call, so that vitest points at the test, not at seep. */
 function callSite(): string[] {
@@ -66,7 +68,10 @@ async function runLeakTest(name: string, planned: Planned, options: LeakTestOpti
   const { record, projectRoot, file } = await testFileRun(ctx.task.file.filepath, options.reportDir);
   let result: ScenarioReport;
   if (planned.ok) {
-    result = await record.run({ ...planned.plan, file }, { repoRoot: projectRoot, signal: ctx.signal });
+    const running = record.run({ ...planned.plan, file }, { repoRoot: projectRoot, signal: ctx.signal });
+    // past vitest's timeout (the signal aborts the run), the next test waits for this one's target to be stopped
+    ctx.onTestFinished(() => running.then(() => undefined, () => undefined), STOP_MS);
+    result = await running;
   } else {
     result = errorScenario(file, name, planned.problem);
     await record.add([result]);
