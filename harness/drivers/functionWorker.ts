@@ -10,7 +10,7 @@ import { nodeScriptArgs } from './nodeScriptArgs.ts';
 
 const DEFAULT_CALL_TIMEOUT_MS = 30_000;
 /** loading through tsx compiles on first import; give a cold start on a busy 2-core machine room */
-const LOAD_TIMEOUT_MS = 30_000;
+export const LOAD_TIMEOUT_MS = 30_000;
 const STOP_GRACE_MS = 2_000;
 
 export interface FunctionWorkerOptions {

@@ -6,7 +6,7 @@ import { pollUntil, PollTimeout } from './pollUntil.ts';
 import { describeReady, httpReady, lineMatcher, tcpReady } from './readiness.ts';
 import { raceExit, spawnTarget, targetEnv, type ExitStatus } from './spawnTarget.ts';
 
-const DEFAULT_READY_TIMEOUT_MS = 15_000;
+export const DEFAULT_READY_TIMEOUT_MS = 15_000;
 const DEFAULT_STOP_GRACE_MS = 5_000;
 
 export interface ServiceOptions {

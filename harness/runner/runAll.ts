@@ -1,22 +1,15 @@
 // A whole `seep run`: validate every scenario file first (a bad one stops everything before any
 // target starts), then run them one at a time, writing the JSON report after each.
 import path from 'node:path';
-import { SEEP_VERSION } from '../seepVersion.ts';
-import { SCHEMA_VERSION, type Report, type ScenarioReport } from '../report/schema.ts';
-import { hostInfo } from '../report/hostInfo.ts';
-import { newRunId } from '../report/runId.ts';
+import type { Report, ScenarioReport } from '../report/schema.ts';
 import { findScenarioFiles, loadScenarioFile, ScenarioFileError, type LoadedScenario } from '../scenario/loadScenario.ts';
-import { runOutcome } from '../verdict/verdict.ts';
-import { REPORT_FILE, writeJsonReport } from '../reporters/jsonReporter.ts';
-import { emptySeries } from '../series/emptySeries.ts';
-import { runScenario, type RunScenarioOptions } from './runScenario.ts';
-import { calibrate } from './calibrationRun.ts';
 import { planRun, type RunPlan } from '../scenario/runPlan.ts';
 import type { ProgressSink } from './progressSink.ts';
 import type { MetricsEndpoint } from '../observations/metricsEndpoint.ts';
 import type { StoredRun } from '../analysis/compareRuns.ts';
 import { regressionBaseline } from '../analysis/regressionChecks.ts';
 import { shardSlice, type ShardRequest } from './shardSlice.ts';
+import { errorScenario, openRunRecord } from './runRecord.ts';
 
 export interface RunAllOptions {
   targets: string[];
@@ -54,36 +47,10 @@ export interface RunResult {
   runDir: string;
 }
 
-function errorScenario(file: string, name: string, error: string): ScenarioReport {
-  const at = new Date().toISOString();
-  return {
-    name, file, verdict: 'error', error, startedAt: at, finishedAt: at, durationMs: 0,
-    target: { kind: 'cli' }, iterations: { warmup: 0, measured: 0 }, checks: [], headlines: { rssGrowth: null }, series: emptySeries(), suspects: [],
-    output: { tail: [], totalLines: 0, forbidCounts: {}, forbidExamples: {} },
-  };
-}
-
 export async function runAll(opts: RunAllOptions): Promise<RunResult> {
-  const startedAt = new Date();
-  const runId = newRunId(startedAt);
-  const runDir = path.join(opts.reportsRoot, runId);
-  const report: Report = {
-    schemaVersion: SCHEMA_VERSION,
-    seepVersion: SEEP_VERSION,
-    runId,
-    startedAt: startedAt.toISOString(),
-    finishedAt: startedAt.toISOString(),
-    host: await hostInfo(),
-    verdict: 'pass',
-    exitCode: 0,
-    scenarios: [],
-  };
-  const write = async () => {
-    report.finishedAt = new Date().toISOString();
-    Object.assign(report, runOutcome(report.scenarios));
-    await writeJsonReport(report, path.join(runDir, REPORT_FILE));
-    await opts.onWrite?.(report, runDir);
-  };
+  const record = await openRunRecord({ reportsRoot: opts.reportsRoot, onWrite: opts.onWrite });
+  const { report, runDir } = record;
+  const done = () => ({ report, runDir });
 
   const loaded: LoadedScenario[] = [];
   const bad: ScenarioReport[] = [];
@@ -103,16 +70,14 @@ export async function runAll(opts: RunAllOptions): Promise<RunResult> {
     }
   }
   if (bad.length > 0) {
-    report.scenarios = bad;
-    await write();
-    return { report, runDir };
+    await record.add(bad);
+    return done();
   }
 
   const chosen = loaded.filter((l) => !opts.only || l.scenario.name.includes(opts.only));
   if (chosen.length === 0) {
-    report.scenarios = [errorScenario('', '(no scenario)', `no scenario name contains '${opts.only ?? ''}'`)];
-    await write();
-    return { report, runDir };
+    await record.add([errorScenario('', '(no scenario)', `no scenario name contains '${opts.only ?? ''}'`)]);
+    return done();
   }
   const slice = opts.shard ? shardSlice(chosen, opts.shard) : null;
   if (slice) report.shard = slice.info;
@@ -129,32 +94,13 @@ export async function runAll(opts: RunAllOptions): Promise<RunResult> {
     }
   }
   if (bad.length > 0) {
-    report.scenarios = bad;
-    await write();
-    return { report, runDir };
+    await record.add(bad);
+    return done();
   }
   for (const plan of plans) {
     if (opts.signal?.aborted) break;
-    const runOpts: RunScenarioOptions = {
-      repoRoot: opts.projectRoot,
-      file: plan.file,
-      signal: opts.signal,
-      progress: opts.progress,
-      runDir,
-      metrics: opts.metrics,
-      // the live view of a soak: the report so far, written like a finished one
-      onLive: async (live) => {
-        const snapshot: Report = { ...report, finishedAt: new Date().toISOString(), scenarios: [...report.scenarios, live] };
-        Object.assign(snapshot, runOutcome(snapshot.scenarios));
-        await writeJsonReport(snapshot, path.join(runDir, REPORT_FILE));
-        await opts.onLive?.(snapshot, runDir);
-      },
-    };
-    const first = await runScenario(plan, runOpts);
-    const result = plan.calibrate && !opts.signal?.aborted ? await calibrate(plan, first, runOpts) : first;
-    report.scenarios.push(result);
-    await write();
+    await record.run(plan, { repoRoot: opts.projectRoot, signal: opts.signal, progress: opts.progress, metrics: opts.metrics, onLive: opts.onLive });
   }
-  await write();
-  return { report, runDir };
+  await record.write();
+  return done();
 }
