@@ -27,7 +27,7 @@ async function start(script: string, args: string[] = []) {
 describe('createSampler on real processes', () => {
   it('reads the tcp tables at boundaries and when the socket inodes change, not on every timed read', async () => {
     // this test's own process: a listener opened between reads is a new socket inode
-    const sampler = createSampler({ rootPids: () => [process.pid], cookie: newCookie() });
+    const sampler = createSampler({ rootPids: () => [process.pid], cookie: newCookie(), tcpTableShare: Infinity });
     const base = await sampler.read('measured', 0, 0);
     expect(sampler.tcpTableReads()).toBe(1);
     const same = await sampler.read('measured', null, 1);
@@ -70,6 +70,26 @@ describe('createSampler on real processes', () => {
     expect(ids.sockets.filter((x) => x.detail.startsWith(`LISTEN 127.0.0.1:${port} `))).toHaveLength(1);
     expect(ids.fds.filter((x) => x.detail.startsWith('socket:['))).toHaveLength(10);
     expect(sampler.errors()).toEqual([]);
+  });
+
+  it('holds timed reads to their share of time on the tcp tables: a new socket waits, a closed one drops out', async () => {
+    // a share so small that no timed read may read the tables after the boundary's
+    const sampler = createSampler({ rootPids: () => [process.pid], cookie: newCookie(), tcpTableShare: 1e-12 });
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const base = await sampler.read('measured', 0, 0);
+    const other = createServer();
+    await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
+    try {
+      expect((await sampler.read('measured', null, 1)).values.sockets).toBe(base.values.sockets);
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      expect((await sampler.read('measured', null, 2)).values.sockets).toBe(base.values.sockets! - 1);
+      expect(sampler.tcpTableReads()).toBe(1);
+      expect((await sampler.read('measured', 1, 3)).values.sockets).toBe(base.values.sockets);
+    } finally {
+      other.close();
+      await sampler.stopTimer();
+    }
   });
 
   it('sums rss and threads over a parent and its 2 children', async () => {
