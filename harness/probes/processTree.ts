@@ -68,7 +68,10 @@ function walkChildrenFiles(roots: number[], procRoot: string, read: (path: strin
     // A child listed a moment ago may have been reaped and its pid reused by a stranger.
     if (!stat || (parent !== null && stat.ppid !== parent)) continue;
     seen.add(pid);
-    out.push({ ...stat, isRoot: parent === null });
+    // parseStat's object is this read's own: made a ProcInfo in place, not copied (a timed sample's path)
+    const info = stat as ProcInfo;
+    info.isRoot = parent === null;
+    out.push(info);
     for (const child of readChildren(stat, procRoot, read)) queue.push({ pid: child, parent: pid });
   }
   return out;

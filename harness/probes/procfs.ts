@@ -45,7 +45,7 @@ export function parseStat(text: string): ProcStat {
   const close = text.lastIndexOf(')');
   if (open < 0 || close < open) throw new Error(`malformed /proc stat line: '${text.slice(0, 80)}'`);
   // field N of proc(5) starts after the (N - 2)th space after ')'; field 3 (state) at close + 2
-  const values: number[] = [];
+  const values = new Float64Array(25);
   let i = close + 4; // past ') S '
   for (let field = 4; field <= 24; field++) {
     let v = 0;
@@ -64,20 +64,19 @@ export function parseStat(text: string): ProcStat {
       const rest = text.slice(close + 2).trim().split(' ');
       throw new Error(`malformed /proc stat line: field ${field} is '${rest[field - 3]}'`);
     }
-    values.push(negative ? -v : v);
+    values[field] = negative ? -v : v;
     i++;
   }
-  const num = (field: number): number => values[field - 4]!;
   return {
     pid: Number(text.slice(0, open).trim()),
     comm: text.slice(open + 1, close),
     state: text[close + 2] ?? '?',
-    ppid: num(4),
-    pgrp: num(5),
-    cpuTicks: num(14) + num(15),
-    numThreads: num(20),
-    starttime: num(22),
-    rssPages: num(24),
+    ppid: values[4]!,
+    pgrp: values[5]!,
+    cpuTicks: values[14]! + values[15]!,
+    numThreads: values[20]!,
+    starttime: values[22]!,
+    rssPages: values[24]!,
   };
 }
 
