@@ -303,6 +303,7 @@ export function createRunAggregate(opts: RunAggregateOptions = {}): RunAggregate
         probeErrors.push(`${alertEvents.dropped()} of ${alertEvents.total()} alerts (${tally.warning.count} warning, ${tally.critical.count} critical) are not listed: the report keeps the first ${KEEP_ALERTS} and the latest ${KEEP_ALERTS}`);
       }
       if (probeErrors.length > 0) report.probeErrors = [...new Set(probeErrors)];
+      if (tail?.observerCost) report.observerCost = tail.observerCost;
       return report;
     },
   };

@@ -2,6 +2,7 @@
 // Processes are keyed by pid and start time so a reused pid is not taken for the old process.
 import { performance } from 'node:perf_hooks';
 import { readHostConstants, readUptimeSeconds, type ProcStat } from './procfs.ts';
+import type { ProcFileCache } from './procFileCache.ts';
 
 /**
  * Ticks are 10 ms, and boundary reads can come a millisecond after a timed one: over such a window
@@ -13,9 +14,8 @@ const MAX_SNAPSHOTS = 64;
 
 interface Snapshot {
   time: number;
-  /** clock ticks since boot at this read, to tell processes born since; null on a fake tree */
-  bootTicks: number | null;
-  ticks: Map<string, number>;
+  /** by pid: its start time (a reused pid is another process) and its ticks */
+  ticks: Map<number, { start: number; ticks: number }>;
 }
 
 export interface CpuMeterOptions {
@@ -23,6 +23,8 @@ export interface CpuMeterOptions {
   /** monotonic ms; a fake in tests */
   clock?: () => number;
   ticksPerSecond?: number;
+  /** /proc/uptime through a descriptor kept open (a timed sample's path) */
+  files?: ProcFileCache;
 }
 
 export interface CpuMeter {
@@ -35,13 +37,13 @@ export function createCpuMeter(opts: CpuMeterOptions = {}): CpuMeter {
   const clock = opts.clock ?? (() => performance.now());
   const hz = opts.ticksPerSecond ?? readHostConstants().ticksPerSecond;
   const history: Snapshot[] = [];
+  const uptimeFile = `${procRoot}/uptime`;
 
   return {
     measure(procs) {
       const now = clock();
-      const uptime = readUptimeSeconds(procRoot);
-      const snap: Snapshot = { time: now, bootTicks: uptime === null ? null : uptime * hz, ticks: new Map() };
-      for (const p of procs) snap.ticks.set(`${p.pid}:${p.starttime}`, p.cpuTicks);
+      const snap: Snapshot = { time: now, ticks: new Map() };
+      for (const p of procs) snap.ticks.set(p.pid, { start: p.starttime, ticks: p.cpuTicks });
 
       let refAt = -1;
       for (let i = history.length - 1; i >= 0; i--) {
@@ -52,11 +54,20 @@ export function createCpuMeter(opts: CpuMeterOptions = {}): CpuMeter {
       let percent: number | null = null;
       if (ref && now > ref.time) {
         let ticks = 0;
+        let refBootTicks: number | null | undefined;
         for (const p of procs) {
-          const before = ref.ticks.get(`${p.pid}:${p.starttime}`);
-          if (before !== undefined) ticks += Math.max(0, p.cpuTicks - before);
-          // Born since the reference read: all its ticks fall inside the window.
-          else if (ref.bootTicks !== null && p.starttime >= ref.bootTicks) ticks += p.cpuTicks;
+          const before = ref.ticks.get(p.pid);
+          if (before !== undefined && before.start === p.starttime) {
+            ticks += Math.max(0, p.cpuTicks - before.ticks);
+            continue;
+          }
+          // Not there at the reference read. Born since, all its ticks fall inside the window. The
+          // boot clock is read only then, not at every read: the reference's is now's minus the window.
+          if (refBootTicks === undefined) {
+            const uptime = opts.files ? uptimeFrom(opts.files.read(uptimeFile)) : readUptimeSeconds(procRoot);
+            refBootTicks = uptime === null ? null : (uptime - (now - ref.time) / 1000) * hz;
+          }
+          if (refBootTicks !== null && p.starttime >= refBootTicks) ticks += p.cpuTicks;
         }
         percent = (ticks / hz / ((now - ref.time) / 1000)) * 100;
       }
@@ -66,4 +77,8 @@ export function createCpuMeter(opts: CpuMeterOptions = {}): CpuMeter {
       return percent;
     },
   };
+}
+
+function uptimeFrom(text: string | null): number | null {
+  return text === null ? null : Number(text.slice(0, text.indexOf(' ')));
 }

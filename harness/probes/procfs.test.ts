@@ -80,7 +80,7 @@ describe('listTree on a fake /proc', () => {
   });
 
   it('follows every thread\'s children file and skips a listed child that vanished or was reused', async () => {
-    fake.stat(10, { ppid: 1 });
+    fake.stat(10, { ppid: 1, threads: 2 });
     fake.file('10/task/10/children', '11 ');
     fake.file('10/task/15/children', '12 14 16 '); // a second thread forked 12; 14 has vanished
     fake.stat(11, { ppid: 10 });

@@ -1,4 +1,5 @@
 // Real processes: python3 targets from fixtures/probe-targets/, sampled through the real /proc.
+import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Sample } from '../report/schema.ts';
 import { killTree } from './killTree.ts';
@@ -24,6 +25,31 @@ async function start(script: string, args: string[] = []) {
 }
 
 describe('createSampler on real processes', () => {
+  it('reads the tcp tables at boundaries and when the socket inodes change, not on every timed read', async () => {
+    // this test's own process: a listener opened between reads is a new socket inode
+    const sampler = createSampler({ rootPids: () => [process.pid], cookie: newCookie(), tcpTableShare: Infinity });
+    const base = await sampler.read('measured', 0, 0);
+    expect(sampler.tcpTableReads()).toBe(1);
+    const same = await sampler.read('measured', null, 1);
+    expect(sampler.tcpTableReads()).toBe(1);
+    expect([same.values.sockets, same.tcp]).toEqual([base.values.sockets, base.tcp]);
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const opened = await sampler.read('measured', null, 2);
+      expect(sampler.tcpTableReads()).toBe(2);
+      expect(opened.values.sockets).toBe(base.values.sockets! + 1);
+      expect(opened.tcp.LISTEN).toBe((base.tcp.LISTEN ?? 0) + 1);
+      await sampler.read('measured', null, 3);
+      expect(sampler.tcpTableReads()).toBe(2);
+      await sampler.read('measured', 1, 4);
+      expect(sampler.tcpTableReads()).toBe(3);
+    } finally {
+      server.close();
+      await sampler.stopTimer();
+    }
+  });
+
   it('counts the tcp sockets a target owns, per state, both ends of each connection', async () => {
     const target = await start('tcpTarget.py', ['3']);
     const sampler = createSampler({ rootPids: () => [target.pid], cookie: target.cookie });
@@ -44,6 +70,26 @@ describe('createSampler on real processes', () => {
     expect(ids.sockets.filter((x) => x.detail.startsWith(`LISTEN 127.0.0.1:${port} `))).toHaveLength(1);
     expect(ids.fds.filter((x) => x.detail.startsWith('socket:['))).toHaveLength(10);
     expect(sampler.errors()).toEqual([]);
+  });
+
+  it('holds timed reads to their share of time on the tcp tables: a new socket waits, a closed one drops out', async () => {
+    // a share so small that no timed read may read the tables after the boundary's
+    const sampler = createSampler({ rootPids: () => [process.pid], cookie: newCookie(), tcpTableShare: 1e-12 });
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const base = await sampler.read('measured', 0, 0);
+    const other = createServer();
+    await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
+    try {
+      expect((await sampler.read('measured', null, 1)).values.sockets).toBe(base.values.sockets);
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      expect((await sampler.read('measured', null, 2)).values.sockets).toBe(base.values.sockets! - 1);
+      expect(sampler.tcpTableReads()).toBe(1);
+      expect((await sampler.read('measured', 1, 3)).values.sockets).toBe(base.values.sockets);
+    } finally {
+      other.close();
+      await sampler.stopTimer();
+    }
   });
 
   it('sums rss and threads over a parent and its 2 children', async () => {

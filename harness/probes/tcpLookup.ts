@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { readlinkSync } from 'node:fs';
 import { errorCode, isVanished, readStatSync } from './procfs.ts';
-import { readOneTable, type TcpTable } from './tcpSockets.ts';
+import { createTableReader, scanTcpTable, type TcpTable } from './tcpSockets.ts';
 
 export interface TcpLookup {
   /**
@@ -23,6 +23,7 @@ export function createTcpLookup(procRoot: string, onError: (message: string) => 
   let unix = new Set<number>();
   const seen = new Set<number>();
   let order: ('tcp' | 'tcp6')[] = ['tcp', 'tcp6'];
+  const tables = createTableReader();
 
   async function readUnixInodes(pid: number): Promise<Set<number>> {
     const text = await readFile(`${procRoot}/${pid}/net/unix`, 'latin1');
@@ -39,8 +40,9 @@ export function createTcpLookup(procRoot: string, onError: (message: string) => 
       for (const inode of await readUnixInodes(pid)) if (wanted.delete(inode)) unix.add(inode);
       return;
     }
-    for (const [inode, entry] of await readOneTable(pid, step, procRoot)) {
-      if (!wanted.delete(inode)) continue;
+    const { buf, length } = await tables.read(`${procRoot}/${pid}/net/${step}`);
+    for (const [inode, entry] of scanTcpTable(buf, length, wanted)) {
+      wanted.delete(inode);
       into.set(inode, entry);
       foundIn[step] += 1;
     }

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { countTcp, formatAddress, parseTcpTable, readOneTable } from './tcpSockets.ts';
+import { countTcp, formatAddress, parseTcpTable, readOneTable, scanTcpTable } from './tcpSockets.ts';
 import { createFakeProc, type FakeProc } from '../../fixtures/probe-targets/fakeProc.ts';
 import { HEADER, TCP, TCP6 } from '../../fixtures/probe-targets/tcpTableText.ts';
 
@@ -24,6 +24,19 @@ describe('parseTcpTable', () => {
     expect(formatAddress('00000000000000000000000001000000:0050')).toBe('[::1]:80');
     expect(formatAddress('0000000000000000FFFF00000100007F:0050')).toBe('[::ffff:127.0.0.1]:80');
     expect(formatAddress('B80D0120000000000000000001000000:01BB')).toBe('[2001:db8::1]:443');
+  });
+
+  it('decodes only the wanted inodes when asked for some, in a buffer read part-way', () => {
+    const buf = Buffer.from(TCP + 'garbage past the length that was read', 'latin1');
+    const table = scanTcpTable(buf, Buffer.byteLength(TCP), new Set([5002, 4242]));
+    expect([...table]).toEqual([[5002, { state: 'ESTABLISHED', local: '127.0.0.1:8080', remote: '127.0.0.1:50000' }]]);
+  });
+
+  it('finds the inode past a slot number and a uid wider than their usual columns', () => {
+    // sl is %4d and uid %5u: a table of 10,000 lines and a uid of 6 digits push the columns right
+    const line = TCP.split('\n')[2]!.replace('   1:', '10000:').replace('  1000 ', ' 100000 ');
+    const table = scanTcpTable(Buffer.from(HEADER + line + '\n', 'latin1'), Buffer.byteLength(HEADER + line + '\n'), null);
+    expect([...table.keys()]).toEqual([5002]);
   });
 
   it('throws on a state number the kernel does not define', () => {

@@ -17,6 +17,12 @@ describe('the JSON report validates against the schema types', () => {
     expect(s.series.boundaries.phase.filter((p) => p === 'measured')).toHaveLength(5);
     expect(s.series.boundaries.values.rss.every((v) => typeof v === 'number' && v > 1e6)).toBe(true);
     expect(s.checks.map((c) => c.resource)).toEqual(expect.arrayContaining(['rss', 'fds', 'sockets', 'threads', 'children', 'orphans']));
+    // what observing cost: every step timed, every boundary's parts timed (a counted run reads one per step)
+    const o = s.observerCost!;
+    expect(o.steps).toBe(6);
+    expect(o.boundaries).toBeGreaterThanOrEqual(6);
+    expect([o.stepMs, o.gcMs, o.readMs, o.agentMs, o.perStepMs].every((x) => typeof x === 'number' && x >= 0)).toBe(true);
+    expect(o.readMs!).toBeGreaterThan(0);
   });
 
   it('rejects a report that breaks the schema, naming where', () => {

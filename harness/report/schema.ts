@@ -403,6 +403,28 @@ export interface ScenarioReport {
   probeErrors?: string[];
   /** `--calibrate` or `calibrate: true`: the planted-leak run after a passing one */
   calibration?: Calibration;
+  /** what observing cost the target: its steps' own time beside the boundary work seep did between them */
+  observerCost?: ObserverCost;
+}
+
+/**
+ * The observer effect, measured in the run: the mean wall time of a step (the scenario's own work on
+ * the target), and of each part of a boundary observation, during which the target is stopped or
+ * slowed (a forced GC; /proc reads of smaps_rollup under its mmap lock; the agents' heap and type
+ * reads). Timed samples at sampleHz read /proc only and are not counted here. null: none timed.
+ */
+export interface ObserverCost {
+  steps: number;
+  stepMs: number | null;
+  boundaries: number;
+  /** the forced GC in the target's processes */
+  gcMs: number | null;
+  /** seep's /proc read of the tree at a boundary (pss, fds, the tcp tables, the cookie scan) */
+  readMs: number | null;
+  /** the agents' reads after the GC: runtime heap, handles, per-type growth */
+  agentMs: number | null;
+  /** boundary time spread over the steps: (gc + read + agent) x boundaries / steps */
+  perStepMs: number | null;
 }
 
 /**

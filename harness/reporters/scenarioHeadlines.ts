@@ -97,3 +97,14 @@ export function attachedText(s: ScenarioReport): string | null {
   const pid = a.pid === null ? 'a pid not read' : `pid ${a.pid}`;
   return `attached to ${pid}${a.pidFile ? ` (from ${a.pidFile})` : ''}${a.url ? ` at ${a.url}` : ''}: agent ${a.agent}${a.cgroup ? `; cgroup ${a.cgroup}` : ''}`;
 }
+
+/**
+ * "observing cost 4.1 ms per step beside a step of 12.3 ms (each of 55 boundaries: forced GC 2.0 ms,
+ * /proc read 1.5 ms, agents 0.6 ms)": what seep's observation added to the target, as measured.
+ */
+export function observerText(s: ScenarioReport): string | null {
+  const o = s.observerCost;
+  if (!o || o.perStepMs === null) return null;
+  const ms = (x: number | null): string => (x === null ? 'n/a' : formatValue(x, 'ms'));
+  return `observing cost ${ms(o.perStepMs)} per step beside a step of ${ms(o.stepMs)} (each of ${o.boundaries} boundaries: forced GC ${ms(o.gcMs)}, /proc read ${ms(o.readMs)}, agents ${ms(o.agentMs)})`;
+}

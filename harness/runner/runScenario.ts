@@ -44,6 +44,8 @@ import type { MetricsEndpoint } from '../observations/metricsEndpoint.ts';
 import { formatElapsed } from '../analysis/soakChecks.ts';
 import { openMemoryLimit, type MemoryLimitSession } from './memoryLimitSession.ts';
 import { attachedHead, attachedTree, resolveAttached } from './attachedTarget.ts';
+import { createObserverTally } from './observerCost.ts';
+import { performance } from 'node:perf_hooks';
 
 export interface RunScenarioOptions {
   repoRoot: string;
@@ -166,6 +168,7 @@ export async function runScenario(plan: RunPlan, opts: RunScenarioOptions): Prom
   let memoryLimit: MemoryLimitSession | null = null;
   let oomReason: string | undefined;
   const ownCgroup = attached && !(attached instanceof Error) && typeof attached.cgroup !== 'string' ? attached.cgroup : null;
+  const observer = createObserverTally();
   const sampler = createSampler({ rootPids: () => target?.rootPids() ?? [], cookie, cgroupUsage: () => memoryLimit?.usage() ?? ownCgroup?.usage() ?? null });
   /** OOM kills in the cgroup, seen at every sample: a pre-fork master may survive its worker's */
   const watchOom = () => {
@@ -214,15 +217,19 @@ export async function runScenario(plan: RunPlan, opts: RunScenarioOptions): Prom
     record({ ...s, phase }, 't');
   };
   const checkpoint = async (p: Phase): Promise<Sample | null> => {
+    const t0 = performance.now();
     try {
       await target?.gc();
     } catch (err) {
       probeErrors.push(`forced GC failed: ${(err as Error).message}`);
     }
+    const t1 = performance.now();
     const s = await sampler.read(p, steps, now(), { escaped: true });
+    const t2 = performance.now();
     watchOom();
     if (s.pids.length === 0 && target?.kind !== 'cli') return null;
     for (const c of collectors) await c.atBoundary?.(s);
+    observer.boundary({ gcMs: t1 - t0, readMs: t2 - t1, agentMs: performance.now() - t2 });
     record(s, 'b');
     opts.progress?.tick({ name: plan.name, phase: p, iteration: steps, total, elapsedMs: s.t, rss: s.values.rss, sockets: s.values.sockets });
     return s;
@@ -349,7 +356,9 @@ export async function runScenario(plan: RunPlan, opts: RunScenarioOptions): Prom
       // a step that starts while a restart is in flight may hit the port before the new target listens
       const restartInFlight = restarting !== null;
       try {
+        const stepStart = performance.now();
         await raceStep(() => plan.step(ctx), { what: counted ? `step (iteration ${steps + 1} of ${total}, ${phase})` : `step ${steps + 1} (${phase}, ${formatElapsed(now())} in)`, timeoutMs: stepTimeoutMs, died, signal: abort.signal });
+        observer.step(performance.now() - stepStart);
         if (phase === 'measured') await plant();
         inARow = 0;
       } catch (err) {
@@ -532,6 +541,7 @@ export async function runScenario(plan: RunPlan, opts: RunScenarioOptions): Prom
     steps: { warmup: warmupSteps, measured: measuredSteps },
     orphans, newSinceBaseline, fileSizes,
     probeErrors: [...new Set([...probeErrors, ...sampler.errors()])],
+    observerCost: observer.result(),
   };
   if (error !== undefined) tail.error = error;
   if (interrupted) tail.interrupted = true;

@@ -5,7 +5,7 @@ import { formatDuration, formatNumber, formatSigned, formatValue } from '../form
 import type { ChartSpec } from './chartModel.ts';
 import { escapeHtml as e } from './escapeHtml.ts';
 import { alertsList, processesTable, processHeapsTable } from './soakTables.ts';
-import { attachedText, calibrationText, detectableText, wouldHaveCaught } from '../scenarioHeadlines.ts';
+import { attachedText, calibrationText, detectableText, observerText, wouldHaveCaught } from '../scenarioHeadlines.ts';
 import { typeGrowthTable } from './typeGrowthTable.ts';
 
 export function verdictBadge(verdict: string): string {
@@ -108,11 +108,12 @@ function artifactsList(s: ScenarioReport): string {
   return `<h3>Artifacts</h3><ul>${items.join('')}</ul>`;
 }
 
-/** What the passing leak checks could have caught, and the calibration run's outcome. */
+/** What the passing leak checks could have caught, the calibration run's outcome, and what observing cost. */
 function statedLines(s: ScenarioReport): string {
   const caught = wouldHaveCaught(s);
   const calibration = calibrationText(s);
-  return `${caught ? `<p class="detectable">${e(caught)}</p>` : ''}${calibration ? `<p class="calibration ${e(s.calibration!.outcome.replace(' ', '-'))}">${e(calibration)}</p>` : ''}`;
+  const observer = observerText(s);
+  return `${caught ? `<p class="detectable">${e(caught)}</p>` : ''}${calibration ? `<p class="calibration ${e(s.calibration!.outcome.replace(' ', '-'))}">${e(calibration)}</p>` : ''}${observer ? `<p class="observer-cost">${e(observer)}</p>` : ''}`;
 }
 
 export function scenarioSection(s: ScenarioReport, index: number, charts: ChartSpec[]): string {

@@ -2,7 +2,7 @@
 // the top suspects, and an RSS chart across iterations. Shared by live progress and the summary.
 import type { Check, Metric, Resource, ScenarioReport } from '../../report/schema.ts';
 import { formatDuration, formatSigned, formatValue } from '../formatValue.ts';
-import { calibrationText, wouldHaveCaught } from '../scenarioHeadlines.ts';
+import { calibrationText, observerText, wouldHaveCaught } from '../scenarioHeadlines.ts';
 import { asciiChart } from './asciiChart.ts';
 import { soakLines } from './soakLines.ts';
 import { plainText, type Style } from './style.ts';
@@ -50,6 +50,8 @@ export function scenarioEndLines(s: ScenarioReport, style: Style): string[] {
   if (caught) lines.push(`    ${style.dim(caught)}`);
   const calibration = calibrationText(s);
   if (calibration) lines.push(`    ${s.calibration?.outcome === 'missed' ? style.red(plainText(calibration)) : style.dim(plainText(calibration))}`);
+  const observer = observerText(s);
+  if (observer) lines.push(`    ${style.dim(observer)}`);
   lines.push(...soakLines(s, style));
   for (const p of s.probeErrors ?? []) lines.push(`    ${style.yellow('probe:')} ${plainText(p)}`);
   // in the analysis's order: a class the user wrote before the strings it holds, whatever their bytes
