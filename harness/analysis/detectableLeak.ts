@@ -18,15 +18,15 @@ import { normalQuantile } from './normalDistribution.ts';
 import { reduceToBlockMedians } from './seriesReduction.ts';
 import { binomialUpperTail } from './signTest.ts';
 import { theilSen } from './theilSen.ts';
-import { KEPT_BY_A_LEAK, MIN_SAMPLES } from './trend.ts';
+import { defaultAlpha, KEPT_BY_A_LEAK, MIN_SAMPLES } from './trend.ts';
 
 /**
  * The probability a leak of the stated size is caught. 99%, not 90%: `--calibrate` plants a leak of
  * this size and fails the run when it is missed, so at 90% one honest run in ten would fail.
  */
 export const DETECTION_POWER = 0.99;
-/** The trend test's level (trend.ts's default). */
-const ALPHA = 0.001;
+/** The trend test's level (trend.ts's default for memory). */
+const ALPHA = defaultAlpha('memory');
 
 export interface NoiseOfRun {
   /** robust sd of the residuals (1.4826·MAD), in the series' unit */

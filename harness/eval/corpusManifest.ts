@@ -68,7 +68,7 @@ const LEAKS: Twin[] = [
   },
   { name: 'py asyncio heartbeats', path: 'heartbeats.py', fn: 'open_session', kind: 'timers/handles', leakyFails: ['leak.heap', 'leak.rss', 'leak.warnings', 'leak.types'], note: 'a pending heartbeat task per session holding 48 KB of state' },
   { name: 'py slow leak under noise', path: 'noisy_slow_leak.py', fn: 'fetch', kind: 'memory', leakyFails: ['leak.heap', 'leak.rss'], note: '16 KB per call kept, beside a random 0-2 MB buffer held across each boundary',
-    hard: 'RSS noise sd ~0.6 MB against 16 KB per iteration: the synthetic evaluation catches 32 KB at sd 0.5 MB in 99% of runs, 16 KB only in some (malloc\'s bytes in use, read after the buffer is dropped, see it plainly: 16.5 KB per iteration, 95% CI 16.4–16.8)' },
+    hard: 'RSS noise sd ~0.6 MB against 16 KB per iteration: the synthetic evaluation catches 32 KB at sd 0.5 MB in 98% of runs, 16 KB only in some (malloc\'s bytes in use, read after the buffer is dropped, see it plainly: 16.5 KB per iteration, 95% CI 16.4–16.8)' },
   { name: 'node session store', path: 'sessionStore.mjs', fn: 'login', kind: 'memory', leakyFails: ['leak.heap', 'leak.rss', 'leak.types'], note: 'a session with a 1000-entry history per call in a Map with no expiry (its allocation site is followed at every boundary: leak.types)' },
   { name: 'node order listeners', path: 'orderEvents.mjs', fn: 'placeOrder', kind: 'objects', leakyFails: ['leak.heap', 'leak.rss', 'leak.types'], note: 'a listener per order on a shared emitter, capturing 400 line objects' },
   { name: 'node feed sockets', path: 'feedSockets.mjs', fn: 'subscribe', kind: 'sockets', leakyFails: ['leak.fds', 'leak.handles', 'leak.sockets', 'leak.types'], note: 'a TCP connection per subscription kept open' },

@@ -22,7 +22,7 @@ export interface SyntheticEvalResult {
   matrix: ConfusionMatrix;
   falsePositiveRate: number;
   cleanCount: number;
-  /** the target case: 32 KB/iteration, noise sd 0.5 MB (±1 MB), 50 iterations */
+  /** RSS power at a reference case: 32 KB/iteration, noise sd 0.5 MB (±1 MB), 50 iterations */
   target32KB: number;
   smallestLeak: SmallestLeak[];
   /** fewest iterations at which a leak of one socket per iteration is always caught */
@@ -53,8 +53,8 @@ export function runSyntheticEval(opts: SyntheticEvalOptions): SyntheticEvalResul
     return hit / runs;
   };
   const seed0 = (opts.firstSeed ?? 1) + 77_000_000;
-  const target32KB = powerOf(32e3, 0.5e6, Math.max(200, opts.perFamily * 2), seed0);
-  const runs = Math.max(100, Math.floor(opts.perFamily / 2));
+  const target32KB = powerOf(32e3, 0.5e6, Math.min(10_000, Math.max(200, opts.perFamily * 2)), seed0);
+  const runs = Math.min(500, Math.max(100, Math.floor(opts.perFamily / 2)));
   const smallestLeak = NOISE_GRID.map((noiseSd) => {
     const power = SLOPE_GRID.map((s) => powerOf(s, noiseSd, runs, seed0 + 1_000_000));
     const first = (p: number) => SLOPE_GRID.find((_, i) => power[i]! >= p) ?? null;
