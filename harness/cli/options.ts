@@ -22,6 +22,11 @@ export const USAGE = `usage:
   seep report <run-dir>         re-render HTML, JUnit and Markdown from <run-dir>/report.json;
                                 a soak seep did not finish (crash, SIGKILL) is rebuilt from its sample stream first
       --junit <file>  --markdown <file>
+  seep judge <observations.json | ->  judge what a test measured of itself (the pytest plugin's
+                                document) as seep run judges a run: checks, verdict, exit code
+      --report-dir <dir>        write report.json and HTML under <dir>/<run-id>/
+      --json <file>             write the JSON report here
+  seep pytest [pytest args...]  run pytest with seep's plugin loaded (@pytest.mark.leaks)
   seep --version | --help
 
 exit codes: 0 all passed, 1 a leak or budget check failed, 2 a scenario could not run or bad usage`;

@@ -1,0 +1,90 @@
+"""seep's pytest plugin: @pytest.mark.leaks runs a test's body in a loop and judges it as seep run does.
+
+    @pytest.mark.leaks(iterations=50, warmup=5, rss_growth="50MB", sockets="baseline")
+    def test_run_crew():
+        run_crew()
+
+The body runs warmup + iterations times in the test process, which is measured after every run
+(seep_leak_loop.py) and judged by `seep judge` (the judge of `seep run`): with no budget, seep's
+default checks (RSS and heap trends, gc counts per type, fds, sockets, threads, children, handles,
+leak warnings); a budget, as a scenario writes it (snake_case here: rss_growth="50MB"), replaces
+its resource's default check. A failing test prints the checks with their numbers and the top
+suspects; a test whose body raises fails with that error, never passes. --seep-report DIR writes
+each marked test's report.json and HTML page under DIR.
+
+Loaded with `pytest -p seep_pytest` (this folder on PYTHONPATH) or `npx seep pytest`.
+"""
+
+import inspect
+import os
+import re
+
+import pytest
+
+import seep_judge_client
+import seep_leak_loop
+
+_LOOP_ARGS = {"iterations": 50, "warmup": 5, "settle_ms": 1000}
+
+
+def pytest_addoption(parser):
+    group = parser.getgroup("seep", "seep leak tests (@pytest.mark.leaks)")
+    group.addoption("--seep-report", metavar="DIR", default=None, help="write each leak test's report.json and HTML report under DIR")
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers",
+        "leaks(iterations=50, warmup=5, settle_ms=1000, **budgets): run the test body in a loop and fail on a leak "
+        "(seep's default checks; budgets as in seep scenarios, snake_case: rss_growth='50MB', sockets='baseline')",
+    )
+
+
+def _camel(name):
+    return re.sub(r"_([a-z])", lambda m: m.group(1).upper(), name)
+
+
+def _plan(marker):
+    if marker.args:
+        raise pytest.UsageError(f"@pytest.mark.leaks takes keyword arguments only, got {marker.args!r}")
+    loop = {k: marker.kwargs.get(k, v) for k, v in _LOOP_ARGS.items()}
+    for k, v in loop.items():
+        if not isinstance(v, int) or isinstance(v, bool) or v < (1 if k == "iterations" else 0):
+            raise pytest.UsageError(f"@pytest.mark.leaks({k}=...): expected a whole number, got {v!r}")
+    # budgets are validated by seep judge, with the scenario's own schema: a wrong one names its field
+    budgets = {_camel(k): v for k, v in marker.kwargs.items() if k not in _LOOP_ARGS}
+    return loop, budgets
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_pyfunc_call(pyfuncitem):
+    marker = pyfuncitem.get_closest_marker("leaks")
+    if marker is None:
+        return None
+    if inspect.iscoroutinefunction(pyfuncitem.obj):
+        raise pytest.UsageError(f"{pyfuncitem.nodeid}: @pytest.mark.leaks runs a plain function's body; call asyncio.run(...) inside it")
+    loop, budgets = _plan(marker)
+    funcargs = pyfuncitem.funcargs
+    kwargs = {name: funcargs[name] for name in pyfuncitem._fixtureinfo.argnames}
+    doc, failure = seep_leak_loop.measure(
+        lambda: pyfuncitem.obj(**kwargs),
+        name=pyfuncitem.nodeid,
+        file=os.path.relpath(str(pyfuncitem.path), str(pyfuncitem.config.rootpath)),
+        budgets=budgets,
+        command=["pytest", pyfuncitem.nodeid],
+        **loop,
+    )
+    report_dir = pyfuncitem.config.getoption("seep_report")
+    if failure is not None:
+        # the step's own error, with its traceback: the test errs, it is not judged
+        if report_dir:
+            seep_judge_client.judge(doc, report_dir)
+        raise failure
+    code, out, err = seep_judge_client.judge(doc, report_dir)
+    # shown for passing tests too with -rP / -rA
+    pyfuncitem.add_report_section("call", "seep", out)
+    if code == 0:
+        return True
+    if code == 1:
+        pytest.fail(f"seep: leak checks failed\n{out}", pytrace=False)
+    raise RuntimeError(f"seep judge could not judge this test (exit {code}):\n{err or out}")
