@@ -1,8 +1,9 @@
 """`seep judge` run from Python: the observations document in, the verdict, exit code and text out.
 
-Which seep: SEEP_BIN (set by `seep pytest`; a .js file runs under SEEP_NODE or node), else the seep
-of the project (`npx --no-install seep`), else the compiled CLI this file ships beside
-(dist/agents/python -> dist/cli/seep.js).
+Which seep: SEEP_BIN (set by `seep pytest`; a .js file runs under SEEP_NODE or node), else the
+compiled CLI this file ships beside (dist/agents/python -> dist/cli/seep.js: the seep of the same
+package, so plugin and judge are one version), else the project's (`npx --no-install seep`), for a
+copy of the plugin kept elsewhere.
 """
 
 import json
@@ -19,11 +20,11 @@ def seep_command():
     bin_ = os.environ.get("SEEP_BIN")
     if bin_:
         return [node, bin_] if bin_.endswith(".js") else [bin_]
+    if os.path.exists(_BESIDE):
+        return [node, os.path.normpath(_BESIDE)]
     npx = shutil.which("npx")
     if npx and subprocess.run([npx, "--no-install", "seep", "--version"], capture_output=True, timeout=60).returncode == 0:
         return [npx, "--no-install", "seep"]
-    if os.path.exists(_BESIDE):
-        return [node, os.path.normpath(_BESIDE)]
     raise RuntimeError("cannot find seep: set SEEP_BIN, install seep in the project (npm install --save-dev seep), or run through `npx seep pytest`")
 
 

@@ -44,6 +44,15 @@ def _camel(name):
     return re.sub(r"_([a-z])", lambda m: m.group(1).upper(), name)
 
 
+def _snake(name):
+    return re.sub(r"[A-Z]", lambda m: "_" + m.group(0).lower(), name)
+
+
+def _in_marker_words(text):
+    """seep judge names a budget as the document does (budgets.rssGrowth); the test wrote rss_growth=."""
+    return re.sub(r"\bbudgets\.(\w+)", lambda m: f"@pytest.mark.leaks({_snake(m.group(1))}=...)", text)
+
+
 def _plan(marker):
     if marker.args:
         raise pytest.UsageError(f"@pytest.mark.leaks takes keyword arguments only, got {marker.args!r}")
@@ -79,6 +88,8 @@ def pytest_pyfunc_call(pyfuncitem):
         # the step's own error, with its traceback: the test errs, it is not judged
         if report_dir:
             seep_judge_client.judge(doc, report_dir)
+        if hasattr(failure, "add_note"):
+            failure.add_note(f"seep: {doc['error']}")
         raise failure
     code, out, err = seep_judge_client.judge(doc, report_dir)
     # shown for passing tests too with -rP / -rA
@@ -87,4 +98,4 @@ def pytest_pyfunc_call(pyfuncitem):
         return True
     if code == 1:
         pytest.fail(f"seep: leak checks failed\n{out}", pytrace=False)
-    raise RuntimeError(f"seep judge could not judge this test (exit {code}):\n{err or out}")
+    pytest.fail(f"seep could not judge this test (seep judge exited {code}):\n{_in_marker_words(err or out)}", pytrace=False)
