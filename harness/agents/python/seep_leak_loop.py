@@ -52,7 +52,9 @@ class _Recorder:
         self.started = started
         self.file = tempfile.TemporaryFile("w+", encoding="utf-8")
         self.followed = set()
-        self.warnings_seen = len(seep_agent._warnings) + seep_agent._dropped[0]
+        # the agent's list is taken as it fills (kept there, its entries would grow once per warning);
+        # what it holds from before this test is not this test's
+        seep_agent._warnings.clear()
 
     def now(self):
         return round((time.monotonic() - self.started) * 1000, 1)
@@ -61,9 +63,8 @@ class _Recorder:
         self.file.write(json.dumps([kind, value], default=repr) + "\n")
 
     def _new_warnings(self, t, phase):
-        total = len(seep_agent._warnings) + seep_agent._dropped[0]
-        fresh = seep_agent._warnings[-(total - self.warnings_seen):] if total > self.warnings_seen else []
-        self.warnings_seen = total
+        fresh = list(seep_agent._warnings)
+        seep_agent._warnings.clear()
         for w in fresh:
             self._write("warning", {"t": t, "phase": phase, "category": w["category"], "message": w["message"],
                                     "filename": w["filename"] or "", "lineno": w["lineno"] or 0,
@@ -115,6 +116,21 @@ def _settled(now, base):
     return all(now.get(k) is None or base.get(k) is None or now[k] <= base[k] for k in COUNTED)
 
 
+def _once_per_line(show):
+    """What shows a warning (pytest's: a list it keeps for its summary) gets the first from each line:
+    looped, every repeat would be a WarningMessage kept per step by the test runner, not the test.
+    seep counts them all (seep_agent's capture sees every one before this)."""
+    shown = set()
+
+    def show_once(msg):
+        where = (msg.category, msg.filename, msg.lineno)
+        if where not in shown:
+            shown.add(where)
+            show(msg)
+
+    return show_once
+
+
 def _referrers(looks, measured):
     base, after, settled = looks
     grown = sorted(((min(after.get(k, 0), settled.get(k, 0)) - base.get(k, 0), k) for k in settled), reverse=True)
@@ -159,6 +175,7 @@ def measure(step, *, name, file="", iterations=50, warmup=5, settle_ms=1000, bud
         with warnings.catch_warnings():
             # pytest resets the filters per test; a leaked socket or file is what we look for
             warnings.filterwarnings("always", category=ResourceWarning)
+            warnings._showwarnmsg_impl = _once_per_line(warnings._showwarnmsg_impl)
 
             def take_baseline(iteration):
                 # the look and the identities are taken before the baseline read, so that what they

@@ -65,6 +65,20 @@ def _plan(marker):
     return loop, budgets
 
 
+def _forget_captured_logs(config):
+    """pytest's log capture keeps every record of the test (its report section and caplog): looped,
+    that is a LogRecord kept per logging call, which is pytest's, not the test's. Each call starts
+    with them empty, in place (caplog's records are the same list), so they hold one call's records."""
+    plugin = config.pluginmanager.get_plugin("logging-plugin")
+    for name in ("caplog_handler", "report_handler"):
+        handler = getattr(plugin, name, None)
+        if handler is None:
+            continue
+        del handler.records[:]
+        handler.stream.seek(0)
+        handler.stream.truncate()
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_pyfunc_call(pyfuncitem):
     marker = pyfuncitem.get_closest_marker("leaks")
@@ -75,8 +89,12 @@ def pytest_pyfunc_call(pyfuncitem):
     loop, budgets = _plan(marker)
     funcargs = pyfuncitem.funcargs
     kwargs = {name: funcargs[name] for name in pyfuncitem._fixtureinfo.argnames}
+    def step():
+        _forget_captured_logs(pyfuncitem.config)
+        pyfuncitem.obj(**kwargs)
+
     doc, failure = seep_leak_loop.measure(
-        lambda: pyfuncitem.obj(**kwargs),
+        step,
         name=pyfuncitem.nodeid,
         file=os.path.relpath(str(pyfuncitem.path), str(pyfuncitem.config.rootpath)),
         budgets=budgets,
@@ -92,9 +110,8 @@ def pytest_pyfunc_call(pyfuncitem):
             failure.add_note(f"seep: {doc['error']}")
         raise failure
     code, out, err = seep_judge_client.judge(doc, report_dir)
-    # shown for passing tests too with -rP / -rA
-    pyfuncitem.add_report_section("call", "seep", out)
     if code == 0:
+        pyfuncitem.add_report_section("call", "seep", out)  # shown with -rP / -rA
         return True
     if code == 1:
         pytest.fail(f"seep: leak checks failed\n{out}", pytrace=False)
