@@ -104,7 +104,7 @@ def pytest_pyfunc_call(pyfuncitem):
     report_dir = pyfuncitem.config.getoption("seep_report")
     if failure is not None:
         # the step's own error, with its traceback: the test errs, it is not judged
-        if report_dir:
+        if report_dir and not isinstance(failure, KeyboardInterrupt):
             seep_judge_client.judge(doc, report_dir)
         if hasattr(failure, "add_note"):
             failure.add_note(f"seep: {doc['error']}")
