@@ -16,6 +16,7 @@ export function planCalibration(plan: Pick<RunPlan, 'measure' | 'target'>, first
   if (first.verdict !== 'pass') return { notRun: `the run ${first.verdict === 'error' ? 'errored' : 'failed'}; a calibration follows a passing run` };
   if (!('steps' in plan.measure)) return { notRun: 'a soak judges growth per hour; calibration plants a leak per step in counted runs' };
   if (plan.target.kind === 'cli') return { notRun: 'a CLI scenario has no process that lives across steps to plant a leak in' };
+  if (plan.target.kind === 'attached') return { notRun: 'seep attached to a process it did not start: no agent was injected to plant a leak through' };
   if (!first.target.runtime) return { notRun: 'the target has no agent to plant a leak through (only Node and Python targets have one)' };
   const leakChecks = first.checks.filter((c) => CALIBRATED.includes(c.id));
   if (leakChecks.length === 0) return { notRun: 'no default leak check ran on RSS or the heap (a budget on RSS replaces leak.rss, heapGrowth replaces leak.heap; a Python heap is read only where it is traced)' };

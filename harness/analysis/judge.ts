@@ -10,6 +10,8 @@ import { notMeasured } from './memoryChecks.ts';
 import type { Observations } from './observations.ts';
 import { memoryLimitCheck } from './memoryLimitCheck.ts';
 import { withTimeToLimit, type KnownLimit } from './timeToLimit.ts';
+import { regressionChecks } from './regressionChecks.ts';
+import { runFigures } from './runFigures.ts';
 import { alertChecks, hourlyLeakCheck, latencyCheck, seepRssCheck, stepErrorsCheck } from './soakChecks.ts';
 
 const NO_ALERTS = { warning: { count: 0, firstT: null }, critical: { count: 0, firstT: null } };
@@ -43,6 +45,8 @@ export function judge(obs: Observations, budgets: BudgetPlan, alerts: AlertLevel
   if (soak || budgets.stepErrors.written) {
     out.push(stepErrorsCheck(budgets.stepErrors, obs.stepErrors ?? { count: 0, first: [], last: null }, obs.steps ?? null));
   }
+  // --baseline: this run's figures, read from its checks as a stored run's are, against the baseline's
+  if (budgets.regression) out.push(...regressionChecks(runFigures({ checks: out, series: obs.series }), budgets.regression));
   return out;
 }
 

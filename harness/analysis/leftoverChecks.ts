@@ -3,6 +3,7 @@
 import type { Check } from '../report/schema.ts';
 import type { BudgetPlan } from '../scenario/runPlan.ts';
 import { formatBytes } from '../scenario/units.ts';
+import { notMeasured } from './memoryChecks.ts';
 import type { Observations } from './observations.ts';
 
 export function orphanCheck(obs: Observations, budget: number | undefined): Check {
@@ -35,6 +36,7 @@ export function patternKey(p: string | RegExp): string {
 export function outputChecks(obs: Observations, budgets: BudgetPlan): Check[] {
   return budgets.forbid.map((p) => {
     const key = patternKey(p);
+    if (obs.outputUnread) return notMeasured(`budget.output.forbid:${key}`, 'output', { written: key, value: 0 }, 'lines', obs.outputUnread);
     const count = obs.output.forbidCounts[key] ?? 0;
     const example = obs.output.forbidExamples[key]?.[0];
     return {
@@ -61,6 +63,7 @@ export function outputChecks(obs: Observations, budgets: BudgetPlan): Check[] {
 export function warningCheck(obs: Observations): Check | null {
   const counts = obs.output.warningCounts;
   if (!counts) return null;
+  if (obs.outputUnread) return { ...notMeasured('leak.warnings', 'output', { written: '0', value: 0 }, 'lines', obs.outputUnread), kind: 'leak' };
   const atExit = obs.output.shutdownWarningCounts ?? {};
   const perStep = Math.max(2, obs.measuredIterations / 2);
   const judged = Object.keys(counts).map((name) => {

@@ -40,6 +40,8 @@ export interface Observations {
   suspects?: Suspect[];
   /** what moved per type (Python) or allocation site (Node) at every boundary read, from the baseline on */
   typeGrowth?: TypeGrowthSeries;
+  /** why the target's output was not read (a service seep attached to prints where it always did) */
+  outputUnread?: string;
 }
 
 export interface AlertTally {

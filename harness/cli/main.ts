@@ -31,6 +31,7 @@ export async function main(argv: string[]): Promise<ExitCode> {
   try {
     if (command === 'run') return await (await import('./runCommand.ts')).runCommand(rest, values);
     if (command === 'report') return await (await import('./reportCommand.ts')).reportCommand(rest, values);
+    if (command === 'compare') return await (await import('./compareCommand.ts')).compareCommand(rest, values);
     if (command === 'judge') return await (await import('./judgeCommand.ts')).judgeCommand(rest, values);
     throw new UsageError(`unknown command '${command}'`);
   } catch (err) {

@@ -16,12 +16,21 @@ export const USAGE = `usage:
       --duration <time>         soak: run every scenario for this long ('90s', '24h', '7d')
       --metrics-port <N>        soak: serve current values in Prometheus format on 127.0.0.1:<N>/metrics
       --live-every <time>       soak: refresh the report while running (default 3m)
+      --attach <PID>            sample and drive the running service PID instead of the scenario's
+                                own (service scenarios only); seep neither injects an agent nor stops it
+      --baseline <run-dir|report.json>  also fail a resource whose slope or leftover is significantly
+                                worse than in this stored run, beyond --tolerance (regression.* checks)
+      --tolerance <N%>          how much worse than the stored run counts (default 10%, with a floor per unit)
   seep init <kind> ...          write a first scenario, commented: service, function or cli
                                 (seep init alone explains each, with an example)
       --ci github               also write .github/workflows/seep.yml
   seep report <run-dir>         re-render HTML, JUnit and Markdown from <run-dir>/report.json;
                                 a soak seep did not finish (crash, SIGKILL) is rebuilt from its sample stream first
       --junit <file>  --markdown <file>
+  seep compare <before> <after>  two runs of the same scenarios (run dirs or report.json), slope by slope:
+                                exit 1 when after is significantly worse beyond --tolerance, 2 when they differ
+      --tolerance <N%>  --json <file>
+      --html <file>             the comparison page (default <after>/compare-<before run id>.html)
   seep judge <observations.json | ->  judge what a test measured of itself (the pytest plugin's
                                 document) as seep run judges a run: checks, verdict, exit code
       --report-dir <dir>        write report.json and HTML under <dir>/<run-id>/
@@ -45,8 +54,12 @@ export const OPTIONS = {
   'metrics-port': { type: 'string' },
   'live-every': { type: 'string' },
   calibrate: { type: 'boolean' },
+  baseline: { type: 'string' },
+  tolerance: { type: 'string' },
+  html: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
+  attach: { type: 'string' },
 } satisfies ParseArgsConfig['options'];
 
 export function wholeNumber(flag: string, value: string | undefined, min: number): number | undefined {
@@ -63,6 +76,14 @@ export function durationFlag(flag: string, value: string | undefined): string | 
     if (!(err instanceof UnitError)) throw err;
   }
   throw new UsageError(`--${flag}: expected a duration such as '90s', '24h' or '7d', got '${value}'`);
+}
+
+/** '10%' -> 0.1: the share of the before figure that after may exceed it by. */
+export function toleranceFlag(value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const m = /^(\d+(?:\.\d+)?)%$/.exec(value.trim());
+  if (!m) throw new UsageError(`--tolerance: expected a percentage such as '10%', got '${value}'`);
+  return Number(m[1]) / 100;
 }
 
 export type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];

@@ -7,7 +7,10 @@ import { killCookieProcessesNow } from '../runner/emergencyReaper.ts';
 import { createProgress, printSummary, terminalOptions } from '../reporters/terminal/index.ts';
 import { parseDuration } from '../scenario/units.ts';
 import { startMetricsEndpoint, type MetricsEndpoint } from '../observations/metricsEndpoint.ts';
-import { durationFlag, UsageError, wholeNumber, type Values } from './options.ts';
+import { durationFlag, toleranceFlag, UsageError, wholeNumber, type Values } from './options.ts';
+import { readStoredRun, StoredRunError } from './readStoredRun.ts';
+import { DEFAULT_TOLERANCE } from '../analysis/slopeDifference.ts';
+import type { StoredRun } from '../analysis/compareRuns.ts';
 import { renderRun } from '../reporters/renderRun.ts';
 import { renderOutputs } from './renderOutputs.ts';
 
@@ -19,6 +22,19 @@ export async function runCommand(targets: string[], values: Values): Promise<Exi
   const duration = durationFlag('duration', values.duration);
   const liveEvery = durationFlag('live-every', values['live-every']);
   const metricsPort = wholeNumber('metrics-port', values['metrics-port'], 1);
+  const attach = wholeNumber('attach', values.attach, 1);
+  if (values.tolerance !== undefined && values.baseline === undefined) throw new UsageError('--tolerance: seep run takes it with --baseline');
+  if (values.html !== undefined) throw new UsageError('--html: is for seep compare; seep run writes index.html in its run folder');
+  const tolerance = toleranceFlag(values.tolerance, DEFAULT_TOLERANCE);
+  // the stored run is read here, before any target starts: a wrong file stops the run with exit 2
+  let baseline: StoredRun | undefined;
+  try {
+    baseline = values.baseline === undefined ? undefined : await readStoredRun(values.baseline);
+  } catch (err) {
+    if (!(err instanceof StoredRunError)) throw err;
+    console.error(`seep: --baseline ${err.message}`);
+    return 2;
+  }
   if (metricsPort !== undefined && metricsPort > 65535) throw new UsageError(`--metrics-port: expected a port up to 65535, got ${metricsPort}`);
   const metrics: MetricsEndpoint | undefined = metricsPort === undefined ? undefined : await startMetricsEndpoint(metricsPort);
   if (metrics) console.log(`metrics: http://127.0.0.1:${metrics.port}/metrics`);
@@ -57,6 +73,8 @@ export async function runCommand(targets: string[], values: Values): Promise<Exi
       liveEveryMs: liveEvery === undefined ? undefined : parseDuration(liveEvery),
       metrics,
       calibrate: values.calibrate === true ? true : undefined,
+      attach,
+      baseline: baseline ? { stored: baseline, tolerance } : undefined,
       // a soak's live views, drawn from the report so far as from a finished one
       onLive: async (live, dir) => {
         await renderRun(live, dir);

@@ -16,11 +16,11 @@ export function httpReady(baseUrl: string, path: string): Attempt {
   };
 }
 
-/** Ready when a TCP connection to 127.0.0.1:port is accepted. */
-export function tcpReady(port: number): Attempt {
+/** Ready when a TCP connection to host:port (127.0.0.1 unless given) is accepted. */
+export function tcpReady(port: number, host = '127.0.0.1'): Attempt {
   return () =>
     new Promise((resolve) => {
-      const socket = net.connect({ host: '127.0.0.1', port });
+      const socket = net.connect({ host, port });
       socket.setTimeout(1000);
       socket.once('connect', () => {
         socket.destroy();
@@ -28,9 +28,9 @@ export function tcpReady(port: number): Attempt {
       });
       socket.once('timeout', () => {
         socket.destroy();
-        resolve(`connect to 127.0.0.1:${port} timed out`);
+        resolve(`connect to ${host}:${port} timed out`);
       });
-      socket.once('error', (err: NodeJS.ErrnoException) => resolve(`connect to 127.0.0.1:${port}: ${err.code ?? err.message}`));
+      socket.once('error', (err: NodeJS.ErrnoException) => resolve(`connect to ${host}:${port}: ${err.code ?? err.message}`));
     });
 }
 

@@ -28,7 +28,7 @@ export function namesSuspect(p: Pick<ServerProgram, 'suspect'>, suspects: Pick<S
 export async function runServerProgram(p: ServerProgram, repoRoot: string): Promise<ServerResult> {
   const { scenario, file } = await loadScenarioFile(path.join(repoRoot, p.scenario), repoRoot);
   // a scenario file is imported once per process: its variant is set here, not through process.env
-  const service = scenario.service ? { ...scenario.service, env: { ...scenario.service.env, VARIANT: p.variant } } : undefined;
+  const service = scenario.service && 'command' in scenario.service ? { ...scenario.service, env: { ...scenario.service.env, VARIANT: p.variant } } : undefined;
   const report = await runScenario(planRun({ ...scenario, ...(service ? { service } : {}) }, file), { repoRoot, file });
   const rssCheck = report.checks.find((c) => c.id === 'leak.rss');
   const result: ServerResult = {

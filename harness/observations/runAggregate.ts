@@ -225,6 +225,7 @@ export function createRunAggregate(opts: RunAggregateOptions = {}): RunAggregate
       ...(suspectsNamed ? { suspects } : {}),
       ...(typeGrowth ? { typeGrowth } : {}),
       ...(lastLoad !== null ? { load: { p99s: measuredP99.columns().p99, requests, errors } } : {}),
+      ...(head?.target.attached ? { outputUnread: `seep attached to pid ${head.target.attached.pid ?? '?'} and did not start it: its output goes where it always did, not to seep` } : {}),
     };
   }
 

@@ -36,6 +36,18 @@ describe('findByCookie and killTree', () => {
     expect(await findByCookie(cookie)).toEqual([]);
   });
 
+  it('never signals a spared process (an attached one), even one carrying the cookie', async () => {
+    const cookie = newCookie();
+    const target = await startTestTarget('escapeTarget.py', [], cookie);
+    started.push({ cookie, pid: target.pid });
+    const grandchild = Number(target.ready[0]);
+
+    const killed = await killTree([], cookie, { graceMs: 2000, spare: [target.pid] });
+    expect(killed.map((k) => Number(k.id))).toEqual([grandchild]);
+    expect(await gone(grandchild)).toBe(true);
+    expect(await gone(target.pid)).toBe(false);
+  });
+
   it('SIGKILLs an escaped process that ignores SIGTERM, after the roots are already gone', async () => {
     const cookie = newCookie();
     const target = await startTestTarget('escapeTarget.py', ['ignore-term'], cookie);

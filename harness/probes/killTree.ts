@@ -12,6 +12,8 @@ export interface KillTreeOptions {
   /** how long to wait for SIGKILLed processes to disappear before giving up; default 5000 ms */
   killWaitMs?: number;
   procRoot?: string;
+  /** pids never to signal, whatever they carry: the tree of a process seep attached to and did not start */
+  spare?: number[];
 }
 
 const POLL_MS = 50;
@@ -78,6 +80,7 @@ export async function killTree(rootPids: number[], cookie: string | null, opts: 
   const graceMs = opts.graceMs ?? 3000;
   const killWaitMs = opts.killWaitMs ?? 5000;
   const spare = protectedPids(procRoot);
+  for (const pid of opts.spare ?? []) spare.add(pid);
   const targets = new Map<number, Target>();
 
   // Processes forked while we wait (a supervisor restarting a worker) are found and signalled too.

@@ -120,3 +120,38 @@ export function joinCgroupOf(pid: number, env: Record<string, string>): void {
   if (!procs) return;
   appendFileSync(procs, String(pid));
 }
+
+/** The memory cgroup of a process seep did not start, whose usage is sampled like memoryLimit's. */
+export interface ProcessMemoryCgroup {
+  /** its folder under /sys/fs/cgroup */
+  dir: string;
+  usage(): number | null;
+}
+
+/** The path of the memory controller's cgroup in a /proc/PID/cgroup text (v1 first, as the kernel lists both). */
+export function memoryCgroupPath(text: string): { path: string; version: 1 | 2 } | null {
+  const lines = text.trim().split('\n');
+  const v1 = lines.find((l) => l.split(':')[1]?.split(',').includes('memory'));
+  if (v1) return { path: v1.split(':').slice(2).join(':'), version: 1 };
+  const v2 = lines.find((l) => l.startsWith('0::'));
+  return v2 ? { path: v2.slice(3), version: 2 } : null;
+}
+
+/**
+ * The memory cgroup of `pid` when it has one of its own: not the hierarchy's root and not seep's
+ * (whose usage would count seep and whatever else runs beside it). null, with why, otherwise.
+ */
+export async function processMemoryCgroup(pid: number, procRoot = '/proc'): Promise<ProcessMemoryCgroup | string> {
+  const [theirs, ours] = await Promise.all([readFile(`${procRoot}/${pid}/cgroup`, 'utf8'), readFile(`${procRoot}/self/cgroup`, 'utf8')]).then(
+    ([a, b]) => [memoryCgroupPath(a), memoryCgroupPath(b)],
+    (err: unknown) => [(err as Error).message, null] as const,
+  );
+  if (typeof theirs === 'string') return `its memory cgroup could not be read: ${theirs}`;
+  if (!theirs) return 'it has no memory cgroup';
+  if (theirs.path === '/' || theirs.path === '') return 'it runs in the root memory cgroup';
+  if (ours && ours.path === theirs.path && ours.version === theirs.version) return `it runs in seep's own memory cgroup (${theirs.path}), whose usage counts seep too`;
+  const dir = theirs.version === 1 ? path.join(ROOT, 'memory', theirs.path) : path.join(ROOT, theirs.path);
+  const file = path.join(dir, theirs.version === 1 ? 'memory.usage_in_bytes' : 'memory.current');
+  if (!existsSync(file)) return `its memory cgroup's usage (${file}) is not visible here`;
+  return { dir, usage: () => readNumber(file) };
+}

@@ -34,7 +34,7 @@ export const METRICS = [
   'children', // processes in the tree other than the root
   'escaped', // processes carrying the run cookie that are no longer in the tree
   'heapCommitted', // memory the runtime holds for its heap (V8 total heap size + external), where it says; else null
-  'cgroupMemory', // usage of the target's memory cgroup under memoryLimit (page cache included, as the OOM killer counts it); else null
+  'cgroupMemory', // usage of the target's memory cgroup under memoryLimit (page cache included, as the OOM killer counts it), or of an attached process's own cgroup; else null
   'heapBlocks', // Python: pymalloc's allocated blocks after GC (sys.getallocatedblocks), the small objects; else null
   'handles', // what the agent sees open: Node's active handles and requests, Python's sockets, files, event loops, subprocesses
 ] as const;
@@ -136,7 +136,9 @@ export type CheckId =
   | `budget.output.forbid:${string}`
   | `budget.files:${string}`
   | `alert.rss.${'warning' | 'critical'}`
-  | 'calibration';
+  | 'calibration'
+  | 'regression'
+  | `regression.${RegressionKey}`;
 
 /** The series a check is drawn on: a sampled metric, the load generator's p99, or seep's own RSS. */
 export type CheckSeries = Metric | 'latencyP99' | 'seepRss';
@@ -175,6 +177,8 @@ export interface Check {
   detectable?: DetectableLeak;
   /** leak.types: the trend of each type or allocation site followed at every boundary, growing first */
   typeTrends?: TypeTrend[];
+  /** regression.*: the stored run this check compared against (`seep run --baseline`) */
+  baselineRun?: BaselineRun;
 }
 
 /** What a leak check could have caught in this run (analysis/detectableLeak.ts). */
@@ -373,6 +377,8 @@ export interface ScenarioReport {
     kind: 'service' | 'module' | 'cli';
     runtime?: 'python' | 'node';
     command?: string[];
+    /** a service seep attached to and did not start (`service.attach`, `--attach`) */
+    attached?: AttachedTarget;
   };
   iterations: { warmup: number; measured: number };
   checks: Check[];
@@ -399,6 +405,23 @@ export interface ScenarioReport {
   calibration?: Calibration;
 }
 
+/**
+ * A service seep attached to: it sampled the process tree and drove the steps against `url`, but did
+ * not start it, so it injected no agent (no runtime heap, forced GC, per-type growth or suspects),
+ * restarted nothing and left it running.
+ */
+export interface AttachedTarget {
+  /** null when the pid could not be read (a pidFile missing or not a pid: the run is an error) */
+  pid: number | null;
+  /** the file the pid was read from, as written */
+  pidFile?: string;
+  /** where the steps and the load went; null when it was to be found from the process's listening port and was not */
+  url: string | null;
+  agent: 'not injected (attached process)';
+  /** the process's own memory cgroup, sampled as cgroupMemory; absent when it has none but the root's or seep's */
+  cgroup?: string;
+}
+
 export interface HostInfo {
   hostname: string;
   platform: string;
@@ -420,4 +443,99 @@ export interface Report {
   verdict: Verdict;
   exitCode: ExitCode;
   scenarios: ScenarioReport[];
+}
+
+/** The stored run a regression check or a comparison read: the path given and the run's id. */
+export interface BaselineRun {
+  path: string;
+  runId: string;
+}
+
+/** What two runs are compared on, per scenario: a slope of each series, and what counts left over. */
+export type RegressionKey = 'rss' | 'heap' | 'heapBlocks' | CountedResource | `${CountedResource}LeftOver`;
+
+/** The difference of one figure between two runs (analysis/slopeDifference.ts has the rule). */
+export interface FigureDifference {
+  /** after minus before, in `unit` (per `per` for slopes) */
+  value: number;
+  /** its interval at `confidence`; equal to value for exact counts */
+  low: number;
+  high: number;
+  confidence: number;
+  /** the interval excludes 0 */
+  significant: boolean;
+  /** how much worse after may be before it counts: max(relative × |before|, floor), in `unit` */
+  tolerance: number;
+  /** worse: the interval lies above +tolerance; better: below −tolerance; else same */
+  verdict: 'worse' | 'better' | 'same';
+}
+
+/** One figure of one scenario in two runs: a slope with its interval, or a count left over after the settle. */
+export interface ComparedFigure {
+  key: RegressionKey;
+  resource: Resource;
+  /** the series it was measured on */
+  series: Metric;
+  kind: 'slope' | 'leftOver';
+  unit: string;
+  per?: 'iteration' | 'hour';
+  /** null when that run has no such figure (no agent, too few samples) */
+  before: ComparedSide | null;
+  after: ComparedSide | null;
+  /** null when either side is missing */
+  difference: FigureDifference | null;
+}
+
+export interface ComparedSide {
+  value: number;
+  low: number;
+  high: number;
+  /** the trend's verdict for a slope ('leak', 'bounded', 'inconclusive'); for counts, pass or fail of its check */
+  verdict: string;
+  /** a check's figure, or computed from the stored series the same way (no check judged it: a budget replaced it) */
+  source: 'check' | 'series';
+}
+
+/** One figure of one run, as a comparison reads it (analysis/runFigures.ts). */
+export interface RunFigure extends ComparedSide {
+  key: RegressionKey;
+  resource: Resource;
+  series: Metric;
+  kind: 'slope' | 'leftOver';
+  unit: string;
+  per?: 'iteration' | 'hour';
+  /** of [low, high]; 1 for exact counts */
+  confidence: number;
+  /** the smallest difference worth calling worse, in `unit`: the tolerance's floor */
+  floor: number;
+}
+
+export interface ComparedCheck {
+  id: CheckId;
+  before: { pass: boolean; message: string } | null;
+  after: { pass: boolean; message: string } | null;
+}
+
+export interface ScenarioComparison {
+  name: string;
+  figures: ComparedFigure[];
+  checks: ComparedCheck[];
+  /** the worse figures' keys and the checks that passed before and fail after */
+  worse: string[];
+  better: string[];
+  /** both runs' series, for drawing on shared axes */
+  series: { before: ScenarioSeries; after: ScenarioSeries };
+}
+
+/** `seep compare`: two runs of the same scenarios, figure by figure. */
+export interface RunComparison {
+  before: BaselineRun & { startedAt: string };
+  after: BaselineRun & { startedAt: string };
+  /** the relative tolerance, e.g. 0.1 */
+  tolerance: number;
+  /** why the runs cannot be compared (different scenarios, one errored); empty when they can */
+  incomparable: string[];
+  scenarios: ScenarioComparison[];
+  /** 2 incomparable, 1 after is worse somewhere, 0 not */
+  exitCode: ExitCode;
 }

@@ -3,7 +3,7 @@
 // restarts or alerts, the heap per process of pre-fork servers, then the failed checks in words.
 import type { Report } from '../report/schema.ts';
 import { formatSigned } from './formatValue.ts';
-import { alertSummary, calibrationText, describeCheck, latencyP99, rssGrowth, rssSlope, worstCheck, wouldHaveCaught } from './scenarioHeadlines.ts';
+import { alertSummary, attachedText, calibrationText, describeCheck, latencyP99, rssGrowth, rssSlope, worstCheck, wouldHaveCaught } from './scenarioHeadlines.ts';
 import { processHeapRows } from './processHeapRows.ts';
 
 const ICON = { pass: '✅', fail: '❌', error: '⚠️' } as const;
@@ -36,6 +36,7 @@ export function renderMarkdown(report: Report): string {
   }
   const soakNotes = report.scenarios.flatMap((s) => {
     const facts = [
+      attachedText(s),
       s.restarts ? `${s.restarts} restart${s.restarts === 1 ? '' : 's'}` : null,
       alertSummary(s) === null ? null : `alerts: ${alertSummary(s)!}`,
       wouldHaveCaught(s),

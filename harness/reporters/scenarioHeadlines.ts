@@ -89,3 +89,11 @@ export function wouldHaveCaught(s: ScenarioReport): string | null {
 export function calibrationText(s: ScenarioReport): string | null {
   return s.calibration ? `calibration: ${s.calibration.message}` : null;
 }
+
+/** "attached to pid 4242 (from /run/app.pid) at http://127.0.0.1:8080: agent not injected (attached process)", for a service seep did not start. */
+export function attachedText(s: ScenarioReport): string | null {
+  const a = s.target.attached;
+  if (!a) return null;
+  const pid = a.pid === null ? 'a pid not read' : `pid ${a.pid}`;
+  return `attached to ${pid}${a.pidFile ? ` (from ${a.pidFile})` : ''}${a.url ? ` at ${a.url}` : ''}: agent ${a.agent}${a.cgroup ? `; cgroup ${a.cgroup}` : ''}`;
+}

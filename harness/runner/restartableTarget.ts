@@ -1,7 +1,8 @@
 // The target of a run (counted or soak), which may die and come back over days. A service with `restart: true` is
 // started again on the same port when it exits (steps and the load generator keep their address);
 // every death is reported to the runner with its exit status first. Modules and CLI targets are
-// the runner's usual sessions: their death ends the soak.
+// the runner's usual sessions, and a service seep attached to is attachedTarget.ts's: their death
+// ends the run.
 import type { StepContext } from '../scenario/types.ts';
 import type { RunPlan } from '../scenario/runPlan.ts';
 import { startService, type RunningService } from '../drivers/service.ts';
@@ -11,6 +12,7 @@ import { noCall, planExec, startTarget, type TargetOptions, type TargetSession }
 import { serviceAgent, type AgentHandle } from './agentSession.ts';
 import { COOKIE_ENV } from '../probes/runCookie.ts';
 import { listTree } from '../probes/processTree.ts';
+import { startAttachedTarget, type AttachedService } from './attachedTarget.ts';
 
 export interface Death {
   pid: number;
@@ -20,7 +22,8 @@ export interface Death {
 }
 
 export interface RunTarget {
-  kind: RunPlan['target']['kind'];
+  /** an attached service is a service too */
+  kind: Exclude<RunPlan['target']['kind'], 'attached'>;
   runtime?: TargetSession['runtime'];
   command?: string[];
   restartable: boolean;
@@ -56,8 +59,13 @@ const STOP_GRACE_MS = 5_000;
 
 const describeExit = (s: ExitStatus) => (s.signal ? `signal ${s.signal}` : `code ${s.code}`);
 
-export async function startRunTarget(plan: RunPlan, opts: TargetOptions): Promise<RunTarget> {
+/** `attached`: an attached service, resolved before the run began (attachedTarget.ts). */
+export async function startRunTarget(plan: RunPlan, opts: TargetOptions, attached?: AttachedService): Promise<RunTarget> {
   const spec = plan.target;
+  if (spec.kind === 'attached') {
+    if (!attached) throw new Error(`${spec.attach.field}: the attached process was not resolved before the run`);
+    return startAttachedTarget({ ...plan, target: spec }, attached, opts);
+  }
   if (spec.kind !== 'service') {
     const session = await startTarget({ ...plan, target: spec }, opts);
     const pid = session.rootPids()[0] ?? 0;

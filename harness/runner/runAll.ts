@@ -14,6 +14,8 @@ import { calibrate } from './calibrationRun.ts';
 import { planRun, type RunPlan } from '../scenario/runPlan.ts';
 import type { ProgressSink } from './progressSink.ts';
 import type { MetricsEndpoint } from '../observations/metricsEndpoint.ts';
+import type { StoredRun } from '../analysis/compareRuns.ts';
+import { regressionBaseline } from '../analysis/regressionChecks.ts';
 
 export interface RunAllOptions {
   targets: string[];
@@ -38,6 +40,10 @@ export interface RunAllOptions {
   metrics?: MetricsEndpoint;
   /** --calibrate: every passing counted scenario runs again with a leak planted */
   calibrate?: boolean;
+  /** --attach: every scenario attaches to this running service (service scenarios only) */
+  attach?: number;
+  /** --baseline: a stored run each scenario's figures are checked against (regression.* checks) */
+  baseline?: { stored: StoredRun; tolerance: number };
 }
 
 export interface RunResult {
@@ -107,10 +113,12 @@ export async function runAll(opts: RunAllOptions): Promise<RunResult> {
   }
   // every chosen scenario is planned before any runs: a plan that cannot be made stops the run here
   const plans: RunPlan[] = [];
-  const overrides = { iterations: opts.iterations, warmup: opts.warmup, duration: opts.duration, liveEveryMs: opts.liveEveryMs, calibrate: opts.calibrate };
+  const overrides = { iterations: opts.iterations, warmup: opts.warmup, duration: opts.duration, liveEveryMs: opts.liveEveryMs, calibrate: opts.calibrate, attach: opts.attach };
   for (const { file, scenario } of chosen) {
     try {
-      plans.push(planRun(scenario, file, overrides));
+      const plan = planRun(scenario, file, overrides);
+      if (opts.baseline) plan.budgets.regression = regressionBaseline(opts.baseline.stored, plan.name, opts.baseline.tolerance);
+      plans.push(plan);
     } catch (err) {
       bad.push(errorScenario(file, scenario.name, (err as Error).message));
     }

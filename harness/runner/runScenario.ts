@@ -5,7 +5,8 @@
 // its budget and a crashed service restarted. Both warm up, measure, settle, name suspects and tear
 // down here; every sample goes to the append-only stream and into the run's fixed-size aggregate,
 // which builds the report, so a run seep did not finish is rebuilt by `seep report` from its stream.
-// Whatever happens, the target and every process carrying the run cookie are gone when this returns.
+// Whatever happens, the target and every process carrying the run cookie are gone when this returns,
+// except a service seep attached to, which it did not start: that one is left running.
 import { createSuspectSession, tooLargeToLook, type SuspectSession } from './suspectSession.ts';
 import { attributionBudgetMs, createAttributionBudget, MIN_ATTRIBUTION_STEPS } from '../agents/attributionBudget.ts';
 import { treeTypeCounts } from './treeTypeCounts.ts';
@@ -42,6 +43,7 @@ import { createEarlyStop } from '../analysis/earlyStop.ts';
 import type { MetricsEndpoint } from '../observations/metricsEndpoint.ts';
 import { formatElapsed } from '../analysis/soakChecks.ts';
 import { openMemoryLimit, type MemoryLimitSession } from './memoryLimitSession.ts';
+import { attachedHead, attachedTree, resolveAttached } from './attachedTarget.ts';
 
 export interface RunScenarioOptions {
   repoRoot: string;
@@ -115,11 +117,13 @@ export async function runScenario(plan: RunPlan, opts: RunScenarioOptions): Prom
   ]);
   const emit = (e: StreamEvent) => outputs.add(e);
   const note = (message: string) => emit({ k: 'note', t: now(), message });
+  // an attached service is resolved (pid, URL, cgroup) before the head, which names it; a failure is the run's error
+  const attached = plan.target.kind === 'attached' ? await resolveAttached(plan.target, opts.repoRoot).catch((err: unknown) => err as Error) : undefined;
   const head: StreamHead = {
     name: plan.name,
     file: opts.file,
     startedAt: startedAt.toISOString(),
-    target: plan.target.kind === 'service'
+    target: plan.target.kind === 'attached' ? attachedHead(plan.target, attached!) : plan.target.kind === 'service'
       ? { kind: 'service', command: plan.target.command }
       : plan.target.kind === 'module'
         ? { kind: 'module', runtime: plan.target.runtime, command: [plan.target.runtime === 'python' ? 'python3' : 'node', path.normalize(plan.target.path)] }
@@ -161,7 +165,8 @@ export async function runScenario(plan: RunPlan, opts: RunScenarioOptions): Prom
   const timers: NodeJS.Timeout[] = [];
   let memoryLimit: MemoryLimitSession | null = null;
   let oomReason: string | undefined;
-  const sampler = createSampler({ rootPids: () => target?.rootPids() ?? [], cookie, cgroupUsage: () => memoryLimit?.usage() ?? null });
+  const ownCgroup = attached && !(attached instanceof Error) && typeof attached.cgroup !== 'string' ? attached.cgroup : null;
+  const sampler = createSampler({ rootPids: () => target?.rootPids() ?? [], cookie, cgroupUsage: () => memoryLimit?.usage() ?? ownCgroup?.usage() ?? null });
   /** OOM kills in the cgroup, seen at every sample: a pre-fork master may survive its worker's */
   const watchOom = () => {
     const k = memoryLimit?.newOomKills();
@@ -273,12 +278,14 @@ export async function runScenario(plan: RunPlan, opts: RunScenarioOptions): Prom
         probeErrors.push(opened);
       } else memoryLimit = opened;
     }
+    if (attached instanceof Error) throw attached;
+    if (attached && typeof attached.cgroup === 'string') note(`no cgroupMemory for the attached process: ${attached.cgroup}`);
     target = await startRunTarget(plan, {
       repoRoot: opts.repoRoot,
       env: { ...stringEnv(process.env), [COOKIE_ENV]: cookie, ...memoryLimit?.env },
       onOutput,
       signal: abort.signal,
-    });
+    }, attached);
     const session = target;
     collectors.push(runtimeHeapCollector(() => session.agents(), (procs, s) => emit({ k: 'heaps', t: s.t, p: phaseCode(s.phase), procs })));
     collectors.push(typeGrowthCollector(() => session.agent(), emit));
@@ -488,7 +495,11 @@ export async function runScenario(plan: RunPlan, opts: RunScenarioOptions): Prom
       const rest = decoders[s].end();
       if (rest) agg.add({ k: 'out', t: now(), s, x: rest });
     }
-    orphans = await collectOrphans(cookie).catch((err: unknown) => {
+    const spare = await attachedTree(attached).catch((err: unknown) => {
+      probeErrors.push(`listing the attached process's tree failed: ${(err as Error).message}`);
+      return [];
+    });
+    orphans = await collectOrphans(cookie, undefined, spare).catch((err: unknown) => {
       probeErrors.push(`killing leftover processes failed: ${(err as Error).message}`);
       return [] as Leftover[];
     });

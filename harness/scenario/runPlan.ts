@@ -2,6 +2,7 @@
 // the target is a discriminated union, how the measured phase ends is a step count or a time, and
 // every default lives here. Nothing downstream reads a budget string or a default of its own.
 import path from 'node:path';
+import type { BaselineRun, RunFigure } from '../report/schema.ts';
 import type { AlertSpec, Budgets, HookContext, LoadSpec, ReadyCheck, Scenario, StepContext } from './types.ts';
 import { parseCountLimit, parseDuration, parseRate, parseSize, parseSizeRate, type CountLimit } from './units.ts';
 
@@ -51,6 +52,15 @@ export interface BudgetPlan {
   seepRss: Limit<'B'> & { fromDefault: boolean };
   /** steps that may throw in a soak; 0 unless written */
   stepErrors: { max: number; written: boolean };
+  /** `seep run --baseline`: the stored run's figures for this scenario (null: it has no such scenario), judged by analysis/regressionChecks.ts */
+  regression?: RegressionBaseline;
+}
+
+export interface RegressionBaseline {
+  run: BaselineRun;
+  figures: RunFigure[] | null;
+  /** the share of a baseline figure the run may exceed it by (before the floor), e.g. 0.1 */
+  tolerance: number;
 }
 
 export interface AlertLevel {
@@ -58,8 +68,13 @@ export interface AlertLevel {
   limit: Limit<'B'>;
 }
 
+/** Where an attached service's pid comes from, with the field (or flag) that named it, for errors. */
+export type AttachSource = { pid: number; field: string } | { pidFile: string; field: string };
+
 export type TargetPlan =
   | { kind: 'service'; command: string[]; ready: ReadyCheck; env: Record<string, string>; cwd?: string; restart: boolean }
+  /** a service seep did not start: url null (--attach on a scenario that starts its service) is the port the process listens on */
+  | { kind: 'attached'; attach: AttachSource; url: string | null; ready?: Exclude<ReadyCheck, { stdout: string | RegExp }> }
   | { kind: 'module'; path: string; runtime: 'python' | 'node'; env: Record<string, string> }
   | { kind: 'cli' };
 
@@ -110,6 +125,8 @@ export interface PlanOverrides {
   liveEveryMs?: number;
   /** --calibrate: every scenario calibrates, whatever it says */
   calibrate?: boolean;
+  /** --attach: every (service) scenario attaches to this pid instead of starting or attaching its own */
+  attach?: number;
 }
 
 const size = (written: string): Limit<'B'> => ({ written, value: parseSize(written), unit: 'B' });
@@ -156,7 +173,25 @@ export function planLoad(spec: LoadSpec): LoadPlan {
   return plan;
 }
 
-function planTarget(s: Scenario): TargetPlan {
+const noStdout = (r: ReadyCheck | undefined) => (r && !('stdout' in r) ? r : undefined);
+
+function planTarget(s: Scenario, o: PlanOverrides): TargetPlan {
+  if (o.attach !== undefined) {
+    if (!s.service) throw new Error(`--attach ${o.attach}: only a service scenario can attach to a running process, and this one drives a ${s.module ? 'module' : 'CLI'}`);
+    if (s.memoryLimit !== undefined) throw new Error(`--attach ${o.attach}: an attached service runs in the cgroup it was started in, and this scenario sets memoryLimit`);
+    const attach = { pid: o.attach, field: '--attach' };
+    const t: TargetPlan = { kind: 'attached', attach, url: 'attach' in s.service ? s.service.url : null };
+    const ready = noStdout(s.service.ready);
+    if (ready) t.ready = ready;
+    return t;
+  }
+  if (s.service && 'attach' in s.service) {
+    const a = s.service.attach;
+    const attach = 'pid' in a ? { pid: a.pid, field: 'service.attach.pid' } : { pidFile: a.pidFile, field: 'service.attach.pidFile' };
+    const t: TargetPlan = { kind: 'attached', attach, url: s.service.url };
+    if (s.service.ready) t.ready = s.service.ready;
+    return t;
+  }
   if (s.service) {
     const t: TargetPlan = { kind: 'service', command: s.service.command, ready: s.service.ready, env: s.service.env ?? {}, restart: s.service.restart ?? false };
     if (s.service.cwd !== undefined) t.cwd = s.service.cwd;
@@ -196,7 +231,7 @@ export function planRun(s: Scenario, file: string, o: PlanOverrides = {}): RunPl
   const plan: RunPlan = {
     name: s.name,
     file,
-    target: planTarget(s),
+    target: planTarget(s, o),
     env: s.env ?? {},
     measure,
     warmup,

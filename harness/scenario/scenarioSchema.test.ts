@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import { scenarioSchema, validateScenario } from './scenarioSchema.ts';
 import { loadScenarioFile, ScenarioFileError } from './loadScenario.ts';
-import type { Scenario } from './types.ts';
+import type { AttachedServiceSpec, Scenario, ServiceSpec } from './types.ts';
 
 const step = () => undefined;
 
@@ -65,6 +65,8 @@ const valid: Scenario[] = [
     step,
   },
   { name: 'tcp', service: { command: ['x'], ready: { tcp: true } }, interval: '500ms', iterations: 3, step },
+  { name: 'attached by pid', service: { attach: { pid: 1234 }, url: 'http://127.0.0.1:8080', ready: { http: '/healthz', timeoutMs: 5000 } }, step },
+  { name: 'attached by pid file', service: { attach: { pidFile: '/run/app.pid' }, url: 'http://10.0.0.5:8080/api' }, duration: '1h', load: { requests: [{ path: '/' }], phases: [{ duration: '1h', rate: 10 }] }, step },
 ];
 
 function problemsOf(value: unknown) {
@@ -102,6 +104,21 @@ describe('scenario validation', () => {
     expect(fields({ load: { requests: [{ path: '/' }], phases: [{ duration: '1m' }] } })).toEqual(['load']);
     expect(fields({ module: { path: 'a.rb' } })).toEqual(['module.path']);
     expect(fields({ service: { command: ['a'], ready: { http: 'healthz' } } })).toEqual(['service.ready.http']);
+  });
+
+  it('rejects an attached service that is half started, has no url, or names its pid twice', () => {
+    const problems = (service: object, more: object = {}) => problemsOf({ name: 'x', step, service, ...more });
+    const url = 'http://127.0.0.1:8080';
+    expect(problems({ attach: { pid: 1 }, url, command: ['x'] })).toEqual([{ field: 'service.command', message: 'an attached service is not started by seep: give attach or command, not both' }]);
+    expect(problems({ attach: { pid: 1 } }).map((p) => p.field)).toEqual(['service.url']);
+    expect(problems({ attach: { pid: 1 }, url: 'https://x' })[0]?.message).toMatch(/expected an http:\/\/ URL/);
+    expect(problems({ attach: { pid: 1, pidFile: '/run/x.pid' }, url }).map((p) => p.field)).toEqual(['service.attach']);
+    expect(problems({ attach: {}, url }).map((p) => p.field)).toEqual(['service.attach']);
+    expect(problems({ attach: { pid: -3 }, url }).map((p) => p.field)).toEqual(['service.attach.pid']);
+    expect(problems({ attach: { pid: 1 }, url, ready: { stdout: 'up' } }).map((p) => p.field)).toEqual(['service.ready']);
+    expect(problems({ attach: { pid: 1 }, url }, { memoryLimit: '1GB' }).map((p) => p.field)).toEqual(['memoryLimit']);
+    expect(problems({ command: ['x'], ready: { tcp: true }, url }).map((p) => p.field)).toEqual(['service.url']);
+    expect(problems({ ready: { tcp: true } }).map((p) => p.field)).toEqual(['service.command']);
   });
 
   it('rejects a default export that is not an object', () => {
@@ -147,11 +164,14 @@ describe('one definition of a scenario', () => {
   type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
   const keys: Same<keyof Scenario, keyof Schema> = true;
   const budgetKeys: Same<keyof NonNullable<Scenario['budgets']>, keyof NonNullable<Schema['budgets']>> = true;
-  const serviceKeys: Same<keyof NonNullable<Scenario['service']>, keyof NonNullable<Schema['service']>> = true;
+  // both kinds of service (started, attached) are one object in the schema
+  const serviceKeys: Same<keyof ServiceSpec | keyof AttachedServiceSpec, keyof NonNullable<Schema['service']>> = true;
+  type KeysOf<U> = U extends unknown ? keyof U : never;
+  const attachKeys: Same<KeysOf<AttachedServiceSpec['attach']>, keyof NonNullable<NonNullable<Schema['service']>['attach']>> = true;
   const loadKeys: Same<keyof NonNullable<Scenario['load']>, keyof NonNullable<Schema['load']>> = true;
   // and every authored scenario is a valid input of the schema
   const authored: Schema = {} as Omit<Scenario, 'step' | 'setup' | 'teardown'> & Pick<Schema, 'step'>;
   it('types.ts and the schema have the same keys', () => {
-    expect([keys, budgetKeys, serviceKeys, loadKeys, authored !== undefined]).toEqual([true, true, true, true, true]);
+    expect([keys, budgetKeys, serviceKeys, attachKeys, loadKeys, authored !== undefined]).toEqual([true, true, true, true, true, true]);
   });
 });

@@ -36,6 +36,48 @@ const ready = z.union([
   z.strictObject({ stdout: z.union([z.string(), z.instanceof(RegExp)]), timeoutMs }),
 ], { message: "expected { http: '/path' }, { tcp: true } or { stdout: 'text' | /regex/ }" });
 
+// One object for both kinds of service, told apart by `attach`, so that a mistake is named by its
+// field (`service.url`), not reported as "matches neither shape" of a union.
+const attach = z.strictObject({
+  pid: z.number().int().positive().optional(),
+  pidFile: z.string().min(1).optional(),
+}).superRefine((a, ctx) => {
+  if ((a.pid === undefined) === (a.pidFile === undefined)) ctx.addIssue({ code: 'custom', message: 'expected { pid: 1234 } or { pidFile: \'/run/app.pid\' }' });
+});
+
+const httpUrl = z.string().superRefine((value, ctx) => {
+  let url: URL | null = null;
+  try {
+    url = new URL(value);
+  } catch {
+    // reported below
+  }
+  if (url?.protocol !== 'http:') ctx.addIssue({ code: 'custom', message: `expected an http:// URL such as 'http://127.0.0.1:8080', got '${value}'` });
+});
+
+const service = z.strictObject({
+  command: argv.optional(),
+  ready: ready.optional(),
+  env: env.optional(),
+  cwd: z.string().optional(),
+  restart: z.boolean().optional(),
+  attach: attach.optional(),
+  url: httpUrl.optional(),
+}).superRefine((s, ctx) => {
+  const issue = (field: string, message: string) => ctx.addIssue({ code: 'custom', path: [field], message });
+  if (s.attach === undefined) {
+    if (s.command === undefined) issue('command', 'expected a command as a non-empty array of strings, e.g. ["python3", "server.py"] (or attach: { pid } for a service seep did not start)');
+    if (s.ready === undefined) issue('ready', "expected { http: '/path' }, { tcp: true } or { stdout: 'text' | /regex/ }");
+    if (s.url !== undefined) issue('url', "seep finds a service it starts on its {port}: url is for an attached one (attach: { pid })");
+    return;
+  }
+  for (const k of ['command', 'env', 'cwd', 'restart'] as const) {
+    if (s[k] !== undefined) issue(k, `an attached service is not started by seep: give attach or ${k}, not both`);
+  }
+  if (s.url === undefined) issue('url', "an attached service needs the URL its steps and load go to, e.g. 'http://127.0.0.1:8080'");
+  if (s.ready && 'stdout' in s.ready) issue('ready', "an attached service's output is not seep's to read: use { http: '/path' } or { tcp: true }");
+});
+
 const budgets = z.strictObject({
   rssGrowth: size.optional(),
   rssPerIteration: size.optional(),
@@ -75,13 +117,7 @@ const loadSpec = z.strictObject({
 
 export const scenarioSchema = z.strictObject({
   name: z.string().min(1),
-  service: z.strictObject({
-    command: argv,
-    ready,
-    env: env.optional(),
-    cwd: z.string().optional(),
-    restart: z.boolean().optional(),
-  }).optional(),
+  service: service.optional(),
   module: z.strictObject({
     path: z.string().regex(/\.(py|js|mjs|cjs|ts|mts)$/, 'expected a path ending in .py, .js, .mjs, .cjs, .ts or .mts'),
     env: env.optional(),
@@ -109,6 +145,9 @@ export const scenarioSchema = z.strictObject({
 }).superRefine((s, ctx) => {
   if (s.service && s.module) {
     ctx.addIssue({ code: 'custom', path: ['module'], message: 'a scenario drives one target: give service or module, not both' });
+  }
+  if (s.service?.attach && s.memoryLimit !== undefined) {
+    ctx.addIssue({ code: 'custom', path: ['memoryLimit'], message: 'an attached service runs in the cgroup it was started in: seep cannot put it under a memoryLimit' });
   }
   if (s.load && !s.service) {
     ctx.addIssue({ code: 'custom', path: ['load'], message: 'load needs a service to send requests to' });

@@ -15,6 +15,20 @@ export interface ServiceSpec {
   restart?: boolean;
 }
 
+/**
+ * A service seep did not start (a systemd unit, a container's process): seep samples its process
+ * tree and drives the steps and load against `url`, but injects no agent, never restarts it and never
+ * stops it. `seep run --attach PID` attaches any service scenario to PID instead.
+ */
+export interface AttachedServiceSpec {
+  /** the process: its pid, or a file holding it (read when the scenario starts; relative to the project root) */
+  attach: { pid: number } | { pidFile: string };
+  /** where the steps and the load send their requests: 'http://127.0.0.1:8080' */
+  url: string;
+  /** checked once before the first step (against url); stdout is not seep's to read */
+  ready?: Exclude<ReadyCheck, { stdout: string | RegExp }>;
+}
+
 export interface ModuleSpec {
   /** .py runs in a Python worker, .js/.mjs/.ts in a Node worker */
   path: string;
@@ -130,7 +144,7 @@ export interface AlertSpec {
 
 export interface Scenario {
   name: string;
-  service?: ServiceSpec;
+  service?: ServiceSpec | AttachedServiceSpec;
   module?: ModuleSpec;
   warmup?: number | string;
   iterations?: number;

@@ -5,7 +5,7 @@ import { formatDuration, formatNumber, formatSigned, formatValue } from '../form
 import type { ChartSpec } from './chartModel.ts';
 import { escapeHtml as e } from './escapeHtml.ts';
 import { alertsList, processesTable, processHeapsTable } from './soakTables.ts';
-import { calibrationText, detectableText, wouldHaveCaught } from '../scenarioHeadlines.ts';
+import { attachedText, calibrationText, detectableText, wouldHaveCaught } from '../scenarioHeadlines.ts';
 import { typeGrowthTable } from './typeGrowthTable.ts';
 
 export function verdictBadge(verdict: string): string {
@@ -116,7 +116,7 @@ function statedLines(s: ScenarioReport): string {
 }
 
 export function scenarioSection(s: ScenarioReport, index: number, charts: ChartSpec[]): string {
-  const target = [s.target.kind, s.target.runtime, s.target.command?.join(' ')].filter(Boolean).join(' · ');
+  const target = [s.target.kind, s.target.runtime, s.target.command?.join(' '), attachedText(s)].filter(Boolean).join(' · ');
   const problems = s.probeErrors?.length ? `<div class="probe-errors"><strong>Probe problems</strong><ul>${s.probeErrors.map((p) => `<li>${e(p)}</li>`).join('')}</ul></div>` : '';
   return `<section class="scenario ${e(s.verdict)}" id="scenario-${index}" data-verdict="${e(s.verdict)}">
 <h2>${verdictBadge(s.verdict)} ${e(s.name)}</h2>

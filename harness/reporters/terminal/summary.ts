@@ -3,7 +3,7 @@
 import type { Writable } from 'node:stream';
 import type { Report, Resource } from '../../report/schema.ts';
 import { formatSigned } from '../formatValue.ts';
-import { calibrationText, describeCheck, rssGrowth, rssSlope, worstCheck, wouldHaveCaught } from '../scenarioHeadlines.ts';
+import { attachedText, calibrationText, describeCheck, rssGrowth, rssSlope, worstCheck, wouldHaveCaught } from '../scenarioHeadlines.ts';
 import { resourceChart, verdictLabel } from './scenarioVerdict.ts';
 import { soakLines } from './soakLines.ts';
 import { makeStyle, plainText } from './style.ts';
@@ -27,6 +27,8 @@ export function printSummary(report: Report, out: Writable, opts: { color: boole
     ].filter(Boolean);
     lines.push(`  ${verdictLabel(s.verdict, style)} ${plainText(s.name)}${facts.length ? style.dim('  ' + facts.join(' · ')) : ''}`);
     lines.push(...soakLines(s, style, '          '));
+    const attached = attachedText(s);
+    if (attached) lines.push(`          ${style.dim(plainText(attached))}`);
     const caught = wouldHaveCaught(s);
     if (caught) lines.push(`          ${style.dim(caught)}`);
     const calibration = calibrationText(s);
