@@ -18,6 +18,7 @@ Loaded with `pytest -p seep_pytest` (this folder on PYTHONPATH) or `npx seep pyt
 import inspect
 import os
 import re
+import subprocess
 
 import pytest
 
@@ -109,7 +110,10 @@ def pytest_pyfunc_call(pyfuncitem):
         if hasattr(failure, "add_note"):
             failure.add_note(f"seep: {doc['error']}")
         raise failure
-    code, out, err = seep_judge_client.judge(doc, report_dir)
+    try:
+        code, out, err = seep_judge_client.judge(doc, report_dir)
+    except (OSError, RuntimeError, subprocess.SubprocessError) as exc:
+        pytest.fail(f"seep could not judge this test: {exc}", pytrace=False)
     if code == 0:
         pyfuncitem.add_report_section("call", "seep", out)  # shown with -rP / -rA
         return True
