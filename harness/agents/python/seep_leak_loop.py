@@ -213,8 +213,8 @@ def measure(step, *, name, file="", iterations=50, warmup=5, settle_ms=1000, bud
             raise  # seep's own measuring failed: not the step's
     finally:
         escaped = seep_proc.carrying(COOKIE, cookie)
+        doc["orphans"] = [{"kind": "process", "id": str(pid), "detail": f"{seep_proc.command_line(pid)} (left the test process's tree; killed)"} for pid in escaped]
         _kill(escaped)
-        doc["orphans"] = [{"kind": "process", "id": str(pid), "detail": "escaped the test process's tree (killed)"} for pid in escaped]
         if old_cookie is None:
             os.environ.pop(COOKIE, None)
         else:

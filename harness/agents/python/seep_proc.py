@@ -134,7 +134,7 @@ def sample():
     return values, tcp, sorted(p[0] for p in procs)
 
 
-def _cmdline(pid):
+def command_line(pid):
     try:
         with open(f"/proc/{pid}/cmdline", "rb") as f:
             return f.read().replace(b"\0", b" ").decode("utf-8", "replace").strip() or f"[pid {pid}]"
@@ -148,7 +148,7 @@ def identities():
     table = tcp_table()
     processes, sockets, fds = [], [], []
     for pid, _t, _r in procs:
-        processes.append({"kind": "process", "id": str(pid), "detail": _cmdline(pid)})
+        processes.append({"kind": "process", "id": str(pid), "detail": command_line(pid)})
         for fd, target in _fds(pid):
             fds.append({"kind": "fd", "id": f"{pid}:{fd}", "detail": target})
             if target.startswith("socket:["):
