@@ -19,6 +19,7 @@ import inspect
 import os
 import re
 import subprocess
+import unittest
 
 import pytest
 
@@ -80,6 +81,14 @@ def _forget_captured_logs(config):
         handler.stream.truncate()
 
 
+def pytest_runtest_setup(item):
+    # a unittest.TestCase method runs through unittest, never through pytest_pyfunc_call: said, not skipped
+    cls = getattr(item, "cls", None)
+    unittest_method = cls is not None and issubclass(cls, unittest.TestCase)
+    if item.get_closest_marker("leaks") is not None and (unittest_method or not isinstance(item, pytest.Function)):
+        pytest.fail(f"{item.nodeid}: @pytest.mark.leaks loops a pytest test function; a {type(item).__name__} is not one", pytrace=False)
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_pyfunc_call(pyfuncitem):
     marker = pyfuncitem.get_closest_marker("leaks")
@@ -97,7 +106,8 @@ def pytest_pyfunc_call(pyfuncitem):
     doc, failure = seep_leak_loop.measure(
         step,
         name=pyfuncitem.nodeid,
-        file=os.path.relpath(str(pyfuncitem.path), str(pyfuncitem.config.rootpath)),
+        # pytest 7 names them path and rootpath; 6, fspath and rootdir
+        file=os.path.relpath(str(getattr(pyfuncitem, "path", None) or pyfuncitem.fspath), str(getattr(pyfuncitem.config, "rootpath", None) or pyfuncitem.config.rootdir)),
         budgets=budgets,
         command=["pytest", pyfuncitem.nodeid],
         **loop,
