@@ -57,11 +57,11 @@ def _in_marker_words(text):
 
 def _plan(marker):
     if marker.args:
-        raise pytest.UsageError(f"@pytest.mark.leaks takes keyword arguments only, got {marker.args!r}")
+        pytest.fail(f"@pytest.mark.leaks takes keyword arguments only, got {marker.args!r}", pytrace=False)
     loop = {k: marker.kwargs.get(k, v) for k, v in _LOOP_ARGS.items()}
     for k, v in loop.items():
         if not isinstance(v, int) or isinstance(v, bool) or v < (1 if k == "iterations" else 0):
-            raise pytest.UsageError(f"@pytest.mark.leaks({k}=...): expected a whole number, got {v!r}")
+            pytest.fail(f"@pytest.mark.leaks({k}=...): expected a whole number of at least {1 if k == 'iterations' else 0}, got {v!r}", pytrace=False)
     # budgets are validated by seep judge, with the scenario's own schema: a wrong one names its field
     budgets = {_camel(k): v for k, v in marker.kwargs.items() if k not in _LOOP_ARGS}
     return loop, budgets
@@ -95,7 +95,7 @@ def pytest_pyfunc_call(pyfuncitem):
     if marker is None:
         return None
     if inspect.iscoroutinefunction(pyfuncitem.obj):
-        raise pytest.UsageError(f"{pyfuncitem.nodeid}: @pytest.mark.leaks runs a plain function's body; call asyncio.run(...) inside it")
+        pytest.fail(f"{pyfuncitem.nodeid}: @pytest.mark.leaks runs a plain function's body; call asyncio.run(...) inside it", pytrace=False)
     loop, budgets = _plan(marker)
     funcargs = pyfuncitem.funcargs
     kwargs = {name: funcargs[name] for name in pyfuncitem._fixtureinfo.argnames}
