@@ -29,13 +29,12 @@ describe('seep_proc.py', () => {
       const sampler = createSampler({ rootPids: () => [child.pid!], cookie: 'none' });
       const s = await sampler.read('measured', 0, 0);
       const ids = await sampler.identities();
-      for (const m of ['threads', 'children', 'fds', 'fdFile', 'fdSocket', 'fdPipe', 'fdOther', 'sockets'] as const) {
-        expect([m, self.values[m]]).toEqual([m, s.values[m]]);
-      }
+      const counts = (v: Record<string, number | null>) => Object.fromEntries(['threads', 'children', 'fds', 'fdFile', 'fdSocket', 'fdPipe', 'fdOther', 'sockets'].map((m) => [m, v[m]]));
+      // one comparison, so that a difference shows every count at once
+      expect({ counts: counts(self.values), tcp: self.tcp, pids: self.pids }).toEqual({ counts: counts(s.values), tcp: s.tcp, pids: s.pids });
       expect(self.values.sockets).toBe(5); // the listener, two clients, two accepted
-      expect(self.tcp).toEqual(s.tcp);
-      expect(self.pids).toEqual(s.pids);
-      expect(Math.abs(self.values.rss! - s.values.rss!) / s.values.rss!).toBeLessThan(0.1);
+      // read a moment apart, by two readers that allocate: pages come and go on a shared machine
+      expect(Math.abs(self.values.rss! - s.values.rss!) / s.values.rss!).toBeLessThan(0.25);
       const byId = <T extends { id: string }>(xs: T[]) => [...xs].sort((a, b) => a.id.localeCompare(b.id));
       expect(byId(self.identities.sockets)).toEqual(byId(ids.sockets));
       expect(byId(self.identities.fds)).toEqual(byId(ids.fds));
