@@ -35,6 +35,11 @@ export const USAGE = `usage:
       --html <file>             the comparison page (default <after>/compare-<before run id>.html)
   seep merge <run-dir>... --into <dir>   join the run dirs of seep run --shard i/n into one run
                                 (report.json, HTML, and --junit/--markdown/--json as seep run writes them)
+  seep judge <observations.json | ->  judge what a test measured of itself (the pytest plugin's
+                                document) as seep run judges a run: checks, verdict, exit code
+      --report-dir <dir>        write report.json and HTML under <dir>/<run-id>/
+      --json <file>             write the JSON report here
+  seep pytest [pytest args...]  run pytest with seep's plugin loaded (@pytest.mark.leaks)
   seep --version | --help
 
 exit codes: 0 all passed, 1 a leak or budget check failed, 2 a scenario could not run or bad usage`;

@@ -183,3 +183,6 @@ export function validateScenario(value: unknown): { ok: true; scenario: Scenario
   });
   return { ok: false, problems: problems.flat() };
 }
+
+/** The budgets alone, as a scenario writes them: `seep judge` validates an observations document's with it. */
+export const budgetsSchema = budgets;
