@@ -30,6 +30,10 @@ BIG = 50_000
 _CONTAINERS = (list, tuple, dict, set, frozenset)
 # past the first old instance, look this many levels further for a new one before settling for it
 EXTRA_LEVELS = 3
+# ...and this many when the caller said how many grew: the new ones are then known to be the growth,
+# and an old one near a root says nothing about it (sys.__stderr__ one level from sys, a FileHandler's
+# new TextIOWrapper five from its logger's module: logger, handlers, handler, stream)
+EXTRA_LEVELS_WHEN_GREW = 8
 # parent's entries cost about 120 bytes each in the target: at most ~250 MB
 MAX_VISITED = 2_000_000
 
@@ -199,7 +203,7 @@ def find_chain(wanted, timeout_s=10.0, max_visited=MAX_VISITED, start=None, cloc
             break
         if found_old is not None:
             levels_past_old += 1
-            if levels_past_old > EXTRA_LEVELS:
+            if levels_past_old > (EXTRA_LEVELS_WHEN_GREW if grew else EXTRA_LEVELS):
                 break
         nxt = []
         for obj in level:
