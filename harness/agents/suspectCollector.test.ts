@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { connectAgent } from './agentClient.ts';
-import { agentEnv, createSuspectCollector, type SuspectCollector } from './suspectCollector.ts';
+import { agentEnv, createSuspectCollector, pythonWarningCandidates, type SuspectCollector } from './suspectCollector.ts';
 import { startTarget, agentTargetsDir } from '../../fixtures/agent-targets/targets.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'seep-suspects-'));
@@ -42,16 +42,19 @@ async function run(runtime: 'node' | 'python', mode: string, urlPath: string, ke
 }
 
 describe('suspectCollector against real targets', () => {
-  it('Node listener leak: the top suspect is the class in the listener array, with a path through the emitter', async () => {
+  it('Node listener leak: the listener in the array first, then the class it holds, with a path through the emitter', async () => {
     const { c, work } = await run('node', 'leaky', '/', true);
     const suspects = await c.suspects(ITERATIONS);
     expect(c.errors()).toEqual([]);
-    const top = suspects[0]!;
-    expect(top).toMatchObject({ runtime: 'node', kind: 'constructor', name: 'RequestState', countDelta: ITERATIONS, perIteration: 1 });
-    const where = top.where.join(' -> ');
+    // holders first: every RequestState is kept by the closure subscribed per request
+    expect(suspects[0]).toMatchObject({ runtime: 'node', kind: 'constructor', name: 'onTick()', countDelta: ITERATIONS, perIteration: 1 });
+    const state = suspects.slice(0, 3).find((s) => s.name === 'RequestState')!;
+    expect(state).toMatchObject({ runtime: 'node', kind: 'constructor', countDelta: ITERATIONS, perIteration: 1 });
+    const where = state.where.join(' -> ');
     expect(where).toMatch(/EventEmitter\._events/);
     expect(where).toMatch(/\.tick/);
-    expect(top.where.at(-1)).toBe('RequestState');
+    expect(where).toMatch(/onTick\(\)\.context/);
+    expect(state.where.at(-1)).toBe('RequestState');
     expect(suspects.some((s) => s.kind === 'warning' && /MaxListenersExceededWarning: 11 'tick' listeners on EventEmitter/.test(s.name))).toBe(true);
     expect(c.artifacts().length).toBeGreaterThan(0);
     expect(c.artifacts().every((f) => f.startsWith(work) && existsSync(f))).toBe(true);
@@ -101,5 +104,17 @@ describe('suspectCollector against real targets', () => {
     const suspects = await c.suspects(ITERATIONS);
     expect(c.errors()).toEqual([]);
     expect(suspects).toEqual([]);
+  });
+});
+
+describe('pythonWarningCandidates', () => {
+  it("groups one warning whatever the object's address, and names the class of its source", () => {
+    const w = (addr: string) => ({ category: 'ResourceWarning', message: `Unclosed client session <aiohttp.client.ClientSession object at 0x${addr}>`, site: 'app.py:64', allocated: ['app.py:64'], type: 'aiohttp.client.ClientSession' });
+    const u = { category: 'Unclosed', message: 'Unclosed client session', site: 'app.py:64', allocated: ['app.py:64'], type: 'aiohttp.client.ClientSession' };
+    const got = pythonWarningCandidates([w('7fa5265d2290'), w('7fa5265a3690'), u, w('7fa5265bcc10'), u], 1);
+    expect(got).toEqual([
+      { runtime: 'python', name: 'ResourceWarning: Unclosed client session <aiohttp.client.ClientSession> at app.py:64', occurrences: 2, total: 3, where: ['app.py:64'] },
+      { runtime: 'python', name: 'Unclosed: Unclosed client session (aiohttp.client.ClientSession) at app.py:64', occurrences: 2, total: 2, where: ['app.py:64'] },
+    ]);
   });
 });

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Suspect } from '../report/schema.ts';
 import { formatBytes } from '../scenario/units.ts';
-import { growthFromCounts, isInformative, rankSuspects, type GrowthCandidate, type WarningCandidate } from '../analysis/suspects.ts';
+import { growthFromCounts, holdersFirst, isInformative, rankSuspects, type GrowthCandidate, type WarningCandidate } from '../analysis/suspects.ts';
 import { snapshotHistogram, type HeapHistogram, type HistogramEntry } from '../heap/snapshotHistogram.ts';
 import { retainerPaths } from '../heap/retainerPaths.ts';
 import { heapFigures } from './runtimeHeap.ts';
@@ -18,8 +18,12 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 export const NODE_AGENT = path.join(here, 'node', 'seepAgent.cjs');
 export const PYTHON_AGENT_DIR = path.join(here, 'python');
 const PYTHON_WORKER = path.join(here, '..', 'drivers', 'workers', 'pythonWorker.py');
-/** suspects that get a retainer path / backref chain; each costs a graph load or a referrer walk */
-const EXPLAIN_TOP = 3;
+/**
+ * suspects that get a retainer path / backref chain: Node's share one graph load; each Python one is
+ * a referrer walk. Beyond the three named, the paths say which suspects hold the others (holdersFirst:
+ * a FileHandler's four parts ranked above it, an interval's request objects above its Timeout).
+ */
+const EXPLAIN_TOP = 6;
 /** a referrer search's own limit, at most: it found a registry in 2 s on a heap of 5M objects */
 const REFERRER_SEARCH_MS = 10_000;
 /**
@@ -110,6 +114,8 @@ export interface PyWarning {
   message: string;
   site: string;
   allocated: string[];
+  /** the class of the object the warning is about (its source), when it came with one */
+  type?: string;
 }
 
 /** Python warnings grouped by what and where: "ResourceWarning: unclosed <socket.socket> at cli.py:41". */
@@ -118,8 +124,11 @@ export function pythonWarningCandidates(warnings: PyWarning[], firstNew: number)
   for (const [i, w] of warnings.entries()) {
     // "unclosed <socket.socket fd=7, ...>": the fd and addresses differ per occurrence
     // ("subprocess 4242 is still running": so do pids)
-    const what = w.message.split(/[\n,]/)[0]!.replace(/ fd=\d+/, '').replace(/\b\d+\b/g, 'N').slice(0, 80);
-    const name = `${w.category}: ${what} at ${w.site || '(unknown site)'}`;
+    // ("<aiohttp.client.ClientSession object at 0x7fa5...>": so do addresses)
+    const what = w.message.split(/[\n,]/)[0]!.replace(/ fd=\d+/, '').replace(/ object at 0x[0-9a-f]+/g, '').replace(/\b\d+\b/g, 'N').slice(0, 80);
+    // the class named, unless the message names it already: "Unclosed client session" alone does not say which
+    const type = w.type && !what.includes(w.type.split('.').pop()!) ? ` (${w.type})` : '';
+    const name = `${w.category}: ${what}${type} at ${w.site || '(unknown site)'}`;
     const e = byName.get(name) ?? { runtime: 'python' as const, name, occurrences: 0, total: 0, where: w.allocated };
     e.total++;
     if (i >= firstNew) e.occurrences++;
@@ -310,7 +319,7 @@ export function createSuspectCollector(opts: SuspectCollectorOptions): SuspectCo
         const share = (budget.remainingMs() - AGENT_GRACE_MS) / (top.length - i);
         const r = (await attempt(
           `referrer search for ${s.name}`,
-          (ms) => opts.request('referrers', { type: s.name, timeoutMs: Math.max(ms - AGENT_GRACE_MS, 0), gc: false }, ms),
+          (ms) => opts.request('referrers', { type: s.name, timeoutMs: Math.max(ms - AGENT_GRACE_MS, 0), gc: false, grew: s.countDelta }, ms),
           Math.min(REFERRER_SEARCH_MS, share) + AGENT_GRACE_MS,
         )) as { chain: string[]; cutShort?: string } | null;
         if (r?.cutShort) budget.cut(r.cutShort);
@@ -357,7 +366,7 @@ export function createSuspectCollector(opts: SuspectCollectorOptions): SuspectCo
       const ranked = rankSuspects(growth, warnings, measuredIterations);
       await explain(ranked);
       settleFiles();
-      return ranked;
+      return holdersFirst(ranked);
     },
     async heapUsed() {
       return heapFigures(opts.runtime, await attempt('agent memory', () => opts.request('memory'))).used;

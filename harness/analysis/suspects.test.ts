@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Suspect } from '../report/schema.ts';
-import { growthFromCounts, rankSuspects, typeGrowthCheck, type GrowthCandidate } from './suspects.ts';
+import { growthFromCounts, holdersFirst, rankSuspects, typeGrowthCheck, type GrowthCandidate } from './suspects.ts';
 
 const pt = (count: number, bytes = count * 32) => ({ count, bytes });
 function node(name: string, nodeType: string, b: number, m: number, s: number): GrowthCandidate {
@@ -64,6 +64,43 @@ describe('rankSuspects', () => {
     const got = growthFromCounts([m([]), m([['A', 10]]), m([['A', 10], ['B', 1]])], (v) => pt(v), (key) => ({ runtime: 'python', kind: 'type', name: key, where: [] }));
     expect(got.find((c) => c.name === 'A')).toMatchObject({ baseline: pt(0), measured: pt(10), settle: pt(10) });
     expect(got.find((c) => c.name === 'B')).toMatchObject({ measured: pt(0), settle: pt(1) });
+  });
+});
+
+describe('holdersFirst', () => {
+  const s = (name: string, where: string[], over: Partial<Suspect> = {}): Suspect => ({ runtime: 'node', kind: 'constructor', name, countDelta: 30, perIteration: 1, bytesDelta: 0, where, ...over });
+
+  it("moves the suspect whose instances hold the others ahead of them (the express interval's Timeout, measured 4th)", () => {
+    const timers = ['(root).2', 'system / Context.timerListMap', 'TimersList._idleNext', 'Timeout._idleNext', 'Timeout._onTimeout', '(anonymous)().context', 'system / Context.res'];
+    const got = holdersFirst([
+      s('Socket', [...timers, 'ServerResponse._onPendingData', 'native_bind().bound_argument_0', 'Socket']),
+      s('ReadableState', [...timers, 'Socket._readableState', 'ReadableState'], { perIteration: 2 }),
+      s('Url', [...timers, 'ServerResponse.req', 'IncomingMessage._parsedUrl', 'Url']),
+      s('Array', ['(root)', 'Array'], { nodeType: 'object' } as Partial<Suspect>),
+      { runtime: 'node', kind: 'warning', name: 'MaxListenersExceededWarning', countDelta: 1, perIteration: 0, bytesDelta: 0, where: [] },
+      s('Timeout', ['(root).2', 'TimersList._idleNext', 'Timeout._idleNext', 'Timeout']),
+    ]);
+    // the outermost growing suspect on the path holds it: Timeout, not Socket (which holds ReadableState too)
+    expect(got.map((x) => x.name)).toEqual(['Timeout', 'Socket', 'ReadableState', 'Array', 'MaxListenersExceededWarning', 'Url']);
+  });
+
+  it('Python: a FileHandler ahead of its stream, RLock and Formatter; a weak reference holds nothing', () => {
+    const py = (name: string, where: string[]) => s(name, where, { runtime: 'python', kind: 'type' });
+    const handler = ['django_reports.py:36  django_reports.log', 'logging.Logger.handlers', 'list[54]'];
+    const got = holdersFirst([
+      py('_io.BufferedWriter', [...handler, 'logging.FileHandler.stream', '_io.TextIOWrapper.buffer', '_io.BufferedWriter']),
+      py('_io.TextIOWrapper', [...handler, 'logging.FileHandler.stream', '_io.TextIOWrapper']),
+      py('_thread.RLock', [...handler, 'logging.FileHandler.lock', '_thread.RLock']),
+      py('logging.FileHandler', [...handler, 'logging.FileHandler']),
+      py('weakref.ReferenceType', ['logging.py:843  logging._handlerList', 'list[1]', 'weakref.ReferenceType']),
+    ]);
+    // a weak reference is no informative suspect: it keeps its place
+    expect(got.map((x) => x.name)).toEqual(['logging.FileHandler', '_io.BufferedWriter', '_io.TextIOWrapper', '_thread.RLock', 'weakref.ReferenceType']);
+  });
+
+  it('leaves the order alone when no path passes through another growing suspect (or none grew once per step)', () => {
+    const ranked = [s('Session', ['(root)', 'Map.table', 'Session']), s('Entry', ['(root)', 'Session.history', 'Entry'], { perIteration: 0.5 })];
+    expect(holdersFirst(ranked)).toEqual(ranked);
   });
 });
 

@@ -47,6 +47,8 @@ const PYTHON_BUILTIN_CONTAINERS = new Set([
   'dict', 'list', 'tuple', 'set', 'frozenset', 'function', 'cell', 'method', 'builtin_function_or_method',
   'weakref', 'getset_descriptor', 'member_descriptor', 'wrapper_descriptor', 'method_descriptor', 'type',
   'module', 'frame', 'code', 'property', 'staticmethod', 'classmethod', 'bytearray', 'deque',
+  // a weak reference holds nothing: it grows beside what it refers to (logging's _handlerList, 2 a handler)
+  'weakref.ReferenceType', 'weakref.ProxyType', 'weakref.CallableProxyType', 'weakref.KeyedRef',
 ]);
 
 /** A suspect worth naming first: a class the user wrote, not a VM internal or a builtin container. */
@@ -95,6 +97,50 @@ export function rankSuspects(growth: GrowthCandidate[], warnings: WarningCandida
     return a.s.name.localeCompare(b.s.name);
   });
   return scored.map((x) => x.s);
+}
+
+/** A hop of a retainer path or referrer chain ('Timeout._idleNext', 'onPrice().context', 'logging.FileHandler.stream') on an instance of `name`. */
+function passesThrough(hop: string, name: string): boolean {
+  return hop.startsWith(name) && (hop.length === name.length || '.[('.includes(hop[name.length]!));
+}
+
+/**
+ * Holders first. A suspect whose retainer path (Node) or referrer chain (Python) passes through an
+ * instance of another suspect that grew once per step is part of what that one keeps: a request's
+ * Socket, ReadableState and Url kept by the closure of the interval each request started (through
+ * its Timeout), a FileHandler's _io.TextIOWrapper, RLock and Formatter. Those parts outnumber the
+ * holder and often outweigh it, yet the holder is what to fix: a suspect that holds others and is
+ * held by none moves ahead of them, one held by another behind them, in the places the informative
+ * growing suspects took (warnings, handles and VM internals keep theirs). Pure; the paths are
+ * whatever explain() found, and a suspect with none is neither holder nor held unless another's
+ * path passes through it.
+ */
+export function holdersFirst(ranked: Suspect[]): Suspect[] {
+  const slots: number[] = [];
+  ranked.forEach((s, i) => {
+    if ((s.kind === 'constructor' || s.kind === 'type') && s.perIteration >= PER_ITERATION_SLACK && isInformative(s)) slots.push(i);
+  });
+  const growing = slots.map((i) => ranked[i]!);
+  const held = new Set<Suspect>();
+  const holders = new Set<Suspect>();
+  for (const s of growing) {
+    // the outermost hop on another growing suspect, the last hop (the instance itself) aside
+    for (const hop of s.where.slice(0, -1)) {
+      const h = growing.find((g) => g !== s && g.name !== s.name && passesThrough(hop, g.name));
+      if (!h) continue;
+      held.add(s);
+      holders.add(h);
+      break;
+    }
+  }
+  if (held.size === 0) return ranked;
+  const tier = (s: Suspect) => (held.has(s) ? 2 : holders.has(s) ? 0 : 1);
+  const reordered = growing.map((s, i) => ({ s, i })).sort((a, b) => tier(a.s) - tier(b.s) || a.i - b.i).map((x) => x.s);
+  const out = [...ranked];
+  slots.forEach((slot, k) => {
+    out[slot] = reordered[k]!;
+  });
+  return out;
 }
 
 /** Counts of one keyed thing at the three points; missing means zero. */

@@ -55,7 +55,7 @@ function moves(y: number[], from = 1): { rises: number; falls: number } {
 }
 
 /** A Node site is named 'fn file:line' (or '... in Ctor'): its suspect is the constructor of that name. */
-function suspectFor(g: TypeGrowthSeries, name: string, suspects: Suspect[]): Suspect | undefined {
+export function suspectFor(g: Pick<TypeGrowthSeries, 'runtime'>, name: string, suspects: Suspect[]): Suspect | undefined {
   if (g.runtime === 'python') return suspects.find((s) => s.kind === 'type' && s.name === name);
   const fn = name.split(' ')[0];
   const inCtor = / in (\S+)$/.exec(name)?.[1];

@@ -167,17 +167,17 @@ const SERVER_LEAKS: ServerLeak[] = [
   // 55-step run sees only the ramp.
   {
     name: 'uvicorn fastapi aiohttp session per request (THR-206)', scenario: 'uvicorn-fastapi-aiohttp.scenario.mjs', kind: 'sockets',
-    leakyFails: ['leak.warnings'], catchBy: ['leak.warnings'], suspect: { name: /Unclosed client session.* at .*fastapi_quotes\.py:\d+$/ }, suspectGap: "without PYTHONTRACEMALLOC the agent cannot tell where a ClientSession was allocated: the warning is named 'at (unknown site)'",
+    leakyFails: ['leak.warnings'], catchBy: ['leak.warnings'], suspect: { name: /Unclosed client session.* at .*fastapi_quotes\.py:\d+$/ },
     note: 'an aiohttp.ClientSession per request never closed; collected by refcount with its connection, so it shows as "Unclosed client session", which must name the line in the app that opened it',
   },
   {
     name: 'django logging handler per call', scenario: 'django-log-handlers.scenario.mjs', kind: 'fds',
-    leakyFails: ['leak.fds', 'leak.types'], catchBy: ['leak.fds', 'leak.types'], suspect: { name: /^logging\.FileHandler$/ }, suspectGap: "the forked workers' FileHandlers are summed into the type counts, but weakref.ReferenceType (logging._handlerList, 2 per step) and the handler's _io objects rank above it",
+    leakyFails: ['leak.fds', 'leak.types'], catchBy: ['leak.fds', 'leak.types'], suspect: { name: /^logging\.FileHandler$/ },
     note: 'gunicorn -w 1: a logging.FileHandler (an open file) added to the logger per call',
   },
   {
     name: 'django event loop per call', scenario: 'django-event-loops.scenario.mjs', kind: 'timers/handles',
-    leakyFails: ['leak.fds', 'leak.warnings'], catchBy: ['leak.warnings'], suspect: { name: /unclosed event loop/ }, suspectGap: "the warning is printed by the workers while the after-run looks take the root's warnings only; list and dict rank first",
+    leakyFails: ['leak.fds', 'leak.warnings'], catchBy: ['leak.warnings'], suspect: { name: /unclosed event loop/ },
     note: 'asyncio.new_event_loop() per call, never closed: 3 fds a loop until the cyclic collector finds it and CPython prints "unclosed event loop"',
   },
   {
@@ -187,7 +187,7 @@ const SERVER_LEAKS: ServerLeak[] = [
   },
   {
     name: 'bs4 monitor daemon keeps parsed trees (soak)', scenario: 'bs4-monitor.scenario.mjs', kind: 'objects',
-    leakyFails: ['leak.heap', 'leak.rss', 'leak.types'], catchBy: ['leak.heap', 'leak.rss', 'leak.types'], suspect: { name: /^bs4\.element\.Tag$/ }, suspectGap: "leak.types names bs4.element.Tag from the boundary series (+312/step over 10 reads), but the after-run looks name nothing: the daemon parses on its own clock, so 'per step' between looks means nothing for it",
+    leakyFails: ['leak.heap', 'leak.rss', 'leak.types'], catchBy: ['leak.heap', 'leak.rss', 'leak.types'], suspect: { name: /^bs4\.element\.Tag$/ },
     note: 'a daemon with no port polling by itself every 200 ms, watched by a 20 s soak (15 s gave 6 checkpoints, too few to judge the heap): every BeautifulSoup tree kept',
   },
   {
@@ -197,17 +197,17 @@ const SERVER_LEAKS: ServerLeak[] = [
   },
   {
     name: 'express listener per request', scenario: 'express-listeners.scenario.mjs', kind: 'objects',
-    leakyFails: ['leak.heap', 'leak.rss', 'leak.types', 'leak.warnings'], catchBy: ['leak.heap', 'leak.warnings'], suspect: { name: /^(Quote|onPrice\(\))$/ }, suspectGap: "the listener's closure holds each request, so Socket, ReadableState and Url (1-2 per step, more bytes) rank above Quote (5th)",
+    leakyFails: ['leak.heap', 'leak.rss', 'leak.types', 'leak.warnings'], catchBy: ['leak.heap', 'leak.warnings'], suspect: { name: /^(Quote|onPrice\(\))$/ },
     note: 'a \'price\' listener per request on the shared feed, closing over the request\'s Quote (and its response): MaxListenersExceededWarning',
   },
   {
     name: 'express setInterval per request', scenario: 'express-intervals.scenario.mjs', kind: 'timers/handles',
-    leakyFails: ['leak.handles', 'leak.heap', 'leak.types'], catchBy: ['leak.handles'], suspect: { name: /^Timeout$/ }, suspectGap: "the interval's closure holds each request: Socket, ReadableState and Url rank above Timeout (4th); leak.handles names Timeout +N",
+    leakyFails: ['leak.handles', 'leak.heap', 'leak.types'], catchBy: ['leak.handles'], suspect: { name: /^Timeout$/ },
     note: 'a 50 ms setInterval per request never cleared, its closure holding the response: an active Timeout handle per request',
   },
   {
     name: 'express worker thread per job', scenario: 'express-workers.scenario.mjs', kind: 'threads',
-    leakyFails: ['leak.fds', 'leak.handles', 'leak.heap', 'leak.rss', 'leak.threads', 'leak.types'], catchBy: ['leak.threads'], suspect: { name: /^Worker$/ }, suspectGap: "each Worker's Listener, ReadableState and Socket objects outnumber it (Worker is 6th); leak.threads fails",
+    leakyFails: ['leak.fds', 'leak.handles', 'leak.heap', 'leak.rss', 'leak.threads', 'leak.types'], catchBy: ['leak.threads'], suspect: { name: /^Worker$/ },
     note: 'a worker_threads Worker per job, never terminated (it waits on its port): ~8 MB, 4 fds and an isolate thread each',
   },
 ];

@@ -1,6 +1,7 @@
 // Everything a run keeps in memory (a counted run or a soak), in fixed size whatever its length, fed by the same events
 // that go to the sample stream. The live run and `seep report` after a crash both build their
 // report here from those events, so a rebuilt report is the report the run would have written.
+import { corroborateSuspects } from '../analysis/corroboratedSuspects.ts';
 import type { Attribution, Check, Sample, ScenarioReport, ScenarioSeries, Suspect } from '../report/schema.ts';
 import { createSeriesRecorder } from '../series/seriesRecorder.ts';
 import { createBoundedColumns } from '../series/boundedColumns.ts';
@@ -278,7 +279,7 @@ export function createRunAggregate(opts: RunAggregateOptions = {}): RunAggregate
         checks: cs,
         headlines: latencyHeadline(headlines(obs), obs.load?.p99s ?? []),
         series: obs.series,
-        suspects,
+        suspects: corroborateSuspects(suspects, cs, obs.typeGrowth?.runtime ?? suspects[0]?.runtime),
         ...(obs.typeGrowth ? { typeGrowth: obs.typeGrowth } : {}),
         output: obs.output,
       };

@@ -444,13 +444,14 @@ export async function runScenario(plan: RunPlan, opts: RunScenarioOptions): Prom
       await suspects.atBaseline();
       const others = t.agents().filter((a) => a.role === 'worker' && !tree.summedWorkers().includes(a.pid)).map((a) => a.pid);
       const summed = tree.summedWorkers();
-      if (summed.length > 0) note(`suspects: gc type counts were summed over the root process (pid ${agent.pid}) and the ${summed.length} worker${summed.length === 1 ? '' : 's'} forked from it (pid ${summed.join(', ')}); allocation sites, referrer chains, open resources and warnings are the root's only`);
+      if (summed.length > 0) note(`suspects: gc type counts were summed over the root process (pid ${agent.pid}) and the ${summed.length} worker${summed.length === 1 ? '' : 's'} forked from it (pid ${summed.join(', ')}), and so were their warnings; a referrer chain was searched for in the process holding the most of its type; allocation sites and open resources are the root's only`);
       if (others.length > 0) note(`suspects were looked for in the root process (pid ${agent.pid})${summed.length ? ' and its forked workers' : ''} only: ${others.length} other process${others.length === 1 ? '' : 'es'} of the tree serving an agent (pid ${others.join(', ')}) ${others.length === 1 ? 'was' : 'were'} not looked at`);
       // the extra steps get what the two looks still to come (about as long as the first) and the
       // settle will not need; the retainer paths and referrer searches get what is left after
       const lookMs = budget.elapsedMs();
       const reserveMs = 2 * lookMs + plan.settleMs;
-      const extra = Math.min(steps - warmupSteps, plan.attributionSteps);
+      // paced steps (below) cost their pauses: the fewest the per-step rule needs, not the full 20
+      const extra = Math.min(steps - warmupSteps, plan.pace.kind === 'none' ? plan.attributionSteps : Math.min(plan.attributionSteps, MIN_ATTRIBUTION_STEPS));
       for (; attributed < extra && !abort.signal.aborted; attributed++) {
         // a few steps whatever the time: with none, nothing can be seen growing per step
         if (attributed >= MIN_ATTRIBUTION_STEPS && budget.remainingMs() < reserveMs) {
@@ -465,6 +466,10 @@ export async function runScenario(plan: RunPlan, opts: RunScenarioOptions): Prom
             throw err;
           });
         if (!ok) break;
+        // paced as the measured steps were: a target that works on its own clock (a daemon the
+        // steps only pace) grows between the looks by time, so steps back to back would show it
+        // growing by nothing per step (the bs4 monitor's trees: no suspect at all)
+        if (plan.pace.kind !== 'none') await sleep(Math.min(plan.pace.ms, Math.max(0, budget.remainingMs() - reserveMs)), abort.signal);
       }
       // two more looks as long as the first would not fit: the one after the settle stands for both
       if (budget.remainingMs() < 2 * lookMs + plan.settleMs) {

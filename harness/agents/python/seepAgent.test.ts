@@ -69,6 +69,20 @@ describe('Python agent (sitecustomize on PYTHONPATH)', () => {
     expect(((await fixed.agent.request('warnings')) as { warnings: unknown[] }).warnings).toEqual([]);
   });
 
+  it('without tracemalloc, names the line that opened an unclosed socket from the second on: the class that warned is followed', async () => {
+    const { agent, port } = await start('leaky', false);
+    await hit(port, 3, '/socket');
+    const w = (await agent.request('warnings')) as { warnings: { type?: string; site: string; allocated: string[] }[] };
+    expect(w.warnings.length).toBe(3);
+    expect(w.warnings.map((x) => x.type)).toEqual(['socket.socket', 'socket.socket', 'socket.socket']);
+    // the first was made before anything warned: where it was collected is all there is
+    expect(w.warnings[0]!.allocated).toEqual([]);
+    for (const later of w.warnings.slice(1)) {
+      expect(later.allocated.at(-1)).toMatch(/registryService\.py:30 +sock = socket\.socket/);
+      expect(later.site).toMatch(/registryService\.py:30$/);
+    }
+  });
+
   it('reads the heap without tracemalloc: blocks, gc objects, malloc in use, and the handles it sees open', async () => {
     interface Mem { tracing: boolean; traced: null; blocks: number; gcObjects: number; mallocInUse: number; handles: Record<string, number> }
     const { agent, port } = await start('leaky', false);

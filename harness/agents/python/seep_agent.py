@@ -21,6 +21,7 @@ import threading
 import time
 import tracemalloc
 import traceback
+import types
 import warnings
 import weakref
 
@@ -57,7 +58,11 @@ def _frames(tb, skip_agent=True):
 
 
 # frozen modules (importlib's bootstrap) are library code too, never the line to fix
-_LIBRARY_DIRS = tuple({sysconfig.get_paths()[k] + os.sep for k in ("stdlib", "platstdlib", "purelib", "platlib")}) + ("<frozen ",)
+# (Debian's python3 installs packages in /usr/lib/python3/dist-packages, which sysconfig does not name)
+_LIBRARY_DIRS = tuple(
+    {sysconfig.get_paths()[k] + os.sep for k in ("stdlib", "platstdlib", "purelib", "platlib")}
+    | {p + os.sep for p in sys.path if os.path.basename(p) in ("site-packages", "dist-packages")}
+) + ("<frozen ",)
 
 
 def _allocation_stack(obj):
@@ -84,8 +89,64 @@ def user_frame(frames):
     return frames[-1].split("  ", 1)[0] if frames else ""
 
 
+# Without tracemalloc an unclosed object cannot say where it was made. The class of one that was
+# reported unclosed is then followed: its __init__ notes its caller's stack on each new instance, so
+# the next ones reported are named at the line that made them (THR-206: an aiohttp ClientSession per
+# request, named at the handler's line from the second request on). One frame walk per instance of
+# the classes that warned, nothing for the others; C types (whose __init__ is not a function) are not.
+_CREATED_AT = "_seep_created_at"
+_followed_classes = set()
+_created_elsewhere = weakref.WeakKeyDictionary()  # for instances without a __dict__
+
+
+def _caller_frames(frame):
+    out = []
+    while frame is not None and len(out) < TRACE_FRAMES:
+        code = frame.f_code
+        if os.path.dirname(os.path.abspath(code.co_filename)) != _HERE:
+            line = linecache.getline(code.co_filename, frame.f_lineno).strip()
+            out.append(f"{code.co_filename}:{frame.f_lineno}" + (f"  {line}" if line else ""))
+        frame = frame.f_back
+    out.reverse()
+    return out
+
+
+def _follow_creations(cls):
+    if cls in _followed_classes or tracemalloc.is_tracing():
+        return
+    _followed_classes.add(cls)
+    original = cls.__init__
+    if not isinstance(original, types.FunctionType):
+        return
+
+    @functools.wraps(original)
+    def __init__(self, *args, **kwargs):
+        try:
+            frames = _caller_frames(sys._getframe(1))
+            attrs = getattr(self, "__dict__", None)
+            if isinstance(attrs, dict):
+                attrs[_CREATED_AT] = frames  # not setattr: a class may refuse unknown attributes
+            else:
+                _created_elsewhere[self] = frames
+        except Exception:  # noqa: BLE001 - never let seep's bookkeeping break the target's constructor
+            pass
+        return original(self, *args, **kwargs)
+
+    cls.__init__ = __init__
+
+
+def _created_at(obj):
+    attrs = getattr(obj, "__dict__", None)
+    if isinstance(attrs, dict) and isinstance(attrs.get(_CREATED_AT), list):
+        return attrs[_CREATED_AT]
+    try:
+        return _created_elsewhere.get(obj, [])
+    except TypeError:  # unhashable
+        return []
+
+
 def _record_warning(category, message, filename, lineno, source):
-    allocated = _allocation_stack(source)
+    allocated = _allocation_stack(source) or _created_at(source)
     entry = {
         "category": category,
         "message": message,
@@ -95,6 +156,9 @@ def _record_warning(category, message, filename, lineno, source):
         "allocated": allocated,
         "site": user_frame(allocated) or (f"{filename}:{lineno}" if filename else ""),
     }
+    if source is not None:
+        entry["type"] = _qualname(type(source))
+        _follow_creations(type(source))
     if len(_warnings) >= MAX_WARNINGS:
         _warnings.pop(0)
         _dropped[0] += 1
@@ -386,7 +450,8 @@ def op_referrers(req):
     if req.get("gc", True):
         gc.collect()
     max_visited = int(req.get("maxVisited", seep_referrers.MAX_VISITED))
-    return seep_referrers.find_chain(req["type"], timeout_s=timeout_s, max_visited=max_visited, start=start)
+    grew = int(req["grew"]) if isinstance(req.get("grew"), (int, float)) and req["grew"] >= 1 else None
+    return seep_referrers.find_chain(req["type"], timeout_s=timeout_s, max_visited=max_visited, start=start, grew=grew)
 
 
 def op_open_resources(req):

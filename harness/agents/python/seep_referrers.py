@@ -30,6 +30,10 @@ BIG = 50_000
 _CONTAINERS = (list, tuple, dict, set, frozenset)
 # past the first old instance, look this many levels further for a new one before settling for it
 EXTRA_LEVELS = 3
+# ...and this many when the caller said how many grew: the new ones are then known to be the growth,
+# and an old one near a root says nothing about it (sys.__stderr__ one level from sys, a FileHandler's
+# new TextIOWrapper five from its logger's module: logger, handlers, handler, stream)
+EXTRA_LEVELS_WHEN_GREW = 8
 # parent's entries cost about 120 bytes each in the target: at most ~250 MB
 MAX_VISITED = 2_000_000
 
@@ -115,9 +119,11 @@ def _type_matcher(wanted):
     return matches
 
 
-def _newest(matches, until, clock):
+def _newest(matches, until, clock, grew=None):
     """The newest instances, newest first, and the heap's object count. The scan goes from the newest
-    end and stops at `until`: what it saw by then are the newest anyway."""
+    end and stops at `until`: what it saw by then are the newest anyway. `grew`, how many the type
+    gained since the baseline, bounds them: of 3 old _io.TextIOWrapper and 30 new, the newest tenth
+    (at least NEWEST) took in sys.__stderr__'s, and its chain was the shortest."""
     objs = gc.get_objects()
     total = len(objs)
     instances = []
@@ -126,7 +132,10 @@ def _newest(matches, until, clock):
         if clock() > until:
             break
     del objs
-    return instances[: max(NEWEST, len(instances) // 10)], total
+    keep = max(NEWEST, len(instances) // 10)
+    if grew:
+        keep = min(keep, grew)
+    return instances[:keep], total
 
 
 def _seconds(s):
@@ -137,7 +146,7 @@ def _millions(n):
     return f"{n / 1e6:.1f}M" if n >= 1e6 else f"{n:,}"
 
 
-def find_chain(wanted, timeout_s=10.0, max_visited=MAX_VISITED, start=None, clock=time.monotonic):
+def find_chain(wanted, timeout_s=10.0, max_visited=MAX_VISITED, start=None, clock=time.monotonic, grew=None):
     """{"chain": [...], "visited": n, "heapObjects": n, "seconds": s} plus "cutShort" when it stopped early.
 
     The deadline is timeout_s after start (now, by default: a caller that did work first passes its own).
@@ -146,7 +155,7 @@ def find_chain(wanted, timeout_s=10.0, max_visited=MAX_VISITED, start=None, cloc
     deadline = start + timeout_s
     matches = _type_matcher(wanted)
     # at most a third of the time for finding the newest instances; the walk gets the rest
-    newest, total = _newest(matches, start + timeout_s / 3, clock)
+    newest, total = _newest(matches, start + timeout_s / 3, clock, grew)
     out = {"chain": [], "heapObjects": total, "visited": 0}
     if not newest:
         out["seconds"] = round(clock() - start, 3)
@@ -194,7 +203,7 @@ def find_chain(wanted, timeout_s=10.0, max_visited=MAX_VISITED, start=None, cloc
             break
         if found_old is not None:
             levels_past_old += 1
-            if levels_past_old > EXTRA_LEVELS:
+            if levels_past_old > (EXTRA_LEVELS_WHEN_GREW if grew else EXTRA_LEVELS):
                 break
         nxt = []
         for obj in level:
