@@ -5,7 +5,8 @@ import { readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Suspect } from '../report/schema.ts';
 import { rankSuspects } from '../analysis/suspects.ts';
-import { PYTHON_AGENT_DIR, pythonWarningCandidates, type PyWarning } from './suspectCollector.ts';
+import { PYTHON_AGENT_DIR } from './suspectCollector.ts';
+import { pythonWarningCandidates, type PyWarning } from '../analysis/pythonWarnings.ts';
 
 const STANDARD_STREAMS = /'<std(in|out|err)>'/;
 

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { connectAgent } from './agentClient.ts';
-import { agentEnv, createSuspectCollector, pythonWarningCandidates, type SuspectCollector } from './suspectCollector.ts';
+import { agentEnv, createSuspectCollector, type SuspectCollector } from './suspectCollector.ts';
+import { pythonWarningCandidates } from '../analysis/pythonWarnings.ts';
 import { startTarget, agentTargetsDir } from '../../fixtures/agent-targets/targets.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'seep-suspects-'));

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import type { Suspect } from '../report/schema.ts';
 import { formatBytes } from '../scenario/units.ts';
 import { growthFromCounts, holdersFirst, isInformative, rankSuspects, type GrowthCandidate, type WarningCandidate } from '../analysis/suspects.ts';
+import { pythonWarningCandidates, type PyWarning } from '../analysis/pythonWarnings.ts';
 import { snapshotHistogram, type HeapHistogram, type HistogramEntry } from '../heap/snapshotHistogram.ts';
 import { retainerPaths } from '../heap/retainerPaths.ts';
 import { heapFigures } from './runtimeHeap.ts';
@@ -109,34 +110,6 @@ interface PyResource {
   site: string;
   allocated: string[];
 }
-export interface PyWarning {
-  category: string;
-  message: string;
-  site: string;
-  allocated: string[];
-  /** the class of the object the warning is about (its source), when it came with one */
-  type?: string;
-}
-
-/** Python warnings grouped by what and where: "ResourceWarning: unclosed <socket.socket> at cli.py:41". */
-export function pythonWarningCandidates(warnings: PyWarning[], firstNew: number): WarningCandidate[] {
-  const byName = new Map<string, WarningCandidate>();
-  for (const [i, w] of warnings.entries()) {
-    // "unclosed <socket.socket fd=7, ...>": the fd and addresses differ per occurrence
-    // ("subprocess 4242 is still running": so do pids)
-    // ("<aiohttp.client.ClientSession object at 0x7fa5...>": so do addresses)
-    const what = w.message.split(/[\n,]/)[0]!.replace(/ fd=\d+/, '').replace(/ object at 0x[0-9a-f]+/g, '').replace(/\b\d+\b/g, 'N').slice(0, 80);
-    // the class named, unless the message names it already: "Unclosed client session" alone does not say which
-    const type = w.type && !what.includes(w.type.split('.').pop()!) ? ` (${w.type})` : '';
-    const name = `${w.category}: ${what}${type} at ${w.site || '(unknown site)'}`;
-    const e = byName.get(name) ?? { runtime: 'python' as const, name, occurrences: 0, total: 0, where: w.allocated };
-    e.total++;
-    if (i >= firstNew) e.occurrences++;
-    byName.set(name, e);
-  }
-  return [...byName.values()];
-}
-
 export function createSuspectCollector(opts: SuspectCollectorOptions): SuspectCollector {
   const errs: string[] = [];
   const snapshots: (string | null)[] = [null, null, null];

@@ -8,7 +8,7 @@ import { encodeHead, type StreamTail } from '../observations/streamHead.ts';
 import { PHASE_CODES } from '../observations/typeGrowthRows.ts';
 import { encodeSample, type StreamEvent } from '../series/sampleStream.ts';
 import { growthFromCounts, rankSuspects } from '../analysis/suspects.ts';
-import { pythonWarningCandidates } from '../agents/suspectCollector.ts';
+import { pythonWarningCandidates } from '../analysis/pythonWarnings.ts';
 import { handleTypeDiff } from '../runner/identityDiff.ts';
 import { heapFigures, type HeapFigures } from '../agents/runtimeHeap.ts';
 import type { ObservationsDocument } from './observationsDocument.ts';

@@ -523,8 +523,8 @@ export interface FigureDifference {
   verdict: 'worse' | 'better' | 'same';
 }
 
-/** One figure of one scenario in two runs: a slope with its interval, or a count left over after the settle. */
-export interface ComparedFigure {
+/** Which figure: a slope of a series, or a count left over after the settle, in its unit. */
+export interface FigureIdentity {
   key: RegressionKey;
   resource: Resource;
   /** the series it was measured on */
@@ -532,6 +532,10 @@ export interface ComparedFigure {
   kind: 'slope' | 'leftOver';
   unit: string;
   per?: 'iteration' | 'hour';
+}
+
+/** One figure of one scenario in two runs: a slope with its interval, or a count left over after the settle. */
+export interface ComparedFigure extends FigureIdentity {
   /** null when that run has no such figure (no agent, too few samples) */
   before: ComparedSide | null;
   after: ComparedSide | null;
@@ -550,13 +554,7 @@ export interface ComparedSide {
 }
 
 /** One figure of one run, as a comparison reads it (analysis/runFigures.ts). */
-export interface RunFigure extends ComparedSide {
-  key: RegressionKey;
-  resource: Resource;
-  series: Metric;
-  kind: 'slope' | 'leftOver';
-  unit: string;
-  per?: 'iteration' | 'hour';
+export interface RunFigure extends ComparedSide, FigureIdentity {
   /** of [low, high]; 1 for exact counts */
   confidence: number;
   /** the smallest difference worth calling worse, in `unit`: the tolerance's floor */

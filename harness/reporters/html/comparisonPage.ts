@@ -5,8 +5,8 @@ import type { ComparedFigure, ComparedSide, RunComparison, ScenarioComparison } 
 import { formatSigned, formatValue } from '../formatValue.ts';
 import type { ChartSpec } from './chartModel.ts';
 import { comparisonCharts } from './comparisonCharts.ts';
-import { escapeHtml as e, jsonForScript } from './escapeHtml.ts';
-import { inlineScript, pageAssets } from './pageAssets.ts';
+import { escapeHtml as e } from './escapeHtml.ts';
+import { renderChartPage } from './chartPage.ts';
 import { verdictBadge } from './scenarioSection.ts';
 
 const unitOf = (f: ComparedFigure) => (f.per ? `${f.unit}/${f.per}` : f.unit);
@@ -54,7 +54,6 @@ function figure(c: ChartSpec): string {
 }
 
 export async function renderComparisonPage(c: RunComparison): Promise<string> {
-  const assets = await pageAssets();
   const charts: ChartSpec[] = [];
   const sections = c.scenarios.map((s, i) => {
     const mine = comparisonCharts(s, i);
@@ -65,22 +64,14 @@ export async function renderComparisonPage(c: RunComparison): Promise<string> {
   });
   const verdict = c.exitCode === 0 ? 'pass' : c.exitCode === 1 ? 'fail' : 'error';
   const run = (r: RunComparison['before']) => `<code>${e(r.runId)}</code> <span class="dim">${e(r.path)} · ${e(r.startedAt)}</span>`;
-  return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src 'self' data:;">
-<title>seep compare ${e(c.before.runId)} → ${e(c.after.runId)}</title>
-<style>${assets.uplotCss}</style><style>${assets.css}</style></head>
-<body data-verdict="${verdict}" data-exit-code="${c.exitCode}">
-<header><h1>${verdictBadge(verdict)} seep compare</h1>
+  return renderChartPage({
+    title: `seep compare ${c.before.runId} → ${c.after.runId}`,
+    bodyAttributes: `data-verdict="${verdict}" data-exit-code="${c.exitCode}"`,
+    header: `<h1>${verdictBadge(verdict)} seep compare</h1>
 <p>before ${run(c.before)}<br>after ${run(c.after)}</p>
 <p class="meta">exit code ${c.exitCode} · worse means the difference's interval lies above the tolerance: ${Math.round(c.tolerance * 100)}% of the before figure, at least a floor per unit</p>
-${c.incomparable.length ? `<ul class="probe-errors">${c.incomparable.map((r) => `<li>${e(r)}</li>`).join('')}</ul>` : ''}</header>
-<main>${sections.join('\n')}</main>
-<script type="application/json" id="seep-data">${jsonForScript({ charts })}</script>
-<script>${inlineScript(assets.localeGuardJs)}</script>
-<script>${inlineScript(assets.uplotJs)}</script>
-<script>${inlineScript(assets.chartsJs)}</script>
-</body></html>
-`;
+${c.incomparable.length ? `<ul class="probe-errors">${c.incomparable.map((r) => `<li>${e(r)}</li>`).join('')}</ul>` : ''}`,
+    main: sections.join('\n'),
+    charts,
+  });
 }

@@ -1,0 +1,31 @@
+// Python warnings as suspects: what the agent (or the pytest plugin) saw printed, grouped by what and
+// where. Pure: the agent's collector and seep judge group them the same way.
+import type { WarningCandidate } from './suspects.ts';
+
+export interface PyWarning {
+  category: string;
+  message: string;
+  site: string;
+  allocated: string[];
+  /** the class of the object the warning is about (its source), when it came with one */
+  type?: string;
+}
+
+/** Python warnings grouped by what and where: "ResourceWarning: unclosed <socket.socket> at cli.py:41". */
+export function pythonWarningCandidates(warnings: PyWarning[], firstNew: number): WarningCandidate[] {
+  const byName = new Map<string, WarningCandidate>();
+  for (const [i, w] of warnings.entries()) {
+    // "unclosed <socket.socket fd=7, ...>": the fd and addresses differ per occurrence
+    // ("subprocess 4242 is still running": so do pids)
+    // ("<aiohttp.client.ClientSession object at 0x7fa5...>": so do addresses)
+    const what = w.message.split(/[\n,]/)[0]!.replace(/ fd=\d+/, '').replace(/ object at 0x[0-9a-f]+/g, '').replace(/\b\d+\b/g, 'N').slice(0, 80);
+    // the class named, unless the message names it already: "Unclosed client session" alone does not say which
+    const type = w.type && !what.includes(w.type.split('.').pop()!) ? ` (${w.type})` : '';
+    const name = `${w.category}: ${what}${type} at ${w.site || '(unknown site)'}`;
+    const e = byName.get(name) ?? { runtime: 'python' as const, name, occurrences: 0, total: 0, where: w.allocated };
+    e.total++;
+    if (i >= firstNew) e.occurrences++;
+    byName.set(name, e);
+  }
+  return [...byName.values()];
+}
