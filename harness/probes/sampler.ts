@@ -3,13 +3,12 @@
 import { performance } from 'node:perf_hooks';
 import type { Leftover, Metric, Phase, Sample, TcpState } from '../report/schema.ts';
 import { readFds, type FdSnapshot } from './fds.ts';
-import { describeProcess, readHostConstants, readPss, readStatSync } from './procfs.ts';
-import { listTree, listTreeSync, type ProcInfo } from './processTree.ts';
-import { createProcFileCache } from './procFileCache.ts';
+import { describeProcess, readPss, readStatSync } from './procfs.ts';
+import { listTree, type ProcInfo } from './processTree.ts';
+import { createTreeUsageReader } from './treeUsage.ts';
 import { findByCookie } from './runCookie.ts';
 import { countTcp } from './tcpSockets.ts';
 import { createTcpLookup } from './tcpLookup.ts';
-import { createCpuMeter } from './cpuMeter.ts';
 
 export interface SamplerOptions {
   rootPids: () => number[];
@@ -82,9 +81,7 @@ function createProbeErrors(): { add: (message: string) => void; list: () => stri
 
 export function createSampler(opts: SamplerOptions): Sampler {
   const procRoot = opts.procRoot ?? '/proc';
-  const { pageSize } = readHostConstants();
-  const files = createProcFileCache();
-  const cpu = createCpuMeter({ procRoot, files });
+  const usage = createTreeUsageReader({ procRoot });
   const problems = createProbeErrors();
   const tcpLookup = createTcpLookup(procRoot, problems.add);
   /**
@@ -167,20 +164,14 @@ export function createSampler(opts: SamplerOptions): Sampler {
   }
 
   async function readNow(ph: Phase, iteration: number | null, t: number, readOpts: ReadOptions): Promise<Sample> {
-    const procs = listTreeSync(opts.rootPids(), procRoot, files);
-    files.sweep();
+    const tree = usage.read(opts.rootPids());
+    const { procs } = tree;
     const values: Record<Metric, number | null> = {
-      rss: 0, pss: null, cpu: null, heapUsed: null, fds: null, fdFile: null, fdSocket: null, fdPipe: null,
-      fdOther: null, sockets: null, threads: 0, children: 0, escaped: lastEscaped, heapCommitted: null, heapBlocks: null, handles: null,
+      rss: tree.rssBytes, pss: null, cpu: tree.cpuPercent, heapUsed: null, fds: null, fdFile: null, fdSocket: null, fdPipe: null,
+      fdOther: null, sockets: null, threads: tree.threads, children: tree.children, escaped: lastEscaped, heapCommitted: null, heapBlocks: null, handles: null,
       cgroupMemory: opts.cgroupUsage?.() ?? null,
     };
     let tcp: Partial<Record<TcpState, number>> = {};
-    for (const p of procs) {
-      values.rss! += p.rssPages * pageSize;
-      values.threads! += p.numThreads;
-      if (!p.isRoot) values.children! += 1;
-    }
-    values.cpu = cpu.measure(procs);
     const pssMode = opts.pss ?? 'boundaries';
     if (pssMode === 'always' || (pssMode === 'boundaries' && iteration !== null)) values.pss = await readTreePss(procs);
 
@@ -319,7 +310,7 @@ export function createSampler(opts: SamplerOptions): Sampler {
       await timerRun;
       timerRun = null;
       await queue;
-      files.close();
+      usage.close();
     },
   };
 }
