@@ -1,16 +1,13 @@
 // One Sample of the target's whole process tree from /proc, on demand (iteration boundaries) or on
 // a timer. Reads never overlap: a read waits for the one in flight, so tick deltas stay consistent.
-import { readlinkSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import type { Leftover, Metric, Phase, Sample, TcpState } from '../report/schema.ts';
 import { readFds, type FdSnapshot } from './fds.ts';
 import { describeProcess, readPss, readStatSync } from './procfs.ts';
 import { listTree, type ProcInfo } from './processTree.ts';
 import { createTreeUsageReader } from './treeUsage.ts';
-import { MAX_SS_SOCKETS, readSsStates, type KnownSocket } from './ssStates.ts';
+import { createTreeTcpCounter } from './treeTcpCounter.ts';
 import { findByCookie } from './runCookie.ts';
-import { countTcp } from './tcpSockets.ts';
-import { createTcpLookup } from './tcpLookup.ts';
 
 export interface SamplerOptions {
   rootPids: () => number[];
@@ -68,9 +65,6 @@ export interface Sampler {
   stopTimer(): Promise<void>;
 }
 
-/** '127.0.0.1:8080' or '[::1]:8080' -> 8080 */
-const portOf = (address: string): number => Number(address.slice(address.lastIndexOf(':') + 1));
-
 const isDead = (p: ProcInfo): boolean => p.state === 'Z' || p.state === 'X';
 
 // Messages name pids, so a flapping probe could add one per sample; a long soak must not grow on it.
@@ -95,28 +89,7 @@ export function createSampler(opts: SamplerOptions): Sampler {
   const procRoot = opts.procRoot ?? '/proc';
   const usage = createTreeUsageReader({ procRoot });
   const problems = createProbeErrors();
-  const tcpLookup = createTcpLookup(procRoot, problems.add);
-  /**
-   * The tree's socket inodes at the last read of the tcp tables, and the state of those that were
-   * tcp. A timed read whose inodes are the same counts from these: the tables are as long as every
-   * socket of the namespace (3 MB at 10,000 connections), and a socket that stays open changes its
-   * state only, which the next boundary reads. A new or closed socket changes the set, and a timed
-   * read then reads the tables too, unless the last read of them cost more than 1% of the time since
-   * (with 10,000 host connections a read costs ~100 ms here): until then it counts the known
-   * sockets still open, so a closed one drops out at once and a new one waits for the next read.
-   */
-  let lastTcp: { inodes: Set<number>; states: Map<number, TcpState>; known: KnownSocket[] } | null = null;
-  /**
-   * A boundary whose socket inodes are those of the last table read may ask `ss` for just their
-   * states (ssStates.ts: 10-30 ms against 30-100 ms for the table at 10,000 host connections; see
-   * ssAboveMs), when ss is installed and the tree shares seep's network namespace (ss answers for its own).
-   */
-  let ssUsable = procRoot === '/proc';
-  const ssAboveMs = opts.ssAboveMs ?? 10;
-  let ssMs = 0;
-  let tableAt = -Infinity;
-  let tableMs = 0;
-  let tcpReads = 0;
+  const tcpCounter = createTreeTcpCounter({ procRoot, onError: problems.add, tcpTableShare: opts.tcpTableShare, ssAboveMs: opts.ssAboveMs });
   let lastEscaped: number | null = null;
   let phase: Phase = 'warmup';
   let queue: Promise<unknown> = Promise.resolve();
@@ -165,46 +138,6 @@ export function createSampler(opts: SamplerOptions): Sampler {
     return (await findByCookie(opts.cookie, procRoot)).filter((pid) => !inTree.has(pid));
   }
 
-  function inOwnNamespace(pids: number[]): boolean {
-    try {
-      const own = readlinkSync('/proc/self/ns/net');
-      return pids.every((pid) => readlinkSync(`/proc/${pid}/ns/net`) === own);
-    } catch {
-      return false; // gone, or not ours to read: the table answers, or says what is wrong
-    }
-  }
-
-  /** null when the tables must be read: no ss, it failed, or a known socket has left them */
-  async function statesBySs(known: KnownSocket[]): Promise<Map<number, TcpState> | null> {
-    const started = performance.now();
-    const answer = await readSsStates(known);
-    ssMs = performance.now() - started;
-    if (!answer.ok) {
-      if (answer.missing) ssUsable = false;
-      else problems.add(`${answer.reason}; the tcp table was read instead`);
-      return null;
-    }
-    return answer.states.size === known.length ? answer.states : null;
-  }
-
-  function sameInodes(set: Set<number>): boolean {
-    if (!lastTcp || set.size !== lastTcp.inodes.size) return false;
-    for (const i of set) if (!lastTcp.inodes.has(i)) return false;
-    return true;
-  }
-
-  function countKnown(set: Set<number>, states: Map<number, TcpState>): { sockets: number; tcp: Partial<Record<TcpState, number>> } {
-    const tcp: Partial<Record<TcpState, number>> = {};
-    let sockets = 0;
-    for (const i of set) {
-      const state = states.get(i);
-      if (state === undefined) continue;
-      sockets += 1;
-      tcp[state] = (tcp[state] ?? 0) + 1;
-    }
-    return { sockets, tcp };
-  }
-
   async function readNow(ph: Phase, iteration: number | null, t: number, readOpts: ReadOptions): Promise<Sample> {
     const tree = usage.read(opts.rootPids());
     const { procs } = tree;
@@ -220,7 +153,6 @@ export function createSampler(opts: SamplerOptions): Sampler {
     // one reads every process's environ.
     let tableRead: Promise<void> | undefined;
     if (fds) {
-      const inodes: number[] = [];
       const byPid = new Map<number, number[]>();
       values.fds = values.fdFile = values.fdSocket = values.fdPipe = values.fdOther = 0;
       for (const [pid, snap] of fds) {
@@ -229,43 +161,13 @@ export function createSampler(opts: SamplerOptions): Sampler {
         values.fdSocket += snap.counts.socket;
         values.fdPipe += snap.counts.pipe;
         values.fdOther += snap.counts.other;
-        inodes.push(...snap.socketInodes);
       }
       values.fds = values.fdFile + values.fdSocket + values.fdPipe + values.fdOther;
-      const set = new Set(inodes);
-      const started = performance.now();
-      const throttled = started - tableAt < tableMs / (opts.tcpTableShare ?? 0.01);
-      if (iteration === null && lastTcp && (throttled || sameInodes(set))) {
-        const known = countKnown(set, lastTcp.states);
-        values.sockets = known.sockets;
-        tcp = known.tcp;
-      } else {
-        const known = lastTcp && sameInodes(set) && ssUsable && tableMs > Math.max(ssAboveMs, ssMs) && lastTcp.known.length <= MAX_SS_SOCKETS && inOwnNamespace([...byPid.keys()]) ? lastTcp.known : null;
-        tableRead = (known ? statesBySs(known) : Promise.resolve(null)).then(async (states) => {
-          tcpReads += 1;
-          if (states) {
-            const counted = countKnown(set, states);
-            values.sockets = counted.sockets;
-            tcp = counted.tcp;
-            lastTcp = { inodes: set, states, known: known! };
-            return;
-          }
-          const tables = await tcpLookup.lookup(byPid);
-          tableAt = performance.now();
-          tableMs = tableAt - started;
-          if (tables) {
-            const counted = countTcp(set, tables);
-            values.sockets = counted.sockets;
-            tcp = counted.tcp;
-            const entries = counted.inodes.map((i) => [i, tables.get(i)!] as const);
-            lastTcp = {
-              inodes: set,
-              states: new Map(entries.map(([i, e]) => [i, e.state])),
-              known: entries.map(([inode, e]) => ({ inode, localPort: portOf(e.local), remotePort: portOf(e.remote), v6: e.local.startsWith('[') })),
-            };
-          } else lastTcp = null;
-        });
-      }
+      tableRead = tcpCounter.count(byPid, iteration !== null).then((counted) => {
+        if (!counted) return;
+        values.sockets = counted.sockets;
+        tcp = counted.tcp;
+      });
     }
     const pssMode = opts.pss ?? 'boundaries';
     const pssRead = pssMode === 'always' || (pssMode === 'boundaries' && iteration !== null)
@@ -324,7 +226,7 @@ export function createSampler(opts: SamplerOptions): Sampler {
       }
     }
     const sockets: Leftover[] = [];
-    const tables = await tcpLookup.lookup(byPid);
+    const tables = await tcpCounter.tables(byPid);
     for (const [inode, pid] of owner) {
       const entry = tables?.get(inode);
       if (entry) sockets.push({ kind: 'socket', id: String(inode), detail: `${entry.state} ${entry.local} -> ${entry.remote} (pid ${pid})` });
@@ -340,7 +242,7 @@ export function createSampler(opts: SamplerOptions): Sampler {
       return serialize(identitiesNow);
     },
     errors: problems.list,
-    tcpTableReads: () => tcpReads,
+    tcpTableReads: tcpCounter.reads,
     setPhase(p) {
       phase = p;
     },
