@@ -4,16 +4,16 @@
 // - a timed read of the whole tree (rss, cpu, fds by kind, threads, children, socket count) <= 0.5 ms
 //   for 3 and for 10 processes: the tcp tables are read only when the tree's socket inodes changed
 //   (a timed read here reuses the count) and at every boundary;
-// - the like-for-like 'tree rss+cpu' (what pidusage gives) >= 8x cheaper than pidusage(3 pids).
+// - the like-for-like 'tree rss+cpu' (what pidusage gives) >= 8x cheaper than pidusage(3 pids):
+//   treeUsage.ts, the function the sampler's every read starts with (a stat and a children file per
+//   process, each one pread of a kept descriptor, parsed in place).
 // Before #12: rss+cpu 0.063 ms against pidusage's 0.076 ms (1.2x), a timed read 1.59 ms, a boundary
 // read 3.22 ms (on a host of few sockets; 5.66 and 7.7 ms on one with more).
 import { performance } from 'node:perf_hooks';
 import pidusage from 'pidusage';
 import { killTree } from '../probes/killTree.ts';
-import { createCpuMeter } from '../probes/cpuMeter.ts';
-import { createProcFileCache } from '../probes/procFileCache.ts';
 import { listPids } from '../probes/procfs.ts';
-import { listTreeSync } from '../probes/processTree.ts';
+import { createTreeUsageReader } from '../probes/treeUsage.ts';
 import { newCookie } from '../probes/runCookie.ts';
 import { createSampler } from '../probes/sampler.ts';
 import { startTestTarget } from '../../fixtures/probe-targets/startTestTarget.ts';
@@ -48,11 +48,11 @@ export default async function samplerCost(): Promise<void> {
     const first10 = await sampler10.read('measured', 0, 0);
     if (first10.pids.length !== 10) throw new Error(`unexpected tree of ${first10.pids.length}`);
     await pidusage(pids);
-    const meter = createCpuMeter();
-    const files = createProcFileCache();
+    // the function the sampler's reads start with, on its own
+    const usage = createTreeUsageReader();
     const methods: Method[] = [
       // the data pidusage gives (rss and cpu), for the whole tree
-      { name: 'seep tree rss+cpu only', run: () => meter.measure(listTreeSync([target.pid], '/proc', files)), ms: [], cpuMs: [] },
+      { name: 'seep tree rss+cpu only', run: () => usage.read([target.pid]), ms: [], cpuMs: [] },
       { name: 'seep read() timed', run: () => sampler.read('measured', null, 0), ms: [], cpuMs: [] },
       { name: 'seep read() timed, 10 procs', run: () => sampler10.read('measured', null, 0), ms: [], cpuMs: [] },
       { name: 'seep read() timed, with pss', run: () => withPss.read('measured', null, 0), ms: [], cpuMs: [] },
@@ -74,7 +74,7 @@ export default async function samplerCost(): Promise<void> {
       }
     }
     const tableReads = sampler.tcpTableReads();
-    files.close();
+    usage.close();
     console.log(`target: 3 processes, 9 tcp sockets (and a tree of 10); host has ${listPids().length} processes; ${ROUNDS * PER_ROUND} samples per method`);
     const byName = (n: string): Method => methods.find((m) => m.name === n)!;
     const anchorMethod = byName('pidusage(3 pids)');

@@ -14,8 +14,24 @@ const MAX_SNAPSHOTS = 64;
 
 interface Snapshot {
   time: number;
-  /** by pid: its start time (a reused pid is another process) and its ticks */
-  ticks: Map<number, { start: number; ticks: number }>;
+  /**
+   * pid, start time (a reused pid is another process), ticks: three numbers per process, in the
+   * tree's order. One typed array, not a Map of an object per process: a timed read makes one.
+   */
+  procs: Float64Array;
+}
+
+/** The ticks of that process in a snapshot, or -1. The tree's order rarely changes: index i first. */
+function ticksIn(snap: Float64Array, i: number, pid: number, start: number): number {
+  let at = i * 3;
+  if (snap[at] !== pid) {
+    at = -1;
+    for (let j = 0; j < snap.length; j += 3) {
+      if (snap[j] === pid) { at = j; break; }
+    }
+    if (at < 0) return -1;
+  }
+  return snap[at + 1] === start ? snap[at + 2]! : -1;
 }
 
 export interface CpuMeterOptions {
@@ -42,8 +58,13 @@ export function createCpuMeter(opts: CpuMeterOptions = {}): CpuMeter {
   return {
     measure(procs) {
       const now = clock();
-      const snap: Snapshot = { time: now, ticks: new Map() };
-      for (const p of procs) snap.ticks.set(p.pid, { start: p.starttime, ticks: p.cpuTicks });
+      const snap: Snapshot = { time: now, procs: new Float64Array(procs.length * 3) };
+      for (let i = 0; i < procs.length; i++) {
+        const p = procs[i]!;
+        snap.procs[i * 3] = p.pid;
+        snap.procs[i * 3 + 1] = p.starttime;
+        snap.procs[i * 3 + 2] = p.cpuTicks;
+      }
 
       let refAt = -1;
       for (let i = history.length - 1; i >= 0; i--) {
@@ -55,10 +76,11 @@ export function createCpuMeter(opts: CpuMeterOptions = {}): CpuMeter {
       if (ref && now > ref.time) {
         let ticks = 0;
         let refBootTicks: number | null | undefined;
-        for (const p of procs) {
-          const before = ref.ticks.get(p.pid);
-          if (before !== undefined && before.start === p.starttime) {
-            ticks += Math.max(0, p.cpuTicks - before.ticks);
+        for (let i = 0; i < procs.length; i++) {
+          const p = procs[i]!;
+          const before = ticksIn(ref.procs, i, p.pid, p.starttime);
+          if (before >= 0) {
+            ticks += Math.max(0, p.cpuTicks - before);
             continue;
           }
           // Not there at the reference read. Born since, all its ticks fall inside the window. The

@@ -10,12 +10,19 @@ import { isVanished } from './procfs.ts';
 
 /** More than a tree of 30 processes of 16 threads: past it, files are opened and closed per read. */
 const MAX_OPEN = 512;
-/** The largest file this cache is for: /proc/PID/stat is under 400 bytes; children lists are short. */
-const BUFFER_BYTES = 64 * 1024;
+/** /proc/PID/stat is under 400 bytes and children lists are short; a longer file grows the buffer. */
+const BUFFER_BYTES = 4 * 1024;
 
 export interface ProcFileCache {
   /** the text of the file; null when it (its process) is gone. Other errors are thrown. */
   read(path: string): string | null;
+  /**
+   * Reads the file into `buffer` and returns its length, -1 when it (its process) is gone: a timed
+   * sample parses /proc/PID/stat in place, with no string made of it. The bytes stay valid until
+   * the next read through this cache.
+   */
+  readBytes(path: string): number;
+  readonly buffer: Buffer;
   /** closes the descriptors not read since the last sweep (processes and threads that went away) */
   sweep(): void;
   close(): void;
@@ -23,7 +30,7 @@ export interface ProcFileCache {
 
 export function createProcFileCache(): ProcFileCache {
   const open = new Map<string, { fd: number; used: boolean }>();
-  const buf = Buffer.allocUnsafe(BUFFER_BYTES);
+  let buf = Buffer.allocUnsafe(BUFFER_BYTES);
 
   function drop(path: string): void {
     const e = open.get(path);
@@ -32,37 +39,55 @@ export function createProcFileCache(): ProcFileCache {
     closeSync(e.fd);
   }
 
-  function readFd(fd: number, path: string): string {
-    const n = readSync(fd, buf, 0, BUFFER_BYTES, 0);
-    // a file this size (a children list of thousands) is not what the cache is for: read it whole
-    return n < BUFFER_BYTES ? buf.toString('latin1', 0, n) : readFileSync(path, 'latin1');
+  /** the file's length; a file that fills the buffer (a children list of hundreds) grows it and is read again */
+  function readFd(fd: number): number {
+    for (;;) {
+      const n = readSync(fd, buf, 0, buf.length, 0);
+      if (n < buf.length) return n;
+      buf = Buffer.allocUnsafe(buf.length * 2);
+    }
   }
 
-  function fresh(path: string): string | null {
+  function readWhole(path: string): number {
+    const whole = readFileSync(path);
+    if (whole.length > buf.length) buf = Buffer.allocUnsafe(whole.length);
+    return whole.copy(buf);
+  }
+
+  function fresh(path: string): number {
     try {
-      if (open.size >= MAX_OPEN) return readFileSync(path, 'latin1');
+      if (open.size >= MAX_OPEN) return readWhole(path);
       const fd = openSync(path, 'r');
       open.set(path, { fd, used: true });
-      return readFd(fd, path);
+      return readFd(fd);
     } catch (err) {
       drop(path);
-      if (isVanished(err)) return null;
+      if (isVanished(err)) return -1;
+      throw err;
+    }
+  }
+
+  function readBytes(path: string): number {
+    const e = open.get(path);
+    if (!e) return fresh(path);
+    e.used = true;
+    try {
+      return readFd(e.fd);
+    } catch (err) {
+      drop(path);
+      if (isVanished(err)) return fresh(path); // that process is gone; the pid may be someone's now
       throw err;
     }
   }
 
   return {
     read(path) {
-      const e = open.get(path);
-      if (!e) return fresh(path);
-      e.used = true;
-      try {
-        return readFd(e.fd, path);
-      } catch (err) {
-        drop(path);
-        if (isVanished(err)) return fresh(path); // that process is gone; the pid may be someone's now
-        throw err;
-      }
+      const n = readBytes(path);
+      return n < 0 ? null : buf.toString('latin1', 0, n);
+    },
+    readBytes,
+    get buffer() {
+      return buf;
     },
     sweep() {
       for (const [path, e] of open) {

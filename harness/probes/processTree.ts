@@ -1,7 +1,7 @@
 // The target's process tree: the roots seep started and every descendant still parented inside it.
 // Processes come and go between reads; a pid that vanishes is skipped, never an error.
 import { readFileSync, readdirSync } from 'node:fs';
-import { isVanished, listPids, parseStat, readStatSync, type ProcStat } from './procfs.ts';
+import { isVanished, listPids, parseStatBytes, readStatSync, type ProcStat } from './procfs.ts';
 import type { ProcFileCache } from './procFileCache.ts';
 
 export interface ProcInfo extends ProcStat {
@@ -24,17 +24,28 @@ export function listTreeSync(rootPids: number[], procRoot = '/proc', files?: Pro
   const roots = [...new Set(rootPids)];
   const supported = childrenFileSupport.get(procRoot) ?? probeChildrenFile(roots, procRoot);
   if (!supported) return scanParents(roots, procRoot);
-  const read = files ? files.read : (path: string) => readOrNull(path);
-  return walkChildrenFiles(roots, procRoot, read);
+  return walkChildrenFiles(roots, procRoot, files ?? readWholeFiles());
 }
 
-function readOrNull(path: string): string | null {
-  try {
-    return readFileSync(path, 'latin1');
-  } catch (err) {
-    if (isVanished(err)) return null;
-    throw err;
-  }
+/** What the walk reads through: a ProcFileCache, or files opened, read and closed each time. */
+type BytesReader = Pick<ProcFileCache, 'readBytes' | 'buffer'>;
+
+function readWholeFiles(): BytesReader {
+  let buffer = Buffer.alloc(0);
+  return {
+    readBytes(path) {
+      try {
+        buffer = readFileSync(path);
+        return buffer.length;
+      } catch (err) {
+        if (isVanished(err)) return -1;
+        throw err;
+      }
+    },
+    get buffer() {
+      return buffer;
+    },
+  };
 }
 
 function probeChildrenFile(roots: number[], procRoot: string): boolean | undefined {
@@ -55,50 +66,65 @@ function probeChildrenFile(roots: number[], procRoot: string): boolean | undefin
   return undefined; // no live root to ask; a scan gives the same answer
 }
 
-/** Fast path: only the tree's own files are read, whatever else runs on the host. */
-function walkChildrenFiles(roots: number[], procRoot: string, read: (path: string) => string | null): ProcInfo[] {
+/**
+ * Fast path: only the tree's own files are read, whatever else runs on the host. Each is parsed in
+ * the reader's buffer, as bytes: the stat line and the children list make no strings.
+ */
+function walkChildrenFiles(roots: number[], procRoot: string, files: BytesReader): ProcInfo[] {
   const out: ProcInfo[] = [];
-  const seen = new Set<number>();
-  const queue: { pid: number; parent: number | null }[] = roots.map((pid) => ({ pid, parent: null }));
-  while (queue.length > 0) {
-    const { pid, parent } = queue.shift()!;
-    if (seen.has(pid)) continue;
-    const text = read(`${procRoot}/${pid}/stat`);
-    const stat = text === null ? null : parseStat(text);
+  // pids to visit, each beside the parent it was listed under (0: a root)
+  const queue: number[] = [];
+  for (const pid of roots) queue.push(pid, 0);
+  for (let q = 0; q < queue.length; q += 2) {
+    const pid = queue[q]!;
+    const parent = queue[q + 1]!;
+    if (out.some((p) => p.pid === pid)) continue; // a tree is tens of processes: a scan beats a Set
+    const n = files.readBytes(`${procRoot}/${pid}/stat`);
+    if (n < 0) continue;
+    const stat = parseStatBytes(files.buffer, n);
     // A child listed a moment ago may have been reaped and its pid reused by a stranger.
-    if (!stat || (parent !== null && stat.ppid !== parent)) continue;
-    seen.add(pid);
-    // parseStat's object is this read's own: made a ProcInfo in place, not copied (a timed sample's path)
+    if (parent !== 0 && stat.ppid !== parent) continue;
+    // parseStatBytes's object is this read's own: made a ProcInfo in place, not copied
     const info = stat as ProcInfo;
-    info.isRoot = parent === null;
+    info.isRoot = parent === 0;
     out.push(info);
-    for (const child of readChildren(stat, procRoot, read)) queue.push({ pid: child, parent: pid });
+    readChildren(stat, procRoot, files, queue);
   }
   return out;
 }
 
 /**
- * A child's parent is the thread that forked it, so every thread's list is read. A process of one
- * thread has no other task than itself, and its task directory is not listed (4.5 µs a listing).
+ * Queues the children of a process, each followed by its pid. A child's parent is the thread that
+ * forked it, so every thread's list is read. A process of one thread has no other task than itself,
+ * and its task directory is not listed (4.5 µs a listing).
  */
-function readChildren(stat: ProcStat, procRoot: string, read: (path: string) => string | null): number[] {
+function readChildren(stat: ProcStat, procRoot: string, files: BytesReader, queue: number[]): void {
   const { pid } = stat;
-  const children: number[] = [];
   let tids: string[];
   if (stat.numThreads === 1) tids = [String(pid)];
   else {
     try {
       tids = readdirSync(`${procRoot}/${pid}/task`);
     } catch (err) {
-      if (isVanished(err)) return children;
+      if (isVanished(err)) return;
       throw err;
     }
   }
   for (const tid of tids) {
-    const text = read(`${procRoot}/${pid}/task/${tid}/children`)?.trim();
-    if (text) for (const c of text.split(' ')) children.push(Number(c));
+    const n = files.readBytes(`${procRoot}/${pid}/task/${tid}/children`);
+    // '123 456 ' : pids, each followed by a space
+    const buf = files.buffer;
+    let child = 0;
+    for (let i = 0; i < n; i++) {
+      const c = buf[i]!;
+      if (c >= 48 && c <= 57) child = child * 10 + (c - 48);
+      else if (child > 0) {
+        queue.push(child, pid);
+        child = 0;
+      }
+    }
+    if (child > 0) queue.push(child, pid);
   }
-  return children;
 }
 
 /** Fallback: read every process's ppid and walk down from the roots. */

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { groupMembers, parseStat, readCmdline, readHostConstants, readPss, readStatSync } from './procfs.ts';
+import { groupMembers, parseStat, parseStatBytes, readCmdline, readHostConstants, readPss, readStatSync } from './procfs.ts';
 import { listTree } from './processTree.ts';
 import { createFakeProc, type FakeProc } from '../../fixtures/probe-targets/fakeProc.ts';
 
@@ -20,6 +20,17 @@ describe('readStatSync', () => {
 
   it('returns null for a pid that is gone', () => {
     expect(readStatSync(99, fake.root)).toBeNull();
+  });
+
+  it('parses a line in place from a reused buffer, ignoring the older bytes past its length', () => {
+    const line = '42 ((a b) c)) R 7 40 0 0 -1 4194560 0 0 0 0 30 12 0 0 20 0 5 0 777 1000 250 18446744073709551615\n';
+    const buf = Buffer.alloc(512, 'X 123) 9 9 9');
+    const n = buf.write(line, 'latin1');
+    expect(parseStatBytes(buf, n)).toEqual({
+      pid: 42, ppid: 7, pgrp: 40, comm: '(a b) c)', state: 'R', cpuTicks: 42, starttime: 777, numThreads: 5, rssPages: 250,
+    });
+    // cut before field 24: the stale bytes after it must not complete the line
+    expect(() => parseStatBytes(buf, line.indexOf(' 250'))).toThrow(/malformed.*field 24/);
   });
 
   it('rejects a malformed line rather than returning garbage', () => {

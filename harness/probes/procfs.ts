@@ -35,61 +35,79 @@ export function errorCode(err: unknown): string {
   return (err as NodeJS.ErrnoException | null)?.code ?? String(err);
 }
 
-/**
- * Parses the text of /proc/PID/stat. comm may hold spaces and ')' so the fields are taken after the
- * LAST ')'. The numbers are read in one pass over the characters, not split into 50 strings: a timed
- * sample parses one per process of the tree (5 µs a split, under 1 µs a pass).
- */
+/** Parses the text of /proc/PID/stat (see parseStatBytes). */
 export function parseStat(text: string): ProcStat {
-  const open = text.indexOf('(');
-  const close = text.lastIndexOf(')');
-  if (open < 0 || close < open) throw new Error(`malformed /proc stat line: '${text.slice(0, 80)}'`);
+  const buf = Buffer.from(text, 'latin1');
+  return parseStatBytes(buf, buf.length);
+}
+
+/**
+ * Parses /proc/PID/stat from the first `length` bytes of a buffer, in place: a timed sample parses
+ * one per process of the tree straight from the buffer it was pread into, with no string made of
+ * the line and no array of its fields (5 µs a split into 50 strings, under 1 µs a pass). comm may
+ * hold spaces and ')' so the fields are taken after the LAST ')'.
+ */
+export function parseStatBytes(buf: Buffer, length: number): ProcStat {
+  const open = buf.indexOf(0x28);
+  const close = length > 0 ? buf.lastIndexOf(0x29, length - 1) : -1;
+  if (open < 0 || open >= length || close < open) {
+    throw new Error(`malformed /proc stat line: '${buf.toString('latin1', 0, Math.min(length, 80))}'`);
+  }
+  let pid = 0;
+  for (let i = 0; i < open; i++) {
+    const c = buf[i]!;
+    if (c >= 48 && c <= 57) pid = pid * 10 + (c - 48);
+  }
   // field N of proc(5) starts after the (N - 2)th space after ')'; field 3 (state) at close + 2
-  const values = new Float64Array(25);
+  let ppid = 0, pgrp = 0, cpuTicks = 0, numThreads = 0, starttime = 0, rssPages = 0;
   let i = close + 4; // past ') S '
   for (let field = 4; field <= 24; field++) {
     let v = 0;
     let digits = 0;
-    let negative = false;
-    if (text.charCodeAt(i) === 45) {
-      negative = true;
-      i++;
-    }
-    for (let c = text.charCodeAt(i); c >= 48 && c <= 57; c = text.charCodeAt(++i)) {
+    let c = i < length ? buf[i]! : -1;
+    const negative = c === 45;
+    if (negative) c = ++i < length ? buf[i]! : -1;
+    while (c >= 48 && c <= 57) {
       v = v * 10 + (c - 48);
       digits++;
+      c = ++i < length ? buf[i]! : -1;
     }
-    const next = text.charCodeAt(i);
-    if (digits === 0 || (next !== 32 && next !== 10 && !Number.isNaN(next))) {
-      const rest = text.slice(close + 2).trim().split(' ');
+    if (digits === 0 || (c !== 32 && c !== 10 && c !== -1)) {
+      const rest = buf.toString('latin1', close + 2, length).trim().split(' ');
       throw new Error(`malformed /proc stat line: field ${field} is '${rest[field - 3]}'`);
     }
-    values[field] = negative ? -v : v;
+    if (negative) v = -v;
+    if (field === 4) ppid = v;
+    else if (field === 5) pgrp = v;
+    else if (field === 14 || field === 15) cpuTicks += v;
+    else if (field === 20) numThreads = v;
+    else if (field === 22) starttime = v;
+    else if (field === 24) rssPages = v;
     i++;
   }
   return {
-    pid: Number(text.slice(0, open).trim()),
-    comm: text.slice(open + 1, close),
-    state: text[close + 2] ?? '?',
-    ppid: values[4]!,
-    pgrp: values[5]!,
-    cpuTicks: values[14]! + values[15]!,
-    numThreads: values[20]!,
-    starttime: values[22]!,
-    rssPages: values[24]!,
+    pid,
+    comm: buf.toString('latin1', open + 1, close),
+    state: close + 2 < length ? String.fromCharCode(buf[close + 2]!) : '?',
+    ppid,
+    pgrp,
+    cpuTicks,
+    numThreads,
+    starttime,
+    rssPages,
   };
 }
 
 /** null when the process is gone. */
 export function readStatSync(pid: number, procRoot = '/proc'): ProcStat | null {
-  let text: string;
+  let buf: Buffer;
   try {
-    text = readFileSync(`${procRoot}/${pid}/stat`, 'latin1');
+    buf = readFileSync(`${procRoot}/${pid}/stat`);
   } catch (err) {
     if (isVanished(err)) return null;
     throw err;
   }
-  return parseStat(text);
+  return parseStatBytes(buf, buf.length);
 }
 
 /** Whether the process runs: false when it is gone, or a zombie (exited, not yet reaped by its parent). */

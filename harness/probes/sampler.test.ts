@@ -1,9 +1,10 @@
 // Real processes: python3 targets from fixtures/probe-targets/, sampled through the real /proc.
+import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Sample } from '../report/schema.ts';
 import { killTree } from './killTree.ts';
-import { readStatSync, readHostConstants } from './procfs.ts';
+import { isRunning, readStatSync, readHostConstants } from './procfs.ts';
 import { newCookie } from './runCookie.ts';
 import { createSampler } from './sampler.ts';
 import { createFakeProc } from '../../fixtures/probe-targets/fakeProc.ts';
@@ -45,6 +46,37 @@ describe('createSampler on real processes', () => {
       await sampler.read('measured', 1, 4);
       expect(sampler.tcpTableReads()).toBe(3);
     } finally {
+      server.close();
+      await sampler.stopTimer();
+    }
+  });
+
+  it('sees a state change at a boundary when the socket inodes stay the same (a peer outside the tree closed)', async () => {
+    const server = createServer({ allowHalfOpen: true }); // keeps its end open when the peer's closes
+    const accepted = new Promise<void>((resolve) => server.once('connection', () => resolve()));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as { port: number }).port;
+    // The peer leaves the tree (this process's), so that only this process's end of the connection is
+    // sampled: it double-forks, says its pid, and closes its stdout, a socketpair end of this process.
+    const script = `import os,socket,time\nif os.fork(): os._exit(0)\ns=socket.create_connection(("127.0.0.1",${port}))\nprint(os.getpid(),flush=True)\nos.close(1)\ntime.sleep(60)`;
+    const child = spawn('python3', ['-c', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => { out += String(d); });
+    await new Promise((resolve) => child.stdout!.on('close', resolve));
+    const peer = Number(out.trim());
+    // ssAboveMs 0: the second boundary asks ss, however cheap this host's table
+    const sampler = createSampler({ rootPids: () => [process.pid], cookie: newCookie(), ssAboveMs: 0 });
+    try {
+      await accepted;
+      const open = await sampler.read('measured', 0, 0);
+      process.kill(peer, 'SIGKILL'); // its socket closes: this process's end goes to CLOSE_WAIT, its inode the same
+      for (let i = 0; i < 250 && isRunning(peer); i++) await new Promise((r) => setTimeout(r, 20));
+      const closed = await sampler.read('measured', 1, 1);
+      expect(closed.tcp.CLOSE_WAIT ?? 0).toBe((open.tcp.CLOSE_WAIT ?? 0) + 1);
+      expect(sampler.tcpTableReads()).toBe(2);
+      expect(sampler.errors()).toEqual([]);
+    } finally {
+      if (isRunning(peer)) process.kill(peer, 'SIGKILL');
       server.close();
       await sampler.stopTimer();
     }

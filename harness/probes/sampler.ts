@@ -3,13 +3,11 @@
 import { performance } from 'node:perf_hooks';
 import type { Leftover, Metric, Phase, Sample, TcpState } from '../report/schema.ts';
 import { readFds, type FdSnapshot } from './fds.ts';
-import { describeProcess, readHostConstants, readPss, readStatSync } from './procfs.ts';
-import { listTree, listTreeSync, type ProcInfo } from './processTree.ts';
-import { createProcFileCache } from './procFileCache.ts';
+import { describeProcess, readPss, readStatSync } from './procfs.ts';
+import { listTree, type ProcInfo } from './processTree.ts';
+import { createTreeUsageReader } from './treeUsage.ts';
+import { createTreeTcpCounter } from './treeTcpCounter.ts';
 import { findByCookie } from './runCookie.ts';
-import { countTcp } from './tcpSockets.ts';
-import { createTcpLookup } from './tcpLookup.ts';
-import { createCpuMeter } from './cpuMeter.ts';
 
 export interface SamplerOptions {
   rootPids: () => number[];
@@ -30,6 +28,13 @@ export interface SamplerOptions {
    * changed (default 0.01: a read that cost 100 ms waits 10 s for the next). Boundaries always read.
    */
   tcpTableShare?: number;
+  /**
+   * A boundary whose tree kept its sockets asks `ss` for their states instead of reading the tables
+   * when the last table read took longer than this many ms (default 10: ss costs a spawn, 5-15 ms
+   * here, where the table of a few hundred sockets costs 2 ms, of 2,000 sockets 4-5 ms, and more
+   * while the read overlaps the boundary's other work) and longer than the last ss did.
+   */
+  ssAboveMs?: number;
 }
 
 export interface ReadOptions {
@@ -82,24 +87,9 @@ function createProbeErrors(): { add: (message: string) => void; list: () => stri
 
 export function createSampler(opts: SamplerOptions): Sampler {
   const procRoot = opts.procRoot ?? '/proc';
-  const { pageSize } = readHostConstants();
-  const files = createProcFileCache();
-  const cpu = createCpuMeter({ procRoot, files });
+  const usage = createTreeUsageReader({ procRoot });
   const problems = createProbeErrors();
-  const tcpLookup = createTcpLookup(procRoot, problems.add);
-  /**
-   * The tree's socket inodes at the last read of the tcp tables, and the state of those that were
-   * tcp. A timed read whose inodes are the same counts from these: the tables are as long as every
-   * socket of the namespace (3 MB at 10,000 connections), and a socket that stays open changes its
-   * state only, which the next boundary reads. A new or closed socket changes the set, and a timed
-   * read then reads the tables too, unless the last read of them cost more than 1% of the time since
-   * (with 10,000 host connections a read costs ~100 ms here): until then it counts the known
-   * sockets still open, so a closed one drops out at once and a new one waits for the next read.
-   */
-  let lastTcp: { inodes: Set<number>; states: Map<number, TcpState> } | null = null;
-  let tableAt = -Infinity;
-  let tableMs = 0;
-  let tcpReads = 0;
+  const tcpCounter = createTreeTcpCounter({ procRoot, onError: problems.add, tcpTableShare: opts.tcpTableShare, ssAboveMs: opts.ssAboveMs });
   let lastEscaped: number | null = null;
   let phase: Phase = 'warmup';
   let queue: Promise<unknown> = Promise.resolve();
@@ -148,45 +138,21 @@ export function createSampler(opts: SamplerOptions): Sampler {
     return (await findByCookie(opts.cookie, procRoot)).filter((pid) => !inTree.has(pid));
   }
 
-  function sameInodes(set: Set<number>): boolean {
-    if (!lastTcp || set.size !== lastTcp.inodes.size) return false;
-    for (const i of set) if (!lastTcp.inodes.has(i)) return false;
-    return true;
-  }
-
-  function countKnown(set: Set<number>, states: Map<number, TcpState>): { sockets: number; tcp: Partial<Record<TcpState, number>> } {
-    const tcp: Partial<Record<TcpState, number>> = {};
-    let sockets = 0;
-    for (const i of set) {
-      const state = states.get(i);
-      if (state === undefined) continue;
-      sockets += 1;
-      tcp[state] = (tcp[state] ?? 0) + 1;
-    }
-    return { sockets, tcp };
-  }
-
   async function readNow(ph: Phase, iteration: number | null, t: number, readOpts: ReadOptions): Promise<Sample> {
-    const procs = listTreeSync(opts.rootPids(), procRoot, files);
-    files.sweep();
+    const tree = usage.read(opts.rootPids());
+    const { procs } = tree;
     const values: Record<Metric, number | null> = {
-      rss: 0, pss: null, cpu: null, heapUsed: null, fds: null, fdFile: null, fdSocket: null, fdPipe: null,
-      fdOther: null, sockets: null, threads: 0, children: 0, escaped: lastEscaped, heapCommitted: null, heapBlocks: null, handles: null,
+      rss: tree.rssBytes, pss: null, cpu: tree.cpuPercent, heapUsed: null, fds: null, fdFile: null, fdSocket: null, fdPipe: null,
+      fdOther: null, sockets: null, threads: tree.threads, children: tree.children, escaped: lastEscaped, heapCommitted: null, heapBlocks: null, handles: null,
       cgroupMemory: opts.cgroupUsage?.() ?? null,
     };
     let tcp: Partial<Record<TcpState, number>> = {};
-    for (const p of procs) {
-      values.rss! += p.rssPages * pageSize;
-      values.threads! += p.numThreads;
-      if (!p.isRoot) values.children! += 1;
-    }
-    values.cpu = cpu.measure(procs);
-    const pssMode = opts.pss ?? 'boundaries';
-    if (pssMode === 'always' || (pssMode === 'boundaries' && iteration !== null)) values.pss = await readTreePss(procs);
-
     const fds = await readTreeFds(procs);
+    // The tcp tables, the pss walks and the cookie scan overlap: the kernel formats a table (tens of
+    // ms at 10,000 host connections) and walks the page tables on libuv's pool threads while this
+    // one reads every process's environ.
+    let tableRead: Promise<void> | undefined;
     if (fds) {
-      const inodes: number[] = [];
       const byPid = new Map<number, number[]>();
       values.fds = values.fdFile = values.fdSocket = values.fdPipe = values.fdOther = 0;
       for (const [pid, snap] of fds) {
@@ -195,34 +161,27 @@ export function createSampler(opts: SamplerOptions): Sampler {
         values.fdSocket += snap.counts.socket;
         values.fdPipe += snap.counts.pipe;
         values.fdOther += snap.counts.other;
-        inodes.push(...snap.socketInodes);
       }
       values.fds = values.fdFile + values.fdSocket + values.fdPipe + values.fdOther;
-      const set = new Set(inodes);
-      const started = performance.now();
-      const throttled = started - tableAt < tableMs / (opts.tcpTableShare ?? 0.01);
-      if (iteration === null && lastTcp && (throttled || sameInodes(set))) {
-        const known = countKnown(set, lastTcp.states);
-        values.sockets = known.sockets;
-        tcp = known.tcp;
-      } else {
-        const tables = await tcpLookup.lookup(byPid);
-        tcpReads += 1;
-        tableAt = performance.now();
-        tableMs = tableAt - started;
-        if (tables) {
-          const counted = countTcp(set, tables);
-          values.sockets = counted.sockets;
-          tcp = counted.tcp;
-          lastTcp = { inodes: set, states: new Map(counted.inodes.map((i) => [i, tables.get(i)!.state])) };
-        } else lastTcp = null;
-      }
+      tableRead = tcpCounter.count(byPid, iteration !== null).then((counted) => {
+        if (!counted) return;
+        values.sockets = counted.sockets;
+        tcp = counted.tcp;
+      });
     }
+    const pssMode = opts.pss ?? 'boundaries';
+    const pssRead = pssMode === 'always' || (pssMode === 'boundaries' && iteration !== null)
+      ? readTreePss(procs).then((pss) => { values.pss = pss; })
+      : undefined;
+    // after a turn of the event loop, so the table's read is under way before this thread scans
+    const escapedRead = readOpts.escaped
+      ? new Promise((r) => setImmediate(r)).then(() => readEscaped(procs)).then((escaped) => {
+        lastEscaped = escaped.length;
+        values.escaped = lastEscaped;
+      })
+      : undefined;
+    await Promise.all([tableRead, pssRead, escapedRead]);
 
-    if (readOpts.escaped) {
-      lastEscaped = (await readEscaped(procs)).length;
-      values.escaped = lastEscaped;
-    }
     if (opts.heap) {
       values.heapUsed = await opts.heap().catch((err: unknown) => {
         problems.add(`heap probe failed: ${err instanceof Error ? err.message : String(err)}`);
@@ -267,7 +226,7 @@ export function createSampler(opts: SamplerOptions): Sampler {
       }
     }
     const sockets: Leftover[] = [];
-    const tables = await tcpLookup.lookup(byPid);
+    const tables = await tcpCounter.tables(byPid);
     for (const [inode, pid] of owner) {
       const entry = tables?.get(inode);
       if (entry) sockets.push({ kind: 'socket', id: String(inode), detail: `${entry.state} ${entry.local} -> ${entry.remote} (pid ${pid})` });
@@ -283,7 +242,7 @@ export function createSampler(opts: SamplerOptions): Sampler {
       return serialize(identitiesNow);
     },
     errors: problems.list,
-    tcpTableReads: () => tcpReads,
+    tcpTableReads: tcpCounter.reads,
     setPhase(p) {
       phase = p;
     },
@@ -319,7 +278,7 @@ export function createSampler(opts: SamplerOptions): Sampler {
       await timerRun;
       timerRun = null;
       await queue;
-      files.close();
+      usage.close();
     },
   };
 }

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createTcpLookup } from './tcpLookup.ts';
+import { createServer } from 'node:net';
+import { createTcpLookup, tcpInUse } from './tcpLookup.ts';
 import { createFakeProc, type FakeProc } from '../../fixtures/probe-targets/fakeProc.ts';
 import { TCP, TCP6 } from '../../fixtures/probe-targets/tcpTableText.ts';
 
@@ -55,5 +56,31 @@ describe('createTcpLookup', () => {
     const lookup = createTcpLookup(fake.root, (m) => errors.push(m));
     expect([...(await lookup.lookup(new Map([[11, [5002, 4242]]])))!.keys()]).toEqual([5002]);
     expect(errors).toEqual([]);
+  });
+
+  it("skips a family's table when the namespace's sockstat counts none of it in use", async () => {
+    fake.stat(11, { ppid: 1 });
+    fake.file('11/net/unix', UNIX);
+    fake.file('11/net/tcp', TCP);
+    fake.file('11/net/tcp6/x', ''); // unreadable (a directory): reading it would be an error
+    fake.file('11/net/sockstat6', 'TCP6: inuse 0\nUDP6: inuse 2\n');
+    const lookup = createTcpLookup(fake.root, (m) => errors.push(m));
+    // 4242 is in neither table: without the count, tcp6 would be read after tcp
+    expect([...(await lookup.lookup(new Map([[11, [5002, 4242]]])))!.keys()]).toEqual([5002]);
+    expect(errors).toEqual([]);
+    fake.file('11/net/sockstat6', 'TCP6: inuse 3\nUDP6: inuse 2\n');
+    expect(await lookup.lookup(new Map([[11, [5002, 4242]]]))).toBeNull();
+    expect(errors).toEqual([`cannot read ${fake.root}/11/net/tcp6: EISDIR`]);
+  });
+
+  it('reads the real count of this namespace: at least the listener this test holds', async () => {
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      expect(tcpInUse('/proc', process.pid, 'tcp')).toBeGreaterThanOrEqual(1);
+      expect(tcpInUse(fake.root, process.pid, 'tcp')).toBeNull(); // no sockstat there
+    } finally {
+      server.close();
+    }
   });
 });

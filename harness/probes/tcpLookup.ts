@@ -3,8 +3,12 @@
 // /proc/PID/net/unix is cheap. So unix sockets (node's stdio pipes are socketpairs) are told apart
 // first and remembered, tables are read once per network namespace, and tcp6 is read only when
 // inodes remain unresolved after tcp (or the other way round, whichever resolved more last time).
+// Before a table is read, the namespace's sockstat (or sockstat6) says how many tcp sockets of that
+// family it holds, in 0.01 ms: at "inuse 0" the table is skipped, since the kernel would still walk
+// the whole established hash, shared by both families, to print nothing (23 ms at 10,000 IPv4
+// connections on a loaded run).
 import { readFile } from 'node:fs/promises';
-import { readlinkSync } from 'node:fs';
+import { readFileSync, readlinkSync } from 'node:fs';
 import { errorCode, isVanished, readStatSync } from './procfs.ts';
 import { createTableReader, scanTcpTable, type TcpTable } from './tcpSockets.ts';
 
@@ -40,6 +44,7 @@ export function createTcpLookup(procRoot: string, onError: (message: string) => 
       for (const inode of await readUnixInodes(pid)) if (wanted.delete(inode)) unix.add(inode);
       return;
     }
+    if (tcpInUse(procRoot, pid, step) === 0) return; // none of that family in the namespace
     const { buf, length } = await tables.read(`${procRoot}/${pid}/net/${step}`);
     for (const [inode, entry] of scanTcpTable(buf, length, wanted)) {
       wanted.delete(inode);
@@ -113,4 +118,21 @@ export function createTcpLookup(procRoot: string, onError: (message: string) => 
       return table;
     },
   };
+}
+
+/**
+ * The tcp sockets of a family hashed in the process's network namespace ("TCP: inuse 5" in
+ * net/sockstat, "TCP6: inuse 0" in net/sockstat6): listeners and connections, those with an inode.
+ * TIME_WAIT and SYN_RECV entries are not counted, and have inode 0: nobody's. null when unknown
+ * (no such file, as in a fake tree): the table is read then, and says what is wrong with it.
+ */
+export function tcpInUse(procRoot: string, pid: number, family: 'tcp' | 'tcp6'): number | null {
+  let text: string;
+  try {
+    text = readFileSync(`${procRoot}/${pid}/net/${family === 'tcp' ? 'sockstat' : 'sockstat6'}`, 'latin1');
+  } catch {
+    return null;
+  }
+  const m = (family === 'tcp' ? /^TCP: inuse (\d+)/m : /^TCP6: inuse (\d+)/m).exec(text);
+  return m ? Number(m[1]) : null;
 }
