@@ -2,6 +2,7 @@
 // target is Python (the CI workflow then sets Python up). Pure: argv and paths in, strings out.
 import path from 'node:path';
 import type { InitTarget } from './initArgs.ts';
+import { fileSlug } from '../scenario/fileSlug.ts';
 
 const SCRIPT = /\.(py|js|mjs|cjs|ts|mts|sh|rb)$/;
 const PYTHON_PROGRAM = /^(python[\d.]*|pypy[\d.]*|gunicorn|uvicorn|hypercorn|daphne|granian|celery|flask|django-admin|uv|poetry|pipenv|pdm|hatch)$/;
@@ -34,8 +35,7 @@ export function scenarioSlug(target: InitTarget, name: string | undefined): stri
 }
 
 export function slugify(text: string): string {
-  const slug = text.toLowerCase().replace(/[^a-z0-9]+/g, '-').slice(0, SLUG_MAX).replace(/^-+|-+$/g, '');
-  return slug || 'scenario';
+  return fileSlug(text, SLUG_MAX);
 }
 
 /** Whether the target runs on Python: by the module's extension or the command's program or script. */

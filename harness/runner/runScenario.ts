@@ -46,6 +46,7 @@ import { openMemoryLimit, type MemoryLimitSession } from './memoryLimitSession.t
 import { attachedHead, attachedTree, resolveAttached } from './attachedTarget.ts';
 import { createObserverTally } from './observerCost.ts';
 import { performance } from 'node:perf_hooks';
+import { fileSlug } from '../scenario/fileSlug.ts';
 
 export interface RunScenarioOptions {
   repoRoot: string;
@@ -72,12 +73,8 @@ const DEATH_WAIT_POLLS = 100;
 /** A soak ends as an error when this many steps in a row throw: the scenario, not the target, is broken. */
 const MAX_STEP_ERRORS_IN_A_ROW = 20;
 
-export function scenarioSlug(name: string): string {
-  return name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 80) || 'scenario';
-}
-
 function uniqueStream(runDir: string, name: string): string {
-  const slug = scenarioSlug(name);
+  const slug = fileSlug(name, 80);
   for (let n = 1; ; n++) {
     const file = streamFile(runDir, n === 1 ? slug : `${slug}-${n}`);
     if (!existsSync(file)) return file;

@@ -8,6 +8,7 @@ import type { Suspect } from '../report/schema.ts';
 import { createSuspectCollector } from '../agents/suspectCollector.ts';
 import type { AgentHandle } from './agentSession.ts';
 import type { AttributionBudget } from '../agents/attributionBudget.ts';
+import { fileSlug } from '../scenario/fileSlug.ts';
 
 const MAX_SNAPSHOT_BYTES = 256 * 1024 * 1024;
 
@@ -37,16 +38,12 @@ export async function tooLargeToLook(agent: AgentHandle): Promise<string | null>
     : null;
 }
 
-export function slug(name: string): string {
-  return name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60) || 'scenario';
-}
-
 export function createSuspectSession(
   agent: AgentHandle,
   opts: { runDir?: string; scenarioName: string; cookie: string; budget: AttributionBudget },
 ): SuspectSession {
   const base = opts.runDir ?? path.join(os.tmpdir(), `seep-${opts.cookie.slice(-24)}`);
-  const workDir = path.join(base, 'snapshots', slug(opts.scenarioName));
+  const workDir = path.join(base, 'snapshots', fileSlug(opts.scenarioName, 60));
   const collector = createSuspectCollector({
     runtime: agent.runtime,
     request: agent.request,
