@@ -216,7 +216,7 @@ const SERVER_TRAPS: Omit<ServerProgram, 'variant' | 'expectFail' | 'catchBy' | '
   { name: 'gunicorn flask clean, 60 requests', scenario: 'gunicorn-flask-allocator.scenario.mjs', note: 'the fixed Flask app under gunicorn with 2 sync workers: allocator steps, nothing kept but 8 records a worker' },
   { name: 'gunicorn flask warm-up growth', scenario: 'gunicorn-flask-warmup.scenario.mjs', note: 'four ~1 MB rate tables built on first use in each worker, inside the measured run, then nothing' },
   { name: 'gunicorn flask lru_cache fills then evicts', scenario: 'gunicorn-flask-lru.scenario.mjs', note: 'functools.lru_cache(maxsize=10) of ~100 KB pages in each of 2 workers, over 90 ids: full after ~20 requests, then flat' },
-  { name: 'express LRU fills then evicts', scenario: 'express-lru.scenario.mjs', note: 'a Map LRU capped at 40 products of ~100 KB, filled during the measured run over 120 ids' },
+  { name: 'express LRU fills then evicts', scenario: 'express-lru.scenario.mjs', note: 'a Map LRU capped at 40 products of ~100 KB, filled during the measured run over 120 ids, 80 steps so it turns over once after the baseline and stays flat for 40' },
 ];
 
 const server = (p: string) => `fixtures/corpus/servers/${p}`;
