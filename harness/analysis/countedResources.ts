@@ -6,6 +6,7 @@ import { analyzeTrend, describeTrend } from './trend.ts';
 import { judgeBaseline } from './baseline.ts';
 import type { Observations } from './observations.ts';
 import { metricPoints } from '../series/seriesColumns.ts';
+import { boundaryPoints } from './memoryChecks.ts';
 
 export const COUNTED: { resource: CountedResource; metric: Metric; unit: string }[] = [
   { resource: 'fds', metric: 'fds', unit: 'fds' },
@@ -26,10 +27,9 @@ function leftoversFor(resource: Resource, obs: Observations): Leftover[] {
 /** How the count moved over the baseline and the measured iterations, per iteration. */
 function countTrend(obs: Observations, c: (typeof COUNTED)[number]): TrendResult | null {
   if (!obs.measured) return null;
-  const pts = metricPoints(obs.series.boundaries, c.metric, obs.baselineIndex, obs.measured.to);
-  if (pts.y.length < 3) return null;
-  const x = pts.index.map((i) => obs.series.boundaries.iteration[i] ?? i);
-  return analyzeTrend({ y: pts.y, x, kind: 'count', per: 'iteration', unit: c.unit, series: 'boundaries', offset: pts.index[0] ?? 0 });
+  const p = boundaryPoints(obs.series.boundaries, c.metric, obs.baselineIndex, obs.measured.to);
+  if (!p) return null;
+  return analyzeTrend({ y: p.y, x: p.x, kind: 'count', per: 'iteration', unit: c.unit, series: 'boundaries', offset: p.offset });
 }
 
 /** Back to baseline after settle: `plus` extra allowed. Null when there is nothing to compare. */

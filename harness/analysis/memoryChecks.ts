@@ -1,5 +1,5 @@
 // Memory: the default "does RSS grow without bound" judgement and the byte budgets.
-import type { Check, CheckId, Headlines, Metric, Resource, TrendResult } from '../report/schema.ts';
+import type { Check, CheckId, Headlines, Metric, Resource, ScenarioSeries, TrendResult } from '../report/schema.ts';
 import type { BudgetPlan, Limit } from '../scenario/runPlan.ts';
 import { formatBytes } from '../scenario/units.ts';
 import { metricPoints } from '../series/seriesColumns.ts';
@@ -9,13 +9,19 @@ import { analyzeTrend, defaultFloor, describeTrend } from './trend.ts';
 
 const HOUR_MS = 3_600_000;
 
-/** The points of a metric over the baseline and the measured boundaries, x the iteration. */
-export function iterationPoints(obs: Observations, metric: Metric): { x: number[]; y: number[]; offset: number } | null {
-  if (obs.baselineIndex < 0 || !obs.measured) return null;
-  const pts = metricPoints(obs.series.boundaries, metric, obs.baselineIndex, obs.measured.to);
+type Points = { x: number[]; y: number[]; offset: number };
+
+/** The points of a metric over boundaries `from`..`to` (the baseline and the measured ones), x the iteration. */
+export function boundaryPoints(boundaries: ScenarioSeries['boundaries'], metric: Metric, from: number, to: number): Points | null {
+  const pts = metricPoints(boundaries, metric, from, to);
   if (pts.y.length < 3) return null;
-  const iterations = obs.series.boundaries.iteration;
-  return { x: pts.index.map((i) => iterations[i] ?? i), y: pts.y, offset: pts.index[0] ?? 0 };
+  return { x: pts.index.map((i) => boundaries.iteration[i] ?? i), y: pts.y, offset: pts.index[0] ?? 0 };
+}
+
+/** The points of a metric over the baseline and the measured boundaries, x the iteration. */
+export function iterationPoints(obs: Observations, metric: Metric): Points | null {
+  if (obs.baselineIndex < 0 || !obs.measured) return null;
+  return boundaryPoints(obs.series.boundaries, metric, obs.baselineIndex, obs.measured.to);
 }
 
 /** The trend of a metric over the baseline and the measured boundaries, per iteration (bytes unless said). */
@@ -26,13 +32,12 @@ export function iterationTrend(obs: Observations, metric: Metric, unit = 'B', mi
 }
 
 /** The timed samples of a metric in the measured phase, x in hours. */
-export function hourlyPoints(obs: Observations, metric: Metric): { x: number[]; y: number[]; offset: number } | null {
-  const timed = obs.series.timed;
+export function hourlyPoints(timed: ScenarioSeries['timed'], metric: Metric): Points | null {
   const x: number[] = [];
   const y: number[] = [];
   let first = -1;
   for (let i = 0; i < timed.t.length; i++) {
-    const v = timed.values[metric][i];
+    const v = timed.values[metric]?.[i];
     if (timed.phase[i] !== 'measured' || v === null || v === undefined) continue;
     if (first < 0) first = i;
     x.push(timed.t[i]! / HOUR_MS);
@@ -43,7 +48,7 @@ export function hourlyPoints(obs: Observations, metric: Metric): { x: number[]; 
 
 /** The trend of RSS per hour of wall time, over the timed samples of the measured phase. */
 export function hourlyTrend(obs: Observations, metric: Metric): TrendResult | null {
-  const p = hourlyPoints(obs, metric);
+  const p = hourlyPoints(obs.series.timed, metric);
   if (!p) return null;
   return analyzeTrend({ y: p.y, x: p.x, kind: 'memory', per: 'hour', unit: 'B', series: 'timed', offset: p.offset });
 }

@@ -4,12 +4,10 @@
 // the run's page shows); where a budget replaced that check, the same trend is computed from the
 // stored series, over the same points (the last warmup boundary and the measured ones).
 import type { Check, Metric, Resource, RegressionKey, RunFigure, ScenarioSeries, TrendResult } from '../report/schema.ts';
-import { metricPoints } from '../series/seriesColumns.ts';
 import { COUNTED } from './countedResources.ts';
-import { BLOCK_CREEP } from './memoryChecks.ts';
+import { BLOCK_CREEP, boundaryPoints, hourlyPoints } from './memoryChecks.ts';
 import { analyzeTrend, defaultFloor } from './trend.ts';
 
-const HOUR_MS = 3_600_000;
 
 /** What a run is read from: a stored scenario report, or the judge's checks so far and its series. */
 export interface JudgedRun {
@@ -38,30 +36,12 @@ function rssPer(run: JudgedRun): 'iteration' | 'hour' {
 }
 
 function trendFromSeries(run: JudgedRun, spec: SlopeSpec, per: 'iteration' | 'hour'): TrendResult | null {
-  if (per === 'hour') {
-    const timed = run.series.timed;
-    const x: number[] = [];
-    const y: number[] = [];
-    let first = -1;
-    for (let i = 0; i < timed.t.length; i++) {
-      const v = timed.values[spec.series]?.[i];
-      if (timed.phase[i] !== 'measured' || v === null || v === undefined) continue;
-      if (first < 0) first = i;
-      x.push(timed.t[i]! / HOUR_MS);
-      y.push(v);
-    }
-    if (y.length < 3) return null;
-    return analyzeTrend({ y, x, kind: spec.kind, per, unit: spec.unit, series: 'timed', offset: first });
-  }
   const b = run.series.boundaries;
-  if (!b.values[spec.series]) return null;
   const baseline = b.phase.lastIndexOf('warmup');
   const to = b.phase.lastIndexOf('measured');
-  if (baseline < 0 || to < 0) return null;
-  const pts = metricPoints(b, spec.series, baseline, to);
-  if (pts.y.length < 3) return null;
-  const x = pts.index.map((i) => b.iteration[i] ?? i);
-  return analyzeTrend({ y: pts.y, x, kind: spec.kind, per, unit: spec.unit, series: 'boundaries', offset: pts.index[0] ?? 0 });
+  const p = per === 'hour' ? hourlyPoints(run.series.timed, spec.series) : b.values[spec.series] && baseline >= 0 && to >= 0 ? boundaryPoints(b, spec.series, baseline, to) : null;
+  if (!p) return null;
+  return analyzeTrend({ y: p.y, x: p.x, kind: spec.kind, per, unit: spec.unit, series: per === 'hour' ? 'timed' : 'boundaries', offset: p.offset });
 }
 
 function floorFor(spec: SlopeSpec, per: 'iteration' | 'hour'): number {

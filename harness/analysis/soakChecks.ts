@@ -10,7 +10,7 @@ import { defaultFloor, describeTrend } from './trend.ts';
 
 /** A soak judges RSS per hour of wall time over the timed samples, not per step. */
 export function hourlyLeakCheck(obs: Observations): Check | null {
-  const pts = hourlyPoints(obs, 'rss');
+  const pts = hourlyPoints(obs.series.timed, 'rss');
   const trend = hourlyTrend(obs, 'rss');
   if (!trend || !pts) return null;
   const detectable = detectableForTrend(pts.x, pts.y, trend, defaultFloor('memory', 'hour'));
