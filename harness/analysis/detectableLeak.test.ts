@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { seededRandom } from '../eval/seededRandom.ts';
-import { generateSeries, type SeriesSpec } from '../eval/syntheticSeries.ts';
+import { seededRandom } from '../../fixtures/eval/seededRandom.ts';
+import { generateSeries, type SeriesSpec } from '../../fixtures/eval/syntheticSeries.ts';
 import { DETECTION_POWER, detectableForTrend, judgedResiduals } from './detectableLeak.ts';
 import { analyzeTrend } from './trend.ts';
 

@@ -34,7 +34,7 @@ export function hamedRaoFactor(x: number[], y: number[], slope: number, lagAlpha
  * With 50 points the published correction misses most of the autocorrelation (sample ρ_k are
  * biased low and few lags pass the significance bar): on AR(1) noise with φ=0.6 it still lets
  * through 2.4% false trends at p<0.001; taking the larger of the two factors brings that to 0.4%
- * and costs little power on white noise (measured in harness/eval).
+ * and costs little power on white noise (measured in fixtures/eval).
  */
 export function ar1Factor(x: number[], y: number[], slope: number): number {
   const n = y.length;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { gaussian, seededRandom } from '../eval/seededRandom.ts';
+import { gaussian, seededRandom } from '../../fixtures/eval/seededRandom.ts';
 import { ar1Factor, autocorrelationFactor, hamedRaoFactor } from './hamedRao.ts';
 import { mannKendall } from './mannKendall.ts';
 import { theilSen } from './theilSen.ts';

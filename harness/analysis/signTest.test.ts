@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { binomialUpperTail, signTestOfSteps } from './signTest.ts';
 import { analyzeTrend } from './trend.ts';
-import { seededRandom } from '../eval/seededRandom.ts';
+import { seededRandom } from '../../fixtures/eval/seededRandom.ts';
 
 describe('sign test of the steps', () => {
   it('matches the binomial distribution', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { gaussian, seededRandom } from '../eval/seededRandom.ts';
+import { gaussian, seededRandom } from '../../fixtures/eval/seededRandom.ts';
 import { theilSen } from './theilSen.ts';
 
 const xs = (n: number) => Array.from({ length: n }, (_, i) => i);

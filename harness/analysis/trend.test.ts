@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { gaussian, seededRandom } from '../eval/seededRandom.ts';
-import { generateSeries } from '../eval/syntheticSeries.ts';
+import { gaussian, seededRandom } from '../../fixtures/eval/seededRandom.ts';
+import { generateSeries } from '../../fixtures/eval/syntheticSeries.ts';
 import { analyzeTrend, defaultAlpha, type TrendInput } from './trend.ts';
 
 const memory = (y: number[], extra: Partial<TrendInput> = {}): TrendInput => ({
@@ -102,7 +102,7 @@ describe('analyzeTrend', () => {
     expect(defaultAlpha('count')).toBe(0.001);
   });
   it('calls at most 2 in 1000 clean AR(1) series a leak, where the level of 0.001 called 4 in 1000', () => {
-    // φ=0.5, sd 0.5 MB, 50 points: the family that broke the 1-in-1000 target (harness/eval)
+    // φ=0.5, sd 0.5 MB, 50 points: the family that broke the 1-in-1000 target (fixtures/eval)
     let now = 0;
     let atOldLevel = 0;
     for (let seed = 1; seed <= 2000; seed++) {

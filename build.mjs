@@ -4,17 +4,17 @@
 // and style, the CommonJS root export) copied beside the compiled modules, so each module finds them
 // where it did in harness/.
 import { execFileSync } from 'node:child_process';
-import { cp, readdir, rm } from 'node:fs/promises';
+import { chmod, cp, readdir, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const root = path.dirname(fileURLToPath(import.meta.url));
 const from = path.join(root, 'harness');
 const to = path.join(root, 'dist');
 
-/** the build and dev scripts, bench and eval, python caches: never shipped */
-const NOT_SHIPPED = /(^|\/)(build|bench|eval|__pycache__)(\/|$)/;
+/** python caches: never shipped */
+const NOT_SHIPPED = /(^|\/)__pycache__(\/|$)/;
 
 await rm(to, { recursive: true, force: true });
 const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
@@ -26,3 +26,5 @@ const assets = entries
   .map((e) => path.relative(from, path.join(e.parentPath, e.name)))
   .filter((rel) => !NOT_SHIPPED.test(rel));
 await Promise.all(assets.map((rel) => cp(path.join(from, rel), path.join(to, rel))));
+// tsc writes files without the exec bit: the `seep` bin must stay runnable after a rebuild (`npx seep`)
+await chmod(path.join(to, 'cli/seep.js'), 0o755);

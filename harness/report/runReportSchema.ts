@@ -1,0 +1,455 @@
+// The JSON report schema, defined once. Every stage downstream of the runner speaks these types;
+// reporters read nothing else, so `seep report` can re-render any stored run.
+// Bump SCHEMA_VERSION on any change that an old reader would misread.
+
+// 2: trends carry their fitted line, checks their typed id and chart line, scenarios their headline
+// numbers, and the report its run verdict. A reader of 2 refuses a 1 and says so (jsonReporter.ts).
+export const SCHEMA_VERSION = 2 as const;
+
+export type Verdict = 'pass' | 'fail' | 'error';
+export type ExitCode = 0 | 1 | 2;
+
+export const RESOURCES = ['rss', 'heap', 'fds', 'sockets', 'threads', 'children', 'handles', 'orphans', 'output', 'files', 'latency', 'seep', 'steps'] as const;
+export type Resource = (typeof RESOURCES)[number];
+
+import type { Metric, Phase, TcpState } from './sampleSchema.ts';
+import type { BaselineRun, RegressionKey } from './comparisonSchema.ts';
+
+/** Samples stored column-wise: charts and analysis both want arrays. All arrays have the same length. */
+export interface SeriesColumns {
+  t: number[];
+  iteration: (number | null)[];
+  phase: Phase[];
+  values: Record<Metric, (number | null)[]>;
+  tcp: Partial<Record<TcpState, number[]>>;
+}
+
+export interface ScenarioSeries {
+  /** one sample at the end of every iteration (after a forced GC where the runtime allows), warmup included */
+  boundaries: SeriesColumns;
+  /** timer samples (default 4 Hz); downsampled with peaks kept when long */
+  timed: SeriesColumns;
+  /** how many timed samples were taken before downsampling */
+  timedCount: number;
+  /** true when `timed` holds fewer points than were taken */
+  downsampled: boolean;
+  /** load results per interval, for services under autocannon load (soak) */
+  load?: LoadColumns;
+  /** seep's own RSS, sampled like a target's */
+  seepRss?: { t: number[]; rss: number[] };
+}
+
+export interface LoadColumns {
+  /** how long one load interval lasted: each row holds counts per interval (merged rows hold the mean) */
+  intervalMs?: number;
+  t: number[];
+  requests: number[];
+  errors: number[];
+  latencyP50: number[];
+  latencyP99: number[];
+}
+
+/** The growth judgement for one series (analysis/trend). */
+export interface TrendResult {
+  verdict: 'leak' | 'bounded' | 'inconclusive';
+  /** why, in words: "no plateau, Mann–Kendall p<0.001 (Hamed–Rao corrected)", "plateau from iteration 12" */
+  reason: string;
+  /** robust slope, in `unit` per `per` */
+  slope: number;
+  /** the slopes bounding its interval at `confidence`, in `unit` per `per` */
+  low: number;
+  high: number;
+  /**
+   * The fitted line, so it is drawn as the analysis fitted it: y = intercept + slope·(x − interceptX)
+   * for x from interceptX to endX. x is the fit's own: the iteration for per-iteration trends, hours
+   * since the scenario started for per-hour ones. It spans the points the slope was fitted on: after
+   * the rise when the series rose then plateaued.
+   */
+  intercept: number;
+  interceptX: number;
+  endX: number;
+  /** confidence level of [low, high], e.g. 0.95 */
+  confidence: number;
+  unit: string;
+  per: 'iteration' | 'hour';
+  /** p-value of the trend test, where one ran */
+  pValue?: number;
+  /** index (into the samples used) where the series stopped growing, or null if it never did */
+  plateauAt: number | null;
+  /** which samples were used: indices into the series, inclusive */
+  samplesUsed: { series: 'boundaries' | 'timed'; from: number; to: number; count: number };
+  /** when inconclusive for lack of data: how many more iterations would likely decide it */
+  moreIterationsNeeded?: number;
+}
+
+export type CountedResource = 'fds' | 'sockets' | 'threads' | 'children' | 'handles';
+
+/** Every check id seep writes. Forbid patterns and file budgets name their pattern or file after the colon. */
+export type CheckId =
+  | `leak.${'rss' | 'heap' | 'types' | CountedResource | 'orphans' | 'warnings'}`
+  | `budget.${'rssGrowth' | 'heapGrowth' | 'rssPerIteration' | 'rssSlope' | 'peakRss' | CountedResource | 'orphans'}`
+  | `budget.${'latencyP99' | 'seepRss' | 'stepErrors' | 'memoryLimit'}`
+  | `budget.output.forbid:${string}`
+  | `budget.files:${string}`
+  | `alert.rss.${'warning' | 'critical'}`
+  | 'calibration'
+  | 'regression'
+  | `regression.${RegressionKey}`;
+
+/** The series a check is drawn on: a sampled metric, the load generator's p99, or seep's own RSS. */
+export type CheckSeries = Metric | 'latencyP99' | 'seepRss';
+
+export interface Check {
+  id: CheckId;
+  resource: Resource;
+  kind: 'budget' | 'leak';
+  /** the limit as written by the user ('50MB', 'baseline+2'), when there is one */
+  limit?: string;
+  /** the limit in `unit`, when numeric; for growth budgets, the allowed growth above `baselineValue` */
+  limitValue?: number;
+  /** the post-warmup value the check compares against, where it compares against one */
+  baselineValue?: number;
+  /** the series this check reads, where one is charted; absent for checks no chart shows (output, files, steps) */
+  series?: CheckSeries;
+  /**
+   * Where the limit sits on the chart of `series`, in that series' unit: growth budgets resolved
+   * against their baseline, 'baseline+N' as the count it allows. Absent when the limit is not a
+   * level (a slope per iteration or per hour) or there is no limit.
+   */
+  limitLine?: number;
+  observed: number;
+  unit: string;
+  pass: boolean;
+  message: string;
+  /** false when the run gave the check no data to judge (a budget on what this target or run kind
+   * cannot measure): it passes, and its message says what was missing */
+  measured?: false;
+  trend?: TrendResult;
+  /** a leaking memory series: when, at the measured rate, it reaches the nearest limit the run knows */
+  timeToLimit?: TimeToLimit;
+  /** identities behind a count check: leftover pids with their command lines, socket inodes, fd targets */
+  leftovers?: Leftover[];
+  /** leak checks judged by trend: the smallest leak this run's noise would have let through to a leak verdict */
+  detectable?: DetectableLeak;
+  /** leak.types: the trend of each type or allocation site followed at every boundary, growing first */
+  typeTrends?: TypeTrend[];
+  /** regression.*: the stored run this check compared against (`seep run --baseline`) */
+  baselineRun?: BaselineRun;
+}
+
+/** What a leak check could have caught in this run (analysis/detectableLeak.ts). */
+export interface DetectableLeak {
+  /** the smallest steady growth, in `unit` per `per`, that this run's judge calls a leak with probability `power` */
+  slope: number;
+  unit: string;
+  per: 'iteration' | 'hour';
+  /** e.g. 0.99 */
+  power: number;
+  /** the trend test's level */
+  alpha: number;
+  /** the smallest slope the check calls a leak at all, whatever the noise (the creep floors) */
+  floor: number;
+  /** 'noise' when the run's noise set the size, 'floor' when the floor (plus the slope's own spread) did */
+  limitedBy: 'noise' | 'floor';
+  /** the residuals of the judged points around their fitted line */
+  noise: { sd: number; points: number; autocorrelationFactor: number };
+}
+
+/** `--calibrate`: the run repeated with a known leak planted through the agent, and whether it was caught. */
+export interface Calibration {
+  /** 'caught' and 'missed' after a second run; 'not run' says why in `message` */
+  outcome: 'caught' | 'missed' | 'not run';
+  /** bytes planted per measured step (a Buffer/bytearray and a SeepPlantedLeak object) */
+  plantedPerStep?: number;
+  /** the check whose detectable size was planted */
+  sizedBy?: CheckId;
+  /** the leak checks that failed in the planted run */
+  caughtBy?: CheckId[];
+  message: string;
+}
+
+export interface TimeToLimit {
+  /** as written ('512MB'), and what it is ('peakRss budget', 'critical alert') */
+  limit: string;
+  limitName: string;
+  limitValue: number;
+  /** where the fitted line ends: the level the projection starts from */
+  level: number;
+  per: 'iteration' | 'hour';
+  /** iterations or hours from the end of the run: at the slope, at its interval's high and low ends (null: the low end does not grow) */
+  estimate: number;
+  low: number;
+  high: number | null;
+}
+
+/** One type's (Python) or allocation site's (Node) growth over the measured boundaries, as judged. */
+export interface TypeTrend {
+  name: string;
+  /** the trend over the measured boundaries, per iteration, in the series' unit */
+  trend: TrendResult;
+  /** its change since the baseline after the settle, in the series' unit; null when there was no settle read */
+  afterSettle: number | null;
+  /** true when it grew without a plateau, kept it through the settle, and fails leak.types */
+  leaks: boolean;
+  /** retainer path or referrer chain, from the suspects named after the run, where they name it */
+  where: string[];
+}
+
+export interface Leftover {
+  kind: 'process' | 'socket' | 'fd' | 'thread' | 'file' | 'handle';
+  id: string;
+  detail: string;
+}
+
+export interface Suspect {
+  runtime: 'node' | 'python';
+  kind: 'constructor' | 'allocation-site' | 'type' | 'handle' | 'warning';
+  name: string;
+  countDelta: number;
+  perIteration: number;
+  bytesDelta: number;
+  /** retainer path (node) or traceback (python), outermost first */
+  where: string[];
+}
+
+/**
+ * What moved per type at every boundary read, from the agent in the target: Python's gc counts per
+ * type (the change since the baseline), Node's live bytes per allocation site sampled since the
+ * baseline (V8's sampling heap profiler). Only the types that moved are followed, up to a cap.
+ */
+export interface TypeGrowthSeries {
+  runtime: 'node' | 'python';
+  kind: 'type' | 'allocation-site';
+  unit: 'objects' | 'B';
+  /** one entry per boundary read from the baseline on (the baseline's values are 0 by definition) */
+  iteration: number[];
+  phase: Phase[];
+  /** per name followed, its value at each read; null where it was not read (not yet among those that moved) */
+  series: { name: string; values: (number | null)[] }[];
+  /** mean time one read took in the target, in ms */
+  readMs: number;
+}
+
+/**
+ * The agents' looks after the measured phase (suspects): the time they had, max(30 s, 20% of the
+ * measured phase), the time they took, and what did not fit in it.
+ */
+export interface Attribution {
+  budgetMs: number;
+  usedMs: number;
+  /** in words: "referrer search for bs4.element.Tag cut short at 10 s (heap of 5.1M objects; …)" */
+  cutShort: string[];
+}
+
+export interface OutputSummary {
+  /** last lines written by the target (stdout and stderr interleaved), bounded */
+  tail: OutputLine[];
+  totalLines: number;
+  /** per forbid pattern (as written), the number of matching lines */
+  forbidCounts: Record<string, number>;
+  /** first few matching lines per pattern, to show where they came from */
+  forbidExamples: Record<string, string[]>;
+  /** per known leak warning (scenario/leakWarnings.ts) by name, the lines printed, less those allowed */
+  warningCounts?: Record<string, number>;
+  warningExamples?: Record<string, string[]>;
+  /** the same, printed once seep began to stop the target (its shutdown) */
+  shutdownWarningCounts?: Record<string, number>;
+}
+
+export interface OutputLine {
+  stream: 'stdout' | 'stderr';
+  /** ms since the scenario started */
+  t: number;
+  text: string;
+  /** the forbid pattern this line matched, if any */
+  forbidden?: string;
+}
+
+export interface AlertEvent {
+  /** ms since the scenario started */
+  t: number;
+  level: 'warning' | 'critical';
+  resource: Resource;
+  message: string;
+}
+
+export interface ProcessLife {
+  pid: number;
+  command: string;
+  startedAt: number;
+  endedAt: number | null;
+  peakRss: number;
+  /** how it ended: exit code, signal name, or 'recycled' / 'running' */
+  end: string;
+}
+
+/**
+ * The runtime heap of one process of the target's tree, read through its own agent: a pre-fork
+ * server's master and each of its workers. The samples' heapUsed / heapCommitted are these summed.
+ */
+export interface ProcessHeap {
+  pid: number;
+  /** root: the process seep started (or the first of its tree that runs the agent); worker: a descendant */
+  role: 'root' | 'worker';
+  /**
+   * The agent's heap figures (agents/runtimeHeap.ts: used, committed, blocks, ...; null
+   * where the runtime gives none) at the baseline, the last warmup boundary; null when the process
+   * was not read there (it started after it)
+   */
+  baseline: Record<string, number | null> | null;
+  /** the same at the last boundary the process was read at */
+  end: Record<string, number | null>;
+  /** false when the process had left the tree by the last boundary (a recycled worker, a restarted root) */
+  atEnd: boolean;
+}
+
+/** The figures summaries lead with, as the analysis computed them (the same functions as the checks). */
+export interface Headlines {
+  /**
+   * RSS growth over the measured phase: the median of the last three measured boundaries minus the
+   * post-warmup baseline, the figure budget.rssGrowth compares. Null when there is no baseline or no
+   * measured boundary.
+   */
+  rssGrowth: { growth: number; baseline: number } | null;
+  /** under load (a soak): the median and the worst of the per-interval p99 latencies of the measured phase, in ms */
+  latencyP99?: { median: number; worst: number };
+}
+
+export interface ScenarioReport {
+  name: string;
+  /** path of the scenario file, relative to the repo root */
+  file: string;
+  verdict: Verdict;
+  error?: string;
+  /**
+   * Rebuilt after seep was killed before the run ended, with a check already failing: the run is a
+   * failure (the leak was certain) rather than an error, and this says how far it got.
+   */
+  cutShort?: string;
+  startedAt: string;
+  finishedAt: string;
+  durationMs: number;
+  target: {
+    kind: 'service' | 'module' | 'cli';
+    runtime?: 'python' | 'node';
+    command?: string[];
+    /** a service seep attached to and did not start (`service.attach`, `--attach`) */
+    attached?: AttachedTarget;
+  };
+  iterations: { warmup: number; measured: number };
+  checks: Check[];
+  headlines: Headlines;
+  series: ScenarioSeries;
+  suspects: Suspect[];
+  /** per-type growth read at every boundary, where the target has an agent that reads it */
+  typeGrowth?: TypeGrowthSeries;
+  /** how naming the suspects went against its time limit, when the agents took their looks */
+  attribution?: Attribution;
+  output: OutputSummary;
+  /** the runtime heap per process, when the agent served in more than one process of the tree */
+  processHeaps?: ProcessHeap[];
+  /** processes seen over the run (workers replaced, restarts), when any came and went */
+  processes?: ProcessLife[];
+  restarts?: number;
+  /** alert thresholds crossed during a soak, in order (bounded: the first and the latest are kept) */
+  alerts?: AlertEvent[];
+  /** files kept for this scenario (heap snapshots, screenshots), relative to the report dir */
+  artifacts?: string[];
+  /** problems seen while observing (a probe that could not read /proc/PID/fd) */
+  probeErrors?: string[];
+  /** `--calibrate` or `calibrate: true`: the planted-leak run after a passing one */
+  calibration?: Calibration;
+  /** what observing cost the target: its steps' own time beside the boundary work seep did between them */
+  observerCost?: ObserverCost;
+}
+
+/**
+ * The observer effect, measured in the run: the mean wall time of a step (the scenario's own work on
+ * the target), and of each part of a boundary observation, during which the target is stopped or
+ * slowed (a forced GC; /proc reads of smaps_rollup under its mmap lock; the agents' heap and type
+ * reads). Timed samples at sampleHz read /proc only and are not counted here. null: none timed.
+ */
+export interface ObserverCost {
+  steps: number;
+  stepMs: number | null;
+  boundaries: number;
+  /** the forced GC in the target's processes */
+  gcMs: number | null;
+  /** seep's /proc read of the tree at a boundary (pss, fds, the tcp tables, the cookie scan) */
+  readMs: number | null;
+  /** the agents' reads after the GC: runtime heap, handles, per-type growth */
+  agentMs: number | null;
+  /** boundary time spread over the steps: (gc + read + agent) x boundaries / steps */
+  perStepMs: number | null;
+}
+
+/**
+ * A service seep attached to: it sampled the process tree and drove the steps against `url`, but did
+ * not start it, so it injected no agent (no runtime heap, forced GC, per-type growth or suspects),
+ * restarted nothing and left it running.
+ */
+export interface AttachedTarget {
+  /** null when the pid could not be read (a pidFile missing or not a pid: the run is an error) */
+  pid: number | null;
+  /** the file the pid was read from, as written */
+  pidFile?: string;
+  /** where the steps and the load went; null when it was to be found from the process's listening port and was not */
+  url: string | null;
+  agent: 'not injected (attached process)';
+  /** the process's own memory cgroup, sampled as cgroupMemory; absent when it has none but the root's or seep's */
+  cgroup?: string;
+}
+
+export interface HostInfo {
+  hostname: string;
+  platform: string;
+  arch: string;
+  cpus: number;
+  totalMemBytes: number;
+  node: string;
+  python?: string;
+}
+
+export interface Report {
+  schemaVersion: typeof SCHEMA_VERSION;
+  seepVersion: string;
+  runId: string;
+  startedAt: string;
+  finishedAt: string;
+  host: HostInfo;
+  /** the run's verdict: error if a scenario errored, else fail if one failed, else pass; agrees with exitCode */
+  verdict: Verdict;
+  exitCode: ExitCode;
+  scenarios: ScenarioReport[];
+  /** `seep run --shard i/n`: which slice of which scenario set this run ran */
+  shard?: ShardInfo;
+  /** `seep merge`: the shard runs this run was joined from, in shard order */
+  mergedFrom?: ShardPart[];
+}
+
+/**
+ * One slice of a scenario set (`seep run --shard i/n`), as `seep merge` checks it: the parts of one
+ * run share the set, the shard count, the balancing and the seep version, and cover the set once.
+ */
+export interface ShardInfo {
+  /** 1-based */
+  index: number;
+  count: number;
+  /** every scenario of the whole set (not only this slice's), as `file::name`, in run order */
+  scenarios: string[];
+  /** sha256 of the sorted set: two shards of one set agree on it */
+  setHash: string;
+  /** the scenarios' weights: all 1, or their durations in a previous report (its run id) */
+  balancedBy: { kind: 'count' } | { kind: 'durations'; runId: string };
+}
+
+/** A shard run as `seep merge` found it. */
+export interface ShardPart {
+  index: number;
+  runId: string;
+  startedAt: string;
+  finishedAt: string;
+  hostname: string;
+  /** how many scenarios it ran */
+  scenarios: number;
+}
