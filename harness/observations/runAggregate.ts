@@ -16,6 +16,7 @@ import { scenarioVerdict } from '../verdict/verdict.ts';
 import { createAlertEvents, KEEP_ALERTS } from './alertEvents.ts';
 import { createProcessLives } from './processLives.ts';
 import { createProcessHeaps } from './processHeaps.ts';
+import { createAgentCoverage } from './agentCoverage.ts';
 import { decodeHead, type StreamHead, type StreamTail } from './streamHead.ts';
 import { createTypeGrowthRows } from './typeGrowthRows.ts';
 import { formatElapsed, latencyHeadline } from '../analysis/soakChecks.ts';
@@ -70,6 +71,7 @@ export function createRunAggregate(opts: RunAggregateOptions = {}): RunAggregate
   const lives = createProcessLives();
   const typeRows = createTypeGrowthRows();
   const heaps = createProcessHeaps();
+  const coverage = createAgentCoverage();
   let output = createOutputWatcher({ forbid: [] });
   const tally: Record<'warning' | 'critical', AlertTally> = { warning: { count: 0, firstT: null }, critical: { count: 0, firstT: null } };
   // from the stream's alert events, not re-derived from samples: a rebuild reads the same events
@@ -170,6 +172,9 @@ export function createRunAggregate(opts: RunAggregateOptions = {}): RunAggregate
         return;
       case 'heaps':
         heaps.observe(phaseOfCode(e.p), e.procs);
+        return;
+      case 'agentless':
+        coverage.observe(e.procs, e.more);
         return;
       case 'stepError':
         stepErrors.count++;
@@ -305,6 +310,8 @@ export function createRunAggregate(opts: RunAggregateOptions = {}): RunAggregate
       }
       if (probeErrors.length > 0) report.probeErrors = [...new Set(probeErrors)];
       if (tail?.observerCost) report.observerCost = tail.observerCost;
+      const agentless = coverage.report(obs.series.boundaries.values.handles.some((v) => v !== null) || perProcess.length > 0);
+      if (agentless) report.agentless = agentless;
       return report;
     },
   };

@@ -129,6 +129,13 @@ export interface Check {
   timeToLimit?: TimeToLimit;
   /** identities behind a count check: leftover pids with their command lines, socket inodes, fd targets */
   leftovers?: Leftover[];
+  /**
+   * count checks: the rule that decided. 'baseline': back to the post-warmup count after the settle
+   * (function and CLI targets, and `'baseline'` budgets: a call gives back what it took); 'shape':
+   * the count's trend over the measured steps (services and soaks with no count budget: a pool that
+   * fills then stays flat is bounded, a count that keeps rising is a leak)
+   */
+  rule?: 'baseline' | 'shape';
   /** leak checks judged by trend: the smallest leak this run's noise would have let through to a leak verdict */
   detectable?: DetectableLeak;
   /** leak.types: the trend of each type or allocation site followed at every boundary, growing first */
@@ -303,6 +310,18 @@ export interface ProcessHeap {
   atEnd: boolean;
 }
 
+/**
+ * A process of the target's tree that runs Node or Python with no seep agent answering in it: its
+ * heap, types and handles are in none of the checks that sum the agents' reads.
+ */
+export interface AgentlessProcess {
+  pid: number;
+  runtime: 'node' | 'python';
+  command: string;
+  /** why no agent answered: "python -I (isolated mode) ignores PYTHONPATH, ..." */
+  why: string;
+}
+
 /** The figures summaries lead with, as the analysis computed them (the same functions as the checks). */
 export interface Headlines {
   /**
@@ -361,6 +380,11 @@ export interface ScenarioReport {
   calibration?: Calibration;
   /** what observing cost the target: its steps' own time beside the boundary work seep did between them */
   observerCost?: ObserverCost;
+  /**
+   * processes of the tree that run Node or Python with no agent answering (launchers such as npm are
+   * not among them), and the checks that leaves without their evidence
+   */
+  agentless?: { processes: AgentlessProcess[]; more: number; unmeasured: string };
 }
 
 /**

@@ -13,6 +13,7 @@ import { serviceAgent, type AgentHandle } from './agentSession.ts';
 import { COOKIE_ENV } from '../probes/runCookie.ts';
 import { listTree } from '../probes/processTree.ts';
 import { startAttachedTarget, type AttachedService } from './attachedTarget.ts';
+import type { AgentlessProcess } from '../report/schema.ts';
 
 export interface Death {
   pid: number;
@@ -50,6 +51,8 @@ export interface RunTarget {
   agents(): AgentHandle[];
   /** why there is no agent, when there is none */
   agentProblem?: string;
+  /** processes of a known runtime in the tree with no agent answering (services seep started) */
+  agentless?(): { listed: AgentlessProcess[]; more: number };
   /** resolves to a note when the target had to be killed (it ignored SIGTERM) */
   stop(): Promise<string | void>;
 }
@@ -81,7 +84,7 @@ export async function startRunTarget(plan: RunPlan, opts: TargetOptions, attache
     };
   }
   // every instance's processes serve their agents in the same folder: reconnect after a restart
-  const agent = serviceAgent(spec.command, { ...opts.env, ...plan.env }, opts.env[COOKIE_ENV] ?? String(process.pid), opts.signal);
+  const agent = serviceAgent({ ...opts.env, ...plan.env }, opts.env[COOKIE_ENV] ?? String(process.pid), opts.signal);
   const start = (port?: number) => startService(spec, { repoRoot: opts.repoRoot, env: agent.env, onOutput: opts.onOutput, signal: opts.signal, port });
   let svc: RunningService = await start();
   const treePids = async () => (svc.isRunning() ? (await listTree([svc.pid])).map((p) => p.pid) : []);
@@ -101,6 +104,7 @@ export async function startRunTarget(plan: RunPlan, opts: TargetOptions, attache
     },
     agent: () => agent.handle(),
     agents: () => agent.handles(),
+    agentless: () => agent.agentless(),
     context: () => context,
     baseUrl: () => svc.baseUrl,
     nextDeath() {
@@ -123,7 +127,8 @@ export async function startRunTarget(plan: RunPlan, opts: TargetOptions, attache
       if (killed) return `the service did not exit within ${STOP_GRACE_MS / 1000} s of SIGTERM and was killed with SIGKILL`;
     },
   };
-  if (agent.runtime) target.runtime = agent.runtime;
+  const runtime = agent.runtime();
+  if (runtime) target.runtime = runtime;
   const problem = agent.problem();
   if (problem) target.agentProblem = problem;
   return target;

@@ -429,6 +429,8 @@ export async function runScenario(plan: RunPlan, opts: RunScenarioOptions): Prom
     if (measuredEnded) await sampler.stopTimer();
     const agent = target.agent();
     if (target.agentProblem) note(target.agentProblem);
+    const agentless = target.agentless?.();
+    if (agentless?.listed.length) emit({ k: 'agentless', t: now(), procs: agentless.listed, more: agentless.more });
     const tooLarge = agent && measuredEnded && !abort.signal.aborted
       ? (await tooLargeToLook(agent)) ?? (memoryLimit ? await memoryLimit.noRoomForSnapshot(agent) : null)
       : 'skip';

@@ -6,7 +6,7 @@
 import { closeSync, createReadStream, mkdirSync, openSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { METRICS, type Attribution, type Metric, type Phase, type Sample, type Suspect, type TcpState } from '../report/schema.ts';
+import { METRICS, type AgentlessProcess, type Attribution, type Metric, type Phase, type Sample, type Suspect, type TcpState } from '../report/schema.ts';
 import type { TypeGrowthLine } from '../observations/typeGrowthRows.ts';
 
 export const STREAM_SUFFIX = '.samples.ndjson';
@@ -47,6 +47,8 @@ export type StreamEvent =
   | { k: 'attribution'; t: number; attribution: Attribution }
   /** the runtime heap of each process read at a boundary (phase code as a sample's), after its GC */
   | { k: 'heaps'; t: number; p: string; procs: ProcessHeapRead[] }
+  /** processes of a known runtime in the tree with no agent answering, as of the end of the measured phase */
+  | { k: 'agentless'; t: number; procs: AgentlessProcess[]; more: number }
   /** seep is stopping the target: what it prints from here on is its shutdown */
   | { k: 'stopping'; t: number }
   | { k: 'end'; t: number; tail: Record<string, unknown> };

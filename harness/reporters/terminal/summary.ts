@@ -6,6 +6,7 @@ import { formatSigned } from '../formatValue.ts';
 import { attachedText, calibrationText, describeCheck, observerText, rssGrowth, rssSlope, worstCheck, wouldHaveCaught } from '../scenarioHeadlines.ts';
 import { resourceChart, verdictLabel } from './scenarioVerdict.ts';
 import { soakLines } from './soakLines.ts';
+import { agentlessLines } from '../setupText.ts';
 import { makeStyle, plainText } from './style.ts';
 
 export function printSummary(report: Report, out: Writable, opts: { color: boolean }): void {
@@ -29,6 +30,7 @@ export function printSummary(report: Report, out: Writable, opts: { color: boole
     lines.push(...soakLines(s, style, '          '));
     const attached = attachedText(s);
     if (attached) lines.push(`          ${style.dim(plainText(attached))}`);
+    for (const line of agentlessLines(s)) lines.push(`          ${style.yellow(plainText(line))}`);
     const caught = wouldHaveCaught(s);
     if (caught) lines.push(`          ${style.dim(caught)}`);
     const calibration = calibrationText(s);
