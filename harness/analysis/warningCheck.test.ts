@@ -87,3 +87,43 @@ describe('a target stopping', () => {
     expect(c.message).toMatch(/^Task was destroyed but it is pending x73 \(73 at shutdown\)/);
   });
 });
+
+describe('a target starting', () => {
+  // what Debian's Flask 2.2 development server prints as it binds, before it serves anything
+  const FLASK_DEV_SERVER = [
+    "/usr/lib/python3/dist-packages/werkzeug/serving.py:718: ResourceWarning: unclosed <socket.socket fd=4, family=2, type=1, proto=0, laddr=('0.0.0.0', 0)>",
+    '  self.socket = socket.fromfd(fd, address_family, socket.SOCK_STREAM)',
+    ' * Running on http://127.0.0.1:5099',
+  ].join('\n') + '\n';
+
+  const run = (during: string) => {
+    const w = createOutputWatcher({ forbid: [], warnings: LEAK_WARNINGS, marksStart: true });
+    w.feed('stderr', FLASK_DEV_SERVER, 10);
+    w.started();
+    w.feed('stderr', during, 20);
+    w.end(30);
+    return { output: w.summary(), check: warningCheck({ output: w.summary(), measuredIterations: 10 } as Observations)! };
+  };
+
+  it('reports what the target printed before the first step as start-up, not as a leak per step', () => {
+    const { output, check } = run('127.0.0.1 - - "GET / HTTP/1.1" 200 -\n');
+    expect(output.startupWarningCounts).toEqual({ ResourceWarning: 1 });
+    expect(output.startupWarningExamples?.ResourceWarning?.[0]).toMatch(/werkzeug\/serving\.py:718: ResourceWarning: unclosed <socket\.socket fd=4/);
+    expect(output.warningCounts?.ResourceWarning).toBe(0);
+    expect(check).toMatchObject({ pass: true, observed: 0 });
+    expect(check.message).toMatch(/ResourceWarning x1 while starting, before the first step \(start-up: reported, not judged\)/);
+  });
+
+  it('still fails a warning that keeps coming during the steps', () => {
+    const { check } = run("app.py:12: ResourceWarning: unclosed <socket.socket fd=9, family=2, type=1, proto=0, laddr=('127.0.0.1', 5099)>\n".repeat(3));
+    expect(check).toMatchObject({ pass: false, observed: 3 });
+  });
+
+  it('counts everything as before in a stream that does not mark the first step', () => {
+    const w = createOutputWatcher({ forbid: [], warnings: LEAK_WARNINGS });
+    w.feed('stderr', FLASK_DEV_SERVER, 10);
+    w.end(30);
+    expect(w.summary().warningCounts?.ResourceWarning).toBe(1);
+    expect(w.summary().startupWarningCounts).toBeUndefined();
+  });
+});

@@ -17,6 +17,7 @@ import { createAlertEvents, KEEP_ALERTS } from './alertEvents.ts';
 import { createProcessLives } from './processLives.ts';
 import { createProcessHeaps } from './processHeaps.ts';
 import { createAgentCoverage } from './agentCoverage.ts';
+import { createStartupFold } from './startupFold.ts';
 import { decodeHead, type StreamHead, type StreamTail } from './streamHead.ts';
 import { createTypeGrowthRows } from './typeGrowthRows.ts';
 import { formatElapsed, latencyHeadline } from '../analysis/soakChecks.ts';
@@ -72,6 +73,7 @@ export function createRunAggregate(opts: RunAggregateOptions = {}): RunAggregate
   const typeRows = createTypeGrowthRows();
   const heaps = createProcessHeaps();
   const coverage = createAgentCoverage();
+  const startup = createStartupFold();
   let output = createOutputWatcher({ forbid: [] });
   const tally: Record<'warning' | 'critical', AlertTally> = { warning: { count: 0, firstT: null }, critical: { count: 0, firstT: null } };
   // from the stream's alert events, not re-derived from samples: a rebuild reads the same events
@@ -102,7 +104,7 @@ export function createRunAggregate(opts: RunAggregateOptions = {}): RunAggregate
         head = decodeHead(e.head);
         budgets = head.budgets;
         alertLevels = head.alerts;
-        output = createOutputWatcher({ forbid: budgets.forbid, warnings: LEAK_WARNINGS, allow: budgets.allow });
+        output = createOutputWatcher({ forbid: budgets.forbid, warnings: LEAK_WARNINGS, allow: budgets.allow, marksStart: head.marksStart === true });
         return;
       case 'b':
       case 't': {
@@ -183,6 +185,10 @@ export function createRunAggregate(opts: RunAggregateOptions = {}): RunAggregate
         return;
       case 'stopping':
         output.stopping();
+        return;
+      case 'started':
+        output.started();
+        startup.started(e.t, recorder.last());
         return;
       case 'end':
         tail = e.tail as unknown as StreamTail;
@@ -312,6 +318,8 @@ export function createRunAggregate(opts: RunAggregateOptions = {}): RunAggregate
       if (tail?.observerCost) report.observerCost = tail.observerCost;
       const agentless = coverage.report(obs.series.boundaries.values.handles.some((v) => v !== null) || perProcess.length > 0);
       if (agentless) report.agentless = agentless;
+      const started = startup.report();
+      if (started) report.startup = started;
       return report;
     },
   };

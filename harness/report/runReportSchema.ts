@@ -261,6 +261,9 @@ export interface OutputSummary {
   warningExamples?: Record<string, string[]>;
   /** the same, printed once seep began to stop the target (its shutdown) */
   shutdownWarningCounts?: Record<string, number>;
+  /** the same, printed before the first step (the target's start-up), and their first lines; absent in streams that did not mark it */
+  startupWarningCounts?: Record<string, number>;
+  startupWarningExamples?: Record<string, string[]>;
 }
 
 export interface OutputLine {
@@ -320,6 +323,18 @@ export interface AgentlessProcess {
   command: string;
   /** why no agent answered: "python -I (isolated mode) ignores PYTHONPATH, ..." */
   why: string;
+}
+
+/**
+ * The target's start-up, from the scenario's start to its first step (start, readiness, setup): what
+ * it printed then is in the output's startup counts, reported and not judged; its resources at the
+ * end of it are here, beside the post-warmup baseline the checks compare with.
+ */
+export interface StartupPhase {
+  /** ms from the scenario's start to the first step */
+  ms: number;
+  /** the tree at the last timed sample before the first step; null when none was taken */
+  at: { rss: number | null; fds: number | null; sockets: number | null; threads: number | null; children: number | null } | null;
 }
 
 /** The figures summaries lead with, as the analysis computed them (the same functions as the checks). */
@@ -385,6 +400,8 @@ export interface ScenarioReport {
    * not among them), and the checks that leaves without their evidence
    */
   agentless?: { processes: AgentlessProcess[]; more: number; unmeasured: string };
+  /** the target's start-up, before the first step (streams that did not mark it have none) */
+  startup?: StartupPhase;
 }
 
 /**

@@ -3,6 +3,7 @@
 // it printed while starting, and step requests retried after a worker was recycled under them.
 // Read from the report only.
 import type { ScenarioReport } from '../report/schema.ts';
+import { formatDuration } from './formatValue.ts';
 
 /** One line per process with no agent answering, then what that leaves unmeasured; none when all answered. */
 export function agentlessLines(s: ScenarioReport): string[] {
@@ -12,4 +13,16 @@ export function agentlessLines(s: ScenarioReport): string[] {
   if (a.more > 0) lines.push(`no agent in ${a.more} more process${a.more === 1 ? '' : 'es'} of the tree`);
   lines.push(a.unmeasured);
   return lines;
+}
+
+/** What the target printed before its first step, reported and not judged; null when it printed no known warning then. */
+export function startupText(s: ScenarioReport): string | null {
+  const counts = Object.entries(s.output.startupWarningCounts ?? {}).filter(([, n]) => n > 0);
+  if (counts.length === 0) return null;
+  const when = s.startup ? ` in its ${formatDuration(s.startup.ms)} of start-up` : ' while starting';
+  const what = counts.map(([name, n]) => {
+    const first = s.output.startupWarningExamples?.[name]?.[0];
+    return `${name} x${n}${first ? ` (${first.length > 120 ? `${first.slice(0, 117)}...` : first})` : ''}`;
+  });
+  return `printed${when}, before the first step (start-up: reported, not judged): ${what.join('; ')}`;
 }

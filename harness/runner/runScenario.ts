@@ -133,6 +133,7 @@ export async function runScenario(plan: RunPlan, opts: RunScenarioOptions): Prom
     measure: plan.measure,
     warmup: plan.warmup,
     sampleHz: plan.sampleHz,
+    marksStart: true,
   };
   emit({ k: 'head', v: 1, head: encodeHead(head) });
 
@@ -343,6 +344,9 @@ export async function runScenario(plan: RunPlan, opts: RunScenarioOptions): Prom
     let restartStepErrors = 0;
     let inARow = 0;
     const measureOver = () => (counted ? steps - warmupSteps >= measureSteps : now() >= durationMs);
+    // what the target printed and did until now was its start-up: one read of the tree as it ends it
+    onTimed(await sampler.read('warmup', steps, now()));
+    emit({ k: 'started', t: now() });
     while (!measureOver() && !abort.signal.aborted) {
       if (phase === 'warmup' && warmupOver()) await endWarmup();
       // CLI scenarios: each command's agent writes what it saw at exit, for the suspects (counted runs

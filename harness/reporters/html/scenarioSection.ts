@@ -6,6 +6,7 @@ import type { ChartSpec } from './chartModel.ts';
 import { escapeHtml as e } from './escapeHtml.ts';
 import { alertsList, processesTable, processHeapsTable } from './soakTables.ts';
 import { attachedText, calibrationText, detectableText, observerText, wouldHaveCaught } from '../scenarioHeadlines.ts';
+import { agentlessLines, startupText } from '../setupText.ts';
 import { typeGrowthTable } from './typeGrowthTable.ts';
 
 export function verdictBadge(verdict: string): string {
@@ -113,7 +114,10 @@ function statedLines(s: ScenarioReport): string {
   const caught = wouldHaveCaught(s);
   const calibration = calibrationText(s);
   const observer = observerText(s);
-  return `${caught ? `<p class="detectable">${e(caught)}</p>` : ''}${calibration ? `<p class="calibration ${e(s.calibration!.outcome.replace(' ', '-'))}">${e(calibration)}</p>` : ''}${observer ? `<p class="observer-cost">${e(observer)}</p>` : ''}`;
+  const startup = startupText(s);
+  const agentless = agentlessLines(s);
+  return `${caught ? `<p class="detectable">${e(caught)}</p>` : ''}${calibration ? `<p class="calibration ${e(s.calibration!.outcome.replace(' ', '-'))}">${e(calibration)}</p>` : ''}${observer ? `<p class="observer-cost">${e(observer)}</p>` : ''}`
+    + `${startup ? `<p class="startup">${e(startup)}</p>` : ''}${agentless.length ? `<div class="agentless"><strong>No agent answering</strong><ul>${agentless.map((l) => `<li>${e(l)}</li>`).join('')}</ul></div>` : ''}`;
 }
 
 export function scenarioSection(s: ScenarioReport, index: number, charts: ChartSpec[]): string {

@@ -6,7 +6,7 @@ import { formatSigned } from '../formatValue.ts';
 import { attachedText, calibrationText, describeCheck, observerText, rssGrowth, rssSlope, worstCheck, wouldHaveCaught } from '../scenarioHeadlines.ts';
 import { resourceChart, verdictLabel } from './scenarioVerdict.ts';
 import { soakLines } from './soakLines.ts';
-import { agentlessLines } from '../setupText.ts';
+import { agentlessLines, startupText } from '../setupText.ts';
 import { makeStyle, plainText } from './style.ts';
 
 export function printSummary(report: Report, out: Writable, opts: { color: boolean }): void {
@@ -31,6 +31,8 @@ export function printSummary(report: Report, out: Writable, opts: { color: boole
     const attached = attachedText(s);
     if (attached) lines.push(`          ${style.dim(plainText(attached))}`);
     for (const line of agentlessLines(s)) lines.push(`          ${style.yellow(plainText(line))}`);
+    const startup = startupText(s);
+    if (startup) lines.push(`          ${style.dim(plainText(startup))}`);
     const caught = wouldHaveCaught(s);
     if (caught) lines.push(`          ${style.dim(caught)}`);
     const calibration = calibrationText(s);
