@@ -18,6 +18,7 @@ import { createProcessLives } from './processLives.ts';
 import { createProcessHeaps } from './processHeaps.ts';
 import { createAgentCoverage } from './agentCoverage.ts';
 import { createStartupFold } from './startupFold.ts';
+import { createStepRetries } from './stepRetries.ts';
 import { decodeHead, type StreamHead, type StreamTail } from './streamHead.ts';
 import { createTypeGrowthRows } from './typeGrowthRows.ts';
 import { formatElapsed, latencyHeadline } from '../analysis/soakChecks.ts';
@@ -74,6 +75,7 @@ export function createRunAggregate(opts: RunAggregateOptions = {}): RunAggregate
   const heaps = createProcessHeaps();
   const coverage = createAgentCoverage();
   const startup = createStartupFold();
+  const retries = createStepRetries();
   let output = createOutputWatcher({ forbid: [] });
   const tally: Record<'warning' | 'critical', AlertTally> = { warning: { count: 0, firstT: null }, critical: { count: 0, firstT: null } };
   // from the stream's alert events, not re-derived from samples: a rebuild reads the same events
@@ -185,6 +187,9 @@ export function createRunAggregate(opts: RunAggregateOptions = {}): RunAggregate
         return;
       case 'stopping':
         output.stopping();
+        return;
+      case 'retry':
+        retries.add({ t: e.t, pid: e.pid, request: e.request, error: e.error });
         return;
       case 'started':
         output.started();
@@ -320,6 +325,8 @@ export function createRunAggregate(opts: RunAggregateOptions = {}): RunAggregate
       if (agentless) report.agentless = agentless;
       const started = startup.report();
       if (started) report.startup = started;
+      const retried = retries.report();
+      if (retried) report.retries = retried;
       return report;
     },
   };

@@ -337,6 +337,18 @@ export interface StartupPhase {
   at: { rss: number | null; fds: number | null; sockets: number | null; threads: number | null; children: number | null } | null;
 }
 
+/** A step's request reset as a worker of the tree exited, and sent once more on a new connection. */
+export interface StepRetry {
+  /** ms since the scenario started */
+  t: number;
+  /** the worker that exited */
+  pid: number;
+  /** "GET http://127.0.0.1:4100/orders" */
+  request: string;
+  /** the failure retried: "ECONNRESET socket hang up" */
+  error: string;
+}
+
 /** The figures summaries lead with, as the analysis computed them (the same functions as the checks). */
 export interface Headlines {
   /**
@@ -402,6 +414,8 @@ export interface ScenarioReport {
   agentless?: { processes: AgentlessProcess[]; more: number; unmeasured: string };
   /** the target's start-up, before the first step (streams that did not mark it have none) */
   startup?: StartupPhase;
+  /** step requests retried once because a worker exited under them (recycled); the first 20 listed */
+  retries?: { count: number; list: StepRetry[] };
 }
 
 /**

@@ -26,3 +26,12 @@ export function startupText(s: ScenarioReport): string | null {
   });
   return `printed${when}, before the first step (start-up: reported, not judged): ${what.join('; ')}`;
 }
+
+/** Step requests retried after a worker exited under them; null when none was. */
+export function retriesText(s: ScenarioReport): string | null {
+  const r = s.retries;
+  if (!r) return null;
+  const first = r.list[0]!;
+  const pids = [...new Set(r.list.map((x) => x.pid))];
+  return `${r.count} step request${r.count === 1 ? ' was' : 's were'} retried once on a new connection after a worker exited under ${r.count === 1 ? 'it' : 'them'} (recycled: pid ${pids.slice(0, 5).join(', ')}${pids.length > 5 ? ', …' : ''}); first: ${first.request} ${first.error} at ${formatDuration(first.t)}`;
+}

@@ -6,7 +6,7 @@
 import type { StepContext } from '../scenario/types.ts';
 import type { RunPlan } from '../scenario/runPlan.ts';
 import { startService, type RunningService } from '../drivers/service.ts';
-import { createHttpClient } from '../drivers/httpClient.ts';
+import { createCookieJar, createHttpClient } from '../drivers/httpClient.ts';
 import type { ExitStatus } from '../drivers/spawnTarget.ts';
 import { noCall, planExec, startTarget, type TargetOptions, type TargetSession } from './targetSession.ts';
 import { serviceAgent, type AgentHandle } from './agentSession.ts';
@@ -91,7 +91,10 @@ export async function startRunTarget(plan: RunPlan, opts: TargetOptions, attache
   await agent.connect(treePids);
   const port = svc.port;
   const exec = planExec(plan, opts);
-  let context = { http: createHttpClient(svc.baseUrl), call: noCall, exec, port };
+  // one cookie jar for the run, as a browser keeps one: a restarted instance's client shares it
+  const jar = createCookieJar();
+  const client = (url: string) => createHttpClient(url, { jar, ...(opts.retryOnReset ? { retryOnReset: opts.retryOnReset } : {}) });
+  let context = { http: client(svc.baseUrl), call: noCall, exec, port };
   let stopping = false;
   const target: RunTarget = {
     kind: 'service',
@@ -117,7 +120,7 @@ export async function startRunTarget(plan: RunPlan, opts: TargetOptions, attache
       if (stopping) return left;
       svc = await start(port);
       await agent.connect(treePids);
-      context = { ...context, http: createHttpClient(svc.baseUrl) };
+      context = { ...context, http: client(svc.baseUrl) };
       return left;
     },
     async stop() {

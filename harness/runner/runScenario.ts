@@ -47,6 +47,7 @@ import { attachedHead, attachedTree, resolveAttached } from './attachedTarget.ts
 import { createObserverTally } from './observerCost.ts';
 import { performance } from 'node:perf_hooks';
 import { fileSlug } from '../scenario/fileSlug.ts';
+import { createResetRetry } from './resetRetry.ts';
 
 export interface RunScenarioOptions {
   repoRoot: string;
@@ -183,7 +184,10 @@ export async function runScenario(plan: RunPlan, opts: RunScenarioOptions): Prom
   let fatal: (reason: string) => void = () => undefined;
   const fatalDeath = new Promise<string>((resolve) => (fatal = resolve));
 
+  // a step's request reset as a worker of the tree exits (recycled) is retried once, and recorded
+  const resets = createResetRetry({ rootPids: () => target?.rootPids() ?? [], onRetry: (r) => emit({ k: 'retry', t: now(), ...r }) });
   const record = (s: Sample, kind: 'b' | 't') => {
+    resets.observe(s.pids);
     const { line, newPids } = tree.encode(s, kind);
     emit(line);
     const roots = new Set(target?.rootPids() ?? []);
@@ -290,6 +294,7 @@ export async function runScenario(plan: RunPlan, opts: RunScenarioOptions): Prom
       env: { ...stringEnv(process.env), [COOKIE_ENV]: cookie, ...memoryLimit?.env },
       onOutput,
       signal: abort.signal,
+      retryOnReset: resets.decide,
     }, attached);
     const session = target;
     collectors.push(runtimeHeapCollector(() => session.agents(), (procs, s) => emit({ k: 'heaps', t: s.t, p: phaseCode(s.phase), procs })));

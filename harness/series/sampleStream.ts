@@ -49,6 +49,8 @@ export type StreamEvent =
   | { k: 'heaps'; t: number; p: string; procs: ProcessHeapRead[] }
   /** processes of a known runtime in the tree with no agent answering, as of the end of the measured phase */
   | { k: 'agentless'; t: number; procs: AgentlessProcess[]; more: number }
+  /** a step's request reset as worker `pid` of the tree exited, retried once on a new connection */
+  | { k: 'retry'; t: number; pid: number; request: string; error: string }
   /** the first step begins: what came before (starting the target, its readiness, setup) was its start-up */
   | { k: 'started'; t: number }
   /** seep is stopping the target: what it prints from here on is its shutdown */

@@ -6,7 +6,7 @@ import { formatSigned } from '../formatValue.ts';
 import { attachedText, calibrationText, describeCheck, observerText, rssGrowth, rssSlope, worstCheck, wouldHaveCaught } from '../scenarioHeadlines.ts';
 import { resourceChart, verdictLabel } from './scenarioVerdict.ts';
 import { soakLines } from './soakLines.ts';
-import { agentlessLines, startupText } from '../setupText.ts';
+import { agentlessLines, retriesText, startupText } from '../setupText.ts';
 import { makeStyle, plainText } from './style.ts';
 
 export function printSummary(report: Report, out: Writable, opts: { color: boolean }): void {
@@ -33,6 +33,8 @@ export function printSummary(report: Report, out: Writable, opts: { color: boole
     for (const line of agentlessLines(s)) lines.push(`          ${style.yellow(plainText(line))}`);
     const startup = startupText(s);
     if (startup) lines.push(`          ${style.dim(plainText(startup))}`);
+    const retried = retriesText(s);
+    if (retried) lines.push(`          ${style.dim(plainText(retried))}`);
     const caught = wouldHaveCaught(s);
     if (caught) lines.push(`          ${style.dim(caught)}`);
     const calibration = calibrationText(s);
