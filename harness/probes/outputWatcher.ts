@@ -30,6 +30,13 @@ export interface OutputWatcher {
   started(): void;
 }
 
+/**
+ * A warning Python raises while its interpreter finalizes has no frame left to name, so it says
+ * `sys:1:`: a process of the tree exiting (a worker gunicorn recycles under --max-requests closes its
+ * copy of the listening socket that way), counted with the shutdown's, not as a leak per step.
+ */
+const AT_INTERPRETER_EXIT = /^sys:1: /;
+
 /** A line longer than this is cut; the rest, up to the next newline, is dropped. */
 export const MAX_LINE = 8192;
 const EXAMPLES_PER_PATTERN = 5;
@@ -59,8 +66,9 @@ export function createOutputWatcher(opts: OutputWatcherOptions): OutputWatcher {
   const warnings = (opts.warnings ?? []).map((w) => ({ ...compile(w.pattern), key: w.name }));
   const allowed = (opts.allow ?? []).map(compile);
   const warningCounts: Record<string, number> = {};
-  // What a target prints at exit is counted apart: a pipe left to the interpreter to close is one
-  // line whatever the run did, while a pending task per step destroyed at exit is one per step.
+  // What a target prints at exit is counted apart (its shutdown, or a process of it finalizing):
+  // a pipe left to the interpreter to close is one line whatever the run did, while a pending task
+  // per step destroyed at exit is one per step.
   let stopping = false;
   const shutdownCounts: Record<string, number> = {};
   // What a target prints while it starts (a dev server's unclosed bind socket) says nothing of what a
@@ -103,7 +111,7 @@ export function createOutputWatcher(opts: OutputWatcherOptions): OutputWatcher {
     if (warnings.length > 0 && !allowed.some((a) => a.test(text))) {
       for (const w of warnings) {
         if (!w.test(text)) continue;
-        if (stopping) shutdownCounts[w.key] = (shutdownCounts[w.key] ?? 0) + 1;
+        if (stopping || AT_INTERPRETER_EXIT.test(text)) shutdownCounts[w.key] = (shutdownCounts[w.key] ?? 0) + 1;
         else if (startingUp) startupCounts[w.key] = (startupCounts[w.key] ?? 0) + 1;
         else warningCounts[w.key]! += 1;
         const examples = startingUp ? (startupExamples[w.key] ??= []) : warningExamples[w.key]!;
