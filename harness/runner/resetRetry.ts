@@ -31,6 +31,8 @@ export interface ResetRetry {
 
 export function createResetRetry(opts: { rootPids: () => number[]; onRetry: (r: RetryRecord) => void; procRoot?: string }): ResetRetry {
   const seen: { at: number; pids: number[] }[] = [];
+  // a worker's exit explains one reset: two workers dying a moment apart are two exits
+  const blamed = new Set<number>();
   return {
     observe(pids) {
       seen.push({ at: performance.now(), pids });
@@ -44,8 +46,9 @@ export function createResetRetry(opts: { rootPids: () => number[]; onRetry: (r: 
       const workers = before.pids.filter((p) => !roots.has(p));
       for (const end = performance.now() + WAIT_MS; ;) {
         const now = new Map((await listTree([...roots], opts.procRoot)).map((p) => [p.pid, p.state]));
-        const gone = workers.find((p) => !now.has(p) || now.get(p) === 'Z' || now.get(p) === 'X');
+        const gone = workers.find((p) => !blamed.has(p) && (!now.has(p) || now.get(p) === 'Z' || now.get(p) === 'X'));
         if (gone !== undefined) {
+          blamed.add(gone);
           opts.onRetry({ pid: gone, request: `${failure.method} ${failure.url}`, error: failure.error });
           return `worker pid ${gone} of the tree exited at that moment`;
         }
