@@ -2,7 +2,7 @@
 // that go to the sample stream. The live run and `seep report` after a crash both build their
 // report here from those events, so a rebuilt report is the report the run would have written.
 import { corroborateSuspects } from '../analysis/corroboratedSuspects.ts';
-import type { Attribution, Check, Sample, ScenarioReport, ScenarioSeries, Suspect } from '../report/schema.ts';
+import type { Attribution, Check, Sample, ScenarioReport, ScenarioSeries, Suspect, Verdict } from '../report/schema.ts';
 import { createSeriesRecorder } from '../series/seriesRecorder.ts';
 import { createBoundedColumns } from '../series/boundedColumns.ts';
 import { decodeSample, phaseOfCode, type StreamEvent } from '../series/sampleStream.ts';
@@ -45,6 +45,8 @@ export interface RunAggregate {
   baselineSample(): Sample | null;
   /** the report of what was seen so far; `live` while the run goes on, else a missing end means seep died */
   report(opts?: { live?: boolean; source?: string }): ScenarioReport;
+  /** the verdict the report would give now (the report's, once the end is in) */
+  verdict(): Verdict;
   checks(): Check[];
   totals(): { samples: number; requests: number; errors: number; alerts: number; stepErrors: number };
 }
@@ -58,6 +60,10 @@ export function createRunAggregate(opts: RunAggregateOptions = {}): RunAggregate
   // whether any suspects were named (the agents took their looks): the types check needs them
   let suspectsNamed = false;
   let attribution: Attribution | undefined;
+  // the target as started (command, runtime), the files kept and the problems told after the end
+  let started: Pick<ScenarioReport['target'], 'command' | 'runtime'> | null = null;
+  let artifacts: string[] = [];
+  const lateErrors: string[] = [];
   const stepErrors: StepErrorTally = { count: 0, first: [], last: null };
   // 10,000 points is one every minute of a week: more than a chart can show, and half the memory of 20,000
   const recorder = createSeriesRecorder({ maxTimed: opts.maxTimed ?? 10_000, maxBoundaries: opts.maxBoundaries ?? 2000 });
@@ -182,6 +188,15 @@ export function createRunAggregate(opts: RunAggregateOptions = {}): RunAggregate
       case 'end':
         tail = e.tail as unknown as StreamTail;
         return;
+      case 'target':
+        started = { ...(e.command ? { command: e.command } : {}), ...(e.runtime ? { runtime: e.runtime } : {}) };
+        return;
+      case 'artifacts':
+        artifacts = [...artifacts, ...e.files];
+        return;
+      case 'lateErrors':
+        lateErrors.push(...e.errors);
+        return;
     }
   }
 
@@ -235,6 +250,22 @@ export function createRunAggregate(opts: RunAggregateOptions = {}): RunAggregate
     return judge(obs, budgets, alertLevels);
   }
 
+  /** the run's error and how far a run cut short got, as the report says them */
+  function outcome(h: StreamHead, obs: Observations, cs: Check[], ropts: { live?: boolean; source?: string }): { error?: string; cutShort?: string } {
+    let error = tail?.error;
+    if (!tail && !ropts.live) {
+      const of = h.measure && 'steps' in h.measure
+        ? `after ${obs.measuredIterations} of ${h.measure.steps} measured steps`
+        : `last sample at ${formatElapsed(lastT)} of ${formatElapsed(h.durationMs)}`;
+      error = `seep stopped before the run ended (${of})` + (ropts.source ? `; report rebuilt from ${ropts.source}` : '');
+    }
+    // a run cut short whose measured checks already fail is a failure, not "could not run"
+    if (!tail && !ropts.live && error && cs.some((c) => !c.pass && c.measured !== false)) {
+      return { cutShort: error.replace('seep stopped before the run ended', 'cut short') };
+    }
+    return error === undefined ? {} : { error };
+  }
+
   return {
     add,
     head: () => head,
@@ -247,26 +278,20 @@ export function createRunAggregate(opts: RunAggregateOptions = {}): RunAggregate
     baselineSample: () => baseline,
     totals: () => ({ samples, requests, errors, alerts: tally.warning.count + tally.critical.count, stepErrors: stepErrors.count }),
     checks: () => checks(),
+    verdict() {
+      if (!head) return 'error';
+      const obs = observations();
+      const cs = checks(obs);
+      return scenarioVerdict(cs, outcome(head, obs, cs, {}).error);
+    },
     report(ropts = {}) {
       if (!head) throw new Error(`${ropts.source ?? 'sample stream'}: no head line: not a seep sample stream, or cut before its first line`);
       const h: StreamHead = head;
       const obs = observations();
       const cs = checks(obs);
-      let error = tail?.error;
-      if (!tail && !ropts.live) {
-        const of = h.measure && 'steps' in h.measure
-          ? `after ${obs.measuredIterations} of ${h.measure.steps} measured steps`
-          : `last sample at ${formatElapsed(lastT)} of ${formatElapsed(h.durationMs)}`;
-        error = `seep stopped before the run ended (${of})` + (ropts.source ? `; report rebuilt from ${ropts.source}` : '');
-      }
+      const { error, cutShort } = outcome(h, obs, cs, ropts);
       const startedMs = Date.parse(h.startedAt);
       const finishedAt = tail?.finishedAt ?? new Date(startedMs + lastT).toISOString();
-      // a run cut short whose measured checks already fail is a failure, not "could not run"
-      let cutShort: string | undefined;
-      if (!tail && !ropts.live && error && cs.some((c) => !c.pass && c.measured !== false)) {
-        cutShort = error.replace('seep stopped before the run ended', 'cut short');
-        error = undefined;
-      }
       const report: ScenarioReport = {
         name: h.name,
         file: h.file,
@@ -274,7 +299,7 @@ export function createRunAggregate(opts: RunAggregateOptions = {}): RunAggregate
         startedAt: h.startedAt,
         finishedAt,
         durationMs: Date.parse(finishedAt) - startedMs,
-        target: h.target,
+        target: started ? { ...h.target, ...started } : h.target,
         iterations: tail ? { ...tail.steps } : { warmup: 0, measured: obs.measuredIterations },
         checks: cs,
         headlines: latencyHeadline(headlines(obs), obs.load?.p99s ?? []),
@@ -303,8 +328,10 @@ export function createRunAggregate(opts: RunAggregateOptions = {}): RunAggregate
       if (alertEvents.dropped() > 0) {
         probeErrors.push(`${alertEvents.dropped()} of ${alertEvents.total()} alerts (${tally.warning.count} warning, ${tally.critical.count} critical) are not listed: the report keeps the first ${KEEP_ALERTS} and the latest ${KEEP_ALERTS}`);
       }
+      probeErrors.push(...lateErrors);
       if (probeErrors.length > 0) report.probeErrors = [...new Set(probeErrors)];
       if (tail?.observerCost) report.observerCost = tail.observerCost;
+      if (artifacts.length > 0) report.artifacts = artifacts;
       return report;
     },
   };

@@ -12,7 +12,7 @@ import { createHttpClient } from '../drivers/httpClient.ts';
 import { describeReady, httpReady, tcpReady } from '../drivers/readiness.ts';
 import { pollUntil, PollTimeout } from '../drivers/pollUntil.ts';
 import { noCall, planExec, type TargetOptions } from './targetSession.ts';
-import type { Death, RunTarget } from './restartableTarget.ts';
+import type { Death, RunTarget } from './runTarget.ts';
 
 type AttachedPlan = Extract<RunPlan['target'], { kind: 'attached' }>;
 

@@ -47,9 +47,15 @@ export type StreamEvent =
   | { k: 'attribution'; t: number; attribution: Attribution }
   /** the runtime heap of each process read at a boundary (phase code as a sample's), after its GC */
   | { k: 'heaps'; t: number; p: string; procs: ProcessHeapRead[] }
+  /** the target as started: its command and runtime, known only once it runs (a service's runtime from its command) */
+  | { k: 'target'; t: number; command?: string[]; runtime?: 'node' | 'python' }
   /** seep is stopping the target: what it prints from here on is its shutdown */
   | { k: 'stopping'; t: number }
-  | { k: 'end'; t: number; tail: Record<string, unknown> };
+  | { k: 'end'; t: number; tail: Record<string, unknown> }
+  /** after the end, once the verdict is known: files a collector kept in the run folder (a failed run's heap snapshots) */
+  | { k: 'artifacts'; t: number; files: string[] }
+  /** after the end: problems a collector had, listed last among the report's probe errors */
+  | { k: 'lateErrors'; t: number; errors: string[] };
 
 /** One process's heap figures at a boundary, as its agent gave them. */
 export interface ProcessHeapRead {
