@@ -5,7 +5,7 @@
 import { performance } from 'node:perf_hooks';
 import type { Phase, Sample } from '../report/schema.ts';
 import type { StreamEvent } from '../series/sampleStream.ts';
-import { createSampler, type Identities } from '../probes/sampler.ts';
+import type { Identities, Sampler } from '../probes/sampler.ts';
 import { createTreeLines } from '../observations/treeSampleLines.ts';
 import type { EvidenceCollector } from './evidenceCollectors.ts';
 import type { ObserverTally } from './observerCost.ts';
@@ -28,9 +28,9 @@ export interface BoundaryReads {
 }
 
 export interface BoundaryReadsOptions {
-  plan: { name: string; sampleHz: number };
-  cookie: string;
-  target: Pick<TargetLifecycle, 'current' | 'cgroupUsage' | 'watchOom'>;
+  /** the sampler of the target's process tree */
+  sampler: Sampler;
+  target: Pick<TargetLifecycle, 'current' | 'watchOom'>;
   position: Readonly<RunPosition>;
   /** total steps of a counted run, for the progress line */
   total: number | null;
@@ -43,9 +43,8 @@ export interface BoundaryReadsOptions {
   progress?: ProgressSink;
 }
 
-export function createBoundaryReads(o: BoundaryReadsOptions): BoundaryReads {
-  const { target, position, now } = o;
-  const sampler = createSampler({ rootPids: () => target.current()?.rootPids() ?? [], cookie: o.cookie, cgroupUsage: () => target.cgroupUsage() });
+export function createBoundaryReads(plan: { name: string; sampleHz: number }, o: BoundaryReadsOptions): BoundaryReads {
+  const { sampler, target, position, now } = o;
   const tree = createTreeLines();
   let collectors: EvidenceCollector[] = [];
 
@@ -85,11 +84,11 @@ export function createBoundaryReads(o: BoundaryReadsOptions): BoundaryReads {
       for (const c of collectors) await c.atBoundary?.(s);
       o.observer.boundary({ gcMs: t1 - t0, readMs: t2 - t1, agentMs: performance.now() - t2 });
       record(s, 'b');
-      o.progress?.tick({ name: o.plan.name, phase: p, iteration: position.steps, total: o.total, elapsedMs: s.t, rss: s.values.rss, sockets: s.values.sockets });
+      o.progress?.tick({ name: plan.name, phase: p, iteration: position.steps, total: o.total, elapsedMs: s.t, rss: s.values.rss, sockets: s.values.sockets });
       return s;
     },
     read: (p) => sampler.read(p, position.steps, now()),
-    startTimer: () => sampler.startTimer(o.plan.sampleHz, onTimed, now),
+    startTimer: () => sampler.startTimer(plan.sampleHz, onTimed, now),
     stopTimer: () => sampler.stopTimer(),
     identities: () => sampler.identities(),
     errors: () => sampler.errors(),

@@ -3,7 +3,6 @@
 // every death is reported to the runner with its exit status first. Modules and CLI targets are
 // the runner's usual sessions, and a service seep attached to is attachedTarget.ts's: their death
 // ends the run.
-import type { RunPlan } from '../scenario/runPlan.ts';
 import { startService, type RunningService } from '../drivers/service.ts';
 import { createHttpClient } from '../drivers/httpClient.ts';
 import type { ExitStatus } from '../drivers/spawnTarget.ts';
@@ -12,7 +11,7 @@ import { serviceAgent } from './agentSession.ts';
 import { COOKIE_ENV } from '../probes/runCookie.ts';
 import { listTree } from '../probes/processTree.ts';
 import { startAttachedTarget, type AttachedService } from './attachedTarget.ts';
-import type { Death, RunTarget } from './runTarget.ts';
+import type { Death, RunTarget, TargetPlanPart } from './runTarget.ts';
 
 /** How long a service gets to exit after SIGTERM when the run ends, as systemd's TimeoutStopSec. */
 const STOP_GRACE_MS = 5_000;
@@ -20,7 +19,7 @@ const STOP_GRACE_MS = 5_000;
 const describeExit = (s: ExitStatus) => (s.signal ? `signal ${s.signal}` : `code ${s.code}`);
 
 /** `attached`: an attached service, resolved before the run began (attachedTarget.ts). */
-export async function startRunTarget(plan: RunPlan, opts: TargetOptions, attached?: AttachedService): Promise<RunTarget> {
+export async function startRunTarget(plan: TargetPlanPart, opts: TargetOptions, attached?: AttachedService): Promise<RunTarget> {
   const spec = plan.target;
   if (spec.kind === 'attached') {
     if (!attached) throw new Error(`${spec.attach.field}: the attached process was not resolved before the run`);

@@ -8,7 +8,7 @@ import type { RunTarget } from './runTarget.ts';
 import { suspectNamingCollector, type SuspectNamingOptions } from './suspectNaming.ts';
 import { typeGrowthCollector } from './typeGrowthCollector.ts';
 
-export function runCollectors(plan: RunPlan, target: RunTarget, o: Omit<SuspectNamingOptions, 'target'>): EvidenceCollector[] {
+export function runCollectors(plan: Pick<RunPlan, 'name' | 'settleMs' | 'pace' | 'attributionSteps'>, target: RunTarget, o: Omit<SuspectNamingOptions, 'target'>): EvidenceCollector[] {
   const emit = (e: StreamEvent) => o.emit(e);
   return [
     runtimeHeapCollector(() => target.agents(), (procs, s) => emit({ k: 'heaps', t: s.t, p: phaseCode(s.phase), procs })),

@@ -10,7 +10,7 @@
 import type { Leftover, ScenarioReport } from '../report/schema.ts';
 import type { RunPlan } from '../scenario/runPlan.ts';
 import type { MetricsEndpoint } from '../observations/metricsEndpoint.ts';
-import type { Identities } from '../probes/sampler.ts';
+import { createSampler, type Identities } from '../probes/sampler.ts';
 import { plainLines } from '../report/plainText.ts';
 import { resolveAttached } from './attachedTarget.ts';
 import { createBoundaryReads, type BoundaryReads } from './boundaryReads.ts';
@@ -50,7 +50,6 @@ export interface RunScenarioOptions {
 
 /** The parts of one run, opened before its target starts and closed after it stops. */
 interface Run {
-  plan: RunPlan;
   opts: RunScenarioOptions;
   scope: RunScope;
   events: RunEvents;
@@ -76,7 +75,7 @@ interface Driven {
 
 export async function runScenario(plan: RunPlan, opts: RunScenarioOptions): Promise<ScenarioReport> {
   const run = await openRun(plan, opts);
-  const driven = await drive(run);
+  const driven = await drive(plan, run);
   const { events, ending, lifecycle } = run;
   const tail = await runTail(plan, {
     repoRoot: opts.repoRoot, position: run.position, ...driven, problems: run.problems,
@@ -115,8 +114,8 @@ async function openRun(plan: RunPlan, opts: RunScenarioOptions): Promise<Run> {
   const { emit, note, agg } = events;
   const total = 'steps' in plan.measure ? ('steps' in plan.warmup ? plan.warmup.steps : 0) + plan.measure.steps : null;
   opts.progress?.scenarioStart({ name: plan.name, file: opts.file, total, durationMs: 'ms' in plan.measure ? plan.measure.ms : null });
-  const lifecycle = createTargetLifecycle({
-    plan, repoRoot: opts.repoRoot, cookie, attached, signal: abort.signal, emit, note, log, now, problem,
+  const lifecycle = createTargetLifecycle(plan, {
+    repoRoot: opts.repoRoot, cookie, attached, signal: abort.signal, emit, note, log, now, problem,
     lastRss: () => agg.last()?.values.rss ?? null,
     restarts: () => agg.restarts(),
     onFatal: (reason) => ending.fail(reason, { stop: true }),
@@ -124,14 +123,16 @@ async function openRun(plan: RunPlan, opts: RunScenarioOptions): Promise<Run> {
   const position = createRunPosition();
   const observer = createObserverTally();
   const watch = createSampleWatch(plan, { emit, agg, log, ending });
-  const reads = createBoundaryReads({ plan, cookie, target: lifecycle, position, total, emit, note, now, watch, observer, problem, progress: opts.progress });
+  const sampler = createSampler({ rootPids: () => lifecycle.current()?.rootPids() ?? [], cookie, cgroupUsage: () => lifecycle.cgroupUsage() });
+  const reads = createBoundaryReads(plan, { sampler, target: lifecycle, position, total, emit, note, now, watch, observer, problem, progress: opts.progress });
   const load = soakLoad(plan, { lifecycle, now, emit, note });
-  return { plan, opts, scope, events, ending, lifecycle, reads, position, observer, load, log, problem, problems, total };
+  return { opts, scope, events, ending, lifecycle, reads, position, observer, load, log, problem, problems, total };
 }
 
 /** Starts the target, runs the scenario on it, and stops it, whatever happens. */
-async function drive(run: Run): Promise<Driven> {
-  const { plan, scope, events, ending, lifecycle, reads } = run;
+async function drive(plan: RunPlan, run: Run): Promise<Driven> {
+  const { scope, events, ending, lifecycle, reads, position } = run;
+  const signal = scope.abort.signal;
   const seepRss = watchSeepRss(events.emit, scope.now);
   let collectors: EvidenceCollector[] = [];
   let steps: ScenarioSteps | null = null;
@@ -144,11 +145,11 @@ async function drive(run: Run): Promise<Driven> {
     events.start();
     reads.startTimer();
     seepRss.start();
-    steps = scenarioSteps(plan, { target, lifecycle, signal: scope.abort.signal, plant: run.opts.plant });
+    steps = scenarioSteps(plan, { target, lifecycle, signal, plant: run.opts.plant });
     await steps.setup();
-    const errors = stepErrorPolicy({ name: plan.name, counted: 'steps' in plan.measure, restartable: target.restartable, target: lifecycle, signal: scope.abort.signal, emit: events.emit, now: scope.now, stepErrors: () => events.agg.totals().stepErrors, log: run.log });
-    const measured = await measure(plan, { ...run, target, steps, errors, signal: scope.abort.signal, now: scope.now });
-    newSinceBaseline = await settle(plan, measured, { position: run.position, reads, baseline: () => events.agg.baselineSample(), signal: scope.abort.signal });
+    const errors = stepErrorPolicy(plan.name, 'steps' in plan.measure, { restartable: target.restartable, target: lifecycle, signal, emit: events.emit, now: scope.now, stepErrors: () => events.agg.totals().stepErrors, log: run.log });
+    const measured = await measure(plan, { target, position, reads, steps, errors, load: run.load, ending, observer: run.observer, signal, now: scope.now, total: run.total });
+    newSinceBaseline = await settle(plan, measured, { position, reads, baseline: () => events.agg.baselineSample(), signal });
     const after = measuredRun(run, steps, measured);
     for (const c of collectors) await c.afterMeasured?.(after);
     if (ending.error() === undefined) await steps.teardown();

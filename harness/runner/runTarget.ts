@@ -14,6 +14,9 @@ export interface Death {
   reason: string;
 }
 
+/** What of the plan starting a target reads. */
+export type TargetPlanPart = Pick<RunPlan, 'target' | 'env' | 'stepTimeoutMs'>;
+
 export interface RunTarget {
   /** an attached service is a service too */
   kind: Exclude<RunPlan['target']['kind'], 'attached'>;

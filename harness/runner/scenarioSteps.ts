@@ -24,7 +24,7 @@ export interface ScenarioSteps {
 /** How long the teardown of a failed run may take. */
 const TEARDOWN_AFTER_ERROR_MS = 10_000;
 
-export function scenarioSteps(plan: RunPlan, o: { target: RunTarget; lifecycle: Pick<TargetLifecycle, 'died' | 'fatal' | 'current'>; signal: AbortSignal; plant?: number }): ScenarioSteps {
+export function scenarioSteps(plan: Pick<RunPlan, 'step' | 'setup' | 'teardown' | 'stepTimeoutMs'>, o: { target: RunTarget; lifecycle: Pick<TargetLifecycle, 'died' | 'fatal' | 'current'>; signal: AbortSignal; plant?: number }): ScenarioSteps {
   const { target, signal } = o;
   const timeoutMs = plan.stepTimeoutMs;
   const hookCtx = (): HookContext => ({ ...target.context(), signal });

@@ -30,9 +30,7 @@ export interface StepErrorPolicy {
   failed(err: unknown, before: BeforeStep): Promise<void>;
 }
 
-export function stepErrorPolicy(o: {
-  name: string;
-  counted: boolean;
+export function stepErrorPolicy(name: string, counted: boolean, o: {
   restartable: boolean;
   target: Pick<TargetLifecycle, 'deaths' | 'restarting'>;
   signal: AbortSignal;
@@ -61,15 +59,15 @@ export function stepErrorPolicy(o: {
     before: () => ({ deaths: o.target.deaths(), restartInFlight: o.target.restarting() !== null }),
     succeeded: () => void (inARow = 0),
     async failed(err, before) {
-      if (o.counted) throw err;
+      if (counted) throw err;
       if (await restartOwns(before)) return;
       // a week of soak must not end on one; the stepErrors budget judges them at the end
       const message = (err as Error).message;
       if (++inARow >= MAX_STEP_ERRORS_IN_A_ROW) throw new Error(`${message} (${inARow} steps in a row threw: the soak stops)`, { cause: err });
       o.emit({ k: 'stepError', t: o.now(), message });
       const n = o.stepErrors();
-      if (n <= MAX_PER_LEVEL) o.log(`seep: ${o.name}: ${message}; the soak goes on (step error ${n})`);
-      if (n === MAX_PER_LEVEL) o.log(`seep: ${o.name}: further step errors are counted in the report, not printed`);
+      if (n <= MAX_PER_LEVEL) o.log(`seep: ${name}: ${message}; the soak goes on (step error ${n})`);
+      if (n === MAX_PER_LEVEL) o.log(`seep: ${name}: further step errors are counted in the report, not printed`);
     },
   };
 }

@@ -42,7 +42,10 @@ export interface StepLoopParts {
 }
 
 /** Warmup and measured steps, the load beside them, and the read that ends the measured phase. */
-export async function measure(plan: RunPlan, p: StepLoopParts): Promise<Measured> {
+/** What of the plan the step loop reads. */
+export type StepLoopPlanPart = Pick<RunPlan, 'measure' | 'warmup' | 'pace' | 'checkpointMs'>;
+
+export async function measure(plan: StepLoopPlanPart, p: StepLoopParts): Promise<Measured> {
   const { position: pos, reads, now } = p;
   const counted = 'steps' in plan.measure;
   let baselineIds: Identities | null = null;
@@ -65,7 +68,7 @@ export async function measure(plan: RunPlan, p: StepLoopParts): Promise<Measured
   return { ended, ms: now() - pos.measuredFromT, baselineIds };
 }
 
-async function stepLoop(plan: RunPlan, p: StepLoopParts, warmupOver: () => boolean, endWarmup: () => Promise<void>): Promise<void> {
+async function stepLoop(plan: StepLoopPlanPart, p: StepLoopParts, warmupOver: () => boolean, endWarmup: () => Promise<void>): Promise<void> {
   const { position: pos, now, signal } = p;
   const counted = 'steps' in plan.measure;
   const measureOver = () => ('steps' in plan.measure ? pos.steps - pos.warmupSteps >= plan.measure.steps : now() >= plan.measure.ms);

@@ -18,7 +18,6 @@ export interface DeathWatch {
 }
 
 export interface DeathWatchOptions {
-  plan: { name: string };
   emit(e: StreamEvent): void;
   note(message: string): void;
   log(line: string): void;
@@ -30,7 +29,7 @@ export interface DeathWatchOptions {
   onFatal(reason: string): void;
 }
 
-export function watchDeaths(o: DeathWatchOptions): DeathWatch {
+export function watchDeaths(name: string, o: DeathWatchOptions): DeathWatch {
   let stopping = false;
   let deaths = 0;
   let restarting: Promise<void> | null = null;
@@ -38,7 +37,7 @@ export function watchDeaths(o: DeathWatchOptions): DeathWatch {
   const fatalDeath = new Promise<string>((resolve) => (fatal = resolve));
   // a death without restart ends the run at once, whatever the loop is waiting on
   void fatalDeath.then(o.onFatal);
-  const say = (line: string) => o.log(`seep: ${o.plan.name}: ${line}`);
+  const say = (line: string) => o.log(`seep: ${name}: ${line}`);
 
   const onDeath = (t: RunTarget) => (d: Death) => {
     if (stopping) return;

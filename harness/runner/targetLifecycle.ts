@@ -12,12 +12,14 @@ import { attachedTree, type AttachedService } from './attachedTarget.ts';
 import { collectOrphans } from './collectOrphans.ts';
 import { openMemoryLimit, type MemoryLimitSession } from './memoryLimitSession.ts';
 import { startRunTarget } from './restartableTarget.ts';
-import type { RunTarget } from './runTarget.ts';
+import type { RunTarget, TargetPlanPart } from './runTarget.ts';
 import { watchDeaths, type DeathWatch } from './targetDeaths.ts';
 import { createTargetOutput } from './targetOutput.ts';
 
+/** What of the plan the target's life reads. */
+export type LifecyclePlanPart = TargetPlanPart & Pick<RunPlan, 'name'> & { budgets: Pick<RunPlan['budgets'], 'memoryLimit'> };
+
 export interface TargetLifecycleOptions {
-  plan: RunPlan;
   repoRoot: string;
   cookie: string;
   /** an attached service, resolved before the run's head (or why it could not be) */
@@ -57,8 +59,8 @@ function stringEnv(env: NodeJS.ProcessEnv): Record<string, string> {
   return Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined));
 }
 
-export function createTargetLifecycle(o: TargetLifecycleOptions): TargetLifecycle {
-  const { plan, attached, emit, now } = o;
+export function createTargetLifecycle(plan: LifecyclePlanPart, o: TargetLifecycleOptions): TargetLifecycle {
+  const { attached, emit, now } = o;
   let target: RunTarget | null = null;
   let died: Promise<string> | null = null;
   let memoryLimit: MemoryLimitSession | null = null;
@@ -72,7 +74,7 @@ export function createTargetLifecycle(o: TargetLifecycleOptions): TargetLifecycl
     for (let i = 0; i < k.count; i++) emit({ k: 'oom', t: now(), usage: k.usage });
     o.log(`seep: ${plan.name}: ${oomReason}`);
   };
-  const deaths = watchDeaths({ ...o, watchOom, oomReason: () => oomReason });
+  const deaths = watchDeaths(plan.name, { ...o, watchOom, oomReason: () => oomReason });
   return {
     async start() {
       if (plan.budgets.memoryLimit) {
