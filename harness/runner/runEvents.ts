@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { ScenarioReport, Verdict } from '../report/schema.ts';
 import type { MetricsEndpoint } from '../observations/metricsEndpoint.ts';
-import { createRunAggregate, type RunAggregate } from '../observations/runAggregate.ts';
+import { createRunAggregate, type RunAggregate } from '../assembly/runAggregate.ts';
 import { encodeHead, type StreamHead } from '../observations/streamHead.ts';
 import { fileSlug } from '../scenario/fileSlug.ts';
 import { createSampleStream, streamFile, type StreamEvent } from '../series/sampleStream.ts';

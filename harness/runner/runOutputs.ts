@@ -7,7 +7,7 @@ import { formatBytes } from '../scenario/units.ts';
 import type { ScenarioReport } from '../report/schema.ts';
 import type { SampleStreamWriter, StreamEvent } from '../series/sampleStream.ts';
 import type { MetricsEndpoint, Values as MetricValues } from '../observations/metricsEndpoint.ts';
-import type { RunAggregate } from '../observations/runAggregate.ts';
+import type { RunAggregate } from '../assembly/runAggregate.ts';
 
 export interface RunOutput {
   start?(): void;

@@ -11,7 +11,7 @@ import type { Leftover, ScenarioReport } from '../report/schema.ts';
 import type { RunPlan } from '../scenario/runPlan.ts';
 import type { MetricsEndpoint } from '../observations/metricsEndpoint.ts';
 import { createSampler, type Identities } from '../probes/sampler.ts';
-import { plainLines } from '../report/plainText.ts';
+import { plainLines } from '../reporters/plainText.ts';
 import { resolveAttached } from './attachedTarget.ts';
 import { createBoundaryReads, type BoundaryReads } from './boundaryReads.ts';
 import type { EvidenceCollector, MeasuredRun } from './evidenceCollectors.ts';

@@ -4,7 +4,7 @@
 import type { Sample } from '../report/schema.ts';
 import type { RunPlan } from '../scenario/runPlan.ts';
 import type { StreamEvent } from '../series/sampleStream.ts';
-import type { RunAggregate } from '../observations/runAggregate.ts';
+import type { RunAggregate } from '../assembly/runAggregate.ts';
 import { createAlertWatch, MAX_PER_LEVEL } from '../analysis/alerts.ts';
 import { createEarlyStop } from '../analysis/earlyStop.ts';
 import { formatElapsed } from '../analysis/soakChecks.ts';

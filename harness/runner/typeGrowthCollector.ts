@@ -6,7 +6,7 @@
 // The reads go to the sample stream as they are made (observations/typeGrowthRows.ts); the judging
 // is analysis/typeTrends.ts's.
 import type { Sample } from '../report/schema.ts';
-import { PHASE_CODES, type TypeGrowthLine } from '../observations/typeGrowthRows.ts';
+import { phaseCode, type TypeGrowthLine } from '../series/sampleStream.ts';
 import type { AgentHandle } from './agentHandle.ts';
 import type { EvidenceCollector } from './evidenceCollectors.ts';
 import { MAX_NODE_HEAP_FOR_SNAPSHOTS } from './suspectSession.ts';
@@ -155,7 +155,7 @@ export function typeGrowthCollector(agent: () => AgentHandle | null, emit: (line
     async atBoundary(s: Sample) {
       const a = agent();
       if (!a || s.iteration === null) return;
-      const line = (c: Record<string, number>, ms: number): TypeGrowthLine => ({ k: 'types', t: s.t, i: s.iteration!, p: PHASE_CODES[s.phase], r: a.runtime, c, ms });
+      const line = (c: Record<string, number>, ms: number): TypeGrowthLine => ({ k: 'types', t: s.t, i: s.iteration!, p: phaseCode(s.phase), r: a.runtime, c, ms });
       if (s.phase === 'warmup') {
         const got = await ask(a, { action: 'baseline' });
         if (!got) return;
