@@ -22,10 +22,14 @@ export interface DeathWatchOptions {
   note(message: string): void;
   log(line: string): void;
   now(): number;
+  /** the RSS of the last sample, named in a death's reason */
   lastRss(): number | null;
+  /** restarts so far, as the aggregate counted them */
   restarts(): number;
+  /** OOM kills since the last look, and the first one's reason */
   watchOom(): void;
   oomReason(): string | undefined;
+  /** the target died for good: it cannot be restarted, or its restart failed */
   onFatal(reason: string): void;
 }
 

@@ -5,7 +5,6 @@
 import type { Leftover } from '../report/schema.ts';
 import type { RunPlan } from '../scenario/runPlan.ts';
 import { formatBytes } from '../scenario/units.ts';
-import type { StreamEvent } from '../series/sampleStream.ts';
 import { COOKIE_ENV } from '../probes/runCookie.ts';
 import type { AgentHandle } from './agentHandle.ts';
 import { attachedTree, type AttachedService } from './attachedTarget.ts';
@@ -13,30 +12,20 @@ import { collectOrphans } from './collectOrphans.ts';
 import { openMemoryLimit, type MemoryLimitSession } from './memoryLimitSession.ts';
 import { startRunTarget } from './restartableTarget.ts';
 import type { RunTarget, TargetPlanPart } from './runTarget.ts';
-import { watchDeaths, type DeathWatch } from './targetDeaths.ts';
+import { watchDeaths, type DeathWatch, type DeathWatchOptions } from './targetDeaths.ts';
 import { createTargetOutput } from './targetOutput.ts';
 
 /** What of the plan the target's life reads. */
 export type LifecyclePlanPart = TargetPlanPart & Pick<RunPlan, 'name'> & { budgets: Pick<RunPlan['budgets'], 'memoryLimit'> };
 
-export interface TargetLifecycleOptions {
+export interface TargetLifecycleOptions extends Omit<DeathWatchOptions, 'watchOom' | 'oomReason'> {
   repoRoot: string;
   cookie: string;
   /** an attached service, resolved before the run's head (or why it could not be) */
   attached: AttachedService | Error | undefined;
   signal: AbortSignal;
-  emit(e: StreamEvent): void;
-  note(message: string): void;
-  log(line: string): void;
-  now(): number;
-  /** the RSS of the last sample, named in a death's reason */
-  lastRss(): number | null;
-  /** restarts so far, as the aggregate counted them */
-  restarts(): number;
   /** a problem of observing, for the report's probe errors */
   problem(message: string): void;
-  /** the target died for good: it cannot be restarted, or its restart failed */
-  onFatal(reason: string): void;
 }
 
 export interface TargetLifecycle extends Pick<DeathWatch, 'fatal' | 'deaths' | 'restarting' | 'ignoreDeaths'> {
