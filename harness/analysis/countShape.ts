@@ -9,7 +9,7 @@
 import type { Check } from '../report/schema.ts';
 import { baselineCheck, countTrend, type CountedSpec } from './countedResources.ts';
 import { describeTrend, MIN_SAMPLES } from './trend.ts';
-import type { Observations } from './observations.ts';
+import type { Observations } from '../observations/observations.ts';
 
 /** Services and soaks are judged by shape; function and CLI targets, and counted runs of them, by baseline. */
 export function judgedByShape(obs: Pick<Observations, 'targetKind' | 'measure'>): boolean {

@@ -21,7 +21,7 @@ export interface StreamHead {
   /** the warmup as written: a number of steps or a time */
   warmup: { steps: number } | { ms: number };
   sampleHz: number;
-  /** the stream has a 'started' event at the first step: output before it is the target's start-up (older streams have none) */
+  /** the stream has a 'firstStep' event: output before it is the target's start-up (older streams have none) */
   marksStart?: boolean;
 }
 
