@@ -31,6 +31,8 @@ export interface HttpClientOptions {
    * reused connection was closed under it; a second failure is the step's error.
    */
   retryOnReset?: (failure: ResetFailure) => Promise<string | null>;
+  /** called as each request goes out, before it is sent (the retry's decider keeps the tree as of then) */
+  beforeRequest?: () => void;
 }
 
 /** A new cookie jar for a run: the loose parse browsers use, so a server's slightly off cookie still counts. */
@@ -87,6 +89,7 @@ export function createHttpClient(baseUrl: string, opts: HttpClientOptions = {}):
 
   /** an exchange retried once when the runner says its connection was reset by a worker exiting */
   const exchangeOrRetry = async (...args: Parameters<typeof exchange>) => {
+    opts.beforeRequest?.();
     const sentAt = performance.now();
     try {
       return await exchange(...args);

@@ -52,4 +52,15 @@ describe('retrying a step request reset under it', () => {
     expect(await r.decide({ method: 'GET', url: 'http://127.0.0.1:1/x', error: 'ECONNRESET', sentAt: performance.now() })).toBeNull();
     expect(retried).toEqual([]);
   });
+
+  it('reads the tree itself as a request goes out when no sample was taken lately (the sampler stops while suspects are named)', async () => {
+    const tree = await preforkTree();
+    const retried: RetryRecord[] = [];
+    const r = createResetRetry({ rootPids: () => [tree.root], onRetry: (x) => retried.push(x) });
+    r.beforeRequest();
+    const sentAt = performance.now();
+    tree.recycle();
+    expect(await r.decide({ method: 'GET', url: 'http://127.0.0.1:1/x', error: 'ECONNRESET', sentAt })).toMatch(new RegExp(`worker pid ${tree.worker} `));
+    expect(retried.map((x) => x.pid)).toEqual([tree.worker]);
+  });
 });

@@ -5,11 +5,13 @@
 // The tree's pids come from the samples the engine takes anyway (a few kept, with when they were
 // taken): a worker that was in the tree when the request went out and is gone, or a zombie, within
 // a second of the failure, is the one that closed it.
-import { listTree } from '../probes/processTree.ts';
+import { listTree, listTreeSync } from '../probes/processTree.ts';
 import type { ResetFailure } from '../drivers/httpClient.ts';
 
 /** the last samples' pid sets kept: at 4 Hz, two seconds of them */
 const KEEP = 8;
+/** older than this, the samples' pids do not say what the tree was as a request went out: read it then */
+const STALE_MS = 400;
 /** how long the failure waits for the worker's exit to show in /proc (its socket closes as it dies) */
 const WAIT_MS = 1000;
 const POLL_MS = 25;
@@ -25,6 +27,11 @@ export interface RetryRecord {
 export interface ResetRetry {
   /** every sample's pids, as the engine records it */
   observe(pids: number[]): void;
+  /**
+   * As a request goes out: when no sample was taken lately (the sampler's clock stops while suspects
+   * are named, and steps go on), one read of the tree's pids, so that the request has a tree before it
+   */
+  beforeRequest(): void;
   /** the http client's retryOnReset: why it may retry, or null */
   decide(failure: ResetFailure): Promise<string | null>;
 }
@@ -33,10 +40,17 @@ export function createResetRetry(opts: { rootPids: () => number[]; onRetry: (r: 
   const seen: { at: number; pids: number[] }[] = [];
   // a worker's exit explains one reset: two workers dying a moment apart are two exits
   const blamed = new Set<number>();
+  const observe = (pids: number[]) => {
+    seen.push({ at: performance.now(), pids });
+    if (seen.length > KEEP) seen.shift();
+  };
   return {
-    observe(pids) {
-      seen.push({ at: performance.now(), pids });
-      if (seen.length > KEEP) seen.shift();
+    observe,
+    beforeRequest() {
+      const last = seen.at(-1);
+      if (last && performance.now() - last.at < STALE_MS) return;
+      const roots = opts.rootPids();
+      if (roots.length > 0) observe(listTreeSync(roots, opts.procRoot).map((p) => p.pid));
     },
     async decide(failure) {
       const roots = new Set(opts.rootPids());

@@ -49,7 +49,7 @@ export async function startRunTarget(plan: TargetPlanPart, opts: TargetOptions, 
   const exec = planExec(plan, opts);
   // one cookie jar for the run, as a browser keeps one: a restarted instance's client shares it
   const jar = createCookieJar();
-  const client = (url: string) => createHttpClient(url, { jar, ...(opts.retryOnReset ? { retryOnReset: opts.retryOnReset } : {}) });
+  const client = (url: string) => createHttpClient(url, { jar, ...(opts.retryOnReset ? { retryOnReset: opts.retryOnReset } : {}), ...(opts.beforeRequest ? { beforeRequest: opts.beforeRequest } : {}) });
   let context = { http: client(svc.baseUrl), call: noCall, exec, port };
   let stopping = false;
   const target: RunTarget = {

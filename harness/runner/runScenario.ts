@@ -118,7 +118,7 @@ async function openRun(plan: RunPlan, opts: RunScenarioOptions): Promise<Run> {
   // a step's request reset as a worker of the tree exits (recycled) is retried once, and recorded
   const resets = createResetRetry({ rootPids: () => lifecycle.current()?.rootPids() ?? [], onRetry: (r) => emit({ k: 'retry', t: now(), ...r }) });
   const lifecycle = createTargetLifecycle(plan, {
-    repoRoot: opts.repoRoot, cookie, attached, signal: abort.signal, emit, note, log, now, problem, retryOnReset: resets.decide,
+    repoRoot: opts.repoRoot, cookie, attached, signal: abort.signal, emit, note, log, now, problem, retryOnReset: resets.decide, beforeRequest: resets.beforeRequest,
     lastRss: () => agg.last()?.values.rss ?? null,
     restarts: () => agg.restarts(),
     onFatal: (reason) => ending.fail(reason, { stop: true }),

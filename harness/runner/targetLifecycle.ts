@@ -29,6 +29,7 @@ export interface TargetLifecycleOptions extends Omit<DeathWatchOptions, 'watchOo
   problem(message: string): void;
   /** a service's step requests reset by a worker exiting are retried once when this says why (resetRetry.ts) */
   retryOnReset?: TargetOptions['retryOnReset'];
+  beforeRequest?: TargetOptions['beforeRequest'];
 }
 
 export interface TargetLifecycle extends Pick<DeathWatch, 'fatal' | 'deaths' | 'restarting' | 'ignoreDeaths'> {
@@ -83,7 +84,7 @@ export function createTargetLifecycle(plan: LifecyclePlanPart, o: TargetLifecycl
         env: { ...stringEnv(process.env), [COOKIE_ENV]: o.cookie, ...memoryLimit?.env },
         onOutput: output.onOutput,
         signal: o.signal,
-        ...(o.retryOnReset ? { retryOnReset: o.retryOnReset } : {}),
+        ...(o.retryOnReset ? { retryOnReset: o.retryOnReset, beforeRequest: o.beforeRequest } : {}),
       }, attached);
       if (target.command || target.runtime) emit({ k: 'target', t: now(), ...(target.command ? { command: target.command } : {}), ...(target.runtime ? { runtime: target.runtime } : {}) });
       deaths.follow(target);

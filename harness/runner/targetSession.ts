@@ -42,6 +42,8 @@ export interface TargetOptions {
   signal: AbortSignal;
   /** a service's step requests reset by a worker exiting are retried once when this says why (resetRetry.ts) */
   retryOnReset?: HttpClientOptions['retryOnReset'];
+  /** called as each of a service's step requests goes out (resetRetry.ts keeps the tree as of then) */
+  beforeRequest?: HttpClientOptions['beforeRequest'];
 }
 
 function noHttp(kind: string): HttpClient {
