@@ -3,7 +3,7 @@
 // it printed while starting, and step requests retried after a worker was recycled under them.
 // Read from the report only.
 import type { ScenarioReport } from '../report/schema.ts';
-import { formatDuration } from './formatValue.ts';
+import { formatDuration, formatValue } from './formatValue.ts';
 
 /** One line per process with no agent answering, then what that leaves unmeasured; none when all answered. */
 export function agentlessLines(s: ScenarioReport): string[] {
@@ -34,4 +34,16 @@ export function retriesText(s: ScenarioReport): string | null {
   const first = r.list[0]!;
   const pids = [...new Set(r.list.map((x) => x.pid))];
   return `${r.count} step request${r.count === 1 ? ' was' : 's were'} retried once on a new connection after a worker exited under ${r.count === 1 ? 'it' : 'them'} (recycled: pid ${pids.slice(0, 5).join(', ')}${pids.length > 5 ? ', …' : ''}); first: ${first.request} ${first.error} at ${formatDuration(first.t)}`;
+}
+
+/** The start-up phase in a line: how long until the first step, and the tree as it ended; null when the stream did not mark it. */
+export function startupFacts(s: ScenarioReport): string | null {
+  const st = s.startup;
+  if (!st) return null;
+  const at = st.at;
+  const tree = at
+    ? [at.rss === null ? null : `RSS ${formatValue(at.rss, 'B')}`, at.fds === null ? null : `${at.fds} fds`, at.sockets === null ? null : `${at.sockets} sockets`,
+      at.threads === null ? null : `${at.threads} threads`, at.children === null ? null : `${at.children} children`].filter(Boolean).join(', ')
+    : '';
+  return `start-up: ${formatDuration(st.ms)} from the start to the first step (readiness and setup included)${tree ? `; the tree then: ${tree}` : ''}; not judged`;
 }
