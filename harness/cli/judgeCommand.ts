@@ -25,6 +25,7 @@ async function readInput(source: string): Promise<string> {
 }
 
 export async function judgeCommand(args: string[], values: Values): Promise<ExitCode> {
+  if (values.prometheus !== undefined) return (await import('./judgePrometheus.ts')).judgePrometheusCommand(args, values);
   const [source, extra] = args;
   if (!source || extra) throw new UsageError("seep judge takes exactly one observations file ('-' for stdin)");
   let value: unknown;

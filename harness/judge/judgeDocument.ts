@@ -1,6 +1,7 @@
 // An observations document judged: its events through the run aggregate, as a run's stream is, into
 // the report `seep run` would have written for those reads.
-import type { Report } from '../report/schema.ts';
+import type { Report, ScenarioReport } from '../report/schema.ts';
+import type { BudgetPlan } from '../scenario/runPlan.ts';
 import { SCHEMA_VERSION } from '../report/schema.ts';
 import type { HostInfo } from '../report/schema.ts';
 import { createRunAggregate } from '../observations/runAggregate.ts';
@@ -8,11 +9,17 @@ import { runOutcome } from '../verdict/verdict.ts';
 import { documentEvents } from './documentEvents.ts';
 import type { ObservationsDocument } from './observationsDocument.ts';
 
-export function judgeDocument(doc: ObservationsDocument, run: { runId: string; seepVersion: string; host: HostInfo }): Report {
+/** One document's scenario; `budgets` already planned (a scenario's, judging its replicas) replace the document's. */
+export function judgeScenarioDocument(doc: ObservationsDocument, budgets?: BudgetPlan): ScenarioReport {
   const agg = createRunAggregate();
-  for (const e of documentEvents(doc)) agg.add(e);
+  for (const e of documentEvents(doc, budgets)) agg.add(e);
   const scenario = agg.report();
   if (doc.target.runtime) scenario.target.runtime = doc.target.runtime;
+  return scenario;
+}
+
+export function judgeDocument(doc: ObservationsDocument, run: { runId: string; seepVersion: string; host: HostInfo }): Report {
+  const scenario = judgeScenarioDocument(doc);
   return {
     schemaVersion: SCHEMA_VERSION,
     seepVersion: run.seepVersion,

@@ -19,6 +19,7 @@ import { createProcessHeaps } from './processHeaps.ts';
 import { decodeHead, type StreamHead, type StreamTail } from './streamHead.ts';
 import { createTypeGrowthRows } from './typeGrowthRows.ts';
 import { formatElapsed, latencyHeadline } from '../analysis/soakChecks.ts';
+import { replicaVerdicts } from '../analysis/remoteChecks.ts';
 
 /** Step errors whose messages a soak keeps, besides the last: a week of them must not grow. */
 const KEEP_STEP_ERRORS = 3;
@@ -58,6 +59,8 @@ export function createRunAggregate(opts: RunAggregateOptions = {}): RunAggregate
   // whether any suspects were named (the agents took their looks): the types check needs them
   let suspectsNamed = false;
   let attribution: Attribution | undefined;
+  // a deployed service's replicas, judged from Prometheus once the run was over
+  let replicas: ScenarioReport[] | null = null;
   const stepErrors: StepErrorTally = { count: 0, first: [], last: null };
   // 10,000 points is one every minute of a week: more than a chart can show, and half the memory of 20,000
   const recorder = createSeriesRecorder({ maxTimed: opts.maxTimed ?? 10_000, maxBoundaries: opts.maxBoundaries ?? 2000 });
@@ -168,6 +171,9 @@ export function createRunAggregate(opts: RunAggregateOptions = {}): RunAggregate
       case 'attribution':
         attribution = e.attribution;
         return;
+      case 'replicas':
+        replicas = e.replicas;
+        return;
       case 'heaps':
         heaps.observe(phaseOfCode(e.p), e.procs);
         return;
@@ -227,6 +233,8 @@ export function createRunAggregate(opts: RunAggregateOptions = {}): RunAggregate
       ...(typeGrowth ? { typeGrowth } : {}),
       ...(lastLoad !== null ? { load: { p99s: measuredP99.columns().p99, requests, errors } } : {}),
       ...(head?.target.attached ? { outputUnread: `seep attached to pid ${head.target.attached.pid ?? '?'} and did not start it: its output goes where it always did, not to seep` } : {}),
+      ...(head?.target.remote ? { remote: head.target.remote, outputUnread: 'a service observed through Prometheus prints where it runs, not to seep' } : {}),
+      ...(replicas ? { replicas: replicaVerdicts(replicas) } : {}),
     };
   }
 
@@ -286,6 +294,7 @@ export function createRunAggregate(opts: RunAggregateOptions = {}): RunAggregate
       if (error) report.error = error;
       if (cutShort) report.cutShort = cutShort;
       if (attribution) report.attribution = attribution;
+      if (replicas) report.replicas = replicas;
       if (lives.seen() > 1 || lives.summary().ended > 0) report.processes = lives.list();
       const perProcess = heaps.list();
       if (perProcess.length > 1) report.processHeaps = perProcess;

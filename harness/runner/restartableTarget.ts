@@ -13,6 +13,7 @@ import { serviceAgent, type AgentHandle } from './agentSession.ts';
 import { COOKIE_ENV } from '../probes/runCookie.ts';
 import { listTree } from '../probes/processTree.ts';
 import { startAttachedTarget, type AttachedService } from './attachedTarget.ts';
+import { startRemoteTarget } from './remoteTarget.ts';
 
 export interface Death {
   pid: number;
@@ -22,8 +23,8 @@ export interface Death {
 }
 
 export interface RunTarget {
-  /** an attached service is a service too */
-  kind: Exclude<RunPlan['target']['kind'], 'attached'>;
+  /** an attached service is a service too, and so is a deployed one */
+  kind: Exclude<RunPlan['target']['kind'], 'attached' | 'remote'>;
   runtime?: TargetSession['runtime'];
   command?: string[];
   restartable: boolean;
@@ -66,6 +67,7 @@ export async function startRunTarget(plan: RunPlan, opts: TargetOptions, attache
     if (!attached) throw new Error(`${spec.attach.field}: the attached process was not resolved before the run`);
     return startAttachedTarget({ ...plan, target: spec }, attached, opts);
   }
+  if (spec.kind === 'remote') return startRemoteTarget({ ...plan, target: spec }, opts);
   if (spec.kind !== 'service') {
     const session = await startTarget({ ...plan, target: spec }, opts);
     const pid = session.rootPids()[0] ?? 0;

@@ -44,6 +44,7 @@ import type { MetricsEndpoint } from '../observations/metricsEndpoint.ts';
 import { formatElapsed } from '../analysis/soakChecks.ts';
 import { openMemoryLimit, type MemoryLimitSession } from './memoryLimitSession.ts';
 import { attachedHead, attachedTree, resolveAttached } from './attachedTarget.ts';
+import { prometheusEvidence, remoteHead } from './prometheusEvidence.ts';
 import { createObserverTally } from './observerCost.ts';
 import { performance } from 'node:perf_hooks';
 import { fileSlug } from '../scenario/fileSlug.ts';
@@ -122,7 +123,7 @@ export async function runScenario(plan: RunPlan, opts: RunScenarioOptions): Prom
     name: plan.name,
     file: opts.file,
     startedAt: startedAt.toISOString(),
-    target: plan.target.kind === 'attached' ? attachedHead(plan.target, attached!) : plan.target.kind === 'service'
+    target: plan.target.kind === 'attached' ? attachedHead(plan.target, attached!) : plan.target.kind === 'remote' ? remoteHead(plan) : plan.target.kind === 'service'
       ? { kind: 'service', command: plan.target.command }
       : plan.target.kind === 'module'
         ? { kind: 'module', runtime: plan.target.runtime, command: [plan.target.runtime === 'python' ? 'python3' : 'node', path.normalize(plan.target.path)] }
@@ -294,6 +295,7 @@ export async function runScenario(plan: RunPlan, opts: RunScenarioOptions): Prom
     collectors.push(runtimeHeapCollector(() => session.agents(), (procs, s) => emit({ k: 'heaps', t: s.t, p: phaseCode(s.phase), procs })));
     collectors.push(typeGrowthCollector(() => session.agent(), emit));
     if (session.cliDumps) collectors.push(cliDumpCollector(session.cliDumps));
+    if (plan.evidence) collectors.push(prometheusEvidence(plan, plan.evidence.prometheus, { startedAtMs: startedAt.getTime(), measuredFromT: () => (phase === 'warmup' ? null : measuredFromT) }));
     outputs.start();
     void session.nextDeath().then(onDeath);
     sampler.startTimer(plan.sampleHz, onTimed, now);
@@ -537,6 +539,8 @@ export async function runScenario(plan: RunPlan, opts: RunScenarioOptions): Prom
     if (found.suspects.length > 0) emit({ k: 'suspects', t: now(), suspects: found.suspects });
     probeErrors.push(...found.errors);
     if (found.handles && found.handles.length > 0) newSinceBaseline.handles = [...(newSinceBaseline.handles ?? []), ...found.handles];
+    if (found.replicas) emit({ k: 'replicas', t: now(), replicas: found.replicas });
+    if (found.error) error ??= found.error;
   }
   const tail: StreamTail = {
     finishedAt: new Date().toISOString(),
