@@ -92,7 +92,7 @@ export function replicasCheck(obs: Observations): Check {
   const of = REMOTE_SERIES[remote.metric];
   const replicas = obs.replicas ?? [];
   const failing = replicas.filter((r) => r.verdict !== 'pass');
-  const base = { id: 'replicas' as const, resource: of.resource, kind: 'leak' as const, series: of.metric, observed: failing.length, unit: 'replicas', limitValue: 0 };
+  const base = { id: 'replicas' as const, resource: of.resource, kind: 'leak' as const, series: of.metric, observed: failing.length, unit: 'series', limitValue: 0 };
   if (replicas.length === 0) return { ...base, pass: true, measured: false, message: `not measured: no series of ${remote.query} was read from Prometheus at ${remote.prometheus}` };
   const named = failing.map((r) => `${r.name} ${r.verdict === 'error' ? 'could not be judged' : 'fails'}: ${r.failures.join('; ')}`);
   return {
