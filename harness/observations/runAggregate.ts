@@ -298,7 +298,8 @@ export function createRunAggregate(opts: RunAggregateOptions = {}): RunAggregate
       if (lives.seen() > 1 || lives.summary().ended > 0) report.processes = lives.list();
       const perProcess = heaps.list();
       if (perProcess.length > 1) report.processHeaps = perProcess;
-      if (restarts > 0 || h.target.kind === 'service') report.restarts = restarts;
+      // a service seen through Prometheus restarts where seep cannot see: its series' lives say so
+      if (restarts > 0 || (h.target.kind === 'service' && !h.target.remote)) report.restarts = restarts;
       if (alertEvents.total() > 0) report.alerts = alertEvents.list();
       const probeErrors = [...(tail?.probeErrors ?? []), ...notes];
       if (tail?.stoppedEarly) probeErrors.unshift(`stopped early: ${tail.stoppedEarly}`);

@@ -112,7 +112,8 @@ function remoteText(r: RemoteTarget): string {
   const limit = r.limit ? `; limit ${r.limit.written} (${r.limit.from})` : '';
   if (r.sum) return `the replicas' sum ${from}: ${r.query}${limit}`;
   if (r.labels) {
-    const life = r.life ? `, life ${r.life.index} of ${r.life.of} (${r.life.startedBy === 'drop' ? 'it dropped back to its start' : 'its process start time changed'})` : '';
+    const how = r.life?.startedBy === 'drop' ? 'it dropped back to its start' : 'its process start time changed';
+    const life = r.life ? `, life ${r.life.index} of ${r.life.of} (${r.life.index === 1 ? 'until its process restarted' : `restarted: ${how}`})` : '';
     return `series ${seriesName(r.labels)} ${from}${life}${limit}`;
   }
   return `deployed service${r.url ? ` at ${r.url}` : ''}, its replicas judged from their series ${from}: ${r.query}`;
