@@ -1,5 +1,6 @@
 // What the runner hands to analysis: everything observed about one scenario, no I/O left to do.
 import type { Leftover, OutputSummary, RemoteTarget, ScenarioSeries, Suspect, TypeGrowthSeries } from '../report/schema.ts';
+import type { ReplicaVerdict } from '../observations/replicaVerdicts.ts';
 
 export interface Observations {
   targetKind: 'service' | 'module' | 'cli';
@@ -48,12 +49,6 @@ export interface Observations {
   replicas?: ReplicaVerdict[];
 }
 
-export interface ReplicaVerdict {
-  name: string;
-  verdict: 'pass' | 'fail' | 'error';
-  /** the failed checks' sentences, or the error */
-  failures: string[];
-}
 
 export interface AlertTally {
   count: number;

@@ -4,13 +4,12 @@
 // per hour, and when it would reach its limit. A scraped series has no steps, no baseline and no
 // settle: the budgets that need them say so. The service a scenario drove has one check for its
 // replicas, each judged apart. Pure.
-import type { Check, RemoteMetric, ScenarioReport } from '../report/schema.ts';
+import type { Check, RemoteMetric } from '../report/schema.ts';
 import type { BudgetPlan } from '../scenario/runPlan.ts';
-import { remoteSeriesLabel } from '../report/seriesName.ts';
 import { COUNTED_RESOURCES } from '../scenario/runPlan.ts';
 import { fileChecks, orphanCheck, outputChecks, warningCheck } from './leftoverChecks.ts';
 import { memoryBudgetChecks, notMeasured } from './memoryChecks.ts';
-import type { Observations, ReplicaVerdict } from './observations.ts';
+import type { Observations } from './observations.ts';
 import { hourlyLeakCheck, type HourlySeries } from './soakChecks.ts';
 import { withTimeToLimit, type KnownLimit } from './timeToLimit.ts';
 import { MIN_SAMPLES } from './trend.ts';
@@ -110,11 +109,3 @@ export function drivenServiceChecks(obs: Observations, budgets: BudgetPlan): Che
   return [replicasCheck(obs), orphanCheck(obs, budgets.orphans), ...(warnings ? [warnings] : []), ...outputChecks(obs, budgets), ...fileChecks(obs, budgets)];
 }
 
-/** What the driven service's judge needs of each replica's report: its verdict, and why. */
-export function replicaVerdicts(replicas: ScenarioReport[]): ReplicaVerdict[] {
-  return replicas.map((r) => ({
-    name: r.target.remote ? remoteSeriesLabel(r.target.remote) : r.name,
-    verdict: r.verdict,
-    failures: r.error ? [r.error] : r.checks.filter((c) => !c.pass).map((c) => c.message),
-  }));
-}

@@ -22,8 +22,8 @@ import { fetchSeries, type FixedLimit } from '../probes/prometheusSeries.ts';
 import { defaultStepMs, isMetricPreset, METRIC_PRESETS, metricOfQuery, presetQueries, type SeriesQueries } from '../scenario/prometheusQueries.ts';
 import { parseDuration, parseSize, UnitError } from '../scenario/units.ts';
 import { MIN_SAMPLES } from '../analysis/trend.ts';
-import { seriesDocuments } from '../judge/seriesDocuments.ts';
-import { judgeScenarioDocument } from '../judge/judgeDocument.ts';
+import { seriesRuns } from '../observations/seriesRuns.ts';
+import { judgeSeriesRuns } from '../runner/prometheusEvidence.ts';
 import { UsageError, type Values } from './options.ts';
 import { renderOutputs } from './renderOutputs.ts';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -98,18 +98,18 @@ export async function judgePrometheusCommand(args: string[], values: Values): Pr
     return 2;
   }
   const over = `over ${values.range ?? DEFAULT_RANGE} to ${new Date(endMs).toISOString()} at ${stepMs / 1000} s steps`;
-  const docs = seriesDocuments({ prometheus: base, query: queries.query, metric: queries.metric, stepMs, startMs, endMs }, fetched.series);
-  if (docs.length === 0) {
+  const runs = seriesRuns({ prometheus: base, query: queries.query, metric: queries.metric, stepMs, startMs, endMs }, fetched.series);
+  if (runs.length === 0) {
     console.error(`seep: Prometheus at ${base} returned no series for ${queries.query} ${over}: check the query and the range in its own UI`);
     return 2;
   }
   const need = MIN_SAMPLES[queries.metric === 'fds' ? 'count' : 'memory'];
-  const most = Math.max(...docs.map((d) => d.timed?.length ?? 0));
+  const most = Math.max(...runs.map((r) => r.measuredPoints));
   if (most < need) {
     console.error(`seep: ${queries.query} ${over} has at most ${most} point${most === 1 ? '' : 's'} per series: too few to judge (at least ${need}); widen --range or shorten --step`);
     return 2;
   }
-  const scenarios = docs.map((d) => judgeScenarioDocument(d));
+  const scenarios = judgeSeriesRuns(runs);
   const runId = newRunId(startedAt);
   const report: Report = {
     schemaVersion: SCHEMA_VERSION, seepVersion: SEEP_VERSION, runId,
@@ -118,7 +118,7 @@ export async function judgePrometheusCommand(args: string[], values: Values): Pr
   };
   const failed = scenarios.filter((s) => s.verdict !== 'pass').length;
   const lines = [
-    `seep judge: ${fetched.series.length} series${docs.length > fetched.series.length ? ` (${docs.length} lives: a restarted process is judged life by life)` : ''} of ${plainText(queries.query)} from ${plainText(base)} ${over}`,
+    `seep judge: ${fetched.series.length} series${runs.length > fetched.series.length ? ` (${runs.length} lives: a restarted process is judged life by life)` : ''} of ${plainText(queries.query)} from ${plainText(base)} ${over}`,
     ...[...fetched.warnings.map((w) => `Prometheus: ${w}`), ...fetched.notes].map((n) => `  ${style.yellow('note:')} ${plainText(n)}`),
     ...seriesTable(scenarios, style),
     `${verdictLabel(report.verdict, style)} ${failed === 0 ? 'no series leaks' : `${failed} of ${scenarios.length} series fail`}`,

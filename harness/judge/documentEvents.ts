@@ -3,7 +3,7 @@
 // three looks, and the tail. Fed to the run aggregate (observations/runAggregate.ts), they are judged
 // and reported by the code that judges and reports `seep run`. Pure.
 import { METRICS, type Leftover, type Metric, type Sample, type Suspect } from '../report/schema.ts';
-import { planBudgets, type BudgetPlan } from '../scenario/runPlan.ts';
+import { planBudgets } from '../scenario/runPlan.ts';
 import { encodeHead, type StreamTail } from '../observations/streamHead.ts';
 import { PHASE_CODES } from '../observations/typeGrowthRows.ts';
 import { encodeSample, type StreamEvent } from '../series/sampleStream.ts';
@@ -61,37 +61,16 @@ function handleLeftovers(doc: ObservationsDocument): Leftover[] | undefined {
   return base && end ? handleTypeDiff(base, end) : undefined;
 }
 
-/** A loop, not Math.max(...): a week of a series at 1 point a minute is 10,080 arguments. */
-function lastT(reads: readonly { t: number }[]): number {
-  let max = 0;
-  for (const r of reads) if (r.t > max) max = r.t;
-  return max;
-}
-
-/** A read on a clock, as the sampler's timer makes them. */
-function timedSample(r: NonNullable<ObservationsDocument['timed']>[number]): Sample {
-  const values = Object.fromEntries(METRICS.map((m) => [m, r.values[m] ?? null])) as Record<Metric, number | null>;
-  return { t: r.t, iteration: null, phase: r.phase, values, tcp: {}, pids: [] };
-}
-
-/** `budgets`: already planned (a scenario's, for its replicas), instead of the document's as written. */
-export function documentEvents(doc: ObservationsDocument, budgets?: BudgetPlan): StreamEvent[] {
-  // a document of timed reads is a soak: judged per hour of them, as `seep run` judges one
-  const soakMs = doc.timed ? (doc.durationMs ?? lastT(doc.timed)) : null;
+export function documentEvents(doc: ObservationsDocument): StreamEvent[] {
   const head = {
     name: doc.name,
     file: doc.file,
     startedAt: doc.startedAt,
-    target: {
-      kind: doc.target.kind,
-      ...(doc.target.runtime ? { runtime: doc.target.runtime } : {}),
-      ...(doc.target.command ? { command: doc.target.command } : {}),
-      ...(doc.target.remote ? { remote: doc.target.remote } : {}),
-    },
-    budgets: budgets ?? planBudgets(doc.budgets),
+    target: { kind: doc.target.kind, ...(doc.target.runtime ? { runtime: doc.target.runtime } : {}), ...(doc.target.command ? { command: doc.target.command } : {}) },
+    budgets: planBudgets(doc.budgets),
     alerts: [],
-    durationMs: soakMs ?? 0,
-    measure: soakMs === null ? { steps: doc.steps.measured } : { ms: soakMs },
+    durationMs: 0,
+    measure: { steps: doc.steps.measured },
     warmup: { steps: doc.steps.warmup },
     sampleHz: 0,
   };
@@ -103,14 +82,13 @@ export function documentEvents(doc: ObservationsDocument, budgets?: BudgetPlan):
     timed.push(encodeSample(s, 'b', key !== pids));
     pids = key;
   }
-  for (const r of doc.timed ?? []) timed.push(encodeSample(timedSample(r), 't', false));
   for (const r of doc.types?.reads ?? []) {
     timed.push({ k: 'types', t: r.t, i: r.iteration, p: PHASE_CODES[r.phase], r: doc.types!.runtime, c: r.changes, ms: r.ms });
   }
   for (const w of doc.warnings) timed.push({ k: 'out', t: w.t, s: 'stderr', x: warningLine(w) + '\n' });
   // stable: a boundary read and the type read made with it keep their order
   timed.sort((a, b) => ('t' in a ? a.t : 0) - ('t' in b ? b.t : 0));
-  const endT = Math.max(lastT(doc.boundaries), lastT(doc.timed ?? []));
+  const endT = Math.max(0, ...doc.boundaries.map((b) => b.t));
   const suspects = documentSuspects(doc);
   const handles = handleLeftovers(doc);
   const tail: StreamTail = {

@@ -1,7 +1,6 @@
 // An observations document judged: its events through the run aggregate, as a run's stream is, into
 // the report `seep run` would have written for those reads.
-import type { Report, ScenarioReport } from '../report/schema.ts';
-import type { BudgetPlan } from '../scenario/runPlan.ts';
+import type { Report } from '../report/schema.ts';
 import { SCHEMA_VERSION } from '../report/schema.ts';
 import type { HostInfo } from '../report/schema.ts';
 import { createRunAggregate } from '../observations/runAggregate.ts';
@@ -9,17 +8,11 @@ import { runOutcome } from '../verdict/verdict.ts';
 import { documentEvents } from './documentEvents.ts';
 import type { ObservationsDocument } from './observationsDocument.ts';
 
-/** One document's scenario; `budgets` already planned (a scenario's, judging its replicas) replace the document's. */
-export function judgeScenarioDocument(doc: ObservationsDocument, budgets?: BudgetPlan): ScenarioReport {
+export function judgeDocument(doc: ObservationsDocument, run: { runId: string; seepVersion: string; host: HostInfo }): Report {
   const agg = createRunAggregate();
-  for (const e of documentEvents(doc, budgets)) agg.add(e);
+  for (const e of documentEvents(doc)) agg.add(e);
   const scenario = agg.report();
   if (doc.target.runtime) scenario.target.runtime = doc.target.runtime;
-  return scenario;
-}
-
-export function judgeDocument(doc: ObservationsDocument, run: { runId: string; seepVersion: string; host: HostInfo }): Report {
-  const scenario = judgeScenarioDocument(doc);
   return {
     schemaVersion: SCHEMA_VERSION,
     seepVersion: run.seepVersion,

@@ -33,26 +33,6 @@ const boundary = z.strictObject({
   heap: z.record(z.string(), z.unknown()).optional(),
 });
 
-/** A read on a clock rather than after a step: a soak's sample, or a point of a series from Prometheus. */
-const timedRead = z.strictObject({
-  /** ms since the document's start */
-  t: ms,
-  phase,
-  values: z.partialRecord(z.enum(METRICS), value),
-});
-
-/** A series read from Prometheus (report/runReportSchema.ts RemoteTarget). */
-const remote = z.strictObject({
-  prometheus: z.string().min(1),
-  query: z.string().min(1),
-  metric: z.enum(['rss', 'heapUsed', 'fds']),
-  labels: z.record(z.string(), z.string()).optional(),
-  sum: z.literal(true).optional(),
-  life: z.strictObject({ index: count.min(1), of: count.min(1), startedBy: z.enum(['range', 'start time', 'drop']) }).optional(),
-  limit: z.strictObject({ written: z.string(), value: z.number().finite(), from: z.string() }).optional(),
-  url: z.string().optional(),
-});
-
 /** A warning the test process raised (ResourceWarning, asyncio's "Unclosed client session", ...). */
 const warning = z.strictObject({
   t: ms,
@@ -78,20 +58,12 @@ export const observationsDocumentSchema = z.strictObject({
     kind: z.enum(['service', 'module', 'cli']),
     runtime: z.enum(['python', 'node']).optional(),
     command: z.array(z.string()).optional(),
-    remote: remote.optional(),
   }),
   /** as a scenario writes them: '50MB', 'baseline+2', ... */
   budgets: budgetsSchema.default({}),
   steps: z.strictObject({ warmup: count, measured: count }),
   /** one read after every step (after a forced GC), then the settle reads */
-  boundaries: z.array(boundary).default([]),
-  /**
-   * reads on a clock (a soak's, a series from Prometheus): with them the document is a soak, its
-   * memory judged per hour over the measured reads, as `seep run` judges a soak
-   */
-  timed: z.array(timedRead).optional(),
-  /** a soak's length, when it had one; else the last timed read's t */
-  durationMs: ms.optional(),
+  boundaries: z.array(boundary),
   /** what moved per type since the baseline at each boundary read (the agent's typeGrowth op) */
   types: z.strictObject({
     runtime: z.enum(['python', 'node']),

@@ -19,7 +19,7 @@ import { createProcessHeaps } from './processHeaps.ts';
 import { decodeHead, type StreamHead, type StreamTail } from './streamHead.ts';
 import { createTypeGrowthRows } from './typeGrowthRows.ts';
 import { formatElapsed, latencyHeadline } from '../analysis/soakChecks.ts';
-import { replicaVerdicts } from '../analysis/remoteChecks.ts';
+import { replicaVerdicts } from './replicaVerdicts.ts';
 
 /** Step errors whose messages a soak keeps, besides the last: a week of them must not grow. */
 const KEEP_STEP_ERRORS = 3;

@@ -4,8 +4,8 @@
 import { describe, expect, it } from 'vitest';
 import { syntheticReport } from '../../fixtures/testing/syntheticReport.ts';
 import type { ScrapedSeries } from '../probes/prometheusSeries.ts';
-import { seriesDocuments } from '../judge/seriesDocuments.ts';
-import { judgeScenarioDocument } from '../judge/judgeDocument.ts';
+import { seriesRuns } from '../observations/seriesRuns.ts';
+import { judgeSeriesRuns } from '../runner/prometheusEvidence.ts';
 import type { Report } from '../report/schema.ts';
 import { renderJunit } from './junitReporter.ts';
 import { renderMarkdown } from './markdownReporter.ts';
@@ -24,11 +24,11 @@ function replica(instance: string, perHour: number, restartAt?: number): Scraped
 
 function withReplicas(): Report {
   const report = syntheticReport({ verdicts: ['pass'] });
-  const docs = seriesDocuments(
+  const runs = seriesRuns(
     { prometheus: 'http://prom:9090', query: 'process_resident_memory_bytes{job="orders"}', metric: 'rss', stepMs: MINUTE, startMs: START, endMs: START + 239 * MINUTE, scenario: { name: 'orders', file: 'scenarios/orders.scenario.mjs' } },
     [replica('10.0.0.1:8000', 0), replica('10.0.0.2:8000', 20 * MB, 120)],
   );
-  report.scenarios[0]!.replicas = docs.map((d) => judgeScenarioDocument(d));
+  report.scenarios[0]!.replicas = judgeSeriesRuns(runs);
   return report;
 }
 

@@ -2,7 +2,7 @@
 // much RSS grew, and the fitted RSS slope; for a soak, latency, recycled workers and alerts.
 // Read from the report only, and the numbers as the analysis wrote them: nothing is re-derived here.
 import type { Check, RemoteTarget, ScenarioReport } from '../report/schema.ts';
-import { seriesName } from '../report/seriesName.ts';
+import { seriesName } from '../probes/seriesName.ts';
 import { formatDuration, formatSigned, formatValue } from './formatValue.ts';
 
 /** How far past (or how close to) its limit a check is: observed / limit, when both are numbers. */

@@ -9,8 +9,8 @@ import type { PrometheusPlan, RunPlan } from '../scenario/runPlan.ts';
 import { defaultStepMs } from '../scenario/prometheusQueries.ts';
 import { PrometheusError } from '../probes/prometheusApi.ts';
 import { fetchSeries } from '../probes/prometheusSeries.ts';
-import { seriesDocuments, type SeriesSource } from '../judge/seriesDocuments.ts';
-import { judgeScenarioDocument } from '../judge/judgeDocument.ts';
+import { seriesRuns, type SeriesRun, type SeriesSource } from '../observations/seriesRuns.ts';
+import { createRunAggregate } from '../observations/runAggregate.ts';
 import { MIN_SAMPLES } from '../analysis/trend.ts';
 import type { EvidenceCollector } from './evidenceCollectors.ts';
 
@@ -20,6 +20,15 @@ export interface RunWindow {
   /** when the measured phase began, ms since the scenario's start (null: still warming up) */
   measuredFromT: () => number | null;
   signal?: AbortSignal;
+}
+
+/** Each life of each series judged through the run aggregate, as a run's stream is: `seep run`'s judge, per hour. */
+export function judgeSeriesRuns(runs: SeriesRun[]): ScenarioReport[] {
+  return runs.map((r) => {
+    const agg = createRunAggregate();
+    for (const e of r.events) agg.add(e);
+    return agg.report();
+  });
 }
 
 async function judgeReplicas(plan: RunPlan, p: PrometheusPlan, w: RunWindow): Promise<ScenarioReport[]> {
@@ -36,20 +45,18 @@ async function judgeReplicas(plan: RunPlan, p: PrometheusPlan, w: RunWindow): Pr
     originMs: w.startedAtMs,
     ...(measuredFrom !== null ? { warmupEndMs: w.startedAtMs + measuredFrom } : {}),
     scenario: { name: plan.name, file: plan.file, ...(plan.target.kind === 'remote' ? { url: plan.target.url } : {}) },
+    budgets: plan.budgets,
+    notes: [...each.warnings.map((x) => `Prometheus: ${x}`), ...each.notes],
   };
-  const docs = seriesDocuments(src, each.series);
+  const runs = seriesRuns(src, each.series);
   const over = `over the run (${Math.round((endMs - w.startedAtMs) / 1000)} s at ${range.stepMs / 1000} s steps)`;
-  if (docs.length === 0) throw new PrometheusError(`evidence.prometheus: Prometheus at ${p.url} returned no series for ${p.queries.query} ${over}`);
+  if (runs.length === 0) throw new PrometheusError(`evidence.prometheus: Prometheus at ${p.url} returned no series for ${p.queries.query} ${over}`);
   const need = MIN_SAMPLES[p.queries.metric === 'fds' ? 'count' : 'memory'];
-  const most = Math.max(...docs.map((d) => (d.timed ?? []).filter((r) => r.phase === 'measured').length));
+  const most = Math.max(...runs.map((r) => r.measuredPoints));
   if (most < need) throw new PrometheusError(`evidence.prometheus: ${p.queries.query} has at most ${most} measured point${most === 1 ? '' : 's'} per series ${over}: too few to judge (at least ${need}); run longer or set evidence.prometheus.step shorter (not under the scrape interval)`);
   // the sum says how the fleet grows; of a single replica it would only repeat it
-  const sums = each.series.length > 1 ? seriesDocuments({ ...src, query: sumQuery.query, sum: true }, sum.series) : [];
-  const notes = [...each.warnings.map((x) => `Prometheus: ${x}`), ...each.notes];
-  return [...docs, ...sums].map((d) => {
-    const judged = judgeScenarioDocument({ ...d, probeErrors: [...d.probeErrors, ...notes] }, plan.budgets);
-    return judged;
-  });
+  const sums = each.series.length > 1 ? seriesRuns({ ...src, query: sumQuery.query, sum: true }, sum.series) : [];
+  return judgeSeriesRuns([...runs, ...sums]);
 }
 
 export function prometheusEvidence(plan: RunPlan, p: PrometheusPlan, w: RunWindow): EvidenceCollector {

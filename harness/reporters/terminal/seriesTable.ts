@@ -4,7 +4,7 @@
 // scenario that drove a deployed service. It reads the checks as the analysis wrote them.
 import type { Check, ScenarioReport } from '../../report/schema.ts';
 import { formatDuration, formatSigned, formatValue } from '../formatValue.ts';
-import { remoteSeriesLabel, seriesName } from '../../report/seriesName.ts';
+import { remoteSeriesLabel, seriesName } from '../../probes/seriesName.ts';
 import { checkLine, verdictLabel } from './scenarioVerdict.ts';
 import { plainText, type Style } from './style.ts';
 

@@ -1,11 +1,10 @@
 // Series from Prometheus, judged as `seep judge --prometheus` and a scenario's evidence judge them:
-// through observations documents and the run aggregate, per hour, with the soak's rules.
+// as the events of a soak's stream, through the run aggregate, per hour, with the soak's rules.
 import { describe, expect, it } from 'vitest';
 import type { ScrapedSeries } from '../probes/prometheusSeries.ts';
 import { planBudgets } from '../scenario/runPlan.ts';
-import { validateObservations } from './observationsDocument.ts';
-import { judgeScenarioDocument } from './judgeDocument.ts';
-import { seriesDocuments, type SeriesSource } from './seriesDocuments.ts';
+import { createRunAggregate } from './runAggregate.ts';
+import { seriesRuns, type SeriesSource } from './seriesRuns.ts';
 
 const MB = 1e6;
 const MINUTE = 60_000;
@@ -21,10 +20,11 @@ function scraped(instance: string, value: (i: number) => number, more: Partial<S
 }
 
 function judgeAll(src: SeriesSource, series: ScrapedSeries[], budgets = planBudgets()) {
-  return seriesDocuments(src, series).map((d) => {
-    // every document is one `seep judge` accepts
-    expect(validateObservations(JSON.parse(JSON.stringify(d))).ok).toBe(true);
-    return judgeScenarioDocument(d, budgets);
+  return seriesRuns({ ...src, budgets }, series).map((r) => {
+    const agg = createRunAggregate();
+    // as a stream on disk: every event survives JSON
+    for (const e of r.events) agg.add(JSON.parse(JSON.stringify(e)));
+    return agg.report();
   });
 }
 
@@ -90,8 +90,8 @@ describe('series from Prometheus judged per hour', () => {
     const points = Array.from({ length: 100 }, (_, i) => ({ t: START + (i < 50 ? i : i + 20) * MINUTE, v: 50 * MB }));
     const [s] = judgeAll({ ...SRC, endMs: START + 200 * MINUTE }, [{ labels: { instance: 'a:8000' }, points }]);
     expect(s!.probeErrors).toEqual([
-      'no point from 2026-06-01T00:49:00Z to 2026-06-01T01:10:00Z (21m0s): its target was down or not scraped, and Prometheus marked the series stale',
-      "its last point is at 2026-06-01T01:59:00Z, 1h21m before the range's end: the series went stale (its target gone, or no longer scraped)",
+      'no point from 2026-06-01T00:49:00Z to 2026-06-01T01:10:00Z (21 min): its target was down or not scraped, and Prometheus marked the series stale',
+      "its last point is at 2026-06-01T01:59:00Z, 81 min before the range's end: the series went stale (its target gone, or no longer scraped)",
     ]);
   });
 });
