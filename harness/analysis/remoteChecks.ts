@@ -9,7 +9,7 @@ import type { BudgetPlan } from '../scenario/runPlan.ts';
 import { COUNTED_RESOURCES } from '../scenario/runPlan.ts';
 import { fileChecks, orphanCheck, outputChecks, warningCheck } from './leftoverChecks.ts';
 import { memoryBudgetChecks, notMeasured } from './memoryChecks.ts';
-import type { Observations } from './observations.ts';
+import type { Observations } from '../observations/observations.ts';
 import { hourlyLeakCheck, type HourlySeries } from './soakChecks.ts';
 import { withTimeToLimit, type KnownLimit } from './timeToLimit.ts';
 import { MIN_SAMPLES } from './trend.ts';

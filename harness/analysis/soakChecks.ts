@@ -5,7 +5,7 @@ import type { AlertLevel, Limit } from '../scenario/runPlan.ts';
 import { formatBytes } from '../scenario/units.ts';
 import { detectableForTrend } from './detectableLeak.ts';
 import { hourlyPoints, hourlyTrend } from './memoryChecks.ts';
-import type { AlertTally, Observations, StepErrorTally } from './observations.ts';
+import type { AlertTally, Observations, StepErrorTally } from '../observations/observations.ts';
 import { defaultFloor, describeTrend } from './trend.ts';
 
 /** A series judged per hour: which column, the check it makes, and how its sentence names it. */

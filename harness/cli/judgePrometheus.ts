@@ -5,9 +5,9 @@
 // 1 one leaks or breaks a budget, 2 Prometheus unreachable, a query refused, no series, too few points.
 import path from 'node:path';
 import { SCHEMA_VERSION, type ExitCode, type Report } from '../report/schema.ts';
-import { hostInfo } from '../report/hostInfo.ts';
-import { newRunId } from '../report/runId.ts';
-import { runOutcome } from '../verdict/verdict.ts';
+import { hostInfo } from '../assembly/hostInfo.ts';
+import { newRunId } from '../assembly/runId.ts';
+import { runOutcome } from '../analysis/verdict.ts';
 import { REPORT_FILE, writeJsonReport } from '../reporters/jsonReporter.ts';
 import { renderRunPage } from '../reporters/html/runPage.ts';
 import { renderJunit } from '../reporters/junitReporter.ts';

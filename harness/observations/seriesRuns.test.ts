@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ScrapedSeries } from '../probes/prometheusSeries.ts';
 import { planBudgets } from '../scenario/runPlan.ts';
-import { createRunAggregate } from './runAggregate.ts';
+import { createRunAggregate } from '../assembly/runAggregate.ts';
 import { seriesRuns, type SeriesSource } from './seriesRuns.ts';
 
 const MB = 1e6;

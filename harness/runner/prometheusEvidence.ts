@@ -10,9 +10,12 @@ import { defaultStepMs } from '../scenario/prometheusQueries.ts';
 import { PrometheusError } from '../probes/prometheusApi.ts';
 import { fetchSeries } from '../probes/prometheusSeries.ts';
 import { seriesRuns, type SeriesRun, type SeriesSource } from '../observations/seriesRuns.ts';
-import { createRunAggregate } from '../observations/runAggregate.ts';
+import { createRunAggregate } from '../assembly/runAggregate.ts';
 import { MIN_SAMPLES } from '../analysis/trend.ts';
 import type { EvidenceCollector } from './evidenceCollectors.ts';
+
+/** What of the plan judging the replicas reads. */
+type ReplicaPlan = Pick<RunPlan, 'name' | 'file' | 'target' | 'budgets'>;
 
 export interface RunWindow {
   /** the scenario's start, ms since the epoch: t = 0 of its samples */
@@ -31,7 +34,7 @@ export function judgeSeriesRuns(runs: SeriesRun[]): ScenarioReport[] {
   });
 }
 
-async function judgeReplicas(plan: RunPlan, p: PrometheusPlan, w: RunWindow): Promise<ScenarioReport[]> {
+async function judgeReplicas(plan: ReplicaPlan, p: PrometheusPlan, w: RunWindow): Promise<ScenarioReport[]> {
   const endMs = Date.now();
   const range = { startMs: w.startedAtMs, endMs, stepMs: p.stepMs ?? defaultStepMs(endMs - w.startedAtMs) };
   const sumQuery = { query: `sum(${p.queries.query})`, metric: p.queries.metric };
@@ -59,7 +62,7 @@ async function judgeReplicas(plan: RunPlan, p: PrometheusPlan, w: RunWindow): Pr
   return judgeSeriesRuns([...runs, ...sums]);
 }
 
-export function prometheusEvidence(plan: RunPlan, p: PrometheusPlan, w: RunWindow): EvidenceCollector {
+export function prometheusEvidence(plan: ReplicaPlan, p: PrometheusPlan, w: RunWindow): EvidenceCollector {
   return {
     async afterRun() {
       try {
@@ -73,7 +76,7 @@ export function prometheusEvidence(plan: RunPlan, p: PrometheusPlan, w: RunWindo
 }
 
 /** The report's target: the service at its URL, and where its evidence comes from. */
-export function remoteHead(plan: RunPlan): ScenarioReport['target'] {
+export function remoteHead(plan: Pick<RunPlan, 'target' | 'evidence'>): ScenarioReport['target'] {
   const p = plan.evidence?.prometheus;
   const url = plan.target.kind === 'remote' ? plan.target.url : undefined;
   if (!p) return { kind: 'service' };

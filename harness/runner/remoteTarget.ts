@@ -7,14 +7,14 @@ import { createHttpClient } from '../drivers/httpClient.ts';
 import { describeReady, httpReady, tcpReady } from '../drivers/readiness.ts';
 import { pollUntil, PollTimeout } from '../drivers/pollUntil.ts';
 import { noCall, planExec, type TargetOptions } from './targetSession.ts';
-import type { Death, RunTarget } from './restartableTarget.ts';
+import type { Death, RunTarget, TargetPlanPart } from './runTarget.ts';
 
 type RemotePlan = Extract<RunPlan['target'], { kind: 'remote' }>;
 
 const DEFAULT_READY_TIMEOUT_MS = 15_000;
 const NEVER = new Promise<Death>(() => undefined);
 
-export async function startRemoteTarget(plan: RunPlan & { target: RemotePlan }, opts: TargetOptions): Promise<RunTarget> {
+export async function startRemoteTarget(plan: TargetPlanPart & { target: RemotePlan }, opts: TargetOptions): Promise<RunTarget> {
   const { url, ready } = plan.target;
   if (ready) {
     const timeoutMs = ready.timeoutMs ?? DEFAULT_READY_TIMEOUT_MS;

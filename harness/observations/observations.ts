@@ -1,6 +1,6 @@
 // What the runner hands to analysis: everything observed about one scenario, no I/O left to do.
 import type { Leftover, OutputSummary, RemoteTarget, ScenarioSeries, Suspect, TypeGrowthSeries } from '../report/schema.ts';
-import type { ReplicaVerdict } from '../observations/replicaVerdicts.ts';
+import type { ReplicaVerdict } from './replicaVerdicts.ts';
 
 export interface Observations {
   targetKind: 'service' | 'module' | 'cli';
