@@ -13,6 +13,7 @@ import { serviceAgent, type AgentHandle } from './agentSession.ts';
 import { COOKIE_ENV } from '../probes/runCookie.ts';
 import { listTree } from '../probes/processTree.ts';
 import { startAttachedTarget, type AttachedService } from './attachedTarget.ts';
+import type { EvidenceCollector } from './evidenceCollectors.ts';
 
 export interface Death {
   pid: number;
@@ -52,6 +53,10 @@ export interface RunTarget {
   agentProblem?: string;
   /** resolves to a note when the target had to be killed (it ignored SIGTERM) */
   stop(): Promise<string | void>;
+  /** evidence of its own, beside the engine's (the caller's warnings, read from its agent) */
+  collectors?: EvidenceCollector[];
+  /** processes left as they are at the end, whatever they carry: the tree of a process seep did not start */
+  spare?(): Promise<number[]>;
 }
 
 /** How long a service gets to exit after SIGTERM when the run ends, as systemd's TimeoutStopSec. */

@@ -37,6 +37,7 @@ import type { ProgressSink } from './progressSink.ts';
 import { createRunAggregate } from '../observations/runAggregate.ts';
 import { encodeHead, type StreamHead, type StreamTail } from '../observations/streamHead.ts';
 import { startRunTarget, type Death, type RunTarget } from './restartableTarget.ts';
+import { startCallerTarget } from './callerTarget.ts';
 import { createTreeLines } from '../observations/treeSampleLines.ts';
 import { createAlertWatch, MAX_PER_LEVEL } from '../analysis/alerts.ts';
 import { createEarlyStop } from '../analysis/earlyStop.ts';
@@ -126,7 +127,7 @@ export async function runScenario(plan: RunPlan, opts: RunScenarioOptions): Prom
       ? { kind: 'service', command: plan.target.command }
       : plan.target.kind === 'module'
         ? { kind: 'module', runtime: plan.target.runtime, command: [plan.target.runtime === 'python' ? 'python3' : 'node', path.normalize(plan.target.path)] }
-        : { kind: 'cli' },
+        : plan.target.kind === 'caller' ? { kind: 'module', runtime: plan.target.runtime, command: plan.target.command } : { kind: 'cli' },
     budgets: plan.budgets,
     alerts: plan.alerts,
     durationMs: counted ? 0 : durationMs,
@@ -284,13 +285,10 @@ export async function runScenario(plan: RunPlan, opts: RunScenarioOptions): Prom
     }
     if (attached instanceof Error) throw attached;
     if (attached && typeof attached.cgroup === 'string') note(`no cgroupMemory for the attached process: ${attached.cgroup}`);
-    target = await startRunTarget(plan, {
-      repoRoot: opts.repoRoot,
-      env: { ...stringEnv(process.env), [COOKIE_ENV]: cookie, ...memoryLimit?.env },
-      onOutput,
-      signal: abort.signal,
-    }, attached);
+    const targetOpts = { repoRoot: opts.repoRoot, env: { ...stringEnv(process.env), [COOKIE_ENV]: cookie, ...memoryLimit?.env }, onOutput, signal: abort.signal };
+    target = plan.target.kind === 'caller' ? await startCallerTarget({ ...plan, target: plan.target }, targetOpts) : await startRunTarget(plan, targetOpts, attached);
     const session = target;
+    collectors.push(...(session.collectors ?? []));
     collectors.push(runtimeHeapCollector(() => session.agents(), (procs, s) => emit({ k: 'heaps', t: s.t, p: phaseCode(s.phase), procs })));
     collectors.push(typeGrowthCollector(() => session.agent(), emit));
     if (session.cliDumps) collectors.push(cliDumpCollector(session.cliDumps));
@@ -506,8 +504,8 @@ export async function runScenario(plan: RunPlan, opts: RunScenarioOptions): Prom
       const rest = decoders[s].end();
       if (rest) agg.add({ k: 'out', t: now(), s, x: rest });
     }
-    const spare = await attachedTree(attached).catch((err: unknown) => {
-      probeErrors.push(`listing the attached process's tree failed: ${(err as Error).message}`);
+    const spare = await Promise.all([attachedTree(attached), target?.spare?.() ?? []]).then((trees) => trees.flat(), (err: unknown) => {
+      probeErrors.push(`listing the tree of the process seep did not start failed: ${(err as Error).message}`);
       return [];
     });
     orphans = await collectOrphans(cookie, undefined, spare).catch((err: unknown) => {

@@ -41,7 +41,7 @@ export interface TargetOptions {
   signal: AbortSignal;
 }
 
-function noHttp(kind: string): HttpClient {
+export function noHttp(kind: string): HttpClient {
   const fail = async (): Promise<never> => {
     throw new Error(`ctx.http is only available in service scenarios (this one drives a ${kind})`);
   };

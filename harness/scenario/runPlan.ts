@@ -76,6 +76,8 @@ export type TargetPlan =
   /** a service seep did not start: url null (--attach on a scenario that starts its service) is the port the process listens on */
   | { kind: 'attached'; attach: AttachSource; url: string | null; ready?: Exclude<ReadyCheck, { stdout: string | RegExp }> }
   | { kind: 'module'; path: string; runtime: 'python' | 'node'; env: Record<string, string> }
+  /** the process that started seep (a test runner's plugin), serving the step and the agent's ops on the socket at `fd` */
+  | { kind: 'caller'; fd: number; runtime: 'python' | 'node'; command: string[] }
   | { kind: 'cli' };
 
 export interface LoadPlan {
@@ -127,6 +129,8 @@ export interface PlanOverrides {
   calibrate?: boolean;
   /** --attach: every (service) scenario attaches to this pid instead of starting or attaching its own */
   attach?: number;
+  /** `seep caller`: the target is the process that started seep (its test, whose body is the step) */
+  caller?: { fd: number; runtime: 'python' | 'node'; command: string[] };
 }
 
 const size = (written: string): Limit<'B'> => ({ written, value: parseSize(written), unit: 'B' });
@@ -176,6 +180,10 @@ export function planLoad(spec: LoadSpec): LoadPlan {
 const noStdout = (r: ReadyCheck | undefined) => (r && !('stdout' in r) ? r : undefined);
 
 function planTarget(s: Scenario, o: PlanOverrides): TargetPlan {
+  if (o.caller) {
+    if (s.service || s.module) throw new Error(`seep caller: the target is the process that started seep; this scenario drives a ${s.service ? 'service' : 'module'}`);
+    return { kind: 'caller', ...o.caller };
+  }
   if (o.attach !== undefined) {
     if (!s.service) throw new Error(`--attach ${o.attach}: only a service scenario can attach to a running process, and this one drives a ${s.module ? 'module' : 'CLI'}`);
     if (s.memoryLimit !== undefined) throw new Error(`--attach ${o.attach}: an attached service runs in the cgroup it was started in, and this scenario sets memoryLimit`);
