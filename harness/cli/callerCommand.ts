@@ -94,6 +94,11 @@ export async function callerCommand(args: string[], values: Values): Promise<Exi
     } else if (values.json) {
       await writeJsonReport(record.report, path.resolve(values.json));
     }
+    if (abort.signal.aborted) {
+      // judged on what it saw, as seep run does; but a test is not passed on a measurement cut short
+      console.error('seep: interrupted by a signal: the test was not measured to its end');
+      return 2;
+    }
     return record.report.exitCode;
   } finally {
     process.off('SIGINT', onSignal);

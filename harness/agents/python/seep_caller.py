@@ -17,7 +17,6 @@ else the project's (`npx --no-install seep`), for a copy of this folder kept els
 import json
 import os
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -58,9 +57,11 @@ class Result:
 
     @property
     def error(self):
-        """why the test could not be judged, as the report says it"""
-        scenarios = (self.report or {}).get("scenarios") or [{}]
-        return scenarios[0].get("error")
+        """why the test could not be judged, or (a soak goes on past a step that raised) the steps
+        that raised, as the report says it"""
+        scenario = ((self.report or {}).get("scenarios") or [{}])[0]
+        failed = [c["message"] for c in scenario.get("checks", []) if c.get("id") == "budget.stepErrors" and not c.get("pass")]
+        return scenario.get("error") or next(iter(failed), None)
 
 
 def _error(exc):
@@ -139,6 +140,17 @@ def _read(f):
     return f.read().decode("utf-8", "replace")
 
 
+def _converse(proc, sock, test, serving):
+    """The test on seep's stdin, this process's greeting, then what seep asks until it hangs up."""
+    try:
+        proc.stdin.write(json.dumps(test, default=repr).encode("utf-8"))
+        proc.stdin.close()
+        _send(sock, {"id": 0, "ok": True, "result": {"pid": os.getpid(), "python": sys.version.split()[0]}})
+        _serve(sock, serving)
+    except OSError:
+        pass  # seep went away while it was being written to: its exit says why
+
+
 def measure(body, test, report_dir=None):
     """Runs the engine on this process, serving `body` as test["call"]; returns a Result.
 
@@ -153,39 +165,32 @@ def measure(body, test, report_dir=None):
     # what this process warned of before this test is not this test's
     seep_agent._warnings.clear()
     seep_agent._dropped[0] = 0
-    ours, theirs = socket.socketpair()
-    seep_agent._own_sockets.add(ours)
     report_fd, report_path = tempfile.mkstemp(prefix="seep-caller-", suffix=".json")
     os.close(report_fd)
     serving = _Serving(body, test["call"])
     try:
-        args = [*_command, "caller", "--fd", str(theirs.fileno()), "--json", report_path]
-        if report_dir:
-            args += ["--report-dir", report_dir]
+        # seep's output to files, not pipes: this thread serves the socket and reads nothing else
         with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-            # its output to files, not pipes: this thread serves the socket and reads nothing else
-            proc = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=out, stderr=err, pass_fds=(theirs.fileno(),), env={**os.environ, "NO_COLOR": "1"})
-            theirs.close()
-            try:
-                proc.stdin.write(json.dumps(test, default=repr).encode("utf-8"))
-                proc.stdin.close()
-                _send(ours, {"id": 0, "ok": True, "result": {"pid": os.getpid(), "python": sys.version.split()[0]}})
-                _serve(ours, serving)
-            except KeyboardInterrupt:
-                # seep had the terminal's SIGINT too; give it the chance to stop and report
-                ours.close()
-                if proc.poll() is None:
-                    proc.send_signal(signal.SIGINT)
+            ours, theirs = socket.socketpair()
+            seep_agent._own_sockets.add(ours)
+            with ours:
+                with theirs:
+                    args = [*_command, "caller", "--fd", str(theirs.fileno()), "--json", report_path, *(["--report-dir", report_dir] if report_dir else [])]
+                    proc = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=out, stderr=err, pass_fds=(theirs.fileno(),), env={**os.environ, "NO_COLOR": "1"})
                 try:
-                    proc.wait(_INTERRUPTED_WAIT_S)
-                except subprocess.TimeoutExpired:
-                    proc.kill()
-                raise
-            except OSError:
-                pass  # seep closed its end while the greeting or a reply was sent: its exit says why
-            finally:
-                ours.close()
-                serving.restore_env()
+                    _converse(proc, ours, test, serving)
+                except BaseException:
+                    # Ctrl-C, or this side broke: hanging up ends seep's run, which reports and stops
+                    # what it started
+                    ours.close()
+                    try:
+                        proc.wait(_INTERRUPTED_WAIT_S)
+                    except subprocess.TimeoutExpired:
+                        proc.kill()
+                        proc.wait()
+                    raise
+                finally:
+                    serving.restore_env()
             code = proc.wait()
             text, errors = _read(out), _read(err)
         report = None
@@ -194,5 +199,4 @@ def measure(body, test, report_dir=None):
                 report = json.load(f)
         return Result(code, text, errors, report, serving.failure)
     finally:
-        theirs.close()
         os.unlink(report_path)

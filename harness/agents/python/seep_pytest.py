@@ -138,10 +138,11 @@ def pytest_pyfunc_call(pyfuncitem):
             result = seep_caller.measure(body, test, report_dir)
     except (OSError, RuntimeError, subprocess.SubprocessError) as exc:
         pytest.fail(f"seep could not judge this test: {exc}", pytrace=False)
-    if result.failure is not None:
-        # the body's own error, with its traceback: the test errs, it is not judged
+    if result.failure is not None and result.error is not None:
+        # the body's own error, with its traceback: the step it stopped at (a soak's, past its
+        # step_errors budget) is not judged as a leak
         if hasattr(result.failure, "add_note"):
-            result.failure.add_note(f"seep: {result.error or result.err.strip() or 'the body raised'}")
+            result.failure.add_note(f"seep: {result.error}")
         raise result.failure
     if result.code == 0:
         pyfuncitem.add_report_section("call", "seep", result.out)  # shown with -rP / -rA
