@@ -36,6 +36,12 @@ const testDocument = z.strictObject({
   runtime: z.enum(['python', 'node']),
 });
 
+/**
+ * The scenario fields a test run in its own process can have: no target of its own (service,
+ * module), no load, no memoryLimit (its cgroup is its test runner's), no second run (calibrate).
+ */
+const CALLER_FIELDS = new Set(['name', 'iterations', 'warmup', 'duration', 'settleMs', 'stepTimeoutMs', 'rate', 'interval', 'sampleHz', 'budgets', 'alerts', 'abortOnFail']);
+
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
@@ -53,6 +59,8 @@ function planTest(text: string, fd: number): { plan: RunPlan; root: string } | s
   const doc = testDocument.safeParse(value);
   if (!doc.success) return doc.error.issues.map((i) => `stdin: ${i.path.join('.') || '(document)'}: ${i.message}`);
   const { scenario, file, root, command, call, runtime } = doc.data;
+  const foreign = Object.keys(scenario).filter((k) => !CALLER_FIELDS.has(k));
+  if (foreign.length > 0) return foreign.map((k) => `${k}: not for a test its own process runs (${[...CALLER_FIELDS].join(', ')})`);
   const checked = validateScenario({ ...scenario, step: ({ call: run }: StepContext) => run(call) });
   if (!checked.ok) return checked.problems.map((p) => `${p.field}: ${p.message}`);
   return { plan: planRun(checked.scenario, file, { caller: { fd, runtime, command } }), root };
