@@ -33,7 +33,8 @@ const testDocument = z.strictObject({
   command: z.array(z.string()).min(1),
   /** the name the caller serves its body by */
   call: z.string().min(1),
-  runtime: z.enum(['python', 'node']),
+  /** the runtime of the caller's agent: Python's (the pytest plugin) is the only caller there is */
+  runtime: z.enum(['python']),
 });
 
 /**
