@@ -3,7 +3,7 @@
 // boundary read and fed to the run as the lines Python prints for them, so that the output watcher
 // and leak.warnings judge them as they judge a worker's stderr. Each warning counts, as the agent
 // records it; the steps that name suspects, after the last settle read, are not read for them.
-import type { AgentHandle } from './agentSession.ts';
+import type { AgentHandle } from './agentHandle.ts';
 import type { EvidenceCollector } from './evidenceCollectors.ts';
 
 interface AgentWarning {

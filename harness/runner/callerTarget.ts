@@ -9,14 +9,14 @@ import type { RunPlan } from '../scenario/runPlan.ts';
 import { connectCaller } from '../drivers/callerChannel.ts';
 import { COOKIE_ENV } from '../probes/runCookie.ts';
 import { listTree } from '../probes/processTree.ts';
-import type { AgentHandle } from './agentSession.ts';
+import type { AgentHandle } from './agentHandle.ts';
 import { agentWarningLines } from './agentWarningLines.ts';
-import type { Death, RunTarget } from './restartableTarget.ts';
+import type { Death, RunTarget, TargetPlanPart } from './runTarget.ts';
 import { noHttp, planExec, type TargetOptions } from './targetSession.ts';
 
 type CallerPlan = Extract<RunPlan['target'], { kind: 'caller' }>;
 
-export async function startCallerTarget(plan: RunPlan & { target: CallerPlan }, opts: TargetOptions): Promise<RunTarget> {
+export async function startCallerTarget(plan: TargetPlanPart & { target: CallerPlan }, opts: TargetOptions): Promise<RunTarget> {
   const spec = plan.target;
   const caller = await connectCaller(spec.fd, opts.signal);
   const cookie = opts.env[COOKIE_ENV];
