@@ -41,6 +41,15 @@ export const USAGE = `usage:
                                 answers the agent on the socket at fd N; the test on stdin
       --report-dir <dir>        write report.json and HTML under <dir>/<run-id>/
       --json <file>             write the JSON report here
+  seep judge --prometheus <url> --query '<PromQL>' | --metric rss|working-set|heap|fds [--selector '<matchers>']
+                                judge every series the query returns (one per pod, container or instance;
+                                each life of a restarted one apart) as a soak: per hour, trend and plateau
+      --range <time>            how far back from --at (default 24h)
+      --step <time>             the points' spacing (default range/1000, at least 15s)
+      --at <time>               the range's end: RFC 3339 or seconds since the epoch (default now)
+      --limit-query '<PromQL>'  each series' limit, for time to limit (fds: process_max_fds by default)
+      --limit <size|N>          one limit for every series instead
+      --report-dir <dir>  --json <file>  --html <file>  --junit <file>  --markdown <file>
   seep --version | --help
 
 exit codes: 0 all passed, 1 a leak or budget check failed, 2 a scenario could not run or bad usage`;
@@ -69,6 +78,15 @@ export const OPTIONS = {
   'shard-durations': { type: 'string' },
   into: { type: 'string' },
   fd: { type: 'string' },
+  prometheus: { type: 'string' },
+  query: { type: 'string' },
+  metric: { type: 'string' },
+  selector: { type: 'string' },
+  range: { type: 'string' },
+  step: { type: 'string' },
+  at: { type: 'string' },
+  'limit-query': { type: 'string' },
+  limit: { type: 'string' },
 } satisfies ParseArgsConfig['options'];
 
 export function wholeNumber(flag: string, value: string | undefined, min: number): number | undefined {
