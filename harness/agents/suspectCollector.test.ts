@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { connectAgent } from './agentClient.ts';
 import { agentEnv, createSuspectCollector, type SuspectCollector } from './suspectCollector.ts';
+import { rankEvidence } from '../analysis/rankSuspects.ts';
 import { pythonWarningCandidates } from '../analysis/pythonWarnings.ts';
 import { startTarget, agentTargetsDir } from '../../fixtures/agent-targets/targets.ts';
 
@@ -45,7 +46,7 @@ async function run(runtime: 'node' | 'python', mode: string, urlPath: string, ke
 describe('suspectCollector against real targets', () => {
   it('Node listener leak: the listener in the array first, then the class it holds, with a path through the emitter', async () => {
     const { c, work } = await run('node', 'leaky', '/', true);
-    const suspects = await c.suspects(ITERATIONS);
+    const suspects = rankEvidence(await c.evidence(ITERATIONS));
     expect(c.errors()).toEqual([]);
     // holders first: every RequestState is kept by the closure subscribed per request
     expect(suspects[0]).toMatchObject({ runtime: 'node', kind: 'constructor', name: 'onTick()', countDelta: ITERATIONS, perIteration: 1 });
@@ -64,7 +65,7 @@ describe('suspectCollector against real targets', () => {
 
   it('Node fixed twin: nothing grows per iteration, no warnings, snapshots not kept', async () => {
     const { c, work } = await run('node', 'fixed', '/');
-    const suspects = await c.suspects(ITERATIONS);
+    const suspects = rankEvidence(await c.evidence(ITERATIONS));
     expect(c.errors()).toEqual([]);
     expect(suspects).toEqual([]);
     expect(c.artifacts()).toEqual([]);
@@ -73,7 +74,7 @@ describe('suspectCollector against real targets', () => {
 
   it('Node timers left running: a handle suspect names the line that created them', async () => {
     const { c } = await run('node', 'leaky', '/timer');
-    const suspects = await c.suspects(ITERATIONS);
+    const suspects = rankEvidence(await c.evidence(ITERATIONS));
     const handle = suspects.find((s) => s.kind === 'handle');
     expect(handle?.name).toMatch(/^Timeout created at .*listenerService\.cjs:\d+/);
     expect(handle?.countDelta).toBe(ITERATIONS);
@@ -81,7 +82,7 @@ describe('suspectCollector against real targets', () => {
 
   it('Python registry leak: top suspect is the allocating line; the type suspect leads back to the registry', async () => {
     const { c } = await run('python', 'leaky', '/job');
-    const suspects = await c.suspects(ITERATIONS);
+    const suspects = rankEvidence(await c.evidence(ITERATIONS));
     expect(c.errors()).toEqual([]);
     expect(suspects[0]).toMatchObject({ runtime: 'python', kind: 'allocation-site' });
     expect(suspects[0]!.name).toMatch(/registryService\.py:23$/);
@@ -94,7 +95,7 @@ describe('suspectCollector against real targets', () => {
 
   it('Python unclosed socket: a warning suspect names the line that opened it', async () => {
     const { c } = await run('python', 'leaky', '/socket');
-    const suspects = await c.suspects(ITERATIONS);
+    const suspects = rankEvidence(await c.evidence(ITERATIONS));
     const w = suspects.find((s) => s.kind === 'warning');
     expect(w?.name).toMatch(/^ResourceWarning: unclosed <socket\.socket at .*registryService\.py:30$/);
     expect(w?.countDelta).toBe(ITERATIONS);
@@ -102,7 +103,7 @@ describe('suspectCollector against real targets', () => {
 
   it('Python fixed twin: nothing grows per iteration', async () => {
     const { c } = await run('python', 'fixed', '/job');
-    const suspects = await c.suspects(ITERATIONS);
+    const suspects = rankEvidence(await c.evidence(ITERATIONS));
     expect(c.errors()).toEqual([]);
     expect(suspects).toEqual([]);
   });

@@ -1,15 +1,15 @@
 // The runner's handle on heap attribution: ask the agent in the target for counts at three points
-// (after warmup, after the measured iterations, after the settle), then rank suspects.
+// (after warmup, after the measured iterations, after the settle), trace what grew, and hand it all
+// on as evidence (report/suspectEvidenceSchema.ts). Ranking it is the judge's (analysis/rankSuspects.ts).
 // `request` is either an agentClient over the unix socket (services) or the function worker's own
 // channel (whose dispatch table carries the agent's ops). Every failure is kept in errors(), never
 // dropped: a scenario without suspects must say why.
 import { rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Suspect } from '../report/schema.ts';
+import type { GrowthEvidence, SuspectEvidence, WarningRecord } from '../report/schema.ts';
 import { formatBytes } from '../scenario/units.ts';
-import { growthFromCounts, holdersFirst, isInformative, rankSuspects, type GrowthCandidate, type WarningCandidate } from '../analysis/suspects.ts';
-import { pythonWarningCandidates, type PyWarning } from '../analysis/pythonWarnings.ts';
+import { growthFromCounts, worthTracing } from '../observations/growthEvidence.ts';
 import { snapshotHistogram, type HeapHistogram, type HistogramEntry } from '../heap/snapshotHistogram.ts';
 import { retainerPaths } from '../heap/retainerPaths.ts';
 import { heapFigures } from './runtimeHeap.ts';
@@ -20,9 +20,10 @@ export const NODE_AGENT = path.join(here, 'node', 'seepAgent.cjs');
 export const PYTHON_AGENT_DIR = path.join(here, 'python');
 const PYTHON_WORKER = path.join(here, '..', 'drivers', 'workers', 'pythonWorker.py');
 /**
- * suspects that get a retainer path / backref chain: Node's share one graph load; each Python one is
- * a referrer walk. Beyond the three named, the paths say which suspects hold the others (holdersFirst:
- * a FileHandler's four parts ranked above it, an interval's request objects above its Timeout).
+ * growth that gets a retainer path / backref chain: Node's share one graph load; each Python one is
+ * a referrer walk. Beyond the three the report names, the paths say which suspects hold the others
+ * (the judge's holdersFirst: a FileHandler's four parts ranked above it, an interval's request
+ * objects above its Timeout).
  */
 const EXPLAIN_TOP = 6;
 /** a referrer search's own limit, at most: it found a registry in 2 s on a heap of 5M objects */
@@ -72,7 +73,8 @@ export interface SuspectCollector {
   /** no look after the measured steps (no time for it): the look after the settle stands for it too */
   skipMeasured(): void;
   afterSettle(): Promise<void>;
-  suspects(measuredIterations: number): Promise<Suspect[]>;
+  /** what the looks saw, traced (growth only when all three looks were taken) */
+  evidence(steps: number): Promise<SuspectEvidence>;
   heapUsed(): Promise<number | null>;
   /** snapshot files kept (full paths) */
   artifacts(): string[];
@@ -96,6 +98,13 @@ interface NodeWarning {
   event?: string;
   count?: number;
   stack: string[];
+}
+interface PyWarning {
+  category: string;
+  message: string;
+  site: string;
+  allocated: string[];
+  type?: string;
 }
 interface PySite {
   site: string;
@@ -216,8 +225,8 @@ export function createSuspectCollector(opts: SuspectCollectorOptions): SuspectCo
   const point = (p: Point) => (opts.runtime === 'node' ? nodePoint(p) : pythonPoint(p));
   const all3 = <T>(xs: (T | null)[]): [T, T, T] | null => (xs.every((x) => x !== null) ? (xs as [T, T, T]) : null);
 
-  function nodeCandidates(): { growth: GrowthCandidate[]; warnings: WarningCandidate[] } {
-    const growth: GrowthCandidate[] = [];
+  function nodeGrowth(): GrowthEvidence[] {
+    const growth: GrowthEvidence[] = [];
     const h = all3(histograms);
     if (h) {
       const user = (m: Map<string, HistogramEntry>) => new Map([...m].filter(([, e]) => !VM_NODE_TYPES.has(e.type) && e.name !== ''));
@@ -225,7 +234,7 @@ export function createSuspectCollector(opts: SuspectCollectorOptions): SuspectCo
         ...growthFromCounts<HistogramEntry>(
           [user(h[0].entries), user(h[1].entries), user(h[2].entries)],
           (e) => ({ count: e.count, bytes: e.selfSize }),
-          (_k, e) => ({ runtime: 'node', kind: 'constructor', name: e.type === 'closure' ? `${e.name}()` : e.name, nodeType: e.type, where: [] }),
+          (_k, e) => ({ kind: 'constructor', name: e.type === 'closure' ? `${e.name}()` : e.name, nodeType: e.type, where: [] }),
         ),
       );
     }
@@ -233,47 +242,46 @@ export function createSuspectCollector(opts: SuspectCollectorOptions): SuspectCo
     if (hs) {
       growth.push(
         ...growthFromCounts<ResourceSite>(hs, (s) => ({ count: s.count, bytes: 0 }), (_k, s) => ({
-          runtime: 'node', kind: 'handle', name: `${s.type} created at ${s.stack[0] ?? '(no stack)'}`, where: [...s.stack].reverse(),
+          kind: 'handle', name: `${s.type} created at ${s.stack[0] ?? '(no stack)'}`, where: [...s.stack].reverse(),
         })),
       );
     }
-    const byName = new Map<string, WarningCandidate>();
-    const firstNew = nodeWarnings.length - (warningsTotal - warningsAtBaseline);
-    for (const [i, w] of nodeWarnings.entries()) {
-      const name = w.name === 'MaxListenersExceededWarning' ? `${w.name}: ${w.count ?? '?'} '${w.event ?? '?'}' listeners on ${w.emitter ?? 'an emitter'}` : `${w.name}: ${w.message.slice(0, 120)}`;
-      const e = byName.get(name);
-      const e2 = e ?? { runtime: 'node' as const, name, occurrences: 0, total: 0, where: [...w.stack].reverse() };
-      e2.total++;
-      if (i >= firstNew) e2.occurrences++;
-      byName.set(name, e2);
-    }
-    return { growth, warnings: [...byName.values()] };
+    return growth;
   }
 
-  function pythonCandidates(): { growth: GrowthCandidate[]; warnings: WarningCandidate[] } {
-    const growth: GrowthCandidate[] = [];
+  function pythonGrowth(): GrowthEvidence[] {
+    const growth: GrowthEvidence[] = [];
     const sites = all3(pySites);
     if (sites) {
       growth.push(
         ...growthFromCounts<PySite>(sites, (s) => ({ count: s.countDiff, bytes: s.sizeDiff }), (k, s) => ({
-          runtime: 'python', kind: 'allocation-site', name: k, where: s.traceback,
+          kind: 'allocation-site', name: k, where: s.traceback,
         })),
       );
     }
     const types = all3(pyTypes);
-    if (types) growth.push(...growthFromCounts<number>(types, (n) => ({ count: n, bytes: 0 }), (k) => ({ runtime: 'python', kind: 'type', name: k, where: [] })));
+    if (types) growth.push(...growthFromCounts<number>(types, (n) => ({ count: n, bytes: 0 }), (k) => ({ kind: 'type', name: k, where: [] })));
     const res = all3(pyResources);
     if (res) {
       growth.push(
-        ...growthFromCounts(res, (e) => ({ count: e.count, bytes: 0 }), (k, e) => ({ runtime: 'python', kind: 'handle', name: `open ${k}`, where: e.sample.allocated })),
+        ...growthFromCounts(res, (e) => ({ count: e.count, bytes: 0 }), (k, e) => ({ kind: 'handle', name: `open ${k}`, where: e.sample.allocated })),
       );
     }
-    const firstNew = pyWarnings.length - (warningsTotal - warningsAtBaseline);
-    return { growth, warnings: pythonWarningCandidates(pyWarnings, firstNew) };
+    return growth;
   }
 
-  async function explain(ranked: Suspect[]): Promise<void> {
-    const top = ranked.filter((s) => (s.kind === 'constructor' || s.kind === 'type') && isInformative(s)).slice(0, EXPLAIN_TOP);
+  function warningRecords(): WarningRecord[] {
+    if (opts.runtime === 'node') {
+      return nodeWarnings.map((w) => ({
+        name: w.name, message: w.message, stack: w.stack,
+        ...(w.emitter !== undefined ? { emitter: w.emitter } : {}), ...(w.event !== undefined ? { event: w.event } : {}), ...(w.count !== undefined ? { count: w.count } : {}),
+      }));
+    }
+    return pyWarnings.map((w) => ({ name: w.category, message: w.message, stack: w.allocated, site: w.site, ...(w.type ? { type: w.type } : {}) }));
+  }
+
+  async function explain(growth: GrowthEvidence[], steps: number): Promise<void> {
+    const top = worthTracing(growth, opts.runtime, steps, EXPLAIN_TOP);
     if (top.length === 0) return;
     if (opts.runtime === 'node') {
       const file = snapshots[2];
@@ -292,7 +300,7 @@ export function createSuspectCollector(opts: SuspectCollectorOptions): SuspectCo
         const share = (budget.remainingMs() - AGENT_GRACE_MS) / (top.length - i);
         const r = (await attempt(
           `referrer search for ${s.name}`,
-          (ms) => opts.request('referrers', { type: s.name, timeoutMs: Math.max(ms - AGENT_GRACE_MS, 0), gc: false, grew: s.countDelta }, ms),
+          (ms) => opts.request('referrers', { type: s.name, timeoutMs: Math.max(ms - AGENT_GRACE_MS, 0), gc: false, grew: Math.min(s.measured.count, s.settle.count) - s.baseline.count }, ms),
           Math.min(REFERRER_SEARCH_MS, share) + AGENT_GRACE_MS,
         )) as { chain: string[]; cutShort?: string } | null;
         if (r?.cutShort) budget.cut(r.cutShort);
@@ -334,12 +342,12 @@ export function createSuspectCollector(opts: SuspectCollectorOptions): SuspectCo
       // growth is then read from the baseline to the settle alone: still there after it, by itself
       for (const xs of [histograms, handleSites, pySites, pyTypes, pyResources] as (unknown[])[]) xs[1] = xs[2];
     },
-    async suspects(measuredIterations) {
-      const { growth, warnings } = opts.runtime === 'node' ? nodeCandidates() : pythonCandidates();
-      const ranked = rankSuspects(growth, warnings, measuredIterations);
-      await explain(ranked);
+    async evidence(steps) {
+      const growth = opts.runtime === 'node' ? nodeGrowth() : pythonGrowth();
+      await explain(growth, steps);
       settleFiles();
-      return holdersFirst(ranked);
+      const warnings = warningRecords();
+      return { runtime: opts.runtime, steps, growth, holders: [], warnings, warningsBefore: warnings.length - (warningsTotal - warningsAtBaseline) };
     },
     async heapUsed() {
       return heapFigures(opts.runtime, await attempt('agent memory', () => opts.request('memory'))).used;

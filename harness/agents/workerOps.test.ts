@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startFunctionWorker } from '../drivers/functionWorker.ts';
 import { createSuspectCollector } from './suspectCollector.ts';
+import { rankEvidence } from '../analysis/rankSuspects.ts';
 
 const repoRoot = path.resolve(import.meta.dirname, '..', '..');
 const dir = mkdtempSync(path.join(tmpdir(), 'seep-workerops-'));
@@ -19,7 +20,7 @@ async function suspectsOf(modulePath: string, fn: string, variant: string, env: 
     for (let i = 0; i < N; i++) await worker.call(fn, []);
     await c.afterMeasured();
     await c.afterSettle();
-    const s = await c.suspects(N);
+    const s = rankEvidence(await c.evidence(N));
     return { s, errors: c.errors() };
   } finally {
     await worker.stop();

@@ -2,23 +2,14 @@
 // Pure: counts at three points (after warmup, after the measured iterations, after the settle) in,
 // ranked Suspects out. The rule is fuite's: a thing leaks per iteration when its count grows by at
 // least about the number of iterations, and memlab's: it must still be there after the settle.
-import type { Check, Suspect } from '../report/schema.ts';
+import type { Check, GrowthEvidence, Suspect } from '../report/schema.ts';
+import { isInformative, perIterationGrowth, PER_ITERATION_SLACK } from '../observations/growthEvidence.ts';
 
-export interface CountPoint {
-  count: number;
-  bytes: number;
-}
+export { isInformative, perIterationGrowth };
 
-export interface GrowthCandidate {
+/** Growth evidence of one runtime, as ranked. */
+export interface GrowthCandidate extends GrowthEvidence {
   runtime: Suspect['runtime'];
-  kind: 'constructor' | 'allocation-site' | 'type' | 'handle';
-  name: string;
-  /** V8 node type for constructors ('object', 'closure', ...); ranks real classes above internals */
-  nodeType?: string;
-  baseline: CountPoint;
-  measured: CountPoint;
-  settle: CountPoint;
-  where: string[];
 }
 
 export interface WarningCandidate {
@@ -31,48 +22,7 @@ export interface WarningCandidate {
   where: string[];
 }
 
-/** fuite counts a leak when growth is a multiple of the iteration count; allow 10% for objects freed late */
-const PER_ITERATION_SLACK = 0.9;
-/** below this an allocation site's growth is allocator and freelist noise, not a leak */
-const MIN_SITE_BYTES_PER_ITERATION = 64;
-/**
- * '(string)' and '(number)' lump every string or heap number in the process together, so a few
- * strings a server caches now and then cross the per-iteration count in a fixed twin too (seen:
- * +27 strings in 30 requests). Count them only when they also bring real bytes per iteration.
- */
-const VALUE_NODE_TYPES = new Set(['string', 'concatenated string', 'sliced string', 'number', 'symbol', 'bigint']);
-const MIN_VALUE_BYTES_PER_ITERATION = 1024;
-
-const PYTHON_BUILTIN_CONTAINERS = new Set([
-  'dict', 'list', 'tuple', 'set', 'frozenset', 'function', 'cell', 'method', 'builtin_function_or_method',
-  'weakref', 'getset_descriptor', 'member_descriptor', 'wrapper_descriptor', 'method_descriptor', 'type',
-  'module', 'frame', 'code', 'property', 'staticmethod', 'classmethod', 'bytearray', 'deque',
-  // a weak reference holds nothing: it grows beside what it refers to (logging's _handlerList, 2 a handler)
-  'weakref.ReferenceType', 'weakref.ProxyType', 'weakref.CallableProxyType', 'weakref.KeyedRef',
-]);
-
-/** A suspect worth naming first: a class the user wrote, not a VM internal or a builtin container. */
-export function isInformative(c: { runtime: Suspect['runtime']; kind: Suspect['kind']; name: string; nodeType?: string }): boolean {
-  if (c.kind === 'allocation-site' || c.kind === 'handle') return true;
-  if (c.runtime === 'python') return !PYTHON_BUILTIN_CONTAINERS.has(c.name);
-  if (c.nodeType && !['object', 'closure', 'native', 'regexp'].includes(c.nodeType)) return false;
-  return !/^(\(|system \/|Object$|Array$)/.test(c.name);
-}
-
-/** How much of a candidate grew per iteration and stayed; null when it does not grow per iteration. */
-export function perIterationGrowth(c: GrowthCandidate, iterations: number): { countDelta: number; bytesDelta: number } | null {
-  if (iterations <= 0) return null;
-  const measured = c.measured.count - c.baseline.count;
-  const settled = c.settle.count - c.baseline.count;
-  const countDelta = Math.min(measured, settled);
-  const bytesDelta = Math.min(c.measured.bytes - c.baseline.bytes, c.settle.bytes - c.baseline.bytes);
-  if (countDelta < PER_ITERATION_SLACK * iterations) return null;
-  if (c.kind === 'allocation-site' && bytesDelta < MIN_SITE_BYTES_PER_ITERATION * iterations) return null;
-  if (c.nodeType && VALUE_NODE_TYPES.has(c.nodeType) && bytesDelta < MIN_VALUE_BYTES_PER_ITERATION * iterations) return null;
-  return { countDelta, bytesDelta };
-}
-
-const KIND_ORDER: Record<Suspect['kind'], number> = { 'allocation-site': 0, constructor: 0, type: 1, handle: 2, warning: 3 };
+const KIND_ORDER: Record<Suspect['kind'], number> = { holder: 0, 'allocation-site': 0, constructor: 0, type: 1, handle: 2, warning: 3 };
 const NODE_TYPE_ORDER: Record<string, number> = { object: 0, native: 1, closure: 2 };
 
 export function rankSuspects(growth: GrowthCandidate[], warnings: WarningCandidate[], iterations: number): Suspect[] {
@@ -81,7 +31,10 @@ export function rankSuspects(growth: GrowthCandidate[], warnings: WarningCandida
     const g = perIterationGrowth(c, iterations);
     if (!g) continue;
     scored.push({
-      s: { runtime: c.runtime, kind: c.kind, name: c.name, countDelta: g.countDelta, perIteration: g.countDelta / iterations, bytesDelta: g.bytesDelta, where: c.where },
+      s: {
+        runtime: c.runtime, kind: c.kind, name: c.name, countDelta: g.countDelta, perIteration: g.countDelta / iterations, bytesDelta: g.bytesDelta, where: c.where,
+        ...(c.trace ? { trace: c.trace } : {}), ...(c.process ? { process: c.process } : {}),
+      },
       key: [isInformative(c) ? 0 : 1, KIND_ORDER[c.kind], NODE_TYPE_ORDER[c.nodeType ?? ''] ?? 3, -g.bytesDelta, -g.countDelta],
     });
   }
@@ -140,23 +93,6 @@ export function holdersFirst(ranked: Suspect[]): Suspect[] {
   slots.forEach((slot, k) => {
     out[slot] = reordered[k]!;
   });
-  return out;
-}
-
-/** Counts of one keyed thing at the three points; missing means zero. */
-export function growthFromCounts<T>(
-  points: [Map<string, T>, Map<string, T>, Map<string, T>],
-  read: (v: T) => CountPoint,
-  make: (key: string, sample: T) => Omit<GrowthCandidate, 'baseline' | 'measured' | 'settle'>,
-): GrowthCandidate[] {
-  const zero: CountPoint = { count: 0, bytes: 0 };
-  const keys = new Set([...points[1].keys(), ...points[2].keys()]);
-  const out: GrowthCandidate[] = [];
-  for (const key of keys) {
-    const [a, b, c] = points.map((p) => p.get(key));
-    const sample = (c ?? b)!;
-    out.push({ ...make(key, sample), baseline: a ? read(a) : zero, measured: b ? read(b) : zero, settle: c ? read(c) : zero });
-  }
   return out;
 }
 

@@ -1,14 +1,13 @@
 // An observations document as the events of a sample stream: the head, a boundary sample per read,
-// the type-growth reads, the warnings as the lines Python prints for them, the suspects from the
-// three looks, and the tail. Fed to the run aggregate (observations/runAggregate.ts), they are judged
+// the type-growth reads, the warnings as the lines Python prints for them, the three looks as suspect
+// evidence (ranked by the judge, as a run's are), and the tail. Fed to the run aggregate (observations/runAggregate.ts), they are judged
 // and reported by the code that judges and reports `seep run`. Pure.
-import { METRICS, type Leftover, type Metric, type Sample, type Suspect } from '../report/schema.ts';
+import { METRICS, type Leftover, type Metric, type Sample, type SuspectEvidence } from '../report/schema.ts';
 import { planBudgets } from '../scenario/runPlan.ts';
 import { encodeHead, type StreamTail } from '../observations/streamHead.ts';
 import { PHASE_CODES } from '../observations/typeGrowthRows.ts';
 import { encodeSample, type StreamEvent } from '../series/sampleStream.ts';
-import { growthFromCounts, rankSuspects } from '../analysis/suspects.ts';
-import { pythonWarningCandidates } from '../analysis/pythonWarnings.ts';
+import { growthFromCounts } from '../observations/growthEvidence.ts';
 import { handleTypeDiff } from '../runner/identityDiff.ts';
 import { heapFigures, type HeapFigures } from '../agents/runtimeHeap.ts';
 import type { ObservationsDocument } from './observationsDocument.ts';
@@ -23,15 +22,20 @@ export function warningLine(w: Warning): string {
   return `${where}${category}${w.message.split('\n')[0]}`;
 }
 
-/** Ranked suspects from the three looks (fuite's rule, suspects.ts), with the referrer chains found in the process. */
-export function documentSuspects(doc: ObservationsDocument): Suspect[] | null {
+/** The three looks as suspect evidence, with the referrer chains found in the process. */
+export function documentEvidence(doc: ObservationsDocument): SuspectEvidence | null {
   if (!doc.looks) return null;
-  const runtime = doc.target.runtime ?? 'python';
   const maps = doc.looks.types.map((c) => new Map(Object.entries(c))) as [Map<string, number>, Map<string, number>, Map<string, number>];
-  const growth = growthFromCounts<number>(maps, (n) => ({ count: n, bytes: 0 }), (name) => ({ runtime, kind: 'type', name, where: doc.looks!.referrers[name] ?? [] }));
+  const growth = growthFromCounts<number>(maps, (n) => ({ count: n, bytes: 0 }), (name) => ({ kind: 'type', name, where: doc.looks!.referrers[name] ?? [] }));
   const firstNew = doc.warnings.findIndex((w) => w.phase !== 'warmup');
-  const warnings = pythonWarningCandidates(doc.warnings, firstNew < 0 ? doc.warnings.length : firstNew);
-  return rankSuspects(growth, warnings, doc.steps.measured);
+  return {
+    runtime: doc.target.runtime ?? 'python',
+    steps: doc.steps.measured,
+    growth,
+    holders: [],
+    warnings: doc.warnings.map((w) => ({ name: w.category, message: w.message, stack: w.allocated, site: w.site })),
+    warningsBefore: firstNew < 0 ? doc.warnings.length : firstNew,
+  };
 }
 
 type Boundary = ObservationsDocument['boundaries'][number];
@@ -89,7 +93,7 @@ export function documentEvents(doc: ObservationsDocument): StreamEvent[] {
   // stable: a boundary read and the type read made with it keep their order
   timed.sort((a, b) => ('t' in a ? a.t : 0) - ('t' in b ? b.t : 0));
   const endT = Math.max(0, ...doc.boundaries.map((b) => b.t));
-  const suspects = documentSuspects(doc);
+  const evidence = documentEvidence(doc);
   const handles = handleLeftovers(doc);
   const tail: StreamTail = {
     finishedAt: doc.finishedAt,
@@ -103,7 +107,7 @@ export function documentEvents(doc: ObservationsDocument): StreamEvent[] {
   return [
     { k: 'head', v: 1, head: encodeHead(head) },
     ...timed,
-    ...(suspects ? [{ k: 'suspects' as const, t: endT, suspects }] : []),
+    ...(evidence ? [{ k: 'evidence' as const, t: endT, evidence }] : []),
     { k: 'stopping', t: endT },
     { k: 'end', t: endT, tail: tail as unknown as Record<string, unknown> },
   ];

@@ -2,6 +2,7 @@
 // that go to the sample stream. The live run and `seep report` after a crash both build their
 // report here from those events, so a rebuilt report is the report the run would have written.
 import { corroborateSuspects } from '../analysis/corroboratedSuspects.ts';
+import { rankEvidence } from '../analysis/rankSuspects.ts';
 import type { Attribution, Check, Sample, ScenarioReport, ScenarioSeries, Suspect } from '../report/schema.ts';
 import { createSeriesRecorder } from '../series/seriesRecorder.ts';
 import { createBoundedColumns } from '../series/boundedColumns.ts';
@@ -159,6 +160,11 @@ export function createRunAggregate(opts: RunAggregateOptions = {}): RunAggregate
         return;
       case 'suspects':
         suspects = [...(suspectsNamed ? suspects : []), ...e.suspects];
+        suspectsNamed = true;
+        return;
+      case 'evidence':
+        // ranked here, by the judge's rule, whether the stream is read live or rebuilt
+        suspects = [...(suspectsNamed ? suspects : []), ...rankEvidence(e.evidence)];
         suspectsNamed = true;
         return;
       case 'oom':

@@ -2,7 +2,7 @@
 // know by name, in the spirit of fuite's metric factories ({ beforeIterations, afterIterations,
 // getResult }): each adds to the boundary reads and, once the run is over, says what it found. The
 // judging of what they gather is in analysis/, not here.
-import type { Leftover, Sample, Suspect } from '../report/schema.ts';
+import type { Leftover, Sample, SuspectEvidence } from '../report/schema.ts';
 import { cliSuspects, removeCliDumps } from '../agents/cliDumps.ts';
 import type { AgentHandle } from './agentSession.ts';
 import { heapFigures, sumHeapFigures, type HeapFigures } from '../agents/runtimeHeap.ts';
@@ -14,9 +14,9 @@ import type { TargetSession } from './targetSession.ts';
 export interface EvidenceCollector {
   /** adds to a boundary read, taken after the forced GC */
   atBoundary?(s: Sample): Promise<void>;
-  /** after the measured phase, its settle and the attribution steps: suspects it names, problems it
-   * had, and the handle types more numerous after the settle than at the baseline */
-  afterRun?(measuredSteps: number): Promise<{ suspects: Suspect[]; errors: string[]; handles?: Leftover[] }>;
+  /** after the measured phase, its settle and the attribution steps: suspect evidence it gathered,
+   * problems it had, and the handle types more numerous after the settle than at the baseline */
+  afterRun?(measuredSteps: number): Promise<{ evidence?: SuspectEvidence; errors: string[]; handles?: Leftover[] }>;
 }
 
 /**
@@ -62,7 +62,6 @@ export function runtimeHeapCollector(agents: () => AgentHandle[], onProcesses: (
       if (s.phase === 'settle') afterSettle = total?.handlesByType ?? null;
     },
     afterRun: async () => ({
-      suspects: [],
       errors: [...failures].slice(0, 5),
       handles: atBaseline && afterSettle ? handleTypeDiff(atBaseline, afterSettle) : [],
     }),

@@ -476,7 +476,7 @@ export async function runScenario(plan: RunPlan, opts: RunScenarioOptions): Prom
       await sleep(Math.min(plan.settleMs, budget.remainingMs()), abort.signal);
       await suspects.afterSettle(attributed);
       // in the stream too, so that a report rebuilt from it names them
-      emit({ k: 'suspects', t: now(), suspects: suspects.ranked() });
+      emit({ k: 'evidence', t: now(), evidence: suspects.evidence() });
       emit({ k: 'attribution', t: now(), attribution: budget.summary() });
     }
     if (plan.teardown && error === undefined) {
@@ -534,7 +534,7 @@ export async function runScenario(plan: RunPlan, opts: RunScenarioOptions): Prom
     const found = await c.afterRun?.(measuredSteps);
     if (!found) continue;
     // in the stream too, so that a report rebuilt from it names them
-    if (found.suspects.length > 0) emit({ k: 'suspects', t: now(), suspects: found.suspects });
+    if (found.evidence) emit({ k: 'evidence', t: now(), evidence: found.evidence });
     probeErrors.push(...found.errors);
     if (found.handles && found.handles.length > 0) newSinceBaseline.handles = [...(newSinceBaseline.handles ?? []), ...found.handles];
   }

@@ -142,7 +142,7 @@ export function typeGrowthCollector(agent: () => AgentHandle | null, emit: (line
     },
     afterRun: async () => {
       const slow = slowest > 0 ? [`per-type growth: a read took up to ${Math.round(slowest)} ms, so measured boundaries were skipped after a slow read (down to one read in ${Math.min(MAX_SKIP, Math.floor(slowest / READ_BUDGET_MS)) + 1})`] : [];
-      return { suspects: [], errors: [...slow, ...errors].slice(0, 5) };
+      return { errors: [...slow, ...errors].slice(0, 5) };
     },
   };
 }
