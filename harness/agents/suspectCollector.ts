@@ -7,11 +7,11 @@
 import { rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { GrowthEvidence, SuspectEvidence, WarningRecord } from '../report/schema.ts';
+import type { GrowthEvidence, HolderEvidence, SuspectEvidence, WarningRecord } from '../report/schema.ts';
 import { formatBytes } from '../scenario/units.ts';
 import { growthFromCounts, worthTracing } from '../observations/growthEvidence.ts';
 import { snapshotHistogram, type HeapHistogram, type HistogramEntry } from '../heap/snapshotHistogram.ts';
-import { retainerPaths } from '../heap/retainerPaths.ts';
+import { traceNodeGrowth } from './nodeGrowthTraces.ts';
 import { heapFigures } from './runtimeHeap.ts';
 import { createAttributionBudget, type AttributionBudget } from './attributionBudget.ts';
 
@@ -61,7 +61,7 @@ export interface SuspectCollectorOptions {
   keepSnapshots: boolean;
   /** total bytes of snapshots kept; past it the newest are deleted and the deletion noted */
   maxSnapshotBytes: number;
-  /** time limit of the retainer path search on the final snapshot (also bounded by the budget) */
+  /** time limit of the heap growth analysis of the final snapshot (also bounded by the budget) */
   retainerTimeoutMs?: number;
   /** the time every look shares (none: each request waits up to the agent client's default) */
   budget?: AttributionBudget;
@@ -280,21 +280,19 @@ export function createSuspectCollector(opts: SuspectCollectorOptions): SuspectCo
     return pyWarnings.map((w) => ({ name: w.category, message: w.message, stack: w.allocated, site: w.site, ...(w.type ? { type: w.type } : {}) }));
   }
 
-  async function explain(growth: GrowthEvidence[], steps: number): Promise<void> {
-    const top = worthTracing(growth, opts.runtime, steps, EXPLAIN_TOP);
-    if (top.length === 0) return;
+  /** traces for what grew; the holders it hangs from */
+  async function explain(growth: GrowthEvidence[], steps: number): Promise<HolderEvidence[]> {
     if (opts.runtime === 'node') {
       const file = snapshots[2];
-      if (!file) return;
-      const wanted = top.map((s) => (s.name.endsWith('()') ? { type: 'closure', name: s.name.slice(0, -2) } : { type: 'object', name: s.name }));
+      const first = histograms[0];
+      if (!file || !first) return [];
       const size = formatBytes(statSync(file, { throwIfNoEntry: false })?.size ?? 0);
-      const what = `retainer paths for ${top.map((s) => s.name).join(', ')} (snapshot of ${size})`;
-      const paths = await attempt(what, (timeoutMs) => retainerPaths(file, wanted, { timeoutMs }), opts.retainerTimeoutMs ?? 60_000);
-      top.forEach((s, i) => {
-        const w = wanted[i]!;
-        s.where = paths?.[`${w.type}:${w.name}`] ?? [];
-      });
-    } else {
+      const what = `heap growth and leak traces (snapshot of ${size})`;
+      const holders = await attempt(what, (timeoutMs) => traceNodeGrowth({ file, newerThan: first.maxObjectId, growth, steps }, timeoutMs), opts.retainerTimeoutMs ?? 60_000);
+      return holders ?? [];
+    }
+    const top = worthTracing(growth, opts.runtime, steps, EXPLAIN_TOP);
+    {
       for (const [i, s] of top.entries()) {
         // an equal share of what is left for each search still to run, the agent's grace kept aside
         const share = (budget.remainingMs() - AGENT_GRACE_MS) / (top.length - i);
@@ -307,6 +305,7 @@ export function createSuspectCollector(opts: SuspectCollectorOptions): SuspectCo
         s.where = r?.chain ?? [];
       }
     }
+    return [];
   }
 
   function settleFiles(): void {
@@ -344,10 +343,10 @@ export function createSuspectCollector(opts: SuspectCollectorOptions): SuspectCo
     },
     async evidence(steps) {
       const growth = opts.runtime === 'node' ? nodeGrowth() : pythonGrowth();
-      await explain(growth, steps);
+      const holders = await explain(growth, steps);
       settleFiles();
       const warnings = warningRecords();
-      return { runtime: opts.runtime, steps, growth, holders: [], warnings, warningsBefore: warnings.length - (warningsTotal - warningsAtBaseline) };
+      return { runtime: opts.runtime, steps, growth, holders, warnings, warningsBefore: warnings.length - (warningsTotal - warningsAtBaseline) };
     },
     async heapUsed() {
       return heapFigures(opts.runtime, await attempt('agent memory', () => opts.request('memory'))).used;

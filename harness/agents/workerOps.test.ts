@@ -37,11 +37,12 @@ describe('agent ops inside the function workers', () => {
     expect(fixed.s).toEqual([]);
   });
 
-  it('Node worker: top suspect is the Job constructor held by the module array', async () => {
+  it('Node worker: top suspect is the module array, holding the Job constructor, not the worker\'s own names', async () => {
     const { s, errors } = await suspectsOf('fixtures/agent-targets/jobs.mjs', 'runJob', 'leaky', {});
     expect(errors).toEqual([]);
-    expect(s[0]).toMatchObject({ kind: 'constructor', name: 'Job', countDelta: N });
-    expect(s[0]!.where.join(' -> ')).toMatch(/registry/);
+    expect(s[0]).toMatchObject({ kind: 'holder', name: 'jobs.mjs: registry', countDelta: N });
+    expect(s[0]!.trace?.references[0]).toMatchObject({ kind: 'module-variable', owner: 'jobs.mjs', name: 'registry', user: true, site: 'jobs.mjs:2' });
+    expect(s[0]!.holds?.map((h) => h.name)).toContain('Job');
     const fixed = await suspectsOf('fixtures/agent-targets/jobs.mjs', 'runJob', 'fixed', {});
     expect(fixed.s).toEqual([]);
   });

@@ -52,6 +52,14 @@ export function rankSuspects(growth: GrowthCandidate[], warnings: WarningCandida
   return scored.map((x) => x.s);
 }
 
+/**
+ * The suspects with each holder replaced by what it holds: what grew per step, as the checks count
+ * it (a holder is where those hang from, not one more type that grew).
+ */
+export function withHeld(suspects: Suspect[]): Suspect[] {
+  return suspects.flatMap((s) => (s.kind === 'holder' ? withHeld(s.holds ?? []) : [s]));
+}
+
 /** A hop of a retainer path or referrer chain ('Timeout._idleNext', 'onPrice().context', 'logging.FileHandler.stream') on an instance of `name`. */
 function passesThrough(hop: string, name: string): boolean {
   return hop.startsWith(name) && (hop.length === name.length || '.[('.includes(hop[name.length]!));
@@ -104,7 +112,7 @@ export function holdersFirst(ranked: Suspect[]): Suspect[] {
  */
 export function typeGrowthCheck(suspects: Suspect[] | undefined): Check | null {
   if (suspects === undefined) return null;
-  const growing = suspects.filter((s) => s.kind !== 'warning' && s.perIteration >= PER_ITERATION_SLACK && isInformative(s));
+  const growing = withHeld(suspects).filter((s) => s.kind !== 'warning' && s.perIteration >= PER_ITERATION_SLACK && isInformative(s));
   const top = growing.slice(0, 3).map((s) => `${s.name} +${s.perIteration.toFixed(1)}/step${s.where.length > 0 ? ` (held by ${s.where.slice(0, 3).join(' > ')}${s.where.length > 3 ? ' > ...' : ''})` : ''}`);
   return {
     id: 'leak.types', resource: 'heap', kind: 'leak', limitValue: 0, observed: growing.length, unit: 'types', pass: growing.length === 0,

@@ -49,19 +49,18 @@ export function perIterationGrowth(c: GrowthEvidence, iterations: number): { cou
 
 /**
  * The growth worth a retainer path or referrer search (each costs time in the target or a child):
- * informative constructors and types that grew once per step, the biggest growth first.
+ * constructors and types that grew once per step (informative ones only, unless told), the biggest
+ * growth first.
  */
-export function worthTracing(growth: GrowthEvidence[], runtime: Suspect['runtime'], steps: number, max: number): GrowthEvidence[] {
+export function worthTracing(growth: GrowthEvidence[], runtime: Suspect['runtime'], steps: number, max: number, informativeOnly = true): GrowthEvidence[] {
   return growth
-    .filter((g) => (g.kind === 'constructor' || g.kind === 'type') && isInformative({ ...g, runtime }))
+    .filter((g) => (g.kind === 'constructor' || g.kind === 'type') && (!informativeOnly || isInformative({ ...g, runtime })))
     .map((g) => ({ g, d: perIterationGrowth(g, steps) }))
     .filter((x): x is { g: GrowthEvidence; d: { countDelta: number; bytesDelta: number } } => x.d !== null)
     .sort((a, b) => b.d.bytesDelta - a.d.bytesDelta || b.d.countDelta - a.d.countDelta || a.g.name.localeCompare(b.g.name))
     .slice(0, max)
     .map((x) => x.g);
 }
-
-
 /** One entry per key seen after the first look; a key missing at a look counts zero there. */
 export function growthFromCounts<T>(
   points: [Map<string, T>, Map<string, T>, Map<string, T>],
