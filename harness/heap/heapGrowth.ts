@@ -9,7 +9,7 @@
 // list) says so, with the user's functions found among what it holds as the place to look.
 import type { LeakTrace, TraceReference } from '../report/schema.ts';
 import { dominatorTree, holdingEdges } from './dominators.ts';
-import { createHeapNames, type HeapNames } from './leakTraceNames.ts';
+import { createHeapNames, heapNamesCollector, type HeapNames } from './leakTraceNames.ts';
 import { loadSnapshotGraph, readSnapshotStrings, type SnapshotGraph } from './snapshotGraph.ts';
 
 export interface WantedType {
@@ -52,7 +52,7 @@ export interface HeapGrowthOptions {
 }
 
 export async function heapGrowth(file: string, opts: HeapGrowthOptions): Promise<HeapGrowth> {
-  const collect = createHeapNames.collector(opts.wanted.map((w) => w.name), opts.seepScripts);
+  const collect = heapNamesCollector(opts.wanted.map((w) => w.name), opts.seepScripts);
   const g = await loadSnapshotGraph(file, () => true, collect.visit);
   const holds = holdingEdges(g);
   const names = createHeapNames(g, holds, collect.result());

@@ -15,7 +15,7 @@ const USER_SCRIPT = 1;
 const SEEP_SCRIPT = 4;
 /** V8's own native nodes ('system / JSArrayBufferData'), whose ids are object ids; the embedder's ('Node / ...') are not */
 const V8_NATIVE = 2;
-const SPECIAL = ['context', 'shared', 'script_or_debug_info', 'script', 'map', 'constructor', 'previous', 'global', 'system / NativeContext', 'system / Context'] as const;
+export const SPECIAL = ['context', 'shared', 'script_or_debug_info', 'script', 'map', 'constructor', 'previous', 'global', 'system / NativeContext', 'system / Context'] as const;
 type Special = (typeof SPECIAL)[number];
 
 /** how far up from a growth point a user name is looked for, and how many objects that may visit */
@@ -25,7 +25,7 @@ const MAX_UP_NODES = 100_000;
 const CLIMB_DEPTH = 8;
 const MAX_CLIMBS = 4;
 
-interface Collected {
+export interface Collected {
   nodeGlobals: Set<number>;
   notNames: Set<number>;
   flags: Map<number, number>;
@@ -86,7 +86,7 @@ const NOT_NAMES = new Set(['__proto__', 'prototype', 'constructor']);
 const NODE_GLOBAL_OBJECTS = new Set(['process', 'console', 'performance', 'navigator', 'crypto', 'global', 'globalThis', 'WebAssembly', 'Intl', 'JSON', 'Math', 'Reflect', 'Atomics']);
 
 /** `seepScripts`: where seep's own code runs inside the target (its agent, its function worker): never the user's. */
-function collector(wantedNames: string[], seepScripts: string[] = []) {
+export function heapNamesCollector(wantedNames: string[], seepScripts: string[] = []) {
   const flags = new Map<number, number>();
   const special = new Map<Special, number>();
   const wanted = new Map<string, number>(wantedNames.map((n) => [n, -1]));
@@ -108,9 +108,7 @@ function collector(wantedNames: string[], seepScripts: string[] = []) {
   };
 }
 
-export const createHeapNames = Object.assign(heapNames, { collector });
-
-function heapNames(g: SnapshotGraph, holds: Uint8Array, c: Collected): HeapNames {
+export function createHeapNames(g: SnapshotGraph, holds: Uint8Array, c: Collected): HeapNames {
   const t = (names: string[], name: string) => names.indexOf(name);
   const CLOSURE = t(g.nodeTypeNames, 'closure');
   const OBJECT = t(g.nodeTypeNames, 'object');
