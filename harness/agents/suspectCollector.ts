@@ -7,11 +7,12 @@
 import { rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { GrowthEvidence, HolderEvidence, SuspectEvidence, WarningRecord } from '../report/schema.ts';
+import type { GrowthEvidence, HolderEvidence, ProcessRef, SuspectEvidence, TraceReference, WarningRecord } from '../report/schema.ts';
 import { formatBytes } from '../scenario/units.ts';
 import { growthFromCounts, worthTracing } from '../observations/growthEvidence.ts';
 import { snapshotHistogram, type HeapHistogram, type HistogramEntry } from '../heap/snapshotHistogram.ts';
 import { traceNodeGrowth } from './nodeGrowthTraces.ts';
+import { pythonFollow } from './pythonHolders.ts';
 import { heapFigures } from './runtimeHeap.ts';
 import { createAttributionBudget, type AttributionBudget } from './attributionBudget.ts';
 
@@ -112,6 +113,8 @@ interface PySite {
   sizeDiff: number;
   countDiff: number;
   traceback: string[];
+  /** the process it grew in most (a pre-fork tree's) */
+  process?: ProcessRef;
 }
 interface PyResource {
   kind: string;
@@ -192,8 +195,11 @@ export function createSuspectCollector(opts: SuspectCollectorOptions): SuspectCo
   // tracemalloc is on only when the scenario asked for it (PYTHONTRACEMALLOC): it is costly
   let tracing = false;
 
+  const follow = pythonFollow(ask);
+
   async function pythonPoint(p: Point): Promise<void> {
     if (p === 0) {
+      await follow.atFirstLook();
       const mem = (await ask('agent memory', 'memory')) as { tracing?: boolean } | null;
       tracing = mem?.tracing === true;
       if (tracing) await ask('tracemalloc baseline', 'tracemalloc', { action: 'baseline', workerFile: PYTHON_WORKER });
@@ -255,7 +261,7 @@ export function createSuspectCollector(opts: SuspectCollectorOptions): SuspectCo
     if (sites) {
       growth.push(
         ...growthFromCounts<PySite>(sites, (s) => ({ count: s.countDiff, bytes: s.sizeDiff }), (k, s) => ({
-          kind: 'allocation-site', name: k, where: s.traceback,
+          kind: 'allocation-site', name: k, where: s.traceback, ...(s.process ? { process: s.process } : {}),
         })),
       );
     }
@@ -300,12 +306,18 @@ export function createSuspectCollector(opts: SuspectCollectorOptions): SuspectCo
           `referrer search for ${s.name}`,
           (ms) => opts.request('referrers', { type: s.name, timeoutMs: Math.max(ms - AGENT_GRACE_MS, 0), gc: false, grew: Math.min(s.measured.count, s.settle.count) - s.baseline.count }, ms),
           Math.min(REFERRER_SEARCH_MS, share) + AGENT_GRACE_MS,
-        )) as { chain: string[]; cutShort?: string } | null;
+        )) as { chain: string[]; refs?: TraceReference[]; cutShort?: string; process?: ProcessRef } | null;
         if (r?.cutShort) budget.cut(r.cutShort);
         s.where = r?.chain ?? [];
+        if (r?.refs && r.refs.length > 0) s.trace = { references: r.refs, leaking: s.name, ...(r.process ? { process: r.process } : {}) };
       }
     }
-    return [];
+    const made = await follow.madeAt();
+    for (const g of growth) {
+      const at = g.kind === 'type' ? made.get(g.name) : undefined;
+      if (at && at.length > 0) g.trace = { ...(g.trace ?? { references: [], leaking: g.name }), madeAt: at };
+    }
+    return follow.holders(steps);
   }
 
   function settleFiles(): void {

@@ -6,7 +6,8 @@ import type { LeakTrace, TraceReference } from '../report/schema.ts';
 export function referenceText(r: TraceReference): string {
   switch (r.kind) {
     case 'module-variable':
-      return `${r.site ?? r.owner}: ${r.name}`;
+      // Node names a module by its file ('server.mjs:12: kept'), Python by its dotted name, after its line as its tracebacks do
+      return /\.(m?[jt]s|cjs)$/.test(r.owner) ? `${r.site ?? r.owner}: ${r.name}` : `${r.site ? `${r.site}  ` : ''}${r.owner}.${r.name}`;
     case 'closure-variable':
       return `${r.owner}${r.site ? ` at ${r.site}` : ''} context: ${r.name}`;
     case 'local':
@@ -22,7 +23,8 @@ export function referenceText(r: TraceReference): string {
 
 export function traceWhere(t: LeakTrace): string[] {
   const refs = t.references.map(referenceText);
-  if (!t.internalOnly) return [...refs, t.leaking];
+  const made = (t.madeAt ?? []).map((m) => `made at ${m}`);
+  if (!t.internalOnly) return [...refs, t.leaking, ...made];
   return [
     `reached only through the runtime's internals: ${t.internalOnly.via}`,
     ...t.internalOnly.allocatedAt.map((a) => `made by ${a}`),

@@ -4,13 +4,15 @@
 // name the developer wrote that new objects hang from (a module array, a class attribute) is one
 // entry, ranked by what its new objects retain per step, with the types it holds folded under it
 // (the array before the Buffers in it, the Session before its cookie jar).
-import type { HolderEvidence, Suspect, SuspectEvidence } from '../report/schema.ts';
+import type { HolderEvidence, Suspect, SuspectEvidence, TraceReference } from '../report/schema.ts';
 import { PER_ITERATION_SLACK } from '../observations/growthEvidence.ts';
 import { traceWhere } from './leakTraceText.ts';
 import { holdersFirst, rankSuspects } from './suspects.ts';
 import { warningCandidates } from './warningCandidates.ts';
 
-/** a holder takes a suspect in when it holds at least this share of the suspect's new instances */
+const sameReference = (a: TraceReference, b: TraceReference) => a.kind === b.kind && a.owner === b.owner && a.name === b.name;
+
+/** a holder takes a suspect in when it holds at least this share of the suspect's new instances, or its trace starts at the holder's name */
 const HELD_SHARE = 0.5;
 
 export function rankEvidence(e: SuspectEvidence): Suspect[] {
@@ -33,7 +35,10 @@ export function foldIntoHolders(ranked: Suspect[], holders: HolderEvidence[], ru
   const entries: Suspect[] = [];
   for (const h of [...holders].sort((a, b) => b.bytes - a.bytes || b.count - a.count)) {
     if (h.count < PER_ITERATION_SLACK * steps) continue;
-    const held = ranked.filter((s) => !taken.has(s) && (s.kind === 'constructor' || s.kind === 'type') && h.holds.some((x) => x.name === s.name && x.count >= HELD_SHARE * s.countDelta));
+    const root = h.trace.references[0];
+    const sameRoot = (s: Suspect) => root !== undefined && s.trace?.references[0] !== undefined && sameReference(s.trace.references[0], root);
+    const held = ranked.filter((s) => !taken.has(s) && (s.kind === 'constructor' || s.kind === 'type')
+      && (h.holds.some((x) => x.name === s.name && x.count >= HELD_SHARE * s.countDelta) || sameRoot(s)));
     for (const s of held) taken.add(s);
     entries.push({
       runtime,

@@ -256,6 +256,8 @@ export interface LeakTrace {
   leaking: string;
   /** the process the trace was read in, when the tree has more than one with an agent */
   process?: ProcessRef;
+  /** where the leaking objects were made, the user's line first (a followed constructor's caller), when known */
+  madeAt?: string[];
   /**
    * set when the object is reached only through the runtime's internals (a timer list, a stack or
    * handle-scope root): what it is reached through, and where it was made instead

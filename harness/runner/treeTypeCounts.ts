@@ -7,12 +7,15 @@
 // point are counted at the later ones (a replacement's whole heap would look like growth); one
 // gone by then drops out, which can only hide growth, never invent it.
 // The warnings are gathered from the same processes (a worker's "unclosed event loop" is printed by
-// the worker, never the root), and a referrer search goes to the process that held the most of the
-// type at the last count (the root of gunicorn holds none of what its workers leak: its own logging
-// handlers would be named instead). Every other request (allocation sites, open resources) goes to
-// the root's agent.
+// the worker, never the root), and so are tracemalloc's allocation sites, the open resources, the
+// grown containers and the creation sites of followed classes, merged (a site's or container's
+// growth summed over the processes, named with the process that grew it most). A referrer search
+// goes to the process that held the most of the type at the last count (the root of gunicorn holds
+// none of what its workers leak: its own logging handlers would be named instead), and its reply
+// names that process.
 import type { AgentHandle } from './agentSession.ts';
 import { isRunning, readCmdline } from '../probes/procfs.ts';
+import { mergeTreeReplies, TREE_OPS } from '../agents/treeReplies.ts';
 
 export interface TreeTypeCounts {
   request: AgentHandle['request'];
@@ -77,7 +80,15 @@ export function treeTypeCounts(root: AgentHandle, agents: () => AgentHandle[]): 
         const type = (params as { type?: string } | undefined)?.type ?? '';
         let best: AgentHandle = root;
         for (const [a, counts] of lastCounts) if ((counts[type] ?? 0) > (lastCounts.get(best)?.[type] ?? 0) && isRunning(a.pid)) best = a;
-        return best.request(op, params, timeoutMs);
+        const reply = (await best.request(op, params, timeoutMs)) as object;
+        return first !== null && first.size > 0 ? { ...reply, process: { pid: best.pid, role: best.role } } : reply;
+      }
+      // the processes are fixed at the first op that asks them all (tracemalloc's baseline comes before the first count)
+      if (TREE_OPS.has(op) && first === null) first = new Set((await forkedWorkers()).map((a) => a.pid));
+      if (TREE_OPS.has(op) && first !== null && first.size > 0) {
+        const got = await askAll<unknown>(op, params, timeoutMs);
+        const replies = [{ pid: root.pid, role: root.role, reply: got.root }, ...got.workers.filter((w) => w.r !== null).map((w) => ({ pid: w.a.pid, role: w.a.role, reply: w.r }))];
+        return mergeTreeReplies(op, params, replies);
       }
       return root.request(op, params, timeoutMs);
     },
