@@ -36,7 +36,7 @@ export function wantedTypes(growth: GrowthEvidence[], steps: number): { evidence
 export async function traceNodeGrowth(input: NodeTraceInput, timeoutMs: number): Promise<HolderEvidence[]> {
   const picked = wantedTypes(input.growth, input.steps);
   if (picked.length === 0) return [];
-  const found: HeapGrowth = await heapGrowthInChild(input.file, { newerThan: input.newerThan, wanted: picked.map((p) => p.wanted), seepScripts: SEEP_SCRIPTS }, { timeoutMs });
+  const found: HeapGrowth = await heapGrowthInChild(input.file, { newerThan: input.newerThan, wanted: picked.map((p) => p.wanted), seepScripts: SEEP_SCRIPTS, steps: input.steps }, { timeoutMs });
   for (const p of picked) {
     const key = `${p.wanted.type}:${p.wanted.name}`;
     const trace = found.traces[key];

@@ -8,8 +8,9 @@ import { PER_ITERATION_SLACK } from '../observations/growthEvidence.ts';
 
 type Ask = (what: string, op: string, params?: object) => Promise<unknown>;
 
-/** classes followed: the ones that moved most through the measured phase */
+/** classes followed: the ones that moved most through the measured phase (of more candidates, the agent follows the first this many it can) */
 const MAX_FOLLOWED = 10;
+const MAX_CANDIDATES = 40;
 /**
  * builtins are never followed (their __init__ is C, and a dict or list grows beside everything);
  * the rest are cheap to follow (one frame walk per new instance of a class that grows)
@@ -43,15 +44,16 @@ export function pythonFollow(ask: Ask): PythonFollow {
       await ask('agent containers (baseline)', 'containers', { action: 'baseline' });
       // what moved since the engine's baseline: the measured phase's growth (typeGrowth, read at every boundary)
       const moved = (await ask('agent typeGrowth (what grew in the measured phase)', 'typeGrowth', { action: 'read', minChange: 2, limit: 40 })) as { changes: Record<string, number> } | null;
-      const names = Object.entries(moved?.changes ?? {}).filter(([n, d]) => d > 0 && !BUILTIN.test(n)).sort((a, b) => b[1] - a[1]).slice(0, MAX_FOLLOWED).map(([n]) => n);
+      const names = Object.entries(moved?.changes ?? {}).filter(([n, d]) => d > 0 && !BUILTIN.test(n)).sort((a, b) => b[1] - a[1]).slice(0, MAX_CANDIDATES).map(([n]) => n);
       if (names.length === 0) return;
-      const r = (await ask('agent followCreations', 'followCreations', { types: names })) as { followed: string[] } | null;
+      const r = (await ask('agent followCreations', 'followCreations', { types: names, max: MAX_FOLLOWED })) as { followed: string[] } | null;
       followed = r?.followed ?? [];
     },
     async holders(steps) {
       if (steps <= 0) return [];
-      const r = (await ask('agent containers (read)', 'containers', { action: 'read', minGrowth: Math.ceil(PER_ITERATION_SLACK * steps) })) as { containers: Container[] } | null;
-      return (r?.containers ?? []).map((c) => holderOf(c));
+      // each process of a pre-fork tree grows by its share of the steps: the rule is applied to their sum
+      const r = (await ask('agent containers (read)', 'containers', { action: 'read', minGrowth: 2 })) as { containers: Container[] } | null;
+      return (r?.containers ?? []).filter((c) => c.grew >= PER_ITERATION_SLACK * steps).map((c) => holderOf(c));
     },
     async madeAt() {
       const out = new Map<string, string[]>();
@@ -69,11 +71,10 @@ function holderOf(c: Container): HolderEvidence {
   const ref: TraceReference = { kind: c.kind, owner, name: c.name.slice(dot + 1), user: true, site: c.declared };
   return {
     name: c.name,
-    trace: { references: [ref], leaking: c.holds[0]?.name ?? c.type, ...(c.process ? { process: c.process } : {}) },
+    trace: { references: [ref], leaking: c.holds[0]?.name ?? c.type, ...(c.sites.length > 0 ? { addedAt: c.sites } : {}), ...(c.process ? { process: c.process } : {}) },
     count: c.grew,
     bytes: c.bytes,
     holds: c.holds.map((h) => ({ name: h.name, count: h.count, bytes: 0 })),
-    sites: c.sites,
     ...(c.process ? { process: c.process } : {}),
   };
 }

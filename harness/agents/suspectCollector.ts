@@ -211,9 +211,12 @@ export function createSuspectCollector(opts: SuspectCollectorOptions): SuspectCo
     // typeCounts collects, once, after tracemalloc's baseline (whose own bookkeeping would count as
     // growth): the 'gc' op's two collections on top cost 9 s on a heap of 5M objects under load, and
     // openResources need not collect again right after
+    // the first look's open resources are read before its counts: the op's own first run in a process
+    // (a pre-fork server's worker) leaves objects behind (re's cache of patterns filled once), which the
+    // later counts would take for growth
+    const or = (await ask(`agent openResources (${POINT_NAMES[p]})`, 'openResources', { gc: p === 0 })) as { resources: PyResource[] } | null;
     const tc = (await ask(`agent typeCounts (${POINT_NAMES[p]})`, 'typeCounts')) as { counts: Record<string, number> } | null;
     if (tc) pyTypes[p] = new Map(Object.entries(tc.counts));
-    const or = (await ask(`agent openResources (${POINT_NAMES[p]})`, 'openResources', { gc: false })) as { resources: PyResource[] } | null;
     if (or) {
       const m = new Map<string, { count: number; sample: PyResource }>();
       for (const r of or.resources) {

@@ -23,7 +23,7 @@ export function referenceText(r: TraceReference): string {
 
 export function traceWhere(t: LeakTrace): string[] {
   const refs = t.references.map(referenceText);
-  const made = (t.madeAt ?? []).map((m) => `made at ${m}`);
+  const made = [...(t.addedAt ?? []).map((a) => `added to at ${a}`), ...(t.madeAt ?? []).map((m) => `made at ${m}`)];
   if (!t.internalOnly) return [...refs, t.leaking, ...made];
   return [
     `reached only through the runtime's internals: ${t.internalOnly.via}`,

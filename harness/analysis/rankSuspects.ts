@@ -47,7 +47,7 @@ export function foldIntoHolders(ranked: Suspect[], holders: HolderEvidence[], ru
       countDelta: h.count,
       perIteration: h.count / steps,
       bytesDelta: h.bytes,
-      where: [...traceWhere(h.trace), ...(h.sites ?? []).map((s) => `added to at ${s}`)],
+      where: traceWhere(h.trace),
       trace: h.trace,
       holds: held,
       ...(h.process ? { process: h.process } : {}),

@@ -84,19 +84,27 @@ export function holdersFirst(ranked: Suspect[]): Suspect[] {
   const growing = slots.map((i) => ranked[i]!);
   const held = new Set<Suspect>();
   const holders = new Set<Suspect>();
+  // a holder with no path of its own (its search was not run, or cut short) takes the part of a held one's up to it
+  const pathOf = new Map<Suspect, Suspect>();
   for (const s of growing) {
     // the outermost hop on another growing suspect, the last hop (the instance itself) aside
-    for (const hop of s.where.slice(0, -1)) {
+    for (const [i, hop] of s.where.slice(0, -1).entries()) {
       const h = growing.find((g) => g !== s && g.name !== s.name && passesThrough(hop, g.name));
       if (!h) continue;
       held.add(s);
       holders.add(h);
+      const noChain = h.trace ? h.trace.references.length === 0 : h.where.length === 0;
+      if (noChain && !pathOf.has(h)) {
+        const made = h.trace?.madeAt ?? [];
+        const trace = s.trace && s.trace.references.length >= i ? { trace: { ...s.trace, references: s.trace.references.slice(0, i), leaking: h.name, madeAt: made } } : {};
+        pathOf.set(h, { ...h, where: [...s.where.slice(0, i), h.name, ...made.map((m) => `made at ${m}`)], ...trace });
+      }
       break;
     }
   }
   if (held.size === 0) return ranked;
   const tier = (s: Suspect) => (held.has(s) ? 2 : holders.has(s) ? 0 : 1);
-  const reordered = growing.map((s, i) => ({ s, i })).sort((a, b) => tier(a.s) - tier(b.s) || a.i - b.i).map((x) => x.s);
+  const reordered = growing.map((s, i) => ({ s, i })).sort((a, b) => tier(a.s) - tier(b.s) || a.i - b.i).map((x) => pathOf.get(x.s) ?? x.s);
   const out = [...ranked];
   slots.forEach((slot, k) => {
     out[slot] = reordered[k]!;

@@ -258,6 +258,8 @@ export interface LeakTrace {
   process?: ProcessRef;
   /** where the leaking objects were made, the user's line first (a followed constructor's caller), when known */
   madeAt?: string[];
+  /** a holder's: the lines of the program that add to it ('jobs.py:24  _SESSIONS.append(session)') */
+  addedAt?: string[];
   /**
    * set when the object is reached only through the runtime's internals (a timer list, a stack or
    * handle-scope root): what it is reached through, and where it was made instead

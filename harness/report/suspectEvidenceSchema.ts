@@ -58,8 +58,6 @@ export interface HolderEvidence {
   bytes: number;
   /** the growth evidence it holds, by name (`GrowthEvidence.name`), with how many of the new ones are under it */
   holds: { name: string; count: number; bytes: number }[];
-  /** the lines that add to it (Python: its mutations in the module's source) */
-  sites?: string[];
   process?: ProcessRef;
 }
 

@@ -292,7 +292,7 @@ export async function runScenario(plan: RunPlan, opts: RunScenarioOptions): Prom
     }, attached);
     const session = target;
     collectors.push(runtimeHeapCollector(() => session.agents(), (procs, s) => emit({ k: 'heaps', t: s.t, p: phaseCode(s.phase), procs })));
-    collectors.push(typeGrowthCollector(() => session.agent(), emit));
+    collectors.push(typeGrowthCollector(() => session.agent(), emit, () => session.agents()));
     if (session.cliDumps) collectors.push(cliDumpCollector(session.cliDumps));
     outputs.start();
     void session.nextDeath().then(onDeath);
@@ -441,7 +441,7 @@ export async function runScenario(plan: RunPlan, opts: RunScenarioOptions): Prom
       await suspects.atBaseline();
       const others = t.agents().filter((a) => a.role === 'worker' && !tree.summedWorkers().includes(a.pid)).map((a) => a.pid);
       const summed = tree.summedWorkers();
-      if (summed.length > 0) note(`suspects: gc type counts were summed over the root process (pid ${agent.pid}) and the ${summed.length} worker${summed.length === 1 ? '' : 's'} forked from it (pid ${summed.join(', ')}), and so were their warnings; a referrer chain was searched for in the process holding the most of its type; allocation sites and open resources are the root's only`);
+      if (summed.length > 0) note(`suspects: gc type counts were summed over the root process (pid ${agent.pid}) and the ${summed.length} worker${summed.length === 1 ? '' : 's'} forked from it (pid ${summed.join(', ')}), and so were their warnings, allocation sites, open resources and grown containers; a referrer chain was searched for in the process holding the most of its type`);
       if (others.length > 0) note(`suspects were looked for in the root process (pid ${agent.pid})${summed.length ? ' and its forked workers' : ''} only: ${others.length} other process${others.length === 1 ? '' : 'es'} of the tree serving an agent (pid ${others.join(', ')}) ${others.length === 1 ? 'was' : 'were'} not looked at`);
       // the extra steps get what the two looks still to come (about as long as the first) and the
       // settle will not need; the retainer paths and referrer searches get what is left after

@@ -69,6 +69,14 @@ export function treeTypeCounts(root: AgentHandle, agents: () => AgentHandle[]): 
         for (const w of got.workers) for (const [type, n] of Object.entries(w.r?.counts ?? {})) counts[type] = (counts[type] ?? 0) + n;
         return { counts };
       }
+      if (op === 'typeGrowth' && first !== null && first.size > 0) {
+        // what grew since the engine's baseline, summed; a worker started after it has no baseline and is left out
+        const workers = agents().filter((a) => first!.has(a.pid));
+        const replies = await Promise.all([root, ...workers].map((a) => a.request(op, params, timeoutMs).catch(() => null) as Promise<{ changes: Record<string, number> } | null>));
+        const changes: Record<string, number> = {};
+        for (const r of replies) for (const [type, n] of Object.entries(r?.changes ?? {})) changes[type] = (changes[type] ?? 0) + n;
+        return { changes };
+      }
       if (op === 'warnings' && first !== null && first.size > 0) {
         // the root's first: the workers serve, so what came since the baseline is mostly theirs, and
         // the collector reads the newest at the end of the list

@@ -42,7 +42,12 @@ const MAX_SKIP = 20;
  */
 const MAX_NODE_HEAP_FOR_SAMPLING = MAX_NODE_HEAP_FOR_SNAPSHOTS;
 
-export function typeGrowthCollector(agent: () => AgentHandle | null, emit: (line: TypeGrowthLine) => void): EvidenceCollector {
+/**
+ * `agents`: every agent of the tree. The other Python processes (a pre-fork server's workers) take
+ * the baseline too, unread here: the suspect collector asks them what grew since, to follow the
+ * classes that grew in the workers (suspectCollector.ts, pythonHolders.ts).
+ */
+export function typeGrowthCollector(agent: () => AgentHandle | null, emit: (line: TypeGrowthLine) => void, agents: () => AgentHandle[] = () => []): EvidenceCollector {
   const errors = new Set<string>();
   // per followed name: its last value, and for how many reads it has not moved
   const followed = new Map<string, { last: number; flat: number }>();
@@ -86,6 +91,7 @@ export function typeGrowthCollector(agent: () => AgentHandle | null, emit: (line
       if (s.phase === 'warmup') {
         const got = await ask(a, { action: 'baseline' });
         if (!got) return;
+        await Promise.all(agents().filter((w) => w !== a && w.runtime === 'python').map((w) => w.request('typeGrowth', { action: 'baseline' }).catch(() => null)));
         baselineAgent = a;
         followed.clear();
         dropped.clear();

@@ -143,14 +143,25 @@ def _follow_creations(cls):
 def op_follow_creations(req):
     """From now on, note where new instances of these classes are made (their caller's stack): a
     class that grows once per step then says which line makes it, without tracemalloc."""
-    wanted = set(n for n in req.get("types", []) if isinstance(n, str))
+    names = [n for n in req.get("types", []) if isinstance(n, str)]
+    limit = int(req.get("max", 10))
+    if not names or tracemalloc.is_tracing():
+        return {"followed": []}
+    classes = {}
+    for o in gc.get_objects():
+        if isinstance(o, type):
+            classes.setdefault(_qualname(o), o)
     followed = []
-    if wanted and not tracemalloc.is_tracing():
-        for o in gc.get_objects():
-            if isinstance(o, type) and _qualname(o) in wanted and o not in _followed_classes:
-                _follow_creations(o)
-                if o in _followed_classes:
-                    followed.append(_qualname(o))
+    # in the caller's order (most grown first); a C type cannot say who makes it, and takes no place
+    for name in names:
+        cls = classes.get(name)
+        # one followed already (it warned unclosed) is named too: its creations are asked for
+        if cls is None or not (cls in _followed_classes or isinstance(cls.__init__, types.FunctionType)):
+            continue
+        _follow_creations(cls)
+        followed.append(name)
+        if len(followed) >= limit:
+            break
     return {"followed": followed}
 
 
