@@ -2,7 +2,7 @@
 // objects the last snapshot has that the first did not (heap/heapGrowth.ts, in a child process),
 // each traced from the first name the developer wrote, and the holders they hang from.
 import type { GrowthEvidence, HolderEvidence } from '../report/schema.ts';
-import { worthTracing } from '../observations/growthEvidence.ts';
+import { worthTracing } from './growthEvidence.ts';
 import { heapGrowthInChild } from '../heap/heapGrowthInChild.ts';
 import type { HeapGrowth, WantedType } from '../heap/heapGrowth.ts';
 import path from 'node:path';

@@ -4,9 +4,11 @@
 // that grew through the measured phase, where their new instances were made (the agent follows
 // their constructors from the first look on: the line that makes what a module list keeps).
 import type { HolderEvidence, ProcessRef, TraceReference } from '../report/schema.ts';
-import { PER_ITERATION_SLACK } from '../observations/growthEvidence.ts';
+import { PER_ITERATION_SLACK } from './growthEvidence.ts';
 
 type Ask = (what: string, op: string, params?: object) => Promise<unknown>;
+/** an op whose failure is no problem to report (what grew since a baseline the engine may not have taken) */
+type TryAsk = (op: string, params?: object) => Promise<unknown>;
 
 /** classes followed: the ones that moved most through the measured phase (of more candidates, the agent follows the first this many it can) */
 const MAX_FOLLOWED = 10;
@@ -37,13 +39,14 @@ export interface PythonFollow {
   madeAt(): Promise<Map<string, string[]>>;
 }
 
-export function pythonFollow(ask: Ask): PythonFollow {
+export function pythonFollow(ask: Ask, tryAsk: TryAsk): PythonFollow {
   let followed: string[] = [];
   return {
     async atFirstLook() {
       await ask('agent containers (baseline)', 'containers', { action: 'baseline' });
       // what moved since the engine's baseline: the measured phase's growth (typeGrowth, read at every boundary)
-      const moved = (await ask('agent typeGrowth (what grew in the measured phase)', 'typeGrowth', { action: 'read', minChange: 2, limit: 40 })) as { changes: Record<string, number> } | null;
+      // (no baseline, as when the engine's per-type reads failed or a collector runs alone: nothing to follow)
+      const moved = (await tryAsk('typeGrowth', { action: 'read', minChange: 2, limit: 40 })) as { changes: Record<string, number> } | null;
       const names = Object.entries(moved?.changes ?? {}).filter(([n, d]) => d > 0 && !BUILTIN.test(n)).sort((a, b) => b[1] - a[1]).slice(0, MAX_CANDIDATES).map(([n]) => n);
       if (names.length === 0) return;
       const r = (await ask('agent followCreations', 'followCreations', { types: names, max: MAX_FOLLOWED })) as { followed: string[] } | null;

@@ -5,6 +5,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { connectAgent } from './agentClient.ts';
 import { agentEnv, createSuspectCollector, type SuspectCollector } from './suspectCollector.ts';
 import { rankEvidence } from '../analysis/rankSuspects.ts';
+import { withHeld } from '../analysis/suspects.ts';
 import { pythonWarningCandidates } from '../analysis/pythonWarnings.ts';
 import { startTarget, agentTargetsDir } from '../../fixtures/agent-targets/targets.ts';
 
@@ -80,14 +81,17 @@ describe('suspectCollector against real targets', () => {
     expect(handle?.countDelta).toBe(ITERATIONS);
   });
 
-  it('Python registry leak: top suspect is the allocating line; the type suspect leads back to the registry', async () => {
+  it('Python registry leak: the registry first, with the line that adds to it, then the allocating line; the type leads back to the registry', async () => {
     const { c } = await run('python', 'leaky', '/job');
     const suspects = rankEvidence(await c.evidence(ITERATIONS));
     expect(c.errors()).toEqual([]);
-    expect(suspects[0]).toMatchObject({ runtime: 'python', kind: 'allocation-site' });
-    expect(suspects[0]!.name).toMatch(/registryService\.py:23$/);
+    expect(suspects[0]).toMatchObject({ runtime: 'python', kind: 'holder', name: '__main__._JOB_REGISTRY', countDelta: ITERATIONS });
+    expect(suspects[0]!.trace!.addedAt!.join('\n')).toMatch(/registryService\.py:25 +_JOB_REGISTRY\[n\] = job/);
     expect(suspects[0]!.bytesDelta).toBeGreaterThan(ITERATIONS * 4096);
-    const job = suspects.find((s) => s.kind === 'type' && s.name === '__main__.Job');
+    expect(suspects[1]).toMatchObject({ runtime: 'python', kind: 'allocation-site' });
+    expect(suspects[1]!.name).toMatch(/registryService\.py:23$/);
+    expect(suspects[1]!.bytesDelta).toBeGreaterThan(ITERATIONS * 4096);
+    const job = withHeld(suspects).find((s) => s.kind === 'type' && s.name === '__main__.Job');
     expect(job).toMatchObject({ countDelta: ITERATIONS, perIteration: 1 });
     expect(job!.where[0]).toMatch(/registryService\.py:13 +__main__\._JOB_REGISTRY/);
     expect((await c.heapUsed())!).toBeGreaterThan(0);

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { GrowthEvidence, HolderEvidence, ProcessRef, SuspectEvidence, TraceReference, WarningRecord } from '../report/schema.ts';
 import { formatBytes } from '../scenario/units.ts';
-import { growthFromCounts, worthTracing } from '../observations/growthEvidence.ts';
+import { growthFromCounts, worthTracing } from './growthEvidence.ts';
 import { snapshotHistogram, type HeapHistogram, type HistogramEntry } from '../heap/snapshotHistogram.ts';
 import { traceNodeGrowth } from './nodeGrowthTraces.ts';
 import { pythonFollow } from './pythonHolders.ts';
@@ -195,7 +195,7 @@ export function createSuspectCollector(opts: SuspectCollectorOptions): SuspectCo
   // tracemalloc is on only when the scenario asked for it (PYTHONTRACEMALLOC): it is costly
   let tracing = false;
 
-  const follow = pythonFollow(ask);
+  const follow = pythonFollow(ask, (op, params) => opts.request(op, params, Math.max(MIN_REQUEST_MS, Math.min(budget.remainingMs(), MAX_REQUEST_MS))).catch(() => null));
 
   async function pythonPoint(p: Point): Promise<void> {
     if (p === 0) {

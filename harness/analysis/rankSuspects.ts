@@ -5,7 +5,8 @@
 // entry, ranked by what its new objects retain per step, with the types it holds folded under it
 // (the array before the Buffers in it, the Session before its cookie jar).
 import type { HolderEvidence, Suspect, SuspectEvidence, TraceReference } from '../report/schema.ts';
-import { PER_ITERATION_SLACK } from '../observations/growthEvidence.ts';
+import type { Observations } from '../observations/observations.ts';
+import { PER_ITERATION_SLACK } from '../agents/growthEvidence.ts';
 import { traceWhere } from './leakTraceText.ts';
 import { holdersFirst, rankSuspects } from './suspects.ts';
 import { warningCandidates } from './warningCandidates.ts';
@@ -14,6 +15,12 @@ const sameReference = (a: TraceReference, b: TraceReference) => a.kind === b.kin
 
 /** a holder takes a suspect in when it holds at least this share of the suspect's new instances, or its trace starts at the holder's name */
 const HELD_SHARE = 0.5;
+
+/** The run's suspects: those an older stream ranked, then its evidence ranked; undefined when no looks were taken. */
+export function runSuspects(obs: Pick<Observations, 'suspects' | 'suspectEvidence'>): Suspect[] | undefined {
+  if (obs.suspects === undefined && obs.suspectEvidence === undefined) return undefined;
+  return [...(obs.suspects ?? []), ...(obs.suspectEvidence ?? []).flatMap(rankEvidence)];
+}
 
 export function rankEvidence(e: SuspectEvidence): Suspect[] {
   const growth = e.growth.map((g) => ({ ...g, runtime: e.runtime, where: g.trace ? traceWhere(g.trace) : g.where }));

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Suspect } from '../report/schema.ts';
 import { holdersFirst, rankSuspects, typeGrowthCheck, type GrowthCandidate } from './suspects.ts';
-import { growthFromCounts } from '../observations/growthEvidence.ts';
+import { growthFromCounts } from '../agents/growthEvidence.ts';
 
 const pt = (count: number, bytes = count * 32) => ({ count, bytes });
 function node(name: string, nodeType: string, b: number, m: number, s: number): GrowthCandidate {

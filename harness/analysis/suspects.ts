@@ -3,7 +3,7 @@
 // ranked Suspects out. The rule is fuite's: a thing leaks per iteration when its count grows by at
 // least about the number of iterations, and memlab's: it must still be there after the settle.
 import type { Check, GrowthEvidence, Suspect } from '../report/schema.ts';
-import { isInformative, perIterationGrowth, PER_ITERATION_SLACK } from '../observations/growthEvidence.ts';
+import { isInformative, perIterationGrowth, PER_ITERATION_SLACK } from '../agents/growthEvidence.ts';
 
 export { isInformative, perIterationGrowth };
 

@@ -1,13 +1,12 @@
 // An observations document as the events of a sample stream: the head, a boundary sample per read,
 // the type-growth reads, the warnings as the lines Python prints for them, the three looks as suspect
-// evidence (ranked by the judge, as a run's are), and the tail. Fed to the run aggregate (observations/runAggregate.ts), they are judged
-// and reported by the code that judges and reports `seep run`. Pure.
+// evidence (ranked by the judge, as a run's are), and the tail. Fed to the run aggregate
+// (assembly/runAggregate.ts), they are judged and reported by the code that judges and reports `seep run`. Pure.
 import { METRICS, type Leftover, type Metric, type Sample, type SuspectEvidence } from '../report/schema.ts';
 import { planBudgets } from '../scenario/runPlan.ts';
 import { encodeHead, type StreamTail } from '../observations/streamHead.ts';
-import { PHASE_CODES } from '../observations/typeGrowthRows.ts';
-import { encodeSample, type StreamEvent } from '../series/sampleStream.ts';
-import { growthFromCounts } from '../observations/growthEvidence.ts';
+import { encodeSample, phaseCode, type StreamEvent } from '../series/sampleStream.ts';
+import { growthFromCounts } from '../agents/growthEvidence.ts';
 import { handleTypeDiff } from '../runner/identityDiff.ts';
 import { heapFigures, type HeapFigures } from '../agents/runtimeHeap.ts';
 import type { ObservationsDocument } from './observationsDocument.ts';
@@ -87,7 +86,7 @@ export function documentEvents(doc: ObservationsDocument): StreamEvent[] {
     pids = key;
   }
   for (const r of doc.types?.reads ?? []) {
-    timed.push({ k: 'types', t: r.t, i: r.iteration, p: PHASE_CODES[r.phase], r: doc.types!.runtime, c: r.changes, ms: r.ms });
+    timed.push({ k: 'types', t: r.t, i: r.iteration, p: phaseCode(r.phase), r: doc.types!.runtime, c: r.changes, ms: r.ms });
   }
   for (const w of doc.warnings) timed.push({ k: 'out', t: w.t, s: 'stderr', x: warningLine(w) + '\n' });
   // stable: a boundary read and the type read made with it keep their order

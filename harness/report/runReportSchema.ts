@@ -13,7 +13,6 @@ export const RESOURCES = ['rss', 'heap', 'fds', 'sockets', 'threads', 'children'
 export type Resource = (typeof RESOURCES)[number];
 
 import type { Metric, Phase, TcpState } from './sampleSchema.ts';
-import type { BaselineRun, RegressionKey } from './comparisonSchema.ts';
 
 /** Samples stored column-wise: charts and analysis both want arrays. All arrays have the same length. */
 export interface SeriesColumns {
@@ -84,6 +83,15 @@ export interface TrendResult {
 
 export type CountedResource = 'fds' | 'sockets' | 'threads' | 'children' | 'handles';
 
+/** The stored run a regression check or a comparison read: the path given and the run's id. */
+export interface BaselineRun {
+  path: string;
+  runId: string;
+}
+
+/** What two runs are compared on, per scenario: a slope of each series, and what counts left over. */
+export type RegressionKey = 'rss' | 'heap' | 'heapBlocks' | CountedResource | `${CountedResource}LeftOver`;
+
 /** Every check id seep writes. Forbid patterns and file budgets name their pattern or file after the colon. */
 export type CheckId =
   | `leak.${'rss' | 'heap' | 'types' | CountedResource | 'orphans' | 'warnings'}`
@@ -93,6 +101,7 @@ export type CheckId =
   | `budget.files:${string}`
   | `alert.rss.${'warning' | 'critical'}`
   | 'calibration'
+  | 'replicas'
   | 'regression'
   | `regression.${RegressionKey}`;
 
@@ -390,6 +399,9 @@ export interface ScenarioReport {
     command?: string[];
     /** a service seep attached to and did not start (`service.attach`, `--attach`) */
     attached?: AttachedTarget;
+    /** a series read from Prometheus (`seep judge --prometheus`, a replica of a scenario's `evidence.prometheus`),
+     * or a deployed service a scenario drove at its URL while Prometheus watched it */
+    remote?: RemoteTarget;
   };
   iterations: { warmup: number; measured: number };
   checks: Check[];
@@ -416,6 +428,37 @@ export interface ScenarioReport {
   calibration?: Calibration;
   /** what observing cost the target: its steps' own time beside the boundary work seep did between them */
   observerCost?: ObserverCost;
+  /**
+   * A deployed service driven at its URL (`evidence.prometheus`): each replica's series from
+   * Prometheus judged as a scenario of its own (each life of a restarted one apart), then their sum
+   */
+  replicas?: ScenarioReport[];
+}
+
+/** What a series from Prometheus measures, as the sample column it is judged in. */
+export type RemoteMetric = 'rss' | 'heapUsed' | 'fds';
+
+/**
+ * A target seep did not start and cannot see, observed through Prometheus: one series it judged
+ * (labels set), or a service a scenario drove at `url` whose replicas are judged in `replicas`.
+ */
+export interface RemoteTarget {
+  /** the Prometheus server the series came from */
+  prometheus: string;
+  /** the PromQL that returned the series */
+  query: string;
+  /** what the series measures: memory (judged as RSS), a runtime heap, or file descriptors (a count) */
+  metric: RemoteMetric;
+  /** the series' labels; absent on the scenario that drove the replicas */
+  labels?: Record<string, string>;
+  /** the sum of the replicas' series, not one of them */
+  sum?: true;
+  /** the life of the series this report judges, when its process restarted within the range (1-based) */
+  life?: { index: number; of: number; startedBy: 'range' | 'start time' | 'drop' };
+  /** the level time to limit is told against: the limit query's last value for this series, or --limit */
+  limit?: { written: string; value: number; from: string };
+  /** the service's URL, which the scenario drove */
+  url?: string;
 }
 
 /**

@@ -4,7 +4,7 @@
 // test's message and the Markdown summary print these lines; the HTML page marks them up itself.
 import type { LeakTrace, Suspect, TraceReference } from '../report/schema.ts';
 import { formatSigned } from './formatValue.ts';
-import { plainText } from '../report/plainText.ts';
+import { plainText } from './plainText.ts';
 
 const KIND_WORDS: Record<TraceReference['kind'], string> = {
   'module-variable': 'module variable',

@@ -2,9 +2,9 @@
 // know by name, in the spirit of fuite's metric factories ({ beforeIterations, afterIterations,
 // getResult }): each adds to the boundary reads and, once the run is over, says what it found. The
 // judging of what they gather is in analysis/, not here.
-import type { Leftover, Sample, SuspectEvidence } from '../report/schema.ts';
+import type { Leftover, Sample, ScenarioReport, SuspectEvidence } from '../report/schema.ts';
 import { cliSuspects, removeCliDumps } from '../agents/cliDumps.ts';
-import type { AgentHandle } from './agentSession.ts';
+import type { AgentHandle } from './agentHandle.ts';
 import { heapFigures, sumHeapFigures, type HeapFigures } from '../agents/runtimeHeap.ts';
 import type { ProcessHeapRead } from '../series/sampleStream.ts';
 import { isRunning } from '../probes/procfs.ts';
@@ -14,9 +14,40 @@ import type { TargetSession } from './targetSession.ts';
 export interface EvidenceCollector {
   /** adds to a boundary read, taken after the forced GC */
   atBoundary?(s: Sample): Promise<void>;
-  /** after the measured phase, its settle and the attribution steps: suspect evidence it gathered,
-   * problems it had, and the handle types more numerous after the settle than at the baseline */
-  afterRun?(measuredSteps: number): Promise<{ evidence?: SuspectEvidence; errors: string[]; handles?: Leftover[] }>;
+  /** once the measured phase and its settle are over, before the teardown: looks of its own, which
+   * may take extra steps (naming suspects) */
+  afterMeasured?(run: MeasuredRun): Promise<void>;
+  /** once the target is stopped: suspect evidence it gathered (the judge ranks it), problems it
+   * had, and the handle types more numerous after the settle than at the baseline */
+  afterRun?(measuredSteps: number): Promise<CollectorFindings>;
+  /** once the verdict is known (a failed run keeps what a passing one would delete): files it kept
+   * in the run folder, and problems it had that the report lists last */
+  afterVerdict?(failed: boolean): Promise<{ artifacts: string[]; errors: string[] }>;
+}
+
+export interface CollectorFindings {
+  evidence?: SuspectEvidence;
+  errors: string[];
+  handles?: Leftover[];
+  /** a deployed service's replicas, each judged from its series in Prometheus (prometheusEvidence.ts) */
+  replicas?: ScenarioReport[];
+  /** why the collector's evidence could not be had at all: the run's error */
+  error?: string;
+}
+
+/** The measured phase as it ended, for a collector's own looks after it. */
+export interface MeasuredRun {
+  /** it ran to its end and settled (not cut short by an error or a signal) */
+  ended: boolean;
+  /** how long the measured phase took */
+  ms: number;
+  /** steps taken, warmup included, and of them the warmup's */
+  steps: number;
+  warmupSteps: number;
+  /** one more step of the scenario, as a measured one (the leak planted after it under --calibrate);
+   * false when the run was stopped meanwhile */
+  extraStep(iteration: number, what: string): Promise<boolean>;
+  signal: AbortSignal;
 }
 
 /**

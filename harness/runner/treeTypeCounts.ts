@@ -13,7 +13,7 @@
 // goes to the process that held the most of the type at the last count (the root of gunicorn holds
 // none of what its workers leak: its own logging handlers would be named instead), and its reply
 // names that process.
-import type { AgentHandle } from './agentSession.ts';
+import type { AgentHandle } from './agentHandle.ts';
 import { isRunning, readCmdline } from '../probes/procfs.ts';
 import { mergeTreeReplies, TREE_OPS } from '../agents/treeReplies.ts';
 

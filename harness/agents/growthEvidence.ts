@@ -1,6 +1,7 @@
 // Counts of keyed things at the agents' three looks, as growth evidence: what a collector writes into
 // the stream, and what `seep judge` makes of a document's looks; and the rule for what grew, which
-// the collectors need to choose what to trace and the judge to rank (analysis/rankSuspects.ts).
+// the collectors need to choose what to trace and the judge to rank (analysis/rankSuspects.ts), here
+// with the collectors, below the judge.
 // The rule is fuite's: a thing leaks per step when its count grows by at least about the number of
 // steps, and memlab's: it must still be there after the settle. No ranking here (the judge's).
 import type { CountPoint, GrowthEvidence, Suspect } from '../report/schema.ts';
