@@ -4,15 +4,7 @@
 import { readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { SuspectEvidence, WarningRecord } from '../report/schema.ts';
-import { PYTHON_AGENT_DIR } from './suspectCollector.ts';
-
-interface PyWarning {
-  category: string;
-  message: string;
-  site: string;
-  allocated: string[];
-  type?: string;
-}
+import { PYTHON_AGENT_DIR, type PyWarning } from './suspectCollector.ts';
 
 const STANDARD_STREAMS = /'<std(in|out|err)>'/;
 

@@ -100,7 +100,8 @@ interface NodeWarning {
   count?: number;
   stack: string[];
 }
-interface PyWarning {
+/** a warning as the Python agent records it */
+export interface PyWarning {
   category: string;
   message: string;
   site: string;

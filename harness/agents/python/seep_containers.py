@@ -17,6 +17,8 @@ import re
 import sys
 import types
 
+import seep_referrers
+
 _CONTAINERS = (list, dict, set, collections.deque)
 # entries of a grown container looked at for their types and sizes
 SAMPLE = 50
@@ -48,18 +50,18 @@ def _user_modules(library_dirs, own_dirs):
 
 
 def _named_containers(library_dirs, own_dirs):
-    """{id: (container, name, kind, module file, the name a mutation line uses)} for the containers the program names."""
+    """{id: (container, name, kind, module file, the name a mutation line uses, its module if a global)} for the containers the program names."""
     found = {}
 
-    def note(obj, name, kind, path, ref):
+    def note(obj, name, kind, path, ref, module=None):
         if isinstance(obj, _CONTAINERS) and id(obj) not in found:
-            found[id(obj)] = (obj, name, kind, path, ref)
+            found[id(obj)] = (obj, name, kind, path, ref, module)
 
     for modname, mod, path in _user_modules(library_dirs, own_dirs):
         for gname, value in list(vars(mod).items()):
             if gname.startswith("__"):
                 continue
-            note(value, f"{modname}.{gname}", "module-variable", path, gname)
+            note(value, f"{modname}.{gname}", "module-variable", path, gname, mod)
             if isinstance(value, type) and getattr(value, "__module__", None) == modname:
                 for attr, v in list(vars(value).items()):
                     note(v, f"{modname}.{gname}.{attr}", "class-attribute", path, attr)
@@ -78,14 +80,6 @@ def _lines(path, ref, kind):
         if pat.search(text):
             out.append(f"{path}:{i}  {text.strip()}")
     return out
-
-
-def _declared(path, ref):
-    pat = re.compile(rf"^\s*{re.escape(ref)}\s*(:[^=]*)?=")
-    for i, text in enumerate(linecache.getlines(path), 1):
-        if pat.match(text):
-            return f"{path}:{i}"
-    return path
 
 
 def _newest(c, n):
@@ -128,7 +122,7 @@ def op_containers(req, library_dirs, own_dirs):
     min_growth = int(req.get("minGrowth", 1))
     out = []
     seen = set(id(v[0]) for v in named.values())
-    for key, (c, name, kind, path, ref) in named.items():
+    for key, (c, name, kind, path, ref, module) in named.items():
         if key not in _baseline:
             continue
         grew = len(c) - _baseline[key]
@@ -141,7 +135,8 @@ def op_containers(req, library_dirs, own_dirs):
             "name": name,
             "kind": kind,
             "type": _qualname(type(c)),
-            "declared": _declared(path, ref) if kind == "module-variable" else path,
+            # a global's own line, read only for those that grew
+            "declared": seep_referrers._global_line(module, ref) if module is not None else path,
             "grew": grew,
             "bytes": size * grew // max(1, len(newest)),
             "holds": [{"name": t, "count": n * grew // max(1, len(newest))} for t, n in types_.most_common(5)],

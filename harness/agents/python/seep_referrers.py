@@ -267,13 +267,7 @@ def _own_dict(obj):
 
 
 def _chain(parent, at_root, target):
-    path = [target]
-    while True:
-        up = parent[id(path[-1])][1]
-        if up is None:
-            break
-        path.append(up)
-    path.reverse()
+    path = _path_to(parent, target)
     root, d = at_root[id(path[0])]
     chain = [_root_label(root, d, path[0])]
     for i, (holder, child) in enumerate(zip(path, path[1:])):
