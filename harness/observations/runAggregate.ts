@@ -9,6 +9,7 @@ import { decodeSample, phaseOfCode, type StreamEvent } from '../series/sampleStr
 import { createOutputWatcher } from '../probes/outputWatcher.ts';
 import { judge } from '../analysis/judge.ts';
 import { headlines } from '../analysis/memoryChecks.ts';
+import { stepTimeHeadline } from '../analysis/stepTime.ts';
 import type { AlertTally, Observations, StepErrorTally } from '../analysis/observations.ts';
 import { LEAK_WARNINGS } from '../scenario/leakWarnings.ts';
 import { planBudgets, type AlertLevel, type BudgetPlan } from '../scenario/runPlan.ts';
@@ -18,6 +19,7 @@ import { createProcessLives } from './processLives.ts';
 import { createProcessHeaps } from './processHeaps.ts';
 import { decodeHead, type StreamHead, type StreamTail } from './streamHead.ts';
 import { createTypeGrowthRows } from './typeGrowthRows.ts';
+import { createDiskRows } from './diskRows.ts';
 import { formatElapsed, latencyHeadline } from '../analysis/soakChecks.ts';
 
 /** Step errors whose messages a soak keeps, besides the last: a week of them must not grow. */
@@ -69,6 +71,7 @@ export function createRunAggregate(opts: RunAggregateOptions = {}): RunAggregate
   const seep = createBoundedColumns({ rss: 'max' }, opts.maxLoadPoints ?? 4096);
   const lives = createProcessLives();
   const typeRows = createTypeGrowthRows();
+  const diskRows = createDiskRows();
   const heaps = createProcessHeaps();
   let output = createOutputWatcher({ forbid: [] });
   const tally: Record<'warning' | 'critical', AlertTally> = { warning: { count: 0, firstT: null }, critical: { count: 0, firstT: null } };
@@ -157,6 +160,12 @@ export function createRunAggregate(opts: RunAggregateOptions = {}): RunAggregate
       case 'types':
         typeRows.add(e);
         return;
+      case 'disk':
+        diskRows.add(e);
+        return;
+      case 'tempLeft':
+        diskRows.tempLeft(e);
+        return;
       case 'suspects':
         suspects = [...(suspectsNamed ? suspects : []), ...e.suspects];
         suspectsNamed = true;
@@ -196,6 +205,7 @@ export function createRunAggregate(opts: RunAggregateOptions = {}): RunAggregate
   function observations(): Observations {
     const sr = series();
     const typeGrowth = typeRows.build();
+    const disk = diskRows.build();
     const phases = sr.boundaries.phase;
     const baselineIndex = phases.lastIndexOf('warmup');
     const mFrom = phases.indexOf('measured');
@@ -214,6 +224,8 @@ export function createRunAggregate(opts: RunAggregateOptions = {}): RunAggregate
       orphans: tail?.orphans ?? [],
       newSinceBaseline: tail?.newSinceBaseline ?? { processes: [], sockets: [], fds: [] },
       fileSizes: tail?.fileSizes ?? {},
+      ...(tail?.fileEntries ? { fileEntries: tail.fileEntries } : {}),
+      ...(disk ? { disk } : {}),
       output: output.summary(),
       measuredHours: measuredFromT === null ? 0 : (measuredToT - measuredFromT) / 3_600_000,
       measure: head?.measure && 'steps' in head.measure ? 'steps' : 'time',
@@ -277,10 +289,11 @@ export function createRunAggregate(opts: RunAggregateOptions = {}): RunAggregate
         target: h.target,
         iterations: tail ? { ...tail.steps } : { warmup: 0, measured: obs.measuredIterations },
         checks: cs,
-        headlines: latencyHeadline(headlines(obs), obs.load?.p99s ?? []),
+        headlines: stepTimeHeadline(latencyHeadline(headlines(obs), obs.load?.p99s ?? []), obs),
         series: obs.series,
         suspects: corroborateSuspects(suspects, cs, obs.typeGrowth?.runtime ?? suspects[0]?.runtime),
         ...(obs.typeGrowth ? { typeGrowth: obs.typeGrowth } : {}),
+        ...(obs.disk ? { disk: obs.disk } : {}),
         output: obs.output,
       };
       if (error) report.error = error;

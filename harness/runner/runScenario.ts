@@ -14,7 +14,7 @@ import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { cliDumpCollector, runtimeHeapCollector, type EvidenceCollector } from './evidenceCollectors.ts';
 import { typeGrowthCollector } from './typeGrowthCollector.ts';
 import { allOutputs, liveReportOutput, metricsOutput, sampleStreamOutput } from './runOutputs.ts';
@@ -47,6 +47,9 @@ import { attachedHead, attachedTree, resolveAttached } from './attachedTarget.ts
 import { createObserverTally } from './observerCost.ts';
 import { performance } from 'node:perf_hooks';
 import { fileSlug } from '../scenario/fileSlug.ts';
+import { openDiskEvidence, type DiskEvidence } from './diskCollector.ts';
+import { createStepClock } from './stepClock.ts';
+import { budgetedPaths } from './budgetedPaths.ts';
 
 export interface RunScenarioOptions {
   repoRoot: string;
@@ -166,6 +169,8 @@ export async function runScenario(plan: RunPlan, opts: RunScenarioOptions): Prom
   let oomReason: string | undefined;
   const ownCgroup = attached && !(attached instanceof Error) && typeof attached.cgroup !== 'string' ? attached.cgroup : null;
   const observer = createObserverTally();
+  const stepClock = createStepClock();
+  let disk: DiskEvidence | null = null;
   const sampler = createSampler({ rootPids: () => target?.rootPids() ?? [], cookie, cgroupUsage: () => memoryLimit?.usage() ?? ownCgroup?.usage() ?? null });
   /** OOM kills in the cgroup, seen at every sample: a pre-fork master may survive its worker's */
   const watchOom = () => {
@@ -284,9 +289,11 @@ export async function runScenario(plan: RunPlan, opts: RunScenarioOptions): Prom
     }
     if (attached instanceof Error) throw attached;
     if (attached && typeof attached.cgroup === 'string') note(`no cgroupMemory for the attached process: ${attached.cgroup}`);
+    // a temp dir of its own, and its working directories listed before it starts
+    disk = openDiskEvidence(plan, { repoRoot: opts.repoRoot, cookie, skip: [opts.runDir ? path.dirname(runDir) : runDir], emit, now });
     target = await startRunTarget(plan, {
       repoRoot: opts.repoRoot,
-      env: { ...stringEnv(process.env), [COOKIE_ENV]: cookie, ...memoryLimit?.env },
+      env: { ...stringEnv(process.env), [COOKIE_ENV]: cookie, ...memoryLimit?.env, ...disk.env },
       onOutput,
       signal: abort.signal,
     }, attached);
@@ -294,6 +301,7 @@ export async function runScenario(plan: RunPlan, opts: RunScenarioOptions): Prom
     collectors.push(runtimeHeapCollector(() => session.agents(), (procs, s) => emit({ k: 'heaps', t: s.t, p: phaseCode(s.phase), procs })));
     collectors.push(typeGrowthCollector(() => session.agent(), emit));
     if (session.cliDumps) collectors.push(cliDumpCollector(session.cliDumps));
+    collectors.push(disk.collector, stepClock);
     outputs.start();
     void session.nextDeath().then(onDeath);
     sampler.startTimer(plan.sampleHz, onTimed, now);
@@ -356,6 +364,7 @@ export async function runScenario(plan: RunPlan, opts: RunScenarioOptions): Prom
         const stepStart = performance.now();
         await raceStep(() => plan.step(ctx), { what: counted ? `step (iteration ${steps + 1} of ${total}, ${phase})` : `step ${steps + 1} (${phase}, ${formatElapsed(now())} in)`, timeoutMs: stepTimeoutMs, died, signal: abort.signal });
         observer.step(performance.now() - stepStart);
+        stepClock.step(performance.now() - stepStart);
         if (phase === 'measured') await plant();
         inARow = 0;
       } catch (err) {
@@ -502,6 +511,7 @@ export async function runScenario(plan: RunPlan, opts: RunScenarioOptions): Prom
       probeErrors.push(`stopping the target failed: ${(err as Error).message}`);
     });
     if (stopNote) probeErrors.push(stopNote);
+    disk?.close();
     for (const s of ['stdout', 'stderr'] as const) {
       const rest = decoders[s].end();
       if (rest) agg.add({ k: 'out', t: now(), s, x: rest });
@@ -524,10 +534,7 @@ export async function runScenario(plan: RunPlan, opts: RunScenarioOptions): Prom
     error = undefined;
   }
 
-  const fileSizes: Record<string, number | null> = {};
-  for (const { path: file } of budgets.files) {
-    fileSizes[file] = await stat(path.resolve(opts.repoRoot, file)).then((s) => s.size, () => null);
-  }
+  const { fileSizes, fileEntries } = budgetedPaths(budgets.files, opts.repoRoot);
   const measuredSteps = steps - warmupSteps;
   if (interrupted && measuredSteps < 3) error ??= `interrupted after ${measuredSteps} measured step(s): too few to judge`;
   for (const c of collectors) {
@@ -541,7 +548,7 @@ export async function runScenario(plan: RunPlan, opts: RunScenarioOptions): Prom
   const tail: StreamTail = {
     finishedAt: new Date().toISOString(),
     steps: { warmup: warmupSteps, measured: measuredSteps },
-    orphans, newSinceBaseline, fileSizes,
+    orphans, newSinceBaseline, fileSizes, fileEntries,
     probeErrors: [...new Set([...probeErrors, ...sampler.errors()])],
     observerCost: observer.result(),
   };

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { METRICS, type Attribution, type Metric, type Phase, type Sample, type Suspect, type TcpState } from '../report/schema.ts';
 import type { TypeGrowthLine } from '../observations/typeGrowthRows.ts';
+import type { DiskLine, TempLeftLine } from '../observations/diskRows.ts';
 
 export const STREAM_SUFFIX = '.samples.ndjson';
 
@@ -44,6 +45,9 @@ export type StreamEvent =
   | { k: 'suspects'; t: number; suspects: Suspect[] }
   /** what moved per type or allocation site at a boundary read (observations/typeGrowthRows.ts) */
   | TypeGrowthLine
+  /** the paths on disk read at a boundary, and what the temp dir held at the end (observations/diskRows.ts) */
+  | DiskLine
+  | TempLeftLine
   | { k: 'attribution'; t: number; attribution: Attribution }
   /** the runtime heap of each process read at a boundary (phase code as a sample's), after its GC */
   | { k: 'heaps'; t: number; p: string; procs: ProcessHeapRead[] }

@@ -1,0 +1,26 @@
+// Step time as evidence: how long the scenario's steps took, as the mean of those since the
+// previous boundary, into the boundary's sample (stepMs). A step that slows as what the target
+// keeps grows is a leak of time; analysis/stepTime.ts judges the series.
+import type { EvidenceCollector } from './evidenceCollectors.ts';
+
+export interface StepClock extends EvidenceCollector {
+  /** a step's wall time, in ms */
+  step(ms: number): void;
+}
+
+export function createStepClock(): StepClock {
+  let sum = 0;
+  let count = 0;
+  return {
+    step(ms) {
+      sum += ms;
+      count++;
+    },
+    async atBoundary(s) {
+      if (s.iteration === null) return;
+      s.values.stepMs = count > 0 ? sum / count : null;
+      sum = 0;
+      count = 0;
+    },
+  };
+}
