@@ -168,12 +168,14 @@ export function diskLeakCheck(obs: Observations): Check | null {
   }
   const allowed = all.filter((t) => t.allowed && (t.trend.verdict === 'leak' || t.entries?.verdict === 'leak'));
   if (allowed.length > 0) parts.push(`allowed (budgets.disk.allow): ${allowed.map((t) => `${t.path} ${rate(t)}`).join(', ')}`);
-  const total = diskTotalTrend(obs);
+  // the trend drawn and compared: the temp dir's when it leads the leaks, else what the target writes
+  const temp = leaking[0]?.kind === 'temp' ? leaking[0] : null;
+  const trend = temp ? temp.trend : diskTotalTrend(obs);
   const check: Check = {
     id: 'leak.disk', resource: 'disk', kind: 'leak', limitValue: 0, observed: leaking.length, unit: 'paths', pass: leaking.length === 0,
-    series: 'diskBytes', message: parts.join('; '), diskTrends: all.slice(0, KEEP_TRENDS),
+    series: temp ? 'tmpBytes' : 'diskBytes', message: parts.join('; '), diskTrends: all.slice(0, KEEP_TRENDS),
   };
-  if (total) check.trend = total;
+  if (trend) check.trend = trend;
   if (full) check.timeToLimit = { limit: full.limit, limitName: full.limitName, limitValue: full.limitValue, level: full.level, per: full.per, estimate: full.estimate, low: full.low, high: full.high };
   if (left.length > 0) check.leftovers = left.slice(0, 50);
   return check;

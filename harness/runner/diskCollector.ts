@@ -78,14 +78,26 @@ export function openDiskEvidence(plan: Pick<RunPlan, 'target' | 'budgets'>, opts
   let tmpAnnounced = false;
   let wdAnnounced = '';
 
-  const name = (abs: string): string => {
+  // a path's name in the report and whether it is excused, worked out once (a boundary sees the
+  // same files again and again: 100 of them cost 0.1 ms a pass to name and match)
+  const named = new Map<string, { name: string; allowed: boolean }>();
+  const info = (abs: string): { name: string; allowed: boolean } => {
+    let i = named.get(abs);
+    if (i) return i;
     const rel = path.relative(opts.repoRoot, abs);
-    return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : abs;
+    const name = rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : abs;
+    i = { name, allowed: allowed(name) };
+    if (named.size > 50_000) named.clear();
+    named.set(abs, i);
+    return i;
   };
+  const name = (abs: string): string => info(abs).name;
+  let full = false;
   const follow = (p: string, how: How, dev: number): boolean => {
     if (followed.has(p)) return true;
     if (followed.size >= MAX_PATHS) {
-      errors.add(`disk: ${MAX_PATHS} paths are followed at most; ${p} and others were not`);
+      if (!full) errors.add(`disk: ${MAX_PATHS} paths are followed at most; ${p} and others were not`);
+      full = true;
       return false;
     }
     followed.set(p, { how, dev });
@@ -136,8 +148,7 @@ export function openDiskEvidence(plan: Pick<RunPlan, 'target' | 'budgets'>, opts
 
       let total = 0;
       for (const [abs, f] of files) {
-        const p = name(abs);
-        const allow = allowed(p);
+        const { name: p, allowed: allow } = info(abs);
         if (!allow) total += f.bytes;
         // a created file is followed once it changes size: a cache's files are counted in their folder
         const first = firstSize.get(abs);
@@ -160,7 +171,7 @@ export function openDiskEvidence(plan: Pick<RunPlan, 'target' | 'budgets'>, opts
         g.tops.add(top);
         folders.set(folder, g);
       };
-      for (const f of c.files) if (!allowed(name(f.path))) count(f.path, f.bytes, f.dev);
+      for (const f of c.files) if (!info(f.path).allowed) count(f.path, f.bytes, f.dev);
       for (const d of c.dirs) count(d, 0, -1);
       for (const [folder, g] of folders) {
         // a folder holding one created folder is named by it: the cache, not the folder it is in
