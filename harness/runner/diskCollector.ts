@@ -6,7 +6,7 @@
 // budgets.files size judges instead (a budget replaces its resource's default check), are followed
 // and shown but left out of the totals. The judging is analysis/diskChecks.ts's.
 import path from 'node:path';
-import { readlinkSync } from 'node:fs';
+import { lstatSync, readlinkSync } from 'node:fs';
 import type { Sample } from '../report/schema.ts';
 import type { RunPlan } from '../scenario/runPlan.ts';
 import { pathMatcher } from '../scenario/pathGlob.ts';
@@ -72,7 +72,7 @@ export function openDiskEvidence(plan: Pick<RunPlan, 'target' | 'budgets'>, opts
   const errors = new Set<string>();
   const cwdOf = new Map<number, string | null>();
   // followed paths (as the report names them) and what was said of them on the stream
-  const followed = new Map<string, { how: How; dev: number }>();
+  const followed = new Map<string, { how: How; dev: number; abs: string | null }>();
   const announced = new Set<string>();
   const firstSize = new Map<string, number>();
   let tmpAnnounced = false;
@@ -93,14 +93,14 @@ export function openDiskEvidence(plan: Pick<RunPlan, 'target' | 'budgets'>, opts
   };
   const name = (abs: string): string => info(abs).name;
   let full = false;
-  const follow = (p: string, how: How, dev: number): boolean => {
+  const follow = (p: string, how: How, dev: number, abs: string | null = null): boolean => {
     if (followed.has(p)) return true;
     if (followed.size >= MAX_PATHS) {
       if (!full) errors.add(`disk: ${MAX_PATHS} paths are followed at most; ${p} and others were not`);
       full = true;
       return false;
     }
-    followed.set(p, { how, dev });
+    followed.set(p, { how, dev, abs });
     return true;
   };
 
@@ -145,6 +145,12 @@ export function openDiskEvidence(plan: Pick<RunPlan, 'target' | 'budgets'>, opts
         if (!inSkipped(abs)) files.set(f.path, { bytes: f.bytes, dev: f.dev, how: 'open for writing' });
       }
       for (const f of c.files) if (!files.has(f.path)) files.set(f.path, { bytes: f.bytes, dev: f.dev, how: 'created' });
+      // a file once seen open for writing is followed by its path while closed: a history reopened per call
+      for (const m of followed.values()) {
+        if (m.how !== 'open for writing' || m.abs === null || files.has(m.abs)) continue;
+        const st = lstatSync(m.abs, { throwIfNoEntry: false });
+        if (st?.isFile()) files.set(m.abs, { bytes: st.size, dev: st.dev, how: m.how });
+      }
 
       let total = 0;
       for (const [abs, f] of files) {
@@ -154,7 +160,7 @@ export function openDiskEvidence(plan: Pick<RunPlan, 'target' | 'budgets'>, opts
         const first = firstSize.get(abs);
         if (f.how === 'created' && first === undefined && !followed.has(p)) firstSize.set(abs, f.bytes);
         const grew = f.how === 'open for writing' || (first !== undefined && first !== f.bytes);
-        if ((grew || followed.has(p)) && follow(p, f.how, f.dev)) line.f[p] = f.bytes;
+        if ((grew || followed.has(p)) && follow(p, f.how, f.dev, abs)) line.f[p] = f.bytes;
       }
       if (firstSize.size > 50_000) firstSize.clear();
       s.values.diskBytes = total;
