@@ -9,6 +9,8 @@ import { encodeSample, phaseCode } from '../series/sampleStream.ts';
 import { planBudgets } from '../scenario/runPlan.ts';
 import type { Budgets } from '../scenario/types.ts';
 import type { DiskLine } from '../observations/diskRows.ts';
+import { runFigures } from './runFigures.ts';
+import { compareFigures } from './compareRuns.ts';
 
 interface Step {
   tmpBytes?: number;
@@ -125,5 +127,20 @@ describe('step time', () => {
     const flat = run(40, (k) => ({ stepMs: 10 + ((k * 7919) % 5) }), { budgets: { stepTime: '20ms/100 steps' } });
     expect(check(flat, 'budget.stepTime')?.pass).toBe(true);
     expect(flat.headlines.stepTime?.trend.verdict).not.toBe('leak');
+  });
+});
+
+describe('disk in seep compare and --baseline', () => {
+  it('compares the slopes of what is written and of the temp dir, not the step time', () => {
+    const at = (perStep: number) => (k: number) => ({ files: { 'data/history.sqlite': 8192 + perStep * k }, tmpEntries: 0, stepMs: 10 + k });
+    const before = runFigures(run(40, at(1000)));
+    const after = runFigures(run(40, at(2000)));
+    expect(before.map((f) => f.key)).toEqual(expect.arrayContaining(['disk', 'tmpBytes', 'tmpEntries']));
+    expect(before.some((f) => f.series === 'stepMs')).toBe(false);
+    const disk = before.find((f) => f.key === 'disk')!;
+    expect(disk).toMatchObject({ value: 1000, source: 'check', unit: 'B', per: 'iteration' });
+    const compared = compareFigures(before, after, 0.1).figures.find((f) => f.key === 'disk')!;
+    expect(compared.difference?.verdict).toBe('worse');
+    expect(compareFigures(before, runFigures(run(40, at(1000))), 0.1).figures.find((f) => f.key === 'disk')!.difference?.verdict).toBe('same');
   });
 });

@@ -7,7 +7,6 @@ import type { Check, Metric, Resource, RegressionKey, RunFigure, ScenarioSeries,
 import { COUNTED } from './countedResources.ts';
 import { BLOCK_CREEP, boundaryPoints, hourlyPoints } from './memoryChecks.ts';
 import { analyzeTrend, defaultFloor } from './trend.ts';
-import { STEP_SLOWING_FLOOR_MS } from './stepTime.ts';
 
 
 /** What a run is read from: a stored scenario report, or the judge's checks so far and its series. */
@@ -37,8 +36,8 @@ const SLOPES: SlopeSpec[] = [
   { key: 'disk', resource: 'disk', series: 'diskBytes', kind: 'count', unit: 'B', floor: DISK_COMPARE_FLOOR },
   { key: 'tmpBytes', resource: 'disk', series: 'tmpBytes', kind: 'count', unit: 'B', floor: DISK_COMPARE_FLOOR },
   { key: 'tmpEntries', resource: 'disk', series: 'tmpEntries', kind: 'count', unit: 'entries' },
-  { key: 'stepTime', resource: 'stepTime', series: 'stepMs', kind: 'memory', unit: 'ms', floor: STEP_SLOWING_FLOOR_MS },
 ];
+// Step time is not compared: it moves with the machine's load, which two runs do not share.
 
 /** A soak judges RSS per hour: its RSS check's trend says so. */
 function rssPer(run: JudgedRun): 'iteration' | 'hour' {

@@ -61,8 +61,10 @@ interface Watched {
 const SAME_TICK_MS = 50;
 
 export function createCreatedFilesWatcher(opts: CreatedFilesOptions = {}): CreatedFilesWatcher {
-  const maxDirs = opts.maxDirs ?? 5000;
-  const maxDepth = opts.maxDepth ?? 8;
+  // a project root is the working directory of most targets: its data, cache and log folders sit
+  // near the top, and a boundary stats every folder followed
+  const maxDirs = opts.maxDirs ?? 2000;
+  const maxDepth = opts.maxDepth ?? 6;
   const maxCreated = opts.maxCreated ?? 20_000;
   const now = opts.now ?? Date.now;
   const skip = new Set((opts.skip ?? []).map((p) => path.resolve(p)));

@@ -10,7 +10,7 @@ export interface BaselineRun {
 }
 
 /** What two runs are compared on, per scenario: a slope of each series, and what counts left over. */
-export type RegressionKey = 'rss' | 'heap' | 'heapBlocks' | CountedResource | `${CountedResource}LeftOver` | 'disk' | 'tmpBytes' | 'tmpEntries' | 'stepTime';
+export type RegressionKey = 'rss' | 'heap' | 'heapBlocks' | CountedResource | `${CountedResource}LeftOver` | 'disk' | 'tmpBytes' | 'tmpEntries';
 
 /** The difference of one figure between two runs (analysis/slopeDifference.ts has the rule). */
 export interface FigureDifference {
