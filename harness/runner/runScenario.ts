@@ -363,8 +363,9 @@ export async function runScenario(plan: RunPlan, opts: RunScenarioOptions): Prom
       try {
         const stepStart = performance.now();
         await raceStep(() => plan.step(ctx), { what: counted ? `step (iteration ${steps + 1} of ${total}, ${phase})` : `step ${steps + 1} (${phase}, ${formatElapsed(now())} in)`, timeoutMs: stepTimeoutMs, died, signal: abort.signal });
-        observer.step(performance.now() - stepStart);
-        stepClock.step(performance.now() - stepStart);
+        const stepMs = performance.now() - stepStart;
+        observer.step(stepMs);
+        stepClock.step(stepMs);
         if (phase === 'measured') await plant();
         inARow = 0;
       } catch (err) {
