@@ -18,7 +18,8 @@ export function createStepClock(): StepClock {
     },
     async atBoundary(s) {
       if (s.iteration === null) return;
-      s.values.stepMs = count > 0 ? sum / count : null;
+      // to the microsecond: the stream says what was measured, not float noise
+      s.values.stepMs = count > 0 ? Math.round((sum / count) * 1000) / 1000 : null;
       sum = 0;
       count = 0;
     },
