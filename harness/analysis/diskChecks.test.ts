@@ -3,12 +3,12 @@
 // rebuilt one is judged.
 import { describe, expect, it } from 'vitest';
 import { METRICS, type Leftover, type Sample } from '../report/schema.ts';
-import { createRunAggregate } from '../observations/runAggregate.ts';
+import { createRunAggregate } from '../assembly/runAggregate.ts';
 import { encodeHead } from '../observations/streamHead.ts';
 import { encodeSample, phaseCode } from '../series/sampleStream.ts';
 import { planBudgets } from '../scenario/runPlan.ts';
 import type { Budgets } from '../scenario/types.ts';
-import type { DiskLine } from '../observations/diskRows.ts';
+import type { DiskLine } from '../series/sampleStream.ts';
 import { runFigures } from './runFigures.ts';
 import { compareFigures } from './compareRuns.ts';
 
@@ -34,7 +34,7 @@ function run(measured: number, at: (k: number) => Step, o: { budgets?: Budgets; 
     values.stepMs = s.stepMs ?? null;
     values.diskBytes = Object.values(s.files ?? {}).reduce((a, b) => a + b, 0);
     agg.add(encodeSample({ t, iteration: i, phase, values, tcp: {}, pids: [] }, 'b', i === 1));
-    const line: DiskLine = { k: 'disk', t, i, p: phaseCode(phase) as DiskLine['p'], f: s.files ?? {}, d: s.dirs ?? {}, fs: { '1': o.free ?? 50e9 } };
+    const line: DiskLine = { k: 'disk', t, i, p: phaseCode(phase), f: s.files ?? {}, d: s.dirs ?? {}, fs: { '1': o.free ?? 50e9 } };
     if (i === 1) line.tmp = { dir: '/tmp/seep-tabc-1', dev: 1 };
     for (const p of [...Object.keys(line.f), ...Object.keys(line.d)]) {
       if (announced.has(p)) continue;

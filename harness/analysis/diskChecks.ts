@@ -10,7 +10,7 @@ import type { Check, DiskPath, DiskSeries, DiskTrend, Phase, TimeToLimit, TrendR
 import type { BudgetPlan, Limit } from '../scenario/runPlan.ts';
 import { formatBytes } from '../scenario/units.ts';
 import { growth, iterationPoints, notMeasured } from './memoryChecks.ts';
-import type { Observations } from './observations.ts';
+import type { Observations } from '../observations/observations.ts';
 import { analyzeTrend } from './trend.ts';
 
 /** A byte a step is growth without bound all the same; below it, a size that moves is rounding. */

@@ -7,7 +7,7 @@ import type { Check, Headlines, TrendResult } from '../report/schema.ts';
 import type { BudgetPlan } from '../scenario/runPlan.ts';
 import { metricPoints } from '../series/seriesColumns.ts';
 import { iterationPoints, notMeasured } from './memoryChecks.ts';
-import type { Observations } from './observations.ts';
+import type { Observations } from '../observations/observations.ts';
 import { analyzeTrend, describeTrend } from './trend.ts';
 
 /** Slower by less than 1 ms per 100 steps is not worth a word, whatever the test says. */

@@ -3,36 +3,9 @@
 // and past `maxRows` every other measured read is dropped, as the boundary series are thinned
 // (series/seriesRecorder.ts). Every warmup read starts the rows again: the last is the baseline.
 import type { DiskPath, DiskSeries, Leftover, Phase } from '../report/schema.ts';
-
-/** One boundary read on the stream. */
-export interface DiskLine {
-  k: 'disk';
-  t: number;
-  i: number;
-  p: 'w' | 'm' | 's';
-  /** files: path -> bytes */
-  f: Record<string, number>;
-  /** folders: path -> [bytes, entries created in it] */
-  d: Record<string, [number, number]>;
-  /** the paths first followed on this line: how they were found, the device they are on, and whether they are allowed */
-  n?: Record<string, { how: DiskPath['how']; dev: number; allowed?: true }>;
-  /** free bytes per file system (by device number) of the followed paths and the temp dir */
-  fs?: Record<string, number>;
-  /** the temp dir seep gave the target, and its device, on the first line */
-  tmp?: { dir: string; dev: number };
-  /** the working directories watched, when the set changed */
-  wd?: string[];
-}
-
-/** What was left in the target's temp dir once it had stopped, before seep removed it. */
-export interface TempLeftLine {
-  k: 'tempLeft';
-  t: number;
-  left: Leftover[];
-}
+import { phaseOfCode, type DiskLine, type TempLeftLine } from '../series/sampleStream.ts';
 
 export const MAX_PATHS = 40;
-const PHASES: Record<DiskLine['p'], Phase> = { w: 'warmup', m: 'measured', s: 'settle' };
 
 export interface DiskRows {
   add(line: DiskLine): void;
@@ -95,7 +68,7 @@ export function createDiskRows(opts: { maxRows?: number } = {}): DiskRows {
       }
       const at = iteration.length;
       iteration.push(line.i);
-      phase.push(PHASES[line.p]);
+      phase.push(phaseOfCode(line.p));
       for (const r of rows.values()) {
         r.bytes.push(null);
         r.entries?.push(null);

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { METRICS, type Sample } from '../report/schema.ts';
 import { planBudgets } from '../scenario/runPlan.ts';
-import type { DiskLine, TempLeftLine } from '../observations/diskRows.ts';
+import type { DiskLine, TempLeftLine } from '../series/sampleStream.ts';
 import { folderOf, openDiskEvidence } from './diskCollector.ts';
 import { tempDir } from '../../fixtures/testing/tempDir.ts';
 

@@ -13,8 +13,8 @@ import { pathMatcher } from '../scenario/pathGlob.ts';
 import { createCreatedFilesWatcher } from '../probes/createdFiles.ts';
 import { createWrittenFilesReader } from '../probes/writtenFiles.ts';
 import { dirUsage, freeBytes } from '../probes/dirUsage.ts';
-import { MAX_PATHS, type DiskLine, type TempLeftLine } from '../observations/diskRows.ts';
-import { PHASE_CODES } from '../observations/typeGrowthRows.ts';
+import { MAX_PATHS } from '../observations/diskRows.ts';
+import { phaseCode, type DiskLine, type TempLeftLine } from '../series/sampleStream.ts';
 import { openTargetTempDir, type TargetTempDir } from './targetTempDir.ts';
 import type { EvidenceCollector } from './evidenceCollectors.ts';
 
@@ -60,7 +60,14 @@ export function folderOf(entry: string, createdDirs: ReadonlySet<string>): { fol
 
 export function openDiskEvidence(plan: Pick<RunPlan, 'target' | 'budgets'>, opts: DiskEvidenceOptions): DiskEvidence {
   const procRoot = opts.procRoot ?? '/proc';
-  const temp: TargetTempDir | null = plan.target.kind === 'attached' ? null : openTargetTempDir(opts.cookie);
+  const errors = new Set<string>();
+  let temp: TargetTempDir | null = null;
+  try {
+    if (plan.target.kind !== 'attached') temp = openTargetTempDir(opts.cookie);
+  } catch (err) {
+    // a full disk, a read-only /tmp: the target runs with seep's own temp dir, and the report says so
+    errors.add(`disk: no temp dir of its own for the target (it uses seep's): ${(err as Error).message}`);
+  }
   const skip = [...opts.skip, ...(temp ? [temp.dir] : [])].map((p) => path.resolve(p));
   const inSkipped = (abs: string) => skip.some((s) => abs === s || abs.startsWith(s + path.sep));
   const watcher = createCreatedFilesWatcher({ skip });
@@ -72,7 +79,6 @@ export function openDiskEvidence(plan: Pick<RunPlan, 'target' | 'budgets'>, opts
     const abs = path.resolve(opts.repoRoot, p);
     return allow(p) || budgeted.some((b) => abs === b || abs.startsWith(b + path.sep));
   };
-  const errors = new Set<string>();
   const cwdOf = new Map<number, string | null>();
   // followed paths (as the report names them) and what was said of them on the stream
   const followed = new Map<string, { how: How; dev: number; abs: string | null }>();
@@ -129,7 +135,7 @@ export function openDiskEvidence(plan: Pick<RunPlan, 'target' | 'budgets'>, opts
     async atBoundary(s: Sample) {
       if (s.iteration === null) return;
       treeWorkingDirs(s.pids);
-      const line: DiskLine = { k: 'disk', t: s.t, i: s.iteration, p: PHASE_CODES[s.phase], f: {}, d: {} };
+      const line: DiskLine = { k: 'disk', t: s.t, i: s.iteration, p: phaseCode(s.phase), f: {}, d: {} };
       if (temp) {
         const u = dirUsage(temp.dir, { skip: allowed });
         s.values.tmpBytes = u.bytes;

@@ -2,6 +2,7 @@
 // previous boundary, into the boundary's sample (stepMs). A step that slows as what the target
 // keeps grows is a leak of time; analysis/stepTime.ts judges the series.
 import type { EvidenceCollector } from './evidenceCollectors.ts';
+import type { ObserverTally } from './observerCost.ts';
 
 export interface StepClock extends EvidenceCollector {
   /** a step's wall time, in ms */
@@ -22,6 +23,17 @@ export function createStepClock(): StepClock {
       s.values.stepMs = count > 0 ? Math.round((sum / count) * 1000) / 1000 : null;
       sum = 0;
       count = 0;
+    },
+  };
+}
+
+/** The observer tally, its steps also timed by the clock: the step loop times each step once, for both. */
+export function alsoTimedBy(tally: ObserverTally, clock: StepClock): ObserverTally {
+  return {
+    ...tally,
+    step(ms) {
+      tally.step(ms);
+      clock.step(ms);
     },
   };
 }
