@@ -45,7 +45,7 @@ const FREE_STEP = 1024 * 1024;
 function plannedWorkingDirs(plan: Pick<RunPlan, 'target'>, repoRoot: string): string[] {
   const t = plan.target;
   if (t.kind === 'service' && t.cwd !== undefined) return [path.resolve(repoRoot, t.cwd)];
-  return t.kind === 'attached' ? [] : [repoRoot];
+  return t.kind === 'attached' || t.kind === 'remote' ? [] : [repoRoot];
 }
 
 /**
@@ -59,6 +59,8 @@ export function folderOf(entry: string, createdDirs: ReadonlySet<string>): { fol
 }
 
 export function openDiskEvidence(plan: Pick<RunPlan, 'target' | 'budgets'>, opts: DiskEvidenceOptions): DiskEvidence {
+  // a deployed service seep drives at its URL: no process here, no disk of its to read
+  if (plan.target.kind === 'remote') return { env: {}, collector: {}, close: () => undefined };
   const procRoot = opts.procRoot ?? '/proc';
   const errors = new Set<string>();
   let temp: TargetTempDir | null = null;

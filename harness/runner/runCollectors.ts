@@ -7,16 +7,23 @@ import { cliDumpCollector, runtimeHeapCollector, type EvidenceCollector } from '
 import type { RunTarget } from './runTarget.ts';
 import { suspectNamingCollector, type SuspectNamingOptions } from './suspectNaming.ts';
 import { typeGrowthCollector } from './typeGrowthCollector.ts';
+import { prometheusEvidence, type RunWindow } from './prometheusEvidence.ts';
 import type { DiskEvidence } from './diskCollector.ts';
 import type { StepClock } from './stepClock.ts';
 
 export interface RunCollectorsOptions extends Omit<SuspectNamingOptions, 'target'> {
+  /** the run's window on the wall clock, for evidence read afterwards over it (Prometheus') */
+  window: RunWindow;
   /** opened before the target started (its temp dir is in the target's env) */
   disk: DiskEvidence;
   stepClock: StepClock;
 }
 
-export function runCollectors(plan: Pick<RunPlan, 'name' | 'settleMs' | 'pace' | 'attributionSteps'>, target: RunTarget, o: RunCollectorsOptions): EvidenceCollector[] {
+export function runCollectors(
+  plan: Pick<RunPlan, 'name' | 'file' | 'target' | 'budgets' | 'evidence' | 'settleMs' | 'pace' | 'attributionSteps'>,
+  target: RunTarget,
+  o: RunCollectorsOptions,
+): EvidenceCollector[] {
   const emit = (e: StreamEvent) => o.emit(e);
   return [
     runtimeHeapCollector(() => target.agents(), (procs, s) => emit({ k: 'heaps', t: s.t, p: phaseCode(s.phase), procs })),
@@ -25,5 +32,7 @@ export function runCollectors(plan: Pick<RunPlan, 'name' | 'settleMs' | 'pace' |
     o.disk.collector,
     o.stepClock,
     suspectNamingCollector(plan, { ...o, target }),
+    // a deployed service's replicas, from Prometheus once the run is over
+    ...(plan.evidence ? [prometheusEvidence(plan, plan.evidence.prometheus, o.window)] : []),
   ];
 }

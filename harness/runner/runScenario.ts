@@ -149,7 +149,9 @@ async function drive(plan: RunPlan, run: Run): Promise<Driven> {
   let orphans: Leftover[] = [];
   try {
     const target = await lifecycle.start();
-    collectors = runCollectors(plan, target, { noRoomForSnapshot: lifecycle.noRoomForSnapshot, runDir: events.runDir, cookie: scope.cookie, emit: events.emit, note: events.note, now: scope.now, disk: run.disk, stepClock: run.stepClock });
+    // the run's window on the wall clock, for evidence read afterwards over it (Prometheus')
+    const window = { startedAtMs: Date.now() - scope.now(), measuredFromT: () => (position.phase === 'warmup' ? null : position.measuredFromT) };
+    collectors = runCollectors(plan, target, { noRoomForSnapshot: lifecycle.noRoomForSnapshot, runDir: events.runDir, cookie: scope.cookie, emit: events.emit, note: events.note, now: scope.now, window, disk: run.disk, stepClock: run.stepClock });
     reads.observeWith(collectors);
     events.start();
     reads.startTimer();
