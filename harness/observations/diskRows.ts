@@ -4,6 +4,7 @@
 // (series/seriesRecorder.ts). Every warmup read starts the rows again: the last is the baseline.
 import type { DiskPath, DiskSeries, Leftover, Phase } from '../report/schema.ts';
 import { phaseOfCode, type DiskLine, type TempLeftLine } from '../series/sampleStream.ts';
+import { everyOtherMeasured } from '../series/seriesRecorder.ts';
 
 export const MAX_PATHS = 40;
 
@@ -31,10 +32,7 @@ export function createDiskRows(opts: { maxRows?: number } = {}): DiskRows {
   let rows = new Map<string, Row>();
 
   const thin = () => {
-    const lastMeasured = phase.lastIndexOf('measured');
-    let m = 0;
-    const keep = phase.map((p, i) => p !== 'measured' || i === lastMeasured || m++ % 2 === 0);
-    const pick = <T>(xs: T[]) => xs.filter((_, i) => keep[i]);
+    const pick = everyOtherMeasured(phase);
     iteration = pick(iteration);
     phase = pick(phase);
     for (const r of rows.values()) {
