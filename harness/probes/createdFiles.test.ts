@@ -73,4 +73,14 @@ describe('createCreatedFilesWatcher', () => {
     w.addRoot(dir);
     expect(w.read().errors.join()).toMatch(/follows 2 folders at most/);
   });
+
+  it('takes the sizes it is given for the files it would stat (those open in the tree)', () => {
+    const dir = tempDir('seep-created-');
+    const w = createCreatedFilesWatcher({ now: later });
+    w.addRoot(dir);
+    writeFileSync(path.join(dir, 'open.log'), 'x');
+    writeFileSync(path.join(dir, 'closed.log'), 'yy');
+    const r = w.read(new Map([[path.join(dir, 'open.log'), { bytes: 99, dev: 1 }]]));
+    expect(names(dir, r)).toEqual([['closed.log', 2], ['open.log', 99]]);
+  });
 });

@@ -40,7 +40,8 @@ export interface CreatedFilesWatcher {
   /** watches a folder from now on: what it holds now was not created by the run */
   addRoot(dir: string): void;
   roots(): string[];
-  read(): CreatedFilesRead;
+  /** `sized`: sizes already known (the files the tree holds open, stat'ed through their fds): not stat'ed again */
+  read(sized?: ReadonlyMap<string, { bytes: number; dev: number }>): CreatedFilesRead;
 }
 
 interface Watched {
@@ -144,7 +145,7 @@ export function createCreatedFilesWatcher(opts: CreatedFilesOptions = {}): Creat
       list(abs, 0, false);
     },
     roots: () => [...roots],
-    read() {
+    read(sized) {
       for (const [abs, w] of [...dirs]) {
         if (!dirs.has(abs)) continue; // forgot with a folder above it
         const st = statSync(abs, { throwIfNoEntry: false });
@@ -153,6 +154,11 @@ export function createCreatedFilesWatcher(opts: CreatedFilesOptions = {}): Creat
       }
       const files: CreatedFile[] = [];
       for (const f of created) {
+        const known = sized?.get(f);
+        if (known) {
+          files.push({ path: f, bytes: known.bytes, dev: known.dev });
+          continue;
+        }
         const st = lstatSync(f, { throwIfNoEntry: false });
         if (!st) {
           created.delete(f);

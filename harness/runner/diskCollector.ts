@@ -148,7 +148,7 @@ export function openDiskEvidence(plan: Pick<RunPlan, 'target' | 'budgets'>, opts
       }
       const w = written.read(s.pids);
       for (const e of w.errors) errors.add(`disk: ${e}`);
-      const c = watcher.read();
+      const c = watcher.read(new Map(w.files.map((f) => [f.path, f])));
       for (const e of c.errors) errors.add(`disk: ${e}`);
 
       // every file counted once: held open for writing first, else created
