@@ -96,6 +96,16 @@ describe('leak.disk', () => {
     expect(check(rotating, 'leak.disk')?.pass).toBe(true);
   });
 
+  it('a file under a files budget is shown, not judged by leak.disk, and said to be the budget\'s', () => {
+    const growing = (k: number): Step => ({ files: { 'logs/app.log': 120 * k } });
+    const r = run(40, growing, { allowed: ['logs/app.log'], budgets: { files: { './logs/': '1MB' } } });
+    const c = check(r, 'leak.disk')!;
+    expect(c.pass).toBe(true);
+    expect(c.message).toMatch(/judged by their files budget: logs\/app\.log \+120 B\/iteration/);
+    expect(c.message).not.toMatch(/budgets\.disk\.allow/);
+    expect(check(r, 'budget.files:./logs/')).toBeDefined();
+  });
+
   it('a file removed by the settle was not kept', () => {
     const r = run(30, (k): Step => ({ files: k === 30 ? {} : { 'spool/job.tmp': 1000 * k } }));
     expect(check(r, 'leak.disk')?.pass).toBe(true);

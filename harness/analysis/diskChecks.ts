@@ -150,8 +150,19 @@ function hours(h: number): string {
   return `${(h / 24).toFixed(1).replace(/\.0$/, '')} days`;
 }
 
-/** leak.disk: null when disk was not observed (a stored run from before, a pytest document). */
-export function diskLeakCheck(obs: Observations): Check | null {
+/** A path at or under one a files budget names (as written, from the project root, as the report names paths). */
+function underFilesBudget(p: string, files: BudgetPlan['files']): boolean {
+  return files.some(({ path: f }) => {
+    const b = f.replace(/^\.\//, '').replace(/\/+$/, '');
+    return p === b || p.startsWith(`${b}/`);
+  });
+}
+
+/**
+ * leak.disk: null when disk was not observed (a stored run from before, a pytest document). `files`:
+ * the paths a files budget judges instead (followed but not judged, as the allowed ones are).
+ */
+export function diskLeakCheck(obs: Observations, files: BudgetPlan['files'] = []): Check | null {
   if (!obs.disk) return null;
   const all = diskTrends(obs);
   const leaking = all.filter((t) => t.leaks);
@@ -166,8 +177,11 @@ export function diskLeakCheck(obs: Observations): Check | null {
     parts.push(`nothing on disk grew without a plateau (${obs.disk.tempDir ? 'the temp dir and ' : ''}${followed.length} path${followed.length === 1 ? '' : 's'} followed)`);
     if (obs.disk.tempDir) parts.push(`left in the temp dir after the run: ${leftText(obs)}`);
   }
-  const allowed = all.filter((t) => t.allowed && (t.trend.verdict === 'leak' || t.entries?.verdict === 'leak'));
+  const excused = all.filter((t) => t.allowed && (t.trend.verdict === 'leak' || t.entries?.verdict === 'leak'));
+  const budgeted = excused.filter((t) => underFilesBudget(t.path, files));
+  const allowed = excused.filter((t) => !budgeted.includes(t));
   if (allowed.length > 0) parts.push(`allowed (budgets.disk.allow): ${allowed.map((t) => `${t.path} ${rate(t)}`).join(', ')}`);
+  if (budgeted.length > 0) parts.push(`judged by their files budget: ${budgeted.map((t) => `${t.path} ${rate(t)}`).join(', ')}`);
   // the trend drawn and compared: the temp dir's when it leads the leaks, else what the target writes
   const temp = leaking[0]?.kind === 'temp' ? leaking[0] : null;
   const trend = temp ? temp.trend : diskTotalTrend(obs);
@@ -208,7 +222,7 @@ export function diskBudgetCheck(obs: Observations, limit: Limit<'B'>): Check {
 /** leak.disk by default; budget.disk in its place when the scenario sets a growth. */
 export function diskChecks(obs: Observations, budgets: BudgetPlan): Check[] {
   if (budgets.disk.growth) return [diskBudgetCheck(obs, budgets.disk.growth)];
-  const c = diskLeakCheck(obs);
+  const c = diskLeakCheck(obs, budgets.files);
   return c ? [c] : [];
 }
 
