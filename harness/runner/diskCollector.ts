@@ -45,7 +45,7 @@ const FREE_STEP = 1024 * 1024;
 function plannedWorkingDirs(plan: Pick<RunPlan, 'target'>, repoRoot: string): string[] {
   const t = plan.target;
   if (t.kind === 'service' && t.cwd !== undefined) return [path.resolve(repoRoot, t.cwd)];
-  return t.kind === 'attached' || t.kind === 'remote' ? [] : [repoRoot];
+  return t.kind === 'attached' || t.kind === 'remote' || t.kind === 'caller' ? [] : [repoRoot];
 }
 
 /**
@@ -65,7 +65,8 @@ export function openDiskEvidence(plan: Pick<RunPlan, 'target' | 'budgets'>, opts
   const errors = new Set<string>();
   let temp: TargetTempDir | null = null;
   try {
-    if (plan.target.kind !== 'attached') temp = openTargetTempDir(opts.cookie);
+    // a process seep did not start (attached, or the test process that called it) has its env already
+    if (plan.target.kind !== 'attached' && plan.target.kind !== 'caller') temp = openTargetTempDir(opts.cookie);
   } catch (err) {
     // a full disk, a read-only /tmp: the target runs with seep's own temp dir, and the report says so
     errors.add(`disk: no temp dir of its own for the target (it uses seep's): ${(err as Error).message}`);
