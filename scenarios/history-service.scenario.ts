@@ -1,5 +1,5 @@
 // fixtures/disk/history_service.py: 40 checks recorded in SQLite. The leaky variant never prunes
-// its history: the file grows ~20 KB a check (leak.disk names it) and every check is slower than
+// its history: the file grows ~117 KB a check (leak.disk names it) and every check is slower than
 // the last, since it reads all that was kept (budget.stepTime). The fixed one prunes to the last
 // 1000 rows: the file and the step time plateau within the warmup.
 import path from 'node:path';
@@ -16,7 +16,7 @@ export default defineScenario({
     ready: { http: '/healthz' },
     env: { VARIANT: variant },
   },
-  // the fixed history reaches its 1000 rows at the 5th check
+  // the fixed history holds its 1000 rows from the first check; the warmup lets the service settle
   warmup: 6,
   iterations: 40,
   step: async ({ http, iteration }) => {
