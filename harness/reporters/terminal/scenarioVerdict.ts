@@ -5,7 +5,7 @@ import { formatDuration, formatSigned, formatValue } from '../formatValue.ts';
 import { calibrationText, observerText, wouldHaveCaught } from '../scenarioHeadlines.ts';
 import { asciiChart } from './asciiChart.ts';
 import { soakLines } from './soakLines.ts';
-import { plainText, type Style } from './style.ts';
+import { plainLines, plainText, type Style } from './style.ts';
 
 const RESOURCE_METRIC: Partial<Record<Resource, Metric>> = {
   rss: 'rss', heap: 'heapUsed', fds: 'fds', sockets: 'sockets', threads: 'threads', children: 'children', handles: 'handles', orphans: 'escaped',
@@ -43,7 +43,8 @@ export function resourceChart(s: ScenarioReport, resource: Resource, style: Styl
 
 export function scenarioEndLines(s: ScenarioReport, style: Style): string[] {
   const lines = [headline(s, style)];
-  if (s.error) lines.push(`    ${style.yellow(plainText(s.error))}`);
+  // the cause with its own line breaks (a target's last stderr lines), each line indented under the name
+  if (s.error) lines.push(...plainLines(s.error).split('\n').map((l) => `    ${style.yellow(l)}`));
   if (s.cutShort) lines.push(`    ${style.yellow(plainText(s.cutShort))}`);
   for (const c of s.checks.filter((x) => !x.pass)) lines.push(checkLine(c, style));
   const caught = wouldHaveCaught(s);
