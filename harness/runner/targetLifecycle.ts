@@ -14,6 +14,7 @@ import { startRunTarget } from './restartableTarget.ts';
 import type { RunTarget, TargetPlanPart } from './runTarget.ts';
 import { watchDeaths, type DeathWatch, type DeathWatchOptions } from './targetDeaths.ts';
 import { createTargetOutput } from './targetOutput.ts';
+import { readTargetRuntime } from './targetRuntime.ts';
 
 /** What of the plan the target's life reads. */
 export type LifecyclePlanPart = TargetPlanPart & Pick<RunPlan, 'name'> & { budgets: Pick<RunPlan['budgets'], 'memoryLimit'> };
@@ -81,7 +82,11 @@ export function createTargetLifecycle(plan: LifecyclePlanPart, o: TargetLifecycl
         onOutput: output.onOutput,
         signal: o.signal,
       }, attached);
-      if (target.command || target.runtime) emit({ k: 'target', t: now(), ...(target.command ? { command: target.command } : {}), ...(target.runtime ? { runtime: target.runtime } : {}) });
+      // the interpreter the target runs on, from the target itself (its agent, or /proc/PID/exe)
+      const runtimeVersion = await readTargetRuntime(target);
+      if (typeof runtimeVersion === 'string') o.note(runtimeVersion, 'info');
+      const version = runtimeVersion !== null && typeof runtimeVersion === 'object' ? { runtimeVersion } : {};
+      if (target.command || target.runtime || 'runtimeVersion' in version) emit({ k: 'target', t: now(), ...(target.command ? { command: target.command } : {}), ...(target.runtime ? { runtime: target.runtime } : {}), ...version });
       deaths.follow(target);
       died = target.restartable ? deaths.fatal.then(() => new Promise<string>(() => undefined)) : deaths.fatal;
       return target;

@@ -103,7 +103,8 @@ describe('printSummary', () => {
     printSummary(syntheticReport(), above, { color: false, errorsShownAbove: true });
     expect(above.text).toMatch(/^ {2}⚠ ERROR worker never ready +could not run \(the cause is above, where it ended\)$/m);
     expect(above.text).not.toContain('service did not become ready');
-    expect(out.text).toContain('sockets by iteration (budget line at 9):');
+    // leak.sockets (no budget written) draws the level it allows, not a budget
+    expect(out.text).toContain('sockets by iteration (baseline level at 9):');
     expect(out.text.match(/rss by iteration/g)?.length).toBe(3);
     expect(out.text).not.toMatch(/restarts:|recycled workers:|latency p99:|alerts:/);
   });
@@ -112,6 +113,8 @@ describe('printSummary', () => {
     const out = new Capture();
     printSummary(syntheticReport({ soak: true }), out, { color: false });
     expect(out.text).not.toMatch(CONTROL);
+    // a soak's warning alert level is said as one, never as a budget line
+    expect(out.text).toContain('rss by iteration (warning alert at 400.0 MB):');
     const soak = out.text.slice(out.text.indexOf('✘ FAIL  checkout soak <i>'));
     expect(soak.split('\n').slice(1, 5)).toEqual([
       '          restarts: 1',

@@ -4,6 +4,7 @@ import type { Check, Metric, Resource, ScenarioReport } from '../../report/schem
 import { formatDuration, formatSigned, formatValue } from '../formatValue.ts';
 import { calibrationText, observerText, wouldHaveCaught } from '../scenarioHeadlines.ts';
 import { asciiChart } from './asciiChart.ts';
+import { limitLineOf, limitLinePhrase } from '../limitLines.ts';
 import { soakLines } from './soakLines.ts';
 import { plainLines, plainText, type Style } from './style.ts';
 
@@ -34,10 +35,14 @@ export function resourceChart(s: ScenarioReport, resource: Resource, style: Styl
   const metric = RESOURCE_METRIC[resource];
   if (!metric) return [];
   const values = s.series.boundaries.values[metric] ?? [];
-  const limits = s.checks.filter((c) => c.series === metric).map((c) => c.limitLine).filter((v): v is number => v !== undefined);
-  const chart = asciiChart(values, { bytes: metric === 'rss' || metric === 'heapUsed', color: style.color, limit: limits[0] ?? null, indent: '      ' });
+  const bytes = metric === 'rss' || metric === 'heapUsed';
+  const limited = s.checks.find((c) => c.series === metric && c.limitLine !== undefined);
+  const level = limited?.limitLine ?? null;
+  const chart = asciiChart(values, { bytes, color: style.color, limit: level, indent: '      ' });
   if (chart.length === 0) return [];
-  const title = `    ${metric} by iteration${limits.length ? ` (budget line at ${formatValue(limits[0]!, metric === 'rss' || metric === 'heapUsed' ? 'B' : '')})` : ''}:`;
+  // the line drawn in red, said as what it is: a budget, an alert level, a default check's baseline level
+  const what = limited && level !== null ? ` (${limitLinePhrase(limitLineOf(limited, level, bytes ? 'B' : ''), level, bytes ? 'B' : '')})` : '';
+  const title = `    ${metric} by iteration${what}:`;
   return [style.dim(title), ...chart];
 }
 
@@ -55,6 +60,7 @@ export function scenarioEndLines(s: ScenarioReport, style: Style): string[] {
   if (observer) lines.push(`    ${style.dim(observer)}`);
   lines.push(...soakLines(s, style));
   for (const p of s.probeErrors ?? []) lines.push(`    ${style.yellow('probe:')} ${plainText(p)}`);
+  for (const n of s.notes ?? []) lines.push(style.dim(`    note: ${plainText(n)}`));
   // in the analysis's order: a class the user wrote before the strings it holds, whatever their bytes
   const suspects = s.suspects.slice(0, 3);
   if (suspects.length) {
