@@ -29,6 +29,15 @@ export const OPTIONS = {
   shard: { type: 'string' },
   'shard-durations': { type: 'string' },
   into: { type: 'string' },
+  prometheus: { type: 'string' },
+  query: { type: 'string' },
+  metric: { type: 'string' },
+  selector: { type: 'string' },
+  range: { type: 'string' },
+  step: { type: 'string' },
+  at: { type: 'string' },
+  'limit-query': { type: 'string' },
+  limit: { type: 'string' },
 } satisfies ParseArgsConfig['options'];
 
 export function wholeNumber(flag: string, value: string | undefined, min: number): number | undefined {

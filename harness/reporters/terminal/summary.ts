@@ -5,6 +5,7 @@ import type { Report, Resource } from '../../report/schema.ts';
 import { formatSigned } from '../formatValue.ts';
 import { attachedText, calibrationText, describeCheck, observerText, rssGrowth, rssSlope, worstCheck, wouldHaveCaught } from '../scenarioHeadlines.ts';
 import { resourceChart, verdictLabel } from './scenarioVerdict.ts';
+import { seriesTable } from './seriesTable.ts';
 import { soakLines } from './soakLines.ts';
 import { makeStyle, plainLines, plainText } from './style.ts';
 
@@ -48,6 +49,7 @@ export function printSummary(report: Report, out: Writable, opts: SummaryOptions
     if (calibration) lines.push(`          ${s.calibration?.outcome === 'missed' ? style.red(plainText(calibration)) : style.dim(plainText(calibration))}`);
     const observer = observerText(s);
     if (observer) lines.push(`          ${style.dim(observer)}`);
+    if (s.replicas?.length) lines.push(...seriesTable(s.replicas, style, '          '));
   }
   lines.push(...causes);
   for (const s of report.scenarios) {
