@@ -29,6 +29,13 @@ describe('seep <command> --help', () => {
     expect(r.stdout).toContain('130 stopped by Ctrl-C');
   });
 
+  it('seep judge --help covers both of its forms: an observations file and --prometheus', async () => {
+    const r = await seep(['judge', '--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^ {2}seep judge <observations\.json \| ->/m);
+    expect(r.stdout).toMatch(/^ {2}seep judge --prometheus <url>/m);
+  });
+
   it('seep init --help and seep init alone explain the three kinds, exit 0', async () => {
     for (const args of [['init', '--help'], ['init']]) {
       const r = await seep(args);
@@ -59,6 +66,8 @@ describe('a usage error', () => {
     [['compare', 'only-one'], 'seep: seep compare takes two runs', 'compare'],
     [['report'], 'seep: seep report takes exactly one run directory', 'report'],
     [['merge', 'a'], 'seep: seep merge: --into <dir>', 'merge'],
+    [['judge', '--prometheus', 'http://127.0.0.1:9090'], "seep: seep judge --prometheus needs --query '<PromQL>' or --metric", 'judge'],
+    [['judge', '--metric', 'rss', 'observations.json'], 'seep: --metric goes with --prometheus <url>', 'judge'],
   ])('%j is one line and where the usage is, exit 2', async (args, message, command) => {
     const r = await seep(args);
     expect(r.code).toBe(2);
