@@ -37,11 +37,7 @@ export const COMMAND_HELP = {
       --html <file>             the comparison page (default <after>/compare-<before run id>.html)`,
   merge: `  seep merge <run-dir>... --into <dir>   join the run dirs of seep run --shard i/n into one run
                                 (report.json, HTML, and --junit/--markdown/--json as seep run writes them)`,
-  judge: `  seep judge <observations.json | ->  judge what a test measured of itself (the pytest plugin's
-                                document) as seep run judges a run: checks, verdict, exit code
-      --report-dir <dir>        write report.json and HTML under <dir>/<run-id>/
-      --json <file>             write the JSON report here
-  seep judge --prometheus <url> --query '<PromQL>' | --metric rss|working-set|heap|fds [--selector '<matchers>']
+  judge: `  seep judge --prometheus <url> --query '<PromQL>' | --metric rss|working-set|heap|fds [--selector '<matchers>']
                                 judge every series the query returns (one per pod, container or instance;
                                 each life of a restarted one apart) as a soak: per hour, trend and plateau
       --range <time>            how far back from --at (default 24h)
@@ -52,6 +48,11 @@ export const COMMAND_HELP = {
       --report-dir <dir>  --json <file>  --html <file>  --junit <file>  --markdown <file>`,
   pytest: `  seep pytest [pytest args...]  run pytest with seep's plugin loaded (@pytest.mark.leaks); every
                                 argument goes to pytest (its --help follows, with the plugin's --seep-report)`,
+  caller: `  seep caller --fd <N> < test.json  (for test runners' plugins: the pytest plugin) run the engine on
+                                the process that started seep, which runs each step's body and
+                                answers the agent on the socket at fd N; the test on stdin
+      --report-dir <dir>        write report.json and HTML under <dir>/<run-id>/
+      --json <file>             write the JSON report here`,
 } as const;
 
 export type Command = keyof typeof COMMAND_HELP;

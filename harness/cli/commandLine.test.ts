@@ -29,11 +29,9 @@ describe('seep <command> --help', () => {
     expect(r.stdout).toContain('130 stopped by Ctrl-C');
   });
 
-  it('seep judge --help covers both of its forms: an observations file and --prometheus', async () => {
-    const r = await seep(['judge', '--help']);
-    expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^ {2}seep judge <observations\.json \| ->/m);
-    expect(r.stdout).toMatch(/^ {2}seep judge --prometheus <url>/m);
+  it('seep judge --help and seep caller --help say their commands', async () => {
+    expect((await seep(['judge', '--help'])).stdout).toMatch(/^usage:\n {2}seep judge --prometheus <url>/);
+    expect((await seep(['caller', '--help'])).stdout).toMatch(/^usage:\n {2}seep caller --fd <N>/);
   });
 
   it('seep init --help and seep init alone explain the three kinds, exit 0', async () => {
@@ -54,7 +52,7 @@ describe('seep <command> --help', () => {
   it('seep --help lists every command and the exit codes', async () => {
     const r = await seep(['--help']);
     expect(r.code).toBe(0);
-    for (const command of ['run', 'init', 'report', 'compare', 'merge', 'judge', 'pytest']) expect(r.stdout).toMatch(new RegExp(`^ {2}seep ${command} `, 'm'));
+    for (const command of ['run', 'init', 'report', 'compare', 'merge', 'judge', 'pytest', 'caller']) expect(r.stdout).toMatch(new RegExp(`^ {2}seep ${command} `, 'm'));
     expect(r.stdout).toContain('130 stopped by Ctrl-C (143 by SIGTERM');
   });
 });
@@ -67,7 +65,8 @@ describe('a usage error', () => {
     [['report'], 'seep: seep report takes exactly one run directory', 'report'],
     [['merge', 'a'], 'seep: seep merge: --into <dir>', 'merge'],
     [['judge', '--prometheus', 'http://127.0.0.1:9090'], "seep: seep judge --prometheus needs --query '<PromQL>' or --metric", 'judge'],
-    [['judge', '--metric', 'rss', 'observations.json'], 'seep: --metric goes with --prometheus <url>', 'judge'],
+    [['judge', 'observations.json'], "seep: seep judge judges series from Prometheus: give --prometheus <url>, not 'observations.json'", 'judge'],
+    [['caller'], 'seep: seep caller needs --fd', 'caller'],
   ])('%j is one line and where the usage is, exit 2', async (args, message, command) => {
     const r = await seep(args);
     expect(r.code).toBe(2);

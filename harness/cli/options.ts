@@ -29,6 +29,7 @@ export const OPTIONS = {
   shard: { type: 'string' },
   'shard-durations': { type: 'string' },
   into: { type: 'string' },
+  fd: { type: 'string' },
   prometheus: { type: 'string' },
   query: { type: 'string' },
   metric: { type: 'string' },

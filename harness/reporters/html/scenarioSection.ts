@@ -7,6 +7,7 @@ import type { LimitLineKind } from '../limitLines.ts';
 import { escapeHtml as e } from './escapeHtml.ts';
 import { alertsList, processesTable, processHeapsTable } from './soakTables.ts';
 import { attachedText, calibrationText, detectableText, observerText, runtimeText, wouldHaveCaught } from '../scenarioHeadlines.ts';
+import { agentlessLines, retriesText, startupFacts, startupText } from '../setupText.ts';
 import { typeGrowthTable } from './typeGrowthTable.ts';
 
 export function verdictBadge(verdict: string): string {
@@ -101,9 +102,14 @@ function chartFigure(c: ChartSpec): string {
   // are above the line without being over budget.
   const crossed = c.max === null ? undefined : c.lines.find((l) => l.kind !== 'baseline' && l.pass === false && c.max! > l.value);
   const badge = crossed && crossed.kind !== 'baseline' ? CROSSED[crossed.kind] : null;
-  return `<figure class="chart${badge ? ' over-budget' : ''}" data-chart-id="${e(c.id)}" data-resource="${e(c.resource)}" data-axis="${c.axis}">
+  const recycled = c.marks?.filter((m) => m.kind === 'recycled').length ?? 0;
+  const retried = (c.marks?.length ?? 0) - recycled;
+  const marks = c.marks?.length
+    ? `<p class="dim marks">${recycled ? `${recycled} worker${recycled === 1 ? '' : 's'} recycled` : ''}${recycled && retried ? ', ' : ''}${retried ? `${retried} request${retried === 1 ? '' : 's'} retried after one` : ''} (purple ticks)</p>`
+    : '';
+  return `<figure class="chart${badge ? ' over-budget' : ''}" data-chart-id="${e(c.id)}" data-resource="${e(c.resource)}" data-axis="${c.axis}" data-marks="${c.marks?.length ?? 0}">
 <figcaption>${e(c.title)}${badge ? ` <span class="badge fail">${badge}</span>` : ''}</figcaption><div class="plot"></div>
-${c.trend ? `<p class="trend-label">fitted trend ${e(c.trend.label)}</p>` : ''}<p class="dim note">${e(note)}</p></figure>`;
+${c.trend ? `<p class="trend-label">fitted trend ${e(c.trend.label)}</p>` : ''}<p class="dim note">${e(note)}</p>${marks}</figure>`;
 }
 
 function artifactsList(s: ScenarioReport): string {
@@ -118,7 +124,11 @@ function statedLines(s: ScenarioReport): string {
   const caught = wouldHaveCaught(s);
   const calibration = calibrationText(s);
   const observer = observerText(s);
-  return `${caught ? `<p class="detectable">${e(caught)}</p>` : ''}${calibration ? `<p class="calibration ${e(s.calibration!.outcome.replace(' ', '-'))}">${e(calibration)}</p>` : ''}${observer ? `<p class="observer-cost">${e(observer)}</p>` : ''}`;
+  const startup = [startupFacts(s), startupText(s)].filter(Boolean).join('. ');
+  const agentless = agentlessLines(s);
+  const retried = retriesText(s);
+  return `${caught ? `<p class="detectable">${e(caught)}</p>` : ''}${calibration ? `<p class="calibration ${e(s.calibration!.outcome.replace(' ', '-'))}">${e(calibration)}</p>` : ''}${observer ? `<p class="observer-cost">${e(observer)}</p>` : ''}`
+    + `${startup ? `<p class="startup">${e(startup)}</p>` : ''}${retried ? `<p class="retries">${e(retried)}</p>` : ''}${agentless.length ? `<div class="agentless"><strong>No agent answering</strong><ul>${agentless.map((l) => `<li>${e(l)}</li>`).join('')}</ul></div>` : ''}`;
 }
 
 export function scenarioSection(s: ScenarioReport, index: number | string, charts: ChartSpec[]): string {
@@ -134,7 +144,7 @@ export function scenarioSection(s: ScenarioReport, index: number | string, chart
 ${s.error ? `<pre class="error">${e(s.error)}</pre>` : ''}${s.cutShort ? `<pre class="error">${e(s.cutShort)}</pre>` : ''}${problems}${notes}
 <h3>Checks</h3>${checksTable(s.checks)}
 ${statedLines(s)}${alertsList(s)}
-<h3>Charts</h3><p class="dim legend-note">Shaded: warmup (blue) and settle (grey). Dashed grey: baseline. Red: a budget. Dotted red: the level a default check allows after the settle (back to baseline). Purple: an alert level (a warning is told, a critical crossing fails). Orange dashed: fitted trend. Each line's name is in the legend.</p>
+<h3>Charts</h3><p class="dim legend-note">Shaded: warmup (blue) and settle (grey). Dashed grey: baseline. Red: a budget. Dotted red: the level a default check allows after the settle (back to baseline). Purple: an alert level (a warning is told, a critical crossing fails). Orange dashed: fitted trend. Purple ticks: a worker recycled (a step's request retried, where marked ↻). Each line's name is in the legend.</p>
 <div class="charts">${charts.map(chartFigure).join('\n') || '<p class="dim">No samples.</p>'}</div>
 ${processesTable(s)}
 ${processHeapsTable(s)}
