@@ -11,6 +11,8 @@ export interface LimitLine {
   kind: LimitLineKind;
   /** the legend's words: 'budget.rssGrowth 50MB', 'warning alert 400MB', 'leak.fds: back to baseline 12' */
   label: string;
+  /** a service's count judged by its shape over the steps: the level is the baseline, and did not decide */
+  shape?: true;
 }
 
 /** The line a check with a `limitLine` draws; `unit` formats a level the user did not write. */
@@ -18,6 +20,7 @@ export function limitLineOf(c: Check, level: number, unit: string): LimitLine {
   const written = c.limit ?? formatValue(level, unit);
   const alert = /^alert\.\w+\.(warning|critical)$/.exec(c.id);
   if (alert) return { kind: 'alert', label: `${alert[1]} alert ${written}` };
+  if (c.kind === 'leak' && c.rule === 'shape') return { kind: 'leak', label: `${c.id}: baseline ${formatValue(level, unit)}, judged by its shape, not this level`, shape: true };
   if (c.kind === 'leak') return { kind: 'leak', label: `${c.id}: back to baseline ${formatValue(level, unit)}` };
   return { kind: 'budget', label: `${c.id} ${written}` };
 }
@@ -26,6 +29,6 @@ export function limitLineOf(c: Check, level: number, unit: string): LimitLine {
 export function limitLinePhrase(line: LimitLine, level: number, unit: string): string {
   const at = formatValue(level, unit);
   if (line.kind === 'alert') return `${line.label.split(' ')[0]} alert at ${at}`;
-  if (line.kind === 'leak') return `baseline level at ${at}`;
+  if (line.kind === 'leak') return line.shape ? `baseline at ${at}, judged by its shape` : `baseline level at ${at}`;
   return `budget line at ${at}`;
 }

@@ -23,6 +23,8 @@ export interface ChartLine {
   value: number;
   /** the levels of checks: whether every check at this level passed */
   pass?: boolean;
+  /** a count judged by its shape, not by this level (limitLines.ts) */
+  shape?: true;
 }
 
 export interface ChartSpec {

@@ -101,7 +101,7 @@ function chartFigure(c: ChartSpec): string {
   // (the check is about after the settle) or one p99 spike (the check is about 95% of intervals)
   // are above the line without being over budget.
   const crossed = c.max === null ? undefined : c.lines.find((l) => l.kind !== 'baseline' && l.pass === false && c.max! > l.value);
-  const badge = crossed && crossed.kind !== 'baseline' ? CROSSED[crossed.kind] : null;
+  const badge = crossed && crossed.kind !== 'baseline' ? ('shape' in crossed && crossed.shape ? 'a leak by its shape' : CROSSED[crossed.kind]) : null;
   const recycled = c.marks?.filter((m) => m.kind === 'recycled').length ?? 0;
   const retried = (c.marks?.length ?? 0) - recycled;
   const marks = c.marks?.length
