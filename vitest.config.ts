@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+import { SlowFirst } from './fixtures/testing/slowFirst.ts';
 import { splitTestFiles } from './fixtures/testing/testProjects.ts';
 
 // Tests start real processes (targets, workers, servers) and sample them through /proc.
@@ -7,7 +8,8 @@ import { splitTestFiles } from './fixtures/testing/testProjects.ts';
 // Three projects, all run by `npm test` (`vitest run --project unit` runs one):
 // - unit: pure and in-process tests, no process started (fixtures/testing/testProjects.ts decides
 //   from each file's imports, so a new file needs no entry here), under a minute alone;
-// - e2e: whatever starts a process: the CLI, targets, servers, agents, a browser. The two run side by side;
+// - e2e: whatever starts a process: the CLI, targets, servers, agents, a browser. The two run side
+//   by side, the long e2e files first and the short unit ones filling the cores at the end;
 // - leaks: seep/vitest's own leak tests, one file at a time, after the rest.
 const { unit, e2e } = splitTestFiles(fileURLToPath(new URL('.', import.meta.url)), ['harness', 'fixtures']);
 
@@ -18,6 +20,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     teardownTimeout: 30_000,
+    // slowest first, so that two cores are not left waiting on one long file at the end
+    sequence: { sequencer: SlowFirst },
     projects: [
       { extends: true, test: { name: 'unit', include: unit } },
       {
