@@ -41,14 +41,13 @@ describe('the attribution budget', () => {
       const c = createSuspectCollector({
         runtime: 'python', request: (op, params, ms) => agent.request(op, params, ms), workDir: dir, keepSnapshots: false, maxSnapshotBytes: 0, budget,
       });
-      const t0 = performance.now();
       await c.atBaseline();
       await c.afterMeasured();
       await c.afterSettle();
       rankEvidence(await c.evidence(20));
-      expect(performance.now() - t0).toBeLessThan(1000 + 1500);
-      const { cutShort, usedMs } = budget.summary();
-      expect(usedMs).toBeLessThan(1000 + 1500);
+      // once the second is spent no look starts: the ones left are named as skipped. How far the look
+      // in flight ran past the second depends on the machine's load, not on the budget: no wall time here
+      const { cutShort } = budget.summary();
       expect(cutShort.join('\n')).toMatch(/agent typeCounts/);
       expect(cutShort.at(-1)).toMatch(/^not done within the 1 s for naming suspects: .*agent typeCounts \(settle\)/);
       expect(c.errors()).toEqual([]);
