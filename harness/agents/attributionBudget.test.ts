@@ -33,7 +33,7 @@ describe('the attribution budget', () => {
 
   it('bounds every look at a heap of millions of objects, and says what did not fit', async () => {
     const sock = path.join(dir, 'agent.sock');
-    const target = await startTarget(['python3', path.join(agentTargetsDir, 'bigHeap.py'), '2500000', '100'], { PYTHONPATH: PYTHON_AGENT_DIR, SEEP_AGENT_SOCKET: sock }, /^ready \d+/, 40_000);
+    const target = await startTarget(['python3', path.join(agentTargetsDir, 'bigHeap.py'), '2500000', '100'], { PYTHONPATH: PYTHON_AGENT_DIR, SEEP_AGENT_SOCKET: sock }, /^ready \d+/);
     const agent = await connectAgent(sock, { timeoutMs: 5000 });
     try {
       // 1 s: a look at 2.5M objects is a gc.collect() and a count, about 0.5-1 s here, so the three cannot all fit
@@ -59,7 +59,7 @@ describe('the attribution budget', () => {
 
   it('without time for the middle look, reads growth from the baseline to the look after the settle', async () => {
     const sock = path.join(dir, 'registry.sock');
-    const target = await startTarget(['python3', path.join(agentTargetsDir, 'registryService.py'), 'leaky'], agentEnv('python', sock), /^listening \d+/, 30_000);
+    const target = await startTarget(['python3', path.join(agentTargetsDir, 'registryService.py'), 'leaky'], agentEnv('python', sock), /^listening \d+/);
     const agent = await connectAgent(sock, { timeoutMs: 10_000 });
     try {
       const port = Number(target.ready.split(' ')[1]);

@@ -17,7 +17,7 @@ let heapObjects = 0;
 
 beforeAll(async () => {
   const sock = path.join(dir, 'agent.sock');
-  target = await startTarget(['python3', path.join(agentTargetsDir, 'bigHeap.py'), '2500000', '100'], { PYTHONPATH: import.meta.dirname, SEEP_AGENT_SOCKET: sock }, /^ready \d+/, 40_000);
+  target = await startTarget(['python3', path.join(agentTargetsDir, 'bigHeap.py'), '2500000', '100'], { PYTHONPATH: import.meta.dirname, SEEP_AGENT_SOCKET: sock }, /^ready \d+/);
   heapObjects = Number(target.ready.split(' ')[1]);
   agent = await connectAgent(sock, { timeoutMs: 5000 });
 }, 60_000);
