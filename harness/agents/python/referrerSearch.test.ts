@@ -34,13 +34,14 @@ async function referrers(params: object): Promise<{ r: Referrers }> {
 describe('referrer search on a heap of millions of objects', () => {
   it('walks from the globals to the registry, within its time limit', async () => {
     expect(heapObjects).toBeGreaterThan(2_500_000);
-    // not cut short: done within the 10 s it was given, by the agent's own clock (how fast is a bench's question)
-    const { r } = await referrers({ type: '__main__.Record', timeoutMs: 10_000 });
+    // given all the time a busy machine needs (at a load average of 25 the walk took over 10 s): how
+    // fast it is on a quiet one is `npm run bench heapLimits`'s question, with its 10 s target
+    const { r } = await referrers({ type: '__main__.Record', timeoutMs: 90_000 });
     expect(r.chain[0]).toMatch(/bigHeap\.py:\d+ +__main__\.RECORDS$/);
     expect(r.chain.at(-1)).toBe('__main__.Record');
     expect(r.cutShort).toBeUndefined();
     expect(r.heapObjects).toBeGreaterThan(2_500_000);
-  });
+  }, 120_000);
 
   it('walks from the locals of running functions once the globals are done', async () => {
     const { r } = await referrers({ type: '__main__.Local', gc: false });
@@ -60,8 +61,8 @@ describe('referrer search on a heap of millions of objects', () => {
   it('stops at its cap on visited objects, and finds the hidden ones when the cap allows', async () => {
     const capped = await referrers({ type: '__main__.Hidden', maxVisited: 100_000, gc: false });
     expect(capped.r.cutShort).toMatch(/cut short after 100,000 objects/);
-    const { r } = await referrers({ type: '__main__.Hidden', maxVisited: 3_000_000, timeoutMs: 30_000, gc: false });
+    const { r } = await referrers({ type: '__main__.Hidden', maxVisited: 3_000_000, timeoutMs: 90_000, gc: false });
     expect(r.cutShort).toBeUndefined();
     expect(r.chain).toEqual([expect.stringMatching(/__main__\.ROWS$/), 'list[2500000]', "dict['hidden']", 'list[99]', '__main__.Hidden']);
-  }, 40_000);
+  }, 120_000);
 });
