@@ -59,7 +59,9 @@ describe('the attribution budget', () => {
 
   it('without time for the middle look, reads growth from the baseline to the look after the settle', async () => {
     const sock = path.join(dir, 'registry.sock');
-    const target = await startTarget(['python3', path.join(agentTargetsDir, 'registryService.py'), 'leaky'], agentEnv('python', sock), /^listening \d+/);
+    // 5 frames, not the runner's 25: tracing every import at depth 25 made python3's start-up take 131 s
+    // instead of 3.5 s at a load average of 44 (the creation line of a module global is one frame deep)
+    const target = await startTarget(['python3', path.join(agentTargetsDir, 'registryService.py'), 'leaky'], { ...agentEnv('python', sock), PYTHONTRACEMALLOC: '5' }, /^listening \d+/);
     const agent = await connectAgent(sock, { timeoutMs: 10_000 });
     try {
       const port = Number(target.ready.split(' ')[1]);
