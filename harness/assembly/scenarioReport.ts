@@ -7,6 +7,7 @@ import { corroborateSuspects } from '../analysis/corroboratedSuspects.ts';
 import type { JudgedRun } from '../analysis/judgeRun.ts';
 import { headlines } from '../analysis/memoryChecks.ts';
 import { latencyHeadline } from '../analysis/soakChecks.ts';
+import { stepTimeHeadline } from '../analysis/stepTime.ts';
 import { KEEP_ALERTS } from '../observations/alertEvents.ts';
 import type { FoldedRun } from '../observations/runFold.ts';
 import type { StreamHead } from '../observations/streamHead.ts';
@@ -27,10 +28,11 @@ export function scenarioReport(run: FoldedRun & { head: StreamHead }, judged: Ju
     target: run.started ? { ...h.target, ...run.started } : h.target,
     iterations: tail ? { ...tail.steps } : { warmup: 0, measured: obs.measuredIterations },
     checks: cs,
-    headlines: latencyHeadline(headlines(obs), obs.load?.p99s ?? []),
+    headlines: stepTimeHeadline(latencyHeadline(headlines(obs), obs.load?.p99s ?? []), obs),
     series: obs.series,
     suspects: corroborateSuspects(suspects, cs, obs.typeGrowth?.runtime ?? suspects[0]?.runtime),
     ...(obs.typeGrowth ? { typeGrowth: obs.typeGrowth } : {}),
+    ...(obs.disk ? { disk: obs.disk } : {}),
     output: obs.output,
   };
   if (judged.error) report.error = judged.error;
