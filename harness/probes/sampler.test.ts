@@ -1,6 +1,6 @@
 // Real processes: python3 targets from fixtures/probe-targets/, sampled through the real /proc.
 import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
+import { createServer, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Sample } from '../report/schema.ts';
 import { killTree } from './killTree.ts';
@@ -78,6 +78,43 @@ describe('createSampler on real processes', () => {
     } finally {
       if (isRunning(peer)) process.kill(peer, 'SIGKILL');
       server.close();
+      await sampler.stopTimer();
+    }
+  });
+
+  it('sees state changes of a tree holding many connections at a boundary, asking only for the sockets not established', async () => {
+    // 100 connections from the tree to this process: the port filter would match them all, so the
+    // boundary asks the kernel for the sockets in any other state (the sock_diag helper, or ss)
+    const ends: Socket[] = [];
+    const server = createServer((s) => ends.push(s));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as { port: number }).port;
+    const target = await start('clientTarget.py', [String(port), '100']);
+    const sampler = createSampler({ rootPids: () => [target.pid], cookie: target.cookie, ssAboveMs: 0 });
+    try {
+      for (let i = 0; i < 250 && ends.length < 100; i++) await new Promise((r) => setTimeout(r, 20));
+      const open = await sampler.read('measured', 0, 0);
+      expect(open.tcp).toEqual({ ESTABLISHED: 100 });
+      for (const s of ends.slice(0, 10)) s.destroy(); // the tree's ends go to CLOSE_WAIT, their inodes the same
+      let closed = open;
+      for (let i = 1; i < 100 && closed.tcp.CLOSE_WAIT !== 10; i++) {
+        await new Promise((r) => setTimeout(r, 20));
+        closed = await sampler.read('measured', i, i);
+      }
+      expect(closed.tcp).toEqual({ ESTABLISHED: 90, CLOSE_WAIT: 10 });
+      expect(closed.values.sockets).toBe(100);
+      const asked = sampler.tcpAsked();
+      expect(asked.tables).toBe(1);
+      expect(asked.helper + asked.ssUnsettled).toBeGreaterThan(0);
+      expect(asked.ssPorts).toBe(0);
+      // a timed read of the unchanged tree asks nothing
+      const before = sampler.tcpTableReads();
+      expect((await sampler.read('measured', null, 200)).tcp).toEqual(closed.tcp);
+      expect(sampler.tcpTableReads()).toBe(before);
+      expect(sampler.errors()).toEqual([]);
+    } finally {
+      server.close();
+      for (const s of ends) s.destroy();
       await sampler.stopTimer();
     }
   });
