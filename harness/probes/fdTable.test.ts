@@ -1,14 +1,13 @@
 // The fd table on a real process (the kernel's count) and on a fake /proc (no count: every read lists).
 import { rmSync } from 'node:fs';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createFakeProc, type FakeProc } from '../../fixtures/probe-targets/fakeProc.ts';
 import { createFdTable, type TreeFds } from './fdTable.ts';
 import { killTree } from './killTree.ts';
 import { readStatSync } from './procfs.ts';
 import { newCookie } from './runCookie.ts';
-import { startTestTarget } from '../../fixtures/probe-targets/startTestTarget.ts';
+import { startTestTarget, targetCommands } from '../../fixtures/probe-targets/startTestTarget.ts';
 const notGone = () => false;
 
 function ok(r: ReturnType<ReturnType<typeof createFdTable>['read']>): TreeFds {
@@ -27,14 +26,7 @@ async function fdTarget() {
   const cookie = newCookie();
   const t = await startTestTarget('fdTarget.py', [], cookie);
   targets.push({ pid: t.pid, cookie });
-  const lines = createInterface({ input: t.child.stdout! });
-  const waiters: ((l: string) => void)[] = [];
-  lines.on('line', (l) => { if (l !== '') waiters.shift()?.(l); });
-  const ask = (cmd: string) => new Promise<string>((resolve) => {
-    waiters.push(resolve);
-    t.child.stdin!.write(`${cmd}\n`);
-  });
-  return { procs: [{ pid: t.pid, starttime: readStatSync(t.pid)!.starttime }], ask };
+  return { procs: [{ pid: t.pid, starttime: readStatSync(t.pid)!.starttime }], ask: targetCommands(t) };
 }
 
 const targets: { pid: number; cookie: string }[] = [];

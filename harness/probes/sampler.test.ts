@@ -8,7 +8,7 @@ import { isRunning, readStatSync, readHostConstants } from './procfs.ts';
 import { newCookie } from './runCookie.ts';
 import { createSampler } from './sampler.ts';
 import { createFakeProc } from '../../fixtures/probe-targets/fakeProc.ts';
-import { startTestTarget } from '../../fixtures/probe-targets/startTestTarget.ts';
+import { startTestTarget, targetCommands } from '../../fixtures/probe-targets/startTestTarget.ts';
 
 const cookies: string[] = [];
 const roots: number[] = [];
@@ -27,16 +27,16 @@ async function start(script: string, args: string[] = []) {
 
 describe('createSampler on real processes', () => {
   it('reads the tcp tables at boundaries and when the socket inodes change, not on every timed read', async () => {
-    // this test's own process: a listener opened between reads is a new socket inode
-    const sampler = createSampler({ rootPids: () => [process.pid], cookie: newCookie(), tcpTableShare: Infinity });
-    const base = await sampler.read('measured', 0, 0);
-    expect(sampler.tcpTableReads()).toBe(1);
-    const same = await sampler.read('measured', null, 1);
-    expect(sampler.tcpTableReads()).toBe(1);
-    expect([same.values.sockets, same.tcp]).toEqual([base.values.sockets, base.tcp]);
-    const server = createServer();
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const target = await start('fdTarget.py');
+    const ask = targetCommands(target);
+    const sampler = createSampler({ rootPids: () => [target.pid], cookie: target.cookie, tcpTableShare: Infinity });
     try {
+      const base = await sampler.read('measured', 0, 0);
+      expect(sampler.tcpTableReads()).toBe(1);
+      const same = await sampler.read('measured', null, 1);
+      expect(sampler.tcpTableReads()).toBe(1);
+      expect([same.values.sockets, same.tcp]).toEqual([base.values.sockets, base.tcp]);
+      await ask('listen'); // a new socket inode
       const opened = await sampler.read('measured', null, 2);
       expect(sampler.tcpTableReads()).toBe(2);
       expect(opened.values.sockets).toBe(base.values.sockets! + 1);
@@ -46,7 +46,6 @@ describe('createSampler on real processes', () => {
       await sampler.read('measured', 1, 4);
       expect(sampler.tcpTableReads()).toBe(3);
     } finally {
-      server.close();
       await sampler.stopTimer();
     }
   });
@@ -142,21 +141,20 @@ describe('createSampler on real processes', () => {
   });
 
   it('holds timed reads to their share of time on the tcp tables: a new socket waits, a closed one drops out', async () => {
+    const target = await start('fdTarget.py');
+    const ask = targetCommands(target);
     // a share so small that no timed read may read the tables after the boundary's
-    const sampler = createSampler({ rootPids: () => [process.pid], cookie: newCookie(), tcpTableShare: 1e-12 });
-    const server = createServer();
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const base = await sampler.read('measured', 0, 0);
-    const other = createServer();
-    await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
+    const sampler = createSampler({ rootPids: () => [target.pid], cookie: target.cookie, tcpTableShare: 1e-12 });
     try {
+      const first = Number(await ask('listen'));
+      const base = await sampler.read('measured', 0, 0);
+      await ask('listen');
       expect((await sampler.read('measured', null, 1)).values.sockets).toBe(base.values.sockets);
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await ask(`close ${first}`);
       expect((await sampler.read('measured', null, 2)).values.sockets).toBe(base.values.sockets! - 1);
       expect(sampler.tcpTableReads()).toBe(1);
       expect((await sampler.read('measured', 1, 3)).values.sockets).toBe(base.values.sockets);
     } finally {
-      other.close();
       await sampler.stopTimer();
     }
   });

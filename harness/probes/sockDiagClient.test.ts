@@ -2,7 +2,7 @@
 import { createConnection, createServer, type Socket } from 'node:net';
 import { readlinkSync, readdirSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createSockDiag, parseDiagLine, stateMask, UNSETTLED, type SockDiag } from './sockDiagClient.ts';
+import { createSockDiag, HELD, parseDiagLine, stateMask, UNSETTLED, type SockDiag } from './sockDiagClient.ts';
 
 const helpers: SockDiag[] = [];
 afterEach(() => {
@@ -47,6 +47,12 @@ describe('the sock_diag helper', () => {
       const established = await diag.query(4, stateMask(['ESTABLISHED']));
       if (!established.ok) throw new Error(established.reason);
       expect(established.sockets.filter((s) => mine.has(s.inode) && s.remotePort === port)).toHaveLength(1); // a
+      // filtered by pairs of ports (inet_diag bytecode): a's own end and the listener, whatever their states
+      const filtered = await diag.query(4, HELD, [[a.localPort!, port], [port, 0]]);
+      if (!filtered.ok) throw new Error(filtered.reason);
+      expect(filtered.sockets.map((s) => [s.state, s.localPort, s.remotePort]).sort()).toEqual([['ESTABLISHED', a.localPort, port], ['LISTEN', port, 0]]);
+      const none = await diag.query(4, HELD, [[1, 2]]);
+      expect(none).toEqual({ ok: true, sockets: [] });
     } finally {
       a.destroy();
       b.destroy();

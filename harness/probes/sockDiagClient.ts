@@ -20,8 +20,10 @@ export function stateMask(states: TcpState[]): number {
   return mask;
 }
 
-/** Every state but ESTABLISHED and TIME_WAIT (TIME_WAIT entries have no inode: nobody's). */
-export const UNSETTLED = stateMask(TCP_STATES.filter((s) => s !== 'ESTABLISHED' && s !== 'TIME_WAIT' && s !== 'NEW_SYN_RECV'));
+/** Every state a socket with an inode can be in (TIME_WAIT and request sockets have none: nobody's). */
+export const HELD = stateMask(TCP_STATES.filter((s) => s !== 'TIME_WAIT' && s !== 'NEW_SYN_RECV'));
+/** The same but ESTABLISHED: what a tree holding many connections asks for. */
+export const UNSETTLED = HELD & ~stateMask(['ESTABLISHED']);
 
 export interface DiagSocket {
   inode: number;
@@ -37,8 +39,11 @@ export interface SockDiag {
   status(): 'idle' | 'starting' | 'ready' | 'unavailable';
   /** starts the helper (a python3 start: 30-300 ms); resolves false when it cannot run */
   start(): Promise<boolean>;
-  /** the namespace's sockets of that family in those states; starts the helper on first use */
-  query(family: 4 | 6, mask: number): Promise<DiagAnswer>;
+  /**
+   * the namespace's sockets of that family in those states, and with one of those (local, remote)
+   * pairs of ports when given; starts the helper on first use
+   */
+  query(family: 4 | 6, mask: number, ports?: [number, number][]): Promise<DiagAnswer>;
   /** the helper's pid, while it runs */
   pid(): number | null;
   /** ends the helper; a later query starts another */
@@ -122,7 +127,7 @@ export function createSockDiag(python = 'python3'): SockDiag {
   return {
     status: () => state,
     start,
-    async query(family, mask) {
+    async query(family, mask, ports = []) {
       if (state === 'unavailable') return { ok: false, reason: 'no sock_diag helper' };
       if (!(await start()) || !child) return { ok: false, reason: 'no sock_diag helper (python3 missing, or netlink refused)' };
       const id = ++seq;
@@ -134,7 +139,7 @@ export function createSockDiag(python = 'python3'): SockDiag {
           clearTimeout(timer);
           resolve(l);
         });
-        c.stdin.write(`${id} ${family} ${mask.toString(16)}\n`);
+        c.stdin.write(`${id} ${family} ${mask.toString(16)}${ports.map(([l, r]) => ` ${l}:${r}`).join('')}\n`);
       });
       if (line.startsWith('ok')) {
         try {

@@ -9,17 +9,19 @@
 //   then it counts the known sockets still open, so a closed one drops out at once and a new one
 //   waits for the next read;
 // - a boundary always asks the kernel. For a tree that kept its inodes, when the last table read
-//   took over ssAboveMs and over the last query, ss is installed and the tree shares seep's network
-//   namespace (ss answers for its own): a tree of few tcp sockets through `ss` with a filter on their
-//   ports (ssStates.ts); a tree of more (a server holding thousands of connections, whose every
-//   socket the port filter would match) by asking for the sockets in any state but ESTABLISHED, so
-//   the kernel prints a handful, and the others keep the ESTABLISHED they had. Else the tables
-//   (tcpLookup.ts).
+//   took over ssAboveMs and over the last query and the tree shares seep's network namespace, it asks
+//   sock_diag for those sockets only: a tree of few tcp sockets for every state, filtered by their
+//   pairs of ports; a tree of more (a server holding thousands of connections, whose every socket a
+//   port filter would match) for the sockets in any state but ESTABLISHED, so the kernel formats a
+//   handful and the others keep the ESTABLISHED they had. It asks through the sock_diag helper kept
+//   running (sockDiagClient.ts, started at the first such boundary, whose query starts at the
+//   boundary's start to overlap its other reads), or ss spawned until the helper is ready or where
+//   there is no python3. Else, and for a tree whose sockets changed, the tables (tcpLookup.ts).
 import { readlinkSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import type { TcpState } from '../report/schema.ts';
 import { applyAll, applyUnsettled, copyCounts, countAmong, knownTcp, type KnownTcp, type TcpCounts } from './knownTcpStates.ts';
-import { createSockDiag, UNSETTLED, type SockDiag } from './sockDiagClient.ts';
+import { createSockDiag, HELD, UNSETTLED, type SockDiag } from './sockDiagClient.ts';
 import { MAX_SS_SOCKETS, readSsStates, readSsUnsettled, type KnownSocket, type SsAnswer } from './ssStates.ts';
 import { createTcpLookup, type TcpLookup } from './tcpLookup.ts';
 import { countTcp } from './tcpSockets.ts';
@@ -52,8 +54,21 @@ export interface TreeTcpCounter {
   asked(): Record<'tables' | 'ssPorts' | 'ssUnsettled' | 'helper', number>;
   /** the full entries (addresses too) of those inodes, from the tables: for identities */
   tables(socketInodesByPid: Map<number, number[]>): ReturnType<TcpLookup['lookup']>;
+  /**
+   * At a boundary's start: when the last boundary asked the helper for the unsettled sockets, asks
+   * again now, so that the kernel's walk overlaps the boundary's other reads (count() uses the
+   * answer if the tree kept its sockets, and drops it otherwise)
+   */
+  prefetch(): void;
   /** ends the sock_diag helper, if one runs (a later boundary starts it again) */
   close(): void;
+}
+
+/** what a boundary asks the sock_diag helper */
+interface HelperQuery {
+  families: (4 | 6)[];
+  mask: number;
+  ports: [number, number][];
 }
 
 /** '127.0.0.1:8080' or '[::1]:8080' -> 8080 */
@@ -87,6 +102,9 @@ export function createTreeTcpCounter(opts: TreeTcpOptions): TreeTcpCounter {
   let tableMs = 0;
   let reads = 0;
   const asked = { tables: 0, ssPorts: 0, ssUnsettled: 0, helper: 0 };
+  /** what the last boundary asked the helper, to ask again at the next one's start */
+  let lastQuery: HelperQuery | null = null;
+  let prefetched: { key: string; answer: Promise<Map<number, TcpState> | null> } | null = null;
 
   function sameInodes(set: Set<number>): boolean {
     if (!last || set.size !== last.inodes.size) return false;
@@ -102,54 +120,64 @@ export function createTreeTcpCounter(opts: TreeTcpOptions): TreeTcpCounter {
     return null;
   }
 
-  /** the known sockets in any state but ESTABLISHED, from the helper or else ss; null when neither answered */
-  async function unsettled(k: KnownTcp): Promise<Map<number, TcpState> | null> {
-    const families = new Set([...k.ports.values()].map((p) => (p.v6 ? 6 : 4) as 4 | 6));
-    // the helper's start (a python3 start) is not charged to a boundary: ss answers until it is ready
-    if (diag.status() === 'idle') void diag.start();
-    if (diag.status() === 'ready') {
-      const out = new Map<number, TcpState>();
-      let ok = true;
-      for (const family of families) {
-        const answer = await diag.query(family, UNSETTLED);
-        if (!answer.ok) {
-          ok = false;
-          break;
-        }
-        for (const s of answer.sockets) if (k.states.has(s.inode)) out.set(s.inode, s.state);
-      }
-      if (ok) {
-        asked.helper += 1;
-        return out;
-      }
+  /** the helper's answer, over the families; null when it did not answer */
+  async function askHelper(q: HelperQuery): Promise<Map<number, TcpState> | null> {
+    const out = new Map<number, TcpState>();
+    for (const family of q.families) {
+      const answer = await diag.query(family, q.mask, q.ports);
+      if (!answer.ok) return null;
+      for (const s of answer.sockets) out.set(s.inode, s.state);
     }
-    if (!ssUsable) return null;
-    asked.ssUnsettled += 1;
-    return ssStates(await readSsUnsettled(new Set(k.states.keys()), families.size === 2 ? 'both' : families.has(6) ? 'v6' : 'v4'));
+    return out;
   }
+
+  /**
+   * A tree of few tcp sockets: every state, filtered by their pairs of ports (a superset of them: told
+   * apart by inode), so that one that left the tables is seen missing. A tree of more (a server holding
+   * thousands of connections, whose every socket a port filter would match): the unsettled ones.
+   */
+  function queryFor(k: KnownTcp): HelperQuery {
+    const families = [...new Set([...k.ports.values()].map((p) => (p.v6 ? 6 : 4) as 4 | 6))].sort();
+    if (k.states.size > MAX_SS_SOCKETS) return { families, mask: UNSETTLED, ports: [] };
+    const pairs = new Set([...k.ports.values()].map((p) => `${p.localPort}:${p.remotePort}`));
+    return { families, mask: HELD, ports: [...pairs].map((x) => x.split(':').map(Number) as [number, number]) };
+  }
+
+  const keyOf = (q: HelperQuery): string => JSON.stringify(q);
 
   /** brings the known states up to date without the tables; false when they must be read */
   async function updateWithoutTables(k: KnownTcp): Promise<boolean> {
     const started = performance.now();
     try {
-      if (k.states.size <= MAX_SS_SOCKETS) {
-        if (!ssUsable) return false;
-        asked.ssPorts += 1;
-        const found = ssStates(await readSsStates([...k.ports.values()]));
-        // a known socket ss does not list has left the tables: they say what became of it
-        if (!found || found.size !== k.states.size) return false;
-        applyAll(k, found);
-        return true;
+      const q = queryFor(k);
+      const all = q.mask === HELD;
+      // the helper's start (a python3 start) is not charged to a boundary: ss answers until it is ready
+      if (diag.status() === 'idle') void diag.start();
+      const early = prefetched?.key === keyOf(q) ? prefetched.answer : null;
+      prefetched = null;
+      let listed = early ? await early : diag.status() === 'ready' ? await askHelper(q) : null;
+      lastQuery = listed ? q : null;
+      if (listed) asked.helper += 1;
+      else if (ssUsable) {
+        asked[all ? 'ssPorts' : 'ssUnsettled'] += 1;
+        listed = ssStates(all
+          ? await readSsStates([...k.ports.values()])
+          : await readSsUnsettled(new Set(k.states.keys()), q.families.length === 2 ? 'both' : q.families[0] === 6 ? 'v6' : 'v4'));
       }
-      // a tree of many: their ports would match them all, so ask for the few that are not established
-      const listed = await unsettled(k);
-      return listed !== null && applyUnsettled(k, listed);
+      if (!listed) return false;
+      const mine = new Map([...listed].filter(([inode]) => k.states.has(inode)));
+      if (!all) return applyUnsettled(k, mine);
+      // a known socket not listed has left the tables: they say what became of it
+      if (mine.size !== k.states.size) return false;
+      applyAll(k, mine);
+      return true;
     } finally {
       queryMs = performance.now() - started;
     }
   }
 
   async function readTables(byPid: Map<number, number[]>, set: Set<number>): Promise<TcpCounts | null> {
+    lastQuery = null;
     const started = performance.now();
     asked.tables += 1;
     const tables = await lookup.lookup(byPid);
@@ -194,6 +222,7 @@ export function createTreeTcpCounter(opts: TreeTcpOptions): TreeTcpCounter {
     async count(fds, boundary) {
       if (!boundary && lastCount?.version === fds.version) return copyCounts(lastCount.counts);
       const counts = await countNow(fds, boundary);
+      prefetched = null; // a tree that changed read its tables: the early answer is of no use
       // kept only when it counted every socket of the tree: a throttled count of a changed tree waits
       // for its table read, at the next timed read that may make one
       lastCount = counts && seen && sameInodes(seen.inodes) ? { version: fds.version, counts } : null;
@@ -201,6 +230,9 @@ export function createTreeTcpCounter(opts: TreeTcpOptions): TreeTcpCounter {
     },
     reads: () => reads,
     asked: () => ({ ...asked }),
+    prefetch() {
+      if (lastQuery && diag.status() === 'ready') prefetched = { key: keyOf(lastQuery), answer: askHelper(lastQuery) };
+    },
     tables: (byPid) => lookup.lookup(byPid),
     close: () => diag.close(),
   };
