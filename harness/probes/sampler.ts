@@ -26,7 +26,8 @@ export interface SamplerOptions {
   pss?: 'boundaries' | 'always' | 'never';
   /**
    * The share of wall time timed reads may spend reading the tcp tables when the tree's sockets
-   * changed (default 0.01: a read that cost 100 ms waits 10 s for the next). Boundaries always read.
+   * changed (default 0.01: a read that cost 100 ms waits 10 s for the next), and boundaries asking
+   * the kernel for the states of a tree that kept its sockets where the tables are dear.
    */
   tcpTableShare?: number;
   /**
@@ -56,8 +57,8 @@ export interface Sampler {
   errors(): string[];
   /** how many reads have asked the kernel for tcp states (the others reused the last count) */
   tcpTableReads(): number;
-  /** how they asked: the tables, ss (filtered by port, or by state), or the sock_diag helper */
-  tcpAsked(): Record<'tables' | 'ssPorts' | 'ssUnsettled' | 'helper', number>;
+  /** how they asked: the tables, ss (filtered by port, or by state), or the sock_diag helper; and how many boundaries kept the states they knew (tcpTableShare) */
+  tcpAsked(): Record<'tables' | 'ssPorts' | 'ssUnsettled' | 'helper' | 'kept', number>;
   /** the phase stamped on timed samples from now on (default 'warmup') */
   setPhase(phase: Phase): void;
   startTimer(hz: number, onSample: (s: Sample) => void, now: () => number): void;
