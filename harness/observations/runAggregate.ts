@@ -19,6 +19,7 @@ import { createProcessHeaps } from './processHeaps.ts';
 import { decodeHead, type StreamHead, type StreamTail } from './streamHead.ts';
 import { createTypeGrowthRows } from './typeGrowthRows.ts';
 import { formatElapsed, latencyHeadline } from '../analysis/soakChecks.ts';
+import { createLatencyFold, emptyObserverCost } from './latencyFold.ts';
 
 /** Step errors whose messages a soak keeps, besides the last: a week of them must not grow. */
 const KEEP_STEP_ERRORS = 3;
@@ -64,7 +65,8 @@ export function createRunAggregate(opts: RunAggregateOptions = {}): RunAggregate
   // the length of a raw load interval, from the first gaps (merged rows keep the mean per interval,
   // so their spacing no longer tells it)
   const loadGaps: number[] = [];
-  const load = createBoundedColumns({ requests: 'mean', errors: 'max', latencyP50: 'max', latencyP99: 'max' }, opts.maxLoadPoints ?? 4096);
+  const load = createBoundedColumns({ requests: 'mean', errors: 'max', latencyP50: 'max', latencyP99: 'max', latencyP99Clean: 'max' }, opts.maxLoadPoints ?? 4096);
+  const split = createLatencyFold();
   const measuredP99 = createBoundedColumns({ p99: 'max' }, opts.maxLoadPoints ?? 4096);
   const seep = createBoundedColumns({ rss: 'max' }, opts.maxLoadPoints ?? 4096);
   const lives = createProcessLives();
@@ -87,6 +89,7 @@ export function createRunAggregate(opts: RunAggregateOptions = {}): RunAggregate
   let measuredToT = 0;
   let lastLoad: { t: number; p99: number; requests: number; errors: number } | null = null;
   let baseline: Sample | null = null;
+  let lastBoundaryPhase: Sample['phase'] | null = null;
 
   const oomKills: { count: number; first: { t: number; usage: number | null } | null } = { count: 0, first: null };
   const note = (m: string) => {
@@ -114,6 +117,7 @@ export function createRunAggregate(opts: RunAggregateOptions = {}): RunAggregate
           measuredToT = s.t;
         }
         if (e.k === 'b') {
+          lastBoundaryPhase = s.phase;
           recorder.boundary(s);
           if (s.phase === 'warmup') baseline = s;
         }
@@ -128,8 +132,13 @@ export function createRunAggregate(opts: RunAggregateOptions = {}): RunAggregate
         requests += e.n;
         lastLoad = { t: e.t, p99: e.p99, requests: e.n, errors: e.e };
         errors += e.e;
-        load.add(e.t, { requests: e.n, errors: e.e, latencyP50: e.p50, latencyP99: e.p99 });
+        load.add(e.t, { requests: e.n, errors: e.e, latencyP50: e.p50, latencyP99: e.p99, latencyP99Clean: e.c?.p99 ?? NaN });
+        split.load(e);
         if (measuredFromT !== null && e.t >= measuredFromT) measuredP99.add(e.t, { p99: e.p99 });
+        return;
+      case 'pause':
+        // written right after its checkpoint's boundary line: the measured phase's, or not
+        if (lastBoundaryPhase === 'measured') split.pause(e);
         return;
       case 'seep':
         seep.add(e.t, { rss: e.rss });
@@ -190,7 +199,8 @@ export function createRunAggregate(opts: RunAggregateOptions = {}): RunAggregate
     const l = load.columns();
     const s = seep.columns();
     const intervalMs = loadGaps.length ? [...loadGaps].sort((a, b) => a - b)[loadGaps.length >> 1]! : undefined;
-    return { ...built, load: { ...(intervalMs !== undefined ? { intervalMs } : {}), t: l.t, requests: l.requests, errors: l.errors, latencyP50: l.latencyP50, latencyP99: l.latencyP99 }, seepRss: { t: s.t, rss: s.rss } };
+    const clean = split.seen() ? { latencyP99Clean: l.latencyP99Clean.map((x) => (Number.isNaN(x) ? null : x)) } : {};
+    return { ...built, load: { ...(intervalMs !== undefined ? { intervalMs } : {}), t: l.t, requests: l.requests, errors: l.errors, latencyP50: l.latencyP50, latencyP99: l.latencyP99, ...clean }, seepRss: { t: s.t, rss: s.rss } };
   }
 
   function observations(): Observations {
@@ -305,6 +315,12 @@ export function createRunAggregate(opts: RunAggregateOptions = {}): RunAggregate
       }
       if (probeErrors.length > 0) report.probeErrors = [...new Set(probeErrors)];
       if (tail?.observerCost) report.observerCost = tail.observerCost;
+      // a soak's share: per hour of its measured phase, and what its checkpoints added to p99
+      const share = split.summary(obs.measuredHours);
+      if (share && obs.measure === 'time') {
+        report.observerCost = { ...(report.observerCost ?? emptyObserverCost()), perHourMs: share.perHourMs, addedP99Ms: share.addedP99Ms };
+        if (share.latency) report.latency = share.latency;
+      }
       return report;
     },
   };

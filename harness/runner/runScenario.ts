@@ -45,6 +45,7 @@ import { formatElapsed } from '../analysis/soakChecks.ts';
 import { openMemoryLimit, type MemoryLimitSession } from './memoryLimitSession.ts';
 import { attachedHead, attachedTree, resolveAttached } from './attachedTarget.ts';
 import { createObserverTally } from './observerCost.ts';
+import { createPauseLog, loadEvent } from './pauseLog.ts';
 import { performance } from 'node:perf_hooks';
 import { fileSlug } from '../scenario/fileSlug.ts';
 
@@ -166,6 +167,8 @@ export async function runScenario(plan: RunPlan, opts: RunScenarioOptions): Prom
   let oomReason: string | undefined;
   const ownCgroup = attached && !(attached instanceof Error) && typeof attached.cgroup !== 'string' ? attached.cgroup : null;
   const observer = createObserverTally();
+  // a soak's checkpoints, to tell the load's answers they disturbed from the others
+  const pauses = counted ? null : createPauseLog();
   const sampler = createSampler({ rootPids: () => target?.rootPids() ?? [], cookie, cgroupUsage: () => memoryLimit?.usage() ?? ownCgroup?.usage() ?? null });
   /** OOM kills in the cgroup, seen at every sample: a pre-fork master may survive its worker's */
   const watchOom = () => {
@@ -215,21 +218,26 @@ export async function runScenario(plan: RunPlan, opts: RunScenarioOptions): Prom
   };
   const checkpoint = async (p: Phase): Promise<Sample | null> => {
     const t0 = performance.now();
+    const pause = pauses?.begin(now());
     try {
       await target?.gc();
     } catch (err) {
       probeErrors.push(`forced GC failed: ${(err as Error).message}`);
     }
     const t1 = performance.now();
-    const s = await sampler.read(p, steps, now(), { escaped: true });
-    const t2 = performance.now();
-    watchOom();
-    if (s.pids.length === 0 && target?.kind !== 'cli') return null;
-    for (const c of collectors) await c.atBoundary?.(s);
-    observer.boundary({ gcMs: t1 - t0, readMs: t2 - t1, agentMs: performance.now() - t2 });
-    record(s, 'b');
-    opts.progress?.tick({ name: plan.name, phase: p, iteration: steps, total, elapsedMs: s.t, rss: s.values.rss, sockets: s.values.sockets });
-    return s;
+    try {
+      const s = await sampler.read(p, steps, now(), { escaped: true });
+      const t2 = performance.now();
+      watchOom();
+      if (s.pids.length === 0 && target?.kind !== 'cli') return null;
+      for (const c of collectors) await c.atBoundary?.(s);
+      observer.boundary({ gcMs: t1 - t0, readMs: t2 - t1, agentMs: performance.now() - t2 });
+      record(s, 'b');
+      opts.progress?.tick({ name: plan.name, phase: p, iteration: steps, total, elapsedMs: s.t, rss: s.values.rss, sockets: s.values.sockets });
+      return s;
+    } finally {
+      if (pause) emit(pause.end(t1 - t0));
+    }
   };
   const onDeath = (d: Death) => {
     if (stopping) return;
@@ -274,6 +282,7 @@ export async function runScenario(plan: RunPlan, opts: RunScenarioOptions): Prom
   }
   const loadAbort = new AbortController();
   let loadDone: Promise<void> = Promise.resolve();
+  let markMeasured = (): void => undefined;
   try {
     if (budgets.memoryLimit) {
       const opened = await openMemoryLimit(budgets.memoryLimit, cookie);
@@ -320,15 +329,18 @@ export async function runScenario(plan: RunPlan, opts: RunScenarioOptions): Prom
     if (plan.setup) await raceStep(() => plan.setup!(hookCtx()), { what: 'setup', timeoutMs: stepTimeoutMs, died: fatalDeath, signal: abort.signal });
     setupDone = true;
     if (plan.load && !counted) {
-      loadDone = runLoad(plan.load, {
+      const load = runLoad(plan.load, {
         baseUrl: () => (restarting ? null : session.baseUrl()),
         totalMs: durationMs - now(),
         sliceMs: Math.min(5000, Math.max(1000, durationMs / 60)),
         now,
-        onInterval: (i) => emit({ k: 'load', t: i.t, n: i.requests, e: i.errors, p50: i.latencyP50, p99: i.latencyP99 }),
+        onInterval: (i) => emit(loadEvent(i)),
         onError: note,
         signal: loadAbort.signal,
-      }).done;
+        disturbed: pauses?.overlaps,
+      });
+      loadDone = load.done;
+      markMeasured = load.markMeasured;
     }
 
     const warmupOver = () => ('steps' in plan.warmup ? warmupSteps >= plan.warmup.steps : now() >= plan.warmup.ms);
@@ -337,6 +349,7 @@ export async function runScenario(plan: RunPlan, opts: RunScenarioOptions): Prom
       baselineIds = await sampler.identities();
       phase = 'measured';
       measuredFromT = now();
+      markMeasured();
     };
     let nextCheckpoint = now() + plan.checkpointMs;
     let nextStart = now();

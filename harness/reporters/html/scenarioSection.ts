@@ -5,7 +5,7 @@ import { formatDuration, formatNumber, formatSigned, formatValue } from '../form
 import type { ChartSpec } from './chartModel.ts';
 import { escapeHtml as e } from './escapeHtml.ts';
 import { alertsList, processesTable, processHeapsTable } from './soakTables.ts';
-import { attachedText, calibrationText, detectableText, observerText, wouldHaveCaught } from '../scenarioHeadlines.ts';
+import { attachedText, calibrationText, detectableText, latencySplitText, observerText, wouldHaveCaught } from '../scenarioHeadlines.ts';
 import { typeGrowthTable } from './typeGrowthTable.ts';
 
 export function verdictBadge(verdict: string): string {
@@ -113,7 +113,8 @@ function statedLines(s: ScenarioReport): string {
   const caught = wouldHaveCaught(s);
   const calibration = calibrationText(s);
   const observer = observerText(s);
-  return `${caught ? `<p class="detectable">${e(caught)}</p>` : ''}${calibration ? `<p class="calibration ${e(s.calibration!.outcome.replace(' ', '-'))}">${e(calibration)}</p>` : ''}${observer ? `<p class="observer-cost">${e(observer)}</p>` : ''}`;
+  const latency = latencySplitText(s);
+  return `${caught ? `<p class="detectable">${e(caught)}</p>` : ''}${calibration ? `<p class="calibration ${e(s.calibration!.outcome.replace(' ', '-'))}">${e(calibration)}</p>` : ''}${latency ? `<p class="latency-split">Latency: ${e(latency)}</p>` : ''}${observer ? `<p class="observer-cost">${e(observer)}</p>` : ''}`;
 }
 
 export function scenarioSection(s: ScenarioReport, index: number, charts: ChartSpec[]): string {
