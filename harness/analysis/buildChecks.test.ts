@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { METRICS, type Metric, type Phase, type Sample } from '../report/schema.ts';
 import { createSeriesRecorder } from '../series/seriesRecorder.ts';
 import { buildChecks } from './buildChecks.ts';
-import type { Observations } from './observations.ts';
+import type { Observations } from '../observations/observations.ts';
 
 // Synthetic observations of a persistent target: `warmup` boundaries, `measured` boundaries, one settle read.
 function observe(opts: {

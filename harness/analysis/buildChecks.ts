@@ -6,7 +6,7 @@ import { planBudgets, type BudgetPlan } from '../scenario/runPlan.ts';
 import { absoluteCountCheck, baselineCheck, COUNTED } from './countedResources.ts';
 import { fileChecks, orphanCheck, outputChecks, warningCheck } from './leftoverChecks.ts';
 import { heapLeakCheck, memoryBudgetChecks, notMeasured, rssLeakCheck } from './memoryChecks.ts';
-import type { Observations } from './observations.ts';
+import type { Observations } from '../observations/observations.ts';
 
 const RSS_BUDGETS = ['rssGrowth', 'rssPerIteration', 'rssSlope', 'peakRss'] as const;
 const PERSISTENT_ONLY = [...RSS_BUDGETS, 'heapGrowth'] as const;

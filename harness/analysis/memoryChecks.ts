@@ -3,7 +3,7 @@ import type { Check, CheckId, Headlines, Metric, Resource, ScenarioSeries, Trend
 import type { BudgetPlan, Limit } from '../scenario/runPlan.ts';
 import { formatBytes } from '../scenario/units.ts';
 import { metricPoints } from '../series/seriesColumns.ts';
-import type { Observations } from './observations.ts';
+import type { Observations } from '../observations/observations.ts';
 import { detectableForTrend } from './detectableLeak.ts';
 import { analyzeTrend, defaultFloor, describeTrend } from './trend.ts';
 

@@ -5,7 +5,7 @@ import type { AlertLevel, Limit } from '../scenario/runPlan.ts';
 import { formatBytes } from '../scenario/units.ts';
 import { detectableForTrend } from './detectableLeak.ts';
 import { hourlyPoints, hourlyTrend } from './memoryChecks.ts';
-import type { AlertTally, Observations, StepErrorTally } from './observations.ts';
+import type { AlertTally, Observations, StepErrorTally } from '../observations/observations.ts';
 import { defaultFloor, describeTrend } from './trend.ts';
 
 /** A soak judges RSS per hour of wall time over the timed samples, not per step. */

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { createOutputWatcher } from '../probes/outputWatcher.ts';
 import { LEAK_WARNINGS } from '../scenario/leakWarnings.ts';
 import { warningCheck } from './leftoverChecks.ts';
-import type { Observations } from './observations.ts';
+import type { Observations } from '../observations/observations.ts';
 
 /** stderr of a real program, with warnings as seep's Python targets get them (PYTHONWARNINGS=default) */
 function stderrOf(argv: string[]): string {

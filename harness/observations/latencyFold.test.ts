@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { planBudgets } from '../scenario/runPlan.ts';
 import { encodeSample } from '../series/sampleStream.ts';
 import { METRICS, type Phase, type Sample } from '../report/schema.ts';
-import { createRunAggregate } from './runAggregate.ts';
+import { createRunAggregate } from '../assembly/runAggregate.ts';
 import { encodeHead } from './streamHead.ts';
 
 const HOUR = 3_600_000;

@@ -11,7 +11,13 @@ export interface LatencyFold {
   /** whether any interval was split by checkpoints */
   seen(): boolean;
   /** null when no checkpoint of the measured phase was recorded */
-  summary(measuredHours: number): { perHourMs: number | null; addedP99Ms: number | null; latency: LoadLatency | null } | null;
+  summary(measuredHours: number): SoakShare | null;
+}
+
+export interface SoakShare {
+  perHourMs: number | null;
+  addedP99Ms: number | null;
+  latency: LoadLatency | null;
 }
 
 const round = (ms: number): number => Math.round(ms * 1000) / 1000;

@@ -7,11 +7,13 @@ import { closeSync, createReadStream, mkdirSync, openSync, writeSync } from 'nod
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { METRICS, type Attribution, type LatencyFigures, type Metric, type Phase, type Sample, type Suspect, type TcpState } from '../report/schema.ts';
-import type { TypeGrowthLine } from '../observations/typeGrowthRows.ts';
 
 export const STREAM_SUFFIX = '.samples.ndjson';
 
-const PHASE_CODE: Record<Phase, string> = { warmup: 'w', measured: 'm', settle: 's' };
+/** A phase as a stream line writes it. */
+export type PhaseCode = 'w' | 'm' | 's';
+
+const PHASE_CODE: Record<Phase, PhaseCode> = { warmup: 'w', measured: 'm', settle: 's' };
 const CODE_PHASE: Record<string, Phase> = { w: 'warmup', m: 'measured', s: 'settle' };
 
 /** A sample on disk: values in METRICS order, tcp only when any, pids only when they changed. */
@@ -53,9 +55,28 @@ export type StreamEvent =
   | { k: 'attribution'; t: number; attribution: Attribution }
   /** the runtime heap of each process read at a boundary (phase code as a sample's), after its GC */
   | { k: 'heaps'; t: number; p: string; procs: ProcessHeapRead[] }
+  /** the target as started: its command and runtime, known only once it runs (a service's runtime from its command) */
+  | { k: 'target'; t: number; command?: string[]; runtime?: 'node' | 'python' }
   /** seep is stopping the target: what it prints from here on is its shutdown */
   | { k: 'stopping'; t: number }
-  | { k: 'end'; t: number; tail: Record<string, unknown> };
+  | { k: 'end'; t: number; tail: Record<string, unknown> }
+  /** after the end, once the verdict is known: files a collector kept in the run folder (a failed run's heap snapshots) */
+  | { k: 'artifacts'; t: number; files: string[] }
+  /** after the end: problems a collector had, listed last among the report's probe errors */
+  | { k: 'lateErrors'; t: number; errors: string[] };
+
+/** What moved per type or allocation site at one boundary read (observations/typeGrowthRows.ts
+ * folds them): `c` is each name's change since the baseline (empty at the baseline). */
+export interface TypeGrowthLine {
+  k: 'types';
+  t: number;
+  i: number;
+  p: PhaseCode;
+  r: 'node' | 'python';
+  c: Record<string, number>;
+  /** how long the read took in the target, ms */
+  ms: number;
+}
 
 /** One process's heap figures at a boundary, as its agent gave them. */
 export interface ProcessHeapRead {
@@ -64,7 +85,7 @@ export interface ProcessHeapRead {
   h: Record<string, number | null>;
 }
 
-export function phaseCode(phase: Phase): string {
+export function phaseCode(phase: Phase): PhaseCode {
   return PHASE_CODE[phase];
 }
 
