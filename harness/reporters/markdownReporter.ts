@@ -43,7 +43,7 @@ export function renderMarkdown(report: Report): string {
       alertSummary(s) === null ? null : `alerts: ${alertSummary(s)!}`,
       wouldHaveCaught(s),
       calibrationText(s),
-      latencySplitText(s) === null ? null : `latency: ${latencySplitText(s)!}`,
+      latencySplitText(s) === null ? null : `each answer's latency: ${latencySplitText(s)!}`,
       observerText(s),
     ].filter((x): x is string => x !== null);
     return facts.length ? [`- **${mdCell(s.name)}**: ${mdCell(facts.join(' · '))}`] : [];

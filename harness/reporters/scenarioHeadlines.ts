@@ -111,7 +111,8 @@ export function observerText(s: ScenarioReport): string | null {
   if (o.perHourMs !== undefined && o.perHourMs !== null) {
     const added = o.addedP99Ms === undefined || o.addedP99Ms === null || !s.latency ? ''
       : `; they added ${formatSigned(o.addedP99Ms, 'ms')} to p99 latency (${ms(s.latency.all.p99)}, ${ms(s.latency.clean.p99)} clear of them)`;
-    return `observing took ${ms(o.perHourMs)} of the target's time per hour (each of ${o.boundaries} checkpoints: ${parts})${added}`;
+    const share = `${((o.perHourMs / 3_600_000) * 100).toFixed(1)}%`;
+    return `observing took ${formatDuration(o.perHourMs)} of the target's time per hour (${share}; each of ${o.boundaries} checkpoints: ${parts})${added}`;
   }
   if (o.perStepMs === null) return null;
   return `observing cost ${ms(o.perStepMs)} per step beside a step of ${ms(o.stepMs)} (each of ${o.boundaries} boundaries: ${parts})`;
@@ -126,5 +127,5 @@ export function latencySplitText(s: ScenarioReport): string | null {
   if (!l || l.all.requests === 0) return null;
   const ms = (x: number | null): string => (x === null ? 'n/a' : formatValue(x, 'ms'));
   const all = `p50 ${ms(l.all.p50)}, p99 ${ms(l.all.p99)} over ${l.all.requests} answers`;
-  return `${all}; clear of seep's ${l.checkpoints} checkpoints (forced GC and reads, ${ms(l.checkpointMs)} in all): p50 ${ms(l.clean.p50)}, p99 ${ms(l.clean.p99)} over ${l.clean.requests}`;
+  return `${all}; clear of seep's ${l.checkpoints} checkpoints (forced GC and reads, ${formatDuration(l.checkpointMs)} in all): p50 ${ms(l.clean.p50)}, p99 ${ms(l.clean.p99)} over ${l.clean.requests}`;
 }

@@ -114,7 +114,7 @@ function statedLines(s: ScenarioReport): string {
   const calibration = calibrationText(s);
   const observer = observerText(s);
   const latency = latencySplitText(s);
-  return `${caught ? `<p class="detectable">${e(caught)}</p>` : ''}${calibration ? `<p class="calibration ${e(s.calibration!.outcome.replace(' ', '-'))}">${e(calibration)}</p>` : ''}${latency ? `<p class="latency-split">Latency: ${e(latency)}</p>` : ''}${observer ? `<p class="observer-cost">${e(observer)}</p>` : ''}`;
+  return `${caught ? `<p class="detectable">${e(caught)}</p>` : ''}${calibration ? `<p class="calibration ${e(s.calibration!.outcome.replace(' ', '-'))}">${e(calibration)}</p>` : ''}${latency ? `<p class="latency-split">Each answer's latency: ${e(latency)}</p>` : ''}${observer ? `<p class="observer-cost">${e(observer)}</p>` : ''}`;
 }
 
 export function scenarioSection(s: ScenarioReport, index: number, charts: ChartSpec[]): string {

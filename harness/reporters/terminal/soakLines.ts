@@ -19,7 +19,7 @@ export function soakLines(s: ScenarioReport, style: Style, indent = '    '): str
   const latency = latencyP99(s);
   if (latency) lines.push(`${indent}${label('latency p99')} ${latency}`);
   const split = latencySplitText(s);
-  if (split) lines.push(`${indent}${label('latency, measured phase')} ${split}`);
+  if (split) lines.push(`${indent}${label('each answer\'s latency, measured phase')} ${split}`);
   const alerts = alertSummary(s);
   if (alerts) {
     const critical = s.alerts!.some((a) => a.level === 'critical');
