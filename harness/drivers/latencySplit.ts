@@ -5,16 +5,10 @@
 // (hdr-histogram-js, what autocannon keeps its own in) in microseconds, for one load interval and for
 // the whole measured phase: bounded memory however long the soak.
 import { build, type Histogram } from 'hdr-histogram-js';
+import type { LatencyFigures } from '../report/schema.ts';
 
-export interface LatencyFigures {
-  /** answers counted */
-  requests: number;
-  /** ms; null with no answer */
-  p50: number | null;
-  p90: number | null;
-  p99: number | null;
-  max: number | null;
-}
+export type { LatencyFigures };
+
 
 export interface SplitFigures {
   all: LatencyFigures;
