@@ -89,7 +89,8 @@ describe('createSampler on real processes', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const port = (server.address() as { port: number }).port;
     const target = await start('clientTarget.py', [String(port), '100']);
-    const sampler = createSampler({ rootPids: () => [target.pid], cookie: target.cookie, ssAboveMs: 0 });
+    // tcpTableShare 1: every boundary asks (by default, at most 1% of the wall time: see below)
+    const sampler = createSampler({ rootPids: () => [target.pid], cookie: target.cookie, ssAboveMs: 0, tcpTableShare: 1 });
     try {
       for (let i = 0; i < 250 && ends.length < 100; i++) await new Promise((r) => setTimeout(r, 20));
       const open = await sampler.read('measured', 0, 0);

@@ -62,9 +62,15 @@ export interface TreeTcpCounter {
    * answer if the tree kept its sockets, and drops it otherwise)
    */
   prefetch(): void;
-  /** ends the sock_diag helper, if one runs (a later boundary starts it again) */
+  /**
+   * ends the sock_diag helper, if one runs, once no count was asked for IDLE_CLOSE_MS: a sampler
+   * stopped and started again (a run's measured phase, then its settle) keeps it; one done with
+   * leaves no process behind for long (a later boundary starts it again)
+   */
   close(): void;
 }
+
+const IDLE_CLOSE_MS = 30_000;
 
 /** what a boundary asks the sock_diag helper */
 interface HelperQuery {
@@ -230,8 +236,13 @@ export function createTreeTcpCounter(opts: TreeTcpOptions): TreeTcpCounter {
     return readTables(byPid, set);
   }
 
+  let closing: NodeJS.Timeout | null = null;
   return {
     async count(fds, boundary) {
+      if (closing) {
+        clearTimeout(closing);
+        closing = null;
+      }
       if (!boundary && lastCount?.version === fds.version) return copyCounts(lastCount.counts);
       const counts = await countNow(fds, boundary);
       prefetched = null; // a tree that changed read its tables: the early answer is of no use
@@ -246,6 +257,13 @@ export function createTreeTcpCounter(opts: TreeTcpOptions): TreeTcpCounter {
       if (lastQuery && diag.status() === 'ready' && queryDue()) prefetched = { key: keyOf(lastQuery), answer: askHelper(lastQuery) };
     },
     tables: (byPid) => lookup.lookup(byPid),
-    close: () => diag.close(),
+    close() {
+      if (closing) clearTimeout(closing);
+      closing = setTimeout(() => {
+        closing = null;
+        diag.close();
+      }, IDLE_CLOSE_MS);
+      closing.unref();
+    },
   };
 }
