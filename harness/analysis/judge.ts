@@ -11,14 +11,17 @@ import type { Observations } from '../observations/observations.ts';
 import { memoryLimitCheck } from './memoryLimitCheck.ts';
 import { withTimeToLimit, type KnownLimit } from './timeToLimit.ts';
 import { regressionChecks } from './regressionChecks.ts';
+import { drivenServiceChecks, remoteSeriesChecks } from './remoteChecks.ts';
 import { runFigures } from './runFigures.ts';
 import { alertChecks, hourlyLeakCheck, latencyCheck, seepRssCheck, stepErrorsCheck } from './soakChecks.ts';
 
 const NO_ALERTS = { warning: { count: 0, firstT: null }, critical: { count: 0, firstT: null } };
 
 export function judge(obs: Observations, budgets: BudgetPlan, alerts: AlertLevel[]): Check[] {
+  // a series from Prometheus has only itself to judge; the service a scenario drove, its replicas
+  if (obs.remote?.labels || obs.remote?.sum) return remoteSeriesChecks(obs, budgets);
   const soak = obs.measure === 'time';
-  const out = buildChecks(obs, budgets);
+  const out = obs.remote ? drivenServiceChecks(obs, budgets) : buildChecks(obs, budgets);
   const types = heapTypesCheck(obs.suspects, obs.typeGrowth);
   if (types) out.push(types);
   if (soak) {

@@ -1,6 +1,6 @@
 // Checks that only a soak has: RSS growth per hour as the default leak judgement, p99 latency
 // under load, seep's own RSS, and the alert thresholds. Pure: they read what the aggregate kept.
-import type { Check, Headlines } from '../report/schema.ts';
+import type { Check, CheckId, Headlines, Metric, Resource } from '../report/schema.ts';
 import type { AlertLevel, Limit } from '../scenario/runPlan.ts';
 import { formatBytes } from '../scenario/units.ts';
 import { detectableForTrend } from './detectableLeak.ts';
@@ -8,16 +8,28 @@ import { hourlyPoints, hourlyTrend } from './memoryChecks.ts';
 import type { AlertTally, Observations, StepErrorTally } from '../observations/observations.ts';
 import { defaultFloor, describeTrend } from './trend.ts';
 
-/** A soak judges RSS per hour of wall time over the timed samples, not per step. */
-export function hourlyLeakCheck(obs: Observations): Check | null {
-  const pts = hourlyPoints(obs.series.timed, 'rss');
-  const trend = hourlyTrend(obs, 'rss');
+/** A series judged per hour: which column, the check it makes, and how its sentence names it. */
+export interface HourlySeries {
+  metric: Metric;
+  id: CheckId;
+  resource: Resource;
+  kind: 'memory' | 'count';
+  unit: string;
+  label: string;
+}
+
+const RSS: HourlySeries = { metric: 'rss', id: 'leak.rss', resource: 'rss', kind: 'memory', unit: 'B', label: 'RSS' };
+
+/** A soak judges RSS (or a series from Prometheus, remoteChecks.ts) per hour of wall time over the timed samples, not per step. */
+export function hourlyLeakCheck(obs: Observations, of: HourlySeries = RSS): Check | null {
+  const pts = hourlyPoints(obs.series.timed, of.metric);
+  const trend = hourlyTrend(obs, of.metric, of.kind, of.unit);
   if (!trend || !pts) return null;
-  const detectable = detectableForTrend(pts.x, pts.y, trend, defaultFloor('memory', 'hour'));
+  const detectable = detectableForTrend(pts.x, pts.y, trend, defaultFloor(of.kind, 'hour'));
   return {
     ...(detectable ? { detectable } : {}),
-    id: 'leak.rss', resource: 'rss', kind: 'leak', series: 'rss', observed: trend.slope, unit: 'B/h',
-    pass: trend.verdict !== 'leak', message: describeTrend('RSS', trend), trend,
+    id: of.id, resource: of.resource, kind: 'leak', series: of.metric, observed: trend.slope, unit: `${of.unit}/h`,
+    pass: trend.verdict !== 'leak', message: describeTrend(of.label, trend), trend,
   };
 }
 

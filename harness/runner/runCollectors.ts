@@ -7,13 +7,20 @@ import { cliDumpCollector, runtimeHeapCollector, type EvidenceCollector } from '
 import type { RunTarget } from './runTarget.ts';
 import { suspectNamingCollector, type SuspectNamingOptions } from './suspectNaming.ts';
 import { typeGrowthCollector } from './typeGrowthCollector.ts';
+import { prometheusEvidence, type RunWindow } from './prometheusEvidence.ts';
 
-export function runCollectors(plan: Pick<RunPlan, 'name' | 'settleMs' | 'pace' | 'attributionSteps'>, target: RunTarget, o: Omit<SuspectNamingOptions, 'target'>): EvidenceCollector[] {
+export function runCollectors(
+  plan: Pick<RunPlan, 'name' | 'file' | 'target' | 'budgets' | 'evidence' | 'settleMs' | 'pace' | 'attributionSteps'>,
+  target: RunTarget,
+  o: Omit<SuspectNamingOptions, 'target'> & { window: RunWindow },
+): EvidenceCollector[] {
   const emit = (e: StreamEvent) => o.emit(e);
   return [
     runtimeHeapCollector(() => target.agents(), (procs, s) => emit({ k: 'heaps', t: s.t, p: phaseCode(s.phase), procs })),
     typeGrowthCollector(() => target.agent(), emit),
     ...(target.cliDumps ? [cliDumpCollector(target.cliDumps)] : []),
     suspectNamingCollector(plan, { ...o, target }),
+    // a deployed service's replicas, from Prometheus once the run is over
+    ...(plan.evidence ? [prometheusEvidence(plan, plan.evidence.prometheus, o.window)] : []),
   ];
 }
