@@ -4,6 +4,7 @@
 import type { Report } from '../report/schema.ts';
 import { formatSigned } from './formatValue.ts';
 import { alertSummary, attachedText, calibrationText, describeCheck, latencyP99, latencySplitText, observerText, rssGrowth, rssSlope, withReplicas, worstCheck, wouldHaveCaught } from './scenarioHeadlines.ts';
+import { agentlessLines, retriesText, startupText } from './setupText.ts';
 import { processHeapRows } from './processHeapRows.ts';
 import { shardText } from './shardText.ts';
 
@@ -47,6 +48,9 @@ export function renderMarkdown(report: Report): string {
       calibrationText(s),
       latencySplitText(s) === null ? null : `each answer's latency: ${latencySplitText(s)!}`,
       observerText(s),
+      ...agentlessLines(s),
+      startupText(s),
+      retriesText(s),
     ].filter((x): x is string => x !== null);
     return facts.length ? [`- **${mdCell(s.name)}**: ${mdCell(facts.join(' · '))}`] : [];
   });
