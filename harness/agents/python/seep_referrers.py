@@ -17,7 +17,8 @@ import sys
 import threading
 import time
 
-import seep_walk  # beside this file
+import seep_heap  # beside this file
+import seep_walk
 
 # the newest instances are the ones at the end of gc.get_objects() (a collection appends the younger
 # generations to the older): a chain to any of the newest tenth (at least NEWEST) counts as one to a
@@ -140,18 +141,6 @@ def _type_matcher(wanted):
     return matches
 
 
-def _classes():
-    """Every class alive: the subclasses of object, and theirs (a few thousand, no walk of the heap)."""
-    out = set()
-    todo = [object]
-    while todo:
-        c = todo.pop()
-        if c not in out:
-            out.add(c)
-            todo.extend(type.__subclasses__(c))
-    return out
-
-
 def _newest(matches, grew=None):
     """The newest instances, newest first, and the heap's object count. They are picked in C by
     their type (seep_walk: a tuple() in progress in another thread is never held while bytecode
@@ -159,7 +148,7 @@ def _newest(matches, grew=None):
     chains through tuples are found as before, by the walk down from the roots. `grew`, how many the
     type gained since the baseline, bounds them: of 3 old _io.TextIOWrapper and 30 new, the newest
     tenth (at least NEWEST) took in sys.__stderr__'s, and its chain was the shortest."""
-    wanted = {t for t in _classes() if t is not tuple and matches(t)}
+    wanted = {t for t in seep_heap.subclasses([object]) if t is not tuple and matches(t)}
     instances, total = seep_walk.objects_where(wanted.__contains__)
     instances.reverse()
     keep = max(NEWEST, len(instances) // 10)
