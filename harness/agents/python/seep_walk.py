@@ -72,6 +72,12 @@ def objects_where(type_test):
         out = list(itertools.chain(map(operator.length_hint, size), _where(data, tests, type_test)))
     total = out[0]
     del out[0]
+    if type_test(list):
+        # the list being filled was on the heap too: holding itself, it would outlive the caller's
+        # use until a collection. Found by identity in C (a == test could run a class's __eq__).
+        at = next(itertools.compress(itertools.count(), map(operator.is_, out, itertools.repeat(out))), None)
+        if at is not None:
+            del out[at]
     return out, total
 
 
