@@ -1,7 +1,7 @@
 // Real processes: python3 targets from fixtures/probe-targets/, sampled through the real /proc.
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Sample } from '../report/schema.ts';
 import { killTree } from './killTree.ts';
 import { isRunning, readStatSync, readHostConstants } from './procfs.ts';
@@ -70,7 +70,7 @@ describe('createSampler on real processes', () => {
       await accepted;
       const open = await sampler.read('measured', 0, 0);
       process.kill(peer, 'SIGKILL'); // its socket closes: this process's end goes to CLOSE_WAIT, its inode the same
-      for (let i = 0; i < 250 && isRunning(peer); i++) await new Promise((r) => setTimeout(r, 20));
+      await vi.waitUntil(() => !isRunning(peer), { timeout: 30_000, interval: 20 });
       const closed = await sampler.read('measured', 1, 1);
       expect(closed.tcp.CLOSE_WAIT ?? 0).toBe((open.tcp.CLOSE_WAIT ?? 0) + 1);
       expect(sampler.tcpTableReads()).toBe(2);
@@ -175,8 +175,7 @@ describe('createSampler on real processes', () => {
     let clock = 0;
     sampler.setPhase('measured');
     sampler.startTimer(20, (s) => got.push(s), () => ++clock);
-    const deadline = Date.now() + 5000;
-    while (got.length < 4 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+    await vi.waitUntil(() => got.length >= 4, { timeout: 30_000, interval: 25 });
     // a boundary read in between the timed ones queues behind any read in flight
     const boundary = await sampler.read('measured', 1, 0);
     await sampler.stopTimer();
