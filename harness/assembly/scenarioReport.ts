@@ -10,6 +10,7 @@ import { latencyHeadline } from '../analysis/soakChecks.ts';
 import { stepTimeHeadline } from '../analysis/stepTime.ts';
 import { KEEP_ALERTS } from '../observations/alertEvents.ts';
 import type { FoldedRun } from '../observations/runFold.ts';
+import { emptyObserverCost } from '../observations/latencyFold.ts';
 import type { StreamHead } from '../observations/streamHead.ts';
 
 export function scenarioReport(run: FoldedRun & { head: StreamHead }, judged: JudgedRun): ScenarioReport {
@@ -49,6 +50,11 @@ export function scenarioReport(run: FoldedRun & { head: StreamHead }, judged: Ju
   const notes = notesOf(run);
   if (notes.length > 0) report.notes = notes;
   if (tail?.observerCost) report.observerCost = tail.observerCost;
+  // a soak's share: its checkpoints per hour of the measured phase, and what they added to p99
+  if (run.soakShare) {
+    report.observerCost = { ...(report.observerCost ?? emptyObserverCost()), perHourMs: run.soakShare.perHourMs, addedP99Ms: run.soakShare.addedP99Ms };
+    if (run.soakShare.latency) report.latency = run.soakShare.latency;
+  }
   if (run.artifacts.length > 0) report.artifacts = run.artifacts;
   const agentless = agentlessPart(run);
   if (agentless) report.agentless = agentless;

@@ -6,7 +6,9 @@
 // Bounded: the slice loop ends at `totalMs` or on abort, whichever comes first, and one slice at a
 // time holds autocannon's state.
 import autocannon from 'autocannon';
+import { performance } from 'node:perf_hooks';
 import type { LoadPlan } from '../scenario/runPlan.ts';
+import { createLatencySplit, type SplitFigures } from './latencySplit.ts';
 
 export interface LoadInterval {
   /** ms since the scenario started, at the end of the interval */
@@ -16,6 +18,11 @@ export interface LoadInterval {
   errors: number;
   latencyP50: number;
   latencyP99: number;
+  /**
+   * with `disturbed`: the answered requests (status under 400) of this interval, and of every
+   * interval since the LoadRun's markMeasured(), split by whether seep's checkpoints overlapped them
+   */
+  split?: { interval: SplitFigures; total: SplitFigures };
 }
 
 export interface LoadSetting {
@@ -59,11 +66,15 @@ export interface LoadOptions {
   onInterval: (i: LoadInterval) => void;
   onError: (message: string) => void;
   signal: AbortSignal;
+  /** whether a request that ran from start to end (performance.now() ms) overlapped one of seep's checkpoints */
+  disturbed?: (start: number, end: number) => boolean;
 }
 
 export interface LoadRun {
   /** resolves when the last slice ended */
   done: Promise<void>;
+  /** the split's totals count from here on: the measured phase begins */
+  markMeasured(): void;
 }
 
 function assertLocal(url: string): void {
@@ -73,7 +84,9 @@ function assertLocal(url: string): void {
   }
 }
 
-function slice(url: string, spec: LoadPlan, setting: LoadSetting & { rate: number | null }, ms: number, signal: AbortSignal): Promise<autocannon.Result> {
+type OnAnswer = (latencyMs: number, status: number) => void;
+
+function slice(url: string, spec: LoadPlan, setting: LoadSetting & { rate: number | null }, ms: number, signal: AbortSignal, onAnswer?: OnAnswer): Promise<autocannon.Result> {
   const rate = setting.rate === null ? undefined : Math.max(1, Math.round(setting.rate));
   // more connections than requests per second only hold idle sockets in the target
   const connections = rate === undefined ? setting.connections : Math.max(1, Math.min(setting.connections, rate));
@@ -91,6 +104,7 @@ function slice(url: string, spec: LoadPlan, setting: LoadSetting & { rate: numbe
     });
     const onAbort = () => inst.stop();
     signal.addEventListener('abort', onAbort, { once: true });
+    if (onAnswer) inst.on('response', (_client: unknown, status: number, _bytes: number, latencyMs: number) => onAnswer(latencyMs, status));
   });
 }
 
@@ -108,6 +122,16 @@ export function runLoad(spec: LoadPlan, opts: LoadOptions): LoadRun {
   const sliceMs = opts.sliceMs ?? DEFAULT_SLICE_MS;
   const started = opts.now();
   const maxSlices = Math.ceil(opts.totalMs / Math.max(1, sliceMs)) + 2;
+  const { disturbed } = opts;
+  const split = disturbed ? createLatencySplit() : null;
+  // an answer's request ran from (now - its latency) to now
+  const onAnswer: OnAnswer | undefined = split && disturbed
+    ? (latencyMs, status) => {
+      if (status >= 400) return;
+      const end = performance.now();
+      split.record(latencyMs, disturbed(end - latencyMs, end));
+    }
+    : undefined;
   const done = (async () => {
     for (let n = 0; n < maxSlices && !opts.signal.aborted; n++) {
       const elapsed = opts.now() - started;
@@ -122,19 +146,21 @@ export function runLoad(spec: LoadPlan, opts: LoadOptions): LoadRun {
       }
       try {
         assertLocal(url);
-        const r = await slice(url, spec, setting, ms, opts.signal);
+        const r = await slice(url, spec, setting, ms, opts.signal, onAnswer);
         opts.onInterval({
           t: opts.now(),
           requests: r.requests.total,
           errors: r.errors + r.non2xx,
           latencyP50: r.latency.p50,
           latencyP99: r.latency.p99,
+          ...(split ? { split: { interval: split.interval(), total: split.total() } } : {}),
         });
       } catch (err) {
+        split?.interval(); // what it answered is in no interval
         opts.onError(`load slice failed: ${(err as Error).message}`);
         await wait(ms, opts.signal);
       }
     }
   })();
-  return { done };
+  return { done, markMeasured: () => split?.mark() };
 }

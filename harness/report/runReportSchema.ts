@@ -46,6 +46,8 @@ export interface LoadColumns {
   errors: number[];
   latencyP50: number[];
   latencyP99: number[];
+  /** the p99 of the answers of each interval that overlapped none of seep's checkpoints (null: none did) */
+  latencyP99Clean?: (number | null)[];
 }
 
 /** The growth judgement for one series (analysis/trend). */
@@ -544,6 +546,11 @@ export interface ScenarioReport {
   /** what observing cost the target: its steps' own time beside the boundary work seep did between them */
   observerCost?: ObserverCost;
   /**
+   * A soak under load: the latency of the measured phase's answers (status under 400), all of them
+   * and those whose request overlapped none of seep's checkpoints (its forced GC and reads)
+   */
+  latency?: LoadLatency;
+  /**
    * processes of the tree that run Node or Python with no agent answering (launchers such as npm are
    * not among them), and the checks that leaves without their evidence
    */
@@ -557,6 +564,25 @@ export interface ScenarioReport {
    * Prometheus judged as a scenario of its own (each life of a restarted one apart), then their sum
    */
   replicas?: ScenarioReport[];
+}
+
+/** Latency percentiles of a set of answers, in ms (null: no answer). */
+export interface LatencyFigures {
+  requests: number;
+  p50: number | null;
+  p90: number | null;
+  p99: number | null;
+  max: number | null;
+}
+
+export interface LoadLatency {
+  all: LatencyFigures;
+  /** the answers clear of every checkpoint: what the target does when seep is not pausing it */
+  clean: LatencyFigures;
+  /** the checkpoints of the measured phase, and the time they took (the forced GC's part of it) */
+  checkpoints: number;
+  checkpointMs: number;
+  gcMs: number;
 }
 
 /** What a series from Prometheus measures, as the sample column it is judged in. */
@@ -603,6 +629,16 @@ export interface ObserverCost {
   agentMs: number | null;
   /** boundary time spread over the steps: (gc + read + agent) x boundaries / steps */
   perStepMs: number | null;
+  /**
+   * A soak: the checkpoints' time (forced GC, reads, agents) per hour of the measured phase, the
+   * target's time that seep took or slowed
+   */
+  perHourMs?: number | null;
+  /**
+   * A soak under load: the p99 latency of all answers minus that of the answers clear of every
+   * checkpoint, what seep's pauses added (latency.all.p99 - latency.clean.p99); null without answers on both sides
+   */
+  addedP99Ms?: number | null;
 }
 
 /**

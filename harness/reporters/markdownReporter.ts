@@ -3,7 +3,7 @@
 // restarts or alerts, the heap per process of pre-fork servers, then the failed checks in words.
 import type { Report } from '../report/schema.ts';
 import { formatSigned } from './formatValue.ts';
-import { alertSummary, attachedText, calibrationText, describeCheck, latencyP99, observerText, rssGrowth, rssSlope, stepTimeText, withReplicas, worstCheck, wouldHaveCaught } from './scenarioHeadlines.ts';
+import { alertSummary, attachedText, calibrationText, describeCheck, latencyP99, latencySplitText, observerText, rssGrowth, rssSlope, stepTimeText, withReplicas, worstCheck, wouldHaveCaught } from './scenarioHeadlines.ts';
 import { agentlessLines, retriesText, startupText } from './setupText.ts';
 import { processHeapRows } from './processHeapRows.ts';
 import { shardText } from './shardText.ts';
@@ -54,6 +54,7 @@ export function renderMarkdown(report: Report): string {
       alertSummary(s) === null ? null : `alerts: ${alertSummary(s)!}`,
       wouldHaveCaught(s),
       calibrationText(s),
+      latencySplitText(s) === null ? null : `each answer's latency: ${latencySplitText(s)!}`,
       stepTimeText(s),
       observerText(s),
       ...agentlessLines(s),

@@ -142,7 +142,28 @@ function remoteText(r: RemoteTarget): string {
  */
 export function observerText(s: ScenarioReport): string | null {
   const o = s.observerCost;
-  if (!o || o.perStepMs === null) return null;
+  if (!o) return null;
+  const ms = (x: number | null | undefined): string => (x === null || x === undefined ? 'n/a' : formatValue(x, 'ms'));
+  const parts = `forced GC ${ms(o.gcMs)}, /proc read ${ms(o.readMs)}, agents ${ms(o.agentMs)}`;
+  // a soak: per hour of its measured phase, and what its checkpoints added to the load's p99
+  if (o.perHourMs !== undefined && o.perHourMs !== null) {
+    const added = o.addedP99Ms === undefined || o.addedP99Ms === null || !s.latency ? ''
+      : `; they added ${formatSigned(o.addedP99Ms, 'ms')} to p99 latency (${ms(s.latency.all.p99)}, ${ms(s.latency.clean.p99)} clear of them)`;
+    const share = `${((o.perHourMs / 3_600_000) * 100).toFixed(1)}%`;
+    return `observing took ${formatDuration(o.perHourMs)} of the target's time per hour (${share}; each of ${o.boundaries} checkpoints: ${parts})${added}`;
+  }
+  if (o.perStepMs === null) return null;
+  return `observing cost ${ms(o.perStepMs)} per step beside a step of ${ms(o.stepMs)} (each of ${o.boundaries} boundaries: ${parts})`;
+}
+
+/**
+ * A soak under load: the measured phase's latency, all answers and those clear of seep's checkpoints
+ * (its forced GC and reads), so that what seep caused is told apart from what the target does.
+ */
+export function latencySplitText(s: ScenarioReport): string | null {
+  const l = s.latency;
+  if (!l || l.all.requests === 0) return null;
   const ms = (x: number | null): string => (x === null ? 'n/a' : formatValue(x, 'ms'));
-  return `observing cost ${ms(o.perStepMs)} per step beside a step of ${ms(o.stepMs)} (each of ${o.boundaries} boundaries: forced GC ${ms(o.gcMs)}, /proc read ${ms(o.readMs)}, agents ${ms(o.agentMs)})`;
+  const all = `p50 ${ms(l.all.p50)}, p99 ${ms(l.all.p99)} over ${l.all.requests} answers`;
+  return `${all}; clear of seep's ${l.checkpoints} checkpoints (forced GC and reads, ${formatDuration(l.checkpointMs)} in all): p50 ${ms(l.clean.p50)}, p99 ${ms(l.clean.p99)} over ${l.clean.requests}`;
 }

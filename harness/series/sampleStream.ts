@@ -6,7 +6,7 @@
 import { closeSync, createReadStream, mkdirSync, openSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { METRICS, type AgentlessProcess, type Attribution, type DiskPath, type Leftover, type Metric, type Phase, type RuntimeVersion, type Sample, type ScenarioReport, type Suspect, type TcpState, type SuspectEvidence } from '../report/schema.ts';
+import { METRICS, type AgentlessProcess, type Attribution, type DiskPath, type LatencyFigures, type Leftover, type Metric, type Phase, type RuntimeVersion, type Sample, type ScenarioReport, type Suspect, type TcpState, type SuspectEvidence } from '../report/schema.ts';
 
 /** a note of the run: a problem of observing (the report's probe errors), or how it measured (its notes) */
 export type NoteKind = 'problem' | 'info';
@@ -36,7 +36,13 @@ export interface SampleLine {
 export type StreamEvent =
   | { k: 'head'; v: number; head: Record<string, unknown> }
   | SampleLine
-  | { k: 'load'; t: number; n: number; e: number; p50: number; p99: number }
+  /**
+   * a load interval; with seep's checkpoints recorded, `c` is its answers clear of them and `m` the
+   * measured phase's answers so far, all and clear (drivers/latencySplit.ts)
+   */
+  | { k: 'load'; t: number; n: number; e: number; p50: number; p99: number; c?: LatencyFigures; m?: { all: LatencyFigures; clean: LatencyFigures } }
+  /** a checkpoint: from its start at t, ms long, of which gc the forced GC (drivers see it as a pause of the target) */
+  | { k: 'pause'; t: number; ms: number; gc: number }
   | { k: 'seep'; t: number; rss: number }
   | { k: 'cmd'; pid: number; cmd: string; root?: boolean }
   | { k: 'exit'; t: number; pid: number; code: number | null; signal: string | null; restart: boolean }

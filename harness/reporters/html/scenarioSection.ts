@@ -7,7 +7,7 @@ import type { ChartSpec } from './chartModel.ts';
 import type { LimitLineKind } from '../limitLines.ts';
 import { escapeHtml as e } from './escapeHtml.ts';
 import { alertsList, processesTable, processHeapsTable } from './soakTables.ts';
-import { attachedText, calibrationText, detectableText, observerText, runtimeText, stepTimeText, wouldHaveCaught } from '../scenarioHeadlines.ts';
+import { attachedText, calibrationText, detectableText, latencySplitText, observerText, runtimeText, stepTimeText, wouldHaveCaught } from '../scenarioHeadlines.ts';
 import { agentlessLines, retriesText, startupFacts, startupText } from '../setupText.ts';
 import { typeGrowthTable } from './typeGrowthTable.ts';
 import { diskTable } from './diskTable.ts';
@@ -145,10 +145,11 @@ function statedLines(s: ScenarioReport): string {
   const calibration = calibrationText(s);
   const observer = observerText(s);
   const steps = stepTimeText(s);
+  const latency = latencySplitText(s);
   const startup = [startupFacts(s), startupText(s)].filter(Boolean).join('. ');
   const agentless = agentlessLines(s);
   const retried = retriesText(s);
-  return `${steps ? `<p class="step-time">${e(steps)}</p>` : ''}${caught ? `<p class="detectable">${e(caught)}</p>` : ''}${calibration ? `<p class="calibration ${e(s.calibration!.outcome.replace(' ', '-'))}">${e(calibration)}</p>` : ''}${observer ? `<p class="observer-cost">${e(observer)}</p>` : ''}`
+  return `${steps ? `<p class="step-time">${e(steps)}</p>` : ''}${caught ? `<p class="detectable">${e(caught)}</p>` : ''}${calibration ? `<p class="calibration ${e(s.calibration!.outcome.replace(' ', '-'))}">${e(calibration)}</p>` : ''}${latency ? `<p class="latency-split">Each answer's latency: ${e(latency)}</p>` : ''}${observer ? `<p class="observer-cost">${e(observer)}</p>` : ''}`
     + `${startup ? `<p class="startup">${e(startup)}</p>` : ''}${retried ? `<p class="retries">${e(retried)}</p>` : ''}${agentless.length ? `<div class="agentless"><strong>No agent answering</strong><ul>${agentless.map((l) => `<li>${e(l)}</li>`).join('')}</ul></div>` : ''}`;
 }
 
