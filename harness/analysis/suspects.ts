@@ -32,7 +32,7 @@ export interface WarningCandidate {
 }
 
 /** fuite counts a leak when growth is a multiple of the iteration count; allow 10% for objects freed late */
-const PER_ITERATION_SLACK = 0.9;
+export const PER_ITERATION_SLACK = 0.9;
 /** below this an allocation site's growth is allocator and freelist noise, not a leak */
 const MIN_SITE_BYTES_PER_ITERATION = 64;
 /**
