@@ -1,4 +1,5 @@
-// `seep run`, `seep report`, `seep init`, `seep compare`, `seep merge`, `seep judge` and `seep pytest`.
+// `seep run`, `seep report`, `seep init`, `seep compare`, `seep merge`, `seep judge`, `seep accept`,
+// `seep bisect` and `seep pytest`.
 // Exit codes: 0 every scenario passed, 1 a check failed,
 // 2 a scenario could not run (bad file, target did not start or crashed, step threw) or bad usage.
 // Each command is imported only when it runs: `seep --version` and `--help` load nothing else.
@@ -34,6 +35,8 @@ export async function main(argv: string[]): Promise<ExitCode> {
     if (command === 'report') return await (await import('./reportCommand.ts')).reportCommand(rest, values);
     if (command === 'compare') return await (await import('./compareCommand.ts')).compareCommand(rest, values);
     if (command === 'merge') return await (await import('./mergeCommand.ts')).mergeCommand(rest, values);
+    if (command === 'accept') return await (await import('./acceptCommand.ts')).acceptCommand(rest, values);
+    if (command === 'bisect') return await (await import('./bisectCommand.ts')).bisectCommand(rest, values);
     if (command === 'judge') return await (await import('./judgeCommand.ts')).judgeCommand(rest, values);
     throw new UsageError(`unknown command '${command}'`);
   } catch (err) {
