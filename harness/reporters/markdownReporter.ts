@@ -6,6 +6,7 @@ import { formatSigned } from './formatValue.ts';
 import { alertSummary, attachedText, calibrationText, describeCheck, latencyP99, observerText, rssGrowth, rssSlope, withReplicas, worstCheck, wouldHaveCaught } from './scenarioHeadlines.ts';
 import { processHeapRows } from './processHeapRows.ts';
 import { shardText } from './shardText.ts';
+import { failingLeaks, knownLeaks, knownLeaksCount, knownLeaksFileLine, leakVerdictLine } from './leakText.ts';
 
 const ICON = { pass: '✅', fail: '❌', error: '⚠️' } as const;
 
@@ -44,6 +45,7 @@ export function renderMarkdown(report: Report): string {
       s.restarts ? `${s.restarts} restart${s.restarts === 1 ? '' : 's'}` : null,
       alertSummary(s) === null ? null : `alerts: ${alertSummary(s)!}`,
       wouldHaveCaught(s),
+      knownLeaksCount(s),
       calibrationText(s),
       observerText(s),
     ].filter((x): x is string => x !== null);
@@ -64,8 +66,12 @@ export function renderMarkdown(report: Report): string {
       if (s.error) lines.push(`- error: ${mdCell(s.error)}`);
       if (s.cutShort) lines.push(`- ${mdCell(s.cutShort)}`);
       for (const c of s.checks.filter((x) => !x.pass)) lines.push(`- \`${c.id.replace(/`/g, "'")}\`: ${mdCell(c.message)}`);
+      for (const l of failingLeaks(s)) lines.push(`- ${mdCell(leakVerdictLine(l))}`);
       lines.push('');
     }
   }
+  const known = rows.flatMap((s) => knownLeaks(s).map((l) => `- ${mdCell(s.name)}: ${mdCell(leakVerdictLine(l))}`));
+  const file = knownLeaksFileLine(report);
+  if (known.length || file) lines.push('', '**Known leaks**', '', ...known, ...(file ? [`- ${mdCell(file)}`] : []));
   return lines.join('\n').trimEnd() + '\n';
 }

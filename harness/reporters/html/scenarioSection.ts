@@ -7,6 +7,7 @@ import { escapeHtml as e } from './escapeHtml.ts';
 import { alertsList, processesTable, processHeapsTable } from './soakTables.ts';
 import { attachedText, calibrationText, detectableText, observerText, wouldHaveCaught } from '../scenarioHeadlines.ts';
 import { typeGrowthTable } from './typeGrowthTable.ts';
+import { leaksTable } from './leaksTable.ts';
 
 export function verdictBadge(verdict: string): string {
   return `<span class="badge ${e(verdict)}">${e(verdict.toUpperCase())}</span>`;
@@ -51,7 +52,7 @@ function checksTable(checks: Check[]): string {
 <td><code>${e(c.id)}</code><br><span class="dim">${e(c.kind)} · ${e(c.resource)}</span></td>
 <td class="num">${limitCell(c)}</td>
 <td class="num observed">${e(formatValue(c.observed, c.unit))}</td>
-<td>${verdictBadge(c.pass ? 'pass' : 'fail')} ${e(c.message)}${leftoversList(c)}</td>
+<td>${verdictBadge(c.known ? 'known' : c.pass ? 'pass' : 'fail')} ${e(c.message)}${leftoversList(c)}</td>
 <td>${trendCell(c)}</td></tr>`);
   return `<table class="checks"><thead><tr><th>Check</th><th>Limit</th><th>Observed</th><th>Verdict</th><th>Trend</th></tr></thead><tbody>${rows.join('\n')}</tbody></table>`;
 }
@@ -126,6 +127,7 @@ export function scenarioSection(s: ScenarioReport, index: number | string, chart
 <p class="meta"><code>${e(s.file)}</code> · ${e(target)} · ${series ? `${s.series.timedCount} points` : `${s.iterations.warmup} warmup + ${s.iterations.measured} measured iterations`} · ${e(formatDuration(s.durationMs))}${s.restarts === undefined ? '' : ` · <span class="restarts${s.restarts ? ' some' : ''}">${s.restarts} restart${s.restarts === 1 ? '' : 's'}</span>`}</p>
 ${s.error ? `<pre class="error">${e(s.error)}</pre>` : ''}${s.cutShort ? `<pre class="error">${e(s.cutShort)}</pre>` : ''}${problems}
 <h3>Checks</h3>${checksTable(s.checks)}
+${leaksTable(s)}
 ${statedLines(s)}${alertsList(s)}
 <h3>Charts</h3><p class="dim legend-note">Shaded: warmup (blue) and settle (grey). Dashed grey: baseline. Red: budget. Orange dashed: fitted trend.</p>
 <div class="charts">${charts.map(chartFigure).join('\n') || '<p class="dim">No samples.</p>'}</div>

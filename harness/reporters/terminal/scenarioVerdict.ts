@@ -4,6 +4,7 @@ import type { Check, Metric, Resource, ScenarioReport } from '../../report/schem
 import { formatDuration, formatSigned, formatValue } from '../formatValue.ts';
 import { calibrationText, observerText, wouldHaveCaught } from '../scenarioHeadlines.ts';
 import { asciiChart } from './asciiChart.ts';
+import { leakLines } from './leakLines.ts';
 import { soakLines } from './soakLines.ts';
 import { plainText, type Style } from './style.ts';
 
@@ -46,6 +47,7 @@ export function scenarioEndLines(s: ScenarioReport, style: Style): string[] {
   if (s.error) lines.push(`    ${style.yellow(plainText(s.error))}`);
   if (s.cutShort) lines.push(`    ${style.yellow(plainText(s.cutShort))}`);
   for (const c of s.checks.filter((x) => !x.pass)) lines.push(checkLine(c, style));
+  lines.push(...leakLines(s, style));
   const caught = wouldHaveCaught(s);
   if (caught) lines.push(`    ${style.dim(caught)}`);
   const calibration = calibrationText(s);

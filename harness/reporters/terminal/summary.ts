@@ -7,6 +7,7 @@ import { attachedText, calibrationText, describeCheck, observerText, rssGrowth, 
 import { resourceChart, verdictLabel } from './scenarioVerdict.ts';
 import { seriesTable } from './seriesTable.ts';
 import { soakLines } from './soakLines.ts';
+import { knownLeaksCount, knownLeaksFileLine } from '../leakText.ts';
 import { makeStyle, plainText } from './style.ts';
 
 export function printSummary(report: Report, out: Writable, opts: { color: boolean }): void {
@@ -32,12 +33,16 @@ export function printSummary(report: Report, out: Writable, opts: { color: boole
     if (attached) lines.push(`          ${style.dim(plainText(attached))}`);
     const caught = wouldHaveCaught(s);
     if (caught) lines.push(`          ${style.dim(caught)}`);
+    const known = knownLeaksCount(s);
+    if (known) lines.push(`          ${style.dim(known)}`);
     const calibration = calibrationText(s);
     if (calibration) lines.push(`          ${s.calibration?.outcome === 'missed' ? style.red(plainText(calibration)) : style.dim(plainText(calibration))}`);
     const observer = observerText(s);
     if (observer) lines.push(`          ${style.dim(observer)}`);
     if (s.replicas?.length) lines.push(...seriesTable(s.replicas, style, '          '));
   }
+  const file = knownLeaksFileLine(report);
+  if (file) lines.push(`  ${style.dim(plainText(file))}`);
   for (const s of report.scenarios) {
     const failing = [...new Set(s.checks.filter((c) => !c.pass).map((c) => c.resource))].filter((r): r is Resource => r !== 'rss');
     const charts = ['rss' as Resource, ...failing].flatMap((r) => resourceChart(s, r, style));
