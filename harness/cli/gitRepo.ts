@@ -9,15 +9,22 @@ export class GitError extends Error {
   }
 }
 
-export function git(args: string[], cwd: string, opts: { env?: NodeJS.ProcessEnv } = {}): Promise<string> {
+/** git's exit code and both outputs, whatever the code (git bisect says what it found on either). */
+export function gitResult(args: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    execFile('git', args, { cwd, env: opts.env ?? process.env, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
-      if (!err) return resolve(stdout);
-      const code = typeof err.code === 'number' ? err.code : null;
-      const said = (stderr || stdout).trim().split('\n').slice(-3).join('; ');
-      reject(new GitError(`git ${args.join(' ')}: ${said || err.message}`, code));
+    execFile('git', args, { cwd, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
+      if (err && typeof err.code !== 'number') return reject(new GitError(`git ${args.join(' ')}: ${err.message}`, null));
+      resolve({ code: err ? (err.code as number) : 0, stdout, stderr });
     });
   });
+}
+
+/** git's output, or a GitError with its last words. */
+export async function git(args: string[], cwd: string): Promise<string> {
+  const r = await gitResult(args, cwd);
+  if (r.code === 0) return r.stdout;
+  const said = (r.stderr || r.stdout).trim().split('\n').slice(-3).join('; ');
+  throw new GitError(`git ${args.join(' ')}: ${said || `exit ${r.code}`}`, r.code);
 }
 
 /** 'Ann Lee <ann@example.com>' from git config, as a commit would name its author; null when unset. */
