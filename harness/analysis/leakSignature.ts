@@ -45,6 +45,7 @@ export function normalisePlace(text: string): string {
     .replace(/\b0x[0-9a-f]+\b/gi, '0x#')
     .replace(/\[(?:\d+|'[^']*'|"[^"]*")\]/g, '[]')
     .replace(/\s*\(\d+\)$/, '')
+    .replace(/\b\d{1,3}(?:\.\d{1,3}){3}\b/g, '#.#.#.#')
     .replace(/(^|[^\w.])\d+(?:\.\d+)?(?![\w])/g, '$1#')
     .replace(/\s+/g, ' ')
     .trim();

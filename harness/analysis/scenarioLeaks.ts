@@ -87,8 +87,8 @@ function checkLeak(c: Check, scenarioFile: string): ScenarioLeak {
   };
 }
 
-export function scenarioLeaks(checks: Check[], suspects: Suspect[], scenarioFile: string): ScenarioLeaks {
-  const all = (suspects as SignedSuspect[]).map(signed);
+export function scenarioLeaks(checks: Check[], suspects: SignedSuspect[], scenarioFile: string): ScenarioLeaks {
+  const all = suspects.map(signed);
   const failing = checks.filter((c) => c.kind === 'leak' && !c.pass && c.measured !== false);
   if (failing.length === 0) return { leaks: [], checks, suspects: all as Suspect[] };
   const memory = memoryGroups(all).map((g) => suspectLeak(g[0]!));

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { KNOWN_LEAKS_VERSION, type KnownLeakEntry, type KnownLeaksFile, type KnownLeaksPlan, type RateCeiling } from '../report/knownLeaksSchema.ts';
 import { RESOURCES } from '../report/runReportSchema.ts';
-import { formatBytes, parseSize, UnitError } from './units.ts';
+import { parseSize, UnitError } from './units.ts';
 
 export class KnownLeaksFileError extends Error {
   override name = 'KnownLeaksFileError';
@@ -30,9 +30,8 @@ export function parseRateCeiling(text: string): RateCeiling {
 /** A ceiling as `seep accept` writes it, rounded up so that the rate it was taken from is within it. */
 export function formatRateCeiling(value: number, unit: 'B' | 'count', per: 'iteration' | 'hour'): string {
   if (unit === 'count') return `${Math.ceil(value * 10) / 10}/${per}`;
-  const text = formatBytes(value).replace(' ', '');
-  const round = parseSize(text) < value ? formatBytes(value * 1.01).replace(' ', '') : text;
-  return `${round}/${per}`;
+  const [name, size] = ([['GB', 1e9], ['MB', 1e6], ['KB', 1e3]] as const).find(([, s]) => value >= s) ?? ['B', 1];
+  return `${Math.ceil((value / size) * 100) / 100}${name}/${per}`;
 }
 
 const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-MM-DD').refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)), 'expected a real date YYYY-MM-DD');
