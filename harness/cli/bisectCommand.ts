@@ -125,7 +125,7 @@ export async function bisectCommand(args: string[], values: Values): Promise<Exi
     const end = await worktree.bisect(good, bad, test);
     if ('onlySkipped' in end) {
       console.error(`seep: bisect: only skipped commits are left; the first bad commit is one of: ${end.onlySkipped.map(short).join(', ')}`);
-      await writeSummary(bisectDir, { good, bad, steps, firstBad: null, candidates: end.onlySkipped });
+      await writeSummary(bisectDir, { good, bad, goodRunDir: goodRun.runDir, steps, firstBad: null, candidates: end.onlySkipped });
       return 2;
     }
     let badRun = runs.get(end.firstBad);
@@ -137,17 +137,18 @@ export async function bisectCommand(args: string[], values: Values): Promise<Exi
     }
     if (badRun.kind === 'skip' || steps.find((s) => s.sha === end.firstBad)?.verdict !== 'bad') {
       console.error(`seep: bisect: <bad> ${short(bad)} is not worse than <good> ${short(good)} by the rule of seep compare (--tolerance ${Math.round(tolerance * 100)}%): nothing to name`);
-      await writeSummary(bisectDir, { good, bad, steps, firstBad: null });
+      await writeSummary(bisectDir, { good, bad, goodRunDir: goodRun.runDir, steps, firstBad: null });
       return 1;
     }
     const comparison = compareRuns(base, badRun.run, { tolerance });
     const page = path.join(bisectDir, 'compare.html');
     await writeOutput(page, await renderComparisonPage(comparison));
-    await writeSummary(bisectDir, { good, bad, steps, firstBad: end.firstBad });
+    await writeSummary(bisectDir, { good, bad, goodRunDir: goodRun.runDir, steps, firstBad: end.firstBad });
     const runsMade = [...runs.values()].filter((r) => r.kind === 'ran').length;
     console.log(`\nfirst bad commit: ${end.firstBad}  ${await subject(end.firstBad)}`);
     console.log((await git(['log', '-1', '--format=%an <%ae>, %ad', end.firstBad], repo)).trim());
-    console.log(`(${runsMade} runs of the scenarios, ${steps.filter((s) => s.verdict === 'skip').length} commits skipped)\n`);
+    const skipped = steps.filter((s) => s.verdict === 'skip').length;
+    console.log(`(${runsMade} run${runsMade === 1 ? '' : 's'} of the scenarios, ${skipped} commit${skipped === 1 ? '' : 's'} skipped)\n`);
     for (const line of comparisonLines(comparison, { color: terminalOptions(process.env, process.stdout).color })) console.log(line);
     console.log(`\ncomparison: ${path.relative(cwd, page)}\nruns: ${path.relative(cwd, bisectDir)}`);
     return 0;
@@ -165,6 +166,6 @@ export async function bisectCommand(args: string[], values: Values): Promise<Exi
   }
 }
 
-async function writeSummary(dir: string, summary: { good: string; bad: string; steps: Step[]; firstBad: string | null; candidates?: string[] }): Promise<void> {
+async function writeSummary(dir: string, summary: { good: string; bad: string; goodRunDir: string; steps: Step[]; firstBad: string | null; candidates?: string[] }): Promise<void> {
   await writeFile(path.join(dir, 'bisect.json'), JSON.stringify(summary, null, 1) + '\n');
 }
