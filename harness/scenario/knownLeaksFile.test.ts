@@ -58,4 +58,13 @@ describe('the known-leaks file', () => {
       expect(parseRateCeiling(written).value, written).toBeLessThan(value * 1.1);
     }
   });
+
+  it('reads the example files of the README and docs/known-leaks.md', () => {
+    for (const doc of ['README.md', 'docs/known-leaks.md']) {
+      const text = readFileSync(path.join(MALFORMED, '../../..', doc), 'utf8');
+      const example = /```json\n(\{[^`]*?"leaks"[^`]*?)```/.exec(text)?.[1];
+      expect(example, doc).toBeDefined();
+      expect(parseKnownLeaks(example!, doc).entries[0]!.ceiling, doc).toEqual({ value: 1.5, unit: 'count', per: 'iteration' });
+    }
+  });
 });
