@@ -55,7 +55,9 @@ export function outputChecks(obs: Observations, budgets: BudgetPlan): Check[] {
 
 /**
  * Known leak warnings (scenario/leakWarnings.ts) are leaks with no budget: one check, failing when
- * any was printed while the target ran, naming each with its count and first line. At shutdown a
+ * any was printed while the steps ran, naming each with its count and first line. What the target
+ * printed while it started, before the first step, is its start-up's: reported, not counted. A
+ * Python warning raised as an interpreter finalizes (`sys:1:`, a recycled worker exiting) is an exit's. At shutdown a
  * warning counts only when printed at least once per two measured steps (tasks or loops made per
  * step and destroyed at exit); a one-off at exit is reported, not failed. Lines the scenario allows
  * are not counted. Present for every run whose output was watched for them.
@@ -72,10 +74,14 @@ export function warningCheck(obs: Observations): Check | null {
   });
   const failing = judged.filter((w) => w.run > 0 || w.exitCounts);
   const total = failing.reduce((sum, w) => sum + w.run + (w.exitCounts ? w.exit : 0), 0);
-  const excused = judged.filter((w) => w.exit > 0 && !w.exitCounts).map((w) => `${w.name} x${w.exit} at shutdown (fewer than one per two measured steps: not counted)`);
+  const excused = judged.filter((w) => w.exit > 0 && !w.exitCounts).map((w) => `${w.name} x${w.exit} at exit, the service's shutdown or a process's (fewer than one per two measured steps: not counted)`);
+  // printed before the first step: the target's start-up, which is no step's doing
+  for (const [name, n] of Object.entries(obs.output.startupWarningCounts ?? {})) {
+    if (n > 0) excused.push(`${name} x${n} while starting, before the first step (start-up: reported, not judged)`);
+  }
   const found = failing.map((w) => {
     const first = obs.output.warningExamples?.[w.name]?.[0];
-    return `${w.name} x${w.run + (w.exitCounts ? w.exit : 0)}${w.exitCounts ? ` (${w.exit} at shutdown)` : ''}${first ? `, first: ${first}` : ''}`;
+    return `${w.name} x${w.run + (w.exitCounts ? w.exit : 0)}${w.exitCounts ? ` (${w.exit} at exit)` : ''}${first ? `, first: ${first}` : ''}`;
   });
   return {
     id: 'leak.warnings', resource: 'output', kind: 'leak', limitValue: 0, observed: total, unit: 'lines', pass: total === 0,

@@ -7,6 +7,7 @@ import { cliDumpCollector, runtimeHeapCollector, type EvidenceCollector } from '
 import type { RunTarget } from './runTarget.ts';
 import { suspectNamingCollector, type SuspectNamingOptions } from './suspectNaming.ts';
 import { typeGrowthCollector } from './typeGrowthCollector.ts';
+import { agentCoverageCollector } from './agentCoverageCollector.ts';
 import { prometheusEvidence, type RunWindow } from './prometheusEvidence.ts';
 
 export function runCollectors(
@@ -19,6 +20,7 @@ export function runCollectors(
     runtimeHeapCollector(() => target.agents(), (procs, s) => emit({ k: 'heaps', t: s.t, p: phaseCode(s.phase), procs })),
     typeGrowthCollector(() => target.agent(), emit),
     ...(target.cliDumps ? [cliDumpCollector(target.cliDumps)] : []),
+    agentCoverageCollector(target, o),
     suspectNamingCollector(plan, { ...o, target }),
     // a deployed service's replicas, from Prometheus once the run is over
     ...(plan.evidence ? [prometheusEvidence(plan, plan.evidence.prometheus, o.window)] : []),
