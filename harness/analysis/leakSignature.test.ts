@@ -10,14 +10,14 @@ function sessionsHolder(o: { dir: string; line: number; index: number; count: nu
     runtime: 'python', kind: 'holder', name: 'jobs._SESSIONS', countDelta: o.count, perIteration: o.perStep, bytesDelta: o.count * 20_000,
     where: [],
     trace: {
-      references: [{ kind: 'module-variable', owner: 'jobs', name: '_SESSIONS', site: `${o.dir}/jobs.py:${o.line}` }],
+      references: [{ kind: 'module-variable', user: true, owner: 'jobs', name: '_SESSIONS', site: `${o.dir}/jobs.py:${o.line}` }],
       leaking: 'requests.sessions.Session',
       madeAt: [`${o.dir}/jobs.py:${o.line + 22}  session = requests.Session() (${o.count})`],
     },
     holds: [{
       runtime: 'python', kind: 'type', name: 'requests.sessions.Session', countDelta: o.count, perIteration: o.perStep, bytesDelta: 0, where: [],
       trace: {
-        references: [{ kind: 'module-variable', owner: 'jobs', name: '_SESSIONS', site: `${o.dir}/jobs.py:${o.line}` }, { kind: 'element', owner: 'list', name: `[${o.index}]` }],
+        references: [{ kind: 'module-variable', user: true, owner: 'jobs', name: '_SESSIONS', site: `${o.dir}/jobs.py:${o.line}` }, { kind: 'element', user: false, owner: 'list', name: `[${o.index}]` }],
         leaking: 'requests.sessions.Session',
         madeAt: [`${o.dir}/jobs.py:${o.line + 22}  session = requests.Session() (${o.count})`],
       },
@@ -29,9 +29,9 @@ const nodeHolder = (name: string, leaking: string, index: number, address: strin
   runtime: 'node', kind: 'holder', name: `orders.mjs: ${name}`, countDelta: 40, perIteration: 1, bytesDelta: 40 * 16_384, where: [],
   trace: {
     references: [
-      { kind: 'module-variable', owner: 'orders.mjs', name, site: 'orders.mjs:4' },
-      { kind: 'internal', owner: `system / Context @${address}`, name: 'context' },
-      { kind: 'element', owner: 'Array', name: `[${index}]` },
+      { kind: 'module-variable', user: true, owner: 'orders.mjs', name, site: 'orders.mjs:4' },
+      { kind: 'internal', user: false, owner: `system / Context @${address}`, name: 'context' },
+      { kind: 'element', user: false, owner: 'Array', name: `[${index}]` },
     ],
     leaking,
   },
@@ -85,7 +85,7 @@ describe('the leaks behind the failing checks', () => {
   };
   const record: SignedSuspect = {
     runtime: 'python', kind: 'holder', name: 'jobs.JobLog.entries', countDelta: 15, perIteration: 1, bytesDelta: 35_000, where: [],
-    trace: { references: [{ kind: 'class-attribute', owner: 'jobs.JobLog', name: 'entries', site: '/a/jobs.py' }], leaking: 'jobs.JobRecord' },
+    trace: { references: [{ kind: 'class-attribute', user: true, owner: 'jobs.JobLog', name: 'entries', site: '/a/jobs.py' }], leaking: 'jobs.JobRecord' },
   };
   const dict: SignedSuspect = { runtime: 'python', kind: 'type', name: 'dict', countDelta: 45, perIteration: 3, bytesDelta: 0, where: [] };
 

@@ -11,6 +11,8 @@ export interface SignedReference {
   kind: string;
   owner: string;
   name: string;
+  /** a name the developer wrote (not signed: the shape is the same either way) */
+  user?: boolean;
   site?: string;
 }
 
