@@ -24,7 +24,6 @@ const STAGES = [
   'reporters', // the outputs: they draw a report
   'assembly', // a run's report assembled from the fold and the judge; stored runs rebuilt and merged
   'runner', // the engine: drives the target, and feeds the stages above it
-  'judge', // observations documents (the pytest plugin's) judged through the same stages
   'init',
   'vitest',
   'cli',

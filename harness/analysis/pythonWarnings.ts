@@ -1,5 +1,5 @@
-// Python warnings as suspects: what the agent (or the pytest plugin) saw printed, grouped by what and
-// where. Pure: the agent's collector and seep judge group them the same way.
+// Python warnings as suspects: what the agent saw the target raise, grouped by what and where.
+// Pure: the suspect collector groups the warnings of every Python target with it.
 import type { WarningCandidate } from './suspects.ts';
 
 export interface PyWarning {

@@ -21,6 +21,7 @@ export function runCollectors(
     typeGrowthCollector(() => target.agent(), emit),
     ...(target.cliDumps ? [cliDumpCollector(target.cliDumps)] : []),
     agentCoverageCollector(target, o),
+    ...(target.collectors ?? []),
     suspectNamingCollector(plan, { ...o, target }),
     // a deployed service's replicas, from Prometheus once the run is over
     ...(plan.evidence ? [prometheusEvidence(plan, plan.evidence.prometheus, o.window)] : []),
