@@ -6,6 +6,7 @@ import type { Check } from '../report/schema.ts';
 import type { AlertLevel, BudgetPlan } from '../scenario/runPlan.ts';
 import { buildChecks } from './buildChecks.ts';
 import { heapTypesCheck } from './typeTrends.ts';
+import { runSuspects } from './rankSuspects.ts';
 import { notMeasured } from './memoryChecks.ts';
 import type { Observations } from '../observations/observations.ts';
 import { memoryLimitCheck } from './memoryLimitCheck.ts';
@@ -22,7 +23,7 @@ export function judge(obs: Observations, budgets: BudgetPlan, alerts: AlertLevel
   if (obs.remote?.labels || obs.remote?.sum) return remoteSeriesChecks(obs, budgets);
   const soak = obs.measure === 'time';
   const out = obs.remote ? drivenServiceChecks(obs, budgets) : buildChecks(obs, budgets);
-  const types = heapTypesCheck(obs.suspects, obs.typeGrowth);
+  const types = heapTypesCheck(runSuspects(obs), obs.typeGrowth);
   if (types) out.push(types);
   if (soak) {
     const i = out.findIndex((c) => c.id === 'leak.rss');

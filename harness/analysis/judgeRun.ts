@@ -7,6 +7,7 @@ import type { Check, ScenarioLeak, Suspect, Verdict } from '../report/schema.ts'
 import type { FoldedRun } from '../observations/runFold.ts';
 import type { StreamHead } from '../observations/streamHead.ts';
 import { corroborateSuspects } from './corroboratedSuspects.ts';
+import { runSuspects } from './rankSuspects.ts';
 import { judge } from './judge.ts';
 import { judgeKnownLeaks } from './knownLeaks.ts';
 import { scenarioLeaks } from './scenarioLeaks.ts';
@@ -30,7 +31,8 @@ export interface JudgedRun {
 export function judgeRun(run: FoldedRun & { head: StreamHead }, opts: { live?: boolean; source?: string } = {}): JudgedRun {
   const { head, tail, observations: obs } = run;
   const measured = judge(obs, head.budgets, head.alerts);
-  const corroborated = corroborateSuspects(run.suspects, measured, obs.typeGrowth?.runtime ?? run.suspects[0]?.runtime);
+  const ranked = runSuspects(obs) ?? [];
+  const corroborated = corroborateSuspects(ranked, measured, obs.typeGrowth?.runtime ?? ranked[0]?.runtime);
   const found = scenarioLeaks(measured, corroborated, head.file);
   // a known leak within its ceiling passes its check: expiry is judged on the day the run started (UTC)
   const { leaks, checks } = judgeKnownLeaks(found.leaks, found.checks, head.budgets.knownLeaks, head.startedAt.slice(0, 10));

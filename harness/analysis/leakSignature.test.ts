@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { Check } from '../report/schema.ts';
-import { checkSignature, normalisePlace, suspectLabel, suspectSignature, type SignedSuspect } from './leakSignature.ts';
+import type { Check, Suspect } from '../report/schema.ts';
+import { checkSignature, normalisePlace, suspectLabel, suspectSignature } from './leakSignature.ts';
 import { scenarioLeaks } from './scenarioLeaks.ts';
 
 // Two runs of one leak differ in the folder the checkout sits in, the lines above the holder, the
 // list index of the newest entry, how many steps ran and how fast it grew.
-function sessionsHolder(o: { dir: string; line: number; index: number; count: number; perStep: number }): SignedSuspect {
+function sessionsHolder(o: { dir: string; line: number; index: number; count: number; perStep: number }): Suspect {
   return {
     runtime: 'python', kind: 'holder', name: 'jobs._SESSIONS', countDelta: o.count, perIteration: o.perStep, bytesDelta: o.count * 20_000,
     where: [],
@@ -25,7 +25,7 @@ function sessionsHolder(o: { dir: string; line: number; index: number; count: nu
   };
 }
 
-const nodeHolder = (name: string, leaking: string, index: number, address: string): SignedSuspect => ({
+const nodeHolder = (name: string, leaking: string, index: number, address: string): Suspect => ({
   runtime: 'node', kind: 'holder', name: `orders.mjs: ${name}`, countDelta: 40, perIteration: 1, bytesDelta: 40 * 16_384, where: [],
   trace: {
     references: [
@@ -69,7 +69,7 @@ describe('leak signatures', () => {
 
   it('say what leaks and who holds it', () => {
     expect(suspectLabel(sessionsHolder({ dir: '/a', line: 1, index: 1, count: 15, perStep: 1 }))).toBe('requests.sessions.Session held by jobs._SESSIONS');
-    const order: SignedSuspect = { ...nodeHolder('prices', 'Order', 1, '0x1'), kind: 'constructor', name: 'Order' };
+    const order: Suspect = { ...nodeHolder('prices', 'Order', 1, '0x1'), kind: 'constructor', name: 'Order' };
     expect(suspectLabel(order)).toBe('Order held by orders.mjs: prices');
   });
 });
@@ -79,15 +79,15 @@ describe('the leaks behind the failing checks', () => {
   const fds: Check = { id: 'leak.fds', resource: 'fds', kind: 'leak', observed: 15, unit: 'fds', pass: false, message: '15 fds left over' };
   const session = sessionsHolder({ dir: '/a', line: 25, index: 3, count: 15, perStep: 1 });
   // counted apart by type, traced by nothing, made by the same `requests.Session()` the holder's sessions were
-  const policy: SignedSuspect = {
+  const policy: Suspect = {
     runtime: 'python', kind: 'type', name: 'http.cookiejar.DefaultCookiePolicy', countDelta: 15, perIteration: 1, bytesDelta: 0, where: [],
     trace: { references: [], leaking: 'http.cookiejar.DefaultCookiePolicy', madeAt: ['/a/jobs.py:47  session = requests.Session() (15)'] },
   };
-  const record: SignedSuspect = {
+  const record: Suspect = {
     runtime: 'python', kind: 'holder', name: 'jobs.JobLog.entries', countDelta: 15, perIteration: 1, bytesDelta: 35_000, where: [],
     trace: { references: [{ kind: 'class-attribute', user: true, owner: 'jobs.JobLog', name: 'entries', site: '/a/jobs.py' }], leaking: 'jobs.JobRecord' },
   };
-  const dict: SignedSuspect = { runtime: 'python', kind: 'type', name: 'dict', countDelta: 45, perIteration: 3, bytesDelta: 0, where: [] };
+  const dict: Suspect = { runtime: 'python', kind: 'type', name: 'dict', countDelta: 45, perIteration: 3, bytesDelta: 0, where: [] };
 
   it('are the holders, each with what belongs to it; builtin containers are no leak of their own', () => {
     const found = scenarioLeaks([types], [session, policy, record, dict], 'scenarios/jobs.scenario.mjs');
@@ -97,7 +97,7 @@ describe('the leaks behind the failing checks', () => {
     expect(found.leaks[0]!.rates).toEqual([{ value: 1, unit: 'objects', per: 'iteration' }, { value: 20_000, unit: 'B', per: 'iteration' }]);
     // every suspect signed, the held ones too
     expect(found.suspects.every((s) => /^[0-9a-f]{12}$/.test(s.signature ?? ''))).toBe(true);
-    expect((found.suspects[0] as SignedSuspect).holds![0]!.signature).toBe(suspectSignature(session.holds![0]!));
+    expect(found.suspects[0]!.holds![0]!.signature).toBe(suspectSignature(session.holds![0]!));
   });
 
   it('is the check itself where no suspect explains it, and nothing while every check passes', () => {

@@ -4,28 +4,7 @@
 // line numbers, the folder a checkout sits in). The same leak in two runs, on two machines, at two
 // rates signs the same; two leaks differ by what leaks or by the name that holds it. Pure.
 import { createHash } from 'node:crypto';
-import type { Check, Resource, Suspect } from '../report/schema.ts';
-
-/** One reference of a leak trace, as the suspects' traces carry it (kind, owner, name). */
-export interface SignedReference {
-  kind: string;
-  owner: string;
-  name: string;
-  /** a name the developer wrote (not signed: the shape is the same either way) */
-  user?: boolean;
-  site?: string;
-}
-
-/** What of a suspect's trace the signature reads. */
-export interface SignedTrace {
-  references: SignedReference[];
-  leaking: string;
-  madeAt?: string[];
-  internalOnly?: { via: string; allocatedAt: string[] };
-}
-
-/** A suspect as signed: the report's, with the typed trace and the holder's folded suspects where the judge gave them. */
-export type SignedSuspect = Omit<Suspect, 'kind'> & { kind: Suspect['kind'] | 'holder'; trace?: SignedTrace; holds?: SignedSuspect[] };
+import type { Check, LeakTrace, Resource, Suspect, TraceReference } from '../report/schema.ts';
 
 export const SIGNATURE_LENGTH = 12;
 
@@ -54,7 +33,7 @@ export function normalisePlace(text: string): string {
 }
 
 /** A reference's part of the shape: runtime links (a context, a backing store) are walked through, not named. */
-function referenceShape(r: SignedReference): string | null {
+function referenceShape(r: TraceReference): string | null {
   if (r.kind === 'internal') return null;
   const name = r.kind === 'element' || r.name.startsWith('[') ? '[]' : normalisePlace(r.name);
   // a closure's owner is its function: the file tells two functions of one name apart
@@ -62,22 +41,22 @@ function referenceShape(r: SignedReference): string | null {
   return `${r.kind} ${normalisePlace(r.owner)}.${name}${site}`;
 }
 
-export function traceShape(t: SignedTrace): string[] {
+export function traceShape(t: LeakTrace): string[] {
   const refs = t.references.map(referenceShape).filter((x): x is string => x !== null);
   if (!t.internalOnly) return refs;
   return [`via ${normalisePlace(t.internalOnly.via)}`, ...[...new Set(t.internalOnly.allocatedAt.map(normalisePlace))].sort(), ...refs];
 }
 
-export function suspectResource(s: Pick<SignedSuspect, 'kind'>): Resource {
+export function suspectResource(s: Pick<Suspect, 'kind'>): Resource {
   return s.kind === 'handle' ? 'handles' : s.kind === 'warning' ? 'output' : 'heap';
 }
 
 /** What leaks: the holder's objects, or the suspect itself (a type, a constructor, a site, a handle, a warning). */
-export function leakingType(s: SignedSuspect): string {
+export function leakingType(s: Suspect): string {
   return normalisePlace(s.kind === 'holder' && s.trace ? s.trace.leaking : s.name);
 }
 
-export function suspectSignature(s: SignedSuspect): string {
+export function suspectSignature(s: Suspect): string {
   return hash(['suspect', s.runtime, suspectResource(s), leakingType(s), ...(s.trace ? traceShape(s.trace) : [])]);
 }
 
@@ -90,7 +69,7 @@ export function checkSignature(c: Pick<Check, 'id' | 'resource'>, scenarioFile: 
 }
 
 /** The leak in words, for reports and the known-leaks file: 'requests.sessions.Session held by jobs._SESSIONS'. */
-export function suspectLabel(s: SignedSuspect): string {
+export function suspectLabel(s: Suspect): string {
   const root = s.trace?.references.find((r) => r.kind !== 'internal' && r.kind !== 'element');
   if (s.kind === 'holder') return `${s.trace?.leaking ?? 'objects'} held by ${s.name}`;
   if (root) return `${s.name} held by ${root.owner}${/\.(m?[jt]s|cjs)$/.test(root.owner) ? ': ' : '.'}${root.name}`;

@@ -10,8 +10,8 @@
 // rests on its handle or warning suspects. A failing check that no suspect explains (descriptors,
 // sockets, orphans, RSS with no agent) is a leak of its own, signed by its scenario and check.
 import type { Check, CheckId, LeakRate, ScenarioLeak, Suspect } from '../report/schema.ts';
-import { checkSignature, normalisePlace, suspectLabel, suspectResource, suspectSignature, traceShape, type SignedSuspect } from './leakSignature.ts';
-import { isInformative, PER_ITERATION_SLACK } from './suspects.ts';
+import { checkSignature, normalisePlace, suspectLabel, suspectResource, suspectSignature, traceShape } from './leakSignature.ts';
+import { isInformative, PER_ITERATION_SLACK } from '../agents/growthEvidence.ts';
 
 const MEMORY_CHECKS = new Set<CheckId>(['leak.rss', 'leak.heap', 'leak.types']);
 
@@ -23,33 +23,33 @@ export interface ScenarioLeaks {
   suspects: Suspect[];
 }
 
-function signed(s: SignedSuspect): SignedSuspect {
+function signed(s: Suspect): Suspect {
   return { ...s, signature: suspectSignature(s), ...(s.holds ? { holds: s.holds.map(signed) } : {}) };
 }
 
-const grewPerStep = (s: SignedSuspect) => s.perIteration >= PER_ITERATION_SLACK;
+const grewPerStep = (s: Suspect) => s.perIteration >= PER_ITERATION_SLACK;
 
-function isMemorySuspect(s: SignedSuspect): boolean {
+function isMemorySuspect(s: Suspect): boolean {
   if (!grewPerStep(s)) return false;
   if (s.kind === 'holder') return true;
   return (s.kind === 'constructor' || s.kind === 'type' || s.kind === 'allocation-site') && isInformative({ ...s, kind: s.kind });
 }
 
 /** The developer's name a suspect hangs from, as its trace or referrer chain starts; null when it has none. */
-function rootOf(s: SignedSuspect): string | null {
+function rootOf(s: Suspect): string | null {
   const first = s.trace ? traceShape({ ...s.trace, internalOnly: undefined })[0] : undefined;
   if (first !== undefined) return first;
   return !s.trace && s.where.length > 0 && s.kind !== 'holder' ? normalisePlace(s.where[0]!) : null;
 }
 
-function madeAt(s: SignedSuspect): string[] {
+function madeAt(s: Suspect): string[] {
   return [...(s.trace?.madeAt ?? []), ...(s.holds ?? []).flatMap(madeAt)].map(normalisePlace);
 }
 
 /** Memory suspects grouped into leaks: holders first, then what hangs from the same name or was made where theirs were. */
-function memoryGroups(suspects: SignedSuspect[]): SignedSuspect[][] {
+function memoryGroups(suspects: Suspect[]): Suspect[][] {
   const growing = suspects.filter(isMemorySuspect).sort((a, b) => Number(b.kind === 'holder') - Number(a.kind === 'holder'));
-  const groups: { root: string | null; made: Set<string>; members: SignedSuspect[] }[] = [];
+  const groups: { root: string | null; made: Set<string>; members: Suspect[] }[] = [];
   for (const s of growing) {
     const root = rootOf(s);
     const made = madeAt(s);
@@ -62,14 +62,14 @@ function memoryGroups(suspects: SignedSuspect[]): SignedSuspect[][] {
   return groups.map((g) => g.members);
 }
 
-function suspectRates(s: SignedSuspect): LeakRate[] {
+function suspectRates(s: Suspect): LeakRate[] {
   const rates: LeakRate[] = [{ value: s.perIteration, unit: 'objects', per: 'iteration' }];
   const steps = s.perIteration > 0 ? s.countDelta / s.perIteration : 0;
   if (steps > 0 && s.bytesDelta > 0) rates.push({ value: s.bytesDelta / steps, unit: 'B', per: 'iteration' });
   return rates;
 }
 
-function suspectLeak(s: SignedSuspect): ScenarioLeak {
+function suspectLeak(s: Suspect): ScenarioLeak {
   return { signature: s.signature!, resource: suspectResource(s), label: suspectLabel(s), checks: [], rates: suspectRates(s) };
 }
 
@@ -87,10 +87,10 @@ function checkLeak(c: Check, scenarioFile: string): ScenarioLeak {
   };
 }
 
-export function scenarioLeaks(checks: Check[], suspects: SignedSuspect[], scenarioFile: string): ScenarioLeaks {
+export function scenarioLeaks(checks: Check[], suspects: Suspect[], scenarioFile: string): ScenarioLeaks {
   const all = suspects.map(signed);
   const failing = checks.filter((c) => c.kind === 'leak' && !c.pass && c.measured !== false);
-  if (failing.length === 0) return { leaks: [], checks, suspects: all as Suspect[] };
+  if (failing.length === 0) return { leaks: [], checks, suspects: all };
   const memory = memoryGroups(all).map((g) => suspectLeak(g[0]!));
   const found = new Map<string, ScenarioLeak>();
   const behind = (c: Check): ScenarioLeak[] => {
@@ -110,6 +110,6 @@ export function scenarioLeaks(checks: Check[], suspects: SignedSuspect[], scenar
     }
     return { ...c, leaks: [...new Set(leaks.map((l) => l.signature))] };
   });
-  return { leaks: [...found.values()], checks: out, suspects: all as Suspect[] };
+  return { leaks: [...found.values()], checks: out, suspects: all };
 }
 

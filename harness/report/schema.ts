@@ -6,3 +6,4 @@ export * from './sampleSchema.ts';
 export * from './runReportSchema.ts';
 export * from './comparisonSchema.ts';
 export * from './knownLeaksSchema.ts';
+export * from './suspectEvidenceSchema.ts';

@@ -18,7 +18,7 @@ export function runCollectors(
   const emit = (e: StreamEvent) => o.emit(e);
   return [
     runtimeHeapCollector(() => target.agents(), (procs, s) => emit({ k: 'heaps', t: s.t, p: phaseCode(s.phase), procs })),
-    typeGrowthCollector(() => target.agent(), emit),
+    typeGrowthCollector(() => target.agent(), emit, () => target.agents()),
     ...(target.cliDumps ? [cliDumpCollector(target.cliDumps)] : []),
     agentCoverageCollector(target, o),
     ...(target.collectors ?? []),

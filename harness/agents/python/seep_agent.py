@@ -27,6 +27,7 @@ import weakref
 
 import seep_heap  # beside this file, which is on sys.path whenever this module is imported
 
+import seep_containers
 import seep_referrers
 
 TRACE_FRAMES = 25
@@ -81,6 +82,10 @@ def _allocation_stack(obj):
     return _frames(tb)
 
 
+# seep's own code in the target: this agent, and the function worker that runs the user's module
+_OWN_DIRS = (_HERE, os.path.normpath(os.path.join(_HERE, "..", "..", "drivers", "workers")))
+
+
 def user_frame(frames):
     """The innermost frame outside the standard library and installed packages: the line to fix."""
     for f in reversed(frames):
@@ -133,6 +138,52 @@ def _follow_creations(cls):
         return original(self, *args, **kwargs)
 
     cls.__init__ = __init__
+
+
+def op_follow_creations(req):
+    """From now on, note where new instances of these classes are made (their caller's stack): a
+    class that grows once per step then says which line makes it, without tracemalloc."""
+    names = [n for n in req.get("types", []) if isinstance(n, str)]
+    limit = int(req.get("max", 10))
+    if not names or tracemalloc.is_tracing():
+        return {"followed": []}
+    classes = {}
+    for o in gc.get_objects():
+        if isinstance(o, type):
+            classes.setdefault(_qualname(o), o)
+    followed = []
+    # in the caller's order (most grown first); a C type cannot say who makes it, and takes no place
+    for name in names:
+        cls = classes.get(name)
+        # one followed already (it warned unclosed) is named too: its creations are asked for
+        if cls is None or not (cls in _followed_classes or isinstance(cls.__init__, types.FunctionType)):
+            continue
+        _follow_creations(cls)
+        followed.append(name)
+        if len(followed) >= limit:
+            break
+    return {"followed": followed}
+
+
+def op_creations(req):
+    """Where the live instances of these classes were made, by the user's line, most first (after followCreations)."""
+    wanted = set(n for n in req.get("types", []) if isinstance(n, str))
+    sites = {}
+    for o in gc.get_objects():
+        name = _qualname(type(o))
+        if name not in wanted:
+            continue
+        frames = _created_at(o)
+        if not frames:
+            continue
+        by = sites.setdefault(name, {})
+        key = user_frame(frames)
+        e = by.get(key)
+        if e is None:
+            line = next((f for f in reversed(frames) if f.split("  ", 1)[0] == key), key)
+            by[key] = e = {"site": key, "line": line, "count": 0}
+        e["count"] += 1
+    return {"types": {name: sorted(by.values(), key=lambda e: -e["count"])[:3] for name, by in sites.items()}}
 
 
 def _created_at(obj):
@@ -458,7 +509,7 @@ def op_referrers(req):
         gc.collect()
     max_visited = int(req.get("maxVisited", seep_referrers.MAX_VISITED))
     grew = int(req["grew"]) if isinstance(req.get("grew"), (int, float)) and req["grew"] >= 1 else None
-    return seep_referrers.find_chain(req["type"], timeout_s=timeout_s, max_visited=max_visited, start=start, grew=grew)
+    return seep_referrers.find_chain(req["type"], timeout_s=timeout_s, max_visited=max_visited, start=start, grew=grew, library_dirs=_LIBRARY_DIRS)
 
 
 def op_open_resources(req):
@@ -526,6 +577,9 @@ HANDLERS = {
     "typeCounts": op_type_counts,
     "typeGrowth": op_type_growth,
     "referrers": op_referrers,
+    "containers": lambda req: seep_containers.op_containers(req, _LIBRARY_DIRS, _OWN_DIRS),
+    "followCreations": op_follow_creations,
+    "creations": op_creations,
     "openResources": op_open_resources,
     "warnings": op_warnings,
     "ping": op_ping,
@@ -620,6 +674,7 @@ def _after_fork_in_child():
     _conns.clear()
     _snapshots.clear()
     _type_baseline.clear()
+    seep_containers._baseline.clear()
     _warnings.clear()
     _dropped[0] = 0
     try:
