@@ -6,6 +6,7 @@ import type { ScenarioReport } from '../report/schema.ts';
 import type { JudgedRun } from '../analysis/judgeRun.ts';
 import { headlines } from '../analysis/memoryChecks.ts';
 import { latencyHeadline } from '../analysis/soakChecks.ts';
+import { stepTimeHeadline } from '../analysis/stepTime.ts';
 import { KEEP_ALERTS } from '../observations/alertEvents.ts';
 import type { FoldedRun } from '../observations/runFold.ts';
 import type { StreamHead } from '../observations/streamHead.ts';
@@ -26,10 +27,11 @@ export function scenarioReport(run: FoldedRun & { head: StreamHead }, judged: Ju
     iterations: tail ? { ...tail.steps } : { warmup: 0, measured: obs.measuredIterations },
     checks: cs,
     ...(judged.leaks.length > 0 ? { leaks: judged.leaks } : {}),
-    headlines: latencyHeadline(headlines(obs), obs.load?.p99s ?? []),
+    headlines: stepTimeHeadline(latencyHeadline(headlines(obs), obs.load?.p99s ?? []), obs),
     series: obs.series,
     suspects: judged.suspects,
     ...(obs.typeGrowth ? { typeGrowth: obs.typeGrowth } : {}),
+    ...(obs.disk ? { disk: obs.disk } : {}),
     output: obs.output,
   };
   if (judged.error) report.error = judged.error;

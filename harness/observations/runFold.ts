@@ -18,6 +18,7 @@ import { createStartupFold } from './startupFold.ts';
 import { createStepRetries } from './stepRetries.ts';
 import { decodeHead, type StreamHead, type StreamTail } from './streamHead.ts';
 import { createTypeGrowthRows } from './typeGrowthRows.ts';
+import { createDiskRows } from './diskRows.ts';
 import { replicaVerdicts } from './replicaVerdicts.ts';
 
 /** Step errors whose messages a soak keeps, besides the last: a week of them must not grow. */
@@ -103,6 +104,7 @@ export function createRunFold(opts: RunFoldOptions = {}): RunFold {
   const seep = createBoundedColumns({ rss: 'max' }, opts.maxLoadPoints ?? 4096);
   const lives = createProcessLives();
   const typeRows = createTypeGrowthRows();
+  const diskRows = createDiskRows();
   const heaps = createProcessHeaps();
   const coverage = createAgentCoverage();
   const startup = createStartupFold();
@@ -192,6 +194,12 @@ export function createRunFold(opts: RunFoldOptions = {}): RunFold {
       case 'types':
         typeRows.add(e);
         return;
+      case 'disk':
+        diskRows.add(e);
+        return;
+      case 'tempLeft':
+        diskRows.tempLeft(e);
+        return;
       case 'suspects':
         suspects = [...(suspectsNamed ? suspects : []), ...e.suspects];
         suspectsNamed = true;
@@ -258,6 +266,7 @@ export function createRunFold(opts: RunFoldOptions = {}): RunFold {
   function observations(): Observations {
     const sr = series();
     const typeGrowth = typeRows.build();
+    const disk = diskRows.build();
     const phases = sr.boundaries.phase;
     const baselineIndex = phases.lastIndexOf('warmup');
     const mFrom = phases.indexOf('measured');
@@ -276,6 +285,8 @@ export function createRunFold(opts: RunFoldOptions = {}): RunFold {
       orphans: tail?.orphans ?? [],
       newSinceBaseline: tail?.newSinceBaseline ?? { processes: [], sockets: [], fds: [] },
       fileSizes: tail?.fileSizes ?? {},
+      ...(tail?.fileEntries ? { fileEntries: tail.fileEntries } : {}),
+      ...(disk ? { disk } : {}),
       output: output.summary(),
       measuredHours: measuredFromT === null ? 0 : (measuredToT - measuredFromT) / 3_600_000,
       measure: head?.measure && 'steps' in head.measure ? 'steps' : 'time',

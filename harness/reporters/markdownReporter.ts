@@ -3,7 +3,7 @@
 // restarts or alerts, the heap per process of pre-fork servers, then the failed checks in words.
 import type { Report } from '../report/schema.ts';
 import { formatSigned } from './formatValue.ts';
-import { alertSummary, attachedText, calibrationText, describeCheck, latencyP99, observerText, rssGrowth, rssSlope, withReplicas, worstCheck, wouldHaveCaught } from './scenarioHeadlines.ts';
+import { alertSummary, attachedText, calibrationText, describeCheck, latencyP99, observerText, rssGrowth, rssSlope, stepTimeText, withReplicas, worstCheck, wouldHaveCaught } from './scenarioHeadlines.ts';
 import { agentlessLines, retriesText, startupText } from './setupText.ts';
 import { processHeapRows } from './processHeapRows.ts';
 import { shardText } from './shardText.ts';
@@ -48,6 +48,7 @@ export function renderMarkdown(report: Report): string {
       wouldHaveCaught(s),
       knownLeaksCount(s),
       calibrationText(s),
+      stepTimeText(s),
       observerText(s),
       ...agentlessLines(s),
       startupText(s),

@@ -44,6 +44,16 @@ export function rssSlope(s: ScenarioReport): string | null {
   return `${formatSigned(trend.slope, `${trend.unit}/${trend.per}`)} (${trend.verdict})`;
 }
 
+/** "step time 12.1 ms → 18.4 ms, +0.13 ms/iteration (leak: no plateau, ...)": the trend every report carries. */
+export function stepTimeText(s: ScenarioReport): string | null {
+  const f = s.headlines.stepTime;
+  if (!f) return null;
+  const t = f.trend;
+  const budget = s.checks.find((c) => c.id === 'budget.stepTime');
+  const gate = budget ? '' : t.verdict === 'leak' ? '; set budgets.stepTime to gate on it' : '';
+  return `step time ${formatValue(f.first, 'ms')} → ${formatValue(f.last, 'ms')}, ${formatSigned(t.slope, `${t.unit}/${t.per}`)} (${t.verdict === 'leak' ? 'slows with no plateau' : t.verdict})${gate}`;
+}
+
 /** p99 latency under load: the budget check's number against its limit, else the median and worst interval. */
 export function latencyP99(s: ScenarioReport): string | null {
   const figures = s.headlines.latencyP99;

@@ -29,6 +29,8 @@ export interface TargetLifecycleOptions extends Omit<DeathWatchOptions, 'watchOo
   signal: AbortSignal;
   /** a problem of observing, for the report's probe errors */
   problem(message: string): void;
+  /** what the parts opened before the target add to its env (its own temp dir: TMPDIR, TEMP, TMP) */
+  env?: Record<string, string>;
   /** a service's step requests reset by a worker exiting are retried once when this says why (resetRetry.ts) */
   retryOnReset?: TargetOptions['retryOnReset'];
   beforeRequest?: TargetOptions['beforeRequest'];
@@ -83,7 +85,7 @@ export function createTargetLifecycle(plan: LifecyclePlanPart, o: TargetLifecycl
       if (attached && typeof attached.cgroup === 'string') o.note(`no cgroupMemory for the attached process: ${attached.cgroup}`);
       const targetOpts: TargetOptions = {
         repoRoot: o.repoRoot,
-        env: { ...stringEnv(process.env), [COOKIE_ENV]: o.cookie, ...memoryLimit?.env },
+        env: { ...stringEnv(process.env), [COOKIE_ENV]: o.cookie, ...memoryLimit?.env, ...o.env },
         onOutput: output.onOutput,
         signal: o.signal,
         ...(o.retryOnReset ? { retryOnReset: o.retryOnReset, beforeRequest: o.beforeRequest } : {}),

@@ -6,7 +6,7 @@
 import { closeSync, createReadStream, mkdirSync, openSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { METRICS, type AgentlessProcess, type Attribution, type Metric, type Phase, type Sample, type ScenarioReport, type Suspect, type TcpState, type SuspectEvidence } from '../report/schema.ts';
+import { METRICS, type AgentlessProcess, type Attribution, type DiskPath, type Leftover, type Metric, type Phase, type Sample, type ScenarioReport, type Suspect, type TcpState, type SuspectEvidence } from '../report/schema.ts';
 
 export const STREAM_SUFFIX = '.samples.ndjson';
 
@@ -49,6 +49,9 @@ export type StreamEvent =
   | { k: 'evidence'; t: number; evidence: SuspectEvidence }
   /** what moved per type or allocation site at a boundary read (observations/typeGrowthRows.ts) */
   | TypeGrowthLine
+  /** the paths on disk read at a boundary, and what the temp dir held at the end (observations/diskRows.ts) */
+  | DiskLine
+  | TempLeftLine
   | { k: 'attribution'; t: number; attribution: Attribution }
   /** the runtime heap of each process read at a boundary (phase code as a sample's), after its GC */
   | { k: 'heaps'; t: number; p: string; procs: ProcessHeapRead[] }
@@ -81,6 +84,33 @@ export interface TypeGrowthLine {
   c: Record<string, number>;
   /** how long the read took in the target, ms */
   ms: number;
+}
+
+/** The paths on disk read at one boundary (observations/diskRows.ts folds them). */
+export interface DiskLine {
+  k: 'disk';
+  t: number;
+  i: number;
+  p: PhaseCode;
+  /** files: path -> bytes */
+  f: Record<string, number>;
+  /** folders: path -> [bytes, entries created in it] */
+  d: Record<string, [number, number]>;
+  /** the paths first followed on this line: how they were found, the device they are on, and whether they are allowed */
+  n?: Record<string, { how: DiskPath['how']; dev: number; allowed?: true }>;
+  /** free bytes per file system (by device number) of the followed paths and the temp dir */
+  fs?: Record<string, number>;
+  /** the temp dir seep gave the target, and its device, on the first line */
+  tmp?: { dir: string; dev: number };
+  /** the working directories watched, when the set changed */
+  wd?: string[];
+}
+
+/** What was left in the target's temp dir once it had stopped, before seep removed it. */
+export interface TempLeftLine {
+  k: 'tempLeft';
+  t: number;
+  left: Leftover[];
 }
 
 /** One process's heap figures at a boundary, as its agent gave them. */

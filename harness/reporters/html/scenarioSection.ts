@@ -6,10 +6,11 @@ import { formatDuration, formatNumber, formatSigned, formatValue } from '../form
 import type { ChartSpec } from './chartModel.ts';
 import { escapeHtml as e } from './escapeHtml.ts';
 import { alertsList, processesTable, processHeapsTable } from './soakTables.ts';
-import { attachedText, calibrationText, detectableText, observerText, wouldHaveCaught } from '../scenarioHeadlines.ts';
+import { attachedText, calibrationText, detectableText, observerText, stepTimeText, wouldHaveCaught } from '../scenarioHeadlines.ts';
 import { agentlessLines, retriesText, startupFacts, startupText } from '../setupText.ts';
 import { typeGrowthTable } from './typeGrowthTable.ts';
 import { leaksTable } from './leaksTable.ts';
+import { diskTable } from './diskTable.ts';
 
 export function verdictBadge(verdict: string): string {
   return `<span class="badge ${e(verdict)}">${e(verdict.toUpperCase())}</span>`;
@@ -139,10 +140,11 @@ function statedLines(s: ScenarioReport): string {
   const caught = wouldHaveCaught(s);
   const calibration = calibrationText(s);
   const observer = observerText(s);
+  const steps = stepTimeText(s);
   const startup = [startupFacts(s), startupText(s)].filter(Boolean).join('. ');
   const agentless = agentlessLines(s);
   const retried = retriesText(s);
-  return `${caught ? `<p class="detectable">${e(caught)}</p>` : ''}${calibration ? `<p class="calibration ${e(s.calibration!.outcome.replace(' ', '-'))}">${e(calibration)}</p>` : ''}${observer ? `<p class="observer-cost">${e(observer)}</p>` : ''}`
+  return `${steps ? `<p class="step-time">${e(steps)}</p>` : ''}${caught ? `<p class="detectable">${e(caught)}</p>` : ''}${calibration ? `<p class="calibration ${e(s.calibration!.outcome.replace(' ', '-'))}">${e(calibration)}</p>` : ''}${observer ? `<p class="observer-cost">${e(observer)}</p>` : ''}`
     + `${startup ? `<p class="startup">${e(startup)}</p>` : ''}${retried ? `<p class="retries">${e(retried)}</p>` : ''}${agentless.length ? `<div class="agentless"><strong>No agent answering</strong><ul>${agentless.map((l) => `<li>${e(l)}</li>`).join('')}</ul></div>` : ''}`;
 }
 
@@ -163,6 +165,7 @@ ${statedLines(s)}${alertsList(s)}
 ${processesTable(s)}
 ${processHeapsTable(s)}
 ${typeGrowthTable(s)}
+${diskTable(s)}
 ${series ? '' : `<h3>Suspects</h3>${suspectsTable(s.suspects)}${attributionNote(s)}
 <h3>Target output</h3>${outputBlock(s)}`}
 ${artifactsList(s)}

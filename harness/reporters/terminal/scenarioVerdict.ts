@@ -2,7 +2,7 @@
 // the top suspects, and an RSS chart across iterations. Shared by live progress and the summary.
 import type { Check, Metric, Resource, ScenarioReport } from '../../report/schema.ts';
 import { formatDuration, formatSigned, formatValue } from '../formatValue.ts';
-import { calibrationText, observerText, wouldHaveCaught } from '../scenarioHeadlines.ts';
+import { calibrationText, observerText, stepTimeText, wouldHaveCaught } from '../scenarioHeadlines.ts';
 import { asciiChart } from './asciiChart.ts';
 import { leakLines } from './leakLines.ts';
 import { suspectHeadline, suspectTextLines } from '../leakTraceLines.ts';
@@ -11,7 +11,16 @@ import { plainText, type Style } from './style.ts';
 
 const RESOURCE_METRIC: Partial<Record<Resource, Metric>> = {
   rss: 'rss', heap: 'heapUsed', fds: 'fds', sockets: 'sockets', threads: 'threads', children: 'children', handles: 'handles', orphans: 'escaped',
+  disk: 'diskBytes', stepTime: 'stepMs',
 };
+const BYTE_METRICS: readonly Metric[] = ['rss', 'heapUsed', 'diskBytes', 'tmpBytes'];
+
+/** Disk is drawn where its check found the growth: the temp dir, or the files written. */
+function metricOf(s: ScenarioReport, resource: Resource): Metric | undefined {
+  if (resource !== 'disk') return RESOURCE_METRIC[resource];
+  const first = s.checks.find((c) => c.resource === 'disk' && !c.pass)?.diskTrends?.find((t) => t.leaks);
+  return first?.kind === 'temp' ? 'tmpBytes' : 'diskBytes';
+}
 
 export function verdictLabel(verdict: ScenarioReport['verdict'], style: Style): string {
   if (verdict === 'pass') return style.green('✔ PASS ');
@@ -33,13 +42,13 @@ export function checkLine(c: Check, style: Style): string {
 
 /** A chart of one resource across iterations, with the first limit line a check on it carries, in red. */
 export function resourceChart(s: ScenarioReport, resource: Resource, style: Style): string[] {
-  const metric = RESOURCE_METRIC[resource];
+  const metric = metricOf(s, resource);
   if (!metric) return [];
   const values = s.series.boundaries.values[metric] ?? [];
   const limits = s.checks.filter((c) => c.series === metric).map((c) => c.limitLine).filter((v): v is number => v !== undefined);
-  const chart = asciiChart(values, { bytes: metric === 'rss' || metric === 'heapUsed', color: style.color, limit: limits[0] ?? null, indent: '      ' });
+  const chart = asciiChart(values, { bytes: BYTE_METRICS.includes(metric), color: style.color, limit: limits[0] ?? null, indent: '      ' });
   if (chart.length === 0) return [];
-  const title = `    ${metric} by iteration${limits.length ? ` (budget line at ${formatValue(limits[0]!, metric === 'rss' || metric === 'heapUsed' ? 'B' : '')})` : ''}:`;
+  const title = `    ${metric} by iteration${limits.length ? ` (budget line at ${formatValue(limits[0]!, BYTE_METRICS.includes(metric) ? 'B' : '')})` : ''}:`;
   return [style.dim(title), ...chart];
 }
 
@@ -53,6 +62,8 @@ export function scenarioEndLines(s: ScenarioReport, style: Style): string[] {
   if (caught) lines.push(`    ${style.dim(caught)}`);
   const calibration = calibrationText(s);
   if (calibration) lines.push(`    ${s.calibration?.outcome === 'missed' ? style.red(plainText(calibration)) : style.dim(plainText(calibration))}`);
+  const steps = stepTimeText(s);
+  if (steps) lines.push(`    ${s.headlines.stepTime?.trend.verdict === 'leak' ? style.yellow(steps) : style.dim(steps)}`);
   const observer = observerText(s);
   if (observer) lines.push(`    ${style.dim(observer)}`);
   lines.push(...soakLines(s, style));

@@ -3,7 +3,7 @@
 import type { Writable } from 'node:stream';
 import type { Report, Resource } from '../../report/schema.ts';
 import { formatSigned } from '../formatValue.ts';
-import { attachedText, calibrationText, describeCheck, observerText, rssGrowth, rssSlope, worstCheck, wouldHaveCaught } from '../scenarioHeadlines.ts';
+import { attachedText, calibrationText, describeCheck, observerText, rssGrowth, rssSlope, stepTimeText, worstCheck, wouldHaveCaught } from '../scenarioHeadlines.ts';
 import { resourceChart, verdictLabel } from './scenarioVerdict.ts';
 import { seriesTable } from './seriesTable.ts';
 import { soakLines } from './soakLines.ts';
@@ -43,6 +43,8 @@ export function printSummary(report: Report, out: Writable, opts: { color: boole
     if (known) lines.push(`          ${style.dim(known)}`);
     const calibration = calibrationText(s);
     if (calibration) lines.push(`          ${s.calibration?.outcome === 'missed' ? style.red(plainText(calibration)) : style.dim(plainText(calibration))}`);
+    const steps = stepTimeText(s);
+    if (steps) lines.push(`          ${style.dim(steps)}`);
     const observer = observerText(s);
     if (observer) lines.push(`          ${style.dim(observer)}`);
     if (s.replicas?.length) lines.push(...seriesTable(s.replicas, style, '          '));
