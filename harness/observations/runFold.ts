@@ -43,13 +43,15 @@ export interface FoldedRun {
   suspects: Suspect[];
   attribution?: Attribution;
   /** the target as started: its command and runtime */
-  started: Pick<ScenarioReport['target'], 'command' | 'runtime'> | null;
+  started: Pick<ScenarioReport['target'], 'command' | 'runtime' | 'runtimeVersion'> | null;
   restarts: number;
   processes: { seen: number; summary: LivesSummary; list: ProcessLife[] };
   processHeaps: { list: ProcessHeap[]; changes: { started: number; gone: number } };
   alerts: { list: AlertEvent[]; total: number; dropped: number; tally: Record<'warning' | 'critical', AlertTally> };
-  /** what the run noted as it went, deduplicated and capped */
+  /** the problems the run noted as it went (observing that failed), deduplicated and capped */
   notes: string[];
+  /** what the run said of how it measured, which is no problem (how a pre-fork tree's counts were summed), deduplicated and capped */
+  infoNotes: string[];
   /** told after the end: files kept in the run folder, and problems listed last */
   artifacts: string[];
   lateErrors: string[];
@@ -88,7 +90,7 @@ export function createRunFold(opts: RunFoldOptions = {}): RunFold {
   const evidence: SuspectEvidence[] = [];
   let attribution: Attribution | undefined;
   // the target as started (command, runtime), the files kept and the problems told after the end
-  let started: Pick<ScenarioReport['target'], 'command' | 'runtime'> | null = null;
+  let started: Pick<ScenarioReport['target'], 'command' | 'runtime' | 'runtimeVersion'> | null = null;
   let artifacts: string[] = [];
   const lateErrors: string[] = [];
   // a deployed service's replicas, judged from Prometheus once the run was over
@@ -114,6 +116,7 @@ export function createRunFold(opts: RunFoldOptions = {}): RunFold {
   // from the stream's alert events, not re-derived from samples: a rebuild reads the same events
   const alertEvents = createAlertEvents();
   const notes: string[] = [];
+  const infoNotes: string[] = [];
   let pids: number[] = [];
   let peakRss: number | null = null;
   let seepPeak: number | null = null;
@@ -130,6 +133,9 @@ export function createRunFold(opts: RunFoldOptions = {}): RunFold {
   const oomKills: { count: number; first: { t: number; usage: number | null } | null } = { count: 0, first: null };
   const note = (m: string) => {
     if (notes.length < MAX_NOTES && !notes.includes(m)) notes.push(m);
+  };
+  const remark = (m: string) => {
+    if (infoNotes.length < MAX_NOTES && !infoNotes.includes(m)) infoNotes.push(m);
   };
 
   function add(e: StreamEvent): void {
@@ -189,7 +195,8 @@ export function createRunFold(opts: RunFoldOptions = {}): RunFold {
         output.feed(e.s, e.x, e.t);
         return;
       case 'note':
-        note(e.message);
+        if (e.info) remark(e.message);
+        else note(e.message);
         return;
       case 'types':
         typeRows.add(e);
@@ -244,7 +251,7 @@ export function createRunFold(opts: RunFoldOptions = {}): RunFold {
         tail = e.tail as unknown as StreamTail;
         return;
       case 'target':
-        started = { ...(e.command ? { command: e.command } : {}), ...(e.runtime ? { runtime: e.runtime } : {}) };
+        started = { ...(e.command ? { command: e.command } : {}), ...(e.runtime ? { runtime: e.runtime } : {}), ...(e.runtimeVersion ? { runtimeVersion: e.runtimeVersion } : {}) };
         return;
       case 'artifacts':
         artifacts = [...artifacts, ...e.files];
@@ -329,6 +336,7 @@ export function createRunFold(opts: RunFoldOptions = {}): RunFold {
       processHeaps: { list: heaps.list(), changes: heaps.changes() },
       alerts: { list: alertEvents.list(), total: alertEvents.total(), dropped: alertEvents.dropped(), tally },
       notes: [...notes],
+      infoNotes: [...infoNotes],
       artifacts,
       lateErrors: [...lateErrors],
       agentless: coverage.observed(),

@@ -511,6 +511,8 @@ export interface ScenarioReport {
   target: {
     kind: 'service' | 'module' | 'cli';
     runtime?: 'python' | 'node';
+    /** the interpreter that ran the target, as it says of itself (its agent) or as /proc/PID/exe names it */
+    runtimeVersion?: RuntimeVersion;
     command?: string[];
     /** a service seep attached to and did not start (`service.attach`, `--attach`) */
     attached?: AttachedTarget;
@@ -543,6 +545,8 @@ export interface ScenarioReport {
   artifacts?: string[];
   /** problems seen while observing (a probe that could not read /proc/PID/fd) */
   probeErrors?: string[];
+  /** how the run measured, said so it can be weighed, and no problem: how a pre-fork tree's counts were summed, workers recycled */
+  notes?: string[];
   /** `--calibrate` or `calibrate: true`: the planted-leak run after a passing one */
   calibration?: Calibration;
   /** what observing cost the target: its steps' own time beside the boundary work seep did between them */
@@ -682,8 +686,23 @@ export interface HostInfo {
   arch: string;
   cpus: number;
   totalMemBytes: number;
+  /** the Node that ran seep (a target's own runtime is its scenario's target.runtimeVersion) */
   node: string;
+  /** reports before 0.1: the `python3` on seep's PATH, which need not be what a target ran; no longer written */
   python?: string;
+}
+
+/** The runtime a target ran on, read from the running process, never from what PATH would start now. */
+export interface RuntimeVersion {
+  name: 'python' | 'node';
+  /** '3.11.2', '20.20.2' */
+  version: string;
+  /** the interpreter's file, as /proc/PID/exe resolves it ('/usr/bin/python3.11') */
+  executable: string;
+  /** the target's agent said so, or (no agent) seep read /proc/PID/exe and asked that file its version */
+  from: 'agent' | 'exe';
+  /** the process it was read from */
+  pid: number;
 }
 
 export interface Report {

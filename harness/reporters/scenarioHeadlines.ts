@@ -107,6 +107,13 @@ export function calibrationText(s: ScenarioReport): string | null {
   return s.calibration ? `calibration: ${s.calibration.message}` : null;
 }
 
+/** "python 3.11.2 (/usr/bin/python3.11, as its agent in pid 4242 said)": the interpreter the target ran, not the one on seep's PATH. */
+export function runtimeText(s: ScenarioReport): string | null {
+  const r = s.target.runtimeVersion;
+  if (!r) return null;
+  return `${r.name} ${r.version} (${r.executable}, ${r.from === 'agent' ? `as its agent in pid ${r.pid} said` : `/proc/${r.pid}/exe`})`;
+}
+
 /** "attached to pid 4242 (from /run/app.pid) at http://127.0.0.1:8080: agent not injected (attached process)", for a service seep did not start. */
 export function attachedText(s: ScenarioReport): string | null {
   const r = s.target.remote;

@@ -6,7 +6,10 @@
 import { closeSync, createReadStream, mkdirSync, openSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { METRICS, type AgentlessProcess, type Attribution, type DiskPath, type Leftover, type Metric, type Phase, type Sample, type ScenarioReport, type Suspect, type TcpState, type SuspectEvidence } from '../report/schema.ts';
+import { METRICS, type AgentlessProcess, type Attribution, type DiskPath, type Leftover, type Metric, type Phase, type RuntimeVersion, type Sample, type ScenarioReport, type Suspect, type TcpState, type SuspectEvidence } from '../report/schema.ts';
+
+/** a note of the run: a problem of observing (the report's probe errors), or how it measured (its notes) */
+export type NoteKind = 'problem' | 'info';
 
 export const STREAM_SUFFIX = '.samples.ndjson';
 
@@ -39,7 +42,8 @@ export type StreamEvent =
   | { k: 'exit'; t: number; pid: number; code: number | null; signal: string | null; restart: boolean }
   | { k: 'alert'; t: number; level: 'warning' | 'critical'; message: string }
   | { k: 'out'; t: number; s: 'stdout' | 'stderr'; x: string }
-  | { k: 'note'; t: number; message: string }
+  /** what the run said as it went: a problem of observing, or (info) how it measured, which is no problem */
+  | { k: 'note'; t: number; message: string; info?: true }
   | { k: 'stepError'; t: number; message: string }
   /** the kernel's OOM killer acted in the target's memory cgroup; usage is the cgroup's peak */
   | { k: 'oom'; t: number; usage: number | null }
@@ -64,7 +68,7 @@ export type StreamEvent =
   /** a deployed service's replicas, each judged from its series in Prometheus (runner/prometheusEvidence.ts) */
   | { k: 'replicas'; t: number; replicas: ScenarioReport[] }
   /** the target as started: its command and runtime, known only once it runs (a service's runtime from its command) */
-  | { k: 'target'; t: number; command?: string[]; runtime?: 'node' | 'python' }
+  | { k: 'target'; t: number; command?: string[]; runtime?: 'node' | 'python'; runtimeVersion?: RuntimeVersion }
   /** seep is stopping the target: what it prints from here on is its shutdown */
   | { k: 'stopping'; t: number }
   | { k: 'end'; t: number; tail: Record<string, unknown> }

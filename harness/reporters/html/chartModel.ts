@@ -1,5 +1,6 @@
 // What each chart draws, decided in Node from the full series so the page only plots: downsampled
-// points, the warmup/settle bands, the baseline and budget lines and the fitted trend segment.
+// points, the warmup/settle bands, the baseline and limit lines (budgets, alert levels, default checks'
+// levels, each named as what it is) and the fitted trend segment.
 // The browser never sees 600,000 points, which keeps the file small and the first paint fast.
 // Every level drawn comes from the checks (baselineValue, limitLine) and every trend line from the
 // check's fitted line: nothing here judges or refits.
@@ -7,6 +8,7 @@ import type { Check, CheckSeries, Metric, Phase, Resource, ScenarioReport, TcpSt
 import { TCP_STATES } from '../../report/schema.ts';
 import { minMaxBuckets } from '../downsample.ts';
 import { formatSigned, formatValue } from '../formatValue.ts';
+import { limitLineOf, type LimitLineKind } from '../limitLines.ts';
 import { trendSegment, type TrendSegment } from './trendLine.ts';
 
 /** Points per drawn series stay at or under 2 × this: wider than any chart is in pixels. */
@@ -15,11 +17,14 @@ export const DISPLAY_BUCKETS = 1000;
 export type ChartUnit = 'bytes' | 'count' | 'percent' | 'ms' | 'perSecond';
 
 export interface ChartLine {
-  kind: 'baseline' | 'budget';
+  /** what the level is (limitLines.ts): the post-warmup baseline, a budget, a default leak check's level, an alert level */
+  kind: 'baseline' | LimitLineKind;
   label: string;
   value: number;
-  /** budget lines: whether every check at this level passed */
+  /** the levels of checks: whether every check at this level passed */
   pass?: boolean;
+  /** a count judged by its shape, not by this level (limitLines.ts) */
+  shape?: true;
 }
 
 export interface ChartSpec {
@@ -104,12 +109,13 @@ function checkLines(checks: Check[], baseline: number | null, unit: ChartUnit): 
   for (const c of checks) {
     const level = c.limitLine;
     if (level === undefined) continue;
-    const same = lines.find((l) => l.kind === 'budget' && l.value === level);
+    const line = limitLineOf(c, level, unit === 'bytes' ? 'B' : '');
+    const same = lines.find((l) => l.kind === line.kind && l.value === level);
     if (same) {
       same.pass = same.pass !== false && c.pass;
       continue;
     }
-    lines.push({ kind: 'budget', label: `${c.id} ${c.limit ?? formatValue(level, unit === 'bytes' ? 'B' : '')}`, value: level, pass: c.pass });
+    lines.push({ ...line, value: level, pass: c.pass });
   }
   return lines;
 }

@@ -5,9 +5,10 @@ import { formatDuration, formatSigned, formatValue } from '../formatValue.ts';
 import { calibrationText, observerText, stepTimeText, wouldHaveCaught } from '../scenarioHeadlines.ts';
 import { asciiChart } from './asciiChart.ts';
 import { leakLines } from './leakLines.ts';
+import { limitLineOf, limitLinePhrase } from '../limitLines.ts';
 import { suspectHeadline, suspectTextLines } from '../leakTraceLines.ts';
 import { soakLines } from './soakLines.ts';
-import { plainText, type Style } from './style.ts';
+import { plainLines, plainText, type Style } from './style.ts';
 
 const RESOURCE_METRIC: Partial<Record<Resource, Metric>> = {
   rss: 'rss', heap: 'heapUsed', fds: 'fds', sockets: 'sockets', threads: 'threads', children: 'children', handles: 'handles', orphans: 'escaped',
@@ -45,16 +46,21 @@ export function resourceChart(s: ScenarioReport, resource: Resource, style: Styl
   const metric = metricOf(s, resource);
   if (!metric) return [];
   const values = s.series.boundaries.values[metric] ?? [];
-  const limits = s.checks.filter((c) => c.series === metric).map((c) => c.limitLine).filter((v): v is number => v !== undefined);
-  const chart = asciiChart(values, { bytes: BYTE_METRICS.includes(metric), color: style.color, limit: limits[0] ?? null, indent: '      ' });
+  const bytes = BYTE_METRICS.includes(metric);
+  const limited = s.checks.find((c) => c.series === metric && c.limitLine !== undefined);
+  const level = limited?.limitLine ?? null;
+  const chart = asciiChart(values, { bytes, color: style.color, limit: level, indent: '      ' });
   if (chart.length === 0) return [];
-  const title = `    ${metric} by iteration${limits.length ? ` (budget line at ${formatValue(limits[0]!, BYTE_METRICS.includes(metric) ? 'B' : '')})` : ''}:`;
+  // the line drawn in red, said as what it is: a budget, an alert level, a default check's baseline level
+  const what = limited && level !== null ? ` (${limitLinePhrase(limitLineOf(limited, level, bytes ? 'B' : ''), level, bytes ? 'B' : '')})` : '';
+  const title = `    ${metric} by iteration${what}:`;
   return [style.dim(title), ...chart];
 }
 
 export function scenarioEndLines(s: ScenarioReport, style: Style): string[] {
   const lines = [headline(s, style)];
-  if (s.error) lines.push(`    ${style.yellow(plainText(s.error))}`);
+  // the cause with its own line breaks (a target's last stderr lines), each line indented under the name
+  if (s.error) lines.push(...plainLines(s.error).split('\n').map((l) => `    ${style.yellow(l)}`));
   if (s.cutShort) lines.push(`    ${style.yellow(plainText(s.cutShort))}`);
   for (const c of s.checks.filter((x) => !x.pass)) lines.push(checkLine(c, style));
   lines.push(...leakLines(s, style));
@@ -68,6 +74,7 @@ export function scenarioEndLines(s: ScenarioReport, style: Style): string[] {
   if (observer) lines.push(`    ${style.dim(observer)}`);
   lines.push(...soakLines(s, style));
   for (const p of s.probeErrors ?? []) lines.push(`    ${style.yellow('probe:')} ${plainText(p)}`);
+  for (const n of s.notes ?? []) lines.push(style.dim(`    note: ${plainText(n)}`));
   // in the analysis's order: a class the user wrote before the strings it holds, whatever their bytes
   const suspects = s.suspects.slice(0, 3);
   if (suspects.length) {

@@ -9,21 +9,34 @@ import { seriesTable } from './seriesTable.ts';
 import { soakLines } from './soakLines.ts';
 import { knownLeaksCount, knownLeaksFileLine } from '../leakText.ts';
 import { agentlessLines, retriesText, startupText } from '../setupText.ts';
-import { makeStyle, plainText } from './style.ts';
+import { makeStyle, plainLines, plainText } from './style.ts';
 
-export function printSummary(report: Report, out: Writable, opts: { color: boolean }): void {
+export interface SummaryOptions {
+  color: boolean;
+  /**
+   * `seep run` printed each scenario's block as it ended, its error in it: the summary names an
+   * errored scenario without saying the cause again. `seep report` and `seep merge` print no blocks:
+   * the cause goes here.
+   */
+  errorsShownAbove?: boolean;
+}
+
+export function printSummary(report: Report, out: Writable, opts: SummaryOptions): void {
   const style = makeStyle(opts.color);
   const count = (v: string): number => report.scenarios.filter((s) => s.verdict === v).length;
   const lines = [
     '',
     `${verdictLabel(report.verdict, style)} seep run ${plainText(report.runId)}: ${count('pass')} passed, ${count('fail')} failed, ${count('error')} errored`,
   ];
+  const causes: string[] = [];
   for (const s of report.scenarios) {
     const worst = worstCheck(s);
     const growth = rssGrowth(s);
+    const error = s.error && (s.verdict === 'error' || !worst) ? s.error : null;
+    if (error && !opts.errorsShownAbove) causes.push('', style.bold(plainText(s.name)), ...plainLines(error).split('\n').map((l) => `    ${style.yellow(l)}`));
     const facts = [
-      // a scenario that could not run says why before any check it still had
-      s.error && (s.verdict === 'error' || !worst) ? plainText(s.error) : worst ? describeCheck(worst) : null,
+      // a scenario that could not run says so before any check it still had; its cause is said once, in its block
+      error ? (opts.errorsShownAbove ? 'could not run (the cause is above, where it ended)' : 'could not run (the cause is below)') : worst ? describeCheck(worst) : null,
       growth === null ? null : `rss ${formatSigned(growth, 'B')}`,
       rssSlope(s),
       s.cutShort ? plainText(s.cutShort.replace(/; report rebuilt from .*/, '')) : null,
@@ -49,8 +62,10 @@ export function printSummary(report: Report, out: Writable, opts: { color: boole
     if (observer) lines.push(`          ${style.dim(observer)}`);
     if (s.replicas?.length) lines.push(...seriesTable(s.replicas, style, '          '));
   }
+  // the known-leaks file belongs to the list of scenarios above; the causes follow it
   const file = knownLeaksFileLine(report);
   if (file) lines.push(`  ${style.dim(plainText(file))}`);
+  lines.push(...causes);
   for (const s of report.scenarios) {
     const failing = [...new Set(s.checks.filter((c) => !c.pass).map((c) => c.resource))].filter((r): r is Resource => r !== 'rss');
     const charts = ['rss' as Resource, ...failing].flatMap((r) => resourceChart(s, r, style));
