@@ -153,6 +153,10 @@ export interface Check {
   typeTrends?: TypeTrend[];
   /** regression.*: the stored run this check compared against (`seep run --baseline`) */
   baselineRun?: BaselineRun;
+  /** failing leak checks: the signatures of the leaks behind it (ScenarioReport.leaks), one or more */
+  leaks?: string[];
+  /** failed only on leaks the known-leaks file accepts, each within its ceiling: it passes, and is listed apart */
+  known?: true;
   /** leak.disk, budget.disk: each path followed on disk as judged, the growing ones first */
   diskTrends?: DiskTrend[];
 }
@@ -250,6 +254,8 @@ export interface Suspect {
   bytesDelta: number;
   /** retainer path (node) or traceback (python), outermost first; with a trace, the trace's lines */
   where: string[];
+  /** the suspect's leak signature (analysis/leakSignature.ts) */
+  signature?: string;
   /** one path from the first name the developer wrote to the leaking object, a reference a line */
   trace?: LeakTrace;
   /** holders: the suspects of what it keeps, folded under it rather than listed beside it */
@@ -518,6 +524,8 @@ export interface ScenarioReport {
   };
   iterations: { warmup: number; measured: number };
   checks: Check[];
+  /** the leaks behind the failing leak checks, one per signature, with what the known-leaks file said of each */
+  leaks?: ScenarioLeak[];
   headlines: Headlines;
   series: ScenarioSeries;
   suspects: Suspect[];
@@ -583,6 +591,56 @@ export interface LoadLatency {
   checkpoints: number;
   checkpointMs: number;
   gcMs: number;
+}
+
+/**
+ * One leak a run found (analysis/scenarioLeaks.ts): what a known-leaks file accepts by its signature.
+ * A leak is a suspect that grew once per step (a holder with what it holds) or, where no suspect
+ * explains a failing leak check, the check itself.
+ */
+export interface ScenarioLeak {
+  /** 12 hex digits from the resource, the type or site and the shape of its trace; shown as the first 6 */
+  signature: string;
+  resource: Resource;
+  /** in words: 'requests.sessions.Session held by jobs._SESSIONS' */
+  label: string;
+  /** the failing leak checks it is behind */
+  checks: CheckId[];
+  /** how fast it grew, as the suspect counted it (objects and bytes per step) or the check's trend */
+  rates: LeakRate[];
+  /** what the known-leaks file said of it; absent when no file was read */
+  known?: KnownLeakVerdict;
+}
+
+/** How reports show a signature: its first 6 hex digits, 16 million to one against two leaks of a run sharing them. */
+export const shortSignature = (signature: string): string => signature.slice(0, 6);
+
+export interface LeakRate {
+  value: number;
+  /** 'B' for bytes; anything else is a count ('objects', 'fds') */
+  unit: string;
+  per: 'iteration' | 'hour';
+}
+
+/** A leak against the known-leaks file: accepted and within its ceiling, or why it fails. */
+export interface KnownLeakVerdict {
+  status: 'new' | 'known' | 'over-ceiling' | 'expired';
+  /** the file's entry, as written, when it has one */
+  acceptedBy?: string;
+  acceptedAt?: string;
+  expires?: string;
+  maxRate?: string;
+  note?: string;
+  message: string;
+}
+
+/** The known-leaks file a run read (`seep run`, unless --no-known-leaks). */
+export interface KnownLeaksUse {
+  /** as found: relative to the project root */
+  file: string;
+  entries: number;
+  /** entries whose leak no scenario of this run showed: fixed, or not run here */
+  notSeen: { signature: string; leak: string }[];
 }
 
 /** What a series from Prometheus measures, as the sample column it is judged in. */
@@ -698,6 +756,8 @@ export interface Report {
   shard?: ShardInfo;
   /** `seep merge`: the shard runs this run was joined from, in shard order */
   mergedFrom?: ShardPart[];
+  /** the known-leaks file the leaks were judged against */
+  knownLeaks?: KnownLeaksUse;
 }
 
 /**
