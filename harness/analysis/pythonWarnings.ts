@@ -1,15 +1,10 @@
 // Python warnings as suspects: what the agent saw the target raise, grouped by what and where.
 // Pure: the suspect collector groups the warnings of every Python target with it.
 import type { WarningCandidate } from './suspects.ts';
+import type { PyWarning } from '../agents/suspectCollector.ts';
 
-export interface PyWarning {
-  category: string;
-  message: string;
-  site: string;
-  allocated: string[];
-  /** the class of the object the warning is about (its source), when it came with one */
-  type?: string;
-}
+// a warning as the Python agent records it (defined where the agent's records are read)
+export type { PyWarning } from '../agents/suspectCollector.ts';
 
 /** Python warnings grouped by what and where: "ResourceWarning: unclosed <socket.socket> at cli.py:41". */
 export function pythonWarningCandidates(warnings: PyWarning[], firstNew: number): WarningCandidate[] {
