@@ -59,8 +59,8 @@ describe('the known-leaks file', () => {
     }
   });
 
-  it('reads the example files of the README and docs/known-leaks.md', () => {
-    for (const doc of ['README.md', 'docs/known-leaks.md']) {
+  it('reads the example file of docs/known-leaks.md (the README links to it)', () => {
+    for (const doc of ['docs/known-leaks.md']) {
       const text = readFileSync(path.join(MALFORMED, '../../..', doc), 'utf8');
       const example = /```json\n(\{[^`]*?"leaks"[^`]*?)```/.exec(text)?.[1];
       expect(example, doc).toBeDefined();
