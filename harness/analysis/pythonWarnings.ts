@@ -3,9 +3,6 @@
 import type { WarningCandidate } from './suspects.ts';
 import type { PyWarning } from '../agents/suspectCollector.ts';
 
-// a warning as the Python agent records it (defined where the agent's records are read)
-export type { PyWarning } from '../agents/suspectCollector.ts';
-
 /** Python warnings grouped by what and where: "ResourceWarning: unclosed <socket.socket> at cli.py:41". */
 export function pythonWarningCandidates(warnings: PyWarning[], firstNew: number): WarningCandidate[] {
   const byName = new Map<string, WarningCandidate>();
