@@ -5,10 +5,10 @@
 // the per-interval record a soak wants anyway (latency that creeps up is a leak symptom too).
 // Bounded: the slice loop ends at `totalMs` or on abort, whichever comes first, and one slice at a
 // time holds autocannon's state.
-import autocannon from 'autocannon';
+import type autocannon from 'autocannon';
 import { performance } from 'node:perf_hooks';
 import type { LoadPlan } from '../scenario/runPlan.ts';
-import { createLatencySplit, type SplitFigures } from './latencySplit.ts';
+import type { LatencySplit, SplitFigures } from './latencySplit.ts';
 
 export interface LoadInterval {
   /** ms since the scenario started, at the end of the interval */
@@ -86,12 +86,12 @@ function assertLocal(url: string): void {
 
 type OnAnswer = (latencyMs: number, status: number) => void;
 
-function slice(url: string, spec: LoadPlan, setting: LoadSetting & { rate: number | null }, ms: number, signal: AbortSignal, onAnswer?: OnAnswer): Promise<autocannon.Result> {
+function slice(cannon: typeof autocannon, url: string, spec: LoadPlan, setting: LoadSetting & { rate: number | null }, ms: number, signal: AbortSignal, onAnswer?: OnAnswer): Promise<autocannon.Result> {
   const rate = setting.rate === null ? undefined : Math.max(1, Math.round(setting.rate));
   // more connections than requests per second only hold idle sockets in the target
   const connections = rate === undefined ? setting.connections : Math.max(1, Math.min(setting.connections, rate));
   return new Promise((resolve, reject) => {
-    const inst = autocannon({
+    const inst = cannon({
       url,
       connections,
       overallRate: rate,
@@ -123,16 +123,20 @@ export function runLoad(spec: LoadPlan, opts: LoadOptions): LoadRun {
   const started = opts.now();
   const maxSlices = Math.ceil(opts.totalMs / Math.max(1, sliceMs)) + 2;
   const { disturbed } = opts;
-  const split = disturbed ? createLatencySplit() : null;
+  let split: LatencySplit | null = null;
   // an answer's request ran from (now - its latency) to now
-  const onAnswer: OnAnswer | undefined = split && disturbed
+  const onAnswer: OnAnswer | undefined = disturbed
     ? (latencyMs, status) => {
       if (status >= 400) return;
       const end = performance.now();
-      split.record(latencyMs, disturbed(end - latencyMs, end));
+      split?.record(latencyMs, disturbed(end - latencyMs, end));
     }
     : undefined;
   const done = (async () => {
+    // loaded with the first load, not at seep's start (autocannon and its histograms: 0.2-0.3 s of
+    // CPU, which a run without load never needs); no answer is recorded before, so mark() loses none
+    const [{ default: cannon }, { createLatencySplit }] = await Promise.all([import('autocannon'), import('./latencySplit.ts')]);
+    if (disturbed) split = createLatencySplit();
     for (let n = 0; n < maxSlices && !opts.signal.aborted; n++) {
       const elapsed = opts.now() - started;
       const left = opts.totalMs - elapsed;
@@ -146,7 +150,7 @@ export function runLoad(spec: LoadPlan, opts: LoadOptions): LoadRun {
       }
       try {
         assertLocal(url);
-        const r = await slice(url, spec, setting, ms, opts.signal, onAnswer);
+        const r = await slice(cannon, url, spec, setting, ms, opts.signal, onAnswer);
         opts.onInterval({
           t: opts.now(),
           requests: r.requests.total,
