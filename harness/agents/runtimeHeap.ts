@@ -34,6 +34,8 @@ interface MemoryReply {
   gcObjects?: number | null;
   mallocInUse?: number | null;
   handles?: Record<string, number> | null;
+  /** Node, asked for the boundary's read after a 'gc' that forced none: the heap the last full GC left */
+  afterFullGc?: { used: number; committed: number; external: number } | null;
 }
 
 const NONE: HeapFigures = { used: null, committed: null, blocks: null, gcObjects: null, mallocInUse: null, traced: null, handlesByType: null, handles: null };
@@ -59,6 +61,8 @@ export function heapFigures(runtime: 'node' | 'python', reply: unknown): HeapFig
     // default: it costs 15-45x), malloc's bytes in use are the bytes, and the blocks the small objects.
     return { ...NONE, used: traced ?? mallocInUse, blocks: num(m.blocks), gcObjects: num(m.gcObjects), mallocInUse, traced, handlesByType, handles };
   }
+  const settled = m.afterFullGc;
+  if (settled) return { ...NONE, used: settled.used + settled.external, committed: settled.committed + settled.external, handlesByType, handles };
   const external = m.memoryUsage?.external ?? 0;
   return {
     ...NONE,

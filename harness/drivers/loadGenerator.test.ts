@@ -1,6 +1,7 @@
 // Real load (autocannon) on a real server that stalls while a checkpoint is marked, as a target does
 // during a forced GC: the answers the stall held back are told apart from the others.
 import { createServer, type ServerResponse } from 'node:http';
+import { performance } from 'node:perf_hooks';
 import { describe, expect, it } from 'vitest';
 import { createPauseLog } from '../runner/pauseLog.ts';
 import { runLoad, type LoadInterval } from './loadGenerator.ts';
@@ -20,13 +21,13 @@ describe('load split by seep\'s checkpoints', () => {
       res.end('ok');
       if (++answered !== 50) return;
       stalls += 1;
-      const pause = pauses.begin(0);
+      const pause = pauses.open(performance.now());
       stalled = [];
       setTimeout(() => {
         const held = stalled!;
         stalled = null;
         for (const r of held) r.end('ok');
-        pause.end(250);
+        pause.close(performance.now());
       }, 250);
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -679,7 +679,12 @@ export interface ObserverCost {
   steps: number;
   stepMs: number | null;
   boundaries: number;
-  /** the forced GC in the target's processes */
+  /**
+   * boundaries that forced a GC; the others (a soak's checkpoints under way) read the heap the
+   * target's own last full GC left, as it had one lately. Absent in reports before it was counted: all forced
+   */
+  forcedGcs?: number;
+  /** the forced GC in the target's processes (0 where none was forced) */
   gcMs: number | null;
   /** seep's /proc read of the tree at a boundary (pss, fds, the tcp tables, the cookie scan) */
   readMs: number | null;

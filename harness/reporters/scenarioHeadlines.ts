@@ -146,12 +146,15 @@ export function observerText(s: ScenarioReport): string | null {
   if (!o) return null;
   const ms = (x: number | null | undefined): string => (x === null || x === undefined ? 'n/a' : formatValue(x, 'ms'));
   const parts = `forced GC ${ms(o.gcMs)}, /proc read ${ms(o.readMs)}, agents ${ms(o.agentMs)}`;
+  // a soak's checkpoints under way take the heap the target's own last full GC left, when it had one lately
+  const forced = o.forcedGcs === undefined || o.forcedGcs === o.boundaries ? ''
+    : ` (${o.forcedGcs} forced a GC, ${o.boundaries - o.forcedGcs} read the heap after the target's own)`;
   // a soak: per hour of its measured phase, and what its checkpoints added to the load's p99
   if (o.perHourMs !== undefined && o.perHourMs !== null) {
     const added = o.addedP99Ms === undefined || o.addedP99Ms === null || !s.latency ? ''
       : `; they added ${formatSigned(o.addedP99Ms, 'ms')} to p99 latency (${ms(s.latency.all.p99)}, ${ms(s.latency.clean.p99)} clear of them)`;
     const share = `${((o.perHourMs / 3_600_000) * 100).toFixed(1)}%`;
-    return `observing took ${formatDuration(o.perHourMs)} of the target's time per hour (${share}; each of ${o.boundaries} checkpoints: ${parts})${added}`;
+    return `observing took ${formatDuration(o.perHourMs)} of the target's time per hour (${share}; each of ${o.boundaries} checkpoints${forced}: ${parts})${added}`;
   }
   if (o.perStepMs === null) return null;
   return `observing cost ${ms(o.perStepMs)} per step beside a step of ${ms(o.stepMs)} (each of ${o.boundaries} boundaries: ${parts})`;

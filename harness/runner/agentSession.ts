@@ -8,6 +8,7 @@ import { agentSocketOf, createTreeAgents, type TreeAgents } from './treeAgents.t
 import type { AgentHandle, Runtime } from './agentHandle.ts';
 import { isRunning } from '../probes/procfs.ts';
 import type { AgentlessProcess } from '../report/schema.ts';
+import type { GcOutcome } from './runTarget.ts';
 
 // tracemalloc (allocation sites with tracebacks) is off unless the scenario's env sets
 // PYTHONTRACEMALLOC=<frames>: it slows an allocation-heavy target 15x at 1 frame and 45x at 10
@@ -49,8 +50,11 @@ export interface ServiceAgent {
   problem(): string | undefined;
   /** processes of a known runtime in the tree with no agent answering, with why */
   agentless(): { listed: AgentlessProcess[]; more: number };
-  /** force a GC in every process through its agent; false when there is none */
-  gc(): Promise<boolean>;
+  /**
+   * force a GC in every process through its agent ('none' when there is none); with reuseWithinMs,
+   * not in a process whose own last full GC ended that recently ('reused' when no process was forced)
+   */
+  gc(reuseWithinMs?: number): Promise<GcOutcome>;
   /** disconnect and remove the socket files, which outlive a killed target */
   close(): Promise<void>;
 }
@@ -77,14 +81,18 @@ export function serviceAgent(env: Record<string, string>, cookie: string, signal
     handles: () => tree.handles(),
     problem: () => problem,
     agentless: () => tree.agentless(),
-    async gc() {
+    async gc(reuseWithinMs) {
       const all = tree.handles();
-      if (all.length === 0) return false;
+      if (all.length === 0) return 'none';
+      const params = reuseWithinMs === undefined ? {} : { reuseWithinMs };
       // a worker that exited since the tree was read (recycled) has nothing left to collect
-      await Promise.all(all.map((a) => a.request('gc').catch((err: unknown) => {
+      const replies = await Promise.all(all.map((a) => a.request('gc', params).catch((err: unknown) => {
         if (a.role === 'root' || isRunning(a.pid)) throw new Error(`pid ${a.pid} (${a.role}): ${(err as Error).message}`, { cause: err });
+        return null;
       })));
-      return true;
+      // an agent that does not know reuseWithinMs forces, and says nothing of it
+      const answered = replies.filter((r) => r !== null) as ({ forced?: boolean } | null)[];
+      return answered.length > 0 && answered.every((r) => r?.forced === false) ? 'reused' : 'forced';
     },
     close: async () => tree.close(),
   };

@@ -81,7 +81,7 @@ export async function startAttachedTarget(plan: TargetPlanPart & { target: Attac
     restartable: false,
     // a pid reused after the process exited is another process: never sampled as the target
     rootPids: () => (stillRunning(proc) ? [proc.pid] : []),
-    gc: async () => false,
+    gc: async () => 'none',
     context: () => context,
     baseUrl: () => url,
     nextDeath: () => death,

@@ -2,11 +2,11 @@
 // serves an agent, the process tree's /proc read, then what each evidence collector adds to it), and
 // the timed samples the sampler takes on its own clock. Every read goes to the stream as a tree
 // line, with the command line of each process seen for the first time, and is watched for alerts.
-import { performance } from 'node:perf_hooks';
 import type { Phase, Sample } from '../report/schema.ts';
 import type { StreamEvent } from '../series/sampleStream.ts';
 import type { Identities, Sampler } from '../probes/sampler.ts';
 import { createTreeLines } from '../observations/treeSampleLines.ts';
+import { startCheckpointClock } from './checkpointClock.ts';
 import type { EvidenceCollector } from './evidenceCollectors.ts';
 import type { ObserverTally } from './observerCost.ts';
 import type { PauseLog } from './pauseLog.ts';
@@ -18,8 +18,12 @@ import type { TargetLifecycle } from './targetLifecycle.ts';
 export interface BoundaryReads {
   /** collectors whose additions every boundary read gets, in order, from now on */
   observeWith(collectors: EvidenceCollector[]): void;
-  /** a boundary read; null when a running target's tree is gone (a restarted service coming up) */
-  checkpoint(phase: Phase): Promise<Sample | null>;
+  /**
+   * a boundary read; null when a running target's tree is gone (a restarted service coming up). With
+   * reuseWithinMs (a soak's checkpoint under way), no GC is forced in a process whose own last full
+   * GC ended that recently: its heap is the one that GC left (runner/fullGcReuse.ts)
+   */
+  checkpoint(phase: Phase, reuseWithinMs?: number): Promise<Sample | null>;
   /** a plain read, no GC and nothing added (the settle's, when the tree is gone) */
   read(phase: Phase): Promise<Sample>;
   /** the first step is next: a timed read of the tree as the target's start-up ends, and the stream marks it */
@@ -74,27 +78,28 @@ export function createBoundaryReads(plan: { name: string; sampleHz: number }, o:
 
   return {
     observeWith: (list) => void (collectors = list),
-    async checkpoint(p) {
-      const t0 = performance.now();
-      const pause = o.pauses?.begin(now());
+    async checkpoint(p, reuseWithinMs) {
+      const clock = startCheckpointClock(now(), o.pauses);
+      let forced = true;
       try {
-        await target.current()?.gc();
+        forced = (await target.current()?.gc(reuseWithinMs)) !== 'reused';
       } catch (err) {
         o.problem(`forced GC failed: ${(err as Error).message}`);
       }
-      const t1 = performance.now();
+      clock.gcDone(forced);
       try {
         const s = await sampler.read(p, position.steps, now(), { escaped: true });
-        const t2 = performance.now();
+        clock.readDone();
         target.watchOom();
         if (s.pids.length === 0 && target.current()?.kind !== 'cli') return null;
         for (const c of collectors) await c.atBoundary?.(s);
-        o.observer.boundary({ gcMs: t1 - t0, readMs: t2 - t1, agentMs: performance.now() - t2 });
+        o.observer.boundary(clock.cost());
         record(s, 'b');
         o.progress?.tick({ name: plan.name, phase: p, iteration: position.steps, total: o.total, elapsedMs: s.t, rss: s.values.rss, sockets: s.values.sockets });
         return s;
       } finally {
-        if (pause) o.emit(pause.end(t1 - t0));
+        const pause = clock.end();
+        if (pause) o.emit(pause);
       }
     },
     read: (p) => sampler.read(p, position.steps, now()),

@@ -34,7 +34,7 @@ export async function startCallerTarget(plan: TargetPlanPart & { target: CallerP
     rootPids: () => (caller.isOpen() ? [pid] : []),
     async gc() {
       await caller.request('gc');
-      return true;
+      return 'forced';
     },
     context: () => context,
     baseUrl: () => null,

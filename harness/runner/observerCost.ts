@@ -8,6 +8,8 @@ export interface BoundaryCost {
   gcMs: number;
   readMs: number;
   agentMs: number;
+  /** false: no GC forced, the target's own last full GC reused */
+  forced: boolean;
 }
 
 export interface ObserverTally {
@@ -20,7 +22,8 @@ export function createObserverTally(): ObserverTally {
   let steps = 0;
   let stepSum = 0;
   let boundaries = 0;
-  const sums: BoundaryCost = { gcMs: 0, readMs: 0, agentMs: 0 };
+  let forced = 0;
+  const sums = { gcMs: 0, readMs: 0, agentMs: 0 };
   const mean = (sum: number, n: number): number | null => (n > 0 ? round(sum / n) : null);
   return {
     step(ms) {
@@ -29,6 +32,7 @@ export function createObserverTally(): ObserverTally {
     },
     boundary(cost) {
       boundaries += 1;
+      if (cost.forced) forced += 1;
       sums.gcMs += cost.gcMs;
       sums.readMs += cost.readMs;
       sums.agentMs += cost.agentMs;
@@ -36,7 +40,7 @@ export function createObserverTally(): ObserverTally {
     result() {
       const all = sums.gcMs + sums.readMs + sums.agentMs;
       return {
-        steps, stepMs: mean(stepSum, steps), boundaries,
+        steps, stepMs: mean(stepSum, steps), boundaries, forcedGcs: forced,
         gcMs: mean(sums.gcMs, boundaries), readMs: mean(sums.readMs, boundaries), agentMs: mean(sums.agentMs, boundaries),
         perStepMs: steps > 0 && boundaries > 0 ? round(all / steps) : null,
       };

@@ -33,7 +33,7 @@ export async function startRemoteTarget(plan: TargetPlanPart & { target: RemoteP
     kind: 'service',
     restartable: false,
     rootPids: () => [],
-    gc: async () => false,
+    gc: async () => 'none',
     context: () => context,
     baseUrl: () => url,
     nextDeath: () => NEVER,

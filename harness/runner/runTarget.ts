@@ -17,6 +17,9 @@ export interface Death {
   reason: string;
 }
 
+/** what gc() did: no agent to ask, a GC forced in some process, or every process's own last full GC reused */
+export type GcOutcome = 'none' | 'forced' | 'reused';
+
 /** What of the plan starting a target reads. */
 export type TargetPlanPart = Pick<RunPlan, 'target' | 'env' | 'stepTimeoutMs'>;
 
@@ -27,8 +30,11 @@ export interface RunTarget {
   command?: string[];
   restartable: boolean;
   rootPids(): number[];
-  /** follows the tree's agents to its processes now, and forces a GC in each */
-  gc(): Promise<boolean>;
+  /**
+   * follows the tree's agents to its processes now, and forces a GC in each; with reuseWithinMs, not
+   * in a process whose own last full GC ended that recently (its heap as that GC left it stands)
+   */
+  gc(reuseWithinMs?: number): Promise<GcOutcome>;
   /** the step context of the instance running now */
   context(): Omit<StepContext, 'iteration' | 'phase' | 'signal'>;
   /** base URL of the service, for the load generator */

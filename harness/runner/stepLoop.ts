@@ -15,6 +15,7 @@ import type { RunPosition } from './runPosition.ts';
 import type { ScenarioSteps } from './scenarioSteps.ts';
 import type { SoakLoad } from './soakLoad.ts';
 import type { StepErrorPolicy } from './stepErrors.ts';
+import { fullGcReuseMs } from './fullGcReuse.ts';
 import { stepPacing } from './stepPacing.ts';
 
 export interface Measured {
@@ -96,7 +97,7 @@ async function stepLoop(plan: StepLoopPlanPart, p: StepLoopParts, warmupOver: ()
     if (counted && pos.phase === 'warmup' && warmupOver()) {
       await endWarmup(); // the read after the last warmup step is the baseline
     } else if (now() >= nextCheckpoint) {
-      await p.reads.checkpoint(pos.phase);
+      await p.reads.checkpoint(pos.phase, counted ? undefined : fullGcReuseMs(plan)); // a soak's under way reuse the target's own full GCs
       nextCheckpoint = now() + plan.checkpointMs;
     }
     await pause(pos.phase);

@@ -41,8 +41,11 @@ export type StreamEvent =
    * measured phase's answers so far, all and clear (drivers/latencySplit.ts)
    */
   | { k: 'load'; t: number; n: number; e: number; p50: number; p99: number; c?: LatencyFigures; m?: { all: LatencyFigures; clean: LatencyFigures } }
-  /** a checkpoint: from its start at t, ms long, of which gc the forced GC (drivers see it as a pause of the target) */
-  | { k: 'pause'; t: number; ms: number; gc: number }
+  /**
+   * a checkpoint: from its start at t, ms long, of which gc the forced GC (drivers see it as a pause of
+   * the target); reused: no GC forced, the heap read is the one the target's own last full GC left
+   */
+  | { k: 'pause'; t: number; ms: number; gc: number; reused?: true }
   | { k: 'seep'; t: number; rss: number }
   | { k: 'cmd'; pid: number; cmd: string; root?: boolean }
   | { k: 'exit'; t: number; pid: number; code: number | null; signal: string | null; restart: boolean }

@@ -130,7 +130,14 @@ function collect() {
   // twice: the first pass runs finalizers and weak callbacks that free more for the second
   gcFn();
   gcFn();
+  fullGcs.record(true);
 }
+
+// --- the heap after the last full GC, the target's own or seep's: a soak under load reads it rather
+// than force one at every checkpoint (fullGcHeap.cjs) ---
+const fullGcs = require('./fullGcHeap.cjs').watchFullGcs();
+/** whether the last 'gc' request reused the last full GC rather than force one */
+let reused = false;
 
 /**
  * What holds the event loop open, by type ('Timeout', 'TCPSocketWrap', 'FSReqCallback', ...): read at
@@ -158,12 +165,19 @@ class SeepPlantedLeak {
 const planted = [];
 
 const handlers = {
-  gc() {
+  // reuseWithinMs: no GC forced when a full GC (the target's own) ended that recently; its heap stands
+  gc(req) {
+    const ageMs = fullGcs.ageMs();
+    reused = typeof req.reuseWithinMs === 'number' && ageMs !== null && ageMs <= req.reuseWithinMs;
+    if (reused) return { forced: false, ageMs };
     collect();
-    return { heapUsed: process.memoryUsage().heapUsed };
+    return { forced: true, heapUsed: process.memoryUsage().heapUsed };
   },
-  memory() {
-    return { memoryUsage: process.memoryUsage(), heap: v8.getHeapStatistics(), handles: activeCounts() };
+  // settled: the boundary's read; after a 'gc' that reused the last full GC, the heap that GC left
+  memory(req) {
+    const reply = { memoryUsage: process.memoryUsage(), heap: v8.getHeapStatistics(), handles: activeCounts() };
+    if (req.settled && reused) reply.afterFullGc = fullGcs.last();
+    return reply;
   },
   snapshot(req) {
     if (typeof req.path !== 'string' || !req.path) throw new TypeError("snapshot needs a 'path'");

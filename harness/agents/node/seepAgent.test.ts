@@ -44,6 +44,24 @@ describe('seepAgent.cjs in a Node target (NODE_OPTIONS=--require)', () => {
     expect(statSync(file).size).toBe(snap.bytes);
   });
 
+  it("a checkpoint's gc reuses a full GC that ended recently, and the settled read is the heap it left", async () => {
+    interface Settled { afterFullGc?: { used: number; committed: number; external: number; forced: boolean; ageMs: number } }
+    const { agent, port } = await startService('leaky');
+    expect(await agent.request('gc')).toMatchObject({ forced: true });
+    const reused = (await agent.request('gc', { reuseWithinMs: 60_000 })) as { forced: boolean; ageMs: number };
+    expect(reused.forced).toBe(false);
+    expect(reused.ageMs).toBeLessThan(60_000);
+    const settled = (await agent.request('memory', { settled: true })) as Settled;
+    expect(settled.afterFullGc).toMatchObject({ forced: true });
+    expect(settled.afterFullGc!.used).toBeGreaterThan(0);
+    // the leak grows; the settled read still says what the last full GC left, until one is forced
+    await hit(port, 30);
+    expect(((await agent.request('memory', { settled: true })) as Settled).afterFullGc!.used).toBe(settled.afterFullGc!.used);
+    expect(await agent.request('gc', { reuseWithinMs: 0 })).toMatchObject({ forced: true });
+    expect(((await agent.request('memory', { settled: true })) as Settled).afterFullGc).toBeUndefined(); // read now, after the forced GC
+    expect(((await agent.request('memory')) as Settled).afterFullGc).toBeUndefined(); // not asked for it
+  });
+
   it('reports MaxListenersExceededWarning with emitter, event, count and the .on() call site', async () => {
     const { agent, port } = await startService('leaky');
     await hit(port, 12);

@@ -83,6 +83,22 @@ describe('Python agent (sitecustomize on PYTHONPATH)', () => {
     }
   });
 
+  it("a checkpoint's gc reuses a full collection that ended recently, and the settled read is the heap it left", async () => {
+    const { agent, port } = await start('leaky', false);
+    expect(await agent.request('gc')).toMatchObject({ forced: true });
+    const reused = (await agent.request('gc', { reuseWithinMs: 60_000 })) as { forced: boolean; ageMs: number };
+    expect(reused.forced).toBe(false);
+    const settled = (await agent.request('memory', { settled: true })) as { mallocInUse: number; afterFullGcMs?: number };
+    expect(settled.afterFullGcMs).toBeGreaterThanOrEqual(0);
+    await hit(port, 40, '/job'); // each keeps a Job and its 4 KiB bytearray
+    const later = (await agent.request('memory', { settled: true })) as { mallocInUse: number };
+    expect(later.mallocInUse).toBe(settled.mallocInUse); // what the last full collection left
+    expect(await agent.request('gc', { reuseWithinMs: 0 })).toMatchObject({ forced: true });
+    const forced = (await agent.request('memory', { settled: true })) as { mallocInUse: number; afterFullGcMs?: number };
+    expect(forced.afterFullGcMs).toBeUndefined();
+    expect(forced.mallocInUse - settled.mallocInUse).toBeGreaterThanOrEqual(40 * 4096);
+  });
+
   it('reads the heap without tracemalloc: blocks, gc objects, malloc in use, and the handles it sees open', async () => {
     interface Mem { tracing: boolean; traced: null; blocks: number; gcObjects: number; mallocInUse: number; handles: Record<string, number> }
     const { agent, port } = await start('leaky', false);

@@ -283,16 +283,45 @@ def _patch_asyncio(loop_class):
     loop_class.call_exception_handler = call_exception_handler
 
 
-def op_gc(_req):
+# --- the heap as the last full collection (generation 2) left it, the target's own or seep's: a soak's
+# checkpoint under load reads it rather than force one (the engine says how recent: fullGcReuse.ts).
+# Read in gc's own callback, as the collection ends: the cheap figures only (no walk of the objects).
+_last_full = None  # (time.monotonic() at its end, {blocks, mallocInUse, traced})
+_reused = False  # whether the last 'gc' request reused it rather than collect
+
+
+def _on_gc(phase, info):
+    global _last_full
+    if phase != "stop" or info.get("generation") != 2:
+        return
+    try:
+        traced = tracemalloc.get_traced_memory()[0] if tracemalloc.is_tracing() else None
+        _last_full = (time.monotonic(), {"blocks": sys.getallocatedblocks(), "mallocInUse": seep_heap.malloc_in_use(), "traced": traced})
+    except Exception:  # never in the target's way
+        pass
+
+
+gc.callbacks.append(_on_gc)
+
+
+def op_gc(req):
+    """Two full collections; with reuseWithinMs, none when the last one ended that recently."""
+    global _reused
+    within = req.get("reuseWithinMs")
+    age_ms = None if _last_full is None else (time.monotonic() - _last_full[0]) * 1000
+    _reused = isinstance(within, (int, float)) and age_ms is not None and age_ms <= within
+    if _reused:
+        return {"forced": False, "ageMs": age_ms}
     collected = gc.collect() + gc.collect()
-    return {"collected": collected, "traced": tracemalloc.get_traced_memory()[0] if tracemalloc.is_tracing() else None}
+    return {"forced": True, "collected": collected, "traced": tracemalloc.get_traced_memory()[0] if tracemalloc.is_tracing() else None}
 
 
-def op_memory(_req):
+def op_memory(req):
     """The heap at a boundary, read after the engine's 'gc': tracemalloc's figures where it traces,
-    and always the blocks, malloc's bytes in use and the handles (seep_heap.py)."""
+    and always the blocks, malloc's bytes in use and the handles (seep_heap.py). settled (the
+    boundary's read), after a 'gc' that reused the last full collection: the figures it left."""
     traced, peak = tracemalloc.get_traced_memory() if tracemalloc.is_tracing() else (None, None)
-    return {
+    reply = {
         "pid": os.getpid(),
         "traced": traced,
         "tracedPeak": peak,
@@ -300,6 +329,11 @@ def op_memory(_req):
         "gcCounts": gc.get_count(),
         **seep_heap.read(_own_sockets),
     }
+    last = _last_full
+    if req.get("settled") and _reused and last is not None:
+        reply.update(last[1])
+        reply["afterFullGcMs"] = (time.monotonic() - last[0]) * 1000
+    return reply
 
 
 def _traces_by_stack():

@@ -1,0 +1,62 @@
+/* eslint-disable @typescript-eslint/no-require-imports -- plain CJS: loaded by seepAgent.cjs into any Node target */
+// The heap as the last full (mark-sweep-compact) GC left it, the target's own or one seep forced.
+// A forced GC costs a busy Node server more than its pause: V8 drops optimized code whose embedded
+// objects died, and the server runs slower until it is optimized again (about 0.8 s of throughput
+// per forced GC, fixtures/bench/loadOverhead.bench.ts). A soak's checkpoint under load reads the heap
+// after the target's own last full GC instead, when there was one lately (the engine says how
+// lately: runner/fullGcReuse.ts).
+//
+// V8 runs a full GC when its old generation reaches its limit, and reports it to a 'gc'
+// PerformanceObserver: the heap is read in the observer's callback, shortly after. A full GC
+// evacuates the young generation, which refills by the time the callback runs under load, so the
+// figure is the old generation's spaces only (everything but new space): what a full GC left alive,
+// read the same way after one seep forced.
+'use strict';
+const v8 = require('node:v8');
+const { PerformanceObserver, constants, performance } = require('node:perf_hooks');
+
+const YOUNG = new Set(['new_space', 'new_large_object_space']);
+
+/** the heap a full GC left: used and committed bytes outside the young generation, and external memory */
+function settledHeap() {
+  let used = 0;
+  let committed = 0;
+  for (const s of v8.getHeapSpaceStatistics()) {
+    if (YOUNG.has(s.space_name)) continue;
+    used += s.space_used_size;
+    committed += s.space_size;
+  }
+  return { used, committed, external: process.memoryUsage().external };
+}
+
+function watchFullGcs() {
+  /** { at: performance.now() when read, forced, used, committed, external } */
+  let last = null;
+  const record = (forced) => {
+    last = { at: performance.now(), forced, ...settledHeap() };
+  };
+  try {
+    const observer = new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) {
+        const detail = e.detail || {};
+        // seep's own (forced: gc()) are recorded as they end, in collect()
+        if (detail.kind === constants.NODE_PERFORMANCE_GC_MAJOR && !(detail.flags & constants.NODE_PERFORMANCE_GC_FLAGS_FORCED)) {
+          record(false);
+          break;
+        }
+      }
+    });
+    observer.observe({ entryTypes: ['gc'] });
+  } catch {
+    // no gc entries in this Node: every checkpoint forces its GC, as before
+  }
+  return {
+    record,
+    /** ms since the last full GC ended (as read), null when none was seen */
+    ageMs: () => (last ? performance.now() - last.at : null),
+    /** the heap it left, with its age and whether seep forced it */
+    last: () => (last ? { used: last.used, committed: last.committed, external: last.external, forced: last.forced, ageMs: performance.now() - last.at } : null),
+  };
+}
+
+module.exports = { watchFullGcs };

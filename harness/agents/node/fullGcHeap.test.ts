@@ -1,0 +1,40 @@
+// The heap after a full GC the target ran on its own: seen through the 'gc' PerformanceObserver in a
+// real Node process that fills its old generation, as a busy server does.
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const module = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fullGcHeap.cjs');
+
+// keeps up to 400k small objects alive, then drops them, until V8 runs a full GC of its own
+const script = `
+const w = require(${JSON.stringify(module)}).watchFullGcs();
+let keep = [];
+let rounds = 0;
+const t = setInterval(() => {
+  for (let j = 0; j < 20000; j++) keep.push({ a: j, b: 'x' + j });
+  if (keep.length > 400000) keep = [];
+  const last = w.last();
+  if ((last && !last.forced) || ++rounds > 2000) {
+    clearInterval(t);
+    const forced = (w.record(true), w.last());
+    console.log(JSON.stringify({ natural: last, forced, rounds }));
+  }
+}, 1);
+`;
+
+describe('the heap after a full GC', () => {
+  it("records the target's own full GC with the old generation it left, and one seep forced", () => {
+    const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 60_000 });
+    expect(r.status, r.stderr).toBe(0);
+    const { natural, forced } = JSON.parse(r.stdout) as Record<string, { used: number; committed: number; external: number; forced: boolean; ageMs: number } | null>;
+    expect(natural).not.toBeNull();
+    expect(natural!.forced).toBe(false);
+    expect(natural!.used).toBeGreaterThan(0);
+    expect(natural!.committed).toBeGreaterThanOrEqual(natural!.used);
+    expect(natural!.ageMs).toBeGreaterThanOrEqual(0);
+    expect(forced).toMatchObject({ forced: true });
+    expect(forced!.used).toBeGreaterThan(0);
+  });
+});
