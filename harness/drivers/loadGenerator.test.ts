@@ -4,6 +4,9 @@ import { createServer, type ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { describe, expect, it } from 'vitest';
 import { createPauseLog } from '../runner/pauseLog.ts';
+// runLoad loads autocannon with its first slice: loaded here first, so the 3 s of load are not spent loading it on a busy machine
+import 'autocannon';
+import './latencySplit.ts';
 import { runLoad, type LoadInterval } from './loadGenerator.ts';
 
 describe('load split by seep\'s checkpoints', () => {

@@ -97,7 +97,7 @@ async function stepLoop(plan: StepLoopPlanPart, p: StepLoopParts, warmupOver: ()
     if (counted && pos.phase === 'warmup' && warmupOver()) {
       await endWarmup(); // the read after the last warmup step is the baseline
     } else if (now() >= nextCheckpoint) {
-      await p.reads.checkpoint(pos.phase, counted ? undefined : fullGcReuseMs(plan)); // a soak's under way reuse the target's own full GCs
+      await p.reads.checkpoint(pos.phase, fullGcReuseMs(plan)); // a soak's under way may reuse the target's own full GC
       nextCheckpoint = now() + plan.checkpointMs;
     }
     await pause(pos.phase);
