@@ -47,6 +47,14 @@ describe('reporters draw the observer cost', () => {
     expect(page).toMatch(observer);
     expect(page).toMatch(split);
   });
+  it("a soak's checkpoints that forced no GC: how many of them did", () => {
+    const report = observedReport();
+    const s = report.scenarios[0]!;
+    s.observerCost = { ...s.observerCost!, perHourMs: 4321, forcedGcs: 4 };
+    expect(renderMarkdown(report)).toMatch(/each of 61 checkpoints \(4 forced a GC, 57 read the heap after the target's own\): forced GC 2 ms/);
+    s.observerCost = { ...s.observerCost, forcedGcs: 61 };
+    expect(renderMarkdown(report)).toMatch(/each of 61 checkpoints: forced GC/);
+  });
   it('nothing when the run timed no boundary', () => {
     const report = observedReport();
     report.scenarios[0]!.observerCost!.perStepMs = null;
