@@ -2,7 +2,7 @@
 // (analysis/judgeRun.ts): the one place a ScenarioReport is built from a run, live, at its end, and
 // when `seep report` rebuilds it from the stream. It computes nothing the judge did not: headlines,
 // suspects and leaks come from analysis/, the rest is what was observed, said in the schema.
-import type { ScenarioReport } from '../report/schema.ts';
+import type { ScenarioReport } from '../report/runReportSchema.ts';
 import type { JudgedRun } from '../analysis/judgeRun.ts';
 import { headlines } from '../analysis/memoryChecks.ts';
 import { latencyHeadline } from '../analysis/soakChecks.ts';

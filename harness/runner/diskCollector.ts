@@ -7,7 +7,7 @@
 // and shown but left out of the totals. The judging is analysis/diskChecks.ts's.
 import path from 'node:path';
 import { lstatSync, readlinkSync } from 'node:fs';
-import type { Sample } from '../report/schema.ts';
+import type { Sample } from '../report/sampleSchema.ts';
 import type { RunPlan } from '../scenario/runPlan.ts';
 import { pathMatcher } from '../scenario/pathGlob.ts';
 import { createCreatedFilesWatcher } from '../probes/createdFiles.ts';

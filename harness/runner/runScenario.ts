@@ -7,7 +7,7 @@
 // rebuilt by `seep report` from its stream. Whatever happens, the target and every process carrying
 // the run cookie are gone when this returns, except a service seep attached to, which it did not
 // start: that one is left running.
-import type { Leftover, ScenarioReport } from '../report/schema.ts';
+import type { Leftover, ScenarioReport } from '../report/runReportSchema.ts';
 import type { RunPlan } from '../scenario/runPlan.ts';
 import type { MetricsEndpoint } from '../observations/metricsEndpoint.ts';
 import { createSampler, type Identities } from '../probes/sampler.ts';

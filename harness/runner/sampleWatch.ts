@@ -1,7 +1,7 @@
 // What every sample is watched for while the run goes: the soak's RSS alerts (each to the stream,
 // which counts and keeps them; only the printing is capped) and, with abortOnFail, a check already
 // certain to fail, which stops the run early.
-import type { Sample } from '../report/schema.ts';
+import type { Sample } from '../report/sampleSchema.ts';
 import type { RunPlan } from '../scenario/runPlan.ts';
 import type { StreamEvent } from '../series/sampleStream.ts';
 import type { RunAggregate } from '../assembly/runAggregate.ts';

@@ -3,7 +3,7 @@
 // event, every death (a restartable service is started again; any other death ends the run), the
 // kernel's OOM kills in its cgroup, and its stop, after which whatever still carries the run cookie
 // is an orphan, named and killed (but what a process seep did not start still holds in its tree).
-import type { Leftover } from '../report/schema.ts';
+import type { Leftover } from '../report/runReportSchema.ts';
 import type { RunPlan } from '../scenario/runPlan.ts';
 import { formatBytes } from '../scenario/units.ts';
 import { COOKIE_ENV } from '../probes/runCookie.ts';
