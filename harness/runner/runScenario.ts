@@ -12,7 +12,7 @@ import type { RunPlan } from '../scenario/runPlan.ts';
 import type { MetricsEndpoint } from '../observations/metricsEndpoint.ts';
 import { createSampler, type Identities } from '../probes/sampler.ts';
 import { plainLines } from '../reporters/plainText.ts';
-import { resolveAttached } from './attachedTarget.ts';
+import { resolveAttached, type AttachedService } from './attachedTarget.ts';
 import { createBoundaryReads, type BoundaryReads } from './boundaryReads.ts';
 import type { EvidenceCollector, MeasuredRun } from './evidenceCollectors.ts';
 import { createObserverTally, type ObserverTally } from './observerCost.ts';
@@ -32,7 +32,7 @@ import { soakLoad, type SoakLoad } from './soakLoad.ts';
 import { createPauseLog } from './pauseLog.ts';
 import { stepErrorPolicy } from './stepErrors.ts';
 import { measure } from './stepLoop.ts';
-import { createTargetLifecycle, type TargetLifecycle } from './targetLifecycle.ts';
+import { createTargetLifecycle, type TargetLaunch, type TargetLifecycle } from './targetLifecycle.ts';
 import { createResetRetry } from './resetRetry.ts';
 import { openDiskEvidence, type DiskEvidence } from './diskCollector.ts';
 import { alsoTimedBy, createStepClock, type StepClock } from './stepClock.ts';
@@ -56,6 +56,8 @@ export interface RunScenarioOptions {
 /** The parts of one run, opened before its target starts and closed after it stops. */
 interface Run {
   opts: RunScenarioOptions;
+  /** the attached service, resolved before the head (or why it could not be) */
+  attached: AttachedService | Error | undefined;
   scope: RunScope;
   events: RunEvents;
   ending: RunEnding;
@@ -126,8 +128,9 @@ async function openRun(plan: RunPlan, opts: RunScenarioOptions): Promise<Run> {
   opts.progress?.scenarioStart({ name: plan.name, file: opts.file, total, durationMs: 'ms' in plan.measure ? plan.measure.ms : null });
   // a step's request reset as a worker of the tree exits (recycled) is retried once, and recorded
   const resets = createResetRetry({ rootPids: () => lifecycle.current()?.rootPids() ?? [], onRetry: (r) => emit({ k: 'retry', t: now(), ...r }) });
-  const lifecycle = createTargetLifecycle(plan, {
-    repoRoot: opts.repoRoot, cookie, attached, signal: abort.signal, emit, note, log, now, problem, env: disk.env,
+  const lifecycle = createTargetLifecycle({
+    repoRoot: opts.repoRoot, cookie, signal: abort.signal, emit, note, now, problem,
+    say: (line) => log(`seep: ${plan.name}: ${line}`),
     retryOnReset: resets.decide, beforeRequest: resets.beforeRequest,
     lastRss: () => agg.last()?.values.rss ?? null,
     restarts: () => agg.restarts(),
@@ -146,7 +149,7 @@ async function openRun(plan: RunPlan, opts: RunScenarioOptions): Promise<Run> {
   const pauses = 'ms' in plan.measure ? createPauseLog() : undefined;
   const reads = createBoundaryReads(plan, { sampler, target: lifecycle, position, total, emit, note, now, watch, observer, problem, progress: opts.progress, pauses });
   const load = soakLoad(plan, { lifecycle, now, emit, note, pauses });
-  return { opts, scope, events, ending, lifecycle, reads, position, observer, disk, stepClock, load, log, problem, problems, total };
+  return { opts, attached, scope, events, ending, lifecycle, reads, position, observer, disk, stepClock, load, log, problem, problems, total };
 }
 
 /** Starts the target, runs the scenario on it, and stops it, whatever happens. */
@@ -159,7 +162,7 @@ async function drive(plan: RunPlan, run: Run): Promise<Driven> {
   let newSinceBaseline: Identities = { processes: [], sockets: [], fds: [] };
   let orphans: Leftover[] = [];
   try {
-    const target = await lifecycle.start();
+    const target = await lifecycle.start(launchOf(plan), { attached: run.attached, env: run.disk.env });
     // the run's window on the wall clock, for evidence read afterwards over it (Prometheus')
     const window = { startedAtMs: Date.now() - scope.now(), measuredFromT: () => (position.phase === 'warmup' ? null : position.measuredFromT) };
     collectors = runCollectors(plan, target, { noRoomForSnapshot: lifecycle.noRoomForSnapshot, runDir: events.runDir, cookie: scope.cookie, emit: events.emit, note: events.note, now: scope.now, window, disk: run.disk, stepClock: run.stepClock });
@@ -189,6 +192,12 @@ async function drive(plan: RunPlan, run: Run): Promise<Driven> {
     scope.close();
   }
   return { collectors, newSinceBaseline, orphans };
+}
+
+/** The plan's piece the target's lifecycle takes: what to start, and how. */
+function launchOf(plan: RunPlan): TargetLaunch {
+  const { target, env, stepTimeoutMs } = plan;
+  return { target, env, stepTimeoutMs, ...(plan.budgets.memoryLimit ? { memoryLimit: plan.budgets.memoryLimit } : {}) };
 }
 
 function measuredRun(run: Run, steps: ScenarioSteps, measured: { ended: boolean; ms: number }): MeasuredRun {
