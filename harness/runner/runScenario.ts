@@ -69,7 +69,8 @@ interface Run {
   disk: DiskEvidence;
   stepClock: StepClock;
   load: SoakLoad;
-  log(line: string): void;
+  /** what seep says of this run on stderr, its scenario named */
+  say(line: string): void;
   /** a problem of observing, for the report's probe errors, in the order they came */
   problem(message: string): void;
   problems: string[];
@@ -112,6 +113,8 @@ async function openRun(plan: RunPlan, opts: RunScenarioOptions): Promise<Run> {
   const { now, cookie, abort } = scope;
   // what seep says as it goes quotes the target (a death's last stderr lines): escaped, never raw
   const log = opts.log ?? ((line: string) => process.stderr.write(plainLines(line) + '\n'));
+  // what seep says of this run: every part's lines name the scenario the same way
+  const say = (line: string) => log(`seep: ${plan.name}: ${line}`);
   const ending = createRunEnding(abort);
   const problems: string[] = [];
   const problem = (m: string) => void problems.push(m);
@@ -130,7 +133,7 @@ async function openRun(plan: RunPlan, opts: RunScenarioOptions): Promise<Run> {
   const resets = createResetRetry({ rootPids: () => lifecycle.current()?.rootPids() ?? [], onRetry: (r) => emit({ k: 'retry', t: now(), ...r }) });
   const lifecycle = createTargetLifecycle({
     repoRoot: opts.repoRoot, cookie, signal: abort.signal, emit, note, now, problem,
-    say: (line) => log(`seep: ${plan.name}: ${line}`),
+    say,
     retryOnReset: resets.decide, beforeRequest: resets.beforeRequest,
     lastRss: () => agg.last()?.values.rss ?? null,
     restarts: () => agg.restarts(),
@@ -139,7 +142,7 @@ async function openRun(plan: RunPlan, opts: RunScenarioOptions): Promise<Run> {
   const position = createRunPosition();
   const stepClock = createStepClock();
   const observer = alsoTimedBy(createObserverTally(), stepClock);
-  const watchAlerts = createSampleWatch(plan, { emit, agg, log, ending });
+  const watchAlerts = createSampleWatch(plan, { emit, agg, say, ending });
   const watch: typeof watchAlerts = (s) => {
     resets.observe(s.pids);
     watchAlerts(s);
@@ -149,7 +152,7 @@ async function openRun(plan: RunPlan, opts: RunScenarioOptions): Promise<Run> {
   const pauses = 'ms' in plan.measure ? createPauseLog() : undefined;
   const reads = createBoundaryReads(plan, { sampler, target: lifecycle, position, total, emit, note, now, watch, observer, problem, progress: opts.progress, pauses });
   const load = soakLoad(plan, { lifecycle, now, emit, note, pauses });
-  return { opts, attached, scope, events, ending, lifecycle, reads, position, observer, disk, stepClock, load, log, problem, problems, total };
+  return { opts, attached, scope, events, ending, lifecycle, reads, position, observer, disk, stepClock, load, say, problem, problems, total };
 }
 
 /** Starts the target, runs the scenario on it, and stops it, whatever happens. */
@@ -173,7 +176,7 @@ async function drive(plan: RunPlan, run: Run): Promise<Driven> {
     steps = scenarioSteps(plan, { target, lifecycle, signal, plant: run.opts.plant });
     await steps.setup();
     await reads.startupEnds(); // what the target printed and did until now was its start-up
-    const errors = stepErrorPolicy(plan.name, 'steps' in plan.measure, { restartable: target.restartable, target: lifecycle, signal, emit: events.emit, now: scope.now, stepErrors: () => events.agg.totals().stepErrors, log: run.log });
+    const errors = stepErrorPolicy('steps' in plan.measure, { restartable: target.restartable, target: lifecycle, signal, emit: events.emit, now: scope.now, stepErrors: () => events.agg.totals().stepErrors, say: run.say });
     const measured = await measure(plan, { target, position, reads, steps, errors, load: run.load, ending, observer: run.observer, signal, now: scope.now, total: run.total });
     newSinceBaseline = await settle(plan, measured, { position, reads, baseline: () => events.agg.baselineSample(), signal });
     const after = measuredRun(run, steps, measured);
