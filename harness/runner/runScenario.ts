@@ -168,7 +168,7 @@ async function drive(plan: RunPlan, run: Run): Promise<Driven> {
     const target = await lifecycle.start(launchOf(plan), { attached: run.attached, env: run.disk.env });
     // the run's window on the wall clock, for evidence read afterwards over it (Prometheus')
     const window = { startedAtMs: Date.now() - scope.now(), measuredFromT: () => (position.phase === 'warmup' ? null : position.measuredFromT) };
-    collectors = runCollectors(plan, target, { noRoomForSnapshot: lifecycle.noRoomForSnapshot, runDir: events.runDir, cookie: scope.cookie, emit: events.emit, note: events.note, now: scope.now, window, disk: run.disk, stepClock: run.stepClock });
+    collectors = runCollectors(plan, target, [run.disk.collector, run.stepClock], { noRoomForSnapshot: lifecycle.noRoomForSnapshot, runDir: events.runDir, cookie: scope.cookie, emit: events.emit, note: events.note, now: scope.now, window });
     reads.observeWith(collectors);
     events.start();
     reads.startTimer();
