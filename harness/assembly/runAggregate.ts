@@ -4,7 +4,8 @@
 // goes; the live view, the end of the run and `seep report` after a crash all get their report here.
 import type { Check, ScenarioReport, Verdict } from '../report/runReportSchema.ts';
 import { judgeRun } from '../analysis/judgeRun.ts';
-import { createRunFold, type RunFold, type RunFoldOptions } from '../observations/runFold.ts';
+import { createRunFold, type RunFold } from '../observations/runFold.ts';
+import type { RunFoldOptions } from '../observations/foldState.ts';
 import { scenarioReport } from './scenarioReport.ts';
 
 export type RunAggregateOptions = RunFoldOptions;

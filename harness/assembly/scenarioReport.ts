@@ -8,7 +8,7 @@ import { headlines } from '../analysis/memoryChecks.ts';
 import { latencyHeadline } from '../analysis/soakChecks.ts';
 import { stepTimeHeadline } from '../analysis/stepTime.ts';
 import { KEEP_ALERTS } from '../observations/alertEvents.ts';
-import type { FoldedRun } from '../observations/runFold.ts';
+import type { FoldedRun } from '../observations/foldedRun.ts';
 import { emptyObserverCost } from '../observations/latencyFold.ts';
 import type { StreamHead } from '../observations/streamHead.ts';
 
