@@ -7,7 +7,7 @@ import { agentEnv } from '../agents/suspectCollector.ts';
 import { agentSocketOf, createTreeAgents, type TreeAgents } from './treeAgents.ts';
 import type { AgentHandle, Runtime } from './agentHandle.ts';
 import { isRunning } from '../probes/procfs.ts';
-import type { AgentlessProcess } from '../report/schema.ts';
+import type { AgentlessProcess } from '../report/runReportSchema.ts';
 import type { GcOutcome } from './runTarget.ts';
 
 // tracemalloc (allocation sites with tracebacks) is off unless the scenario's env sets
