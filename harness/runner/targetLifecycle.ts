@@ -32,7 +32,7 @@ export interface TargetLifecycleOptions extends Omit<DeathWatchOptions, 'watchOo
   problem(message: string): void;
   /** what the parts opened before the target add to its env (its own temp dir: TMPDIR, TEMP, TMP) */
   env?: Record<string, string>;
-  /** a service's step requests reset by a worker exiting are retried once when this says why (resetRetry.ts) */
+  /** a service's step requests reset by a worker exiting are retried when this says why (resetRetry.ts) */
   retryOnReset?: TargetOptions['retryOnReset'];
   beforeRequest?: TargetOptions['beforeRequest'];
 }
