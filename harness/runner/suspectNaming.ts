@@ -5,6 +5,7 @@
 // raise an alert after the soak. Its snapshots are kept in the run folder only when the run did not
 // pass.
 import { attributionBudgetMs, createAttributionBudget, MIN_ATTRIBUTION_STEPS, type AttributionBudget } from '../agents/attributionBudget.ts';
+import { lookClock } from '../agents/lookClock.ts';
 import type { RunPlan } from '../scenario/runPlan.ts';
 import type { NoteKind, StreamEvent } from '../series/sampleStream.ts';
 import type { AgentHandle } from './agentHandle.ts';
@@ -75,7 +76,9 @@ export function suspectNamingCollector(plan: Pick<RunPlan, 'name' | 'settleMs' |
     async afterMeasured(run) {
       const agent = await lookingAgent(run);
       if (!agent) return;
-      const budget = createAttributionBudget(attributionBudgetMs(run.ms));
+      // counted in the CPU time of the processes doing the looks: a busy machine stretches them, not the budget
+      const clock = lookClock({ agentPids: () => [agent.pid, ...o.target.agents().map((a) => a.pid)] });
+      const budget = createAttributionBudget(attributionBudgetMs(run.ms), clock);
       const tree = treeTypeCounts(agent, () => o.target.agents());
       suspects = createSuspectSession({ ...agent, request: tree.request }, { runDir: o.runDir, scenarioName: plan.name, cookie: o.cookie, budget });
       await suspects.atBaseline();
