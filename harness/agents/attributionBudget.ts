@@ -10,7 +10,7 @@
 // snapshot took 26 s at a load average of 27), does not cut the looks short of what they would do on
 // a quiet one. That clock runs at least 1/MAX_STRETCH as fast as the wall's: a look that uses no CPU
 // (a hung agent, a stopped target) still ends, at MAX_STRETCH times the budget at the most.
-import type { Attribution } from '../report/schema.ts';
+import type { Attribution } from '../report/runReportSchema.ts';
 
 export const MIN_ATTRIBUTION_MS = 30_000;
 export const ATTRIBUTION_SHARE = 0.2;
