@@ -77,8 +77,8 @@ export function createSockDiag(python = 'python3'): SockDiag {
    * running), so an answer awaited on them alone is a wait nothing keeps the event loop alive for:
    * with no other handle (a target seep attached to is not its child; an idle keep-alive socket is
    * unref'd) the loop empties and Node ends seep with exit code 13 mid-run. While a query waits, the
-   * helper's process is ref'd: its answer comes, or its exit (an answer through drop()), or the
-   * deadline (the helper's own timers run while it is ref'd).
+   * helper's process is ref'd, so the wait ends as it should: with the answer, the helper's exit (an
+   * answer through drop()) or the ANSWER_MS deadline.
    */
   let asking = 0;
   const holdWhileAsked = (): void => {
