@@ -4,7 +4,7 @@
 // request is given what is left; what does not fit is skipped, what runs out of time is cut short,
 // and both are said in the report (ScenarioReport.attribution), never waited for. A 40 s soak of a
 // Python daemon holding BeautifulSoup trees spent 4 min 19 s naming suspects before this.
-import type { Attribution } from '../report/schema.ts';
+import type { Attribution } from '../report/runReportSchema.ts';
 
 export const MIN_ATTRIBUTION_MS = 30_000;
 export const ATTRIBUTION_SHARE = 0.2;

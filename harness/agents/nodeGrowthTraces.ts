@@ -1,7 +1,7 @@
 // Node's traces for the suspect evidence: the constructors that grew once per step, found among the
 // objects the last snapshot has that the first did not (heap/heapGrowth.ts, in a child process),
 // each traced from the first name the developer wrote, and the holders they hang from.
-import type { GrowthEvidence, HolderEvidence } from '../report/schema.ts';
+import type { GrowthEvidence, HolderEvidence } from '../report/suspectEvidenceSchema.ts';
 import { worthTracing } from './growthEvidence.ts';
 import { heapGrowthInChild } from '../heap/heapGrowthInChild.ts';
 import type { HeapGrowth, WantedType } from '../heap/heapGrowth.ts';

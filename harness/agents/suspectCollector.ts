@@ -7,7 +7,8 @@
 import { rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { GrowthEvidence, HolderEvidence, ProcessRef, SuspectEvidence, TraceReference, WarningRecord } from '../report/schema.ts';
+import type { ProcessRef, TraceReference } from '../report/runReportSchema.ts';
+import type { GrowthEvidence, HolderEvidence, SuspectEvidence, WarningRecord } from '../report/suspectEvidenceSchema.ts';
 import { formatBytes } from '../scenario/units.ts';
 import { growthFromCounts, worthTracing } from './growthEvidence.ts';
 import { snapshotHistogram, type HeapHistogram, type HistogramEntry } from '../heap/snapshotHistogram.ts';

@@ -1,6 +1,6 @@
 // The trend verdict in one sentence, for the terminal and the report's check message:
 // "RSS grows 48.1 KB per iteration (95% CI 45.0–51.2), no plateau: leak".
-import type { TrendResult } from '../report/schema.ts';
+import type { TrendResult } from '../report/runReportSchema.ts';
 import { formatBytes } from '../scenario/units.ts';
 
 /** Byte values share the slope's scale, so the interval reads in the same unit as the slope. */

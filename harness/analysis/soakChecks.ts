@@ -1,6 +1,7 @@
 // Checks that only a soak has: RSS growth per hour as the default leak judgement, p99 latency
 // under load, seep's own RSS, and the alert thresholds. Pure: they read what the aggregate kept.
-import type { Check, CheckId, Headlines, Metric, Resource } from '../report/schema.ts';
+import type { Metric } from '../report/sampleSchema.ts';
+import type { Check, CheckId, Headlines, Resource } from '../report/runReportSchema.ts';
 import type { AlertLevel, Limit } from '../scenario/runPlan.ts';
 import { formatBytes } from '../scenario/units.ts';
 import { detectableForTrend } from './detectableLeak.ts';

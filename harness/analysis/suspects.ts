@@ -2,7 +2,8 @@
 // Pure: counts at three points (after warmup, after the measured iterations, after the settle) in,
 // ranked Suspects out. The rule is fuite's: a thing leaks per iteration when its count grows by at
 // least about the number of iterations, and memlab's: it must still be there after the settle.
-import type { Check, GrowthEvidence, Suspect } from '../report/schema.ts';
+import type { Check, Suspect } from '../report/runReportSchema.ts';
+import type { GrowthEvidence } from '../report/suspectEvidenceSchema.ts';
 import { isInformative, perIterationGrowth, PER_ITERATION_SLACK } from '../agents/growthEvidence.ts';
 
 export { isInformative, perIterationGrowth };

@@ -2,7 +2,7 @@
 // the top suspects with where they are held or allocated, the heap snapshots kept, and the HTML
 // report, in plain text (a test runner's output is often a CI log). Drawn from the scenario's report
 // alone, like every other view.
-import type { ScenarioReport, Suspect } from '../report/schema.ts';
+import type { ScenarioReport, Suspect } from '../report/runReportSchema.ts';
 import { suspectTextLines } from './leakTraceLines.ts';
 import { formatDuration, formatSigned } from './formatValue.ts';
 import { calibrationText } from './scenarioHeadlines.ts';

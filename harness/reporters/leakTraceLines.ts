@@ -2,7 +2,7 @@
 // developer wrote down to the leaking object, the user's own names marked, what a holder keeps
 // folded under it. Drawing only: every figure and name is the report's. The terminal, the leak
 // test's message and the Markdown summary print these lines; the HTML page marks them up itself.
-import type { LeakTrace, Suspect, TraceReference } from '../report/schema.ts';
+import type { LeakTrace, Suspect, TraceReference } from '../report/runReportSchema.ts';
 import { formatSigned } from './formatValue.ts';
 import { plainText } from './plainText.ts';
 

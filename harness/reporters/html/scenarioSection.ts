@@ -1,6 +1,6 @@
 // One scenario's part of the run page: verdict, checks, charts (placeholders the page script fills),
 // suspects, output tail. Every string that came from the report goes through escapeHtml.
-import type { Check, ScenarioReport, Suspect } from '../../report/schema.ts';
+import type { Check, ScenarioReport, Suspect } from '../../report/runReportSchema.ts';
 import { holdsLine, traceLines } from '../leakTraceLines.ts';
 import { formatDuration, formatNumber, formatSigned, formatValue } from '../formatValue.ts';
 import type { ChartSpec } from './chartModel.ts';
