@@ -35,6 +35,7 @@ export function rankSuspects(growth: GrowthCandidate[], warnings: WarningCandida
       s: {
         runtime: c.runtime, kind: c.kind, name: c.name, countDelta: g.countDelta, perIteration: g.countDelta / iterations, bytesDelta: g.bytesDelta, where: c.where,
         ...(c.trace ? { trace: c.trace } : {}), ...(c.process ? { process: c.process } : {}),
+        ...(!c.trace && c.where.length === 0 && c.noWhere ? { noWhere: c.noWhere } : {}),
       },
       key: [isInformative(c) ? 0 : 1, KIND_ORDER[c.kind], NODE_TYPE_ORDER[c.nodeType ?? ''] ?? 3, -g.bytesDelta, -g.countDelta],
     });

@@ -129,7 +129,7 @@ async function openRun(plan: RunPlan, opts: RunScenarioOptions): Promise<Run> {
   // before the target starts: a temp dir of its own, its working directories listed (seep's run folder left out)
   const disk = openDiskEvidence(plan, { repoRoot: opts.repoRoot, cookie, skip: [opts.runDir ? path.dirname(events.runDir) : events.runDir], emit, now });
   opts.progress?.scenarioStart({ name: plan.name, file: opts.file, total, durationMs: 'ms' in plan.measure ? plan.measure.ms : null });
-  // a step's request reset as a worker of the tree exits (recycled) is retried once, and recorded
+  // a step's request reset as a worker of the tree exits (recycled) is retried, and recorded
   const resets = createResetRetry({ rootPids: () => lifecycle.current()?.rootPids() ?? [], onRetry: (r) => emit({ k: 'retry', t: now(), ...r }) });
   const lifecycle = createTargetLifecycle({
     repoRoot: opts.repoRoot, cookie, signal: abort.signal, emit, note, now, problem,

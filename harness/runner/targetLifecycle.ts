@@ -36,7 +36,7 @@ export interface TargetLifecycleOptions extends Omit<DeathWatchOptions, 'watchOo
   signal: AbortSignal;
   /** a problem of observing, for the report's probe errors */
   problem(message: string): void;
-  /** a service's step requests reset by a worker exiting are retried once when this says why (resetRetry.ts) */
+  /** a service's step requests reset by a worker exiting are retried when this says why (resetRetry.ts) */
   retryOnReset?: TargetOptions['retryOnReset'];
   beforeRequest?: TargetOptions['beforeRequest'];
 }
