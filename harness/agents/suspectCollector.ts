@@ -9,7 +9,8 @@ import { fileURLToPath } from 'node:url';
 import type { Suspect } from '../report/schema.ts';
 import { formatBytes } from '../scenario/units.ts';
 import { growthFromCounts, holdersFirst, isInformative, rankSuspects, type GrowthCandidate, type WarningCandidate } from '../analysis/suspects.ts';
-import { pythonWarningCandidates, type PyWarning } from '../analysis/pythonWarnings.ts';
+import { countedWarningCandidates } from '../analysis/pythonWarnings.ts';
+import type { AgentWarningGroup } from '../series/sampleStream.ts';
 import { snapshotHistogram, type HeapHistogram, type HistogramEntry } from '../heap/snapshotHistogram.ts';
 import { retainerPaths } from '../heap/retainerPaths.ts';
 import { heapFigures } from './runtimeHeap.ts';
@@ -64,6 +65,11 @@ export interface SuspectCollectorOptions {
   retainerTimeoutMs?: number;
   /** the time every look shares (none: each request waits up to the agent client's default) */
   budget?: AttributionBudget;
+  /**
+   * name Python's warnings from the looks (default true); false where the engine counted them at
+   * every boundary (runner/warningCountsCollector.ts), which gives their rate per measured step
+   */
+  pythonWarnings?: boolean;
 }
 
 export interface SuspectCollector {
@@ -119,7 +125,8 @@ export function createSuspectCollector(opts: SuspectCollectorOptions): SuspectCo
   const pyTypes: (Map<string, number> | null)[] = [null, null, null];
   const pyResources: (Map<string, { count: number; sample: PyResource }> | null)[] = [null, null, null];
   let nodeWarnings: NodeWarning[] = [];
-  let pyWarnings: PyWarning[] = [];
+  /** Python's warnings as the agent counts them (every occurrence), at the baseline and after the settle */
+  const pyWarningCounts: [AgentWarningGroup[] | null, AgentWarningGroup[] | null] = [null, null];
   /** warnings the agent had seen at the baseline: those came in the warmup */
   let warningsAtBaseline = 0;
   let warningsTotal = 0;
@@ -209,8 +216,9 @@ export function createSuspectCollector(opts: SuspectCollectorOptions): SuspectCo
       }
       pyResources[p] = m;
     }
-    const w = await warningsAt<PyWarning>(p);
-    if (w) pyWarnings = w;
+    if (opts.pythonWarnings === false || p === 1) return;
+    const counted = (await ask('agent warningCounts', 'warningCounts')) as { groups: AgentWarningGroup[] } | null;
+    if (counted) pyWarningCounts[p === 0 ? 0 : 1] = counted.groups;
   }
 
   const point = (p: Point) => (opts.runtime === 'node' ? nodePoint(p) : pythonPoint(p));
@@ -268,8 +276,7 @@ export function createSuspectCollector(opts: SuspectCollectorOptions): SuspectCo
         ...growthFromCounts(res, (e) => ({ count: e.count, bytes: 0 }), (k, e) => ({ runtime: 'python', kind: 'handle', name: `open ${k}`, where: e.sample.allocated })),
       );
     }
-    const firstNew = pyWarnings.length - (warningsTotal - warningsAtBaseline);
-    return { growth, warnings: pythonWarningCandidates(pyWarnings, firstNew) };
+    return { growth, warnings: countedWarningCandidates(pyWarningCounts[0], pyWarningCounts[1]) };
   }
 
   async function explain(ranked: Suspect[]): Promise<void> {

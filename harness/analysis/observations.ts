@@ -1,5 +1,5 @@
 // What the runner hands to analysis: everything observed about one scenario, no I/O left to do.
-import type { Leftover, OutputSummary, ScenarioSeries, Suspect, TypeGrowthSeries } from '../report/schema.ts';
+import type { Leftover, OutputSummary, ScenarioSeries, Suspect, TypeGrowthSeries, WarningGroup } from '../report/schema.ts';
 
 export interface Observations {
   targetKind: 'service' | 'module' | 'cli';
@@ -19,6 +19,8 @@ export interface Observations {
   /** sizes in bytes of the files named in budgets.files at the end (null: does not exist) */
   fileSizes: Record<string, number | null>;
   output: OutputSummary;
+  /** every warning the agents counted, with its rate per measured step (analysis/warningCosts.ts) */
+  warningCounts?: WarningGroup[];
   /** wall-clock hours of the measured phase, for per-hour rates */
   measuredHours: number;
   /** how the measured phase ended: after a count of steps (RSS judged per step) or a time (per hour) */

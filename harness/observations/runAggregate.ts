@@ -19,6 +19,8 @@ import { createProcessHeaps } from './processHeaps.ts';
 import { decodeHead, type StreamHead, type StreamTail } from './streamHead.ts';
 import { createTypeGrowthRows } from './typeGrowthRows.ts';
 import { formatElapsed, latencyHeadline } from '../analysis/soakChecks.ts';
+import { countedWarnings } from '../analysis/warningCosts.ts';
+import { createWarningReads } from './warningReads.ts';
 
 /** Step errors whose messages a soak keeps, besides the last: a week of them must not grow. */
 const KEEP_STEP_ERRORS = 3;
@@ -70,6 +72,7 @@ export function createRunAggregate(opts: RunAggregateOptions = {}): RunAggregate
   const lives = createProcessLives();
   const typeRows = createTypeGrowthRows();
   const heaps = createProcessHeaps();
+  const warningReads = createWarningReads();
   let output = createOutputWatcher({ forbid: [] });
   const tally: Record<'warning' | 'critical', AlertTally> = { warning: { count: 0, firstT: null }, critical: { count: 0, firstT: null } };
   // from the stream's alert events, not re-derived from samples: a rebuild reads the same events
@@ -171,6 +174,9 @@ export function createRunAggregate(opts: RunAggregateOptions = {}): RunAggregate
       case 'heaps':
         heaps.observe(phaseOfCode(e.p), e.procs);
         return;
+      case 'warns':
+        warningReads.add(phaseOfCode(e.p), e.g);
+        return;
       case 'stepError':
         stepErrors.count++;
         if (stepErrors.first.length < KEEP_STEP_ERRORS) stepErrors.first.push({ t: e.t, message: e.message });
@@ -204,6 +210,7 @@ export function createRunAggregate(opts: RunAggregateOptions = {}): RunAggregate
     const iter = sr.boundaries.iteration;
     const stepsMeasured = tail?.steps.measured
       ?? (measured && baselineIndex >= 0 ? (iter[measured.to] ?? 0) - (iter[baselineIndex] ?? 0) : 0);
+    const warningCounts = countedWarnings(warningReads.reads(), Math.max(0, stepsMeasured));
     return {
       targetKind: head?.target.kind ?? 'cli',
       series: sr,
@@ -215,6 +222,7 @@ export function createRunAggregate(opts: RunAggregateOptions = {}): RunAggregate
       newSinceBaseline: tail?.newSinceBaseline ?? { processes: [], sockets: [], fds: [] },
       fileSizes: tail?.fileSizes ?? {},
       output: output.summary(),
+      ...(warningCounts.length > 0 ? { warningCounts } : {}),
       measuredHours: measuredFromT === null ? 0 : (measuredToT - measuredFromT) / 3_600_000,
       measure: head?.measure && 'steps' in head.measure ? 'steps' : 'time',
       peakRss,
@@ -282,6 +290,7 @@ export function createRunAggregate(opts: RunAggregateOptions = {}): RunAggregate
         suspects: corroborateSuspects(suspects, cs, obs.typeGrowth?.runtime ?? suspects[0]?.runtime),
         ...(obs.typeGrowth ? { typeGrowth: obs.typeGrowth } : {}),
         output: obs.output,
+        ...(obs.warningCounts ? { warningCounts: obs.warningCounts } : {}),
       };
       if (error) report.error = error;
       if (cutShort) report.cutShort = cutShort;

@@ -256,6 +256,39 @@ export interface OutputSummary {
   shutdownWarningCounts?: Record<string, number>;
 }
 
+/**
+ * A warning the agents counted, every occurrence (Python prints one per location), grouped by what it
+ * says and where it was raised, summed over the processes of the tree.
+ */
+export interface WarningGroup {
+  category: string;
+  /** the message with what differs per occurrence (fds, addresses, numbers) taken out */
+  what: string;
+  /** the first occurrence's message, cut at 300 characters */
+  message: string;
+  /** 'file:line' where the warning was raised ('' when not from warnings.warn: aiohttp's loop handler) */
+  raisedAt: string;
+  /**
+   * whose code the warned-about object came from: the innermost frame of its allocation outside the
+   * standard library, else where it was raised: an installed dependency's (site-packages,
+   * dist-packages, node_modules), the project's own, or only the standard library's
+   */
+  origin: 'dependency' | 'project' | 'stdlib';
+  originFrame: string;
+  /** the line to fix in the project's code (the innermost frame outside libraries), when known */
+  site: string;
+  /** the innermost frames of where the first one's object was allocated, outermost first, when known */
+  allocated: string[];
+  type?: string;
+  /** occurrences counted at the first boundary read, the baseline, the last measured read and the last read */
+  atFirstRead: number;
+  atBaseline: number;
+  atMeasuredEnd: number;
+  total: number;
+  /** occurrences per measured step: (atMeasuredEnd - atBaseline) / measured steps; null with no measured step */
+  perStep: number | null;
+}
+
 export interface OutputLine {
   stream: 'stdout' | 'stderr';
   /** ms since the scenario started */
@@ -346,6 +379,8 @@ export interface ScenarioReport {
   /** how naming the suspects went against its time limit, when the agents took their looks */
   attribution?: Attribution;
   output: OutputSummary;
+  /** every warning the target's agents counted (each occurrence, where Python prints one per location), by what and where */
+  warningCounts?: WarningGroup[];
   /** the runtime heap per process, when the agent served in more than one process of the tree */
   processHeaps?: ProcessHeap[];
   /** processes seen over the run (workers replaced, restarts), when any came and went */

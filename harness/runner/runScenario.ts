@@ -17,6 +17,7 @@ import { StringDecoder } from 'node:string_decoder';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { cliDumpCollector, runtimeHeapCollector, type EvidenceCollector } from './evidenceCollectors.ts';
 import { typeGrowthCollector } from './typeGrowthCollector.ts';
+import { warningCountsCollector } from './warningCountsCollector.ts';
 import { allOutputs, liveReportOutput, metricsOutput, sampleStreamOutput } from './runOutputs.ts';
 import { setImmediate as yieldLoop } from 'node:timers/promises';
 import type { Leftover, Phase, Sample, ScenarioReport } from '../report/schema.ts';
@@ -293,6 +294,7 @@ export async function runScenario(plan: RunPlan, opts: RunScenarioOptions): Prom
     const session = target;
     collectors.push(runtimeHeapCollector(() => session.agents(), (procs, s) => emit({ k: 'heaps', t: s.t, p: phaseCode(s.phase), procs })));
     collectors.push(typeGrowthCollector(() => session.agent(), emit));
+    collectors.push(warningCountsCollector(() => session.agents(), emit));
     if (session.cliDumps) collectors.push(cliDumpCollector(session.cliDumps));
     outputs.start();
     void session.nextDeath().then(onDeath);

@@ -6,7 +6,7 @@
 import { closeSync, createReadStream, mkdirSync, openSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { METRICS, type Attribution, type Metric, type Phase, type Sample, type Suspect, type TcpState } from '../report/schema.ts';
+import { METRICS, type Attribution, type Metric, type Phase, type Sample, type Suspect, type TcpState, type WarningGroup } from '../report/schema.ts';
 import type { TypeGrowthLine } from '../observations/typeGrowthRows.ts';
 
 export const STREAM_SUFFIX = '.samples.ndjson';
@@ -47,9 +47,14 @@ export type StreamEvent =
   | { k: 'attribution'; t: number; attribution: Attribution }
   /** the runtime heap of each process read at a boundary (phase code as a sample's), after its GC */
   | { k: 'heaps'; t: number; p: string; procs: ProcessHeapRead[] }
+  /** every warning the agents counted so far, by group (runner/warningCountsCollector.ts), at a boundary read */
+  | { k: 'warns'; t: number; p: string; g: AgentWarningGroup[] }
   /** seep is stopping the target: what it prints from here on is its shutdown */
   | { k: 'stopping'; t: number }
   | { k: 'end'; t: number; tail: Record<string, unknown> };
+
+/** A warning group as the agents count it (agents/python/seep_warning_counts.py), summed over the tree. */
+export type AgentWarningGroup = Omit<WarningGroup, 'atFirstRead' | 'atBaseline' | 'atMeasuredEnd' | 'total' | 'perStep'> & { count: number };
 
 /** One process's heap figures at a boundary, as its agent gave them. */
 export interface ProcessHeapRead {

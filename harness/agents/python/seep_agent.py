@@ -29,8 +29,17 @@ import seep_heap  # beside this file, which is on sys.path whenever this module 
 
 import seep_referrers
 
+import seep_warning_counts
+
 TRACE_FRAMES = 25
+# Warnings kept one by one (op 'warnings'), the oldest dropped past the cap. A target that lives
+# across steps keeps few: every one is counted by kind (seep_warning_counts.py), and a list that
+# fills a warning at a time grows the heap seep measures (5 warnings a step: 37 pymalloc blocks a
+# step, a leak.heap failure of the agent's own making). A CLI's dump and the pytest loop, which
+# drain the list, keep more.
 MAX_WARNINGS = 200
+KEPT_WARNINGS_LIVE = 20
+_max_kept = [KEPT_WARNINGS_LIVE]
 _AGENT_FILE = os.path.abspath(__file__)
 _HERE = os.path.dirname(_AGENT_FILE)
 _HERE_PREFIX = _HERE + os.sep
@@ -159,7 +168,8 @@ def _record_warning(category, message, filename, lineno, source):
     if source is not None:
         entry["type"] = _qualname(type(source))
         _follow_creations(type(source))
-    if len(_warnings) >= MAX_WARNINGS:
+    seep_warning_counts.count(category, message, filename, lineno, entry["site"], allocated, entry.get("type"))
+    if len(_warnings) >= _max_kept[0]:
         _warnings.pop(0)
         _dropped[0] += 1
     _warnings.append(entry)
@@ -511,6 +521,7 @@ HANDLERS = {
     "referrers": op_referrers,
     "openResources": op_open_resources,
     "warnings": op_warnings,
+    "warningCounts": seep_warning_counts.op_warning_counts,
     "ping": op_ping,
     "plant": op_plant,
 }
@@ -605,6 +616,7 @@ def _after_fork_in_child():
     _type_baseline.clear()
     _warnings.clear()
     _dropped[0] = 0
+    seep_warning_counts.forget()
     try:
         _serve(_own_socket())
     except Exception as exc:  # the worker must run even if seep's agent cannot
@@ -624,6 +636,11 @@ def _dump(path):
         print(f"seep agent: cannot write {path}: {exc!r}", file=sys.stderr)
 
 
+def keep_warnings(n):
+    """How many warnings the list keeps one by one (a reader that drains it keeps more)."""
+    _max_kept[0] = n
+
+
 def start(socket_path=None, dump_path=None, trace=True, socket_dir=None):
     """trace=False leaves tracemalloc to PYTHONTRACEMALLOC (the function worker: tracing costs start-up).
 
@@ -639,5 +656,6 @@ def start(socket_path=None, dump_path=None, trace=True, socket_dir=None):
     elif socket_path:
         _serve(socket_path)
     if dump_path:
+        keep_warnings(MAX_WARNINGS)
         _snapshots["baseline"] = _traces_by_stack()
         atexit.register(_dump, dump_path)

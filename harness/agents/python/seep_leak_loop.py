@@ -55,6 +55,7 @@ class _Recorder:
         # the agent's list is taken as it fills (kept there, its entries would grow once per warning);
         # what it holds from before this test is not this test's
         seep_agent._warnings.clear()
+        seep_agent.keep_warnings(seep_agent.MAX_WARNINGS)
 
     def now(self):
         return round((time.monotonic() - self.started) * 1000, 1)
