@@ -2,6 +2,7 @@
 // "RSS grows 48.1 KB per iteration (95% CI 45.0–51.2), no plateau: leak".
 import type { TrendResult } from '../report/schema.ts';
 import { formatBytes } from '../scenario/units.ts';
+import { formatNeeded } from './soakWindow.ts';
 
 /** Byte values share the slope's scale, so the interval reads in the same unit as the slope. */
 function byteScale(v: number): { div: number; suffix: string } {
@@ -37,7 +38,9 @@ export function describeTrend(name: string, r: TrendResult): string {
         ? `${name} rose ${slope} then plateaued from sample ${r.plateauAt + r.samplesUsed.from}: bounded`
         : `${name} changes ${slope}, no lasting growth: bounded`;
     case 'inconclusive': {
-      const more = r.moreIterationsNeeded !== undefined ? `, about ${r.moreIterationsNeeded} more ${r.per === 'iteration' ? 'iterations' : 'samples'} would decide` : '';
+      const more = r.measureForMs !== undefined
+        ? `, measuring at least ${formatNeeded(r.measureForMs)} would decide`
+        : r.moreIterationsNeeded !== undefined ? `, about ${r.moreIterationsNeeded} more ${r.per === 'iteration' ? 'iteration' : 'sample'}${r.moreIterationsNeeded === 1 ? '' : 's'} would decide` : '';
       return `${name} changes ${slope}: inconclusive (${r.reason.split(':')[0]})${more}`;
     }
   }

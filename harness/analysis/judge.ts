@@ -6,25 +6,29 @@ import type { Check } from '../report/schema.ts';
 import type { AlertLevel, BudgetPlan } from '../scenario/runPlan.ts';
 import { buildChecks } from './buildChecks.ts';
 import { heapTypesCheck } from './typeTrends.ts';
-import { notMeasured } from './memoryChecks.ts';
+import { iterationTrend, notMeasured } from './memoryChecks.ts';
 import type { Observations } from './observations.ts';
 import { memoryLimitCheck } from './memoryLimitCheck.ts';
 import { withTimeToLimit, type KnownLimit } from './timeToLimit.ts';
 import { regressionChecks } from './regressionChecks.ts';
 import { runFigures } from './runFigures.ts';
-import { alertChecks, hourlyLeakCheck, latencyCheck, seepRssCheck, stepErrorsCheck } from './soakChecks.ts';
+import { alertChecks, hourlyLeakCheck, latencyCheck, seepRssCheck, soakHeapCheck, stepErrorsCheck } from './soakChecks.ts';
 
 const NO_ALERTS = { warning: { count: 0, firstT: null }, critical: { count: 0, firstT: null } };
 
 export function judge(obs: Observations, budgets: BudgetPlan, alerts: AlertLevel[]): Check[] {
   const soak = obs.measure === 'time';
   const out = buildChecks(obs, budgets);
-  const types = heapTypesCheck(obs.suspects, obs.typeGrowth);
+  // the heap in bytes per step, against which a site in the runtime's own code is held
+  const heapBytes = iterationTrend(obs, 'heapUsed');
+  const types = heapTypesCheck(obs.suspects, obs.typeGrowth, { soak, heapPerStep: heapBytes ? heapBytes.slope : null });
   if (types) out.push(types);
   if (soak) {
     const i = out.findIndex((c) => c.id === 'leak.rss');
     const hourly = i >= 0 ? hourlyLeakCheck(obs) : null;
     if (hourly) out[i] = hourly;
+    const h = out.findIndex((c) => c.id === 'leak.heap');
+    if (h >= 0) out[h] = soakHeapCheck(out[h]!, obs);
   }
   if (budgets.memoryLimit) out.push(memoryLimitCheck(obs, budgets.memoryLimit));
   const limits = knownRssLimits(budgets, alerts);

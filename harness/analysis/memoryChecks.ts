@@ -145,7 +145,7 @@ export const BLOCK_CREEP = 16;
  * mmaps itself (and the blocks miss large buffers). The heap leaks when either does; `trend` is the
  * one that says so, else the bytes (the blocks where no bytes were read).
  */
-function runtimeHeap(obs: Observations): { trend: TrendResult; series: Metric; message: string } | null {
+export function runtimeHeap(obs: Observations): { trend: TrendResult; series: Metric; message: string } | null {
   const raw = iterationTrend(obs, 'heapUsed');
   const bytes = raw && raw.verdict === 'leak' && raw.slope < HEAP_CREEP
     ? { ...raw, verdict: 'inconclusive' as const, reason: `under ${formatBytes(HEAP_CREEP)} per ${raw.per}, taken for the runtime's own bookkeeping (the trend alone says ${raw.reason.replaceAll(':', ' -')}); set heapGrowth to gate on it` }

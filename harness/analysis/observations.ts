@@ -30,7 +30,7 @@ export interface Observations {
   /** seep's own highest RSS during the run */
   seepPeak?: number | null;
   /** the load phases' measured intervals; absent when no load ran */
-  load?: { p99s: number[]; requests: number; errors: number };
+  load?: { p99s: number[]; requests: number; errors: number; measuredRequests?: number };
   /** RSS alert thresholds crossed upwards */
   alerts?: Record<'warning' | 'critical', AlertTally>;
   /** steps that threw and were tolerated (soaks), and all steps run */

@@ -83,6 +83,7 @@ export function createRunAggregate(opts: RunAggregateOptions = {}): RunAggregate
   let seepPeak: number | null = null;
   let restarts = 0;
   let requests = 0;
+  let measuredRequests = 0;
   let errors = 0;
   let samples = 0;
   let lastT = 0;
@@ -132,7 +133,10 @@ export function createRunAggregate(opts: RunAggregateOptions = {}): RunAggregate
         lastLoad = { t: e.t, p99: e.p99, requests: e.n, errors: e.e };
         errors += e.e;
         load.add(e.t, { requests: e.n, errors: e.e, latencyP50: e.p50, latencyP99: e.p99 });
-        if (measuredFromT !== null && e.t >= measuredFromT) measuredP99.add(e.t, { p99: e.p99 });
+        if (measuredFromT !== null && e.t >= measuredFromT) {
+          measuredP99.add(e.t, { p99: e.p99 });
+          measuredRequests += e.n;
+        }
         return;
       case 'seep':
         seep.add(e.t, { rss: e.rss });
@@ -233,7 +237,7 @@ export function createRunAggregate(opts: RunAggregateOptions = {}): RunAggregate
       steps: tail ? tail.steps.warmup + tail.steps.measured : null,
       ...(suspectsNamed ? { suspects } : {}),
       ...(typeGrowth ? { typeGrowth } : {}),
-      ...(lastLoad !== null ? { load: { p99s: measuredP99.columns().p99, requests, errors } } : {}),
+      ...(lastLoad !== null ? { load: { p99s: measuredP99.columns().p99, requests, errors, measuredRequests } } : {}),
       ...(head?.target.attached ? { outputUnread: `seep attached to pid ${head.target.attached.pid ?? '?'} and did not start it: its output goes where it always did, not to seep` } : {}),
     };
   }

@@ -80,6 +80,11 @@ export interface TrendResult {
   samplesUsed: { series: 'boundaries' | 'timed'; from: number; to: number; count: number };
   /** when inconclusive for lack of data: how many more iterations would likely decide it */
   moreIterationsNeeded?: number;
+  /**
+   * a soak inconclusive for its window (a memory cycle longer than a third of it, a heap still
+   * filling, allocator growth): how long a measured phase would likely decide it, in ms
+   */
+  measureForMs?: number;
 }
 
 export type CountedResource = 'fds' | 'sockets' | 'threads' | 'children' | 'handles';
@@ -191,6 +196,11 @@ export interface TypeTrend {
   afterSettle: number | null;
   /** true when it grew without a plateau, kept it through the settle, and fails leak.types */
   leaks: boolean;
+  /**
+   * why one that grew so is listed and not failed: a site in the runtime's own code while the heap
+   * grew less, or (a soak) a growth that slows down as a cache filling does
+   */
+  notFailed?: string;
   /** retainer path or referrer chain, from the suspects named after the run, where they name it */
   where: string[];
 }

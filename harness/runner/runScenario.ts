@@ -29,6 +29,7 @@ import { createSampleStream, phaseCode, streamFile, type StreamEvent } from '../
 import { createSampler, type Identities } from '../probes/sampler.ts';
 import { COOKIE_ENV } from '../probes/runCookie.ts';
 import { runLoad } from '../drivers/loadGenerator.ts';
+import { startAttributionLoad } from './attributionLoad.ts';
 import { raceStep, sleep } from './raceStep.ts';
 import { settleReads } from './settle.ts';
 import { openRunScope } from './runScope.ts';
@@ -451,24 +452,30 @@ export async function runScenario(plan: RunPlan, opts: RunScenarioOptions): Prom
       const reserveMs = 2 * lookMs + plan.settleMs;
       // paced steps (below) cost their pauses: the fewest the per-step rule needs, not the full 20
       const extra = Math.min(steps - warmupSteps, plan.pace.kind === 'none' ? plan.attributionSteps : Math.min(plan.attributionSteps, MIN_ATTRIBUTION_STEPS));
-      for (; attributed < extra && !abort.signal.aborted; attributed++) {
-        // a few steps whatever the time: with none, nothing can be seen growing per step
-        if (attributed >= MIN_ATTRIBUTION_STEPS && budget.remainingMs() < reserveMs) {
-          budget.cut(`steps between the first two looks cut to ${attributed} of ${extra}: the first look took ${(lookMs / 1000).toFixed(1)} s`);
-          break;
+      // a soak under load grows by its load: it runs again while the extra steps do
+      const extraLoad = plan.load && !counted ? startAttributionLoad(plan.load, { baseUrl: () => session.baseUrl(), now, maxMs: Math.max(1000, budget.remainingMs() - reserveMs), onError: note }) : null;
+      try {
+        for (; attributed < extra && !abort.signal.aborted; attributed++) {
+          // a few steps whatever the time: with none, nothing can be seen growing per step
+          if (attributed >= MIN_ATTRIBUTION_STEPS && budget.remainingMs() < reserveMs) {
+            budget.cut(`steps between the first two looks cut to ${attributed} of ${extra}: the first look took ${(lookMs / 1000).toFixed(1)} s`);
+            break;
+          }
+          const ctx: StepContext = { ...session.context(), iteration: steps + attributed, phase: 'measured', signal: abort.signal };
+          const ok = await raceStep(() => plan.step(ctx), { what: `step ${steps + attributed + 1} (naming suspects)`, timeoutMs: stepTimeoutMs, died, signal: abort.signal })
+            .then(plant)
+            .then(() => true, (err: unknown) => {
+              if (abort.signal.aborted) return false; // Ctrl-C while naming suspects: report what was measured
+              throw err;
+            });
+          if (!ok) break;
+          // paced as the measured steps were: a target that works on its own clock (a daemon the
+          // steps only pace) grows between the looks by time, so steps back to back would show it
+          // growing by nothing per step (the bs4 monitor's trees: no suspect at all)
+          if (plan.pace.kind !== 'none') await sleep(Math.min(plan.pace.ms, Math.max(0, budget.remainingMs() - reserveMs)), abort.signal);
         }
-        const ctx: StepContext = { ...session.context(), iteration: steps + attributed, phase: 'measured', signal: abort.signal };
-        const ok = await raceStep(() => plan.step(ctx), { what: `step ${steps + attributed + 1} (naming suspects)`, timeoutMs: stepTimeoutMs, died, signal: abort.signal })
-          .then(plant)
-          .then(() => true, (err: unknown) => {
-            if (abort.signal.aborted) return false; // Ctrl-C while naming suspects: report what was measured
-            throw err;
-          });
-        if (!ok) break;
-        // paced as the measured steps were: a target that works on its own clock (a daemon the
-        // steps only pace) grows between the looks by time, so steps back to back would show it
-        // growing by nothing per step (the bs4 monitor's trees: no suspect at all)
-        if (plan.pace.kind !== 'none') await sleep(Math.min(plan.pace.ms, Math.max(0, budget.remainingMs() - reserveMs)), abort.signal);
+      } finally {
+        await extraLoad?.stop();
       }
       // two more looks as long as the first would not fit: the one after the settle stands for both
       if (budget.remainingMs() < 2 * lookMs + plan.settleMs) {
