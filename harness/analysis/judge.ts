@@ -12,6 +12,7 @@ import { memoryLimitCheck } from './memoryLimitCheck.ts';
 import { withTimeToLimit, type KnownLimit } from './timeToLimit.ts';
 import { regressionChecks } from './regressionChecks.ts';
 import { runFigures } from './runFigures.ts';
+import { loadChecks } from './loadChecks.ts';
 import { alertChecks, hourlyLeakCheck, latencyCheck, seepRssCheck, soakHeapCheck, stepErrorsCheck } from './soakChecks.ts';
 
 const NO_ALERTS = { warning: { count: 0, firstT: null }, critical: { count: 0, firstT: null } };
@@ -29,6 +30,7 @@ export function judge(obs: Observations, budgets: BudgetPlan, alerts: AlertLevel
     if (hourly) out[i] = hourly;
     const h = out.findIndex((c) => c.id === 'leak.heap');
     if (h >= 0) out[h] = soakHeapCheck(out[h]!, obs);
+    out.push(...loadChecks(obs.load?.measured));
   }
   if (budgets.memoryLimit) out.push(memoryLimitCheck(obs, budgets.memoryLimit));
   const limits = knownRssLimits(budgets, alerts);

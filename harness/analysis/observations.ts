@@ -1,5 +1,5 @@
 // What the runner hands to analysis: everything observed about one scenario, no I/O left to do.
-import type { Leftover, OutputSummary, ScenarioSeries, Suspect, TypeGrowthSeries, WarningGroup } from '../report/schema.ts';
+import type { Leftover, LoadTotals, OutputSummary, ScenarioSeries, Suspect, TypeGrowthSeries, WarningGroup } from '../report/schema.ts';
 
 export interface Observations {
   targetKind: 'service' | 'module' | 'cli';
@@ -30,7 +30,7 @@ export interface Observations {
   /** seep's own highest RSS during the run */
   seepPeak?: number | null;
   /** the load phases' measured intervals; absent when no load ran */
-  load?: { p99s: number[]; requests: number; errors: number; measuredRequests?: number };
+  load?: { p99s: number[]; requests: number; errors: number; measuredRequests?: number; measured?: LoadTotals | null };
   /** RSS alert thresholds crossed upwards */
   alerts?: Record<'warning' | 'critical', AlertTally>;
   /** steps that threw and were tolerated (soaks), and all steps run */

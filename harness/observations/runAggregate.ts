@@ -21,6 +21,7 @@ import { createTypeGrowthRows } from './typeGrowthRows.ts';
 import { formatElapsed, latencyHeadline } from '../analysis/soakChecks.ts';
 import { countedWarnings } from '../analysis/warningCosts.ts';
 import { createWarningReads } from './warningReads.ts';
+import { createLoadTally } from './loadTally.ts';
 
 /** Step errors whose messages a soak keeps, besides the last: a week of them must not grow. */
 const KEEP_STEP_ERRORS = 3;
@@ -73,6 +74,7 @@ export function createRunAggregate(opts: RunAggregateOptions = {}): RunAggregate
   const typeRows = createTypeGrowthRows();
   const heaps = createProcessHeaps();
   const warningReads = createWarningReads();
+  const measuredLoad = createLoadTally();
   let output = createOutputWatcher({ forbid: [] });
   const tally: Record<'warning' | 'critical', AlertTally> = { warning: { count: 0, firstT: null }, critical: { count: 0, firstT: null } };
   // from the stream's alert events, not re-derived from samples: a rebuild reads the same events
@@ -136,6 +138,7 @@ export function createRunAggregate(opts: RunAggregateOptions = {}): RunAggregate
         if (measuredFromT !== null && e.t >= measuredFromT) {
           measuredP99.add(e.t, { p99: e.p99 });
           measuredRequests += e.n;
+          measuredLoad.add(e);
         }
         return;
       case 'seep':
@@ -237,7 +240,7 @@ export function createRunAggregate(opts: RunAggregateOptions = {}): RunAggregate
       steps: tail ? tail.steps.warmup + tail.steps.measured : null,
       ...(suspectsNamed ? { suspects } : {}),
       ...(typeGrowth ? { typeGrowth } : {}),
-      ...(lastLoad !== null ? { load: { p99s: measuredP99.columns().p99, requests, errors, measuredRequests } } : {}),
+      ...(lastLoad !== null ? { load: { p99s: measuredP99.columns().p99, requests, errors, measuredRequests, measured: measuredLoad.totals() } } : {}),
       ...(head?.target.attached ? { outputUnread: `seep attached to pid ${head.target.attached.pid ?? '?'} and did not start it: its output goes where it always did, not to seep` } : {}),
     };
   }
@@ -295,6 +298,7 @@ export function createRunAggregate(opts: RunAggregateOptions = {}): RunAggregate
         ...(obs.typeGrowth ? { typeGrowth: obs.typeGrowth } : {}),
         output: obs.output,
         ...(obs.warningCounts ? { warningCounts: obs.warningCounts } : {}),
+        ...(obs.load?.measured ? { load: obs.load.measured } : {}),
       };
       if (error) report.error = error;
       if (cutShort) report.cutShort = cutShort;

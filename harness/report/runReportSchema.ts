@@ -9,7 +9,7 @@ export const SCHEMA_VERSION = 2 as const;
 export type Verdict = 'pass' | 'fail' | 'error';
 export type ExitCode = 0 | 1 | 2;
 
-export const RESOURCES = ['rss', 'heap', 'fds', 'sockets', 'threads', 'children', 'handles', 'orphans', 'output', 'files', 'latency', 'seep', 'steps'] as const;
+export const RESOURCES = ['rss', 'heap', 'fds', 'sockets', 'threads', 'children', 'handles', 'orphans', 'output', 'files', 'latency', 'load', 'seep', 'steps'] as const;
 export type Resource = (typeof RESOURCES)[number];
 
 import type { Metric, Phase, TcpState } from './sampleSchema.ts';
@@ -94,6 +94,7 @@ export type CheckId =
   | `leak.${'rss' | 'heap' | 'types' | CountedResource | 'orphans' | 'warnings'}`
   | `budget.${'rssGrowth' | 'heapGrowth' | 'rssPerIteration' | 'rssSlope' | 'peakRss' | CountedResource | 'orphans'}`
   | `budget.${'latencyP99' | 'seepRss' | 'stepErrors' | 'memoryLimit'}`
+  | `load.${'transportErrors' | 'serverErrors' | 'achievedRate'}`
   | `budget.output.forbid:${string}`
   | `budget.files:${string}`
   | `alert.rss.${'warning' | 'critical'}`
@@ -299,6 +300,32 @@ export interface WarningGroup {
   perStep: number | null;
 }
 
+/**
+ * The load of a soak's measured phase, as a load tester accounts it (observations/loadTally.ts). A
+ * report rebuilt from a stream written before issue 28 has null where the slices did not say.
+ */
+export interface LoadTotals {
+  slices: number;
+  /** the slices' summed length, ms */
+  ms: number;
+  /** answers received */
+  requests: number;
+  /** transport errors, and answers not counted as a success */
+  failures: number;
+  /** answers counted as a success (2xx and 3xx unless the scenario's load.ok says otherwise) */
+  successes: number | null;
+  /** requests that got no answer, by why */
+  transport: { refused: number; reset: number; timeout: number; other: number } | null;
+  statuses: { '1xx': number; '2xx': number; '3xx': number; '4xx': number; '5xx': number } | null;
+  /** requests the slices that asked a rate asked for (rate x length), their summed length, and the answers they got */
+  askedRequests: number;
+  askedMs: number;
+  answeredWhileAsked: number;
+  /** over the slices that asked a rate: the rate asked and the answers per second achieved (absent when none asked) */
+  askedRate?: number;
+  achievedRate?: number;
+}
+
 export interface OutputLine {
   stream: 'stdout' | 'stderr';
   /** ms since the scenario started */
@@ -389,6 +416,8 @@ export interface ScenarioReport {
   /** how naming the suspects went against its time limit, when the agents took their looks */
   attribution?: Attribution;
   output: OutputSummary;
+  /** a soak's load over its measured phase: answers by class, transport errors, the rate asked and achieved */
+  load?: LoadTotals;
   /** every warning the target's agents counted (each occurrence, where Python prints one per location), by what and where */
   warningCounts?: WarningGroup[];
   /** the runtime heap per process, when the agent served in more than one process of the tree */

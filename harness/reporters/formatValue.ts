@@ -18,6 +18,8 @@ export function formatValue(value: number, unit: string): string {
   if (BYTE_UNITS.has(base)) return formatBytes(value) + (per ? `/${per}` : '');
   if (base === '' || base === 'count') return formatNumber(value) + (per ? `/${per}` : '');
   if (base === 'ms') return `${formatNumber(value)} ms` + (per ? `/${per}` : '');
+  // a share of a whole (errors of requests): as a percentage
+  if (base === 'share') return `${formatNumber(Math.round(value * 1000) / 10)}%`;
   return `${formatNumber(value)} ${base}` + (per ? `/${per}` : '');
 }
 

@@ -108,3 +108,24 @@ export function observerText(s: ScenarioReport): string | null {
   const ms = (x: number | null): string => (x === null ? 'n/a' : formatValue(x, 'ms'));
   return `observing cost ${ms(o.perStepMs)} per step beside a step of ${ms(o.stepMs)} (each of ${o.boundaries} boundaries: forced GC ${ms(o.gcMs)}, /proc read ${ms(o.readMs)}, agents ${ms(o.agentMs)})`;
 }
+
+/**
+ * "asked 30.0 req/s, achieved 16.2 (54%); 972 answers: 2xx 324, 3xx 324, 4xx 324, 5xx 0; 950 without
+ * an answer (refused 0, reset 950, timeout 0, other 0)": a soak's load, as its measured phase recorded it.
+ */
+export function loadText(s: ScenarioReport): string | null {
+  const l = s.load;
+  if (!l) return null;
+  const parts: string[] = [];
+  if (l.askedRate !== undefined && l.achievedRate !== undefined) {
+    parts.push(`asked ${l.askedRate.toFixed(1)} req/s, achieved ${l.achievedRate.toFixed(1)} (${Math.round((100 * l.achievedRate) / Math.max(1e-9, l.askedRate))}%)`);
+  } else parts.push(`${(l.requests / Math.max(1e-9, l.ms / 1000)).toFixed(1)} req/s, no rate asked`);
+  const classes = l.statuses ? `: ${Object.entries(l.statuses).filter(([c, n]) => n > 0 || c === '2xx' || c === '5xx').map(([c, n]) => `${c} ${n}`).join(', ')}` : '';
+  parts.push(`${l.requests.toLocaleString('en-US')} answer${l.requests === 1 ? '' : 's'}${classes}`);
+  if (l.transport) {
+    const t = l.transport;
+    const failed = t.refused + t.reset + t.timeout + t.other;
+    parts.push(failed === 0 ? 'no transport error' : `${failed.toLocaleString('en-US')} without an answer (refused ${t.refused}, reset ${t.reset}, timeout ${t.timeout}, other ${t.other})`);
+  } else parts.push(`${l.failures.toLocaleString('en-US')} failed`);
+  return parts.join('; ');
+}

@@ -12,10 +12,15 @@ export interface AttributionLoad {
 
 export function startAttributionLoad(load: LoadPlan, opts: { baseUrl: () => string | null; now: () => number; maxMs: number; onError: (m: string) => void }): AttributionLoad {
   const last = loadAt(load, load.totalMs);
+  // One connection: the target keeps a connection's objects while it is kept alive (gunicorn's
+  // gthread 2 s, Node's server 5 s), past the settle before the last look, and ten connections
+  // left so are one object a step over ten steps: a suspect that is the load's, not the target's.
+  const phase = { rate: last.rate ?? undefined, connections: 1 };
   const held: LoadPlan = {
     ...load,
+    connections: 1,
     // two phases at the same rate: a profile's first phase ramps from nothing
-    phases: [{ ms: 1, rate: last.rate ?? undefined, connections: last.connections }, { ms: opts.maxMs, rate: last.rate ?? undefined, connections: last.connections }],
+    phases: [{ ms: 1, ...phase }, { ms: opts.maxMs, ...phase }],
     totalMs: opts.maxMs + 1,
   };
   const abort = new AbortController();

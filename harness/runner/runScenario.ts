@@ -29,6 +29,7 @@ import { createSampleStream, phaseCode, streamFile, type StreamEvent } from '../
 import { createSampler, type Identities } from '../probes/sampler.ts';
 import { COOKIE_ENV } from '../probes/runCookie.ts';
 import { runLoad } from '../drivers/loadGenerator.ts';
+import { loadEvent } from '../observations/loadTally.ts';
 import { startAttributionLoad } from './attributionLoad.ts';
 import { raceStep, sleep } from './raceStep.ts';
 import { settleReads } from './settle.ts';
@@ -328,7 +329,7 @@ export async function runScenario(plan: RunPlan, opts: RunScenarioOptions): Prom
         totalMs: durationMs - now(),
         sliceMs: Math.min(5000, Math.max(1000, durationMs / 60)),
         now,
-        onInterval: (i) => emit({ k: 'load', t: i.t, n: i.requests, e: i.errors, p50: i.latencyP50, p99: i.latencyP99 }),
+        onInterval: (i) => emit(loadEvent(i)),
         onError: note,
         signal: loadAbort.signal,
       }).done;

@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { BaselineRun, RunFigure } from '../report/schema.ts';
 import type { AlertSpec, Budgets, HookContext, LoadSpec, ReadyCheck, Scenario, StepContext } from './types.ts';
 import { parseCountLimit, parseDuration, parseRate, parseSize, parseSizeRate, type CountLimit } from './units.ts';
+import { formatElapsed } from '../analysis/elapsed.ts';
 
 export const DEFAULTS = {
   iterations: 50,
@@ -81,6 +82,8 @@ export type TargetPlan =
 export interface LoadPlan {
   requests: LoadSpec['requests'];
   connections?: number;
+  /** the statuses counted as successes (numbers and classes such as '2xx'); default 2xx and 3xx */
+  ok?: LoadSpec['ok'];
   phases: { ms: number; rate?: number; connections?: number }[];
   totalMs: number;
 }
@@ -170,6 +173,7 @@ export function planLoad(spec: LoadSpec): LoadPlan {
   const phases = spec.phases.map((p) => ({ ms: parseDuration(p.duration), rate: p.rate, connections: p.connections }));
   const plan: LoadPlan = { requests: spec.requests, phases, totalMs: phases.reduce((sum, p) => sum + p.ms, 0) };
   if (spec.connections !== undefined) plan.connections = spec.connections;
+  if (spec.ok !== undefined) plan.ok = spec.ok;
   return plan;
 }
 
@@ -216,6 +220,9 @@ export function planRun(s: Scenario, file: string, o: PlanOverrides = {}): RunPl
   const measure = measureOf(s, o, load);
   const soak = 'ms' in measure;
   if (soak && !(measure.ms > 0)) throw new Error('a soak needs a duration: `duration` in the scenario, --duration, or load phases');
+  if (soak && load && load.totalMs > measure.ms) {
+    throw new Error(`load.phases: the phases last ${formatElapsed(load.totalMs)}, longer than the soak's ${formatElapsed(measure.ms)} (${o.duration !== undefined ? '--duration' : 'duration'}): the load would be cut short; shorten the phases or lengthen the soak`);
+  }
   let warmup: RunPlan['warmup'];
   if (o.warmup !== undefined) warmup = { steps: o.warmup };
   else if (typeof s.warmup === 'number') warmup = { steps: s.warmup };

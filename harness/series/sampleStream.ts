@@ -31,7 +31,12 @@ export interface SampleLine {
 export type StreamEvent =
   | { k: 'head'; v: number; head: Record<string, unknown> }
   | SampleLine
-  | { k: 'load'; t: number; n: number; e: number; p50: number; p99: number }
+  /**
+   * a load slice: n answers, e failures, p50/p99 latency; since issue 28 also d its length (ms), a
+   * the rate asked (req/s, absent: as fast as it goes), ok the successes, x the transport errors
+   * [refused, reset, timeout, other] and s the answers by status class [1xx, 2xx, 3xx, 4xx, 5xx]
+   */
+  | { k: 'load'; t: number; n: number; e: number; p50: number; p99: number; d?: number; a?: number; ok?: number; x?: number[]; s?: number[] }
   | { k: 'seep'; t: number; rss: number }
   | { k: 'cmd'; pid: number; cmd: string; root?: boolean }
   | { k: 'exit'; t: number; pid: number; code: number | null; signal: string | null; restart: boolean }
