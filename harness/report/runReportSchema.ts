@@ -455,6 +455,22 @@ export interface ObserverCost {
   agentMs: number | null;
   /** boundary time spread over the steps: (gc + read + agent) x boundaries / steps */
   perStepMs: number | null;
+  /**
+   * how often the boundaries (a forced GC and its reads) were taken, chosen so that observing takes
+   * at most a quarter of the run's wall time while the trend keeps its points (runner/observeCadence.ts)
+   */
+  cadence?: ObserveCadence;
+}
+
+export interface ObserveCadence {
+  /** a counted run: a boundary after every `everySteps` measured steps (and after the last) */
+  everySteps?: number;
+  /** a soak: a boundary every `everyMs` at the most often (the plan asked `plannedMs`) */
+  everyMs?: number;
+  plannedMs?: number;
+  /** the share of the wall time observing would take at this cadence, from the costs it was chosen on */
+  share: number;
+  why: string;
 }
 
 /**

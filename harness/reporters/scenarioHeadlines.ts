@@ -106,7 +106,13 @@ export function observerText(s: ScenarioReport): string | null {
   const o = s.observerCost;
   if (!o || o.perStepMs === null) return null;
   const ms = (x: number | null): string => (x === null ? 'n/a' : formatValue(x, 'ms'));
-  return `observing cost ${ms(o.perStepMs)} per step beside a step of ${ms(o.stepMs)} (each of ${o.boundaries} boundaries: forced GC ${ms(o.gcMs)}, /proc read ${ms(o.readMs)}, agents ${ms(o.agentMs)})`;
+  const c = o.cadence;
+  const every = c && c.everySteps !== undefined && c.everySteps > 1
+    ? `; a boundary every ${c.everySteps} steps, so observing took ${Math.round(c.share * 100)}% of the wall time`
+    : c && c.everyMs !== undefined && c.plannedMs !== undefined && c.everyMs > c.plannedMs
+      ? `; a boundary every ${formatDuration(c.everyMs)} (${formatDuration(c.plannedMs)} planned), so observing took ${Math.round(c.share * 100)}% of the time`
+      : '';
+  return `observing cost ${ms(o.perStepMs)} per step beside a step of ${ms(o.stepMs)} (each of ${o.boundaries} boundar${o.boundaries === 1 ? 'y' : 'ies'}: forced GC ${ms(o.gcMs)}, /proc read ${ms(o.readMs)}, agents ${ms(o.agentMs)})${every}`;
 }
 
 /**

@@ -48,6 +48,7 @@ import { formatElapsed } from '../analysis/soakChecks.ts';
 import { openMemoryLimit, type MemoryLimitSession } from './memoryLimitSession.ts';
 import { attachedHead, attachedTree, resolveAttached } from './attachedTarget.ts';
 import { createObserverTally } from './observerCost.ts';
+import { createObserveCadence, withCadence } from './observeCadence.ts';
 import { performance } from 'node:perf_hooks';
 import { fileSlug } from '../scenario/fileSlug.ts';
 
@@ -169,6 +170,7 @@ export async function runScenario(plan: RunPlan, opts: RunScenarioOptions): Prom
   let oomReason: string | undefined;
   const ownCgroup = attached && !(attached instanceof Error) && typeof attached.cgroup !== 'string' ? attached.cgroup : null;
   const observer = createObserverTally();
+  const cadence = createObserveCadence(plan);
   const sampler = createSampler({ rootPids: () => target?.rootPids() ?? [], cookie, cgroupUsage: () => memoryLimit?.usage() ?? ownCgroup?.usage() ?? null });
   /** OOM kills in the cgroup, seen at every sample: a pre-fork master may survive its worker's */
   const watchOom = () => {
@@ -229,7 +231,9 @@ export async function runScenario(plan: RunPlan, opts: RunScenarioOptions): Prom
     watchOom();
     if (s.pids.length === 0 && target?.kind !== 'cli') return null;
     for (const c of collectors) await c.atBoundary?.(s);
-    observer.boundary({ gcMs: t1 - t0, readMs: t2 - t1, agentMs: performance.now() - t2 });
+    const cost = { gcMs: t1 - t0, readMs: t2 - t1, agentMs: performance.now() - t2 };
+    observer.boundary(cost);
+    cadence.boundary(cost);
     record(s, 'b');
     opts.progress?.tick({ name: plan.name, phase: p, iteration: steps, total, elapsedMs: s.t, rss: s.values.rss, sockets: s.values.sockets });
     return s;
@@ -360,6 +364,7 @@ export async function runScenario(plan: RunPlan, opts: RunScenarioOptions): Prom
         const stepStart = performance.now();
         await raceStep(() => plan.step(ctx), { what: counted ? `step (iteration ${steps + 1} of ${total}, ${phase})` : `step ${steps + 1} (${phase}, ${formatElapsed(now())} in)`, timeoutMs: stepTimeoutMs, died, signal: abort.signal });
         observer.step(performance.now() - stepStart);
+        cadence.step(performance.now() - stepStart);
         if (phase === 'measured') await plant();
         inARow = 0;
       } catch (err) {
@@ -391,9 +396,9 @@ export async function runScenario(plan: RunPlan, opts: RunScenarioOptions): Prom
       if (phase === 'warmup') warmupSteps++;
       if (counted && phase === 'warmup' && warmupOver()) {
         await endWarmup(); // the read after the last warmup step is the baseline
-      } else if (now() >= nextCheckpoint) {
+      } else if (now() >= nextCheckpoint && (phase !== 'measured' || cadence.readAfter(steps - warmupSteps, measureOver()))) {
         await checkpoint(phase);
-        nextCheckpoint = now() + plan.checkpointMs;
+        nextCheckpoint = now() + cadence.nextIntervalMs();
       }
       const until = Math.min(durationMs, phase === 'warmup' && 'ms' in plan.warmup ? Math.max(now(), plan.warmup.ms) : Infinity);
       if (plan.pace.kind === 'rate') {
@@ -553,7 +558,7 @@ export async function runScenario(plan: RunPlan, opts: RunScenarioOptions): Prom
     steps: { warmup: warmupSteps, measured: measuredSteps },
     orphans, newSinceBaseline, fileSizes,
     probeErrors: [...new Set([...probeErrors, ...sampler.errors()])],
-    observerCost: observer.result(),
+    observerCost: { ...observer.result(), ...withCadence(cadence.result()) },
   };
   if (error !== undefined) tail.error = error;
   if (interrupted) tail.interrupted = true;
