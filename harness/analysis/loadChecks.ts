@@ -50,7 +50,7 @@ export function loadChecks(load: LoadTotals | null | undefined): Check[] {
   if (rate) {
     const share = rate.achieved / rate.asked;
     out.push({
-      id: 'load.achievedRate', resource: 'load', kind: 'budget', limit: '90% of the asked rate', limitValue: MIN_ACHIEVED_RATE * rate.asked, observed: rate.achieved, unit: 'req/s',
+      id: 'load.achievedRate', resource: 'load', kind: 'budget', limit: '90% of the asked rate', limitValue: MIN_ACHIEVED_RATE * rate.asked, observed: rate.achieved, unit: 'req/s', atLeast: true,
       pass: share >= MIN_ACHIEVED_RATE,
       message: `achieved ${rate.achieved.toFixed(1)} requests/s of the ${rate.asked.toFixed(1)} asked (${pct(share)}; at least 90%)`,
     });

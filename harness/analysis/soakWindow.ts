@@ -8,6 +8,7 @@ import type { TrendResult } from '../report/schema.ts';
 import { formatBytes } from '../scenario/units.ts';
 import { formatElapsed } from './elapsed.ts';
 import { theilSen } from './theilSen.ts';
+import { heapSays } from './describeTrend.ts';
 
 const HOUR_MS = 3_600_000;
 /** a fall counts when it gives back at least this share of the window's range (the 2nd-98th percentile) */
@@ -174,8 +175,8 @@ export function weighSoakWindow(rss: TrendResult, ctx: SoakWindowContext): Trend
   }
   if (heap && (rss.slope < ctx.creepPerHour || rss.low < ctx.creepPerHour)) {
     const windowLonger = Math.max(3 * windowMs, 10 * 60_000);
-    const flat = heap.decelerating ? 'no longer growing (it grew in the first half of the window only)' : heap.trend.verdict === 'bounded' ? 'flat' : 'not growing clearly';
-    return inconclusive(rss, `the runtime heap after GC is ${flat}, so RSS growth ${rss.slope < ctx.creepPerHour ? 'under' : 'not clearly above'} ${formatBytes(ctx.creepPerHour)} per hour (64 KiB per step or request) is taken for allocator growth, as it is per iteration: ${soak(windowLonger)} to see whether it flattens`, windowLonger);
+    const flat = heap.decelerating ? 'the runtime heap after GC is no longer growing (it grew in the first half of the window only)' : heapSays(heap.trend);
+    return inconclusive(rss, `${flat}, so RSS growth ${rss.slope < ctx.creepPerHour ? 'under' : 'not clearly above'} ${formatBytes(ctx.creepPerHour)} per hour (64 KiB per step or request) is taken for allocator growth, as it is per iteration: ${soak(windowLonger)} to see whether it flattens`, windowLonger);
   }
   return rss;
 }

@@ -125,6 +125,8 @@ export interface Check {
   limitLine?: number;
   observed: number;
   unit: string;
+  /** the limit is a floor (load.achievedRate: at least 90% of the rate asked), not a ceiling */
+  atLeast?: true;
   pass: boolean;
   message: string;
   /** false when the run gave the check no data to judge (a budget on what this target or run kind

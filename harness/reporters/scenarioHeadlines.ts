@@ -4,26 +4,53 @@
 import type { Check, ScenarioReport } from '../report/schema.ts';
 import { formatDuration, formatSigned, formatValue } from './formatValue.ts';
 
-/** How far past (or how close to) its limit a check is: observed / limit, when both are numbers. */
+/** How far past its limit a failed check is: observed / limit, when both are numbers. */
 function ratio(c: Check): number {
   if (c.limitValue === undefined) return c.pass ? 0 : 1;
   // a zero limit (no forbidden lines, no orphans): count each unit over it as one limit's worth
   if (c.limitValue === 0) return c.observed + 1;
+  if (c.atLeast) return c.observed > 0 ? c.limitValue / c.observed : Infinity;
   return c.observed / c.limitValue;
 }
 
-/** The failed check furthest past its limit; with none failed, the passing check closest to its limit. */
+/**
+ * How close a passing check came to failing, 0 (nowhere near) to 1 (at its limit): the share of its
+ * allowance it used. A count back to its baseline used none of it (its limit is the baseline, so
+ * observed / limit would read it as at the limit: `leak.fds: 22 fds (limit 22 fds)` summarised
+ * passes); an inconclusive trend is half way, whatever its slope; a floor is used as the rate falls
+ * towards it; a check with nothing measured, none.
+ */
+function closeness(c: Check): number {
+  if (c.measured === false) return 0;
+  if (c.trend && c.limitValue === undefined) {
+    if (c.trend.verdict === 'inconclusive') return 0.5;
+    return c.detectable && c.detectable.slope > 0 ? Math.min(0.49, Math.max(0, c.trend.slope) / c.detectable.slope / 2) : 0;
+  }
+  if (c.limitValue === undefined) return 0;
+  if (c.atLeast) return c.observed > 0 ? Math.min(1, c.limitValue / c.observed) : 1;
+  if (c.baselineValue !== undefined) {
+    const room = c.limitValue - c.baselineValue;
+    const used = c.observed - c.baselineValue;
+    return room > 0 ? Math.max(0, used / room) : used > 0 ? 1 : 0;
+  }
+  if (c.limitValue <= 0) return 0;
+  return Math.max(0, c.observed / c.limitValue);
+}
+
+/** The failed check furthest past its limit; with none failed, the passing check nearest its limit. */
 export function worstCheck(s: ScenarioReport): Check | null {
   const failed = s.checks.filter((c) => !c.pass);
-  const pool = failed.length ? failed : s.checks;
+  const score = failed.length ? ratio : closeness;
   let worst: Check | null = null;
-  for (const c of pool) if (worst === null || ratio(c) > ratio(worst)) worst = c;
+  for (const c of failed.length ? failed : s.checks) if (worst === null || score(c) > score(worst)) worst = c;
   return worst;
 }
 
 export function describeCheck(c: Check): string {
   const limit = c.limit ?? (c.limitValue === undefined ? undefined : formatValue(c.limitValue, c.unit));
-  return `${c.id}: ${formatValue(c.observed, c.unit)}${limit === undefined ? '' : ` (limit ${limit})`}`;
+  // a trend check is its slope: "leak.heap: +36.9 blocks/iteration (leak)"
+  if (c.trend && limit === undefined) return `${c.id}: ${formatSigned(c.trend.slope, `${c.trend.unit}/${c.trend.per}`)} (${c.trend.verdict})`;
+  return `${c.id}: ${formatValue(c.observed, c.unit)}${limit === undefined ? '' : ` (${c.atLeast ? 'at least' : 'limit'} ${limit})`}`;
 }
 
 /** RSS growth from the post-warmup baseline, as the analysis measured it: budget.rssGrowth's figure. */

@@ -29,7 +29,7 @@ const MAX_DROPPED = 1000;
 /**
  * A read's time grows with what it counts: Node's with the live samples (node-service leaking
  * 0.8 MB an order: 380 ms a read after 100 orders, 45 MB sampled at 1 KiB), Python's with the
- * objects (80 ms at 1M). Past this, two reads in a row, the next measured boundaries are skipped
+ * objects (80 ms at 1M). Past this, two reads in a row, the boundaries of the next steps are skipped
  * (as many as the read's time over this, at most MAX_SKIP), and the report says so; the settle reads
  * are always taken.
  */
@@ -52,7 +52,9 @@ export function typeGrowthCollector(agent: () => AgentHandle | null, emit: (line
   let baselineAgent: AgentHandle | null = null;
   // set when no more reads are to be made: the target restarted, or its heap grew too large to read
   let done = false;
-  let skip = 0;
+  // the step before which measured boundaries are skipped: counted in steps, not boundaries, since
+  // the boundaries may already be spaced (runner/observeCadence.ts)
+  let skipUntil = -1;
   let previousMs = 0;
   let slowest = 0;
 
@@ -105,10 +107,7 @@ export function typeGrowthCollector(agent: () => AgentHandle | null, emit: (line
         errors.add(`per-type growth: sampling stopped at iteration ${s.iteration}: the runtime heap holds ${Math.round(s.values.heapUsed! / 1e6)} MB, over the ${MAX_NODE_HEAP_FOR_SAMPLING / 1e6} MB it is read at every boundary for`);
         return;
       }
-      if (s.phase === 'measured' && skip > 0) {
-        skip--;
-        return;
-      }
+      if (s.phase === 'measured' && s.iteration < skipUntil) return;
       const got = await ask(a, a.runtime === 'python'
         ? { action: 'read', minChange: MIN_OBJECTS_CHANGE, limit: TOP_PER_READ, track: [...followed.keys()] }
         : { action: 'read', minBytes: MIN_SITE_BYTES, limit: TOP_PER_READ, track: [...followed.keys()] });
@@ -136,12 +135,12 @@ export function typeGrowthCollector(agent: () => AgentHandle | null, emit: (line
       const slow = Math.min(got.ms, previousMs);
       previousMs = got.ms;
       if (slow > READ_BUDGET_MS) {
-        skip = Math.min(MAX_SKIP, Math.floor(slow / READ_BUDGET_MS));
+        skipUntil = s.iteration + 1 + Math.min(MAX_SKIP, Math.floor(slow / READ_BUDGET_MS));
         slowest = Math.max(slowest, slow);
       }
     },
     afterRun: async () => {
-      const slow = slowest > 0 ? [`per-type growth: a read took up to ${Math.round(slowest)} ms, so measured boundaries were skipped after a slow read (down to one read in ${Math.min(MAX_SKIP, Math.floor(slowest / READ_BUDGET_MS)) + 1})`] : [];
+      const slow = slowest > 0 ? [`per-type growth: a read took up to ${Math.round(slowest)} ms, so the boundaries of the steps after a slow read were skipped (down to one read in ${Math.min(MAX_SKIP, Math.floor(slowest / READ_BUDGET_MS)) + 1} steps)`] : [];
       return { suspects: [], errors: [...slow, ...errors].slice(0, 5) };
     },
   };
