@@ -7,7 +7,7 @@ import { absoluteCountCheck, baselineCheck, COUNTED } from './countedResources.t
 import { fileChecks, orphanCheck, outputChecks } from './leftoverChecks.ts';
 import { warningCheck } from './warningCheck.ts';
 import { heapLeakCheck, memoryBudgetChecks, notMeasured, rssLeakCheck } from './memoryChecks.ts';
-import type { Observations } from './observations.ts';
+import type { Observations } from '../observations/observations.ts';
 
 const RSS_BUDGETS = ['rssGrowth', 'rssPerIteration', 'rssSlope', 'peakRss'] as const;
 const PERSISTENT_ONLY = [...RSS_BUDGETS, 'heapGrowth'] as const;

@@ -4,7 +4,7 @@
 import type { Check, CountedResource, Leftover, Metric, Resource, TrendResult } from '../report/schema.ts';
 import { analyzeTrend, describeTrend } from './trend.ts';
 import { judgeBaseline } from './baseline.ts';
-import type { Observations } from './observations.ts';
+import type { Observations } from '../observations/observations.ts';
 import { metricPoints } from '../series/seriesColumns.ts';
 import { boundaryPoints } from './memoryChecks.ts';
 

@@ -14,7 +14,7 @@ describe('describeTrend', () => {
   });
   it('says where a bounded series plateaued, in full-series sample numbers', () => {
     expect(describeTrend('RSS', { ...base, verdict: 'bounded', plateauAt: 12, slope: 1200, low: -800, high: 3100 })).toBe(
-      'RSS rose then plateaued from sample 17 (after it, grew 1.2 KB per iteration (95% CI -0.8–3.1)): bounded',
+      'RSS rose then plateaued from sample 17 (after it, grew 1.2 KB per iteration (95% CI -0.80–3.1)): bounded',
     );
     // an interval of 0–0 is flat, not a rise
     expect(describeTrend('RSS', { ...base, verdict: 'bounded', plateauAt: 12, slope: 0, low: 0, high: 0 })).toBe(

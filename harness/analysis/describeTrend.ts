@@ -4,7 +4,7 @@
 // inconclusive verdict says what would decide it.
 import type { TrendResult } from '../report/schema.ts';
 import { formatBytes } from '../scenario/units.ts';
-import { formatNeeded } from './soakWindow.ts';
+import { formatNeeded } from '../scenario/elapsed.ts';
 
 /** Byte values share the slope's scale, so the interval reads in the same unit as the slope. */
 function byteScale(v: number): { div: number; suffix: string } {

@@ -8,11 +8,11 @@ import { renderMarkdown } from '../reporters/markdownReporter.ts';
 import { printSummary } from '../reporters/terminal/summary.ts';
 import { formatSigned } from '../reporters/formatValue.ts';
 import { createSeriesRecorder } from '../series/seriesRecorder.ts';
-import { runOutcome } from '../verdict/verdict.ts';
+import { runOutcome } from './verdict.ts';
 import { planBudgets } from '../scenario/runPlan.ts';
 import { buildChecks } from './buildChecks.ts';
 import { headlines } from './memoryChecks.ts';
-import type { Observations } from './observations.ts';
+import type { Observations } from '../observations/observations.ts';
 
 const MB = 1e6;
 // warmup 0-2 (baseline 50 MB), then measured; the last boundary spikes, so last - first (49 MB)

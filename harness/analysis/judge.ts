@@ -7,7 +7,7 @@ import type { AlertLevel, BudgetPlan } from '../scenario/runPlan.ts';
 import { buildChecks } from './buildChecks.ts';
 import { heapTypesCheck } from './typeTrends.ts';
 import { iterationTrend, notMeasured } from './memoryChecks.ts';
-import type { Observations } from './observations.ts';
+import type { Observations } from '../observations/observations.ts';
 import { memoryLimitCheck } from './memoryLimitCheck.ts';
 import { withTimeToLimit, type KnownLimit } from './timeToLimit.ts';
 import { regressionChecks } from './regressionChecks.ts';

@@ -4,7 +4,7 @@ import type { Check } from '../report/schema.ts';
 import type { BudgetPlan } from '../scenario/runPlan.ts';
 import { formatBytes } from '../scenario/units.ts';
 import { notMeasured } from './memoryChecks.ts';
-import type { Observations } from './observations.ts';
+import type { Observations } from '../observations/observations.ts';
 
 export function orphanCheck(obs: Observations, budget: number | undefined): Check {
   const max = budget ?? 0;

@@ -3,7 +3,7 @@ import type { Check, CheckId, Headlines, Metric, Resource, ScenarioSeries, Trend
 import type { BudgetPlan, Limit } from '../scenario/runPlan.ts';
 import { formatBytes } from '../scenario/units.ts';
 import { metricPoints } from '../series/seriesColumns.ts';
-import type { Observations } from './observations.ts';
+import type { Observations } from '../observations/observations.ts';
 import { detectableForTrend } from './detectableLeak.ts';
 import { analyzeTrend, defaultAlpha, defaultFloor, describeTrend, moreSamplesToDecide } from './trend.ts';
 import { heapSays } from './describeTrend.ts';
@@ -98,8 +98,10 @@ function weighAgainstHeap(rss: TrendResult, heap: TrendResult | null, committed:
   }
   // clearly above the allocator's creep, the low end of its interval included: else the heap acquits it
   if (rss.slope >= RSS_CREEP_WITH_FLAT_HEAP && rss.low >= RSS_CREEP_WITH_FLAT_HEAP) return rss;
-  // what would decide: enough iterations for the interval to clear the creep floor, one way or the other
-  const more = moreSamplesToDecide(rss.samplesUsed.count, rss, RSS_CREEP_WITH_FLAT_HEAP, defaultAlpha('memory'));
+  // what would decide: enough iterations for the interval to clear the creep floor; below it already,
+  // as many again, to see whether the creep flattens as an allocator's does
+  const n = rss.samplesUsed.count;
+  const more = rss.high < RSS_CREEP_WITH_FLAT_HEAP ? n : moreSamplesToDecide(n, rss, RSS_CREEP_WITH_FLAT_HEAP, defaultAlpha('memory'));
   return {
     ...rss,
     verdict: 'inconclusive',

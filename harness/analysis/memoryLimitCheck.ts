@@ -4,7 +4,7 @@ import type { Check } from '../report/schema.ts';
 import type { Limit } from '../scenario/runPlan.ts';
 import { formatBytes } from '../scenario/units.ts';
 import { notMeasured } from './memoryChecks.ts';
-import type { Observations } from './observations.ts';
+import type { Observations } from '../observations/observations.ts';
 import { formatElapsed } from './soakChecks.ts';
 
 export function memoryLimitCheck(obs: Observations, limit: Limit<'B'>): Check {

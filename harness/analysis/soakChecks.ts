@@ -2,18 +2,18 @@
 // under load, seep's own RSS, and the alert thresholds. Pure: they read what the aggregate kept.
 import type { Check, Headlines, Metric, TrendResult } from '../report/schema.ts';
 import { metricPoints } from '../series/seriesColumns.ts';
-import { deceleration, formatNeeded, noiseDurationMs, weighSoakWindow, type Deceleration } from './soakWindow.ts';
-import { formatElapsed } from './elapsed.ts';
-
-export { formatElapsed };
+import { deceleration, noiseDurationMs, weighSoakWindow, type Deceleration } from './soakWindow.ts';
+import { formatElapsed, formatNeeded } from '../scenario/elapsed.ts';
 import type { AlertLevel, Limit } from '../scenario/runPlan.ts';
 import { formatBytes } from '../scenario/units.ts';
 import { detectableForTrend } from './detectableLeak.ts';
 import { BLOCK_CREEP, hourlyPoints, hourlyTrend, RSS_CREEP_WITH_FLAT_HEAP, runtimeHeap } from './memoryChecks.ts';
+import type { AlertTally, Observations, StepErrorTally } from '../observations/observations.ts';
+import { defaultFloor, describeTrend } from './trend.ts';
+
+export { formatElapsed };
 
 const HOUR_MS = 3_600_000;
-import type { AlertTally, Observations, StepErrorTally } from './observations.ts';
-import { defaultFloor, describeTrend } from './trend.ts';
 
 /**
  * A soak judges RSS per hour of wall time over the timed samples, not per step, weighed against its

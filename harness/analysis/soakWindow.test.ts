@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { gaussian, seededRandom } from '../../fixtures/eval/seededRandom.ts';
 import type { TrendResult } from '../report/schema.ts';
 import { analyzeTrend } from './trend.ts';
-import { deceleration, findCycle, formatNeeded, weighSoakWindow } from './soakWindow.ts';
+import { deceleration, findCycle, weighSoakWindow } from './soakWindow.ts';
+import { formatNeeded } from '../scenario/elapsed.ts';
 
 const MB = 1e6;
 const HOUR = 3_600_000;

@@ -6,7 +6,7 @@
 // verdict says inconclusive and how long would decide, never a leak.
 import type { TrendResult } from '../report/schema.ts';
 import { formatBytes } from '../scenario/units.ts';
-import { formatElapsed } from './elapsed.ts';
+import { formatElapsed, formatNeeded } from '../scenario/elapsed.ts';
 import { theilSen } from './theilSen.ts';
 import { heapSays } from './describeTrend.ts';
 
@@ -113,15 +113,6 @@ export function deceleration(t: number[], y: number[], floorPerHour: number): De
   return { firstPerHour: a.slope, secondPerHour: b.slope, measureForMs: Math.min(MAX_MEASURE_MS, Math.max(2 * windowMs, 2 * belowFloorAt)), stopped: b.slope <= floorPerHour };
 }
 
-/** "50 s" / "6 min" / "1 h 10 min" / "2 d 3 h": a duration to ask for, rounded up (to the minute past 2 minutes). */
-export function formatNeeded(ms: number): string {
-  if (ms < 120_000) return `${Math.ceil(ms / 10_000) * 10} s`;
-  const min = Math.ceil(ms / 60_000);
-  if (min < 60) return `${min} min`;
-  const h = Math.floor(min / 60);
-  if (h < 48) return `${h} h${min % 60 ? ` ${min % 60} min` : ''}`;
-  return `${Math.floor(h / 24)} d${h % 24 ? ` ${h % 24} h` : ''}`;
-}
 
 export interface SoakWindowContext {
   /** the timed RSS samples of the measured phase, t in ms */

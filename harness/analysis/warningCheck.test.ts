@@ -8,7 +8,7 @@ import path from 'node:path';
 import { DEPENDENCY_RESOURCE_WARNING, LEAK_WARNINGS } from '../scenario/leakWarnings.ts';
 import type { Check, WarningGroup } from '../report/schema.ts';
 import { warningCheck } from './warningCheck.ts';
-import type { Observations } from './observations.ts';
+import type { Observations } from '../observations/observations.ts';
 
 /** stderr of a real program, with warnings as seep's Python targets get them (PYTHONWARNINGS=default) */
 function stderrOf(argv: string[]): string {

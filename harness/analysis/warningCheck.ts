@@ -10,7 +10,7 @@
 import type { Check, WarningGroup } from '../report/schema.ts';
 import { DEPENDENCY_RESOURCE_WARNING, LEAK_WARNINGS } from '../scenario/leakWarnings.ts';
 import { notMeasured } from './memoryChecks.ts';
-import type { Observations } from './observations.ts';
+import type { Observations } from '../observations/observations.ts';
 import { describeWarningGroup, isDependencyHygiene, isResourceWarning, sinceFirstRead } from './warningCosts.ts';
 
 /** The resources a hygiene warning's object holds: while they come back to baseline, it cost nothing. */

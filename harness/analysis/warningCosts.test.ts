@@ -1,7 +1,8 @@
 // Rates per measured step from the agents' counts at four reads: never a kept list divided by steps.
 import { describe, expect, it } from 'vitest';
 import type { AgentWarningGroup } from '../series/sampleStream.ts';
-import { countedWarnings, describeWarningGroup, warningRate } from './warningCosts.ts';
+import { describeWarningGroup, warningRate } from './warningCosts.ts';
+import { countedWarnings } from '../observations/warningReads.ts';
 
 const g = (count: number, over: Partial<AgentWarningGroup> = {}): AgentWarningGroup => ({
   category: 'ResourceWarning', what: 'unclosed scandir iterator <posix.ScandirIterator>', message: 'unclosed scandir iterator <posix.ScandirIterator object at 0x1>',

@@ -1,50 +1,11 @@
 // Warnings judged by what they cost. Pure: the agents' counts (every occurrence, where Python prints
-// one per location) at four reads in, each group with its rate per measured step out, and which of
-// them are a dependency's hygiene warning: a ResourceWarning about an object an installed package
+// one per location), each group with its rate per measured step (observations/warningReads.ts), and
+// which of them are a dependency's hygiene warning: a ResourceWarning about an object an installed package
 // leaves to be closed when freed, which costs nothing while the resource it holds (an fd, a socket,
 // a handle) does not stay open. aiohttp's and asyncio's leak warnings are never hygiene, wherever
 // they come from: a session, connector, loop or transport left open is the leak itself.
 import type { WarningGroup } from '../report/schema.ts';
-import type { AgentWarningGroup } from '../series/sampleStream.ts';
 import { LEAK_WARNINGS } from '../scenario/leakWarnings.ts';
-
-/** What the aggregate kept of the agents' counts (null: no read at that point). */
-export interface WarningReads {
-  first: AgentWarningGroup[] | null;
-  baseline: AgentWarningGroup[] | null;
-  measuredEnd: AgentWarningGroup[] | null;
-  last: AgentWarningGroup[] | null;
-}
-
-const keyOf = (g: Pick<AgentWarningGroup, 'category' | 'what' | 'raisedAt' | 'origin'>): string => `${g.category}\n${g.what}\n${g.raisedAt}\n${g.origin}`;
-
-function countsOf(read: AgentWarningGroup[] | null): Map<string, number> {
-  return new Map((read ?? []).map((g) => [keyOf(g), g.count]));
-}
-
-/** Each group the agents counted, with its counts at the four reads and its rate per measured step. */
-export function countedWarnings(reads: WarningReads, measuredSteps: number): WarningGroup[] {
-  if (!reads.last) return [];
-  const first = countsOf(reads.first);
-  const baseline = countsOf(reads.baseline);
-  const measuredEnd = countsOf(reads.measuredEnd ?? reads.last);
-  return reads.last.map((g) => {
-    const key = keyOf(g);
-    const atBaseline = baseline.get(key) ?? 0;
-    const atMeasuredEnd = measuredEnd.get(key) ?? 0;
-    const { count, ...rest } = g;
-    return {
-      ...rest,
-      allocated: g.allocated ?? [],
-      atFirstRead: first.get(key) ?? 0,
-      atBaseline,
-      atMeasuredEnd,
-      total: count,
-      // a restarted target counts from 0 again: what it counted since is not less than nothing
-      perStep: measuredSteps > 0 && reads.baseline ? Math.max(0, atMeasuredEnd - atBaseline) / measuredSteps : null,
-    };
-  });
-}
 
 /** The known leak warnings matched before ResourceWarning in the table: aiohttp's and asyncio's. */
 const NEVER_HYGIENE = LEAK_WARNINGS.slice(0, LEAK_WARNINGS.findIndex((w) => w.hygiene === true));

@@ -5,8 +5,8 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ExitCode } from '../report/schema.ts';
-import { hostInfo } from '../report/hostInfo.ts';
-import { newRunId } from '../report/runId.ts';
+import { hostInfo } from '../assembly/hostInfo.ts';
+import { newRunId } from '../assembly/runId.ts';
 import { REPORT_FILE, writeJsonReport } from '../reporters/jsonReporter.ts';
 import { checkLine, scenarioEndLines } from '../reporters/terminal/scenarioVerdict.ts';
 import { makeStyle } from '../reporters/terminal/style.ts';

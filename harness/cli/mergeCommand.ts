@@ -4,8 +4,8 @@
 import { cp, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { ExitCode, Report } from '../report/schema.ts';
-import { mergeShards, type ShardRun } from '../report/mergeShards.ts';
-import { newRunId } from '../report/runId.ts';
+import { mergeShards, type ShardRun } from '../assembly/mergeShards.ts';
+import { newRunId } from '../assembly/runId.ts';
 import { readJsonReport, REPORT_FILE, writeJsonReport } from '../reporters/jsonReporter.ts';
 import { SUMMARY_FILE } from '../reporters/html/runIndex.ts';
 import { formatDuration } from '../reporters/formatValue.ts';

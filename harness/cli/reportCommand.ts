@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { ExitCode, Report } from '../report/schema.ts';
 import { readJsonReport, REPORT_FILE, writeJsonReport } from '../reporters/jsonReporter.ts';
 import { printSummary, terminalOptions } from '../reporters/terminal/index.ts';
-import { rebuildRun } from '../observations/rebuildRun.ts';
+import { rebuildRun } from '../assembly/rebuildRun.ts';
 import { SEEP_VERSION } from '../seepVersion.ts';
 import { UsageError, type Values } from './options.ts';
 import { renderOutputs } from './renderOutputs.ts';

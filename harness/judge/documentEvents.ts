@@ -5,8 +5,7 @@
 import { METRICS, type Leftover, type Metric, type Sample, type Suspect } from '../report/schema.ts';
 import { planBudgets } from '../scenario/runPlan.ts';
 import { encodeHead, type StreamTail } from '../observations/streamHead.ts';
-import { PHASE_CODES } from '../observations/typeGrowthRows.ts';
-import { encodeSample, type StreamEvent } from '../series/sampleStream.ts';
+import { encodeSample, phaseCode, type StreamEvent } from '../series/sampleStream.ts';
 import { growthFromCounts, rankSuspects } from '../analysis/suspects.ts';
 import { pythonWarningCandidates } from '../analysis/pythonWarnings.ts';
 import { handleTypeDiff } from '../runner/identityDiff.ts';
@@ -83,7 +82,7 @@ export function documentEvents(doc: ObservationsDocument): StreamEvent[] {
     pids = key;
   }
   for (const r of doc.types?.reads ?? []) {
-    timed.push({ k: 'types', t: r.t, i: r.iteration, p: PHASE_CODES[r.phase], r: doc.types!.runtime, c: r.changes, ms: r.ms });
+    timed.push({ k: 'types', t: r.t, i: r.iteration, p: phaseCode(r.phase), r: doc.types!.runtime, c: r.changes, ms: r.ms });
   }
   for (const w of doc.warnings) timed.push({ k: 'out', t: w.t, s: 'stderr', x: warningLine(w) + '\n' });
   // stable: a boundary read and the type read made with it keep their order

@@ -3,8 +3,8 @@
 import type { Report } from '../report/schema.ts';
 import { SCHEMA_VERSION } from '../report/schema.ts';
 import type { HostInfo } from '../report/schema.ts';
-import { createRunAggregate } from '../observations/runAggregate.ts';
-import { runOutcome } from '../verdict/verdict.ts';
+import { createRunAggregate } from '../assembly/runAggregate.ts';
+import { runOutcome } from '../analysis/verdict.ts';
 import { documentEvents } from './documentEvents.ts';
 import type { ObservationsDocument } from './observationsDocument.ts';
 

@@ -9,8 +9,8 @@ import { createSampleStream, encodeSample, type StreamEvent } from '../series/sa
 import { createAlertEvents, KEEP_ALERTS } from './alertEvents.ts';
 import { createAlertWatch } from '../analysis/alerts.ts';
 import { planAlerts, planBudgets } from '../scenario/runPlan.ts';
-import { rebuildStream } from './rebuildRun.ts';
-import { createRunAggregate } from './runAggregate.ts';
+import { rebuildStream } from '../assembly/rebuildRun.ts';
+import { createRunAggregate } from '../assembly/runAggregate.ts';
 import { encodeHead } from './streamHead.ts';
 
 function event(i: number): AlertEvent {

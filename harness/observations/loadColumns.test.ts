@@ -1,6 +1,6 @@
 import { planBudgets } from '../scenario/runPlan.ts';
 import { describe, expect, it } from 'vitest';
-import { createRunAggregate } from './runAggregate.ts';
+import { createRunAggregate } from '../assembly/runAggregate.ts';
 import { encodeHead } from './streamHead.ts';
 
 describe('load columns of a long soak', () => {

@@ -4,12 +4,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createSampleStream, type StreamEvent } from '../series/sampleStream.ts';
+import { createSampleStream, type StreamEvent, type TypeGrowthLine } from '../series/sampleStream.ts';
 import { planAlerts, planBudgets } from '../scenario/runPlan.ts';
-import { rebuildStream } from './rebuildRun.ts';
-import { createRunAggregate } from './runAggregate.ts';
+import { rebuildStream } from '../assembly/rebuildRun.ts';
+import { createRunAggregate } from '../assembly/runAggregate.ts';
 import { encodeHead } from './streamHead.ts';
-import { createTypeGrowthRows, MAX_NAMES, type TypeGrowthLine } from './typeGrowthRows.ts';
+import { createTypeGrowthRows, MAX_NAMES } from './typeGrowthRows.ts';
 
 const line = (i: number, p: TypeGrowthLine['p'], c: Record<string, number>): TypeGrowthLine => ({ k: 'types', t: i * 10, i, p, r: 'python', c, ms: 2 });
 

@@ -4,22 +4,9 @@
 // as the boundary series are thinned (series/seriesRecorder.ts). The baseline (the last warmup
 // read) and the settle reads always stay.
 import type { Phase, TypeGrowthSeries } from '../report/schema.ts';
-
-/** One boundary read on the stream: `c` is each name's change since the baseline (empty at the baseline). */
-export interface TypeGrowthLine {
-  k: 'types';
-  t: number;
-  i: number;
-  p: 'w' | 'm' | 's';
-  r: 'node' | 'python';
-  c: Record<string, number>;
-  /** how long the read took in the target, ms */
-  ms: number;
-}
+import { phaseOfCode, type TypeGrowthLine } from '../series/sampleStream.ts';
 
 export const MAX_NAMES = 60;
-const PHASES: Record<TypeGrowthLine['p'], Phase> = { w: 'warmup', m: 'measured', s: 'settle' };
-export const PHASE_CODES: Record<Phase, TypeGrowthLine['p']> = { warmup: 'w', measured: 'm', settle: 's' };
 
 export interface TypeGrowthRows {
   add(line: TypeGrowthLine): void;
@@ -61,7 +48,7 @@ export function createTypeGrowthRows(opts: { maxRows?: number } = {}): TypeGrowt
       }
       const row = iteration.length;
       iteration.push(line.i);
-      phase.push(PHASES[line.p]);
+      phase.push(phaseOfCode(line.p));
       for (const v of values.values()) v.push(null);
       for (const [name, n] of Object.entries(line.c)) {
         let v = values.get(name);

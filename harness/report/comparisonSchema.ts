@@ -1,16 +1,7 @@
 // The comparison document: `seep compare` and `--baseline` read two runs figure by figure.
 
 import type { Metric } from './sampleSchema.ts';
-import type { CheckId, CountedResource, ExitCode, Resource, ScenarioSeries } from './runReportSchema.ts';
-
-/** The stored run a regression check or a comparison read: the path given and the run's id. */
-export interface BaselineRun {
-  path: string;
-  runId: string;
-}
-
-/** What two runs are compared on, per scenario: a slope of each series, and what counts left over. */
-export type RegressionKey = 'rss' | 'heap' | 'heapBlocks' | CountedResource | `${CountedResource}LeftOver`;
+import type { BaselineRun, CheckId, ExitCode, RegressionKey, Resource, ScenarioSeries } from './runReportSchema.ts';
 
 /** The difference of one figure between two runs (analysis/slopeDifference.ts has the rule). */
 export interface FigureDifference {

@@ -13,7 +13,6 @@ export const RESOURCES = ['rss', 'heap', 'fds', 'sockets', 'threads', 'children'
 export type Resource = (typeof RESOURCES)[number];
 
 import type { Metric, Phase, TcpState } from './sampleSchema.ts';
-import type { BaselineRun, RegressionKey } from './comparisonSchema.ts';
 
 /** Samples stored column-wise: charts and analysis both want arrays. All arrays have the same length. */
 export interface SeriesColumns {
@@ -88,6 +87,15 @@ export interface TrendResult {
 }
 
 export type CountedResource = 'fds' | 'sockets' | 'threads' | 'children' | 'handles';
+
+/** The stored run a regression check or a comparison read: the path given and the run's id. */
+export interface BaselineRun {
+  path: string;
+  runId: string;
+}
+
+/** What two runs are compared on, per scenario: a slope of each series, and what counts left over. */
+export type RegressionKey = 'rss' | 'heap' | 'heapBlocks' | CountedResource | `${CountedResource}LeftOver`;
 
 /** Every check id seep writes. Forbid patterns and file budgets name their pattern or file after the colon. */
 export type CheckId =

@@ -28,7 +28,8 @@ function closeness(c: Check): number {
   }
   if (c.limitValue === undefined) return 0;
   if (c.atLeast) return c.observed > 0 ? Math.min(1, c.limitValue / c.observed) : 1;
-  if (c.baselineValue !== undefined) {
+  // a count's limit is a level (baseline + allowance); a growth budget's is the growth, as its observed is
+  if (c.baselineValue !== undefined && c.limitLine === c.limitValue) {
     const room = c.limitValue - c.baselineValue;
     const used = c.observed - c.baselineValue;
     return room > 0 ? Math.max(0, used / room) : used > 0 ? 1 : 0;

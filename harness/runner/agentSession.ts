@@ -5,20 +5,8 @@
 import path from 'node:path';
 import { agentEnv } from '../agents/suspectCollector.ts';
 import { agentSocketOf, createTreeAgents, type TreeAgents } from './treeAgents.ts';
+import type { AgentHandle, Runtime } from './agentHandle.ts';
 import { isRunning } from '../probes/procfs.ts';
-
-export type Runtime = 'node' | 'python';
-
-export interface AgentHandle {
-  runtime: Runtime;
-  /** the process the agent runs in */
-  pid: number;
-  /** the process seep started, or one of its descendants (a pre-fork server's worker) */
-  role: 'root' | 'worker';
-  /** timeoutMs: how long to wait for the reply (the client's default when absent) */
-  request(op: string, params?: object, timeoutMs?: number): Promise<unknown>;
-  close(): void;
-}
 
 // tracemalloc (allocation sites with tracebacks) is off unless the scenario's env sets
 // PYTHONTRACEMALLOC=<frames>: it slows an allocation-heavy target 15x at 1 frame and 45x at 10

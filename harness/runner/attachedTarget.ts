@@ -12,7 +12,7 @@ import { createHttpClient } from '../drivers/httpClient.ts';
 import { describeReady, httpReady, tcpReady } from '../drivers/readiness.ts';
 import { pollUntil, PollTimeout } from '../drivers/pollUntil.ts';
 import { noCall, planExec, type TargetOptions } from './targetSession.ts';
-import type { Death, RunTarget } from './restartableTarget.ts';
+import type { Death, RunTarget, TargetPlanPart } from './runTarget.ts';
 
 type AttachedPlan = Extract<RunPlan['target'], { kind: 'attached' }>;
 
@@ -51,7 +51,7 @@ export async function attachedTree(attached: AttachedService | Error | undefined
   return (await listTree([attached.process.pid])).map((p) => p.pid);
 }
 
-export async function startAttachedTarget(plan: RunPlan & { target: AttachedPlan }, attached: AttachedService, opts: TargetOptions): Promise<RunTarget> {
+export async function startAttachedTarget(plan: TargetPlanPart & { target: AttachedPlan }, attached: AttachedService, opts: TargetOptions): Promise<RunTarget> {
   const { process: proc, url } = attached;
   const watch = watchExit(proc);
   const gone = `the attached process (pid ${proc.pid}) exited`;

@@ -5,7 +5,7 @@ import { calibrationNotRun, judgeCalibration, planCalibration } from '../analysi
 import type { ScenarioReport } from '../report/schema.ts';
 import type { RunPlan } from '../scenario/runPlan.ts';
 import { formatBytes } from '../scenario/units.ts';
-import { scenarioVerdict } from '../verdict/verdict.ts';
+import { scenarioVerdict } from '../analysis/verdict.ts';
 import { runScenario, type RunScenarioOptions } from './runScenario.ts';
 
 export async function calibrate(plan: RunPlan, first: ScenarioReport, opts: RunScenarioOptions): Promise<ScenarioReport> {

@@ -4,7 +4,7 @@
 // judging of what they gather is in analysis/, not here.
 import type { Leftover, Sample, Suspect } from '../report/schema.ts';
 import { cliSuspects, removeCliDumps } from '../agents/cliDumps.ts';
-import type { AgentHandle } from './agentSession.ts';
+import type { AgentHandle } from './agentHandle.ts';
 import { heapFigures, sumHeapFigures, type HeapFigures } from '../agents/runtimeHeap.ts';
 import type { ProcessHeapRead } from '../series/sampleStream.ts';
 import { isRunning } from '../probes/procfs.ts';
@@ -14,9 +14,36 @@ import type { TargetSession } from './targetSession.ts';
 export interface EvidenceCollector {
   /** adds to a boundary read, taken after the forced GC */
   atBoundary?(s: Sample): Promise<void>;
-  /** after the measured phase, its settle and the attribution steps: suspects it names, problems it
-   * had, and the handle types more numerous after the settle than at the baseline */
-  afterRun?(measuredSteps: number): Promise<{ suspects: Suspect[]; errors: string[]; handles?: Leftover[] }>;
+  /** once the measured phase and its settle are over, before the teardown: looks of its own, which
+   * may take extra steps (naming suspects) */
+  afterMeasured?(run: MeasuredRun): Promise<void>;
+  /** once the target is stopped: suspects it names, problems it had, and the handle types more
+   * numerous after the settle than at the baseline */
+  afterRun?(measuredSteps: number): Promise<CollectorFindings>;
+  /** once the verdict is known (a failed run keeps what a passing one would delete): files it kept
+   * in the run folder, and problems it had that the report lists last */
+  afterVerdict?(failed: boolean): Promise<{ artifacts: string[]; errors: string[] }>;
+}
+
+export interface CollectorFindings {
+  suspects: Suspect[];
+  errors: string[];
+  handles?: Leftover[];
+}
+
+/** The measured phase as it ended, for a collector's own looks after it. */
+export interface MeasuredRun {
+  /** it ran to its end and settled (not cut short by an error or a signal) */
+  ended: boolean;
+  /** how long the measured phase took */
+  ms: number;
+  /** steps taken, warmup included, and of them the warmup's */
+  steps: number;
+  warmupSteps: number;
+  /** one more step of the scenario, as a measured one (the leak planted after it under --calibrate);
+   * false when the run was stopped meanwhile */
+  extraStep(iteration: number, what: string): Promise<boolean>;
+  signal: AbortSignal;
 }
 
 /**

@@ -4,7 +4,7 @@ import { heapFigures } from '../agents/runtimeHeap.ts';
 import { CGROUP_ENV, createMemoryCgroup, type MemoryCgroup } from '../probes/memoryCgroup.ts';
 import type { Limit } from '../scenario/runPlan.ts';
 import { formatBytes } from '../scenario/units.ts';
-import type { AgentHandle } from './agentSession.ts';
+import type { AgentHandle } from './agentHandle.ts';
 
 export interface MemoryLimitSession {
   limit: Limit<'B'>;

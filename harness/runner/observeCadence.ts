@@ -7,8 +7,8 @@
 // clock the same way. The costs are the run's own (medians of the last few), measured as it goes:
 // a counted run chooses k once, when the warmup (or the first measured steps) has timed a few of
 // each, so its measured boundaries are evenly spaced. The choice is in the report.
-import type { ObserveCadence as CadenceResult } from '../report/schema.ts';
-import type { BoundaryCost } from './observerCost.ts';
+import type { ObserveCadence as CadenceResult, ObserverCost } from '../report/schema.ts';
+import type { BoundaryCost, ObserverTally } from './observerCost.ts';
 
 /** observing may take this share of the wall time */
 export const MAX_OBSERVER_SHARE = 0.25;
@@ -158,7 +158,29 @@ export function createObserveCadence(plan: { measure: { steps: number } | { ms: 
   };
 }
 
-/** The cadence as the report's observerCost carries it: absent when no boundary was timed. */
-export function withCadence(c: CadenceResult | undefined): { cadence?: CadenceResult } {
-  return c ? { cadence: c } : {};
+/** The observer's tally with the cadence it sets: what the step loop and the boundary reads time and ask. */
+export interface PacedObserver extends ObserverTally {
+  readAfter: ObserveCadenceState['readAfter'];
+  nextIntervalMs: ObserveCadenceState['nextIntervalMs'];
+  result(): ObserverCost;
+}
+
+export function pacedObserver(plan: { measure: { steps: number } | { ms: number }; checkpointMs: number }, tally: ObserverTally): PacedObserver {
+  const cadence = createObserveCadence(plan);
+  return {
+    step(ms) {
+      tally.step(ms);
+      cadence.step(ms);
+    },
+    boundary(cost) {
+      tally.boundary(cost);
+      cadence.boundary(cost);
+    },
+    readAfter: cadence.readAfter,
+    nextIntervalMs: cadence.nextIntervalMs,
+    result() {
+      const chosen = cadence.result();
+      return { ...tally.result(), ...(chosen ? { cadence: chosen } : {}) };
+    },
+  };
 }

@@ -3,56 +3,15 @@
 // every death is reported to the runner with its exit status first. Modules and CLI targets are
 // the runner's usual sessions, and a service seep attached to is attachedTarget.ts's: their death
 // ends the run.
-import type { StepContext } from '../scenario/types.ts';
-import type { RunPlan } from '../scenario/runPlan.ts';
 import { startService, type RunningService } from '../drivers/service.ts';
 import { createHttpClient } from '../drivers/httpClient.ts';
 import type { ExitStatus } from '../drivers/spawnTarget.ts';
-import { noCall, planExec, startTarget, type TargetOptions, type TargetSession } from './targetSession.ts';
-import { serviceAgent, type AgentHandle } from './agentSession.ts';
+import { noCall, planExec, startTarget, type TargetOptions } from './targetSession.ts';
+import { serviceAgent } from './agentSession.ts';
 import { COOKIE_ENV } from '../probes/runCookie.ts';
 import { listTree } from '../probes/processTree.ts';
 import { startAttachedTarget, type AttachedService } from './attachedTarget.ts';
-
-export interface Death {
-  pid: number;
-  status: ExitStatus;
-  /** "the service exited on its own (signal SIGKILL)" */
-  reason: string;
-}
-
-export interface RunTarget {
-  /** an attached service is a service too */
-  kind: Exclude<RunPlan['target']['kind'], 'attached'>;
-  runtime?: TargetSession['runtime'];
-  command?: string[];
-  restartable: boolean;
-  rootPids(): number[];
-  /** follows the tree's agents to its processes now, and forces a GC in each */
-  gc(): Promise<boolean>;
-  /** the step context of the instance running now */
-  context(): Omit<StepContext, 'iteration' | 'phase' | 'signal'>;
-  /** base URL of the service, for the load generator */
-  baseUrl(): string | null;
-  /** resolves at the next death of the instance running now */
-  nextDeath(): Promise<Death>;
-  /**
-   * Ends what the dead instance left of its process group (workers that keep its port, so that a
-   * readiness check would reach them and not the new instance), then starts the service again on
-   * its port. Resolves to how many processes were left; rejects when the service does not come up.
-   */
-  restart(): Promise<number>;
-  /** CLI scenarios: where the Python agent of each invocation writes what it saw at exit */
-  cliDumps?: TargetSession['cliDumps'];
-  /** the heap agent in the root process of the instance running now, if there is one */
-  agent(): AgentHandle | null;
-  /** the heap agents of every process of the tree that serves one (as of the last gc()), the root's first */
-  agents(): AgentHandle[];
-  /** why there is no agent, when there is none */
-  agentProblem?: string;
-  /** resolves to a note when the target had to be killed (it ignored SIGTERM) */
-  stop(): Promise<string | void>;
-}
+import type { Death, RunTarget, TargetPlanPart } from './runTarget.ts';
 
 /** How long a service gets to exit after SIGTERM when the run ends, as systemd's TimeoutStopSec. */
 const STOP_GRACE_MS = 5_000;
@@ -60,7 +19,7 @@ const STOP_GRACE_MS = 5_000;
 const describeExit = (s: ExitStatus) => (s.signal ? `signal ${s.signal}` : `code ${s.code}`);
 
 /** `attached`: an attached service, resolved before the run began (attachedTarget.ts). */
-export async function startRunTarget(plan: RunPlan, opts: TargetOptions, attached?: AttachedService): Promise<RunTarget> {
+export async function startRunTarget(plan: TargetPlanPart, opts: TargetOptions, attached?: AttachedService): Promise<RunTarget> {
   const spec = plan.target;
   if (spec.kind === 'attached') {
     if (!attached) throw new Error(`${spec.attach.field}: the attached process was not resolved before the run`);

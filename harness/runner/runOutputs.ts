@@ -7,10 +7,11 @@ import { formatBytes } from '../scenario/units.ts';
 import type { ScenarioReport } from '../report/schema.ts';
 import type { SampleStreamWriter, StreamEvent } from '../series/sampleStream.ts';
 import type { MetricsEndpoint, Values as MetricValues } from '../observations/metricsEndpoint.ts';
+import type { RunAggregate } from '../assembly/runAggregate.ts';
 
 export interface RunOutput {
   start?(): void;
-  /** every event of the run, the head first and the end last */
+  /** every event of the run, the head first; after the end only what the verdict decided (kept artifacts) */
   add?(e: StreamEvent): void;
   stop?(): void;
 }
@@ -62,6 +63,20 @@ export function metricsOutput(endpoint: MetricsEndpoint, name: string, values: (
   return {
     start: () => (unwatch = endpoint.watch(name, values)),
     stop: () => unwatch?.(),
+  };
+}
+
+/** What the endpoint shows of a run at `nowMs`; `remainingMs` is a soak's time left (null in a counted run). */
+export function metricsValues(agg: RunAggregate, nowMs: number, remainingMs: number | null): MetricValues {
+  const last = agg.last();
+  const totals = agg.totals();
+  const lastLoad = agg.lastLoad();
+  return {
+    targetRss: last?.values.rss, targetCpu: last?.values.cpu, targetFds: last?.values.fds, targetSockets: last?.values.sockets,
+    targetThreads: last?.values.threads, targetProcesses: last ? last.pids.length : null, seepRss: process.memoryUsage.rss(),
+    elapsed: nowMs / 1000, remaining: remainingMs === null ? null : remainingMs / 1000, samples: totals.samples,
+    requests: totals.requests, errors: totals.errors, latencyP99: lastLoad ? lastLoad.p99 / 1000 : null,
+    restarts: agg.restarts(), alerts: totals.alerts, stepErrors: totals.stepErrors,
   };
 }
 

@@ -4,9 +4,9 @@
 import path from 'node:path';
 import { SEEP_VERSION } from '../seepVersion.ts';
 import { SCHEMA_VERSION, type Report, type ScenarioReport } from '../report/schema.ts';
-import { hostInfo } from '../report/hostInfo.ts';
-import { newRunId } from '../report/runId.ts';
-import { runOutcome } from '../verdict/verdict.ts';
+import { hostInfo } from '../assembly/hostInfo.ts';
+import { newRunId } from '../assembly/runId.ts';
+import { runOutcome } from '../analysis/verdict.ts';
 import { REPORT_FILE, writeJsonReport } from '../reporters/jsonReporter.ts';
 import { emptySeries } from '../series/emptySeries.ts';
 import type { RunPlan } from '../scenario/runPlan.ts';

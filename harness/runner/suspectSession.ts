@@ -6,7 +6,7 @@ import path from 'node:path';
 import { mkdir, rm } from 'node:fs/promises';
 import type { Suspect } from '../report/schema.ts';
 import { createSuspectCollector } from '../agents/suspectCollector.ts';
-import type { AgentHandle } from './agentSession.ts';
+import type { AgentHandle } from './agentHandle.ts';
 import type { AttributionBudget } from '../agents/attributionBudget.ts';
 import { fileSlug } from '../scenario/fileSlug.ts';
 

@@ -9,7 +9,7 @@ import { COOKIE_ENV } from '../probes/runCookie.ts';
 import { cliAgentEnv } from '../agents/cliDumps.ts';
 import { mkdirSync } from 'node:fs';
 import os from 'node:os';
-import type { AgentHandle } from './agentSession.ts';
+import type { AgentHandle } from './agentHandle.ts';
 
 type OnOutput = (stream: 'stdout' | 'stderr', chunk: Buffer) => void;
 

@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { connectAgent } from '../agents/agentClient.ts';
-import type { AgentHandle, Runtime } from './agentSession.ts';
+import type { AgentHandle, Runtime } from './agentHandle.ts';
 
 /** How long a worker whose socket file exists may take to listen on it (Python binds, then listens). */
 const WORKER_CONNECT_MS = 500;

@@ -11,7 +11,7 @@
 // type at the last count (the root of gunicorn holds none of what its workers leak: its own logging
 // handlers would be named instead). Every other request (allocation sites, open resources) goes to
 // the root's agent.
-import type { AgentHandle } from './agentSession.ts';
+import type { AgentHandle } from './agentHandle.ts';
 import { isRunning, readCmdline } from '../probes/procfs.ts';
 
 export interface TreeTypeCounts {

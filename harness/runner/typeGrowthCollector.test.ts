@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { METRICS, type Metric, type Phase, type Sample } from '../report/schema.ts';
 import { connectAgent } from '../agents/agentClient.ts';
 import { PYTHON_AGENT_DIR } from '../agents/suspectCollector.ts';
-import type { TypeGrowthLine } from '../observations/typeGrowthRows.ts';
+import type { TypeGrowthLine } from '../series/sampleStream.ts';
 import { startTarget } from '../../fixtures/agent-targets/targets.ts';
 import { tempDir } from '../../fixtures/testing/tempDir.ts';
 import { REPO_ROOT } from '../../fixtures/testing/runSeep.ts';

@@ -6,8 +6,8 @@
 // The reads go to the sample stream as they are made (observations/typeGrowthRows.ts); the judging
 // is analysis/typeTrends.ts's.
 import type { Sample } from '../report/schema.ts';
-import { PHASE_CODES, type TypeGrowthLine } from '../observations/typeGrowthRows.ts';
-import type { AgentHandle } from './agentSession.ts';
+import { phaseCode, type TypeGrowthLine } from '../series/sampleStream.ts';
+import type { AgentHandle } from './agentHandle.ts';
 import type { EvidenceCollector } from './evidenceCollectors.ts';
 import { MAX_NODE_HEAP_FOR_SNAPSHOTS } from './suspectSession.ts';
 
@@ -42,33 +42,16 @@ const MAX_SKIP = 20;
  */
 const MAX_NODE_HEAP_FOR_SAMPLING = MAX_NODE_HEAP_FOR_SNAPSHOTS;
 
-export function typeGrowthCollector(agent: () => AgentHandle | null, emit: (line: TypeGrowthLine) => void): EvidenceCollector {
-  const errors = new Set<string>();
+/**
+ * The names a run follows, at most MAX_FOLLOWED at once: of what moved at a read, the values of
+ * those followed, and new names while there is room (or one that stayed the same for FLAT_READS
+ * reads gives its place). A name given up is taken back only once it moves.
+ */
+function followedNames() {
   // per followed name: its last value, and for how many reads it has not moved
   const followed = new Map<string, { last: number; flat: number }>();
-  // names given up for staying the same, with their value then: taken back only once they move
+  // names given up for staying the same, with their value then
   const dropped = new Map<string, number>();
-  // the agent that took the baseline: a restarted service's new one has none, and its counts start over
-  let baselineAgent: AgentHandle | null = null;
-  // set when no more reads are to be made: the target restarted, or its heap grew too large to read
-  let done = false;
-  // the step before which measured boundaries are skipped: counted in steps, not boundaries, since
-  // the boundaries may already be spaced (runner/observeCadence.ts)
-  let skipUntil = -1;
-  let previousMs = 0;
-  let slowest = 0;
-
-  const ask = async (a: AgentHandle, params: object): Promise<{ result: unknown; ms: number } | null> => {
-    const op = a.runtime === 'python' ? 'typeGrowth' : 'allocationSites';
-    const started = performance.now();
-    try {
-      const result = await a.request(op, params);
-      return { result, ms: performance.now() - started };
-    } catch (err) {
-      errors.add(`reading per-type growth (agent op '${op}') failed: ${(err as Error).message}`);
-      return null;
-    }
-  };
 
   /** stops following the name that has stayed the same longest, if any has for FLAT_READS reads */
   const dropFlattest = (): boolean => {
@@ -81,38 +64,13 @@ export function typeGrowthCollector(agent: () => AgentHandle | null, emit: (line
   };
 
   return {
-    async atBoundary(s: Sample) {
-      const a = agent();
-      if (!a || s.iteration === null) return;
-      const line = (c: Record<string, number>, ms: number): TypeGrowthLine => ({ k: 'types', t: s.t, i: s.iteration!, p: PHASE_CODES[s.phase], r: a.runtime, c, ms });
-      if (s.phase === 'warmup') {
-        const got = await ask(a, { action: 'baseline' });
-        if (!got) return;
-        baselineAgent = a;
-        followed.clear();
-        dropped.clear();
-        emit(line({}, got.ms));
-        return;
-      }
-      if (done || !baselineAgent) return;
-      if (a !== baselineAgent) {
-        done = true;
-        errors.add('the target restarted: per-type growth is judged on the reads before the restart');
-        return;
-      }
-      // heapUsed is read before this collector (runtimeHeapCollector is registered first)
-      if (a.runtime === 'node' && (s.values.heapUsed ?? 0) > MAX_NODE_HEAP_FOR_SAMPLING) {
-        done = true;
-        await ask(a, { action: 'stop' });
-        errors.add(`per-type growth: sampling stopped at iteration ${s.iteration}: the runtime heap holds ${Math.round(s.values.heapUsed! / 1e6)} MB, over the ${MAX_NODE_HEAP_FOR_SAMPLING / 1e6} MB it is read at every boundary for`);
-        return;
-      }
-      if (s.phase === 'measured' && s.iteration < skipUntil) return;
-      const got = await ask(a, a.runtime === 'python'
-        ? { action: 'read', minChange: MIN_OBJECTS_CHANGE, limit: TOP_PER_READ, track: [...followed.keys()] }
-        : { action: 'read', minBytes: MIN_SITE_BYTES, limit: TOP_PER_READ, track: [...followed.keys()] });
-      if (!got) return;
-      const moved = (a.runtime === 'python' ? (got.result as { changes: Record<string, number> }).changes : (got.result as { sites: Record<string, number> }).sites) ?? {};
+    clear() {
+      followed.clear();
+      dropped.clear();
+    },
+    names: () => [...followed.keys()],
+    /** what of `moved` the read's line carries */
+    take(moved: Record<string, number>): Record<string, number> {
       const c: Record<string, number> = {};
       for (const [name, n] of Object.entries(moved)) {
         const f = followed.get(name);
@@ -129,15 +87,89 @@ export function typeGrowthCollector(agent: () => AgentHandle | null, emit: (line
         followed.set(name, { last: n, flat: 0 });
         c[name] = n;
       }
-      emit(line(c, got.ms));
-      // two slow reads in a row: one alone is as likely the machine's hiccup (seen on the shared
-      // 2-core test machine: a 5 ms Python read took over 50 ms once in a few runs)
-      const slow = Math.min(got.ms, previousMs);
-      previousMs = got.ms;
-      if (slow > READ_BUDGET_MS) {
-        skipUntil = s.iteration + 1 + Math.min(MAX_SKIP, Math.floor(slow / READ_BUDGET_MS));
-        slowest = Math.max(slowest, slow);
+      return c;
+    },
+  };
+}
+
+/** the agent's op for its runtime, timed; a failure is added to `errors` and answers null */
+async function askAgent(a: AgentHandle, params: object, errors: Set<string>): Promise<{ result: unknown; ms: number } | null> {
+  const op = a.runtime === 'python' ? 'typeGrowth' : 'allocationSites';
+  const started = performance.now();
+  try {
+    const result = await a.request(op, params);
+    return { result, ms: performance.now() - started };
+  } catch (err) {
+    errors.add(`reading per-type growth (agent op '${op}') failed: ${(err as Error).message}`);
+    return null;
+  }
+}
+
+export function typeGrowthCollector(agent: () => AgentHandle | null, emit: (line: TypeGrowthLine) => void): EvidenceCollector {
+  const errors = new Set<string>();
+  const followed = followedNames();
+  // the agent that took the baseline: a restarted service's new one has none, and its counts start over
+  let baselineAgent: AgentHandle | null = null;
+  // set when no more reads are to be made: the target restarted, or its heap grew too large to read
+  let done = false;
+  // the step before which measured boundaries get no read: counted in steps, not boundaries, since
+  // the boundaries may already be spaced (runner/observeCadence.ts)
+  let skipUntil = -1;
+  let previousMs = 0;
+  let slowest = 0;
+
+  const ask = (a: AgentHandle, params: object) => askAgent(a, params, errors);
+
+  /** whether this boundary gets no read: none can be made any more, or the last reads were slow */
+  const noRead = async (a: AgentHandle, s: Sample): Promise<boolean> => {
+    if (done || !baselineAgent) return true;
+    if (a !== baselineAgent) {
+      done = true;
+      errors.add('the target restarted: per-type growth is judged on the reads before the restart');
+      return true;
+    }
+    // heapUsed is read before this collector (runtimeHeapCollector is registered first)
+    if (a.runtime === 'node' && (s.values.heapUsed ?? 0) > MAX_NODE_HEAP_FOR_SAMPLING) {
+      done = true;
+      await ask(a, { action: 'stop' });
+      errors.add(`per-type growth: sampling stopped at iteration ${s.iteration}: the runtime heap holds ${Math.round(s.values.heapUsed! / 1e6)} MB, over the ${MAX_NODE_HEAP_FOR_SAMPLING / 1e6} MB it is read at every boundary for`);
+      return true;
+    }
+    return s.phase === 'measured' && s.iteration !== null && s.iteration < skipUntil;
+  };
+
+  /** two slow reads in a row skip the boundaries of the next steps: one alone is as likely the machine's
+   * hiccup (seen on the shared 2-core test machine: a 5 ms Python read took over 50 ms once in a few runs) */
+  const timed = (ms: number, iteration: number) => {
+    const slow = Math.min(ms, previousMs);
+    previousMs = ms;
+    if (slow > READ_BUDGET_MS) {
+      skipUntil = iteration + 1 + Math.min(MAX_SKIP, Math.floor(slow / READ_BUDGET_MS));
+      slowest = Math.max(slowest, slow);
+    }
+  };
+
+  return {
+    async atBoundary(s: Sample) {
+      const a = agent();
+      if (!a || s.iteration === null) return;
+      const line = (c: Record<string, number>, ms: number): TypeGrowthLine => ({ k: 'types', t: s.t, i: s.iteration!, p: phaseCode(s.phase), r: a.runtime, c, ms });
+      if (s.phase === 'warmup') {
+        const got = await ask(a, { action: 'baseline' });
+        if (!got) return;
+        baselineAgent = a;
+        followed.clear();
+        emit(line({}, got.ms));
+        return;
       }
+      if (await noRead(a, s)) return;
+      const got = await ask(a, a.runtime === 'python'
+        ? { action: 'read', minChange: MIN_OBJECTS_CHANGE, limit: TOP_PER_READ, track: followed.names() }
+        : { action: 'read', minBytes: MIN_SITE_BYTES, limit: TOP_PER_READ, track: followed.names() });
+      if (!got) return;
+      const moved = (a.runtime === 'python' ? (got.result as { changes: Record<string, number> }).changes : (got.result as { sites: Record<string, number> }).sites) ?? {};
+      emit(line(followed.take(moved), got.ms));
+      timed(got.ms, s.iteration);
     },
     afterRun: async () => {
       const slow = slowest > 0 ? [`per-type growth: a read took up to ${Math.round(slowest)} ms, so the boundaries of the steps after a slow read were skipped (down to one read in ${Math.min(MAX_SKIP, Math.floor(slowest / READ_BUDGET_MS)) + 1} steps)`] : [];

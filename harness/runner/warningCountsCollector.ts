@@ -8,10 +8,10 @@
 import type { Suspect, WarningGroup } from '../report/schema.ts';
 import type { AgentWarningGroup, StreamEvent } from '../series/sampleStream.ts';
 import { phaseCode } from '../series/sampleStream.ts';
-import { countedWarnings, type WarningReads } from '../analysis/warningCosts.ts';
+import { countedWarnings, type WarningReads } from '../observations/warningReads.ts';
 import { countedWarningName } from '../analysis/pythonWarnings.ts';
 import { isRunning } from '../probes/procfs.ts';
-import type { AgentHandle } from './agentSession.ts';
+import type { AgentHandle } from './agentHandle.ts';
 import type { EvidenceCollector } from './evidenceCollectors.ts';
 
 interface CountsReply {

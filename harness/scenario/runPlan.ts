@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { BaselineRun, RunFigure } from '../report/schema.ts';
 import type { AlertSpec, Budgets, HookContext, LoadSpec, ReadyCheck, Scenario, StepContext } from './types.ts';
 import { parseCountLimit, parseDuration, parseRate, parseSize, parseSizeRate, type CountLimit } from './units.ts';
-import { formatElapsed } from '../analysis/elapsed.ts';
+import { formatElapsed } from './elapsed.ts';
 
 export const DEFAULTS = {
   iterations: 50,

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import type { Scenario } from './types.ts';
 import { parseCountLimit, parseDuration, parseRate, parseSize, parseSizeRate } from './units.ts';
-import { formatElapsed } from '../analysis/elapsed.ts';
+import { formatElapsed } from './elapsed.ts';
 
 function parsed<T>(parse: (s: string) => T) {
   return z.string().superRefine((value, ctx) => {

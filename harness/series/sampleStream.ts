@@ -7,11 +7,13 @@ import { closeSync, createReadStream, mkdirSync, openSync, writeSync } from 'nod
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { METRICS, type Attribution, type Metric, type Phase, type Sample, type Suspect, type TcpState, type WarningGroup } from '../report/schema.ts';
-import type { TypeGrowthLine } from '../observations/typeGrowthRows.ts';
 
 export const STREAM_SUFFIX = '.samples.ndjson';
 
-const PHASE_CODE: Record<Phase, string> = { warmup: 'w', measured: 'm', settle: 's' };
+/** A phase as a stream line writes it. */
+export type PhaseCode = 'w' | 'm' | 's';
+
+const PHASE_CODE: Record<Phase, PhaseCode> = { warmup: 'w', measured: 'm', settle: 's' };
 const CODE_PHASE: Record<string, Phase> = { w: 'warmup', m: 'measured', s: 'settle' };
 
 /** A sample on disk: values in METRICS order, tcp only when any, pids only when they changed. */
@@ -54,9 +56,28 @@ export type StreamEvent =
   | { k: 'heaps'; t: number; p: string; procs: ProcessHeapRead[] }
   /** every warning the agents counted so far, by group (runner/warningCountsCollector.ts), at a boundary read */
   | { k: 'warns'; t: number; p: string; g: AgentWarningGroup[] }
+  /** the target as started: its command and runtime, known only once it runs (a service's runtime from its command) */
+  | { k: 'target'; t: number; command?: string[]; runtime?: 'node' | 'python' }
   /** seep is stopping the target: what it prints from here on is its shutdown */
   | { k: 'stopping'; t: number }
-  | { k: 'end'; t: number; tail: Record<string, unknown> };
+  | { k: 'end'; t: number; tail: Record<string, unknown> }
+  /** after the end, once the verdict is known: files a collector kept in the run folder (a failed run's heap snapshots) */
+  | { k: 'artifacts'; t: number; files: string[] }
+  /** after the end: problems a collector had, listed last among the report's probe errors */
+  | { k: 'lateErrors'; t: number; errors: string[] };
+
+/** What moved per type or allocation site at one boundary read (observations/typeGrowthRows.ts
+ * folds them): `c` is each name's change since the baseline (empty at the baseline). */
+export interface TypeGrowthLine {
+  k: 'types';
+  t: number;
+  i: number;
+  p: PhaseCode;
+  r: 'node' | 'python';
+  c: Record<string, number>;
+  /** how long the read took in the target, ms */
+  ms: number;
+}
 
 /** A warning group as the agents count it (agents/python/seep_warning_counts.py), summed over the tree. */
 export type AgentWarningGroup = Omit<WarningGroup, 'atFirstRead' | 'atBaseline' | 'atMeasuredEnd' | 'total' | 'perStep'> & { count: number };
@@ -68,7 +89,7 @@ export interface ProcessHeapRead {
   h: Record<string, number | null>;
 }
 
-export function phaseCode(phase: Phase): string {
+export function phaseCode(phase: Phase): PhaseCode {
   return PHASE_CODE[phase];
 }
 

@@ -2,9 +2,9 @@
 // written. Pure: the reports in, a report or the reasons it cannot be made out. Parts that do not
 // belong together (another seep, another set, another split) or that do not cover the set exactly
 // once are refused, each problem named, rather than joined into a run that says less than it seems.
-import { runOutcome } from '../verdict/verdict.ts';
+import { runOutcome } from '../analysis/verdict.ts';
 import { scenarioId } from '../scenario/shards.ts';
-import type { Report, ShardInfo } from './schema.ts';
+import type { Report, ShardInfo } from '../report/schema.ts';
 
 export interface ShardRun {
   /** where the report was read from, to name it in problems */

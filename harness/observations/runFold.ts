@@ -1,40 +1,58 @@
-// Everything a run keeps in memory (a counted run or a soak), in fixed size whatever its length, fed by the same events
-// that go to the sample stream. The live run and `seep report` after a crash both build their
-// report here from those events, so a rebuilt report is the report the run would have written.
-import { corroborateSuspects } from '../analysis/corroboratedSuspects.ts';
-import type { Attribution, Check, Sample, ScenarioReport, ScenarioSeries, Suspect } from '../report/schema.ts';
+// The fold of a run's events into what was observed, in fixed size whatever the run's length (a
+// counted run or a week of soak): the series, bounded; the running figures the engine acts on while
+// the run goes (peaks, alerts, restarts, the baseline); and, at any moment, the observations the judge
+// reads and what else the report carries. The live run and `seep report` after a crash fold the same
+// events, so a rebuilt report is the report the run would have written.
+import type { AlertEvent, Attribution, ProcessHeap, ProcessLife, Sample, ScenarioReport, ScenarioSeries, Suspect } from '../report/schema.ts';
 import { createSeriesRecorder } from '../series/seriesRecorder.ts';
 import { createBoundedColumns } from '../series/boundedColumns.ts';
 import { decodeSample, phaseOfCode, type StreamEvent } from '../series/sampleStream.ts';
 import { createOutputWatcher } from '../probes/outputWatcher.ts';
-import { judge } from '../analysis/judge.ts';
-import { headlines } from '../analysis/memoryChecks.ts';
-import type { AlertTally, Observations, StepErrorTally } from '../analysis/observations.ts';
 import { LEAK_WARNINGS } from '../scenario/leakWarnings.ts';
-import { planBudgets, type AlertLevel, type BudgetPlan } from '../scenario/runPlan.ts';
-import { scenarioVerdict } from '../verdict/verdict.ts';
-import { createAlertEvents, KEEP_ALERTS } from './alertEvents.ts';
-import { createProcessLives } from './processLives.ts';
+import type { AlertTally, Observations, StepErrorTally } from './observations.ts';
+import { createAlertEvents } from './alertEvents.ts';
+import { createProcessLives, type LivesSummary } from './processLives.ts';
 import { createProcessHeaps } from './processHeaps.ts';
 import { decodeHead, type StreamHead, type StreamTail } from './streamHead.ts';
 import { createTypeGrowthRows } from './typeGrowthRows.ts';
-import { formatElapsed, latencyHeadline } from '../analysis/soakChecks.ts';
-import { countedWarnings } from '../analysis/warningCosts.ts';
-import { createWarningReads } from './warningReads.ts';
+import { countedWarnings, createWarningReads } from './warningReads.ts';
 import { createLoadTally } from './loadTally.ts';
 
 /** Step errors whose messages a soak keeps, besides the last: a week of them must not grow. */
 const KEEP_STEP_ERRORS = 3;
+const MAX_NOTES = 100;
 
-export interface RunAggregateOptions {
+export interface RunFoldOptions {
   maxTimed?: number;
   maxBoundaries?: number;
   maxLoadPoints?: number;
 }
 
-const MAX_NOTES = 100;
+/** Everything folded so far, for the judge and the report. */
+export interface FoldedRun {
+  head: StreamHead | null;
+  /** absent while the run goes on, and when seep died before its end */
+  tail: StreamTail | null;
+  /** the time of the latest event, ms since the run started */
+  lastT: number;
+  observations: Observations;
+  /** every suspect the events named, in their order */
+  suspects: Suspect[];
+  attribution?: Attribution;
+  /** the target as started: its command and runtime */
+  started: Pick<ScenarioReport['target'], 'command' | 'runtime'> | null;
+  restarts: number;
+  processes: { seen: number; summary: LivesSummary; list: ProcessLife[] };
+  processHeaps: { list: ProcessHeap[]; changes: { started: number; gone: number } };
+  alerts: { list: AlertEvent[]; total: number; dropped: number; tally: Record<'warning' | 'critical', AlertTally> };
+  /** what the run noted as it went, deduplicated and capped */
+  notes: string[];
+  /** told after the end: files kept in the run folder, and problems listed last */
+  artifacts: string[];
+  lateErrors: string[];
+}
 
-export interface RunAggregate {
+export interface RunFold {
   add(e: StreamEvent): void;
   head(): StreamHead | null;
   last(): Sample | null;
@@ -46,21 +64,21 @@ export interface RunAggregate {
   lastLoad(): { t: number; p99: number; requests: number; errors: number } | null;
   /** the last warmup boundary: what settle reads are compared with */
   baselineSample(): Sample | null;
-  /** the report of what was seen so far; `live` while the run goes on, else a missing end means seep died */
-  report(opts?: { live?: boolean; source?: string }): ScenarioReport;
-  checks(): Check[];
   totals(): { samples: number; requests: number; errors: number; alerts: number; stepErrors: number };
+  folded(): FoldedRun;
 }
 
-export function createRunAggregate(opts: RunAggregateOptions = {}): RunAggregate {
+export function createRunFold(opts: RunFoldOptions = {}): RunFold {
   let head: StreamHead | null = null;
-  let budgets: BudgetPlan = planBudgets();
-  let alertLevels: AlertLevel[] = [];
   let tail: StreamTail | null = null;
   let suspects: Suspect[] = [];
   // whether any suspects were named (the agents took their looks): the types check needs them
   let suspectsNamed = false;
   let attribution: Attribution | undefined;
+  // the target as started (command, runtime), the files kept and the problems told after the end
+  let started: Pick<ScenarioReport['target'], 'command' | 'runtime'> | null = null;
+  let artifacts: string[] = [];
+  const lateErrors: string[] = [];
   const stepErrors: StepErrorTally = { count: 0, first: [], last: null };
   // 10,000 points is one every minute of a week: more than a chart can show, and half the memory of 20,000
   const recorder = createSeriesRecorder({ maxTimed: opts.maxTimed ?? 10_000, maxBoundaries: opts.maxBoundaries ?? 2000 });
@@ -72,9 +90,9 @@ export function createRunAggregate(opts: RunAggregateOptions = {}): RunAggregate
   const seep = createBoundedColumns({ rss: 'max' }, opts.maxLoadPoints ?? 4096);
   const lives = createProcessLives();
   const typeRows = createTypeGrowthRows();
-  const heaps = createProcessHeaps();
   const warningReads = createWarningReads();
   const measuredLoad = createLoadTally();
+  const heaps = createProcessHeaps();
   let output = createOutputWatcher({ forbid: [] });
   const tally: Record<'warning' | 'critical', AlertTally> = { warning: { count: 0, firstT: null }, critical: { count: 0, firstT: null } };
   // from the stream's alert events, not re-derived from samples: a rebuild reads the same events
@@ -104,9 +122,7 @@ export function createRunAggregate(opts: RunAggregateOptions = {}): RunAggregate
     switch (e.k) {
       case 'head':
         head = decodeHead(e.head);
-        budgets = head.budgets;
-        alertLevels = head.alerts;
-        output = createOutputWatcher({ forbid: budgets.forbid, warnings: LEAK_WARNINGS, allow: budgets.allow });
+        output = createOutputWatcher({ forbid: head.budgets.forbid, warnings: LEAK_WARNINGS, allow: head.budgets.allow });
         return;
       case 'b':
       case 't': {
@@ -164,6 +180,9 @@ export function createRunAggregate(opts: RunAggregateOptions = {}): RunAggregate
       case 'note':
         note(e.message);
         return;
+      case 'warns':
+        warningReads.add(phaseOfCode(e.p), e.g);
+        return;
       case 'types':
         typeRows.add(e);
         return;
@@ -181,9 +200,6 @@ export function createRunAggregate(opts: RunAggregateOptions = {}): RunAggregate
       case 'heaps':
         heaps.observe(phaseOfCode(e.p), e.procs);
         return;
-      case 'warns':
-        warningReads.add(phaseOfCode(e.p), e.g);
-        return;
       case 'stepError':
         stepErrors.count++;
         if (stepErrors.first.length < KEEP_STEP_ERRORS) stepErrors.first.push({ t: e.t, message: e.message });
@@ -194,6 +210,15 @@ export function createRunAggregate(opts: RunAggregateOptions = {}): RunAggregate
         return;
       case 'end':
         tail = e.tail as unknown as StreamTail;
+        return;
+      case 'target':
+        started = { ...(e.command ? { command: e.command } : {}), ...(e.runtime ? { runtime: e.runtime } : {}) };
+        return;
+      case 'artifacts':
+        artifacts = [...artifacts, ...e.files];
+        return;
+      case 'lateErrors':
+        lateErrors.push(...e.errors);
         return;
     }
   }
@@ -245,11 +270,6 @@ export function createRunAggregate(opts: RunAggregateOptions = {}): RunAggregate
     };
   }
 
-  function checks(obs = observations()): Check[] {
-    if (!head) return [];
-    return judge(obs, budgets, alertLevels);
-  }
-
   return {
     add,
     head: () => head,
@@ -261,68 +281,21 @@ export function createRunAggregate(opts: RunAggregateOptions = {}): RunAggregate
     lastLoad: () => lastLoad,
     baselineSample: () => baseline,
     totals: () => ({ samples, requests, errors, alerts: tally.warning.count + tally.critical.count, stepErrors: stepErrors.count }),
-    checks: () => checks(),
-    report(ropts = {}) {
-      if (!head) throw new Error(`${ropts.source ?? 'sample stream'}: no head line: not a seep sample stream, or cut before its first line`);
-      const h: StreamHead = head;
-      const obs = observations();
-      const cs = checks(obs);
-      let error = tail?.error;
-      if (!tail && !ropts.live) {
-        const of = h.measure && 'steps' in h.measure
-          ? `after ${obs.measuredIterations} of ${h.measure.steps} measured steps`
-          : `last sample at ${formatElapsed(lastT)} of ${formatElapsed(h.durationMs)}`;
-        error = `seep stopped before the run ended (${of})` + (ropts.source ? `; report rebuilt from ${ropts.source}` : '');
-      }
-      const startedMs = Date.parse(h.startedAt);
-      const finishedAt = tail?.finishedAt ?? new Date(startedMs + lastT).toISOString();
-      // a run cut short whose measured checks already fail is a failure, not "could not run"
-      let cutShort: string | undefined;
-      if (!tail && !ropts.live && error && cs.some((c) => !c.pass && c.measured !== false)) {
-        cutShort = error.replace('seep stopped before the run ended', 'cut short');
-        error = undefined;
-      }
-      const report: ScenarioReport = {
-        name: h.name,
-        file: h.file,
-        verdict: scenarioVerdict(cs, error),
-        startedAt: h.startedAt,
-        finishedAt,
-        durationMs: Date.parse(finishedAt) - startedMs,
-        target: h.target,
-        iterations: tail ? { ...tail.steps } : { warmup: 0, measured: obs.measuredIterations },
-        checks: cs,
-        headlines: latencyHeadline(headlines(obs), obs.load?.p99s ?? []),
-        series: obs.series,
-        suspects: corroborateSuspects(suspects, cs, obs.typeGrowth?.runtime ?? suspects[0]?.runtime),
-        ...(obs.typeGrowth ? { typeGrowth: obs.typeGrowth } : {}),
-        output: obs.output,
-        ...(obs.warningCounts ? { warningCounts: obs.warningCounts } : {}),
-        ...(obs.load?.measured ? { load: obs.load.measured } : {}),
-      };
-      if (error) report.error = error;
-      if (cutShort) report.cutShort = cutShort;
-      if (attribution) report.attribution = attribution;
-      if (lives.seen() > 1 || lives.summary().ended > 0) report.processes = lives.list();
-      const perProcess = heaps.list();
-      if (perProcess.length > 1) report.processHeaps = perProcess;
-      if (restarts > 0 || h.target.kind === 'service') report.restarts = restarts;
-      if (alertEvents.total() > 0) report.alerts = alertEvents.list();
-      const probeErrors = [...(tail?.probeErrors ?? []), ...notes];
-      if (tail?.stoppedEarly) probeErrors.unshift(`stopped early: ${tail.stoppedEarly}`);
-      if (tail?.interrupted) probeErrors.unshift('interrupted: the run was stopped early by a signal');
-      const recycled = lives.summary();
-      if (recycled.recycled > 0) probeErrors.push(`${recycled.recycled} worker(s) recycled; the largest reached ${Math.round(recycled.maxRecycledPeak / 1e6)} MB before it was replaced`);
-      const heapChanges = heaps.changes();
-      if (heapChanges.started + heapChanges.gone > 0) {
-        probeErrors.push(`the runtime heap is summed over the processes whose agents answered at each boundary: ${heapChanges.gone} of those read at the baseline were gone by the end and ${heapChanges.started} started after it (recycled or replaced workers), so the summed heap does not cover the same processes throughout; see the heap per process`);
-      }
-      if (alertEvents.dropped() > 0) {
-        probeErrors.push(`${alertEvents.dropped()} of ${alertEvents.total()} alerts (${tally.warning.count} warning, ${tally.critical.count} critical) are not listed: the report keeps the first ${KEEP_ALERTS} and the latest ${KEEP_ALERTS}`);
-      }
-      if (probeErrors.length > 0) report.probeErrors = [...new Set(probeErrors)];
-      if (tail?.observerCost) report.observerCost = tail.observerCost;
-      return report;
-    },
+    folded: () => ({
+      head,
+      tail,
+      lastT,
+      observations: observations(),
+      suspects,
+      ...(attribution ? { attribution } : {}),
+      started,
+      restarts,
+      processes: { seen: lives.seen(), summary: lives.summary(), list: lives.list() },
+      processHeaps: { list: heaps.list(), changes: heaps.changes() },
+      alerts: { list: alertEvents.list(), total: alertEvents.total(), dropped: alertEvents.dropped(), tally },
+      notes: [...notes],
+      artifacts,
+      lateErrors: [...lateErrors],
+    }),
   };
 }

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import os from 'node:os';
-import type { HostInfo } from './schema.ts';
+import type { HostInfo } from '../report/schema.ts';
 
 function pythonVersion(): Promise<string | undefined> {
   return new Promise((resolve) => {

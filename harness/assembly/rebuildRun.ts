@@ -6,9 +6,9 @@
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { SCHEMA_VERSION, type Report, type ScenarioReport } from '../report/schema.ts';
-import { hostInfo } from '../report/hostInfo.ts';
+import { hostInfo } from './hostInfo.ts';
 import { readJsonReport, REPORT_FILE } from '../reporters/jsonReporter.ts';
-import { runOutcome } from '../verdict/verdict.ts';
+import { runOutcome } from '../analysis/verdict.ts';
 import { readSampleStream, STREAM_SUFFIX } from '../series/sampleStream.ts';
 import { createRunAggregate } from './runAggregate.ts';
 

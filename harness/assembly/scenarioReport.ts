@@ -1,0 +1,68 @@
+// A scenario's report, assembled from the folded run (observations/runFold.ts) and its judgement
+// (analysis/judgeRun.ts): the one place a ScenarioReport is built from a run, live, at its end, and
+// when `seep report` rebuilds it from the stream. It computes nothing the judge did not: headlines and
+// suspects' corroboration come from analysis/, the rest is what was observed, said in the schema.
+import type { ScenarioReport } from '../report/schema.ts';
+import { corroborateSuspects } from '../analysis/corroboratedSuspects.ts';
+import type { JudgedRun } from '../analysis/judgeRun.ts';
+import { headlines } from '../analysis/memoryChecks.ts';
+import { latencyHeadline } from '../analysis/soakChecks.ts';
+import { KEEP_ALERTS } from '../observations/alertEvents.ts';
+import type { FoldedRun } from '../observations/runFold.ts';
+import type { StreamHead } from '../observations/streamHead.ts';
+
+export function scenarioReport(run: FoldedRun & { head: StreamHead }, judged: JudgedRun): ScenarioReport {
+  const { head: h, tail, observations: obs, suspects } = run;
+  const startedMs = Date.parse(h.startedAt);
+  const finishedAt = tail?.finishedAt ?? new Date(startedMs + run.lastT).toISOString();
+  const cs = judged.checks;
+  const report: ScenarioReport = {
+    name: h.name,
+    file: h.file,
+    verdict: judged.verdict,
+    startedAt: h.startedAt,
+    finishedAt,
+    durationMs: Date.parse(finishedAt) - startedMs,
+    target: run.started ? { ...h.target, ...run.started } : h.target,
+    iterations: tail ? { ...tail.steps } : { warmup: 0, measured: obs.measuredIterations },
+    checks: cs,
+    headlines: latencyHeadline(headlines(obs), obs.load?.p99s ?? []),
+    series: obs.series,
+    suspects: corroborateSuspects(suspects, cs, obs.typeGrowth?.runtime ?? suspects[0]?.runtime),
+    ...(obs.typeGrowth ? { typeGrowth: obs.typeGrowth } : {}),
+    output: obs.output,
+    ...(obs.warningCounts ? { warningCounts: obs.warningCounts } : {}),
+    ...(obs.load?.measured ? { load: obs.load.measured } : {}),
+  };
+  if (judged.error) report.error = judged.error;
+  if (judged.cutShort) report.cutShort = judged.cutShort;
+  if (run.attribution) report.attribution = run.attribution;
+  if (run.processes.seen > 1 || run.processes.summary.ended > 0) report.processes = run.processes.list;
+  if (run.processHeaps.list.length > 1) report.processHeaps = run.processHeaps.list;
+  if (run.restarts > 0 || h.target.kind === 'service') report.restarts = run.restarts;
+  if (run.alerts.total > 0) report.alerts = run.alerts.list;
+  const probeErrors = probeErrorsOf(run);
+  if (probeErrors.length > 0) report.probeErrors = probeErrors;
+  if (tail?.observerCost) report.observerCost = tail.observerCost;
+  if (run.artifacts.length > 0) report.artifacts = run.artifacts;
+  return report;
+}
+
+/** What kept the run from observing all it meant to, and how it ended early, deduplicated. */
+function probeErrorsOf(run: FoldedRun): string[] {
+  const { tail, alerts } = run;
+  const out = [...(tail?.probeErrors ?? []), ...run.notes];
+  if (tail?.stoppedEarly) out.unshift(`stopped early: ${tail.stoppedEarly}`);
+  if (tail?.interrupted) out.unshift('interrupted: the run was stopped early by a signal');
+  const recycled = run.processes.summary;
+  if (recycled.recycled > 0) out.push(`${recycled.recycled} worker(s) recycled; the largest reached ${Math.round(recycled.maxRecycledPeak / 1e6)} MB before it was replaced`);
+  const heapChanges = run.processHeaps.changes;
+  if (heapChanges.started + heapChanges.gone > 0) {
+    out.push(`the runtime heap is summed over the processes whose agents answered at each boundary: ${heapChanges.gone} of those read at the baseline were gone by the end and ${heapChanges.started} started after it (recycled or replaced workers), so the summed heap does not cover the same processes throughout; see the heap per process`);
+  }
+  if (alerts.dropped > 0) {
+    out.push(`${alerts.dropped} of ${alerts.total} alerts (${alerts.tally.warning.count} warning, ${alerts.tally.critical.count} critical) are not listed: the report keeps the first ${KEEP_ALERTS} and the latest ${KEEP_ALERTS}`);
+  }
+  out.push(...run.lateErrors);
+  return [...new Set(out)];
+}

@@ -1,0 +1,14 @@
+// The handle on one process's heap agent: what the engine asks of it (a GC, its heap, per-type
+// counts, snapshots) over its socket or the function worker's channel.
+export type Runtime = 'node' | 'python';
+
+export interface AgentHandle {
+  runtime: Runtime;
+  /** the process the agent runs in */
+  pid: number;
+  /** the process seep started, or one of its descendants (a pre-fork server's worker) */
+  role: 'root' | 'worker';
+  /** timeoutMs: how long to wait for the reply (the client's default when absent) */
+  request(op: string, params?: object, timeoutMs?: number): Promise<unknown>;
+  close(): void;
+}

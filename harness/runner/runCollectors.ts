@@ -1,0 +1,21 @@
+// The evidence collectors of a run, in the order they add to a boundary read (the runtime heap
+// first: the per-type reads look at the heap it read). The one place that knows them by name; the
+// engine only walks the list.
+import type { RunPlan } from '../scenario/runPlan.ts';
+import { phaseCode, type StreamEvent } from '../series/sampleStream.ts';
+import { cliDumpCollector, runtimeHeapCollector, type EvidenceCollector } from './evidenceCollectors.ts';
+import type { RunTarget } from './runTarget.ts';
+import { suspectNamingCollector, type SuspectNamingOptions } from './suspectNaming.ts';
+import { typeGrowthCollector } from './typeGrowthCollector.ts';
+import { warningCountsCollector } from './warningCountsCollector.ts';
+
+export function runCollectors(plan: Pick<RunPlan, 'name' | 'settleMs' | 'pace' | 'attributionSteps' | 'load' | 'measure'>, target: RunTarget, o: Omit<SuspectNamingOptions, 'target'>): EvidenceCollector[] {
+  const emit = (e: StreamEvent) => o.emit(e);
+  return [
+    runtimeHeapCollector(() => target.agents(), (procs, s) => emit({ k: 'heaps', t: s.t, p: phaseCode(s.phase), procs })),
+    typeGrowthCollector(() => target.agent(), emit),
+    warningCountsCollector(() => target.agents(), emit),
+    ...(target.cliDumps ? [cliDumpCollector(target.cliDumps)] : []),
+    suspectNamingCollector(plan, { ...o, target }),
+  ];
+}

@@ -1,0 +1,81 @@
+// Where a run's events go: every one to the append-only sample stream and to the run's aggregate,
+// which builds the report from them and nothing else (so `seep report` rebuilds from the stream the
+// report the run wrote), and to the live report and the Prometheus endpoint where they are asked for.
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { ScenarioReport, Verdict } from '../report/schema.ts';
+import type { MetricsEndpoint } from '../observations/metricsEndpoint.ts';
+import { createRunAggregate, type RunAggregate } from '../assembly/runAggregate.ts';
+import { encodeHead, type StreamHead } from '../observations/streamHead.ts';
+import { fileSlug } from '../scenario/fileSlug.ts';
+import { createSampleStream, streamFile, type StreamEvent } from '../series/sampleStream.ts';
+import { allOutputs, liveReportOutput, metricsOutput, metricsValues, sampleStreamOutput } from './runOutputs.ts';
+
+export interface RunEvents {
+  /** the run's aggregate: what the run has seen so far, for the parts that act on it (alerts, early stop, restarts) */
+  readonly agg: RunAggregate;
+  /** the run folder (a temporary one, removed at the end, when the caller gave none) */
+  readonly runDir: string;
+  emit(e: StreamEvent): void;
+  note(message: string): void;
+  /** starts the outputs that work on a clock of their own (the live report, the metrics endpoint) */
+  start(): void;
+  /** the verdict of the events so far; once the end is in, the report's */
+  verdict(): Verdict;
+  /** stops every output and builds the report */
+  finish(): Promise<ScenarioReport>;
+}
+
+export interface RunEventsOptions {
+  runDir?: string;
+  onLive?: (s: ScenarioReport) => Promise<void>;
+  metrics?: MetricsEndpoint;
+  liveEveryMs: number;
+  now(): number;
+  /** the stream cannot be written (a full disk): the run ends as an error naming the file */
+  onStreamFailure(message: string): void;
+}
+
+function uniqueStream(runDir: string, name: string): string {
+  const slug = fileSlug(name, 80);
+  for (let n = 1; ; n++) {
+    const file = streamFile(runDir, n === 1 ? slug : `${slug}-${n}`);
+    if (!existsSync(file)) return file;
+  }
+}
+
+/** Opens the stream and writes the head. */
+export async function openRunEvents(head: StreamHead, opts: RunEventsOptions): Promise<RunEvents> {
+  // with no run folder (the eval's corpus runs), the stream goes to a temp folder removed at the end
+  const tempRunDir = opts.runDir ? null : await mkdtemp(path.join(os.tmpdir(), 'seep-run-'));
+  const runDir = opts.runDir ?? tempRunDir!;
+  const stream = createSampleStream(uniqueStream(runDir, head.name), { onFailure: (err) => opts.onStreamFailure(err.message) });
+  const agg = createRunAggregate();
+  // a soak's time left, for the metrics endpoint; a counted run has none
+  const remainingMs = head.measure && 'ms' in head.measure ? () => Math.max(0, head.durationMs - opts.now()) : () => null;
+  const outputs = allOutputs([
+    sampleStreamOutput(stream, (m) => note(m)),
+    agg,
+    ...(opts.onLive ? [liveReportOutput(opts.liveEveryMs, opts.onLive, () => agg.report({ live: true }), (m) => note(m))] : []),
+    ...(opts.metrics ? [metricsOutput(opts.metrics, head.name, () => metricsValues(agg, opts.now(), remainingMs()))] : []),
+  ]);
+  const emit = (e: StreamEvent) => outputs.add(e);
+  const note = (message: string) => emit({ k: 'note', t: opts.now(), message });
+  emit({ k: 'head', v: 1, head: encodeHead(head) });
+  return {
+    agg,
+    runDir,
+    emit,
+    note,
+    start: () => outputs.start(),
+    verdict: () => agg.verdict(),
+    async finish() {
+      outputs.stop();
+      const report = agg.report({ source: path.relative(runDir, stream.file) });
+      if (tempRunDir) await rm(tempRunDir, { recursive: true, force: true });
+      return report;
+    },
+  };
+}

@@ -1,0 +1,28 @@
+// The first line of a run's stream: what `seep report` needs to judge the run from the stream alone
+// (budgets and alerts as numbers, the warmup, how the measured phase ends) and the target as the
+// plan names it. What is known only once the target runs (its command and runtime) follows as an
+// event of its own.
+import path from 'node:path';
+import type { RunPlan } from '../scenario/runPlan.ts';
+import type { StreamHead } from '../observations/streamHead.ts';
+import { attachedHead, type AttachedService } from './attachedTarget.ts';
+
+export function runHead(plan: RunPlan, file: string, startedAt: Date, attached: AttachedService | Error | undefined): StreamHead {
+  const t = plan.target;
+  return {
+    name: plan.name,
+    file,
+    startedAt: startedAt.toISOString(),
+    target: t.kind === 'attached' ? attachedHead(t, attached!) : t.kind === 'service'
+      ? { kind: 'service', command: t.command }
+      : t.kind === 'module'
+        ? { kind: 'module', runtime: t.runtime, command: [t.runtime === 'python' ? 'python3' : 'node', path.normalize(t.path)] }
+        : { kind: 'cli' },
+    budgets: plan.budgets,
+    alerts: plan.alerts,
+    durationMs: 'ms' in plan.measure ? plan.measure.ms : 0,
+    measure: plan.measure,
+    warmup: plan.warmup,
+    sampleHz: plan.sampleHz,
+  };
+}

@@ -1,0 +1,61 @@
+// The last line of a run's stream: what the engine knows only once the target is stopped (the
+// steps taken, what was left behind, the sizes of the files the budgets name, what each collector
+// found, the problems of observing) and how the run ended.
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { Leftover } from '../report/schema.ts';
+import type { RunPlan } from '../scenario/runPlan.ts';
+import type { StreamEvent } from '../series/sampleStream.ts';
+import type { StreamTail } from '../observations/streamHead.ts';
+import type { Identities } from '../probes/sampler.ts';
+import type { EvidenceCollector } from './evidenceCollectors.ts';
+import type { RunPosition } from './runPosition.ts';
+
+export interface RunTailParts {
+  repoRoot: string;
+  position: Readonly<RunPosition>;
+  orphans: Leftover[];
+  newSinceBaseline: Identities;
+  collectors: EvidenceCollector[];
+  /** the problems of observing so far, in the order they came */
+  problems: string[];
+  /** the sampler's, listed after them */
+  samplerErrors(): string[];
+  observerCost: StreamTail['observerCost'];
+  /** how the run ended, given the steps it measured */
+  ending(measuredSteps: number): Pick<StreamTail, 'error' | 'interrupted' | 'stoppedEarly'>;
+  emit(e: StreamEvent): void;
+  now(): number;
+}
+
+async function fileSizes(plan: Pick<RunPlan, 'budgets'>, repoRoot: string): Promise<Record<string, number | null>> {
+  const out: Record<string, number | null> = {};
+  for (const { path: file } of plan.budgets.files) out[file] = await stat(path.resolve(repoRoot, file)).then((s) => s.size, () => null);
+  return out;
+}
+
+export async function runTail(plan: Pick<RunPlan, 'budgets'>, p: RunTailParts): Promise<StreamTail> {
+  const sizes = await fileSizes(plan, p.repoRoot);
+  const measuredSteps = p.position.steps - p.position.warmupSteps;
+  const ending = p.ending(measuredSteps);
+  const problems = [...p.problems];
+  const newSinceBaseline: StreamTail['newSinceBaseline'] = p.newSinceBaseline;
+  for (const c of p.collectors) {
+    const found = await c.afterRun?.(measuredSteps);
+    if (!found) continue;
+    // in the stream too, so that a report rebuilt from it names them
+    if (found.suspects.length > 0) p.emit({ k: 'suspects', t: p.now(), suspects: found.suspects });
+    problems.push(...found.errors);
+    if (found.handles && found.handles.length > 0) newSinceBaseline.handles = [...(newSinceBaseline.handles ?? []), ...found.handles];
+  }
+  return {
+    finishedAt: new Date().toISOString(),
+    steps: { warmup: p.position.warmupSteps, measured: measuredSteps },
+    orphans: p.orphans,
+    newSinceBaseline,
+    fileSizes: sizes,
+    probeErrors: [...new Set([...problems, ...p.samplerErrors()])],
+    observerCost: p.observerCost,
+    ...ending,
+  };
+}

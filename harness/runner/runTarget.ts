@@ -1,0 +1,51 @@
+// The target of a run as the engine sees it, whatever started it: a module's worker, a CLI
+// scenario's commands, a service (restartableTarget.ts's, which may die and come back), or a service seep
+// attached to (attachedTarget.ts).
+import type { StepContext } from '../scenario/types.ts';
+import type { RunPlan } from '../scenario/runPlan.ts';
+import type { ExitStatus } from '../drivers/spawnTarget.ts';
+import type { AgentHandle } from './agentHandle.ts';
+import type { TargetSession } from './targetSession.ts';
+
+export interface Death {
+  pid: number;
+  status: ExitStatus;
+  /** "the service exited on its own (signal SIGKILL)" */
+  reason: string;
+}
+
+/** What of the plan starting a target reads. */
+export type TargetPlanPart = Pick<RunPlan, 'target' | 'env' | 'stepTimeoutMs'>;
+
+export interface RunTarget {
+  /** an attached service is a service too */
+  kind: Exclude<RunPlan['target']['kind'], 'attached'>;
+  runtime?: TargetSession['runtime'];
+  command?: string[];
+  restartable: boolean;
+  rootPids(): number[];
+  /** follows the tree's agents to its processes now, and forces a GC in each */
+  gc(): Promise<boolean>;
+  /** the step context of the instance running now */
+  context(): Omit<StepContext, 'iteration' | 'phase' | 'signal'>;
+  /** base URL of the service, for the load generator */
+  baseUrl(): string | null;
+  /** resolves at the next death of the instance running now */
+  nextDeath(): Promise<Death>;
+  /**
+   * Ends what the dead instance left of its process group (workers that keep its port, so that a
+   * readiness check would reach them and not the new instance), then starts the service again on
+   * its port. Resolves to how many processes were left; rejects when the service does not come up.
+   */
+  restart(): Promise<number>;
+  /** CLI scenarios: where the Python agent of each invocation writes what it saw at exit */
+  cliDumps?: TargetSession['cliDumps'];
+  /** the heap agent in the root process of the instance running now, if there is one */
+  agent(): AgentHandle | null;
+  /** the heap agents of every process of the tree that serves one (as of the last gc()), the root's first */
+  agents(): AgentHandle[];
+  /** why there is no agent, when there is none */
+  agentProblem?: string;
+  /** resolves to a note when the target had to be killed (it ignored SIGTERM) */
+  stop(): Promise<string | void>;
+}

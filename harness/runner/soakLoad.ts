@@ -1,0 +1,39 @@
+// A soak's load: the scenario's HTTP load at its rate for the whole measured time, beside the steps,
+// its intervals to the stream. It pauses while a restarted service comes up (no base URL then).
+// Counted runs have none.
+import type { RunPlan } from '../scenario/runPlan.ts';
+import type { StreamEvent } from '../series/sampleStream.ts';
+import { runLoad } from '../drivers/loadGenerator.ts';
+import { loadEvent } from '../observations/loadTally.ts';
+import type { RunTarget } from './runTarget.ts';
+import type { TargetLifecycle } from './targetLifecycle.ts';
+
+export interface SoakLoad {
+  start(target: RunTarget): void;
+  /** stops it and waits for its last interval; again is harmless */
+  stop(): Promise<void>;
+}
+
+export function soakLoad(plan: Pick<RunPlan, 'load' | 'measure'>, o: { lifecycle: Pick<TargetLifecycle, 'restarting'>; now(): number; emit(e: StreamEvent): void; note(message: string): void }): SoakLoad {
+  const abort = new AbortController();
+  let done: Promise<void> = Promise.resolve();
+  return {
+    start(target) {
+      if (!plan.load || !('ms' in plan.measure)) return;
+      const durationMs = plan.measure.ms;
+      done = runLoad(plan.load, {
+        baseUrl: () => (o.lifecycle.restarting() ? null : target.baseUrl()),
+        totalMs: durationMs - o.now(),
+        sliceMs: Math.min(5000, Math.max(1000, durationMs / 60)),
+        now: o.now,
+        onInterval: (i) => o.emit(loadEvent(i)),
+        onError: o.note,
+        signal: abort.signal,
+      }).done;
+    },
+    async stop() {
+      abort.abort();
+      await done;
+    },
+  };
+}

@@ -1,0 +1,112 @@
+// Naming suspects, as an evidence collector: once the measured phase has ended (settle included),
+// the agent takes its three looks (baseline, after extra steps of their own, after a settle) within
+// the attribution budget, and what grew is ranked (suspectSession.ts). Nothing of it is sampled: a
+// snapshot of a 100 MB heap lifted a Node target's RSS by 700 MB, which would be read as growth, or
+// raise an alert after the soak. Its snapshots are kept in the run folder only when the run did not
+// pass.
+import { attributionBudgetMs, createAttributionBudget, MIN_ATTRIBUTION_STEPS, type AttributionBudget } from '../agents/attributionBudget.ts';
+import type { RunPlan } from '../scenario/runPlan.ts';
+import type { StreamEvent } from '../series/sampleStream.ts';
+import type { AgentHandle } from './agentHandle.ts';
+import type { EvidenceCollector, MeasuredRun } from './evidenceCollectors.ts';
+import { sleep } from './raceStep.ts';
+import { startAttributionLoad } from './attributionLoad.ts';
+import type { RunTarget } from './runTarget.ts';
+import { createSuspectSession, tooLargeToLook, type SuspectSession } from './suspectSession.ts';
+import { treeTypeCounts } from './treeTypeCounts.ts';
+
+export interface SuspectNamingOptions {
+  target: RunTarget;
+  /** why a heap snapshot would not fit under the memoryLimit, or null */
+  noRoomForSnapshot(agent: AgentHandle): Promise<string | null>;
+  runDir: string;
+  cookie: string;
+  emit(e: StreamEvent): void;
+  note(message: string): void;
+  now(): number;
+}
+
+export function suspectNamingCollector(plan: Pick<RunPlan, 'name' | 'settleMs' | 'pace' | 'attributionSteps' | 'load' | 'measure'>, o: SuspectNamingOptions): EvidenceCollector {
+  let suspects: SuspectSession | null = null;
+
+  /** the agent to look through, or null when there is none or its looks would cost too much */
+  const lookingAgent = async (run: MeasuredRun): Promise<AgentHandle | null> => {
+    const agent = o.target.agent();
+    if (o.target.agentProblem) o.note(o.target.agentProblem);
+    if (!agent || !run.ended || run.signal.aborted) return null;
+    const tooLarge = (await tooLargeToLook(agent)) ?? (await o.noRoomForSnapshot(agent));
+    if (tooLarge) o.note(tooLarge);
+    return tooLarge ? null : agent;
+  };
+
+  /** which processes' counts were summed, and which were not looked at */
+  const noteTree = (agent: AgentHandle, summed: number[]) => {
+    const others = o.target.agents().filter((a) => a.role === 'worker' && !summed.includes(a.pid)).map((a) => a.pid);
+    if (summed.length > 0) o.note(`suspects: gc type counts were summed over the root process (pid ${agent.pid}) and the ${summed.length} worker${summed.length === 1 ? '' : 's'} forked from it (pid ${summed.join(', ')}), and so were their warnings; a referrer chain was searched for in the process holding the most of its type; allocation sites and open resources are the root's only`);
+    if (others.length > 0) o.note(`suspects were looked for in the root process (pid ${agent.pid})${summed.length ? ' and its forked workers' : ''} only: ${others.length} other process${others.length === 1 ? '' : 'es'} of the tree serving an agent (pid ${others.join(', ')}) ${others.length === 1 ? 'was' : 'were'} not looked at`);
+  };
+
+  /** the extra steps between the first two looks; how many were taken */
+  const extraSteps = async (run: MeasuredRun, budget: AttributionBudget, lookMs: number): Promise<number> => {
+    // the extra steps get what the two looks still to come (about as long as the first) and the
+    // settle will not need; the retainer paths and referrer searches get what is left after
+    const reserveMs = 2 * lookMs + plan.settleMs;
+    // paced steps (below) cost their pauses: the fewest the per-step rule needs, not the full 20
+    const extra = Math.min(run.steps - run.warmupSteps, plan.pace.kind === 'none' ? plan.attributionSteps : Math.min(plan.attributionSteps, MIN_ATTRIBUTION_STEPS));
+    // a soak under load grows by its load: it runs again while the extra steps do
+    const load = plan.load && 'ms' in plan.measure
+      ? startAttributionLoad(plan.load, { baseUrl: () => o.target.baseUrl(), now: o.now, maxMs: Math.max(1000, budget.remainingMs() - reserveMs), onError: o.note })
+      : null;
+    try {
+      return await takeExtraSteps(run, budget, lookMs, extra, reserveMs);
+    } finally {
+      await load?.stop();
+    }
+  };
+
+  const takeExtraSteps = async (run: MeasuredRun, budget: AttributionBudget, lookMs: number, extra: number, reserveMs: number): Promise<number> => {
+    let attributed = 0;
+    for (; attributed < extra && !run.signal.aborted; attributed++) {
+      // a few steps whatever the time: with none, nothing can be seen growing per step
+      if (attributed >= MIN_ATTRIBUTION_STEPS && budget.remainingMs() < reserveMs) {
+        budget.cut(`steps between the first two looks cut to ${attributed} of ${extra}: the first look took ${(lookMs / 1000).toFixed(1)} s`);
+        break;
+      }
+      const n = run.steps + attributed;
+      if (!(await run.extraStep(n, `step ${n + 1} (naming suspects)`))) break;
+      // paced as the measured steps were: a target that works on its own clock (a daemon the
+      // steps only pace) grows between the looks by time, so steps back to back would show it
+      // growing by nothing per step (the bs4 monitor's trees: no suspect at all)
+      if (plan.pace.kind !== 'none') await sleep(Math.min(plan.pace.ms, Math.max(0, budget.remainingMs() - reserveMs)), run.signal);
+    }
+    return attributed;
+  };
+
+  return {
+    async afterMeasured(run) {
+      const agent = await lookingAgent(run);
+      if (!agent) return;
+      const budget = createAttributionBudget(attributionBudgetMs(run.ms));
+      const tree = treeTypeCounts(agent, () => o.target.agents());
+      suspects = createSuspectSession({ ...agent, request: tree.request }, { runDir: o.runDir, scenarioName: plan.name, cookie: o.cookie, budget });
+      await suspects.atBaseline();
+      noteTree(agent, tree.summedWorkers());
+      const lookMs = budget.elapsedMs();
+      const attributed = await extraSteps(run, budget, lookMs);
+      // two more looks as long as the first would not fit: the one after the settle stands for both
+      if (budget.remainingMs() < 2 * lookMs + plan.settleMs) {
+        budget.cut(`the look after the extra steps skipped, the first took ${(lookMs / 1000).toFixed(1)} s: growth is read from the baseline to the look after the settle`);
+        suspects.skipMeasured();
+      } else await suspects.afterMeasured();
+      await sleep(Math.min(plan.settleMs, budget.remainingMs()), run.signal);
+      await suspects.afterSettle(attributed);
+      // in the stream too, so that a report rebuilt from it names them
+      o.emit({ k: 'suspects', t: o.now(), suspects: suspects.ranked() });
+      o.emit({ k: 'attribution', t: o.now(), attribution: budget.summary() });
+    },
+    async afterVerdict(failed) {
+      if (!suspects) return { artifacts: [], errors: [] };
+      return { artifacts: await suspects.finish(failed), errors: suspects.errors() };
+    },
+  };
+}

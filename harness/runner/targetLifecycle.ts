@@ -1,0 +1,119 @@
+// The target's life in one run: the memory cgroup it runs in, its start (or the attached service's
+// watch), its command and runtime as a stream event, every death (a restartable service is started
+// again; any other death ends the run), the kernel's OOM kills in its cgroup, and its stop, after
+// which whatever still carries the run cookie is an orphan, named and killed.
+import type { Leftover } from '../report/schema.ts';
+import type { RunPlan } from '../scenario/runPlan.ts';
+import { formatBytes } from '../scenario/units.ts';
+import { COOKIE_ENV } from '../probes/runCookie.ts';
+import type { AgentHandle } from './agentHandle.ts';
+import { attachedTree, type AttachedService } from './attachedTarget.ts';
+import { collectOrphans } from './collectOrphans.ts';
+import { openMemoryLimit, type MemoryLimitSession } from './memoryLimitSession.ts';
+import { startRunTarget } from './restartableTarget.ts';
+import type { RunTarget, TargetPlanPart } from './runTarget.ts';
+import { watchDeaths, type DeathWatch, type DeathWatchOptions } from './targetDeaths.ts';
+import { createTargetOutput } from './targetOutput.ts';
+
+/** What of the plan the target's life reads. */
+export type LifecyclePlanPart = TargetPlanPart & Pick<RunPlan, 'name'> & { budgets: Pick<RunPlan['budgets'], 'memoryLimit'> };
+
+export interface TargetLifecycleOptions extends Omit<DeathWatchOptions, 'watchOom' | 'oomReason'> {
+  repoRoot: string;
+  cookie: string;
+  /** an attached service, resolved before the run's head (or why it could not be) */
+  attached: AttachedService | Error | undefined;
+  signal: AbortSignal;
+  /** a problem of observing, for the report's probe errors */
+  problem(message: string): void;
+}
+
+export interface TargetLifecycle extends Pick<DeathWatch, 'fatal' | 'deaths' | 'restarting' | 'ignoreDeaths'> {
+  start(): Promise<RunTarget>;
+  current(): RunTarget | null;
+  /** what a step races: a death that ends the run (a restartable target's deaths are the restart's) */
+  died(): Promise<string>;
+  /** OOM kills in the cgroup since the last look; at every sample, as a pre-fork master may survive its worker's */
+  watchOom(): void;
+  oomReason(): string | undefined;
+  /** the memory cgroup's usage: the memoryLimit's, or the attached service's own */
+  cgroupUsage(): number | null;
+  /** why a heap snapshot would not fit under the memoryLimit, or null */
+  noRoomForSnapshot(agent: AgentHandle): Promise<string | null>;
+  /** stops the target and returns the orphans */
+  stop(): Promise<Leftover[]>;
+}
+
+function stringEnv(env: NodeJS.ProcessEnv): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined));
+}
+
+export function createTargetLifecycle(plan: LifecyclePlanPart, o: TargetLifecycleOptions): TargetLifecycle {
+  const { attached, emit, now } = o;
+  let target: RunTarget | null = null;
+  let died: Promise<string> | null = null;
+  let memoryLimit: MemoryLimitSession | null = null;
+  let oomReason: string | undefined;
+  const ownCgroup = attached && !(attached instanceof Error) && typeof attached.cgroup !== 'string' ? attached.cgroup : null;
+  const output = createTargetOutput(emit, now);
+  const watchOom = () => {
+    const k = memoryLimit?.newOomKills();
+    if (!k || k.count === 0) return;
+    oomReason ??= `OOM-killed by the kernel under the ${memoryLimit!.limit.written} memoryLimit` + (k.usage === null ? '' : ` (the cgroup held ${formatBytes(k.usage)})`);
+    for (let i = 0; i < k.count; i++) emit({ k: 'oom', t: now(), usage: k.usage });
+    o.log(`seep: ${plan.name}: ${oomReason}`);
+  };
+  const deaths = watchDeaths(plan.name, { ...o, watchOom, oomReason: () => oomReason });
+  return {
+    async start() {
+      if (plan.budgets.memoryLimit) {
+        const opened = await openMemoryLimit(plan.budgets.memoryLimit, o.cookie);
+        if (typeof opened === 'string') {
+          o.log(`seep: ${plan.name}: ${opened}`);
+          o.problem(opened);
+        } else memoryLimit = opened;
+      }
+      if (attached instanceof Error) throw attached;
+      if (attached && typeof attached.cgroup === 'string') o.note(`no cgroupMemory for the attached process: ${attached.cgroup}`);
+      target = await startRunTarget(plan, {
+        repoRoot: o.repoRoot,
+        env: { ...stringEnv(process.env), [COOKIE_ENV]: o.cookie, ...memoryLimit?.env },
+        onOutput: output.onOutput,
+        signal: o.signal,
+      }, attached);
+      if (target.command || target.runtime) emit({ k: 'target', t: now(), ...(target.command ? { command: target.command } : {}), ...(target.runtime ? { runtime: target.runtime } : {}) });
+      deaths.follow(target);
+      died = target.restartable ? deaths.fatal.then(() => new Promise<string>(() => undefined)) : deaths.fatal;
+      return target;
+    },
+    current: () => target,
+    died: () => died ?? deaths.fatal,
+    fatal: deaths.fatal,
+    deaths: deaths.deaths,
+    restarting: deaths.restarting,
+    ignoreDeaths: deaths.ignoreDeaths,
+    watchOom,
+    oomReason: () => oomReason,
+    cgroupUsage: () => memoryLimit?.usage() ?? ownCgroup?.usage() ?? null,
+    noRoomForSnapshot: async (agent) => (memoryLimit ? memoryLimit.noRoomForSnapshot(agent) : null),
+    async stop() {
+      await deaths.restarting()?.catch(() => undefined);
+      emit({ k: 'stopping', t: now() });
+      const stopNote = await target?.stop().catch((err: unknown) => {
+        o.problem(`stopping the target failed: ${(err as Error).message}`);
+      });
+      if (stopNote) o.problem(stopNote);
+      output.flush();
+      const spare = await attachedTree(attached).catch((err: unknown) => {
+        o.problem(`listing the attached process's tree failed: ${(err as Error).message}`);
+        return [];
+      });
+      const orphans = await collectOrphans(o.cookie, undefined, spare).catch((err: unknown) => {
+        o.problem(`killing leftover processes failed: ${(err as Error).message}`);
+        return [] as Leftover[];
+      });
+      await memoryLimit?.close();
+      return orphans;
+    },
+  };
+}
