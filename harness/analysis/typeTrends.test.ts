@@ -2,7 +2,7 @@
 // targets (a Python class kept per call, an LRU cache, a Node service) are in fixtures/e2e/typeGrowth.test.ts.
 import { describe, expect, it } from 'vitest';
 import type { Phase, Suspect, TypeGrowthSeries } from '../report/schema.ts';
-import { heapTypesCheck, typeTrends } from './typeTrends.ts';
+import { heapTypesCheck, isRuntimeSite, typeTrends } from './typeTrends.ts';
 
 /** warmup 3 steps, then `measured` steps with a read after each, then `settle` reads */
 function series(runtime: 'python' | 'node', byName: Record<string, (i: number) => number | null>, opts: { measured?: number; settle?: number; settleValue?: (name: string, last: number) => number } = {}): TypeGrowthSeries {
@@ -121,5 +121,47 @@ describe('typeTrends and leak.types over the boundary series', () => {
   it('without a boundary series it is the three looks alone, and nothing without either', () => {
     expect(heapTypesCheck([suspect('a.Job', 1)], undefined)).toMatchObject({ pass: false, observed: 1 });
     expect(heapTypesCheck(undefined, undefined)).toBeNull();
+  });
+});
+
+describe("a site in the runtime's own code, held to what the heap shows", () => {
+  // 174 B a step, sampled a KiB at a time, as onconnection node:net moved over 151 reads of a clean server
+  const wandering = (i: number) => 1024 * Math.floor((174 * i) / 1024);
+  const g = () => series('node', { 'onconnection node:net': wandering, 'audit /srv/api/server.mjs:16': wandering }, { measured: 150 });
+
+  it('lists it, not failed, while the heap grew less; fails the same growth at a site of the target\'s own code', () => {
+    const c = heapTypesCheck([], g(), { heapPerStep: 12 })!;
+    const runtime = c.typeTrends!.find((t) => t.name === 'onconnection node:net')!;
+    expect(runtime).toMatchObject({ leaks: false });
+    expect(runtime.notFailed).toBe("in the runtime's own code, and the heap grew 12 B per step, less than this site");
+    expect(c.typeTrends!.find((t) => t.name.startsWith('audit'))!.leaks).toBe(true);
+    expect(c.observed).toBe(1);
+    expect(c.message).toMatch(/listed, not failed: onconnection node:net \+1\d\d B\/step \(in the runtime's own code, and the heap grew 12 B per step, less than this site\)/);
+  });
+
+  it('fails it when the heap grew at least as much', () => {
+    const c = heapTypesCheck([], g(), { heapPerStep: 400 })!;
+    expect(c.typeTrends!.find((t) => t.name === 'onconnection node:net')!.leaks).toBe(true);
+  });
+
+  it('tells the runtime\'s sites from the target\'s by their location', () => {
+    const node = { runtime: 'node' } as const;
+    expect(['onconnection node:net', '(V8 API)', 'push', 'parserOnHeadersComplete node:_http_common'].map((n) => isRuntimeSite(node, n))).toEqual([true, true, true, true]);
+    expect(['audit /srv/api/server.mjs:16', '(anonymous) /srv/api/server.mjs:40 in RequestState', 'set via (anonymous) /srv/api/s.mjs:3'].map((n) => isRuntimeSite(node, n))).toEqual([false, false, false]);
+  });
+});
+
+describe('a soak: growth that slows down as a cache filling does', () => {
+  it('lists a site whose second half grew much slower, and fails one growing steadily', () => {
+    const filling = (i: number) => Math.round(60_000 * (1 - Math.exp(-i / 25)));
+    const steady = (i: number) => 600 * i;
+    const g = series('node', { 'render /srv/api/server.mjs:25': filling, 'keep /srv/api/server.mjs:30': steady }, { measured: 60 });
+    const c = heapTypesCheck([], g, { soak: true, heapPerStep: 2000 })!;
+    const render = c.typeTrends!.find((t) => t.name.startsWith('render'))!;
+    expect(render.leaks).toBe(false);
+    expect(render.notFailed).toMatch(/^it grows ever more slowly \(\d+(\.\d)? [KB]+\/step over the first half of the reads, \d+(\.\d)? [KB]+\/step over the second\): a cache filling as far as this soak can tell$/);
+    expect(c.typeTrends!.find((t) => t.name.startsWith('keep'))!.leaks).toBe(true);
+    // the same series in a counted run is judged on its trend alone
+    expect(heapTypesCheck([], g, { heapPerStep: 2000 })!.typeTrends!.find((t) => t.name.startsWith('render'))!.notFailed).toBeUndefined();
   });
 });

@@ -20,7 +20,7 @@ export function formatValue(value: number, unit: string): string {
   if (base === 'ms') return `${formatNumber(value)} ms` + (per ? `/${per}` : '');
   // a share of a whole (errors of requests): as a percentage
   if (base === 'share') return `${formatNumber(Math.round(value * 1000) / 10)}%`;
-  return `${formatNumber(value)} ${value === 1 && !per ? singular(base) : base}` + (per ? `/${per}` : '');
+  return `${formatNumber(value)} ${value === 1 ? singular(base) : base}` + (per ? `/${per}` : '');
 }
 
 /** "1 line", "1 fd", "1 process": the units the report counts in, one of them. */
