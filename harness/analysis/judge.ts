@@ -20,9 +20,10 @@ const NO_ALERTS = { warning: { count: 0, firstT: null }, critical: { count: 0, f
 export function judge(obs: Observations, budgets: BudgetPlan, alerts: AlertLevel[]): Check[] {
   const soak = obs.measure === 'time';
   const out = buildChecks(obs, budgets);
-  // the heap in bytes per step, against which a site in the runtime's own code is held
+  // the heap's growth per step it surely reached (the low end of its interval), against which a site
+  // in the runtime's own code is held: a flat heap's slope alone wanders by 100 B a step
   const heapBytes = iterationTrend(obs, 'heapUsed');
-  const types = heapTypesCheck(obs.suspects, obs.typeGrowth, { soak, heapPerStep: heapBytes ? heapBytes.slope : null });
+  const types = heapTypesCheck(obs.suspects, obs.typeGrowth, { soak, heapPerStep: heapBytes ? heapBytes.low : null });
   if (types) out.push(types);
   if (soak) {
     const i = out.findIndex((c) => c.id === 'leak.rss');

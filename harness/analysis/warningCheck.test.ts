@@ -8,6 +8,8 @@ import path from 'node:path';
 import { DEPENDENCY_RESOURCE_WARNING, LEAK_WARNINGS } from '../scenario/leakWarnings.ts';
 import type { Check, WarningGroup } from '../report/schema.ts';
 import { warningCheck } from './warningCheck.ts';
+import { outputChecks } from './leftoverChecks.ts';
+import { planBudgets } from '../scenario/runPlan.ts';
 import type { Observations } from '../observations/observations.ts';
 
 /** stderr of a real program, with warnings as seep's Python targets get them (PYTHONWARNINGS=default) */
@@ -147,6 +149,15 @@ describe("a dependency's ResourceWarning, judged by what it costs", () => {
     const session = judgeLines('/usr/lib/python3/dist-packages/aiohttp/client.py:345: ResourceWarning: Unclosed client session <aiohttp.client.ClientSession object at 0x7f00>', [fdsCheck(true)]);
     expect(session).toMatchObject({ pass: false });
     expect(session.message).toMatch(/^Unclosed client session x1/);
+  });
+
+  it('fails through output.forbid for a team that wants none', () => {
+    const w = createOutputWatcher({ forbid: ['ResourceWarning'], warnings: LEAK_WARNINGS });
+    w.feed('stderr', `${depLine}\n`, 0);
+    w.end(1);
+    const obs = { output: w.summary(), measuredIterations: 50, fileSizes: {} } as unknown as Observations;
+    expect(warningCheck(obs, [fdsCheck(true)])!.pass).toBe(true);
+    expect(outputChecks(obs, planBudgets({ output: { forbid: ['ResourceWarning'] } }))[0]).toMatchObject({ id: 'budget.output.forbid:ResourceWarning', pass: false, observed: 1 });
   });
 
   it('without an agent, judges the printed line by where it was raised', () => {
