@@ -11,6 +11,7 @@ import type { Observations } from '../observations/observations.ts';
 import { memoryLimitCheck } from './memoryLimitCheck.ts';
 import { withTimeToLimit, type KnownLimit } from './timeToLimit.ts';
 import { regressionChecks } from './regressionChecks.ts';
+import { drivenServiceChecks, remoteSeriesChecks } from './remoteChecks.ts';
 import { runFigures } from './runFigures.ts';
 import { loadChecks } from './loadChecks.ts';
 import { alertChecks, hourlyLeakCheck, latencyCheck, seepRssCheck, soakHeapCheck, stepErrorsCheck } from './soakChecks.ts';
@@ -18,8 +19,10 @@ import { alertChecks, hourlyLeakCheck, latencyCheck, seepRssCheck, soakHeapCheck
 const NO_ALERTS = { warning: { count: 0, firstT: null }, critical: { count: 0, firstT: null } };
 
 export function judge(obs: Observations, budgets: BudgetPlan, alerts: AlertLevel[]): Check[] {
+  // a series from Prometheus has only itself to judge; the service a scenario drove, its replicas
+  if (obs.remote?.labels || obs.remote?.sum) return remoteSeriesChecks(obs, budgets);
   const soak = obs.measure === 'time';
-  const out = buildChecks(obs, budgets);
+  const out = obs.remote ? drivenServiceChecks(obs, budgets) : buildChecks(obs, budgets);
   // the heap's growth per step it surely reached (the low end of its interval), against which a site
   // in the runtime's own code is held: a flat heap's slope alone wanders by 100 B a step
   const heapBytes = iterationTrend(obs, 'heapUsed');

@@ -47,11 +47,11 @@ export function hourlyPoints(timed: ScenarioSeries['timed'], metric: Metric): Po
   return y.length < 3 ? null : { x, y, offset: first };
 }
 
-/** The trend of RSS per hour of wall time, over the timed samples of the measured phase. */
-export function hourlyTrend(obs: Observations, metric: Metric): TrendResult | null {
+/** The trend of a metric (RSS unless said) per hour of wall time, over the timed samples of the measured phase. */
+export function hourlyTrend(obs: Observations, metric: Metric, kind: 'memory' | 'count' = 'memory', unit = 'B'): TrendResult | null {
   const p = hourlyPoints(obs.series.timed, metric);
   if (!p) return null;
-  return analyzeTrend({ y: p.y, x: p.x, kind: 'memory', per: 'hour', unit: 'B', series: 'timed', offset: p.offset });
+  return analyzeTrend({ y: p.y, x: p.x, kind, per: 'hour', unit, series: 'timed', offset: p.offset });
 }
 
 function median(xs: number[]): number {

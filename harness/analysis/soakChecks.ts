@@ -1,6 +1,6 @@
 // Checks that only a soak has: RSS growth per hour as the default leak judgement, p99 latency
 // under load, seep's own RSS, and the alert thresholds. Pure: they read what the aggregate kept.
-import type { Check, Headlines, Metric, TrendResult } from '../report/schema.ts';
+import type { Check, CheckId, Headlines, Metric, Resource, TrendResult } from '../report/schema.ts';
 import { metricPoints } from '../series/seriesColumns.ts';
 import { deceleration, noiseDurationMs, weighSoakWindow, type Deceleration } from './soakWindow.ts';
 import { formatElapsed, formatNeeded } from '../scenario/elapsed.ts';
@@ -15,28 +15,45 @@ export { formatElapsed };
 
 const HOUR_MS = 3_600_000;
 
+/** A series judged per hour: which column, the check it makes, and how its sentence names it. */
+export interface HourlySeries {
+  metric: Metric;
+  id: CheckId;
+  resource: Resource;
+  kind: 'memory' | 'count';
+  unit: string;
+  label: string;
+}
+
+const RSS: HourlySeries = { metric: 'rss', id: 'leak.rss', resource: 'rss', kind: 'memory', unit: 'B', label: 'RSS' };
+
 /**
- * A soak judges RSS per hour of wall time over the timed samples, not per step, weighed against its
- * window (analysis/soakWindow.ts): a cycle longer than a third of it, a heap after GC still filling,
- * or creep with the heap flat make it inconclusive, with the duration that would decide.
+ * A soak judges RSS (or a series from Prometheus, remoteChecks.ts) per hour of wall time over the
+ * timed samples, not per step. The RSS of a target seep ran is weighed against its window
+ * (analysis/soakWindow.ts): a cycle longer than a third of it, a heap after GC still filling, or
+ * creep with the heap flat make it inconclusive, with the duration that would decide.
  */
-export function hourlyLeakCheck(obs: Observations): Check | null {
-  const pts = hourlyPoints(obs.series.timed, 'rss');
-  const raw = hourlyTrend(obs, 'rss');
+export function hourlyLeakCheck(obs: Observations, of: HourlySeries = RSS): Check | null {
+  const pts = hourlyPoints(obs.series.timed, of.metric);
+  const raw = hourlyTrend(obs, of.metric, of.kind, of.unit);
   if (!raw || !pts) return null;
+  const trend = of === RSS && !obs.remote ? weighRssWindow(obs, raw, pts) : raw;
+  const detectable = detectableForTrend(pts.x, pts.y, raw, defaultFloor(of.kind, 'hour'));
+  return {
+    ...(detectable ? { detectable } : {}),
+    id: of.id, resource: of.resource, kind: 'leak', series: of.metric, observed: trend.slope, unit: `${of.unit}/h`,
+    pass: trend.verdict !== 'leak', message: describeTrend(of.label, trend), trend,
+  };
+}
+
+function weighRssWindow(obs: Observations, raw: TrendResult, pts: { x: number[]; y: number[] }): TrendResult {
   const heap = runtimeHeap(obs);
-  const trend = weighSoakWindow(raw, {
+  return weighSoakWindow(raw, {
     timed: { t: pts.x.map((h) => h * HOUR_MS), y: pts.y },
     heap: heap ? { trend: heap.trend, decelerating: heapDeceleration(obs, heap.series) } : null,
     creepPerHour: RSS_CREEP_WITH_FLAT_HEAP * workPerHour(obs),
     warmupMs: baselineT(obs),
   });
-  const detectable = detectableForTrend(pts.x, pts.y, raw, defaultFloor('memory', 'hour'));
-  return {
-    ...(detectable ? { detectable } : {}),
-    id: 'leak.rss', resource: 'rss', kind: 'leak', series: 'rss', observed: trend.slope, unit: 'B/h',
-    pass: trend.verdict !== 'leak', message: describeTrend('RSS', trend), trend,
-  };
 }
 
 /** Steps and requests per hour of the measured phase: the units of work a soak's creep floor is counted in. */

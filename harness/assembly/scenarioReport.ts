@@ -37,9 +37,11 @@ export function scenarioReport(run: FoldedRun & { head: StreamHead }, judged: Ju
   if (judged.error) report.error = judged.error;
   if (judged.cutShort) report.cutShort = judged.cutShort;
   if (run.attribution) report.attribution = run.attribution;
+  if (run.replicas) report.replicas = run.replicas;
   if (run.processes.seen > 1 || run.processes.summary.ended > 0) report.processes = run.processes.list;
   if (run.processHeaps.list.length > 1) report.processHeaps = run.processHeaps.list;
-  if (run.restarts > 0 || h.target.kind === 'service') report.restarts = run.restarts;
+  // a service seen through Prometheus restarts where seep cannot see: its series' lives say so
+  if (run.restarts > 0 || (h.target.kind === 'service' && !h.target.remote)) report.restarts = run.restarts;
   if (run.alerts.total > 0) report.alerts = run.alerts.list;
   const probeErrors = probeErrorsOf(run);
   if (probeErrors.length > 0) report.probeErrors = probeErrors;

@@ -17,6 +17,9 @@ import { judgeDocument } from '../judge/judgeDocument.ts';
 import { UsageError, type Values } from './options.ts';
 import { renderOutputs } from './renderOutputs.ts';
 
+/** The options of `seep judge --prometheus`, meaningless for an observations file. */
+const PROMETHEUS_FLAGS = ['query', 'metric', 'selector', 'range', 'step', 'at', 'limit-query', 'limit'] as const;
+
 async function readInput(source: string): Promise<string> {
   if (source !== '-') return readFile(path.resolve(source), 'utf8');
   const chunks: Buffer[] = [];
@@ -25,6 +28,9 @@ async function readInput(source: string): Promise<string> {
 }
 
 export async function judgeCommand(args: string[], values: Values): Promise<ExitCode> {
+  if (values.prometheus !== undefined) return (await import('./judgePrometheus.ts')).judgePrometheusCommand(args, values);
+  const stray = PROMETHEUS_FLAGS.find((f) => values[f] !== undefined);
+  if (stray) throw new UsageError(`--${stray} goes with --prometheus <url>: seep judge reads an observations file otherwise`);
   const [source, extra] = args;
   if (!source || extra) throw new UsageError("seep judge takes exactly one observations file ('-' for stdin)");
   let value: unknown;

@@ -39,6 +39,15 @@ export const USAGE = `usage:
                                 document) as seep run judges a run: checks, verdict, exit code
       --report-dir <dir>        write report.json and HTML under <dir>/<run-id>/
       --json <file>             write the JSON report here
+  seep judge --prometheus <url> --query '<PromQL>' | --metric rss|working-set|heap|fds [--selector '<matchers>']
+                                judge every series the query returns (one per pod, container or instance;
+                                each life of a restarted one apart) as a soak: per hour, trend and plateau
+      --range <time>            how far back from --at (default 24h)
+      --step <time>             the points' spacing (default range/1000, at least 15s)
+      --at <time>               the range's end: RFC 3339 or seconds since the epoch (default now)
+      --limit-query '<PromQL>'  each series' limit, for time to limit (fds: process_max_fds by default)
+      --limit <size|N>          one limit for every series instead
+      --report-dir <dir>  --json <file>  --html <file>  --junit <file>  --markdown <file>
   seep pytest [pytest args...]  run pytest with seep's plugin loaded (@pytest.mark.leaks)
   seep --version | --help
 
@@ -67,6 +76,15 @@ export const OPTIONS = {
   shard: { type: 'string' },
   'shard-durations': { type: 'string' },
   into: { type: 'string' },
+  prometheus: { type: 'string' },
+  query: { type: 'string' },
+  metric: { type: 'string' },
+  selector: { type: 'string' },
+  range: { type: 'string' },
+  step: { type: 'string' },
+  at: { type: 'string' },
+  'limit-query': { type: 'string' },
+  limit: { type: 'string' },
 } satisfies ParseArgsConfig['options'];
 
 export function wholeNumber(flag: string, value: string | undefined, min: number): number | undefined {

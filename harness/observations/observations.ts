@@ -1,5 +1,6 @@
 // What the runner hands to analysis: everything observed about one scenario, no I/O left to do.
-import type { Leftover, LoadTotals, OutputSummary, ScenarioSeries, Suspect, TypeGrowthSeries, WarningGroup } from '../report/schema.ts';
+import type { Leftover, LoadTotals, OutputSummary, RemoteTarget, ScenarioSeries, Suspect, TypeGrowthSeries, WarningGroup } from '../report/schema.ts';
+import type { ReplicaVerdict } from './replicaVerdicts.ts';
 
 export interface Observations {
   targetKind: 'service' | 'module' | 'cli';
@@ -44,7 +45,12 @@ export interface Observations {
   typeGrowth?: TypeGrowthSeries;
   /** why the target's output was not read (a service seep attached to prints where it always did) */
   outputUnread?: string;
+  /** a series from Prometheus (judged by analysis/remoteChecks.ts), or a deployed service whose replicas are */
+  remote?: RemoteTarget;
+  /** a deployed service driven while Prometheus watched it: its replicas' verdicts, judged apart */
+  replicas?: ReplicaVerdict[];
 }
+
 
 export interface AlertTally {
   count: number;

@@ -17,6 +17,7 @@ import { decodeHead, type StreamHead, type StreamTail } from './streamHead.ts';
 import { createTypeGrowthRows } from './typeGrowthRows.ts';
 import { countedWarnings, createWarningReads } from './warningReads.ts';
 import { createLoadTally } from './loadTally.ts';
+import { replicaVerdicts } from './replicaVerdicts.ts';
 
 /** Step errors whose messages a soak keeps, besides the last: a week of them must not grow. */
 const KEEP_STEP_ERRORS = 3;
@@ -50,6 +51,8 @@ export interface FoldedRun {
   /** told after the end: files kept in the run folder, and problems listed last */
   artifacts: string[];
   lateErrors: string[];
+  /** a deployed service's replicas, each judged from its series in Prometheus */
+  replicas?: ScenarioReport[];
 }
 
 export interface RunFold {
@@ -79,6 +82,8 @@ export function createRunFold(opts: RunFoldOptions = {}): RunFold {
   let started: Pick<ScenarioReport['target'], 'command' | 'runtime'> | null = null;
   let artifacts: string[] = [];
   const lateErrors: string[] = [];
+  // a deployed service's replicas, judged from Prometheus once the run was over
+  let replicas: ScenarioReport[] | null = null;
   const stepErrors: StepErrorTally = { count: 0, first: [], last: null };
   // 10,000 points is one every minute of a week: more than a chart can show, and half the memory of 20,000
   const recorder = createSeriesRecorder({ maxTimed: opts.maxTimed ?? 10_000, maxBoundaries: opts.maxBoundaries ?? 2000 });
@@ -197,6 +202,9 @@ export function createRunFold(opts: RunFoldOptions = {}): RunFold {
       case 'attribution':
         attribution = e.attribution;
         return;
+      case 'replicas':
+        replicas = e.replicas;
+        return;
       case 'heaps':
         heaps.observe(phaseOfCode(e.p), e.procs);
         return;
@@ -267,6 +275,8 @@ export function createRunFold(opts: RunFoldOptions = {}): RunFold {
       ...(typeGrowth ? { typeGrowth } : {}),
       ...(lastLoad !== null ? { load: { p99s: measuredP99.columns().p99, requests, errors, measuredRequests, measured: measuredLoad.totals() } } : {}),
       ...(head?.target.attached ? { outputUnread: `seep attached to pid ${head.target.attached.pid ?? '?'} and did not start it: its output goes where it always did, not to seep` } : {}),
+      ...(head?.target.remote ? { remote: head.target.remote, outputUnread: 'a service observed through Prometheus prints where it runs, not to seep' } : {}),
+      ...(replicas ? { replicas: replicaVerdicts(replicas) } : {}),
     };
   }
 
@@ -296,6 +306,7 @@ export function createRunFold(opts: RunFoldOptions = {}): RunFold {
       notes: [...notes],
       artifacts,
       lateErrors: [...lateErrors],
+      ...(replicas ? { replicas } : {}),
     }),
   };
 }

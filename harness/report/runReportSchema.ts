@@ -107,6 +107,7 @@ export type CheckId =
   | `budget.files:${string}`
   | `alert.rss.${'warning' | 'critical'}`
   | 'calibration'
+  | 'replicas'
   | 'regression'
   | `regression.${RegressionKey}`;
 
@@ -415,6 +416,9 @@ export interface ScenarioReport {
     command?: string[];
     /** a service seep attached to and did not start (`service.attach`, `--attach`) */
     attached?: AttachedTarget;
+    /** a series read from Prometheus (`seep judge --prometheus`, a replica of a scenario's `evidence.prometheus`),
+     * or a deployed service a scenario drove at its URL while Prometheus watched it */
+    remote?: RemoteTarget;
   };
   iterations: { warmup: number; measured: number };
   checks: Check[];
@@ -445,6 +449,37 @@ export interface ScenarioReport {
   calibration?: Calibration;
   /** what observing cost the target: its steps' own time beside the boundary work seep did between them */
   observerCost?: ObserverCost;
+  /**
+   * A deployed service driven at its URL (`evidence.prometheus`): each replica's series from
+   * Prometheus judged as a scenario of its own (each life of a restarted one apart), then their sum
+   */
+  replicas?: ScenarioReport[];
+}
+
+/** What a series from Prometheus measures, as the sample column it is judged in. */
+export type RemoteMetric = 'rss' | 'heapUsed' | 'fds';
+
+/**
+ * A target seep did not start and cannot see, observed through Prometheus: one series it judged
+ * (labels set), or a service a scenario drove at `url` whose replicas are judged in `replicas`.
+ */
+export interface RemoteTarget {
+  /** the Prometheus server the series came from */
+  prometheus: string;
+  /** the PromQL that returned the series */
+  query: string;
+  /** what the series measures: memory (judged as RSS), a runtime heap, or file descriptors (a count) */
+  metric: RemoteMetric;
+  /** the series' labels; absent on the scenario that drove the replicas */
+  labels?: Record<string, string>;
+  /** the sum of the replicas' series, not one of them */
+  sum?: true;
+  /** the life of the series this report judges, when its process restarted within the range (1-based) */
+  life?: { index: number; of: number; startedBy: 'range' | 'start time' | 'drop' };
+  /** the level time to limit is told against: the limit query's last value for this series, or --limit */
+  limit?: { written: string; value: number; from: string };
+  /** the service's URL, which the scenario drove */
+  url?: string;
 }
 
 /**

@@ -3,7 +3,7 @@
 // (message = the check's words), an errored scenario as <error>.
 import type { Check, Report, ScenarioReport } from '../report/schema.ts';
 import { formatValue } from './formatValue.ts';
-import { calibrationText, wouldHaveCaught } from './scenarioHeadlines.ts';
+import { calibrationText, withReplicas, wouldHaveCaught } from './scenarioHeadlines.ts';
 
 /** XML 1.0 cannot carry most control characters even as references; show them as \xNN instead. */
 function visible(text: string): string {
@@ -60,9 +60,11 @@ function testcase(s: ScenarioReport): string {
 }
 
 export function renderJunit(report: Report): string {
-  const tests = report.scenarios.length;
-  const errors = report.scenarios.filter((s) => s.verdict === 'error').length;
-  const failures = report.scenarios.filter((s) => s.verdict === 'fail').length;
+  // a deployed service's replicas are testcases of their own, after the scenario that drove them
+  const cases = withReplicas(report.scenarios);
+  const tests = cases.length;
+  const errors = cases.filter((s) => s.verdict === 'error').length;
+  const failures = cases.filter((s) => s.verdict === 'fail').length;
   const time = seconds(Date.parse(report.finishedAt) - Date.parse(report.startedAt) || report.scenarios.reduce((a, s) => a + s.durationMs, 0));
   const props = [['seep.version', report.seepVersion], ['seep.runId', report.runId], ['node', report.host.node], ['exitCode', String(report.exitCode)]];
   return `<?xml version="1.0" encoding="UTF-8"?>
@@ -71,7 +73,7 @@ export function renderJunit(report: Report): string {
     <properties>
 ${props.map(([n, v]) => `      <property name="${xmlAttr(n!)}" value="${xmlAttr(v!)}"/>`).join('\n')}
     </properties>
-${report.scenarios.map(testcase).join('\n')}
+${cases.map(testcase).join('\n')}
   </testsuite>
 </testsuites>
 `;

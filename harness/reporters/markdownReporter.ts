@@ -3,7 +3,7 @@
 // restarts or alerts, the heap per process of pre-fork servers, then the failed checks in words.
 import type { Report } from '../report/schema.ts';
 import { formatSigned } from './formatValue.ts';
-import { alertSummary, attachedText, calibrationText, describeCheck, latencyP99, observerText, rssGrowth, rssSlope, worstCheck, wouldHaveCaught } from './scenarioHeadlines.ts';
+import { alertSummary, attachedText, calibrationText, describeCheck, latencyP99, observerText, rssGrowth, rssSlope, withReplicas, worstCheck, wouldHaveCaught } from './scenarioHeadlines.ts';
 import { processHeapRows } from './processHeapRows.ts';
 import { shardText } from './shardText.ts';
 
@@ -29,14 +29,16 @@ export function renderMarkdown(report: Report): string {
     `| Scenario | Verdict | Worst check | RSS growth | Slope |${underLoad ? ' Latency p99 |' : ''}`,
     `| --- | --- | --- | --- | --- |${underLoad ? ' --- |' : ''}`,
   ];
-  for (const s of report.scenarios) {
+  // a deployed service's replicas are rows of their own, after the scenario that drove them
+  const rows = withReplicas(report.scenarios);
+  for (const s of rows) {
     const worst = worstCheck(s);
     const growth = rssGrowth(s);
     lines.push(
       `| ${mdCell(s.name)} | ${ICON[s.verdict]} ${s.verdict} | ${s.error && (s.verdict === 'error' || !worst) ? mdCell(s.error) : worst ? mdCell(describeCheck(worst)) : '—'} | ${growth === null ? '—' : mdCell(formatSigned(growth, 'B'))} | ${mdCell(rssSlope(s) ?? '—')} |${underLoad ? ` ${mdCell(latencyP99(s) ?? '—')} |` : ''}`,
     );
   }
-  const soakNotes = report.scenarios.flatMap((s) => {
+  const soakNotes = rows.flatMap((s) => {
     const facts = [
       attachedText(s),
       s.restarts ? `${s.restarts} restart${s.restarts === 1 ? '' : 's'}` : null,
@@ -54,7 +56,7 @@ export function renderMarkdown(report: Report): string {
     lines.push('', `**${mdCell(s.name)}**: heap per process (baseline → end)`, '');
     for (const h of heaps) lines.push(`- pid ${h.pid} ${h.role}: ${mdCell(h.figures)}${h.note ? ` (${mdCell(h.note)})` : ''}`);
   }
-  const failed = report.scenarios.filter((s) => s.verdict !== 'pass');
+  const failed = rows.filter((s) => s.verdict !== 'pass');
   if (failed.length) {
     lines.push('');
     for (const s of failed) {

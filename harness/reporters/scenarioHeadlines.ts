@@ -1,7 +1,8 @@
 // The few facts every summary leads with (Markdown table, terminal lines): the worst check, how
 // much RSS grew, and the fitted RSS slope; for a soak, latency, recycled workers and alerts.
 // Read from the report only, and the numbers as the analysis wrote them: nothing is re-derived here.
-import type { Check, ScenarioReport } from '../report/schema.ts';
+import type { Check, RemoteTarget, ScenarioReport } from '../report/schema.ts';
+import { seriesName } from '../probes/seriesName.ts';
 import { formatDuration, formatSigned, formatValue } from './formatValue.ts';
 
 /** How far past its limit a failed check is: observed / limit, when both are numbers. */
@@ -11,6 +12,11 @@ function ratio(c: Check): number {
   if (c.limitValue === 0) return c.observed + 1;
   if (c.atLeast) return c.observed > 0 ? c.limitValue / c.observed : Infinity;
   return c.observed / c.limitValue;
+}
+
+/** Every scenario, each followed by the replicas it judged from Prometheus (a deployed service's), as the views list them. */
+export function withReplicas(scenarios: ScenarioReport[]): ScenarioReport[] {
+  return scenarios.flatMap((s) => [s, ...(s.replicas ?? [])]);
 }
 
 /**
@@ -120,10 +126,25 @@ export function calibrationText(s: ScenarioReport): string | null {
 
 /** "attached to pid 4242 (from /run/app.pid) at http://127.0.0.1:8080: agent not injected (attached process)", for a service seep did not start. */
 export function attachedText(s: ScenarioReport): string | null {
+  const r = s.target.remote;
+  if (r) return remoteText(r);
   const a = s.target.attached;
   if (!a) return null;
   const pid = a.pid === null ? 'a pid not read' : `pid ${a.pid}`;
   return `attached to ${pid}${a.pidFile ? ` (from ${a.pidFile})` : ''}${a.url ? ` at ${a.url}` : ''}: agent ${a.agent}${a.cgroup ? `; cgroup ${a.cgroup}` : ''}`;
+}
+
+/** A target seen only through Prometheus: the series judged, or the deployed service the scenario drove. */
+function remoteText(r: RemoteTarget): string {
+  const from = `from Prometheus at ${r.prometheus}`;
+  const limit = r.limit ? `; limit ${r.limit.written} (${r.limit.from})` : '';
+  if (r.sum) return `the replicas' sum ${from}: ${r.query}${limit}`;
+  if (r.labels) {
+    const how = r.life?.startedBy === 'drop' ? 'it dropped back to its start' : 'its process start time changed';
+    const life = r.life ? `, life ${r.life.index} of ${r.life.of} (${r.life.index === 1 ? 'until its process restarted' : `restarted: ${how}`})` : '';
+    return `series ${seriesName(r.labels)} ${from}${life}${limit}`;
+  }
+  return `deployed service${r.url ? ` at ${r.url}` : ''}, its replicas judged from their series ${from}: ${r.query}`;
 }
 
 /**

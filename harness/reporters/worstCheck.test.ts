@@ -2,7 +2,6 @@
 // past its limit, a pass by the check nearest its limit, in words that say what was measured.
 import { describe, expect, it } from 'vitest';
 import type { Check, ScenarioReport } from '../report/schema.ts';
-import { rankSuspects } from '../analysis/suspects.ts';
 import { describeCheck, worstCheck } from './scenarioHeadlines.ts';
 import { formatValue } from './formatValue.ts';
 
@@ -42,15 +41,5 @@ describe('a pass summarised by the check nearest its limit', () => {
 describe('units of one', () => {
   it('are singular', () => {
     expect([formatValue(1, 'lines'), formatValue(2, 'lines'), formatValue(1, 'processes'), formatValue(1, 'fds'), formatValue(1, 'blocks/iteration')]).toEqual(['1 line', '2 lines', '1 process', '1 fd', '1 block/iteration']);
-  });
-});
-
-describe('suspects only when they grew', () => {
-  it('leaves out a warning raised before the measured steps only', () => {
-    const ranked = rankSuspects([], [
-      { runtime: 'python', name: 'DeprecationWarning: x at app.py:3', occurrences: 0, total: 1, where: [] },
-      { runtime: 'python', name: 'ResourceWarning: unclosed file at app.py:9', occurrences: 30, total: 33, where: [] },
-    ], 30);
-    expect(ranked.map((s) => s.name)).toEqual(['ResourceWarning: unclosed file at app.py:9']);
   });
 });

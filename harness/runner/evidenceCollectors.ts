@@ -2,7 +2,7 @@
 // know by name, in the spirit of fuite's metric factories ({ beforeIterations, afterIterations,
 // getResult }): each adds to the boundary reads and, once the run is over, says what it found. The
 // judging of what they gather is in analysis/, not here.
-import type { Leftover, Sample, Suspect } from '../report/schema.ts';
+import type { Leftover, Sample, ScenarioReport, Suspect } from '../report/schema.ts';
 import { cliSuspects, removeCliDumps } from '../agents/cliDumps.ts';
 import type { AgentHandle } from './agentHandle.ts';
 import { heapFigures, sumHeapFigures, type HeapFigures } from '../agents/runtimeHeap.ts';
@@ -29,6 +29,10 @@ export interface CollectorFindings {
   suspects: Suspect[];
   errors: string[];
   handles?: Leftover[];
+  /** a deployed service's replicas, each judged from its series in Prometheus (prometheusEvidence.ts) */
+  replicas?: ScenarioReport[];
+  /** why the collector's evidence could not be had at all: the run's error */
+  error?: string;
 }
 
 /** The measured phase as it ended, for a collector's own looks after it. */

@@ -11,6 +11,7 @@ import { serviceAgent } from './agentSession.ts';
 import { COOKIE_ENV } from '../probes/runCookie.ts';
 import { listTree } from '../probes/processTree.ts';
 import { startAttachedTarget, type AttachedService } from './attachedTarget.ts';
+import { startRemoteTarget } from './remoteTarget.ts';
 import type { Death, RunTarget, TargetPlanPart } from './runTarget.ts';
 
 /** How long a service gets to exit after SIGTERM when the run ends, as systemd's TimeoutStopSec. */
@@ -25,6 +26,7 @@ export async function startRunTarget(plan: TargetPlanPart, opts: TargetOptions, 
     if (!attached) throw new Error(`${spec.attach.field}: the attached process was not resolved before the run`);
     return startAttachedTarget({ ...plan, target: spec }, attached, opts);
   }
+  if (spec.kind === 'remote') return startRemoteTarget({ ...plan, target: spec }, opts);
   if (spec.kind !== 'service') {
     const session = await startTarget({ ...plan, target: spec }, opts);
     const pid = session.rootPids()[0] ?? 0;

@@ -8,8 +8,13 @@ import type { RunTarget } from './runTarget.ts';
 import { suspectNamingCollector, type SuspectNamingOptions } from './suspectNaming.ts';
 import { typeGrowthCollector } from './typeGrowthCollector.ts';
 import { warningCountsCollector } from './warningCountsCollector.ts';
+import { prometheusEvidence, type RunWindow } from './prometheusEvidence.ts';
 
-export function runCollectors(plan: Pick<RunPlan, 'name' | 'settleMs' | 'pace' | 'attributionSteps' | 'load' | 'measure'>, target: RunTarget, o: Omit<SuspectNamingOptions, 'target'>): EvidenceCollector[] {
+export function runCollectors(
+  plan: Pick<RunPlan, 'name' | 'file' | 'target' | 'budgets' | 'evidence' | 'settleMs' | 'pace' | 'attributionSteps' | 'load' | 'measure'>,
+  target: RunTarget,
+  o: Omit<SuspectNamingOptions, 'target'> & { window: RunWindow },
+): EvidenceCollector[] {
   const emit = (e: StreamEvent) => o.emit(e);
   return [
     runtimeHeapCollector(() => target.agents(), (procs, s) => emit({ k: 'heaps', t: s.t, p: phaseCode(s.phase), procs })),
@@ -17,5 +22,7 @@ export function runCollectors(plan: Pick<RunPlan, 'name' | 'settleMs' | 'pace' |
     warningCountsCollector(() => target.agents(), emit),
     ...(target.cliDumps ? [cliDumpCollector(target.cliDumps)] : []),
     suspectNamingCollector(plan, { ...o, target }),
+    // a deployed service's replicas, from Prometheus once the run is over
+    ...(plan.evidence ? [prometheusEvidence(plan, plan.evidence.prometheus, o.window)] : []),
   ];
 }

@@ -6,6 +6,7 @@ import path from 'node:path';
 import type { RunPlan } from '../scenario/runPlan.ts';
 import type { StreamHead } from '../observations/streamHead.ts';
 import { attachedHead, type AttachedService } from './attachedTarget.ts';
+import { remoteHead } from './prometheusEvidence.ts';
 
 export function runHead(plan: RunPlan, file: string, startedAt: Date, attached: AttachedService | Error | undefined): StreamHead {
   const t = plan.target;
@@ -13,7 +14,7 @@ export function runHead(plan: RunPlan, file: string, startedAt: Date, attached: 
     name: plan.name,
     file,
     startedAt: startedAt.toISOString(),
-    target: t.kind === 'attached' ? attachedHead(t, attached!) : t.kind === 'service'
+    target: t.kind === 'attached' ? attachedHead(t, attached!) : t.kind === 'remote' ? remoteHead(plan) : t.kind === 'service'
       ? { kind: 'service', command: t.command }
       : t.kind === 'module'
         ? { kind: 'module', runtime: t.runtime, command: [t.runtime === 'python' ? 'python3' : 'node', path.normalize(t.path)] }

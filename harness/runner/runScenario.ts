@@ -141,7 +141,9 @@ async function drive(plan: RunPlan, run: Run): Promise<Driven> {
   let orphans: Leftover[] = [];
   try {
     const target = await lifecycle.start();
-    collectors = runCollectors(plan, target, { noRoomForSnapshot: lifecycle.noRoomForSnapshot, runDir: events.runDir, cookie: scope.cookie, emit: events.emit, note: events.note, now: scope.now });
+    // the run's window on the wall clock, for evidence read afterwards over it (Prometheus')
+    const window = { startedAtMs: Date.now() - scope.now(), measuredFromT: () => (position.phase === 'warmup' ? null : position.measuredFromT) };
+    collectors = runCollectors(plan, target, { noRoomForSnapshot: lifecycle.noRoomForSnapshot, runDir: events.runDir, cookie: scope.cookie, emit: events.emit, note: events.note, now: scope.now, window });
     reads.observeWith(collectors);
     events.start();
     reads.startTimer();

@@ -37,7 +37,7 @@ async function fileSizes(plan: Pick<RunPlan, 'budgets'>, repoRoot: string): Prom
 export async function runTail(plan: Pick<RunPlan, 'budgets'>, p: RunTailParts): Promise<StreamTail> {
   const sizes = await fileSizes(plan, p.repoRoot);
   const measuredSteps = p.position.steps - p.position.warmupSteps;
-  const ending = p.ending(measuredSteps);
+  let ending = p.ending(measuredSteps);
   const problems = [...p.problems];
   const newSinceBaseline: StreamTail['newSinceBaseline'] = p.newSinceBaseline;
   for (const c of p.collectors) {
@@ -47,6 +47,9 @@ export async function runTail(plan: Pick<RunPlan, 'budgets'>, p: RunTailParts): 
     if (found.suspects.length > 0) p.emit({ k: 'suspects', t: p.now(), suspects: found.suspects });
     problems.push(...found.errors);
     if (found.handles && found.handles.length > 0) newSinceBaseline.handles = [...(newSinceBaseline.handles ?? []), ...found.handles];
+    if (found.replicas) p.emit({ k: 'replicas', t: p.now(), replicas: found.replicas });
+    // evidence that could not be had at all (Prometheus unreachable) is the run's error
+    if (found.error && ending.error === undefined) ending = { ...ending, error: found.error };
   }
   return {
     finishedAt: new Date().toISOString(),

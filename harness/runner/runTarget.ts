@@ -1,6 +1,6 @@
 // The target of a run as the engine sees it, whatever started it: a module's worker, a CLI
-// scenario's commands, a service (restartableTarget.ts's, which may die and come back), or a service seep
-// attached to (attachedTarget.ts).
+// scenario's commands, a service (restartableTarget.ts's, which may die and come back), a service seep
+// attached to (attachedTarget.ts), or a deployed one it drives at its URL (remoteTarget.ts).
 import type { StepContext } from '../scenario/types.ts';
 import type { RunPlan } from '../scenario/runPlan.ts';
 import type { ExitStatus } from '../drivers/spawnTarget.ts';
@@ -18,8 +18,8 @@ export interface Death {
 export type TargetPlanPart = Pick<RunPlan, 'target' | 'env' | 'stepTimeoutMs'>;
 
 export interface RunTarget {
-  /** an attached service is a service too */
-  kind: Exclude<RunPlan['target']['kind'], 'attached'>;
+  /** an attached service is a service too, and so is a deployed one */
+  kind: Exclude<RunPlan['target']['kind'], 'attached' | 'remote'>;
   runtime?: TargetSession['runtime'];
   command?: string[];
   restartable: boolean;

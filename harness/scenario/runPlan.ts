@@ -3,7 +3,8 @@
 // every default lives here. Nothing downstream reads a budget string or a default of its own.
 import path from 'node:path';
 import type { BaselineRun, RunFigure } from '../report/schema.ts';
-import type { AlertSpec, Budgets, HookContext, LoadSpec, ReadyCheck, Scenario, StepContext } from './types.ts';
+import type { AlertSpec, Budgets, HookContext, LoadSpec, PrometheusEvidence, ReadyCheck, Scenario, StepContext } from './types.ts';
+import { metricOfQuery, presetQueries, type SeriesQueries } from './prometheusQueries.ts';
 import { parseCountLimit, parseDuration, parseRate, parseSize, parseSizeRate, type CountLimit } from './units.ts';
 import { formatElapsed } from './elapsed.ts';
 
@@ -77,7 +78,18 @@ export type TargetPlan =
   /** a service seep did not start: url null (--attach on a scenario that starts its service) is the port the process listens on */
   | { kind: 'attached'; attach: AttachSource; url: string | null; ready?: Exclude<ReadyCheck, { stdout: string | RegExp }> }
   | { kind: 'module'; path: string; runtime: 'python' | 'node'; env: Record<string, string> }
+  /** a deployed service seep neither starts nor sees: driven at url, observed through Prometheus (RunPlan.evidence) */
+  | { kind: 'remote'; url: string; ready?: Exclude<ReadyCheck, { stdout: string | RegExp }> }
   | { kind: 'cli' };
+
+/** `evidence.prometheus`, planned: the queries its preset or the user wrote, the step and the limit as numbers. */
+export interface PrometheusPlan {
+  url: string;
+  queries: SeriesQueries;
+  /** null: the default for the run's length (defaultStepMs) */
+  stepMs: number | null;
+  limit?: { written: string; value: number; from: string };
+}
 
 export interface LoadPlan {
   requests: LoadSpec['requests'];
@@ -93,6 +105,8 @@ export interface RunPlan {
   /** the scenario file, relative to the project root */
   file: string;
   target: TargetPlan;
+  /** where a deployed service's evidence comes from */
+  evidence?: { prometheus: PrometheusPlan };
   env: Record<string, string>;
   /** a counted run ends after its steps; a soak after its time */
   measure: { steps: number } | { ms: number };
@@ -177,16 +191,33 @@ export function planLoad(spec: LoadSpec): LoadPlan {
   return plan;
 }
 
+export function planPrometheus(p: PrometheusEvidence): PrometheusPlan {
+  const queries: SeriesQueries = p.query !== undefined ? { query: p.query, metric: metricOfQuery(p.query) } : presetQueries(p.metric ?? 'rss', p.selector);
+  if (p.limitQuery !== undefined) queries.limit = p.limitQuery;
+  const plan: PrometheusPlan = { url: p.url, queries, stepMs: p.step === undefined ? null : parseDuration(p.step) };
+  if (p.limit !== undefined) {
+    const value = /^\d+$/.test(p.limit) ? Number(p.limit) : parseSize(p.limit);
+    plan.limit = { written: p.limit, value, from: 'evidence.prometheus.limit' };
+  }
+  return plan;
+}
+
 const noStdout = (r: ReadyCheck | undefined) => (r && !('stdout' in r) ? r : undefined);
 
 function planTarget(s: Scenario, o: PlanOverrides): TargetPlan {
   if (o.attach !== undefined) {
+    if (s.evidence) throw new Error(`--attach ${o.attach}: this scenario drives a deployed service seen through Prometheus (evidence.prometheus), not a process on this machine`);
     if (!s.service) throw new Error(`--attach ${o.attach}: only a service scenario can attach to a running process, and this one drives a ${s.module ? 'module' : 'CLI'}`);
     if (s.memoryLimit !== undefined) throw new Error(`--attach ${o.attach}: an attached service runs in the cgroup it was started in, and this scenario sets memoryLimit`);
     const attach = { pid: o.attach, field: '--attach' };
     const t: TargetPlan = { kind: 'attached', attach, url: 'attach' in s.service ? s.service.url : null };
     const ready = noStdout(s.service.ready);
     if (ready) t.ready = ready;
+    return t;
+  }
+  if (s.service && !('attach' in s.service) && !('command' in s.service)) {
+    const t: TargetPlan = { kind: 'remote', url: s.service.url };
+    if (s.service.ready) t.ready = s.service.ready;
     return t;
   }
   if (s.service && 'attach' in s.service) {
@@ -257,6 +288,7 @@ export function planRun(s: Scenario, file: string, o: PlanOverrides = {}): RunPl
     step: s.step,
   };
   if (load) plan.load = load;
+  if (s.evidence) plan.evidence = { prometheus: planPrometheus(s.evidence.prometheus) };
   if (s.setup) plan.setup = s.setup;
   if (s.teardown) plan.teardown = s.teardown;
   return plan;

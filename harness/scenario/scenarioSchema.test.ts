@@ -67,6 +67,15 @@ const valid: Scenario[] = [
   { name: 'tcp', service: { command: ['x'], ready: { tcp: true } }, interval: '500ms', iterations: 3, step },
   { name: 'attached by pid', service: { attach: { pid: 1234 }, url: 'http://127.0.0.1:8080', ready: { http: '/healthz', timeoutMs: 5000 } }, step },
   { name: 'attached by pid file', service: { attach: { pidFile: '/run/app.pid' }, url: 'http://10.0.0.5:8080/api' }, duration: '1h', load: { requests: [{ path: '/' }], phases: [{ duration: '1h', rate: 10 }] }, step },
+  {
+    name: 'deployed, seen through Prometheus',
+    service: { url: 'http://orders.staging:8080', ready: { http: '/healthz' } },
+    evidence: { prometheus: { url: 'http://prometheus:9090', selector: 'namespace="staging"', metric: 'working-set', limitQuery: 'kube_pod_container_resource_limits{resource="memory"}', step: '30s' } },
+    duration: '24h',
+    step,
+    budgets: { rssSlope: '5MB/h', peakRss: '1GB' },
+  },
+  { name: 'deployed, a query of its own', service: { url: 'http://127.0.0.1:8080' }, evidence: { prometheus: { url: 'http://127.0.0.1:9090', query: 'process_open_fds{job="x"}', limit: '1024' } }, step },
 ];
 
 function problemsOf(value: unknown) {
@@ -110,6 +119,16 @@ describe('scenario validation', () => {
     expect(fields({ service, duration: '1m', load: { requests: [{ path: '/' }], ok: ['2XX'], phases: [{ duration: '1m', rate: 5 }] } })).toEqual(['load.ok.0']);
     expect(fields({ module: { path: 'a.rb' } })).toEqual(['module.path']);
     expect(fields({ service: { command: ['a'], ready: { http: 'healthz' } } })).toEqual(['service.ready.http']);
+  });
+
+  it('rejects a deployed service without Prometheus evidence, evidence without one, and what a deployed service cannot have', () => {
+    const fields = (v: object) => problemsOf({ name: 'x', step, ...v }).map((p) => `${p.field}: ${p.message}`);
+    const prometheus = { url: 'http://127.0.0.1:9090', selector: 'job="x"' };
+    expect(fields({ service: { url: 'http://127.0.0.1:8080' } })).toEqual([expect.stringMatching(/^evidence: a deployed service \(service: \{ url \} with no command\) is seen only through Prometheus: add evidence/)]);
+    expect(fields({ service: { command: ['a'], ready: { tcp: true } }, evidence: { prometheus } })).toEqual([expect.stringMatching(/^evidence: evidence.prometheus observes a deployed service/)]);
+    expect(fields({ service: { url: 'http://127.0.0.1:8080', restart: true }, evidence: { prometheus }, memoryLimit: '1GB' }).map((f) => f.split(':')[0])).toEqual(['service.restart', 'memoryLimit']);
+    expect(fields({ service: { url: 'http://127.0.0.1:8080' }, evidence: { prometheus: { ...prometheus, query: 'up', limit: '5 parsecs' } } }).map((f) => f.split(':')[0])).toEqual(['evidence.prometheus.query', 'evidence.prometheus.limit']);
+    expect(fields({ service: { url: 'http://127.0.0.1:8080' }, evidence: { prometheus: { url: 'prometheus:9090' } } })).toEqual([expect.stringMatching(/^evidence.prometheus.url: expected an http:\/\/ URL/)]);
   });
 
   it('rejects an attached service that is half started, has no url, or names its pid twice', () => {

@@ -66,10 +66,18 @@ const service = z.strictObject({
   url: httpUrl.optional(),
 }).superRefine((s, ctx) => {
   const issue = (field: string, message: string) => ctx.addIssue({ code: 'custom', path: [field], message });
+  // a deployed service: only its url (and readiness); its evidence comes from Prometheus
+  if (s.attach === undefined && s.command === undefined && s.url !== undefined) {
+    for (const k of ['env', 'cwd', 'restart'] as const) {
+      if (s[k] !== undefined) issue(k, `a deployed service (url, no command) is not started by seep: ${k} has nothing to apply to`);
+    }
+    if (s.ready && 'stdout' in s.ready) issue('ready', "a deployed service's output is not seep's to read: use { http: '/path' } or { tcp: true }");
+    return;
+  }
   if (s.attach === undefined) {
-    if (s.command === undefined) issue('command', 'expected a command as a non-empty array of strings, e.g. ["python3", "server.py"] (or attach: { pid } for a service seep did not start)');
+    if (s.command === undefined) issue('command', 'expected a command as a non-empty array of strings, e.g. ["python3", "server.py"] (or attach: { pid } for a service seep did not start, or url alone for a deployed one)');
     if (s.ready === undefined) issue('ready', "expected { http: '/path' }, { tcp: true } or { stdout: 'text' | /regex/ }");
-    if (s.url !== undefined) issue('url', "seep finds a service it starts on its {port}: url is for an attached one (attach: { pid })");
+    if (s.url !== undefined) issue('url', "seep finds a service it starts on its {port}: url is for an attached one (attach: { pid }) or a deployed one (no command)");
     return;
   }
   for (const k of ['command', 'env', 'cwd', 'restart'] as const) {
@@ -77,6 +85,28 @@ const service = z.strictObject({
   }
   if (s.url === undefined) issue('url', "an attached service needs the URL its steps and load go to, e.g. 'http://127.0.0.1:8080'");
   if (s.ready && 'stdout' in s.ready) issue('ready', "an attached service's output is not seep's to read: use { http: '/path' } or { tcp: true }");
+});
+
+const prometheusEvidence = z.strictObject({
+  url: httpUrl,
+  selector: z.string().optional(),
+  metric: z.enum(['rss', 'working-set', 'heap', 'fds']).optional(),
+  query: z.string().min(1).optional(),
+  limitQuery: z.string().min(1).optional(),
+  limit: z.string().optional(),
+  step: duration.optional(),
+}).superRefine((p, ctx) => {
+  const issue = (field: string, message: string) => ctx.addIssue({ code: 'custom', path: [field], message });
+  if (p.query !== undefined && (p.metric !== undefined || p.selector !== undefined)) issue('query', 'give query, or metric and selector: query is PromQL of your own');
+  if (p.limit !== undefined && p.limitQuery !== undefined) issue('limit', 'give limit or limitQuery, not both');
+  if (p.limit !== undefined && p.metric !== 'fds' && !/^\d+$/.test(p.limit)) {
+    try {
+      parseSize(p.limit);
+    } catch (err) {
+      issue('limit', (err as Error).message);
+    }
+  }
+  if (p.limit !== undefined && p.metric === 'fds' && !/^\d+$/.test(p.limit)) issue('limit', `fds are a count: expected a whole number, got '${p.limit}'`);
 });
 
 const budgets = z.strictObject({
@@ -120,6 +150,7 @@ const loadSpec = z.strictObject({
 export const scenarioSchema = z.strictObject({
   name: z.string().min(1),
   service: service.optional(),
+  evidence: z.strictObject({ prometheus: prometheusEvidence }).optional(),
   module: z.strictObject({
     path: z.string().regex(/\.(py|js|mjs|cjs|ts|mts)$/, 'expected a path ending in .py, .js, .mjs, .cjs, .ts or .mts'),
     env: env.optional(),
@@ -147,6 +178,16 @@ export const scenarioSchema = z.strictObject({
 }).superRefine((s, ctx) => {
   if (s.service && s.module) {
     ctx.addIssue({ code: 'custom', path: ['module'], message: 'a scenario drives one target: give service or module, not both' });
+  }
+  const deployed = s.service !== undefined && s.service.command === undefined && s.service.attach === undefined && s.service.url !== undefined;
+  if (deployed && !s.evidence) {
+    ctx.addIssue({ code: 'custom', path: ['evidence'], message: `a deployed service (service: { url } with no command) is seen only through Prometheus: add evidence: { prometheus: { url: 'http://prometheus:9090', selector: 'job="orders"' } }` });
+  }
+  if (s.evidence && !deployed) {
+    ctx.addIssue({ code: 'custom', path: ['evidence'], message: 'evidence.prometheus observes a deployed service: give service: { url } with no command and no attach' });
+  }
+  if (deployed && s.memoryLimit !== undefined) {
+    ctx.addIssue({ code: 'custom', path: ['memoryLimit'], message: 'a deployed service runs where it was deployed: seep cannot put it under a memoryLimit (give the replicas\' limit as evidence.prometheus.limitQuery)' });
   }
   if (s.service?.attach && s.memoryLimit !== undefined) {
     ctx.addIssue({ code: 'custom', path: ['memoryLimit'], message: 'an attached service runs in the cgroup it was started in: seep cannot put it under a memoryLimit' });

@@ -29,6 +29,36 @@ export interface AttachedServiceSpec {
   ready?: Exclude<ReadyCheck, { stdout: string | RegExp }>;
 }
 
+/**
+ * A deployed service seep neither starts nor sees (replicas on other machines or pods): seep drives
+ * the steps and load at `url`, and its evidence comes from Prometheus (`evidence.prometheus`), each
+ * replica judged apart.
+ */
+export interface DeployedServiceSpec {
+  /** where the steps and the load send their requests: the service's address (a load balancer, a Kubernetes Service) */
+  url: string;
+  /** checked once before the first step (against url) */
+  ready?: Exclude<ReadyCheck, { stdout: string | RegExp }>;
+}
+
+/** What the deployed service's replicas are judged on: their series in Prometheus, over the scenario's run. */
+export interface PrometheusEvidence {
+  /** the Prometheus server: 'http://prometheus:9090' */
+  url: string;
+  /** the matchers that pick the service's replicas: 'job="orders"' or '{namespace="staging", pod=~"orders-.*"}' */
+  selector?: string;
+  /** which series of theirs (default 'rss': process_resident_memory_bytes); 'working-set' is cAdvisor's, for containers */
+  metric?: 'rss' | 'working-set' | 'heap' | 'fds';
+  /** PromQL of your own instead of metric and selector; one series per replica */
+  query?: string;
+  /** each replica's limit, for time to limit: PromQL ('kube_pod_container_resource_limits{resource="memory"}') ... */
+  limitQuery?: string;
+  /** ... or one size (a count for fds) for every replica */
+  limit?: string;
+  /** the points' spacing (default the run's length / 1000, at least 15s; no less than the scrape interval) */
+  step?: string;
+}
+
 export interface ModuleSpec {
   /** .py runs in a Python worker, .js/.mjs/.ts in a Node worker */
   path: string;
@@ -146,8 +176,10 @@ export interface AlertSpec {
 
 export interface Scenario {
   name: string;
-  service?: ServiceSpec | AttachedServiceSpec;
+  service?: ServiceSpec | AttachedServiceSpec | DeployedServiceSpec;
   module?: ModuleSpec;
+  /** where the evidence of a deployed service (`service: { url }`) comes from */
+  evidence?: { prometheus: PrometheusEvidence };
   warmup?: number | string;
   iterations?: number;
   /** soak: run for this long ('24h', '7d') instead of a count */

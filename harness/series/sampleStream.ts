@@ -6,7 +6,7 @@
 import { closeSync, createReadStream, mkdirSync, openSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { METRICS, type Attribution, type Metric, type Phase, type Sample, type Suspect, type TcpState, type WarningGroup } from '../report/schema.ts';
+import { METRICS, type Attribution, type Metric, type Phase, type Sample, type ScenarioReport, type Suspect, type TcpState, type WarningGroup } from '../report/schema.ts';
 
 export const STREAM_SUFFIX = '.samples.ndjson';
 
@@ -56,6 +56,8 @@ export type StreamEvent =
   | { k: 'heaps'; t: number; p: string; procs: ProcessHeapRead[] }
   /** every warning the agents counted so far, by group (runner/warningCountsCollector.ts), at a boundary read */
   | { k: 'warns'; t: number; p: string; g: AgentWarningGroup[] }
+  /** a deployed service's replicas, each judged from its series in Prometheus (runner/prometheusEvidence.ts) */
+  | { k: 'replicas'; t: number; replicas: ScenarioReport[] }
   /** the target as started: its command and runtime, known only once it runs (a service's runtime from its command) */
   | { k: 'target'; t: number; command?: string[]; runtime?: 'node' | 'python' }
   /** seep is stopping the target: what it prints from here on is its shutdown */

@@ -109,7 +109,7 @@ function trendLabel(check: Check): string {
   return `${t.verdict}: ${formatSigned(t.slope, per)} [${formatValue(t.low, per)}, ${formatValue(t.high, per)}] at ${Math.round(t.confidence * 100)}%`;
 }
 
-function buildChart(s: ScenarioReport, spec: ResourceChart, axis: 'iteration' | 'time', index: number): ChartSpec | null {
+function buildChart(s: ScenarioReport, spec: ResourceChart, axis: 'iteration' | 'time', index: number | string): ChartSpec | null {
   const cols = axis === 'iteration' ? s.series.boundaries : s.series.timed;
   const x = axis === 'iteration' ? cols.iteration.map((it, i) => it ?? i) : cols.t;
   if (x.length === 0) return null;
@@ -161,7 +161,7 @@ function round(v: number): number {
   return Math.abs(v) >= 100 ? Math.round(v) : Math.round(v * 100) / 100;
 }
 
-function timeChart(index: number, id: string, title: string, resource: ChartSpec['resource'], unit: ChartUnit, t: readonly number[], series: { label: string; values: readonly number[] }[], lines: ChartLine[]): ChartSpec {
+function timeChart(index: number | string, id: string, title: string, resource: ChartSpec['resource'], unit: ChartUnit, t: readonly number[], series: { label: string; values: readonly number[] }[], lines: ChartLine[]): ChartSpec {
   const down = minMaxBuckets(t, series.map((x) => x.values), DISPLAY_BUCKETS);
   return {
     id: `s${index}-${id}`, title, resource, axis: 'time', unit,
@@ -171,7 +171,7 @@ function timeChart(index: number, id: string, title: string, resource: ChartSpec
 }
 
 /** A soak's charts: throughput and errors, latency against its budget, and seep's own RSS against its budget. */
-function loadCharts(s: ScenarioReport, index: number): ChartSpec[] {
+function loadCharts(s: ScenarioReport, index: number | string): ChartSpec[] {
   const out: ChartSpec[] = [];
   const load = s.series.load;
   if (load && load.t.length) {
@@ -195,7 +195,7 @@ function loadCharts(s: ScenarioReport, index: number): ChartSpec[] {
 }
 
 /** Every chart for one scenario: each sampled resource by iteration and over time, then load and seep. */
-export function scenarioCharts(s: ScenarioReport, index: number): ChartSpec[] {
+export function scenarioCharts(s: ScenarioReport, index: number | string): ChartSpec[] {
   const charts: ChartSpec[] = [];
   for (const spec of RESOURCE_CHARTS) {
     for (const axis of ['iteration', 'time'] as const) {

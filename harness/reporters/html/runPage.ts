@@ -1,6 +1,6 @@
 // The self-contained page for one run: a header with the host and exit code, a section per scenario,
 // framed by chartPage.ts (the chart data, uPlot and our chart script inlined). Opens from disk; fetches nothing.
-import type { Report } from '../../report/schema.ts';
+import type { Report, ScenarioReport } from '../../report/schema.ts';
 import { formatDuration, formatValue } from '../formatValue.ts';
 import { scenarioCharts, type ChartSpec } from './chartModel.ts';
 import { escapeHtml as e } from './escapeHtml.ts';
@@ -10,14 +10,19 @@ import { shardText } from '../shardText.ts';
 
 export async function renderRunPage(report: Report): Promise<string> {
   const charts: ChartSpec[] = [];
-  const sections = report.scenarios.map((s, i) => {
-    const mine = scenarioCharts(s, i);
+  const section = (s: ScenarioReport, id: string) => {
+    const mine = scenarioCharts(s, id);
     charts.push(...mine);
-    return scenarioSection(s, i, mine);
-  });
+    return scenarioSection(s, id, mine);
+  };
+  // a deployed service's replicas, each judged from its series in Prometheus, follow the scenario that drove them
+  const sections = report.scenarios.map((s, i) => section(s, String(i)) + (s.replicas?.length
+    ? `\n<div class="replicas"><h3>Replicas, each judged from its series in Prometheus</h3>\n${s.replicas.map((r, j) => section(r, `${i}-${j}`)).join('\n')}</div>`
+    : ''));
   const verdict = report.verdict;
   const h = report.host;
-  const nav = report.scenarios.map((s, i) => `<li>${verdictBadge(s.verdict)} <a href="#scenario-${i}">${e(s.name)}</a></li>`).join('');
+  const link = (s: ScenarioReport, id: string) => `<li>${verdictBadge(s.verdict)} <a href="#scenario-${id}">${e(s.name)}</a></li>`;
+  const nav = report.scenarios.map((s, i) => link(s, String(i)) + (s.replicas ?? []).map((r, j) => link(r, `${i}-${j}`)).join('')).join('');
   const duration = Date.parse(report.finishedAt) - Date.parse(report.startedAt);
   const shard = shardText(report);
   return renderChartPage({

@@ -116,12 +116,14 @@ function statedLines(s: ScenarioReport): string {
   return `${caught ? `<p class="detectable">${e(caught)}</p>` : ''}${calibration ? `<p class="calibration ${e(s.calibration!.outcome.replace(' ', '-'))}">${e(calibration)}</p>` : ''}${observer ? `<p class="observer-cost">${e(observer)}</p>` : ''}`;
 }
 
-export function scenarioSection(s: ScenarioReport, index: number, charts: ChartSpec[]): string {
+export function scenarioSection(s: ScenarioReport, index: number | string, charts: ChartSpec[]): string {
   const target = [s.target.kind, s.target.runtime, s.target.command?.join(' '), attachedText(s)].filter(Boolean).join(' · ');
+  // a series from Prometheus has points, not steps, and neither suspects nor output to show
+  const series = s.target.remote !== undefined && (s.target.remote.labels !== undefined || s.target.remote.sum === true);
   const problems = s.probeErrors?.length ? `<div class="probe-errors"><strong>Probe problems</strong><ul>${s.probeErrors.map((p) => `<li>${e(p)}</li>`).join('')}</ul></div>` : '';
   return `<section class="scenario ${e(s.verdict)}" id="scenario-${index}" data-verdict="${e(s.verdict)}">
 <h2>${verdictBadge(s.verdict)} ${e(s.name)}</h2>
-<p class="meta"><code>${e(s.file)}</code> · ${e(target)} · ${s.iterations.warmup} warmup + ${s.iterations.measured} measured iterations · ${e(formatDuration(s.durationMs))}${s.restarts === undefined ? '' : ` · <span class="restarts${s.restarts ? ' some' : ''}">${s.restarts} restart${s.restarts === 1 ? '' : 's'}</span>`}</p>
+<p class="meta"><code>${e(s.file)}</code> · ${e(target)} · ${series ? `${s.series.timedCount} points` : `${s.iterations.warmup} warmup + ${s.iterations.measured} measured iterations`} · ${e(formatDuration(s.durationMs))}${s.restarts === undefined ? '' : ` · <span class="restarts${s.restarts ? ' some' : ''}">${s.restarts} restart${s.restarts === 1 ? '' : 's'}</span>`}</p>
 ${s.error ? `<pre class="error">${e(s.error)}</pre>` : ''}${s.cutShort ? `<pre class="error">${e(s.cutShort)}</pre>` : ''}${problems}
 <h3>Checks</h3>${checksTable(s.checks)}
 ${statedLines(s)}${alertsList(s)}
@@ -130,8 +132,8 @@ ${statedLines(s)}${alertsList(s)}
 ${processesTable(s)}
 ${processHeapsTable(s)}
 ${typeGrowthTable(s)}
-<h3>Suspects</h3>${suspectsTable(s.suspects)}${attributionNote(s)}
-<h3>Target output</h3>${outputBlock(s)}
+${series ? '' : `<h3>Suspects</h3>${suspectsTable(s.suspects)}${attributionNote(s)}
+<h3>Target output</h3>${outputBlock(s)}`}
 ${artifactsList(s)}
 </section>`;
 }

@@ -5,6 +5,7 @@ import type { Report, Resource } from '../../report/schema.ts';
 import { formatSigned } from '../formatValue.ts';
 import { attachedText, calibrationText, describeCheck, observerText, rssGrowth, rssSlope, worstCheck, wouldHaveCaught } from '../scenarioHeadlines.ts';
 import { resourceChart, verdictLabel } from './scenarioVerdict.ts';
+import { seriesTable } from './seriesTable.ts';
 import { soakLines } from './soakLines.ts';
 import { makeStyle, plainText } from './style.ts';
 
@@ -35,6 +36,7 @@ export function printSummary(report: Report, out: Writable, opts: { color: boole
     if (calibration) lines.push(`          ${s.calibration?.outcome === 'missed' ? style.red(plainText(calibration)) : style.dim(plainText(calibration))}`);
     const observer = observerText(s);
     if (observer) lines.push(`          ${style.dim(observer)}`);
+    if (s.replicas?.length) lines.push(...seriesTable(s.replicas, style, '          '));
   }
   for (const s of report.scenarios) {
     const failing = [...new Set(s.checks.filter((c) => !c.pass).map((c) => c.resource))].filter((r): r is Resource => r !== 'rss');
