@@ -108,8 +108,60 @@ describe('default checks', () => {
     expect(sockets.leftovers?.[0]?.id).toBe('4242');
     // the check also says how the count moved: one more socket per iteration
     expect(sockets.trend).toMatchObject({ verdict: 'leak', slope: 1, per: 'iteration' });
-    expect(sockets.message).toMatch(/not back to baseline: 52 after settle, baseline 4 \(48 left over\); sockets grows 1\.0 sockets per iteration .*: leak$/);
+    expect(sockets.message).toMatch(/not back to baseline: 52 after settle, baseline 4 \(48 left over\); sockets grows 1\.0 sockets per iteration .*: leak \(judged by its shape/);
+    expect(sockets.rule).toBe('shape');
     expect(failed(obs)).toEqual(['leak.fds', 'leak.sockets']);
+  });
+
+  describe('counts of a service by their shape, of a function by back-to-baseline', () => {
+    // a pool that opens a connection every third request until it holds 4, each connection two
+    // sockets of the tree (both ends), then serves from them: 8 above the baseline for good
+    const pool = (i: number) => 4 + 2 * Math.min(4, Math.floor(Math.max(0, i - 2) / 3));
+    // the same code with no cap: a socket pair every third request, forever
+    const noCap = (i: number) => 4 + 2 * Math.floor(Math.max(0, i - 2) / 3);
+
+    it('pass a service whose pool filled lazily and stayed flat, saying the shape decided', () => {
+      const obs = observe({ measured: 40, counts: { sockets: pool }, settle: { sockets: pool(42) } });
+      const check = buildChecks(obs).find((c) => c.id === 'leak.sockets')!;
+      expect(check).toMatchObject({ pass: true, rule: 'shape', observed: 12, baselineValue: 4 });
+      expect(check.trend).toMatchObject({ verdict: 'bounded' });
+      expect(check.trend!.plateauAt).not.toBeNull();
+      expect(check.message).toMatch(/^sockets 8 above the baseline after the settle \(12, baseline 4\) and bounded: rose then stayed flat from sample \d+: a pool that filled/);
+      expect(check.message).toMatch(/back to baseline would have failed it/);
+      expect(check.leftovers).toBeUndefined();
+    });
+
+    it('fail a service that keeps one more socket every third request, by its shape', () => {
+      const obs = observe({ measured: 40, counts: { sockets: noCap }, settle: { sockets: noCap(42) } });
+      const check = buildChecks(obs).find((c) => c.id === 'leak.sockets')!;
+      expect(check).toMatchObject({ pass: false, rule: 'shape' });
+      expect(check.trend).toMatchObject({ verdict: 'leak' });
+      expect(check.leftovers?.[0]?.id).toBe('4242');
+    });
+
+    it('keep back-to-baseline for a function target: its filled pool fails, and the check says which rule', () => {
+      const obs = observe({ measured: 40, kind: 'module', counts: { sockets: pool }, settle: { sockets: pool(42) } });
+      const check = buildChecks(obs).find((c) => c.id === 'leak.sockets')!;
+      expect(check).toMatchObject({ pass: false, rule: 'baseline' });
+      expect(check.message).toMatch(/\(back-to-baseline rule: a call must give back what it took\)$/);
+    });
+
+    it('judge a soak of a function target by shape too', () => {
+      const obs = { ...observe({ measured: 40, kind: 'module', counts: { sockets: pool }, settle: { sockets: pool(42) } }), measure: 'time' as const };
+      expect(buildChecks(obs).find((c) => c.id === 'leak.sockets')).toMatchObject({ pass: true, rule: 'shape' });
+    });
+
+    it('fall back to back-to-baseline when too few measured reads give the count a shape', () => {
+      const obs = observe({ measured: 5, counts: { sockets: (i) => 4 + i }, settle: { sockets: 9 } });
+      const check = buildChecks(obs).find((c) => c.id === 'leak.sockets')!;
+      expect(check).toMatchObject({ pass: false, rule: 'baseline' });
+      expect(check.message).toMatch(/too few measured reads, 6 of the 8 a shape needs: the back-to-baseline rule decided/);
+    });
+
+    it('keep a written baseline budget on back-to-baseline, whatever the target', () => {
+      const obs = observe({ measured: 40, counts: { sockets: pool }, settle: { sockets: pool(42) } });
+      expect(buildChecks(obs, planBudgets({ sockets: 'baseline' })).find((c) => c.id === 'budget.sockets')).toMatchObject({ pass: false, rule: 'baseline' });
+    });
   });
 
   it('judge a Python heap in malloc bytes and pymalloc blocks: either growing fails leak.heap, drawn on the one that grew', () => {

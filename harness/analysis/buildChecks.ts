@@ -4,6 +4,7 @@
 import type { Check } from '../report/schema.ts';
 import { planBudgets, type BudgetPlan } from '../scenario/runPlan.ts';
 import { absoluteCountCheck, baselineCheck, COUNTED } from './countedResources.ts';
+import { countLeakCheck } from './countShape.ts';
 import { fileChecks, orphanCheck, outputChecks } from './leftoverChecks.ts';
 import { warningCheck } from './warningCheck.ts';
 import { heapLeakCheck, memoryBudgetChecks, notMeasured, rssLeakCheck } from './memoryChecks.ts';
@@ -23,7 +24,7 @@ export function buildChecks(obs: Observations, budgets: BudgetPlan = planBudgets
     for (const c of COUNTED) {
       const limit = budgets.counts[c.resource];
       if (limit === undefined) {
-        checks.push(baselineCheck(obs, c, { kind: 'leak', plus: 0 }));
+        checks.push(countLeakCheck(obs, c));
         continue;
       }
       const judged = limit.kind === 'baseline'

@@ -8,7 +8,13 @@ import type { Observations } from '../observations/observations.ts';
 import { metricPoints } from '../series/seriesColumns.ts';
 import { boundaryPoints } from './memoryChecks.ts';
 
-export const COUNTED: { resource: CountedResource; metric: Metric; unit: string }[] = [
+export interface CountedSpec {
+  resource: CountedResource;
+  metric: Metric;
+  unit: string;
+}
+
+export const COUNTED: CountedSpec[] = [
   { resource: 'fds', metric: 'fds', unit: 'fds' },
   { resource: 'sockets', metric: 'sockets', unit: 'sockets' },
   { resource: 'threads', metric: 'threads', unit: 'threads' },
@@ -25,7 +31,7 @@ function leftoversFor(resource: Resource, obs: Observations): Leftover[] {
 }
 
 /** How the count moved over the baseline and the measured iterations, per iteration. */
-function countTrend(obs: Observations, c: (typeof COUNTED)[number]): TrendResult | null {
+export function countTrend(obs: Observations, c: CountedSpec): TrendResult | null {
   if (!obs.measured) return null;
   const p = boundaryPoints(obs.series.boundaries, c.metric, obs.baselineIndex, obs.measured.to);
   if (!p) return null;
@@ -35,7 +41,7 @@ function countTrend(obs: Observations, c: (typeof COUNTED)[number]): TrendResult
 /** Back to baseline after settle: `plus` extra allowed. Null when there is nothing to compare. */
 export function baselineCheck(
   obs: Observations,
-  c: (typeof COUNTED)[number],
+  c: CountedSpec,
   opts: { kind: 'budget' | 'leak'; plus: number; limit?: string },
 ): Check | null {
   const b = obs.series.boundaries;
@@ -63,6 +69,7 @@ export function baselineCheck(
     unit: c.unit,
     pass: j.pass,
     message,
+    rule: 'baseline',
   };
   if (opts.limit !== undefined) check.limit = opts.limit;
   const trend = countTrend(obs, c);
@@ -75,7 +82,7 @@ export function baselineCheck(
 }
 
 /** An absolute bound: the most seen at any measured or settle boundary must not exceed `max`. */
-export function absoluteCountCheck(obs: Observations, c: (typeof COUNTED)[number], max: number, limit: string): Check | null {
+export function absoluteCountCheck(obs: Observations, c: CountedSpec, max: number, limit: string): Check | null {
   if (!obs.measured) return null;
   const to = obs.settle?.to ?? obs.measured.to;
   const ys = metricPoints(obs.series.boundaries, c.metric, obs.measured.from, to).y;

@@ -91,13 +91,66 @@ describe('a target stopping', () => {
   it('reports a one-off warning at exit without failing on it', () => {
     const c = run("server.py:208: ResourceWarning: unclosed file <_io.TextIOWrapper name=6 encoding='UTF-8'>", 1, 50);
     expect(c).toMatchObject({ pass: true, observed: 0 });
-    expect(c.message).toMatch(/ResourceWarning x1 at shutdown \(fewer than one per two measured steps: not counted\)/);
+    expect(c.message).toMatch(/ResourceWarning x1 at exit, the service's shutdown or a process's \(fewer than one per two measured steps: not counted\)/);
   });
 
   it('fails on a warning printed at exit once per step (a pending task per call)', () => {
     const c = run('Task was destroyed but it is pending!', 73, 50);
     expect(c).toMatchObject({ pass: false, observed: 73 });
-    expect(c.message).toMatch(/^Task was destroyed but it is pending x73 \(73 at shutdown\)/);
+    expect(c.message).toMatch(/^Task was destroyed but it is pending x73 \(73 at exit\)/);
+  });
+});
+
+describe('a process of the tree exiting', () => {
+  it('counts a warning raised as an interpreter finalizes (sys:1, a recycled worker) with the exits, not per step', () => {
+    const w = createOutputWatcher({ forbid: [], warnings: LEAK_WARNINGS });
+    // what each gunicorn worker replaced under --max-requests prints as it exits
+    const recycled = "sys:1: ResourceWarning: unclosed <socket.socket fd=7, family=2, type=1, proto=0, laddr=('127.0.0.1', 39707)>\n";
+    for (let i = 0; i < 8; i++) w.feed('stderr', recycled, i);
+    w.end(9);
+    const c = warningCheck({ output: w.summary(), measuredIterations: 60 } as Observations)!;
+    expect(c).toMatchObject({ pass: true, observed: 0 });
+    expect(c.message).toMatch(/ResourceWarning x8 at exit/);
+  });
+});
+
+describe('a target starting', () => {
+  // what Debian's Flask 2.2 development server prints as it binds, before it serves anything
+  const FLASK_DEV_SERVER = [
+    "/usr/lib/python3/dist-packages/werkzeug/serving.py:718: ResourceWarning: unclosed <socket.socket fd=4, family=2, type=1, proto=0, laddr=('0.0.0.0', 0)>",
+    '  self.socket = socket.fromfd(fd, address_family, socket.SOCK_STREAM)',
+    ' * Running on http://127.0.0.1:5099',
+  ].join('\n') + '\n';
+
+  const run = (during: string) => {
+    const w = createOutputWatcher({ forbid: [], warnings: LEAK_WARNINGS, marksStart: true });
+    w.feed('stderr', FLASK_DEV_SERVER, 10);
+    w.started();
+    w.feed('stderr', during, 20);
+    w.end(30);
+    return { output: w.summary(), check: warningCheck({ output: w.summary(), measuredIterations: 10 } as Observations)! };
+  };
+
+  it('reports what the target printed before the first step as start-up, not as a leak per step', () => {
+    const { output, check } = run('127.0.0.1 - - "GET / HTTP/1.1" 200 -\n');
+    expect(output.startupWarningCounts).toEqual({ ResourceWarning: 1 });
+    expect(output.startupWarningExamples?.ResourceWarning?.[0]).toMatch(/werkzeug\/serving\.py:718: ResourceWarning: unclosed <socket\.socket fd=4/);
+    expect(output.warningCounts?.ResourceWarning).toBe(0);
+    expect(check).toMatchObject({ pass: true, observed: 0 });
+    expect(check.message).toMatch(/ResourceWarning x1 while starting, before the first step \(start-up: reported, not judged\)/);
+  });
+
+  it('still fails a warning that keeps coming during the steps', () => {
+    const { check } = run("app.py:12: ResourceWarning: unclosed <socket.socket fd=9, family=2, type=1, proto=0, laddr=('127.0.0.1', 5099)>\n".repeat(3));
+    expect(check).toMatchObject({ pass: false, observed: 3 });
+  });
+
+  it('counts everything as before in a stream that does not mark the first step', () => {
+    const w = createOutputWatcher({ forbid: [], warnings: LEAK_WARNINGS });
+    w.feed('stderr', FLASK_DEV_SERVER, 10);
+    w.end(30);
+    expect(w.summary().warningCounts?.ResourceWarning).toBe(1);
+    expect(w.summary().startupWarningCounts).toBeUndefined();
   });
 });
 

@@ -3,10 +3,12 @@
 // its count and rate and its first line. A dependency's hygiene warning (a ResourceWarning raised in
 // an installed package) fails only when fds, sockets or handles grew too; else it is listed with its
 // rate and passes (`output.forbid` fails on it for a team that wants none). Where the agents counted
-// the warnings, the counts are theirs: every occurrence, where Python prints one per location. At
-// shutdown a warning counts only when printed at least once per two measured steps (tasks or loops
-// made per step and destroyed at exit); a one-off at exit is reported, not failed. Lines the
-// scenario allows are not counted. Present for every run whose output was watched for them.
+// the warnings, the counts are theirs: every occurrence, where Python prints one per location. What
+// the target printed while it started, before the first step, is its start-up's: reported, not
+// counted. A Python warning raised as an interpreter finalizes (`sys:1:`, a recycled worker exiting)
+// is an exit's. At exit a warning counts only when printed at least once per two measured steps
+// (tasks or loops made per step and destroyed at exit); a one-off at exit is reported, not failed.
+// Lines the scenario allows are not counted. Present for every run whose output was watched for them.
 import type { Check, WarningGroup } from '../report/schema.ts';
 import { DEPENDENCY_RESOURCE_WARNING, LEAK_WARNINGS } from '../scenario/leakWarnings.ts';
 import { notMeasured } from './memoryChecks.ts';
@@ -59,13 +61,17 @@ export function warningCheck(obs: Observations, checks: Check[] = []): Check | n
   const first = (name: string) => obs.output.warningExamples?.[name]?.[0];
   const found = failing.map((w) => {
     const why = w.hygiene ? ` while ${grown.join(', ')} did not come back to baseline: counted as a leak` : '';
-    return `${w.name} x${w.run + (w.exitCounts ? w.exit : 0)}${w.exitCounts ? ` (${w.exit} at shutdown)` : ''}${groupsText(w.groups)}${why}${first(w.name) ? `, first: ${first(w.name)}` : ''}`;
+    return `${w.name} x${w.run + (w.exitCounts ? w.exit : 0)}${w.exitCounts ? ` (${w.exit} at exit)` : ''}${groupsText(w.groups)}${why}${first(w.name) ? `, first: ${first(w.name)}` : ''}`;
   });
   const hygiene = excusedHygiene.map((w) => `${w.name}, not failed: ${times(w.run)}${groupsText(w.groups)}; fds, sockets and handles came back to baseline, so it is that package's hygiene warning (output.forbid fails on it)`);
-  const excusedAtExit = judged.filter((w) => w.exit > 0 && !w.exitCounts).map((w) => `${w.name} x${w.exit} at shutdown (fewer than one per two measured steps: not counted)`);
+  const excused = judged.filter((w) => w.exit > 0 && !w.exitCounts).map((w) => `${w.name} x${w.exit} at exit, the service's shutdown or a process's (fewer than one per two measured steps: not counted)`);
+  // printed before the first step: the target's start-up, which is no step's doing
+  for (const [name, n] of Object.entries(obs.output.startupWarningCounts ?? {})) {
+    if (n > 0) excused.push(`${name} x${n} while starting, before the first step (start-up: reported, not judged)`);
+  }
   const none = `no known leak warning printed (${judged.length} watched)`;
   return {
     id: 'leak.warnings', resource: 'output', kind: 'leak', limitValue: 0, observed: total, unit: 'warnings', pass: total === 0,
-    message: [total === 0 && hygiene.length === 0 ? none : '', ...found, ...hygiene, ...excusedAtExit].filter((m) => m !== '').join('; '),
+    message: [total === 0 && hygiene.length === 0 ? none : '', ...found, ...hygiene, ...excused].filter((m) => m !== '').join('; '),
   };
 }

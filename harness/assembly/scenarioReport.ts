@@ -47,7 +47,22 @@ export function scenarioReport(run: FoldedRun & { head: StreamHead }, judged: Ju
   if (probeErrors.length > 0) report.probeErrors = probeErrors;
   if (tail?.observerCost) report.observerCost = tail.observerCost;
   if (run.artifacts.length > 0) report.artifacts = run.artifacts;
+  const agentless = agentlessPart(run);
+  if (agentless) report.agentless = agentless;
+  if (run.startup) report.startup = run.startup;
+  if (run.retries) report.retries = run.retries;
   return report;
+}
+
+/** The processes no agent answered in, and what that leaves the checks without. */
+function agentlessPart(run: FoldedRun): ScenarioReport['agentless'] {
+  const { processes, more } = run.agentless;
+  if (processes.length === 0) return undefined;
+  const anyAgent = run.observations.series.boundaries.values.handles.some((v) => v !== null) || run.processHeaps.list.length > 0;
+  const unmeasured = anyAgent
+    ? 'their runtime heap, per-type growth and handles are not in leak.heap, leak.types and leak.handles, which sum the processes whose agents answered, and no suspect is looked for in them'
+    : 'no process of the tree had an agent answering: leak.heap, leak.types and leak.handles are not measured and no suspects are named (RSS, fds, sockets, threads and children are read from /proc as always)';
+  return { processes, more, unmeasured };
 }
 
 /** What kept the run from observing all it meant to, and how it ended early, deduplicated. */

@@ -26,8 +26,11 @@ export interface RunningService {
   command: string[];
   exited: Promise<ExitStatus>;
   isRunning(): boolean;
-  /** SIGTERM to the process group, SIGKILL after `graceMs` (default 5 s); resolves when the leader exited */
-  /** resolves true when the service ignored SIGTERM for graceMs and was killed */
+  /**
+   * SIGTERM to the process seep started, as its manager would signal it; `graceMs` (default 5 s) to
+   * stop its workers; then SIGTERM and SIGKILL to the rest of its group. Resolves when the leader
+   * exited: true when it ignored SIGTERM for graceMs and was killed.
+   */
   stop(graceMs?: number): Promise<boolean>;
   /** after the service died: ends what is left of its process group; resolves to how many were left */
   endGroup(graceMs?: number): Promise<number>;

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import { attachOutput, type AttachedOutput, type OutputHandler } from './outputStreams.ts';
 import { groupMembers } from '../probes/procfs.ts';
 import { killTree } from '../probes/killTree.ts';
+import { stopAsManager } from './stopAsManager.ts';
 import { joinCgroupOf } from '../probes/memoryCgroup.ts';
 
 export interface ExitStatus {
@@ -33,8 +34,11 @@ export interface SpawnedTarget {
   exitReason(status: ExitStatus, during?: string): string;
   /** signal the whole process group; false when no process of the group is left */
   signalGroup(signal: NodeJS.Signals): boolean;
-  /** SIGTERM to the group, SIGKILL after `graceMs` if the leader has not exited; resolves once it has */
-  /** SIGTERM, then SIGKILL after graceMs; resolves true when SIGKILL was needed */
+  /**
+   * SIGTERM to the leader alone, as a service manager does; after it exits (or `graceMs`), SIGTERM
+   * then SIGKILL to the rest of its group (stopAsManager.ts). Resolves true when the leader ignored
+   * SIGTERM and needed SIGKILL.
+   */
   stop(graceMs: number): Promise<boolean>;
   /**
    * After the leader's death: ends what is left of its process group (a pre-fork master's workers,
@@ -102,6 +106,14 @@ export async function spawnTarget(argv: string[], opts: SpawnOptions): Promise<S
     });
   });
 
+  const signalRoot = (signal: NodeJS.Signals): boolean => {
+    try {
+      return child.kill(signal);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ESRCH') return false;
+      throw err;
+    }
+  };
   const signalGroup = (signal: NodeJS.Signals): boolean => {
     try {
       process.kill(-pid, signal);
@@ -128,17 +140,7 @@ export async function spawnTarget(argv: string[], opts: SpawnOptions): Promise<S
     signalGroup,
     async stop(graceMs) {
       if (status) return false;
-      signalGroup('SIGTERM');
-      let timer: NodeJS.Timeout | undefined;
-      const graceOver = new Promise<'grace'>((r) => (timer = setTimeout(() => r('grace'), graceMs)));
-      const first = await Promise.race([exited, graceOver]);
-      clearTimeout(timer);
-      if (first === 'grace') {
-        signalGroup('SIGKILL');
-        await exited;
-        return true;
-      }
-      return false;
+      return stopAsManager({ pid, exited, signal: (sig, group) => (group ? signalGroup(sig) : signalRoot(sig)) }, graceMs);
     },
     async endGroup(graceMs) {
       if (!status) throw new Error(`endGroup: the leader ${pid} is still running`);

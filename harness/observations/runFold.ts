@@ -3,7 +3,7 @@
 // the run goes (peaks, alerts, restarts, the baseline); and, at any moment, the observations the judge
 // reads and what else the report carries. The live run and `seep report` after a crash fold the same
 // events, so a rebuilt report is the report the run would have written.
-import type { AlertEvent, Attribution, ProcessHeap, ProcessLife, Sample, ScenarioReport, ScenarioSeries, Suspect } from '../report/schema.ts';
+import type { AgentlessProcess, AlertEvent, Attribution, ProcessHeap, ProcessLife, Sample, ScenarioReport, ScenarioSeries, StartupPhase, StepRetry, Suspect } from '../report/schema.ts';
 import { createSeriesRecorder } from '../series/seriesRecorder.ts';
 import { createBoundedColumns } from '../series/boundedColumns.ts';
 import { decodeSample, phaseOfCode, type StreamEvent } from '../series/sampleStream.ts';
@@ -13,6 +13,9 @@ import type { AlertTally, Observations, StepErrorTally } from './observations.ts
 import { createAlertEvents } from './alertEvents.ts';
 import { createProcessLives, type LivesSummary } from './processLives.ts';
 import { createProcessHeaps } from './processHeaps.ts';
+import { createAgentCoverage } from './agentCoverage.ts';
+import { createStartupFold } from './startupFold.ts';
+import { createStepRetries } from './stepRetries.ts';
 import { decodeHead, type StreamHead, type StreamTail } from './streamHead.ts';
 import { createTypeGrowthRows } from './typeGrowthRows.ts';
 import { countedWarnings, createWarningReads } from './warningReads.ts';
@@ -51,6 +54,12 @@ export interface FoldedRun {
   /** told after the end: files kept in the run folder, and problems listed last */
   artifacts: string[];
   lateErrors: string[];
+  /** processes of a known runtime with no agent answering, and how many beyond those listed */
+  agentless: { processes: AgentlessProcess[]; more: number };
+  /** the target's start-up, when the stream marked its first step */
+  startup?: StartupPhase;
+  /** step requests retried after a worker exited under them */
+  retries?: { count: number; list: StepRetry[] };
   /** a deployed service's replicas, each judged from its series in Prometheus */
   replicas?: ScenarioReport[];
 }
@@ -98,6 +107,9 @@ export function createRunFold(opts: RunFoldOptions = {}): RunFold {
   const warningReads = createWarningReads();
   const measuredLoad = createLoadTally();
   const heaps = createProcessHeaps();
+  const coverage = createAgentCoverage();
+  const startup = createStartupFold();
+  const retries = createStepRetries();
   let output = createOutputWatcher({ forbid: [] });
   const tally: Record<'warning' | 'critical', AlertTally> = { warning: { count: 0, firstT: null }, critical: { count: 0, firstT: null } };
   // from the stream's alert events, not re-derived from samples: a rebuild reads the same events
@@ -127,7 +139,7 @@ export function createRunFold(opts: RunFoldOptions = {}): RunFold {
     switch (e.k) {
       case 'head':
         head = decodeHead(e.head);
-        output = createOutputWatcher({ forbid: head.budgets.forbid, warnings: LEAK_WARNINGS, allow: head.budgets.allow });
+        output = createOutputWatcher({ forbid: head.budgets.forbid, warnings: LEAK_WARNINGS, allow: head.budgets.allow, marksStart: head.marksStart === true });
         return;
       case 'b':
       case 't': {
@@ -208,6 +220,9 @@ export function createRunFold(opts: RunFoldOptions = {}): RunFold {
       case 'heaps':
         heaps.observe(phaseOfCode(e.p), e.procs);
         return;
+      case 'agentless':
+        coverage.observe(e.procs, e.more);
+        return;
       case 'stepError':
         stepErrors.count++;
         if (stepErrors.first.length < KEEP_STEP_ERRORS) stepErrors.first.push({ t: e.t, message: e.message });
@@ -215,6 +230,13 @@ export function createRunFold(opts: RunFoldOptions = {}): RunFold {
         return;
       case 'stopping':
         output.stopping();
+        return;
+      case 'retry':
+        retries.add({ t: e.t, pid: e.pid, request: e.request, error: e.error });
+        return;
+      case 'firstStep':
+        output.started();
+        startup.started(e.t, recorder.last());
         return;
       case 'end':
         tail = e.tail as unknown as StreamTail;
@@ -306,6 +328,9 @@ export function createRunFold(opts: RunFoldOptions = {}): RunFold {
       notes: [...notes],
       artifacts,
       lateErrors: [...lateErrors],
+      agentless: coverage.observed(),
+      ...(startup.report() ? { startup: startup.report()! } : {}),
+      ...(retries.report() ? { retries: retries.report()! } : {}),
       ...(replicas ? { replicas } : {}),
     }),
   };

@@ -21,6 +21,8 @@ export interface StreamHead {
   /** the warmup as written: a number of steps or a time */
   warmup: { steps: number } | { ms: number };
   sampleHz: number;
+  /** the stream has a 'firstStep' event: output before it is the target's start-up (older streams have none) */
+  marksStart?: boolean;
 }
 
 /** What the runner knows only at the end; absent when seep died first. */

@@ -14,6 +14,8 @@ export interface OutputWatcherOptions {
   allow?: (string | RegExp)[];
   /** lines kept for the report; default 200 */
   tailLines?: number;
+  /** the stream marks the first step (started()): until then lines are the target's start-up */
+  marksStart?: boolean;
 }
 
 export interface OutputWatcher {
@@ -24,7 +26,16 @@ export interface OutputWatcher {
   counts(): Record<string, number>;
   /** seep is stopping the target: lines from now on are its shutdown, not counted as leak warnings */
   stopping(): void;
+  /** the first step begins: lines before it were the target's start-up, reported apart and not counted as leak warnings */
+  started(): void;
 }
+
+/**
+ * A warning Python raises while its interpreter finalizes has no frame left to name, so it says
+ * `sys:1:`: a process of the tree exiting (a worker gunicorn recycles under --max-requests closes its
+ * copy of the listening socket that way), counted with the shutdown's, not as a leak per step.
+ */
+const AT_INTERPRETER_EXIT = /^sys:1: /;
 
 /** A line longer than this is cut; the rest, up to the next newline, is dropped. */
 export const MAX_LINE = 8192;
@@ -55,10 +66,17 @@ export function createOutputWatcher(opts: OutputWatcherOptions): OutputWatcher {
   const warnings = (opts.warnings ?? []).map((w) => ({ ...compile(w.pattern), key: w.name }));
   const allowed = (opts.allow ?? []).map(compile);
   const warningCounts: Record<string, number> = {};
-  // What a target prints at exit is counted apart: a pipe left to the interpreter to close is one
-  // line whatever the run did, while a pending task per step destroyed at exit is one per step.
+  // What a target prints at exit is counted apart (its shutdown, or a process of it finalizing):
+  // a pipe left to the interpreter to close is one line whatever the run did, while a pending task
+  // per step destroyed at exit is one per step.
   let stopping = false;
   const shutdownCounts: Record<string, number> = {};
+  // What a target prints while it starts (a dev server's unclosed bind socket) says nothing of what a
+  // step keeps: counted apart until the first step, and only when seep marks one (older streams do not).
+  const markedStart = opts.marksStart === true;
+  let startingUp = markedStart;
+  const startupCounts: Record<string, number> = {};
+  const startupExamples: Record<string, string[]> = {};
   const warningExamples: Record<string, string[]> = {};
   for (const w of warnings) {
     warningCounts[w.key] = 0;
@@ -93,9 +111,10 @@ export function createOutputWatcher(opts: OutputWatcherOptions): OutputWatcher {
     if (warnings.length > 0 && !allowed.some((a) => a.test(text))) {
       for (const w of warnings) {
         if (!w.test(text)) continue;
-        if (stopping) shutdownCounts[w.key] = (shutdownCounts[w.key] ?? 0) + 1;
+        if (stopping || AT_INTERPRETER_EXIT.test(text)) shutdownCounts[w.key] = (shutdownCounts[w.key] ?? 0) + 1;
+        else if (startingUp) startupCounts[w.key] = (startupCounts[w.key] ?? 0) + 1;
         else warningCounts[w.key]! += 1;
-        const examples = warningExamples[w.key]!;
+        const examples = startingUp ? (startupExamples[w.key] ??= []) : warningExamples[w.key]!;
         if (examples.length < EXAMPLES_PER_PATTERN) examples.push(text);
         line.forbidden ??= w.key;
         break; // once per line, under the first (most specific) warning it matches
@@ -159,6 +178,7 @@ export function createOutputWatcher(opts: OutputWatcherOptions): OutputWatcher {
             warningCounts: { ...warningCounts },
             warningExamples: Object.fromEntries(Object.entries(warningExamples).map(([k, v]) => [k, v.slice()])),
             shutdownWarningCounts: { ...shutdownCounts },
+            ...(markedStart ? { startupWarningCounts: { ...startupCounts }, startupWarningExamples: Object.fromEntries(Object.entries(startupExamples).map(([k, v]) => [k, v.slice()])) } : {}),
           }
           : {}),
       };
@@ -168,6 +188,9 @@ export function createOutputWatcher(opts: OutputWatcherOptions): OutputWatcher {
     },
     stopping() {
       stopping = true;
+    },
+    started() {
+      startingUp = false;
     },
   };
 }

@@ -146,6 +146,13 @@ export interface Check {
   timeToLimit?: TimeToLimit;
   /** identities behind a count check: leftover pids with their command lines, socket inodes, fd targets */
   leftovers?: Leftover[];
+  /**
+   * count checks: the rule that decided. 'baseline': back to the post-warmup count after the settle
+   * (function and CLI targets, and `'baseline'` budgets: a call gives back what it took); 'shape':
+   * the count's trend over the measured steps (services and soaks with no count budget: a pool that
+   * fills then stays flat is bounded, a count that keeps rising is a leak)
+   */
+  rule?: 'baseline' | 'shape';
   /** leak checks judged by trend: the smallest leak this run's noise would have let through to a leak verdict */
   detectable?: DetectableLeak;
   /** leak.types: the trend of each type or allocation site followed at every boundary, growing first */
@@ -276,6 +283,9 @@ export interface OutputSummary {
   warningExamples?: Record<string, string[]>;
   /** the same, printed once seep began to stop the target (its shutdown) */
   shutdownWarningCounts?: Record<string, number>;
+  /** the same, printed before the first step (the target's start-up), and their first lines; absent in streams that did not mark it */
+  startupWarningCounts?: Record<string, number>;
+  startupWarningExamples?: Record<string, string[]>;
 }
 
 /**
@@ -384,6 +394,42 @@ export interface ProcessHeap {
   atEnd: boolean;
 }
 
+/**
+ * A process of the target's tree that runs Node or Python with no seep agent answering in it: its
+ * heap, types and handles are in none of the checks that sum the agents' reads.
+ */
+export interface AgentlessProcess {
+  pid: number;
+  runtime: 'node' | 'python';
+  command: string;
+  /** why no agent answered: "python -I (isolated mode) ignores PYTHONPATH, ..." */
+  why: string;
+}
+
+/**
+ * The target's start-up, from the scenario's start to its first step (start, readiness, setup): what
+ * it printed then is in the output's startup counts, reported and not judged; its resources at the
+ * end of it are here, beside the post-warmup baseline the checks compare with.
+ */
+export interface StartupPhase {
+  /** ms from the scenario's start to the first step */
+  ms: number;
+  /** the tree at the last timed sample before the first step; null when none was taken */
+  at: { rss: number | null; fds: number | null; sockets: number | null; threads: number | null; children: number | null } | null;
+}
+
+/** A step's request reset as a worker of the tree exited, and sent once more on a new connection. */
+export interface StepRetry {
+  /** ms since the scenario started */
+  t: number;
+  /** the worker that exited */
+  pid: number;
+  /** "GET http://127.0.0.1:4100/orders" */
+  request: string;
+  /** the failure retried: "ECONNRESET socket hang up" */
+  error: string;
+}
+
 /** The figures summaries lead with, as the analysis computed them (the same functions as the checks). */
 export interface Headlines {
   /**
@@ -449,6 +495,15 @@ export interface ScenarioReport {
   calibration?: Calibration;
   /** what observing cost the target: its steps' own time beside the boundary work seep did between them */
   observerCost?: ObserverCost;
+  /**
+   * processes of the tree that run Node or Python with no agent answering (launchers such as npm are
+   * not among them), and the checks that leaves without their evidence
+   */
+  agentless?: { processes: AgentlessProcess[]; more: number; unmeasured: string };
+  /** the target's start-up, before the first step (streams that did not mark it have none) */
+  startup?: StartupPhase;
+  /** step requests retried once because a worker exited under them (recycled); the first 20 listed */
+  retries?: { count: number; list: StepRetry[] };
   /**
    * A deployed service driven at its URL (`evidence.prometheus`): each replica's series from
    * Prometheus judged as a scenario of its own (each life of a restarted one apart), then their sum

@@ -4,6 +4,7 @@
 import type { Report } from '../report/schema.ts';
 import { formatSigned } from './formatValue.ts';
 import { alertSummary, attachedText, calibrationText, describeCheck, latencyP99, observerText, rssGrowth, rssSlope, withReplicas, worstCheck, wouldHaveCaught } from './scenarioHeadlines.ts';
+import { agentlessLines, retriesText, startupText } from './setupText.ts';
 import { processHeapRows } from './processHeapRows.ts';
 import { shardText } from './shardText.ts';
 
@@ -46,6 +47,9 @@ export function renderMarkdown(report: Report): string {
       wouldHaveCaught(s),
       calibrationText(s),
       observerText(s),
+      ...agentlessLines(s),
+      startupText(s),
+      retriesText(s),
     ].filter((x): x is string => x !== null);
     return facts.length ? [`- **${mdCell(s.name)}**: ${mdCell(facts.join(' · '))}`] : [];
   });

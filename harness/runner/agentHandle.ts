@@ -1,6 +1,9 @@
 // The handle on one process's heap agent: what the engine asks of it (a GC, its heap, per-type
 // counts, snapshots) over its socket or the function worker's channel.
-export type Runtime = 'node' | 'python';
+import type { Runtime } from '../probes/processRuntime.ts';
+
+// which runtime a process runs is the probe's to read from /proc (processRuntime.ts)
+export type { Runtime };
 
 export interface AgentHandle {
   runtime: Runtime;

@@ -8,7 +8,7 @@ import { listTree } from '../probes/processTree.ts';
 import type { RunPlan } from '../scenario/runPlan.ts';
 import { attachToProcess, listeningUrl, stillRunning, watchExit, type AttachedProcess } from '../drivers/attachedProcess.ts';
 import { processMemoryCgroup, type ProcessMemoryCgroup } from '../probes/memoryCgroup.ts';
-import { createHttpClient } from '../drivers/httpClient.ts';
+import { createCookieJar, createHttpClient } from '../drivers/httpClient.ts';
 import { describeReady, httpReady, tcpReady } from '../drivers/readiness.ts';
 import { pollUntil, PollTimeout } from '../drivers/pollUntil.ts';
 import { noCall, planExec, type TargetOptions } from './targetSession.ts';
@@ -74,7 +74,7 @@ export async function startAttachedTarget(plan: TargetPlanPart & { target: Attac
     status: { code: null, signal: null },
     reason: `${gone} during the run (seep did not start it, so it neither restarts it nor knows its exit status)`,
   }));
-  const context = { http: createHttpClient(url), call: noCall, exec: planExec(plan, opts), port: Number(new URL(url).port) || 80 };
+  const context = { http: createHttpClient(url, { jar: createCookieJar() }), call: noCall, exec: planExec(plan, opts), port: Number(new URL(url).port) || 80 };
   return {
     kind: 'service',
     command: proc.command,

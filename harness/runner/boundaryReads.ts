@@ -21,6 +21,8 @@ export interface BoundaryReads {
   checkpoint(phase: Phase): Promise<Sample | null>;
   /** a plain read, no GC and nothing added (the settle's, when the tree is gone) */
   read(phase: Phase): Promise<Sample>;
+  /** the first step is next: a timed read of the tree as the target's start-up ends, and the stream marks it */
+  startupEnds(): Promise<void>;
   startTimer(): void;
   stopTimer(): Promise<void>;
   identities(): Promise<Identities>;
@@ -88,6 +90,10 @@ export function createBoundaryReads(plan: { name: string; sampleHz: number }, o:
       return s;
     },
     read: (p) => sampler.read(p, position.steps, now()),
+    async startupEnds() {
+      onTimed(await sampler.read('warmup', position.steps, now()));
+      o.emit({ k: 'firstStep', t: now() });
+    },
     startTimer: () => sampler.startTimer(plan.sampleHz, onTimed, now),
     stopTimer: () => sampler.stopTimer(),
     identities: () => sampler.identities(),

@@ -3,7 +3,7 @@
 // to sample, no agent, no GC to force, nothing to restart or stop), so the sampler reads no tree and
 // the evidence comes afterwards from Prometheus (prometheusEvidence.ts).
 import type { RunPlan } from '../scenario/runPlan.ts';
-import { createHttpClient } from '../drivers/httpClient.ts';
+import { createCookieJar, createHttpClient } from '../drivers/httpClient.ts';
 import { describeReady, httpReady, tcpReady } from '../drivers/readiness.ts';
 import { pollUntil, PollTimeout } from '../drivers/pollUntil.ts';
 import { noCall, planExec, type TargetOptions } from './targetSession.ts';
@@ -27,7 +27,8 @@ export async function startRemoteTarget(plan: TargetPlanPart & { target: RemoteP
       throw new Error(`the deployed service was not ready at ${url} after ${timeoutMs} ms waiting for ${describeReady(ready)}; last attempt: ${err.lastReason}`, { cause: err });
     }
   }
-  const context = { http: createHttpClient(url), call: noCall, exec: planExec(plan, opts), port: Number(new URL(url).port) || 80 };
+  // one cookie jar for the run, as for a service seep starts
+  const context = { http: createHttpClient(url, { jar: createCookieJar() }), call: noCall, exec: planExec(plan, opts), port: Number(new URL(url).port) || 80 };
   return {
     kind: 'service',
     restartable: false,

@@ -4,7 +4,7 @@
 // the runner's usual sessions, and a service seep attached to is attachedTarget.ts's: their death
 // ends the run.
 import { startService, type RunningService } from '../drivers/service.ts';
-import { createHttpClient } from '../drivers/httpClient.ts';
+import { createCookieJar, createHttpClient } from '../drivers/httpClient.ts';
 import type { ExitStatus } from '../drivers/spawnTarget.ts';
 import { noCall, planExec, startTarget, type TargetOptions } from './targetSession.ts';
 import { serviceAgent } from './agentSession.ts';
@@ -42,14 +42,17 @@ export async function startRunTarget(plan: TargetPlanPart, opts: TargetOptions, 
     };
   }
   // every instance's processes serve their agents in the same folder: reconnect after a restart
-  const agent = serviceAgent(spec.command, { ...opts.env, ...plan.env }, opts.env[COOKIE_ENV] ?? String(process.pid), opts.signal);
+  const agent = serviceAgent({ ...opts.env, ...plan.env }, opts.env[COOKIE_ENV] ?? String(process.pid), opts.signal);
   const start = (port?: number) => startService(spec, { repoRoot: opts.repoRoot, env: agent.env, onOutput: opts.onOutput, signal: opts.signal, port });
   let svc: RunningService = await start();
   const treePids = async () => (svc.isRunning() ? (await listTree([svc.pid])).map((p) => p.pid) : []);
   await agent.connect(treePids);
   const port = svc.port;
   const exec = planExec(plan, opts);
-  let context = { http: createHttpClient(svc.baseUrl), call: noCall, exec, port };
+  // one cookie jar for the run, as a browser keeps one: a restarted instance's client shares it
+  const jar = createCookieJar();
+  const client = (url: string) => createHttpClient(url, { jar, ...(opts.retryOnReset ? { retryOnReset: opts.retryOnReset } : {}), ...(opts.beforeRequest ? { beforeRequest: opts.beforeRequest } : {}) });
+  let context = { http: client(svc.baseUrl), call: noCall, exec, port };
   let stopping = false;
   const target: RunTarget = {
     kind: 'service',
@@ -62,6 +65,7 @@ export async function startRunTarget(plan: TargetPlanPart, opts: TargetOptions, 
     },
     agent: () => agent.handle(),
     agents: () => agent.handles(),
+    agentless: () => agent.agentless(),
     context: () => context,
     baseUrl: () => svc.baseUrl,
     nextDeath() {
@@ -74,7 +78,7 @@ export async function startRunTarget(plan: TargetPlanPart, opts: TargetOptions, 
       if (stopping) return left;
       svc = await start(port);
       await agent.connect(treePids);
-      context = { ...context, http: createHttpClient(svc.baseUrl) };
+      context = { ...context, http: client(svc.baseUrl) };
       return left;
     },
     async stop() {
@@ -84,7 +88,8 @@ export async function startRunTarget(plan: TargetPlanPart, opts: TargetOptions, 
       if (killed) return `the service did not exit within ${STOP_GRACE_MS / 1000} s of SIGTERM and was killed with SIGKILL`;
     },
   };
-  if (agent.runtime) target.runtime = agent.runtime;
+  const runtime = agent.runtime();
+  if (runtime) target.runtime = runtime;
   const problem = agent.problem();
   if (problem) target.agentProblem = problem;
   return target;

@@ -8,6 +8,7 @@ import type { RunTarget } from './runTarget.ts';
 import { suspectNamingCollector, type SuspectNamingOptions } from './suspectNaming.ts';
 import { typeGrowthCollector } from './typeGrowthCollector.ts';
 import { warningCountsCollector } from './warningCountsCollector.ts';
+import { agentCoverageCollector } from './agentCoverageCollector.ts';
 import { prometheusEvidence, type RunWindow } from './prometheusEvidence.ts';
 
 export function runCollectors(
@@ -21,6 +22,7 @@ export function runCollectors(
     typeGrowthCollector(() => target.agent(), emit),
     warningCountsCollector(() => target.agents(), emit),
     ...(target.cliDumps ? [cliDumpCollector(target.cliDumps)] : []),
+    agentCoverageCollector(target, o),
     suspectNamingCollector(plan, { ...o, target }),
     // a deployed service's replicas, from Prometheus once the run is over
     ...(plan.evidence ? [prometheusEvidence(plan, plan.evidence.prometheus, o.window)] : []),

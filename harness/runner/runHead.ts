@@ -25,5 +25,7 @@ export function runHead(plan: RunPlan, file: string, startedAt: Date, attached: 
     measure: plan.measure,
     warmup: plan.warmup,
     sampleHz: plan.sampleHz,
+    // the stream marks the first step (a 'firstStep' event): output before it is the target's start-up
+    marksStart: true,
   };
 }

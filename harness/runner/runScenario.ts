@@ -33,6 +33,7 @@ import { soakLoad, type SoakLoad } from './soakLoad.ts';
 import { stepErrorPolicy } from './stepErrors.ts';
 import { measure } from './stepLoop.ts';
 import { createTargetLifecycle, type TargetLifecycle } from './targetLifecycle.ts';
+import { createResetRetry } from './resetRetry.ts';
 
 export interface RunScenarioOptions {
   repoRoot: string;
@@ -115,15 +116,21 @@ async function openRun(plan: RunPlan, opts: RunScenarioOptions): Promise<Run> {
   const { emit, note, agg } = events;
   const total = 'steps' in plan.measure ? ('steps' in plan.warmup ? plan.warmup.steps : 0) + plan.measure.steps : null;
   opts.progress?.scenarioStart({ name: plan.name, file: opts.file, total, durationMs: 'ms' in plan.measure ? plan.measure.ms : null });
+  // a step's request reset as a worker of the tree exits (recycled) is retried once, and recorded
+  const resets = createResetRetry({ rootPids: () => lifecycle.current()?.rootPids() ?? [], onRetry: (r) => emit({ k: 'retry', t: now(), ...r }) });
   const lifecycle = createTargetLifecycle(plan, {
-    repoRoot: opts.repoRoot, cookie, attached, signal: abort.signal, emit, note, log, now, problem,
+    repoRoot: opts.repoRoot, cookie, attached, signal: abort.signal, emit, note, log, now, problem, retryOnReset: resets.decide, beforeRequest: resets.beforeRequest,
     lastRss: () => agg.last()?.values.rss ?? null,
     restarts: () => agg.restarts(),
     onFatal: (reason) => ending.fail(reason, { stop: true }),
   });
   const position = createRunPosition();
   const observer = pacedObserver(plan, createObserverTally());
-  const watch = createSampleWatch(plan, { emit, agg, log, ending });
+  const watchAlerts = createSampleWatch(plan, { emit, agg, log, ending });
+  const watch: typeof watchAlerts = (s) => {
+    resets.observe(s.pids);
+    watchAlerts(s);
+  };
   const sampler = createSampler({ rootPids: () => lifecycle.current()?.rootPids() ?? [], cookie, cgroupUsage: () => lifecycle.cgroupUsage() });
   const reads = createBoundaryReads(plan, { sampler, target: lifecycle, position, total, emit, note, now, watch, observer, problem, progress: opts.progress });
   const load = soakLoad(plan, { lifecycle, now, emit, note });
@@ -150,6 +157,7 @@ async function drive(plan: RunPlan, run: Run): Promise<Driven> {
     seepRss.start();
     steps = scenarioSteps(plan, { target, lifecycle, signal, plant: run.opts.plant });
     await steps.setup();
+    await reads.startupEnds(); // what the target printed and did until now was its start-up
     const errors = stepErrorPolicy(plan.name, 'steps' in plan.measure, { restartable: target.restartable, target: lifecycle, signal, emit: events.emit, now: scope.now, stepErrors: () => events.agg.totals().stepErrors, log: run.log });
     const measured = await measure(plan, { target, position, reads, steps, errors, load: run.load, ending, observer: run.observer, signal, now: scope.now, total: run.total });
     newSinceBaseline = await settle(plan, measured, { position, reads, baseline: () => events.agg.baselineSample(), signal });

@@ -6,6 +6,7 @@ import type { RunPlan } from '../scenario/runPlan.ts';
 import type { ExitStatus } from '../drivers/spawnTarget.ts';
 import type { AgentHandle } from './agentHandle.ts';
 import type { TargetSession } from './targetSession.ts';
+import type { AgentlessProcess } from '../report/schema.ts';
 
 export interface Death {
   pid: number;
@@ -46,6 +47,8 @@ export interface RunTarget {
   agents(): AgentHandle[];
   /** why there is no agent, when there is none */
   agentProblem?: string;
+  /** processes of a known runtime in the tree with no agent answering (services seep started) */
+  agentless?(): { listed: AgentlessProcess[]; more: number };
   /** resolves to a note when the target had to be killed (it ignored SIGTERM) */
   stop(): Promise<string | void>;
 }

@@ -11,6 +11,7 @@ import { attachedTree, type AttachedService } from './attachedTarget.ts';
 import { collectOrphans } from './collectOrphans.ts';
 import { openMemoryLimit, type MemoryLimitSession } from './memoryLimitSession.ts';
 import { startRunTarget } from './restartableTarget.ts';
+import type { TargetOptions } from './targetSession.ts';
 import type { RunTarget, TargetPlanPart } from './runTarget.ts';
 import { watchDeaths, type DeathWatch, type DeathWatchOptions } from './targetDeaths.ts';
 import { createTargetOutput } from './targetOutput.ts';
@@ -26,6 +27,9 @@ export interface TargetLifecycleOptions extends Omit<DeathWatchOptions, 'watchOo
   signal: AbortSignal;
   /** a problem of observing, for the report's probe errors */
   problem(message: string): void;
+  /** a service's step requests reset by a worker exiting are retried once when this says why (resetRetry.ts) */
+  retryOnReset?: TargetOptions['retryOnReset'];
+  beforeRequest?: TargetOptions['beforeRequest'];
 }
 
 export interface TargetLifecycle extends Pick<DeathWatch, 'fatal' | 'deaths' | 'restarting' | 'ignoreDeaths'> {
@@ -80,6 +84,7 @@ export function createTargetLifecycle(plan: LifecyclePlanPart, o: TargetLifecycl
         env: { ...stringEnv(process.env), [COOKIE_ENV]: o.cookie, ...memoryLimit?.env },
         onOutput: output.onOutput,
         signal: o.signal,
+        ...(o.retryOnReset ? { retryOnReset: o.retryOnReset, beforeRequest: o.beforeRequest } : {}),
       }, attached);
       if (target.command || target.runtime) emit({ k: 'target', t: now(), ...(target.command ? { command: target.command } : {}), ...(target.runtime ? { runtime: target.runtime } : {}) });
       deaths.follow(target);

@@ -5,6 +5,7 @@ import type { HttpClient, StepContext } from '../scenario/types.ts';
 import type { RunPlan } from '../scenario/runPlan.ts';
 import { startFunctionWorker } from '../drivers/functionWorker.ts';
 import { execCommand } from '../drivers/exec.ts';
+import type { HttpClientOptions } from '../drivers/httpClient.ts';
 import { COOKIE_ENV } from '../probes/runCookie.ts';
 import { cliAgentEnv } from '../agents/cliDumps.ts';
 import { mkdirSync } from 'node:fs';
@@ -39,13 +40,17 @@ export interface TargetOptions {
   env: Record<string, string>;
   onOutput: OnOutput;
   signal: AbortSignal;
+  /** a service's step requests reset by a worker exiting are retried once when this says why (resetRetry.ts) */
+  retryOnReset?: HttpClientOptions['retryOnReset'];
+  /** called as each of a service's step requests goes out (resetRetry.ts keeps the tree as of then) */
+  beforeRequest?: HttpClientOptions['beforeRequest'];
 }
 
 function noHttp(kind: string): HttpClient {
   const fail = async (): Promise<never> => {
     throw new Error(`ctx.http is only available in service scenarios (this one drives a ${kind})`);
   };
-  return { baseUrl: '', get: fail, post: fail, request: fail };
+  return { baseUrl: '', get: fail, post: fail, request: fail, cookie: () => undefined };
 }
 
 const NEVER = new Promise<string>(() => undefined);

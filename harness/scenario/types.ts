@@ -65,18 +65,39 @@ export interface ModuleSpec {
   env?: Record<string, string>;
 }
 
+/**
+ * Response headers by lower-case name, as Node gives them: Set-Cookie as one entry per cookie (its
+ * values cannot be joined), every other header one string (a repeated one joined with ", ", as
+ * HTTP allows for list-valued fields).
+ */
+export interface HttpResponseHeaders {
+  [name: string]: string | string[] | undefined;
+  'set-cookie'?: string[];
+  'content-type'?: string;
+  'content-length'?: string;
+  location?: string;
+}
+
 export interface HttpResponse {
   status: number;
-  headers: Record<string, string>;
+  /** the URL that answered: the last one, when redirects were followed */
+  url: string;
+  headers: HttpResponseHeaders;
   body: string;
   json<T = unknown>(): T;
 }
 
 export interface HttpRequestOptions {
   json?: unknown;
+  /** sent as application/x-www-form-urlencoded, as an HTML form posts it */
+  form?: Record<string, string>;
   body?: string;
   headers?: Record<string, string>;
   timeoutMs?: number;
+  /** 'follow': follow 3xx redirects (up to 10; a 303, or a 301/302 after a POST, becomes a GET); default 'manual': return the 3xx */
+  redirect?: 'follow' | 'manual';
+  /** false: neither send the run's cookies nor keep what this response sets (default true) */
+  cookies?: boolean;
 }
 
 export interface HttpClient {
@@ -84,6 +105,11 @@ export interface HttpClient {
   get(path: string, opts?: HttpRequestOptions): Promise<HttpResponse>;
   post(path: string, opts?: HttpRequestOptions): Promise<HttpResponse>;
   request(method: string, path: string, opts?: HttpRequestOptions): Promise<HttpResponse>;
+  /**
+   * A cookie the service set, as the run's cookie jar holds it for the base URL (every step of a run
+   * shares one jar, as a browser or a requests.Session keeps one): a CSRF token to post back
+   */
+  cookie(name: string): string | undefined;
 }
 
 export interface ExecOptions {

@@ -6,7 +6,7 @@
 import { closeSync, createReadStream, mkdirSync, openSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { METRICS, type Attribution, type Metric, type Phase, type Sample, type ScenarioReport, type Suspect, type TcpState, type WarningGroup } from '../report/schema.ts';
+import { METRICS, type AgentlessProcess, type Attribution, type Metric, type Phase, type Sample, type ScenarioReport, type Suspect, type TcpState, type WarningGroup } from '../report/schema.ts';
 
 export const STREAM_SUFFIX = '.samples.ndjson';
 
@@ -56,6 +56,12 @@ export type StreamEvent =
   | { k: 'heaps'; t: number; p: string; procs: ProcessHeapRead[] }
   /** every warning the agents counted so far, by group (runner/warningCountsCollector.ts), at a boundary read */
   | { k: 'warns'; t: number; p: string; g: AgentWarningGroup[] }
+  /** processes of a known runtime in the tree with no agent answering, as of the end of the measured phase */
+  | { k: 'agentless'; t: number; procs: AgentlessProcess[]; more: number }
+  /** a step's request reset as worker `pid` of the tree exited, retried once on a new connection */
+  | { k: 'retry'; t: number; pid: number; request: string; error: string }
+  /** the first step begins: what came before (starting the target, its readiness, setup) was its start-up */
+  | { k: 'firstStep'; t: number }
   /** a deployed service's replicas, each judged from its series in Prometheus (runner/prometheusEvidence.ts) */
   | { k: 'replicas'; t: number; replicas: ScenarioReport[] }
   /** the target as started: its command and runtime, known only once it runs (a service's runtime from its command) */

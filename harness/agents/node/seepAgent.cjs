@@ -237,10 +237,21 @@ function serve(socketPath) {
   agentServer = server;
 }
 
-// npm, npx and friends are Node too: the agent belongs in the program they start, not in them
-const launcher = /[\\/](npm|npx|yarn|pnpm|corepack)(-cli)?(\.c?js)?$/.test(process.argv[1] || '');
+// npm, npx and friends are Node too: the agent belongs in the program they start, not in them. So
+// are tsx's and nodemon's command lines, which start the program in a child node of their own.
+const LAUNCHER = /[\\/](npm|npx|yarn|pnpm|corepack|tsx|nodemon)(-cli)?(\.c?js)?$|[\\/]tsx[\\/]dist[\\/]cli\.m?js$|[\\/]nodemon[\\/]bin[\\/]nodemon\.js$/;
+const launcher = LAUNCHER.test(process.argv[1] || '');
 const socketDir = process.env.SEEP_AGENT_DIR;
 const socketPath = process.env.SEEP_AGENT_SOCKET;
+if (launcher && socketDir && require.main !== module) {
+  // seep reads the tree from /proc and would take a silent node for one the agent could not reach:
+  // say that this one only launches (the file goes with the run's folder)
+  try {
+    fs.writeFileSync(path.join(socketDir, `${process.pid}.launcher`), process.argv.slice(1, 3).join(' '));
+  } catch {
+    // the folder is gone: seep stopped watching
+  }
+}
 if (!launcher && require.main !== module) {
   // a worker thread loads --require modules too, with the same pid: only the main thread serves
   if (socketDir && require('node:worker_threads').isMainThread) {

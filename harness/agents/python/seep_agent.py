@@ -83,7 +83,7 @@ def _allocation_stack(obj):
         # Python 3.11 misses objects with a managed __dict__ (most class instances; fixed in 3.12).
         # Their attributes were allocated in __init__, under the same caller: take the deepest.
         attrs = getattr(obj, "__dict__", None)
-        for value in attrs.values() if isinstance(attrs, dict) else ():
+        for value in attrs.values() if type(attrs) is dict else ():
             t = tracemalloc.get_object_traceback(value)
             if t is not None and (tb is None or len(t) > len(tb)):
                 tb = t
@@ -401,7 +401,7 @@ def _count_by_type():
             continue
         for held in gc.get_referents(cache):
             t = type(held)
-            if t in by_type and gc.is_tracked(held) and not isinstance(held, (type, dict)) and by_type[t] > 0:
+            if t in by_type and gc.is_tracked(held) and not issubclass(t, (type, dict)) and by_type[t] > 0:
                 by_type[t] -= 1
     counts = {}
     for t, n in by_type.items():
@@ -470,9 +470,9 @@ def op_open_resources(req):
     out = []
     for o in gc.get_objects():
         try:
-            if isinstance(o, socket.socket) and o.fileno() != -1:
+            if issubclass(type(o), socket.socket) and o.fileno() != -1:
                 kind, desc = "socket", f"fd {o.fileno()} {o.family.name} {o.type.name}"
-            elif isinstance(o, io.FileIO) and not o.closed:
+            elif issubclass(type(o), io.FileIO) and not o.closed:
                 kind, desc = "file", f"fd {o.fileno()} {o.name!r} {o.mode}"
             else:
                 continue

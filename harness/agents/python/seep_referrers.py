@@ -13,7 +13,6 @@ target), and when either is hit it returns what it found so far with the reason 
 import gc
 import linecache
 import os
-import re
 import sys
 import threading
 import time
@@ -40,36 +39,57 @@ MAX_VISITED = 2_000_000
 _HERE = os.path.dirname(os.path.abspath(__file__))
 
 
+def _is(obj, cls):
+    """isinstance() by the object's real type. isinstance() falls back to obj.__class__, which a proxy
+    may define as a property (Django's SimpleLazyObject, behind every lazily compiled regex and
+    lazy setting): asking it would run the target's deferred work, and the next look would count
+    what that made (Django "grew" re.Pattern objects 2.8 per step that way)."""
+    return issubclass(type(obj), cls)
+
+
 def qualname(t):
     mod = getattr(t, "__module__", "builtins")
     return t.__qualname__ if mod == "builtins" else f"{mod}.{t.__qualname__}"
+
+
+def _assigns(text, name):
+    """Whether a source line assigns the module global `name` (`name = ...`, `name: T = ...`).
+
+    Plain string tests, not a regex: a pattern compiled per name would go into the target's own
+    re._cache, and the next look would count those re.Pattern objects as the target's growth (a
+    Django admin "grew" 2.8 per step that way)."""
+    if not text.startswith(name):
+        return False
+    rest = text[len(name):].lstrip()
+    if rest.startswith(":"):
+        return "=" in rest[1:]
+    return rest.startswith("=")
 
 
 def _global_line(mod, name):
     path = getattr(mod, "__file__", None)
     if not path:
         return ""
-    pat = re.compile(rf"^{re.escape(name)}\s*(:[^=]*)?=")
     for i, text in enumerate(linecache.getlines(path), 1):
-        if pat.match(text):
+        if _assigns(text, name):
             return f"{path}:{i}"
     return path
 
 
 def _edge(holder, child):
     """How holder refers to child: '[key]', '[3]', '.attr', or '' when it cannot tell."""
-    if isinstance(holder, dict):
+    if _is(holder, dict):
         for k, v in holder.items():
             if v is child:
                 return f"[{k!r}]"[:80]
         return "(key)"
-    if isinstance(holder, (list, tuple)):
+    if _is(holder, (list, tuple)):
         for i, v in enumerate(holder):
             if v is child:
                 return f"[{i}]"
         return ""
-    attrs = getattr(holder, "__dict__", None) if not isinstance(holder, type) else None
-    if isinstance(attrs, dict):
+    attrs = getattr(holder, "__dict__", None) if not _is(holder, type) else None
+    if _is(attrs, dict):
         for k, v in attrs.items():
             if v is child:
                 return f".{k}"[:80]
@@ -81,7 +101,7 @@ def _module_roots():
     out = []
     for name, mod in list(sys.modules.items()):
         d = getattr(mod, "__dict__", None)
-        if isinstance(d, dict) and name not in ("seep_agent", "seep_referrers"):
+        if _is(d, dict) and name not in ("seep_agent", "seep_referrers"):
             out.append((mod, d))
     return out
 
@@ -101,7 +121,7 @@ def _frame_roots():
 
 def _root_label(root, d, child):
     name = next((k for k, v in d.items() if v is child), "?")
-    if isinstance(root, type(sys)):
+    if _is(root, type(sys)):
         return f"{_global_line(root, name)}  {root.__name__}.{name}".strip()
     code = root.f_code
     return f"{code.co_filename}:{root.f_lineno}  {code.co_name}() local {name}"
@@ -219,7 +239,7 @@ def find_chain(wanted, timeout_s=10.0, max_visited=MAX_VISITED, start=None, cloc
                 break
             if full:
                 continue
-            if isinstance(obj, _CONTAINERS) and len(obj) > BIG and id(obj) not in deferred_ids:
+            if issubclass(type(obj), _CONTAINERS) and len(obj) > BIG and id(obj) not in deferred_ids:  # _is(), inlined: the hot loop
                 deferred.append(obj)
                 deferred_ids.add(id(obj))
                 continue
@@ -258,8 +278,8 @@ def find_chain(wanted, timeout_s=10.0, max_visited=MAX_VISITED, start=None, cloc
 
 
 def _own_dict(obj):
-    d = None if isinstance(obj, type) else getattr(obj, "__dict__", None)
-    return d if isinstance(d, dict) else None
+    d = None if _is(obj, type) else getattr(obj, "__dict__", None)
+    return d if _is(d, dict) else None
 
 
 def _chain(parent, at_root, target):

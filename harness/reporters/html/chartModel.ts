@@ -37,6 +37,14 @@ export interface ChartSpec {
   max: number | null;
   /** how many points the drawn series came from */
   sourcePoints: number;
+  /** moments drawn as ticks: a worker recycled (it ended while the tree went on), a step's request retried after one */
+  marks?: ChartMark[];
+}
+
+export interface ChartMark {
+  x: number;
+  kind: 'recycled' | 'retry';
+  label: string;
 }
 
 interface ResourceChart {
@@ -146,7 +154,30 @@ function buildChart(s: ScenarioReport, spec: ResourceChart, axis: 'iteration' | 
     trend: segment && trendCheck ? { ...segment, label: trendLabel(trendCheck) } : null,
     max,
     sourcePoints: x.length,
+    ...markProp(eventMarks(s, axis)),
   };
+}
+
+const markProp = (marks: ChartMark[]) => (marks.length ? { marks } : {});
+
+/**
+ * Recycled workers' ends and retried requests, at their time or, by iteration, at the first boundary
+ * read at or after it. Only what the report lists: the processes and the first retries it keeps.
+ */
+export function eventMarks(s: ScenarioReport, axis: 'iteration' | 'time'): ChartMark[] {
+  const events = [
+    ...(s.processes ?? []).filter((p) => p.end === 'recycled' && p.endedAt !== null).map((p) => ({ t: p.endedAt!, kind: 'recycled' as const, label: `worker ${p.pid} recycled` })),
+    ...(s.retries?.list ?? []).map((r) => ({ t: r.t, kind: 'retry' as const, label: `↻ ${r.request} retried (${r.error})` })),
+  ];
+  if (axis === 'time') return events.map((e) => ({ x: e.t, kind: e.kind, label: e.label }));
+  const b = s.series.boundaries;
+  const out: ChartMark[] = [];
+  for (const e of events) {
+    const i = b.t.findIndex((t) => t >= e.t);
+    const it = i >= 0 ? b.iteration[i] : null;
+    if (it !== null && it !== undefined) out.push({ x: it, kind: e.kind, label: e.label });
+  }
+  return out;
 }
 
 /** A loop, not Math.max(...xs): spreading 600,000 arguments overflows the stack. */

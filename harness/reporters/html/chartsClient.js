@@ -49,6 +49,13 @@
         ctx.fillStyle = BAND_FILL[b.phase] || BAND_FILL.settle;
         ctx.fillRect(x0, top, Math.max(1, x1 - x0), height);
       }
+      // recycled workers and retried requests: a tick from the top, a retry's longer
+      var marks = spec.marks || [];
+      for (var m = 0; m < marks.length; m++) {
+        var mx = u.valToPos(marks[m].x, 'x', true);
+        ctx.fillStyle = '#8250df';
+        ctx.fillRect(mx, top, 2, marks[m].kind === 'retry' ? height : Math.min(height, 24));
+      }
     };
   }
 

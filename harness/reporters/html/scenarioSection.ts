@@ -6,6 +6,7 @@ import type { ChartSpec } from './chartModel.ts';
 import { escapeHtml as e } from './escapeHtml.ts';
 import { alertsList, processesTable, processHeapsTable } from './soakTables.ts';
 import { attachedText, calibrationText, detectableText, observerText, wouldHaveCaught } from '../scenarioHeadlines.ts';
+import { agentlessLines, retriesText, startupFacts, startupText } from '../setupText.ts';
 import { typeGrowthTable } from './typeGrowthTable.ts';
 
 export function verdictBadge(verdict: string): string {
@@ -96,9 +97,14 @@ function chartFigure(c: ChartSpec): string {
   // (the check is about after the settle) or one p99 spike (the check is about 95% of intervals)
   // are above the line without being over budget.
   const crosses = c.max !== null && c.lines.some((l) => l.kind === 'budget' && l.pass === false && c.max! > l.value);
-  return `<figure class="chart${crosses ? ' over-budget' : ''}" data-chart-id="${e(c.id)}" data-resource="${e(c.resource)}" data-axis="${c.axis}">
+  const recycled = c.marks?.filter((m) => m.kind === 'recycled').length ?? 0;
+  const retried = (c.marks?.length ?? 0) - recycled;
+  const marks = c.marks?.length
+    ? `<p class="dim marks">${recycled ? `${recycled} worker${recycled === 1 ? '' : 's'} recycled` : ''}${recycled && retried ? ', ' : ''}${retried ? `${retried} request${retried === 1 ? '' : 's'} retried after one` : ''} (purple ticks)</p>`
+    : '';
+  return `<figure class="chart${crosses ? ' over-budget' : ''}" data-chart-id="${e(c.id)}" data-resource="${e(c.resource)}" data-axis="${c.axis}" data-marks="${c.marks?.length ?? 0}">
 <figcaption>${e(c.title)}${crosses ? ' <span class="badge fail">over budget</span>' : ''}</figcaption><div class="plot"></div>
-${c.trend ? `<p class="trend-label">fitted trend ${e(c.trend.label)}</p>` : ''}<p class="dim note">${e(note)}</p></figure>`;
+${c.trend ? `<p class="trend-label">fitted trend ${e(c.trend.label)}</p>` : ''}<p class="dim note">${e(note)}</p>${marks}</figure>`;
 }
 
 function artifactsList(s: ScenarioReport): string {
@@ -113,7 +119,11 @@ function statedLines(s: ScenarioReport): string {
   const caught = wouldHaveCaught(s);
   const calibration = calibrationText(s);
   const observer = observerText(s);
-  return `${caught ? `<p class="detectable">${e(caught)}</p>` : ''}${calibration ? `<p class="calibration ${e(s.calibration!.outcome.replace(' ', '-'))}">${e(calibration)}</p>` : ''}${observer ? `<p class="observer-cost">${e(observer)}</p>` : ''}`;
+  const startup = [startupFacts(s), startupText(s)].filter(Boolean).join('. ');
+  const agentless = agentlessLines(s);
+  const retried = retriesText(s);
+  return `${caught ? `<p class="detectable">${e(caught)}</p>` : ''}${calibration ? `<p class="calibration ${e(s.calibration!.outcome.replace(' ', '-'))}">${e(calibration)}</p>` : ''}${observer ? `<p class="observer-cost">${e(observer)}</p>` : ''}`
+    + `${startup ? `<p class="startup">${e(startup)}</p>` : ''}${retried ? `<p class="retries">${e(retried)}</p>` : ''}${agentless.length ? `<div class="agentless"><strong>No agent answering</strong><ul>${agentless.map((l) => `<li>${e(l)}</li>`).join('')}</ul></div>` : ''}`;
 }
 
 export function scenarioSection(s: ScenarioReport, index: number | string, charts: ChartSpec[]): string {
@@ -127,7 +137,7 @@ export function scenarioSection(s: ScenarioReport, index: number | string, chart
 ${s.error ? `<pre class="error">${e(s.error)}</pre>` : ''}${s.cutShort ? `<pre class="error">${e(s.cutShort)}</pre>` : ''}${problems}
 <h3>Checks</h3>${checksTable(s.checks)}
 ${statedLines(s)}${alertsList(s)}
-<h3>Charts</h3><p class="dim legend-note">Shaded: warmup (blue) and settle (grey). Dashed grey: baseline. Red: budget. Orange dashed: fitted trend.</p>
+<h3>Charts</h3><p class="dim legend-note">Shaded: warmup (blue) and settle (grey). Dashed grey: baseline. Red: budget. Orange dashed: fitted trend. Purple ticks: a worker recycled (a step's request retried, where marked ↻).</p>
 <div class="charts">${charts.map(chartFigure).join('\n') || '<p class="dim">No samples.</p>'}</div>
 ${processesTable(s)}
 ${processHeapsTable(s)}

@@ -7,6 +7,7 @@ import { attachedText, calibrationText, describeCheck, observerText, rssGrowth, 
 import { resourceChart, verdictLabel } from './scenarioVerdict.ts';
 import { seriesTable } from './seriesTable.ts';
 import { soakLines } from './soakLines.ts';
+import { agentlessLines, retriesText, startupText } from '../setupText.ts';
 import { makeStyle, plainText } from './style.ts';
 
 export function printSummary(report: Report, out: Writable, opts: { color: boolean }): void {
@@ -30,6 +31,11 @@ export function printSummary(report: Report, out: Writable, opts: { color: boole
     lines.push(...soakLines(s, style, '          '));
     const attached = attachedText(s);
     if (attached) lines.push(`          ${style.dim(plainText(attached))}`);
+    for (const line of agentlessLines(s)) lines.push(`          ${style.yellow(plainText(line))}`);
+    const startup = startupText(s);
+    if (startup) lines.push(`          ${style.dim(plainText(startup))}`);
+    const retried = retriesText(s);
+    if (retried) lines.push(`          ${style.dim(plainText(retried))}`);
     const caught = wouldHaveCaught(s);
     if (caught) lines.push(`          ${style.dim(caught)}`);
     const calibration = calibrationText(s);
