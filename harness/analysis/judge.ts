@@ -5,7 +5,7 @@
 import type { Check } from '../report/schema.ts';
 import type { AlertLevel, BudgetPlan } from '../scenario/runPlan.ts';
 import { buildChecks } from './buildChecks.ts';
-import { heapTypesCheck } from './typeTrends.ts';
+import { heapTypesCheck, type HeapShows } from './typeTrends.ts';
 import { iterationTrend, notMeasured } from './memoryChecks.ts';
 import type { Observations } from '../observations/observations.ts';
 import { memoryLimitCheck } from './memoryLimitCheck.ts';
@@ -23,19 +23,16 @@ export function judge(obs: Observations, budgets: BudgetPlan, alerts: AlertLevel
   if (obs.remote?.labels || obs.remote?.sum) return remoteSeriesChecks(obs, budgets);
   const soak = obs.measure === 'time';
   const out = obs.remote ? drivenServiceChecks(obs, budgets) : buildChecks(obs, budgets);
-  // the heap's growth per step it surely reached (the low end of its interval), against which a site
-  // in the runtime's own code is held: a flat heap's slope alone wanders by 100 B a step
-  const heapBytes = iterationTrend(obs, 'heapUsed');
-  const types = heapTypesCheck(obs.suspects, obs.typeGrowth, { soak, heapPerStep: heapBytes ? heapBytes.low : null });
-  if (types) out.push(types);
   if (soak) {
     const i = out.findIndex((c) => c.id === 'leak.rss');
     const hourly = i >= 0 ? hourlyLeakCheck(obs) : null;
     if (hourly) out[i] = hourly;
     const h = out.findIndex((c) => c.id === 'leak.heap');
     if (h >= 0) out[h] = soakHeapCheck(out[h]!, obs);
-    out.push(...loadChecks(obs.load?.measured));
   }
+  const types = heapTypesCheck(obs.suspects, obs.typeGrowth, { soak, heap: heapShows(obs, out.find((c) => c.id === 'leak.heap')) });
+  if (types) out.push(types);
+  if (soak) out.push(...loadChecks(obs.load?.measured));
   if (budgets.memoryLimit) out.push(memoryLimitCheck(obs, budgets.memoryLimit));
   const limits = knownRssLimits(budgets, alerts);
   const rss = out.findIndex((c) => c.id === 'leak.rss' || c.id === 'budget.rssSlope' || c.id === 'budget.rssPerIteration');
@@ -58,6 +55,18 @@ export function judge(obs: Observations, budgets: BudgetPlan, alerts: AlertLevel
   // --baseline: this run's figures, read from its checks as a stored run's are, against the baseline's
   if (budgets.regression) out.push(...regressionChecks(runFigures({ checks: out, series: obs.series }), budgets.regression));
   return out;
+}
+
+/**
+ * What the runtime heap shows, for a site in the runtime's own code to be held to: whether leak.heap
+ * (as judged, a soak's included) failed, and how much per step the heap surely grew, in bytes. A
+ * budget that replaced leak.heap leaves the heap's own trend to say whether it leaks.
+ */
+function heapShows(obs: Observations, check: Check | undefined): HeapShows | null {
+  const bytes = iterationTrend(obs, 'heapUsed');
+  if (!bytes || check?.measured === false) return null;
+  if (!check) return { leaks: bytes.verdict === 'leak', verdict: bytes.verdict, lowPerStep: bytes.low };
+  return { leaks: !check.pass, verdict: check.trend?.verdict ?? (check.pass ? 'pass' : 'fail'), lowPerStep: bytes.low };
 }
 
 function peakOf(obs: Observations): number | null {
