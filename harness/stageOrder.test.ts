@@ -24,7 +24,6 @@ const STAGES = [
   'reporters', // the outputs: they draw a report
   'assembly', // a run's report assembled from the fold and the judge; stored runs rebuilt and merged
   'runner', // the engine: drives the target, and feeds the stages above it
-  'judge', // observations documents (the pytest plugin's) judged through the same stages
   'init',
   'vitest',
   'cli',
@@ -34,13 +33,7 @@ const STAGES = [
  * Imports that still run against the order, each with the work that removes it. A listed import
  * that is gone fails the test too, so this list only shrinks.
  */
-const KNOWN: Record<string, string> = {
-  // ranking suspects is the judge's: it moves out of the collectors (issue 22)
-  'agents/suspectCollector.ts -> analysis/suspects.ts': 'ranking suspects while collecting',
-  'agents/suspectCollector.ts -> analysis/pythonWarnings.ts': 'ranking suspects while collecting',
-  'agents/cliDumps.ts -> analysis/suspects.ts': 'ranking suspects while collecting',
-  'agents/cliDumps.ts -> analysis/pythonWarnings.ts': 'ranking suspects while collecting',
-};
+const KNOWN: Record<string, string> = {};
 
 function sources(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((d) => {

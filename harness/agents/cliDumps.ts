@@ -1,12 +1,10 @@
 // Suspects for CLI scenarios. A CLI lives for one invocation, so its Python agent writes what it saw
 // at exit (warnings with the allocation traceback of the leaked object, resources still open) to a
-// file per invocation; the runner reads them all once the steps are done.
+// file per invocation; the runner reads them all once the steps are done, as suspect evidence.
 import { readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
-import type { Suspect } from '../report/schema.ts';
-import { rankSuspects } from '../analysis/suspects.ts';
-import { PYTHON_AGENT_DIR } from './suspectCollector.ts';
-import { pythonWarningCandidates, type PyWarning } from '../analysis/pythonWarnings.ts';
+import type { SuspectEvidence, WarningRecord } from '../report/schema.ts';
+import { PYTHON_AGENT_DIR, type PyWarning } from './suspectCollector.ts';
 
 const STANDARD_STREAMS = /'<std(in|out|err)>'/;
 
@@ -24,12 +22,12 @@ export function cliAgentEnv(dir: string, phase: 'warmup' | 'measured', env: Reco
   };
 }
 
-export async function cliSuspects(dir: string, measuredIterations: number): Promise<{ suspects: Suspect[]; errors: string[] }> {
+export async function cliSuspects(dir: string, measuredIterations: number): Promise<{ evidence: SuspectEvidence; errors: string[] }> {
   const errors: string[] = [];
   const files = await readdir(dir).catch(() => [] as string[]);
   const warmup: PyWarning[] = [];
   const measured: PyWarning[] = [];
-  const open = new Map<string, Suspect>();
+  const open = new Map<string, { name: string; count: number; where: string[] }>();
   for (const name of files.filter((f) => f.endsWith('.json')).sort()) {
     let dump: CliDump;
     try {
@@ -44,15 +42,18 @@ export async function cliSuspects(dir: string, measuredIterations: number): Prom
     for (const r of dump.openResources) {
       if (STANDARD_STREAMS.test(r.detail)) continue; // open at exit by design
       const key = `open ${r.kind} at exit, opened at ${r.site || r.detail}`;
-      const s = open.get(key) ?? { runtime: 'python', kind: 'handle', name: key, countDelta: 0, perIteration: 0, bytesDelta: 0, where: r.allocated };
-      s.countDelta++;
-      s.perIteration = s.countDelta / Math.max(1, measuredIterations);
+      const s = open.get(key) ?? { name: key, count: 0, where: r.allocated };
+      s.count++;
       open.set(key, s);
     }
   }
-  const warnings = rankSuspects([], pythonWarningCandidates([...warmup, ...measured], warmup.length), measuredIterations);
-  const handles = [...open.values()].sort((a, b) => b.countDelta - a.countDelta);
-  return { suspects: [...warnings, ...handles], errors };
+  const record = (w: PyWarning): WarningRecord => ({ name: w.category, message: w.message, stack: w.allocated, site: w.site, ...(w.type ? { type: w.type } : {}) });
+  return {
+    evidence: {
+      runtime: 'python', steps: measuredIterations, growth: [], holders: [], warnings: [...warmup, ...measured].map(record), warningsBefore: warmup.length, openAtExit: [...open.values()],
+    },
+    errors,
+  };
 }
 
 export async function removeCliDumps(dir: string): Promise<void> {

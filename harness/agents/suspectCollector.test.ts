@@ -4,6 +4,8 @@ import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { connectAgent } from './agentClient.ts';
 import { agentEnv, createSuspectCollector, type SuspectCollector } from './suspectCollector.ts';
+import { rankEvidence } from '../analysis/rankSuspects.ts';
+import { withHeld } from '../analysis/suspects.ts';
 import { pythonWarningCandidates } from '../analysis/pythonWarnings.ts';
 import { startTarget, agentTargetsDir } from '../../fixtures/agent-targets/targets.ts';
 
@@ -43,18 +45,18 @@ async function run(runtime: 'node' | 'python', mode: string, urlPath: string, ke
 }
 
 describe('suspectCollector against real targets', () => {
-  it('Node listener leak: the listener in the array first, then the class it holds, with a path through the emitter', async () => {
+  it('Node listener leak: the emitter first, holding the listener and the class it keeps, with a path through the emitter', async () => {
     const { c, work } = await run('node', 'leaky', '/', true);
-    const suspects = await c.suspects(ITERATIONS);
+    const suspects = rankEvidence(await c.evidence(ITERATIONS));
     expect(c.errors()).toEqual([]);
-    // holders first: every RequestState is kept by the closure subscribed per request
-    expect(suspects[0]).toMatchObject({ runtime: 'node', kind: 'constructor', name: 'onTick()', countDelta: ITERATIONS, perIteration: 1 });
-    const state = suspects.slice(0, 3).find((s) => s.name === 'RequestState')!;
+    // holders first: every RequestState is kept by the closure subscribed per request on the module's bus
+    expect(suspects[0]).toMatchObject({ runtime: 'node', kind: 'holder', name: 'listenerService.cjs: bus', countDelta: ITERATIONS, perIteration: 1 });
+    const state = suspects[0]!.holds!.find((s) => s.name === 'RequestState')!;
     expect(state).toMatchObject({ runtime: 'node', kind: 'constructor', countDelta: ITERATIONS, perIteration: 1 });
+    expect(suspects[0]!.holds!.map((s) => s.name)).toContain('onTick()');
     const where = state.where.join(' -> ');
-    expect(where).toMatch(/EventEmitter\._events/);
-    expect(where).toMatch(/\.tick/);
-    expect(where).toMatch(/onTick\(\)\.context/);
+    expect(where).toMatch(/^listenerService\.cjs:10: bus -> EventEmitter\._events -> Object\.tick/);
+    expect(where).toMatch(/onTick\(\) at listenerService\.cjs:25 context: state/);
     expect(state.where.at(-1)).toBe('RequestState');
     expect(suspects.some((s) => s.kind === 'warning' && /MaxListenersExceededWarning: 11 'tick' listeners on EventEmitter/.test(s.name))).toBe(true);
     expect(c.artifacts().length).toBeGreaterThan(0);
@@ -64,7 +66,7 @@ describe('suspectCollector against real targets', () => {
 
   it('Node fixed twin: nothing grows per iteration, no warnings, snapshots not kept', async () => {
     const { c, work } = await run('node', 'fixed', '/');
-    const suspects = await c.suspects(ITERATIONS);
+    const suspects = rankEvidence(await c.evidence(ITERATIONS));
     expect(c.errors()).toEqual([]);
     expect(suspects).toEqual([]);
     expect(c.artifacts()).toEqual([]);
@@ -73,20 +75,23 @@ describe('suspectCollector against real targets', () => {
 
   it('Node timers left running: a handle suspect names the line that created them', async () => {
     const { c } = await run('node', 'leaky', '/timer');
-    const suspects = await c.suspects(ITERATIONS);
+    const suspects = rankEvidence(await c.evidence(ITERATIONS));
     const handle = suspects.find((s) => s.kind === 'handle');
     expect(handle?.name).toMatch(/^Timeout created at .*listenerService\.cjs:\d+/);
     expect(handle?.countDelta).toBe(ITERATIONS);
   });
 
-  it('Python registry leak: top suspect is the allocating line; the type suspect leads back to the registry', async () => {
+  it('Python registry leak: the registry first, with the line that adds to it, then the allocating line; the type leads back to the registry', async () => {
     const { c } = await run('python', 'leaky', '/job');
-    const suspects = await c.suspects(ITERATIONS);
+    const suspects = rankEvidence(await c.evidence(ITERATIONS));
     expect(c.errors()).toEqual([]);
-    expect(suspects[0]).toMatchObject({ runtime: 'python', kind: 'allocation-site' });
-    expect(suspects[0]!.name).toMatch(/registryService\.py:23$/);
+    expect(suspects[0]).toMatchObject({ runtime: 'python', kind: 'holder', name: '__main__._JOB_REGISTRY', countDelta: ITERATIONS });
+    expect(suspects[0]!.trace!.addedAt!.join('\n')).toMatch(/registryService\.py:25 +_JOB_REGISTRY\[n\] = job/);
     expect(suspects[0]!.bytesDelta).toBeGreaterThan(ITERATIONS * 4096);
-    const job = suspects.find((s) => s.kind === 'type' && s.name === '__main__.Job');
+    expect(suspects[1]).toMatchObject({ runtime: 'python', kind: 'allocation-site' });
+    expect(suspects[1]!.name).toMatch(/registryService\.py:23$/);
+    expect(suspects[1]!.bytesDelta).toBeGreaterThan(ITERATIONS * 4096);
+    const job = withHeld(suspects).find((s) => s.kind === 'type' && s.name === '__main__.Job');
     expect(job).toMatchObject({ countDelta: ITERATIONS, perIteration: 1 });
     expect(job!.where[0]).toMatch(/registryService\.py:13 +__main__\._JOB_REGISTRY/);
     expect((await c.heapUsed())!).toBeGreaterThan(0);
@@ -94,7 +99,7 @@ describe('suspectCollector against real targets', () => {
 
   it('Python unclosed socket: a warning suspect names the line that opened it', async () => {
     const { c } = await run('python', 'leaky', '/socket');
-    const suspects = await c.suspects(ITERATIONS);
+    const suspects = rankEvidence(await c.evidence(ITERATIONS));
     const w = suspects.find((s) => s.kind === 'warning');
     expect(w?.name).toMatch(/^ResourceWarning: unclosed <socket\.socket at .*registryService\.py:30$/);
     expect(w?.countDelta).toBe(ITERATIONS);
@@ -102,7 +107,7 @@ describe('suspectCollector against real targets', () => {
 
   it('Python fixed twin: nothing grows per iteration', async () => {
     const { c } = await run('python', 'fixed', '/job');
-    const suspects = await c.suspects(ITERATIONS);
+    const suspects = rankEvidence(await c.evidence(ITERATIONS));
     expect(c.errors()).toEqual([]);
     expect(suspects).toEqual([]);
   });

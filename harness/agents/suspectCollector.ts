@@ -1,18 +1,18 @@
 // The runner's handle on heap attribution: ask the agent in the target for counts at three points
-// (after warmup, after the measured iterations, after the settle), then rank suspects.
+// (after warmup, after the measured iterations, after the settle), trace what grew, and hand it all
+// on as evidence (report/suspectEvidenceSchema.ts). Ranking it is the judge's (analysis/rankSuspects.ts).
 // `request` is either an agentClient over the unix socket (services) or the function worker's own
 // channel (whose dispatch table carries the agent's ops). Every failure is kept in errors(), never
 // dropped: a scenario without suspects must say why.
 import { rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Suspect } from '../report/schema.ts';
+import type { GrowthEvidence, HolderEvidence, ProcessRef, SuspectEvidence, TraceReference, WarningRecord } from '../report/schema.ts';
 import { formatBytes } from '../scenario/units.ts';
-import { growthFromCounts, holdersFirst, isInformative, rankSuspects, type GrowthCandidate, type WarningCandidate } from '../analysis/suspects.ts';
-import { countedWarningCandidates } from '../analysis/pythonWarnings.ts';
-import type { AgentWarningGroup } from '../series/sampleStream.ts';
+import { growthFromCounts, worthTracing } from './growthEvidence.ts';
 import { snapshotHistogram, type HeapHistogram, type HistogramEntry } from '../heap/snapshotHistogram.ts';
-import { retainerPaths } from '../heap/retainerPaths.ts';
+import { traceNodeGrowth } from './nodeGrowthTraces.ts';
+import { pythonFollow } from './pythonHolders.ts';
 import { heapFigures } from './runtimeHeap.ts';
 import { createAttributionBudget, type AttributionBudget } from './attributionBudget.ts';
 
@@ -21,9 +21,10 @@ export const NODE_AGENT = path.join(here, 'node', 'seepAgent.cjs');
 export const PYTHON_AGENT_DIR = path.join(here, 'python');
 const PYTHON_WORKER = path.join(here, '..', 'drivers', 'workers', 'pythonWorker.py');
 /**
- * suspects that get a retainer path / backref chain: Node's share one graph load; each Python one is
- * a referrer walk. Beyond the three named, the paths say which suspects hold the others (holdersFirst:
- * a FileHandler's four parts ranked above it, an interval's request objects above its Timeout).
+ * growth that gets a retainer path / backref chain: Node's share one graph load; each Python one is
+ * a referrer walk. Beyond the three the report names, the paths say which suspects hold the others
+ * (the judge's holdersFirst: a FileHandler's four parts ranked above it, an interval's request
+ * objects above its Timeout).
  */
 const EXPLAIN_TOP = 6;
 /** a referrer search's own limit, at most: it found a registry in 2 s on a heap of 5M objects */
@@ -61,13 +62,14 @@ export interface SuspectCollectorOptions {
   keepSnapshots: boolean;
   /** total bytes of snapshots kept; past it the newest are deleted and the deletion noted */
   maxSnapshotBytes: number;
-  /** time limit of the retainer path search on the final snapshot (also bounded by the budget) */
+  /** time limit of the heap growth analysis of the final snapshot (also bounded by the budget) */
   retainerTimeoutMs?: number;
   /** the time every look shares (none: each request waits up to the agent client's default) */
   budget?: AttributionBudget;
   /**
-   * name Python's warnings from the looks (default true); false where the engine counted them at
-   * every boundary (runner/warningCountsCollector.ts), which gives their rate per measured step
+   * record Python's warnings at the looks (default true); false where the engine counted them at
+   * every boundary (runner/warningCountsCollector.ts), which gives their rate per measured step: the
+   * agent's one-by-one list of a live target keeps only its last 20
    */
   pythonWarnings?: boolean;
 }
@@ -78,7 +80,8 @@ export interface SuspectCollector {
   /** no look after the measured steps (no time for it): the look after the settle stands for it too */
   skipMeasured(): void;
   afterSettle(): Promise<void>;
-  suspects(measuredIterations: number): Promise<Suspect[]>;
+  /** what the looks saw, traced (growth only when all three looks were taken) */
+  evidence(steps: number): Promise<SuspectEvidence>;
   heapUsed(): Promise<number | null>;
   /** snapshot files kept (full paths) */
   artifacts(): string[];
@@ -103,12 +106,22 @@ interface NodeWarning {
   count?: number;
   stack: string[];
 }
+/** a warning as the Python agent records it */
+export interface PyWarning {
+  category: string;
+  message: string;
+  site: string;
+  allocated: string[];
+  type?: string;
+}
 interface PySite {
   site: string;
   line: string;
   sizeDiff: number;
   countDiff: number;
   traceback: string[];
+  /** the process it grew in most (a pre-fork tree's) */
+  process?: ProcessRef;
 }
 interface PyResource {
   kind: string;
@@ -125,8 +138,7 @@ export function createSuspectCollector(opts: SuspectCollectorOptions): SuspectCo
   const pyTypes: (Map<string, number> | null)[] = [null, null, null];
   const pyResources: (Map<string, { count: number; sample: PyResource }> | null)[] = [null, null, null];
   let nodeWarnings: NodeWarning[] = [];
-  /** Python's warnings as the agent counts them (every occurrence), at the baseline and after the settle */
-  const pyWarningCounts: [AgentWarningGroup[] | null, AgentWarningGroup[] | null] = [null, null];
+  let pyWarnings: PyWarning[] = [];
   /** warnings the agent had seen at the baseline: those came in the warmup */
   let warningsAtBaseline = 0;
   let warningsTotal = 0;
@@ -190,8 +202,11 @@ export function createSuspectCollector(opts: SuspectCollectorOptions): SuspectCo
   // tracemalloc is on only when the scenario asked for it (PYTHONTRACEMALLOC): it is costly
   let tracing = false;
 
+  const follow = pythonFollow(ask, (op, params) => opts.request(op, params, Math.max(MIN_REQUEST_MS, Math.min(budget.remainingMs(), MAX_REQUEST_MS))).catch(() => null));
+
   async function pythonPoint(p: Point): Promise<void> {
     if (p === 0) {
+      await follow.atFirstLook();
       const mem = (await ask('agent memory', 'memory')) as { tracing?: boolean } | null;
       tracing = mem?.tracing === true;
       if (tracing) await ask('tracemalloc baseline', 'tracemalloc', { action: 'baseline', workerFile: PYTHON_WORKER });
@@ -203,9 +218,12 @@ export function createSuspectCollector(opts: SuspectCollectorOptions): SuspectCo
     // typeCounts collects, once, after tracemalloc's baseline (whose own bookkeeping would count as
     // growth): the 'gc' op's two collections on top cost 9 s on a heap of 5M objects under load, and
     // openResources need not collect again right after
+    // the first look's open resources are read before its counts: the op's own first run in a process
+    // (a pre-fork server's worker) leaves objects behind (re's cache of patterns filled once), which the
+    // later counts would take for growth
+    const or = (await ask(`agent openResources (${POINT_NAMES[p]})`, 'openResources', { gc: p === 0 })) as { resources: PyResource[] } | null;
     const tc = (await ask(`agent typeCounts (${POINT_NAMES[p]})`, 'typeCounts')) as { counts: Record<string, number> } | null;
     if (tc) pyTypes[p] = new Map(Object.entries(tc.counts));
-    const or = (await ask(`agent openResources (${POINT_NAMES[p]})`, 'openResources', { gc: false })) as { resources: PyResource[] } | null;
     if (or) {
       const m = new Map<string, { count: number; sample: PyResource }>();
       for (const r of or.resources) {
@@ -216,16 +234,16 @@ export function createSuspectCollector(opts: SuspectCollectorOptions): SuspectCo
       }
       pyResources[p] = m;
     }
-    if (opts.pythonWarnings === false || p === 1) return;
-    const counted = (await ask('agent warningCounts', 'warningCounts')) as { groups: AgentWarningGroup[] } | null;
-    if (counted) pyWarningCounts[p === 0 ? 0 : 1] = counted.groups;
+    if (opts.pythonWarnings === false) return;
+    const w = await warningsAt<PyWarning>(p);
+    if (w) pyWarnings = w;
   }
 
   const point = (p: Point) => (opts.runtime === 'node' ? nodePoint(p) : pythonPoint(p));
   const all3 = <T>(xs: (T | null)[]): [T, T, T] | null => (xs.every((x) => x !== null) ? (xs as [T, T, T]) : null);
 
-  function nodeCandidates(): { growth: GrowthCandidate[]; warnings: WarningCandidate[] } {
-    const growth: GrowthCandidate[] = [];
+  function nodeGrowth(): GrowthEvidence[] {
+    const growth: GrowthEvidence[] = [];
     const h = all3(histograms);
     if (h) {
       const user = (m: Map<string, HistogramEntry>) => new Map([...m].filter(([, e]) => !VM_NODE_TYPES.has(e.type) && e.name !== ''));
@@ -233,7 +251,7 @@ export function createSuspectCollector(opts: SuspectCollectorOptions): SuspectCo
         ...growthFromCounts<HistogramEntry>(
           [user(h[0].entries), user(h[1].entries), user(h[2].entries)],
           (e) => ({ count: e.count, bytes: e.selfSize }),
-          (_k, e) => ({ runtime: 'node', kind: 'constructor', name: e.type === 'closure' ? `${e.name}()` : e.name, nodeType: e.type, where: [] }),
+          (_k, e) => ({ kind: 'constructor', name: e.type === 'closure' ? `${e.name}()` : e.name, nodeType: e.type, where: [] }),
         ),
       );
     }
@@ -241,71 +259,76 @@ export function createSuspectCollector(opts: SuspectCollectorOptions): SuspectCo
     if (hs) {
       growth.push(
         ...growthFromCounts<ResourceSite>(hs, (s) => ({ count: s.count, bytes: 0 }), (_k, s) => ({
-          runtime: 'node', kind: 'handle', name: `${s.type} created at ${s.stack[0] ?? '(no stack)'}`, where: [...s.stack].reverse(),
+          kind: 'handle', name: `${s.type} created at ${s.stack[0] ?? '(no stack)'}`, where: [...s.stack].reverse(),
         })),
       );
     }
-    const byName = new Map<string, WarningCandidate>();
-    const firstNew = nodeWarnings.length - (warningsTotal - warningsAtBaseline);
-    for (const [i, w] of nodeWarnings.entries()) {
-      const name = w.name === 'MaxListenersExceededWarning' ? `${w.name}: ${w.count ?? '?'} '${w.event ?? '?'}' listeners on ${w.emitter ?? 'an emitter'}` : `${w.name}: ${w.message.slice(0, 120)}`;
-      const e = byName.get(name);
-      const e2 = e ?? { runtime: 'node' as const, name, occurrences: 0, total: 0, where: [...w.stack].reverse() };
-      e2.total++;
-      if (i >= firstNew) e2.occurrences++;
-      byName.set(name, e2);
-    }
-    return { growth, warnings: [...byName.values()] };
+    return growth;
   }
 
-  function pythonCandidates(): { growth: GrowthCandidate[]; warnings: WarningCandidate[] } {
-    const growth: GrowthCandidate[] = [];
+  function pythonGrowth(): GrowthEvidence[] {
+    const growth: GrowthEvidence[] = [];
     const sites = all3(pySites);
     if (sites) {
       growth.push(
         ...growthFromCounts<PySite>(sites, (s) => ({ count: s.countDiff, bytes: s.sizeDiff }), (k, s) => ({
-          runtime: 'python', kind: 'allocation-site', name: k, where: s.traceback,
+          kind: 'allocation-site', name: k, where: s.traceback, ...(s.process ? { process: s.process } : {}),
         })),
       );
     }
     const types = all3(pyTypes);
-    if (types) growth.push(...growthFromCounts<number>(types, (n) => ({ count: n, bytes: 0 }), (k) => ({ runtime: 'python', kind: 'type', name: k, where: [] })));
+    if (types) growth.push(...growthFromCounts<number>(types, (n) => ({ count: n, bytes: 0 }), (k) => ({ kind: 'type', name: k, where: [] })));
     const res = all3(pyResources);
     if (res) {
       growth.push(
-        ...growthFromCounts(res, (e) => ({ count: e.count, bytes: 0 }), (k, e) => ({ runtime: 'python', kind: 'handle', name: `open ${k}`, where: e.sample.allocated })),
+        ...growthFromCounts(res, (e) => ({ count: e.count, bytes: 0 }), (k, e) => ({ kind: 'handle', name: `open ${k}`, where: e.sample.allocated })),
       );
     }
-    return { growth, warnings: countedWarningCandidates(pyWarningCounts[0], pyWarningCounts[1]) };
+    return growth;
   }
 
-  async function explain(ranked: Suspect[]): Promise<void> {
-    const top = ranked.filter((s) => (s.kind === 'constructor' || s.kind === 'type') && isInformative(s)).slice(0, EXPLAIN_TOP);
-    if (top.length === 0) return;
+  function warningRecords(): WarningRecord[] {
+    if (opts.runtime === 'node') {
+      return nodeWarnings.map((w) => ({
+        name: w.name, message: w.message, stack: w.stack,
+        ...(w.emitter !== undefined ? { emitter: w.emitter } : {}), ...(w.event !== undefined ? { event: w.event } : {}), ...(w.count !== undefined ? { count: w.count } : {}),
+      }));
+    }
+    return pyWarnings.map((w) => ({ name: w.category, message: w.message, stack: w.allocated, site: w.site, ...(w.type ? { type: w.type } : {}) }));
+  }
+
+  /** traces for what grew; the holders it hangs from */
+  async function explain(growth: GrowthEvidence[], steps: number): Promise<HolderEvidence[]> {
     if (opts.runtime === 'node') {
       const file = snapshots[2];
-      if (!file) return;
-      const wanted = top.map((s) => (s.name.endsWith('()') ? { type: 'closure', name: s.name.slice(0, -2) } : { type: 'object', name: s.name }));
+      const first = histograms[0];
+      if (!file || !first) return [];
       const size = formatBytes(statSync(file, { throwIfNoEntry: false })?.size ?? 0);
-      const what = `retainer paths for ${top.map((s) => s.name).join(', ')} (snapshot of ${size})`;
-      const paths = await attempt(what, (timeoutMs) => retainerPaths(file, wanted, { timeoutMs }), opts.retainerTimeoutMs ?? 60_000);
-      top.forEach((s, i) => {
-        const w = wanted[i]!;
-        s.where = paths?.[`${w.type}:${w.name}`] ?? [];
-      });
-    } else {
+      const what = `heap growth and leak traces (snapshot of ${size})`;
+      const holders = await attempt(what, (timeoutMs) => traceNodeGrowth({ file, newerThan: first.maxObjectId, growth, steps }, timeoutMs), opts.retainerTimeoutMs ?? 60_000);
+      return holders ?? [];
+    }
+    const top = worthTracing(growth, opts.runtime, steps, EXPLAIN_TOP);
+    {
       for (const [i, s] of top.entries()) {
         // an equal share of what is left for each search still to run, the agent's grace kept aside
         const share = (budget.remainingMs() - AGENT_GRACE_MS) / (top.length - i);
         const r = (await attempt(
           `referrer search for ${s.name}`,
-          (ms) => opts.request('referrers', { type: s.name, timeoutMs: Math.max(ms - AGENT_GRACE_MS, 0), gc: false, grew: s.countDelta }, ms),
+          (ms) => opts.request('referrers', { type: s.name, timeoutMs: Math.max(ms - AGENT_GRACE_MS, 0), gc: false, grew: Math.min(s.measured.count, s.settle.count) - s.baseline.count }, ms),
           Math.min(REFERRER_SEARCH_MS, share) + AGENT_GRACE_MS,
-        )) as { chain: string[]; cutShort?: string } | null;
+        )) as { chain: string[]; refs?: TraceReference[]; cutShort?: string; process?: ProcessRef } | null;
         if (r?.cutShort) budget.cut(r.cutShort);
         s.where = r?.chain ?? [];
+        if (r?.refs && r.refs.length > 0) s.trace = { references: r.refs, leaking: s.name, ...(r.process ? { process: r.process } : {}) };
       }
     }
+    const made = await follow.madeAt();
+    for (const g of growth) {
+      const at = g.kind === 'type' ? made.get(g.name) : undefined;
+      if (at && at.length > 0) g.trace = { ...(g.trace ?? { references: [], leaking: g.name }), madeAt: at };
+    }
+    return follow.holders(steps);
   }
 
   function settleFiles(): void {
@@ -341,12 +364,12 @@ export function createSuspectCollector(opts: SuspectCollectorOptions): SuspectCo
       // growth is then read from the baseline to the settle alone: still there after it, by itself
       for (const xs of [histograms, handleSites, pySites, pyTypes, pyResources] as (unknown[])[]) xs[1] = xs[2];
     },
-    async suspects(measuredIterations) {
-      const { growth, warnings } = opts.runtime === 'node' ? nodeCandidates() : pythonCandidates();
-      const ranked = rankSuspects(growth, warnings, measuredIterations);
-      await explain(ranked);
+    async evidence(steps) {
+      const growth = opts.runtime === 'node' ? nodeGrowth() : pythonGrowth();
+      const holders = await explain(growth, steps);
       settleFiles();
-      return holdersFirst(ranked);
+      const warnings = warningRecords();
+      return { runtime: opts.runtime, steps, growth, holders, warnings, warningsBefore: warnings.length - (warningsTotal - warningsAtBaseline) };
     },
     async heapUsed() {
       return heapFigures(opts.runtime, await attempt('agent memory', () => opts.request('memory'))).used;

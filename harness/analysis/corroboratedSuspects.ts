@@ -5,6 +5,7 @@
 // grew with no plateau). Pure: the checks and the ranked suspects in, the suspects reordered out.
 import type { Check, Leftover, Suspect, TypeTrend } from '../report/schema.ts';
 import { suspectFor } from './typeTrends.ts';
+import { withHeld } from './suspects.ts';
 
 /**
  * The runtime's class that owns one of a counted resource, for checks whose leftovers have no type:
@@ -36,6 +37,15 @@ function fromTrend(runtime: Suspect['runtime'], t: TypeTrend): Suspect {
 }
 
 export function corroborateSuspects(suspects: Suspect[], checks: Check[], runtime: Suspect['runtime'] | undefined): Suspect[] {
+  const found = findNamed(withHeld(suspects), checks, runtime);
+  if (found.named.size === 0 && found.added.length === 0) return suspects;
+  // a suspect a holder took in moves its holder: the entry the developer reads
+  const top = (s: Suspect) => suspects.find((x) => x === s || (x.kind === 'holder' && withHeld([x]).includes(s)));
+  const named = new Set([...found.named].map(top).filter((s): s is Suspect => s !== undefined));
+  return [...suspects.filter((s) => named.has(s)), ...found.added, ...suspects.filter((s) => !named.has(s))];
+}
+
+function findNamed(suspects: Suspect[], checks: Check[], runtime: Suspect['runtime'] | undefined): { named: Set<Suspect>; added: Suspect[] } {
   const named = new Set<Suspect>();
   const added: Suspect[] = [];
   for (const c of checks) {
@@ -51,6 +61,5 @@ export function corroborateSuspects(suspects: Suspect[], checks: Check[], runtim
       else if (runtime === 'python' && !added.some((a) => a.name === t.name)) added.push(fromTrend(runtime, t));
     }
   }
-  if (named.size === 0 && added.length === 0) return suspects;
-  return [...suspects.filter((s) => named.has(s)), ...added, ...suspects.filter((s) => !named.has(s))];
+  return { named, added };
 }

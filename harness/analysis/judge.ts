@@ -6,6 +6,7 @@ import type { Check } from '../report/schema.ts';
 import type { AlertLevel, BudgetPlan } from '../scenario/runPlan.ts';
 import { buildChecks } from './buildChecks.ts';
 import { heapTypesCheck, type HeapShows } from './typeTrends.ts';
+import { runSuspects } from './rankSuspects.ts';
 import { iterationTrend, notMeasured } from './memoryChecks.ts';
 import type { Observations } from '../observations/observations.ts';
 import { memoryLimitCheck } from './memoryLimitCheck.ts';
@@ -30,7 +31,7 @@ export function judge(obs: Observations, budgets: BudgetPlan, alerts: AlertLevel
     const h = out.findIndex((c) => c.id === 'leak.heap');
     if (h >= 0) out[h] = soakHeapCheck(out[h]!, obs);
   }
-  const types = heapTypesCheck(obs.suspects, obs.typeGrowth, { soak, heap: heapShows(obs, out.find((c) => c.id === 'leak.heap')) });
+  const types = heapTypesCheck(runSuspects(obs), obs.typeGrowth, { soak, heap: heapShows(obs, out.find((c) => c.id === 'leak.heap')) });
   if (types) out.push(types);
   if (soak) out.push(...loadChecks(obs.load?.measured));
   if (budgets.memoryLimit) out.push(memoryLimitCheck(obs, budgets.memoryLimit));

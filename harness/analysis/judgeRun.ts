@@ -3,7 +3,8 @@
 // engine's error, or seep's own death before the end (a run cut short whose measured checks already
 // fail is a failure, not "could not run"). Pure: the same folded run is judged the same way live,
 // at the end, and when `seep report` rebuilds it.
-import type { Check, Verdict } from '../report/schema.ts';
+import type { Check, Suspect, Verdict } from '../report/schema.ts';
+import { runSuspects } from './rankSuspects.ts';
 import type { FoldedRun } from '../observations/runFold.ts';
 import type { StreamHead } from '../observations/streamHead.ts';
 import { judge } from './judge.ts';
@@ -13,6 +14,8 @@ import { scenarioVerdict } from './verdict.ts';
 export interface JudgedRun {
   checks: Check[];
   verdict: Verdict;
+  /** the suspects, ranked from the agents' evidence (the checks use them too) */
+  suspects: Suspect[];
   /** why the run could not be judged as a whole */
   error?: string;
   /** how far a run that seep did not finish got, when its checks already fail */
@@ -23,6 +26,7 @@ export interface JudgedRun {
 export function judgeRun(run: FoldedRun & { head: StreamHead }, opts: { live?: boolean; source?: string } = {}): JudgedRun {
   const { head, tail, observations: obs } = run;
   const checks = judge(obs, head.budgets, head.alerts);
+  const suspects = runSuspects(obs) ?? [];
   let error = tail?.error;
   if (!tail && !opts.live) {
     const of = head.measure && 'steps' in head.measure
@@ -30,8 +34,8 @@ export function judgeRun(run: FoldedRun & { head: StreamHead }, opts: { live?: b
       : `last sample at ${formatElapsed(run.lastT)} of ${formatElapsed(head.durationMs)}`;
     error = `seep stopped before the run ended (${of})` + (opts.source ? `; report rebuilt from ${opts.source}` : '');
     if (checks.some((c) => !c.pass && c.measured !== false)) {
-      return { checks, verdict: scenarioVerdict(checks), cutShort: error.replace('seep stopped before the run ended', 'cut short') };
+      return { checks, suspects, verdict: scenarioVerdict(checks), cutShort: error.replace('seep stopped before the run ended', 'cut short') };
     }
   }
-  return { checks, verdict: scenarioVerdict(checks, error), ...(error === undefined ? {} : { error }) };
+  return { checks, suspects, verdict: scenarioVerdict(checks, error), ...(error === undefined ? {} : { error }) };
 }

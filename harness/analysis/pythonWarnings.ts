@@ -1,5 +1,6 @@
-// Python warnings as suspects: what the agent (or the pytest plugin) saw printed, grouped by what and
-// where. Pure: the agent's collector and seep judge group them the same way.
+// Python warnings as suspects: what the agent saw the target raise, grouped by what and where, or
+// as it counted them (every occurrence). Pure: the suspect collector groups the warnings of every
+// Python target with it.
 import type { AgentWarningGroup } from '../series/sampleStream.ts';
 import type { WarningCandidate } from './suspects.ts';
 
@@ -35,23 +36,4 @@ export function pythonWarningCandidates(warnings: PyWarning[], firstNew: number)
 export function countedWarningName(g: Pick<AgentWarningGroup, 'category' | 'what' | 'type' | 'site' | 'raisedAt'>): string {
   const type = g.type && !g.what.includes(g.type.split('.').pop()!) ? ` (${g.type})` : '';
   return `${g.category}: ${g.what}${type} at ${g.site || g.raisedAt || '(unknown site)'}`;
-}
-
-/**
- * Python warnings as suspects from the agent's counts (every occurrence, by kind) at two looks: what
- * was raised between them, and what was raised at all (a warning raised once in the warmup still
- * names the problem).
- */
-export function countedWarningCandidates(before: AgentWarningGroup[] | null, after: AgentWarningGroup[] | null): WarningCandidate[] {
-  const key = (g: AgentWarningGroup) => `${g.category}\n${g.what}\n${g.raisedAt}\n${g.origin}`;
-  const was = new Map((before ?? []).map((g) => [key(g), g.count]));
-  const byName = new Map<string, WarningCandidate>();
-  for (const g of after ?? []) {
-    const name = countedWarningName(g);
-    const e = byName.get(name) ?? { runtime: 'python' as const, name, occurrences: 0, total: 0, where: g.allocated ?? [] };
-    e.total += g.count;
-    e.occurrences += Math.max(0, g.count - (was.get(key(g)) ?? 0));
-    byName.set(name, e);
-  }
-  return [...byName.values()];
 }

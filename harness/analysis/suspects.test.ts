@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Suspect } from '../report/schema.ts';
-import { growthFromCounts, holdersFirst, rankSuspects, typeGrowthCheck, type GrowthCandidate } from './suspects.ts';
+import { holdersFirst, rankSuspects, typeGrowthCheck, type GrowthCandidate } from './suspects.ts';
+import { growthFromCounts } from '../agents/growthEvidence.ts';
 
 const pt = (count: number, bytes = count * 32) => ({ count, bytes });
 function node(name: string, nodeType: string, b: number, m: number, s: number): GrowthCandidate {
@@ -61,7 +62,7 @@ describe('rankSuspects', () => {
 
   it('growthFromCounts treats a key missing at a point as zero', () => {
     const m = (e: [string, number][]) => new Map(e);
-    const got = growthFromCounts([m([]), m([['A', 10]]), m([['A', 10], ['B', 1]])], (v) => pt(v), (key) => ({ runtime: 'python', kind: 'type', name: key, where: [] }));
+    const got = growthFromCounts([m([]), m([['A', 10]]), m([['A', 10], ['B', 1]])], (v) => pt(v), (key) => ({ kind: 'type', name: key, where: [] }));
     expect(got.find((c) => c.name === 'A')).toMatchObject({ baseline: pt(0), measured: pt(10), settle: pt(10) });
     expect(got.find((c) => c.name === 'B')).toMatchObject({ measured: pt(0), settle: pt(1) });
   });

@@ -2,23 +2,14 @@
 // Pure: counts at three points (after warmup, after the measured iterations, after the settle) in,
 // ranked Suspects out. The rule is fuite's: a thing leaks per iteration when its count grows by at
 // least about the number of iterations, and memlab's: it must still be there after the settle.
-import type { Check, Suspect } from '../report/schema.ts';
+import type { Check, GrowthEvidence, Suspect } from '../report/schema.ts';
+import { isInformative, perIterationGrowth, PER_ITERATION_SLACK } from '../agents/growthEvidence.ts';
 
-export interface CountPoint {
-  count: number;
-  bytes: number;
-}
+export { isInformative, perIterationGrowth };
 
-export interface GrowthCandidate {
+/** Growth evidence of one runtime, as ranked. */
+export interface GrowthCandidate extends GrowthEvidence {
   runtime: Suspect['runtime'];
-  kind: 'constructor' | 'allocation-site' | 'type' | 'handle';
-  name: string;
-  /** V8 node type for constructors ('object', 'closure', ...); ranks real classes above internals */
-  nodeType?: string;
-  baseline: CountPoint;
-  measured: CountPoint;
-  settle: CountPoint;
-  where: string[];
 }
 
 export interface WarningCandidate {
@@ -31,48 +22,7 @@ export interface WarningCandidate {
   where: string[];
 }
 
-/** fuite counts a leak when growth is a multiple of the iteration count; allow 10% for objects freed late */
-const PER_ITERATION_SLACK = 0.9;
-/** below this an allocation site's growth is allocator and freelist noise, not a leak */
-const MIN_SITE_BYTES_PER_ITERATION = 64;
-/**
- * '(string)' and '(number)' lump every string or heap number in the process together, so a few
- * strings a server caches now and then cross the per-iteration count in a fixed twin too (seen:
- * +27 strings in 30 requests). Count them only when they also bring real bytes per iteration.
- */
-const VALUE_NODE_TYPES = new Set(['string', 'concatenated string', 'sliced string', 'number', 'symbol', 'bigint']);
-const MIN_VALUE_BYTES_PER_ITERATION = 1024;
-
-const PYTHON_BUILTIN_CONTAINERS = new Set([
-  'dict', 'list', 'tuple', 'set', 'frozenset', 'function', 'cell', 'method', 'builtin_function_or_method',
-  'weakref', 'getset_descriptor', 'member_descriptor', 'wrapper_descriptor', 'method_descriptor', 'type',
-  'module', 'frame', 'code', 'property', 'staticmethod', 'classmethod', 'bytearray', 'deque',
-  // a weak reference holds nothing: it grows beside what it refers to (logging's _handlerList, 2 a handler)
-  'weakref.ReferenceType', 'weakref.ProxyType', 'weakref.CallableProxyType', 'weakref.KeyedRef',
-]);
-
-/** A suspect worth naming first: a class the user wrote, not a VM internal or a builtin container. */
-export function isInformative(c: { runtime: Suspect['runtime']; kind: Suspect['kind']; name: string; nodeType?: string }): boolean {
-  if (c.kind === 'allocation-site' || c.kind === 'handle') return true;
-  if (c.runtime === 'python') return !PYTHON_BUILTIN_CONTAINERS.has(c.name);
-  if (c.nodeType && !['object', 'closure', 'native', 'regexp'].includes(c.nodeType)) return false;
-  return !/^(\(|system \/|Object$|Array$)/.test(c.name);
-}
-
-/** How much of a candidate grew per iteration and stayed; null when it does not grow per iteration. */
-export function perIterationGrowth(c: GrowthCandidate, iterations: number): { countDelta: number; bytesDelta: number } | null {
-  if (iterations <= 0) return null;
-  const measured = c.measured.count - c.baseline.count;
-  const settled = c.settle.count - c.baseline.count;
-  const countDelta = Math.min(measured, settled);
-  const bytesDelta = Math.min(c.measured.bytes - c.baseline.bytes, c.settle.bytes - c.baseline.bytes);
-  if (countDelta < PER_ITERATION_SLACK * iterations) return null;
-  if (c.kind === 'allocation-site' && bytesDelta < MIN_SITE_BYTES_PER_ITERATION * iterations) return null;
-  if (c.nodeType && VALUE_NODE_TYPES.has(c.nodeType) && bytesDelta < MIN_VALUE_BYTES_PER_ITERATION * iterations) return null;
-  return { countDelta, bytesDelta };
-}
-
-const KIND_ORDER: Record<Suspect['kind'], number> = { 'allocation-site': 0, constructor: 0, type: 1, handle: 2, warning: 3 };
+const KIND_ORDER: Record<Suspect['kind'], number> = { holder: 0, 'allocation-site': 0, constructor: 0, type: 1, handle: 2, warning: 3 };
 const NODE_TYPE_ORDER: Record<string, number> = { object: 0, native: 1, closure: 2 };
 
 export function rankSuspects(growth: GrowthCandidate[], warnings: WarningCandidate[], iterations: number): Suspect[] {
@@ -81,7 +31,10 @@ export function rankSuspects(growth: GrowthCandidate[], warnings: WarningCandida
     const g = perIterationGrowth(c, iterations);
     if (!g) continue;
     scored.push({
-      s: { runtime: c.runtime, kind: c.kind, name: c.name, countDelta: g.countDelta, perIteration: g.countDelta / iterations, bytesDelta: g.bytesDelta, where: c.where },
+      s: {
+        runtime: c.runtime, kind: c.kind, name: c.name, countDelta: g.countDelta, perIteration: g.countDelta / iterations, bytesDelta: g.bytesDelta, where: c.where,
+        ...(c.trace ? { trace: c.trace } : {}), ...(c.process ? { process: c.process } : {}),
+      },
       key: [isInformative(c) ? 0 : 1, KIND_ORDER[c.kind], NODE_TYPE_ORDER[c.nodeType ?? ''] ?? 3, -g.bytesDelta, -g.countDelta],
     });
   }
@@ -98,6 +51,14 @@ export function rankSuspects(growth: GrowthCandidate[], warnings: WarningCandida
     return a.s.name.localeCompare(b.s.name);
   });
   return scored.map((x) => x.s);
+}
+
+/**
+ * The suspects with each holder replaced by what it holds: what grew per step, as the checks count
+ * it (a holder is where those hang from, not one more type that grew).
+ */
+export function withHeld(suspects: Suspect[]): Suspect[] {
+  return suspects.flatMap((s) => (s.kind === 'holder' ? withHeld(s.holds ?? []) : [s]));
 }
 
 /** A hop of a retainer path or referrer chain ('Timeout._idleNext', 'onPrice().context', 'logging.FileHandler.stream') on an instance of `name`. */
@@ -124,40 +85,31 @@ export function holdersFirst(ranked: Suspect[]): Suspect[] {
   const growing = slots.map((i) => ranked[i]!);
   const held = new Set<Suspect>();
   const holders = new Set<Suspect>();
+  // a holder with no path of its own (its search was not run, or cut short) takes the part of a held one's up to it
+  const pathOf = new Map<Suspect, Suspect>();
   for (const s of growing) {
     // the outermost hop on another growing suspect, the last hop (the instance itself) aside
-    for (const hop of s.where.slice(0, -1)) {
+    for (const [i, hop] of s.where.slice(0, -1).entries()) {
       const h = growing.find((g) => g !== s && g.name !== s.name && passesThrough(hop, g.name));
       if (!h) continue;
       held.add(s);
       holders.add(h);
+      const noChain = h.trace ? h.trace.references.length === 0 : h.where.length === 0;
+      if (noChain && !pathOf.has(h)) {
+        const made = h.trace?.madeAt ?? [];
+        const trace = s.trace && s.trace.references.length >= i ? { trace: { ...s.trace, references: s.trace.references.slice(0, i), leaking: h.name, madeAt: made } } : {};
+        pathOf.set(h, { ...h, where: [...s.where.slice(0, i), h.name, ...made.map((m) => `made at ${m}`)], ...trace });
+      }
       break;
     }
   }
   if (held.size === 0) return ranked;
   const tier = (s: Suspect) => (held.has(s) ? 2 : holders.has(s) ? 0 : 1);
-  const reordered = growing.map((s, i) => ({ s, i })).sort((a, b) => tier(a.s) - tier(b.s) || a.i - b.i).map((x) => x.s);
+  const reordered = growing.map((s, i) => ({ s, i })).sort((a, b) => tier(a.s) - tier(b.s) || a.i - b.i).map((x) => pathOf.get(x.s) ?? x.s);
   const out = [...ranked];
   slots.forEach((slot, k) => {
     out[slot] = reordered[k]!;
   });
-  return out;
-}
-
-/** Counts of one keyed thing at the three points; missing means zero. */
-export function growthFromCounts<T>(
-  points: [Map<string, T>, Map<string, T>, Map<string, T>],
-  read: (v: T) => CountPoint,
-  make: (key: string, sample: T) => Omit<GrowthCandidate, 'baseline' | 'measured' | 'settle'>,
-): GrowthCandidate[] {
-  const zero: CountPoint = { count: 0, bytes: 0 };
-  const keys = new Set([...points[1].keys(), ...points[2].keys()]);
-  const out: GrowthCandidate[] = [];
-  for (const key of keys) {
-    const [a, b, c] = points.map((p) => p.get(key));
-    const sample = (c ?? b)!;
-    out.push({ ...make(key, sample), baseline: a ? read(a) : zero, measured: b ? read(b) : zero, settle: c ? read(c) : zero });
-  }
   return out;
 }
 
@@ -169,7 +121,7 @@ export function growthFromCounts<T>(
  */
 export function typeGrowthCheck(suspects: Suspect[] | undefined): Check | null {
   if (suspects === undefined) return null;
-  const growing = suspects.filter((s) => s.kind !== 'warning' && s.perIteration >= PER_ITERATION_SLACK && isInformative(s));
+  const growing = withHeld(suspects).filter((s) => s.kind !== 'warning' && s.perIteration >= PER_ITERATION_SLACK && isInformative(s));
   const top = growing.slice(0, 3).map((s) => `${s.name} +${s.perIteration.toFixed(1)}/step${s.where.length > 0 ? ` (held by ${s.where.slice(0, 3).join(' > ')}${s.where.length > 3 ? ' > ...' : ''})` : ''}`);
   return {
     id: 'leak.types', resource: 'heap', kind: 'leak', limitValue: 0, observed: growing.length, unit: 'types', pass: growing.length === 0,

@@ -8,7 +8,7 @@
 // rose in the second half of the measured phase, and kept what it gained through the settle.
 import type { Check, Suspect, TypeGrowthSeries, TypeTrend } from '../report/schema.ts';
 import { formatBytes } from '../scenario/units.ts';
-import { isInformative, typeGrowthCheck } from './suspects.ts';
+import { isInformative, typeGrowthCheck, withHeld } from './suspects.ts';
 import { analyzeTrend, MIN_SAMPLES } from './trend.ts';
 import { deceleration } from './soakWindow.ts';
 
@@ -56,7 +56,8 @@ function moves(y: number[], from = 1): { rises: number; falls: number } {
 }
 
 /** A Node site is named 'fn file:line' (or '... in Ctor'): its suspect is the constructor of that name. */
-export function suspectFor(g: Pick<TypeGrowthSeries, 'runtime'>, name: string, suspects: Suspect[]): Suspect | undefined {
+export function suspectFor(g: Pick<TypeGrowthSeries, 'runtime'>, name: string, ranked: Suspect[]): Suspect | undefined {
+  const suspects = withHeld(ranked);
   if (g.runtime === 'python') return suspects.find((s) => s.kind === 'type' && s.name === name);
   const fn = name.split(' ')[0];
   const inCtor = / in (\S+)$/.exec(name)?.[1];
@@ -181,7 +182,7 @@ function held(where: string[]): string {
  */
 export function heapTypesCheck(suspects: Suspect[] | undefined, growth: TypeGrowthSeries | undefined, ctx: TypeTrendContext = {}): Check | null {
   if (!growth) return typeGrowthCheck(suspects);
-  const all = suspects ?? [];
+  const all = withHeld(suspects ?? []);
   const trends = typeTrends(growth, all, ctx);
   const leaking = trends.filter((t) => t.leaks);
   const plateaued = new Set(growth.runtime === 'python' ? trends.filter((t) => t.trend.plateauAt !== null).map((t) => t.name) : []);

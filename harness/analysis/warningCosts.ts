@@ -4,7 +4,8 @@
 // leaves to be closed when freed, which costs nothing while the resource it holds (an fd, a socket,
 // a handle) does not stay open. aiohttp's and asyncio's leak warnings are never hygiene, wherever
 // they come from: a session, connector, loop or transport left open is the leak itself.
-import type { WarningGroup } from '../report/schema.ts';
+import type { Suspect, WarningGroup } from '../report/schema.ts';
+import { countedWarningName } from './pythonWarnings.ts';
 import { LEAK_WARNINGS } from '../scenario/leakWarnings.ts';
 
 /** The known leak warnings matched before ResourceWarning in the table: aiohttp's and asyncio's. */
@@ -40,4 +41,18 @@ export function warningRate(g: WarningGroup): string {
 export function describeWarningGroup(g: WarningGroup): string {
   const where = g.origin === 'dependency' || !g.site ? g.raisedAt || g.originFrame : g.site;
   return `${g.what}${where ? ` at ${where}` : ''}, ${warningRate(g)}`;
+}
+
+/**
+ * The warnings that grew over the measured steps, as suspects: named as the looks after the run name
+ * Python's ("ResourceWarning: unclosed <socket.socket> at app.py:41"), at their rate per measured step.
+ */
+export function warningSuspects(groups: WarningGroup[]): Suspect[] {
+  return groups
+    .filter((g) => g.perStep !== null && g.perStep > 0)
+    .sort((a, b) => b.perStep! - a.perStep!)
+    .map((g) => ({
+      runtime: 'python', kind: 'warning', name: countedWarningName(g),
+      countDelta: g.atMeasuredEnd - g.atBaseline, perIteration: g.perStep!, bytesDelta: 0, where: g.allocated,
+    }));
 }

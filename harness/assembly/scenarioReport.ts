@@ -12,7 +12,8 @@ import type { FoldedRun } from '../observations/runFold.ts';
 import type { StreamHead } from '../observations/streamHead.ts';
 
 export function scenarioReport(run: FoldedRun & { head: StreamHead }, judged: JudgedRun): ScenarioReport {
-  const { head: h, tail, observations: obs, suspects } = run;
+  const { head: h, tail, observations: obs } = run;
+  const { suspects } = judged;
   const startedMs = Date.parse(h.startedAt);
   const finishedAt = tail?.finishedAt ?? new Date(startedMs + run.lastT).toISOString();
   const cs = judged.checks;

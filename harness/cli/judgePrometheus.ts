@@ -1,8 +1,8 @@
 // `seep judge --prometheus <url> --query '<PromQL>' | --metric <preset>`: every series the query
 // returns over the range (one per pod, container or instance; each life of a restarted one apart)
-// judged as a soak judges RSS, per hour, through the observations documents `seep judge` reads.
-// Prints a table of the series, writes the report files asked for; exit 0 every series passes,
-// 1 one leaks or breaks a budget, 2 Prometheus unreachable, a query refused, no series, too few points.
+// judged as a soak judges RSS, per hour. Prints a table of the series, writes the report files asked
+// for; exit 0 every series passes, 1 one leaks or breaks a budget, 2 Prometheus unreachable, a query
+// refused, no series, too few points.
 import path from 'node:path';
 import { SCHEMA_VERSION, type ExitCode, type Report } from '../report/schema.ts';
 import { hostInfo } from '../assembly/hostInfo.ts';
@@ -77,7 +77,7 @@ function fixedLimit(value: string | undefined, metric: SeriesQueries['metric']):
 }
 
 export async function judgePrometheusCommand(args: string[], values: Values): Promise<ExitCode> {
-  if (args.length > 0) throw new UsageError('seep judge --prometheus reads its series from Prometheus: give no observations file');
+  if (args.length > 0) throw new UsageError(`seep judge --prometheus reads its series from Prometheus, not '${args[0]}'`);
   const base = values.prometheus!;
   const queries = queriesOf(values);
   if (values.limit !== undefined && values['limit-query'] !== undefined) throw new UsageError('--limit and --limit-query both give the limit: give one');

@@ -1,4 +1,4 @@
-// `seep run`, `seep report`, `seep init`, `seep compare`, `seep merge`, `seep judge` and `seep pytest`.
+// `seep run`, `seep report`, `seep init`, `seep compare`, `seep merge`, `seep judge`, `seep pytest` and `seep caller`.
 // Exit codes: 0 every scenario passed, 1 a check failed,
 // 2 a scenario could not run (bad file, target did not start or crashed, step threw) or bad usage.
 // Each command is imported only when it runs: `seep --version` and `--help` load nothing else.
@@ -35,6 +35,7 @@ export async function main(argv: string[]): Promise<ExitCode> {
     if (command === 'compare') return await (await import('./compareCommand.ts')).compareCommand(rest, values);
     if (command === 'merge') return await (await import('./mergeCommand.ts')).mergeCommand(rest, values);
     if (command === 'judge') return await (await import('./judgeCommand.ts')).judgeCommand(rest, values);
+    if (command === 'caller') return await (await import('./callerCommand.ts')).callerCommand(rest, values);
     throw new UsageError(`unknown command '${command}'`);
   } catch (err) {
     if (err instanceof UsageError) console.error(`seep: ${err.message}\n\n${USAGE}`);

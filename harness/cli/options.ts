@@ -35,8 +35,10 @@ export const USAGE = `usage:
       --html <file>             the comparison page (default <after>/compare-<before run id>.html)
   seep merge <run-dir>... --into <dir>   join the run dirs of seep run --shard i/n into one run
                                 (report.json, HTML, and --junit/--markdown/--json as seep run writes them)
-  seep judge <observations.json | ->  judge what a test measured of itself (the pytest plugin's
-                                document) as seep run judges a run: checks, verdict, exit code
+  seep pytest [pytest args...]  run pytest with seep's plugin loaded (@pytest.mark.leaks)
+  seep caller --fd <N> < test.json  (for test runners' plugins: the pytest plugin) run the engine on
+                                the process that started seep, which runs each step's body and
+                                answers the agent on the socket at fd N; the test on stdin
       --report-dir <dir>        write report.json and HTML under <dir>/<run-id>/
       --json <file>             write the JSON report here
   seep judge --prometheus <url> --query '<PromQL>' | --metric rss|working-set|heap|fds [--selector '<matchers>']
@@ -48,7 +50,6 @@ export const USAGE = `usage:
       --limit-query '<PromQL>'  each series' limit, for time to limit (fds: process_max_fds by default)
       --limit <size|N>          one limit for every series instead
       --report-dir <dir>  --json <file>  --html <file>  --junit <file>  --markdown <file>
-  seep pytest [pytest args...]  run pytest with seep's plugin loaded (@pytest.mark.leaks)
   seep --version | --help
 
 exit codes: 0 all passed, 1 a leak or budget check failed, 2 a scenario could not run or bad usage`;
@@ -76,6 +77,7 @@ export const OPTIONS = {
   shard: { type: 'string' },
   'shard-durations': { type: 'string' },
   into: { type: 'string' },
+  fd: { type: 'string' },
   prometheus: { type: 'string' },
   query: { type: 'string' },
   metric: { type: 'string' },

@@ -17,6 +17,8 @@ export interface HistogramEntry {
 
 export interface HeapHistogram {
   nodeCount: number;
+  /** the highest object id of V8's heap objects (embedder nodes' ids are addresses): a later snapshot's objects above it are new */
+  maxObjectId: number;
   totalSize: number;
   /** keyed by histogramKey(type, name) */
   entries: Map<string, HistogramEntry>;
@@ -46,7 +48,9 @@ async function readHistogram(stream: SnapshotStream, file: string): Promise<Heap
   const typeField = fieldIndex(meta.node_fields, 'type', file);
   const nameField = fieldIndex(meta.node_fields, 'name', file);
   const sizeField = fieldIndex(meta.node_fields, 'self_size', file);
+  const idField = fieldIndex(meta.node_fields, 'id', file);
   const typeNames = meta.node_types[0];
+  const embedderType = typeNames.map((t) => t === 'native' || t === 'synthetic');
   const valueType = typeNames.map((t) => VALUE_TYPES.has(t));
 
   // Nodes: a flat array of integers, fieldCount per node. Aggregate by (name index, type).
@@ -59,14 +63,18 @@ async function readHistogram(stream: SnapshotStream, file: string): Promise<Heap
   let type = 0;
   let name = 0;
   let size = 0;
+  let id = 0;
+  let maxObjectId = 0;
   let nodeCount = 0;
   let totalSize = 0;
   await stream.readInts('nodes', (v) => {
     if (field === typeField) type = v;
     else if (field === nameField) name = v;
     else if (field === sizeField) size = v;
+    else if (field === idField) id = v;
     if (++field < fieldCount) return;
     field = 0;
+    if (!embedderType[type] && id > maxObjectId) maxObjectId = id;
     const key = valueType[type] ? -1 - type : name * typeCount + type;
     let slot = slots.get(key);
     if (slot === undefined) {
@@ -123,5 +131,5 @@ async function readHistogram(stream: SnapshotStream, file: string): Promise<Heap
       entries.set(hk, { type: t, name: nm, count: counts[slot]!, selfSize: sizes[slot]! });
     }
   }
-  return { nodeCount, totalSize, entries };
+  return { nodeCount, maxObjectId, totalSize, entries };
 }

@@ -12,6 +12,8 @@ export interface SnapshotMeta {
   node_types: [string[], ...unknown[]];
   edge_fields: string[];
   edge_types: [string[], ...unknown[]];
+  /** V8 since 2021: where each function's source is */
+  location_fields?: string[];
 }
 
 export interface SnapshotHeader {
@@ -110,6 +112,31 @@ export class SnapshotStream {
       }
       this.pos = Math.max(this.pos, this.len - k.length + 1);
       if (!(await this.refill())) throw new SnapshotFormatError(`${this.file}: no ${key} found`);
+    }
+  }
+
+  /**
+   * Skips to just after `key` and returns true, unless `stop` comes first: then stops just before
+   * `stop` and returns false (an optional array, such as `locations` before `strings`).
+   */
+  async skipPastBefore(key: string, stop: string): Promise<boolean> {
+    const k = Buffer.from(key);
+    const st = Buffer.from(stop);
+    const keep = Math.max(k.length, st.length) - 1;
+    for (;;) {
+      const window = this.buf.subarray(this.pos, this.len);
+      const at = window.indexOf(k);
+      const stopAt = window.indexOf(st);
+      if (stopAt >= 0 && (at < 0 || stopAt < at)) {
+        this.pos += stopAt;
+        return false;
+      }
+      if (at >= 0) {
+        this.pos += at + k.length;
+        return true;
+      }
+      this.pos = Math.max(this.pos, this.len - keep);
+      if (!(await this.refill())) throw new SnapshotFormatError(`${this.file}: neither ${key} nor ${stop} found`);
     }
   }
 

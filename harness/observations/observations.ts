@@ -1,5 +1,5 @@
 // What the runner hands to analysis: everything observed about one scenario, no I/O left to do.
-import type { Leftover, LoadTotals, OutputSummary, RemoteTarget, ScenarioSeries, Suspect, TypeGrowthSeries, WarningGroup } from '../report/schema.ts';
+import type { Leftover, LoadTotals, OutputSummary, RemoteTarget, ScenarioSeries, Suspect, SuspectEvidence, TypeGrowthSeries, WarningGroup } from '../report/schema.ts';
 import type { ReplicaVerdict } from './replicaVerdicts.ts';
 
 export interface Observations {
@@ -39,8 +39,13 @@ export interface Observations {
   steps?: number | null;
   /** OOM kills in the target's memory cgroup (memoryLimit), with the first one's time and usage */
   oomKills?: { count: number; first: { t: number; usage: number | null } | null };
-  /** what grew per step once the measured phase was over (the agents' three looks), ranked */
+  /**
+   * what grew per step once the measured phase was over (the agents' three looks): older streams'
+   * suspects as they were ranked, and the evidence of newer ones, which the judge ranks
+   * (analysis/rankSuspects.ts); both absent when no looks were taken
+   */
   suspects?: Suspect[];
+  suspectEvidence?: SuspectEvidence[];
   /** what moved per type (Python) or allocation site (Node) at every boundary read, from the baseline on */
   typeGrowth?: TypeGrowthSeries;
   /** why the target's output was not read (a service seep attached to prints where it always did) */

@@ -3,7 +3,7 @@
 // the run goes (peaks, alerts, restarts, the baseline); and, at any moment, the observations the judge
 // reads and what else the report carries. The live run and `seep report` after a crash fold the same
 // events, so a rebuilt report is the report the run would have written.
-import type { AgentlessProcess, AlertEvent, Attribution, ProcessHeap, ProcessLife, Sample, ScenarioReport, ScenarioSeries, StartupPhase, StepRetry, Suspect } from '../report/schema.ts';
+import type { AgentlessProcess, AlertEvent, Attribution, ProcessHeap, ProcessLife, Sample, ScenarioReport, ScenarioSeries, StartupPhase, StepRetry, Suspect, SuspectEvidence } from '../report/schema.ts';
 import { createSeriesRecorder } from '../series/seriesRecorder.ts';
 import { createBoundedColumns } from '../series/boundedColumns.ts';
 import { decodeSample, phaseOfCode, type StreamEvent } from '../series/sampleStream.ts';
@@ -40,7 +40,7 @@ export interface FoldedRun {
   /** the time of the latest event, ms since the run started */
   lastT: number;
   observations: Observations;
-  /** every suspect the events named, in their order */
+  /** every suspect older streams' events named ranked, in their order (the judge ranks the evidence of newer ones) */
   suspects: Suspect[];
   attribution?: Attribution;
   /** the target as started: its command and runtime */
@@ -86,6 +86,7 @@ export function createRunFold(opts: RunFoldOptions = {}): RunFold {
   let suspects: Suspect[] = [];
   // whether any suspects were named (the agents took their looks): the types check needs them
   let suspectsNamed = false;
+  const evidence: SuspectEvidence[] = [];
   let attribution: Attribution | undefined;
   // the target as started (command, runtime), the files kept and the problems told after the end
   let started: Pick<ScenarioReport['target'], 'command' | 'runtime'> | null = null;
@@ -207,6 +208,11 @@ export function createRunFold(opts: RunFoldOptions = {}): RunFold {
         suspects = [...(suspectsNamed ? suspects : []), ...e.suspects];
         suspectsNamed = true;
         return;
+      case 'evidence':
+        // kept as the agents saw it: ranking it is the judge's (analysis/rankSuspects.ts)
+        evidence.push(e.evidence);
+        suspectsNamed = true;
+        return;
       case 'oom':
         oomKills.count++;
         oomKills.first ??= { t: e.t, usage: e.usage };
@@ -293,7 +299,7 @@ export function createRunFold(opts: RunFoldOptions = {}): RunFold {
       stepErrors,
       ...(oomKills.count > 0 ? { oomKills } : {}),
       steps: tail ? tail.steps.warmup + tail.steps.measured : null,
-      ...(suspectsNamed ? { suspects } : {}),
+      ...(suspectsNamed ? { suspects, suspectEvidence: [...evidence] } : {}),
       ...(typeGrowth ? { typeGrowth } : {}),
       ...(lastLoad !== null ? { load: { p99s: measuredP99.columns().p99, requests, errors, measuredRequests, measured: measuredLoad.totals() } } : {}),
       ...(head?.target.attached ? { outputUnread: `seep attached to pid ${head.target.attached.pid ?? '?'} and did not start it: its output goes where it always did, not to seep` } : {}),

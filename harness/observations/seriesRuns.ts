@@ -1,8 +1,8 @@
 // Series read from Prometheus as the events of a soak's sample stream, one stream per life of each
 // series: a head naming the series, its points as timed samples, and a tail with what the points
 // say besides their values (a restart, a gap, a series gone stale before the range's end). Fed to
-// the run aggregate, they are judged and reported by the code that judges and reports `seep run`
-// and `seep judge`'s documents: the soak's per-hour trend (analysis/remoteChecks.ts). Used by
+// the run aggregate, they are judged and reported by the code that judges and reports `seep run`:
+// the soak's per-hour trend (analysis/remoteChecks.ts). Used by
 // `seep judge --prometheus` and by a scenario's evidence.prometheus. Pure.
 import { METRICS, type Metric, type RemoteMetric, type RemoteTarget } from '../report/schema.ts';
 import { planBudgets, type BudgetPlan } from '../scenario/runPlan.ts';

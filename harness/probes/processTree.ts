@@ -1,5 +1,7 @@
 // The target's process tree: the roots seep started and every descendant still parented inside it.
-// Processes come and go between reads; a pid that vanishes is skipped, never an error.
+// Processes come and go between reads; a pid that vanishes is skipped, never an error. seep's own
+// process, with its children, is never part of it: the target of `seep caller` (a test process) and a
+// process attached to may be seep's ancestors.
 import { readFileSync, readdirSync } from 'node:fs';
 import { isVanished, listPids, parseStatBytes, readStatSync, type ProcStat } from './procfs.ts';
 import type { ProcFileCache } from './procFileCache.ts';
@@ -26,6 +28,9 @@ export function listTreeSync(rootPids: number[], procRoot = '/proc', files?: Pro
   if (!supported) return scanParents(roots, procRoot);
   return walkChildrenFiles(roots, procRoot, files ?? readWholeFiles());
 }
+
+/** seep's own pid in the real /proc; none in a tree a test made up */
+const ownPid = (procRoot: string) => (procRoot === '/proc' ? process.pid : -1);
 
 /** What the walk reads through: a ProcFileCache, or files opened, read and closed each time. */
 type BytesReader = Pick<ProcFileCache, 'readBytes' | 'buffer'>;
@@ -79,6 +84,7 @@ function walkChildrenFiles(roots: number[], procRoot: string, files: BytesReader
     const pid = queue[q]!;
     const parent = queue[q + 1]!;
     if (out.some((p) => p.pid === pid)) continue; // a tree is tens of processes: a scan beats a Set
+    if (parent !== 0 && pid === ownPid(procRoot)) continue;
     const n = files.readBytes(`${procRoot}/${pid}/stat`);
     if (n < 0) continue;
     const stat = parseStatBytes(files.buffer, n);
@@ -148,7 +154,7 @@ function scanParents(roots: number[], procRoot: string): ProcInfo[] {
     if (!stat || seen.has(pid)) continue;
     seen.add(pid);
     out.push({ ...stat, isRoot });
-    for (const child of childrenOf.get(pid) ?? []) queue.push({ pid: child, isRoot: false });
+    for (const child of childrenOf.get(pid) ?? []) if (child !== ownPid(procRoot)) queue.push({ pid: child, isRoot: false });
   }
   return out;
 }

@@ -232,13 +232,68 @@ export interface Leftover {
 
 export interface Suspect {
   runtime: 'node' | 'python';
-  kind: 'constructor' | 'allocation-site' | 'type' | 'handle' | 'warning';
+  /** 'holder': a name the developer wrote (a module array, a class attribute) that new objects hang from */
+  kind: 'holder' | 'constructor' | 'allocation-site' | 'type' | 'handle' | 'warning';
   name: string;
   countDelta: number;
   perIteration: number;
+  /** holders: what the objects added under it retain (what freeing them would release); others: their own size */
   bytesDelta: number;
-  /** retainer path (node) or traceback (python), outermost first */
+  /** retainer path (node) or traceback (python), outermost first; with a trace, the trace's lines */
   where: string[];
+  /** one path from the first name the developer wrote to the leaking object, a reference a line */
+  trace?: LeakTrace;
+  /** holders: the suspects of what it keeps, folded under it rather than listed beside it */
+  holds?: Suspect[];
+  /** the process it was seen in, when the tree has more than one with an agent */
+  process?: ProcessRef;
+}
+
+/** A process of the target's tree, as a trace or a suspect names it. */
+export interface ProcessRef {
+  pid: number;
+  role: 'root' | 'worker';
+}
+
+/**
+ * One reference of a leak trace (LeakCanary's LeakTraceReference): the object it leaves from and the
+ * name by which that object holds the next one.
+ */
+export interface TraceReference {
+  /**
+   * module-variable: a top-level variable of a module ('kept' of server.mjs, '_SESSIONS' of jobs);
+   * closure-variable: a variable a function's closure keeps; class-attribute: a class's (static)
+   * attribute; attribute: an instance's field; global: a property of the global object; local: a
+   * local of a running function (a thread's frame); element: an index or key; internal: a link the
+   * runtime made (a backing store, a context, a handle scope), walked through, never named as holder
+   */
+  kind: 'module-variable' | 'closure-variable' | 'class-attribute' | 'attribute' | 'global' | 'local' | 'element' | 'internal';
+  /** what the reference leaves from: the module, class or type ('server.mjs', 'OrderService', 'Array', 'list') */
+  owner: string;
+  /** the field, variable, index or key ('kept', '_cache', '[41]', "['https://']") */
+  name: string;
+  /** a name the developer wrote, in their own code (not the runtime's, not a library's) */
+  user: boolean;
+  /** where the name is declared or the owner was made, `file:line`, when known */
+  site?: string;
+}
+
+/** One trace per suspect, from the first name a developer wrote to the object that leaks. */
+export interface LeakTrace {
+  references: TraceReference[];
+  /** the object kept: its class or type ('Buffer', 'requests.sessions.Session') */
+  leaking: string;
+  /** the process the trace was read in, when the tree has more than one with an agent */
+  process?: ProcessRef;
+  /** where the leaking objects were made, the user's line first (a followed constructor's caller), when known */
+  madeAt?: string[];
+  /** a holder's: the lines of the program that add to it ('jobs.py:24  _SESSIONS.append(session)') */
+  addedAt?: string[];
+  /**
+   * set when the object is reached only through the runtime's internals (a timer list, a stack or
+   * handle-scope root): what it is reached through, and where it was made instead
+   */
+  internalOnly?: { via: string; allocatedAt: string[] };
 }
 
 /**

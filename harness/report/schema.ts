@@ -4,3 +4,4 @@
 export * from './sampleSchema.ts';
 export * from './runReportSchema.ts';
 export * from './comparisonSchema.ts';
+export * from './suspectEvidenceSchema.ts';

@@ -2,7 +2,7 @@
 // know by name, in the spirit of fuite's metric factories ({ beforeIterations, afterIterations,
 // getResult }): each adds to the boundary reads and, once the run is over, says what it found. The
 // judging of what they gather is in analysis/, not here.
-import type { Leftover, Sample, ScenarioReport, Suspect } from '../report/schema.ts';
+import type { Leftover, Sample, ScenarioReport, SuspectEvidence } from '../report/schema.ts';
 import { cliSuspects, removeCliDumps } from '../agents/cliDumps.ts';
 import type { AgentHandle } from './agentHandle.ts';
 import { heapFigures, sumHeapFigures, type HeapFigures } from '../agents/runtimeHeap.ts';
@@ -17,8 +17,8 @@ export interface EvidenceCollector {
   /** once the measured phase and its settle are over, before the teardown: looks of its own, which
    * may take extra steps (naming suspects) */
   afterMeasured?(run: MeasuredRun): Promise<void>;
-  /** once the target is stopped: suspects it names, problems it had, and the handle types more
-   * numerous after the settle than at the baseline */
+  /** once the target is stopped: suspect evidence it gathered (the judge ranks it), problems it
+   * had, and the handle types more numerous after the settle than at the baseline */
   afterRun?(measuredSteps: number): Promise<CollectorFindings>;
   /** once the verdict is known (a failed run keeps what a passing one would delete): files it kept
    * in the run folder, and problems it had that the report lists last */
@@ -26,7 +26,7 @@ export interface EvidenceCollector {
 }
 
 export interface CollectorFindings {
-  suspects: Suspect[];
+  evidence?: SuspectEvidence;
   errors: string[];
   handles?: Leftover[];
   /** a deployed service's replicas, each judged from its series in Prometheus (prometheusEvidence.ts) */
@@ -93,7 +93,6 @@ export function runtimeHeapCollector(agents: () => AgentHandle[], onProcesses: (
       if (s.phase === 'settle') afterSettle = total?.handlesByType ?? null;
     },
     afterRun: async () => ({
-      suspects: [],
       errors: [...failures].slice(0, 5),
       handles: atBaseline && afterSettle ? handleTypeDiff(atBaseline, afterSettle) : [],
     }),

@@ -66,10 +66,10 @@ export function prometheusEvidence(plan: ReplicaPlan, p: PrometheusPlan, w: RunW
   return {
     async afterRun() {
       try {
-        return { suspects: [], errors: [], replicas: await judgeReplicas(plan, p, w) };
+        return { errors: [], replicas: await judgeReplicas(plan, p, w) };
       } catch (err) {
         if (!(err instanceof PrometheusError)) throw err;
-        return { suspects: [], errors: [], error: err.message };
+        return { errors: [], error: err.message };
       }
     },
   };

@@ -19,10 +19,11 @@ export function runCollectors(
   const emit = (e: StreamEvent) => o.emit(e);
   return [
     runtimeHeapCollector(() => target.agents(), (procs, s) => emit({ k: 'heaps', t: s.t, p: phaseCode(s.phase), procs })),
-    typeGrowthCollector(() => target.agent(), emit),
+    typeGrowthCollector(() => target.agent(), emit, () => target.agents()),
     warningCountsCollector(() => target.agents(), emit),
     ...(target.cliDumps ? [cliDumpCollector(target.cliDumps)] : []),
     agentCoverageCollector(target, o),
+    ...(target.collectors ?? []),
     suspectNamingCollector(plan, { ...o, target }),
     // a deployed service's replicas, from Prometheus once the run is over
     ...(plan.evidence ? [prometheusEvidence(plan, plan.evidence.prometheus, o.window)] : []),

@@ -18,7 +18,7 @@ export function runHead(plan: RunPlan, file: string, startedAt: Date, attached: 
       ? { kind: 'service', command: t.command }
       : t.kind === 'module'
         ? { kind: 'module', runtime: t.runtime, command: [t.runtime === 'python' ? 'python3' : 'node', path.normalize(t.path)] }
-        : { kind: 'cli' },
+        : t.kind === 'caller' ? { kind: 'module', runtime: t.runtime, command: t.command } : { kind: 'cli' },
     budgets: plan.budgets,
     alerts: plan.alerts,
     durationMs: 'ms' in plan.measure ? plan.measure.ms : 0,

@@ -44,7 +44,7 @@ export async function runTail(plan: Pick<RunPlan, 'budgets'>, p: RunTailParts): 
     const found = await c.afterRun?.(measuredSteps);
     if (!found) continue;
     // in the stream too, so that a report rebuilt from it names them
-    if (found.suspects.length > 0) p.emit({ k: 'suspects', t: p.now(), suspects: found.suspects });
+    if (found.evidence) p.emit({ k: 'evidence', t: p.now(), evidence: found.evidence });
     problems.push(...found.errors);
     if (found.handles && found.handles.length > 0) newSinceBaseline.handles = [...(newSinceBaseline.handles ?? []), ...found.handles];
     if (found.replicas) p.emit({ k: 'replicas', t: p.now(), replicas: found.replicas });

@@ -1,12 +1,14 @@
 // The target of a run as the engine sees it, whatever started it: a module's worker, a CLI
 // scenario's commands, a service (restartableTarget.ts's, which may die and come back), a service seep
-// attached to (attachedTarget.ts), or a deployed one it drives at its URL (remoteTarget.ts).
+// attached to (attachedTarget.ts), a deployed one it drives at its URL (remoteTarget.ts), or the
+// test process that started seep (callerTarget.ts).
 import type { StepContext } from '../scenario/types.ts';
 import type { RunPlan } from '../scenario/runPlan.ts';
 import type { ExitStatus } from '../drivers/spawnTarget.ts';
 import type { AgentHandle } from './agentHandle.ts';
 import type { TargetSession } from './targetSession.ts';
 import type { AgentlessProcess } from '../report/schema.ts';
+import type { EvidenceCollector } from './evidenceCollectors.ts';
 
 export interface Death {
   pid: number;
@@ -51,4 +53,8 @@ export interface RunTarget {
   agentless?(): { listed: AgentlessProcess[]; more: number };
   /** resolves to a note when the target had to be killed (it ignored SIGTERM) */
   stop(): Promise<string | void>;
+  /** evidence of its own, beside the engine's (the caller's warnings, read from its agent) */
+  collectors?: EvidenceCollector[];
+  /** processes left as they are at the end, whatever they carry: the tree of a process seep did not start */
+  spare?(): Promise<number[]>;
 }

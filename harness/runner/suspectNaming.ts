@@ -42,7 +42,7 @@ export function suspectNamingCollector(plan: Pick<RunPlan, 'name' | 'settleMs' |
   /** which processes' counts were summed, and which were not looked at */
   const noteTree = (agent: AgentHandle, summed: number[]) => {
     const others = o.target.agents().filter((a) => a.role === 'worker' && !summed.includes(a.pid)).map((a) => a.pid);
-    if (summed.length > 0) o.note(`suspects: gc type counts were summed over the root process (pid ${agent.pid}) and the ${summed.length} worker${summed.length === 1 ? '' : 's'} forked from it (pid ${summed.join(', ')}), and so were their warnings; a referrer chain was searched for in the process holding the most of its type; allocation sites and open resources are the root's only`);
+    if (summed.length > 0) o.note(`suspects: gc type counts were summed over the root process (pid ${agent.pid}) and the ${summed.length} worker${summed.length === 1 ? '' : 's'} forked from it (pid ${summed.join(', ')}), and so were their warnings, allocation sites, open resources and grown containers; a referrer chain was searched for in the process holding the most of its type`);
     if (others.length > 0) o.note(`suspects were looked for in the root process (pid ${agent.pid})${summed.length ? ' and its forked workers' : ''} only: ${others.length} other process${others.length === 1 ? '' : 'es'} of the tree serving an agent (pid ${others.join(', ')}) ${others.length === 1 ? 'was' : 'were'} not looked at`);
   };
 
@@ -101,7 +101,7 @@ export function suspectNamingCollector(plan: Pick<RunPlan, 'name' | 'settleMs' |
       await sleep(Math.min(plan.settleMs, budget.remainingMs()), run.signal);
       await suspects.afterSettle(attributed);
       // in the stream too, so that a report rebuilt from it names them
-      o.emit({ k: 'suspects', t: o.now(), suspects: suspects.ranked() });
+      o.emit({ k: 'evidence', t: o.now(), evidence: suspects.evidence() });
       o.emit({ k: 'attribution', t: o.now(), attribution: budget.summary() });
     },
     async afterVerdict(failed) {

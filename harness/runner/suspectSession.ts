@@ -1,10 +1,10 @@
 // Suspects for one scenario: the agent's view at three points (after warmup, after the measured
-// iterations, after settle), ranked while the target still runs. Snapshots stay under the run's
+// iterations, after settle), traced while the target still runs, as evidence the judge ranks. Snapshots stay under the run's
 // report folder only when the scenario did not pass, within a size cap.
 import os from 'node:os';
 import path from 'node:path';
 import { mkdir, rm } from 'node:fs/promises';
-import type { Suspect } from '../report/schema.ts';
+import type { SuspectEvidence } from '../report/schema.ts';
 import { createSuspectCollector } from '../agents/suspectCollector.ts';
 import type { AgentHandle } from './agentHandle.ts';
 import type { AttributionBudget } from '../agents/attributionBudget.ts';
@@ -18,7 +18,8 @@ export interface SuspectSession {
   /** no time for the look after the measured steps: the one after the settle stands for it */
   skipMeasured(): void;
   afterSettle(measuredIterations: number): Promise<void>;
-  ranked(): Suspect[];
+  /** what the looks saw; empty when they were not all taken */
+  evidence(): SuspectEvidence;
   /** keeps the snapshots (returning their paths relative to the run folder) or deletes them */
   finish(keep: boolean): Promise<string[]>;
   errors(): string[];
@@ -54,7 +55,7 @@ export function createSuspectSession(
     // the engine counts them at every boundary, with their rate per measured step (warningCountsCollector.ts)
     pythonWarnings: false,
   });
-  let result: Suspect[] = [];
+  let result: SuspectEvidence = { runtime: agent.runtime, steps: 0, growth: [], holders: [], warnings: [], warningsBefore: 0 };
   let reached = 0; // how many of the three points were taken: suspects need all three
   return {
     atBaseline: async () => {
@@ -75,9 +76,9 @@ export function createSuspectSession(
     afterSettle: async (measuredIterations) => {
       if (reached !== 2) return;
       await collector.afterSettle();
-      result = await collector.suspects(measuredIterations);
+      result = await collector.evidence(measuredIterations);
     },
-    ranked: () => result,
+    evidence: () => result,
     finish: async (keep) => {
       // without a run folder there is nowhere to keep them: a temp dir would only fill the disk
       if (!keep || !opts.runDir) {

@@ -1,7 +1,8 @@
 // The target's life in one run: the memory cgroup it runs in, its start (or the attached service's
-// watch), its command and runtime as a stream event, every death (a restartable service is started
-// again; any other death ends the run), the kernel's OOM kills in its cgroup, and its stop, after
-// which whatever still carries the run cookie is an orphan, named and killed.
+// watch, or the channel to the test process that started seep), its command and runtime as a stream
+// event, every death (a restartable service is started again; any other death ends the run), the
+// kernel's OOM kills in its cgroup, and its stop, after which whatever still carries the run cookie
+// is an orphan, named and killed (but what a process seep did not start still holds in its tree).
 import type { Leftover } from '../report/schema.ts';
 import type { RunPlan } from '../scenario/runPlan.ts';
 import { formatBytes } from '../scenario/units.ts';
@@ -12,6 +13,7 @@ import { collectOrphans } from './collectOrphans.ts';
 import { openMemoryLimit, type MemoryLimitSession } from './memoryLimitSession.ts';
 import { startRunTarget } from './restartableTarget.ts';
 import type { TargetOptions } from './targetSession.ts';
+import { startCallerTarget } from './callerTarget.ts';
 import type { RunTarget, TargetPlanPart } from './runTarget.ts';
 import { watchDeaths, type DeathWatch, type DeathWatchOptions } from './targetDeaths.ts';
 import { createTargetOutput } from './targetOutput.ts';
@@ -79,13 +81,15 @@ export function createTargetLifecycle(plan: LifecyclePlanPart, o: TargetLifecycl
       }
       if (attached instanceof Error) throw attached;
       if (attached && typeof attached.cgroup === 'string') o.note(`no cgroupMemory for the attached process: ${attached.cgroup}`);
-      target = await startRunTarget(plan, {
+      const targetOpts: TargetOptions = {
         repoRoot: o.repoRoot,
         env: { ...stringEnv(process.env), [COOKIE_ENV]: o.cookie, ...memoryLimit?.env },
         onOutput: output.onOutput,
         signal: o.signal,
         ...(o.retryOnReset ? { retryOnReset: o.retryOnReset, beforeRequest: o.beforeRequest } : {}),
-      }, attached);
+      };
+      // the process that started seep (a test) is measured in place; every other target is started here
+      target = plan.target.kind === 'caller' ? await startCallerTarget({ ...plan, target: plan.target }, targetOpts) : await startRunTarget(plan, targetOpts, attached);
       if (target.command || target.runtime) emit({ k: 'target', t: now(), ...(target.command ? { command: target.command } : {}), ...(target.runtime ? { runtime: target.runtime } : {}) });
       deaths.follow(target);
       died = target.restartable ? deaths.fatal.then(() => new Promise<string>(() => undefined)) : deaths.fatal;
@@ -109,8 +113,8 @@ export function createTargetLifecycle(plan: LifecyclePlanPart, o: TargetLifecycl
       });
       if (stopNote) o.problem(stopNote);
       output.flush();
-      const spare = await attachedTree(attached).catch((err: unknown) => {
-        o.problem(`listing the attached process's tree failed: ${(err as Error).message}`);
+      const spare = await Promise.all([attachedTree(attached), target?.spare?.() ?? []]).then((trees) => trees.flat(), (err: unknown) => {
+        o.problem(`listing the tree of the process seep did not start failed: ${(err as Error).message}`);
         return [];
       });
       const orphans = await collectOrphans(o.cookie, undefined, spare).catch((err: unknown) => {

@@ -46,7 +46,7 @@ export interface TargetOptions {
   beforeRequest?: HttpClientOptions['beforeRequest'];
 }
 
-function noHttp(kind: string): HttpClient {
+export function noHttp(kind: string): HttpClient {
   const fail = async (): Promise<never> => {
     throw new Error(`ctx.http is only available in service scenarios (this one drives a ${kind})`);
   };

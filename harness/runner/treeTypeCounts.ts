@@ -7,12 +7,15 @@
 // point are counted at the later ones (a replacement's whole heap would look like growth); one
 // gone by then drops out, which can only hide growth, never invent it.
 // The warnings are gathered from the same processes (a worker's "unclosed event loop" is printed by
-// the worker, never the root), and a referrer search goes to the process that held the most of the
-// type at the last count (the root of gunicorn holds none of what its workers leak: its own logging
-// handlers would be named instead). Every other request (allocation sites, open resources) goes to
-// the root's agent.
+// the worker, never the root), and so are tracemalloc's allocation sites, the open resources, the
+// grown containers and the creation sites of followed classes, merged (a site's or container's
+// growth summed over the processes, named with the process that grew it most). A referrer search
+// goes to the process that held the most of the type at the last count (the root of gunicorn holds
+// none of what its workers leak: its own logging handlers would be named instead), and its reply
+// names that process.
 import type { AgentHandle } from './agentHandle.ts';
 import { isRunning, readCmdline } from '../probes/procfs.ts';
+import { mergeTreeReplies, TREE_OPS } from '../agents/treeReplies.ts';
 
 export interface TreeTypeCounts {
   request: AgentHandle['request'];
@@ -66,6 +69,14 @@ export function treeTypeCounts(root: AgentHandle, agents: () => AgentHandle[]): 
         for (const w of got.workers) for (const [type, n] of Object.entries(w.r?.counts ?? {})) counts[type] = (counts[type] ?? 0) + n;
         return { counts };
       }
+      if (op === 'typeGrowth' && first !== null && first.size > 0) {
+        // what grew since the engine's baseline, summed; a worker started after it has no baseline and is left out
+        const workers = agents().filter((a) => first!.has(a.pid));
+        const replies = await Promise.all([root, ...workers].map((a) => a.request(op, params, timeoutMs).catch(() => null) as Promise<{ changes: Record<string, number> } | null>));
+        const changes: Record<string, number> = {};
+        for (const r of replies) for (const [type, n] of Object.entries(r?.changes ?? {})) changes[type] = (changes[type] ?? 0) + n;
+        return { changes };
+      }
       if (op === 'warnings' && first !== null && first.size > 0) {
         // the root's first: the workers serve, so what came since the baseline is mostly theirs, and
         // the collector reads the newest at the end of the list
@@ -77,7 +88,15 @@ export function treeTypeCounts(root: AgentHandle, agents: () => AgentHandle[]): 
         const type = (params as { type?: string } | undefined)?.type ?? '';
         let best: AgentHandle = root;
         for (const [a, counts] of lastCounts) if ((counts[type] ?? 0) > (lastCounts.get(best)?.[type] ?? 0) && isRunning(a.pid)) best = a;
-        return best.request(op, params, timeoutMs);
+        const reply = (await best.request(op, params, timeoutMs)) as object;
+        return first !== null && first.size > 0 ? { ...reply, process: { pid: best.pid, role: best.role } } : reply;
+      }
+      // the processes are fixed at the first op that asks them all (tracemalloc's baseline comes before the first count)
+      if (TREE_OPS.has(op) && first === null) first = new Set((await forkedWorkers()).map((a) => a.pid));
+      if (TREE_OPS.has(op) && first !== null && first.size > 0) {
+        const got = await askAll<unknown>(op, params, timeoutMs);
+        const replies = [{ pid: root.pid, role: root.role, reply: got.root }, ...got.workers.filter((w) => w.r !== null).map((w) => ({ pid: w.a.pid, role: w.a.role, reply: w.r }))];
+        return mergeTreeReplies(op, params, replies);
       }
       return root.request(op, params, timeoutMs);
     },

@@ -105,7 +105,12 @@ async function askAgent(a: AgentHandle, params: object, errors: Set<string>): Pr
   }
 }
 
-export function typeGrowthCollector(agent: () => AgentHandle | null, emit: (line: TypeGrowthLine) => void): EvidenceCollector {
+/**
+ * `agents`: every agent of the tree. The other Python processes (a pre-fork server's workers) take
+ * the baseline too, unread here: the suspect collector asks them what grew since, to follow the
+ * classes that grew in the workers (agents/pythonHolders.ts).
+ */
+export function typeGrowthCollector(agent: () => AgentHandle | null, emit: (line: TypeGrowthLine) => void, agents: () => AgentHandle[] = () => []): EvidenceCollector {
   const errors = new Set<string>();
   const followed = followedNames();
   // the agent that took the baseline: a restarted service's new one has none, and its counts start over
@@ -157,6 +162,7 @@ export function typeGrowthCollector(agent: () => AgentHandle | null, emit: (line
       if (s.phase === 'warmup') {
         const got = await ask(a, { action: 'baseline' });
         if (!got) return;
+        await Promise.all(agents().filter((w) => w !== a && w.runtime === 'python').map((w) => w.request('typeGrowth', { action: 'baseline' }).catch(() => null)));
         baselineAgent = a;
         followed.clear();
         emit(line({}, got.ms));
@@ -173,7 +179,7 @@ export function typeGrowthCollector(agent: () => AgentHandle | null, emit: (line
     },
     afterRun: async () => {
       const slow = slowest > 0 ? [`per-type growth: a read took up to ${Math.round(slowest)} ms, so the boundaries of the steps after a slow read were skipped (down to one read in ${Math.min(MAX_SKIP, Math.floor(slowest / READ_BUDGET_MS)) + 1} steps)`] : [];
-      return { suspects: [], errors: [...slow, ...errors].slice(0, 5) };
+      return { errors: [...slow, ...errors].slice(0, 5) };
     },
   };
 }

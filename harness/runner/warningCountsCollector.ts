@@ -5,11 +5,9 @@
 // judge reads rates per measured step (analysis/warningCosts.ts). Python agents only: Node prints
 // what it warns of, and its agent's warnings are the suspects'. A read is sent when it differs
 // from the last one sent, and at every warmup read (the last is the baseline).
-import type { Suspect, WarningGroup } from '../report/schema.ts';
 import type { AgentWarningGroup, StreamEvent } from '../series/sampleStream.ts';
 import { phaseCode } from '../series/sampleStream.ts';
-import { countedWarnings, type WarningReads } from '../observations/warningReads.ts';
-import { countedWarningName } from '../analysis/pythonWarnings.ts';
+import type { WarningReads } from '../observations/warningReads.ts';
 import { isRunning } from '../probes/procfs.ts';
 import type { AgentHandle } from './agentHandle.ts';
 import type { EvidenceCollector } from './evidenceCollectors.ts';
@@ -35,20 +33,6 @@ export function sumWarningGroups(replies: CountsReply[]): AgentWarningGroup[] {
     }
   }
   return [...out.values()].sort((a, b) => b.count - a.count || warningGroupKey(a).localeCompare(warningGroupKey(b)));
-}
-
-/**
- * The warnings that grew over the measured steps, as suspects: named as the looks after the run name
- * Python's ("ResourceWarning: unclosed <socket.socket> at app.py:41"), at their rate per measured step.
- */
-export function warningSuspects(groups: WarningGroup[]): Suspect[] {
-  return groups
-    .filter((g) => g.perStep !== null && g.perStep > 0)
-    .sort((a, b) => b.perStep! - a.perStep!)
-    .map((g) => ({
-      runtime: 'python', kind: 'warning', name: countedWarningName(g),
-      countDelta: g.atMeasuredEnd - g.atBaseline, perIteration: g.perStep!, bytesDelta: 0, where: g.allocated,
-    }));
 }
 
 export function warningCountsCollector(agents: () => AgentHandle[], emit: (e: StreamEvent) => void): EvidenceCollector {
@@ -81,8 +65,8 @@ export function warningCountsCollector(agents: () => AgentHandle[], emit: (e: St
       lastSent = signature;
       emit({ k: 'warns', t: s.t, p: phaseCode(s.phase), g: groups });
     },
-    afterRun: async (measuredSteps) => ({
-      suspects: warningSuspects(countedWarnings(reads, measuredSteps)),
+    // the warnings that grew become suspects in the judge, from the counts the fold keeps (analysis/warningCosts.ts)
+    afterRun: async () => ({
       errors: [...[...errors].slice(0, 3), ...(dropped > 0 ? [`warnings: ${dropped} occurrence(s) of warnings past the agent's 500 kinds were not counted by kind`] : [])],
     }),
   };

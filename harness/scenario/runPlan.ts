@@ -80,6 +80,8 @@ export type TargetPlan =
   | { kind: 'module'; path: string; runtime: 'python' | 'node'; env: Record<string, string> }
   /** a deployed service seep neither starts nor sees: driven at url, observed through Prometheus (RunPlan.evidence) */
   | { kind: 'remote'; url: string; ready?: Exclude<ReadyCheck, { stdout: string | RegExp }> }
+  /** the process that started seep (a test runner's plugin), serving the step and the agent's ops on the socket at `fd` */
+  | { kind: 'caller'; fd: number; runtime: 'python' | 'node'; command: string[] }
   | { kind: 'cli' };
 
 /** `evidence.prometheus`, planned: the queries its preset or the user wrote, the step and the limit as numbers. */
@@ -144,6 +146,8 @@ export interface PlanOverrides {
   calibrate?: boolean;
   /** --attach: every (service) scenario attaches to this pid instead of starting or attaching its own */
   attach?: number;
+  /** `seep caller`: the target is the process that started seep (its test, whose body is the step) */
+  caller?: { fd: number; runtime: 'python' | 'node'; command: string[] };
 }
 
 const size = (written: string): Limit<'B'> => ({ written, value: parseSize(written), unit: 'B' });
@@ -205,6 +209,10 @@ export function planPrometheus(p: PrometheusEvidence): PrometheusPlan {
 const noStdout = (r: ReadyCheck | undefined) => (r && !('stdout' in r) ? r : undefined);
 
 function planTarget(s: Scenario, o: PlanOverrides): TargetPlan {
+  if (o.caller) {
+    if (s.service || s.module) throw new Error(`seep caller: the target is the process that started seep; this scenario drives a ${s.service ? 'service' : 'module'}`);
+    return { kind: 'caller', ...o.caller };
+  }
   if (o.attach !== undefined) {
     if (s.evidence) throw new Error(`--attach ${o.attach}: this scenario drives a deployed service seen through Prometheus (evidence.prometheus), not a process on this machine`);
     if (!s.service) throw new Error(`--attach ${o.attach}: only a service scenario can attach to a running process, and this one drives a ${s.module ? 'module' : 'CLI'}`);

@@ -26,10 +26,14 @@ const countLimit = z.union([z.string(), z.number()]).superRefine((value, ctx) =>
     ctx.addIssue({ code: 'custom', message: (err as Error).message });
   }
 });
+/** a count the scenario gives: the message says what came instead */
+function wholeNumber(min: number) {
+  return z.custom<number>((v) => typeof v === 'number' && Number.isInteger(v) && v >= min, { error: (issue) => `expected a whole number of at least ${min}, got ${JSON.stringify(issue.input)}` });
+}
 const fn = z.custom<(...args: never[]) => unknown>((v) => typeof v === 'function', { message: 'expected a function' });
 const env = z.record(z.string(), z.string());
 const argv = z.array(z.string()).min(1, 'expected a command as a non-empty array of strings, e.g. ["python3", "server.py"]');
-const timeoutMs = z.number().int().positive().optional();
+const timeoutMs = wholeNumber(1).optional();
 
 const ready = z.union([
   z.strictObject({ http: z.string().startsWith('/', "expected a path starting with '/', e.g. '/healthz'"), timeoutMs }),
@@ -120,7 +124,7 @@ const budgets = z.strictObject({
   threads: countLimit.optional(),
   children: countLimit.optional(),
   handles: countLimit.optional(),
-  orphans: z.number().int().min(0).optional(),
+  orphans: wholeNumber(0).optional(),
   output: z.strictObject({
     forbid: z.array(z.union([z.string().min(1), z.instanceof(RegExp)])).optional(),
     allow: z.array(z.union([z.string().min(1), z.instanceof(RegExp)])).optional(),
@@ -128,7 +132,7 @@ const budgets = z.strictObject({
   files: z.record(z.string(), size).optional(),
   latencyP99: duration.optional(),
   seepRss: size.optional(),
-  stepErrors: z.number().int().min(0).optional(),
+  stepErrors: wholeNumber(0).optional(),
 });
 
 const loadSpec = z.strictObject({
@@ -156,7 +160,7 @@ export const scenarioSchema = z.strictObject({
     env: env.optional(),
   }).optional(),
   warmup: z.union([z.number().int().min(0), duration]).optional(),
-  iterations: z.number().int().positive().optional(),
+  iterations: wholeNumber(1).optional(),
   duration: duration.optional(),
   rate: parsed(parseRate).optional(),
   interval: duration.optional(),
@@ -171,7 +175,7 @@ export const scenarioSchema = z.strictObject({
   setup: fn.optional(),
   teardown: fn.optional(),
   stepTimeoutMs: timeoutMs,
-  settleMs: z.number().int().min(0).optional(),
+  settleMs: wholeNumber(0).optional(),
   sampleHz: z.number().positive().max(100).optional(),
   budgets: budgets.optional(),
   env: env.optional(),
@@ -236,5 +240,3 @@ export function validateScenario(value: unknown): { ok: true; scenario: Scenario
   return { ok: false, problems: problems.flat() };
 }
 
-/** The budgets alone, as a scenario writes them: `seep judge` validates an observations document's with it. */
-export const budgetsSchema = budgets;

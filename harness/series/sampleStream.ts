@@ -6,7 +6,7 @@
 import { closeSync, createReadStream, mkdirSync, openSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { METRICS, type AgentlessProcess, type Attribution, type Metric, type Phase, type Sample, type ScenarioReport, type Suspect, type TcpState, type WarningGroup } from '../report/schema.ts';
+import { METRICS, type AgentlessProcess, type Attribution, type Metric, type Phase, type Sample, type ScenarioReport, type Suspect, type SuspectEvidence, type TcpState, type WarningGroup } from '../report/schema.ts';
 
 export const STREAM_SUFFIX = '.samples.ndjson';
 
@@ -48,7 +48,10 @@ export type StreamEvent =
   | { k: 'stepError'; t: number; message: string }
   /** the kernel's OOM killer acted in the target's memory cgroup; usage is the cgroup's peak */
   | { k: 'oom'; t: number; usage: number | null }
+  /** suspects as streams before the evidence event ranked them: read, no longer written */
   | { k: 'suspects'; t: number; suspects: Suspect[] }
+  /** what the agents' looks after the measured phase saw, for the judge to rank */
+  | { k: 'evidence'; t: number; evidence: SuspectEvidence }
   /** what moved per type or allocation site at a boundary read (observations/typeGrowthRows.ts) */
   | TypeGrowthLine
   | { k: 'attribution'; t: number; attribution: Attribution }

@@ -74,7 +74,49 @@ function startTracking() {
     },
   });
   hook.enable();
+  trackFds();
   return true;
+}
+
+// --- file descriptors opened with fs.openSync / fs.open: not async resources, so no hook sees them ---
+// Their opening stack is kept while they are open (closeSync / close forget it), so an fd left open
+// on an error path names the line that opened it. Patched once, when tracking starts.
+const openFds = new Map();
+let fdsPatched = false;
+function trackFds() {
+  if (fdsPatched) return;
+  fdsPatched = true;
+  const fs = require('node:fs');
+  const remember = (fd) => {
+    if (hook && typeof fd === 'number' && openFds.size < MAX_TRACKED) openFds.set(fd, cleanStack(new Error().stack));
+  };
+  const { openSync, open, closeSync, close } = fs;
+  fs.openSync = function openSyncTracked(...args) {
+    const fd = openSync.apply(this, args);
+    remember(fd);
+    return fd;
+  };
+  fs.open = function openTracked(...args) {
+    const cb = args.at(-1);
+    if (typeof cb === 'function') {
+      const stack = hook ? cleanStack(new Error().stack) : null;
+      args[args.length - 1] = function (err, fd) {
+        if (!err && stack && typeof fd === 'number' && openFds.size < MAX_TRACKED) openFds.set(fd, stack);
+        return cb.apply(this, arguments);
+      };
+    }
+    return open.apply(this, args);
+  };
+  fs.closeSync = function closeSyncTracked(fd, ...rest) {
+    openFds.delete(fd);
+    return closeSync.call(this, fd, ...rest);
+  };
+  fs.close = function closeTracked(fd, ...rest) {
+    openFds.delete(fd);
+    return close.call(this, fd, ...rest);
+  };
+  // `import { openSync } from 'node:fs'` reads the ESM namespace: bring it up to date
+  require('node:module').syncBuiltinESMExports();
 }
 if (process.env.SEEP_AGENT_TRACK_RESOURCES === '1') startTracking();
 
@@ -149,6 +191,12 @@ const handlers = {
       const g = groups.get(key);
       if (g) g.count++;
       else groups.set(key, { type: r.type, count: 1, stack: r.stack });
+    }
+    for (const stack of openFds.values()) {
+      const key = 'FD\n' + stack.join('\n');
+      const g = groups.get(key);
+      if (g) g.count++;
+      else groups.set(key, { type: 'FD', count: 1, stack });
     }
     const sites = [...groups.values()].sort((a, b) => b.count - a.count);
     return { counts, tracking: hook !== null, dropped: trackedDropped, sites };

@@ -27,6 +27,7 @@ import weakref
 
 import seep_heap  # beside this file, which is on sys.path whenever this module is imported
 
+import seep_containers
 import seep_referrers
 
 import seep_warning_counts
@@ -90,6 +91,10 @@ def _allocation_stack(obj):
     return _frames(tb)
 
 
+# seep's own code in the target: this agent, and the function worker that runs the user's module
+_OWN_DIRS = (_HERE, os.path.normpath(os.path.join(_HERE, "..", "..", "drivers", "workers")))
+
+
 def user_frame(frames):
     """The innermost frame outside the standard library and installed packages: the line to fix."""
     for f in reversed(frames):
@@ -142,6 +147,52 @@ def _follow_creations(cls):
         return original(self, *args, **kwargs)
 
     cls.__init__ = __init__
+
+
+def op_follow_creations(req):
+    """From now on, note where new instances of these classes are made (their caller's stack): a
+    class that grows once per step then says which line makes it, without tracemalloc."""
+    names = [n for n in req.get("types", []) if isinstance(n, str)]
+    limit = int(req.get("max", 10))
+    if not names or tracemalloc.is_tracing():
+        return {"followed": []}
+    classes = {}
+    for o in gc.get_objects():
+        if isinstance(o, type):
+            classes.setdefault(_qualname(o), o)
+    followed = []
+    # in the caller's order (most grown first); a C type cannot say who makes it, and takes no place
+    for name in names:
+        cls = classes.get(name)
+        # one followed already (it warned unclosed) is named too: its creations are asked for
+        if cls is None or not (cls in _followed_classes or isinstance(cls.__init__, types.FunctionType)):
+            continue
+        _follow_creations(cls)
+        followed.append(name)
+        if len(followed) >= limit:
+            break
+    return {"followed": followed}
+
+
+def op_creations(req):
+    """Where the live instances of these classes were made, by the user's line, most first (after followCreations)."""
+    wanted = set(n for n in req.get("types", []) if isinstance(n, str))
+    sites = {}
+    for o in gc.get_objects():
+        name = _qualname(type(o))
+        if name not in wanted:
+            continue
+        frames = _created_at(o)
+        if not frames:
+            continue
+        by = sites.setdefault(name, {})
+        key = user_frame(frames)
+        e = by.get(key)
+        if e is None:
+            line = next((f for f in reversed(frames) if f.split("  ", 1)[0] == key), key)
+            by[key] = e = {"site": key, "line": line, "count": 0}
+        e["count"] += 1
+    return {"types": {name: sorted(by.values(), key=lambda e: -e["count"])[:3] for name, by in sites.items()}}
 
 
 def _created_at(obj):
@@ -393,6 +444,13 @@ def _count_by_type():
             ctx = getattr(o, "_context", None)
             if ctx is not None and gc.is_tracked(ctx):
                 by_type[type(ctx)] = by_type.get(type(ctx), 0) - 1
+    # the agent's own record of each warning (a dict, and the list of its allocation stack) is not
+    # the target's: a test that warns on every call, with pytest's filters at 'always', would show
+    # both growing one a call up to MAX_WARNINGS
+    for entry in _warnings:
+        for own in (entry, entry.get("allocated")):
+            if gc.is_tracked(own):
+                by_type[type(own)] -= 1
     for cache in caches:
         try:
             if cache.cache_info().maxsize is None:
@@ -461,7 +519,7 @@ def op_referrers(req):
         gc.collect()
     max_visited = int(req.get("maxVisited", seep_referrers.MAX_VISITED))
     grew = int(req["grew"]) if isinstance(req.get("grew"), (int, float)) and req["grew"] >= 1 else None
-    return seep_referrers.find_chain(req["type"], timeout_s=timeout_s, max_visited=max_visited, start=start, grew=grew)
+    return seep_referrers.find_chain(req["type"], timeout_s=timeout_s, max_visited=max_visited, start=start, grew=grew, library_dirs=_LIBRARY_DIRS)
 
 
 def op_open_resources(req):
@@ -483,8 +541,18 @@ def op_open_resources(req):
     return {"resources": out}
 
 
-def op_warnings(_req):
-    return {"warnings": list(_warnings), "dropped": _dropped[0]}
+def op_warnings(req):
+    """The warnings kept (the newest MAX_WARNINGS) and how many were dropped before them.
+
+    {"since": N}: only those after the first N this process recorded, for a reader that takes them
+    as they come (the engine, where the target's output is not its to read: a test process under
+    pytest); "total" is then the N to ask from next.
+    """
+    since = req.get("since")
+    if not isinstance(since, int) or isinstance(since, bool) or since < 0:
+        return {"warnings": list(_warnings), "dropped": _dropped[0]}
+    total = len(_warnings) + _dropped[0]
+    return {"warnings": _warnings[max(0, since - _dropped[0]):], "dropped": _dropped[0], "total": total, "lost": max(0, _dropped[0] - since)}
 
 
 class SeepPlantedLeak:
@@ -519,6 +587,9 @@ HANDLERS = {
     "typeCounts": op_type_counts,
     "typeGrowth": op_type_growth,
     "referrers": op_referrers,
+    "containers": lambda req: seep_containers.op_containers(req, _LIBRARY_DIRS, _OWN_DIRS),
+    "followCreations": op_follow_creations,
+    "creations": op_creations,
     "openResources": op_open_resources,
     "warnings": op_warnings,
     "warningCounts": seep_warning_counts.op_warning_counts,
@@ -614,6 +685,7 @@ def _after_fork_in_child():
     _conns.clear()
     _snapshots.clear()
     _type_baseline.clear()
+    seep_containers._baseline.clear()
     _warnings.clear()
     _dropped[0] = 0
     seep_warning_counts.forget()

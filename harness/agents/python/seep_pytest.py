@@ -1,16 +1,18 @@
-"""seep's pytest plugin: @pytest.mark.leaks runs a test's body in a loop and judges it as seep run does.
+"""seep's pytest plugin: @pytest.mark.leaks runs a test's body through seep's engine, as seep run runs a step.
 
-    @pytest.mark.leaks(iterations=50, warmup=5, rss_growth="50MB", sockets="baseline")
+    @pytest.mark.leaks(iterations=50, warmup=3, rss_growth="50MB", sockets="baseline")
     def test_run_crew():
         run_crew()
 
-The body runs warmup + iterations times in the test process, which is measured after every run
-(seep_leak_loop.py) and judged by `seep judge` (the judge of `seep run`): with no budget, seep's
-default checks (RSS and heap trends, gc counts per type, fds, sockets, threads, children, handles,
-leak warnings); a budget, as a scenario writes it (snake_case here: rss_growth="50MB"), replaces
-its resource's default check. A failing test prints the checks with their numbers and the top
-suspects; a test whose body raises fails with that error, never passes. --seep-report DIR writes
-each marked test's report.json and HTML page under DIR.
+The engine (`seep caller`, the engine of `seep run`) measures this process and asks it to run the
+body once per step, where pytest's fixtures live (seep_caller.py answers it): warmup, measured steps
+and the settle, a forced GC and a read of the process tree after each step, the steps that name the
+suspects, and seep's judge. The marker's keywords are a scenario's fields in snake_case: the loop's
+(iterations, warmup, duration for a soak, settle_ms, step_timeout_ms, rate, interval) and, for
+every other keyword, a budget (rss_growth="50MB" replaces its resource's default check). A failing
+test prints the checks with their numbers and the top suspects; a test whose body raises fails with
+that error, never passes. --seep-report DIR writes each marked test's report.json and HTML page
+under DIR.
 
 Loaded with `pytest -p seep_pytest` (this folder on PYTHONPATH) or `npx seep pytest`.
 """
@@ -20,13 +22,14 @@ import os
 import re
 import subprocess
 import unittest
+import warnings
 
 import pytest
 
-import seep_judge_client
-import seep_leak_loop
+import seep_caller
 
-_LOOP_ARGS = {"iterations": 50, "warmup": 5, "settle_ms": 1000}
+# the scenario's own fields; every other keyword of the marker is a budget
+_PLAN_FIELDS = ("iterations", "warmup", "duration", "settle_ms", "step_timeout_ms", "rate", "interval")
 
 
 def pytest_addoption(parser):
@@ -37,8 +40,8 @@ def pytest_addoption(parser):
 def pytest_configure(config):
     config.addinivalue_line(
         "markers",
-        "leaks(iterations=50, warmup=5, settle_ms=1000, **budgets): run the test body in a loop and fail on a leak "
-        "(seep's default checks; budgets as in seep scenarios, snake_case: rss_growth='50MB', sockets='baseline')",
+        "leaks(iterations=50, warmup=3, duration=None, settle_ms=1000, **budgets): run the test body through seep's engine "
+        "and fail on a leak (seep's default checks; budgets as in seep scenarios, snake_case: rss_growth='50MB', sockets='baseline')",
     )
 
 
@@ -51,20 +54,27 @@ def _snake(name):
 
 
 def _in_marker_words(text):
-    """seep judge names a budget as the document does (budgets.rssGrowth); the test wrote rss_growth=."""
-    return re.sub(r"\bbudgets\.(\w+)", lambda m: f"@pytest.mark.leaks({_snake(m.group(1))}=...)", text)
+    """seep names a field as a scenario does (budgets.rssGrowth, iterations); the test wrote rss_growth=."""
+    fields = "|".join(_camel(f) for f in _PLAN_FIELDS)
+    text = re.sub(r"\bbudgets\.(\w+)", lambda m: f"@pytest.mark.leaks({_snake(m.group(1))}=...)", text)
+    return re.sub(rf"^(\s*)({fields}):", lambda m: f"{m.group(1)}@pytest.mark.leaks({_snake(m.group(2))}=...):", text, flags=re.M)
 
 
-def _plan(marker):
+def _test(item, marker):
+    """The test as seep's engine takes it: a scenario (the marker's keywords) and where it comes from."""
     if marker.args:
         pytest.fail(f"@pytest.mark.leaks takes keyword arguments only, got {marker.args!r}", pytrace=False)
-    loop = {k: marker.kwargs.get(k, v) for k, v in _LOOP_ARGS.items()}
-    for k, v in loop.items():
-        if not isinstance(v, int) or isinstance(v, bool) or v < (1 if k == "iterations" else 0):
-            pytest.fail(f"@pytest.mark.leaks({k}=...): expected a whole number of at least {1 if k == 'iterations' else 0}, got {v!r}", pytrace=False)
-    # budgets are validated by seep judge, with the scenario's own schema: a wrong one names its field
-    budgets = {_camel(k): v for k, v in marker.kwargs.items() if k not in _LOOP_ARGS}
-    return loop, budgets
+    scenario = {"name": item.nodeid}
+    budgets = {}
+    for key, value in marker.kwargs.items():
+        (scenario if key in _PLAN_FIELDS else budgets)[_camel(key)] = value
+    if budgets:
+        scenario["budgets"] = budgets
+    # pytest 7 names them path and rootpath; 6, fspath and rootdir
+    root = str(getattr(item.config, "rootpath", None) or item.config.rootdir)
+    path = str(getattr(item, "path", None) or item.fspath)
+    return {"scenario": scenario, "file": os.path.relpath(path, root), "root": root, "command": ["pytest", item.nodeid],
+            "call": getattr(item, "originalname", None) or item.name, "runtime": "python"}
 
 
 def _forget_captured_logs(config):
@@ -79,6 +89,21 @@ def _forget_captured_logs(config):
         del handler.records[:]
         handler.stream.seek(0)
         handler.stream.truncate()
+
+
+def _once_per_line(show):
+    """What shows a warning (pytest's: a list it keeps for its summary) gets the first from each line:
+    looped, every repeat would be a WarningMessage kept per call by the test runner, not the test.
+    seep counts them all (seep's agent sees every one before this)."""
+    shown = set()
+
+    def show_once(msg):
+        where = (msg.category, msg.filename, msg.lineno)
+        if where not in shown:
+            shown.add(where)
+            show(msg)
+
+    return show_once
 
 
 def pytest_runtest_setup(item):
@@ -96,37 +121,33 @@ def pytest_pyfunc_call(pyfuncitem):
         return None
     if inspect.iscoroutinefunction(pyfuncitem.obj):
         pytest.fail(f"{pyfuncitem.nodeid}: @pytest.mark.leaks runs a plain function's body; call asyncio.run(...) inside it", pytrace=False)
-    loop, budgets = _plan(marker)
+    test = _test(pyfuncitem, marker)
     funcargs = pyfuncitem.funcargs
     kwargs = {name: funcargs[name] for name in pyfuncitem._fixtureinfo.argnames}
-    def step():
+
+    def body():
         _forget_captured_logs(pyfuncitem.config)
         pyfuncitem.obj(**kwargs)
 
-    doc, failure = seep_leak_loop.measure(
-        step,
-        name=pyfuncitem.nodeid,
-        # pytest 7 names them path and rootpath; 6, fspath and rootdir
-        file=os.path.relpath(str(getattr(pyfuncitem, "path", None) or pyfuncitem.fspath), str(getattr(pyfuncitem.config, "rootpath", None) or pyfuncitem.config.rootdir)),
-        budgets=budgets,
-        command=["pytest", pyfuncitem.nodeid],
-        **loop,
-    )
     report_dir = pyfuncitem.config.getoption("seep_report")
-    if failure is not None:
-        # the step's own error, with its traceback: the test errs, it is not judged
-        if report_dir and not isinstance(failure, KeyboardInterrupt):
-            seep_judge_client.judge(doc, report_dir)
-        if hasattr(failure, "add_note"):
-            failure.add_note(f"seep: {doc['error']}")
-        raise failure
     try:
-        code, out, err = seep_judge_client.judge(doc, report_dir)
+        with warnings.catch_warnings():
+            # pytest resets the filters per test; a leaked socket or file is what we look for
+            warnings.filterwarnings("always", category=ResourceWarning)
+            warnings._showwarnmsg_impl = _once_per_line(warnings._showwarnmsg_impl)
+            result = seep_caller.measure(body, test, report_dir)
     except (OSError, RuntimeError, subprocess.SubprocessError) as exc:
         pytest.fail(f"seep could not judge this test: {exc}", pytrace=False)
-    if code == 0:
-        pyfuncitem.add_report_section("call", "seep", out)  # shown with -rP / -rA
+    if result.failure is not None and result.error is not None:
+        # the body's own error, with its traceback: the step it stopped at (a soak's, past its
+        # step_errors budget) is not judged as a leak
+        if hasattr(result.failure, "add_note"):
+            result.failure.add_note(f"seep: {result.error}")
+        raise result.failure
+    if result.code == 0:
+        pyfuncitem.add_report_section("call", "seep", result.out)  # shown with -rP / -rA
         return True
-    if code == 1:
-        pytest.fail(f"seep: leak checks failed\n{out}", pytrace=False)
-    pytest.fail(f"seep could not judge this test (seep judge exited {code}):\n{_in_marker_words(err or out)}", pytrace=False)
+    if result.code == 1:
+        pytest.fail(f"seep: leak checks failed\n{result.out}", pytrace=False)
+    why = result.error or result.err or result.out
+    pytest.fail(f"seep could not judge this test (seep exited {result.code}):\n{_in_marker_words(why)}", pytrace=False)

@@ -166,8 +166,11 @@ def _millions(n):
     return f"{n / 1e6:.1f}M" if n >= 1e6 else f"{n:,}"
 
 
-def find_chain(wanted, timeout_s=10.0, max_visited=MAX_VISITED, start=None, clock=time.monotonic, grew=None):
-    """{"chain": [...], "visited": n, "heapObjects": n, "seconds": s} plus "cutShort" when it stopped early.
+def find_chain(wanted, timeout_s=10.0, max_visited=MAX_VISITED, start=None, clock=time.monotonic, grew=None, library_dirs=()):
+    """{"chain": [...], "refs": [...], "visited": n, "heapObjects": n, "seconds": s} plus "cutShort" when it stopped early.
+
+    "refs" is the chain as typed references (a leak trace's: kind, owner, name, user, site); a name
+    is the user's when the module that holds it is not in `library_dirs`.
 
     The deadline is timeout_s after start (now, by default: a caller that did work first passes its own).
     """
@@ -266,6 +269,7 @@ def find_chain(wanted, timeout_s=10.0, max_visited=MAX_VISITED, start=None, cloc
     target = found_new if found_new is not None else found_old
     if target is not None:
         out["chain"] = _chain(parent, at_root, target)
+        out["refs"] = _refs(parent, at_root, target, library_dirs)
         if found_new is None:
             out["olderInstance"] = True
     if cut:
@@ -283,13 +287,7 @@ def _own_dict(obj):
 
 
 def _chain(parent, at_root, target):
-    path = [target]
-    while True:
-        up = parent[id(path[-1])][1]
-        if up is None:
-            break
-        path.append(up)
-    path.reverse()
+    path = _path_to(parent, target)
     root, d = at_root[id(path[0])]
     chain = [_root_label(root, d, path[0])]
     for i, (holder, child) in enumerate(zip(path, path[1:])):
@@ -303,3 +301,48 @@ def _chain(parent, at_root, target):
             chain.append(f"{qualname(type(holder))}{_edge(holder, child)}")
     chain.append(qualname(type(target)))
     return chain
+
+
+def _user_file(path, library_dirs):
+    return bool(path) and not os.path.abspath(path).startswith(library_dirs) and os.path.dirname(os.path.abspath(path)) != _HERE
+
+
+def _path_to(parent, target):
+    path = [target]
+    while True:
+        up = parent[id(path[-1])][1]
+        if up is None:
+            break
+        path.append(up)
+    path.reverse()
+    return path
+
+
+def _refs(parent, at_root, target, library_dirs):
+    """The chain as a leak trace's references, from the module global or the thread's local down."""
+    path = _path_to(parent, target)
+    root, d = at_root[id(path[0])]
+    name = next((k for k, v in d.items() if v is path[0]), "?")
+    if isinstance(root, type(sys)):
+        file = getattr(root, "__file__", None) or ""
+        refs = [{"kind": "module-variable", "owner": root.__name__, "name": str(name), "user": _user_file(file, library_dirs), "site": _global_line(root, name)}]
+    else:
+        code = root.f_code
+        refs = [{"kind": "local", "owner": f"{code.co_name}()", "name": str(name), "user": _user_file(code.co_filename, library_dirs), "site": f"{code.co_filename}:{root.f_lineno}"}]
+    for i, (holder, child) in enumerate(zip(path, path[1:])):
+        if _own_dict(holder) is child:
+            continue
+        owner = path[i - 1] if i > 0 and _own_dict(path[i - 1]) is holder else None
+        if owner is not None:
+            key = next((k for k, v in holder.items() if v is child), "?")
+            cls = owner if isinstance(owner, type) else type(owner)
+            file = getattr(sys.modules.get(getattr(cls, "__module__", "")), "__file__", None) or ""
+            refs.append({
+                "kind": "class-attribute" if isinstance(owner, type) else "attribute",
+                "owner": qualname(owner) if isinstance(owner, type) else qualname(type(owner)),
+                "name": str(key),
+                "user": _user_file(file, library_dirs),
+            })
+        else:
+            refs.append({"kind": "element", "owner": qualname(type(holder)), "name": _edge(holder, child) or "?", "user": False})
+    return refs

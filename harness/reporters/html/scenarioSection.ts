@@ -1,6 +1,7 @@
 // One scenario's part of the run page: verdict, checks, charts (placeholders the page script fills),
 // suspects, output tail. Every string that came from the report goes through escapeHtml.
 import type { Check, ScenarioReport, Suspect } from '../../report/schema.ts';
+import { holdsLine, traceLines } from '../leakTraceLines.ts';
 import { formatDuration, formatNumber, formatSigned, formatValue } from '../formatValue.ts';
 import type { ChartSpec } from './chartModel.ts';
 import { escapeHtml as e } from './escapeHtml.ts';
@@ -57,15 +58,33 @@ function checksTable(checks: Check[]): string {
   return `<table class="checks"><thead><tr><th>Check</th><th>Limit</th><th>Observed</th><th>Verdict</th><th>Trend</th></tr></thead><tbody>${rows.join('\n')}</tbody></table>`;
 }
 
-function suspectsTable(suspects: Suspect[]): string {
-  if (suspects.length === 0) return '<p class="dim">No suspects.</p>';
-  const rows = suspects.map((s) => `<tr>
-<td><code>${e(s.name)}</code><br><span class="dim">${e(s.runtime)} ${e(s.kind)}</span></td>
+/** A suspect's trace, collapsible, LeakCanary's way: a reference a line, the developer's own names marked. */
+function traceCell(s: Suspect, open: boolean): string {
+  if (!s.trace) return `<ol class="where">${s.where.map((w) => `<li>${e(w)}</li>`).join('')}</ol>`;
+  const lines = traceLines(s.trace);
+  const first = lines.find((l) => !l.note)?.text ?? s.trace.leaking;
+  const items = lines.map((l) => `<li class="${l.note ? 'note' : 'ref'}${l.user ? ' user' : ''}"><span class="glyph">${e(l.glyph)}</span> ${l.user && !l.note ? `<mark>${e(l.text)}</mark>` : e(l.text)}</li>`);
+  return `<details class="trace"${open ? ' open' : ''}><summary>${e(first)} … ${e(s.trace.leaking)}</summary><ol class="trace">${items.join('')}</ol></details>`;
+}
+
+function suspectRow(s: Suspect, open: boolean): string {
+  const held = s.holds && s.holds.length > 0
+    ? `<details class="holds"><summary>${e(holdsLine(s) ?? '')}</summary>${suspectsTable(s.holds, false)}</details>`
+    : '';
+  const where = s.process ? `<br><span class="dim">${e(s.process.role)} pid ${e(String(s.process.pid))}</span>` : '';
+  return `<tr>
+<td><code>${e(s.name)}</code><br><span class="dim">${e(s.runtime)} ${e(s.kind)}</span>${where}</td>
 <td class="num">${e(formatSigned(s.countDelta, ''))}</td>
 <td class="num">${e(formatNumber(s.perIteration))}</td>
 <td class="num">${e(formatSigned(s.bytesDelta, 'B'))}</td>
-<td><ol class="where">${s.where.map((w) => `<li>${e(w)}</li>`).join('')}</ol></td></tr>`);
-  return `<table class="suspects"><thead><tr><th>Suspect</th><th>Count Δ</th><th>Per iteration</th><th>Bytes Δ</th><th>Retainer path / traceback</th></tr></thead><tbody>${rows.join('\n')}</tbody></table>`;
+<td>${traceCell(s, open)}${held}</td></tr>`;
+}
+
+function suspectsTable(suspects: Suspect[], top = true): string {
+  if (suspects.length === 0) return '<p class="dim">No suspects.</p>';
+  // the top three's traces open, as the terminal prints them; the rest a click away
+  const rows = suspects.map((s, i) => suspectRow(s, top && i < 3));
+  return `<table class="suspects"><thead><tr><th>Suspect</th><th>Count Δ</th><th>Per iteration</th><th>Bytes Δ</th><th>Leak trace / traceback</th></tr></thead><tbody>${rows.join('\n')}</tbody></table>`;
 }
 
 function attributionNote(s: ScenarioReport): string {

@@ -67,7 +67,7 @@ describe('createProgress', () => {
     expect(text).toMatch(/✘ FAIL +session map leaks <b>/);
     expect(text).toMatch(/✘ budget\.rssGrowth {2}110\.7 MB > 50MB · leak \+1\.\d MB\/iteration/);
     expect(text).toMatch(/✘ leak\.sockets {2}46 sockets > baseline/);
-    expect(text).toContain('Session<Map> +600 (10/iteration, +48.0 MB)');
+    expect(text).toContain('1. Session<Map> +600 (10/step, +48.0 MB)');
     expect(text).toMatch(/rss by iteration \(budget line at 150\.\d MB\):/);
     expect(text).toMatch(/MB [┼┤]/); // asciichart axis with byte labels
     expect(text).not.toContain('null');
@@ -83,7 +83,7 @@ describe('createProgress', () => {
       ],
     };
     const text = drive(false, false, many, 10);
-    const block = text.slice(text.indexOf('top suspects:')).split('\n').slice(1, 4).map((l) => l.trim().split(' ')[0]);
+    const block = text.slice(text.indexOf('top suspects:')).split('\n').filter((l) => /^ +\d\. /.test(l)).map((l) => l.trim().split(' ')[1]);
     expect(block).toEqual(['Session<Map>', 'Socket', 'onTick()']);
   });
 });

@@ -4,6 +4,7 @@ import type { Check, Metric, Resource, ScenarioReport } from '../../report/schem
 import { formatDuration, formatSigned, formatValue } from '../formatValue.ts';
 import { calibrationText, observerText, wouldHaveCaught } from '../scenarioHeadlines.ts';
 import { asciiChart } from './asciiChart.ts';
+import { suspectHeadline, suspectTextLines } from '../leakTraceLines.ts';
 import { soakLines } from './soakLines.ts';
 import { plainText, type Style } from './style.ts';
 
@@ -58,10 +59,12 @@ export function scenarioEndLines(s: ScenarioReport, style: Style): string[] {
   const suspects = s.suspects.slice(0, 3);
   if (suspects.length) {
     lines.push(style.dim('    top suspects:'));
-    for (const x of suspects) {
-      const where = x.where.length ? ` ${style.dim('← ' + plainText(x.where.slice(-2).join(' ← ')))}` : '';
-      lines.push(`      ${plainText(x.name)} ${formatSigned(x.countDelta, '')} (${x.perIteration}/iteration, ${formatSigned(x.bytesDelta, 'B')})${where}`);
-    }
+    suspects.forEach((x, i) => {
+      lines.push(`      ${i + 1}. ${plainText(suspectHeadline(x))}`);
+      // LeakCanary's trace: a line per reference, the developer's own names marked
+      const mark = (t: string) => `${style.bold(t)}  ${style.dim('◀ yours')}`;
+      for (const l of suspectTextLines(x, mark)) lines.push(`         ${l.startsWith('holds ') ? style.dim(l) : l}`);
+    });
   }
   const a = s.attribution;
   if (a && a.cutShort.length > 0) {
