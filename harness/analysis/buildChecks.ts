@@ -9,6 +9,7 @@ import { fileChecks, orphanCheck, outputChecks } from './leftoverChecks.ts';
 import { warningCheck } from './warningCheck.ts';
 import { heapLeakCheck, memoryBudgetChecks, notMeasured, rssLeakCheck } from './memoryChecks.ts';
 import type { Observations } from '../observations/observations.ts';
+import { diskChecks } from './diskChecks.ts';
 
 const RSS_BUDGETS = ['rssGrowth', 'rssPerIteration', 'rssSlope', 'peakRss'] as const;
 const PERSISTENT_ONLY = [...RSS_BUDGETS, 'heapGrowth'] as const;
@@ -45,6 +46,8 @@ export function buildChecks(obs: Observations, budgets: BudgetPlan = planBudgets
     }
   }
   checks.push(orphanCheck(obs, budgets.orphans));
+  // disk outlives every process: a CLI's commands leave their files as a service does
+  checks.push(...diskChecks(obs, budgets));
   checks.push(warningCheck(obs, checks.filter((c): c is Check => c !== null)), ...outputChecks(obs, budgets), ...fileChecks(obs, budgets));
   return checks.filter((c): c is Check => c !== null);
 }

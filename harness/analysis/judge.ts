@@ -15,6 +15,7 @@ import { regressionChecks } from './regressionChecks.ts';
 import { drivenServiceChecks, remoteSeriesChecks } from './remoteChecks.ts';
 import { runFigures } from './runFigures.ts';
 import { loadChecks } from './loadChecks.ts';
+import { stepTimeCheck } from './stepTime.ts';
 import { alertChecks, hourlyLeakCheck, latencyCheck, seepRssCheck, soakHeapCheck, stepErrorsCheck } from './soakChecks.ts';
 
 const NO_ALERTS = { warning: { count: 0, firstT: null }, critical: { count: 0, firstT: null } };
@@ -44,6 +45,7 @@ export function judge(obs: Observations, budgets: BudgetPlan, alerts: AlertLevel
       ? 'no load interval ended in the measured phase'
       : 'no load ran: load phases run in soaks (a duration), not in counted runs such as --iterations'));
   }
+  if (budgets.stepTime) out.push(stepTimeCheck(obs, budgets.stepTime));
   // a soak always watches seep's own memory; a counted run when the scenario asks
   if (soak || !budgets.seepRss.fromDefault) {
     out.push(seepRssCheck(budgets.seepRss, obs.seepPeak ?? null) ?? notMeasured('budget.seepRss', 'seep', budgets.seepRss, 'B', "seep's own RSS was not sampled"));

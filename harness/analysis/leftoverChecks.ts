@@ -56,6 +56,8 @@ export function outputChecks(obs: Observations, budgets: BudgetPlan): Check[] {
 export function fileChecks(obs: Observations, budgets: BudgetPlan): Check[] {
   return budgets.files.map(({ path: file, limit: { written: limit, value: max } }) => {
     const size = obs.fileSizes[file] ?? 0;
+    // a folder: all it holds, at any depth
+    const entries = obs.fileEntries?.[file];
     return {
       id: `budget.files:${file}`,
       resource: 'files',
@@ -65,7 +67,9 @@ export function fileChecks(obs: Observations, budgets: BudgetPlan): Check[] {
       observed: size,
       unit: 'B',
       pass: size <= max,
-      message: `${file} is ${formatBytes(size)}${obs.fileSizes[file] === null ? ' (does not exist)' : ''} (budget ${formatBytes(max)})`,
+      message: entries === undefined
+        ? `${file} is ${formatBytes(size)}${obs.fileSizes[file] === null ? ' (does not exist)' : ''} (budget ${formatBytes(max)})`
+        : `${file} holds ${formatBytes(size)} in ${entries} entr${entries === 1 ? 'y' : 'ies'} (budget ${formatBytes(max)})`,
     } satisfies Check;
   });
 }

@@ -26,7 +26,7 @@ function show(value: number, unit: string): string {
 
 const signed = (value: number, unit: string) => (value > 0 ? '+' : '') + show(value, unit);
 
-const NAMES: Record<string, string> = { rss: 'RSS slope', heap: 'runtime heap slope', heapBlocks: 'allocated blocks slope' };
+const NAMES: Record<string, string> = { rss: 'RSS slope', heap: 'runtime heap slope', heapBlocks: 'allocated blocks slope', disk: 'disk slope (files written)', tmpBytes: 'temp dir slope', tmpEntries: 'temp dir entries slope' };
 
 function nameOf(f: { key: string; kind: string; resource: string }): string {
   return NAMES[f.key] ?? (f.kind === 'leftOver' ? `${f.resource} left over after the settle` : `${f.resource} slope`);

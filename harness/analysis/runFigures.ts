@@ -21,14 +21,23 @@ interface SlopeSpec {
   series: Metric;
   kind: 'memory' | 'count';
   unit: string;
+  /** the smallest slope worth a verdict of leak, and the tolerance's floor; else trend.ts's default for the kind */
+  floor?: number;
 }
+
+/** Disk sizes are exact; a difference under 64 bytes a step is a log line's length, not a change. */
+const DISK_COMPARE_FLOOR = 64;
 
 const SLOPES: SlopeSpec[] = [
   { key: 'rss', resource: 'rss', series: 'rss', kind: 'memory', unit: 'B' },
   { key: 'heap', resource: 'heap', series: 'heapUsed', kind: 'memory', unit: 'B' },
   { key: 'heapBlocks', resource: 'heap', series: 'heapBlocks', kind: 'memory', unit: 'blocks' },
   ...COUNTED.map((c): SlopeSpec => ({ key: c.resource, resource: c.resource, series: c.metric, kind: 'count', unit: c.unit })),
+  { key: 'disk', resource: 'disk', series: 'diskBytes', kind: 'count', unit: 'B', floor: DISK_COMPARE_FLOOR },
+  { key: 'tmpBytes', resource: 'disk', series: 'tmpBytes', kind: 'count', unit: 'B', floor: DISK_COMPARE_FLOOR },
+  { key: 'tmpEntries', resource: 'disk', series: 'tmpEntries', kind: 'count', unit: 'entries' },
 ];
+// Step time is not compared: it moves with the machine's load, which two runs do not share.
 
 /** A soak judges RSS per hour: its RSS check's trend says so. */
 function rssPer(run: JudgedRun): 'iteration' | 'hour' {
@@ -41,11 +50,11 @@ function trendFromSeries(run: JudgedRun, spec: SlopeSpec, per: 'iteration' | 'ho
   const to = b.phase.lastIndexOf('measured');
   const p = per === 'hour' ? hourlyPoints(run.series.timed, spec.series) : b.values[spec.series] && baseline >= 0 && to >= 0 ? boundaryPoints(b, spec.series, baseline, to) : null;
   if (!p) return null;
-  return analyzeTrend({ y: p.y, x: p.x, kind: spec.kind, per, unit: spec.unit, series: per === 'hour' ? 'timed' : 'boundaries', offset: p.offset });
+  return analyzeTrend({ y: p.y, x: p.x, kind: spec.kind, per, unit: spec.unit, series: per === 'hour' ? 'timed' : 'boundaries', offset: p.offset }, spec.floor === undefined ? {} : { minSlope: spec.floor });
 }
 
 function floorFor(spec: SlopeSpec, per: 'iteration' | 'hour'): number {
-  return spec.key === 'heapBlocks' ? BLOCK_CREEP : defaultFloor(spec.kind, per);
+  return spec.key === 'heapBlocks' ? BLOCK_CREEP : spec.floor ?? defaultFloor(spec.kind, per);
 }
 
 function slopeFigure(run: JudgedRun, spec: SlopeSpec): RunFigure | null {

@@ -1,12 +1,8 @@
-import { execFile } from 'node:child_process';
+// The machine seep ran on, and the Node that ran seep. Not the `python3` on seep's PATH: a target
+// need not run it (gunicorn's #! names /usr/bin/python3 while PATH has a pyenv shim), so each
+// target's own interpreter is read from the running process (runner/targetRuntime.ts).
 import os from 'node:os';
 import type { HostInfo } from '../report/schema.ts';
-
-function pythonVersion(): Promise<string | undefined> {
-  return new Promise((resolve) => {
-    execFile('python3', ['--version'], { timeout: 5000 }, (err, stdout) => resolve(err ? undefined : stdout.trim().replace(/^Python /, '')));
-  });
-}
 
 export async function hostInfo(): Promise<HostInfo> {
   const info: HostInfo = {
@@ -17,7 +13,5 @@ export async function hostInfo(): Promise<HostInfo> {
     totalMemBytes: os.totalmem(),
     node: process.version,
   };
-  const py = await pythonVersion();
-  if (py) info.python = py;
   return info;
 }

@@ -7,6 +7,7 @@ import { corroborateSuspects } from '../analysis/corroboratedSuspects.ts';
 import type { JudgedRun } from '../analysis/judgeRun.ts';
 import { headlines } from '../analysis/memoryChecks.ts';
 import { latencyHeadline } from '../analysis/soakChecks.ts';
+import { stepTimeHeadline } from '../analysis/stepTime.ts';
 import { KEEP_ALERTS } from '../observations/alertEvents.ts';
 import type { FoldedRun } from '../observations/runFold.ts';
 import type { StreamHead } from '../observations/streamHead.ts';
@@ -27,10 +28,11 @@ export function scenarioReport(run: FoldedRun & { head: StreamHead }, judged: Ju
     target: run.started ? { ...h.target, ...run.started } : h.target,
     iterations: tail ? { ...tail.steps } : { warmup: 0, measured: obs.measuredIterations },
     checks: cs,
-    headlines: latencyHeadline(headlines(obs), obs.load?.p99s ?? []),
+    headlines: stepTimeHeadline(latencyHeadline(headlines(obs), obs.load?.p99s ?? []), obs),
     series: obs.series,
     suspects: corroborateSuspects(suspects, cs, obs.typeGrowth?.runtime ?? suspects[0]?.runtime),
     ...(obs.typeGrowth ? { typeGrowth: obs.typeGrowth } : {}),
+    ...(obs.disk ? { disk: obs.disk } : {}),
     output: obs.output,
     ...(obs.warningCounts ? { warningCounts: obs.warningCounts } : {}),
     ...(obs.load?.measured ? { load: obs.load.measured } : {}),
@@ -46,6 +48,8 @@ export function scenarioReport(run: FoldedRun & { head: StreamHead }, judged: Ju
   if (run.alerts.total > 0) report.alerts = run.alerts.list;
   const probeErrors = probeErrorsOf(run);
   if (probeErrors.length > 0) report.probeErrors = probeErrors;
+  const notes = notesOf(run);
+  if (notes.length > 0) report.notes = notes;
   if (tail?.observerCost) report.observerCost = tail.observerCost;
   if (run.artifacts.length > 0) report.artifacts = run.artifacts;
   const agentless = agentlessPart(run);
@@ -68,10 +72,18 @@ function agentlessPart(run: FoldedRun): ScenarioReport['agentless'] {
 
 /** What kept the run from observing all it meant to, and how it ended early, deduplicated. */
 function probeErrorsOf(run: FoldedRun): string[] {
-  const { tail, alerts } = run;
+  const { tail } = run;
   const out = [...(tail?.probeErrors ?? []), ...run.notes];
   if (tail?.stoppedEarly) out.unshift(`stopped early: ${tail.stoppedEarly}`);
   if (tail?.interrupted) out.unshift('interrupted: the run was stopped early by a signal');
+  out.push(...run.lateErrors);
+  return [...new Set(out)];
+}
+
+/** How the run measured, which a reader weighs but which is no problem: sums over a changing tree, workers recycled, alerts not listed. */
+function notesOf(run: FoldedRun): string[] {
+  const { alerts } = run;
+  const out = [...run.infoNotes];
   const recycled = run.processes.summary;
   if (recycled.recycled > 0) out.push(`${recycled.recycled} worker(s) recycled; the largest reached ${Math.round(recycled.maxRecycledPeak / 1e6)} MB before it was replaced`);
   const heapChanges = run.processHeaps.changes;
@@ -81,6 +93,5 @@ function probeErrorsOf(run: FoldedRun): string[] {
   if (alerts.dropped > 0) {
     out.push(`${alerts.dropped} of ${alerts.total} alerts (${alerts.tally.warning.count} warning, ${alerts.tally.critical.count} critical) are not listed: the report keeps the first ${KEEP_ALERTS} and the latest ${KEEP_ALERTS}`);
   }
-  out.push(...run.lateErrors);
   return [...new Set(out)];
 }

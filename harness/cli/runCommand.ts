@@ -1,13 +1,13 @@
 // `seep run`: every scenario of the given files and folders, then the outputs and the summary.
 import path from 'node:path';
-import type { ExitCode } from '../report/schema.ts';
+import { plainLines } from '../reporters/plainText.ts';
 import { findProjectRoot } from '../scenario/loadScenario.ts';
 import { runAll } from '../runner/runAll.ts';
 import { killCookieProcessesNow } from '../runner/emergencyReaper.ts';
 import { createProgress, printSummary, terminalOptions } from '../reporters/terminal/index.ts';
 import { parseDuration } from '../scenario/units.ts';
 import { startMetricsEndpoint, type MetricsEndpoint } from '../observations/metricsEndpoint.ts';
-import { durationFlag, toleranceFlag, UsageError, wholeNumber, type Values } from './options.ts';
+import { durationFlag, toleranceFlag, UsageError, wholeNumber, type CliExitCode, type Values } from './options.ts';
 import { readStoredRun, StoredRunError } from './readStoredRun.ts';
 import { DEFAULT_TOLERANCE } from '../analysis/slopeDifference.ts';
 import type { StoredRun } from '../analysis/compareRuns.ts';
@@ -16,7 +16,12 @@ import { renderOutputs } from './renderOutputs.ts';
 import { shardRequest } from './shardOptions.ts';
 import { shardText } from '../reporters/shardText.ts';
 
-export async function runCommand(targets: string[], values: Values): Promise<ExitCode> {
+/** 128 + the signal's number: how a shell reports a command a signal stopped. */
+function signalExit(sig: NodeJS.Signals): 130 | 143 {
+  return sig === 'SIGTERM' ? 143 : 130;
+}
+
+export async function runCommand(targets: string[], values: Values): Promise<CliExitCode> {
   const cwd = process.cwd();
   const projectRoot = await findProjectRoot(cwd);
   const iterations = wholeNumber('iterations', values.iterations, 1);
@@ -45,24 +50,25 @@ export async function runCommand(targets: string[], values: Values): Promise<Exi
   const term = terminalOptions(process.env, process.stdout);
   const progress = createProgress({ stream: process.stdout, ...term });
 
-  // First Ctrl-C (or SIGTERM): stop driving, take the final samples, stop the targets, report.
-  // A second one: kill every process of this run now and leave.
+  // First Ctrl-C (or SIGTERM): stop driving, take the final samples, stop the targets, report, and
+  // exit 128 + the signal's number as a shell would (130, 143). A second one: kill every process of
+  // this run now and leave with the same code.
   const abort = new AbortController();
-  let signals = 0;
+  let stoppedBy: NodeJS.Signals | null = null;
   const onSignal = (sig: NodeJS.Signals) => {
-    signals++;
-    if (signals === 1) {
+    if (stoppedBy === null) {
+      stoppedBy = sig;
       console.error(`\nseep: ${sig}: stopping; final samples and report follow (again to kill at once)`);
       abort.abort();
     } else {
       killCookieProcessesNow();
-      process.exit(2);
+      process.exit(signalExit(stoppedBy));
     }
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   try {
-    const { report, runDir } = await runAll({
+    const result = await runAll({
       targets: targets.length > 0 ? targets : [path.join(projectRoot, 'scenarios')],
       projectRoot,
       cwd,
@@ -84,12 +90,18 @@ export async function runCommand(targets: string[], values: Values): Promise<Exi
         await renderRun(live, dir);
       },
     });
+    if (!result.ran) {
+      // the run never started: nothing was written, and the problems go where a failed command's go
+      for (const r of result.refusals) console.error(`seep: ${r.where ? `${r.where}: ` : ''}${plainLines(r.problem)}`);
+      return 2;
+    }
+    const { report, runDir } = result;
     const written = await renderOutputs(report, runDir, values);
-    printSummary(report, process.stdout, { color: term.color });
+    // a scenario's error was printed in its block as it ended: the summary only points at it
+    printSummary(report, process.stdout, { color: term.color, errorsShownAbove: true });
     if (report.shard) console.log(`\n${shardText(report)!}`);
-    for (const s of report.scenarios.filter((x) => x.verdict === 'error')) console.error(`seep: ${s.file || s.name}: ${s.error}`);
     console.log(`\nreport: ${path.relative(cwd, path.join(runDir, 'index.html'))}  (${written.length} files written)`);
-    return report.exitCode;
+    return stoppedBy === null ? report.exitCode : signalExit(stoppedBy);
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);

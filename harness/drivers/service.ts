@@ -74,11 +74,14 @@ export async function startService(spec: ServiceSpec, opts: ServiceOptions): Pro
   });
 
   const timeoutMs = ready.timeoutMs ?? DEFAULT_READY_TIMEOUT_MS;
+  // the wait ends with the race: a service that exited must not leave the poll (and seep) waiting out the timeout
+  const waitOver = new AbortController();
+  const signal = opts.signal ? AbortSignal.any([opts.signal, waitOver.signal]) : waitOver.signal;
   const waitReady = sawReadyLine
-    ? withTimeout(sawReadyLine, timeoutMs, opts.signal)
-    : pollUntil('http' in ready ? httpReady(baseUrl, ready.http) : tcpReady(port), { timeoutMs, signal: opts.signal });
+    ? withTimeout(sawReadyLine, timeoutMs, signal)
+    : pollUntil('http' in ready ? httpReady(baseUrl, ready.http) : tcpReady(port), { timeoutMs, signal });
   try {
-    await raceExit(target, waitReady, `waiting for ${describeReady(ready)}`);
+    await raceExit(target, waitReady, `waiting for ${describeReady(ready)}`).finally(() => waitOver.abort());
   } catch (err) {
     await target.stop(1000);
     if (!(err instanceof PollTimeout)) throw err;

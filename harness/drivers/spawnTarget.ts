@@ -135,7 +135,10 @@ export async function spawnTarget(argv: string[], opts: SpawnOptions): Promise<S
       const how = s.signal ? `was killed by ${s.signal}` : `exited with code ${s.code}`;
       const head = `'${argv.join(' ')}' ${how}${during ? ` while ${during}` : ''}`;
       const lines = output.stderr.lastLines(STDERR_LINES_IN_ERRORS);
-      return lines.length ? `${head}; last stderr lines:\n  ${lines.join('\n  ')}` : `${head} (it wrote nothing to stderr)`;
+      if (lines.length) return `${head}; last stderr lines:\n  ${lines.join('\n  ')}`;
+      // a server that logs its failure to stdout (many loggers do) says why there
+      const stdout = output.stdout.lastLines(STDERR_LINES_IN_ERRORS);
+      return stdout.length ? `${head}; it wrote nothing to stderr; last stdout lines:\n  ${stdout.join('\n  ')}` : `${head} (it wrote nothing to stderr or stdout)`;
     },
     signalGroup,
     async stop(graceMs) {

@@ -36,10 +36,10 @@ describe('parseInitArgs', () => {
     expect(parseInitArgs(['function', 'w.mjs:Jobs.run'])).toMatchObject({ target: { modulePath: 'w.mjs', fn: 'Jobs.run' } });
   });
 
-  it('asks for the explanation with no arguments (a usage answer) or --help (an asked one)', () => {
-    expect(parseInitArgs([])).toEqual({ help: true, asked: false });
-    expect(parseInitArgs(['--help'])).toEqual({ help: true, asked: true });
-    expect(parseInitArgs(['service', '-h'])).toEqual({ help: true, asked: true });
+  it('asks for the explanation with no arguments or --help', () => {
+    expect(parseInitArgs([])).toEqual({ help: true });
+    expect(parseInitArgs(['--help'])).toEqual({ help: true });
+    expect(parseInitArgs(['service', '-h'])).toEqual({ help: true });
   });
 
   it.each([

@@ -21,7 +21,7 @@ export interface InitRequest {
 }
 
 /** `seep init` alone or with --help: the caller prints the explanation of the three kinds. */
-export type InitArgs = { help: true; asked: boolean } | ({ help: false } & InitRequest);
+export type InitArgs = { help: true } | ({ help: false } & InitRequest);
 
 const OPTIONS = {
   name: { type: 'string' },
@@ -59,8 +59,7 @@ export function parseInitArgs(argv: string[]): InitArgs {
   }
   const { values, positionals } = parsed;
   const [kind, ...specs] = positionals;
-  if (values.help) return { help: true, asked: true };
-  if (kind === undefined && command === undefined) return { help: true, asked: false };
+  if (values.help || (kind === undefined && command === undefined)) return { help: true };
 
   const common = {
     name: nonEmpty('name', values.name),

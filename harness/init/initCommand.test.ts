@@ -1,5 +1,6 @@
 // `seep init` through the real CLI: what it explains, refuses and writes. initRuns.test.ts runs what it writes.
-import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { seepInit } from '../../fixtures/testing/seepInit.ts';
@@ -27,9 +28,9 @@ const exists = (file: string) => stat(file).then(() => true, () => false);
 const lines = (text: string) => text.trim().split('\n');
 
 describe('seep init', () => {
-  it('alone explains the three kinds with an example each, as a usage answer (exit 2)', async () => {
+  it('alone explains the three kinds with an example each (exit 0: it is the documented way to see them)', async () => {
     const r = await seepInit([], root);
-    expect(r.code).toBe(2);
+    expect(r.code).toBe(0);
     expect(r.stdout).toContain('seep init service -- gunicorn -w 2 -b 127.0.0.1:{port} app:app');
     expect(r.stdout).toContain('seep init function path/to/jobs.py:run_crew');
     expect(r.stdout).toContain('seep init cli -- python3 tool.py analyze BTCUSD');
@@ -41,12 +42,11 @@ describe('seep init', () => {
     [['service'], "seep init: expected the service's command after '--'"],
     [['function', 'jobs.py'], "seep init: expected 'path/to/module.py:function_name', got 'jobs.py'"],
     [['function', 'missing.py:run'], 'seep init: missing.py: no such file'],
-  ])('rejects %j with one line and exit 2, writing nothing', async (args, message) => {
+  ])('rejects %j with one line and where the usage is, exit 2, writing nothing', async (args, message) => {
     const dir = await project('node');
     const r = await seepInit(args, dir);
     expect(r.code).toBe(2);
-    expect(lines(r.stderr)).toHaveLength(1);
-    expect(r.stderr).toContain(message);
+    expect(lines(r.stderr)).toEqual([expect.stringContaining(message), "see 'seep init --help'"]);
     expect(await exists(path.join(dir, 'scenarios'))).toBe(false);
   });
 
@@ -117,23 +117,28 @@ describe('seep init', () => {
       'actions/checkout@v4',
       'actions/setup-node@v4',
       'npm ci',
-      'npx seep run scenarios --junit reports/junit.xml --markdown reports/summary.md',
+      'npx --no-install seep run scenarios --junit reports/junit.xml --markdown reports/summary.md',
       'actions/upload-artifact@v4',
     ]);
     expect(steps[1]!.with).toEqual({ 'node-version': '20', cache: 'npm' });
     expect(steps[4]).toMatchObject({ if: 'always()', with: { path: 'reports/' } });
   });
 
-  it('--ci github: a Python repo without package.json sets up Python 3.11 and fetches a pinned seep', async () => {
+  it('--ci github: a Python repo without package.json sets up Python 3.11 and installs the seep it packed beside it, pinned by sha512', async () => {
     const dir = await project('python');
     expect((await seepInit(['cli', '--ci', 'github', '--', 'python3', 'tool.py'], dir)).code).toBe(0);
     const steps = (await workflow(dir)).jobs.leaks.steps;
+    const [tarball] = await readdir(path.join(dir, '.seep'));
+    expect(tarball).toMatch(/^seep-\d+\.\d+\.\d+\.tgz$/);
+    const sha512 = createHash('sha512').update(await readFile(path.join(dir, '.seep', tarball!))).digest('hex');
     expect(steps.map((s) => s.uses ?? s.run)).toEqual([
       'actions/checkout@v4',
       'actions/setup-node@v4',
       'actions/setup-python@v5',
       'pip install -r requirements.txt',
-      expect.stringMatching(/^npx --yes seep@\d+\.\d+\.\d+ run scenarios --junit reports\/junit\.xml --markdown reports\/summary\.md$/),
+      `echo "${sha512}  .seep/${tarball}" | sha512sum --check --strict`,
+      `npm install --global --prefix .seep/install --no-audit --no-fund ./.seep/${tarball}`,
+      '.seep/install/bin/seep run scenarios --junit reports/junit.xml --markdown reports/summary.md',
       'actions/upload-artifact@v4',
     ]);
     expect(steps[2]!.with).toEqual({ 'python-version': '3.11' });
@@ -148,6 +153,9 @@ describe('seep init', () => {
     const leaks = (await workflow(repo)).jobs.leaks as { defaults?: YamlValue; steps: Step[] };
     expect(leaks.defaults).toEqual({ run: { 'working-directory': 'pkg' } });
     expect(leaks.steps.map((s) => s.uses ?? s.run)).toContain('npm install');
+    // its package.json does not list seep: the tarball is in the package's folder, where the job runs
+    expect(leaks.steps.map((s) => s.run)).toContain('.seep/install/bin/seep run scenarios --junit reports/junit.xml --markdown reports/summary.md');
+    expect(await exists(path.join(pkg, '.seep'))).toBe(true);
     expect(leaks.steps.at(-1)!.with).toMatchObject({ path: 'pkg/reports/' });
     expect(await exists(path.join(pkg, 'scenarios/cli.scenario.mjs'))).toBe(true);
   });

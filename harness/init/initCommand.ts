@@ -1,6 +1,6 @@
 // `seep init`: look at the project (its root, the function's module, a lockfile), render the
 // scenario (and the workflow), and write them, never over an existing file.
-// Exit codes: 0 written (or --help), 2 bad input, a file already there, or nothing to go on.
+// Exit codes: 0 written (or the explanation of the kinds: alone or --help), 2 bad input or a file already there.
 import { readFile, mkdir, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ExitCode } from '../report/schema.ts';
@@ -10,28 +10,32 @@ import { INIT_HELP } from './initHelp.ts';
 import { renderScenario } from './scenarioTemplate.ts';
 import { defaultName, looksPython, scenarioSlug } from './targetNaming.ts';
 import { renderWorkflow, type WorkflowInput } from './workflowTemplate.ts';
+import { packRunningSeep, type SeepTarball } from './seepTarball.ts';
+import { createHash } from 'node:crypto';
 
 export interface InitOptions {
   cwd: string;
-  seepVersion: string;
+  /** packs the running seep, for a workflow whose project does not install seep (seepTarball.ts) */
+  packSeep?: () => Promise<SeepTarball>;
 }
 
 interface PlannedFile {
   file: string;
-  text: string;
+  content: string | Buffer;
 }
 
 export async function initCommand(argv: string[], opts: InitOptions): Promise<ExitCode> {
   try {
     const args = parseInitArgs(argv);
+    // alone, it is the documented way to see the three kinds: an answer, not an error
     if (args.help) {
       console.log(INIT_HELP);
-      return args.asked ? 0 : 2;
+      return 0;
     }
     return await writeScenario(args, opts);
   } catch (err) {
     // bad input and unusable files alike get one line: a stack would bury what to fix
-    console.error(`seep init: ${(err as Error).message}`);
+    console.error(`seep init: ${(err as Error).message}${err instanceof InitUsageError ? "\nsee 'seep init --help'" : ''}`);
     return 2;
   }
 }
@@ -49,7 +53,7 @@ async function writeScenario(req: InitRequest, opts: InitOptions): Promise<ExitC
 
   const files: PlannedFile[] = [{
     file: outFile,
-    text: renderScenario({
+    content: renderScenario({
       target,
       name,
       iterations: req.iterations,
@@ -58,7 +62,7 @@ async function writeScenario(req: InitRequest, opts: InitOptions): Promise<ExitC
       scenarioPath: posix(path.relative(projectRoot, outFile)),
     }),
   }];
-  if (req.ci === 'github') files.push(await planWorkflow(target, projectRoot, outFile, opts.seepVersion));
+  if (req.ci === 'github') files.push(...(await planWorkflow(target, projectRoot, outFile, opts.packSeep ?? packRunningSeep, warnings)));
 
   for (const f of files) {
     if (await exists(f.file)) {
@@ -70,6 +74,8 @@ async function writeScenario(req: InitRequest, opts: InitOptions): Promise<ExitC
 
   for (const w of warnings) console.error(`seep init: warning: ${w}`);
   for (const f of files) console.log(`wrote ${shown(opts.cwd, f.file, projectRoot)}`);
+  const tarball = files.find((f) => f.file.endsWith('.tgz'));
+  if (tarball) console.log(`commit ${shown(opts.cwd, tarball.file, projectRoot)} with the workflow: CI installs seep from it, checked by its sha512`);
   console.log(`\nnext: npx seep run ${shown(opts.cwd, outFile, projectRoot)}   (exit 0 passed, 1 a leak or budget failed, 2 could not run)`);
   return 0;
 }
@@ -95,23 +101,39 @@ async function projectTarget(target: InitTarget, cwd: string, projectRoot: strin
   return { ...target, modulePath: posix(path.relative(projectRoot, abs)) };
 }
 
-async function planWorkflow(target: InitTarget, projectRoot: string, outFile: string, seepVersion: string): Promise<PlannedFile> {
+/**
+ * The workflow, and the seep it runs: the project's own where package.json lists it, else this seep
+ * packed into .seep/ beside the scenarios (kept as it is when already there), pinned by its sha512.
+ */
+async function planWorkflow(target: InitTarget, projectRoot: string, outFile: string, packSeep: () => Promise<SeepTarball>, warnings: string[]): Promise<PlannedFile[]> {
   // GitHub reads workflows only from the repository's root, which may be above a package's folder
   const repoRoot = (await gitRoot(projectRoot)) ?? projectRoot;
   const pkg = await readPackageJson(projectRoot);
+  const files: PlannedFile[] = [];
+  let seep: WorkflowInput['seep'] = { from: 'dependency' };
+  if (!(pkg !== undefined && (pkg.name === 'seep' || 'seep' in { ...pkg.dependencies, ...pkg.devDependencies }))) {
+    const packed = await packSeep();
+    const file = path.join(projectRoot, '.seep', packed.fileName);
+    const kept = await readFile(file).catch((err: NodeJS.ErrnoException) => {
+      if (err.code === 'ENOENT') return null;
+      throw err;
+    });
+    const tarball = kept ? { ...packed, bytes: kept, sha512: createHash('sha512').update(kept).digest('hex') } : packed;
+    if (kept) warnings.push(`${posix(path.relative(projectRoot, file))} is already there: the workflow pins it as it is`);
+    else files.push({ file, content: tarball.bytes });
+    seep = { from: 'tarball', file: posix(path.relative(projectRoot, file)), version: tarball.version, sha512: tarball.sha512 };
+    if (pkg !== undefined) warnings.push(`seep is not in package.json: the workflow installs ${seep.file}; to run the project's own instead, npm install --save-dev ./${seep.file}`);
+  }
   const input: WorkflowInput = {
     python: looksPython(target),
-    node: {
-      packageJson: pkg !== undefined,
-      lockfile: await exists(path.join(projectRoot, 'package-lock.json')),
-      seepDependency: pkg !== undefined && (pkg.name === 'seep' || 'seep' in { ...pkg.dependencies, ...pkg.devDependencies }),
-    },
+    node: { packageJson: pkg !== undefined, lockfile: await exists(path.join(projectRoot, 'package-lock.json')) },
     requirementsTxt: await exists(path.join(projectRoot, 'requirements.txt')),
     scenariosDir: posix(path.relative(projectRoot, path.dirname(outFile))) || '.',
     workingDirectory: posix(path.relative(repoRoot, projectRoot)) || undefined,
-    seepVersion,
+    seep,
   };
-  return { file: path.join(repoRoot, '.github', 'workflows', 'seep.yml'), text: renderWorkflow(input) };
+  files.unshift({ file: path.join(repoRoot, '.github', 'workflows', 'seep.yml'), content: renderWorkflow(input) });
+  return files;
 }
 
 interface PackageJson {
@@ -147,7 +169,7 @@ async function writeAll(files: PlannedFile[], cwd: string): Promise<void> {
   try {
     for (const f of files) {
       await mkdir(path.dirname(f.file), { recursive: true });
-      await writeFile(f.file, f.text, { flag: 'wx' });
+      await writeFile(f.file, f.content, { flag: 'wx' });
       written.push(f.file);
     }
   } catch (err) {

@@ -4,16 +4,23 @@
 export interface WorkflowInput {
   /** the target runs on Python: set up Python 3.11 */
   python: boolean;
-  /** package.json at the project root, and whether it has a lockfile and lists seep */
-  node: { packageJson: boolean; lockfile: boolean; seepDependency: boolean };
+  /** package.json at the project root, and whether it has a lockfile */
+  node: { packageJson: boolean; lockfile: boolean };
   /** requirements.txt at the project root */
   requirementsTxt: boolean;
   /** the scenarios folder, relative to the project root ('scenarios') */
   scenariosDir: string;
   /** the project root relative to the repository root, when they differ (a package in a monorepo) */
   workingDirectory: string | undefined;
-  seepVersion: string;
+  /**
+   * Where CI's seep comes from: the project's own install (a dependency in package.json, run with
+   * `npx --no-install`), or a tarball committed in the project, checked by its sha512 before it is installed.
+   */
+  seep: { from: 'dependency' } | { from: 'tarball'; file: string; version: string; sha512: string };
 }
+
+/** Where a tarball-installed seep goes, inside the project's folder on the runner (never committed). */
+export const TARBALL_INSTALL_PREFIX = '.seep/install';
 
 export function renderWorkflow(input: WorkflowInput): string {
   const wd = input.workingDirectory;
@@ -46,13 +53,7 @@ export function renderWorkflow(input: WorkflowInput): string {
     ...(input.node.lockfile ? ['          cache: npm', ...(wd === undefined ? [] : [`          cache-dependency-path: ${yamlString(`${wd}/package-lock.json`)}`])] : []),
     ...(input.python ? pythonSteps(input.requirementsTxt) : []),
     ...nodeInstall(input),
-    ...(input.node.seepDependency
-      ? []
-      : [
-          '      # seep is not a dependency of this project: npx fetches it, pinned to the version that wrote',
-          '      # this file so a new release cannot change CI unannounced (--yes: CI cannot answer a prompt).',
-          '      # Or add it (npm install --save-dev seep) and run `npx seep`.',
-        ]),
+    ...seepInstall(input.seep),
     '      - name: Leak tests',
     `        run: ${seepCommand(input)} run ${yamlString(input.scenariosDir)} --junit reports/junit.xml --markdown reports/summary.md`,
     '      - name: Upload the reports',
@@ -86,9 +87,26 @@ function nodeInstall(input: WorkflowInput): string[] {
   return ['      - name: Install', `        run: ${input.node.lockfile ? 'npm ci' : 'npm install'}`];
 }
 
+/**
+ * A seep the project does not install itself comes from the tarball beside the scenarios, checked
+ * against the sha512 seep init computed, installed into a folder of its own: nothing is fetched by name.
+ */
+function seepInstall(seep: WorkflowInput['seep']): string[] {
+  if (seep.from === 'dependency') return [];
+  return [
+    `      # seep ${seep.version} is not a dependency of this project: CI installs ${seep.file}, which seep init`,
+    '      # wrote (commit it), after checking it is byte for byte that file; nothing is fetched by name. To',
+    '      # change seep, replace the tarball and its sum here (sha512sum prints it).',
+    `      - name: Check seep's tarball`,
+    `        run: echo ${yamlString(`${seep.sha512}  ${seep.file}`)} | sha512sum --check --strict`,
+    `      - name: Install seep ${seep.version}`,
+    `        run: npm install --global --prefix ${TARBALL_INSTALL_PREFIX} --no-audit --no-fund ./${seep.file}`,
+  ];
+}
+
+/** The project's own seep: `--no-install`, so a missing one fails the job instead of being fetched by name. */
 function seepCommand(input: WorkflowInput): string {
-  if (input.node.seepDependency) return 'npx seep';
-  return `npx --yes seep@${input.seepVersion}`;
+  return input.seep.from === 'dependency' ? 'npx --no-install seep' : `${TARBALL_INSTALL_PREFIX}/bin/seep`;
 }
 
 /** A YAML plain scalar when it is safe as one, else a double-quoted one (JSON strings are valid YAML). */

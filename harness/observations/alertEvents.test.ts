@@ -80,7 +80,7 @@ describe('alerts in the soak report', () => {
     expect(liveReport.alerts!.at(-1)!.t).toBe(299_000);
     const ts = liveReport.alerts!.map((a) => a.t);
     expect(ts).toEqual([...ts].sort((a, b) => a - b));
-    expect(liveReport.probeErrors).toContain(`${crossings - 2 * KEEP_ALERTS} of ${crossings} alerts (150 warning, 30 critical) are not listed: the report keeps the first ${KEEP_ALERTS} and the latest ${KEEP_ALERTS}`);
+    expect(liveReport.notes).toContain(`${crossings - 2 * KEEP_ALERTS} of ${crossings} alerts (150 warning, 30 critical) are not listed: the report keeps the first ${KEEP_ALERTS} and the latest ${KEEP_ALERTS}`);
     const critical = liveReport.checks.find((c) => c.id === 'alert.rss.critical')!;
     expect(critical.pass).toBe(false);
     expect(critical.message).toMatch(/30 time\(s\), first at 1s/);
@@ -88,7 +88,7 @@ describe('alerts in the soak report', () => {
     const rebuilt = await rebuildStream(stream.file);
     expect(rebuilt.finished).toBe(false);
     expect(rebuilt.scenario.alerts).toEqual(liveReport.alerts);
-    expect(rebuilt.scenario.probeErrors).toEqual(expect.arrayContaining(liveReport.probeErrors!));
+    expect(rebuilt.scenario.notes).toEqual(expect.arrayContaining(liveReport.notes!));
     expect(rebuilt.scenario.checks.find((c) => c.id === 'alert.rss.critical')).toEqual(critical);
   });
 
@@ -98,6 +98,6 @@ describe('alerts in the soak report', () => {
     agg.add(encodeSample(sample(0, 1e6), 't', true));
     const r = agg.report({ live: true });
     expect(r.alerts).toBeUndefined();
-    expect(r.probeErrors ?? []).not.toContainEqual(expect.stringMatching(/alerts/));
+    expect(r.notes ?? []).not.toContainEqual(expect.stringMatching(/alerts/));
   });
 });

@@ -1,5 +1,5 @@
 // What the runner hands to analysis: everything observed about one scenario, no I/O left to do.
-import type { Leftover, LoadTotals, OutputSummary, RemoteTarget, ScenarioSeries, Suspect, SuspectEvidence, TypeGrowthSeries, WarningGroup } from '../report/schema.ts';
+import type { DiskSeries, Leftover, LoadTotals, OutputSummary, RemoteTarget, ScenarioSeries, Suspect, SuspectEvidence, TypeGrowthSeries, WarningGroup } from '../report/schema.ts';
 import type { ReplicaVerdict } from './replicaVerdicts.ts';
 
 export interface Observations {
@@ -17,8 +17,12 @@ export interface Observations {
   /** identities present at the end that were not there at the baseline */
   /** handles: types with more open than at the baseline, from the agent */
   newSinceBaseline: { processes: Leftover[]; sockets: Leftover[]; fds: Leftover[]; handles?: Leftover[] };
-  /** sizes in bytes of the files named in budgets.files at the end (null: does not exist) */
+  /** sizes in bytes of the files named in budgets.files at the end (null: does not exist); a folder's is all it holds */
   fileSizes: Record<string, number | null>;
+  /** the entries of the folders named in budgets.files at the end */
+  fileEntries?: Record<string, number>;
+  /** the paths on disk followed at every boundary, where disk was observed */
+  disk?: DiskSeries;
   output: OutputSummary;
   /** every warning the agents counted, with its rate per measured step (analysis/warningCosts.ts) */
   warningCounts?: WarningGroup[];

@@ -20,6 +20,7 @@ import { decodeHead, type StreamHead, type StreamTail } from './streamHead.ts';
 import { createTypeGrowthRows } from './typeGrowthRows.ts';
 import { countedWarnings, createWarningReads } from './warningReads.ts';
 import { createLoadTally } from './loadTally.ts';
+import { createDiskRows } from './diskRows.ts';
 import { replicaVerdicts } from './replicaVerdicts.ts';
 
 /** Step errors whose messages a soak keeps, besides the last: a week of them must not grow. */
@@ -44,13 +45,15 @@ export interface FoldedRun {
   suspects: Suspect[];
   attribution?: Attribution;
   /** the target as started: its command and runtime */
-  started: Pick<ScenarioReport['target'], 'command' | 'runtime'> | null;
+  started: Pick<ScenarioReport['target'], 'command' | 'runtime' | 'runtimeVersion'> | null;
   restarts: number;
   processes: { seen: number; summary: LivesSummary; list: ProcessLife[] };
   processHeaps: { list: ProcessHeap[]; changes: { started: number; gone: number } };
   alerts: { list: AlertEvent[]; total: number; dropped: number; tally: Record<'warning' | 'critical', AlertTally> };
-  /** what the run noted as it went, deduplicated and capped */
+  /** the problems the run noted as it went (observing that failed), deduplicated and capped */
   notes: string[];
+  /** what the run said of how it measured, which is no problem (how a pre-fork tree's counts were summed), deduplicated and capped */
+  infoNotes: string[];
   /** told after the end: files kept in the run folder, and problems listed last */
   artifacts: string[];
   lateErrors: string[];
@@ -89,7 +92,7 @@ export function createRunFold(opts: RunFoldOptions = {}): RunFold {
   const evidence: SuspectEvidence[] = [];
   let attribution: Attribution | undefined;
   // the target as started (command, runtime), the files kept and the problems told after the end
-  let started: Pick<ScenarioReport['target'], 'command' | 'runtime'> | null = null;
+  let started: Pick<ScenarioReport['target'], 'command' | 'runtime' | 'runtimeVersion'> | null = null;
   let artifacts: string[] = [];
   const lateErrors: string[] = [];
   // a deployed service's replicas, judged from Prometheus once the run was over
@@ -107,6 +110,7 @@ export function createRunFold(opts: RunFoldOptions = {}): RunFold {
   const typeRows = createTypeGrowthRows();
   const warningReads = createWarningReads();
   const measuredLoad = createLoadTally();
+  const diskRows = createDiskRows();
   const heaps = createProcessHeaps();
   const coverage = createAgentCoverage();
   const startup = createStartupFold();
@@ -116,6 +120,7 @@ export function createRunFold(opts: RunFoldOptions = {}): RunFold {
   // from the stream's alert events, not re-derived from samples: a rebuild reads the same events
   const alertEvents = createAlertEvents();
   const notes: string[] = [];
+  const infoNotes: string[] = [];
   let pids: number[] = [];
   let peakRss: number | null = null;
   let seepPeak: number | null = null;
@@ -133,6 +138,9 @@ export function createRunFold(opts: RunFoldOptions = {}): RunFold {
   const oomKills: { count: number; first: { t: number; usage: number | null } | null } = { count: 0, first: null };
   const note = (m: string) => {
     if (notes.length < MAX_NOTES && !notes.includes(m)) notes.push(m);
+  };
+  const remark = (m: string) => {
+    if (infoNotes.length < MAX_NOTES && !infoNotes.includes(m)) infoNotes.push(m);
   };
 
   function add(e: StreamEvent): void {
@@ -196,13 +204,20 @@ export function createRunFold(opts: RunFoldOptions = {}): RunFold {
         output.feed(e.s, e.x, e.t);
         return;
       case 'note':
-        note(e.message);
+        if (e.info) remark(e.message);
+        else note(e.message);
         return;
       case 'warns':
         warningReads.add(phaseOfCode(e.p), e.g);
         return;
       case 'types':
         typeRows.add(e);
+        return;
+      case 'disk':
+        diskRows.add(e);
+        return;
+      case 'tempLeft':
+        diskRows.tempLeft(e);
         return;
       case 'suspects':
         suspects = [...(suspectsNamed ? suspects : []), ...e.suspects];
@@ -248,7 +263,7 @@ export function createRunFold(opts: RunFoldOptions = {}): RunFold {
         tail = e.tail as unknown as StreamTail;
         return;
       case 'target':
-        started = { ...(e.command ? { command: e.command } : {}), ...(e.runtime ? { runtime: e.runtime } : {}) };
+        started = { ...(e.command ? { command: e.command } : {}), ...(e.runtime ? { runtime: e.runtime } : {}), ...(e.runtimeVersion ? { runtimeVersion: e.runtimeVersion } : {}) };
         return;
       case 'artifacts':
         artifacts = [...artifacts, ...e.files];
@@ -270,6 +285,7 @@ export function createRunFold(opts: RunFoldOptions = {}): RunFold {
   function observations(): Observations {
     const sr = series();
     const typeGrowth = typeRows.build();
+    const disk = diskRows.build();
     const phases = sr.boundaries.phase;
     const baselineIndex = phases.lastIndexOf('warmup');
     const mFrom = phases.indexOf('measured');
@@ -289,6 +305,8 @@ export function createRunFold(opts: RunFoldOptions = {}): RunFold {
       orphans: tail?.orphans ?? [],
       newSinceBaseline: tail?.newSinceBaseline ?? { processes: [], sockets: [], fds: [] },
       fileSizes: tail?.fileSizes ?? {},
+      ...(tail?.fileEntries ? { fileEntries: tail.fileEntries } : {}),
+      ...(disk ? { disk } : {}),
       output: output.summary(),
       ...(warningCounts.length > 0 ? { warningCounts } : {}),
       measuredHours: measuredFromT === null ? 0 : (measuredToT - measuredFromT) / 3_600_000,
@@ -332,6 +350,7 @@ export function createRunFold(opts: RunFoldOptions = {}): RunFold {
       processHeaps: { list: heaps.list(), changes: heaps.changes() },
       alerts: { list: alertEvents.list(), total: alertEvents.total(), dropped: alertEvents.dropped(), tally },
       notes: [...notes],
+      infoNotes: [...infoNotes],
       artifacts,
       lateErrors: [...lateErrors],
       agentless: coverage.observed(),

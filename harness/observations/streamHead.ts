@@ -37,6 +37,8 @@ export interface StreamTail {
   /** handles: by type, from the agent (streams written before handles were counted have none) */
   newSinceBaseline: { processes: Leftover[]; sockets: Leftover[]; fds: Leftover[]; handles?: Leftover[] };
   fileSizes: Record<string, number | null>;
+  /** budgets.files naming a folder: the entries it held (streams written before folders were summed have none) */
+  fileEntries?: Record<string, number>;
   probeErrors: string[];
   /** the observer effect (streams written before it was measured have none) */
   observerCost?: ObserverCost;
@@ -63,5 +65,7 @@ export function decodeHead(json: Json): StreamHead {
     return { ...head, budgets, alerts: planAlerts(head.alerts as AlertSpec | undefined) };
   }
   const planned = head.budgets as BudgetPlan;
-  return { ...head, budgets: { ...planned, forbid: planned.forbid.map(toPattern), allow: (planned.allow ?? []).map(toPattern) }, alerts: Array.isArray(head.alerts) ? head.alerts : [] };
+  // streams written before disk was judged have no disk budgets
+  const disk = planned.disk ?? { allow: [] };
+  return { ...head, budgets: { ...planned, disk, forbid: planned.forbid.map(toPattern), allow: (planned.allow ?? []).map(toPattern) }, alerts: Array.isArray(head.alerts) ? head.alerts : [] };
 }

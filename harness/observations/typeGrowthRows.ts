@@ -5,6 +5,7 @@
 // read) and the settle reads always stay.
 import type { Phase, TypeGrowthSeries } from '../report/schema.ts';
 import { phaseOfCode, type TypeGrowthLine } from '../series/sampleStream.ts';
+import { everyOtherMeasured } from '../series/seriesRecorder.ts';
 
 export const MAX_NAMES = 60;
 
@@ -24,10 +25,7 @@ export function createTypeGrowthRows(opts: { maxRows?: number } = {}): TypeGrowt
   let reads = 0;
 
   const thin = () => {
-    const lastMeasured = phase.lastIndexOf('measured');
-    let m = 0;
-    const keep = phase.map((p, i) => p !== 'measured' || i === lastMeasured || m++ % 2 === 0);
-    const pick = <T>(xs: T[]) => xs.filter((_, i) => keep[i]);
+    const pick = everyOtherMeasured(phase);
     iteration = pick(iteration);
     phase = pick(phase);
     values = new Map([...values].map(([k, v]) => [k, pick(v)]));

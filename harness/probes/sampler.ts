@@ -145,6 +145,8 @@ export function createSampler(opts: SamplerOptions): Sampler {
       rss: tree.rssBytes, pss: null, cpu: tree.cpuPercent, heapUsed: null, fds: null, fdFile: null, fdSocket: null, fdPipe: null,
       fdOther: null, sockets: null, threads: tree.threads, children: tree.children, escaped: lastEscaped, heapCommitted: null, heapBlocks: null, handles: null,
       cgroupMemory: opts.cgroupUsage?.() ?? null,
+      // the disk and the steps are read at boundaries by the evidence collectors, not here
+      diskBytes: null, tmpBytes: null, tmpEntries: null, stepMs: null,
     };
     let tcp: Partial<Record<TcpState, number>> = {};
     const fds = await readTreeFds(procs);

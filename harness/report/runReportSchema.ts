@@ -9,7 +9,7 @@ export const SCHEMA_VERSION = 2 as const;
 export type Verdict = 'pass' | 'fail' | 'error';
 export type ExitCode = 0 | 1 | 2;
 
-export const RESOURCES = ['rss', 'heap', 'fds', 'sockets', 'threads', 'children', 'handles', 'orphans', 'output', 'files', 'latency', 'load', 'seep', 'steps'] as const;
+export const RESOURCES = ['rss', 'heap', 'fds', 'sockets', 'threads', 'children', 'handles', 'orphans', 'output', 'files', 'latency', 'load', 'seep', 'steps', 'disk', 'stepTime'] as const;
 export type Resource = (typeof RESOURCES)[number];
 
 import type { Metric, Phase, TcpState } from './sampleSchema.ts';
@@ -95,12 +95,12 @@ export interface BaselineRun {
 }
 
 /** What two runs are compared on, per scenario: a slope of each series, and what counts left over. */
-export type RegressionKey = 'rss' | 'heap' | 'heapBlocks' | CountedResource | `${CountedResource}LeftOver`;
+export type RegressionKey = 'rss' | 'heap' | 'heapBlocks' | CountedResource | `${CountedResource}LeftOver` | 'disk' | 'tmpBytes' | 'tmpEntries';
 
 /** Every check id seep writes. Forbid patterns and file budgets name their pattern or file after the colon. */
 export type CheckId =
-  | `leak.${'rss' | 'heap' | 'types' | CountedResource | 'orphans' | 'warnings'}`
-  | `budget.${'rssGrowth' | 'heapGrowth' | 'rssPerIteration' | 'rssSlope' | 'peakRss' | CountedResource | 'orphans'}`
+  | `leak.${'rss' | 'heap' | 'types' | CountedResource | 'orphans' | 'warnings' | 'disk'}`
+  | `budget.${'rssGrowth' | 'heapGrowth' | 'rssPerIteration' | 'rssSlope' | 'peakRss' | CountedResource | 'orphans' | 'disk' | 'stepTime'}`
   | `budget.${'latencyP99' | 'seepRss' | 'stepErrors' | 'memoryLimit'}`
   | `load.${'transportErrors' | 'serverErrors' | 'achievedRate'}`
   | `budget.output.forbid:${string}`
@@ -159,6 +159,26 @@ export interface Check {
   typeTrends?: TypeTrend[];
   /** regression.*: the stored run this check compared against (`seep run --baseline`) */
   baselineRun?: BaselineRun;
+  /** leak.disk, budget.disk: each path followed on disk as judged, the growing ones first */
+  diskTrends?: DiskTrend[];
+}
+
+/** One path on disk followed at every boundary (the temp dir, a file, a folder), as judged. */
+export interface DiskTrend {
+  path: string;
+  /** 'temp': the temp dir seep gave the target */
+  kind: DiskPath['kind'] | 'temp';
+  how: DiskPath['how'] | 'temp dir';
+  /** its bytes per iteration over the baseline and the measured boundaries */
+  trend: TrendResult;
+  /** folders and the temp dir: its entries per iteration */
+  entries?: TrendResult;
+  /** bytes after the settle, null when there was no settle read */
+  afterSettle: number | null;
+  /** grew with no plateau (bytes or entries) and kept it through the settle: fails leak.disk */
+  leaks: boolean;
+  /** excused by budgets.disk.allow: shown, not judged */
+  allowed: boolean;
 }
 
 /** What a leak check could have caught in this run (analysis/detectableLeak.ts). */
@@ -312,6 +332,43 @@ export interface TypeGrowthSeries {
   series: { name: string; values: (number | null)[] }[];
   /** mean time one read took in the target, in ms */
   readMs: number;
+}
+
+/**
+ * What the target keeps on disk, read at every boundary (runner/diskCollector.ts): each file its tree
+ * holds open for writing, each file it created in its working directory that then grew, and each
+ * folder it created files in, with their bytes (and the folders' entries). The temp dir's totals
+ * are the samples' tmpBytes and tmpEntries. Bounded: up to observations/diskRows.ts's MAX_PATHS.
+ */
+export interface DiskSeries {
+  /** one entry per boundary read from the baseline on */
+  iteration: number[];
+  phase: Phase[];
+  paths: DiskPath[];
+  /** the temp dir seep gave the target (TMPDIR, TEMP, TMP); absent when it gave none (an attached service) */
+  tempDir?: string;
+  /** free bytes on the temp dir's file system at the last read */
+  tempFree?: number | null;
+  /** what was left in the temp dir once the target had stopped, before seep removed it */
+  tempLeft?: Leftover[];
+  /** the working directories watched for created files */
+  workingDirs: string[];
+}
+
+export interface DiskPath {
+  /** relative to the project root when inside it, else absolute */
+  path: string;
+  kind: 'file' | 'folder';
+  /** how it was found: held open for writing, created in a working directory, or a folder gaining created files */
+  how: 'open for writing' | 'created' | 'folder';
+  /** at each read (aligned with DiskSeries.iteration); null where it was not followed yet, or gone */
+  bytes: (number | null)[];
+  /** folders: the entries created in it, at each read */
+  entries?: (number | null)[];
+  /** free bytes on its file system at the last read, where known */
+  free?: number | null;
+  /** excused by budgets.disk.allow */
+  allowed?: boolean;
 }
 
 /**
@@ -495,6 +552,12 @@ export interface Headlines {
   rssGrowth: { growth: number; baseline: number } | null;
   /** under load (a soak): the median and the worst of the per-interval p99 latencies of the measured phase, in ms */
   latencyP99?: { median: number; worst: number };
+  /**
+   * How long a step took, at the baseline and at the end of the measured phase (medians of the
+   * boundaries' step times), with its trend per iteration: a step that slows as what it keeps grows.
+   * Reported in every run; budget.stepTime gates on it. Absent with too few measured steps.
+   */
+  stepTime?: { first: number; last: number; trend: TrendResult };
 }
 
 export interface ScenarioReport {
@@ -514,6 +577,8 @@ export interface ScenarioReport {
   target: {
     kind: 'service' | 'module' | 'cli';
     runtime?: 'python' | 'node';
+    /** the interpreter that ran the target, as it says of itself (its agent) or as /proc/PID/exe names it */
+    runtimeVersion?: RuntimeVersion;
     command?: string[];
     /** a service seep attached to and did not start (`service.attach`, `--attach`) */
     attached?: AttachedTarget;
@@ -528,6 +593,8 @@ export interface ScenarioReport {
   suspects: Suspect[];
   /** per-type growth read at every boundary, where the target has an agent that reads it */
   typeGrowth?: TypeGrowthSeries;
+  /** the paths on disk followed at every boundary, where disk was observed */
+  disk?: DiskSeries;
   /** how naming the suspects went against its time limit, when the agents took their looks */
   attribution?: Attribution;
   output: OutputSummary;
@@ -546,6 +613,8 @@ export interface ScenarioReport {
   artifacts?: string[];
   /** problems seen while observing (a probe that could not read /proc/PID/fd) */
   probeErrors?: string[];
+  /** how the run measured, said so it can be weighed, and no problem: how a pre-fork tree's counts were summed, workers recycled */
+  notes?: string[];
   /** `--calibrate` or `calibrate: true`: the planted-leak run after a passing one */
   calibration?: Calibration;
   /** what observing cost the target: its steps' own time beside the boundary work seep did between them */
@@ -651,8 +720,23 @@ export interface HostInfo {
   arch: string;
   cpus: number;
   totalMemBytes: number;
+  /** the Node that ran seep (a target's own runtime is its scenario's target.runtimeVersion) */
   node: string;
+  /** reports before 0.1: the `python3` on seep's PATH, which need not be what a target ran; no longer written */
   python?: string;
+}
+
+/** The runtime a target ran on, read from the running process, never from what PATH would start now. */
+export interface RuntimeVersion {
+  name: 'python' | 'node';
+  /** '3.11.2', '20.20.2' */
+  version: string;
+  /** the interpreter's file, as /proc/PID/exe resolves it ('/usr/bin/python3.11') */
+  executable: string;
+  /** the target's agent said so, or (no agent) seep read /proc/PID/exe and asked that file its version */
+  from: 'agent' | 'exe';
+  /** the process it was read from */
+  pid: number;
 }
 
 export interface Report {

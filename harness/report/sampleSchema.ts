@@ -26,6 +26,10 @@ export const METRICS = [
   'cgroupMemory', // usage of the target's memory cgroup under memoryLimit (page cache included, as the OOM killer counts it), or of an attached process's own cgroup; else null
   'heapBlocks', // Python: pymalloc's allocated blocks after GC (sys.getallocatedblocks), the small objects; else null
   'handles', // what the agent sees open: Node's active handles and requests, Python's sockets, files, event loops, subprocesses
+  'diskBytes', // boundaries: the files the tree holds open for writing and those it created in its working directory, not allowed ones (budgets.disk.allow), counted once each
+  'tmpBytes', // boundaries: what the target's own temp dir (TMPDIR, TEMP, TMP) holds, in bytes; null when seep gave it none
+  'tmpEntries', // boundaries: its entries (files and folders at any depth)
+  'stepMs', // boundaries: the mean duration of the steps since the previous boundary
 ] as const;
 export type Metric = (typeof METRICS)[number];
 

@@ -7,7 +7,7 @@ import { suspectTextLines } from './leakTraceLines.ts';
 import { formatDuration, formatSigned } from './formatValue.ts';
 import { calibrationText } from './scenarioHeadlines.ts';
 import { checkLine } from './terminal/scenarioVerdict.ts';
-import { makeStyle, plainText } from './terminal/style.ts';
+import { makeStyle, plainLines, plainText } from './terminal/style.ts';
 
 const PLAIN = makeStyle(false);
 /** a retainer path runs from a GC root through the runtime's own objects: the end names what holds the leak */
@@ -38,7 +38,7 @@ function runFacts(s: ScenarioReport): string {
 export function leakTestMessage(s: ScenarioReport, paths: LeakTestPaths): string {
   const lines: string[] = [];
   if (s.verdict === 'error') {
-    lines.push(`leak test '${plainText(s.name)}' could not run: ${plainText(s.error ?? 'no cause recorded')}`);
+    lines.push(`leak test '${plainText(s.name)}' could not run: ${plainLines(s.error ?? 'no cause recorded')}`);
     const tail = s.output.tail.slice(-8);
     if (tail.length > 0) lines.push('  the target\'s last output:', ...tail.map((l) => `    ${l.stream}: ${plainText(l.text)}`));
   } else {

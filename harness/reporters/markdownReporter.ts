@@ -3,14 +3,22 @@
 // restarts or alerts, the heap per process of pre-fork servers, then the failed checks in words.
 import type { Report } from '../report/schema.ts';
 import { formatSigned } from './formatValue.ts';
-import { alertSummary, attachedText, calibrationText, describeCheck, latencyP99, observerText, rssGrowth, rssSlope, withReplicas, worstCheck, wouldHaveCaught } from './scenarioHeadlines.ts';
+import { alertSummary, attachedText, calibrationText, describeCheck, latencyP99, observerText, rssGrowth, rssSlope, stepTimeText, withReplicas, worstCheck, wouldHaveCaught } from './scenarioHeadlines.ts';
 import { agentlessLines, retriesText, startupText } from './setupText.ts';
 import { processHeapRows } from './processHeapRows.ts';
 import { shardText } from './shardText.ts';
+import { plainLines } from './plainText.ts';
 
 const ICON = { pass: '✅', fail: '❌', error: '⚠️' } as const;
 
 /** Text from the target cannot break the table or inject HTML into the rendered page. */
+/** A fenced block longer than any run of backticks inside it, so nothing in the text can close it. */
+function fenced(text: string): string[] {
+  const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = '`'.repeat(Math.max(3, longest + 1));
+  return [`  ${fence}text`, ...text.split('\n').map((l) => `  ${l}`), `  ${fence}`];
+}
+
 export function mdCell(text: string): string {
   return text
     .replace(/\r?\n/g, ' ')
@@ -36,7 +44,7 @@ export function renderMarkdown(report: Report): string {
     const worst = worstCheck(s);
     const growth = rssGrowth(s);
     lines.push(
-      `| ${mdCell(s.name)} | ${ICON[s.verdict]} ${s.verdict} | ${s.error && (s.verdict === 'error' || !worst) ? mdCell(s.error) : worst ? mdCell(describeCheck(worst)) : '—'} | ${growth === null ? '—' : mdCell(formatSigned(growth, 'B'))} | ${mdCell(rssSlope(s) ?? '—')} |${underLoad ? ` ${mdCell(latencyP99(s) ?? '—')} |` : ''}`,
+      `| ${mdCell(s.name)} | ${ICON[s.verdict]} ${s.verdict} | ${s.error && (s.verdict === 'error' || !worst) ? 'could not run (the cause is below)' : worst ? mdCell(describeCheck(worst)) : '—'} | ${growth === null ? '—' : mdCell(formatSigned(growth, 'B'))} | ${mdCell(rssSlope(s) ?? '—')} |${underLoad ? ` ${mdCell(latencyP99(s) ?? '—')} |` : ''}`,
     );
   }
   const soakNotes = rows.flatMap((s) => {
@@ -46,6 +54,7 @@ export function renderMarkdown(report: Report): string {
       alertSummary(s) === null ? null : `alerts: ${alertSummary(s)!}`,
       wouldHaveCaught(s),
       calibrationText(s),
+      stepTimeText(s),
       observerText(s),
       ...agentlessLines(s),
       startupText(s),
@@ -65,7 +74,8 @@ export function renderMarkdown(report: Report): string {
     lines.push('');
     for (const s of failed) {
       lines.push(`**${mdCell(s.name)}** (${s.verdict})`);
-      if (s.error) lines.push(`- error: ${mdCell(s.error)}`);
+      // the cause as the target printed it, line breaks kept (its last stderr lines)
+      if (s.error) lines.push('- error:', '', ...fenced(plainLines(s.error)), '');
       if (s.cutShort) lines.push(`- ${mdCell(s.cutShort)}`);
       for (const c of s.checks.filter((x) => !x.pass)) lines.push(`- \`${c.id.replace(/`/g, "'")}\`: ${mdCell(c.message)}`);
       lines.push('');

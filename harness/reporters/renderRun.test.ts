@@ -30,8 +30,11 @@ describe('renderMarkdown', () => {
       // a pass by the check nearest its limit: the sockets are back at their baseline, the RSS used 8% of its budget
       '| cache stays bounded | ✅ pass | budget.rssGrowth: 4.2 MB (limit 50MB) | +4.2 MB | +1.2 KB/iteration (bounded) |',
       expect.stringMatching(/^\| session map leaks &lt;b&gt; \| ❌ fail \| leak.sockets: 46 sockets \(limit baseline\) \| \+110\.7 MB \| \+1\.\d MB\/iteration \(leak\) \|$/),
-      expect.stringMatching(/^\| worker never ready \| ⚠️ error \| service did not become ready .* &lt;timeout&gt; \| — \| — \|$/),
+      '| worker never ready | ⚠️ error | could not run (the cause is below) | — | — |',
     ]);
+    // the cause once, below the table, as the target wrote it
+    expect(md.match(/service did not become ready/g)).toHaveLength(1);
+    expect(md).toMatch(/- error:\n\n {2}```text\n {2}service did not become ready.*<timeout>\n {2}```/);
     expect(md).toContain('- `budget.rssGrowth`: RSS grew 110.7 MB over 60 iterations, budget 50MB');
     expect(md).not.toContain('Latency p99'); // no scenario ran under load
     expect(md).not.toMatch(/restart|alerts:/);

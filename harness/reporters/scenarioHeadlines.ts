@@ -71,6 +71,16 @@ export function rssSlope(s: ScenarioReport): string | null {
   return `${formatSigned(trend.slope, `${trend.unit}/${trend.per}`)} (${trend.verdict})`;
 }
 
+/** "step time 12.1 ms → 18.4 ms, +0.13 ms/iteration (leak: no plateau, ...)": the trend every report carries. */
+export function stepTimeText(s: ScenarioReport): string | null {
+  const f = s.headlines.stepTime;
+  if (!f) return null;
+  const t = f.trend;
+  const budget = s.checks.find((c) => c.id === 'budget.stepTime');
+  const gate = budget ? '' : t.verdict === 'leak' ? '; set budgets.stepTime to gate on it' : '';
+  return `step time ${formatValue(f.first, 'ms')} → ${formatValue(f.last, 'ms')}, ${formatSigned(t.slope, `${t.unit}/${t.per}`)} (${t.verdict === 'leak' ? 'slows with no plateau' : t.verdict})${gate}`;
+}
+
 /** p99 latency under load: the budget check's number against its limit, else the median and worst interval. */
 export function latencyP99(s: ScenarioReport): string | null {
   const figures = s.headlines.latencyP99;
@@ -122,6 +132,13 @@ export function wouldHaveCaught(s: ScenarioReport): string | null {
 /** "calibration: planted 16 KiB/iteration → caught by leak.heap", or why it missed or did not run. */
 export function calibrationText(s: ScenarioReport): string | null {
   return s.calibration ? `calibration: ${s.calibration.message}` : null;
+}
+
+/** "python 3.11.2 (/usr/bin/python3.11, as its agent in pid 4242 said)": the interpreter the target ran, not the one on seep's PATH. */
+export function runtimeText(s: ScenarioReport): string | null {
+  const r = s.target.runtimeVersion;
+  if (!r) return null;
+  return `${r.name} ${r.version} (${r.executable}, ${r.from === 'agent' ? `as its agent in pid ${r.pid} said` : `/proc/${r.pid}/exe`})`;
 }
 
 /** "attached to pid 4242 (from /run/app.pid) at http://127.0.0.1:8080: agent not injected (attached process)", for a service seep did not start. */

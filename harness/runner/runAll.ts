@@ -1,7 +1,7 @@
-// A whole `seep run`: validate every scenario file first (a bad one stops everything before any
-// target starts), then run them one at a time, writing the JSON report after each.
+// A whole `seep run`: validate and plan every scenario file first (a bad one stops everything before
+// any target starts, and nothing is written), then run them one at a time, writing the JSON report after each.
 import path from 'node:path';
-import type { Report, ScenarioReport } from '../report/schema.ts';
+import type { Report } from '../report/schema.ts';
 import { findScenarioFiles, loadScenarioFile, ScenarioFileError, type LoadedScenario } from '../scenario/loadScenario.ts';
 import { planRun, type RunPlan } from '../scenario/runPlan.ts';
 import type { ProgressSink } from './progressSink.ts';
@@ -9,7 +9,7 @@ import type { MetricsEndpoint } from '../observations/metricsEndpoint.ts';
 import type { StoredRun } from '../analysis/compareRuns.ts';
 import { regressionBaseline } from '../analysis/regressionChecks.ts';
 import { shardSlice, type ShardRequest } from './shardSlice.ts';
-import { errorScenario, openRunRecord } from './runRecord.ts';
+import { openRunRecord } from './runRecord.ts';
 
 export interface RunAllOptions {
   targets: string[];
@@ -42,45 +42,69 @@ export interface RunAllOptions {
   shard?: ShardRequest;
 }
 
-export interface RunResult {
-  report: Report;
-  runDir: string;
+/**
+ * What `seep run` did: ran the scenarios (a run folder and its report), or refused before anything
+ * started (a missing or invalid scenario, a plan that cannot be made, nothing chosen), in which case
+ * nothing was written: the problems, each naming its file or flag, are the caller's to print.
+ */
+export type RunResult =
+  | { ran: true; report: Report; runDir: string }
+  | { ran: false; refusals: Refusal[] };
+
+export interface Refusal {
+  /** the scenario file relative to the project root, or the flag or path that found nothing */
+  where: string;
+  problem: string;
 }
 
 export async function runAll(opts: RunAllOptions): Promise<RunResult> {
+  const prepared = await preparePlans(opts);
+  if (!prepared.ok) return { ran: false, refusals: prepared.refusals };
   const record = await openRunRecord({ reportsRoot: opts.reportsRoot, onWrite: opts.onWrite });
   const { report, runDir } = record;
-  const done = () => ({ report, runDir });
+  if (prepared.shard) report.shard = prepared.shard;
+  for (const plan of prepared.plans) {
+    if (opts.signal?.aborted) break;
+    await record.run(plan, { repoRoot: opts.projectRoot, signal: opts.signal, progress: opts.progress, metrics: opts.metrics, onLive: opts.onLive });
+  }
+  await record.write();
+  return { ran: true, report, runDir };
+}
 
-  const loaded: LoadedScenario[] = [];
-  const bad: ScenarioReport[] = [];
-  let files: string[] = [];
+type Prepared = { ok: true; plans: RunPlan[]; shard: Report['shard'] } | { ok: false; refusals: Refusal[] };
+
+/** Every scenario file found, loaded, chosen and planned before any target starts: one bad file stops them all. */
+async function preparePlans(opts: RunAllOptions): Promise<Prepared> {
+  const refusals: Refusal[] = [];
+  const refuse = (where: string, err: unknown) => {
+    // one line per problem of a file, each naming the file: said once, where the user looks
+    if (err instanceof ScenarioFileError) for (const p of err.problems) refusals.push({ where, problem: p.field.startsWith('(') ? p.message : `${p.field}: ${p.message}` });
+    else refusals.push({ where, problem: (err as Error).message });
+  };
+  let files: string[];
   try {
     files = await findScenarioFiles(opts.targets, opts.cwd);
   } catch (err) {
     if (!(err instanceof ScenarioFileError)) throw err;
-    bad.push(errorScenario('', '(no scenario)', err.detail));
+    refuse(err.file, err);
+    return { ok: false, refusals };
   }
+  const loaded: LoadedScenario[] = [];
   for (const file of files) {
     try {
       loaded.push(await loadScenarioFile(file, opts.projectRoot));
     } catch (err) {
-      const rel = path.relative(opts.projectRoot, file);
-      bad.push(errorScenario(rel, rel, err instanceof ScenarioFileError ? err.detail : (err as Error).message));
+      refuse(path.relative(opts.projectRoot, file), err);
     }
   }
-  if (bad.length > 0) {
-    await record.add(bad);
-    return done();
-  }
+  if (refusals.length > 0) return { ok: false, refusals };
 
   const chosen = loaded.filter((l) => !opts.only || l.scenario.name.includes(opts.only));
   if (chosen.length === 0) {
-    await record.add([errorScenario('', '(no scenario)', `no scenario name contains '${opts.only ?? ''}'`)]);
-    return done();
+    const names = loaded.map((l) => `'${l.scenario.name}'`).join(', ');
+    return { ok: false, refusals: [{ where: '--only', problem: `no scenario name contains '${opts.only ?? ''}' (the names: ${names})` }] };
   }
   const slice = opts.shard ? shardSlice(chosen, opts.shard) : null;
-  if (slice) report.shard = slice.info;
   // every chosen scenario is planned before any runs: a plan that cannot be made stops the run here
   const plans: RunPlan[] = [];
   const overrides = { iterations: opts.iterations, warmup: opts.warmup, duration: opts.duration, liveEveryMs: opts.liveEveryMs, calibrate: opts.calibrate, attach: opts.attach };
@@ -90,17 +114,9 @@ export async function runAll(opts: RunAllOptions): Promise<RunResult> {
       if (opts.baseline) plan.budgets.regression = regressionBaseline(opts.baseline.stored, plan.name, opts.baseline.tolerance);
       plans.push(plan);
     } catch (err) {
-      bad.push(errorScenario(file, scenario.name, (err as Error).message));
+      refuse(file, err);
     }
   }
-  if (bad.length > 0) {
-    await record.add(bad);
-    return done();
-  }
-  for (const plan of plans) {
-    if (opts.signal?.aborted) break;
-    await record.run(plan, { repoRoot: opts.projectRoot, signal: opts.signal, progress: opts.progress, metrics: opts.metrics, onLive: opts.onLive });
-  }
-  await record.write();
-  return done();
+  if (refusals.length > 0) return { ok: false, refusals };
+  return { ok: true, plans, shard: slice?.info };
 }

@@ -10,11 +10,21 @@ import { typeGrowthCollector } from './typeGrowthCollector.ts';
 import { warningCountsCollector } from './warningCountsCollector.ts';
 import { agentCoverageCollector } from './agentCoverageCollector.ts';
 import { prometheusEvidence, type RunWindow } from './prometheusEvidence.ts';
+import type { DiskEvidence } from './diskCollector.ts';
+import type { StepClock } from './stepClock.ts';
+
+export interface RunCollectorsOptions extends Omit<SuspectNamingOptions, 'target'> {
+  /** the run's window on the wall clock, for evidence read afterwards over it (Prometheus') */
+  window: RunWindow;
+  /** opened before the target started (its temp dir is in the target's env) */
+  disk: DiskEvidence;
+  stepClock: StepClock;
+}
 
 export function runCollectors(
   plan: Pick<RunPlan, 'name' | 'file' | 'target' | 'budgets' | 'evidence' | 'settleMs' | 'pace' | 'attributionSteps' | 'load' | 'measure'>,
   target: RunTarget,
-  o: Omit<SuspectNamingOptions, 'target'> & { window: RunWindow },
+  o: RunCollectorsOptions,
 ): EvidenceCollector[] {
   const emit = (e: StreamEvent) => o.emit(e);
   return [
@@ -24,6 +34,8 @@ export function runCollectors(
     ...(target.cliDumps ? [cliDumpCollector(target.cliDumps)] : []),
     agentCoverageCollector(target, o),
     ...(target.collectors ?? []),
+    o.disk.collector,
+    o.stepClock,
     suspectNamingCollector(plan, { ...o, target }),
     // a deployed service's replicas, from Prometheus once the run is over
     ...(plan.evidence ? [prometheusEvidence(plan, plan.evidence.prometheus, o.window)] : []),

@@ -10,7 +10,7 @@ import type { MetricsEndpoint } from '../observations/metricsEndpoint.ts';
 import { createRunAggregate, type RunAggregate } from '../assembly/runAggregate.ts';
 import { encodeHead, type StreamHead } from '../observations/streamHead.ts';
 import { fileSlug } from '../scenario/fileSlug.ts';
-import { createSampleStream, streamFile, type StreamEvent } from '../series/sampleStream.ts';
+import { createSampleStream, streamFile, type NoteKind, type StreamEvent } from '../series/sampleStream.ts';
 import { allOutputs, liveReportOutput, metricsOutput, metricsValues, sampleStreamOutput } from './runOutputs.ts';
 
 export interface RunEvents {
@@ -19,7 +19,8 @@ export interface RunEvents {
   /** the run folder (a temporary one, removed at the end, when the caller gave none) */
   readonly runDir: string;
   emit(e: StreamEvent): void;
-  note(message: string): void;
+  /** a problem of observing; with 'info', how the run measured, which is no problem (the report's notes) */
+  note(message: string, kind?: NoteKind): void;
   /** starts the outputs that work on a clock of their own (the live report, the metrics endpoint) */
   start(): void;
   /** the verdict of the events so far; once the end is in, the report's */
@@ -62,7 +63,7 @@ export async function openRunEvents(head: StreamHead, opts: RunEventsOptions): P
     ...(opts.metrics ? [metricsOutput(opts.metrics, head.name, () => metricsValues(agg, opts.now(), remainingMs()))] : []),
   ]);
   const emit = (e: StreamEvent) => outputs.add(e);
-  const note = (message: string) => emit({ k: 'note', t: opts.now(), message });
+  const note = (message: string, kind: NoteKind = 'problem') => emit({ k: 'note', t: opts.now(), message, ...(kind === 'info' ? { info: true as const } : {}) });
   emit({ k: 'head', v: 1, head: encodeHead(head) });
   return {
     agg,

@@ -34,6 +34,9 @@ import { stepErrorPolicy } from './stepErrors.ts';
 import { measure } from './stepLoop.ts';
 import { createTargetLifecycle, type TargetLifecycle } from './targetLifecycle.ts';
 import { createResetRetry } from './resetRetry.ts';
+import { openDiskEvidence, type DiskEvidence } from './diskCollector.ts';
+import { alsoTimedBy, createStepClock, type StepClock } from './stepClock.ts';
+import path from 'node:path';
 
 export interface RunScenarioOptions {
   repoRoot: string;
@@ -60,6 +63,9 @@ interface Run {
   reads: BoundaryReads;
   position: RunPosition;
   observer: PacedObserver;
+  /** the target's temp dir and what it writes; the duration of its steps */
+  disk: DiskEvidence;
+  stepClock: StepClock;
   load: SoakLoad;
   log(line: string): void;
   /** a problem of observing, for the report's probe errors, in the order they came */
@@ -115,17 +121,22 @@ async function openRun(plan: RunPlan, opts: RunScenarioOptions): Promise<Run> {
   });
   const { emit, note, agg } = events;
   const total = 'steps' in plan.measure ? ('steps' in plan.warmup ? plan.warmup.steps : 0) + plan.measure.steps : null;
+  // before the target starts: a temp dir of its own, its working directories listed (seep's run folder left out)
+  const disk = openDiskEvidence(plan, { repoRoot: opts.repoRoot, cookie, skip: [opts.runDir ? path.dirname(events.runDir) : events.runDir], emit, now });
   opts.progress?.scenarioStart({ name: plan.name, file: opts.file, total, durationMs: 'ms' in plan.measure ? plan.measure.ms : null });
   // a step's request reset as a worker of the tree exits (recycled) is retried once, and recorded
   const resets = createResetRetry({ rootPids: () => lifecycle.current()?.rootPids() ?? [], onRetry: (r) => emit({ k: 'retry', t: now(), ...r }) });
   const lifecycle = createTargetLifecycle(plan, {
-    repoRoot: opts.repoRoot, cookie, attached, signal: abort.signal, emit, note, log, now, problem, retryOnReset: resets.decide, beforeRequest: resets.beforeRequest,
+    repoRoot: opts.repoRoot, cookie, attached, signal: abort.signal, emit, note, log, now, problem, env: disk.env,
+    retryOnReset: resets.decide, beforeRequest: resets.beforeRequest,
     lastRss: () => agg.last()?.values.rss ?? null,
     restarts: () => agg.restarts(),
     onFatal: (reason) => ending.fail(reason, { stop: true }),
   });
   const position = createRunPosition();
-  const observer = pacedObserver(plan, createObserverTally());
+  const stepClock = createStepClock();
+  // one tally of the observer's share: the paced observer's, its steps also timed by the step clock
+  const observer = pacedObserver(plan, alsoTimedBy(createObserverTally(), stepClock));
   const watchAlerts = createSampleWatch(plan, { emit, agg, log, ending });
   const watch: typeof watchAlerts = (s) => {
     resets.observe(s.pids);
@@ -134,7 +145,7 @@ async function openRun(plan: RunPlan, opts: RunScenarioOptions): Promise<Run> {
   const sampler = createSampler({ rootPids: () => lifecycle.current()?.rootPids() ?? [], cookie, cgroupUsage: () => lifecycle.cgroupUsage() });
   const reads = createBoundaryReads(plan, { sampler, target: lifecycle, position, total, emit, note, now, watch, observer, problem, progress: opts.progress });
   const load = soakLoad(plan, { lifecycle, now, emit, note });
-  return { opts, scope, events, ending, lifecycle, reads, position, observer, load, log, problem, problems, total };
+  return { opts, scope, events, ending, lifecycle, reads, position, observer, disk, stepClock, load, log, problem, problems, total };
 }
 
 /** Starts the target, runs the scenario on it, and stops it, whatever happens. */
@@ -150,7 +161,7 @@ async function drive(plan: RunPlan, run: Run): Promise<Driven> {
     const target = await lifecycle.start();
     // the run's window on the wall clock, for evidence read afterwards over it (Prometheus')
     const window = { startedAtMs: Date.now() - scope.now(), measuredFromT: () => (position.phase === 'warmup' ? null : position.measuredFromT) };
-    collectors = runCollectors(plan, target, { noRoomForSnapshot: lifecycle.noRoomForSnapshot, runDir: events.runDir, cookie: scope.cookie, emit: events.emit, note: events.note, now: scope.now, window });
+    collectors = runCollectors(plan, target, { noRoomForSnapshot: lifecycle.noRoomForSnapshot, runDir: events.runDir, cookie: scope.cookie, emit: events.emit, note: events.note, now: scope.now, window, disk: run.disk, stepClock: run.stepClock });
     reads.observeWith(collectors);
     events.start();
     reads.startTimer();
@@ -173,6 +184,7 @@ async function drive(plan: RunPlan, run: Run): Promise<Driven> {
     await reads.stopTimer();
     await steps?.teardownAfterError(run.problem);
     orphans = await lifecycle.stop();
+    run.disk.close();
     scope.close();
   }
   return { collectors, newSinceBaseline, orphans };

@@ -1,8 +1,6 @@
 // The last line of a run's stream: what the engine knows only once the target is stopped (the
 // steps taken, what was left behind, the sizes of the files the budgets name, what each collector
 // found, the problems of observing) and how the run ended.
-import { stat } from 'node:fs/promises';
-import path from 'node:path';
 import type { Leftover } from '../report/schema.ts';
 import type { RunPlan } from '../scenario/runPlan.ts';
 import type { StreamEvent } from '../series/sampleStream.ts';
@@ -10,6 +8,7 @@ import type { StreamTail } from '../observations/streamHead.ts';
 import type { Identities } from '../probes/sampler.ts';
 import type { EvidenceCollector } from './evidenceCollectors.ts';
 import type { RunPosition } from './runPosition.ts';
+import { budgetedPaths } from './budgetedPaths.ts';
 
 export interface RunTailParts {
   repoRoot: string;
@@ -28,14 +27,8 @@ export interface RunTailParts {
   now(): number;
 }
 
-async function fileSizes(plan: Pick<RunPlan, 'budgets'>, repoRoot: string): Promise<Record<string, number | null>> {
-  const out: Record<string, number | null> = {};
-  for (const { path: file } of plan.budgets.files) out[file] = await stat(path.resolve(repoRoot, file)).then((s) => s.size, () => null);
-  return out;
-}
-
 export async function runTail(plan: Pick<RunPlan, 'budgets'>, p: RunTailParts): Promise<StreamTail> {
-  const sizes = await fileSizes(plan, p.repoRoot);
+  const { fileSizes, fileEntries } = budgetedPaths(plan.budgets.files, p.repoRoot);
   const measuredSteps = p.position.steps - p.position.warmupSteps;
   let ending = p.ending(measuredSteps);
   const problems = [...p.problems];
@@ -56,7 +49,8 @@ export async function runTail(plan: Pick<RunPlan, 'budgets'>, p: RunTailParts): 
     steps: { warmup: p.position.warmupSteps, measured: measuredSteps },
     orphans: p.orphans,
     newSinceBaseline,
-    fileSizes: sizes,
+    fileSizes,
+    fileEntries,
     probeErrors: [...new Set([...problems, ...p.samplerErrors()])],
     observerCost: p.observerCost,
     ...ending,

@@ -6,7 +6,7 @@
 // pass.
 import { attributionBudgetMs, createAttributionBudget, MIN_ATTRIBUTION_STEPS, type AttributionBudget } from '../agents/attributionBudget.ts';
 import type { RunPlan } from '../scenario/runPlan.ts';
-import type { StreamEvent } from '../series/sampleStream.ts';
+import type { NoteKind, StreamEvent } from '../series/sampleStream.ts';
 import type { AgentHandle } from './agentHandle.ts';
 import type { EvidenceCollector, MeasuredRun } from './evidenceCollectors.ts';
 import { sleep } from './raceStep.ts';
@@ -22,7 +22,8 @@ export interface SuspectNamingOptions {
   runDir: string;
   cookie: string;
   emit(e: StreamEvent): void;
-  note(message: string): void;
+  /** a problem of observing; 'info': how the looks were taken, no problem */
+  note(message: string, kind?: NoteKind): void;
   now(): number;
 }
 
@@ -42,8 +43,9 @@ export function suspectNamingCollector(plan: Pick<RunPlan, 'name' | 'settleMs' |
   /** which processes' counts were summed, and which were not looked at */
   const noteTree = (agent: AgentHandle, summed: number[]) => {
     const others = o.target.agents().filter((a) => a.role === 'worker' && !summed.includes(a.pid)).map((a) => a.pid);
-    if (summed.length > 0) o.note(`suspects: gc type counts were summed over the root process (pid ${agent.pid}) and the ${summed.length} worker${summed.length === 1 ? '' : 's'} forked from it (pid ${summed.join(', ')}), and so were their warnings, allocation sites, open resources and grown containers; a referrer chain was searched for in the process holding the most of its type`);
-    if (others.length > 0) o.note(`suspects were looked for in the root process (pid ${agent.pid})${summed.length ? ' and its forked workers' : ''} only: ${others.length} other process${others.length === 1 ? '' : 'es'} of the tree serving an agent (pid ${others.join(', ')}) ${others.length === 1 ? 'was' : 'were'} not looked at`);
+    // how the looks were taken over a pre-fork tree: the report's notes, not its problems
+    if (summed.length > 0) o.note(`suspects: gc type counts were summed over the root process (pid ${agent.pid}) and the ${summed.length} worker${summed.length === 1 ? '' : 's'} forked from it (pid ${summed.join(', ')}), and so were their warnings, allocation sites, open resources and grown containers; a referrer chain was searched for in the process holding the most of its type`, 'info');
+    if (others.length > 0) o.note(`suspects were looked for in the root process (pid ${agent.pid})${summed.length ? ' and its forked workers' : ''} only: ${others.length} other process${others.length === 1 ? '' : 'es'} of the tree serving an agent (pid ${others.join(', ')}) ${others.length === 1 ? 'was' : 'were'} not looked at`, 'info');
   };
 
   /** the extra steps between the first two looks; how many were taken */

@@ -2,7 +2,7 @@
 // (the OOM killer's, the exit status, the RSS at the last sample). A restartable service is started
 // again at once and followed anew; any other death, or a restart that fails, ends the run.
 import { formatBytes } from '../scenario/units.ts';
-import type { StreamEvent } from '../series/sampleStream.ts';
+import type { NoteKind, StreamEvent } from '../series/sampleStream.ts';
 import type { Death, RunTarget } from './runTarget.ts';
 
 export interface DeathWatch {
@@ -19,7 +19,8 @@ export interface DeathWatch {
 
 export interface DeathWatchOptions {
   emit(e: StreamEvent): void;
-  note(message: string): void;
+  /** a problem of observing; 'info': how the run measured, no problem */
+  note(message: string, kind?: NoteKind): void;
   log(line: string): void;
   now(): number;
   /** the RSS of the last sample, named in a death's reason */

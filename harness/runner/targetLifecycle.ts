@@ -17,6 +17,7 @@ import { startCallerTarget } from './callerTarget.ts';
 import type { RunTarget, TargetPlanPart } from './runTarget.ts';
 import { watchDeaths, type DeathWatch, type DeathWatchOptions } from './targetDeaths.ts';
 import { createTargetOutput } from './targetOutput.ts';
+import { readTargetRuntime } from './targetRuntime.ts';
 
 /** What of the plan the target's life reads. */
 export type LifecyclePlanPart = TargetPlanPart & Pick<RunPlan, 'name'> & { budgets: Pick<RunPlan['budgets'], 'memoryLimit'> };
@@ -29,6 +30,8 @@ export interface TargetLifecycleOptions extends Omit<DeathWatchOptions, 'watchOo
   signal: AbortSignal;
   /** a problem of observing, for the report's probe errors */
   problem(message: string): void;
+  /** what the parts opened before the target add to its env (its own temp dir: TMPDIR, TEMP, TMP) */
+  env?: Record<string, string>;
   /** a service's step requests reset by a worker exiting are retried once when this says why (resetRetry.ts) */
   retryOnReset?: TargetOptions['retryOnReset'];
   beforeRequest?: TargetOptions['beforeRequest'];
@@ -83,14 +86,18 @@ export function createTargetLifecycle(plan: LifecyclePlanPart, o: TargetLifecycl
       if (attached && typeof attached.cgroup === 'string') o.note(`no cgroupMemory for the attached process: ${attached.cgroup}`);
       const targetOpts: TargetOptions = {
         repoRoot: o.repoRoot,
-        env: { ...stringEnv(process.env), [COOKIE_ENV]: o.cookie, ...memoryLimit?.env },
+        env: { ...stringEnv(process.env), [COOKIE_ENV]: o.cookie, ...memoryLimit?.env, ...o.env },
         onOutput: output.onOutput,
         signal: o.signal,
         ...(o.retryOnReset ? { retryOnReset: o.retryOnReset, beforeRequest: o.beforeRequest } : {}),
       };
       // the process that started seep (a test) is measured in place; every other target is started here
       target = plan.target.kind === 'caller' ? await startCallerTarget({ ...plan, target: plan.target }, targetOpts) : await startRunTarget(plan, targetOpts, attached);
-      if (target.command || target.runtime) emit({ k: 'target', t: now(), ...(target.command ? { command: target.command } : {}), ...(target.runtime ? { runtime: target.runtime } : {}) });
+      // the interpreter the target runs on, from the target itself (its agent, or /proc/PID/exe)
+      const runtimeVersion = await readTargetRuntime(target);
+      if (typeof runtimeVersion === 'string') o.note(runtimeVersion, 'info');
+      const version = runtimeVersion !== null && typeof runtimeVersion === 'object' ? { runtimeVersion } : {};
+      if (target.command || target.runtime || 'runtimeVersion' in version) emit({ k: 'target', t: now(), ...(target.command ? { command: target.command } : {}), ...(target.runtime ? { runtime: target.runtime } : {}), ...version });
       deaths.follow(target);
       died = target.restartable ? deaths.fatal.then(() => new Promise<string>(() => undefined)) : deaths.fatal;
       return target;

@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { BaselineRun, RunFigure } from '../report/schema.ts';
 import type { AlertSpec, Budgets, HookContext, LoadSpec, PrometheusEvidence, ReadyCheck, Scenario, StepContext } from './types.ts';
 import { metricOfQuery, presetQueries, type SeriesQueries } from './prometheusQueries.ts';
-import { parseCountLimit, parseDuration, parseRate, parseSize, parseSizeRate, type CountLimit } from './units.ts';
+import { parseCountLimit, parseDuration, parseRate, parseSize, parseSizeRate, parseStepTimeRate, type CountLimit } from './units.ts';
 import { formatElapsed } from './elapsed.ts';
 
 export const DEFAULTS = {
@@ -23,7 +23,7 @@ export const DEFAULTS = {
 } as const;
 
 /** A budget as written and as a number in its unit. */
-export interface Limit<U extends 'B' | 'B/h' | 'ms'> {
+export interface Limit<U extends 'B' | 'B/h' | 'ms' | 'ms/step'> {
   written: string;
   value: number;
   unit: U;
@@ -50,6 +50,10 @@ export interface BudgetPlan {
   /** path relative to the project root -> max size */
   files: { path: string; limit: Limit<'B'> }[];
   latencyP99?: Limit<'ms'>;
+  /** disk: growth over the measured phase (replaces leak.disk), and the files not judged (globs as written) */
+  disk: { growth?: Limit<'B'>; allow: string[] };
+  /** how much slower a step may get: ms per step, and the step count as written ('5ms/100 steps': 100) */
+  stepTime?: Limit<'ms/step'> & { steps: number };
   /** seep's own RSS: a soak always has this budget (default 300 MB), a counted run when written */
   seepRss: Limit<'B'> & { fromDefault: boolean };
   /** steps that may throw in a soak; 0 unless written */
@@ -164,6 +168,7 @@ export function planBudgets(b: Budgets = {}, memoryLimit?: string): BudgetPlan {
     forbid: b.output?.forbid ?? [],
     allow: b.output?.allow ?? [],
     files: Object.entries(b.files ?? {}).map(([p, written]) => ({ path: p, limit: size(written) })),
+    disk: planDisk(b.disk),
     seepRss: { ...size(b.seepRss ?? DEFAULTS.seepRss), fromDefault: b.seepRss === undefined },
     stepErrors: { max: b.stepErrors ?? 0, written: b.stepErrors !== undefined },
   };
@@ -177,8 +182,19 @@ export function planBudgets(b: Budgets = {}, memoryLimit?: string): BudgetPlan {
   if (memoryLimit) plan.memoryLimit = size(memoryLimit);
   if (b.heapGrowth) plan.heapGrowth = size(b.heapGrowth);
   if (b.orphans !== undefined) plan.orphans = b.orphans;
+  if (b.stepTime) {
+    const r = parseStepTimeRate(b.stepTime);
+    plan.stepTime = { written: b.stepTime, value: r.msPerStep, unit: 'ms/step', steps: r.steps };
+  }
   if (b.latencyP99) plan.latencyP99 = { written: b.latencyP99, value: parseDuration(b.latencyP99), unit: 'ms' };
   return plan;
+}
+
+function planDisk(d: Budgets['disk']): BudgetPlan['disk'] {
+  const spec = typeof d === 'string' ? { growth: d } : (d ?? {});
+  const out: BudgetPlan['disk'] = { allow: spec.allow ?? [] };
+  if (spec.growth !== undefined) out.growth = size(spec.growth);
+  return out;
 }
 
 export function planAlerts(spec: AlertSpec | undefined): AlertLevel[] {

@@ -4,8 +4,9 @@
 // every shape in types.ts pass, so the two stay in step.
 import { z } from 'zod';
 import type { Scenario } from './types.ts';
-import { parseCountLimit, parseDuration, parseRate, parseSize, parseSizeRate } from './units.ts';
+import { parseCountLimit, parseDuration, parseRate, parseSize, parseSizeRate, parseStepTimeRate } from './units.ts';
 import { formatElapsed } from './elapsed.ts';
+import { globProblem } from './pathGlob.ts';
 
 function parsed<T>(parse: (s: string) => T) {
   return z.string().superRefine((value, ctx) => {
@@ -25,6 +26,10 @@ const countLimit = z.union([z.string(), z.number()]).superRefine((value, ctx) =>
   } catch (err) {
     ctx.addIssue({ code: 'custom', message: (err as Error).message });
   }
+});
+const glob = z.string().superRefine((value, ctx) => {
+  const problem = globProblem(value);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
 });
 /** a count the scenario gives: the message says what came instead */
 function wholeNumber(min: number) {
@@ -130,6 +135,10 @@ const budgets = z.strictObject({
     allow: z.array(z.union([z.string().min(1), z.instanceof(RegExp)])).optional(),
   }).optional(),
   files: z.record(z.string(), size).optional(),
+  disk: z.union([size, z.strictObject({ growth: size.optional(), allow: z.array(glob).optional() })], {
+    message: "expected a size such as '50MB', or { growth: '50MB', allow: ['*.log'] }",
+  }).optional(),
+  stepTime: parsed(parseStepTimeRate).optional(),
   latencyP99: duration.optional(),
   seepRss: size.optional(),
   stepErrors: wholeNumber(0).optional(),

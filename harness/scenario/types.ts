@@ -152,6 +152,17 @@ export interface OutputBudget {
   allow?: (string | RegExp)[];
 }
 
+/**
+ * Disk (`leak.disk` by default): the target's own temp dir, the files its tree holds open for
+ * writing and the files it creates in its working directory, followed at every boundary.
+ */
+export interface DiskBudget {
+  /** how much the disk the target uses may grow over the measured phase ('50MB'); replaces leak.disk's trend */
+  growth?: string;
+  /** files not judged (globs, relative to the project root; a bare name matches in any folder): a log rotated elsewhere, '*.log' */
+  allow?: string[];
+}
+
 export interface Budgets {
   rssGrowth?: string;
   rssPerIteration?: string;
@@ -166,8 +177,12 @@ export interface Budgets {
   handles?: string | number;
   orphans?: number;
   output?: OutputBudget;
-  /** path (relative to the repo root) -> max size, e.g. { 'fixtures/finance-cli/.history': '2MB' } */
+  /** path (relative to the repo root) -> max size, e.g. { 'fixtures/finance-cli/.history': '2MB' }; a folder: all it holds */
   files?: Record<string, string>;
+  /** disk growth as a size ('50MB', as `{ growth }`), or growth and the files not judged */
+  disk?: string | DiskBudget;
+  /** how much slower a step may get, a slope: '5ms/100 steps', '1ms/step' (reported in every run; fails only when set) */
+  stepTime?: string;
   /** p99 latency bound under load, e.g. '200ms' */
   latencyP99?: string;
   /** seep's own RSS bound during the run */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseCountLimit, parseDuration, parseRate, parseSize, parseSizeRate, UnitError } from './units.ts';
+import { parseCountLimit, parseDuration, parseRate, parseSize, parseSizeRate, parseStepTimeRate, UnitError } from './units.ts';
 
 describe('units', () => {
   it('parses decimal and binary sizes', () => {
@@ -31,5 +31,14 @@ describe('units', () => {
     expect(parseCountLimit(3)).toEqual({ kind: 'absolute', max: 3 });
     expect(() => parseCountLimit('base')).toThrow(UnitError);
     expect(() => parseCountLimit(-1)).toThrow(UnitError);
+  });
+  it('parses a slope of step time per so many steps', () => {
+    expect(parseStepTimeRate('5ms/100 steps')).toEqual({ msPerStep: 0.05, steps: 100 });
+    expect(parseStepTimeRate('1ms/step')).toEqual({ msPerStep: 1, steps: 1 });
+    expect(parseStepTimeRate('20ms per 100 steps')).toEqual({ msPerStep: 0.2, steps: 100 });
+    expect(parseStepTimeRate('1s / 1000 steps')).toEqual({ msPerStep: 1, steps: 1000 });
+    expect(() => parseStepTimeRate('5ms')).toThrow(/expected a slope of step time such as '5ms\/100 steps'/);
+    expect(() => parseStepTimeRate('fast/100 steps')).toThrow(UnitError);
+    expect(() => parseStepTimeRate('5ms/0 steps')).toThrow(UnitError);
   });
 });

@@ -46,6 +46,23 @@ export function parseRate(text: string): number {
   return (Number(m[1]) * 1000) / DURATION_UNITS[m[2]!]!;
 }
 
+/**
+ * '5ms/100 steps' -> 0.05 ms per step: how much slower each step may get (a slope). Also
+ * '1ms/step' and '20ms per 100 steps'. The count as written is kept, for the message.
+ */
+export function parseStepTimeRate(text: string): { msPerStep: number; steps: number } {
+  const m = /^(.+?)\s*(?:\/|\bper\b)\s*(\d+)?\s*steps?$/.exec(text.trim());
+  const steps = m?.[2] === undefined ? 1 : Number(m[2]);
+  let ms: number | null = null;
+  try {
+    ms = m ? parseDuration(m[1]!) : null;
+  } catch {
+    ms = null;
+  }
+  if (ms === null || !(steps > 0)) throw new UnitError(`expected a slope of step time such as '5ms/100 steps' or '1ms/step', got '${text}'`);
+  return { msPerStep: ms / steps, steps };
+}
+
 export type CountLimit = { kind: 'baseline'; plus: number } | { kind: 'absolute'; max: number };
 
 /** 'baseline', 'baseline+2' or a number. */

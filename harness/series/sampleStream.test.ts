@@ -43,7 +43,16 @@ describe('sample stream', () => {
     expect(back.values.heapCommitted).toBe(1);
     expect([back.values.heapBlocks, back.values.handles]).toEqual([null, null]);
     // new columns only ever go at the end, or an old line would decode into the wrong ones
-    expect(METRICS.slice(-2)).toEqual(['heapBlocks', 'handles']);
+    expect(METRICS.slice(METRICS.indexOf('heapBlocks'), METRICS.indexOf('heapBlocks') + 2)).toEqual(['heapBlocks', 'handles']);
+  });
+
+  it('decodes a line written before the disk columns with them null', () => {
+    const line = encodeSample(sample(5, 100), 'b', true);
+    const old = { ...line, v: line.v.slice(0, METRICS.indexOf('diskBytes')) };
+    const back = decodeSample(old, [10]);
+    expect(back.values.handles).toBe(line.v[METRICS.indexOf('handles')] ?? null);
+    expect([back.values.diskBytes, back.values.tmpBytes, back.values.tmpEntries, back.values.stepMs]).toEqual([null, null, null, null]);
+    expect(METRICS.slice(-4)).toEqual(['diskBytes', 'tmpBytes', 'tmpEntries', 'stepMs']);
   });
 
   it('flushes on its timer, so a crash loses at most the last interval', async () => {

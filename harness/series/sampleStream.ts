@@ -6,7 +6,10 @@
 import { closeSync, createReadStream, mkdirSync, openSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { METRICS, type AgentlessProcess, type Attribution, type Metric, type Phase, type Sample, type ScenarioReport, type Suspect, type SuspectEvidence, type TcpState, type WarningGroup } from '../report/schema.ts';
+import { METRICS, type AgentlessProcess, type Attribution, type Metric, type Phase, type Sample, type ScenarioReport, type Suspect, type SuspectEvidence, type TcpState, type WarningGroup, type DiskPath, type Leftover, type RuntimeVersion } from '../report/schema.ts';
+
+/** a note of the run: a problem of observing (the report's probe errors), or how it measured (its notes) */
+export type NoteKind = 'problem' | 'info';
 
 export const STREAM_SUFFIX = '.samples.ndjson';
 
@@ -44,7 +47,8 @@ export type StreamEvent =
   | { k: 'exit'; t: number; pid: number; code: number | null; signal: string | null; restart: boolean }
   | { k: 'alert'; t: number; level: 'warning' | 'critical'; message: string }
   | { k: 'out'; t: number; s: 'stdout' | 'stderr'; x: string }
-  | { k: 'note'; t: number; message: string }
+  /** what the run said as it went: a problem of observing, or (info) how it measured, which is no problem */
+  | { k: 'note'; t: number; message: string; info?: true }
   | { k: 'stepError'; t: number; message: string }
   /** the kernel's OOM killer acted in the target's memory cgroup; usage is the cgroup's peak */
   | { k: 'oom'; t: number; usage: number | null }
@@ -54,6 +58,9 @@ export type StreamEvent =
   | { k: 'evidence'; t: number; evidence: SuspectEvidence }
   /** what moved per type or allocation site at a boundary read (observations/typeGrowthRows.ts) */
   | TypeGrowthLine
+  /** the paths on disk read at a boundary, and what the temp dir held at the end (observations/diskRows.ts) */
+  | DiskLine
+  | TempLeftLine
   | { k: 'attribution'; t: number; attribution: Attribution }
   /** the runtime heap of each process read at a boundary (phase code as a sample's), after its GC */
   | { k: 'heaps'; t: number; p: string; procs: ProcessHeapRead[] }
@@ -68,7 +75,7 @@ export type StreamEvent =
   /** a deployed service's replicas, each judged from its series in Prometheus (runner/prometheusEvidence.ts) */
   | { k: 'replicas'; t: number; replicas: ScenarioReport[] }
   /** the target as started: its command and runtime, known only once it runs (a service's runtime from its command) */
-  | { k: 'target'; t: number; command?: string[]; runtime?: 'node' | 'python' }
+  | { k: 'target'; t: number; command?: string[]; runtime?: 'node' | 'python'; runtimeVersion?: RuntimeVersion }
   /** seep is stopping the target: what it prints from here on is its shutdown */
   | { k: 'stopping'; t: number }
   | { k: 'end'; t: number; tail: Record<string, unknown> }
@@ -92,6 +99,33 @@ export interface TypeGrowthLine {
 
 /** A warning group as the agents count it (agents/python/seep_warning_counts.py), summed over the tree. */
 export type AgentWarningGroup = Omit<WarningGroup, 'atFirstRead' | 'atBaseline' | 'atMeasuredEnd' | 'total' | 'perStep'> & { count: number };
+
+/** The paths on disk read at one boundary (observations/diskRows.ts folds them). */
+export interface DiskLine {
+  k: 'disk';
+  t: number;
+  i: number;
+  p: PhaseCode;
+  /** files: path -> bytes */
+  f: Record<string, number>;
+  /** folders: path -> [bytes, entries created in it] */
+  d: Record<string, [number, number]>;
+  /** the paths first followed on this line: how they were found, the device they are on, and whether they are allowed */
+  n?: Record<string, { how: DiskPath['how']; dev: number; allowed?: true }>;
+  /** free bytes per file system (by device number) of the followed paths and the temp dir */
+  fs?: Record<string, number>;
+  /** the temp dir seep gave the target, and its device, on the first line */
+  tmp?: { dir: string; dev: number };
+  /** the working directories watched, when the set changed */
+  wd?: string[];
+}
+
+/** What was left in the target's temp dir once it had stopped, before seep removed it. */
+export interface TempLeftLine {
+  k: 'tempLeft';
+  t: number;
+  left: Leftover[];
+}
 
 /** One process's heap figures at a boundary, as its agent gave them. */
 export interface ProcessHeapRead {

@@ -4,7 +4,7 @@
 // every other measured one is dropped (not merged: a boundary is a reading after GC, a max of two
 // would be neither). Warmup and settle boundaries and the first and last measured one always stay,
 // so the indices a runner holds (baseline, first measured, settle) keep pointing at the same reads.
-import type { Metric, Sample, ScenarioSeries, SeriesColumns } from '../report/schema.ts';
+import type { Metric, Phase, Sample, ScenarioSeries, SeriesColumns } from '../report/schema.ts';
 import { METRICS } from '../report/schema.ts';
 import { appendSample, emptyColumns } from './seriesColumns.ts';
 import { createTimedStore } from './timedStore.ts';
@@ -60,4 +60,16 @@ export function thinMeasured(cols: SeriesColumns): SeriesColumns {
   for (const m of METRICS as readonly Metric[]) out.values[m] = cols.values[m].filter(keep);
   for (const [state, col] of Object.entries(cols.tcp)) out.tcp[state as keyof typeof cols.tcp] = col.filter(keep);
   return out;
+}
+
+/**
+ * How rows kept per boundary read are thinned past their cap, as thinMeasured thins the boundaries:
+ * every other measured read dropped, the last measured one and the warmup and settle reads kept.
+ * Returns the filter to apply to each array aligned with `phase`.
+ */
+export function everyOtherMeasured(phase: readonly Phase[]): <T>(xs: T[]) => T[] {
+  const lastMeasured = phase.lastIndexOf('measured');
+  let m = 0;
+  const keep = phase.map((p, i) => p !== 'measured' || i === lastMeasured || m++ % 2 === 0);
+  return (xs) => xs.filter((_, i) => keep[i]);
 }

@@ -207,6 +207,16 @@ const handlers = {
   ping() {
     return { pid: process.pid, node: process.version };
   },
+  // the Node running this process, as it is: not the node that PATH would start now
+  runtime() {
+    let executable = process.execPath;
+    try {
+      executable = fs.readlinkSync('/proc/self/exe');
+    } catch {
+      // no /proc (not Linux): execPath is the binary's path as Node resolved it
+    }
+    return { name: 'node', version: process.version.replace(/^v/, ''), executable, pid: process.pid };
+  },
   plant(req) {
     const bytes = req.bytes;
     if (!Number.isInteger(bytes) || bytes < 0 || bytes > 1 << 30) throw new TypeError(`plant needs 'bytes', a whole number up to 1 GiB, got ${bytes}`);

@@ -580,6 +580,15 @@ def op_ping(_req):
     return {"pid": os.getpid(), "python": sys.version.split()[0], "tracing": tracemalloc.is_tracing()}
 
 
+def op_runtime(_req):
+    """The interpreter running this process, as it is: not the python3 that PATH would start now."""
+    try:
+        executable = os.readlink("/proc/self/exe")
+    except OSError:
+        executable = os.path.realpath(sys.executable)
+    return {"name": "python", "version": "%d.%d.%d" % sys.version_info[:3], "executable": executable, "pid": os.getpid()}
+
+
 HANDLERS = {
     "gc": op_gc,
     "memory": op_memory,
@@ -594,6 +603,7 @@ HANDLERS = {
     "warnings": op_warnings,
     "warningCounts": seep_warning_counts.op_warning_counts,
     "ping": op_ping,
+    "runtime": op_runtime,
     "plant": op_plant,
 }
 

@@ -84,6 +84,10 @@ describe('soak charts', () => {
     // the rss chart over time carries the per-hour trend and the alert thresholds as lines
     const rss = byId('s3-rss-time');
     expect(rss.trend?.label).toMatch(/^leak: \+36\.7 MB\/hour/);
-    expect(rss.lines.filter((l) => l.kind === 'budget').map((l) => l.value)).toEqual([400e6, 500e6]);
+    // each named as what it is: alert levels, not budget lines (a warning never fails a run)
+    expect(rss.lines.filter((l) => l.kind !== 'baseline').map((l) => [l.kind, l.label, l.value])).toEqual([
+      ['alert', 'warning alert 400MB', 400e6],
+      ['alert', 'critical alert 500MB', 500e6],
+    ]);
   });
 });

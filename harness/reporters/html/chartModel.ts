@@ -1,12 +1,14 @@
 // What each chart draws, decided in Node from the full series so the page only plots: downsampled
-// points, the warmup/settle bands, the baseline and budget lines and the fitted trend segment.
+// points, the warmup/settle bands, the baseline and limit lines (budgets, alert levels, default checks'
+// levels, each named as what it is) and the fitted trend segment.
 // The browser never sees 600,000 points, which keeps the file small and the first paint fast.
 // Every level drawn comes from the checks (baselineValue, limitLine) and every trend line from the
 // check's fitted line: nothing here judges or refits.
-import type { Check, CheckSeries, Metric, Phase, Resource, ScenarioReport, TcpState } from '../../report/schema.ts';
+import type { Check, CheckSeries, Metric, Phase, Resource, ScenarioReport, TcpState, TrendResult } from '../../report/schema.ts';
 import { TCP_STATES } from '../../report/schema.ts';
 import { minMaxBuckets } from '../downsample.ts';
 import { formatSigned, formatValue } from '../formatValue.ts';
+import { limitLineOf, type LimitLineKind } from '../limitLines.ts';
 import { trendSegment, type TrendSegment } from './trendLine.ts';
 
 /** Points per drawn series stay at or under 2 × this: wider than any chart is in pixels. */
@@ -15,11 +17,14 @@ export const DISPLAY_BUCKETS = 1000;
 export type ChartUnit = 'bytes' | 'count' | 'percent' | 'ms' | 'perSecond';
 
 export interface ChartLine {
-  kind: 'baseline' | 'budget';
+  /** what the level is (limitLines.ts): the post-warmup baseline, a budget, a default leak check's level, an alert level */
+  kind: 'baseline' | LimitLineKind;
   label: string;
   value: number;
-  /** budget lines: whether every check at this level passed */
+  /** the levels of checks: whether every check at this level passed */
   pass?: boolean;
+  /** a count judged by its shape, not by this level (limitLines.ts) */
+  shape?: true;
 }
 
 export interface ChartSpec {
@@ -67,6 +72,9 @@ const RESOURCE_CHARTS: ResourceChart[] = [
   { resource: 'threads', title: 'Threads', unit: 'count', metrics: ['threads'] },
   { resource: 'children', title: 'Child processes', unit: 'count', metrics: ['children', 'escaped'] },
   { resource: 'handles', title: 'Handles (as the runtime agent sees them)', unit: 'count', metrics: ['handles'] },
+  { resource: 'disk', title: 'Disk (files written, temp dir)', unit: 'bytes', metrics: ['diskBytes', 'tmpBytes'] },
+  { resource: 'disk', key: 'disk-temp-entries', title: 'Temp dir entries', unit: 'count', metrics: ['tmpEntries'] },
+  { resource: 'stepTime', title: 'Step time', unit: 'ms', metrics: ['stepMs'] },
   { resource: 'cpu', title: 'CPU (% of one core)', unit: 'percent', metrics: ['cpu'] },
 ];
 
@@ -101,18 +109,18 @@ function checkLines(checks: Check[], baseline: number | null, unit: ChartUnit): 
   for (const c of checks) {
     const level = c.limitLine;
     if (level === undefined) continue;
-    const same = lines.find((l) => l.kind === 'budget' && l.value === level);
+    const line = limitLineOf(c, level, unit === 'bytes' ? 'B' : '');
+    const same = lines.find((l) => l.kind === line.kind && l.value === level);
     if (same) {
       same.pass = same.pass !== false && c.pass;
       continue;
     }
-    lines.push({ kind: 'budget', label: `${c.id} ${c.limit ?? formatValue(level, unit === 'bytes' ? 'B' : '')}`, value: level, pass: c.pass });
+    lines.push({ ...line, value: level, pass: c.pass });
   }
   return lines;
 }
 
-function trendLabel(check: Check): string {
-  const t = check.trend!;
+function trendLabel(t: TrendResult): string {
   const per = `${t.unit}/${t.per}`;
   return `${t.verdict}: ${formatSigned(t.slope, per)} [${formatValue(t.low, per)}, ${formatValue(t.high, per)}] at ${Math.round(t.confidence * 100)}%`;
 }
@@ -137,7 +145,11 @@ function buildChart(s: ScenarioReport, spec: ResourceChart, axis: 'iteration' | 
   const baseline = spec.metrics.includes('rss') ? (s.headlines.rssGrowth?.baseline ?? null) : null;
 
   const trendCheck = checks.find((c) => c.trend && c.trend.samplesUsed.series === (axis === 'iteration' ? 'boundaries' : 'timed') && c.trend.per === (axis === 'iteration' ? 'iteration' : 'hour'));
-  const segment = trendCheck ? trendSegment(trendCheck.trend!) : null;
+  // step time is judged in every run without a check: its trend is the headline's
+  const stepTime = spec.metrics.includes('stepMs') && axis === 'iteration' && !trendCheck && s.headlines.stepTime
+    ? { id: 'stepTime', trend: s.headlines.stepTime.trend } : null;
+  const trended = trendCheck ?? stepTime;
+  const segment = trended ? trendSegment(trended.trend!) : null;
 
   const down = minMaxBuckets(x, raw.map((r) => r.values), DISPLAY_BUCKETS);
   const max = maxOf(down.ys);
@@ -151,7 +163,7 @@ function buildChart(s: ScenarioReport, spec: ResourceChart, axis: 'iteration' | 
     series: raw.map((r, i) => ({ label: r.label, values: down.ys[i]!.map((v) => (v === null ? null : round(v))) })),
     bands: phaseBands(x, cols.phase),
     lines: checkLines(checks, baseline, spec.unit),
-    trend: segment && trendCheck ? { ...segment, label: trendLabel(trendCheck) } : null,
+    trend: segment && trended ? { ...segment, label: trendLabel(trended.trend!) } : null,
     max,
     sourcePoints: x.length,
     ...markProp(eventMarks(s, axis)),

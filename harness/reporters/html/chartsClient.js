@@ -59,6 +59,11 @@
     };
   }
 
+  // each kind of level its own look (chartModel.ts, limitLines.ts): a budget, a default check's
+  // baseline level, an alert level, the baseline; the legend names each line
+  var LINE_STROKE = { budget: '#cf222e', leak: '#cf222e', alert: '#8250df', baseline: '#6e7781' };
+  var LINE_DASH = { budget: [], leak: [2, 3], alert: [], baseline: [6, 4] };
+
   function buildPlot(spec, el) {
     var x = spec.x;
     var columns = [x];
@@ -70,8 +75,8 @@
     spec.lines.forEach(function (line) {
       columns.push(x.map(function () { return line.value; }));
       series.push({
-        label: line.label, stroke: line.kind === 'budget' ? '#cf222e' : '#6e7781', width: line.kind === 'budget' ? 2 : 1,
-        dash: line.kind === 'budget' ? [] : [6, 4], points: { show: false }, value: function (u, v) { return fmtY(spec.unit, v); },
+        label: line.label, stroke: LINE_STROKE[line.kind], width: line.kind === 'baseline' ? 1 : 2,
+        dash: LINE_DASH[line.kind], points: { show: false }, value: function (u, v) { return fmtY(spec.unit, v); },
       });
     });
     if (spec.trend) {

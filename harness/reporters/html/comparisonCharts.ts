@@ -5,7 +5,7 @@ import type { ScenarioComparison, SeriesColumns } from '../../report/schema.ts';
 import { minMaxBuckets } from '../downsample.ts';
 import { DISPLAY_BUCKETS, phaseBands, type ChartSpec, type ChartUnit } from './chartModel.ts';
 
-const TITLES: Record<string, string> = { rss: 'RSS', heapUsed: 'Runtime heap', heapBlocks: 'Python allocated blocks', fds: 'File descriptors', sockets: 'Sockets', threads: 'Threads', children: 'Child processes', handles: 'Handles' };
+const TITLES: Record<string, string> = { rss: 'RSS', heapUsed: 'Runtime heap', heapBlocks: 'Python allocated blocks', fds: 'File descriptors', sockets: 'Sockets', threads: 'Threads', children: 'Child processes', handles: 'Handles', diskBytes: 'Disk (files written)', tmpBytes: 'Temp dir', tmpEntries: 'Temp dir entries' };
 
 const xsOf = (cols: SeriesColumns) => cols.iteration.map((it, i) => it ?? i);
 
@@ -21,7 +21,7 @@ export function comparisonCharts(s: ScenarioComparison, index: number): ChartSpe
   const x = [...new Set([...xsOf(before.boundaries), ...xsOf(after.boundaries)])].sort((a, b) => a - b);
   if (x.length === 0) return [];
   return metrics.map((metric): ChartSpec => {
-    const unit: ChartUnit = metric === 'rss' || metric === 'heapUsed' ? 'bytes' : 'count';
+    const unit: ChartUnit = metric === 'rss' || metric === 'heapUsed' || metric === 'diskBytes' || metric === 'tmpBytes' ? 'bytes' : 'count';
     const raw = [valuesAt(before.boundaries, metric, x), valuesAt(after.boundaries, metric, x)];
     const down = minMaxBuckets(x, raw, DISPLAY_BUCKETS);
     let max: number | null = null;

@@ -30,7 +30,7 @@ export async function renderRunPage(report: Report): Promise<string> {
     bodyAttributes: `data-verdict="${e(verdict)}"`,
     header: `<p><a href="../index.html">← all runs</a></p>
 <h1>${verdictBadge(verdict)} seep run <code>${e(report.runId)}</code></h1>
-<p class="meta">${e(report.startedAt)} · ${Number.isFinite(duration) ? e(formatDuration(duration)) : ''} · exit code ${report.exitCode} · ${e(h.hostname)} (${e(h.platform)}/${e(h.arch)}, ${h.cpus} CPUs, ${e(formatValue(h.totalMemBytes, 'B'))}) · node ${e(h.node)}${h.python ? ` · python ${e(h.python)}` : ''} · seep ${e(report.seepVersion)}</p>
+<p class="meta">${e(report.startedAt)} · ${Number.isFinite(duration) ? e(formatDuration(duration)) : ''} · exit code ${report.exitCode} · ${e(h.hostname)} (${e(h.platform)}/${e(h.arch)}, ${h.cpus} CPUs, ${e(formatValue(h.totalMemBytes, 'B'))}) · seep ${e(report.seepVersion)} on node ${e(h.node)} (each target's own runtime is under its name)</p>
 ${shard === null ? '' : `<p class="meta">${e(shard)}</p>\n`}<nav class="scenarios"><ul>${nav}</ul></nav>`,
     main: sections.join('\n'),
     charts,

@@ -4,11 +4,13 @@ import type { Check, ScenarioReport, Suspect } from '../../report/schema.ts';
 import { holdsLine, traceLines } from '../leakTraceLines.ts';
 import { formatDuration, formatNumber, formatSigned, formatValue } from '../formatValue.ts';
 import type { ChartSpec } from './chartModel.ts';
+import type { LimitLineKind } from '../limitLines.ts';
 import { escapeHtml as e } from './escapeHtml.ts';
 import { alertsList, processesTable, processHeapsTable } from './soakTables.ts';
-import { attachedText, calibrationText, detectableText, observerText, wouldHaveCaught } from '../scenarioHeadlines.ts';
+import { attachedText, calibrationText, detectableText, observerText, runtimeText, stepTimeText, wouldHaveCaught } from '../scenarioHeadlines.ts';
 import { agentlessLines, retriesText, startupFacts, startupText } from '../setupText.ts';
 import { typeGrowthTable } from './typeGrowthTable.ts';
+import { diskTable } from './diskTable.ts';
 
 export function verdictBadge(verdict: string): string {
   return `<span class="badge ${e(verdict)}">${e(verdict.toUpperCase())}</span>`;
@@ -110,19 +112,23 @@ function outputBlock(s: ScenarioReport): string {
   return `${forbid}<p class="dim">${e(shown)}</p><ol class="output">${lines}</ol>`;
 }
 
+/** The badge of a chart whose series crossed a failing check's level, by what the level is. */
+const CROSSED: Record<LimitLineKind, string> = { budget: 'over budget', leak: 'not back to baseline', alert: 'over the critical alert level' };
+
 function chartFigure(c: ChartSpec): string {
   const note = c.sourcePoints > c.x.length ? `drawn from ${formatNumber(c.sourcePoints)} samples, min/max per bucket kept` : `${formatNumber(c.sourcePoints)} samples`;
   // Only a failed check makes a crossing 'over budget': fds above a 'baseline' line during the run
   // (the check is about after the settle) or one p99 spike (the check is about 95% of intervals)
   // are above the line without being over budget.
-  const crosses = c.max !== null && c.lines.some((l) => l.kind === 'budget' && l.pass === false && c.max! > l.value);
+  const crossed = c.max === null ? undefined : c.lines.find((l) => l.kind !== 'baseline' && l.pass === false && c.max! > l.value);
+  const badge = crossed && crossed.kind !== 'baseline' ? ('shape' in crossed && crossed.shape ? 'a leak by its shape' : CROSSED[crossed.kind]) : null;
   const recycled = c.marks?.filter((m) => m.kind === 'recycled').length ?? 0;
   const retried = (c.marks?.length ?? 0) - recycled;
   const marks = c.marks?.length
     ? `<p class="dim marks">${recycled ? `${recycled} worker${recycled === 1 ? '' : 's'} recycled` : ''}${recycled && retried ? ', ' : ''}${retried ? `${retried} request${retried === 1 ? '' : 's'} retried after one` : ''} (purple ticks)</p>`
     : '';
-  return `<figure class="chart${crosses ? ' over-budget' : ''}" data-chart-id="${e(c.id)}" data-resource="${e(c.resource)}" data-axis="${c.axis}" data-marks="${c.marks?.length ?? 0}">
-<figcaption>${e(c.title)}${crosses ? ' <span class="badge fail">over budget</span>' : ''}</figcaption><div class="plot"></div>
+  return `<figure class="chart${badge ? ' over-budget' : ''}" data-chart-id="${e(c.id)}" data-resource="${e(c.resource)}" data-axis="${c.axis}" data-marks="${c.marks?.length ?? 0}">
+<figcaption>${e(c.title)}${badge ? ` <span class="badge fail">${badge}</span>` : ''}</figcaption><div class="plot"></div>
 ${c.trend ? `<p class="trend-label">fitted trend ${e(c.trend.label)}</p>` : ''}<p class="dim note">${e(note)}</p>${marks}</figure>`;
 }
 
@@ -138,29 +144,33 @@ function statedLines(s: ScenarioReport): string {
   const caught = wouldHaveCaught(s);
   const calibration = calibrationText(s);
   const observer = observerText(s);
+  const steps = stepTimeText(s);
   const startup = [startupFacts(s), startupText(s)].filter(Boolean).join('. ');
   const agentless = agentlessLines(s);
   const retried = retriesText(s);
-  return `${caught ? `<p class="detectable">${e(caught)}</p>` : ''}${calibration ? `<p class="calibration ${e(s.calibration!.outcome.replace(' ', '-'))}">${e(calibration)}</p>` : ''}${observer ? `<p class="observer-cost">${e(observer)}</p>` : ''}`
+  return `${steps ? `<p class="step-time">${e(steps)}</p>` : ''}${caught ? `<p class="detectable">${e(caught)}</p>` : ''}${calibration ? `<p class="calibration ${e(s.calibration!.outcome.replace(' ', '-'))}">${e(calibration)}</p>` : ''}${observer ? `<p class="observer-cost">${e(observer)}</p>` : ''}`
     + `${startup ? `<p class="startup">${e(startup)}</p>` : ''}${retried ? `<p class="retries">${e(retried)}</p>` : ''}${agentless.length ? `<div class="agentless"><strong>No agent answering</strong><ul>${agentless.map((l) => `<li>${e(l)}</li>`).join('')}</ul></div>` : ''}`;
 }
 
 export function scenarioSection(s: ScenarioReport, index: number | string, charts: ChartSpec[]): string {
-  const target = [s.target.kind, s.target.runtime, s.target.command?.join(' '), attachedText(s)].filter(Boolean).join(' · ');
+  const target = [s.target.kind, runtimeText(s) ?? s.target.runtime, s.target.command?.join(' '), attachedText(s)].filter(Boolean).join(' · ');
   // a series from Prometheus has points, not steps, and neither suspects nor output to show
   const series = s.target.remote !== undefined && (s.target.remote.labels !== undefined || s.target.remote.sum === true);
   const problems = s.probeErrors?.length ? `<div class="probe-errors"><strong>Probe problems</strong><ul>${s.probeErrors.map((p) => `<li>${e(p)}</li>`).join('')}</ul></div>` : '';
+  // how the run measured: worth reading, and no problem, so not in the problems' yellow box
+  const notes = s.notes?.length ? `<div class="run-notes"><strong>Notes</strong><ul>${s.notes.map((n) => `<li>${e(n)}</li>`).join('')}</ul></div>` : '';
   return `<section class="scenario ${e(s.verdict)}" id="scenario-${index}" data-verdict="${e(s.verdict)}">
 <h2>${verdictBadge(s.verdict)} ${e(s.name)}</h2>
 <p class="meta"><code>${e(s.file)}</code> · ${e(target)} · ${series ? `${s.series.timedCount} points` : `${s.iterations.warmup} warmup + ${s.iterations.measured} measured iterations`} · ${e(formatDuration(s.durationMs))}${s.restarts === undefined ? '' : ` · <span class="restarts${s.restarts ? ' some' : ''}">${s.restarts} restart${s.restarts === 1 ? '' : 's'}</span>`}</p>
-${s.error ? `<pre class="error">${e(s.error)}</pre>` : ''}${s.cutShort ? `<pre class="error">${e(s.cutShort)}</pre>` : ''}${problems}
+${s.error ? `<pre class="error">${e(s.error)}</pre>` : ''}${s.cutShort ? `<pre class="error">${e(s.cutShort)}</pre>` : ''}${problems}${notes}
 <h3>Checks</h3>${checksTable(s.checks)}
 ${statedLines(s)}${alertsList(s)}
-<h3>Charts</h3><p class="dim legend-note">Shaded: warmup (blue) and settle (grey). Dashed grey: baseline. Red: budget. Orange dashed: fitted trend. Purple ticks: a worker recycled (a step's request retried, where marked ↻).</p>
+<h3>Charts</h3><p class="dim legend-note">Shaded: warmup (blue) and settle (grey). Dashed grey: baseline. Red: a budget. Dotted red: the level a default check allows after the settle (back to baseline). Purple: an alert level (a warning is told, a critical crossing fails). Orange dashed: fitted trend. Purple ticks: a worker recycled (a step's request retried, where marked ↻). Each line's name is in the legend.</p>
 <div class="charts">${charts.map(chartFigure).join('\n') || '<p class="dim">No samples.</p>'}</div>
 ${processesTable(s)}
 ${processHeapsTable(s)}
 ${typeGrowthTable(s)}
+${diskTable(s)}
 ${series ? '' : `<h3>Suspects</h3>${suspectsTable(s.suspects)}${attributionNote(s)}
 <h3>Target output</h3>${outputBlock(s)}`}
 ${artifactsList(s)}

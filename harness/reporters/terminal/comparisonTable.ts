@@ -4,7 +4,7 @@ import type { ComparedFigure, ComparedSide, RunComparison } from '../../report/s
 import { formatSigned, formatValue } from '../formatValue.ts';
 import { makeStyle, plainText, type Style } from './style.ts';
 
-const NAMES: Record<string, string> = { rss: 'RSS slope', heap: 'heap slope', heapBlocks: 'heap blocks slope' };
+const NAMES: Record<string, string> = { rss: 'RSS slope', heap: 'heap slope', heapBlocks: 'heap blocks slope', disk: 'disk slope', tmpBytes: 'temp dir slope', tmpEntries: 'temp dir entries slope' };
 
 function figureName(f: ComparedFigure): string {
   return NAMES[f.key] ?? (f.kind === 'leftOver' ? `${f.resource} left over` : `${f.resource} slope`);

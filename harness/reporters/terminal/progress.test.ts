@@ -95,8 +95,16 @@ describe('printSummary', () => {
     expect(out.text).not.toMatch(CONTROL);
     expect(out.text).toMatch(/^ {2}✔ PASS +cache stays bounded/m);
     expect(out.text).toMatch(/^ {2}✘ FAIL +session map leaks <b> .*rss \+110\.7 MB/m);
-    expect(out.text).toMatch(/^ {2}⚠ ERROR worker never ready +service did not become ready/m);
-    expect(out.text).toContain('sockets by iteration (budget line at 9):');
+    // the cause once, under the scenario's name after the lines (seep report prints no blocks above)
+    expect(out.text).toMatch(/^ {2}⚠ ERROR worker never ready +could not run \(the cause is below\)$/m);
+    expect(out.text).toMatch(/^worker never ready\n {4}service did not become ready/m);
+    expect(out.text.match(/service did not become ready/g)).toHaveLength(1);
+    const above = new Capture();
+    printSummary(syntheticReport(), above, { color: false, errorsShownAbove: true });
+    expect(above.text).toMatch(/^ {2}⚠ ERROR worker never ready +could not run \(the cause is above, where it ended\)$/m);
+    expect(above.text).not.toContain('service did not become ready');
+    // leak.sockets (no budget written) draws the level it allows, not a budget
+    expect(out.text).toContain('sockets by iteration (baseline level at 9):');
     expect(out.text.match(/rss by iteration/g)?.length).toBe(3);
     expect(out.text).not.toMatch(/restarts:|recycled workers:|latency p99:|alerts:/);
   });
@@ -105,6 +113,8 @@ describe('printSummary', () => {
     const out = new Capture();
     printSummary(syntheticReport({ soak: true }), out, { color: false });
     expect(out.text).not.toMatch(CONTROL);
+    // a soak's warning alert level is said as one, never as a budget line
+    expect(out.text).toContain('rss by iteration (warning alert at 400.0 MB):');
     const soak = out.text.slice(out.text.indexOf('✘ FAIL  checkout soak <i>'));
     expect(soak.split('\n').slice(1, 5)).toEqual([
       '          restarts: 1',

@@ -26,4 +26,4 @@ export function makeStyle(color: boolean): Style {
 }
 
 /** Control characters from the target (its output, its names) never reach the terminal raw. */
-export { plainText } from '../plainText.ts';
+export { plainLines, plainText } from '../plainText.ts';
