@@ -6,7 +6,7 @@ export default defineScenario({
   name: 'export: 50 download-tracker cycles',
   service: {
     command: ['python3', 'fixtures/export-service/server.py', '--port', '{port}'],
-    ready: { http: '/healthz', timeoutMs: 15_000 },
+    ready: { http: '/healthz', timeoutMs: 60_000 },
     env: { VARIANT: process.env.VARIANT ?? 'fixed' },
   },
   // the fixed variant's LRU cache (8 entries) fills during the first ~10 jobs: warm up past that

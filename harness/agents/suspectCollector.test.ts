@@ -35,7 +35,7 @@ async function run(runtime: 'node' | 'python', mode: string, urlPath: string, ke
     : ['python3', path.join(agentTargetsDir, 'registryService.py'), mode];
   // 5 frames instead of 25 keeps Python's start-up quick on a busy machine; the sites are the same
   const env = { ...agentEnv(runtime, sock), ...(runtime === 'python' ? { PYTHONTRACEMALLOC: '5' } : {}) };
-  const t = await startTarget(argv, env, /^listening \d+/, 30_000);
+  const t = await startTarget(argv, env, /^listening \d+/);
   cleanups.push(t.stop);
   const agent = await connectAgent(sock, { timeoutMs: 10_000 });
   cleanups.push(() => agent.close());

@@ -112,6 +112,7 @@ export interface PyWarning {
   message: string;
   site: string;
   allocated: string[];
+  /** the class of the object the warning is about (its source), when it came with one */
   type?: string;
 }
 interface PySite {

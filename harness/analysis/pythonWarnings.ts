@@ -3,15 +3,7 @@
 // Python target with it.
 import type { AgentWarningGroup } from '../series/sampleStream.ts';
 import type { WarningCandidate } from './suspects.ts';
-
-export interface PyWarning {
-  category: string;
-  message: string;
-  site: string;
-  allocated: string[];
-  /** the class of the object the warning is about (its source), when it came with one */
-  type?: string;
-}
+import type { PyWarning } from '../agents/suspectCollector.ts';
 
 /** Python warnings grouped by what and where: "ResourceWarning: unclosed <socket.socket> at cli.py:41". */
 export function pythonWarningCandidates(warnings: PyWarning[], firstNew: number): WarningCandidate[] {

@@ -1,20 +1,19 @@
 // A scenario's report, assembled from the folded run (observations/runFold.ts) and its judgement
 // (analysis/judgeRun.ts): the one place a ScenarioReport is built from a run, live, at its end, and
-// when `seep report` rebuilds it from the stream. It computes nothing the judge did not: headlines and
-// suspects' corroboration come from analysis/, the rest is what was observed, said in the schema.
+// when `seep report` rebuilds it from the stream. It computes nothing the judge did not: headlines,
+// suspects and leaks come from analysis/, the rest is what was observed, said in the schema.
 import type { ScenarioReport } from '../report/schema.ts';
-import { corroborateSuspects } from '../analysis/corroboratedSuspects.ts';
 import type { JudgedRun } from '../analysis/judgeRun.ts';
 import { headlines } from '../analysis/memoryChecks.ts';
 import { latencyHeadline } from '../analysis/soakChecks.ts';
 import { stepTimeHeadline } from '../analysis/stepTime.ts';
 import { KEEP_ALERTS } from '../observations/alertEvents.ts';
 import type { FoldedRun } from '../observations/runFold.ts';
+import { emptyObserverCost } from '../observations/latencyFold.ts';
 import type { StreamHead } from '../observations/streamHead.ts';
 
 export function scenarioReport(run: FoldedRun & { head: StreamHead }, judged: JudgedRun): ScenarioReport {
   const { head: h, tail, observations: obs } = run;
-  const { suspects } = judged;
   const startedMs = Date.parse(h.startedAt);
   const finishedAt = tail?.finishedAt ?? new Date(startedMs + run.lastT).toISOString();
   const cs = judged.checks;
@@ -28,9 +27,10 @@ export function scenarioReport(run: FoldedRun & { head: StreamHead }, judged: Ju
     target: run.started ? { ...h.target, ...run.started } : h.target,
     iterations: tail ? { ...tail.steps } : { warmup: 0, measured: obs.measuredIterations },
     checks: cs,
+    ...(judged.leaks.length > 0 ? { leaks: judged.leaks } : {}),
     headlines: stepTimeHeadline(latencyHeadline(headlines(obs), obs.load?.p99s ?? []), obs),
     series: obs.series,
-    suspects: corroborateSuspects(suspects, cs, obs.typeGrowth?.runtime ?? suspects[0]?.runtime),
+    suspects: judged.suspects,
     ...(obs.typeGrowth ? { typeGrowth: obs.typeGrowth } : {}),
     ...(obs.disk ? { disk: obs.disk } : {}),
     output: obs.output,
@@ -51,6 +51,11 @@ export function scenarioReport(run: FoldedRun & { head: StreamHead }, judged: Ju
   const notes = notesOf(run);
   if (notes.length > 0) report.notes = notes;
   if (tail?.observerCost) report.observerCost = tail.observerCost;
+  // a soak's share: its checkpoints per hour of the measured phase, and what they added to p99
+  if (run.soakShare) {
+    report.observerCost = { ...(report.observerCost ?? emptyObserverCost()), perHourMs: run.soakShare.perHourMs, addedP99Ms: run.soakShare.addedP99Ms };
+    if (run.soakShare.latency) report.latency = run.soakShare.latency;
+  }
   if (run.artifacts.length > 0) report.artifacts = run.artifacts;
   const agentless = agentlessPart(run);
   if (agentless) report.agentless = agentless;

@@ -24,7 +24,9 @@ export const COMMAND_HELP = {
                                 worse than in this stored run, beyond --tolerance (regression.* checks)
       --tolerance <N%>          how much worse than the stored run counts (default 10%, with a floor per unit)
       --shard <i/n>             run only slice i of n of the scenarios (the same on every machine)
-      --shard-durations <file>  balance the slices by the durations in this report.json (or run dir)`,
+      --shard-durations <file>  balance the slices by the durations in this report.json (or run dir)
+      --known-leaks <file>      the accepted leaks (default: seep.known-leaks.json at the project root, when present)
+      --no-known-leaks          judge every leak as new, whatever the file accepts`,
   init: `  seep init <kind> ...          write a first scenario, commented: service, function or cli
                                 (seep init alone explains each, with an example)
       --ci github               also write .github/workflows/seep.yml`,
@@ -46,6 +48,15 @@ export const COMMAND_HELP = {
       --limit-query '<PromQL>'  each series' limit, for time to limit (fds: process_max_fds by default)
       --limit <size|N>          one limit for every series instead
       --report-dir <dir>  --json <file>  --html <file>  --junit <file>  --markdown <file>`,
+  accept: `  seep accept <run-dir>         write the run's leaks into seep.known-leaks.json as accepted, for review:
+                                seep run then passes them while they stay within their rates
+      --note <text>             why they are accepted  --expires <YYYY-MM-DD | 30d>  until when
+      --tolerance <N%>          each ceiling's headroom over this run's rate (default 50%)
+      --known-leaks <file>      write this file instead`,
+  bisect: `  seep bisect <good> <bad> [scenario files or dirs...]   the first commit between two whose run is worse
+                                than <good>'s (as seep compare judges it), each commit in a temporary worktree
+      --setup '<command>'       run in each worktree first ('npm ci'); it failing skips the commit
+      --tolerance <N%>  --report-dir <dir>  --iterations <N>  --warmup <N>  --only <text>`,
   pytest: `  seep pytest [pytest args...]  run pytest with seep's plugin loaded (@pytest.mark.leaks); every
                                 argument goes to pytest (its --help follows, with the plugin's --seep-report)`,
   caller: `  seep caller --fd <N> < test.json  (for test runners' plugins: the pytest plugin) run the engine on

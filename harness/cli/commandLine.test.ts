@@ -20,12 +20,12 @@ function seep(args: string[]): Promise<{ code: number; stdout: string; stderr: s
 }
 
 describe('seep <command> --help', () => {
-  it.each(['run', 'report', 'compare', 'merge', 'judge'])('seep %s --help prints its usage alone, exit 0', async (command) => {
+  it.each(['run', 'report', 'compare', 'merge', 'judge', 'accept', 'bisect'])('seep %s --help prints its usage alone, exit 0', async (command) => {
     const r = await seep([command, '--help']);
     expect(r, r.stderr).toMatchObject({ code: 0, stderr: '' });
     expect(r.stdout).toMatch(new RegExp(`^usage:\\n {2}seep ${command} `));
     // only this command's section
-    for (const other of ['run', 'report', 'compare', 'merge', 'judge'].filter((c) => c !== command)) expect(r.stdout).not.toMatch(new RegExp(`^ {2}seep ${other} `, 'm'));
+    for (const other of ['run', 'report', 'compare', 'merge', 'judge', 'accept', 'bisect'].filter((c) => c !== command)) expect(r.stdout).not.toMatch(new RegExp(`^ {2}seep ${other} `, 'm'));
     expect(r.stdout).toContain('130 stopped by Ctrl-C');
   });
 
@@ -52,7 +52,7 @@ describe('seep <command> --help', () => {
   it('seep --help lists every command and the exit codes', async () => {
     const r = await seep(['--help']);
     expect(r.code).toBe(0);
-    for (const command of ['run', 'init', 'report', 'compare', 'merge', 'judge', 'pytest', 'caller']) expect(r.stdout).toMatch(new RegExp(`^ {2}seep ${command} `, 'm'));
+    for (const command of ['run', 'init', 'report', 'compare', 'merge', 'judge', 'accept', 'bisect', 'pytest', 'caller']) expect(r.stdout).toMatch(new RegExp(`^ {2}seep ${command} `, 'm'));
     expect(r.stdout).toContain('130 stopped by Ctrl-C (143 by SIGTERM');
   });
 });
@@ -67,6 +67,8 @@ describe('a usage error', () => {
     [['judge', '--prometheus', 'http://127.0.0.1:9090'], "seep: seep judge --prometheus needs --query '<PromQL>' or --metric", 'judge'],
     [['judge', 'observations.json'], "seep: seep judge judges series from Prometheus: give --prometheus <url>, not 'observations.json'", 'judge'],
     [['caller'], 'seep: seep caller needs --fd', 'caller'],
+    [['accept'], 'seep: seep accept takes one run: seep accept <run-dir>', 'accept'],
+    [['bisect', 'only-one'], 'seep: seep bisect takes two commits', 'bisect'],
   ])('%j is one line and where the usage is, exit 2', async (args, message, command) => {
     const r = await seep(args);
     expect(r.code).toBe(2);

@@ -13,7 +13,8 @@ import { terminalOptions } from '../reporters/terminal/index.ts';
 import { toleranceFlag, UsageError, type Values } from './options.ts';
 import { readStoredRun, StoredRunError } from './readStoredRun.ts';
 
-async function write(file: string, text: string): Promise<void> {
+/** A file seep was asked to write, its folder made; a failure is an OutputError naming it (exit 2). */
+export async function writeOutput(file: string, text: string): Promise<void> {
   try {
     await mkdir(path.dirname(file), { recursive: true });
     await writeFile(file, text);
@@ -49,8 +50,8 @@ export async function compareCommand(args: string[], values: Values): Promise<Ex
     return 2;
   }
   const page = path.resolve(values.html ?? defaultPage(afterArg, comparison.before.runId));
-  await write(page, await renderComparisonPage(comparison));
-  if (values.json) await write(path.resolve(values.json), JSON.stringify(comparison, null, 1) + '\n');
+  await writeOutput(page, await renderComparisonPage(comparison));
+  if (values.json) await writeOutput(path.resolve(values.json), JSON.stringify(comparison, null, 1) + '\n');
   console.log(`\ncomparison: ${path.relative(process.cwd(), page)}`);
   return comparison.exitCode;
 }

@@ -1,4 +1,5 @@
-// `seep run`, `seep report`, `seep init`, `seep compare`, `seep merge`, `seep judge`, `seep pytest` and `seep caller`.
+// `seep run`, `seep report`, `seep init`, `seep compare`, `seep merge`, `seep judge`, `seep accept`,
+// `seep bisect`, `seep pytest` and `seep caller`.
 // Exit codes: 0 every scenario passed, 1 a check failed, 2 a scenario could not run (bad file,
 // target did not start or crashed, step threw) or bad usage, 130 (143) stopped by SIGINT (SIGTERM).
 // Each command is imported only when it runs: `seep --version` and `--help` load nothing else.
@@ -48,6 +49,8 @@ export async function main(argv: string[]): Promise<CliExitCode> {
     if (command === 'report') return await (await import('./reportCommand.ts')).reportCommand(rest, values);
     if (command === 'compare') return await (await import('./compareCommand.ts')).compareCommand(rest, values);
     if (command === 'merge') return await (await import('./mergeCommand.ts')).mergeCommand(rest, values);
+    if (command === 'accept') return await (await import('./acceptCommand.ts')).acceptCommand(rest, values);
+    if (command === 'bisect') return await (await import('./bisectCommand.ts')).bisectCommand(rest, values);
     if (command === 'judge') return await (await import('./judgeCommand.ts')).judgeCommand(rest, values);
     if (command === 'caller') return await (await import('./callerCommand.ts')).callerCommand(rest, values);
     // init and pytest were handled above, before the shared options

@@ -39,6 +39,11 @@ export const OPTIONS = {
   at: { type: 'string' },
   'limit-query': { type: 'string' },
   limit: { type: 'string' },
+  'known-leaks': { type: 'string' },
+  'no-known-leaks': { type: 'boolean' },
+  note: { type: 'string' },
+  expires: { type: 'string' },
+  setup: { type: 'string' },
 } satisfies ParseArgsConfig['options'];
 
 export function wholeNumber(flag: string, value: string | undefined, min: number): number | undefined {

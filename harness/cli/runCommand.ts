@@ -15,6 +15,8 @@ import { renderRun } from '../reporters/renderRun.ts';
 import { renderOutputs } from './renderOutputs.ts';
 import { shardRequest } from './shardOptions.ts';
 import { shardText } from '../reporters/shardText.ts';
+import { KnownLeaksFileError, knownLeaksOption } from './knownLeaksOption.ts';
+import type { KnownLeaksPlan } from '../report/schema.ts';
 
 /** 128 + the signal's number: how a shell reports a command a signal stopped. */
 function signalExit(sig: NodeJS.Signals): 130 | 143 {
@@ -41,6 +43,15 @@ export async function runCommand(targets: string[], values: Values): Promise<Cli
   } catch (err) {
     if (!(err instanceof StoredRunError)) throw err;
     console.error(`seep: --baseline ${err.message}`);
+    return 2;
+  }
+  // the known leaks too: a malformed file names its entry and stops the run with exit 2
+  let knownLeaks: KnownLeaksPlan | undefined;
+  try {
+    knownLeaks = await knownLeaksOption(values, cwd, projectRoot);
+  } catch (err) {
+    if (!(err instanceof KnownLeaksFileError)) throw err;
+    console.error(`seep: ${err.message}`);
     return 2;
   }
   if (metricsPort !== undefined && metricsPort > 65535) throw new UsageError(`--metrics-port: expected a port up to 65535, got ${metricsPort}`);
@@ -85,6 +96,7 @@ export async function runCommand(targets: string[], values: Values): Promise<Cli
       attach,
       baseline: baseline ? { stored: baseline, tolerance } : undefined,
       shard,
+      knownLeaks,
       // a soak's live views, drawn from the report so far as from a finished one
       onLive: async (live, dir) => {
         await renderRun(live, dir);

@@ -2,7 +2,7 @@ import { tempDir } from '../../fixtures/testing/tempDir.ts';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ExecError, execCommand } from './exec.ts';
 
 const env: Record<string, string> = { ...(process.env as Record<string, string>), SEEP_RUN_COOKIE: 'cookie-exec-test' };
@@ -59,9 +59,8 @@ describe('execCommand', () => {
     const child = Number(fs.readFileSync(pidFile, 'utf8'));
     strays.push(child);
     expect((err as Error).message).toMatch(/was killed by SIGKILL while running: timed out after 300 ms/);
-    // the group got SIGKILL; give the kernel a moment to reap the grandchild (bounded)
-    for (let i = 0; i < 50 && alive(child); i++) await new Promise((r) => setTimeout(r, 20));
-    expect(alive(child)).toBe(false);
+    // the group got SIGKILL: the grandchild is gone as soon as the kernel has reaped it
+    await vi.waitUntil(() => !alive(child), { timeout: 30_000, interval: 20 });
   });
 
   it('leaves escaped descendants alone once the command exited, and does not wait for their pipes', async () => {

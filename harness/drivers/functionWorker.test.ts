@@ -1,7 +1,7 @@
 import { tempDir } from '../../fixtures/testing/tempDir.ts';
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startFunctionWorker, type FunctionWorker } from './functionWorker.ts';
 import { TargetError } from '../channel/jsonLinesChannel.ts';
 
@@ -10,6 +10,8 @@ let root: string;
 let output: string[] = [];
 const onOutput = (stream: 'stdout' | 'stderr', chunk: Buffer) => output.push(`${stream}:${chunk.toString()}`);
 const workers: FunctionWorker[] = [];
+// output arrives on its own pipe, after the call that printed it has returned: wait for it, as long as it takes
+const WAIT = { timeout: 30_000, interval: 20 };
 
 const PY_MODULE = `
 import asyncio, os, time
@@ -125,7 +127,7 @@ describe.each([
   it('delivers the target print on stdout, not on the protocol channel', async () => {
     const w = await start(file);
     expect(await w.call('talk', [])).toBe('said it');
-    for (let i = 0; i < 50 && !stdoutText().includes('hello from the target'); i++) await new Promise((r) => setTimeout(r, 20));
+    await vi.waitUntil(() => stdoutText().includes('hello from the target'), WAIT);
     expect(stdoutText()).toContain('hello from the target');
     expect(stdoutText()).not.toContain('"ok"');
   });
@@ -133,7 +135,7 @@ describe.each([
   it('rejects the pending call with the exit status when the worker is killed mid-call', async () => {
     const w = await start(file);
     const pending = w.call('slow', []);
-    for (let i = 0; i < 100 && !stdoutText().includes('slow started'); i++) await new Promise((r) => setTimeout(r, 20));
+    await vi.waitUntil(() => stdoutText().includes('slow started'), WAIT);
     process.kill(w.pid, 'SIGKILL');
     await expect(pending).rejects.toThrow(/was killed by SIGKILL while slow\(\)/);
     await expect(w.call('add', [1, 2])).rejects.toThrow(/SIGKILL/);
@@ -161,7 +163,7 @@ describe('python function worker specifics', () => {
     const w = await start('mods/target_mod.py');
     await w.call('drop_file', []);
     await w.gc();
-    for (let i = 0; i < 50 && !output.join('').includes('ResourceWarning'); i++) await new Promise((r) => setTimeout(r, 20));
+    await vi.waitUntil(() => output.join('').includes('ResourceWarning'), WAIT);
     expect(output.filter((l) => l.startsWith('stderr:')).join('')).toMatch(/ResourceWarning: unclosed file .*target_mod\.py/);
   });
 

@@ -6,7 +6,9 @@
 // Bounded: the slice loop ends at `totalMs` or on abort, whichever comes first, and one slice at a
 // time holds autocannon's state.
 import autocannon from 'autocannon';
+import { performance } from 'node:perf_hooks';
 import type { LoadPlan } from '../scenario/runPlan.ts';
+import { createLatencySplit, type SplitFigures } from './latencySplit.ts';
 
 export interface LoadInterval {
   /** ms since the scenario started, at the end of the interval */
@@ -27,6 +29,11 @@ export interface LoadInterval {
   statuses: StatusClasses;
   latencyP50: number;
   latencyP99: number;
+  /**
+   * with `disturbed`: the answered requests (status under 400) of this interval, and of every
+   * interval since the LoadRun's markMeasured(), split by whether seep's checkpoints overlapped them
+   */
+  split?: { interval: SplitFigures; total: SplitFigures };
 }
 
 export interface TransportErrors {
@@ -96,11 +103,15 @@ export interface LoadOptions {
   onInterval: (i: LoadInterval) => void;
   onError: (message: string) => void;
   signal: AbortSignal;
+  /** whether a request that ran from start to end (performance.now() ms) overlapped one of seep's checkpoints */
+  disturbed?: (start: number, end: number) => boolean;
 }
 
 export interface LoadRun {
   /** resolves when the last slice ended */
   done: Promise<void>;
+  /** the split's totals count from here on: the measured phase begins */
+  markMeasured(): void;
 }
 
 function assertLocal(url: string): void {
@@ -110,7 +121,9 @@ function assertLocal(url: string): void {
   }
 }
 
-function slice(url: string, spec: LoadPlan, setting: LoadSetting & { rate: number | null }, ms: number, signal: AbortSignal): Promise<{ result: autocannon.Result; transport: TransportErrors }> {
+type OnAnswer = (latencyMs: number, status: number) => void;
+
+function slice(url: string, spec: LoadPlan, setting: LoadSetting & { rate: number | null }, ms: number, signal: AbortSignal, onAnswer?: OnAnswer): Promise<{ result: autocannon.Result; transport: TransportErrors }> {
   const transport: TransportErrors = { refused: 0, reset: 0, timeout: 0, other: 0 };
   const rate = setting.rate === null ? undefined : Math.max(1, Math.round(setting.rate));
   // more connections than requests per second only hold idle sockets in the target
@@ -130,6 +143,7 @@ function slice(url: string, spec: LoadPlan, setting: LoadSetting & { rate: numbe
     inst.on('reqError', (e: unknown) => void transport[transportKind(e)]++);
     const onAbort = () => inst.stop();
     signal.addEventListener('abort', onAbort, { once: true });
+    if (onAnswer) inst.on('response', (_client: unknown, status: number, _bytes: number, latencyMs: number) => onAnswer(latencyMs, status));
   });
 }
 
@@ -147,6 +161,16 @@ export function runLoad(spec: LoadPlan, opts: LoadOptions): LoadRun {
   const sliceMs = opts.sliceMs ?? DEFAULT_SLICE_MS;
   const started = opts.now();
   const maxSlices = Math.ceil(opts.totalMs / Math.max(1, sliceMs)) + 2;
+  const { disturbed } = opts;
+  const split = disturbed ? createLatencySplit() : null;
+  // an answer's request ran from (now - its latency) to now
+  const onAnswer: OnAnswer | undefined = split && disturbed
+    ? (latencyMs, status) => {
+      if (status >= 400) return;
+      const end = performance.now();
+      split.record(latencyMs, disturbed(end - latencyMs, end));
+    }
+    : undefined;
   const done = (async () => {
     for (let n = 0; n < maxSlices && !opts.signal.aborted; n++) {
       const elapsed = opts.now() - started;
@@ -162,7 +186,7 @@ export function runLoad(spec: LoadPlan, opts: LoadOptions): LoadRun {
       try {
         assertLocal(url);
         const sliceStart = opts.now();
-        const { result: r, transport } = await slice(url, spec, setting, ms, opts.signal);
+        const { result: r, transport } = await slice(url, spec, setting, ms, opts.signal, onAnswer);
         const statuses = Object.fromEntries(STATUS_CLASSES.map((c) => [c, 0])) as StatusClasses;
         let successes = 0;
         for (const [code, stat] of Object.entries(r.statusCodeStats ?? {})) {
@@ -187,12 +211,14 @@ export function runLoad(spec: LoadPlan, opts: LoadOptions): LoadRun {
           statuses,
           latencyP50: r.latency.p50,
           latencyP99: r.latency.p99,
+          ...(split ? { split: { interval: split.interval(), total: split.total() } } : {}),
         });
       } catch (err) {
+        split?.interval(); // what it answered is in no interval
         opts.onError(`load slice failed: ${(err as Error).message}`);
         await wait(ms, opts.signal);
       }
     }
   })();
-  return { done };
+  return { done, markMeasured: () => split?.mark() };
 }

@@ -1,9 +1,11 @@
 // Stopping a service as its manager would, on real processes: the root gets SIGTERM alone and stops
 // its workers itself; what it leaves in its group is ended after it; a root that ignores SIGTERM is
 // killed after its grace.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { spawnTarget } from './spawnTarget.ts';
 import { groupMembers } from '../probes/procfs.ts';
+
+const WAIT = { timeout: 30_000, interval: 20 };
 
 const PY = '/usr/bin/python3';
 
@@ -64,17 +66,15 @@ describe('stopping a service as its manager would', () => {
     const { target, output } = await start({ ORPHAN: '1' });
     expect(await target.stop(5000)).toBe(false);
     // its last line may still be in the pipe: wait for it
-    for (const end = Date.now() + 5000; !/worker got SIGTERM/.test(output()) && Date.now() < end; ) await new Promise((r) => setTimeout(r, 20));
+    await vi.waitUntil(() => /worker got SIGTERM/.test(output()), WAIT);
     expect(output()).toMatch(new RegExp(`worker got SIGTERM from ${process.pid}\\b`));
-    for (const end = Date.now() + 5000; groupMembers(target.pid).length > 0 && Date.now() < end; ) await new Promise((r) => setTimeout(r, 20));
-    expect(groupMembers(target.pid)).toEqual([]);
+    await vi.waitUntil(() => groupMembers(target.pid).length === 0, WAIT);
   });
 
   it('kills a root that ignores SIGTERM after its grace, and its group with it', async () => {
     const { target } = await start({ STUBBORN: '1' });
     expect(await target.stop(300)).toBe(true);
     expect(target.exitStatus()?.signal).toBe('SIGKILL');
-    for (const end = Date.now() + 5000; groupMembers(target.pid).length > 0 && Date.now() < end; ) await new Promise((r) => setTimeout(r, 20));
-    expect(groupMembers(target.pid)).toEqual([]);
+    await vi.waitUntil(() => groupMembers(target.pid).length === 0, WAIT);
   });
 });

@@ -16,6 +16,11 @@ export function loadEvent(i: LoadInterval): LoadEvent {
   if (i.asked !== null) e.a = i.asked;
   e.x = [i.transport.refused, i.transport.reset, i.transport.timeout, i.transport.other];
   e.s = CLASSES.map((c) => i.statuses[c]);
+  // with its answers split by seep's checkpoints (runner/pauseLog.ts)
+  if (i.split) {
+    e.c = i.split.interval.clean;
+    e.m = i.split.total;
+  }
   return e;
 }
 

@@ -20,6 +20,7 @@ import { decodeHead, type StreamHead, type StreamTail } from './streamHead.ts';
 import { createTypeGrowthRows } from './typeGrowthRows.ts';
 import { countedWarnings, createWarningReads } from './warningReads.ts';
 import { createLoadTally } from './loadTally.ts';
+import { createLatencyFold, type SoakShare } from './latencyFold.ts';
 import { createDiskRows } from './diskRows.ts';
 import { replicaVerdicts } from './replicaVerdicts.ts';
 
@@ -57,6 +58,8 @@ export interface FoldedRun {
   /** told after the end: files kept in the run folder, and problems listed last */
   artifacts: string[];
   lateErrors: string[];
+  /** a soak's checkpoints per hour and its load's latency split by them; null without recorded checkpoints */
+  soakShare: SoakShare | null;
   /** processes of a known runtime with no agent answering, and how many beyond those listed */
   agentless: { processes: AgentlessProcess[]; more: number };
   /** the target's start-up, when the stream marked its first step */
@@ -103,7 +106,8 @@ export function createRunFold(opts: RunFoldOptions = {}): RunFold {
   // the length of a raw load interval, from the first gaps (merged rows keep the mean per interval,
   // so their spacing no longer tells it)
   const loadGaps: number[] = [];
-  const load = createBoundedColumns({ requests: 'mean', errors: 'max', latencyP50: 'max', latencyP99: 'max' }, opts.maxLoadPoints ?? 4096);
+  const load = createBoundedColumns({ requests: 'mean', errors: 'max', latencyP50: 'max', latencyP99: 'max', latencyP99Clean: 'max' }, opts.maxLoadPoints ?? 4096);
+  const split = createLatencyFold();
   const measuredP99 = createBoundedColumns({ p99: 'max' }, opts.maxLoadPoints ?? 4096);
   const seep = createBoundedColumns({ rss: 'max' }, opts.maxLoadPoints ?? 4096);
   const lives = createProcessLives();
@@ -134,6 +138,7 @@ export function createRunFold(opts: RunFoldOptions = {}): RunFold {
   let measuredToT = 0;
   let lastLoad: { t: number; p99: number; requests: number; errors: number } | null = null;
   let baseline: Sample | null = null;
+  let lastBoundaryPhase: Sample['phase'] | null = null;
 
   const oomKills: { count: number; first: { t: number; usage: number | null } | null } = { count: 0, first: null };
   const note = (m: string) => {
@@ -162,6 +167,7 @@ export function createRunFold(opts: RunFoldOptions = {}): RunFold {
           measuredToT = s.t;
         }
         if (e.k === 'b') {
+          lastBoundaryPhase = s.phase;
           recorder.boundary(s);
           if (s.phase === 'warmup') baseline = s;
         }
@@ -176,12 +182,17 @@ export function createRunFold(opts: RunFoldOptions = {}): RunFold {
         requests += e.n;
         lastLoad = { t: e.t, p99: e.p99, requests: e.n, errors: e.e };
         errors += e.e;
-        load.add(e.t, { requests: e.n, errors: e.e, latencyP50: e.p50, latencyP99: e.p99 });
+        load.add(e.t, { requests: e.n, errors: e.e, latencyP50: e.p50, latencyP99: e.p99, latencyP99Clean: e.c?.p99 ?? NaN });
+        split.load(e);
         if (measuredFromT !== null && e.t >= measuredFromT) {
           measuredP99.add(e.t, { p99: e.p99 });
           measuredRequests += e.n;
           measuredLoad.add(e);
         }
+        return;
+      case 'pause':
+        // written right after its checkpoint's boundary line: the measured phase's, or not
+        if (lastBoundaryPhase === 'measured') split.pause(e);
         return;
       case 'seep':
         seep.add(e.t, { rss: e.rss });
@@ -279,7 +290,8 @@ export function createRunFold(opts: RunFoldOptions = {}): RunFold {
     const l = load.columns();
     const s = seep.columns();
     const intervalMs = loadGaps.length ? [...loadGaps].sort((a, b) => a - b)[loadGaps.length >> 1]! : undefined;
-    return { ...built, load: { ...(intervalMs !== undefined ? { intervalMs } : {}), t: l.t, requests: l.requests, errors: l.errors, latencyP50: l.latencyP50, latencyP99: l.latencyP99 }, seepRss: { t: s.t, rss: s.rss } };
+    const clean = split.seen() ? { latencyP99Clean: l.latencyP99Clean.map((x) => (Number.isNaN(x) ? null : x)) } : {};
+    return { ...built, load: { ...(intervalMs !== undefined ? { intervalMs } : {}), t: l.t, requests: l.requests, errors: l.errors, latencyP50: l.latencyP50, latencyP99: l.latencyP99, ...clean }, seepRss: { t: s.t, rss: s.rss } };
   }
 
   function observations(): Observations {
@@ -337,26 +349,30 @@ export function createRunFold(opts: RunFoldOptions = {}): RunFold {
     lastLoad: () => lastLoad,
     baselineSample: () => baseline,
     totals: () => ({ samples, requests, errors, alerts: tally.warning.count + tally.critical.count, stepErrors: stepErrors.count }),
-    folded: () => ({
-      head,
-      tail,
-      lastT,
-      observations: observations(),
-      suspects,
-      ...(attribution ? { attribution } : {}),
-      started,
-      restarts,
-      processes: { seen: lives.seen(), summary: lives.summary(), list: lives.list() },
-      processHeaps: { list: heaps.list(), changes: heaps.changes() },
-      alerts: { list: alertEvents.list(), total: alertEvents.total(), dropped: alertEvents.dropped(), tally },
-      notes: [...notes],
-      infoNotes: [...infoNotes],
-      artifacts,
-      lateErrors: [...lateErrors],
-      agentless: coverage.observed(),
-      ...(startup.report() ? { startup: startup.report()! } : {}),
-      ...(retries.report() ? { retries: retries.report()! } : {}),
-      ...(replicas ? { replicas } : {}),
-    }),
+    folded() {
+      const obs = observations();
+      return {
+        head,
+        tail,
+        lastT,
+        observations: obs,
+        suspects,
+        ...(attribution ? { attribution } : {}),
+        started,
+        restarts,
+        processes: { seen: lives.seen(), summary: lives.summary(), list: lives.list() },
+        processHeaps: { list: heaps.list(), changes: heaps.changes() },
+        alerts: { list: alertEvents.list(), total: alertEvents.total(), dropped: alertEvents.dropped(), tally },
+        notes: [...notes],
+        infoNotes: [...infoNotes],
+        artifacts,
+        lateErrors: [...lateErrors],
+        soakShare: head?.measure && 'ms' in head.measure ? split.summary(obs.measuredHours) : null,
+        agentless: coverage.observed(),
+        ...(startup.report() ? { startup: startup.report()! } : {}),
+        ...(retries.report() ? { retries: retries.report()! } : {}),
+        ...(replicas ? { replicas } : {}),
+      };
+    },
   };
 }

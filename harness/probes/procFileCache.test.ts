@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { readdirSync, readlinkSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createProcFileCache } from './procFileCache.ts';
 import { listTree, listTreeSync } from './processTree.ts';
 import { killTree } from './killTree.ts';
@@ -16,6 +16,7 @@ const openOn = (file: string): number => readdirSync('/proc/self/fd').filter((fd
   }
 }).length;
 const cookie = newCookie();
+const WAIT = { timeout: 30_000, interval: 10 };
 let target: TestTarget | null = null;
 afterEach(async () => {
   if (target) await killTree([target.pid], cookie, { graceMs: 1000 });
@@ -28,18 +29,17 @@ describe('createProcFileCache', () => {
     const child = spawn('sleep', ['30']);
     const pid = child.pid!;
     const stat = `/proc/${pid}/stat`;
-    await new Promise((r) => setTimeout(r, 100)); // exec'd
-    expect(files.read(stat)).toMatch(new RegExp(`^${pid} \\(sleep\\) S `));
+    // until it has exec'd sleep (the pid's /proc entry is the same before and after the exec)
+    await vi.waitUntil(() => new RegExp(`^${pid} \\(sleep\\) S `).test(files.read(stat) ?? ''), WAIT);
     expect(openOn(stat)).toBe(1);
     child.kill('SIGSTOP');
-    await new Promise((r) => setTimeout(r, 100));
-    // the same descriptor, read again at offset 0: the kernel writes the state as it is now
-    expect(files.read(stat)).toMatch(new RegExp(`^${pid} \\(sleep\\) T `));
+    // the same descriptor, read again at offset 0: the kernel writes the state as it is now (a stale
+    // read would say S for ever)
+    await vi.waitUntil(() => new RegExp(`^${pid} \\(sleep\\) T `).test(files.read(stat) ?? ''), WAIT);
     expect(openOn(stat)).toBe(1);
     child.kill('SIGKILL');
     await new Promise((r) => child.on('exit', r));
-    await new Promise((r) => setTimeout(r, 50)); // reaped by Node
-    expect(files.read(stat)).toBeNull();
+    await vi.waitUntil(() => files.read(stat) === null, WAIT); // reaped by Node
     expect(openOn(stat)).toBe(0);
     files.close();
   });

@@ -1,14 +1,14 @@
 // Real processes: python3 targets from fixtures/probe-targets/, sampled through the real /proc.
 import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { createServer, type Socket } from 'node:net';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Sample } from '../report/schema.ts';
 import { killTree } from './killTree.ts';
 import { isRunning, readStatSync, readHostConstants } from './procfs.ts';
 import { newCookie } from './runCookie.ts';
 import { createSampler } from './sampler.ts';
 import { createFakeProc } from '../../fixtures/probe-targets/fakeProc.ts';
-import { startTestTarget } from '../../fixtures/probe-targets/startTestTarget.ts';
+import { startTestTarget, targetCommands } from '../../fixtures/probe-targets/startTestTarget.ts';
 
 const cookies: string[] = [];
 const roots: number[] = [];
@@ -27,16 +27,16 @@ async function start(script: string, args: string[] = []) {
 
 describe('createSampler on real processes', () => {
   it('reads the tcp tables at boundaries and when the socket inodes change, not on every timed read', async () => {
-    // this test's own process: a listener opened between reads is a new socket inode
-    const sampler = createSampler({ rootPids: () => [process.pid], cookie: newCookie(), tcpTableShare: Infinity });
-    const base = await sampler.read('measured', 0, 0);
-    expect(sampler.tcpTableReads()).toBe(1);
-    const same = await sampler.read('measured', null, 1);
-    expect(sampler.tcpTableReads()).toBe(1);
-    expect([same.values.sockets, same.tcp]).toEqual([base.values.sockets, base.tcp]);
-    const server = createServer();
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const target = await start('fdTarget.py');
+    const ask = targetCommands(target);
+    const sampler = createSampler({ rootPids: () => [target.pid], cookie: target.cookie, tcpTableShare: Infinity });
     try {
+      const base = await sampler.read('measured', 0, 0);
+      expect(sampler.tcpTableReads()).toBe(1);
+      const same = await sampler.read('measured', null, 1);
+      expect(sampler.tcpTableReads()).toBe(1);
+      expect([same.values.sockets, same.tcp]).toEqual([base.values.sockets, base.tcp]);
+      await ask('listen'); // a new socket inode
       const opened = await sampler.read('measured', null, 2);
       expect(sampler.tcpTableReads()).toBe(2);
       expect(opened.values.sockets).toBe(base.values.sockets! + 1);
@@ -46,7 +46,6 @@ describe('createSampler on real processes', () => {
       await sampler.read('measured', 1, 4);
       expect(sampler.tcpTableReads()).toBe(3);
     } finally {
-      server.close();
       await sampler.stopTimer();
     }
   });
@@ -70,7 +69,7 @@ describe('createSampler on real processes', () => {
       await accepted;
       const open = await sampler.read('measured', 0, 0);
       process.kill(peer, 'SIGKILL'); // its socket closes: this process's end goes to CLOSE_WAIT, its inode the same
-      for (let i = 0; i < 250 && isRunning(peer); i++) await new Promise((r) => setTimeout(r, 20));
+      await vi.waitUntil(() => !isRunning(peer), { timeout: 30_000, interval: 20 });
       const closed = await sampler.read('measured', 1, 1);
       expect(closed.tcp.CLOSE_WAIT ?? 0).toBe((open.tcp.CLOSE_WAIT ?? 0) + 1);
       expect(sampler.tcpTableReads()).toBe(2);
@@ -78,6 +77,44 @@ describe('createSampler on real processes', () => {
     } finally {
       if (isRunning(peer)) process.kill(peer, 'SIGKILL');
       server.close();
+      await sampler.stopTimer();
+    }
+  });
+
+  it('sees state changes of a tree holding many connections at a boundary, asking only for the sockets not established', async () => {
+    // 100 connections from the tree to this process: the port filter would match them all, so the
+    // boundary asks the kernel for the sockets in any other state (the sock_diag helper, or ss)
+    const ends: Socket[] = [];
+    const server = createServer((s) => ends.push(s));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as { port: number }).port;
+    const target = await start('clientTarget.py', [String(port), '100']);
+    // tcpTableShare 1: every boundary asks (by default, at most 1% of the wall time: see below)
+    const sampler = createSampler({ rootPids: () => [target.pid], cookie: target.cookie, ssAboveMs: 0, tcpTableShare: 1 });
+    try {
+      for (let i = 0; i < 250 && ends.length < 100; i++) await new Promise((r) => setTimeout(r, 20));
+      const open = await sampler.read('measured', 0, 0);
+      expect(open.tcp).toEqual({ ESTABLISHED: 100 });
+      for (const s of ends.slice(0, 10)) s.destroy(); // the tree's ends go to CLOSE_WAIT, their inodes the same
+      let closed = open;
+      for (let i = 1; i < 100 && closed.tcp.CLOSE_WAIT !== 10; i++) {
+        await new Promise((r) => setTimeout(r, 20));
+        closed = await sampler.read('measured', i, i);
+      }
+      expect(closed.tcp).toEqual({ ESTABLISHED: 90, CLOSE_WAIT: 10 });
+      expect(closed.values.sockets).toBe(100);
+      const asked = sampler.tcpAsked();
+      expect(asked.tables).toBe(1);
+      expect(asked.helper + asked.ssUnsettled).toBeGreaterThan(0);
+      expect(asked.ssPorts).toBe(0);
+      // a timed read of the unchanged tree asks nothing
+      const before = sampler.tcpTableReads();
+      expect((await sampler.read('measured', null, 200)).tcp).toEqual(closed.tcp);
+      expect(sampler.tcpTableReads()).toBe(before);
+      expect(sampler.errors()).toEqual([]);
+    } finally {
+      server.close();
+      for (const s of ends) s.destroy();
       await sampler.stopTimer();
     }
   });
@@ -105,21 +142,20 @@ describe('createSampler on real processes', () => {
   });
 
   it('holds timed reads to their share of time on the tcp tables: a new socket waits, a closed one drops out', async () => {
+    const target = await start('fdTarget.py');
+    const ask = targetCommands(target);
     // a share so small that no timed read may read the tables after the boundary's
-    const sampler = createSampler({ rootPids: () => [process.pid], cookie: newCookie(), tcpTableShare: 1e-12 });
-    const server = createServer();
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const base = await sampler.read('measured', 0, 0);
-    const other = createServer();
-    await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
+    const sampler = createSampler({ rootPids: () => [target.pid], cookie: target.cookie, tcpTableShare: 1e-12 });
     try {
+      const first = Number(await ask('listen'));
+      const base = await sampler.read('measured', 0, 0);
+      await ask('listen');
       expect((await sampler.read('measured', null, 1)).values.sockets).toBe(base.values.sockets);
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await ask(`close ${first}`);
       expect((await sampler.read('measured', null, 2)).values.sockets).toBe(base.values.sockets! - 1);
       expect(sampler.tcpTableReads()).toBe(1);
       expect((await sampler.read('measured', 1, 3)).values.sockets).toBe(base.values.sockets);
     } finally {
-      other.close();
       await sampler.stopTimer();
     }
   });
@@ -175,8 +211,7 @@ describe('createSampler on real processes', () => {
     let clock = 0;
     sampler.setPhase('measured');
     sampler.startTimer(20, (s) => got.push(s), () => ++clock);
-    const deadline = Date.now() + 5000;
-    while (got.length < 4 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+    await vi.waitUntil(() => got.length >= 4, { timeout: 30_000, interval: 25 });
     // a boundary read in between the timed ones queues behind any read in flight
     const boundary = await sampler.read('measured', 1, 0);
     await sampler.stopTimer();

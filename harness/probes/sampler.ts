@@ -2,12 +2,13 @@
 // a timer. Reads never overlap: a read waits for the one in flight, so tick deltas stay consistent.
 import { performance } from 'node:perf_hooks';
 import type { Leftover, Metric, Phase, Sample, TcpState } from '../report/schema.ts';
-import { readFds, type FdSnapshot } from './fds.ts';
+import { readFds } from './fds.ts';
+import { createFdTable, type TreeFds } from './fdTable.ts';
 import { describeProcess, readPss, readStatSync } from './procfs.ts';
 import { listTree, type ProcInfo } from './processTree.ts';
 import { createTreeUsageReader } from './treeUsage.ts';
 import { createTreeTcpCounter } from './treeTcpCounter.ts';
-import { findByCookie } from './runCookie.ts';
+import { createCookieScan } from './runCookie.ts';
 
 export interface SamplerOptions {
   rootPids: () => number[];
@@ -25,7 +26,8 @@ export interface SamplerOptions {
   pss?: 'boundaries' | 'always' | 'never';
   /**
    * The share of wall time timed reads may spend reading the tcp tables when the tree's sockets
-   * changed (default 0.01: a read that cost 100 ms waits 10 s for the next). Boundaries always read.
+   * changed (default 0.01: a read that cost 100 ms waits 10 s for the next), and boundaries asking
+   * the kernel for the states of a tree that kept its sockets where the tables are dear.
    */
   tcpTableShare?: number;
   /**
@@ -53,8 +55,10 @@ export interface Sampler {
   identities(): Promise<Identities>;
   /** probe problems seen so far, deduplicated */
   errors(): string[];
-  /** how many reads have read the tcp tables (the others reused the last count) */
+  /** how many reads have asked the kernel for tcp states (the others reused the last count) */
   tcpTableReads(): number;
+  /** how they asked: the tables, ss (filtered by port, or by state), or the sock_diag helper; and how many boundaries kept the states they knew (tcpTableShare) */
+  tcpAsked(): Record<'tables' | 'ssPorts' | 'ssUnsettled' | 'helper' | 'kept', number>;
   /** the phase stamped on timed samples from now on (default 'warmup') */
   setPhase(phase: Phase): void;
   startTimer(hz: number, onSample: (s: Sample) => void, now: () => number): void;
@@ -89,8 +93,12 @@ export function createSampler(opts: SamplerOptions): Sampler {
   const procRoot = opts.procRoot ?? '/proc';
   const usage = createTreeUsageReader({ procRoot });
   const problems = createProbeErrors();
+  const fdTable = createFdTable({ procRoot });
+  const cookieScan = createCookieScan(opts.cookie, procRoot);
   const tcpCounter = createTreeTcpCounter({ procRoot, onError: problems.add, tcpTableShare: opts.tcpTableShare, ssAboveMs: opts.ssAboveMs });
   let lastEscaped: number | null = null;
+  /** the last PSS walk of each process, and its RSS then */
+  let pssKnown = new Map<number, { starttime: number; rssPages: number; pss: number }>();
   let phase: Phase = 'warmup';
   let queue: Promise<unknown> = Promise.resolve();
   let timer: NodeJS.Timeout | null = null;
@@ -98,19 +106,11 @@ export function createSampler(opts: SamplerOptions): Sampler {
   let stopped = true;
 
   /** fds of the live processes; null when one that is still running could not be read */
-  async function readTreeFds(procs: ProcInfo[]): Promise<Map<number, FdSnapshot> | null> {
-    const out = new Map<number, FdSnapshot>();
-    let complete = true;
-    for (const p of procs) {
-      if (isDead(p)) continue; // a zombie has released its fds
-      const fds = await readFds(p.pid, procRoot);
-      if (fds.ok) out.set(p.pid, fds);
-      else if (!isGoneNow(p.pid)) {
-        problems.add(fds.error);
-        complete = false;
-      }
-    }
-    return complete ? out : null;
+  function readTreeFds(procs: ProcInfo[], boundary: boolean): TreeFds | null {
+    const r = fdTable.read(procs.filter((p) => !isDead(p)), boundary, isGoneNow); // a zombie has released its fds
+    if (r.ok) return r.fds;
+    problems.add(r.error);
+    return null;
   }
 
   function isGoneNow(pid: number): boolean {
@@ -118,27 +118,43 @@ export function createSampler(opts: SamplerOptions): Sampler {
     return stat === null || stat.state === 'Z' || stat.state === 'X';
   }
 
+  /**
+   * PSS of the tree. smaps_rollup walks the process's page tables under its mmap lock (1-2 ms for a
+   * 15 MB python process on a loaded machine), so a process whose RSS has not moved by a page since
+   * its last walk keeps that walk's PSS: its own pages are those it had then, and its PSS moves only
+   * when another process maps or lets go of pages it shares with it.
+   */
   async function readTreePss(procs: ProcInfo[]): Promise<number | null> {
     let total = 0;
+    const live = new Map<number, { starttime: number; rssPages: number; pss: number }>();
     for (const p of procs) {
       if (isDead(p)) continue;
+      const known = pssKnown.get(p.pid);
+      if (known && known.starttime === p.starttime && known.rssPages === p.rssPages) {
+        live.set(p.pid, known);
+        total += known.pss;
+        continue;
+      }
       let failed = false;
       const pss = await readPss(p.pid, procRoot, (msg) => {
         failed = true;
         problems.add(msg);
       });
       if (failed) return null;
+      if (pss !== null) live.set(p.pid, { starttime: p.starttime, rssPages: p.rssPages, pss });
       total += pss ?? 0; // null without a message: it exited meanwhile
     }
+    pssKnown = live;
     return total;
   }
 
   async function readEscaped(procs: ProcInfo[]): Promise<number[]> {
     const inTree = new Set(procs.map((p) => p.pid));
-    return (await findByCookie(opts.cookie, procRoot)).filter((pid) => !inTree.has(pid));
+    return cookieScan.scan().filter((pid) => !inTree.has(pid));
   }
 
   async function readNow(ph: Phase, iteration: number | null, t: number, readOpts: ReadOptions): Promise<Sample> {
+    if (iteration !== null) tcpCounter.prefetch(); // the kernel walks its tcp hash while the fds are read
     const tree = usage.read(opts.rootPids());
     const { procs } = tree;
     const values: Record<Metric, number | null> = {
@@ -149,23 +165,19 @@ export function createSampler(opts: SamplerOptions): Sampler {
       diskBytes: null, tmpBytes: null, tmpEntries: null, stepMs: null,
     };
     let tcp: Partial<Record<TcpState, number>> = {};
-    const fds = await readTreeFds(procs);
+    const fds = readTreeFds(procs, iteration !== null);
     // The tcp tables, the pss walks and the cookie scan overlap: the kernel formats a table (tens of
     // ms at 10,000 host connections) and walks the page tables on libuv's pool threads while this
     // one reads every process's environ.
     let tableRead: Promise<void> | undefined;
     if (fds) {
-      const byPid = new Map<number, number[]>();
-      values.fds = values.fdFile = values.fdSocket = values.fdPipe = values.fdOther = 0;
-      for (const [pid, snap] of fds) {
-        if (snap.socketInodes.length > 0) byPid.set(pid, snap.socketInodes);
-        values.fdFile += snap.counts.file;
-        values.fdSocket += snap.counts.socket;
-        values.fdPipe += snap.counts.pipe;
-        values.fdOther += snap.counts.other;
-      }
-      values.fds = values.fdFile + values.fdSocket + values.fdPipe + values.fdOther;
-      tableRead = tcpCounter.count(byPid, iteration !== null).then((counted) => {
+      values.fdFile = fds.counts.file;
+      values.fdSocket = fds.counts.socket;
+      values.fdPipe = fds.counts.pipe;
+      values.fdOther = fds.counts.other;
+      // the kernel's count: ahead of the kinds when a timed read left a big tree's listing for later
+      values.fds = fds.open;
+      tableRead = tcpCounter.count(fds, iteration !== null).then((counted) => {
         if (!counted) return;
         values.sockets = counted.sockets;
         tcp = counted.tcp;
@@ -245,6 +257,7 @@ export function createSampler(opts: SamplerOptions): Sampler {
     },
     errors: problems.list,
     tcpTableReads: tcpCounter.reads,
+    tcpAsked: tcpCounter.asked,
     setPhase(p) {
       phase = p;
     },
@@ -281,6 +294,7 @@ export function createSampler(opts: SamplerOptions): Sampler {
       timerRun = null;
       await queue;
       usage.close();
+      tcpCounter.close();
     },
   };
 }

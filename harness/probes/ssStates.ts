@@ -54,11 +54,27 @@ export type SsAnswer = { ok: true; states: Map<number, TcpState> } | { ok: false
 
 /** The states of those known sockets that ss lists; `missing` when there is no ss to ask. */
 export function readSsStates(known: KnownSocket[], ss = 'ss'): Promise<SsAnswer> {
-  const wanted = new Set(known.map((k) => k.inode));
+  const v6 = known.filter((k) => k.v6).length;
+  const family = v6 === 0 ? ['-4'] : v6 === known.length ? ['-6'] : [];
+  return runSs(ss, ['-tanHe', ...family, ssFilter(known)], new Set(known.map((k) => k.inode)));
+}
+
+/**
+ * The states of those of the wanted sockets that are in any state but ESTABLISHED (TIME_WAIT and
+ * SYN_RECV entries have no inode: nobody's). The kernel walks its hash and skips a socket whose
+ * state is not asked for before printing anything of it (inet_diag's idiag_states), so a tree that
+ * holds 10,000 connections costs a walk (3-5 ms of kernel time at 20,000 sockets here) and a few
+ * lines, where the table prints 20,000 (50-200 ms). A wanted socket not listed is established, or
+ * has left the kernel's tables (closed under its open fd): the caller tells them apart.
+ */
+export function readSsUnsettled(wanted: ReadonlySet<number>, family: 'v4' | 'v6' | 'both', ss = 'ss'): Promise<SsAnswer> {
+  const flag = family === 'v4' ? ['-4'] : family === 'v6' ? ['-6'] : [];
+  return runSs(ss, ['-tanHe', ...flag, 'exclude', 'established', 'exclude', 'time-wait', 'exclude', 'syn-recv'], wanted);
+}
+
+function runSs(ss: string, args: string[], wanted: ReadonlySet<number>): Promise<SsAnswer> {
   return new Promise((resolve) => {
-    const v6 = known.filter((k) => k.v6).length;
-    const family = v6 === 0 ? ['-4'] : v6 === known.length ? ['-6'] : [];
-    execFile(ss, ['-tanHe', ...family, ssFilter(known)], { encoding: 'latin1', timeout: 5000, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
+    execFile(ss, args, { encoding: 'latin1', timeout: 5000, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
       if (err) {
         const code = (err as NodeJS.ErrnoException).code;
         resolve({ ok: false, missing: code === 'ENOENT', reason: `${ss} failed: ${code === 'ENOENT' ? 'not installed' : (stderr.trim() || err.message)}` });

@@ -1,5 +1,5 @@
 // A real tree: python3 parent and two children (fixtures/probe-targets/treeTarget.py).
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { killTree } from './killTree.ts';
 import { readHostConstants, readStatSync } from './procfs.ts';
 import { newCookie } from './runCookie.ts';
@@ -40,16 +40,13 @@ describe('createTreeUsageReader', () => {
     target = await startTestTarget('treeTarget.py', ['0'], cookie);
     const usage = createTreeUsageReader();
     try {
-      const before = usage.read([target.pid]);
+      const root = target.pid;
+      const before = usage.read([root]);
       const child = Number(target.ready[0]);
       process.kill(child, 'SIGKILL');
-      const deadline = Date.now() + 5000;
-      let now = usage.read([target.pid]);
-      while (now.procs.find((p) => p.pid === child)?.state !== 'Z' && Date.now() < deadline) {
-        await new Promise((r) => setTimeout(r, 20));
-        now = usage.read([target.pid]);
-      }
-      expect(now.procs.find((p) => p.pid === child)?.state).toBe('Z'); // the parent has not reaped it
+      let now = usage.read([root]);
+      // the parent does not reap it: it stays a zombie once the kill has landed
+      await vi.waitUntil(() => (now = usage.read([root])).procs.find((p) => p.pid === child)?.state === 'Z', { timeout: 30_000, interval: 20 });
       expect(before.rssBytes - now.rssBytes).toBeGreaterThan(6 * 1024 * 1024);
     } finally {
       usage.close();

@@ -46,6 +46,8 @@ export interface LoadColumns {
   errors: number[];
   latencyP50: number[];
   latencyP99: number[];
+  /** the p99 of the answers of each interval that overlapped none of seep's checkpoints (null: none did) */
+  latencyP99Clean?: (number | null)[];
 }
 
 /** The growth judgement for one series (analysis/trend). */
@@ -159,6 +161,10 @@ export interface Check {
   typeTrends?: TypeTrend[];
   /** regression.*: the stored run this check compared against (`seep run --baseline`) */
   baselineRun?: BaselineRun;
+  /** failing leak checks: the signatures of the leaks behind it (ScenarioReport.leaks), one or more */
+  leaks?: string[];
+  /** failed only on leaks the known-leaks file accepts, each within its ceiling: it passes, and is listed apart */
+  known?: true;
   /** leak.disk, budget.disk: each path followed on disk as judged, the growing ones first */
   diskTrends?: DiskTrend[];
 }
@@ -261,6 +267,8 @@ export interface Suspect {
   bytesDelta: number;
   /** retainer path (node) or traceback (python), outermost first; with a trace, the trace's lines */
   where: string[];
+  /** the suspect's leak signature (analysis/leakSignature.ts) */
+  signature?: string;
   /** one path from the first name the developer wrote to the leaking object, a reference a line */
   trace?: LeakTrace;
   /** holders: the suspects of what it keeps, folded under it rather than listed beside it */
@@ -588,6 +596,8 @@ export interface ScenarioReport {
   };
   iterations: { warmup: number; measured: number };
   checks: Check[];
+  /** the leaks behind the failing leak checks, one per signature, with what the known-leaks file said of each */
+  leaks?: ScenarioLeak[];
   headlines: Headlines;
   series: ScenarioSeries;
   suspects: Suspect[];
@@ -620,6 +630,11 @@ export interface ScenarioReport {
   /** what observing cost the target: its steps' own time beside the boundary work seep did between them */
   observerCost?: ObserverCost;
   /**
+   * A soak under load: the latency of the measured phase's answers (status under 400), all of them
+   * and those whose request overlapped none of seep's checkpoints (its forced GC and reads)
+   */
+  latency?: LoadLatency;
+  /**
    * processes of the tree that run Node or Python with no agent answering (launchers such as npm are
    * not among them), and the checks that leaves without their evidence
    */
@@ -633,6 +648,75 @@ export interface ScenarioReport {
    * Prometheus judged as a scenario of its own (each life of a restarted one apart), then their sum
    */
   replicas?: ScenarioReport[];
+}
+
+/** Latency percentiles of a set of answers, in ms (null: no answer). */
+export interface LatencyFigures {
+  requests: number;
+  p50: number | null;
+  p90: number | null;
+  p99: number | null;
+  max: number | null;
+}
+
+export interface LoadLatency {
+  all: LatencyFigures;
+  /** the answers clear of every checkpoint: what the target does when seep is not pausing it */
+  clean: LatencyFigures;
+  /** the checkpoints of the measured phase, and the time they took (the forced GC's part of it) */
+  checkpoints: number;
+  checkpointMs: number;
+  gcMs: number;
+}
+
+/**
+ * One leak a run found (analysis/scenarioLeaks.ts): what a known-leaks file accepts by its signature.
+ * A leak is a suspect that grew once per step (a holder with what it holds) or, where no suspect
+ * explains a failing leak check, the check itself.
+ */
+export interface ScenarioLeak {
+  /** 12 hex digits from the resource, the type or site and the shape of its trace; shown as the first 6 */
+  signature: string;
+  resource: Resource;
+  /** in words: 'requests.sessions.Session held by jobs._SESSIONS' */
+  label: string;
+  /** the failing leak checks it is behind */
+  checks: CheckId[];
+  /** how fast it grew, as the suspect counted it (objects and bytes per step) or the check's trend */
+  rates: LeakRate[];
+  /** what the known-leaks file said of it; absent when no file was read */
+  known?: KnownLeakVerdict;
+}
+
+/** How reports show a signature: its first 6 hex digits, 16 million to one against two leaks of a run sharing them. */
+export const shortSignature = (signature: string): string => signature.slice(0, 6);
+
+export interface LeakRate {
+  value: number;
+  /** 'B' for bytes; anything else is a count ('objects', 'fds') */
+  unit: string;
+  per: 'iteration' | 'hour';
+}
+
+/** A leak against the known-leaks file: accepted and within its ceiling, or why it fails. */
+export interface KnownLeakVerdict {
+  status: 'new' | 'known' | 'over-ceiling' | 'expired';
+  /** the file's entry, as written, when it has one */
+  acceptedBy?: string;
+  acceptedAt?: string;
+  expires?: string;
+  maxRate?: string;
+  note?: string;
+  message: string;
+}
+
+/** The known-leaks file a run read (`seep run`, unless --no-known-leaks). */
+export interface KnownLeaksUse {
+  /** as found: relative to the project root */
+  file: string;
+  entries: number;
+  /** entries whose leak no scenario of this run showed: fixed, or not run here */
+  notSeen: { signature: string; leak: string }[];
 }
 
 /** What a series from Prometheus measures, as the sample column it is judged in. */
@@ -679,6 +763,16 @@ export interface ObserverCost {
   agentMs: number | null;
   /** boundary time spread over the steps: (gc + read + agent) x boundaries / steps */
   perStepMs: number | null;
+  /**
+   * A soak: the checkpoints' time (forced GC, reads, agents) per hour of the measured phase, the
+   * target's time that seep took or slowed
+   */
+  perHourMs?: number | null;
+  /**
+   * A soak under load: the p99 latency of all answers minus that of the answers clear of every
+   * checkpoint, what seep's pauses added (latency.all.p99 - latency.clean.p99); null without answers on both sides
+   */
+  addedP99Ms?: number | null;
   /**
    * how often the boundaries (a forced GC and its reads) were taken, chosen so that observing takes
    * at most a quarter of the run's wall time while the trend keeps its points (runner/observeCadence.ts)
@@ -754,6 +848,8 @@ export interface Report {
   shard?: ShardInfo;
   /** `seep merge`: the shard runs this run was joined from, in shard order */
   mergedFrom?: ShardPart[];
+  /** the known-leaks file the leaks were judged against */
+  knownLeaks?: KnownLeaksUse;
 }
 
 /**

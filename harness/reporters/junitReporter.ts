@@ -4,6 +4,7 @@
 import type { Check, Report, ScenarioReport } from '../report/schema.ts';
 import { formatValue } from './formatValue.ts';
 import { calibrationText, withReplicas, wouldHaveCaught } from './scenarioHeadlines.ts';
+import { knownLeaks, leakVerdictLine } from './leakText.ts';
 
 /** XML 1.0 cannot carry most control characters even as references; show them as \xNN instead. */
 function visible(text: string): string {
@@ -34,11 +35,15 @@ function className(file: string): string {
   return 'seep.' + file.replace(/(\.scenario)?\.[cm]?[jt]s$/, '').replace(/^\.?\/+/, '').replace(/[/\\]+/g, '.');
 }
 
-function failureBody(c: Check): string {
+function failureBody(c: Check, s: ScenarioReport): string {
   const lines = [c.message, `observed: ${formatValue(c.observed, c.unit)}`];
   if (c.limit !== undefined || c.limitValue !== undefined) lines.push(`limit: ${c.limit ?? ''}${c.limitValue !== undefined ? ` (${formatValue(c.limitValue, c.unit)})` : ''}`);
   if (c.trend) lines.push(`trend: ${c.trend.verdict}, slope ${formatValue(c.trend.slope, `${c.trend.unit}/${c.trend.per}`)}: ${c.trend.reason}`);
   for (const l of c.leftovers ?? []) lines.push(`left over: ${l.kind} ${l.id} ${l.detail}`);
+  for (const sig of c.leaks ?? []) {
+    const leak = s.leaks?.find((l) => l.signature === sig);
+    if (leak) lines.push(leakVerdictLine(leak));
+  }
   return lines.join('\n');
 }
 
@@ -49,10 +54,10 @@ function testcase(s: ScenarioReport): string {
     parts.push(`<error message="${xmlAttr(message)}" type="seep.error">${xmlText(message)}</error>`);
   }
   const failed = s.checks.filter((c) => !c.pass);
-  for (const c of failed) parts.push(`<failure message="${xmlAttr(c.message)}" type="${xmlAttr(c.id)}">${xmlText(failureBody(c))}</failure>`);
+  for (const c of failed) parts.push(`<failure message="${xmlAttr(c.message)}" type="${xmlAttr(c.id)}">${xmlText(failureBody(c, s))}</failure>`);
   if (s.verdict === 'fail' && failed.length === 0) parts.push('<failure message="scenario failed with no failed check recorded" type="seep.fail"/>');
   // what a pass could have caught, and the calibration, where CI tools show a test's output
-  const stated = [wouldHaveCaught(s), calibrationText(s)].filter((x): x is string => x !== null).map((x) => `[seep] ${x}`);
+  const stated = [wouldHaveCaught(s), calibrationText(s), ...knownLeaks(s).map(leakVerdictLine)].filter((x): x is string => x !== null).map((x) => `[seep] ${x}`);
   const tail = s.output.tail.map((l) => `[${l.stream}${l.forbidden ? ` FORBIDDEN ${l.forbidden}` : ''}] ${l.text}`);
   if (stated.length || tail.length) parts.push(`<system-out>${xmlText([...stated, ...tail].join('\n'))}</system-out>`);
   const open = `<testcase name="${xmlAttr(s.name)}" classname="${xmlAttr(className(s.file))}" time="${seconds(s.durationMs)}"`;

@@ -3,10 +3,11 @@
 // restarts or alerts, the heap per process of pre-fork servers, then the failed checks in words.
 import type { Report } from '../report/schema.ts';
 import { formatSigned } from './formatValue.ts';
-import { alertSummary, attachedText, calibrationText, describeCheck, latencyP99, observerText, rssGrowth, rssSlope, stepTimeText, withReplicas, worstCheck, wouldHaveCaught } from './scenarioHeadlines.ts';
+import { alertSummary, attachedText, calibrationText, describeCheck, latencyP99, latencySplitText, observerText, rssGrowth, rssSlope, stepTimeText, withReplicas, worstCheck, wouldHaveCaught } from './scenarioHeadlines.ts';
 import { agentlessLines, retriesText, startupText } from './setupText.ts';
 import { processHeapRows } from './processHeapRows.ts';
 import { shardText } from './shardText.ts';
+import { failingLeaks, knownLeaks, knownLeaksCount, knownLeaksFileLine, leakVerdictLine } from './leakText.ts';
 import { plainLines } from './plainText.ts';
 
 const ICON = { pass: '✅', fail: '❌', error: '⚠️' } as const;
@@ -53,7 +54,9 @@ export function renderMarkdown(report: Report): string {
       s.restarts ? `${s.restarts} restart${s.restarts === 1 ? '' : 's'}` : null,
       alertSummary(s) === null ? null : `alerts: ${alertSummary(s)!}`,
       wouldHaveCaught(s),
+      knownLeaksCount(s),
       calibrationText(s),
+      latencySplitText(s) === null ? null : `each answer's latency: ${latencySplitText(s)!}`,
       stepTimeText(s),
       observerText(s),
       ...agentlessLines(s),
@@ -78,8 +81,12 @@ export function renderMarkdown(report: Report): string {
       if (s.error) lines.push('- error:', '', ...fenced(plainLines(s.error)), '');
       if (s.cutShort) lines.push(`- ${mdCell(s.cutShort)}`);
       for (const c of s.checks.filter((x) => !x.pass)) lines.push(`- \`${c.id.replace(/`/g, "'")}\`: ${mdCell(c.message)}`);
+      for (const l of failingLeaks(s)) lines.push(`- ${mdCell(leakVerdictLine(l))}`);
       lines.push('');
     }
   }
+  const known = rows.flatMap((s) => knownLeaks(s).map((l) => `- ${mdCell(s.name)}: ${mdCell(leakVerdictLine(l))}`));
+  const file = knownLeaksFileLine(report);
+  if (known.length || file) lines.push('', '**Known leaks**', '', ...known, ...(file ? [`- ${mdCell(file)}`] : []));
   return lines.join('\n').trimEnd() + '\n';
 }

@@ -32,6 +32,21 @@ describe('reporters draw the observer cost', () => {
   it('HTML', async () => {
     expect(await renderRunPage(observedReport())).toMatch(LINE);
   });
+  it('a soak: its checkpoints per hour, what they added to p99, and the latency clear of them', async () => {
+    const report = observedReport();
+    const s = report.scenarios[0]!;
+    s.observerCost = { ...s.observerCost!, perHourMs: 4321, addedP99Ms: 310 };
+    const figures = (p50: number, p99: number, requests: number) => ({ requests, p50, p90: p99, p99, max: p99 });
+    s.latency = { all: figures(12, 795, 3600), clean: figures(11, 485, 3300), checkpoints: 30, checkpointMs: 9600, gcMs: 9510 };
+    const observer = /observing took 4\.3 s of the target's time per hour \(0\.1%; each of 61 checkpoints: forced GC 2 ms, \/proc read 1\.5 ms, agents 0\.6 ms\); they added \+310 ms to p99 latency \(795 ms, 485 ms clear of them\)/;
+    const split = /p50 12 ms, p99 795 ms over 3600 answers; clear of seep's 30 checkpoints \(forced GC and reads, 9\.6 s in all\): p50 11 ms, p99 485 ms over 3300/;
+    expect(renderMarkdown(report)).toMatch(observer);
+    expect(renderMarkdown(report)).toMatch(split);
+    expect(scenarioEndLines(s, makeStyle(false)).join('\n')).toMatch(observer);
+    const page = (await renderRunPage(report)).replace(/&#39;|&#x27;|&apos;/g, "'");
+    expect(page).toMatch(observer);
+    expect(page).toMatch(split);
+  });
   it('nothing when the run timed no boundary', () => {
     const report = observedReport();
     report.scenarios[0]!.observerCost!.perStepMs = null;

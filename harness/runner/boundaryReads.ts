@@ -9,6 +9,7 @@ import type { Identities, Sampler } from '../probes/sampler.ts';
 import { createTreeLines } from '../observations/treeSampleLines.ts';
 import type { EvidenceCollector } from './evidenceCollectors.ts';
 import type { ObserverTally } from './observerCost.ts';
+import type { PauseLog } from './pauseLog.ts';
 import type { ProgressSink } from './progressSink.ts';
 import type { RunPosition } from './runPosition.ts';
 import type { SampleWatch } from './sampleWatch.ts';
@@ -43,6 +44,8 @@ export interface BoundaryReadsOptions {
   observer: ObserverTally;
   problem(message: string): void;
   progress?: ProgressSink;
+  /** a soak's: each checkpoint is marked in it, and goes to the stream as a 'pause' */
+  pauses?: PauseLog;
 }
 
 export function createBoundaryReads(plan: { name: string; sampleHz: number }, o: BoundaryReadsOptions): BoundaryReads {
@@ -73,21 +76,26 @@ export function createBoundaryReads(plan: { name: string; sampleHz: number }, o:
     observeWith: (list) => void (collectors = list),
     async checkpoint(p) {
       const t0 = performance.now();
+      const pause = o.pauses?.begin(now());
       try {
         await target.current()?.gc();
       } catch (err) {
         o.problem(`forced GC failed: ${(err as Error).message}`);
       }
       const t1 = performance.now();
-      const s = await sampler.read(p, position.steps, now(), { escaped: true });
-      const t2 = performance.now();
-      target.watchOom();
-      if (s.pids.length === 0 && target.current()?.kind !== 'cli') return null;
-      for (const c of collectors) await c.atBoundary?.(s);
-      o.observer.boundary({ gcMs: t1 - t0, readMs: t2 - t1, agentMs: performance.now() - t2 });
-      record(s, 'b');
-      o.progress?.tick({ name: plan.name, phase: p, iteration: position.steps, total: o.total, elapsedMs: s.t, rss: s.values.rss, sockets: s.values.sockets });
-      return s;
+      try {
+        const s = await sampler.read(p, position.steps, now(), { escaped: true });
+        const t2 = performance.now();
+        target.watchOom();
+        if (s.pids.length === 0 && target.current()?.kind !== 'cli') return null;
+        for (const c of collectors) await c.atBoundary?.(s);
+        o.observer.boundary({ gcMs: t1 - t0, readMs: t2 - t1, agentMs: performance.now() - t2 });
+        record(s, 'b');
+        o.progress?.tick({ name: plan.name, phase: p, iteration: position.steps, total: o.total, elapsedMs: s.t, rss: s.values.rss, sockets: s.values.sockets });
+        return s;
+      } finally {
+        if (pause) o.emit(pause.end(t1 - t0));
+      }
     },
     read: (p) => sampler.read(p, position.steps, now()),
     async startupEnds() {

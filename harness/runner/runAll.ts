@@ -1,13 +1,14 @@
 // A whole `seep run`: validate and plan every scenario file first (a bad one stops everything before
 // any target starts, and nothing is written), then run them one at a time, writing the JSON report after each.
 import path from 'node:path';
-import type { Report } from '../report/schema.ts';
+import type { KnownLeaksPlan, Report } from '../report/schema.ts';
 import { findScenarioFiles, loadScenarioFile, ScenarioFileError, type LoadedScenario } from '../scenario/loadScenario.ts';
 import { planRun, type RunPlan } from '../scenario/runPlan.ts';
 import type { ProgressSink } from './progressSink.ts';
 import type { MetricsEndpoint } from '../observations/metricsEndpoint.ts';
 import type { StoredRun } from '../analysis/compareRuns.ts';
 import { regressionBaseline } from '../analysis/regressionChecks.ts';
+import { knownLeaksUse } from '../analysis/knownLeaks.ts';
 import { shardSlice, type ShardRequest } from './shardSlice.ts';
 import { openRunRecord } from './runRecord.ts';
 
@@ -40,6 +41,8 @@ export interface RunAllOptions {
   baseline?: { stored: StoredRun; tolerance: number };
   /** --shard i/n: run only this shard's slice of the chosen scenarios, and record which it was */
   shard?: ShardRequest;
+  /** the known-leaks file, read and checked by the caller: each scenario's leaks are judged against it */
+  knownLeaks?: KnownLeaksPlan;
 }
 
 /**
@@ -67,6 +70,7 @@ export async function runAll(opts: RunAllOptions): Promise<RunResult> {
     if (opts.signal?.aborted) break;
     await record.run(plan, { repoRoot: opts.projectRoot, signal: opts.signal, progress: opts.progress, metrics: opts.metrics, onLive: opts.onLive });
   }
+  if (opts.knownLeaks) report.knownLeaks = knownLeaksUse(opts.knownLeaks, report.scenarios);
   await record.write();
   return { ran: true, report, runDir };
 }
@@ -112,6 +116,7 @@ async function preparePlans(opts: RunAllOptions): Promise<Prepared> {
     try {
       const plan = planRun(scenario, file, overrides);
       if (opts.baseline) plan.budgets.regression = regressionBaseline(opts.baseline.stored, plan.name, opts.baseline.tolerance);
+      if (opts.knownLeaks) plan.budgets.knownLeaks = opts.knownLeaks;
       plans.push(plan);
     } catch (err) {
       refuse(file, err);

@@ -30,6 +30,7 @@ import { scenarioSteps, type ScenarioSteps } from './scenarioSteps.ts';
 import { watchSeepRss } from './seepRss.ts';
 import { settle } from './settlePhase.ts';
 import { soakLoad, type SoakLoad } from './soakLoad.ts';
+import { createPauseLog } from './pauseLog.ts';
 import { stepErrorPolicy } from './stepErrors.ts';
 import { measure } from './stepLoop.ts';
 import { createTargetLifecycle, type TargetLifecycle } from './targetLifecycle.ts';
@@ -143,8 +144,10 @@ async function openRun(plan: RunPlan, opts: RunScenarioOptions): Promise<Run> {
     watchAlerts(s);
   };
   const sampler = createSampler({ rootPids: () => lifecycle.current()?.rootPids() ?? [], cookie, cgroupUsage: () => lifecycle.cgroupUsage() });
-  const reads = createBoundaryReads(plan, { sampler, target: lifecycle, position, total, emit, note, now, watch, observer, problem, progress: opts.progress });
-  const load = soakLoad(plan, { lifecycle, now, emit, note });
+  // a soak's checkpoints, to tell the load's answers they disturbed from the others
+  const pauses = 'ms' in plan.measure ? createPauseLog() : undefined;
+  const reads = createBoundaryReads(plan, { sampler, target: lifecycle, position, total, emit, note, now, watch, observer, problem, progress: opts.progress, pauses });
+  const load = soakLoad(plan, { lifecycle, now, emit, note, pauses });
   return { opts, scope, events, ending, lifecycle, reads, position, observer, disk, stepClock, load, log, problem, problems, total };
 }
 

@@ -7,21 +7,25 @@ import { runLoad } from '../drivers/loadGenerator.ts';
 import { loadEvent } from '../observations/loadTally.ts';
 import type { RunTarget } from './runTarget.ts';
 import type { TargetLifecycle } from './targetLifecycle.ts';
+import type { PauseLog } from './pauseLog.ts';
 
 export interface SoakLoad {
   start(target: RunTarget): void;
+  /** the measured phase begins: its latency figures count from here */
+  markMeasured(): void;
   /** stops it and waits for its last interval; again is harmless */
   stop(): Promise<void>;
 }
 
-export function soakLoad(plan: Pick<RunPlan, 'load' | 'measure'>, o: { lifecycle: Pick<TargetLifecycle, 'restarting'>; now(): number; emit(e: StreamEvent): void; note(message: string): void }): SoakLoad {
+export function soakLoad(plan: Pick<RunPlan, 'load' | 'measure'>, o: { lifecycle: Pick<TargetLifecycle, 'restarting'>; now(): number; emit(e: StreamEvent): void; note(message: string): void; pauses?: PauseLog }): SoakLoad {
   const abort = new AbortController();
   let done: Promise<void> = Promise.resolve();
+  let markMeasured = (): void => undefined;
   return {
     start(target) {
       if (!plan.load || !('ms' in plan.measure)) return;
       const durationMs = plan.measure.ms;
-      done = runLoad(plan.load, {
+      const run = runLoad(plan.load, {
         baseUrl: () => (o.lifecycle.restarting() ? null : target.baseUrl()),
         totalMs: durationMs - o.now(),
         sliceMs: Math.min(5000, Math.max(1000, durationMs / 60)),
@@ -29,8 +33,12 @@ export function soakLoad(plan: Pick<RunPlan, 'load' | 'measure'>, o: { lifecycle
         onInterval: (i) => o.emit(loadEvent(i)),
         onError: o.note,
         signal: abort.signal,
-      }).done;
+        disturbed: o.pauses?.overlaps,
+      });
+      done = run.done;
+      markMeasured = run.markMeasured;
     },
+    markMeasured: () => markMeasured(),
     async stop() {
       abort.abort();
       await done;

@@ -55,6 +55,7 @@ export async function measure(plan: StepLoopPlanPart, p: StepLoopParts): Promise
     baselineIds = await reads.identities();
     pos.phase = 'measured';
     pos.measuredFromT = now();
+    p.load.markMeasured();
   };
   p.load.start(p.target);
   await stepLoop(plan, p, warmupOver, endWarmup);

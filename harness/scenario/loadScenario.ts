@@ -82,7 +82,7 @@ function loadFailure(err: unknown): string {
   const e = err as NodeJS.ErrnoException;
   const first = String(e?.message ?? err).split('\n')[0]!;
   if (e?.code === 'ERR_MODULE_NOT_FOUND' && /'seep'/.test(first)) {
-    return `${first} (install seep in this project: npm install --save-dev seep; or drop the import: a plain \`export default { ... }\` object needs none)`;
+    return `${first} (install seep in this project, from a tarball made with npm pack: npm install --save-dev /path/to/seep-0.1.0.tgz, see docs/getting-started.md; or drop the import: a plain \`export default { ... }\` object needs none)`;
   }
   return first;
 }

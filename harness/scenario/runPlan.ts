@@ -2,7 +2,7 @@
 // the target is a discriminated union, how the measured phase ends is a step count or a time, and
 // every default lives here. Nothing downstream reads a budget string or a default of its own.
 import path from 'node:path';
-import type { BaselineRun, RunFigure } from '../report/schema.ts';
+import type { BaselineRun, KnownLeaksPlan, RunFigure } from '../report/schema.ts';
 import type { AlertSpec, Budgets, HookContext, LoadSpec, PrometheusEvidence, ReadyCheck, Scenario, StepContext } from './types.ts';
 import { metricOfQuery, presetQueries, type SeriesQueries } from './prometheusQueries.ts';
 import { parseCountLimit, parseDuration, parseRate, parseSize, parseSizeRate, parseStepTimeRate, type CountLimit } from './units.ts';
@@ -60,6 +60,8 @@ export interface BudgetPlan {
   stepErrors: { max: number; written: boolean };
   /** `seep run --baseline`: the stored run's figures for this scenario (null: it has no such scenario), judged by analysis/regressionChecks.ts */
   regression?: RegressionBaseline;
+  /** the known-leaks file (`seep run` reads it unless --no-known-leaks), judged by analysis/knownLeaks.ts */
+  knownLeaks?: KnownLeaksPlan;
 }
 
 export interface RegressionBaseline {

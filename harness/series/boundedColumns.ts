@@ -12,6 +12,9 @@ export interface BoundedColumns<K extends string> {
   columns(): { t: number[] } & Record<K, number[]>;
 }
 
+/** the larger, where NaN stands for no value (a row without one merged with a row with one keeps it) */
+const maxOf = (a: number, b: number): number => (Number.isNaN(a) ? b : Number.isNaN(b) ? a : Math.max(a, b));
+
 export function createBoundedColumns<K extends string>(merges: Record<K, Merge>, max = 4096): BoundedColumns<K> {
   const keys = Object.keys(merges) as K[];
   const cap = Math.max(4, max);
@@ -25,7 +28,7 @@ export function createBoundedColumns<K extends string>(merges: Record<K, Merge>,
     for (let i = 0; i < n; i += 2, out++) {
       const j = Math.min(i + 1, n - 1);
       t[out] = t[j]!;
-      cols.forEach((c, k) => (c[out] = rules[k] === 'max' ? Math.max(c[i]!, c[j]!) : (c[i]! + c[j]!) / 2));
+      cols.forEach((c, k) => (c[out] = rules[k] === 'max' ? maxOf(c[i]!, c[j]!) : (c[i]! + c[j]!) / 2));
     }
     n = out;
   };

@@ -1,7 +1,7 @@
 import { tempDir } from '../../fixtures/testing/tempDir.ts';
 import { readFileSync, writeFileSync, appendFileSync } from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { METRICS, type Sample } from '../report/schema.ts';
 import { createSampleStream, decodeSample, encodeSample, readSampleStream, type StreamEvent } from './sampleStream.ts';
 
@@ -60,8 +60,8 @@ describe('sample stream', () => {
     const w = createSampleStream(file, { flushMs: 50 });
     try {
       w.write({ k: 'note', t: 1, message: 'hello' });
-      for (let i = 0; i < 40 && readFileSync(file, 'utf8') === ''; i++) await new Promise((r) => setTimeout(r, 25));
-      expect(readFileSync(file, 'utf8')).toContain('hello');
+      // no write after this one: only the timer can flush it
+      await vi.waitUntil(() => readFileSync(file, 'utf8').includes('hello'), { timeout: 30_000, interval: 25 });
     } finally {
       w.close();
     }

@@ -6,7 +6,7 @@
 import { closeSync, createReadStream, mkdirSync, openSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { METRICS, type AgentlessProcess, type Attribution, type Metric, type Phase, type Sample, type ScenarioReport, type Suspect, type SuspectEvidence, type TcpState, type WarningGroup, type DiskPath, type Leftover, type RuntimeVersion } from '../report/schema.ts';
+import { METRICS, type AgentlessProcess, type Attribution, type DiskPath, type LatencyFigures, type Leftover, type Metric, type Phase, type RuntimeVersion, type Sample, type ScenarioReport, type Suspect, type SuspectEvidence, type TcpState, type WarningGroup } from '../report/schema.ts';
 
 /** a note of the run: a problem of observing (the report's probe errors), or how it measured (its notes) */
 export type NoteKind = 'problem' | 'info';
@@ -39,9 +39,13 @@ export type StreamEvent =
   /**
    * a load slice: n answers, e failures, p50/p99 latency; since issue 28 also d its length (ms), a
    * the rate asked (req/s, absent: as fast as it goes), ok the successes, x the transport errors
-   * [refused, reset, timeout, other] and s the answers by status class [1xx, 2xx, 3xx, 4xx, 5xx]
+   * [refused, reset, timeout, other] and s the answers by status class [1xx, 2xx, 3xx, 4xx, 5xx];
+   * with seep's checkpoints recorded, `c` is its answers clear of them and `m` the measured phase's
+   * answers so far, all and clear (drivers/latencySplit.ts)
    */
-  | { k: 'load'; t: number; n: number; e: number; p50: number; p99: number; d?: number; a?: number; ok?: number; x?: number[]; s?: number[] }
+  | { k: 'load'; t: number; n: number; e: number; p50: number; p99: number; d?: number; a?: number; ok?: number; x?: number[]; s?: number[]; c?: LatencyFigures; m?: { all: LatencyFigures; clean: LatencyFigures } }
+  /** a checkpoint: from its start at t, ms long, of which gc the forced GC (drivers see it as a pause of the target) */
+  | { k: 'pause'; t: number; ms: number; gc: number }
   | { k: 'seep'; t: number; rss: number }
   | { k: 'cmd'; pid: number; cmd: string; root?: boolean }
   | { k: 'exit'; t: number; pid: number; code: number | null; signal: string | null; restart: boolean }

@@ -24,7 +24,7 @@ async function start(mode: string, trace = true): Promise<{ agent: AgentClient; 
     /^listening \d+/,
   );
   cleanups.push(t.stop);
-  const agent = await connectAgent(sock, { timeoutMs: 5000 });
+  const agent = await connectAgent(sock, { timeoutMs: 30_000 });
   cleanups.push(() => agent.close());
   return { agent, port: Number(t.ready.split(' ')[1]) };
 }
@@ -165,7 +165,8 @@ describe('Python agent (sitecustomize on PYTHONPATH)', () => {
     ].join('\n');
     const out = execFileSync('python3', ['-c', script], {
       env: { ...process.env, PYTHONPATH: `${agentDir}:${own}`, SEEP_AGENT_DUMP: dump },
-      timeout: 20_000,
+      // python3 with tracemalloc on from the start: seconds on a busy machine; the bound only ends a hang
+      timeout: 50_000,
       stdio: ['ignore', 'pipe', 'pipe'],
     }).toString();
     expect(out.trim()).toBe('ran');

@@ -25,6 +25,7 @@ import types
 import warnings
 import weakref
 
+import seep_walk  # beside this file, like seep_heap
 import seep_heap  # beside this file, which is on sys.path whenever this module is imported
 
 import seep_containers
@@ -157,7 +158,7 @@ def op_follow_creations(req):
     if not names or tracemalloc.is_tracing():
         return {"followed": []}
     classes = {}
-    for o in gc.get_objects():
+    for o in seep_walk.objects_but_tuples()[0]:  # a class is never a tuple
         if isinstance(o, type):
             classes.setdefault(_qualname(o), o)
     followed = []
@@ -178,7 +179,8 @@ def op_creations(req):
     """Where the live instances of these classes were made, by the user's line, most first (after followCreations)."""
     wanted = set(n for n in req.get("types", []) if isinstance(n, str))
     sites = {}
-    for o in gc.get_objects():
+    # a followed class has a Python __init__, which a tuple's subclasses never had: no tuple is lost
+    for o in seep_walk.objects_but_tuples()[0]:
         name = _qualname(type(o))
         if name not in wanted:
             continue
@@ -420,7 +422,7 @@ _LRU_WRAPPER = type(functools.lru_cache(maxsize=1)(lambda: None))
 
 
 def _count_by_type():
-    """Objects the GC tracks, per type: one pass, counted by type object and named once per type.
+    """Objects the GC tracks, per type: one pass in C (seep_walk), named once per type.
 
     Cancelled asyncio timers still in their loop's heap are left out (see below), and so is what a
     functools.lru_cache with a maxsize holds (its keys and results): the cache
@@ -428,18 +430,17 @@ def _count_by_type():
     fills at one SplitResult per step for a server whose URLs carry the step number; a run shorter
     than the cache would call that a leak). An unbounded lru_cache(maxsize=None) is counted.
     """
-    by_type = {}
-    caches = []
+    by_type, _ = seep_walk.count_by_type()
     # asyncio keeps a cancelled timer in its loop's heap until it purges them (past 100 scheduled,
     # half of them cancelled): bounded by that rule, and garbage already, with the Context it holds
     events = sys.modules.get("asyncio.events")
     timer_type = getattr(events, "TimerHandle", None)
-    for o in gc.get_objects():
+    caches = []
+    for o in _special_objects(by_type, (_LRU_WRAPPER, timer_type)):
         t = type(o)
-        by_type[t] = by_type.get(t, 0) + 1
         if t is _LRU_WRAPPER:
             caches.append(o)
-        elif t is timer_type and getattr(o, "_cancelled", False):
+        elif getattr(o, "_cancelled", False):
             by_type[t] -= 1
             ctx = getattr(o, "_context", None)
             if ctx is not None and gc.is_tracked(ctx):
@@ -466,6 +467,22 @@ def _count_by_type():
         name = _qualname(t)
         counts[name] = counts.get(name, 0) + n
     return counts
+
+
+# the lru caches and timers seen by the last walk that picked them: while there are as many alive of
+# each type as the counts say, they are all of them (a WeakSet holds only live ones), and the second
+# walk over the heap is not needed; a service makes its caches at import, so that is nearly always
+_specials = weakref.WeakSet()
+
+
+def _special_objects(by_type, special_types):
+    wanted = {t for t in special_types if t is not None and by_type.get(t)}
+    known = [o for o in list(_specials) if type(o) in wanted]
+    if sum(by_type[t] for t in wanted) != len(known):
+        known = seep_walk.objects_where(wanted.__contains__)[0]
+        _specials.clear()
+        _specials.update(known)
+    return known
 
 
 def op_type_growth(req):
@@ -526,7 +543,8 @@ def op_open_resources(req):
     if req.get("gc", True):  # false: the caller has just collected
         gc.collect()
     out = []
-    for o in gc.get_objects():
+    handle_types = seep_heap.subclasses([socket.socket, io.FileIO])
+    for o in seep_walk.objects_where(handle_types.__contains__)[0]:
         try:
             if issubclass(type(o), socket.socket) and o.fileno() != -1:
                 kind, desc = "socket", f"fd {o.fileno()} {o.family.name} {o.type.name}"

@@ -41,7 +41,7 @@ def seep_command():
     npx = shutil.which("npx")
     if npx and subprocess.run([npx, "--no-install", "seep", "--version"], capture_output=True, timeout=60).returncode == 0:
         return [npx, "--no-install", "seep"]
-    raise RuntimeError("cannot find seep: set SEEP_BIN, install seep in the project (npm install --save-dev seep), or run through `npx seep pytest`")
+    raise RuntimeError("cannot find seep: set SEEP_BIN, install seep in the project (npm install --save-dev /path/to/seep-0.1.0.tgz, see docs/getting-started.md), or run through `npx seep pytest`")
 
 
 _command = []

@@ -204,7 +204,7 @@ function round(v: number): number {
   return Math.abs(v) >= 100 ? Math.round(v) : Math.round(v * 100) / 100;
 }
 
-function timeChart(index: number | string, id: string, title: string, resource: ChartSpec['resource'], unit: ChartUnit, t: readonly number[], series: { label: string; values: readonly number[] }[], lines: ChartLine[]): ChartSpec {
+function timeChart(index: number | string, id: string, title: string, resource: ChartSpec['resource'], unit: ChartUnit, t: readonly number[], series: { label: string; values: readonly (number | null)[] }[], lines: ChartLine[]): ChartSpec {
   const down = minMaxBuckets(t, series.map((x) => x.values), DISPLAY_BUCKETS);
   return {
     id: `s${index}-${id}`, title, resource, axis: 'time', unit,
@@ -226,7 +226,9 @@ function loadCharts(s: ScenarioReport, index: number | string): ChartSpec[] {
         [{ label: 'requests/s', values: perSecond(load.requests) }, { label: 'errors/s', values: perSecond(load.errors) }], []));
     }
     out.push(timeChart(index, 'latency-time', 'Latency over time', 'latency', 'ms', load.t,
-      [{ label: 'p50', values: load.latencyP50 }, { label: 'p99', values: load.latencyP99 }],
+      [{ label: 'p50', values: load.latencyP50 }, { label: 'p99', values: load.latencyP99 },
+        // the answers of each interval clear of seep's checkpoints (its forced GC and reads)
+        ...(load.latencyP99Clean ? [{ label: 'p99 clear of checkpoints', values: load.latencyP99Clean }] : [])],
       checkLines(checksOn(s, ['latencyP99']), null, 'ms')));
   }
   const seep = s.series.seepRss;

@@ -7,6 +7,7 @@ import { escapeHtml as e } from './escapeHtml.ts';
 import { renderChartPage } from './chartPage.ts';
 import { scenarioSection, verdictBadge } from './scenarioSection.ts';
 import { shardText } from '../shardText.ts';
+import { knownLeaksFileLine } from '../leakText.ts';
 
 export async function renderRunPage(report: Report): Promise<string> {
   const charts: ChartSpec[] = [];
@@ -25,13 +26,14 @@ export async function renderRunPage(report: Report): Promise<string> {
   const nav = report.scenarios.map((s, i) => link(s, String(i)) + (s.replicas ?? []).map((r, j) => link(r, `${i}-${j}`)).join('')).join('');
   const duration = Date.parse(report.finishedAt) - Date.parse(report.startedAt);
   const shard = shardText(report);
+  const known = knownLeaksFileLine(report);
   return renderChartPage({
     title: `seep ${verdict} · ${report.runId}`,
     bodyAttributes: `data-verdict="${e(verdict)}"`,
     header: `<p><a href="../index.html">← all runs</a></p>
 <h1>${verdictBadge(verdict)} seep run <code>${e(report.runId)}</code></h1>
 <p class="meta">${e(report.startedAt)} · ${Number.isFinite(duration) ? e(formatDuration(duration)) : ''} · exit code ${report.exitCode} · ${e(h.hostname)} (${e(h.platform)}/${e(h.arch)}, ${h.cpus} CPUs, ${e(formatValue(h.totalMemBytes, 'B'))}) · seep ${e(report.seepVersion)} on node ${e(h.node)} (each target's own runtime is under its name)</p>
-${shard === null ? '' : `<p class="meta">${e(shard)}</p>\n`}<nav class="scenarios"><ul>${nav}</ul></nav>`,
+${shard === null ? '' : `<p class="meta">${e(shard)}</p>\n`}${known === null ? '' : `<p class="meta known-leaks">${e(known)}</p>\n`}<nav class="scenarios"><ul>${nav}</ul></nav>`,
     main: sections.join('\n'),
     charts,
   });

@@ -7,9 +7,10 @@ import type { ChartSpec } from './chartModel.ts';
 import type { LimitLineKind } from '../limitLines.ts';
 import { escapeHtml as e } from './escapeHtml.ts';
 import { alertsList, processesTable, processHeapsTable } from './soakTables.ts';
-import { attachedText, calibrationText, detectableText, observerText, runtimeText, stepTimeText, wouldHaveCaught } from '../scenarioHeadlines.ts';
+import { attachedText, calibrationText, detectableText, latencySplitText, observerText, runtimeText, stepTimeText, wouldHaveCaught } from '../scenarioHeadlines.ts';
 import { agentlessLines, retriesText, startupFacts, startupText } from '../setupText.ts';
 import { typeGrowthTable } from './typeGrowthTable.ts';
+import { leaksTable } from './leaksTable.ts';
 import { diskTable } from './diskTable.ts';
 
 export function verdictBadge(verdict: string): string {
@@ -55,7 +56,7 @@ function checksTable(checks: Check[]): string {
 <td><code>${e(c.id)}</code><br><span class="dim">${e(c.kind)} · ${e(c.resource)}</span></td>
 <td class="num">${limitCell(c)}</td>
 <td class="num observed">${e(formatValue(c.observed, c.unit))}</td>
-<td>${verdictBadge(c.pass ? 'pass' : 'fail')} ${e(c.message)}${leftoversList(c)}</td>
+<td>${verdictBadge(c.known ? 'known' : c.pass ? 'pass' : 'fail')} ${e(c.message)}${leftoversList(c)}</td>
 <td>${trendCell(c)}</td></tr>`);
   return `<table class="checks"><thead><tr><th>Check</th><th>Limit</th><th>Observed</th><th>Verdict</th><th>Trend</th></tr></thead><tbody>${rows.join('\n')}</tbody></table>`;
 }
@@ -145,10 +146,11 @@ function statedLines(s: ScenarioReport): string {
   const calibration = calibrationText(s);
   const observer = observerText(s);
   const steps = stepTimeText(s);
+  const latency = latencySplitText(s);
   const startup = [startupFacts(s), startupText(s)].filter(Boolean).join('. ');
   const agentless = agentlessLines(s);
   const retried = retriesText(s);
-  return `${steps ? `<p class="step-time">${e(steps)}</p>` : ''}${caught ? `<p class="detectable">${e(caught)}</p>` : ''}${calibration ? `<p class="calibration ${e(s.calibration!.outcome.replace(' ', '-'))}">${e(calibration)}</p>` : ''}${observer ? `<p class="observer-cost">${e(observer)}</p>` : ''}`
+  return `${steps ? `<p class="step-time">${e(steps)}</p>` : ''}${caught ? `<p class="detectable">${e(caught)}</p>` : ''}${calibration ? `<p class="calibration ${e(s.calibration!.outcome.replace(' ', '-'))}">${e(calibration)}</p>` : ''}${latency ? `<p class="latency-split">Each answer's latency: ${e(latency)}</p>` : ''}${observer ? `<p class="observer-cost">${e(observer)}</p>` : ''}`
     + `${startup ? `<p class="startup">${e(startup)}</p>` : ''}${retried ? `<p class="retries">${e(retried)}</p>` : ''}${agentless.length ? `<div class="agentless"><strong>No agent answering</strong><ul>${agentless.map((l) => `<li>${e(l)}</li>`).join('')}</ul></div>` : ''}`;
 }
 
@@ -164,6 +166,7 @@ export function scenarioSection(s: ScenarioReport, index: number | string, chart
 <p class="meta"><code>${e(s.file)}</code> · ${e(target)} · ${series ? `${s.series.timedCount} points` : `${s.iterations.warmup} warmup + ${s.iterations.measured} measured iterations`} · ${e(formatDuration(s.durationMs))}${s.restarts === undefined ? '' : ` · <span class="restarts${s.restarts ? ' some' : ''}">${s.restarts} restart${s.restarts === 1 ? '' : 's'}</span>`}</p>
 ${s.error ? `<pre class="error">${e(s.error)}</pre>` : ''}${s.cutShort ? `<pre class="error">${e(s.cutShort)}</pre>` : ''}${problems}${notes}
 <h3>Checks</h3>${checksTable(s.checks)}
+${leaksTable(s)}
 ${statedLines(s)}${alertsList(s)}
 <h3>Charts</h3><p class="dim legend-note">Shaded: warmup (blue) and settle (grey). Dashed grey: baseline. Red: a budget. Dotted red: the level a default check allows after the settle (back to baseline). Purple: an alert level (a warning is told, a critical crossing fails). Orange dashed: fitted trend. Purple ticks: a worker recycled (a step's request retried, where marked ↻). Each line's name is in the legend.</p>
 <div class="charts">${charts.map(chartFigure).join('\n') || '<p class="dim">No samples.</p>'}</div>

@@ -4,6 +4,7 @@ import type { Check, Metric, Resource, ScenarioReport } from '../../report/schem
 import { formatDuration, formatSigned, formatValue } from '../formatValue.ts';
 import { calibrationText, observerText, stepTimeText, wouldHaveCaught } from '../scenarioHeadlines.ts';
 import { asciiChart } from './asciiChart.ts';
+import { leakLines } from './leakLines.ts';
 import { limitLineOf, limitLinePhrase } from '../limitLines.ts';
 import { suspectHeadline, suspectTextLines } from '../leakTraceLines.ts';
 import { soakLines } from './soakLines.ts';
@@ -62,6 +63,7 @@ export function scenarioEndLines(s: ScenarioReport, style: Style): string[] {
   if (s.error) lines.push(...plainLines(s.error).split('\n').map((l) => `    ${style.yellow(l)}`));
   if (s.cutShort) lines.push(`    ${style.yellow(plainText(s.cutShort))}`);
   for (const c of s.checks.filter((x) => !x.pass)) lines.push(checkLine(c, style));
+  lines.push(...leakLines(s, style));
   const caught = wouldHaveCaught(s);
   if (caught) lines.push(`    ${style.dim(caught)}`);
   const calibration = calibrationText(s);

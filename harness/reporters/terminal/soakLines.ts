@@ -3,7 +3,7 @@
 // leak shows), the heap per process, p99 latency under load, and the alerts crossed.
 import type { ScenarioReport } from '../../report/schema.ts';
 import { formatValue } from '../formatValue.ts';
-import { alertSummary, latencyP99, loadText, recycledWorkers } from '../scenarioHeadlines.ts';
+import { alertSummary, latencyP99, latencySplitText, loadText, recycledWorkers } from '../scenarioHeadlines.ts';
 import { processHeapRows } from '../processHeapRows.ts';
 import { plainText, type Style } from './style.ts';
 
@@ -23,6 +23,8 @@ export function soakLines(s: ScenarioReport, style: Style, indent = '    '): str
   }
   const latency = latencyP99(s);
   if (latency) lines.push(`${indent}${label('latency p99')} ${latency}`);
+  const split = latencySplitText(s);
+  if (split) lines.push(`${indent}${label('each answer\'s latency, measured phase')} ${split}`);
   const alerts = alertSummary(s);
   if (alerts) {
     const critical = s.alerts!.some((a) => a.level === 'critical');

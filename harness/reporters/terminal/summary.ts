@@ -7,6 +7,7 @@ import { attachedText, calibrationText, describeCheck, observerText, rssGrowth, 
 import { resourceChart, verdictLabel } from './scenarioVerdict.ts';
 import { seriesTable } from './seriesTable.ts';
 import { soakLines } from './soakLines.ts';
+import { knownLeaksCount, knownLeaksFileLine } from '../leakText.ts';
 import { agentlessLines, retriesText, startupText } from '../setupText.ts';
 import { makeStyle, plainLines, plainText } from './style.ts';
 
@@ -51,6 +52,8 @@ export function printSummary(report: Report, out: Writable, opts: SummaryOptions
     if (retried) lines.push(`          ${style.dim(plainText(retried))}`);
     const caught = wouldHaveCaught(s);
     if (caught) lines.push(`          ${style.dim(caught)}`);
+    const known = knownLeaksCount(s);
+    if (known) lines.push(`          ${style.dim(known)}`);
     const calibration = calibrationText(s);
     if (calibration) lines.push(`          ${s.calibration?.outcome === 'missed' ? style.red(plainText(calibration)) : style.dim(plainText(calibration))}`);
     const steps = stepTimeText(s);
@@ -59,6 +62,9 @@ export function printSummary(report: Report, out: Writable, opts: SummaryOptions
     if (observer) lines.push(`          ${style.dim(observer)}`);
     if (s.replicas?.length) lines.push(...seriesTable(s.replicas, style, '          '));
   }
+  // the known-leaks file belongs to the list of scenarios above; the causes follow it
+  const file = knownLeaksFileLine(report);
+  if (file) lines.push(`  ${style.dim(plainText(file))}`);
   lines.push(...causes);
   for (const s of report.scenarios) {
     const failing = [...new Set(s.checks.filter((c) => !c.pass).map((c) => c.resource))].filter((r): r is Resource => r !== 'rss');
