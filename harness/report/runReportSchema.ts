@@ -789,6 +789,11 @@ export interface ObserveCadence {
   /** the share of the wall time observing would take at this cadence, from the costs it was chosen on */
   share: number;
   why: string;
+  /**
+   * the costs it was chosen on, ms (medians of the last steps and boundaries timed): a counted run's
+   * when it chose (after the warmup's first few), a soak's at its last boundary; absent in older reports
+   */
+  chosenOn?: { stepMs: number; gcMs: number; boundaryMs: number };
 }
 
 /**

@@ -48,6 +48,19 @@ describe('a counted run\'s cadence', () => {
     expect(read.slice(0, 4)).toEqual([1, 5, 9, 13]);
     expect(read.at(-1)).toBe(100);
     expect(read.length).toBeGreaterThanOrEqual(MIN_TREND_POINTS);
-    expect(c.result()).toMatchObject({ everySteps: 4 });
+    // the costs it chose on, for a reader to hold the choice to the rule
+    expect(c.result()).toMatchObject({ everySteps: 4, chosenOn: { stepMs: 20, gcMs: 90, boundaryMs: 100 } });
+  });
+
+  it('says the costs it chose on when the step costs more than the GC, as on a busy machine', () => {
+    const c = createObserveCadence({ measure: { steps: 100 }, checkpointMs: 0 });
+    for (let i = 0; i < 3; i++) {
+      c.step(68.9);
+      c.boundary({ gcMs: 54.1, readMs: 5, agentMs: 5 });
+    }
+    const read = Array.from({ length: 100 }, (_, i) => c.readAfter(i + 1, i === 99)).filter(Boolean);
+    expect(read.length).toBe(100);
+    expect(c.result()).toMatchObject({ everySteps: 1, chosenOn: { stepMs: 68.9, gcMs: 54.1 } });
+    expect(c.result()!.why).toMatch(/^a boundary after every step: a forced GC \(54\.1 ms\) costs no more than a step \(68\.9 ms\)/);
   });
 });

@@ -32,6 +32,14 @@ export interface CadenceChoice {
   every: number;
   share: number;
   why: string;
+  /** the costs it was chosen on (medians of the last few timed) */
+  chosenOn: CadenceCosts;
+}
+
+export interface CadenceCosts {
+  stepMs: number;
+  gcMs: number;
+  boundaryMs: number;
 }
 
 const ms = (x: number) => `${x >= 100 ? x.toFixed(0) : x.toFixed(1)} ms`;
@@ -55,15 +63,16 @@ const SETTLE_READS = 3;
 export function chooseEvery(c: { stepMs: number; boundaryMs: number; gcMs: number; measuredSteps: number; stepsSoFar?: number; boundariesSoFar?: number }): CadenceChoice {
   const steps = (c.stepsSoFar ?? 0) + c.measuredSteps;
   const fixed = (c.boundariesSoFar ?? 0) + SETTLE_READS;
+  const chosenOn = { stepMs: c.stepMs, gcMs: c.gcMs, boundaryMs: c.boundaryMs };
   const shareAt = (k: number) => {
     const observing = (fixed + Math.ceil(c.measuredSteps / k)) * c.boundaryMs;
     return observing / (steps * c.stepMs + observing);
   };
   if (!(c.gcMs > c.stepMs)) {
-    return { every: 1, share: shareAt(1), why: `a boundary after every step: a forced GC (${ms(c.gcMs)}) costs no more than a step (${ms(c.stepMs)})` };
+    return { every: 1, share: shareAt(1), chosenOn, why: `a boundary after every step: a forced GC (${ms(c.gcMs)}) costs no more than a step (${ms(c.stepMs)})` };
   }
   if (c.boundaryMs < CHEAP_BOUNDARY_MS) {
-    return { every: 1, share: shareAt(1), why: `a boundary after every step: one takes ${ms(c.boundaryMs)}, too little to be worth fewer points` };
+    return { every: 1, share: shareAt(1), chosenOn, why: `a boundary after every step: one takes ${ms(c.boundaryMs)}, too little to be worth fewer points` };
   }
   // (fixed + n/k) x B <= steps x S x share / (1 - share)
   const room = (steps * c.stepMs * TARGET_SHARE) / (1 - TARGET_SHARE) / c.boundaryMs - fixed;
@@ -73,9 +82,9 @@ export function chooseEvery(c: { stepMs: number; boundaryMs: number; gcMs: numbe
   const costs = `a forced GC costs ${ms(c.gcMs)} and a boundary ${ms(c.boundaryMs)} beside a step of ${ms(c.stepMs)}`;
   if (every < needed) {
     const would = Number.isFinite(needed) ? `${needed} would keep observing to ${MAX_OBSERVER_SHARE * 100}% of the wall time` : `no spacing would keep observing to ${MAX_OBSERVER_SHARE * 100}% of the wall time`;
-    return { every, share: shareAt(every), why: `a boundary every ${every} steps: ${costs}; ${would}, but the trend keeps ${MIN_TREND_POINTS} of the ${c.measuredSteps} measured steps (run more steps to observe less)` };
+    return { every, share: shareAt(every), chosenOn, why: `a boundary every ${every} steps: ${costs}; ${would}, but the trend keeps ${MIN_TREND_POINTS} of the ${c.measuredSteps} measured steps (run more steps to observe less)` };
   }
-  return { every, share: shareAt(every), why: `a boundary every ${every} steps: ${costs}, so observing takes at most ${MAX_OBSERVER_SHARE * 100}% of the wall time` };
+  return { every, share: shareAt(every), chosenOn, why: `a boundary every ${every} steps: ${costs}, so observing takes at most ${MAX_OBSERVER_SHARE * 100}% of the wall time` };
 }
 
 /** A soak's boundary clock: stretched so boundaries take at most a fifth of the time (a quarter with room), never past measureMs / MIN_TREND_POINTS. */
@@ -148,12 +157,12 @@ export function createObserveCadence(plan: { measure: { steps: number } | { ms: 
       if ('ms' in plan.measure) {
         const stretched = lastInterval > plan.checkpointMs;
         return {
-          everyMs: Math.round(lastInterval), plannedMs: Math.round(plan.checkpointMs), share: c.boundaryMs / (lastInterval + c.boundaryMs),
+          everyMs: Math.round(lastInterval), plannedMs: Math.round(plan.checkpointMs), share: c.boundaryMs / (lastInterval + c.boundaryMs), chosenOn: c,
           why: stretched ? `a boundary every ${ms(lastInterval)} rather than ${ms(plan.checkpointMs)}: each took ${ms(c.boundaryMs)}, so observing takes at most ${MAX_OBSERVER_SHARE * 100}% of the time` : `a boundary every ${ms(plan.checkpointMs)}, as planned: each took ${ms(c.boundaryMs)}`,
         };
       }
-      if (!chosen) return { everySteps: 1, share: c.boundaryMs / (c.stepMs + c.boundaryMs), why: 'a boundary after every step: too few steps were timed to choose otherwise' };
-      return { everySteps: chosen.every, share: chosen.share, why: chosen.why };
+      if (!chosen) return { everySteps: 1, share: c.boundaryMs / (c.stepMs + c.boundaryMs), chosenOn: c, why: 'a boundary after every step: too few steps were timed to choose otherwise' };
+      return { everySteps: chosen.every, share: chosen.share, chosenOn: chosen.chosenOn, why: chosen.why };
     },
   };
 }
