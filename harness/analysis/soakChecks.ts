@@ -87,14 +87,15 @@ export function soakHeapCheck(c: Check, obs: Observations): Check {
   if (!c.trend || c.trend.verdict === 'bounded' || !c.series) return c;
   const windowMs = obs.measuredHours * HOUR_MS;
   const name = c.series === 'heapBlocks' ? 'allocated blocks' : 'runtime heap';
-  if (c.trend.verdict === 'inconclusive') {
+  const d = heapDeceleration(obs, c.series as Metric);
+  if (c.trend.verdict === 'inconclusive' && !d) {
     // the samples that would decide, as a measured duration: a soak's boundaries come on a clock
     const need = noiseDurationMs(c.trend, windowMs);
     if (need === null) return c;
     const trend: TrendResult = { ...c.trend, measureForMs: Math.ceil(need) };
     return { ...c, trend, message: c.message.includes(';') ? c.message : describeTrend(name, trend) };
   }
-  const d = heapDeceleration(obs, c.series as Metric);
+  // a leak, or too noisy to say, that grows ever more slowly: a filling cache is what it says
   if (!d) return c;
   const trend: TrendResult = {
     ...c.trend,

@@ -71,7 +71,8 @@ export function runtimeHeapCollector(agents: () => AgentHandle[], onProcesses: (
       if (all.length === 0) return;
       const reads = await Promise.all(all.map(async (a) => {
         try {
-          return { a, figures: heapFigures(a.runtime, await a.request('memory')) };
+          // the heap as the boundary's forced GC left it (runtimeHeap.ts), not after the reads since
+          return { a, figures: heapFigures(a.runtime, await a.request('memory', { afterGc: true })) };
         } catch (err) {
           // a worker that exited meanwhile (recycled) has no heap left to count
           const running = a.role === 'root' || isRunning(a.pid);

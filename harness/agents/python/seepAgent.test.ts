@@ -113,6 +113,12 @@ describe('Python agent (sitecustomize on PYTHONPATH)', () => {
     expect(after.gcObjects - before.gcObjects).toBeGreaterThanOrEqual(40);
     expect(after.blocks - before.blocks).toBeGreaterThanOrEqual(40);
     expect(after.handles).toEqual(before.handles);
+    // a boundary's read gets the figures as the GC left them, once: what requests kept since is not in them
+    await agent.request('gc');
+    await hit(port, 10, '/job');
+    const boundary = (await agent.request('memory', { afterGc: true })) as Mem & { afterGc?: { blocks: number; mallocInUse: number } };
+    expect(boundary.blocks - boundary.afterGc!.blocks).toBeGreaterThanOrEqual(10);
+    expect(((await agent.request('memory', { afterGc: true })) as { afterGc?: unknown }).afterGc).toBeUndefined();
   });
 
   it('answers a bad request with an error and keeps serving', async () => {

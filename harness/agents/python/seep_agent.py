@@ -293,16 +293,27 @@ def _patch_asyncio(loop_class):
     loop_class.call_exception_handler = call_exception_handler
 
 
+# The heap as the last forced GC left it, read right after the collection: by the time a boundary's
+# 'memory' is asked (after seep's /proc reads), a service's other threads have allocated for the
+# requests in flight. Given once, to the boundary's read that asks for it.
+_after_gc = None
+
+
 def op_gc(_req):
+    global _after_gc
     collected = gc.collect() + gc.collect()
-    return {"collected": collected, "traced": tracemalloc.get_traced_memory()[0] if tracemalloc.is_tracing() else None}
+    traced = tracemalloc.get_traced_memory()[0] if tracemalloc.is_tracing() else None
+    _after_gc = {"traced": traced, "blocks": sys.getallocatedblocks(), "mallocInUse": seep_heap.malloc_in_use()}
+    return {"collected": collected, "traced": traced}
 
 
-def op_memory(_req):
+def op_memory(req):
     """The heap at a boundary, read after the engine's 'gc': tracemalloc's figures where it traces,
-    and always the blocks, malloc's bytes in use and the handles (seep_heap.py)."""
+    and always the blocks, malloc's bytes in use and the handles (seep_heap.py); with `afterGc`, the
+    figures as the last 'gc' left them, once."""
+    global _after_gc
     traced, peak = tracemalloc.get_traced_memory() if tracemalloc.is_tracing() else (None, None)
-    return {
+    reply = {
         "pid": os.getpid(),
         "traced": traced,
         "tracedPeak": peak,
@@ -310,6 +321,11 @@ def op_memory(_req):
         "gcCounts": gc.get_count(),
         **seep_heap.read(_own_sockets),
     }
+    if req.get("afterGc"):
+        if _after_gc is not None:
+            reply["afterGc"] = _after_gc
+        _after_gc = None
+    return reply
 
 
 def _traces_by_stack():
