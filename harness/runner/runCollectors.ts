@@ -28,7 +28,8 @@ export function runCollectors(
 ): EvidenceCollector[] {
   const emit = (e: StreamEvent) => o.emit(e);
   return [
-    runtimeHeapCollector(() => target.agents(), (procs, s) => emit({ k: 'heaps', t: s.t, p: phaseCode(s.phase), procs })),
+    // a soak's checkpoints run beside its steps and load: the heap as the GC left it, not after the reads
+    runtimeHeapCollector(() => target.agents(), (procs, s) => emit({ k: 'heaps', t: s.t, p: phaseCode(s.phase), procs }), { afterGc: 'ms' in plan.measure }),
     typeGrowthCollector(() => target.agent(), emit, () => target.agents()),
     warningCountsCollector(() => target.agents(), emit),
     ...(target.cliDumps ? [cliDumpCollector(target.cliDumps)] : []),
