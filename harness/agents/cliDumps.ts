@@ -3,7 +3,7 @@
 // file per invocation; the runner reads them all once the steps are done, as suspect evidence.
 import { readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
-import type { SuspectEvidence, WarningRecord } from '../report/schema.ts';
+import type { SuspectEvidence, WarningRecord } from '../report/suspectEvidenceSchema.ts';
 import { PYTHON_AGENT_DIR, type PyWarning } from './suspectCollector.ts';
 
 const STANDARD_STREAMS = /'<std(in|out|err)>'/;

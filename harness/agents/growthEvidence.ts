@@ -4,7 +4,8 @@
 // with the collectors, below the judge.
 // The rule is fuite's: a thing leaks per step when its count grows by at least about the number of
 // steps, and memlab's: it must still be there after the settle. No ranking here (the judge's).
-import type { CountPoint, GrowthEvidence, Suspect } from '../report/schema.ts';
+import type { Suspect } from '../report/runReportSchema.ts';
+import type { CountPoint, GrowthEvidence } from '../report/suspectEvidenceSchema.ts';
 
 /** fuite counts a leak when growth is a multiple of the iteration count; allow 10% for objects freed late */
 export const PER_ITERATION_SLACK = 0.9;

@@ -3,7 +3,8 @@
 // grew between the looks, with the lines that add to them (seep_containers.py), and, for the classes
 // that grew through the measured phase, where their new instances were made (the agent follows
 // their constructors from the first look on: the line that makes what a module list keeps).
-import type { HolderEvidence, ProcessRef, TraceReference } from '../report/schema.ts';
+import type { ProcessRef, TraceReference } from '../report/runReportSchema.ts';
+import type { HolderEvidence } from '../report/suspectEvidenceSchema.ts';
 import { PER_ITERATION_SLACK } from './growthEvidence.ts';
 
 type Ask = (what: string, op: string, params?: object) => Promise<unknown>;

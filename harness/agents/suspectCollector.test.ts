@@ -11,7 +11,7 @@ import { warningSuspects } from '../analysis/warningCosts.ts';
 import { countedWarnings, createWarningReads } from '../observations/warningReads.ts';
 import { warningCountsCollector } from '../runner/warningCountsCollector.ts';
 import { phaseOfCode } from '../series/sampleStream.ts';
-import { METRICS, type Metric, type Phase, type Sample } from '../report/schema.ts';
+import { METRICS, type Metric, type Phase, type Sample } from '../report/sampleSchema.ts';
 import { startTarget, agentTargetsDir } from '../../fixtures/agent-targets/targets.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'seep-suspects-'));

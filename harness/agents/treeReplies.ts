@@ -1,7 +1,7 @@
 // The replies of every process of a pre-fork tree to one agent op, as one reply: what the suspect
 // collector asks of the root alone in a single process, summed over the root and its workers
 // (gunicorn's, multiprocessing's), each merged thing named with the process that grew it most.
-import type { ProcessRef } from '../report/schema.ts';
+import type { ProcessRef } from '../report/runReportSchema.ts';
 
 /** ops whose replies are merged over the tree's processes (the rest go to the root, or as runner/treeTypeCounts.ts says) */
 export const TREE_OPS = new Set(['tracemalloc', 'openResources', 'containers', 'followCreations', 'creations']);

@@ -1,7 +1,7 @@
 import { planBudgets } from '../scenario/runPlan.ts';
 import type { Budgets } from '../scenario/types.ts';
 import { describe, expect, it } from 'vitest';
-import { METRICS, type Metric, type Phase, type Sample } from '../report/schema.ts';
+import { METRICS, type Metric, type Phase, type Sample } from '../report/sampleSchema.ts';
 import { createSeriesRecorder } from '../series/seriesRecorder.ts';
 import { buildChecks } from './buildChecks.ts';
 import type { Observations } from '../observations/observations.ts';

@@ -1,7 +1,7 @@
 // Every check of a scenario: the explicit budgets, and for each resource no budget covers, the
 // default leak check. A budget replaces the default check of its resource: a user who writes
 // `rssGrowth: '50MB'` accepts growth below that.
-import type { Check } from '../report/schema.ts';
+import type { Check } from '../report/runReportSchema.ts';
 import { planBudgets, type BudgetPlan } from '../scenario/runPlan.ts';
 import { absoluteCountCheck, baselineCheck, COUNTED } from './countedResources.ts';
 import { countLeakCheck } from './countShape.ts';

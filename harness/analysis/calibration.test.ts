@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Check, ScenarioReport } from '../report/schema.ts';
+import type { Check, ScenarioReport } from '../report/runReportSchema.ts';
 import { syntheticReport } from '../../fixtures/testing/syntheticReport.ts';
 import { calibrationNotRun, judgeCalibration, planCalibration } from './calibration.ts';
 

@@ -1,7 +1,7 @@
 // `--calibrate`, judged: what to plant after a passing run (the smallest leak its leak checks said
 // they would have caught), and whether the run with that leak planted caught it. Pure: the runner
 // does the second run (runner/calibrationRun.ts).
-import type { Calibration, Check, CheckId, ScenarioReport } from '../report/schema.ts';
+import type { Calibration, Check, CheckId, ScenarioReport } from '../report/runReportSchema.ts';
 import type { RunPlan } from '../scenario/runPlan.ts';
 import { formatBytes } from '../scenario/units.ts';
 

@@ -1,7 +1,7 @@
 // Two runs compared from numbers: the difference rule on stated intervals, and whole comparisons of
 // synthetic reports whose leak doubled, went away, or whose scenarios differ.
 import { describe, expect, it } from 'vitest';
-import type { Report, ScenarioReport } from '../report/schema.ts';
+import type { Report, ScenarioReport } from '../report/runReportSchema.ts';
 import { syntheticReport } from '../../fixtures/testing/syntheticReport.ts';
 import { compareRuns } from './compareRuns.ts';
 import { regressionBaseline, regressionChecks } from './regressionChecks.ts';

@@ -4,7 +4,8 @@
 // Exit code: 2 when the runs cannot be compared (not the same scenarios, a scenario that errored in
 // either, slopes per iteration against per hour), 1 when "after" is worse somewhere (a figure worse
 // beyond the tolerance, slopeDifference.ts, or a check that passed before and fails after), else 0.
-import type { BaselineRun, ComparedCheck, ComparedFigure, ComparedSide, Report, RunComparison, RunFigure, ScenarioComparison, ScenarioReport } from '../report/schema.ts';
+import type { BaselineRun, Report, ScenarioReport } from '../report/runReportSchema.ts';
+import type { ComparedCheck, ComparedFigure, ComparedSide, RunComparison, RunFigure, ScenarioComparison } from '../report/comparisonSchema.ts';
 import { runFigures } from './runFigures.ts';
 import { countDifference, slopeDifference, toleranceFor } from './slopeDifference.ts';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Check, CheckId, Suspect, TypeTrend } from '../report/schema.ts';
+import type { Check, CheckId, Suspect, TypeTrend } from '../report/runReportSchema.ts';
 import { corroborateSuspects } from './corroboratedSuspects.ts';
 
 const s = (name: string, over: Partial<Suspect> = {}): Suspect => ({ runtime: 'node', kind: 'constructor', name, countDelta: 30, perIteration: 1, bytesDelta: 1000, where: [], ...over });

@@ -3,7 +3,7 @@
 // and Url above the Timeout of the interval that keeps them; the checks know better what leaked
 // (leak.handles: "Timeout +30", leak.threads: one thread a step, leak.types: the type whose series
 // grew with no plateau). Pure: the checks and the ranked suspects in, the suspects reordered out.
-import type { Check, Leftover, Suspect, TypeTrend } from '../report/schema.ts';
+import type { Check, Leftover, Suspect, TypeTrend } from '../report/runReportSchema.ts';
 import { suspectFor } from './typeTrends.ts';
 import { withHeld } from './suspects.ts';
 

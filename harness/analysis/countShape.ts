@@ -6,7 +6,7 @@
 // the trend and plateau statistics memory gets (trend.ts, plateau.ts): flat or plateaued is bounded,
 // still rising (a socket every third request) is a leak. A function or a CLI target keeps the
 // back-to-baseline rule: a call must give back what it took.
-import type { Check } from '../report/schema.ts';
+import type { Check } from '../report/runReportSchema.ts';
 import { baselineCheck, countTrend, type CountedSpec } from './countedResources.ts';
 import { describeTrend, MIN_SAMPLES } from './trend.ts';
 import type { Observations } from '../observations/observations.ts';

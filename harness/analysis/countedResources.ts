@@ -1,7 +1,8 @@
 // Counted resources (fds, sockets, threads, children, handles) share one shape of check: after the settle
 // period the count must be back to its post-warmup baseline (plus any allowance), judged on the
 // last of the retried reads the runner took, and the leftovers named by identity.
-import type { Check, CountedResource, Leftover, Metric, Resource, TrendResult } from '../report/schema.ts';
+import type { Metric } from '../report/sampleSchema.ts';
+import type { Check, CountedResource, Leftover, Resource, TrendResult } from '../report/runReportSchema.ts';
 import { analyzeTrend, describeTrend } from './trend.ts';
 import { judgeBaseline } from './baseline.ts';
 import type { Observations } from '../observations/observations.ts';

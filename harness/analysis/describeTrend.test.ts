@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { TrendResult } from '../report/schema.ts';
+import type { TrendResult } from '../report/runReportSchema.ts';
 import { describeTrend } from './describeTrend.ts';
 
 const base: TrendResult = {

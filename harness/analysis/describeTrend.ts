@@ -2,7 +2,7 @@
 // "RSS grows 48.1 KB per iteration (95% CI 45.0–51.2), no plateau: leak". It says what was measured:
 // a fall is a fall, an interval of 0–0 is flat, a plateau says the slope after it, and an
 // inconclusive verdict says what would decide it.
-import type { TrendResult } from '../report/schema.ts';
+import type { TrendResult } from '../report/runReportSchema.ts';
 import { formatBytes } from '../scenario/units.ts';
 import { formatNeeded } from '../scenario/elapsed.ts';
 

@@ -12,7 +12,7 @@
 // to a series shifts every pairwise slope by s, so the Theil–Sen slope is s plus the residuals' own,
 // whose spread the interval gives; s must clear the floor by z(POWER) of it too. Checked by
 // simulation in detectableLeak.test.ts: the run's residuals, resampled, plus this slope.
-import type { DetectableLeak, TrendResult } from '../report/schema.ts';
+import type { DetectableLeak, TrendResult } from '../report/runReportSchema.ts';
 import { autocorrelationFactor } from './hamedRao.ts';
 import { normalQuantile } from './normalDistribution.ts';
 import { reduceToBlockMedians } from './seriesReduction.ts';

@@ -2,7 +2,8 @@
 // 'disk' lines, what the temp dir held at the end), through the run aggregate as a live run or a
 // rebuilt one is judged.
 import { describe, expect, it } from 'vitest';
-import { METRICS, type Leftover, type Sample } from '../report/schema.ts';
+import { METRICS, type Sample } from '../report/sampleSchema.ts';
+import type { Leftover } from '../report/runReportSchema.ts';
 import { createRunAggregate } from '../assembly/runAggregate.ts';
 import { encodeHead } from '../observations/streamHead.ts';
 import { encodeSample, phaseCode } from '../series/sampleStream.ts';

@@ -6,7 +6,8 @@
 // what it held once the target had stopped is named by path. Files the scenario allows are shown,
 // not judged. Sizes on disk are exact (no GC noise) but move in steps (a page of SQLite, a log line
 // now and then): they are judged as counts are.
-import type { Check, DiskPath, DiskSeries, DiskTrend, Phase, TimeToLimit, TrendResult } from '../report/schema.ts';
+import type { Phase } from '../report/sampleSchema.ts';
+import type { Check, DiskPath, DiskSeries, DiskTrend, TimeToLimit, TrendResult } from '../report/runReportSchema.ts';
 import type { BudgetPlan, Limit } from '../scenario/runPlan.ts';
 import { formatBytes } from '../scenario/units.ts';
 import { growth, iterationPoints, notMeasured } from './memoryChecks.ts';

@@ -3,7 +3,8 @@
 // last-minus-first of the series, whether or not the scenario sets that budget.
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { METRICS, type Metric, type Phase, type Report, type ScenarioReport } from '../report/schema.ts';
+import { METRICS, type Metric, type Phase } from '../report/sampleSchema.ts';
+import type { Report, ScenarioReport } from '../report/runReportSchema.ts';
 import { renderMarkdown } from '../reporters/markdownReporter.ts';
 import { printSummary } from '../reporters/terminal/summary.ts';
 import { formatSigned } from '../reporters/formatValue.ts';

@@ -2,7 +2,7 @@
 // clock. Counted runs and soaks are judged here alike; what differs is only what the run observed
 // (a soak judges RSS per hour, a counted run per step), and a budget the run gave no data for says
 // so ("not measured") instead of vanishing.
-import type { Check } from '../report/schema.ts';
+import type { Check } from '../report/runReportSchema.ts';
 import type { AlertLevel, BudgetPlan } from '../scenario/runPlan.ts';
 import { buildChecks } from './buildChecks.ts';
 import { heapTypesCheck, type HeapShows } from './typeTrends.ts';

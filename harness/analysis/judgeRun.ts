@@ -3,8 +3,8 @@
 // engine's error, or seep's own death before the end (a run cut short whose measured checks already
 // fail is a failure, not "could not run"). Pure: the same folded run is judged the same way live,
 // at the end, and when `seep report` rebuilds it.
-import type { Check, ScenarioLeak, Suspect, Verdict } from '../report/schema.ts';
-import type { FoldedRun } from '../observations/runFold.ts';
+import type { Check, ScenarioLeak, Suspect, Verdict } from '../report/runReportSchema.ts';
+import type { FoldedRun } from '../observations/foldedRun.ts';
 import type { StreamHead } from '../observations/streamHead.ts';
 import { corroborateSuspects } from './corroboratedSuspects.ts';
 import { runSuspects } from './rankSuspects.ts';

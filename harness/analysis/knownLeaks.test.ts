@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Check, KnownLeaksPlan, ScenarioLeak } from '../report/schema.ts';
+import type { Check, ScenarioLeak } from '../report/runReportSchema.ts';
+import type { KnownLeaksPlan } from '../report/knownLeaksSchema.ts';
 import { judgeKnownLeaks, knownLeaksUse } from './knownLeaks.ts';
 import { scenarioVerdict } from './verdict.ts';
 

@@ -2,7 +2,8 @@
 // entries. Accepted and within its ceiling: known, and a check that failed only on known leaks
 // passes, listed apart. Worse than its ceiling, past its expiry, or not in the file (new): the check
 // fails as it would with no file. Pure: the leaks, the checks, the parsed file and the run's date in.
-import { shortSignature, type Check, type KnownLeakVerdict, type KnownLeaksPlan, type KnownLeaksUse, type LeakRate, type RateCeiling, type ScenarioLeak, type ScenarioReport } from '../report/schema.ts';
+import { shortSignature, type Check, type KnownLeakVerdict, type KnownLeaksUse, type LeakRate, type ScenarioLeak, type ScenarioReport } from '../report/runReportSchema.ts';
+import type { KnownLeaksPlan, RateCeiling } from '../report/knownLeaksSchema.ts';
 import { formatBytes } from '../scenario/units.ts';
 
 type Entry = KnownLeaksPlan['entries'][number];

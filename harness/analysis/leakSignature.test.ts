@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Check, Suspect } from '../report/schema.ts';
+import type { Check, Suspect } from '../report/runReportSchema.ts';
 import { checkSignature, normalisePlace, suspectLabel, suspectSignature } from './leakSignature.ts';
 import { scenarioLeaks } from './scenarioLeaks.ts';
 

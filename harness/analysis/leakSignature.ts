@@ -4,7 +4,7 @@
 // line numbers, the folder a checkout sits in). The same leak in two runs, on two machines, at two
 // rates signs the same; two leaks differ by what leaks or by the name that holds it. Pure.
 import { createHash } from 'node:crypto';
-import type { Check, LeakTrace, Resource, Suspect, TraceReference } from '../report/schema.ts';
+import type { Check, LeakTrace, Resource, Suspect, TraceReference } from '../report/runReportSchema.ts';
 
 export const SIGNATURE_LENGTH = 12;
 

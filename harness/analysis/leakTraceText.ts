@@ -1,6 +1,6 @@
 // A leak trace as the one-line-per-hop `where` of a suspect: what the leak.types message, the
 // eval and older readers of the report read. The reporters draw the trace itself.
-import type { LeakTrace, TraceReference } from '../report/schema.ts';
+import type { LeakTrace, TraceReference } from '../report/runReportSchema.ts';
 
 /** One reference as the developer would write it: 'server.mjs: kept', 'onPrice() context: quote', 'Array[5]', 'EventEmitter._events'. */
 export function referenceText(r: TraceReference): string {

@@ -1,6 +1,6 @@
 // What must not be left behind: processes that outlived their step or service, files that grow,
 // and lines the target must never print.
-import type { Check } from '../report/schema.ts';
+import type { Check } from '../report/runReportSchema.ts';
 import type { BudgetPlan } from '../scenario/runPlan.ts';
 import { formatBytes } from '../scenario/units.ts';
 import { notMeasured } from './memoryChecks.ts';

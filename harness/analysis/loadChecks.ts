@@ -5,7 +5,7 @@
 // passed with one latency line; its redirects and 404s were counted among the errors. 2xx and 3xx
 // are successes (the scenario's load.ok says otherwise), 4xx and 5xx are counted by class. Each
 // check says `not measured` where no load ran. Pure.
-import type { Check, LoadTotals } from '../report/schema.ts';
+import type { Check, LoadTotals } from '../report/runReportSchema.ts';
 import { notMeasured } from './memoryChecks.ts';
 
 export const MAX_TRANSPORT_ERRORS = 0.01;

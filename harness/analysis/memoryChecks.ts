@@ -1,5 +1,6 @@
 // Memory: the default "does RSS grow without bound" judgement and the byte budgets.
-import type { Check, CheckId, Headlines, Metric, Resource, ScenarioSeries, TrendResult } from '../report/schema.ts';
+import type { Metric } from '../report/sampleSchema.ts';
+import type { Check, CheckId, Headlines, Resource, ScenarioSeries, TrendResult } from '../report/runReportSchema.ts';
 import type { BudgetPlan, Limit } from '../scenario/runPlan.ts';
 import { formatBytes } from '../scenario/units.ts';
 import { metricPoints } from '../series/seriesColumns.ts';

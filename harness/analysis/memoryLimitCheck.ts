@@ -1,6 +1,6 @@
 // budget.memoryLimit: the target ran in a memory cgroup with the scenario's limit, as a container
 // does; an OOM kill under it fails the run, whatever RSS said. Pure.
-import type { Check } from '../report/schema.ts';
+import type { Check } from '../report/runReportSchema.ts';
 import type { Limit } from '../scenario/runPlan.ts';
 import { formatBytes } from '../scenario/units.ts';
 import { notMeasured } from './memoryChecks.ts';

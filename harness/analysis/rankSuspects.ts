@@ -4,7 +4,8 @@
 // name the developer wrote that new objects hang from (a module array, a class attribute) is one
 // entry, ranked by what its new objects retain per step, with the types it holds folded under it
 // (the array before the Buffers in it, the Session before its cookie jar).
-import type { HolderEvidence, Suspect, SuspectEvidence, TraceReference } from '../report/schema.ts';
+import type { Suspect, TraceReference } from '../report/runReportSchema.ts';
+import type { HolderEvidence, SuspectEvidence } from '../report/suspectEvidenceSchema.ts';
 import type { Observations } from '../observations/observations.ts';
 import { PER_ITERATION_SLACK } from '../agents/growthEvidence.ts';
 import { traceWhere } from './leakTraceText.ts';

@@ -2,7 +2,8 @@
 // (a slope with its interval, a count left over after the settle) significantly worse than the
 // baseline's beyond the tolerance fails its check, even when every absolute budget passes. Pure:
 // the baseline's figures were read at the edge (cli) and travel in the plan's budgets.
-import type { Check, RunFigure } from '../report/schema.ts';
+import type { Check } from '../report/runReportSchema.ts';
+import type { RunFigure } from '../report/comparisonSchema.ts';
 import type { RegressionBaseline } from '../scenario/runPlan.ts';
 import { formatBytes } from '../scenario/units.ts';
 import { compareFigures, type StoredRun } from './compareRuns.ts';

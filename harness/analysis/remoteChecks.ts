@@ -4,7 +4,7 @@
 // per hour, and when it would reach its limit. A scraped series has no steps, no baseline and no
 // settle: the budgets that need them say so. The service a scenario drove has one check for its
 // replicas, each judged apart. Pure.
-import type { Check, RemoteMetric } from '../report/schema.ts';
+import type { Check, RemoteMetric } from '../report/runReportSchema.ts';
 import type { BudgetPlan } from '../scenario/runPlan.ts';
 import { COUNTED_RESOURCES } from '../scenario/runPlan.ts';
 import { fileChecks, orphanCheck, outputChecks } from './leftoverChecks.ts';

@@ -3,7 +3,9 @@
 // settle. A check's own trend is taken where the run judged one (so the comparison shows the number
 // the run's page shows); where a budget replaced that check, the same trend is computed from the
 // stored series, over the same points (the last warmup boundary and the measured ones).
-import type { Check, Metric, Resource, RegressionKey, RunFigure, ScenarioSeries, TrendResult } from '../report/schema.ts';
+import type { Metric } from '../report/sampleSchema.ts';
+import type { Check, Resource, RegressionKey, ScenarioSeries, TrendResult } from '../report/runReportSchema.ts';
+import type { RunFigure } from '../report/comparisonSchema.ts';
 import { COUNTED } from './countedResources.ts';
 import { BLOCK_CREEP, boundaryPoints, hourlyPoints } from './memoryChecks.ts';
 import { analyzeTrend, defaultFloor } from './trend.ts';

@@ -9,7 +9,7 @@
 // policy, counted apart by type but made by the one `requests.Session()`). A handle or warning check
 // rests on its handle or warning suspects. A failing check that no suspect explains (descriptors,
 // sockets, orphans, RSS with no agent) is a leak of its own, signed by its scenario and check.
-import type { Check, CheckId, LeakRate, ScenarioLeak, Suspect } from '../report/schema.ts';
+import type { Check, CheckId, LeakRate, ScenarioLeak, Suspect } from '../report/runReportSchema.ts';
 import { checkSignature, normalisePlace, suspectLabel, suspectResource, suspectSignature, traceShape } from './leakSignature.ts';
 import { isInformative, PER_ITERATION_SLACK } from '../agents/growthEvidence.ts';
 

@@ -11,7 +11,7 @@
 // below minus the tolerance; else the same. The tolerance is a share of the "before" slope with a
 // floor in the unit (trend.ts's defaultFloor: 4 KiB per iteration, 1 MB per hour, 0.02 objects per
 // iteration; BLOCK_CREEP for pymalloc blocks), so two slopes near zero never differ by noise alone.
-import type { FigureDifference } from '../report/schema.ts';
+import type { FigureDifference } from '../report/comparisonSchema.ts';
 import { normalQuantile } from './normalDistribution.ts';
 
 export interface Estimate {

@@ -1,6 +1,7 @@
 // Checks that only a soak has: RSS growth per hour as the default leak judgement, p99 latency
 // under load, seep's own RSS, and the alert thresholds. Pure: they read what the aggregate kept.
-import type { Check, CheckId, Headlines, Metric, Resource, TrendResult } from '../report/schema.ts';
+import type { Metric } from '../report/sampleSchema.ts';
+import type { Check, CheckId, Headlines, Resource, TrendResult } from '../report/runReportSchema.ts';
 import { metricPoints } from '../series/seriesColumns.ts';
 import { deceleration, noiseDurationMs, weighSoakWindow, type Deceleration } from './soakWindow.ts';
 import { formatElapsed, formatNeeded } from '../scenario/elapsed.ts';

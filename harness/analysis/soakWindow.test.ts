@@ -2,7 +2,7 @@
 // memory, or over a heap still filling, is one climb, inconclusive with the duration that would decide.
 import { describe, expect, it } from 'vitest';
 import { gaussian, seededRandom } from '../../fixtures/eval/seededRandom.ts';
-import type { TrendResult } from '../report/schema.ts';
+import type { TrendResult } from '../report/runReportSchema.ts';
 import { analyzeTrend } from './trend.ts';
 import { deceleration, findCycle, weighSoakWindow } from './soakWindow.ts';
 import { formatNeeded } from '../scenario/elapsed.ts';

@@ -4,7 +4,7 @@
 // 7 min); a 60 s soak sat inside one climb and called it 492.8 MB an hour, twice. A rate per hour
 // read off less than three cycles, or off a heap still filling, is one climb extrapolated: the
 // verdict says inconclusive and how long would decide, never a leak.
-import type { TrendResult } from '../report/schema.ts';
+import type { TrendResult } from '../report/runReportSchema.ts';
 import { formatBytes } from '../scenario/units.ts';
 import { formatElapsed, formatNeeded } from '../scenario/elapsed.ts';
 import { theilSen } from './theilSen.ts';

@@ -3,7 +3,7 @@
 // steadily is work that grows with what the target kept (a history scanned per request, a cache
 // folder listed per call). Every report carries the trend (headlines.stepTime); budget.stepTime
 // fails a slope surely above the one written (the low end of its interval). Pure.
-import type { Check, Headlines, TrendResult } from '../report/schema.ts';
+import type { Check, Headlines, TrendResult } from '../report/runReportSchema.ts';
 import type { BudgetPlan } from '../scenario/runPlan.ts';
 import { metricPoints } from '../series/seriesColumns.ts';
 import { iterationPoints, notMeasured } from './memoryChecks.ts';

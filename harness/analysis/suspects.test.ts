@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Suspect } from '../report/schema.ts';
+import type { Suspect } from '../report/runReportSchema.ts';
 import { holdersFirst, rankSuspects, typeGrowthCheck, type GrowthCandidate } from './suspects.ts';
 import { growthFromCounts } from '../agents/growthEvidence.ts';
 

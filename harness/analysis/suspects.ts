@@ -2,7 +2,8 @@
 // Pure: counts at three points (after warmup, after the measured iterations, after the settle) in,
 // ranked Suspects out. The rule is fuite's: a thing leaks per iteration when its count grows by at
 // least about the number of iterations, and memlab's: it must still be there after the settle.
-import type { Check, GrowthEvidence, Suspect } from '../report/schema.ts';
+import type { Check, Suspect } from '../report/runReportSchema.ts';
+import type { GrowthEvidence } from '../report/suspectEvidenceSchema.ts';
 import { isInformative, perIterationGrowth, PER_ITERATION_SLACK } from '../agents/growthEvidence.ts';
 
 export { isInformative, perIterationGrowth };
@@ -34,6 +35,7 @@ export function rankSuspects(growth: GrowthCandidate[], warnings: WarningCandida
       s: {
         runtime: c.runtime, kind: c.kind, name: c.name, countDelta: g.countDelta, perIteration: g.countDelta / iterations, bytesDelta: g.bytesDelta, where: c.where,
         ...(c.trace ? { trace: c.trace } : {}), ...(c.process ? { process: c.process } : {}),
+        ...(!c.trace && c.where.length === 0 && c.noWhere ? { noWhere: c.noWhere } : {}),
       },
       key: [isInformative(c) ? 0 : 1, KIND_ORDER[c.kind], NODE_TYPE_ORDER[c.nodeType ?? ''] ?? 3, -g.bytesDelta, -g.countDelta],
     });

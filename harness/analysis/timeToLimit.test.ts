@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Check, TrendResult } from '../report/schema.ts';
+import type { Check, TrendResult } from '../report/runReportSchema.ts';
 import { describeTimeToLimit, timeToLimit, withTimeToLimit } from './timeToLimit.ts';
 
 const MB = 1e6;

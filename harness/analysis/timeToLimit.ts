@@ -1,7 +1,7 @@
 // When a leaking memory series reaches a limit the run knows of (a peakRss budget, an alert level,
 // later a cgroup memoryLimit), at the rate measured, with the interval that rate's confidence
 // interval gives: "reaches the 512 MB peakRss budget in 31h (26h-38h)". Pure.
-import type { Check, TimeToLimit, TrendResult } from '../report/schema.ts';
+import type { Check, TimeToLimit, TrendResult } from '../report/runReportSchema.ts';
 
 export interface KnownLimit {
   /** what the limit is, for the sentence: 'peakRss budget', 'critical alert' */

@@ -13,7 +13,7 @@
 //     noisy), with an estimate of how many more iterations would decide it.
 //  5. else: bounded.
 import { signTestOfSteps } from './signTest.ts';
-import type { TrendResult } from '../report/schema.ts';
+import type { TrendResult } from '../report/runReportSchema.ts';
 import { autocorrelationFactor } from './hamedRao.ts';
 import { mannKendall } from './mannKendall.ts';
 import { normalQuantile } from './normalDistribution.ts';

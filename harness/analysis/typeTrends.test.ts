@@ -1,7 +1,8 @@
 // leak.types from the series read at every boundary: synthetic series, no processes. The real
 // targets (a Python class kept per call, an LRU cache, a Node service) are in fixtures/e2e/typeGrowth.test.ts.
 import { describe, expect, it } from 'vitest';
-import type { Phase, Suspect, TypeGrowthSeries } from '../report/schema.ts';
+import type { Phase } from '../report/sampleSchema.ts';
+import type { Suspect, TypeGrowthSeries } from '../report/runReportSchema.ts';
 import { heapTypesCheck, isRuntimeSite, typeTrends } from './typeTrends.ts';
 
 /** warmup 3 steps, then `measured` steps with a read after each, then `settle` reads */

@@ -6,7 +6,7 @@
 // leaks when it grows about k per step (k >= ~1 object; Node: bytes) with no plateau over the
 // measured reads (analyzeTrend, whose plateau test asks first whether it rose then flattened), still
 // rose in the second half of the measured phase, and kept what it gained through the settle.
-import type { Check, Suspect, TypeGrowthSeries, TypeTrend } from '../report/schema.ts';
+import type { Check, Suspect, TypeGrowthSeries, TypeTrend } from '../report/runReportSchema.ts';
 import { formatBytes } from '../scenario/units.ts';
 import { isInformative, typeGrowthCheck, withHeld } from './suspects.ts';
 import { analyzeTrend, MIN_SAMPLES } from './trend.ts';

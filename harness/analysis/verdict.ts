@@ -1,5 +1,5 @@
 // Verdicts and the exit code: 0 every scenario passed, 1 a check failed, 2 a scenario could not run.
-import type { Check, ExitCode, Report, ScenarioReport, Verdict } from '../report/schema.ts';
+import type { Check, ExitCode, Report, ScenarioReport, Verdict } from '../report/runReportSchema.ts';
 
 export function scenarioVerdict(checks: Check[], error?: string): Verdict {
   if (error) return 'error';

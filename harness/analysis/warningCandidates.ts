@@ -1,6 +1,6 @@
 // Warnings as suspects: what the agents recorded, grouped by what and where. Pure: the judge groups
 // the warnings of `seep run` and of `seep judge` the same way.
-import type { WarningRecord } from '../report/schema.ts';
+import type { WarningRecord } from '../report/suspectEvidenceSchema.ts';
 import { pythonWarningCandidates } from './pythonWarnings.ts';
 import type { WarningCandidate } from './suspects.ts';
 

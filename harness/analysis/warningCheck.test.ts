@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { createOutputWatcher } from '../probes/outputWatcher.ts';
 import path from 'node:path';
 import { DEPENDENCY_RESOURCE_WARNING, LEAK_WARNINGS } from '../scenario/leakWarnings.ts';
-import type { Check, WarningGroup } from '../report/schema.ts';
+import type { Check, WarningGroup } from '../report/runReportSchema.ts';
 import { warningCheck } from './warningCheck.ts';
 import { outputChecks } from './leftoverChecks.ts';
 import { planBudgets } from '../scenario/runPlan.ts';

@@ -9,7 +9,7 @@
 // is an exit's. At exit a warning counts only when printed at least once per two measured steps
 // (tasks or loops made per step and destroyed at exit); a one-off at exit is reported, not failed.
 // Lines the scenario allows are not counted. Present for every run whose output was watched for them.
-import type { Check, WarningGroup } from '../report/schema.ts';
+import type { Check, WarningGroup } from '../report/runReportSchema.ts';
 import { DEPENDENCY_RESOURCE_WARNING, LEAK_WARNINGS } from '../scenario/leakWarnings.ts';
 import { notMeasured } from './memoryChecks.ts';
 import type { Observations } from '../observations/observations.ts';

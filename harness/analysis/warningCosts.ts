@@ -4,7 +4,7 @@
 // leaves to be closed when freed, which costs nothing while the resource it holds (an fd, a socket,
 // a handle) does not stay open. aiohttp's and asyncio's leak warnings are never hygiene, wherever
 // they come from: a session, connector, loop or transport left open is the leak itself.
-import type { Suspect, WarningGroup } from '../report/schema.ts';
+import type { Suspect, WarningGroup } from '../report/runReportSchema.ts';
 import { countedWarningName } from './pythonWarnings.ts';
 import { LEAK_WARNINGS } from '../scenario/leakWarnings.ts';
 

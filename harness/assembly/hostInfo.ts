@@ -2,7 +2,7 @@
 // need not run it (gunicorn's #! names /usr/bin/python3 while PATH has a pyenv shim), so each
 // target's own interpreter is read from the running process (runner/targetRuntime.ts).
 import os from 'node:os';
-import type { HostInfo } from '../report/schema.ts';
+import type { HostInfo } from '../report/runReportSchema.ts';
 
 export async function hostInfo(): Promise<HostInfo> {
   const info: HostInfo = {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { syntheticReport } from '../../fixtures/testing/syntheticReport.ts';
 import { assignShards, scenarioId, scenarioSetHash, scenarioWeights } from '../scenario/shards.ts';
 import { mergeShards, type ShardRun } from './mergeShards.ts';
-import type { Report, ScenarioReport } from '../report/schema.ts';
+import type { Report, ScenarioReport } from '../report/runReportSchema.ts';
 
 const base = syntheticReport({ iterations: 5, timedPoints: 10 });
 const scenarioOf = (i: number): ScenarioReport => {

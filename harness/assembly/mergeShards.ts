@@ -4,7 +4,7 @@
 // once are refused, each problem named, rather than joined into a run that says less than it seems.
 import { runOutcome } from '../analysis/verdict.ts';
 import { scenarioId } from '../scenario/shards.ts';
-import type { Report, ShardInfo } from '../report/schema.ts';
+import type { Report, ShardInfo } from '../report/runReportSchema.ts';
 
 export interface ShardRun {
   /** where the report was read from, to name it in problems */

@@ -5,7 +5,7 @@
 // SIGKILL, a power cut): its scenario is rebuilt from every line that reached the disk.
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { SCHEMA_VERSION, type Report, type ScenarioReport } from '../report/schema.ts';
+import { SCHEMA_VERSION, type Report, type ScenarioReport } from '../report/runReportSchema.ts';
 import { hostInfo } from './hostInfo.ts';
 import { readJsonReport, REPORT_FILE } from '../reporters/jsonReporter.ts';
 import { runOutcome } from '../analysis/verdict.ts';

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { METRICS, type Sample } from '../report/schema.ts';
+import { METRICS, type Sample } from '../report/sampleSchema.ts';
 import { planBudgets } from '../scenario/runPlan.ts';
 import { createSampleStream, encodeSample, type StreamEvent } from '../series/sampleStream.ts';
 import { encodeHead, type StreamTail } from '../observations/streamHead.ts';

@@ -2,9 +2,10 @@
 // stages: the fold of the events (observations/runFold.ts), the judge (analysis/judgeRun.ts), and the
 // report's assembly (scenarioReport.ts). The engine reads the fold's running figures while the run
 // goes; the live view, the end of the run and `seep report` after a crash all get their report here.
-import type { Check, ScenarioReport, Verdict } from '../report/schema.ts';
+import type { Check, ScenarioReport, Verdict } from '../report/runReportSchema.ts';
 import { judgeRun } from '../analysis/judgeRun.ts';
-import { createRunFold, type RunFold, type RunFoldOptions } from '../observations/runFold.ts';
+import { createRunFold, type RunFold } from '../observations/runFold.ts';
+import type { RunFoldOptions } from '../observations/foldState.ts';
 import { scenarioReport } from './scenarioReport.ts';
 
 export type RunAggregateOptions = RunFoldOptions;

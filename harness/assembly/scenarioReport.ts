@@ -2,13 +2,13 @@
 // (analysis/judgeRun.ts): the one place a ScenarioReport is built from a run, live, at its end, and
 // when `seep report` rebuilds it from the stream. It computes nothing the judge did not: headlines,
 // suspects and leaks come from analysis/, the rest is what was observed, said in the schema.
-import type { ScenarioReport } from '../report/schema.ts';
+import type { ScenarioReport } from '../report/runReportSchema.ts';
 import type { JudgedRun } from '../analysis/judgeRun.ts';
 import { headlines } from '../analysis/memoryChecks.ts';
 import { latencyHeadline } from '../analysis/soakChecks.ts';
 import { stepTimeHeadline } from '../analysis/stepTime.ts';
 import { KEEP_ALERTS } from '../observations/alertEvents.ts';
-import type { FoldedRun } from '../observations/runFold.ts';
+import type { FoldedRun } from '../observations/foldedRun.ts';
 import { emptyObserverCost } from '../observations/latencyFold.ts';
 import type { StreamHead } from '../observations/streamHead.ts';
 

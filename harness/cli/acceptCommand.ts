@@ -3,7 +3,7 @@
 // that cannot be read, or no one to accept it (git config user.name). See docs/known-leaks.md.
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { shortSignature, type ExitCode, type ScenarioLeak } from '../report/schema.ts';
+import { shortSignature, type ExitCode, type ScenarioLeak } from '../report/runReportSchema.ts';
 import { scenarioLeaks } from '../analysis/scenarioLeaks.ts';
 import { findProjectRoot } from '../scenario/loadScenario.ts';
 import { knownLeaksText, parseKnownLeaks } from '../scenario/knownLeaksFile.ts';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { KnownLeakEntry, ScenarioLeak } from '../report/schema.ts';
+import type { ScenarioLeak } from '../report/runReportSchema.ts';
+import type { KnownLeakEntry } from '../report/knownLeaksSchema.ts';
 import { acceptLeaks } from './acceptEntries.ts';
 
 const sessions: ScenarioLeak = {

@@ -4,7 +4,8 @@
 // this run's rate and today's acceptance: accepting it again is the reviewed decision (a run made
 // with --no-known-leaks says neither, and leaves its entry as it is). Entries this
 // run did not see stay: the run may not have covered every scenario.
-import type { KnownLeakEntry, LeakRate, ScenarioLeak } from '../report/schema.ts';
+import type { LeakRate, ScenarioLeak } from '../report/runReportSchema.ts';
+import type { KnownLeakEntry } from '../report/knownLeaksSchema.ts';
 import { formatRateCeiling } from '../scenario/knownLeaksFile.ts';
 
 export interface AcceptOptions {

@@ -7,7 +7,8 @@
 // git repository, <good> could not run, only skipped commits left), or interrupted.
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { ExitCode, RunComparison } from '../report/schema.ts';
+import type { ExitCode } from '../report/runReportSchema.ts';
+import type { RunComparison } from '../report/comparisonSchema.ts';
 import { compareRuns, type StoredRun } from '../analysis/compareRuns.ts';
 import { DEFAULT_TOLERANCE } from '../analysis/slopeDifference.ts';
 import { newRunId } from '../assembly/runId.ts';

@@ -9,7 +9,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
-import type { ExitCode } from '../report/schema.ts';
+import type { ExitCode } from '../report/runReportSchema.ts';
 import { validateScenario } from '../scenario/scenarioSchema.ts';
 import { planRun, type RunPlan } from '../scenario/runPlan.ts';
 import type { StepContext } from '../scenario/types.ts';

@@ -3,7 +3,7 @@
 // be compared or a file is wrong (named, with the field); nothing is deleted.
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { ExitCode } from '../report/schema.ts';
+import type { ExitCode } from '../report/runReportSchema.ts';
 import { compareRuns } from '../analysis/compareRuns.ts';
 import { DEFAULT_TOLERANCE } from '../analysis/slopeDifference.ts';
 import { OutputError } from '../reporters/jsonReporter.ts';

@@ -1,7 +1,7 @@
 // `seep judge --prometheus <url> ...`: series read from Prometheus judged as a soak judges them
 // (judgePrometheus.ts). seep judge once also read the pytest plugin's observations documents; the
 // plugin's tests now run through seep's engine (`seep caller`), and nothing writes those documents.
-import type { ExitCode } from '../report/schema.ts';
+import type { ExitCode } from '../report/runReportSchema.ts';
 import { UsageError, type Values } from './options.ts';
 
 export async function judgeCommand(args: string[], values: Values): Promise<ExitCode> {

@@ -4,7 +4,7 @@
 // for; exit 0 every series passes, 1 one leaks or breaks a budget, 2 Prometheus unreachable, a query
 // refused, no series, too few points.
 import path from 'node:path';
-import { SCHEMA_VERSION, type ExitCode, type Report } from '../report/schema.ts';
+import { SCHEMA_VERSION, type ExitCode, type Report } from '../report/runReportSchema.ts';
 import { hostInfo } from '../assembly/hostInfo.ts';
 import { newRunId } from '../assembly/runId.ts';
 import { runOutcome } from '../analysis/verdict.ts';

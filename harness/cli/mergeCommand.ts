@@ -3,7 +3,7 @@
 // written, and nothing is ever deleted: a refused merge leaves the shards and --into as they were.
 import { cp, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import type { ExitCode, Report } from '../report/schema.ts';
+import type { ExitCode, Report } from '../report/runReportSchema.ts';
 import { mergeShards, type ShardRun } from '../assembly/mergeShards.ts';
 import { newRunId } from '../assembly/runId.ts';
 import { readJsonReport, REPORT_FILE, writeJsonReport } from '../reporters/jsonReporter.ts';

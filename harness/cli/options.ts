@@ -1,7 +1,7 @@
 // The command line's words: options, and the usage errors that exit 2 (the help texts: commandHelp.ts).
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { parseDuration, UnitError } from '../scenario/units.ts';
-import type { ExitCode } from '../report/schema.ts';
+import type { ExitCode } from '../report/runReportSchema.ts';
 
 export class UsageError extends Error {}
 

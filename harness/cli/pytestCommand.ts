@@ -4,7 +4,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { ExitCode } from '../report/schema.ts';
+import type { ExitCode } from '../report/runReportSchema.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const PLUGIN_DIR = path.join(here, '..', 'agents', 'python');

@@ -3,7 +3,7 @@
 // a comparison reads. Every failure names the file and the field; nothing is written or deleted.
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import type { Report } from '../report/schema.ts';
+import type { Report } from '../report/runReportSchema.ts';
 import { readJsonReport, REPORT_FILE } from '../reporters/jsonReporter.ts';
 import type { StoredRun } from '../analysis/compareRuns.ts';
 

@@ -1,6 +1,6 @@
 // The files every command writes from a report: the JSON where asked, HTML, JUnit and Markdown.
 import path from 'node:path';
-import type { Report } from '../report/schema.ts';
+import type { Report } from '../report/runReportSchema.ts';
 import { REPORT_FILE, writeJsonReport } from '../reporters/jsonReporter.ts';
 import { renderRun } from '../reporters/renderRun.ts';
 import type { Values } from './options.ts';

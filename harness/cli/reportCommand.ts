@@ -1,7 +1,7 @@
 // `seep report <run-dir>`: re-render every view of a run, rebuilding it from its sample stream first
 // when seep did not finish it.
 import path from 'node:path';
-import type { ExitCode, Report } from '../report/schema.ts';
+import type { ExitCode, Report } from '../report/runReportSchema.ts';
 import { readJsonReport, REPORT_FILE, writeJsonReport } from '../reporters/jsonReporter.ts';
 import { printSummary, terminalOptions } from '../reporters/terminal/index.ts';
 import { rebuildRun } from '../assembly/rebuildRun.ts';

@@ -16,7 +16,7 @@ import { renderOutputs } from './renderOutputs.ts';
 import { shardRequest } from './shardOptions.ts';
 import { shardText } from '../reporters/shardText.ts';
 import { KnownLeaksFileError, knownLeaksOption } from './knownLeaksOption.ts';
-import type { KnownLeaksPlan } from '../report/schema.ts';
+import type { KnownLeaksPlan } from '../report/knownLeaksSchema.ts';
 
 /** 128 + the signal's number: how a shell reports a command a signal stopped. */
 function signalExit(sig: NodeJS.Signals): 130 | 143 {

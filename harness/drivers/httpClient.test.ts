@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createCookieJar, createHttpClient, type ResetFailure } from './httpClient.ts';
+import { createCookieJar, createHttpClient, MAX_RESET_RETRIES, type ResetFailure } from './httpClient.ts';
 import { freePort } from './freePort.ts';
 
 let server: http.Server | undefined;
@@ -131,6 +131,34 @@ describe('createHttpClient', () => {
     // no worker exited: the reset is the step's error
     const refusing = createHttpClient(base, { retryOnReset: async () => null });
     await expect(refusing.get('/orders')).rejects.toThrow(/GET .*\/orders failed: ECONNRESET/);
+  });
+
+  it('retries again when the retry meets another worker dying, each reset owed to an exit of its own, and stops at a crash loop', async () => {
+    // two workers recycled at the same count: the request, then its retry, each reset as one exits
+    let resets = 2;
+    const base = await listen((req, res) => {
+      if (resets > 0 && req.url === '/orders') {
+        resets--;
+        req.socket.destroy();
+      } else res.end('served');
+    });
+    const asked: ResetFailure[] = [];
+    let pid = 41;
+    const client = createHttpClient(base, { retryOnReset: async (f) => (asked.push(f), `worker pid ${++pid} exited`) });
+    expect((await client.post('/orders', { json: { n: 1 } })).body).toBe('served');
+    expect(asked).toHaveLength(2);
+    expect(asked[1]!.sentAt).toBeGreaterThan(asked[0]!.sentAt); // the tree as of the retry is asked about
+    // the retry's reset with no worker exiting is the step's error, and says what was retried
+    resets = 2;
+    const exits = ['worker pid 7 exited', null];
+    const once = createHttpClient(base, { retryOnReset: async () => exits.shift() ?? null });
+    await expect(once.get('/orders')).rejects.toThrow(/GET .*\/orders failed: ECONNRESET .*\(retried once on a new connection after ECONNRESET .*: worker pid 7 exited\)$/);
+    // every new worker dying under the request: a crash loop, not a recycle
+    resets = Infinity;
+    let explained = 0;
+    const looping = createHttpClient(base, { retryOnReset: async () => `worker pid ${++explained} exited` });
+    await expect(looping.get('/orders')).rejects.toThrow(new RegExp(`retried ${MAX_RESET_RETRIES} times on a new connection`));
+    expect(explained).toBe(MAX_RESET_RETRIES);
   });
 });
 

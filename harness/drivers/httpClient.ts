@@ -7,6 +7,13 @@ const DEFAULT_TIMEOUT_MS = 30_000;
 const MAX_REDIRECTS = 10;
 /** the failures of a connection closed under the request: the worker that held it exited */
 const RESET_CODES = new Set(['ECONNRESET', 'EPIPE']);
+/**
+ * Retries of one request, each on a new connection and each owed to a worker exit of its own: a
+ * pre-fork server recycles its workers at about the same count (gunicorn --max-requests without
+ * jitter), so a retry can meet the next worker dying too. More exits than this under one request
+ * is a crash loop, not a recycle, and is the step's error.
+ */
+export const MAX_RESET_RETRIES = 3;
 
 /** A request that failed because its connection was reset, as the client asks the runner about it. */
 export interface ResetFailure {
@@ -27,8 +34,9 @@ export interface HttpClientOptions {
   /**
    * Asked when a request fails with a reset connection: resolves to why it may be retried (a worker
    * of the tree exited at that moment: "worker pid 4242 exited"), or null when it may not. A retried
-   * request goes once more, on a new connection, as HTTP clients retry an idempotent request whose
-   * reused connection was closed under it; a second failure is the step's error.
+   * request goes again, on a new connection, as HTTP clients retry an idempotent request whose
+   * reused connection was closed under it; a reset of the retry is asked about again (another worker
+   * dying), up to MAX_RESET_RETRIES; any other failure, or a reset nothing explains, is the step's error.
    */
   retryOnReset?: (failure: ResetFailure) => Promise<string | null>;
   /** called as each request goes out, before it is sent (the retry's decider keeps the tree as of then) */
@@ -87,19 +95,26 @@ export function createHttpClient(baseUrl: string, opts: HttpClientOptions = {}):
     });
   };
 
-  /** an exchange retried once when the runner says its connection was reset by a worker exiting */
+  /** an exchange retried, on a new connection each time, while the runner says a worker's exit reset it */
   const exchangeOrRetry = async (...args: Parameters<typeof exchange>) => {
-    opts.beforeRequest?.();
-    const sentAt = performance.now();
-    try {
-      return await exchange(...args);
-    } catch (err) {
-      if (!(err instanceof RequestFailure) || !err.code || !RESET_CODES.has(err.code) || !opts.retryOnReset) throw err;
-      const why = await opts.retryOnReset({ method: args[0], url: args[1], error: err.message.replace(/^.* failed: /, ''), sentAt });
-      if (why === null) throw err;
-      return exchange(...args).catch((again: unknown) => {
-        throw new Error(`${(again as Error).message} (retried once on a new connection after ${err.message.replace(/^.* failed: /, '')}: ${why})`, { cause: again });
-      });
+    const retried: string[] = [];
+    for (;;) {
+      opts.beforeRequest?.();
+      const sentAt = performance.now();
+      try {
+        return await exchange(...args);
+      } catch (err) {
+        const why = err instanceof RequestFailure && err.code && RESET_CODES.has(err.code) && opts.retryOnReset && retried.length < MAX_RESET_RETRIES
+          ? await opts.retryOnReset({ method: args[0], url: args[1], error: failedHow(err), sentAt })
+          : null;
+        if (why !== null) {
+          retried.push(`${failedHow(err as Error)}: ${why}`);
+          continue;
+        }
+        if (retried.length === 0) throw err;
+        const times = retried.length === 1 ? 'once' : `${retried.length} times`;
+        throw new Error(`${(err as Error).message} (retried ${times} on a new connection after ${retried.join('; then ')})`, { cause: err });
+      }
     }
   };
 
@@ -167,6 +182,9 @@ function toResponse(method: string, url: string, res: http.IncomingMessage, body
     },
   };
 }
+
+/** "ECONNRESET socket hang up": a failure's message without the request it names */
+const failedHow = (err: Error) => err.message.replace(/^.* failed: /, '');
 
 function lowerKeys(h: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(h).map(([k, v]) => [k.toLowerCase(), v]));

@@ -5,7 +5,7 @@
 // (hdr-histogram-js, what autocannon keeps its own in) in microseconds, for one load interval and for
 // the whole measured phase: bounded memory however long the soak.
 import { build, type Histogram } from 'hdr-histogram-js';
-import type { LatencyFigures } from '../report/schema.ts';
+import type { LatencyFigures } from '../report/runReportSchema.ts';
 
 export type { LatencyFigures };
 

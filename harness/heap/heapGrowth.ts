@@ -7,7 +7,7 @@
 // thing to fix, and what its new objects retain is its growth. Types that grew are traced through
 // their holder to one new instance; a holder reached only through the runtime's internals (a timer
 // list) says so, with the user's functions found among what it holds as the place to look.
-import type { LeakTrace, TraceReference } from '../report/schema.ts';
+import type { LeakTrace, TraceReference } from '../report/runReportSchema.ts';
 import { dominatorTree, holdingEdges } from './dominators.ts';
 import { createHeapNames, heapNamesCollector, type HeapNames } from './leakTraceNames.ts';
 import { loadSnapshotGraph, readSnapshotStrings, type SnapshotGraph } from './snapshotGraph.ts';

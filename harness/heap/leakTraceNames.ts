@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { TraceReference } from '../report/schema.ts';
+import type { TraceReference } from '../report/runReportSchema.ts';
 import type { SnapshotGraph } from './snapshotGraph.ts';
 
 const USER_SCRIPT = 1;

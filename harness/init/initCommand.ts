@@ -3,7 +3,7 @@
 // Exit codes: 0 written (or the explanation of the kinds: alone or --help), 2 bad input or a file already there.
 import { readFile, mkdir, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { ExitCode } from '../report/schema.ts';
+import type { ExitCode } from '../report/runReportSchema.ts';
 import { findProjectRoot, SCENARIO_FILE } from '../scenario/loadScenario.ts';
 import { InitUsageError, parseInitArgs, type InitRequest, type InitTarget } from './initArgs.ts';
 import { INIT_HELP } from './initHelp.ts';

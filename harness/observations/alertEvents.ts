@@ -2,7 +2,7 @@
 // it thousands of times; the report keeps the first KEEP_ALERTS (when it started) and the latest
 // KEEP_ALERTS (whether it still happens), and counts the ones in between. Fixed size: the latest
 // live in a ring, so a long run allocates nothing per alert beyond the event itself.
-import type { AlertEvent } from '../report/schema.ts';
+import type { AlertEvent } from '../report/runReportSchema.ts';
 
 export const KEEP_ALERTS = 20;
 

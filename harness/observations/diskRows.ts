@@ -2,7 +2,8 @@
 // the report's series, in bounded memory: at most MAX_PATHS paths (the collector follows no more),
 // and past `maxRows` every other measured read is dropped, as the boundary series are thinned
 // (series/seriesRecorder.ts). Every warmup read starts the rows again: the last is the baseline.
-import type { DiskPath, DiskSeries, Leftover, Phase } from '../report/schema.ts';
+import type { Phase } from '../report/sampleSchema.ts';
+import type { DiskPath, DiskSeries, Leftover } from '../report/runReportSchema.ts';
 import { phaseOfCode, type DiskLine, type TempLeftLine } from '../series/sampleStream.ts';
 import { everyOtherMeasured } from '../series/seriesRecorder.ts';
 

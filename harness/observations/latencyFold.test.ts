@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { planBudgets } from '../scenario/runPlan.ts';
 import { encodeSample } from '../series/sampleStream.ts';
-import { METRICS, type Phase, type Sample } from '../report/schema.ts';
+import { METRICS, type Phase, type Sample } from '../report/sampleSchema.ts';
 import { createRunAggregate } from '../assembly/runAggregate.ts';
 import { encodeHead } from './streamHead.ts';
 

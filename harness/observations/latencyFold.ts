@@ -1,7 +1,7 @@
 // A soak's checkpoints and its load's latency split by them, folded from the stream's 'pause' and
 // 'load' events: the time seep's checkpoints took per hour of the measured phase, and the measured
 // answers' percentiles with and without them, whose difference at p99 is what seep's pauses added.
-import type { LoadLatency, ObserverCost } from '../report/schema.ts';
+import type { LoadLatency, ObserverCost } from '../report/runReportSchema.ts';
 import type { StreamEvent } from '../series/sampleStream.ts';
 
 export interface LatencyFold {

@@ -4,7 +4,7 @@
 // whatever the soak's length. A stream written before these were recorded gives answers and
 // failures only.
 import type { LoadInterval, StatusClass } from '../drivers/loadGenerator.ts';
-import type { LoadTotals } from '../report/schema.ts';
+import type { LoadTotals } from '../report/runReportSchema.ts';
 import type { StreamEvent } from '../series/sampleStream.ts';
 
 type LoadEvent = Extract<StreamEvent, { k: 'load' }>;

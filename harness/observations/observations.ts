@@ -1,5 +1,6 @@
 // What the runner hands to analysis: everything observed about one scenario, no I/O left to do.
-import type { DiskSeries, Leftover, LoadTotals, OutputSummary, RemoteTarget, ScenarioSeries, Suspect, SuspectEvidence, TypeGrowthSeries, WarningGroup } from '../report/schema.ts';
+import type { DiskSeries, Leftover, LoadTotals, OutputSummary, RemoteTarget, ScenarioSeries, Suspect, TypeGrowthSeries, WarningGroup } from '../report/runReportSchema.ts';
+import type { SuspectEvidence } from '../report/suspectEvidenceSchema.ts';
 import type { ReplicaVerdict } from './replicaVerdicts.ts';
 
 export interface Observations {

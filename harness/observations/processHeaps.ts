@@ -2,7 +2,8 @@
 // process's figures at the baseline (the last warmup boundary) and at the last boundary it was read
 // at. A worker that is recycled keeps its row (it did not reach the end); its replacement gets one
 // with no baseline. Bounded: the processes of the last boundary plus the last `maxGone` that left.
-import type { Phase, ProcessHeap } from '../report/schema.ts';
+import type { Phase } from '../report/sampleSchema.ts';
+import type { ProcessHeap } from '../report/runReportSchema.ts';
 import type { ProcessHeapRead } from '../series/sampleStream.ts';
 
 export interface ProcessHeaps {

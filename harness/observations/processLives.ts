@@ -2,7 +2,7 @@
 // reached. Worker recycling (gunicorn --max-requests, a master replacing workers) hides a leak
 // behind a flat total, so the per-worker peak before recycling is what shows it. Memory stays
 // bounded: running processes (the tree's size) plus the last `maxEnded` that ended, and counters.
-import type { ProcessLife } from '../report/schema.ts';
+import type { ProcessLife } from '../report/runReportSchema.ts';
 
 export interface LivesSummary {
   /** processes that ended, all of them, including those no longer listed */

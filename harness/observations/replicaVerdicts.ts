@@ -1,6 +1,6 @@
 // What the judge of a deployed service needs of each replica's report (each judged from its series
 // in Prometheus once the run was over): its name, its verdict, and why it failed.
-import type { ScenarioReport } from '../report/schema.ts';
+import type { ScenarioReport } from '../report/runReportSchema.ts';
 import { remoteSeriesLabel } from '../probes/seriesName.ts';
 
 export interface ReplicaVerdict {

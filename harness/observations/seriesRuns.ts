@@ -4,7 +4,8 @@
 // the run aggregate, they are judged and reported by the code that judges and reports `seep run`:
 // the soak's per-hour trend (analysis/remoteChecks.ts). Used by
 // `seep judge --prometheus` and by a scenario's evidence.prometheus. Pure.
-import { METRICS, type Metric, type RemoteMetric, type RemoteTarget } from '../report/schema.ts';
+import { METRICS, type Metric } from '../report/sampleSchema.ts';
+import type { RemoteMetric, RemoteTarget } from '../report/runReportSchema.ts';
 import { planBudgets, type BudgetPlan } from '../scenario/runPlan.ts';
 import { encodeSample, type StreamEvent } from '../series/sampleStream.ts';
 import type { ScrapedSeries } from '../probes/prometheusSeries.ts';

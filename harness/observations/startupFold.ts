@@ -1,7 +1,8 @@
 // The target's start-up phase, folded from the stream: when the first step began, and the tree as the
 // last sample before it saw it. What the target printed then is the output watcher's (its startup
 // counts); neither is judged as a leak per step.
-import type { Sample, StartupPhase } from '../report/schema.ts';
+import type { Sample } from '../report/sampleSchema.ts';
+import type { StartupPhase } from '../report/runReportSchema.ts';
 
 export interface StartupFold {
   started(t: number, lastSample: Sample | null): void;

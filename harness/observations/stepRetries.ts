@@ -1,6 +1,6 @@
 // Step requests retried because a worker of the tree exited under them (a recycled gunicorn worker),
 // folded from the stream: every one counted, the first few kept with when and which worker.
-import type { StepRetry } from '../report/schema.ts';
+import type { StepRetry } from '../report/runReportSchema.ts';
 
 const KEEP = 20;
 

@@ -1,7 +1,7 @@
 // What a sample stream says about its scenario before the first sample: enough to judge the run
 // from the stream alone (budgets, alerts, warmup), so `seep report` can rebuild it after a crash
 // without the scenario file, which may have changed since.
-import type { Leftover, ObserverCost, ScenarioReport } from '../report/schema.ts';
+import type { Leftover, ObserverCost, ScenarioReport } from '../report/runReportSchema.ts';
 import type { AlertSpec, Budgets } from '../scenario/types.ts';
 import { planAlerts, planBudgets, type AlertLevel, type BudgetPlan } from '../scenario/runPlan.ts';
 

@@ -1,7 +1,7 @@
 // Turns the sampler's samples into stream lines for a tree whose processes come and go: the pid
 // set is written only when it changes, RSS per pid only when there is more than one (so worker
 // lifetimes can be rebuilt), and each new pid is named once with its command line.
-import type { Sample } from '../report/schema.ts';
+import type { Sample } from '../report/sampleSchema.ts';
 import { encodeSample, type SampleLine } from '../series/sampleStream.ts';
 import { readCmdline, readHostConstants, readStatSync } from '../probes/procfs.ts';
 

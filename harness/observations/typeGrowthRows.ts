@@ -3,7 +3,8 @@
 // collector follows fewer at a time), and past `maxRows` every other measured read is dropped,
 // as the boundary series are thinned (series/seriesRecorder.ts). The baseline (the last warmup
 // read) and the settle reads always stay.
-import type { Phase, TypeGrowthSeries } from '../report/schema.ts';
+import type { Phase } from '../report/sampleSchema.ts';
+import type { TypeGrowthSeries } from '../report/runReportSchema.ts';
 import { phaseOfCode, type TypeGrowthLine } from '../series/sampleStream.ts';
 import { everyOtherMeasured } from '../series/seriesRecorder.ts';
 

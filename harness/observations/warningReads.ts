@@ -2,7 +2,8 @@
 // four reads the judge needs, whatever the run's length: the first, the baseline (the last warmup
 // read), the end of the measured phase (the last read before the settle; a read equal to the one
 // before is not sent, so the latest sent before the settle stands for it) and the last.
-import type { Phase, WarningGroup } from '../report/schema.ts';
+import type { Phase } from '../report/sampleSchema.ts';
+import type { WarningGroup } from '../report/runReportSchema.ts';
 import type { AgentWarningGroup } from '../series/sampleStream.ts';
 
 /** What the fold kept of the agents' counts (null: no read at that point). */

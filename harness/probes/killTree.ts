@@ -1,7 +1,7 @@
 // Ends the target's tree and everything carrying the run cookie (escaped, double-forked, setsid):
 // SIGTERM, a grace period, then SIGKILL, then wait until they are gone. Reports who had to be
 // killed, by pid and command line, because a process that outlived its target is itself a finding.
-import type { Leftover } from '../report/schema.ts';
+import type { Leftover } from '../report/runReportSchema.ts';
 import { describeProcess, errorCode, readStatSync } from './procfs.ts';
 import { listTree } from './processTree.ts';
 import { findByCookie } from './runCookie.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { TcpState } from '../report/schema.ts';
+import type { TcpState } from '../report/sampleSchema.ts';
 import { applyAll, applyUnsettled, countAmong, knownTcp } from './knownTcpStates.ts';
 
 const socket = (inode: number) => ({ inode, localPort: 1000 + inode, remotePort: 80, v6: false });

@@ -1,7 +1,7 @@
 // The tcp states seep knows of a tree's sockets between two asks of the kernel, with their count by
 // state kept beside them, so that a boundary of a tree holding 20,000 sockets whose states did not
 // change costs the sockets that changed, not 20,000 map entries (3 ms here). Pure: no I/O.
-import type { TcpState } from '../report/schema.ts';
+import type { TcpState } from '../report/sampleSchema.ts';
 import type { KnownSocket } from './ssStates.ts';
 
 export interface TcpCounts {

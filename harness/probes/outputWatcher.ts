@@ -2,7 +2,7 @@
 // lines matching the scenario's forbidden patterns. Memory stays bounded whatever the target writes:
 // the tail is a ring, examples are capped, and a line is cut at MAX_LINE characters.
 import { StringDecoder } from 'node:string_decoder';
-import type { OutputLine, OutputSummary } from '../report/schema.ts';
+import type { OutputLine, OutputSummary } from '../report/runReportSchema.ts';
 
 export type Stream = 'stdout' | 'stderr';
 

@@ -3,7 +3,7 @@
 // give them, matched by their labels. Used by `seep judge --prometheus` and by a scenario's
 // `evidence.prometheus`. Throws PrometheusError with one line to print.
 import { formatBytes } from '../scenario/units.ts';
-import type { RemoteTarget } from '../report/schema.ts';
+import type { RemoteTarget } from '../report/runReportSchema.ts';
 import { queryRange, type PromPoint, type PromSeries } from './prometheusApi.ts';
 import type { SeriesQueries } from '../scenario/prometheusQueries.ts';
 import { matchingSeries } from './seriesMatch.ts';

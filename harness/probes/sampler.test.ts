@@ -2,7 +2,7 @@
 import { spawn } from 'node:child_process';
 import { createServer, type Socket } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { Sample } from '../report/schema.ts';
+import type { Sample } from '../report/sampleSchema.ts';
 import { killTree } from './killTree.ts';
 import { isRunning, readStatSync, readHostConstants } from './procfs.ts';
 import { newCookie } from './runCookie.ts';

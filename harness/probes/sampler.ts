@@ -1,7 +1,8 @@
 // One Sample of the target's whole process tree from /proc, on demand (iteration boundaries) or on
 // a timer. Reads never overlap: a read waits for the one in flight, so tick deltas stay consistent.
 import { performance } from 'node:perf_hooks';
-import type { Leftover, Metric, Phase, Sample, TcpState } from '../report/schema.ts';
+import type { Metric, Phase, Sample, TcpState } from '../report/sampleSchema.ts';
+import type { Leftover } from '../report/runReportSchema.ts';
 import { readFds } from './fds.ts';
 import { createFdTable, type TreeFds } from './fdTable.ts';
 import { describeProcess, readPss, readStatSync } from './procfs.ts';

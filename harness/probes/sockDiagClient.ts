@@ -7,7 +7,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { TCP_STATES, type TcpState } from '../report/schema.ts';
+import { TCP_STATES, type TcpState } from '../report/sampleSchema.ts';
 
 const HELPER = path.join(path.dirname(fileURLToPath(import.meta.url)), 'sockDiag.py');
 /** A request not answered in this long (a stopped helper) fails, and the helper is dropped. */

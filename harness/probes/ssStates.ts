@@ -7,7 +7,7 @@
 // the spawn. The filter matches each known socket's (local port, remote port) pair, a superset of
 // the tree's sockets; they are told apart by inode, as from the table.
 import { execFile } from 'node:child_process';
-import type { TcpState } from '../report/schema.ts';
+import type { TcpState } from '../report/sampleSchema.ts';
 
 export interface KnownSocket {
   inode: number;

@@ -3,7 +3,7 @@
 // inode 0 and belong to nobody, so matching by inode leaves them out by construction.
 import { open, readFile } from 'node:fs/promises';
 import os from 'node:os';
-import { TCP_STATES, type TcpState } from '../report/schema.ts';
+import { TCP_STATES, type TcpState } from '../report/sampleSchema.ts';
 
 export interface TcpEntry {
   state: TcpState;

@@ -21,7 +21,7 @@
 //   (tcpLookup.ts).
 import { readlinkSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import type { TcpState } from '../report/schema.ts';
+import type { TcpState } from '../report/sampleSchema.ts';
 import { applyAll, applyUnsettled, copyCounts, countAmong, knownTcp, type KnownTcp, type TcpCounts } from './knownTcpStates.ts';
 import { createSockDiag, HELD, UNSETTLED, type SockDiag } from './sockDiagClient.ts';
 import { MAX_SS_SOCKETS, readSsStates, readSsUnsettled, type KnownSocket, type SsAnswer } from './ssStates.ts';

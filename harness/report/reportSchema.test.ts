@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { reportValidator } from '../../fixtures/testing/reportJsonSchema.ts';
 import { runSeep } from '../../fixtures/testing/runSeep.ts';
-import type { Report } from './schema.ts';
+import type { Report } from './runReportSchema.ts';
 
 describe('the JSON report validates against the schema types', () => {
   const validate = reportValidator();

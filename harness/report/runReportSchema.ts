@@ -267,6 +267,8 @@ export interface Suspect {
   bytesDelta: number;
   /** retainer path (node) or traceback (python), outermost first; with a trace, the trace's lines */
   where: string[];
+  /** why `where` is empty: the search for it was cut short or not started (the time for naming suspects ran out) */
+  noWhere?: string;
   /** the suspect's leak signature (analysis/leakSignature.ts) */
   signature?: string;
   /** one path from the first name the developer wrote to the leaking object, a reference a line */
@@ -385,7 +387,10 @@ export interface DiskPath {
  */
 export interface Attribution {
   budgetMs: number;
+  /** counted in the CPU time of the processes doing the looks (at least 1/8 of the wall time): a busy machine does not shrink the budget */
   usedMs: number;
+  /** the wall time the looks took, when the busy machine made it more than usedMs */
+  wallMs?: number;
   /** in words: "referrer search for bs4.element.Tag cut short at 10 s (heap of 5.1M objects; …)" */
   cutShort: string[];
 }

@@ -1,7 +1,7 @@
 // What a pass could have caught and the calibration, drawn by every reporter from the report alone.
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import type { Check, Report } from '../report/schema.ts';
+import type { Check, Report } from '../report/runReportSchema.ts';
 import { syntheticReport } from '../../fixtures/testing/syntheticReport.ts';
 import { renderRunPage } from './html/runPage.ts';
 import { renderJunit } from './junitReporter.ts';

@@ -2,7 +2,7 @@
 // scenario, so a run that dies keeps what it had.
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { SCHEMA_VERSION, type Report } from '../report/schema.ts';
+import { SCHEMA_VERSION, type Report } from '../report/runReportSchema.ts';
 
 export const REPORT_FILE = 'report.json';
 

@@ -1,7 +1,7 @@
 // JUnit XML in the shape of the Jenkins/Ant junit-10.xsd, which GitLab, Jenkins and the GitHub
 // test-report actions all read: one testcase per scenario, one <failure> per failed check
 // (message = the check's words), an errored scenario as <error>.
-import type { Check, Report, ScenarioReport } from '../report/schema.ts';
+import type { Check, Report, ScenarioReport } from '../report/runReportSchema.ts';
 import { formatValue } from './formatValue.ts';
 import { calibrationText, withReplicas, wouldHaveCaught } from './scenarioHeadlines.ts';
 import { knownLeaks, leakVerdictLine } from './leakText.ts';

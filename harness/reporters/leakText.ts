@@ -1,7 +1,7 @@
 // A run's leaks in words, one way for every output: each leak by its short signature and what it is
 // ('leak 3f9a2c: requests.sessions.Session held by jobs._SESSIONS'), what the known-leaks file said
 // of it, and the count of known leaks listed apart. Read from the report only.
-import { shortSignature, type Report, type ScenarioLeak, type ScenarioReport } from '../report/schema.ts';
+import { shortSignature, type Report, type ScenarioLeak, type ScenarioReport } from '../report/runReportSchema.ts';
 import { formatValue } from './formatValue.ts';
 
 /** The rate a leak is told by: objects (or the check's count) a step first, then bytes. */

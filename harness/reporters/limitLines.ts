@@ -2,7 +2,7 @@
 // leak check allows (back to the post-warmup count), or a soak's alert level (a warning is told and
 // never fails; a critical crossing fails). A warning alert drawn as a "budget line" misleads. The
 // HTML charts and the terminal's charts both name their lines here.
-import type { Check } from '../report/schema.ts';
+import type { Check } from '../report/runReportSchema.ts';
 import { formatValue } from './formatValue.ts';
 
 export type LimitLineKind = 'budget' | 'leak' | 'alert';

@@ -1,7 +1,7 @@
 // The Markdown summary for CI pages (GitHub step summary, MR comments): one table row per
 // scenario (a p99 latency column when some scenario ran under load), a line per soak with
 // restarts or alerts, the heap per process of pre-fork servers, then the failed checks in words.
-import type { Report } from '../report/schema.ts';
+import type { Report } from '../report/runReportSchema.ts';
 import { formatSigned } from './formatValue.ts';
 import { alertSummary, attachedText, calibrationText, describeCheck, latencyP99, latencySplitText, observerText, rssGrowth, rssSlope, stepTimeText, withReplicas, worstCheck, wouldHaveCaught } from './scenarioHeadlines.ts';
 import { agentlessLines, retriesText, startupText } from './setupText.ts';

@@ -1,7 +1,7 @@
 // What observing cost the target, drawn by the terminal, Markdown and HTML reporters from the report alone.
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import type { Report } from '../report/schema.ts';
+import type { Report } from '../report/runReportSchema.ts';
 import { syntheticReport } from '../../fixtures/testing/syntheticReport.ts';
 import { renderRunPage } from './html/runPage.ts';
 import { renderMarkdown } from './markdownReporter.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { syntheticReport } from '../../fixtures/testing/syntheticReport.ts';
-import type { ProcessHeap, Report } from '../report/schema.ts';
+import type { ProcessHeap, Report } from '../report/runReportSchema.ts';
 import { processHeapRows } from './processHeapRows.ts';
 import { renderMarkdown } from './markdownReporter.ts';
 import { processHeapsTable } from './html/soakTables.ts';

@@ -1,6 +1,6 @@
 // The heap per process of a pre-fork server (master and workers), as words every reporter draws
 // the same way: one row per process, each figure the agent gave as "at the baseline → at the end".
-import type { ProcessHeap, ScenarioReport } from '../report/schema.ts';
+import type { ProcessHeap, ScenarioReport } from '../report/runReportSchema.ts';
 import { formatValue } from './formatValue.ts';
 
 export interface ProcessHeapRow {

@@ -4,7 +4,7 @@
 // calls it again on a stored run.
 import { appendFile, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Report } from '../report/schema.ts';
+import type { Report } from '../report/runReportSchema.ts';
 import { pageAssets } from './html/pageAssets.ts';
 import { listRuns, renderRunIndex, writeSummary } from './html/runIndex.ts';
 import { renderRunPage } from './html/runPage.ts';

@@ -6,7 +6,7 @@ import { syntheticReport } from '../../fixtures/testing/syntheticReport.ts';
 import type { ScrapedSeries } from '../probes/prometheusSeries.ts';
 import { seriesRuns } from '../observations/seriesRuns.ts';
 import { judgeSeriesRuns } from '../runner/prometheusEvidence.ts';
-import type { Report } from '../report/schema.ts';
+import type { Report } from '../report/runReportSchema.ts';
 import { renderJunit } from './junitReporter.ts';
 import { renderMarkdown } from './markdownReporter.ts';
 import { seriesTable } from './terminal/seriesTable.ts';

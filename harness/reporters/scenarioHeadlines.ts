@@ -1,7 +1,7 @@
 // The few facts every summary leads with (Markdown table, terminal lines): the worst check, how
 // much RSS grew, and the fitted RSS slope; for a soak, latency, recycled workers and alerts.
 // Read from the report only, and the numbers as the analysis wrote them: nothing is re-derived here.
-import type { Check, RemoteTarget, ScenarioReport } from '../report/schema.ts';
+import type { Check, RemoteTarget, ScenarioReport } from '../report/runReportSchema.ts';
 import { seriesName } from '../probes/seriesName.ts';
 import { formatDuration, formatSigned, formatValue } from './formatValue.ts';
 

@@ -2,7 +2,7 @@
 // no agent answered in, the start-up, retried requests; and the chart marks of recycled workers.
 import { describe, expect, it } from 'vitest';
 import { syntheticReport } from '../../fixtures/testing/syntheticReport.ts';
-import type { ScenarioReport } from '../report/schema.ts';
+import type { ScenarioReport } from '../report/runReportSchema.ts';
 import { agentlessLines, retriesText, startupFacts, startupText } from './setupText.ts';
 import { eventMarks } from './html/chartModel.ts';
 

@@ -2,7 +2,7 @@
 // known runtime with no agent answering (and the checks that leaves without their evidence), what
 // it printed while starting, and step requests retried after a worker was recycled under them.
 // Read from the report only.
-import type { ScenarioReport } from '../report/schema.ts';
+import type { ScenarioReport } from '../report/runReportSchema.ts';
 import { formatDuration, formatValue } from './formatValue.ts';
 
 /** One line per process with no agent answering, then what that leaves unmeasured; none when all answered. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { syntheticReport } from '../../fixtures/testing/syntheticReport.ts';
-import type { Report } from '../report/schema.ts';
+import type { Report } from '../report/runReportSchema.ts';
 import { renderRunPage } from './html/runPage.ts';
 import { renderMarkdown } from './markdownReporter.ts';
 import { shardText } from './shardText.ts';

@@ -1,6 +1,6 @@
 // The line every view gives a sharded run: which slice it is, or which shards it was joined from.
 // Words only, from what the report says; each view escapes it its own way.
-import type { Report } from '../report/schema.ts';
+import type { Report } from '../report/runReportSchema.ts';
 import { formatDuration } from './formatValue.ts';
 
 export function shardText(report: Report): string | null {

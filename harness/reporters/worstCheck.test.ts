@@ -1,7 +1,7 @@
 // The one-line summary of a scenario names the check that says most about it: a failure by how far
 // past its limit, a pass by the check nearest its limit, in words that say what was measured.
 import { describe, expect, it } from 'vitest';
-import type { Check, ScenarioReport } from '../report/schema.ts';
+import type { Check, ScenarioReport } from '../report/runReportSchema.ts';
 import { describeCheck, worstCheck } from './scenarioHeadlines.ts';
 import { formatValue } from './formatValue.ts';
 

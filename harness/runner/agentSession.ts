@@ -7,7 +7,7 @@ import { agentEnv } from '../agents/suspectCollector.ts';
 import { agentSocketOf, createTreeAgents, type TreeAgents } from './treeAgents.ts';
 import type { AgentHandle, Runtime } from './agentHandle.ts';
 import { isRunning } from '../probes/procfs.ts';
-import type { AgentlessProcess } from '../report/schema.ts';
+import type { AgentlessProcess } from '../report/runReportSchema.ts';
 
 // tracemalloc (allocation sites with tracebacks) is off unless the scenario's env sets
 // PYTHONTRACEMALLOC=<frames>: it slows an allocation-heavy target 15x at 1 frame and 45x at 10

@@ -3,7 +3,7 @@
 // sampled as a tree like any service, and driven over its URL; but it has no agent (seep injects
 // one only into what it starts), is never restarted, and stop() only stops watching: the process and
 // every child it had are left as they were.
-import type { AttachedTarget, ScenarioReport } from '../report/schema.ts';
+import type { AttachedTarget, ScenarioReport } from '../report/runReportSchema.ts';
 import { listTree } from '../probes/processTree.ts';
 import type { RunPlan } from '../scenario/runPlan.ts';
 import { attachToProcess, listeningUrl, stillRunning, watchExit, type AttachedProcess } from '../drivers/attachedProcess.ts';

@@ -3,7 +3,7 @@
 // the timed samples the sampler takes on its own clock. Every read goes to the stream as a tree
 // line, with the command line of each process seen for the first time, and is watched for alerts.
 import { performance } from 'node:perf_hooks';
-import type { Phase, Sample } from '../report/schema.ts';
+import type { Phase, Sample } from '../report/sampleSchema.ts';
 import type { StreamEvent } from '../series/sampleStream.ts';
 import type { Identities, Sampler } from '../probes/sampler.ts';
 import { createTreeLines } from '../observations/treeSampleLines.ts';

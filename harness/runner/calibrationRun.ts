@@ -2,7 +2,7 @@
 // through the agent after every measured step, and the report of the first run told whether it was
 // caught (a missed calibration fails it). The planted run's sample stream sits beside the first's.
 import { calibrationNotRun, judgeCalibration, planCalibration } from '../analysis/calibration.ts';
-import type { ScenarioReport } from '../report/schema.ts';
+import type { ScenarioReport } from '../report/runReportSchema.ts';
 import type { RunPlan } from '../scenario/runPlan.ts';
 import { formatBytes } from '../scenario/units.ts';
 import { scenarioVerdict } from '../analysis/verdict.ts';

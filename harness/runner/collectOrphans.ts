@@ -2,7 +2,7 @@
 // outlived it. Processes get a moment to finish exiting (a child the target just signalled), then
 // the rest are orphans: named, and killed. `spare` (the tree of a process seep attached to) is
 // neither: it was there before seep, and stays after it.
-import type { Leftover } from '../report/schema.ts';
+import type { Leftover } from '../report/runReportSchema.ts';
 import { findByCookie } from '../probes/runCookie.ts';
 import { killTree } from '../probes/killTree.ts';
 import { sleep } from './raceStep.ts';

@@ -3,7 +3,7 @@
 import { appendFileSync, closeSync, existsSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { METRICS, type Sample } from '../report/schema.ts';
+import { METRICS, type Sample } from '../report/sampleSchema.ts';
 import { planBudgets } from '../scenario/runPlan.ts';
 import type { DiskLine, TempLeftLine } from '../series/sampleStream.ts';
 import { folderOf, openDiskEvidence } from './diskCollector.ts';

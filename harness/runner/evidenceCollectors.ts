@@ -2,7 +2,9 @@
 // know by name, in the spirit of fuite's metric factories ({ beforeIterations, afterIterations,
 // getResult }): each adds to the boundary reads and, once the run is over, says what it found. The
 // judging of what they gather is in analysis/, not here.
-import type { Leftover, Sample, ScenarioReport, SuspectEvidence } from '../report/schema.ts';
+import type { Sample } from '../report/sampleSchema.ts';
+import type { Leftover, ScenarioReport } from '../report/runReportSchema.ts';
+import type { SuspectEvidence } from '../report/suspectEvidenceSchema.ts';
 import { cliSuspects, removeCliDumps } from '../agents/cliDumps.ts';
 import type { AgentHandle } from './agentHandle.ts';
 import { heapFigures, sumHeapFigures, type HeapFigures } from '../agents/runtimeHeap.ts';

@@ -1,6 +1,6 @@
 // "Back to baseline" by identity, not count (goleak): which processes, sockets and fds are there
 // now that were not at the baseline.
-import type { Leftover } from '../report/schema.ts';
+import type { Leftover } from '../report/runReportSchema.ts';
 
 export interface Identities {
   processes: Leftover[];

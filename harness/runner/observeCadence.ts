@@ -7,7 +7,7 @@
 // clock the same way. The costs are the run's own (medians of the last few), measured as it goes:
 // a counted run chooses k once, when the warmup (or the first measured steps) has timed a few of
 // each, so its measured boundaries are evenly spaced. The choice is in the report.
-import type { ObserveCadence as CadenceResult, ObserverCost } from '../report/schema.ts';
+import type { ObserveCadence as CadenceResult, ObserverCost } from '../report/runReportSchema.ts';
 import type { BoundaryCost, ObserverTally } from './observerCost.ts';
 
 /** observing may take this share of the wall time */

@@ -2,7 +2,7 @@
 // numbers per part): the time of each step, and of each part of the boundary observations between
 // steps, during which the target is stopped (forced GC) or slowed (smaps_rollup walks its page
 // tables under its mmap lock; the agents answer on its event loop or GIL).
-import type { ObserverCost } from '../report/schema.ts';
+import type { ObserverCost } from '../report/runReportSchema.ts';
 
 export interface BoundaryCost {
   gcMs: number;

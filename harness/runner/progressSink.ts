@@ -1,5 +1,6 @@
 // What the runner tells whoever shows progress (the terminal reporter implements it).
-import type { Phase, ScenarioReport } from '../report/schema.ts';
+import type { Phase } from '../report/sampleSchema.ts';
+import type { ScenarioReport } from '../report/runReportSchema.ts';
 
 export interface ProgressSink {
   scenarioStart(info: { name: string; file: string; total: number | null; durationMs: number | null }): void;

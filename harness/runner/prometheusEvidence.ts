@@ -4,7 +4,7 @@
 // the scenario's budgets; then the replicas' sum, judged with the same budgets. An evidence
 // collector like the others: the engine does not know it by name. Prometheus unreachable, a query
 // refused, no series or too few points end the run as an error with that one line.
-import type { ScenarioReport } from '../report/schema.ts';
+import type { ScenarioReport } from '../report/runReportSchema.ts';
 import type { PrometheusPlan, RunPlan } from '../scenario/runPlan.ts';
 import { defaultStepMs } from '../scenario/prometheusQueries.ts';
 import { PrometheusError } from '../probes/prometheusApi.ts';

@@ -12,8 +12,13 @@ import type { ResetFailure } from '../drivers/httpClient.ts';
 const KEEP = 8;
 /** older than this, the samples' pids do not say what the tree was as a request went out: read it then */
 const STALE_MS = 400;
-/** how long the failure waits for the worker's exit to show in /proc (its socket closes as it dies) */
+/**
+ * How long the failure waits for the worker's exit to show in /proc (its socket closes as it dies):
+ * this long, and this many reads of the tree, so that seep starved of CPU on a busy machine still
+ * looks more than once before it calls the reset the service's own
+ */
 const WAIT_MS = 1000;
+const MIN_POLLS = 10;
 const POLL_MS = 25;
 
 export interface RetryRecord {
@@ -58,7 +63,7 @@ export function createResetRetry(opts: { rootPids: () => number[]; onRetry: (r: 
       const before = [...seen].reverse().find((s) => s.at <= failure.sentAt) ?? seen[0];
       if (!before || roots.size === 0) return null;
       const workers = before.pids.filter((p) => !roots.has(p));
-      for (const end = performance.now() + WAIT_MS; ;) {
+      for (let polls = 1, end = performance.now() + WAIT_MS; ; polls++) {
         const now = new Map((await listTree([...roots], opts.procRoot)).map((p) => [p.pid, p.state]));
         const gone = workers.find((p) => !blamed.has(p) && (!now.has(p) || now.get(p) === 'Z' || now.get(p) === 'X'));
         if (gone !== undefined) {
@@ -66,7 +71,7 @@ export function createResetRetry(opts: { rootPids: () => number[]; onRetry: (r: 
           opts.onRetry({ pid: gone, request: `${failure.method} ${failure.url}`, error: failure.error });
           return `worker pid ${gone} of the tree exited at that moment`;
         }
-        if (performance.now() >= end) return null;
+        if (performance.now() >= end && polls >= MIN_POLLS) return null;
         await new Promise((r) => setTimeout(r, POLL_MS));
       }
     },

@@ -1,7 +1,8 @@
 // A whole `seep run`: validate and plan every scenario file first (a bad one stops everything before
 // any target starts, and nothing is written), then run them one at a time, writing the JSON report after each.
 import path from 'node:path';
-import type { KnownLeaksPlan, Report } from '../report/schema.ts';
+import type { Report } from '../report/runReportSchema.ts';
+import type { KnownLeaksPlan } from '../report/knownLeaksSchema.ts';
 import { findScenarioFiles, loadScenarioFile, ScenarioFileError, type LoadedScenario } from '../scenario/loadScenario.ts';
 import { planRun, type RunPlan } from '../scenario/runPlan.ts';
 import type { ProgressSink } from './progressSink.ts';

@@ -10,20 +10,17 @@ import { typeGrowthCollector } from './typeGrowthCollector.ts';
 import { warningCountsCollector } from './warningCountsCollector.ts';
 import { agentCoverageCollector } from './agentCoverageCollector.ts';
 import { prometheusEvidence, type RunWindow } from './prometheusEvidence.ts';
-import type { DiskEvidence } from './diskCollector.ts';
-import type { StepClock } from './stepClock.ts';
 
 export interface RunCollectorsOptions extends Omit<SuspectNamingOptions, 'target'> {
   /** the run's window on the wall clock, for evidence read afterwards over it (Prometheus') */
   window: RunWindow;
-  /** opened before the target started (its temp dir is in the target's env) */
-  disk: DiskEvidence;
-  stepClock: StepClock;
 }
 
 export function runCollectors(
   plan: Pick<RunPlan, 'name' | 'file' | 'target' | 'budgets' | 'evidence' | 'settleMs' | 'pace' | 'attributionSteps' | 'load' | 'measure'>,
   target: RunTarget,
+  /** the collectors opened before the target started (the disk's: its temp dir is in the target's env; the step clock) */
+  opened: EvidenceCollector[],
   o: RunCollectorsOptions,
 ): EvidenceCollector[] {
   const emit = (e: StreamEvent) => o.emit(e);
@@ -35,8 +32,7 @@ export function runCollectors(
     ...(target.cliDumps ? [cliDumpCollector(target.cliDumps)] : []),
     agentCoverageCollector(target, o),
     ...(target.collectors ?? []),
-    o.disk.collector,
-    o.stepClock,
+    ...opened,
     suspectNamingCollector(plan, { ...o, target }),
     // a deployed service's replicas, from Prometheus once the run is over
     ...(plan.evidence ? [prometheusEvidence(plan, plan.evidence.prometheus, o.window)] : []),

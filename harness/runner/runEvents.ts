@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { ScenarioReport, Verdict } from '../report/schema.ts';
+import type { ScenarioReport, Verdict } from '../report/runReportSchema.ts';
 import type { MetricsEndpoint } from '../observations/metricsEndpoint.ts';
 import { createRunAggregate, type RunAggregate } from '../assembly/runAggregate.ts';
 import { encodeHead, type StreamHead } from '../observations/streamHead.ts';

@@ -8,7 +8,10 @@ import type { StreamHead } from '../observations/streamHead.ts';
 import { attachedHead, type AttachedService } from './attachedTarget.ts';
 import { remoteHead } from './prometheusEvidence.ts';
 
-export function runHead(plan: RunPlan, file: string, startedAt: Date, attached: AttachedService | Error | undefined): StreamHead {
+/** What of the plan the head reads: the target as planned and what judging the stream alone needs. */
+export type HeadPlanPart = Pick<RunPlan, 'name' | 'target' | 'evidence' | 'budgets' | 'alerts' | 'measure' | 'warmup' | 'sampleHz'>;
+
+export function runHead(plan: HeadPlanPart, file: string, startedAt: Date, attached: AttachedService | Error | undefined): StreamHead {
   const t = plan.target;
   return {
     name: plan.name,

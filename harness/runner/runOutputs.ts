@@ -4,7 +4,7 @@
 // source) take every event; the live report and the Prometheus endpoint read the aggregate on their
 // own clock.
 import { formatBytes } from '../scenario/units.ts';
-import type { ScenarioReport } from '../report/schema.ts';
+import type { ScenarioReport } from '../report/runReportSchema.ts';
 import type { SampleStreamWriter, StreamEvent } from '../series/sampleStream.ts';
 import type { MetricsEndpoint, Values as MetricValues } from '../observations/metricsEndpoint.ts';
 import type { RunAggregate } from '../assembly/runAggregate.ts';

@@ -1,6 +1,6 @@
 // Where a run is: its phase and how many steps it has taken. The step loop moves it; the boundary
 // reads, the timed samples and the collectors read it.
-import type { Phase } from '../report/schema.ts';
+import type { Phase } from '../report/sampleSchema.ts';
 
 export interface RunPosition {
   phase: Phase;

@@ -3,7 +3,7 @@
 // scenarios in one; `seep/vitest` records one test file's leak tests in one, test by test.
 import path from 'node:path';
 import { SEEP_VERSION } from '../seepVersion.ts';
-import { SCHEMA_VERSION, type Report, type ScenarioReport } from '../report/schema.ts';
+import { SCHEMA_VERSION, type Report, type ScenarioReport } from '../report/runReportSchema.ts';
 import { hostInfo } from '../assembly/hostInfo.ts';
 import { newRunId } from '../assembly/runId.ts';
 import { runOutcome } from '../analysis/verdict.ts';

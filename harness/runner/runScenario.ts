@@ -7,12 +7,12 @@
 // rebuilt by `seep report` from its stream. Whatever happens, the target and every process carrying
 // the run cookie are gone when this returns, except a service seep attached to, which it did not
 // start: that one is left running.
-import type { Leftover, ScenarioReport } from '../report/schema.ts';
+import type { Leftover, ScenarioReport } from '../report/runReportSchema.ts';
 import type { RunPlan } from '../scenario/runPlan.ts';
 import type { MetricsEndpoint } from '../observations/metricsEndpoint.ts';
 import { createSampler, type Identities } from '../probes/sampler.ts';
 import { plainLines } from '../reporters/plainText.ts';
-import { resolveAttached } from './attachedTarget.ts';
+import { resolveAttached, type AttachedService } from './attachedTarget.ts';
 import { createBoundaryReads, type BoundaryReads } from './boundaryReads.ts';
 import type { EvidenceCollector, MeasuredRun } from './evidenceCollectors.ts';
 import { createObserverTally } from './observerCost.ts';
@@ -33,7 +33,7 @@ import { soakLoad, type SoakLoad } from './soakLoad.ts';
 import { createPauseLog } from './pauseLog.ts';
 import { stepErrorPolicy } from './stepErrors.ts';
 import { measure } from './stepLoop.ts';
-import { createTargetLifecycle, type TargetLifecycle } from './targetLifecycle.ts';
+import { createTargetLifecycle, type TargetLaunch, type TargetLifecycle } from './targetLifecycle.ts';
 import { createResetRetry } from './resetRetry.ts';
 import { openDiskEvidence, type DiskEvidence } from './diskCollector.ts';
 import { alsoTimedBy, createStepClock, type StepClock } from './stepClock.ts';
@@ -57,6 +57,8 @@ export interface RunScenarioOptions {
 /** The parts of one run, opened before its target starts and closed after it stops. */
 interface Run {
   opts: RunScenarioOptions;
+  /** the attached service, resolved before the head (or why it could not be) */
+  attached: AttachedService | Error | undefined;
   scope: RunScope;
   events: RunEvents;
   ending: RunEnding;
@@ -68,7 +70,8 @@ interface Run {
   disk: DiskEvidence;
   stepClock: StepClock;
   load: SoakLoad;
-  log(line: string): void;
+  /** what seep says of this run on stderr, its scenario named */
+  say(line: string): void;
   /** a problem of observing, for the report's probe errors, in the order they came */
   problem(message: string): void;
   problems: string[];
@@ -111,6 +114,8 @@ async function openRun(plan: RunPlan, opts: RunScenarioOptions): Promise<Run> {
   const { now, cookie, abort } = scope;
   // what seep says as it goes quotes the target (a death's last stderr lines): escaped, never raw
   const log = opts.log ?? ((line: string) => process.stderr.write(plainLines(line) + '\n'));
+  // what seep says of this run: every part's lines name the scenario the same way
+  const say = (line: string) => log(`seep: ${plan.name}: ${line}`);
   const ending = createRunEnding(abort);
   const problems: string[] = [];
   const problem = (m: string) => void problems.push(m);
@@ -125,10 +130,11 @@ async function openRun(plan: RunPlan, opts: RunScenarioOptions): Promise<Run> {
   // before the target starts: a temp dir of its own, its working directories listed (seep's run folder left out)
   const disk = openDiskEvidence(plan, { repoRoot: opts.repoRoot, cookie, skip: [opts.runDir ? path.dirname(events.runDir) : events.runDir], emit, now });
   opts.progress?.scenarioStart({ name: plan.name, file: opts.file, total, durationMs: 'ms' in plan.measure ? plan.measure.ms : null });
-  // a step's request reset as a worker of the tree exits (recycled) is retried once, and recorded
+  // a step's request reset as a worker of the tree exits (recycled) is retried, and recorded
   const resets = createResetRetry({ rootPids: () => lifecycle.current()?.rootPids() ?? [], onRetry: (r) => emit({ k: 'retry', t: now(), ...r }) });
-  const lifecycle = createTargetLifecycle(plan, {
-    repoRoot: opts.repoRoot, cookie, attached, signal: abort.signal, emit, note, log, now, problem, env: disk.env,
+  const lifecycle = createTargetLifecycle({
+    repoRoot: opts.repoRoot, cookie, signal: abort.signal, emit, note, now, problem,
+    say,
     retryOnReset: resets.decide, beforeRequest: resets.beforeRequest,
     lastRss: () => agg.last()?.values.rss ?? null,
     restarts: () => agg.restarts(),
@@ -138,7 +144,7 @@ async function openRun(plan: RunPlan, opts: RunScenarioOptions): Promise<Run> {
   const stepClock = createStepClock();
   // one tally of the observer's share: the paced observer's, its steps also timed by the step clock
   const observer = pacedObserver(plan, alsoTimedBy(createObserverTally(), stepClock));
-  const watchAlerts = createSampleWatch(plan, { emit, agg, log, ending });
+  const watchAlerts = createSampleWatch(plan, { emit, agg, say, ending });
   const watch: typeof watchAlerts = (s) => {
     resets.observe(s.pids);
     watchAlerts(s);
@@ -148,7 +154,7 @@ async function openRun(plan: RunPlan, opts: RunScenarioOptions): Promise<Run> {
   const pauses = 'ms' in plan.measure ? createPauseLog() : undefined;
   const reads = createBoundaryReads(plan, { sampler, target: lifecycle, position, total, emit, note, now, watch, observer, problem, progress: opts.progress, pauses });
   const load = soakLoad(plan, { lifecycle, now, emit, note, pauses });
-  return { opts, scope, events, ending, lifecycle, reads, position, observer, disk, stepClock, load, log, problem, problems, total };
+  return { opts, attached, scope, events, ending, lifecycle, reads, position, observer, disk, stepClock, load, say, problem, problems, total };
 }
 
 /** Starts the target, runs the scenario on it, and stops it, whatever happens. */
@@ -161,10 +167,10 @@ async function drive(plan: RunPlan, run: Run): Promise<Driven> {
   let newSinceBaseline: Identities = { processes: [], sockets: [], fds: [] };
   let orphans: Leftover[] = [];
   try {
-    const target = await lifecycle.start();
+    const target = await lifecycle.start(launchOf(plan), { attached: run.attached, env: run.disk.env });
     // the run's window on the wall clock, for evidence read afterwards over it (Prometheus')
     const window = { startedAtMs: Date.now() - scope.now(), measuredFromT: () => (position.phase === 'warmup' ? null : position.measuredFromT) };
-    collectors = runCollectors(plan, target, { noRoomForSnapshot: lifecycle.noRoomForSnapshot, runDir: events.runDir, cookie: scope.cookie, emit: events.emit, note: events.note, now: scope.now, window, disk: run.disk, stepClock: run.stepClock });
+    collectors = runCollectors(plan, target, [run.disk.collector, run.stepClock], { noRoomForSnapshot: lifecycle.noRoomForSnapshot, runDir: events.runDir, cookie: scope.cookie, emit: events.emit, note: events.note, now: scope.now, window });
     reads.observeWith(collectors);
     events.start();
     reads.startTimer();
@@ -172,7 +178,7 @@ async function drive(plan: RunPlan, run: Run): Promise<Driven> {
     steps = scenarioSteps(plan, { target, lifecycle, signal, plant: run.opts.plant });
     await steps.setup();
     await reads.startupEnds(); // what the target printed and did until now was its start-up
-    const errors = stepErrorPolicy(plan.name, 'steps' in plan.measure, { restartable: target.restartable, target: lifecycle, signal, emit: events.emit, now: scope.now, stepErrors: () => events.agg.totals().stepErrors, log: run.log });
+    const errors = stepErrorPolicy('steps' in plan.measure, { restartable: target.restartable, target: lifecycle, signal, emit: events.emit, now: scope.now, stepErrors: () => events.agg.totals().stepErrors, say: run.say });
     const measured = await measure(plan, { target, position, reads, steps, errors, load: run.load, ending, observer: run.observer, signal, now: scope.now, total: run.total });
     newSinceBaseline = await settle(plan, measured, { position, reads, baseline: () => events.agg.baselineSample(), signal });
     const after = measuredRun(run, steps, measured);
@@ -191,6 +197,12 @@ async function drive(plan: RunPlan, run: Run): Promise<Driven> {
     scope.close();
   }
   return { collectors, newSinceBaseline, orphans };
+}
+
+/** The plan's piece the target's lifecycle takes: what to start, and how. */
+function launchOf(plan: RunPlan): TargetLaunch {
+  const { target, env, stepTimeoutMs } = plan;
+  return { target, env, stepTimeoutMs, ...(plan.budgets.memoryLimit ? { memoryLimit: plan.budgets.memoryLimit } : {}) };
 }
 
 function measuredRun(run: Run, steps: ScenarioSteps, measured: { ended: boolean; ms: number }): MeasuredRun {

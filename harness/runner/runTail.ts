@@ -1,7 +1,7 @@
 // The last line of a run's stream: what the engine knows only once the target is stopped (the
 // steps taken, what was left behind, the sizes of the files the budgets name, what each collector
 // found, the problems of observing) and how the run ended.
-import type { Leftover } from '../report/schema.ts';
+import type { Leftover } from '../report/runReportSchema.ts';
 import type { RunPlan } from '../scenario/runPlan.ts';
 import type { StreamEvent } from '../series/sampleStream.ts';
 import type { StreamTail } from '../observations/streamHead.ts';

@@ -7,7 +7,7 @@ import type { RunPlan } from '../scenario/runPlan.ts';
 import type { ExitStatus } from '../drivers/spawnTarget.ts';
 import type { AgentHandle } from './agentHandle.ts';
 import type { TargetSession } from './targetSession.ts';
-import type { AgentlessProcess } from '../report/schema.ts';
+import type { AgentlessProcess } from '../report/runReportSchema.ts';
 import type { EvidenceCollector } from './evidenceCollectors.ts';
 
 export interface Death {

@@ -1,7 +1,7 @@
 // What every sample is watched for while the run goes: the soak's RSS alerts (each to the stream,
 // which counts and keeps them; only the printing is capped) and, with abortOnFail, a check already
 // certain to fail, which stops the run early.
-import type { Sample } from '../report/schema.ts';
+import type { Sample } from '../report/sampleSchema.ts';
 import type { RunPlan } from '../scenario/runPlan.ts';
 import type { StreamEvent } from '../series/sampleStream.ts';
 import type { RunAggregate } from '../assembly/runAggregate.ts';
@@ -12,15 +12,16 @@ import type { RunEnding } from './runEnding.ts';
 
 export type SampleWatch = (s: Sample) => void;
 
-export function createSampleWatch(plan: Pick<RunPlan, 'name' | 'alerts' | 'budgets' | 'abortOnFail'>, o: {
+export function createSampleWatch(plan: Pick<RunPlan, 'alerts' | 'budgets' | 'abortOnFail'>, o: {
   emit(e: StreamEvent): void;
   agg: Pick<RunAggregate, 'alertCount' | 'peakRss' | 'seepPeak'>;
-  log(line: string): void;
+  /** what seep says of this run on stderr, its scenario named */
+  say(line: string): void;
   ending: RunEnding;
 }): SampleWatch {
   const alerts = createAlertWatch(plan.alerts, Infinity);
   const earlyStop = createEarlyStop(plan.budgets, plan.alerts.some((a) => a.level === 'critical'));
-  const say = (line: string) => o.log(`seep: ${plan.name}: ${line}`);
+  const say = o.say;
   return (s) => {
     for (const a of alerts.observe(s.t, s.values.rss)) {
       o.emit({ k: 'alert', t: a.t, level: a.level, message: a.message });

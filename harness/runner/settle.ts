@@ -1,7 +1,7 @@
 // After the last iteration, counted resources get a few chances to return to their baseline
 // (sockets in FIN_WAIT, a pool closing idle connections), polled with bounded backoff as goleak
 // does, before the checks judge the last read.
-import type { Metric, Sample } from '../report/schema.ts';
+import type { Metric, Sample } from '../report/sampleSchema.ts';
 import { COUNTED_RESOURCES, type BudgetPlan } from '../scenario/runPlan.ts';
 import { sleep } from './raceStep.ts';
 

@@ -4,7 +4,7 @@
 // at the baseline is what the run left behind. Sampling on the clock stops here: what comes after
 // (suspects' heap snapshots) would read as growth.
 import type { Identities } from '../probes/sampler.ts';
-import type { Sample } from '../report/schema.ts';
+import type { Sample } from '../report/sampleSchema.ts';
 import type { RunPlan } from '../scenario/runPlan.ts';
 import type { BoundaryReads } from './boundaryReads.ts';
 import { identityDiff } from './identityDiff.ts';

@@ -1,6 +1,6 @@
 // The run's side of --shard: the slice of the loaded scenarios this shard runs, and the record of
 // it that `seep merge` checks the parts against.
-import type { ShardInfo } from '../report/schema.ts';
+import type { ShardInfo } from '../report/runReportSchema.ts';
 import type { LoadedScenario } from '../scenario/loadScenario.ts';
 import { assignShards, scenarioId, scenarioSetHash, scenarioWeights, type ShardSpec } from '../scenario/shards.ts';
 

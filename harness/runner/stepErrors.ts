@@ -30,7 +30,7 @@ export interface StepErrorPolicy {
   failed(err: unknown, before: BeforeStep): Promise<void>;
 }
 
-export function stepErrorPolicy(name: string, counted: boolean, o: {
+export function stepErrorPolicy(counted: boolean, o: {
   restartable: boolean;
   target: Pick<TargetLifecycle, 'deaths' | 'restarting'>;
   signal: AbortSignal;
@@ -38,7 +38,8 @@ export function stepErrorPolicy(name: string, counted: boolean, o: {
   now(): number;
   /** step errors so far, as the aggregate counted them */
   stepErrors(): number;
-  log(line: string): void;
+  /** what seep says of this run on stderr, its scenario named */
+  say(line: string): void;
 }): StepErrorPolicy {
   let restartStepErrors = 0;
   let inARow = 0;
@@ -66,8 +67,8 @@ export function stepErrorPolicy(name: string, counted: boolean, o: {
       if (++inARow >= MAX_STEP_ERRORS_IN_A_ROW) throw new Error(`${message} (${inARow} steps in a row threw: the soak stops)`, { cause: err });
       o.emit({ k: 'stepError', t: o.now(), message });
       const n = o.stepErrors();
-      if (n <= MAX_PER_LEVEL) o.log(`seep: ${name}: ${message}; the soak goes on (step error ${n})`);
-      if (n === MAX_PER_LEVEL) o.log(`seep: ${name}: further step errors are counted in the report, not printed`);
+      if (n <= MAX_PER_LEVEL) o.say(`${message}; the soak goes on (step error ${n})`);
+      if (n === MAX_PER_LEVEL) o.say('further step errors are counted in the report, not printed');
     },
   };
 }

@@ -3,7 +3,7 @@
 // so that the timers (the sampler, the stream's flush) get their turn. A pause never runs past the
 // end of a soak, nor past the end of a timed warmup.
 import { setImmediate as yieldLoop } from 'node:timers/promises';
-import type { Phase } from '../report/schema.ts';
+import type { Phase } from '../report/sampleSchema.ts';
 import type { RunPlan } from '../scenario/runPlan.ts';
 import { sleep } from './raceStep.ts';
 

@@ -4,7 +4,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { mkdir, rm } from 'node:fs/promises';
-import type { SuspectEvidence } from '../report/schema.ts';
+import type { SuspectEvidence } from '../report/suspectEvidenceSchema.ts';
 import { createSuspectCollector } from '../agents/suspectCollector.ts';
 import type { AgentHandle } from './agentHandle.ts';
 import type { AttributionBudget } from '../agents/attributionBudget.ts';

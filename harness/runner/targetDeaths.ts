@@ -21,7 +21,8 @@ export interface DeathWatchOptions {
   emit(e: StreamEvent): void;
   /** a problem of observing; 'info': how the run measured, no problem */
   note(message: string, kind?: NoteKind): void;
-  log(line: string): void;
+  /** what seep says of this run on stderr, its scenario named ('seep: NAME: ...') */
+  say(line: string): void;
   now(): number;
   /** the RSS of the last sample, named in a death's reason */
   lastRss(): number | null;
@@ -34,7 +35,7 @@ export interface DeathWatchOptions {
   onFatal(reason: string): void;
 }
 
-export function watchDeaths(name: string, o: DeathWatchOptions): DeathWatch {
+export function watchDeaths(o: DeathWatchOptions): DeathWatch {
   let stopping = false;
   let deaths = 0;
   let restarting: Promise<void> | null = null;
@@ -42,7 +43,7 @@ export function watchDeaths(name: string, o: DeathWatchOptions): DeathWatch {
   const fatalDeath = new Promise<string>((resolve) => (fatal = resolve));
   // a death without restart ends the run at once, whatever the loop is waiting on
   void fatalDeath.then(o.onFatal);
-  const say = (line: string) => o.log(`seep: ${name}: ${line}`);
+  const say = o.say;
 
   const onDeath = (t: RunTarget) => (d: Death) => {
     if (stopping) return;

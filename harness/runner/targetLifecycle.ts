@@ -3,7 +3,7 @@
 // event, every death (a restartable service is started again; any other death ends the run), the
 // kernel's OOM kills in its cgroup, and its stop, after which whatever still carries the run cookie
 // is an orphan, named and killed (but what a process seep did not start still holds in its tree).
-import type { Leftover } from '../report/schema.ts';
+import type { Leftover } from '../report/runReportSchema.ts';
 import type { RunPlan } from '../scenario/runPlan.ts';
 import { formatBytes } from '../scenario/units.ts';
 import { COOKIE_ENV } from '../probes/runCookie.ts';
@@ -19,26 +19,30 @@ import { watchDeaths, type DeathWatch, type DeathWatchOptions } from './targetDe
 import { createTargetOutput } from './targetOutput.ts';
 import { readTargetRuntime } from './targetRuntime.ts';
 
-/** What of the plan the target's life reads. */
-export type LifecyclePlanPart = TargetPlanPart & Pick<RunPlan, 'name'> & { budgets: Pick<RunPlan['budgets'], 'memoryLimit'> };
+/** The plan's piece the target's life reads: what to start and how (the target, its env, its step timeout, its memory limit). */
+export type TargetLaunch = TargetPlanPart & { memoryLimit?: RunPlan['budgets']['memoryLimit'] };
+
+/** What the run resolved before the target starts, for its start. */
+export interface LaunchContext {
+  /** an attached service, resolved before the run's head (or why it could not be) */
+  attached: AttachedService | Error | undefined;
+  /** what the parts opened before the target add to its env (its own temp dir: TMPDIR, TEMP, TMP) */
+  env?: Record<string, string>;
+}
 
 export interface TargetLifecycleOptions extends Omit<DeathWatchOptions, 'watchOom' | 'oomReason'> {
   repoRoot: string;
   cookie: string;
-  /** an attached service, resolved before the run's head (or why it could not be) */
-  attached: AttachedService | Error | undefined;
   signal: AbortSignal;
   /** a problem of observing, for the report's probe errors */
   problem(message: string): void;
-  /** what the parts opened before the target add to its env (its own temp dir: TMPDIR, TEMP, TMP) */
-  env?: Record<string, string>;
-  /** a service's step requests reset by a worker exiting are retried once when this says why (resetRetry.ts) */
+  /** a service's step requests reset by a worker exiting are retried when this says why (resetRetry.ts) */
   retryOnReset?: TargetOptions['retryOnReset'];
   beforeRequest?: TargetOptions['beforeRequest'];
 }
 
 export interface TargetLifecycle extends Pick<DeathWatch, 'fatal' | 'deaths' | 'restarting' | 'ignoreDeaths'> {
-  start(): Promise<RunTarget>;
+  start(launch: TargetLaunch, context: LaunchContext): Promise<RunTarget>;
   current(): RunTarget | null;
   /** what a step races: a death that ends the run (a restartable target's deaths are the restart's) */
   died(): Promise<string>;
@@ -57,28 +61,31 @@ function stringEnv(env: NodeJS.ProcessEnv): Record<string, string> {
   return Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined));
 }
 
-export function createTargetLifecycle(plan: LifecyclePlanPart, o: TargetLifecycleOptions): TargetLifecycle {
-  const { attached, emit, now } = o;
+export function createTargetLifecycle(o: TargetLifecycleOptions): TargetLifecycle {
+  const { emit, now } = o;
   let target: RunTarget | null = null;
   let died: Promise<string> | null = null;
   let memoryLimit: MemoryLimitSession | null = null;
   let oomReason: string | undefined;
-  const ownCgroup = attached && !(attached instanceof Error) && typeof attached.cgroup !== 'string' ? attached.cgroup : null;
+  let attached: LaunchContext['attached'];
+  let ownCgroup: Exclude<AttachedService['cgroup'], string> | null = null;
   const output = createTargetOutput(emit, now);
   const watchOom = () => {
     const k = memoryLimit?.newOomKills();
     if (!k || k.count === 0) return;
     oomReason ??= `OOM-killed by the kernel under the ${memoryLimit!.limit.written} memoryLimit` + (k.usage === null ? '' : ` (the cgroup held ${formatBytes(k.usage)})`);
     for (let i = 0; i < k.count; i++) emit({ k: 'oom', t: now(), usage: k.usage });
-    o.log(`seep: ${plan.name}: ${oomReason}`);
+    o.say(oomReason);
   };
-  const deaths = watchDeaths(plan.name, { ...o, watchOom, oomReason: () => oomReason });
+  const deaths = watchDeaths({ ...o, watchOom, oomReason: () => oomReason });
   return {
-    async start() {
-      if (plan.budgets.memoryLimit) {
-        const opened = await openMemoryLimit(plan.budgets.memoryLimit, o.cookie);
+    async start(launch, context) {
+      attached = context.attached;
+      ownCgroup = attached && !(attached instanceof Error) && typeof attached.cgroup !== 'string' ? attached.cgroup : null;
+      if (launch.memoryLimit) {
+        const opened = await openMemoryLimit(launch.memoryLimit, o.cookie);
         if (typeof opened === 'string') {
-          o.log(`seep: ${plan.name}: ${opened}`);
+          o.say(opened);
           o.problem(opened);
         } else memoryLimit = opened;
       }
@@ -86,13 +93,13 @@ export function createTargetLifecycle(plan: LifecyclePlanPart, o: TargetLifecycl
       if (attached && typeof attached.cgroup === 'string') o.note(`no cgroupMemory for the attached process: ${attached.cgroup}`);
       const targetOpts: TargetOptions = {
         repoRoot: o.repoRoot,
-        env: { ...stringEnv(process.env), [COOKIE_ENV]: o.cookie, ...memoryLimit?.env, ...o.env },
+        env: { ...stringEnv(process.env), [COOKIE_ENV]: o.cookie, ...memoryLimit?.env, ...context.env },
         onOutput: output.onOutput,
         signal: o.signal,
         ...(o.retryOnReset ? { retryOnReset: o.retryOnReset, beforeRequest: o.beforeRequest } : {}),
       };
       // the process that started seep (a test) is measured in place; every other target is started here
-      target = plan.target.kind === 'caller' ? await startCallerTarget({ ...plan, target: plan.target }, targetOpts) : await startRunTarget(plan, targetOpts, attached);
+      target = launch.target.kind === 'caller' ? await startCallerTarget({ ...launch, target: launch.target }, targetOpts) : await startRunTarget(launch, targetOpts, attached);
       // the interpreter the target runs on, from the target itself (its agent, or /proc/PID/exe)
       const runtimeVersion = await readTargetRuntime(target);
       if (typeof runtimeVersion === 'string') o.note(runtimeVersion, 'info');

@@ -5,7 +5,7 @@
 import { execFile } from 'node:child_process';
 import { readlink } from 'node:fs/promises';
 import path from 'node:path';
-import type { RuntimeVersion } from '../report/schema.ts';
+import type { RuntimeVersion } from '../report/runReportSchema.ts';
 import { listTree } from '../probes/processTree.ts';
 import type { AgentHandle } from './agentHandle.ts';
 

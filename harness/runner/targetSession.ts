@@ -40,7 +40,7 @@ export interface TargetOptions {
   env: Record<string, string>;
   onOutput: OnOutput;
   signal: AbortSignal;
-  /** a service's step requests reset by a worker exiting are retried once when this says why (resetRetry.ts) */
+  /** a service's step requests reset by a worker exiting are retried when this says why (resetRetry.ts) */
   retryOnReset?: HttpClientOptions['retryOnReset'];
   /** called as each of a service's step requests goes out (resetRetry.ts keeps the tree as of then) */
   beforeRequest?: HttpClientOptions['beforeRequest'];

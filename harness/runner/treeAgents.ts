@@ -17,7 +17,7 @@ import { connectAgent } from '../agents/agentClient.ts';
 import { NODE_AGENT, PYTHON_AGENT_DIR } from '../agents/suspectCollector.ts';
 import { processRuntime, type ProcessRuntime, type Runtime } from '../probes/processRuntime.ts';
 import { describeProcess, readStatSync } from '../probes/procfs.ts';
-import type { AgentlessProcess } from '../report/schema.ts';
+import type { AgentlessProcess } from '../report/runReportSchema.ts';
 import type { AgentHandle } from './agentHandle.ts';
 
 /** How long a worker whose socket file exists may take to listen on it (Python binds, then listens). */

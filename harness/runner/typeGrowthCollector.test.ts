@@ -3,7 +3,7 @@
 // followed at once still gets followed, once the crowd has stayed the same long enough.
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { METRICS, type Metric, type Phase, type Sample } from '../report/schema.ts';
+import { METRICS, type Metric, type Phase, type Sample } from '../report/sampleSchema.ts';
 import { connectAgent } from '../agents/agentClient.ts';
 import { PYTHON_AGENT_DIR } from '../agents/suspectCollector.ts';
 import type { TypeGrowthLine } from '../series/sampleStream.ts';

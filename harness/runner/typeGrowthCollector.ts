@@ -5,7 +5,7 @@
 // warmup read takes the baseline again, so the last one (the engine's baseline) is the one kept.
 // The reads go to the sample stream as they are made (observations/typeGrowthRows.ts); the judging
 // is analysis/typeTrends.ts's.
-import type { Sample } from '../report/schema.ts';
+import type { Sample } from '../report/sampleSchema.ts';
 import { phaseCode, type TypeGrowthLine } from '../series/sampleStream.ts';
 import type { AgentHandle } from './agentHandle.ts';
 import type { EvidenceCollector } from './evidenceCollectors.ts';

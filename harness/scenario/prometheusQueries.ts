@@ -5,7 +5,7 @@
 // kubelet) exports each container's working set, which is what the kernel's OOM killer and
 // Kubernetes' eviction weigh, and container_start_time_seconds. The start time tells a restart
 // apart from memory given back; the limit gives time to limit.
-import type { RemoteMetric } from '../report/schema.ts';
+import type { RemoteMetric } from '../report/runReportSchema.ts';
 
 export const METRIC_PRESETS = {
   rss: { metric: 'rss', series: 'process_resident_memory_bytes', start: 'process_start_time_seconds' },

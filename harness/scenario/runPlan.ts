@@ -2,7 +2,9 @@
 // the target is a discriminated union, how the measured phase ends is a step count or a time, and
 // every default lives here. Nothing downstream reads a budget string or a default of its own.
 import path from 'node:path';
-import type { BaselineRun, KnownLeaksPlan, RunFigure } from '../report/schema.ts';
+import type { BaselineRun } from '../report/runReportSchema.ts';
+import type { RunFigure } from '../report/comparisonSchema.ts';
+import type { KnownLeaksPlan } from '../report/knownLeaksSchema.ts';
 import type { AlertSpec, Budgets, HookContext, LoadSpec, PrometheusEvidence, ReadyCheck, Scenario, StepContext } from './types.ts';
 import { metricOfQuery, presetQueries, type SeriesQueries } from './prometheusQueries.ts';
 import { parseCountLimit, parseDuration, parseRate, parseSize, parseSizeRate, parseStepTimeRate, type CountLimit } from './units.ts';

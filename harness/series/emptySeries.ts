@@ -1,4 +1,4 @@
-import type { ScenarioSeries } from '../report/schema.ts';
+import type { ScenarioSeries } from '../report/runReportSchema.ts';
 import { emptyColumns } from './seriesColumns.ts';
 
 export function emptySeries(): ScenarioSeries {

@@ -2,7 +2,7 @@ import { tempDir } from '../../fixtures/testing/tempDir.ts';
 import { readFileSync, writeFileSync, appendFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { METRICS, type Sample } from '../report/schema.ts';
+import { METRICS, type Sample } from '../report/sampleSchema.ts';
 import { createSampleStream, decodeSample, encodeSample, readSampleStream, type StreamEvent } from './sampleStream.ts';
 
 function sample(t: number, rss: number, pids = [10]): Sample {

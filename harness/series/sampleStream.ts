@@ -6,7 +6,9 @@
 import { closeSync, createReadStream, mkdirSync, openSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { METRICS, type AgentlessProcess, type Attribution, type DiskPath, type LatencyFigures, type Leftover, type Metric, type Phase, type RuntimeVersion, type Sample, type ScenarioReport, type Suspect, type SuspectEvidence, type TcpState, type WarningGroup } from '../report/schema.ts';
+import { METRICS, type Metric, type Phase, type Sample, type TcpState } from '../report/sampleSchema.ts';
+import type { AgentlessProcess, Attribution, DiskPath, LatencyFigures, Leftover, RuntimeVersion, ScenarioReport, Suspect, WarningGroup } from '../report/runReportSchema.ts';
+import type { SuspectEvidence } from '../report/suspectEvidenceSchema.ts';
 
 /** a note of the run: a problem of observing (the report's probe errors), or how it measured (its notes) */
 export type NoteKind = 'problem' | 'info';

@@ -1,5 +1,6 @@
-// Samples stored column-wise (schema.ts SeriesColumns): what charts and analysis both read.
-import { METRICS, type Metric, type Sample, type SeriesColumns, type TcpState } from '../report/schema.ts';
+// Samples stored column-wise (runReportSchema.ts SeriesColumns): what charts and analysis both read.
+import { METRICS, type Metric, type Sample, type TcpState } from '../report/sampleSchema.ts';
+import type { SeriesColumns } from '../report/runReportSchema.ts';
 
 export function emptyColumns(): SeriesColumns {
   const values = Object.fromEntries(METRICS.map((m) => [m, []])) as unknown as Record<Metric, (number | null)[]>;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { METRICS, type Sample } from '../report/schema.ts';
+import { METRICS, type Sample } from '../report/sampleSchema.ts';
 import { createSeriesRecorder } from './seriesRecorder.ts';
 
 function sample(t: number, rss: number, tcp: Sample['tcp'] = {}): Sample {

@@ -4,8 +4,9 @@
 // every other measured one is dropped (not merged: a boundary is a reading after GC, a max of two
 // would be neither). Warmup and settle boundaries and the first and last measured one always stay,
 // so the indices a runner holds (baseline, first measured, settle) keep pointing at the same reads.
-import type { Metric, Phase, Sample, ScenarioSeries, SeriesColumns } from '../report/schema.ts';
-import { METRICS } from '../report/schema.ts';
+import type { Metric, Phase, Sample } from '../report/sampleSchema.ts';
+import type { ScenarioSeries, SeriesColumns } from '../report/runReportSchema.ts';
+import { METRICS } from '../report/sampleSchema.ts';
 import { appendSample, emptyColumns } from './seriesColumns.ts';
 import { createTimedStore } from './timedStore.ts';
 

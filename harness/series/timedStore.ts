@@ -3,7 +3,8 @@
 // every value would be a fresh heap number that survives a collection, and V8 answers a stream of
 // survivors by growing its young generation to the maximum (+50 MB of seep RSS in the soakPipeline
 // bench). Typed arrays allocate nothing per sample. null is stored as NaN.
-import { METRICS, type Metric, type Phase, type Sample, type SeriesColumns, type TcpState } from '../report/schema.ts';
+import { METRICS, type Metric, type Phase, type Sample, type TcpState } from '../report/sampleSchema.ts';
+import type { SeriesColumns } from '../report/runReportSchema.ts';
 import { emptyColumns } from './seriesColumns.ts';
 
 const PHASES: Phase[] = ['warmup', 'measured', 'settle'];

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { it, type TestContext } from 'vitest';
 import type { Scenario } from '../scenario/types.ts';
-import type { ScenarioReport } from '../report/schema.ts';
+import type { ScenarioReport } from '../report/runReportSchema.ts';
 import { validateScenario } from '../scenario/scenarioSchema.ts';
 import { ScenarioFileError } from '../scenario/loadScenario.ts';
 import { planRun, type RunPlan } from '../scenario/runPlan.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Check } from '../../report/schema.ts';
+import type { Check } from '../../report/runReportSchema.ts';
 import { SOAK, syntheticReport } from '../../../fixtures/testing/syntheticReport.ts';
 import { DISPLAY_BUCKETS, phaseBands, scenarioCharts } from './chartModel.ts';
 

@@ -4,8 +4,9 @@
 // The browser never sees 600,000 points, which keeps the file small and the first paint fast.
 // Every level drawn comes from the checks (baselineValue, limitLine) and every trend line from the
 // check's fitted line: nothing here judges or refits.
-import type { Check, CheckSeries, Metric, Phase, Resource, ScenarioReport, TcpState, TrendResult } from '../../report/schema.ts';
-import { TCP_STATES } from '../../report/schema.ts';
+import type { Metric, Phase, TcpState } from '../../report/sampleSchema.ts';
+import type { Check, CheckSeries, Resource, ScenarioReport, TrendResult } from '../../report/runReportSchema.ts';
+import { TCP_STATES } from '../../report/sampleSchema.ts';
 import { minMaxBuckets } from '../downsample.ts';
 import { formatSigned, formatValue } from '../formatValue.ts';
 import { limitLineOf, type LimitLineKind } from '../limitLines.ts';

@@ -1,7 +1,8 @@
 // The comparison page's charts: for each series a figure was compared on, the before and the after
 // run on shared axes (iteration, each run's own boundaries), drawn by the run page's chart script.
 // Only the stored points are placed on one x axis; nothing is refitted.
-import type { ScenarioComparison, SeriesColumns } from '../../report/schema.ts';
+import type { SeriesColumns } from '../../report/runReportSchema.ts';
+import type { ScenarioComparison } from '../../report/comparisonSchema.ts';
 import { minMaxBuckets } from '../downsample.ts';
 import { DISPLAY_BUCKETS, phaseBands, type ChartSpec, type ChartUnit } from './chartModel.ts';
 

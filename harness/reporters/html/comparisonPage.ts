@@ -1,7 +1,7 @@
 // `seep compare` as a self-contained page: per scenario the figures of both runs with the
 // difference and its verdict, the checks side by side, and both series on shared axes (uPlot and
 // the run page's chart script inlined). Opens from disk; fetches nothing; computes nothing.
-import type { ComparedFigure, ComparedSide, RunComparison, ScenarioComparison } from '../../report/schema.ts';
+import type { ComparedFigure, ComparedSide, RunComparison, ScenarioComparison } from '../../report/comparisonSchema.ts';
 import { formatSigned, formatValue } from '../formatValue.ts';
 import type { ChartSpec } from './chartModel.ts';
 import { comparisonCharts } from './comparisonCharts.ts';

@@ -2,7 +2,7 @@
 // verdict and what was there after the settle as leak.disk (or budget.disk) judged them, the series
 // as a small line, the free space of its file system, and what the temp dir held at the end.
 // Draws; judges nothing.
-import type { DiskTrend, ScenarioReport } from '../../report/schema.ts';
+import type { DiskTrend, ScenarioReport } from '../../report/runReportSchema.ts';
 import { formatSigned, formatValue } from '../formatValue.ts';
 import { escapeHtml as e } from './escapeHtml.ts';
 import { sparkline } from './sparkline.ts';

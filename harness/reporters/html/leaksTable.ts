@@ -1,6 +1,6 @@
 // A scenario's leaks on the run page: each by its short signature (the full one in its title, as
 // seep.known-leaks.json has it), what it is, its rate, and what the known-leaks file said of it.
-import { shortSignature, type ScenarioReport } from '../../report/schema.ts';
+import { shortSignature, type ScenarioReport } from '../../report/runReportSchema.ts';
 import { knownLeaksCount, leakRate } from '../leakText.ts';
 import { escapeHtml as e } from './escapeHtml.ts';
 

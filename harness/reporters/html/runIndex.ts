@@ -3,7 +3,7 @@
 // the index does not re-parse a 7-day soak's report for every run on every render.
 import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { SCHEMA_VERSION, type Report, type Verdict } from '../../report/schema.ts';
+import { SCHEMA_VERSION, type Report, type Verdict } from '../../report/runReportSchema.ts';
 import { formatDuration } from '../formatValue.ts';
 import { REPORT_FILE } from '../jsonReporter.ts';
 import { escapeHtml as e } from './escapeHtml.ts';

@@ -1,6 +1,6 @@
 // The self-contained page for one run: a header with the host and exit code, a section per scenario,
 // framed by chartPage.ts (the chart data, uPlot and our chart script inlined). Opens from disk; fetches nothing.
-import type { Report, ScenarioReport } from '../../report/schema.ts';
+import type { Report, ScenarioReport } from '../../report/runReportSchema.ts';
 import { formatDuration, formatValue } from '../formatValue.ts';
 import { scenarioCharts, type ChartSpec } from './chartModel.ts';
 import { escapeHtml as e } from './escapeHtml.ts';

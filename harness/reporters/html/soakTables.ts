@@ -1,7 +1,7 @@
 // The parts of a scenario section only a soak fills: the processes that came and went (recycled
 // workers, a restarted master) and the alert thresholds crossed. Strings from the target (command
 // lines, messages) go through escapeHtml like everything else.
-import type { ProcessLife, ScenarioReport } from '../../report/schema.ts';
+import type { ProcessLife, ScenarioReport } from '../../report/runReportSchema.ts';
 import { formatDuration, formatValue } from '../formatValue.ts';
 import { escapeHtml as e } from './escapeHtml.ts';
 import { processHeapRows } from '../processHeapRows.ts';

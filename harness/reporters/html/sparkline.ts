@@ -1,6 +1,6 @@
 // A series as a small inline line (no axes: its scale is in the row beside it), with the settle
 // reads shaded as the big charts shade them. Used by the tables of per-type and per-path series.
-import type { Phase } from '../../report/schema.ts';
+import type { Phase } from '../../report/sampleSchema.ts';
 import { escapeHtml as e } from './escapeHtml.ts';
 
 const W = 160;

@@ -1,7 +1,7 @@
 // The fitted trend line as the analysis fitted it (TrendResult.intercept at interceptX, slope, to
 // endX), moved into the chart's x: iterations stay iterations, per-hour fits are in hours since the
 // scenario started and the time axis is in ms.
-import type { TrendResult } from '../../report/schema.ts';
+import type { TrendResult } from '../../report/runReportSchema.ts';
 
 const MS_PER_HOUR = 3_600_000;
 

@@ -1,8 +1,9 @@
 // The per-type growth table of the run page, from a report whose leak.types check carries its
 // trends: one row per type with the judged rate and a line of its series; nothing without a series.
-// The report with both fields is also checked against the JSON Schema generated from schema.ts.
+// The report with both fields is also checked against the JSON Schema generated from runReportSchema.ts.
 import { describe, expect, it } from 'vitest';
-import type { Check, Phase, ScenarioReport, TrendResult, TypeGrowthSeries } from '../../report/schema.ts';
+import type { Phase } from '../../report/sampleSchema.ts';
+import type { Check, ScenarioReport, TrendResult, TypeGrowthSeries } from '../../report/runReportSchema.ts';
 import { syntheticReport } from '../../../fixtures/testing/syntheticReport.ts';
 import { reportValidator } from '../../../fixtures/testing/reportJsonSchema.ts';
 import { typeGrowthTable } from './typeGrowthTable.ts';

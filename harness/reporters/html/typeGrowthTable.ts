@@ -1,7 +1,7 @@
 // The top growing types (Python) or allocation sites (Node) read at every boundary: one row each,
 // with the rate, verdict and what was kept as leak.types judged them, and the series itself as a
 // small inline line (no axes: its scale is in the row). Draws; judges nothing.
-import type { ScenarioReport, TypeGrowthSeries, TypeTrend } from '../../report/schema.ts';
+import type { ScenarioReport, TypeGrowthSeries, TypeTrend } from '../../report/runReportSchema.ts';
 import { formatSigned, formatValue } from '../formatValue.ts';
 import { escapeHtml as e } from './escapeHtml.ts';
 import { sparkline } from './sparkline.ts';

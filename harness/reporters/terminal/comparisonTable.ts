@@ -1,6 +1,6 @@
 // `seep compare` in the terminal: per scenario a row per figure (before, after, the difference with
 // its interval and verdict) and the checks side by side. Draws the comparison; computes nothing.
-import type { ComparedFigure, ComparedSide, RunComparison } from '../../report/schema.ts';
+import type { ComparedFigure, ComparedSide, RunComparison } from '../../report/comparisonSchema.ts';
 import { formatSigned, formatValue } from '../formatValue.ts';
 import { makeStyle, plainText, type Style } from './style.ts';
 

@@ -1,6 +1,6 @@
 // A scenario's leaks in the terminal, under its failed checks: the ones that fail it (new, worse
 // than their ceiling, expired), then the known ones within their rates, listed apart.
-import type { ScenarioReport } from '../../report/schema.ts';
+import type { ScenarioReport } from '../../report/runReportSchema.ts';
 import { failingLeaks, knownLeaks, knownLeaksCount, leakVerdictLine } from '../leakText.ts';
 import { plainText, type Style } from './style.ts';
 

@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import type { ScenarioReport } from '../../report/schema.ts';
+import type { ScenarioReport } from '../../report/runReportSchema.ts';
 import { syntheticReport } from '../../../fixtures/testing/syntheticReport.ts';
 import { createProgress, printSummary, terminalOptions } from './index.ts';
 

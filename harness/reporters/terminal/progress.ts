@@ -2,7 +2,7 @@
 // Otherwise (pipes, CI): plain lines at a bounded rate (every 10% or every minute, and at phase
 // changes) with no control characters, so CI logs stay readable for a 7-day soak.
 import type { Writable } from 'node:stream';
-import type { ScenarioReport } from '../../report/schema.ts';
+import type { ScenarioReport } from '../../report/runReportSchema.ts';
 import { formatBytes } from '../../scenario/units.ts';
 import { formatDuration } from '../formatValue.ts';
 import { scenarioEndLines } from './scenarioVerdict.ts';

@@ -1,6 +1,7 @@
 // The lines that close a scenario in the terminal: verdict, failed checks with their numbers,
 // the top suspects, and an RSS chart across iterations. Shared by live progress and the summary.
-import type { Check, Metric, Resource, ScenarioReport } from '../../report/schema.ts';
+import type { Metric } from '../../report/sampleSchema.ts';
+import type { Check, Resource, ScenarioReport } from '../../report/runReportSchema.ts';
 import { formatDuration, formatSigned, formatValue } from '../formatValue.ts';
 import { calibrationText, observerText, stepTimeText, wouldHaveCaught } from '../scenarioHeadlines.ts';
 import { asciiChart } from './asciiChart.ts';

@@ -2,7 +2,7 @@
 // its verdict, its slope per hour with the interval, and when it reaches its limit; then the
 // failing checks' sentences. `seep judge --prometheus` prints it, and a summary prints it under a
 // scenario that drove a deployed service. It reads the checks as the analysis wrote them.
-import type { Check, ScenarioReport } from '../../report/schema.ts';
+import type { Check, ScenarioReport } from '../../report/runReportSchema.ts';
 import { formatDuration, formatSigned, formatValue } from '../formatValue.ts';
 import { remoteSeriesLabel, seriesName } from '../../probes/seriesName.ts';
 import { checkLine, verdictLabel } from './scenarioVerdict.ts';

@@ -1,7 +1,7 @@
 // What a soak or a pre-fork server adds to a scenario's lines in the terminal, one line per fact and
 // only when the report has it: restarts, recycled workers (with the largest peak, where a worker
 // leak shows), the heap per process, p99 latency under load, and the alerts crossed.
-import type { ScenarioReport } from '../../report/schema.ts';
+import type { ScenarioReport } from '../../report/runReportSchema.ts';
 import { formatValue } from '../formatValue.ts';
 import { alertSummary, latencyP99, latencySplitText, loadText, recycledWorkers } from '../scenarioHeadlines.ts';
 import { processHeapRows } from '../processHeapRows.ts';

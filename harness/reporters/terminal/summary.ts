@@ -1,7 +1,7 @@
 // The end-of-run summary: one line per scenario (and, for a soak, its restarts, recycled workers,
 // latency and alerts), then charts of RSS and of every failing resource.
 import type { Writable } from 'node:stream';
-import type { Report, Resource } from '../../report/schema.ts';
+import type { Report, Resource } from '../../report/runReportSchema.ts';
 import { formatSigned } from '../formatValue.ts';
 import { attachedText, calibrationText, describeCheck, observerText, rssGrowth, rssSlope, stepTimeText, worstCheck, wouldHaveCaught } from '../scenarioHeadlines.ts';
 import { resourceChart, verdictLabel } from './scenarioVerdict.ts';
