@@ -26,14 +26,22 @@ export interface HeapFigures {
   handles: number | null;
 }
 
-interface MemoryReply {
+interface HeapReply {
   heap?: { used_heap_size: number; total_heap_size: number };
   memoryUsage?: { external: number };
   traced?: number | null;
   blocks?: number | null;
-  gcObjects?: number | null;
   mallocInUse?: number | null;
+}
+
+interface MemoryReply extends HeapReply {
+  gcObjects?: number | null;
   handles?: Record<string, number> | null;
+  /**
+   * asked with `afterGc` (a boundary's read): the heap as the engine's forced GC left it, read in
+   * the same call as the GC, before the requests in flight allocated again
+   */
+  afterGc?: HeapReply;
 }
 
 const NONE: HeapFigures = { used: null, committed: null, blocks: null, gcObjects: null, mallocInUse: null, traced: null, handlesByType: null, handles: null };
@@ -48,8 +56,10 @@ function handleCounts(h: unknown): Record<string, number> | null {
 }
 
 export function heapFigures(runtime: 'node' | 'python', reply: unknown): HeapFigures {
-  const m = reply as MemoryReply | null;
-  if (!m || typeof m !== 'object') return NONE;
+  const r = reply as MemoryReply | null;
+  if (!r || typeof r !== 'object') return NONE;
+  // the heap after the GC where the agent kept it; the handles as they are now
+  const m: MemoryReply = r.afterGc && typeof r.afterGc === 'object' ? { ...r, ...r.afterGc } : r;
   const handlesByType = handleCounts(m.handles);
   const handles = handlesByType ? Object.values(handlesByType).reduce((a, b) => a + b, 0) : null;
   if (runtime === 'python') {

@@ -68,6 +68,12 @@ export interface SuspectCollectorOptions {
   retainerTimeoutMs?: number;
   /** the time every look shares (none: each request waits up to the agent client's default) */
   budget?: AttributionBudget;
+  /**
+   * record Python's warnings at the looks (default true); false where the engine counted them at
+   * every boundary (runner/warningCountsCollector.ts), which gives their rate per measured step: the
+   * agent's one-by-one list of a live target keeps only its last 20
+   */
+  pythonWarnings?: boolean;
 }
 
 export interface SuspectCollector {
@@ -245,6 +251,7 @@ export function createSuspectCollector(opts: SuspectCollectorOptions): SuspectCo
       }
       pyResources[p] = m;
     }
+    if (opts.pythonWarnings === false) return;
     const w = await warningsAt<PyWarning>(p);
     if (w) pyWarnings = w;
   }

@@ -41,7 +41,8 @@ export function rankSuspects(growth: GrowthCandidate[], warnings: WarningCandida
     });
   }
   for (const w of warnings) {
-    if (w.total <= 0) continue;
+    // listed only when it grew: raised in the steps measured, not only before them
+    if (w.occurrences <= 0) continue;
     scored.push({
       s: { runtime: w.runtime, kind: 'warning', name: w.name, countDelta: w.occurrences, perIteration: iterations > 0 ? w.occurrences / iterations : 0, bytesDelta: 0, where: w.where },
       key: [0, KIND_ORDER.warning, 0, 0, -w.occurrences],

@@ -88,7 +88,7 @@ function formatP(p: number): string {
  * The slope is planned at its estimate shrunk by half the half-width, since an estimate that
  * failed the test is more likely too high than too low.
  */
-function moreSamplesToDecide(n: number, fit: { slope: number; low: number; high: number; confidence: number }, floor: number, alpha: number): number {
+export function moreSamplesToDecide(n: number, fit: { slope: number; low: number; high: number; confidence: number }, floor: number, alpha: number): number {
   const halfWidth = (fit.high - fit.low) / 2;
   const planned = fit.slope - halfWidth / 2;
   let ratio: number;

@@ -3,7 +3,6 @@
 // during any part of a checkpoint is disturbed. Bounded: the windows a request still in flight could
 // overlap (a request outlives no more than the load's timeout), the newest last.
 import { performance } from 'node:perf_hooks';
-import type { LoadInterval } from '../drivers/loadGenerator.ts';
 import type { StreamEvent } from '../series/sampleStream.ts';
 
 export interface PauseLog {
@@ -45,13 +44,3 @@ export function createPauseLog(now: () => number = () => performance.now()): Pau
 }
 
 const round = (ms: number): number => Math.round(ms * 1000) / 1000;
-
-/** a load interval as the stream keeps it, with its answers split by the checkpoints when they were */
-export function loadEvent(i: LoadInterval): Extract<StreamEvent, { k: 'load' }> {
-  const e: Extract<StreamEvent, { k: 'load' }> = { k: 'load', t: i.t, n: i.requests, e: i.errors, p50: i.latencyP50, p99: i.latencyP99 };
-  if (i.split) {
-    e.c = i.split.interval.clean;
-    e.m = i.split.total;
-  }
-  return e;
-}

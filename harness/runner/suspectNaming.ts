@@ -11,6 +11,7 @@ import type { NoteKind, StreamEvent } from '../series/sampleStream.ts';
 import type { AgentHandle } from './agentHandle.ts';
 import type { EvidenceCollector, MeasuredRun } from './evidenceCollectors.ts';
 import { sleep } from './raceStep.ts';
+import { startAttributionLoad } from './attributionLoad.ts';
 import type { RunTarget } from './runTarget.ts';
 import { createSuspectSession, tooLargeToLook, type SuspectSession } from './suspectSession.ts';
 import { treeTypeCounts } from './treeTypeCounts.ts';
@@ -27,7 +28,7 @@ export interface SuspectNamingOptions {
   now(): number;
 }
 
-export function suspectNamingCollector(plan: Pick<RunPlan, 'name' | 'settleMs' | 'pace' | 'attributionSteps'>, o: SuspectNamingOptions): EvidenceCollector {
+export function suspectNamingCollector(plan: Pick<RunPlan, 'name' | 'settleMs' | 'pace' | 'attributionSteps' | 'load' | 'measure'>, o: SuspectNamingOptions): EvidenceCollector {
   let suspects: SuspectSession | null = null;
 
   /** the agent to look through, or null when there is none or its looks would cost too much */
@@ -63,6 +64,18 @@ export function suspectNamingCollector(plan: Pick<RunPlan, 'name' | 'settleMs' |
     const reserveMs = afterStepsMs(lookMs);
     // paced steps (below) cost their pauses: the fewest the per-step rule needs, not the full 20
     const extra = Math.min(run.steps - run.warmupSteps, plan.pace.kind === 'none' ? plan.attributionSteps : Math.min(plan.attributionSteps, MIN_ATTRIBUTION_STEPS));
+    // a soak under load grows by its load: it runs again while the extra steps do
+    const load = plan.load && 'ms' in plan.measure
+      ? startAttributionLoad(plan.load, { baseUrl: () => o.target.baseUrl(), now: o.now, maxMs: Math.max(1000, budget.remainingMs() - reserveMs), onError: o.note })
+      : null;
+    try {
+      return await takeExtraSteps(run, budget, lookMs, extra, reserveMs);
+    } finally {
+      await load?.stop();
+    }
+  };
+
+  const takeExtraSteps = async (run: MeasuredRun, budget: AttributionBudget, lookMs: number, extra: number, reserveMs: number): Promise<number> => {
     let attributed = 0;
     for (; attributed < extra && !run.signal.aborted; attributed++) {
       // a few steps whatever the time: with none, nothing can be seen growing per step

@@ -32,13 +32,21 @@ async function hit(port: number, n: number, p = '/'): Promise<void> {
 
 describe('seepAgent.cjs in a Node target (NODE_OPTIONS=--require)', () => {
   it('answers gc, memory and snapshot over the unix socket', async () => {
-    const { agent } = await startService('leaky');
+    const { agent, port } = await startService('leaky');
     const pong = (await agent.request('ping')) as { pid: number };
     expect(pong.pid).toBeGreaterThan(0);
     const gc = (await agent.request('gc')) as { heapUsed: number };
     expect(gc.heapUsed).toBeGreaterThan(0);
     const mem = (await agent.request('memory')) as { memoryUsage: { rss: number }; heap: { used_heap_size: number } };
     expect(mem.memoryUsage.rss).toBeGreaterThan(mem.heap.used_heap_size);
+    // a boundary's read gets the heap as the GC left it, once: what requests allocated since is not in it
+    await agent.request('gc');
+    await hit(port, 12);
+    type Heap = { heap: { used_heap_size: number } };
+    const boundary = (await agent.request('memory', { afterGc: true })) as Heap & { afterGc?: Heap };
+    expect(boundary.afterGc!.heap.used_heap_size).toBeGreaterThan(0);
+    expect(boundary.heap.used_heap_size).toBeGreaterThan(boundary.afterGc!.heap.used_heap_size);
+    expect(((await agent.request('memory', { afterGc: true })) as { afterGc?: unknown }).afterGc).toBeUndefined();
     const file = path.join(dir, 'x.heapsnapshot');
     const snap = (await agent.request('snapshot', { path: file })) as { bytes: number };
     expect(statSync(file).size).toBe(snap.bytes);

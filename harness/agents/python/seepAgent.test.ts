@@ -69,6 +69,18 @@ describe('Python agent (sitecustomize on PYTHONPATH)', () => {
     expect(((await fixed.agent.request('warnings')) as { warnings: unknown[] }).warnings).toEqual([]);
   });
 
+  it('counts every warning by kind, where Python prints one per location: the project\'s own socket, 7 of them', async () => {
+    const { agent, port } = await start('leaky', false);
+    await hit(port, 7, '/socket');
+    const { groups } = (await agent.request('warningCounts')) as { groups: { category: string; what: string; origin: string; raisedAt: string; count: number }[] };
+    const sockets = groups.filter((g) => g.category === 'ResourceWarning' && g.what.startsWith('unclosed <socket.socket'));
+    expect(sockets.reduce((n, g) => n + g.count, 0)).toBe(7);
+    expect(sockets.every((g) => g.origin === 'project' && /registryService\.py:\d+$/.test(g.raisedAt)), JSON.stringify(sockets)).toBe(true);
+    // the list one by one is capped small in a live target (its growth would be measured as the target's)
+    const { warnings } = (await agent.request('warnings')) as { warnings: unknown[] };
+    expect(warnings.length).toBe(7);
+  });
+
   it('without tracemalloc, names the line that opened an unclosed socket from the second on: the class that warned is followed', async () => {
     const { agent, port } = await start('leaky', false);
     await hit(port, 3, '/socket');
@@ -101,6 +113,12 @@ describe('Python agent (sitecustomize on PYTHONPATH)', () => {
     expect(after.gcObjects - before.gcObjects).toBeGreaterThanOrEqual(40);
     expect(after.blocks - before.blocks).toBeGreaterThanOrEqual(40);
     expect(after.handles).toEqual(before.handles);
+    // a boundary's read gets the figures as the GC left them, once: what requests kept since is not in them
+    await agent.request('gc');
+    await hit(port, 10, '/job');
+    const boundary = (await agent.request('memory', { afterGc: true })) as Mem & { afterGc?: { blocks: number; mallocInUse: number } };
+    expect(boundary.blocks - boundary.afterGc!.blocks).toBeGreaterThanOrEqual(10);
+    expect(((await agent.request('memory', { afterGc: true })) as { afterGc?: unknown }).afterGc).toBeUndefined();
   });
 
   it('answers a bad request with an error and keeps serving', async () => {

@@ -31,8 +31,17 @@ import seep_heap  # beside this file, which is on sys.path whenever this module 
 import seep_containers
 import seep_referrers
 
+import seep_warning_counts
+
 TRACE_FRAMES = 25
+# Warnings kept one by one (op 'warnings'), the oldest dropped past the cap. A target that lives
+# across steps keeps few: every one is counted by kind (seep_warning_counts.py), and a list that
+# fills a warning at a time grows the heap seep measures (5 warnings a step: 37 pymalloc blocks a
+# step, a leak.heap failure of the agent's own making). A CLI's dump and the pytest loop, which
+# drain the list, keep more.
 MAX_WARNINGS = 200
+KEPT_WARNINGS_LIVE = 20
+_max_kept = [KEPT_WARNINGS_LIVE]
 _AGENT_FILE = os.path.abspath(__file__)
 _HERE = os.path.dirname(_AGENT_FILE)
 _HERE_PREFIX = _HERE + os.sep
@@ -212,7 +221,8 @@ def _record_warning(category, message, filename, lineno, source):
     if source is not None:
         entry["type"] = _qualname(type(source))
         _follow_creations(type(source))
-    if len(_warnings) >= MAX_WARNINGS:
+    seep_warning_counts.count(category, message, filename, lineno, entry["site"], allocated, entry.get("type"))
+    if len(_warnings) >= _max_kept[0]:
         _warnings.pop(0)
         _dropped[0] += 1
     _warnings.append(entry)
@@ -283,16 +293,27 @@ def _patch_asyncio(loop_class):
     loop_class.call_exception_handler = call_exception_handler
 
 
+# The heap as the last forced GC left it, read right after the collection: by the time a boundary's
+# 'memory' is asked (after seep's /proc reads), a service's other threads have allocated for the
+# requests in flight. Given once, to the boundary's read that asks for it.
+_after_gc = None
+
+
 def op_gc(_req):
+    global _after_gc
     collected = gc.collect() + gc.collect()
-    return {"collected": collected, "traced": tracemalloc.get_traced_memory()[0] if tracemalloc.is_tracing() else None}
+    traced = tracemalloc.get_traced_memory()[0] if tracemalloc.is_tracing() else None
+    _after_gc = {"traced": traced, "blocks": sys.getallocatedblocks(), "mallocInUse": seep_heap.malloc_in_use()}
+    return {"collected": collected, "traced": traced}
 
 
-def op_memory(_req):
+def op_memory(req):
     """The heap at a boundary, read after the engine's 'gc': tracemalloc's figures where it traces,
-    and always the blocks, malloc's bytes in use and the handles (seep_heap.py)."""
+    and always the blocks, malloc's bytes in use and the handles (seep_heap.py); with `afterGc`, the
+    figures as the last 'gc' left them, once."""
+    global _after_gc
     traced, peak = tracemalloc.get_traced_memory() if tracemalloc.is_tracing() else (None, None)
-    return {
+    reply = {
         "pid": os.getpid(),
         "traced": traced,
         "tracedPeak": peak,
@@ -300,6 +321,11 @@ def op_memory(_req):
         "gcCounts": gc.get_count(),
         **seep_heap.read(_own_sockets),
     }
+    if req.get("afterGc"):
+        if _after_gc is not None:
+            reply["afterGc"] = _after_gc
+        _after_gc = None
+    return reply
 
 
 def _traces_by_stack():
@@ -612,6 +638,7 @@ HANDLERS = {
     "creations": op_creations,
     "openResources": op_open_resources,
     "warnings": op_warnings,
+    "warningCounts": seep_warning_counts.op_warning_counts,
     "ping": op_ping,
     "runtime": op_runtime,
     "plant": op_plant,
@@ -708,6 +735,7 @@ def _after_fork_in_child():
     seep_containers._baseline.clear()
     _warnings.clear()
     _dropped[0] = 0
+    seep_warning_counts.forget()
     try:
         _serve(_own_socket())
     except Exception as exc:  # the worker must run even if seep's agent cannot
@@ -727,6 +755,11 @@ def _dump(path):
         print(f"seep agent: cannot write {path}: {exc!r}", file=sys.stderr)
 
 
+def keep_warnings(n):
+    """How many warnings the list keeps one by one (a reader that drains it keeps more)."""
+    _max_kept[0] = n
+
+
 def start(socket_path=None, dump_path=None, trace=True, socket_dir=None):
     """trace=False leaves tracemalloc to PYTHONTRACEMALLOC (the function worker: tracing costs start-up).
 
@@ -742,5 +775,6 @@ def start(socket_path=None, dump_path=None, trace=True, socket_dir=None):
     elif socket_path:
         _serve(socket_path)
     if dump_path:
+        keep_warnings(MAX_WARNINGS)
         _snapshots["baseline"] = _traces_by_stack()
         atexit.register(_dump, dump_path)
