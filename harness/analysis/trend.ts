@@ -43,6 +43,8 @@ export interface TrendOptions {
   alpha?: number;
   /** smallest slope worth calling a leak, in unit per `per`; defaults in defaultFloor() */
   minSlope?: number;
+  /** ask the plateau question (an early rise that stopped) first; default true */
+  plateau?: boolean;
 }
 
 /**
@@ -161,7 +163,7 @@ export function analyzeTrend(input: TrendInput, opts: TrendOptions = {}): TrendR
 
   // Asked first: a cache that fills then flattens, or lazy initialisation, is an early rise that
   // says nothing about a leak. Whatever rose early, the leak question is asked of what follows.
-  const rise = findPlateau(r.x, r.y, { kind: input.kind });
+  const rise = opts.plateau === false ? null : findPlateau(r.x, r.y, { kind: input.kind });
   if (rise) {
     const at = r.start[rise.at]!;
     const tailX = r.x.slice(rise.at);
