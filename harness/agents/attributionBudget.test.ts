@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { connectAgent } from './agentClient.ts';
-import { attributionBudgetMs, createAttributionBudget } from './attributionBudget.ts';
+import { attributionBudgetMs, createAttributionBudget, wallClock } from './attributionBudget.ts';
 import { agentEnv, createSuspectCollector, PYTHON_AGENT_DIR } from './suspectCollector.ts';
 import { rankEvidence } from '../analysis/rankSuspects.ts';
 import { agentTargetsDir, startTarget } from '../../fixtures/agent-targets/targets.ts';
@@ -19,7 +19,7 @@ describe('the attribution budget', () => {
     expect(attributionBudgetMs(40_000)).toBe(30_000);
     expect(attributionBudgetMs(3_600_000)).toBe(720_000);
     let t = 1000;
-    const b = createAttributionBudget(30_000, () => t);
+    const b = createAttributionBudget(30_000, wallClock(() => t));
     t += 12_000;
     b.skip('agent typeCounts (settle)');
     b.cut('referrer search for X cut short at 10 s');

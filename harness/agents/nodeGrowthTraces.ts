@@ -30,13 +30,13 @@ export function wantedTypes(growth: GrowthEvidence[], steps: number): { evidence
 }
 
 /**
- * Runs the analysis (within `timeoutMs`), sets each traced growth's trace, drops the growth that
+ * Runs the analysis (within `limits.timeoutMs`, or until `limits.signal` aborts), sets each traced growth's trace, drops the growth that
  * hangs from seep's own agent (its bookkeeping of the target's handles), and returns the holders.
  */
-export async function traceNodeGrowth(input: NodeTraceInput, timeoutMs: number): Promise<HolderEvidence[]> {
+export async function traceNodeGrowth(input: NodeTraceInput, limits: { timeoutMs: number; signal?: AbortSignal }): Promise<HolderEvidence[]> {
   const picked = wantedTypes(input.growth, input.steps);
   if (picked.length === 0) return [];
-  const found: HeapGrowth = await heapGrowthInChild(input.file, { newerThan: input.newerThan, wanted: picked.map((p) => p.wanted), seepScripts: SEEP_SCRIPTS, steps: input.steps }, { timeoutMs });
+  const found: HeapGrowth = await heapGrowthInChild(input.file, { newerThan: input.newerThan, wanted: picked.map((p) => p.wanted), seepScripts: SEEP_SCRIPTS, steps: input.steps }, limits);
   for (const p of picked) {
     const key = `${p.wanted.type}:${p.wanted.name}`;
     const trace = found.traces[key];

@@ -22,6 +22,15 @@ describe('heapFigures', () => {
     expect(heapFigures('node', reply)).toMatchObject({ used: 6000, committed: 10_000, blocks: null, handlesByType: { Timeout: 50, TCPSocketWrap: 1 }, handles: 51 });
   });
 
+  it('judges the heap as the forced GC left it where the agent kept it, and the handles as they are', () => {
+    // a JSON API under load: 400 KB allocated for the requests in flight between the GC and the read
+    const node = { memoryUsage: { external: 1000 }, heap: { used_heap_size: 405_000, total_heap_size: 900_000 }, handles: { Timeout: 2 },
+      afterGc: { memoryUsage: { external: 1000 }, heap: { used_heap_size: 5000, total_heap_size: 800_000 } } };
+    expect(heapFigures('node', node)).toMatchObject({ used: 6000, committed: 801_000, handles: 2 });
+    const py = { ...pyReply, afterGc: { traced: null, blocks: 47_000, mallocInUse: 3_000_000 } };
+    expect(heapFigures('python', py)).toMatchObject({ used: 3_000_000, blocks: 47_000, gcObjects: 15_000, handles: 6 });
+  });
+
   it('gives nulls for no reply, and every figure a number or null so processes add field by field', () => {
     for (const r of [null, undefined, 'oops', 42]) expect(Object.values(heapFigures('node', r)).every((v) => v === null)).toBe(true);
     const f = heapFigures('python', pyReply);

@@ -26,16 +26,23 @@ export interface HeapFigures {
   handles: number | null;
 }
 
-interface MemoryReply {
+interface HeapReply {
   heap?: { used_heap_size: number; total_heap_size: number };
   memoryUsage?: { external: number };
   traced?: number | null;
   blocks?: number | null;
-  gcObjects?: number | null;
   mallocInUse?: number | null;
+}
+
+interface MemoryReply extends HeapReply {
+  gcObjects?: number | null;
   handles?: Record<string, number> | null;
-  /** Node, asked for the boundary's read after a 'gc' that forced none: the heap the last full GC left */
-  afterFullGc?: { used: number; committed: number; external: number } | null;
+  /**
+   * asked with `afterGc` (a soak's boundary read): the heap as the last full GC left it, one the
+   * engine forced (read in the same call as the GC, before the requests in flight allocated again) or
+   * the target's own that the checkpoint reused (runner/fullGcReuse.ts); one shape for both
+   */
+  afterGc?: HeapReply;
 }
 
 const NONE: HeapFigures = { used: null, committed: null, blocks: null, gcObjects: null, mallocInUse: null, traced: null, handlesByType: null, handles: null };
@@ -50,8 +57,10 @@ function handleCounts(h: unknown): Record<string, number> | null {
 }
 
 export function heapFigures(runtime: 'node' | 'python', reply: unknown): HeapFigures {
-  const m = reply as MemoryReply | null;
-  if (!m || typeof m !== 'object') return NONE;
+  const r = reply as MemoryReply | null;
+  if (!r || typeof r !== 'object') return NONE;
+  // the heap after the GC where the agent kept it; the handles as they are now
+  const m: MemoryReply = r.afterGc && typeof r.afterGc === 'object' ? { ...r, ...r.afterGc } : r;
   const handlesByType = handleCounts(m.handles);
   const handles = handlesByType ? Object.values(handlesByType).reduce((a, b) => a + b, 0) : null;
   if (runtime === 'python') {
@@ -61,8 +70,6 @@ export function heapFigures(runtime: 'node' | 'python', reply: unknown): HeapFig
     // default: it costs 15-45x), malloc's bytes in use are the bytes, and the blocks the small objects.
     return { ...NONE, used: traced ?? mallocInUse, blocks: num(m.blocks), gcObjects: num(m.gcObjects), mallocInUse, traced, handlesByType, handles };
   }
-  const settled = m.afterFullGc;
-  if (settled) return { ...NONE, used: settled.used + settled.external, committed: settled.committed + settled.external, handlesByType, handles };
   const external = m.memoryUsage?.external ?? 0;
   return {
     ...NONE,

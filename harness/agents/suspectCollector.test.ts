@@ -7,6 +7,11 @@ import { agentEnv, createSuspectCollector, type SuspectCollector } from './suspe
 import { rankEvidence } from '../analysis/rankSuspects.ts';
 import { withHeld } from '../analysis/suspects.ts';
 import { pythonWarningCandidates } from '../analysis/pythonWarnings.ts';
+import { warningSuspects } from '../analysis/warningCosts.ts';
+import { countedWarnings, createWarningReads } from '../observations/warningReads.ts';
+import { warningCountsCollector } from '../runner/warningCountsCollector.ts';
+import { phaseOfCode } from '../series/sampleStream.ts';
+import { METRICS, type Metric, type Phase, type Sample } from '../report/sampleSchema.ts';
 import { startTarget, agentTargetsDir } from '../../fixtures/agent-targets/targets.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'seep-suspects-'));
@@ -18,7 +23,11 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const ITERATIONS = 30;
 
-async function run(runtime: 'node' | 'python', mode: string, urlPath: string, keepSnapshots = false): Promise<{ c: SuspectCollector; work: string }> {
+const boundary = (phase: Phase, iteration: number): Sample => ({
+  t: Date.now(), iteration, phase, values: Object.fromEntries(METRICS.map((m) => [m, null])) as Record<Metric, number | null>, tcp: {}, pids: [],
+});
+
+async function run(runtime: 'node' | 'python', mode: string, urlPath: string, keepSnapshots = false): Promise<{ c: SuspectCollector; work: string; warnings: () => ReturnType<typeof warningSuspects> }> {
   const work = mkdtempSync(path.join(dir, `${runtime}-${mode}-`));
   const sock = path.join(work, 'agent.sock');
   const argv = runtime === 'node'
@@ -34,14 +43,24 @@ async function run(runtime: 'node' | 'python', mode: string, urlPath: string, ke
   const hit = async (n: number) => {
     for (let i = 0; i < n; i++) await (await fetch(`http://127.0.0.1:${port}${urlPath}`)).text();
   };
-  const c = createSuspectCollector({ runtime, request: agent.request, workDir: work, keepSnapshots, maxSnapshotBytes: 200e6 });
+  // as the engine runs them: Python's warnings counted at every boundary (runner/warningCountsCollector.ts),
+  // folded (observations/warningReads.ts) and ranked in the judge (analysis/warningCosts.ts), not the
+  // collector's list of a live target's last warnings
+  const c = createSuspectCollector({ runtime, request: agent.request, workDir: work, keepSnapshots, maxSnapshotBytes: 200e6, pythonWarnings: false });
+  const reads = createWarningReads();
+  const counts = warningCountsCollector(() => [{ runtime, pid: t.child.pid!, role: 'root', request: agent.request, close: () => {} }], (e) => {
+    if (e.k === 'warns') reads.add(phaseOfCode(e.p), e.g);
+  });
   await hit(5);
+  await counts.atBoundary!(boundary('warmup', 4));
   await c.atBaseline();
   await hit(ITERATIONS);
+  await counts.atBoundary!(boundary('measured', 4 + ITERATIONS));
   await c.afterMeasured();
   await new Promise((r) => setTimeout(r, 200));
+  await counts.atBoundary!(boundary('settle', 4 + ITERATIONS));
   await c.afterSettle();
-  return { c, work };
+  return { c, work, warnings: () => warningSuspects(countedWarnings(reads.reads(), ITERATIONS)) };
 }
 
 describe('suspectCollector against real targets', () => {
@@ -98,11 +117,11 @@ describe('suspectCollector against real targets', () => {
   });
 
   it('Python unclosed socket: a warning suspect names the line that opened it', async () => {
-    const { c } = await run('python', 'leaky', '/socket');
-    const suspects = rankEvidence(await c.evidence(ITERATIONS));
-    const w = suspects.find((s) => s.kind === 'warning');
+    const { warnings } = await run('python', 'leaky', '/socket');
+    const w = warnings().find((s) => s.kind === 'warning');
     expect(w?.name).toMatch(/^ResourceWarning: unclosed <socket\.socket at .*registryService\.py:30$/);
     expect(w?.countDelta).toBe(ITERATIONS);
+    expect(w?.perIteration).toBe(1);
   });
 
   it('Python fixed twin: nothing grows per iteration', async () => {

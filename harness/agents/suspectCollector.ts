@@ -12,10 +12,11 @@ import type { GrowthEvidence, HolderEvidence, SuspectEvidence, WarningRecord } f
 import { formatBytes } from '../scenario/units.ts';
 import { growthFromCounts, worthTracing } from './growthEvidence.ts';
 import { snapshotHistogram, type HeapHistogram, type HistogramEntry } from '../heap/snapshotHistogram.ts';
-import { traceNodeGrowth } from './nodeGrowthTraces.ts';
+import { traceNodeGrowth, wantedTypes } from './nodeGrowthTraces.ts';
 import { pythonFollow } from './pythonHolders.ts';
 import { heapFigures } from './runtimeHeap.ts';
 import { createAttributionBudget, type AttributionBudget } from './attributionBudget.ts';
+import { untilAborted } from './untilAborted.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const NODE_AGENT = path.join(here, 'node', 'seepAgent.cjs');
@@ -67,6 +68,12 @@ export interface SuspectCollectorOptions {
   retainerTimeoutMs?: number;
   /** the time every look shares (none: each request waits up to the agent client's default) */
   budget?: AttributionBudget;
+  /**
+   * record Python's warnings at the looks (default true); false where the engine counted them at
+   * every boundary (runner/warningCountsCollector.ts), which gives their rate per measured step: the
+   * agent's one-by-one list of a live target keeps only its last 20
+   */
+  pythonWarnings?: boolean;
 }
 
 export interface SuspectCollector {
@@ -143,26 +150,40 @@ export function createSuspectCollector(opts: SuspectCollectorOptions): SuspectCo
   let measuredSkipped = false;
 
   const budget = opts.budget ?? createAttributionBudget(Infinity);
+  /** why the last attempt that returned null did, in words: what a suspect with no location says */
+  let lastMiss = '';
   /**
-   * One look, given the time left (at most `capMs`): skipped when too little is left, and when it
-   * fails once that time is used up, reported as cut short rather than as an error.
+   * One look, given the time left (at most `capMs`) on the budget's clock: skipped when too little is
+   * left, and when that time is used up before it answers, reported as cut short rather than as an
+   * error. `fn` gets the most it may take on the wall clock (a timeout for what it waits on) and a
+   * signal that aborts it once it has used its time.
    */
-  const attempt = async <T>(what: string, fn: (timeoutMs: number) => Promise<T>, capMs = MAX_REQUEST_MS): Promise<T | null> => {
+  const attempt = async <T>(what: string, fn: (wallMs: number, signal: AbortSignal) => Promise<T>, capMs = MAX_REQUEST_MS): Promise<T | null> => {
     const given = Math.min(budget.remainingMs(), capMs);
     if (given < MIN_REQUEST_MS) {
       budget.skip(what);
+      lastMiss = `${what} was not started: the time for naming suspects had run out`;
       return null;
     }
+    const watch = budget.watch(given);
     const started = Date.now();
     try {
-      return await fn(given);
+      return await untilAborted(fn(watch.wallMs, watch.signal), watch.signal);
     } catch (err) {
-      if (Date.now() - started >= given - 50) budget.cut(`${what} cut short at ${Math.round(given / 100) / 10} s`);
-      else errs.push(`${what}: ${(err as Error).message}`);
+      if (watch.signal.aborted || Date.now() - started >= watch.wallMs - 50) {
+        const cut = `${what} cut short at ${watch.took()}`;
+        budget.cut(cut);
+        lastMiss = `${cut}, its share of the time for naming suspects`;
+      } else {
+        errs.push(`${what}: ${(err as Error).message}`);
+        lastMiss = `${what} failed: ${(err as Error).message}`;
+      }
       return null;
+    } finally {
+      watch.stop();
     }
   };
-  const ask = (what: string, op: string, params: object = {}) => attempt(what, (ms) => opts.request(op, params, ms));
+  const ask = (what: string, op: string, params: object = {}) => attempt(what, (wallMs) => opts.request(op, params, wallMs));
 
   async function nodePoint(p: Point): Promise<void> {
     await ask('agent gc', 'gc');
@@ -198,7 +219,7 @@ export function createSuspectCollector(opts: SuspectCollectorOptions): SuspectCo
   // tracemalloc is on only when the scenario asked for it (PYTHONTRACEMALLOC): it is costly
   let tracing = false;
 
-  const follow = pythonFollow(ask, (op, params) => opts.request(op, params, Math.max(MIN_REQUEST_MS, Math.min(budget.remainingMs(), MAX_REQUEST_MS))).catch(() => null));
+  const follow = pythonFollow(ask, (op, params) => opts.request(op, params, budget.wallBoundMs(Math.max(MIN_REQUEST_MS, Math.min(budget.remainingMs(), MAX_REQUEST_MS)))).catch(() => null));
 
   async function pythonPoint(p: Point): Promise<void> {
     if (p === 0) {
@@ -230,6 +251,7 @@ export function createSuspectCollector(opts: SuspectCollectorOptions): SuspectCo
       }
       pyResources[p] = m;
     }
+    if (opts.pythonWarnings === false) return;
     const w = await warningsAt<PyWarning>(p);
     if (w) pyWarnings = w;
   }
@@ -300,7 +322,8 @@ export function createSuspectCollector(opts: SuspectCollectorOptions): SuspectCo
       if (!file || !first) return [];
       const size = formatBytes(statSync(file, { throwIfNoEntry: false })?.size ?? 0);
       const what = `heap growth and leak traces (snapshot of ${size})`;
-      const holders = await attempt(what, (timeoutMs) => traceNodeGrowth({ file, newerThan: first.maxObjectId, growth, steps }, timeoutMs), opts.retainerTimeoutMs ?? 60_000);
+      const holders = await attempt(what, (wallMs, signal) => traceNodeGrowth({ file, newerThan: first.maxObjectId, growth, steps }, { timeoutMs: wallMs, signal }), opts.retainerTimeoutMs ?? 60_000);
+      if (!holders) for (const { evidence } of wantedTypes(growth, steps)) evidence.noWhere = lastMiss;
       return holders ?? [];
     }
     const top = worthTracing(growth, opts.runtime, steps, EXPLAIN_TOP);
@@ -308,13 +331,18 @@ export function createSuspectCollector(opts: SuspectCollectorOptions): SuspectCo
       for (const [i, s] of top.entries()) {
         // an equal share of what is left for each search still to run, the agent's grace kept aside
         const share = (budget.remainingMs() - AGENT_GRACE_MS) / (top.length - i);
+        const capMs = Math.min(REFERRER_SEARCH_MS, share) + AGENT_GRACE_MS;
+        // the search bounds itself in its own CPU time, as the budget counts it: a busy machine stretches its wall time
+        const searchMs = Math.max(Math.min(budget.remainingMs(), capMs) - AGENT_GRACE_MS, 0);
         const r = (await attempt(
           `referrer search for ${s.name}`,
-          (ms) => opts.request('referrers', { type: s.name, timeoutMs: Math.max(ms - AGENT_GRACE_MS, 0), gc: false, grew: Math.min(s.measured.count, s.settle.count) - s.baseline.count }, ms),
-          Math.min(REFERRER_SEARCH_MS, share) + AGENT_GRACE_MS,
+          (wallMs) => opts.request('referrers', { type: s.name, timeoutMs: searchMs, clock: 'cpu', gc: false, grew: Math.min(s.measured.count, s.settle.count) - s.baseline.count }, wallMs),
+          capMs,
         )) as { chain: string[]; refs?: TraceReference[]; cutShort?: string; process?: ProcessRef } | null;
         if (r?.cutShort) budget.cut(r.cutShort);
         s.where = r?.chain ?? [];
+        if (!r) s.noWhere = lastMiss;
+        else if (r.chain.length === 0 && r.cutShort) s.noWhere = r.cutShort;
         if (r?.refs && r.refs.length > 0) s.trace = { references: r.refs, leaking: s.name, ...(r.process ? { process: r.process } : {}) };
       }
     }

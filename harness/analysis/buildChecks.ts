@@ -5,7 +5,8 @@ import type { Check } from '../report/runReportSchema.ts';
 import { planBudgets, type BudgetPlan } from '../scenario/runPlan.ts';
 import { absoluteCountCheck, baselineCheck, COUNTED } from './countedResources.ts';
 import { countLeakCheck } from './countShape.ts';
-import { fileChecks, orphanCheck, outputChecks, warningCheck } from './leftoverChecks.ts';
+import { fileChecks, orphanCheck, outputChecks } from './leftoverChecks.ts';
+import { warningCheck } from './warningCheck.ts';
 import { heapLeakCheck, memoryBudgetChecks, notMeasured, rssLeakCheck } from './memoryChecks.ts';
 import type { Observations } from '../observations/observations.ts';
 import { diskChecks } from './diskChecks.ts';
@@ -47,6 +48,6 @@ export function buildChecks(obs: Observations, budgets: BudgetPlan = planBudgets
   checks.push(orphanCheck(obs, budgets.orphans));
   // disk outlives every process: a CLI's commands leave their files as a service does
   checks.push(...diskChecks(obs, budgets));
-  checks.push(warningCheck(obs), ...outputChecks(obs, budgets), ...fileChecks(obs, budgets));
+  checks.push(warningCheck(obs, checks.filter((c): c is Check => c !== null)), ...outputChecks(obs, budgets), ...fileChecks(obs, budgets));
   return checks.filter((c): c is Check => c !== null);
 }

@@ -5,17 +5,18 @@
 import type { Check } from '../report/runReportSchema.ts';
 import type { AlertLevel, BudgetPlan } from '../scenario/runPlan.ts';
 import { buildChecks } from './buildChecks.ts';
-import { heapTypesCheck } from './typeTrends.ts';
+import { heapTypesCheck, type HeapShows } from './typeTrends.ts';
 import { runSuspects } from './rankSuspects.ts';
-import { notMeasured } from './memoryChecks.ts';
+import { iterationTrend, notMeasured } from './memoryChecks.ts';
 import type { Observations } from '../observations/observations.ts';
 import { memoryLimitCheck } from './memoryLimitCheck.ts';
 import { withTimeToLimit, type KnownLimit } from './timeToLimit.ts';
 import { regressionChecks } from './regressionChecks.ts';
 import { drivenServiceChecks, remoteSeriesChecks } from './remoteChecks.ts';
 import { runFigures } from './runFigures.ts';
+import { loadChecks } from './loadChecks.ts';
 import { stepTimeCheck } from './stepTime.ts';
-import { alertChecks, hourlyLeakCheck, latencyCheck, seepRssCheck, stepErrorsCheck } from './soakChecks.ts';
+import { alertChecks, hourlyLeakCheck, latencyCheck, seepRssCheck, soakHeapCheck, stepErrorsCheck } from './soakChecks.ts';
 
 const NO_ALERTS = { warning: { count: 0, firstT: null }, critical: { count: 0, firstT: null } };
 
@@ -24,13 +25,16 @@ export function judge(obs: Observations, budgets: BudgetPlan, alerts: AlertLevel
   if (obs.remote?.labels || obs.remote?.sum) return remoteSeriesChecks(obs, budgets);
   const soak = obs.measure === 'time';
   const out = obs.remote ? drivenServiceChecks(obs, budgets) : buildChecks(obs, budgets);
-  const types = heapTypesCheck(runSuspects(obs), obs.typeGrowth);
-  if (types) out.push(types);
   if (soak) {
     const i = out.findIndex((c) => c.id === 'leak.rss');
     const hourly = i >= 0 ? hourlyLeakCheck(obs) : null;
     if (hourly) out[i] = hourly;
+    const h = out.findIndex((c) => c.id === 'leak.heap');
+    if (h >= 0) out[h] = soakHeapCheck(out[h]!, obs);
   }
+  const types = heapTypesCheck(runSuspects(obs), obs.typeGrowth, { soak, heap: heapShows(obs, out.find((c) => c.id === 'leak.heap')) });
+  if (types) out.push(types);
+  if (soak) out.push(...loadChecks(obs.load?.measured));
   if (budgets.memoryLimit) out.push(memoryLimitCheck(obs, budgets.memoryLimit));
   const limits = knownRssLimits(budgets, alerts);
   const rss = out.findIndex((c) => c.id === 'leak.rss' || c.id === 'budget.rssSlope' || c.id === 'budget.rssPerIteration');
@@ -54,6 +58,18 @@ export function judge(obs: Observations, budgets: BudgetPlan, alerts: AlertLevel
   // --baseline: this run's figures, read from its checks as a stored run's are, against the baseline's
   if (budgets.regression) out.push(...regressionChecks(runFigures({ checks: out, series: obs.series }), budgets.regression));
   return out;
+}
+
+/**
+ * What the runtime heap shows, for a site in the runtime's own code to be held to: whether leak.heap
+ * (as judged, a soak's included) failed, and how much per step the heap surely grew, in bytes. A
+ * budget that replaced leak.heap leaves the heap's own trend to say whether it leaks.
+ */
+function heapShows(obs: Observations, check: Check | undefined): HeapShows | null {
+  const bytes = iterationTrend(obs, 'heapUsed');
+  if (!bytes || check?.measured === false) return null;
+  if (!check) return { leaks: bytes.verdict === 'leak', verdict: bytes.verdict, lowPerStep: bytes.low };
+  return { leaks: !check.pass, verdict: check.trend?.verdict ?? (check.pass ? 'pass' : 'fail'), lowPerStep: bytes.low };
 }
 
 function peakOf(obs: Observations): number | null {

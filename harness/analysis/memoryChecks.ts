@@ -6,7 +6,8 @@ import { formatBytes } from '../scenario/units.ts';
 import { metricPoints } from '../series/seriesColumns.ts';
 import type { Observations } from '../observations/observations.ts';
 import { detectableForTrend } from './detectableLeak.ts';
-import { analyzeTrend, defaultFloor, describeTrend } from './trend.ts';
+import { analyzeTrend, defaultAlpha, defaultFloor, describeTrend, moreSamplesToDecide } from './trend.ts';
+import { heapSays } from './describeTrend.ts';
 
 const HOUR_MS = 3_600_000;
 
@@ -98,12 +99,18 @@ function weighAgainstHeap(rss: TrendResult, heap: TrendResult | null, committed:
   }
   // clearly above the allocator's creep, the low end of its interval included: else the heap acquits it
   if (rss.slope >= RSS_CREEP_WITH_FLAT_HEAP && rss.low >= RSS_CREEP_WITH_FLAT_HEAP) return rss;
+  // what would decide: enough iterations for the interval to clear the creep floor; below it already,
+  // as many again, to see whether the creep flattens as an allocator's does
+  const n = rss.samplesUsed.count;
+  const more = rss.high < RSS_CREEP_WITH_FLAT_HEAP ? n : moreSamplesToDecide(n, rss, RSS_CREEP_WITH_FLAT_HEAP, defaultAlpha('memory'));
   return {
     ...rss,
     verdict: 'inconclusive',
-    reason: `the runtime heap after GC is ${heap.verdict === 'bounded' ? 'flat' : 'not growing clearly'}, so RSS creep ${rss.slope < RSS_CREEP_WITH_FLAT_HEAP ? 'under' : `not clearly above (its interval reaches down to ${formatBytes(rss.low)})`} ${formatBytes(RSS_CREEP_WITH_FLAT_HEAP)} per iteration is taken for allocator growth (the RSS trend alone says ${rss.reason.replaceAll(':', ' -')}); set rssPerIteration to gate on it`,
+    reason: `${heapSays(heap)}, so RSS creep ${rss.slope < RSS_CREEP_WITH_FLAT_HEAP ? 'under' : `not clearly above (its interval reaches down to ${formatBytes(rss.low)})`} ${formatBytes(RSS_CREEP_WITH_FLAT_HEAP)} per iteration is taken for allocator growth (the RSS trend alone says ${rss.reason.replaceAll(':', ' -')}); rssPerIteration gates on it`,
+    moreIterationsNeeded: more,
   };
 }
+
 
 export function rssLeakCheck(obs: Observations): Check | null {
   const pts = iterationPoints(obs, 'rss');
@@ -146,10 +153,14 @@ export const BLOCK_CREEP = 16;
  * mmaps itself (and the blocks miss large buffers). The heap leaks when either does; `trend` is the
  * one that says so, else the bytes (the blocks where no bytes were read).
  */
-function runtimeHeap(obs: Observations): { trend: TrendResult; series: Metric; message: string } | null {
+export function runtimeHeap(obs: Observations): { trend: TrendResult; series: Metric; message: string } | null {
   const raw = iterationTrend(obs, 'heapUsed');
   const bytes = raw && raw.verdict === 'leak' && raw.slope < HEAP_CREEP
-    ? { ...raw, verdict: 'inconclusive' as const, reason: `under ${formatBytes(HEAP_CREEP)} per ${raw.per}, taken for the runtime's own bookkeeping (the trend alone says ${raw.reason.replaceAll(':', ' -')}); set heapGrowth to gate on it` }
+    ? {
+      ...raw, verdict: 'inconclusive' as const,
+      reason: `under ${formatBytes(HEAP_CREEP)} per ${raw.per}, taken for the runtime's own bookkeeping (the trend alone says ${raw.reason.replaceAll(':', ' -')}); heapGrowth gates on it`,
+      moreIterationsNeeded: moreSamplesToDecide(raw.samplesUsed.count, raw, HEAP_CREEP, defaultAlpha('memory')),
+    }
     : raw;
   const blocks = iterationTrend(obs, 'heapBlocks', 'blocks', BLOCK_CREEP);
   const parts = [bytes && describeTrend('runtime heap', bytes), blocks && describeTrend('allocated blocks', blocks)].filter((m): m is string => m !== null);

@@ -1,5 +1,7 @@
-// Python warnings as suspects: what the agent saw the target raise, grouped by what and where.
-// Pure: the suspect collector groups the warnings of every Python target with it.
+// Python warnings as suspects: what the agent saw the target raise, grouped by what and where, or
+// as it counted them (every occurrence). Pure: the suspect collector groups the warnings of every
+// Python target with it.
+import type { AgentWarningGroup } from '../series/sampleStream.ts';
 import type { WarningCandidate } from './suspects.ts';
 import type { PyWarning } from '../agents/suspectCollector.ts';
 
@@ -20,4 +22,10 @@ export function pythonWarningCandidates(warnings: PyWarning[], firstNew: number)
     byName.set(name, e);
   }
   return [...byName.values()];
+}
+
+/** The suspects' name of a warning the agent counted: "ResourceWarning: unclosed <socket.socket> at cli.py:41". */
+export function countedWarningName(g: Pick<AgentWarningGroup, 'category' | 'what' | 'type' | 'site' | 'raisedAt'>): string {
+  const type = g.type && !g.what.includes(g.type.split('.').pop()!) ? ` (${g.type})` : '';
+  return `${g.category}: ${g.what}${type} at ${g.site || g.raisedAt || '(unknown site)'}`;
 }

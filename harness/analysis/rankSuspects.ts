@@ -11,16 +11,21 @@ import { PER_ITERATION_SLACK } from '../agents/growthEvidence.ts';
 import { traceWhere } from './leakTraceText.ts';
 import { holdersFirst, rankSuspects } from './suspects.ts';
 import { warningCandidates } from './warningCandidates.ts';
+import { warningSuspects } from './warningCosts.ts';
 
 const sameReference = (a: TraceReference, b: TraceReference) => a.kind === b.kind && a.owner === b.owner && a.name === b.name;
 
 /** a holder takes a suspect in when it holds at least this share of the suspect's new instances, or its trace starts at the holder's name */
 const HELD_SHARE = 0.5;
 
-/** The run's suspects: those an older stream ranked, then its evidence ranked; undefined when no looks were taken. */
-export function runSuspects(obs: Pick<Observations, 'suspects' | 'suspectEvidence'>): Suspect[] | undefined {
+/**
+ * The run's suspects: those an older stream ranked, then its evidence ranked, then the warnings the
+ * agents counted at every boundary that grew over the measured steps, at their rate per measured
+ * step; undefined when no looks were taken.
+ */
+export function runSuspects(obs: Pick<Observations, 'suspects' | 'suspectEvidence' | 'warningCounts'>): Suspect[] | undefined {
   if (obs.suspects === undefined && obs.suspectEvidence === undefined) return undefined;
-  return [...(obs.suspects ?? []), ...(obs.suspectEvidence ?? []).flatMap(rankEvidence)];
+  return [...(obs.suspects ?? []), ...(obs.suspectEvidence ?? []).flatMap(rankEvidence), ...warningSuspects(obs.warningCounts ?? [])];
 }
 
 export function rankEvidence(e: SuspectEvidence): Suspect[] {

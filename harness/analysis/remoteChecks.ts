@@ -7,7 +7,8 @@
 import type { Check, RemoteMetric } from '../report/runReportSchema.ts';
 import type { BudgetPlan } from '../scenario/runPlan.ts';
 import { COUNTED_RESOURCES } from '../scenario/runPlan.ts';
-import { fileChecks, orphanCheck, outputChecks, warningCheck } from './leftoverChecks.ts';
+import { fileChecks, orphanCheck, outputChecks } from './leftoverChecks.ts';
+import { warningCheck } from './warningCheck.ts';
 import { memoryBudgetChecks, notMeasured } from './memoryChecks.ts';
 import type { Observations } from '../observations/observations.ts';
 import { hourlyLeakCheck, type HourlySeries } from './soakChecks.ts';

@@ -1,13 +1,20 @@
 // Checks that only a soak has: RSS growth per hour as the default leak judgement, p99 latency
 // under load, seep's own RSS, and the alert thresholds. Pure: they read what the aggregate kept.
 import type { Metric } from '../report/sampleSchema.ts';
-import type { Check, CheckId, Headlines, Resource } from '../report/runReportSchema.ts';
+import type { Check, CheckId, Headlines, Resource, TrendResult } from '../report/runReportSchema.ts';
+import { metricPoints } from '../series/seriesColumns.ts';
+import { deceleration, noiseDurationMs, weighSoakWindow, type Deceleration } from './soakWindow.ts';
+import { formatElapsed, formatNeeded } from '../scenario/elapsed.ts';
 import type { AlertLevel, Limit } from '../scenario/runPlan.ts';
 import { formatBytes } from '../scenario/units.ts';
 import { detectableForTrend } from './detectableLeak.ts';
-import { hourlyPoints, hourlyTrend } from './memoryChecks.ts';
+import { BLOCK_CREEP, hourlyPoints, hourlyTrend, RSS_CREEP_WITH_FLAT_HEAP, runtimeHeap } from './memoryChecks.ts';
 import type { AlertTally, Observations, StepErrorTally } from '../observations/observations.ts';
 import { defaultFloor, describeTrend } from './trend.ts';
+
+export { formatElapsed };
+
+const HOUR_MS = 3_600_000;
 
 /** A series judged per hour: which column, the check it makes, and how its sentence names it. */
 export interface HourlySeries {
@@ -21,17 +28,83 @@ export interface HourlySeries {
 
 const RSS: HourlySeries = { metric: 'rss', id: 'leak.rss', resource: 'rss', kind: 'memory', unit: 'B', label: 'RSS' };
 
-/** A soak judges RSS (or a series from Prometheus, remoteChecks.ts) per hour of wall time over the timed samples, not per step. */
+/**
+ * A soak judges RSS (or a series from Prometheus, remoteChecks.ts) per hour of wall time over the
+ * timed samples, not per step. The RSS of a target seep ran is weighed against its window
+ * (analysis/soakWindow.ts): a cycle longer than a third of it, a heap after GC still filling, or
+ * creep with the heap flat make it inconclusive, with the duration that would decide.
+ */
 export function hourlyLeakCheck(obs: Observations, of: HourlySeries = RSS): Check | null {
   const pts = hourlyPoints(obs.series.timed, of.metric);
-  const trend = hourlyTrend(obs, of.metric, of.kind, of.unit);
-  if (!trend || !pts) return null;
-  const detectable = detectableForTrend(pts.x, pts.y, trend, defaultFloor(of.kind, 'hour'));
+  const raw = hourlyTrend(obs, of.metric, of.kind, of.unit);
+  if (!raw || !pts) return null;
+  const trend = of === RSS && !obs.remote ? weighRssWindow(obs, raw, pts) : raw;
+  const detectable = detectableForTrend(pts.x, pts.y, raw, defaultFloor(of.kind, 'hour'));
   return {
     ...(detectable ? { detectable } : {}),
     id: of.id, resource: of.resource, kind: 'leak', series: of.metric, observed: trend.slope, unit: `${of.unit}/h`,
     pass: trend.verdict !== 'leak', message: describeTrend(of.label, trend), trend,
   };
+}
+
+function weighRssWindow(obs: Observations, raw: TrendResult, pts: { x: number[]; y: number[] }): TrendResult {
+  const heap = runtimeHeap(obs);
+  return weighSoakWindow(raw, {
+    timed: { t: pts.x.map((h) => h * HOUR_MS), y: pts.y },
+    heap: heap ? { trend: heap.trend, decelerating: heapDeceleration(obs, heap.series) } : null,
+    creepPerHour: RSS_CREEP_WITH_FLAT_HEAP * workPerHour(obs),
+    warmupMs: baselineT(obs),
+  });
+}
+
+/** Steps and requests per hour of the measured phase: the units of work a soak's creep floor is counted in. */
+function workPerHour(obs: Observations): number {
+  if (!(obs.measuredHours > 0)) return 0;
+  return (obs.measuredIterations + (obs.load?.measuredRequests ?? 0)) / obs.measuredHours;
+}
+
+function baselineT(obs: Observations): number {
+  return obs.baselineIndex >= 0 ? obs.series.boundaries.t[obs.baselineIndex] ?? 0 : 0;
+}
+
+/**
+ * Whether the runtime heap after GC (the series its check judged) grows ever more slowly over the
+ * baseline and the measured boundaries, against its floor per step counted per hour.
+ */
+export function heapDeceleration(obs: Observations, series: Metric): Deceleration | null {
+  if (obs.baselineIndex < 0 || !obs.measured) return null;
+  const b = obs.series.boundaries;
+  const pts = metricPoints(b, series, obs.baselineIndex, obs.measured.to);
+  const stepsPerHour = obs.measuredHours > 0 ? obs.measuredIterations / obs.measuredHours : 0;
+  const floor = (series === 'heapBlocks' ? BLOCK_CREEP : defaultFloor('memory', 'iteration')) * stepsPerHour;
+  return deceleration(pts.index.map((i) => b.t[i]!), pts.y, floor);
+}
+
+/**
+ * leak.heap in a soak: a heap after GC that grows ever more slowly is a cache or pool still filling as
+ * far as the window can tell, inconclusive with the duration that would decide, never a leak.
+ */
+export function soakHeapCheck(c: Check, obs: Observations): Check {
+  if (!c.trend || c.trend.verdict === 'bounded' || !c.series) return c;
+  const windowMs = obs.measuredHours * HOUR_MS;
+  const name = c.series === 'heapBlocks' ? 'allocated blocks' : 'runtime heap';
+  const d = heapDeceleration(obs, c.series as Metric);
+  if (c.trend.verdict === 'inconclusive' && !d) {
+    // the samples that would decide, as a measured duration: a soak's boundaries come on a clock
+    const need = noiseDurationMs(c.trend, windowMs);
+    if (need === null) return c;
+    const trend: TrendResult = { ...c.trend, measureForMs: Math.ceil(need) };
+    return { ...c, trend, message: c.message.includes(';') ? c.message : describeTrend(name, trend) };
+  }
+  // a leak, or too noisy to say, that grows ever more slowly: a filling cache is what it says
+  if (!d) return c;
+  const trend: TrendResult = {
+    ...c.trend,
+    verdict: 'inconclusive',
+    reason: `it grows ever more slowly (${formatBytes(d.firstPerHour)} per hour over the first half of the window, ${formatBytes(d.secondPerHour)} over the second), a cache or pool still filling as far as ${formatElapsed(windowMs)} can tell: measure at least ${formatNeeded(d.measureForMs)} (a soak of ${formatNeeded(d.measureForMs + baselineT(obs))}) (the trend alone says ${c.trend.reason.replaceAll(':', ' -')})`,
+    measureForMs: Math.ceil(d.measureForMs),
+  };
+  return { ...c, pass: true, trend, message: describeTrend(name, trend) };
 }
 
 function quantile(sorted: number[], q: number): number {
@@ -102,11 +175,3 @@ export function alertChecks(levels: AlertLevel[], tally: Record<'warning' | 'cri
   return out;
 }
 
-export function formatElapsed(ms: number): string {
-  const s = Math.round(ms / 1000);
-  const d = Math.floor(s / 86_400);
-  const h = Math.floor((s % 86_400) / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  const parts = [d ? `${d}d` : '', h ? `${h}h` : '', m ? `${m}m` : '', `${s % 60}s`].filter(Boolean);
-  return parts.slice(0, 2).join('');
-}

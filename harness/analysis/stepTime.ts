@@ -24,10 +24,24 @@ function median(xs: number[]): number {
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
+/**
+ * The trend of step times (ms), warmup already discarded. Not asked the plateau question (an early
+ * rise that then held, trend.ts step 2): step time is wall time, and on a shared machine a load that
+ * comes and goes is a rise then a flat or falling stretch, the very shape of a plateau, so a slowing
+ * target was called bounded. A step that settles does so in the warmup; after it, only the whole
+ * series is judged (leak, too noisy, or bounded when surely flat).
+ */
+export function judgeStepTimes(y: number[], x?: number[], offset?: number): TrendResult {
+  return analyzeTrend(
+    { y, ...(x ? { x } : {}), kind: 'memory', per: 'iteration', unit: 'ms', series: 'boundaries', ...(offset !== undefined ? { offset } : {}) },
+    { minSlope: STEP_SLOWING_FLOOR_MS, plateau: false },
+  );
+}
+
 export function stepTimeTrend(obs: Observations): TrendResult | null {
   const p = iterationPoints(obs, 'stepMs');
   if (!p) return null;
-  return analyzeTrend({ y: p.y, x: p.x, kind: 'memory', per: 'iteration', unit: 'ms', series: 'boundaries', offset: p.offset }, { minSlope: STEP_SLOWING_FLOOR_MS });
+  return judgeStepTimes(p.y, p.x, p.offset);
 }
 
 /** How long a step took at the start and the end of the measured phase (medians of three boundaries), with the trend. */

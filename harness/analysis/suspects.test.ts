@@ -124,3 +124,13 @@ describe('typeGrowthCheck: suspects and verdict agree', () => {
     expect(typeGrowthCheck(undefined)).toBeNull();
   });
 });
+
+describe('suspects only when they grew', () => {
+  it('leaves out a warning raised before the measured steps only', () => {
+    const ranked = rankSuspects([], [
+      { runtime: 'python', name: 'DeprecationWarning: x at app.py:3', occurrences: 0, total: 1, where: [] },
+      { runtime: 'python', name: 'ResourceWarning: unclosed file at app.py:9', occurrences: 30, total: 33, where: [] },
+    ], 30);
+    expect(ranked.map((s) => s.name)).toEqual(['ResourceWarning: unclosed file at app.py:9']);
+  });
+});

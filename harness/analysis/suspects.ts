@@ -35,12 +35,14 @@ export function rankSuspects(growth: GrowthCandidate[], warnings: WarningCandida
       s: {
         runtime: c.runtime, kind: c.kind, name: c.name, countDelta: g.countDelta, perIteration: g.countDelta / iterations, bytesDelta: g.bytesDelta, where: c.where,
         ...(c.trace ? { trace: c.trace } : {}), ...(c.process ? { process: c.process } : {}),
+        ...(!c.trace && c.where.length === 0 && c.noWhere ? { noWhere: c.noWhere } : {}),
       },
       key: [isInformative(c) ? 0 : 1, KIND_ORDER[c.kind], NODE_TYPE_ORDER[c.nodeType ?? ''] ?? 3, -g.bytesDelta, -g.countDelta],
     });
   }
   for (const w of warnings) {
-    if (w.total <= 0) continue;
+    // listed only when it grew: raised in the steps measured, not only before them
+    if (w.occurrences <= 0) continue;
     scored.push({
       s: { runtime: w.runtime, kind: 'warning', name: w.name, countDelta: w.occurrences, perIteration: iterations > 0 ? w.occurrences / iterations : 0, bytesDelta: 0, where: w.where },
       key: [0, KIND_ORDER.warning, 0, 0, -w.occurrences],

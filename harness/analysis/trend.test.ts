@@ -101,7 +101,9 @@ describe('analyzeTrend', () => {
     expect(defaultAlpha('memory')).toBe(0.0005);
     expect(defaultAlpha('count')).toBe(0.001);
   });
-  it('calls at most 2 in 1000 clean AR(1) series a leak, where the level of 0.001 called 4 in 1000', () => {
+  // 4000 trend analyses: ~17-30 s of CPU on this machine, deterministic (seeded); a busy machine stretched it past
+  // the 60 s default in two full unit runs (load 15-55). Its bound only catches a hang
+  it('calls at most 2 in 1000 clean AR(1) series a leak, where the level of 0.001 called 4 in 1000', { timeout: 240_000 }, () => {
     // φ=0.5, sd 0.5 MB, 50 points: the family that broke the 1-in-1000 target (fixtures/eval)
     let now = 0;
     let atOldLevel = 0;

@@ -43,6 +43,8 @@ export interface TrendOptions {
   alpha?: number;
   /** smallest slope worth calling a leak, in unit per `per`; defaults in defaultFloor() */
   minSlope?: number;
+  /** ask the plateau question (an early rise that stopped) first; default true */
+  plateau?: boolean;
 }
 
 /**
@@ -88,7 +90,7 @@ function formatP(p: number): string {
  * The slope is planned at its estimate shrunk by half the half-width, since an estimate that
  * failed the test is more likely too high than too low.
  */
-function moreSamplesToDecide(n: number, fit: { slope: number; low: number; high: number; confidence: number }, floor: number, alpha: number): number {
+export function moreSamplesToDecide(n: number, fit: { slope: number; low: number; high: number; confidence: number }, floor: number, alpha: number): number {
   const halfWidth = (fit.high - fit.low) / 2;
   const planned = fit.slope - halfWidth / 2;
   let ratio: number;
@@ -161,7 +163,7 @@ export function analyzeTrend(input: TrendInput, opts: TrendOptions = {}): TrendR
 
   // Asked first: a cache that fills then flattens, or lazy initialisation, is an early rise that
   // says nothing about a leak. Whatever rose early, the leak question is asked of what follows.
-  const rise = findPlateau(r.x, r.y, { kind: input.kind });
+  const rise = opts.plateau === false ? null : findPlateau(r.x, r.y, { kind: input.kind });
   if (rise) {
     const at = r.start[rise.at]!;
     const tailX = r.x.slice(rise.at);

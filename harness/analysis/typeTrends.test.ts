@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Phase } from '../report/sampleSchema.ts';
 import type { Suspect, TypeGrowthSeries } from '../report/runReportSchema.ts';
-import { heapTypesCheck, typeTrends } from './typeTrends.ts';
+import { heapTypesCheck, isRuntimeSite, typeTrends } from './typeTrends.ts';
 
 /** warmup 3 steps, then `measured` steps with a read after each, then `settle` reads */
 function series(runtime: 'python' | 'node', byName: Record<string, (i: number) => number | null>, opts: { measured?: number; settle?: number; settleValue?: (name: string, last: number) => number } = {}): TypeGrowthSeries {
@@ -122,5 +122,60 @@ describe('typeTrends and leak.types over the boundary series', () => {
   it('without a boundary series it is the three looks alone, and nothing without either', () => {
     expect(heapTypesCheck([suspect('a.Job', 1)], undefined)).toMatchObject({ pass: false, observed: 1 });
     expect(heapTypesCheck(undefined, undefined)).toBeNull();
+  });
+});
+
+describe("a site in the runtime's own code, held to what the heap shows", () => {
+  // 174 B a step, sampled a KiB at a time, as onconnection node:net moved over 151 reads of a clean server
+  const wandering = (i: number) => 1024 * Math.floor((174 * i) / 1024);
+  const g = () => series('node', { 'onconnection node:net': wandering, 'audit /srv/api/server.mjs:16': wandering }, { measured: 150 });
+
+  it('lists it, not failed, while the heap shows no leak, whatever its slope; fails the same growth at a site of the target\'s own code', () => {
+    // a heap that rose then plateaued, its slope after the plateau (270 B a step) under the heap check's floor
+    const c = heapTypesCheck([], g(), { heap: { leaks: false, verdict: 'bounded', lowPerStep: 212 } })!;
+    const runtime = c.typeTrends!.find((t) => t.name === 'onconnection node:net')!;
+    expect(runtime).toMatchObject({ leaks: false });
+    expect(runtime.notFailed).toBe("in the runtime's own code, and the heap after GC shows no leak (leak.heap: bounded)");
+    expect(c.typeTrends!.find((t) => t.name.startsWith('audit'))!.leaks).toBe(true);
+    expect(c.observed).toBe(1);
+    expect(c.message).toMatch(/listed, not failed: onconnection node:net \+1\d\d B\/step \(in the runtime's own code, and the heap after GC shows no leak \(leak\.heap: bounded\)\)/);
+  });
+
+  it('lists it while the heap leaks, but surely by less', () => {
+    const c = heapTypesCheck([], g(), { heap: { leaks: true, verdict: 'leak', lowPerStep: 12 } })!;
+    expect(c.typeTrends!.find((t) => t.name === 'onconnection node:net')!.notFailed).toBe("in the runtime's own code, and the heap did not surely grow as much (at least 12 B per step, the low end of its interval)");
+  });
+
+  it('lists it when no heap was read', () => {
+    const c = heapTypesCheck([], g(), { heap: null })!;
+    expect(c.typeTrends!.find((t) => t.name === 'onconnection node:net')!.notFailed).toBe("in the runtime's own code, and the heap was not read");
+  });
+
+  it('fails it when the heap leaks, surely at least as much', () => {
+    const c = heapTypesCheck([], g(), { heap: { leaks: true, verdict: 'leak', lowPerStep: 400 } })!;
+    expect(c.typeTrends!.find((t) => t.name === 'onconnection node:net')!.leaks).toBe(true);
+    // the same growth of the heap, judged no leak (a plateau): listed
+    expect(heapTypesCheck([], g(), { heap: { leaks: false, verdict: 'bounded', lowPerStep: 400 } })!.typeTrends!.find((t) => t.name === 'onconnection node:net')!.leaks).toBe(false);
+  });
+
+  it('tells the runtime\'s sites from the target\'s by their location', () => {
+    const node = { runtime: 'node' } as const;
+    expect(['onconnection node:net', '(V8 API)', 'push', 'parserOnHeadersComplete node:_http_common'].map((n) => isRuntimeSite(node, n))).toEqual([true, true, true, true]);
+    expect(['audit /srv/api/server.mjs:16', '(anonymous) /srv/api/server.mjs:40 in RequestState', 'set via (anonymous) /srv/api/s.mjs:3'].map((n) => isRuntimeSite(node, n))).toEqual([false, false, false]);
+  });
+});
+
+describe('a soak: growth that slows down as a cache filling does', () => {
+  it('lists a site whose second half grew much slower, and fails one growing steadily', () => {
+    const filling = (i: number) => Math.round(60_000 * (1 - Math.exp(-i / 25)));
+    const steady = (i: number) => 600 * i;
+    const g = series('node', { 'render /srv/api/server.mjs:25': filling, 'keep /srv/api/server.mjs:30': steady }, { measured: 60 });
+    const c = heapTypesCheck([], g, { soak: true, heap: { leaks: true, verdict: 'leak', lowPerStep: 2000 } })!;
+    const render = c.typeTrends!.find((t) => t.name.startsWith('render'))!;
+    expect(render.leaks).toBe(false);
+    expect(render.notFailed).toMatch(/^it grows ever more slowly \(\d+(\.\d)? [KB]+\/step over the first half of the reads, \d+(\.\d)? [KB]+\/step over the second\): a cache filling as far as this soak can tell$/);
+    expect(c.typeTrends!.find((t) => t.name.startsWith('keep'))!.leaks).toBe(true);
+    // the same series in a counted run is judged on its trend alone
+    expect(heapTypesCheck([], g, { heap: { leaks: true, verdict: 'leak', lowPerStep: 2000 } })!.typeTrends!.find((t) => t.name.startsWith('render'))!.notFailed).toBeUndefined();
   });
 });

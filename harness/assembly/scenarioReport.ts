@@ -34,6 +34,8 @@ export function scenarioReport(run: FoldedRun & { head: StreamHead }, judged: Ju
     ...(obs.typeGrowth ? { typeGrowth: obs.typeGrowth } : {}),
     ...(obs.disk ? { disk: obs.disk } : {}),
     output: obs.output,
+    ...(obs.warningCounts ? { warningCounts: obs.warningCounts } : {}),
+    ...(obs.load?.measured ? { load: obs.load.measured } : {}),
   };
   if (judged.error) report.error = judged.error;
   if (judged.cutShort) report.cutShort = judged.cutShort;

@@ -1,60 +1,131 @@
 // Real load (autocannon) on a real server that stalls while a checkpoint is marked, as a target does
-// during a forced GC: the answers the stall held back are told apart from the others.
+// during a forced GC: the answers the stall held back are told apart from the others. The same run
+// also freezes the whole process once, as a busy machine does (a hiccup no checkpoint caused): the
+// answers it slowed are the target's own latency and stay in the clear figures, so the slowest answer
+// of a run need not be one the stall held. Every assertion is on the answers as the load generator
+// recorded them (each request's span and whether it overlapped the stall) against the server's own
+// clock, never on which single answer was the slowest. The stall and the freeze each come early in a
+// slice of their own: autocannon drops the answers still in flight when a slice ends.
 import { createServer, type ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { describe, expect, it } from 'vitest';
 import { createPauseLog } from '../runner/pauseLog.ts';
-// runLoad loads autocannon with its first slice: loaded here first, so the 3 s of load are not spent loading it on a busy machine
+// runLoad loads autocannon with its first slice: loaded here first, so the slices' seconds of load are not spent loading it on a busy machine
 import 'autocannon';
 import './latencySplit.ts';
 import { runLoad, type LoadInterval } from './loadGenerator.ts';
 
+/** the stall lasts at least this long, and at least STALL_RATIO times the median answer before it */
+const STALL_FLOOR_MS = 250;
+const STALL_RATIO = 20;
+
+interface Answer { start: number; end: number; disturbed: boolean }
+
+const median = (xs: number[]): number => (xs.length === 0 ? 0 : [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!);
+/** HDR histograms keep 3 significant digits */
+const closeTo = (hdr: number, ms: number) => expect(Math.abs(hdr - ms)).toBeLessThanOrEqual(ms / 500 + 0.002);
+
 describe('load split by seep\'s checkpoints', () => {
   it('keeps the answers a stall held back out of the clear percentiles', async () => {
     const pauses = createPauseLog();
-    let answered = 0;
-    let stalled: ServerResponse[] | null = null;
-    let stalls = 0;
-    // once load flows (50 answers), a checkpoint: the target answers nothing for 250 ms
+    const answers: Answer[] = [];
+    // what the load generator decided for each answer, as it asked the pause log
+    const disturbed = (start: number, end: number) => {
+      const d = pauses.overlaps(start, end);
+      answers.push({ start, end, disturbed: d });
+      return d;
+    };
+    const intervals: { i: LoadInterval; answers: Answer[] }[] = [];
+    let slice = -1;
+    let answered = 0; // in this slice
+    let holding: { res: ServerResponse; at: number }[] | null = null;
+    const stalls: { began: number; released: number; ended: number; ms: number; held: number[] }[] = [];
+    const hiccups: { from: number; to: number }[] = [];
+    let hiccupMs = 0;
+    // in the second slice, once load flows, a checkpoint: the target answers nothing for the stall;
+    // in the third, the whole process freezes for longer still, which no checkpoint explains
     const server = createServer((_req, res) => {
-      if (stalled) {
-        stalled.push(res);
+      if (holding) {
+        holding.push({ res, at: performance.now() });
         return;
       }
       res.end('ok');
-      if (++answered !== 50) return;
-      stalls += 1;
-      const pause = pauses.open(performance.now());
-      stalled = [];
-      setTimeout(() => {
-        const held = stalled!;
-        stalled = null;
-        for (const r of held) r.end('ok');
-        pause.close(performance.now());
-      }, 250);
+      if (slice !== intervals.length) {
+        slice = intervals.length;
+        answered = 0;
+      }
+      answered += 1;
+      if (slice === 1 && answered === 10) {
+        const ms = Math.max(STALL_FLOOR_MS, STALL_RATIO * median(answers.map((a) => a.end - a.start)));
+        hiccupMs = 1.5 * ms;
+        const began = performance.now();
+        const pause = pauses.open(began);
+        holding = [];
+        setTimeout(() => {
+          const held = holding!;
+          holding = null;
+          const released = performance.now();
+          for (const h of held) h.res.end('ok');
+          pause.close(performance.now());
+          stalls.push({ began, released, ended: performance.now(), ms, held: held.map((h) => released - h.at) });
+        }, ms);
+      }
+      if (slice === 2 && answered === 10) {
+        const from = performance.now();
+        while (performance.now() - from < hiccupMs) { /* the machine is busy */ }
+        hiccups.push({ from, to: performance.now() });
+      }
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
-    const intervals: LoadInterval[] = [];
     const t0 = Date.now();
     try {
-      const load = runLoad({ requests: [{ path: '/' }], connections: 4, phases: [{ ms: 3000, rate: 100 }], totalMs: 3000 }, {
-        baseUrl: () => url, totalMs: 3000, sliceMs: 1000, now: () => Date.now() - t0,
-        onInterval: (i) => intervals.push(i), onError: (m) => { throw new Error(m); }, signal: new AbortController().signal,
-        disturbed: pauses.overlaps,
+      const load = runLoad({ requests: [{ path: '/' }], connections: 4, phases: [{ ms: 6000, rate: 100 }], totalMs: 6000 }, {
+        baseUrl: () => url, totalMs: 6000, sliceMs: 2000, now: () => Date.now() - t0,
+        onInterval: (i) => intervals.push({ i, answers: [...answers] }), onError: (m) => { throw new Error(m); }, signal: new AbortController().signal,
+        disturbed,
       });
       load.markMeasured();
       await load.done;
     } finally {
       server.close();
     }
-    expect(stalls).toBe(1);
-    const total = intervals.at(-1)!.split!.total;
-    expect(total.all.requests).toBeGreaterThan(100);
-    expect(total.all.requests - total.clean.requests).toBeGreaterThan(0); // those the stall held
-    expect(total.all.max!).toBeGreaterThanOrEqual(200);
-    expect(total.clean.max!).toBeLessThan(total.all.max!);
+    expect(stalls).toHaveLength(1);
+    expect(hiccups).toHaveLength(1);
+    const stall = stalls[0]!;
+    const hiccup = hiccups[0]!;
+    expect(stall.held.length).toBeGreaterThan(0);
     // every interval carries its own clear figures
-    expect(intervals.every((i) => i.split !== undefined)).toBe(true);
+    expect(intervals.every(({ i }) => i.split !== undefined)).toBe(true);
+    const last = intervals.at(-1)!;
+    const total = last.i.split!.total;
+    const seen = last.answers;
+    const ms = (a: Answer) => a.end - a.start;
+
+    // the answers the stall held back: each was in flight when the server let them go, each was
+    // told disturbed, and each took at least as long as the server held it
+    const heldBack = seen.filter((a) => a.start < stall.released && a.end > stall.released);
+    expect(heldBack.length).toBeGreaterThanOrEqual(stall.held.length);
+    expect(heldBack.filter((a) => !a.disturbed)).toEqual([]);
+    expect(Math.max(...heldBack.map(ms))).toBeGreaterThanOrEqual(Math.max(...stall.held));
+    // the answers wholly before or after the stall are clear, among them those the hiccup slowed
+    const outside = seen.filter((a) => a.end < stall.began || a.start > stall.ended);
+    expect(outside.filter((a) => a.disturbed)).toEqual([]);
+    const frozen = seen.filter((a) => a.start < hiccup.from && a.end > hiccup.to);
+    expect(frozen.length).toBeGreaterThan(0);
+    expect(frozen.filter((a) => a.disturbed)).toEqual([]);
+
+    // the figures are those answers: all of them, and the clear ones without what the stall held back
+    const clean = seen.filter((a) => !a.disturbed);
+    expect(total.all.requests).toBe(seen.length);
+    expect(total.clean.requests).toBe(clean.length);
+    expect(total.all.requests).toBeGreaterThan(200);
+    expect(total.all.requests - total.clean.requests).toBeGreaterThanOrEqual(stall.held.length);
+    closeTo(total.all.max!, Math.max(...seen.map(ms)));
+    closeTo(total.clean.max!, Math.max(...clean.map(ms)));
+    // the hiccup's answers stay in the clear figures: the target's own slowness is not hidden
+    expect(total.clean.max!).toBeGreaterThanOrEqual(hiccup.to - hiccup.from);
+    // and the stall held its answers back well beyond the run's usual latency (a ratio, one run)
+    expect(Math.max(...heldBack.map(ms))).toBeGreaterThanOrEqual((STALL_RATIO / 4) * total.clean.p50!);
   });
 });

@@ -13,9 +13,20 @@ import type { LatencySplit, SplitFigures } from './latencySplit.ts';
 export interface LoadInterval {
   /** ms since the scenario started, at the end of the interval */
   t: number;
+  /** how long the slice ran, ms */
+  ms: number;
+  /** the rate asked of the slice, requests per second; null: as fast as the connections go */
+  asked: number | null;
+  /** answers received */
   requests: number;
-  /** connection errors, timeouts and non-2xx answers */
+  /** failures: transport errors, and answers whose status the scenario does not count as a success */
   errors: number;
+  /** answers counted as successes (2xx and 3xx unless the scenario says which) */
+  successes: number;
+  /** requests that got no answer, by why */
+  transport: TransportErrors;
+  /** answers by status class */
+  statuses: StatusClasses;
   latencyP50: number;
   latencyP99: number;
   /**
@@ -23,6 +34,32 @@ export interface LoadInterval {
    * interval since the LoadRun's markMeasured(), split by whether seep's checkpoints overlapped them
    */
   split?: { interval: SplitFigures; total: SplitFigures };
+}
+
+export interface TransportErrors {
+  refused: number;
+  reset: number;
+  timeout: number;
+  other: number;
+}
+
+export type StatusClass = '1xx' | '2xx' | '3xx' | '4xx' | '5xx';
+export type StatusClasses = Record<StatusClass, number>;
+export const STATUS_CLASSES: readonly StatusClass[] = ['1xx', '2xx', '3xx', '4xx', '5xx'];
+
+/** Why a request got no answer, as a load tester tells it: refused, reset (or a pipe broken), timed out. */
+export function transportKind(err: unknown): keyof TransportErrors {
+  const code = (err as { code?: string } | null)?.code;
+  if (code === 'ECONNREFUSED') return 'refused';
+  if (code === 'ECONNRESET' || code === 'EPIPE' || code === 'ECONNABORTED') return 'reset';
+  if (code === 'ETIMEDOUT' || /timed out/.test((err as Error | null)?.message ?? '')) return 'timeout';
+  return 'other';
+}
+
+/** Whether an answer's status is a success: `ok` lists statuses and classes ('2xx'); by default 2xx and 3xx. */
+export function isSuccess(status: number, ok: LoadPlan['ok']): boolean {
+  const list = ok ?? ['2xx', '3xx'];
+  return list.some((o) => (typeof o === 'number' ? o === status : `${Math.floor(status / 100)}xx` === o));
 }
 
 export interface LoadSetting {
@@ -86,7 +123,8 @@ function assertLocal(url: string): void {
 
 type OnAnswer = (latencyMs: number, status: number) => void;
 
-function slice(cannon: typeof autocannon, url: string, spec: LoadPlan, setting: LoadSetting & { rate: number | null }, ms: number, signal: AbortSignal, onAnswer?: OnAnswer): Promise<autocannon.Result> {
+function slice(cannon: typeof autocannon, url: string, spec: LoadPlan, setting: LoadSetting & { rate: number | null }, ms: number, signal: AbortSignal, onAnswer?: OnAnswer): Promise<{ result: autocannon.Result; transport: TransportErrors }> {
+  const transport: TransportErrors = { refused: 0, reset: 0, timeout: 0, other: 0 };
   const rate = setting.rate === null ? undefined : Math.max(1, Math.round(setting.rate));
   // more connections than requests per second only hold idle sockets in the target
   const connections = rate === undefined ? setting.connections : Math.max(1, Math.min(setting.connections, rate));
@@ -100,8 +138,9 @@ function slice(cannon: typeof autocannon, url: string, spec: LoadPlan, setting: 
     }, (err, result) => {
       signal.removeEventListener('abort', onAbort);
       if (err) reject(err instanceof Error ? err : new Error(String(err)));
-      else resolve(result);
+      else resolve({ result, transport });
     });
+    inst.on('reqError', (e: unknown) => void transport[transportKind(e)]++);
     const onAbort = () => inst.stop();
     signal.addEventListener('abort', onAbort, { once: true });
     if (onAnswer) inst.on('response', (_client: unknown, status: number, _bytes: number, latencyMs: number) => onAnswer(latencyMs, status));
@@ -150,11 +189,30 @@ export function runLoad(spec: LoadPlan, opts: LoadOptions): LoadRun {
       }
       try {
         assertLocal(url);
-        const r = await slice(cannon, url, spec, setting, ms, opts.signal, onAnswer);
+        const sliceStart = opts.now();
+        const { result: r, transport } = await slice(cannon, url, spec, setting, ms, opts.signal, onAnswer);
+        const statuses = Object.fromEntries(STATUS_CLASSES.map((c) => [c, 0])) as StatusClasses;
+        let successes = 0;
+        for (const [code, stat] of Object.entries(r.statusCodeStats ?? {})) {
+          const status = Number(code);
+          const cls = `${Math.floor(status / 100)}xx` as StatusClass;
+          const n = stat.count ?? 0;
+          if (cls in statuses) statuses[cls] += n;
+          if (isSuccess(status, spec.ok)) successes += n;
+        }
+        const transportTotal = transport.refused + transport.reset + transport.timeout + transport.other;
+        // autocannon counts a timeout among its errors too; one it did not report as a reqError is 'other'
+        transport.other += Math.max(0, r.errors - transportTotal);
+        const t = opts.now();
         opts.onInterval({
-          t: opts.now(),
+          t,
+          ms: Math.max(1, t - sliceStart),
+          asked: setting.rate === null ? null : Math.max(1, Math.round(setting.rate)),
           requests: r.requests.total,
-          errors: r.errors + r.non2xx,
+          errors: Math.max(r.errors, transportTotal) + (r.requests.total - successes),
+          successes,
+          transport,
+          statuses,
           latencyP50: r.latency.p50,
           latencyP99: r.latency.p99,
           ...(split ? { split: { interval: split.interval(), total: split.total() } } : {}),

@@ -26,8 +26,11 @@ def stop(*_):
         os._exit(0)
     os.kill(worker, signal.SIGTERM)
     os.waitpid(worker, 0)
-    print("master stopped its worker", flush=True)
-    sys.exit(0)
+    # os.write, not print: the handler can run inside the main thread's print of "master <pid>" (its
+    # flush still holds stdout's lock after the bytes reach the pipe), and print would then raise
+    # "reentrant call inside <_io.BufferedWriter name='<stdout>'>" (seen in CI)
+    os.write(1, b"master stopped its worker\\n")
+    os._exit(0)
 signal.signal(signal.SIGTERM, stop)
 if os.environ.get("STUBBORN"):
     signal.signal(signal.SIGTERM, signal.SIG_IGN)

@@ -11,14 +11,14 @@ const worker = nodeScriptArgs(siblingScript(import.meta.url, 'heapGrowthWorker')
 export function heapGrowthInChild(
   snapshotFile: string,
   opts: HeapGrowthOptions,
-  limits: { timeoutMs?: number; maxOldSpaceMb?: number } = {},
+  limits: { timeoutMs?: number; maxOldSpaceMb?: number; signal?: AbortSignal } = {},
 ): Promise<HeapGrowth> {
   const timeoutMs = limits.timeoutMs ?? 60_000;
   const args = [`--max-old-space-size=${limits.maxOldSpaceMb ?? 4096}`, ...worker, snapshotFile, JSON.stringify(opts)];
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, args, { timeout: timeoutMs, killSignal: 'SIGKILL', maxBuffer: 16 << 20 }, (err, stdout, stderr) => {
+    execFile(process.execPath, args, { timeout: timeoutMs, killSignal: 'SIGKILL', maxBuffer: 16 << 20, ...(limits.signal ? { signal: limits.signal } : {}) }, (err, stdout, stderr) => {
       if (err) {
-        const why = err.killed ? `timed out after ${timeoutMs} ms` : `failed: ${stderr.trim().split('\n').slice(-3).join(' | ') || err.message}`;
+        const why = limits.signal?.aborted ? 'stopped: its time was used' : err.killed ? `timed out after ${timeoutMs} ms` : `failed: ${stderr.trim().split('\n').slice(-3).join(' | ') || err.message}`;
         return reject(new Error(`heap growth of ${path.basename(snapshotFile)} ${why}`));
       }
       const line = stdout.trim().split('\n').pop() ?? '';

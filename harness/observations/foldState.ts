@@ -15,6 +15,8 @@ import { createStartupFold } from './startupFold.ts';
 import { createStepRetries } from './stepRetries.ts';
 import type { StreamHead, StreamTail } from './streamHead.ts';
 import { createTypeGrowthRows } from './typeGrowthRows.ts';
+import { createWarningReads } from './warningReads.ts';
+import { createLoadTally } from './loadTally.ts';
 import { createLatencyFold } from './latencyFold.ts';
 import { createDiskRows } from './diskRows.ts';
 
@@ -53,6 +55,9 @@ export function openFold(opts: RunFoldOptions) {
     seep: createBoundedColumns({ rss: 'max' }, maxLoadPoints),
     lives: createProcessLives(),
     typeRows: createTypeGrowthRows(),
+    warningReads: createWarningReads(),
+    // the measured phase's load, accounted as a load tester does
+    measuredLoad: createLoadTally(),
     diskRows: createDiskRows(),
     heaps: createProcessHeaps(),
     coverage: createAgentCoverage(),
@@ -69,6 +74,7 @@ export function openFold(opts: RunFoldOptions) {
     seepPeak: null as number | null,
     restarts: 0,
     requests: 0,
+    measuredRequests: 0,
     errors: 0,
     samples: 0,
     lastT: 0,

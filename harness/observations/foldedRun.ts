@@ -7,6 +7,7 @@ import type { LivesSummary } from './processLives.ts';
 import type { StreamHead, StreamTail } from './streamHead.ts';
 import type { SoakShare } from './latencyFold.ts';
 import { replicaVerdicts } from './replicaVerdicts.ts';
+import { countedWarnings } from './warningReads.ts';
 
 /** Everything folded so far, for the judge and the report. */
 export interface FoldedRun {
@@ -72,16 +73,19 @@ function foldedObservations(f: FoldState): Observations {
   const sr = foldedSeries(f);
   const typeGrowth = f.typeRows.build();
   const disk = f.diskRows.build();
+  const phases = phasesOf(sr, tail);
+  const warningCounts = countedWarnings(f.warningReads.reads(), phases.measuredIterations);
   return {
     targetKind: head?.target.kind ?? 'cli',
     series: sr,
-    ...phasesOf(sr, tail),
+    ...phases,
     orphans: tail?.orphans ?? [],
     newSinceBaseline: tail?.newSinceBaseline ?? { processes: [], sockets: [], fds: [] },
     fileSizes: tail?.fileSizes ?? {},
     ...(tail?.fileEntries ? { fileEntries: tail.fileEntries } : {}),
     ...(disk ? { disk } : {}),
     output: f.output.summary(),
+    ...(warningCounts.length > 0 ? { warningCounts } : {}),
     measuredHours: f.measuredFromT === null ? 0 : (f.measuredToT - f.measuredFromT) / 3_600_000,
     measure: head?.measure && 'steps' in head.measure ? 'steps' : 'time',
     peakRss: f.peakRss,
@@ -92,7 +96,7 @@ function foldedObservations(f: FoldState): Observations {
     steps: tail ? tail.steps.warmup + tail.steps.measured : null,
     ...(f.suspectsNamed ? { suspects: f.suspects, suspectEvidence: [...f.evidence] } : {}),
     ...(typeGrowth ? { typeGrowth } : {}),
-    ...(f.lastLoad !== null ? { load: { p99s: f.measuredP99.columns().p99, requests: f.requests, errors: f.errors } } : {}),
+    ...(f.lastLoad !== null ? { load: { p99s: f.measuredP99.columns().p99, requests: f.requests, errors: f.errors, measuredRequests: f.measuredRequests, measured: f.measuredLoad.totals() } } : {}),
     ...(head?.target.attached ? { outputUnread: `seep attached to pid ${head.target.attached.pid ?? '?'} and did not start it: its output goes where it always did, not to seep` } : {}),
     ...(head?.target.remote ? { remote: head.target.remote, outputUnread: 'a service observed through Prometheus prints where it runs, not to seep' } : {}),
     ...(f.replicas ? { replicas: replicaVerdicts(f.replicas) } : {}),

@@ -1,5 +1,5 @@
 // What the runner hands to analysis: everything observed about one scenario, no I/O left to do.
-import type { DiskSeries, Leftover, OutputSummary, RemoteTarget, ScenarioSeries, Suspect, TypeGrowthSeries } from '../report/runReportSchema.ts';
+import type { DiskSeries, Leftover, LoadTotals, OutputSummary, RemoteTarget, ScenarioSeries, Suspect, TypeGrowthSeries, WarningGroup } from '../report/runReportSchema.ts';
 import type { SuspectEvidence } from '../report/suspectEvidenceSchema.ts';
 import type { ReplicaVerdict } from './replicaVerdicts.ts';
 
@@ -25,6 +25,8 @@ export interface Observations {
   /** the paths on disk followed at every boundary, where disk was observed */
   disk?: DiskSeries;
   output: OutputSummary;
+  /** every warning the agents counted, with its rate per measured step (analysis/warningCosts.ts) */
+  warningCounts?: WarningGroup[];
   /** wall-clock hours of the measured phase, for per-hour rates */
   measuredHours: number;
   /** how the measured phase ended: after a count of steps (RSS judged per step) or a time (per hour) */
@@ -34,7 +36,7 @@ export interface Observations {
   /** seep's own highest RSS during the run */
   seepPeak?: number | null;
   /** the load phases' measured intervals; absent when no load ran */
-  load?: { p99s: number[]; requests: number; errors: number };
+  load?: { p99s: number[]; requests: number; errors: number; measuredRequests?: number; measured?: LoadTotals | null };
   /** RSS alert thresholds crossed upwards */
   alerts?: Record<'warning' | 'critical', AlertTally>;
   /** steps that threw and were tolerated (soaks), and all steps run */

@@ -79,6 +79,7 @@ const FOLDS: EventFolds = {
   alert: foldAlert,
   out: (f, e) => f.output.feed(e.s, e.x, e.t),
   note: (f, e) => (e.info ? remember(f.infoNotes, e.message) : remember(f.notes, e.message)),
+  warns: (f, e) => f.warningReads.add(phaseOfCode(e.p), e.g),
   types: (f, e) => f.typeRows.add(e),
   disk: (f, e) => f.diskRows.add(e),
   tempLeft: (f, e) => f.diskRows.tempLeft(e),
@@ -152,7 +153,11 @@ function foldLoad(f: FoldState, e: EventOf<'load'>): void {
   f.errors += e.e;
   f.load.add(e.t, { requests: e.n, errors: e.e, latencyP50: e.p50, latencyP99: e.p99, latencyP99Clean: e.c?.p99 ?? NaN });
   f.split.load(e);
-  if (f.measuredFromT !== null && e.t >= f.measuredFromT) f.measuredP99.add(e.t, { p99: e.p99 });
+  if (f.measuredFromT !== null && e.t >= f.measuredFromT) {
+    f.measuredP99.add(e.t, { p99: e.p99 });
+    f.measuredRequests += e.n;
+    f.measuredLoad.add(e);
+  }
 }
 
 function foldAlert(f: FoldState, e: EventOf<'alert'>): void {

@@ -1,8 +1,35 @@
 // The sock_diag helper, run for real: python3 asking the kernel over netlink.
+import { execFile } from 'node:child_process';
 import { createConnection, createServer, type Socket } from 'node:net';
-import { readlinkSync, readdirSync } from 'node:fs';
+import { chmodSync, readlinkSync, readdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { tempDir } from '../../fixtures/testing/tempDir.ts';
 import { createSockDiag, HELD, parseDiagLine, stateMask, UNSETTLED, type SockDiag } from './sockDiagClient.ts';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const TSNODE = path.join(here, '../../fixtures/testing/tsnode.mjs');
+
+/**
+ * A query as the only thing a Node process waits on, at its top level, as in a run attached to a
+ * process seep did not start (no child of seep's, no busy socket): its exit code and what it printed.
+ * Exit code 13 is Node's "unsettled top-level await": the event loop emptied under the wait.
+ */
+function queryAlone(python: string): Promise<{ code: number | null; out: string; err: string }> {
+  const dir = tempDir('seep-sockdiag-');
+  const file = path.join(dir, 'alone.mts');
+  writeFileSync(file, `import { createSockDiag, HELD } from ${JSON.stringify(path.join(here, 'sockDiagClient.ts'))};
+const diag = createSockDiag(${JSON.stringify(python)});
+const t0 = performance.now();
+const answer = await diag.query(4, HELD, [[1, 2]]);
+console.log(JSON.stringify({ answer, status: diag.status(), ms: performance.now() - t0 }));
+diag.close();
+`);
+  return new Promise((resolve) => {
+    const child = execFile(process.execPath, [TSNODE, file], { timeout: 60_000 }, (_e, out, err) => resolve({ code: child.exitCode, out, err }));
+  });
+}
 
 const helpers: SockDiag[] = [];
 afterEach(() => {
@@ -67,6 +94,25 @@ describe('the sock_diag helper', () => {
     const answer = await diag.query(4, UNSETTLED);
     expect(answer.ok).toBe(false);
     expect(diag.status()).toBe('unavailable');
+  });
+
+  it('keeps the process alive while a query waits on it, when nothing else does: the answer comes, not exit code 13', async () => {
+    const run = await queryAlone('python3');
+    expect(run.code, run.out + run.err).toBe(0);
+    expect(JSON.parse(run.out)).toMatchObject({ answer: { ok: true, sockets: [] }, status: 'ready' });
+  });
+
+  it('answers a query whose helper never gets ready (a stopped start), at its deadline, and the process then ends', async () => {
+    const dir = tempDir('seep-sockdiag-');
+    const mute = path.join(dir, 'mute-python3');
+    writeFileSync(mute, '#!/bin/sh\nexec sleep 60\n'); // neither says ready nor exits
+    chmodSync(mute, 0o755);
+    const run = await queryAlone(mute);
+    expect(run.code, run.out + run.err).toBe(0);
+    const said = JSON.parse(run.out) as { answer: { ok: boolean; reason?: string }; status: string; ms: number };
+    expect(said.answer).toMatchObject({ ok: false, reason: expect.stringMatching(/not ready in time/) });
+    expect(said.status).toBe('idle'); // dropped, not unavailable for good: a later query starts another
+    expect(said.ms).toBeGreaterThanOrEqual(4900);
   });
 
   it('parses its answer line, and refuses a malformed one', () => {

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { TCP_STATES, type TcpState } from '../report/sampleSchema.ts';
 
 const HELPER = path.join(path.dirname(fileURLToPath(import.meta.url)), 'sockDiag.py');
-/** A request not answered in this long (a stopped helper) fails, and the helper is dropped. */
+/** A request not answered in this long (a stopped helper), or a start not ready, fails, and the helper is dropped. */
 const ANSWER_MS = 5000;
 
 /** Bit n is the kernel's TCP state n (include/net/tcp_states.h), 1-based as TCP_STATES. */
@@ -37,8 +37,11 @@ export type DiagAnswer = { ok: true; sockets: DiagSocket[] } | { ok: false; reas
 export interface SockDiag {
   /** 'idle' before start(); 'starting' until the helper said it is ready; 'unavailable' for good once it could not be */
   status(): 'idle' | 'starting' | 'ready' | 'unavailable';
-  /** starts the helper (a python3 start: 30-300 ms); resolves false when it cannot run */
-  start(): Promise<boolean>;
+  /**
+   * starts the helper (a python3 start: 30-300 ms) in the background, holding nothing open: seep may
+   * end meanwhile. Nothing to await: query() waits for the start, and holds seep open while it does
+   */
+  start(): void;
   /**
    * the namespace's sockets of that family in those states, and with one of those (local, remote)
    * pairs of ports when given; starts the helper on first use
@@ -69,6 +72,19 @@ export function createSockDiag(python = 'python3'): SockDiag {
   let ready: Promise<boolean> | null = null;
   let seq = 0;
   const waiting = new Map<number, (line: string) => void>();
+  /**
+   * Queries in flight. The helper and its pipes are unref'd (an idle helper must not keep seep
+   * running), so an answer awaited on them alone is a wait nothing keeps the event loop alive for:
+   * with no other handle (a target seep attached to is not its child; an idle keep-alive socket is
+   * unref'd) the loop empties and Node ends seep with exit code 13 mid-run. While a query waits, the
+   * helper's process is ref'd, so the wait ends as it should: with the answer, the helper's exit (an
+   * answer through drop()) or the ANSWER_MS deadline.
+   */
+  let asking = 0;
+  const holdWhileAsked = (): void => {
+    if (asking > 0) child?.ref();
+    else child?.unref();
+  };
 
   function drop(): void {
     const c = child;
@@ -78,6 +94,7 @@ export function createSockDiag(python = 'python3'): SockDiag {
     for (const resolve of waiting.values()) resolve('error the helper ended');
     waiting.clear();
     if (c && c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+    c?.unref();
   }
 
   function start(): Promise<boolean> {
@@ -86,31 +103,45 @@ export function createSockDiag(python = 'python3'): SockDiag {
     // -I: no user site or environment variables steering it; -S: no site import (15 ms of start)
     const c = spawn(python, ['-I', '-S', HELPER], { stdio: ['pipe', 'pipe', 'pipe'] });
     child = c;
-    // the sampler's helper must not keep seep running, nor is its exit seep's business
-    c.unref();
+    // the sampler's helper must not keep seep running, nor is its exit seep's business, but while a
+    // query waits for it
+    holdWhileAsked();
     for (const s of [c.stdin, c.stdout, c.stderr] as const) (s as unknown as { unref?: () => void }).unref?.();
     c.stdin.on('error', () => undefined); // EPIPE once it died: its 'exit' says so
     c.stderr.resume();
     let rest = '';
     ready = new Promise<boolean>((resolve) => {
+      const settle = (ok: boolean): void => {
+        clearTimeout(slow);
+        resolve(ok);
+      };
       const unavailable = (): void => {
         state = 'unavailable';
         drop();
-        resolve(false);
+        settle(false);
       };
+      // a helper that neither says it is ready nor exits (a stopped one) is dropped; a later start tries again
+      const slow = setTimeout(() => {
+        if (child !== c) return;
+        drop();
+        settle(false);
+      }, ANSWER_MS);
+      slow.unref();
       c.on('error', unavailable); // no python3
       c.on('exit', () => {
+        if (child !== c) return;
         if (state === 'starting') unavailable();
-        else if (child === c) drop();
+        else drop();
       });
       c.stdout.setEncoding('latin1').on('data', (chunk: string) => {
+        if (child !== c) return; // a dropped helper's last words
         const lines = (rest + chunk).split('\n');
         rest = lines.pop()!;
         for (const line of lines) {
           if (state === 'starting') {
             if (line === 'ready') {
               state = 'ready';
-              resolve(true);
+              settle(true);
             } else unavailable(); // 'error ...': netlink refused
             continue;
           }
@@ -124,33 +155,45 @@ export function createSockDiag(python = 'python3'): SockDiag {
     return ready;
   }
 
+  async function ask(family: 4 | 6, mask: number, ports: [number, number][]): Promise<DiagAnswer> {
+    if (state === 'unavailable') return { ok: false, reason: 'no sock_diag helper' };
+    const started = start();
+    holdWhileAsked(); // a helper already running, or starting, holds seep open until the answer
+    if (!(await started) || !child) return { ok: false, reason: 'no sock_diag helper (python3 missing, netlink refused, or not ready in time)' };
+    const id = ++seq;
+    const c = child;
+    const line = await new Promise<string>((resolve) => {
+      const timer = setTimeout(() => resolve('error no answer in time'), ANSWER_MS);
+      timer.unref();
+      waiting.set(id, (l) => {
+        clearTimeout(timer);
+        resolve(l);
+      });
+      c.stdin.write(`${id} ${family} ${mask.toString(16)}${ports.map(([l, r]) => ` ${l}:${r}`).join('')}\n`);
+    });
+    if (line.startsWith('ok')) {
+      try {
+        return { ok: true, sockets: parseDiagLine(line.slice(3)) };
+      } catch (err) {
+        return { ok: false, reason: (err as Error).message };
+      }
+    }
+    waiting.delete(id);
+    if (line === 'error no answer in time' || line === 'error the helper ended') drop();
+    return { ok: false, reason: `sock_diag helper: ${line.slice(6)}` };
+  }
+
   return {
     status: () => state,
-    start,
+    start: () => void start(),
     async query(family, mask, ports = []) {
-      if (state === 'unavailable') return { ok: false, reason: 'no sock_diag helper' };
-      if (!(await start()) || !child) return { ok: false, reason: 'no sock_diag helper (python3 missing, or netlink refused)' };
-      const id = ++seq;
-      const c = child;
-      const line = await new Promise<string>((resolve) => {
-        const timer = setTimeout(() => resolve('error no answer in time'), ANSWER_MS);
-        timer.unref();
-        waiting.set(id, (l) => {
-          clearTimeout(timer);
-          resolve(l);
-        });
-        c.stdin.write(`${id} ${family} ${mask.toString(16)}${ports.map(([l, r]) => ` ${l}:${r}`).join('')}\n`);
-      });
-      if (line.startsWith('ok')) {
-        try {
-          return { ok: true, sockets: parseDiagLine(line.slice(3)) };
-        } catch (err) {
-          return { ok: false, reason: (err as Error).message };
-        }
+      asking++;
+      try {
+        return await ask(family, mask, ports);
+      } finally {
+        asking--;
+        holdWhileAsked();
       }
-      waiting.delete(id);
-      if (line === 'error no answer in time' || line === 'error the helper ended') drop();
-      return { ok: false, reason: `sock_diag helper: ${line.slice(6)}` };
     },
     pid: () => child?.pid ?? null,
     close: drop,

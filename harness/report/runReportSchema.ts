@@ -9,7 +9,7 @@ export const SCHEMA_VERSION = 2 as const;
 export type Verdict = 'pass' | 'fail' | 'error';
 export type ExitCode = 0 | 1 | 2;
 
-export const RESOURCES = ['rss', 'heap', 'fds', 'sockets', 'threads', 'children', 'handles', 'orphans', 'output', 'files', 'latency', 'seep', 'steps', 'disk', 'stepTime'] as const;
+export const RESOURCES = ['rss', 'heap', 'fds', 'sockets', 'threads', 'children', 'handles', 'orphans', 'output', 'files', 'latency', 'load', 'seep', 'steps', 'disk', 'stepTime'] as const;
 export type Resource = (typeof RESOURCES)[number];
 
 import type { Metric, Phase, TcpState } from './sampleSchema.ts';
@@ -81,6 +81,11 @@ export interface TrendResult {
   samplesUsed: { series: 'boundaries' | 'timed'; from: number; to: number; count: number };
   /** when inconclusive for lack of data: how many more iterations would likely decide it */
   moreIterationsNeeded?: number;
+  /**
+   * a soak inconclusive for its window (a memory cycle longer than a third of it, a heap still
+   * filling, allocator growth): how long a measured phase would likely decide it, in ms
+   */
+  measureForMs?: number;
 }
 
 export type CountedResource = 'fds' | 'sockets' | 'threads' | 'children' | 'handles';
@@ -99,6 +104,7 @@ export type CheckId =
   | `leak.${'rss' | 'heap' | 'types' | CountedResource | 'orphans' | 'warnings' | 'disk'}`
   | `budget.${'rssGrowth' | 'heapGrowth' | 'rssPerIteration' | 'rssSlope' | 'peakRss' | CountedResource | 'orphans' | 'disk' | 'stepTime'}`
   | `budget.${'latencyP99' | 'seepRss' | 'stepErrors' | 'memoryLimit'}`
+  | `load.${'transportErrors' | 'serverErrors' | 'achievedRate'}`
   | `budget.output.forbid:${string}`
   | `budget.files:${string}`
   | `alert.rss.${'warning' | 'critical'}`
@@ -130,6 +136,8 @@ export interface Check {
   limitLine?: number;
   observed: number;
   unit: string;
+  /** the limit is a floor (load.achievedRate: at least 90% of the rate asked), not a ceiling */
+  atLeast?: true;
   pass: boolean;
   message: string;
   /** false when the run gave the check no data to judge (a budget on what this target or run kind
@@ -233,6 +241,11 @@ export interface TypeTrend {
   afterSettle: number | null;
   /** true when it grew without a plateau, kept it through the settle, and fails leak.types */
   leaks: boolean;
+  /**
+   * why one that grew so is listed and not failed: a site in the runtime's own code while the heap
+   * grew less, or (a soak) a growth that slows down as a cache filling does
+   */
+  notFailed?: string;
   /** retainer path or referrer chain, from the suspects named after the run, where they name it */
   where: string[];
 }
@@ -254,6 +267,8 @@ export interface Suspect {
   bytesDelta: number;
   /** retainer path (node) or traceback (python), outermost first; with a trace, the trace's lines */
   where: string[];
+  /** why `where` is empty: the search for it was cut short or not started (the time for naming suspects ran out) */
+  noWhere?: string;
   /** the suspect's leak signature (analysis/leakSignature.ts) */
   signature?: string;
   /** one path from the first name the developer wrote to the leaking object, a reference a line */
@@ -372,7 +387,10 @@ export interface DiskPath {
  */
 export interface Attribution {
   budgetMs: number;
+  /** counted in the CPU time of the processes doing the looks (at least 1/8 of the wall time): a busy machine does not shrink the budget */
   usedMs: number;
+  /** the wall time the looks took, when the busy machine made it more than usedMs */
+  wallMs?: number;
   /** in words: "referrer search for bs4.element.Tag cut short at 10 s (heap of 5.1M objects; …)" */
   cutShort: string[];
 }
@@ -393,6 +411,65 @@ export interface OutputSummary {
   /** the same, printed before the first step (the target's start-up), and their first lines; absent in streams that did not mark it */
   startupWarningCounts?: Record<string, number>;
   startupWarningExamples?: Record<string, string[]>;
+}
+
+/**
+ * A warning the agents counted, every occurrence (Python prints one per location), grouped by what it
+ * says and where it was raised, summed over the processes of the tree.
+ */
+export interface WarningGroup {
+  category: string;
+  /** the message with what differs per occurrence (fds, addresses, numbers) taken out */
+  what: string;
+  /** the first occurrence's message, cut at 300 characters */
+  message: string;
+  /** 'file:line' where the warning was raised ('' when not from warnings.warn: aiohttp's loop handler) */
+  raisedAt: string;
+  /**
+   * whose code the warned-about object came from: the innermost frame of its allocation outside the
+   * standard library, else where it was raised: an installed dependency's (site-packages,
+   * dist-packages, node_modules), the project's own, or only the standard library's
+   */
+  origin: 'dependency' | 'project' | 'stdlib';
+  originFrame: string;
+  /** the line to fix in the project's code (the innermost frame outside libraries), when known */
+  site: string;
+  /** the innermost frames of where the first one's object was allocated, outermost first, when known */
+  allocated: string[];
+  type?: string;
+  /** occurrences counted at the first boundary read, the baseline, the last measured read and the last read */
+  atFirstRead: number;
+  atBaseline: number;
+  atMeasuredEnd: number;
+  total: number;
+  /** occurrences per measured step: (atMeasuredEnd - atBaseline) / measured steps; null with no measured step */
+  perStep: number | null;
+}
+
+/**
+ * The load of a soak's measured phase, as a load tester accounts it (observations/loadTally.ts). A
+ * report rebuilt from a stream written before issue 28 has null where the slices did not say.
+ */
+export interface LoadTotals {
+  slices: number;
+  /** the slices' summed length, ms */
+  ms: number;
+  /** answers received */
+  requests: number;
+  /** transport errors, and answers not counted as a success */
+  failures: number;
+  /** answers counted as a success (2xx and 3xx unless the scenario's load.ok says otherwise) */
+  successes: number | null;
+  /** requests that got no answer, by why */
+  transport: { refused: number; reset: number; timeout: number; other: number } | null;
+  statuses: { '1xx': number; '2xx': number; '3xx': number; '4xx': number; '5xx': number } | null;
+  /** requests the slices that asked a rate asked for (rate x length), their summed length, and the answers they got */
+  askedRequests: number;
+  askedMs: number;
+  answeredWhileAsked: number;
+  /** over the slices that asked a rate: the rate asked and the answers per second achieved (absent when none asked) */
+  askedRate?: number;
+  achievedRate?: number;
 }
 
 export interface OutputLine {
@@ -536,6 +613,10 @@ export interface ScenarioReport {
   /** how naming the suspects went against its time limit, when the agents took their looks */
   attribution?: Attribution;
   output: OutputSummary;
+  /** a soak's load over its measured phase: answers by class, transport errors, the rate asked and achieved */
+  load?: LoadTotals;
+  /** every warning the target's agents counted (each occurrence, where Python prints one per location), by what and where */
+  warningCounts?: WarningGroup[];
   /** the runtime heap per process, when the agent served in more than one process of the tree */
   processHeaps?: ProcessHeap[];
   /** processes seen over the run (workers replaced, restarts), when any came and went */
@@ -702,6 +783,27 @@ export interface ObserverCost {
    * checkpoint, what seep's pauses added (latency.all.p99 - latency.clean.p99); null without answers on both sides
    */
   addedP99Ms?: number | null;
+  /**
+   * how often the boundaries (a forced GC and its reads) were taken, chosen so that observing takes
+   * at most a quarter of the run's wall time while the trend keeps its points (runner/observeCadence.ts)
+   */
+  cadence?: ObserveCadence;
+}
+
+export interface ObserveCadence {
+  /** a counted run: a boundary after every `everySteps` measured steps (and after the last) */
+  everySteps?: number;
+  /** a soak: a boundary every `everyMs` at the most often (the plan asked `plannedMs`) */
+  everyMs?: number;
+  plannedMs?: number;
+  /** the share of the wall time observing would take at this cadence, from the costs it was chosen on */
+  share: number;
+  why: string;
+  /**
+   * the costs it was chosen on, ms (medians of the last steps and boundaries timed): a counted run's
+   * when it chose (after the warmup's first few), a soak's at its last boundary; absent in older reports
+   */
+  chosenOn?: { stepMs: number; gcMs: number; boundaryMs: number };
 }
 
 /**

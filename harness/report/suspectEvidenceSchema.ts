@@ -21,6 +21,8 @@ export interface GrowthEvidence {
   settle: CountPoint;
   /** traceback, creation stack or retainer path, outermost first */
   where: string[];
+  /** why `where` is empty when a trace was looked for: its search was cut short or not started ("... cut short at 12 s") */
+  noWhere?: string;
   trace?: LeakTrace;
   /** the process it grew in most, when the tree has more than one with an agent */
   process?: ProcessRef;

@@ -18,7 +18,19 @@ export function formatValue(value: number, unit: string): string {
   if (BYTE_UNITS.has(base)) return formatBytes(value) + (per ? `/${per}` : '');
   if (base === '' || base === 'count') return formatNumber(value) + (per ? `/${per}` : '');
   if (base === 'ms') return `${formatNumber(value)} ms` + (per ? `/${per}` : '');
-  return `${formatNumber(value)} ${base}` + (per ? `/${per}` : '');
+  // a share of a whole (errors of requests): as a percentage
+  if (base === 'share') return `${formatNumber(Math.round(value * 1000) / 10)}%`;
+  return `${formatNumber(value)} ${value === 1 ? singular(base) : base}` + (per ? `/${per}` : '');
+}
+
+/** "1 line", "1 fd", "1 process": the units the report counts in, one of them. */
+const SINGULAR: Record<string, string> = {
+  lines: 'line', fds: 'fd', sockets: 'socket', threads: 'thread', processes: 'process', handles: 'handle', types: 'type',
+  warnings: 'warning', objects: 'object', blocks: 'block', steps: 'step', iterations: 'iteration', requests: 'request',
+};
+
+function singular(unit: string): string {
+  return SINGULAR[unit] ?? unit;
 }
 
 /** A signed value: growth and slopes read better with their sign. */

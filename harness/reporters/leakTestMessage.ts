@@ -3,7 +3,7 @@
 // report, in plain text (a test runner's output is often a CI log). Drawn from the scenario's report
 // alone, like every other view.
 import type { ScenarioReport, Suspect } from '../report/runReportSchema.ts';
-import { suspectTextLines } from './leakTraceLines.ts';
+import { noWhereLine, suspectTextLines } from './leakTraceLines.ts';
 import { formatDuration, formatSigned } from './formatValue.ts';
 import { calibrationText } from './scenarioHeadlines.ts';
 import { checkLine } from './terminal/scenarioVerdict.ts';
@@ -23,7 +23,7 @@ export interface LeakTestPaths {
 function suspectLines(x: Suspect): string[] {
   const head = `    ${plainText(x.name)} ${formatSigned(x.countDelta, '')} (${x.perIteration}/iteration, ${formatSigned(x.bytesDelta, 'B')})`;
   if (x.trace || x.holds) return [head, ...suspectTextLines(x).map((l) => `      ${l}`)];
-  if (x.where.length === 0) return [head];
+  if (x.where.length === 0) return x.noWhere ? [head, `      ${noWhereLine(x.noWhere)}`] : [head];
   const tail = x.where.slice(-PATH_TAIL).map(plainText);
   if (x.runtime === 'node' && x.kind === 'constructor') {
     return [head, `      held by: ${x.where.length > PATH_TAIL ? '… > ' : ''}${tail.join(' > ')}`];

@@ -57,6 +57,11 @@ export function holdsLine(s: Suspect, max = 4): string | null {
   return `holds ${parts.join(', ')}${held.length > max ? `, and ${held.length - max} more` : ''}`;
 }
 
+/** A suspect with no location says why, in place of its path. */
+export function noWhereLine(why: string): string {
+  return `no location: ${plainText(why)}`;
+}
+
 /** The suspect's headline: name, growth per step, and what it retains. */
 export function suspectHeadline(s: Suspect): string {
   const retained = s.kind === 'holder' ? `, retaining ${formatSigned(s.bytesDelta, 'B')}` : s.bytesDelta !== 0 ? `, ${formatSigned(s.bytesDelta, 'B')}` : '';
@@ -75,6 +80,7 @@ export function suspectTextLines(s: Suspect, mark: (t: string) => string = (t) =
   } else {
     const w = s.where.slice(-tail).map(plainText);
     if (w.length > 0) lines.push(`${s.where.length > tail ? '… ' : ''}${w.join(' > ')}`);
+    else if (s.noWhere) lines.push(noWhereLine(s.noWhere));
   }
   const held = holdsLine(s);
   if (held) lines.push(plainText(held));

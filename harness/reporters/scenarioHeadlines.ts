@@ -5,11 +5,12 @@ import type { Check, RemoteTarget, ScenarioReport } from '../report/runReportSch
 import { seriesName } from '../probes/seriesName.ts';
 import { formatDuration, formatSigned, formatValue } from './formatValue.ts';
 
-/** How far past (or how close to) its limit a check is: observed / limit, when both are numbers. */
+/** How far past its limit a failed check is: observed / limit, when both are numbers. */
 function ratio(c: Check): number {
   if (c.limitValue === undefined) return c.pass ? 0 : 1;
   // a zero limit (no forbidden lines, no orphans): count each unit over it as one limit's worth
   if (c.limitValue === 0) return c.observed + 1;
+  if (c.atLeast) return c.observed > 0 ? c.limitValue / c.observed : Infinity;
   return c.observed / c.limitValue;
 }
 
@@ -18,19 +19,47 @@ export function withReplicas(scenarios: ScenarioReport[]): ScenarioReport[] {
   return scenarios.flatMap((s) => [s, ...(s.replicas ?? [])]);
 }
 
-/** The failed check furthest past its limit; with none failed, the passing check closest to its limit. */
+/**
+ * How close a passing check came to failing, 0 (nowhere near) to 1 (at its limit): the share of its
+ * allowance it used. A count back to its baseline used none of it (its limit is the baseline, so
+ * observed / limit would read it as at the limit: `leak.fds: 22 fds (limit 22 fds)` summarised
+ * passes); an inconclusive trend is half way, whatever its slope; a floor is used as the rate falls
+ * towards it; a check with nothing measured, none.
+ */
+function closeness(c: Check): number {
+  if (c.measured === false) return 0;
+  if (c.trend && c.limitValue === undefined) {
+    if (c.trend.verdict === 'inconclusive') return 0.5;
+    return c.detectable && c.detectable.slope > 0 ? Math.min(0.49, Math.max(0, c.trend.slope) / c.detectable.slope / 2) : 0;
+  }
+  if (c.limitValue === undefined) return 0;
+  if (c.atLeast) return c.observed > 0 ? Math.min(1, c.limitValue / c.observed) : 1;
+  // a count's limit is a level (baseline + allowance); a growth budget's is the growth, as its observed is
+  if (c.baselineValue !== undefined && c.limitLine === c.limitValue) {
+    const room = c.limitValue - c.baselineValue;
+    const used = c.observed - c.baselineValue;
+    return room > 0 ? Math.max(0, used / room) : used > 0 ? 1 : 0;
+  }
+  if (c.limitValue <= 0) return 0;
+  return Math.max(0, c.observed / c.limitValue);
+}
+
+/** The failed check furthest past its limit; with none failed, the passing check nearest its limit. */
 export function worstCheck(s: ScenarioReport): Check | null {
   const failed = s.checks.filter((c) => !c.pass);
+  const score = failed.length ? ratio : closeness;
   // a check that passes on known leaks only is far past its limit, and not what a pass is near
   const pool = failed.length ? failed : s.checks.filter((c) => !c.known);
   let worst: Check | null = null;
-  for (const c of pool) if (worst === null || ratio(c) > ratio(worst)) worst = c;
+  for (const c of pool) if (worst === null || score(c) > score(worst)) worst = c;
   return worst;
 }
 
 export function describeCheck(c: Check): string {
   const limit = c.limit ?? (c.limitValue === undefined ? undefined : formatValue(c.limitValue, c.unit));
-  return `${c.id}: ${formatValue(c.observed, c.unit)}${limit === undefined ? '' : ` (limit ${limit})`}`;
+  // a trend check is its slope: "leak.heap: +36.9 blocks/iteration (leak)"
+  if (c.trend && limit === undefined) return `${c.id}: ${formatSigned(c.trend.slope, `${c.trend.unit}/${c.trend.per}`)} (${c.trend.verdict})`;
+  return `${c.id}: ${formatValue(c.observed, c.unit)}${limit === undefined ? '' : ` (${c.atLeast ? 'at least' : 'limit'} ${limit})`}`;
 }
 
 /** RSS growth from the post-warmup baseline, as the analysis measured it: budget.rssGrowth's figure. */
@@ -146,18 +175,25 @@ export function observerText(s: ScenarioReport): string | null {
   if (!o) return null;
   const ms = (x: number | null | undefined): string => (x === null || x === undefined ? 'n/a' : formatValue(x, 'ms'));
   const parts = `forced GC ${ms(o.gcMs)}, /proc read ${ms(o.readMs)}, agents ${ms(o.agentMs)}`;
-  // a soak's checkpoints under way take the heap the target's own last full GC left, when it had one lately
-  const forced = o.forcedGcs === undefined || o.forcedGcs === o.boundaries ? ''
-    : ` (${o.forcedGcs} forced a GC, ${o.boundaries - o.forcedGcs} read the heap after the target's own)`;
+  const c = o.cadence;
   // a soak: per hour of its measured phase, and what its checkpoints added to the load's p99
   if (o.perHourMs !== undefined && o.perHourMs !== null) {
     const added = o.addedP99Ms === undefined || o.addedP99Ms === null || !s.latency ? ''
       : `; they added ${formatSigned(o.addedP99Ms, 'ms')} to p99 latency (${ms(s.latency.all.p99)}, ${ms(s.latency.clean.p99)} clear of them)`;
     const share = `${((o.perHourMs / 3_600_000) * 100).toFixed(1)}%`;
-    return `observing took ${formatDuration(o.perHourMs)} of the target's time per hour (${share}; each of ${o.boundaries} checkpoints${forced}: ${parts})${added}`;
+    // its checkpoints under way take the heap the target's own last full GC left, when it had one lately
+    const forced = o.forcedGcs === undefined || o.forcedGcs === o.boundaries ? ''
+      : ` (${o.forcedGcs} forced a GC, ${o.boundaries - o.forcedGcs} read the heap after the target's own)`;
+    const stretched = c && c.everyMs !== undefined && c.plannedMs !== undefined && c.everyMs > c.plannedMs
+      ? `; a checkpoint every ${formatDuration(c.everyMs)} (${formatDuration(c.plannedMs)} planned), to keep observing to ${Math.round(c.share * 100)}% of the time`
+      : '';
+    return `observing took ${formatDuration(o.perHourMs)} of the target's time per hour (${share}; each of ${o.boundaries} checkpoint${o.boundaries === 1 ? '' : 's'}${forced}: ${parts})${added}${stretched}`;
   }
   if (o.perStepMs === null) return null;
-  return `observing cost ${ms(o.perStepMs)} per step beside a step of ${ms(o.stepMs)} (each of ${o.boundaries} boundaries: ${parts})`;
+  const every = c && c.everySteps !== undefined && c.everySteps > 1
+    ? `; a boundary every ${c.everySteps} steps, so observing took ${Math.round(c.share * 100)}% of the wall time`
+    : '';
+  return `observing cost ${ms(o.perStepMs)} per step beside a step of ${ms(o.stepMs)} (each of ${o.boundaries} boundar${o.boundaries === 1 ? 'y' : 'ies'}: ${parts})${every}`;
 }
 
 /**
@@ -170,4 +206,25 @@ export function latencySplitText(s: ScenarioReport): string | null {
   const ms = (x: number | null): string => (x === null ? 'n/a' : formatValue(x, 'ms'));
   const all = `p50 ${ms(l.all.p50)}, p99 ${ms(l.all.p99)} over ${l.all.requests} answers`;
   return `${all}; clear of seep's ${l.checkpoints} checkpoints (forced GC and reads, ${formatDuration(l.checkpointMs)} in all): p50 ${ms(l.clean.p50)}, p99 ${ms(l.clean.p99)} over ${l.clean.requests}`;
+}
+
+/**
+ * "asked 30.0 req/s, achieved 16.2 (54%); 972 answers: 2xx 324, 3xx 324, 4xx 324, 5xx 0; 950 without
+ * an answer (refused 0, reset 950, timeout 0, other 0)": a soak's load, as its measured phase recorded it.
+ */
+export function loadText(s: ScenarioReport): string | null {
+  const l = s.load;
+  if (!l) return null;
+  const parts: string[] = [];
+  if (l.askedRate !== undefined && l.achievedRate !== undefined) {
+    parts.push(`asked ${l.askedRate.toFixed(1)} req/s, achieved ${l.achievedRate.toFixed(1)} (${Math.round((100 * l.achievedRate) / Math.max(1e-9, l.askedRate))}%)`);
+  } else parts.push(`${(l.requests / Math.max(1e-9, l.ms / 1000)).toFixed(1)} req/s, no rate asked`);
+  const classes = l.statuses ? `: ${Object.entries(l.statuses).filter(([c, n]) => n > 0 || c === '2xx' || c === '5xx').map(([c, n]) => `${c} ${n}`).join(', ')}` : '';
+  parts.push(`${l.requests.toLocaleString('en-US')} answer${l.requests === 1 ? '' : 's'}${classes}`);
+  if (l.transport) {
+    const t = l.transport;
+    const failed = t.refused + t.reset + t.timeout + t.other;
+    parts.push(failed === 0 ? 'no transport error' : `${failed.toLocaleString('en-US')} without an answer (refused ${t.refused}, reset ${t.reset}, timeout ${t.timeout}, other ${t.other})`);
+  } else parts.push(`${l.failures.toLocaleString('en-US')} failed`);
+  return parts.join('; ');
 }

@@ -63,7 +63,7 @@ export interface MeasuredRun {
  * boundary without a heap rather than a partial sum. The handles are a counted resource; their
  * types at the baseline and at the last settle read name what was left open.
  */
-export function runtimeHeapCollector(agents: () => AgentHandle[], onProcesses: (procs: ProcessHeapRead[], s: Sample) => void): EvidenceCollector {
+export function runtimeHeapCollector(agents: () => AgentHandle[], onProcesses: (procs: ProcessHeapRead[], s: Sample) => void, opts: { afterGc?: boolean } = {}): EvidenceCollector {
   const failures = new Set<string>();
   let atBaseline: Record<string, number> | null = null;
   let afterSettle: Record<string, number> | null = null;
@@ -73,7 +73,10 @@ export function runtimeHeapCollector(agents: () => AgentHandle[], onProcesses: (
       if (all.length === 0) return;
       const reads = await Promise.all(all.map(async (a) => {
         try {
-          return { a, figures: heapFigures(a.runtime, await a.request('memory', { settled: true })) };
+          // afterGc: the heap as the boundary's GC left it, forced or the target's own reused
+          // (runtimeHeap.ts), not after the reads since, during which a soak's steps and load
+          // allocate for the requests in flight
+          return { a, figures: heapFigures(a.runtime, await a.request('memory', opts.afterGc ? { afterGc: true } : {})) };
         } catch (err) {
           // a worker that exited meanwhile (recycled) has no heap left to count
           const running = a.role === 'root' || isRunning(a.pid);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { startCheckpointClock } from './checkpointClock.ts';
-import { createPauseLog, loadEvent } from './pauseLog.ts';
+import { createPauseLog } from './pauseLog.ts';
 
 describe('pause log', () => {
   it('tells a request that overlapped a checkpoint, one still open included, from one clear of them', () => {
@@ -14,14 +14,6 @@ describe('pause log', () => {
     expect(log.overlaps(160, 290)).toBe(false); // between the two
     expect(log.overlaps(290, 310)).toBe(true); // into the open one
     expect(log.overlaps(5000, 5001)).toBe(true); // it is still open
-  });
-
-  it('puts a load interval in the stream with its split, or without one', () => {
-    const figures = { requests: 2, p50: 1, p90: 2, p99: 3, max: 3 };
-    const plain = { t: 10, requests: 5, errors: 1, latencyP50: 2, latencyP99: 9 };
-    expect(loadEvent(plain)).toEqual({ k: 'load', t: 10, n: 5, e: 1, p50: 2, p99: 9 });
-    expect(loadEvent({ ...plain, split: { interval: { all: figures, clean: figures }, total: { all: figures, clean: figures } } }))
-      .toEqual({ k: 'load', t: 10, n: 5, e: 1, p50: 2, p99: 9, c: figures, m: { all: figures, clean: figures } });
   });
 });
 

@@ -3,8 +3,6 @@
 // The load's answers are told apart by it (drivers/latencySplit.ts): a request that was in flight
 // during any part of a checkpoint is disturbed. Bounded: the windows a request still in flight could
 // overlap (a request outlives no more than the load's timeout), the newest last.
-import type { LoadInterval } from '../drivers/loadGenerator.ts';
-import type { StreamEvent } from '../series/sampleStream.ts';
 
 export interface PauseLog {
   /** a checkpoint's window opens at `from` (performance.now() ms), until its close() */
@@ -38,14 +36,4 @@ export function createPauseLog(): PauseLog {
       return false;
     },
   };
-}
-
-/** a load interval as the stream keeps it, with its answers split by the checkpoints when they were */
-export function loadEvent(i: LoadInterval): Extract<StreamEvent, { k: 'load' }> {
-  const e: Extract<StreamEvent, { k: 'load' }> = { k: 'load', t: i.t, n: i.requests, e: i.errors, p50: i.latencyP50, p99: i.latencyP99 };
-  if (i.split) {
-    e.c = i.split.interval.clean;
-    e.m = i.split.total;
-  }
-  return e;
 }

@@ -31,6 +31,32 @@ async function preforkTree(): Promise<{ root: number; worker: number; recycle():
   return { root: parent.pid!, worker, recycle: () => parent!.stdin!.write('go\n') };
 }
 
+/** a parent that replaces its worker each time its stdin gets a line, and prints each worker's pid */
+async function recyclingTree(): Promise<{ root: number; recycle(): Promise<number> }> {
+  const p = spawn(process.execPath, ['-e', `
+    const { spawn } = require('node:child_process');
+    let w;
+    const start = () => { w = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' }); console.log(w.pid); };
+    start();
+    process.stdin.on('data', () => { w.once('exit', start); w.kill('SIGKILL'); });
+    setInterval(() => {}, 1000);
+  `], { stdio: ['pipe', 'pipe', 'inherit'] });
+  parent = p;
+  const pids: number[] = [];
+  const waiting: ((pid: number) => void)[] = [];
+  p.stdout!.on('data', (d: Buffer) => {
+    for (const line of d.toString().split('\n').filter(Boolean)) {
+      workerPid = Number(line);
+      const w = waiting.shift();
+      if (w) w(workerPid);
+      else pids.push(workerPid);
+    }
+  });
+  const next = () => new Promise<number>((resolve) => (pids.length > 0 ? resolve(pids.shift()!) : waiting.push(resolve)));
+  await next();
+  return { root: p.pid!, recycle: () => (p.stdin!.write('go\n'), next()) };
+}
+
 describe('retrying a step request reset under it', () => {
   it('retries when a worker of the tree exits at that moment, and records which', async () => {
     const tree = await preforkTree();
@@ -62,5 +88,23 @@ describe('retrying a step request reset under it', () => {
     tree.recycle();
     expect(await r.decide({ method: 'GET', url: 'http://127.0.0.1:1/x', error: 'ECONNRESET', sentAt })).toMatch(new RegExp(`worker pid ${tree.worker} `));
     expect(retried.map((x) => x.pid)).toEqual([tree.worker]);
+  });
+
+  it('after a blamed exit, reads the tree before each request until the replacement shows, so that the replacement dying at once is explained too', async () => {
+    // the retry goes out before the master forked the replacement; the replacement answers its
+    // requests within STALE_MS of that read and dies at its own recycle (the sampler stopped)
+    const tree = await recyclingTree();
+    const retried: RetryRecord[] = [];
+    const r = createResetRetry({ rootPids: () => [tree.root], onRetry: (x) => retried.push(x) });
+    r.beforeRequest();
+    let sentAt = performance.now();
+    const second = await tree.recycle();
+    expect(await r.decide({ method: 'POST', url: 'http://127.0.0.1:1/orders', error: 'ECONNRESET', sentAt })).toMatch(/^worker pid \d+ /);
+    r.beforeRequest();
+    sentAt = performance.now();
+    const third = tree.recycle();
+    expect(await r.decide({ method: 'POST', url: 'http://127.0.0.1:1/orders', error: 'ECONNRESET', sentAt })).toBe(`worker pid ${second} of the tree exited at that moment`);
+    expect(retried.map((x) => x.pid)).toHaveLength(2);
+    await third;
   });
 });

@@ -45,6 +45,12 @@ export function createResetRetry(opts: { rootPids: () => number[]; onRetry: (r: 
   const seen: { at: number; pids: number[] }[] = [];
   // a worker's exit explains one reset: two workers dying a moment apart are two exits
   const blamed = new Set<number>();
+  // After an exit is blamed, the tree is changing: the replacement worker may not be forked yet when
+  // the retry goes out, and then answers the next requests in less than STALE_MS (the sampler's
+  // clock stops while suspects are named) and dies at its own recycle. A sample, however fresh,
+  // that does not hold it cannot explain that reset: until a read shows a worker the tree did not
+  // have at the blame, each request reads the tree as it goes out. These are the pids it had then.
+  let changing: Set<number> | null = null;
   const observe = (pids: number[]) => {
     seen.push({ at: performance.now(), pids });
     if (seen.length > KEEP) seen.shift();
@@ -53,9 +59,13 @@ export function createResetRetry(opts: { rootPids: () => number[]; onRetry: (r: 
     observe,
     beforeRequest() {
       const last = seen.at(-1);
-      if (last && performance.now() - last.at < STALE_MS) return;
+      if (!changing && last && performance.now() - last.at < STALE_MS) return;
       const roots = opts.rootPids();
-      if (roots.length > 0) observe(listTreeSync(roots, opts.procRoot).map((p) => p.pid));
+      if (roots.length === 0) return;
+      const pids = listTreeSync(roots, opts.procRoot).map((p) => p.pid);
+      observe(pids);
+      const had = changing;
+      if (had && pids.some((p) => !had.has(p) && !roots.includes(p))) changing = null;
     },
     async decide(failure) {
       const roots = new Set(opts.rootPids());
@@ -68,6 +78,7 @@ export function createResetRetry(opts: { rootPids: () => number[]; onRetry: (r: 
         const gone = workers.find((p) => !blamed.has(p) && (!now.has(p) || now.get(p) === 'Z' || now.get(p) === 'X'));
         if (gone !== undefined) {
           blamed.add(gone);
+          changing = new Set(before.pids);
           opts.onRetry({ pid: gone, request: `${failure.method} ${failure.url}`, error: failure.error });
           return `worker pid ${gone} of the tree exited at that moment`;
         }

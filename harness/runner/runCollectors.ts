@@ -7,6 +7,7 @@ import { cliDumpCollector, runtimeHeapCollector, type EvidenceCollector } from '
 import type { RunTarget } from './runTarget.ts';
 import { suspectNamingCollector, type SuspectNamingOptions } from './suspectNaming.ts';
 import { typeGrowthCollector } from './typeGrowthCollector.ts';
+import { warningCountsCollector } from './warningCountsCollector.ts';
 import { agentCoverageCollector } from './agentCoverageCollector.ts';
 import { prometheusEvidence, type RunWindow } from './prometheusEvidence.ts';
 
@@ -16,7 +17,7 @@ export interface RunCollectorsOptions extends Omit<SuspectNamingOptions, 'target
 }
 
 export function runCollectors(
-  plan: Pick<RunPlan, 'name' | 'file' | 'target' | 'budgets' | 'evidence' | 'settleMs' | 'pace' | 'attributionSteps'>,
+  plan: Pick<RunPlan, 'name' | 'file' | 'target' | 'budgets' | 'evidence' | 'settleMs' | 'pace' | 'attributionSteps' | 'load' | 'measure'>,
   target: RunTarget,
   /** the collectors opened before the target started (the disk's: its temp dir is in the target's env; the step clock) */
   opened: EvidenceCollector[],
@@ -24,8 +25,10 @@ export function runCollectors(
 ): EvidenceCollector[] {
   const emit = (e: StreamEvent) => o.emit(e);
   return [
-    runtimeHeapCollector(() => target.agents(), (procs, s) => emit({ k: 'heaps', t: s.t, p: phaseCode(s.phase), procs })),
+    // a soak's checkpoints run beside its steps and load: the heap as the GC left it, not after the reads
+    runtimeHeapCollector(() => target.agents(), (procs, s) => emit({ k: 'heaps', t: s.t, p: phaseCode(s.phase), procs }), { afterGc: 'ms' in plan.measure }),
     typeGrowthCollector(() => target.agent(), emit, () => target.agents()),
+    warningCountsCollector(() => target.agents(), emit),
     ...(target.cliDumps ? [cliDumpCollector(target.cliDumps)] : []),
     agentCoverageCollector(target, o),
     ...(target.collectors ?? []),

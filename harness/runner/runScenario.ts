@@ -15,7 +15,8 @@ import { plainLines } from '../reporters/plainText.ts';
 import { resolveAttached, type AttachedService } from './attachedTarget.ts';
 import { createBoundaryReads, type BoundaryReads } from './boundaryReads.ts';
 import type { EvidenceCollector, MeasuredRun } from './evidenceCollectors.ts';
-import { createObserverTally, type ObserverTally } from './observerCost.ts';
+import { createObserverTally } from './observerCost.ts';
+import { pacedObserver, type PacedObserver } from './observeCadence.ts';
 import type { ProgressSink } from './progressSink.ts';
 import { runCollectors } from './runCollectors.ts';
 import { createRunEnding, type RunEnding } from './runEnding.ts';
@@ -64,7 +65,7 @@ interface Run {
   lifecycle: TargetLifecycle;
   reads: BoundaryReads;
   position: RunPosition;
-  observer: ObserverTally;
+  observer: PacedObserver;
   /** the target's temp dir and what it writes; the duration of its steps */
   disk: DiskEvidence;
   stepClock: StepClock;
@@ -141,7 +142,8 @@ async function openRun(plan: RunPlan, opts: RunScenarioOptions): Promise<Run> {
   });
   const position = createRunPosition();
   const stepClock = createStepClock();
-  const observer = alsoTimedBy(createObserverTally(), stepClock);
+  // one tally of the observer's share: the paced observer's, its steps also timed by the step clock
+  const observer = pacedObserver(plan, alsoTimedBy(createObserverTally(), stepClock));
   const watchAlerts = createSampleWatch(plan, { emit, agg, say, ending });
   const watch: typeof watchAlerts = (s) => {
     resets.observe(s.pids);

@@ -4,9 +4,10 @@
 import type { RunPlan } from '../scenario/runPlan.ts';
 import type { StreamEvent } from '../series/sampleStream.ts';
 import { runLoad } from '../drivers/loadGenerator.ts';
+import { loadEvent } from '../observations/loadTally.ts';
 import type { RunTarget } from './runTarget.ts';
 import type { TargetLifecycle } from './targetLifecycle.ts';
-import { loadEvent, type PauseLog } from './pauseLog.ts';
+import type { PauseLog } from './pauseLog.ts';
 
 export interface SoakLoad {
   start(target: RunTarget): void;
@@ -29,7 +30,6 @@ export function soakLoad(plan: Pick<RunPlan, 'load' | 'measure'>, o: { lifecycle
         totalMs: durationMs - o.now(),
         sliceMs: Math.min(5000, Math.max(1000, durationMs / 60)),
         now: o.now,
-        // with its answers split by seep's checkpoints (pauseLog.ts)
         onInterval: (i) => o.emit(loadEvent(i)),
         onError: o.note,
         signal: abort.signal,

@@ -8,7 +8,7 @@ import type { RunPlan } from '../scenario/runPlan.ts';
 import type { Identities } from '../probes/sampler.ts';
 import { formatElapsed } from '../analysis/soakChecks.ts';
 import type { BoundaryReads } from './boundaryReads.ts';
-import type { ObserverTally } from './observerCost.ts';
+import type { PacedObserver } from './observeCadence.ts';
 import type { RunTarget } from './runTarget.ts';
 import type { RunEnding } from './runEnding.ts';
 import type { RunPosition } from './runPosition.ts';
@@ -35,7 +35,7 @@ export interface StepLoopParts {
   errors: StepErrorPolicy;
   load: SoakLoad;
   ending: RunEnding;
-  observer: ObserverTally;
+  observer: PacedObserver;
   signal: AbortSignal;
   now(): number;
   /** a counted run's steps, warmup included */
@@ -96,9 +96,11 @@ async function stepLoop(plan: StepLoopPlanPart, p: StepLoopParts, warmupOver: ()
     if (pos.phase === 'warmup') pos.warmupSteps++;
     if (counted && pos.phase === 'warmup' && warmupOver()) {
       await endWarmup(); // the read after the last warmup step is the baseline
-    } else if (now() >= nextCheckpoint) {
-      await p.reads.checkpoint(pos.phase, fullGcReuseMs(plan)); // a soak's under way may reuse the target's own full GC
-      nextCheckpoint = now() + plan.checkpointMs;
+    } else if (now() >= nextCheckpoint && (pos.phase !== 'measured' || p.observer.readAfter(pos.steps - pos.warmupSteps, measureOver()))) {
+      // a counted run's boundaries may be spaced, and a soak's clock stretched, where observing costs
+      // more than the run can afford (observeCadence.ts); a soak's under way may reuse the target's own full GC
+      await p.reads.checkpoint(pos.phase, fullGcReuseMs(plan));
+      nextCheckpoint = now() + p.observer.nextIntervalMs();
     }
     await pause(pos.phase);
   }

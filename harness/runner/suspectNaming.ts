@@ -5,11 +5,13 @@
 // raise an alert after the soak. Its snapshots are kept in the run folder only when the run did not
 // pass.
 import { attributionBudgetMs, createAttributionBudget, MIN_ATTRIBUTION_STEPS, type AttributionBudget } from '../agents/attributionBudget.ts';
+import { lookClock } from '../agents/lookClock.ts';
 import type { RunPlan } from '../scenario/runPlan.ts';
 import type { NoteKind, StreamEvent } from '../series/sampleStream.ts';
 import type { AgentHandle } from './agentHandle.ts';
 import type { EvidenceCollector, MeasuredRun } from './evidenceCollectors.ts';
 import { sleep } from './raceStep.ts';
+import { startAttributionLoad } from './attributionLoad.ts';
 import type { RunTarget } from './runTarget.ts';
 import { createSuspectSession, tooLargeToLook, type SuspectSession } from './suspectSession.ts';
 import { treeTypeCounts } from './treeTypeCounts.ts';
@@ -26,7 +28,7 @@ export interface SuspectNamingOptions {
   now(): number;
 }
 
-export function suspectNamingCollector(plan: Pick<RunPlan, 'name' | 'settleMs' | 'pace' | 'attributionSteps'>, o: SuspectNamingOptions): EvidenceCollector {
+export function suspectNamingCollector(plan: Pick<RunPlan, 'name' | 'settleMs' | 'pace' | 'attributionSteps' | 'load' | 'measure'>, o: SuspectNamingOptions): EvidenceCollector {
   let suspects: SuspectSession | null = null;
 
   /** the agent to look through, or null when there is none or its looks would cost too much */
@@ -47,13 +49,33 @@ export function suspectNamingCollector(plan: Pick<RunPlan, 'name' | 'settleMs' |
     if (others.length > 0) o.note(`suspects were looked for in the root process (pid ${agent.pid})${summed.length ? ' and its forked workers' : ''} only: ${others.length} other process${others.length === 1 ? '' : 'es'} of the tree serving an agent (pid ${others.join(', ')}) ${others.length === 1 ? 'was' : 'were'} not looked at`, 'info');
   };
 
+  /**
+   * What the budget must still hold after the extra steps: the two looks to come, the search for the
+   * suspects' places (retainer paths, referrer chains) after the last, each about as long as the
+   * first look (a 9 s snapshot's retainer paths took 3 s of CPU), and the settle. Without the places
+   * in it the middle look could take their time: onTick() was then named with no place.
+   */
+  const afterStepsMs = (lookMs: number) => 3 * lookMs + plan.settleMs;
+
   /** the extra steps between the first two looks; how many were taken */
   const extraSteps = async (run: MeasuredRun, budget: AttributionBudget, lookMs: number): Promise<number> => {
-    // the extra steps get what the two looks still to come (about as long as the first) and the
-    // settle will not need; the retainer paths and referrer searches get what is left after
-    const reserveMs = 2 * lookMs + plan.settleMs;
+    // the extra steps get what the two looks still to come, the places (each about as long as the
+    // first look) and the settle will not need
+    const reserveMs = afterStepsMs(lookMs);
     // paced steps (below) cost their pauses: the fewest the per-step rule needs, not the full 20
     const extra = Math.min(run.steps - run.warmupSteps, plan.pace.kind === 'none' ? plan.attributionSteps : Math.min(plan.attributionSteps, MIN_ATTRIBUTION_STEPS));
+    // a soak under load grows by its load: it runs again while the extra steps do
+    const load = plan.load && 'ms' in plan.measure
+      ? startAttributionLoad(plan.load, { baseUrl: () => o.target.baseUrl(), now: o.now, maxMs: Math.max(1000, budget.remainingMs() - reserveMs), onError: o.note })
+      : null;
+    try {
+      return await takeExtraSteps(run, budget, lookMs, extra, reserveMs);
+    } finally {
+      await load?.stop();
+    }
+  };
+
+  const takeExtraSteps = async (run: MeasuredRun, budget: AttributionBudget, lookMs: number, extra: number, reserveMs: number): Promise<number> => {
     let attributed = 0;
     for (; attributed < extra && !run.signal.aborted; attributed++) {
       // a few steps whatever the time: with none, nothing can be seen growing per step
@@ -75,15 +97,17 @@ export function suspectNamingCollector(plan: Pick<RunPlan, 'name' | 'settleMs' |
     async afterMeasured(run) {
       const agent = await lookingAgent(run);
       if (!agent) return;
-      const budget = createAttributionBudget(attributionBudgetMs(run.ms));
+      // counted in the CPU time of the processes doing the looks: a busy machine stretches them, not the budget
+      const clock = lookClock({ agentPids: () => [agent.pid, ...o.target.agents().map((a) => a.pid)] });
+      const budget = createAttributionBudget(attributionBudgetMs(run.ms), clock);
       const tree = treeTypeCounts(agent, () => o.target.agents());
       suspects = createSuspectSession({ ...agent, request: tree.request }, { runDir: o.runDir, scenarioName: plan.name, cookie: o.cookie, budget });
       await suspects.atBaseline();
       noteTree(agent, tree.summedWorkers());
       const lookMs = budget.elapsedMs();
       const attributed = await extraSteps(run, budget, lookMs);
-      // two more looks as long as the first would not fit: the one after the settle stands for both
-      if (budget.remainingMs() < 2 * lookMs + plan.settleMs) {
+      // two more looks and the places would not fit: the look after the settle stands for both
+      if (budget.remainingMs() < afterStepsMs(lookMs)) {
         budget.cut(`the look after the extra steps skipped, the first took ${(lookMs / 1000).toFixed(1)} s: growth is read from the baseline to the look after the settle`);
         suspects.skipMeasured();
       } else await suspects.afterMeasured();

@@ -52,6 +52,8 @@ export function createSuspectSession(
     keepSnapshots: true,
     maxSnapshotBytes: MAX_SNAPSHOT_BYTES,
     budget: opts.budget,
+    // the engine counts them at every boundary, with their rate per measured step (warningCountsCollector.ts)
+    pythonWarnings: false,
   });
   let result: SuspectEvidence = { runtime: agent.runtime, steps: 0, growth: [], holders: [], warnings: [], warningsBefore: 0 };
   let reached = 0; // how many of the three points were taken: suspects need all three

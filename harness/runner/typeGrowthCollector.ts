@@ -29,7 +29,7 @@ const MAX_DROPPED = 1000;
 /**
  * A read's time grows with what it counts: Node's with the live samples (node-service leaking
  * 0.8 MB an order: 380 ms a read after 100 orders, 45 MB sampled at 1 KiB), Python's with the
- * objects (80 ms at 1M). Past this, two reads in a row, the next measured boundaries are skipped
+ * objects (80 ms at 1M). Past this, two reads in a row, the boundaries of the next steps are skipped
  * (as many as the read's time over this, at most MAX_SKIP), and the report says so; the settle reads
  * are always taken.
  */
@@ -117,7 +117,9 @@ export function typeGrowthCollector(agent: () => AgentHandle | null, emit: (line
   let baselineAgent: AgentHandle | null = null;
   // set when no more reads are to be made: the target restarted, or its heap grew too large to read
   let done = false;
-  let skip = 0;
+  // the step before which measured boundaries get no read: counted in steps, not boundaries, since
+  // the boundaries may already be spaced (runner/observeCadence.ts)
+  let skipUntil = -1;
   let previousMs = 0;
   let slowest = 0;
 
@@ -138,20 +140,16 @@ export function typeGrowthCollector(agent: () => AgentHandle | null, emit: (line
       errors.add(`per-type growth: sampling stopped at iteration ${s.iteration}: the runtime heap holds ${Math.round(s.values.heapUsed! / 1e6)} MB, over the ${MAX_NODE_HEAP_FOR_SAMPLING / 1e6} MB it is read at every boundary for`);
       return true;
     }
-    if (s.phase === 'measured' && skip > 0) {
-      skip--;
-      return true;
-    }
-    return false;
+    return s.phase === 'measured' && s.iteration !== null && s.iteration < skipUntil;
   };
 
-  /** two slow reads in a row skip the next measured boundaries: one alone is as likely the machine's
+  /** two slow reads in a row skip the boundaries of the next steps: one alone is as likely the machine's
    * hiccup (seen on the shared 2-core test machine: a 5 ms Python read took over 50 ms once in a few runs) */
-  const timed = (ms: number) => {
+  const timed = (ms: number, iteration: number) => {
     const slow = Math.min(ms, previousMs);
     previousMs = ms;
     if (slow > READ_BUDGET_MS) {
-      skip = Math.min(MAX_SKIP, Math.floor(slow / READ_BUDGET_MS));
+      skipUntil = iteration + 1 + Math.min(MAX_SKIP, Math.floor(slow / READ_BUDGET_MS));
       slowest = Math.max(slowest, slow);
     }
   };
@@ -177,10 +175,10 @@ export function typeGrowthCollector(agent: () => AgentHandle | null, emit: (line
       if (!got) return;
       const moved = (a.runtime === 'python' ? (got.result as { changes: Record<string, number> }).changes : (got.result as { sites: Record<string, number> }).sites) ?? {};
       emit(line(followed.take(moved), got.ms));
-      timed(got.ms);
+      timed(got.ms, s.iteration);
     },
     afterRun: async () => {
-      const slow = slowest > 0 ? [`per-type growth: a read took up to ${Math.round(slowest)} ms, so measured boundaries were skipped after a slow read (down to one read in ${Math.min(MAX_SKIP, Math.floor(slowest / READ_BUDGET_MS)) + 1})`] : [];
+      const slow = slowest > 0 ? [`per-type growth: a read took up to ${Math.round(slowest)} ms, so the boundaries of the steps after a slow read were skipped (down to one read in ${Math.min(MAX_SKIP, Math.floor(slowest / READ_BUDGET_MS)) + 1} steps)`] : [];
       return { errors: [...slow, ...errors].slice(0, 5) };
     },
   };

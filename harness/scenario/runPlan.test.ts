@@ -30,3 +30,17 @@ describe('planRun: attached services', () => {
     expect(() => planRun({ ...started, memoryLimit: '1GB' }, 's.scenario.ts', { attach: 7 })).toThrow(/memoryLimit/);
   });
 });
+
+describe('planRun: load phases and the soak', () => {
+  const service = { command: ['node', 'x.mjs'], ready: { tcp: true as const } };
+  const load = { requests: [{ path: '/' }], phases: [{ duration: '10s', rate: 40 }, { duration: '80s', rate: 40 }] };
+  it('refuses a --duration shorter than the phases, before anything starts', () => {
+    expect(() => planRun({ name: 'a', service, load, step }, 'a.scenario.ts', { duration: '60s' }))
+      .toThrow("load.phases: the phases last 1m30s, longer than the soak's 1m0s (--duration): the load would be cut short; shorten the phases or lengthen the soak");
+  });
+
+  it('takes a longer soak (the last phase holds) and a counted run (no load runs)', () => {
+    expect(planRun({ name: 'a', service, load, step }, 'a.scenario.ts', { duration: '8m' }).measure).toEqual({ ms: 480_000 });
+    expect(planRun({ name: 'a', service, load, step }, 'a.scenario.ts', { iterations: 5 }).measure).toEqual({ steps: 5 });
+  });
+});

@@ -8,6 +8,7 @@ import type { KnownLeaksPlan } from '../report/knownLeaksSchema.ts';
 import type { AlertSpec, Budgets, HookContext, LoadSpec, PrometheusEvidence, ReadyCheck, Scenario, StepContext } from './types.ts';
 import { metricOfQuery, presetQueries, type SeriesQueries } from './prometheusQueries.ts';
 import { parseCountLimit, parseDuration, parseRate, parseSize, parseSizeRate, parseStepTimeRate, type CountLimit } from './units.ts';
+import { formatElapsed } from './elapsed.ts';
 
 export const DEFAULTS = {
   iterations: 50,
@@ -103,6 +104,8 @@ export interface PrometheusPlan {
 export interface LoadPlan {
   requests: LoadSpec['requests'];
   connections?: number;
+  /** the statuses counted as successes (numbers and classes such as '2xx'); default 2xx and 3xx */
+  ok?: LoadSpec['ok'];
   phases: { ms: number; rate?: number; connections?: number }[];
   totalMs: number;
 }
@@ -208,6 +211,7 @@ export function planLoad(spec: LoadSpec): LoadPlan {
   const phases = spec.phases.map((p) => ({ ms: parseDuration(p.duration), rate: p.rate, connections: p.connections }));
   const plan: LoadPlan = { requests: spec.requests, phases, totalMs: phases.reduce((sum, p) => sum + p.ms, 0) };
   if (spec.connections !== undefined) plan.connections = spec.connections;
+  if (spec.ok !== undefined) plan.ok = spec.ok;
   return plan;
 }
 
@@ -275,6 +279,9 @@ export function planRun(s: Scenario, file: string, o: PlanOverrides = {}): RunPl
   const measure = measureOf(s, o, load);
   const soak = 'ms' in measure;
   if (soak && !(measure.ms > 0)) throw new Error('a soak needs a duration: `duration` in the scenario, --duration, or load phases');
+  if (soak && load && load.totalMs > measure.ms) {
+    throw new Error(`load.phases: the phases last ${formatElapsed(load.totalMs)}, longer than the soak's ${formatElapsed(measure.ms)} (${o.duration !== undefined ? '--duration' : 'duration'}): the load would be cut short; shorten the phases or lengthen the soak`);
+  }
   let warmup: RunPlan['warmup'];
   if (o.warmup !== undefined) warmup = { steps: o.warmup };
   else if (typeof s.warmup === 'number') warmup = { steps: s.warmup };

@@ -111,6 +111,12 @@ describe('scenario validation', () => {
     expect(fields({ service: { command: ['a'], ready: { tcp: true } }, module: { path: 'a.py' } })).toEqual(['module']);
     expect(fields({ iterations: 3, duration: '1h' })).toEqual(['duration']);
     expect(fields({ load: { requests: [{ path: '/' }], phases: [{ duration: '1m' }] } })).toEqual(['load']);
+    // phases that do not fit the soak: the load would be cut short
+    const service = { command: ['a'], ready: { tcp: true } };
+    const long = problemsOf({ name: 'x', step, service, duration: '1m', load: { requests: [{ path: '/' }], phases: [{ duration: '30s', rate: 5 }, { duration: '45s', rate: 5 }] } });
+    expect(long).toEqual([{ field: 'load.phases', message: 'the phases last 1m15s, longer than the 1m0s duration: the load would be cut short; shorten the phases or lengthen the duration' }]);
+    expect(validateScenario({ name: 'x', step, service, duration: '1m', load: { requests: [{ path: '/' }], ok: ['2xx', 404], phases: [{ duration: '1m', rate: 5 }] } }).ok).toBe(true);
+    expect(fields({ service, duration: '1m', load: { requests: [{ path: '/' }], ok: ['2XX'], phases: [{ duration: '1m', rate: 5 }] } })).toEqual(['load.ok.0']);
     expect(fields({ module: { path: 'a.rb' } })).toEqual(['module.path']);
     expect(fields({ service: { command: ['a'], ready: { http: 'healthz' } } })).toEqual(['service.ready.http']);
   });

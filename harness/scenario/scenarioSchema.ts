@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import type { Scenario } from './types.ts';
 import { parseCountLimit, parseDuration, parseRate, parseSize, parseSizeRate, parseStepTimeRate } from './units.ts';
+import { formatElapsed } from './elapsed.ts';
 import { globProblem } from './pathGlob.ts';
 
 function parsed<T>(parse: (s: string) => T) {
@@ -151,6 +152,7 @@ const loadSpec = z.strictObject({
     headers: z.record(z.string(), z.string()).optional(),
   })).min(1),
   connections: z.number().int().positive().optional(),
+  ok: z.array(z.union([z.number().int().min(100).max(599), z.enum(['1xx', '2xx', '3xx', '4xx', '5xx'])])).min(1).optional(),
   phases: z.array(z.strictObject({
     duration,
     rate: z.number().positive().optional(),
@@ -211,6 +213,15 @@ export const scenarioSchema = z.strictObject({
   }
   if (s.rate !== undefined && s.interval !== undefined) {
     ctx.addIssue({ code: 'custom', path: ['interval'], message: 'give rate or interval, not both' });
+  }
+  if (s.load && s.duration !== undefined) {
+    // an unreadable duration is reported on its own field
+    const ms = (d: string) => { try { return parseDuration(d); } catch { return NaN; } };
+    const phases = s.load.phases.reduce((sum, p) => sum + ms(p.duration), 0);
+    const soakMs = ms(s.duration);
+    if (phases > soakMs) {
+      ctx.addIssue({ code: 'custom', path: ['load', 'phases'], message: `the phases last ${formatElapsed(phases)}, longer than the ${formatElapsed(soakMs)} duration: the load would be cut short; shorten the phases or lengthen the duration` });
+    }
   }
   if (typeof s.warmup === 'string' && s.duration === undefined) {
     ctx.addIssue({ code: 'custom', path: ['warmup'], message: "a warmup by time ('30m') needs a duration; use a number of iterations otherwise" });

@@ -206,6 +206,8 @@ export interface LoadPhase {
 export interface LoadSpec {
   requests: { method?: string; path: string; body?: string; headers?: Record<string, string> }[];
   connections?: number;
+  /** the statuses counted as successes: numbers (404) and classes ('2xx'); default ['2xx', '3xx'] */
+  ok?: (number | '1xx' | '2xx' | '3xx' | '4xx' | '5xx')[];
   phases: LoadPhase[];
 }
 

@@ -7,7 +7,7 @@ import { closeSync, createReadStream, mkdirSync, openSync, writeSync } from 'nod
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { METRICS, type Metric, type Phase, type Sample, type TcpState } from '../report/sampleSchema.ts';
-import type { AgentlessProcess, Attribution, DiskPath, LatencyFigures, Leftover, RuntimeVersion, ScenarioReport, Suspect } from '../report/runReportSchema.ts';
+import type { AgentlessProcess, Attribution, DiskPath, LatencyFigures, Leftover, RuntimeVersion, ScenarioReport, Suspect, WarningGroup } from '../report/runReportSchema.ts';
 import type { SuspectEvidence } from '../report/suspectEvidenceSchema.ts';
 
 /** a note of the run: a problem of observing (the report's probe errors), or how it measured (its notes) */
@@ -39,10 +39,13 @@ export type StreamEvent =
   | { k: 'head'; v: number; head: Record<string, unknown> }
   | SampleLine
   /**
-   * a load interval; with seep's checkpoints recorded, `c` is its answers clear of them and `m` the
-   * measured phase's answers so far, all and clear (drivers/latencySplit.ts)
+   * a load slice: n answers, e failures, p50/p99 latency; since issue 28 also d its length (ms), a
+   * the rate asked (req/s, absent: as fast as it goes), ok the successes, x the transport errors
+   * [refused, reset, timeout, other] and s the answers by status class [1xx, 2xx, 3xx, 4xx, 5xx];
+   * with seep's checkpoints recorded, `c` is its answers clear of them and `m` the measured phase's
+   * answers so far, all and clear (drivers/latencySplit.ts)
    */
-  | { k: 'load'; t: number; n: number; e: number; p50: number; p99: number; c?: LatencyFigures; m?: { all: LatencyFigures; clean: LatencyFigures } }
+  | { k: 'load'; t: number; n: number; e: number; p50: number; p99: number; d?: number; a?: number; ok?: number; x?: number[]; s?: number[]; c?: LatencyFigures; m?: { all: LatencyFigures; clean: LatencyFigures } }
   /**
    * a checkpoint: from its start at t, ms long, of which gc the forced GC (drivers see it as a pause of
    * the target); reused: no GC forced, the heap read is the one the target's own last full GC left
@@ -70,6 +73,8 @@ export type StreamEvent =
   | { k: 'attribution'; t: number; attribution: Attribution }
   /** the runtime heap of each process read at a boundary (phase code as a sample's), after its GC */
   | { k: 'heaps'; t: number; p: string; procs: ProcessHeapRead[] }
+  /** every warning the agents counted so far, by group (runner/warningCountsCollector.ts), at a boundary read */
+  | { k: 'warns'; t: number; p: string; g: AgentWarningGroup[] }
   /** processes of a known runtime in the tree with no agent answering, as of the end of the measured phase */
   | { k: 'agentless'; t: number; procs: AgentlessProcess[]; more: number }
   /** a step's request reset as worker `pid` of the tree exited, retried once on a new connection */
@@ -100,6 +105,9 @@ export interface TypeGrowthLine {
   /** how long the read took in the target, ms */
   ms: number;
 }
+
+/** A warning group as the agents count it (agents/python/seep_warning_counts.py), summed over the tree. */
+export type AgentWarningGroup = Omit<WarningGroup, 'atFirstRead' | 'atBaseline' | 'atMeasuredEnd' | 'total' | 'perStep'> & { count: number };
 
 /** The paths on disk read at one boundary (observations/diskRows.ts folds them). */
 export interface DiskLine {

@@ -3,7 +3,7 @@
 // counted run is bounded by its steps (each raced against the step timeout), a soak by its duration;
 // both add the target's start-up, the settle, the time for naming suspects and the stop. The engine
 // gives up first; this only catches a run that hangs where nothing bounds it.
-import { attributionBudgetMs, MIN_ATTRIBUTION_STEPS } from '../agents/attributionBudget.ts';
+import { attributionBudgetMs, MAX_STRETCH, MIN_ATTRIBUTION_STEPS } from '../agents/attributionBudget.ts';
 import { LOAD_TIMEOUT_MS } from '../drivers/functionWorker.ts';
 import { DEFAULT_READY_TIMEOUT_MS } from '../drivers/service.ts';
 import type { RunPlan } from '../scenario/runPlan.ts';
@@ -28,7 +28,8 @@ export function leakTestTimeoutMs(plan: RunPlan): number {
   const measuredMs = counted !== null ? counted * step : stepsMs;
   // the extra steps between the agents' looks share the attribution deadline, except the first few, which always run
   const alwaysSteps = Math.min(MIN_ATTRIBUTION_STEPS, plan.attributionSteps, counted ?? Infinity);
-  const attributionMs = attributionBudgetMs(measuredMs) + alwaysSteps * step + plan.settleMs;
+  // the budget is counted in the looks' CPU time: on a busy machine it may take up to MAX_STRETCH times as long on the wall clock
+  const attributionMs = MAX_STRETCH * attributionBudgetMs(measuredMs) + alwaysSteps * step + plan.settleMs;
   const hooksMs = (plan.setup ? plan.stepTimeoutMs : 0) + (plan.teardown ? plan.stepTimeoutMs : 0);
   const once = startUpMs(plan) + hooksMs + stepsMs + plan.settleMs + SETTLE_POLLS_MS + attributionMs + STOP_AND_REPORT_MS;
   // a calibrated run runs the scenario a second time, with a leak planted

@@ -10,7 +10,10 @@
 // PerformanceObserver: the heap is read in the observer's callback, shortly after. A full GC
 // evacuates the young generation, which refills by the time the callback runs under load, so the
 // figure is the old generation's spaces only (everything but new space): what a full GC left alive,
-// read the same way after one seep forced.
+// read the same way after one seep forced, in the same call as its GC (after a forced full GC the
+// young generation is empty: the figures are the whole heap's then). Given in the shape of the agent's
+// 'memory' reply (heap, memoryUsage.external), so that a checkpoint that forced its GC and one that
+// reused the target's own yield one shape (runtimeHeap.ts reads both alike).
 'use strict';
 const v8 = require('node:v8');
 const { PerformanceObserver, constants, performance } = require('node:perf_hooks');
@@ -26,14 +29,14 @@ function settledHeap() {
     used += s.space_used_size;
     committed += s.space_size;
   }
-  return { used, committed, external: process.memoryUsage().external };
+  return { heap: { used_heap_size: used, total_heap_size: committed }, memoryUsage: { external: process.memoryUsage().external } };
 }
 
 function watchFullGcs() {
-  /** { at: performance.now() when read, forced, used, committed, external } */
+  /** { at: performance.now() when read, forced, figures: settledHeap() } */
   let last = null;
   const record = (forced) => {
-    last = { at: performance.now(), forced, ...settledHeap() };
+    last = { at: performance.now(), forced, figures: settledHeap() };
   };
   try {
     const observer = new PerformanceObserver((list) => {
@@ -54,8 +57,8 @@ function watchFullGcs() {
     record,
     /** ms since the last full GC ended (as read), null when none was seen */
     ageMs: () => (last ? performance.now() - last.at : null),
-    /** the heap it left, with its age and whether seep forced it */
-    last: () => (last ? { used: last.used, committed: last.committed, external: last.external, forced: last.forced, ageMs: performance.now() - last.at } : null),
+    /** the heap it left (figures), with its age and whether seep forced it */
+    last: () => (last ? { figures: last.figures, forced: last.forced, ageMs: performance.now() - last.at } : null),
   };
 }
 

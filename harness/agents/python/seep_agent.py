@@ -31,8 +31,17 @@ import seep_heap  # beside this file, which is on sys.path whenever this module 
 import seep_containers
 import seep_referrers
 
+import seep_warning_counts
+
 TRACE_FRAMES = 25
+# Warnings kept one by one (op 'warnings'), the oldest dropped past the cap. A target that lives
+# across steps keeps few: every one is counted by kind (seep_warning_counts.py), and a list that
+# fills a warning at a time grows the heap seep measures (5 warnings a step: 37 pymalloc blocks a
+# step, a leak.heap failure of the agent's own making). A CLI's dump and the pytest loop, which
+# drain the list, keep more.
 MAX_WARNINGS = 200
+KEPT_WARNINGS_LIVE = 20
+_max_kept = [KEPT_WARNINGS_LIVE]
 _AGENT_FILE = os.path.abspath(__file__)
 _HERE = os.path.dirname(_AGENT_FILE)
 _HERE_PREFIX = _HERE + os.sep
@@ -212,7 +221,8 @@ def _record_warning(category, message, filename, lineno, source):
     if source is not None:
         entry["type"] = _qualname(type(source))
         _follow_creations(type(source))
-    if len(_warnings) >= MAX_WARNINGS:
+    seep_warning_counts.count(category, message, filename, lineno, entry["site"], allocated, entry.get("type"))
+    if len(_warnings) >= _max_kept[0]:
         _warnings.pop(0)
         _dropped[0] += 1
     _warnings.append(entry)
@@ -285,9 +295,18 @@ def _patch_asyncio(loop_class):
 
 # --- the heap as the last full collection (generation 2) left it, the target's own or seep's: a soak's
 # checkpoint under load reads it rather than force one (the engine says how recent: fullGcReuse.ts).
-# Read in gc's own callback, as the collection ends: the cheap figures only (no walk of the objects).
-_last_full = None  # (time.monotonic() at its end, {blocks, mallocInUse, traced})
-_reused = False  # whether the last 'gc' request reused it rather than collect
+# Read in gc's own callback as a collection of the target's ends, and right after the collection when
+# seep forces one: by the time a boundary's 'memory' is asked (after seep's /proc reads), a service's
+# other threads have allocated for the requests in flight. The same figures either way (the cheap ones,
+# no walk of the objects), so that a checkpoint that forced its GC and one that reused the target's
+# own yield one shape; given once, to the boundary's read that asks for it (afterGc).
+_last_full = None  # (time.monotonic() at its end, {traced, blocks, mallocInUse})
+_after_gc = None  # what the last 'gc' request forced or reused, until a boundary's read takes it
+
+
+def _heap_now():
+    traced = tracemalloc.get_traced_memory()[0] if tracemalloc.is_tracing() else None
+    return {"traced": traced, "blocks": sys.getallocatedblocks(), "mallocInUse": seep_heap.malloc_in_use()}
 
 
 def _on_gc(phase, info):
@@ -295,8 +314,7 @@ def _on_gc(phase, info):
     if phase != "stop" or info.get("generation") != 2:
         return
     try:
-        traced = tracemalloc.get_traced_memory()[0] if tracemalloc.is_tracing() else None
-        _last_full = (time.monotonic(), {"blocks": sys.getallocatedblocks(), "mallocInUse": seep_heap.malloc_in_use(), "traced": traced})
+        _last_full = (time.monotonic(), _heap_now())
     except Exception:  # never in the target's way
         pass
 
@@ -306,20 +324,24 @@ gc.callbacks.append(_on_gc)
 
 def op_gc(req):
     """Two full collections; with reuseWithinMs, none when the last one ended that recently."""
-    global _reused
+    global _last_full, _after_gc
     within = req.get("reuseWithinMs")
-    age_ms = None if _last_full is None else (time.monotonic() - _last_full[0]) * 1000
-    _reused = isinstance(within, (int, float)) and age_ms is not None and age_ms <= within
-    if _reused:
+    last = _last_full
+    age_ms = None if last is None else (time.monotonic() - last[0]) * 1000
+    if isinstance(within, (int, float)) and last is not None and age_ms <= within:
+        _after_gc = last[1]
         return {"forced": False, "ageMs": age_ms}
     collected = gc.collect() + gc.collect()
-    return {"forced": True, "collected": collected, "traced": tracemalloc.get_traced_memory()[0] if tracemalloc.is_tracing() else None}
+    _last_full = (time.monotonic(), _heap_now())
+    _after_gc = _last_full[1]
+    return {"forced": True, "collected": collected, "traced": _after_gc["traced"]}
 
 
 def op_memory(req):
     """The heap at a boundary, read after the engine's 'gc': tracemalloc's figures where it traces,
-    and always the blocks, malloc's bytes in use and the handles (seep_heap.py). settled (the
-    boundary's read), after a 'gc' that reused the last full collection: the figures it left."""
+    and always the blocks, malloc's bytes in use and the handles (seep_heap.py); with `afterGc`, the
+    figures as the last 'gc' forced or reused them, once."""
+    global _after_gc
     traced, peak = tracemalloc.get_traced_memory() if tracemalloc.is_tracing() else (None, None)
     reply = {
         "pid": os.getpid(),
@@ -329,10 +351,10 @@ def op_memory(req):
         "gcCounts": gc.get_count(),
         **seep_heap.read(_own_sockets),
     }
-    last = _last_full
-    if req.get("settled") and _reused and last is not None:
-        reply.update(last[1])
-        reply["afterFullGcMs"] = (time.monotonic() - last[0]) * 1000
+    if req.get("afterGc"):
+        if _after_gc is not None:
+            reply["afterGc"] = _after_gc
+        _after_gc = None
     return reply
 
 
@@ -552,15 +574,18 @@ def op_referrers(req):
     """Who holds the newest instances of a type: a chain from a module global or a thread's local.
 
     timeoutMs bounds the whole op, the collection included (gc: false skips it, for a caller that has
-    just collected); past it, or past maxVisited objects, the reply says so in cutShort.
+    just collected); past it, or past maxVisited objects, the reply says so in cutShort. clock: "cpu"
+    counts it in the CPU time of the thread searching, which a busy machine does not stretch, rather
+    than on the wall clock.
     """
-    start = time.monotonic()
+    clock = time.thread_time if req.get("clock") == "cpu" else time.monotonic
+    start = clock()
     timeout_s = float(req.get("timeoutMs", 10_000)) / 1000
     if req.get("gc", True):
         gc.collect()
     max_visited = int(req.get("maxVisited", seep_referrers.MAX_VISITED))
     grew = int(req["grew"]) if isinstance(req.get("grew"), (int, float)) and req["grew"] >= 1 else None
-    return seep_referrers.find_chain(req["type"], timeout_s=timeout_s, max_visited=max_visited, start=start, grew=grew, library_dirs=_LIBRARY_DIRS)
+    return seep_referrers.find_chain(req["type"], timeout_s=timeout_s, max_visited=max_visited, start=start, clock=clock, grew=grew, library_dirs=_LIBRARY_DIRS)
 
 
 def op_open_resources(req):
@@ -643,6 +668,7 @@ HANDLERS = {
     "creations": op_creations,
     "openResources": op_open_resources,
     "warnings": op_warnings,
+    "warningCounts": seep_warning_counts.op_warning_counts,
     "ping": op_ping,
     "runtime": op_runtime,
     "plant": op_plant,
@@ -739,6 +765,7 @@ def _after_fork_in_child():
     seep_containers._baseline.clear()
     _warnings.clear()
     _dropped[0] = 0
+    seep_warning_counts.forget()
     try:
         _serve(_own_socket())
     except Exception as exc:  # the worker must run even if seep's agent cannot
@@ -758,6 +785,11 @@ def _dump(path):
         print(f"seep agent: cannot write {path}: {exc!r}", file=sys.stderr)
 
 
+def keep_warnings(n):
+    """How many warnings the list keeps one by one (a reader that drains it keeps more)."""
+    _max_kept[0] = n
+
+
 def start(socket_path=None, dump_path=None, trace=True, socket_dir=None):
     """trace=False leaves tracemalloc to PYTHONTRACEMALLOC (the function worker: tracing costs start-up).
 
@@ -773,5 +805,6 @@ def start(socket_path=None, dump_path=None, trace=True, socket_dir=None):
     elif socket_path:
         _serve(socket_path)
     if dump_path:
+        keep_warnings(MAX_WARNINGS)
         _snapshots["baseline"] = _traces_by_stack()
         atexit.register(_dump, dump_path)

@@ -161,10 +161,14 @@ def measure(body, test, report_dir=None):
         _command.extend(seep_command())
     if not _capture_installed[0]:
         seep_agent._install_capture()  # ResourceWarning and asyncio's "Unclosed ..." with their allocation sites
+        # the engine reads this record since a count as the test's output (pytest captures it): keep
+        # the newest 200, not a live target's last 20
+        seep_agent.keep_warnings(seep_agent.MAX_WARNINGS)
         _capture_installed[0] = True
     # what this process warned of before this test is not this test's
     seep_agent._warnings.clear()
     seep_agent._dropped[0] = 0
+    seep_agent.seep_warning_counts.forget()
     report_fd, report_path = tempfile.mkstemp(prefix="seep-caller-", suffix=".json")
     os.close(report_fd)
     serving = _Serving(body, test["call"])

@@ -11,6 +11,7 @@ function agentAfter(calls: number): { changes: Record<string, number>; first: { 
   const script = `
 import json, warnings, seep_agent
 seep_agent._install_capture()
+seep_agent.keep_warnings(seep_agent.MAX_WARNINGS)  # as seep caller does: it reads the record since a count
 warnings.simplefilter("always")
 def call(i):
     warnings.warn(f"old api, call {i}", DeprecationWarning)

@@ -1,7 +1,7 @@
 // One scenario's part of the run page: verdict, checks, charts (placeholders the page script fills),
 // suspects, output tail. Every string that came from the report goes through escapeHtml.
 import type { Check, ScenarioReport, Suspect } from '../../report/runReportSchema.ts';
-import { holdsLine, traceLines } from '../leakTraceLines.ts';
+import { holdsLine, noWhereLine, traceLines } from '../leakTraceLines.ts';
 import { formatDuration, formatNumber, formatSigned, formatValue } from '../formatValue.ts';
 import type { ChartSpec } from './chartModel.ts';
 import type { LimitLineKind } from '../limitLines.ts';
@@ -63,6 +63,7 @@ function checksTable(checks: Check[]): string {
 
 /** A suspect's trace, collapsible, LeakCanary's way: a reference a line, the developer's own names marked. */
 function traceCell(s: Suspect, open: boolean): string {
+  if (!s.trace && s.where.length === 0 && s.noWhere) return `<p class="where dim">${e(noWhereLine(s.noWhere))}</p>`;
   if (!s.trace) return `<ol class="where">${s.where.map((w) => `<li>${e(w)}</li>`).join('')}</ol>`;
   const lines = traceLines(s.trace);
   const first = lines.find((l) => !l.note)?.text ?? s.trace.leaking;

@@ -39,7 +39,7 @@ describe('typeGrowthTable', () => {
     const html = typeGrowthTable(s);
     const rows = [...html.matchAll(/<tr class="(pass|fail)" data-type="([^"]*)">/g)].map((m) => [m[1], m[2]]);
     expect(rows).toEqual([['fail', 'jobs.Job&lt;script&gt;'], ['pass', 'lru.Entry']]);
-    expect(html).toContain('+1 objects/step');
+    expect(html).toContain('+1 object/step');
     expect(html).toMatch(/<span class="trend leak">leak<\/span>/);
     expect(html).toMatch(/<span class="trend bounded">bounded<\/span> <span class="dim">rose then plateaued/);
     expect(html.match(/<polyline/g)).toHaveLength(2);

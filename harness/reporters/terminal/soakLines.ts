@@ -3,7 +3,7 @@
 // leak shows), the heap per process, p99 latency under load, and the alerts crossed.
 import type { ScenarioReport } from '../../report/runReportSchema.ts';
 import { formatValue } from '../formatValue.ts';
-import { alertSummary, latencyP99, latencySplitText, recycledWorkers } from '../scenarioHeadlines.ts';
+import { alertSummary, latencyP99, latencySplitText, loadText, recycledWorkers } from '../scenarioHeadlines.ts';
 import { processHeapRows } from '../processHeapRows.ts';
 import { plainText, type Style } from './style.ts';
 
@@ -16,6 +16,11 @@ export function soakLines(s: ScenarioReport, style: Style, indent = '    '): str
   const heaps = processHeapRows(s);
   if (heaps.length) lines.push(`${indent}${label('heap per process')} ${style.dim('(baseline → end)')}`);
   for (const h of heaps) lines.push(`${indent}  pid ${h.pid} ${h.role}: ${h.figures}${h.note ? style.dim(` (${h.note})`) : ''}`);
+  const load = loadText(s);
+  if (load) {
+    const failing = s.checks.some((c) => c.resource === 'load' && !c.pass);
+    lines.push(`${indent}${label('load')} ${failing ? style.red(load) : load}`);
+  }
   const latency = latencyP99(s);
   if (latency) lines.push(`${indent}${label('latency p99')} ${latency}`);
   const split = latencySplitText(s);

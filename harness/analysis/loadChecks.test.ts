@@ -1,0 +1,61 @@
+// A soak's load judged as a load tester judges it: transport errors apart from HTTP statuses,
+// 2xx/3xx successes, 4xx and 5xx by class, and the rate achieved against the rate asked.
+import { describe, expect, it } from 'vitest';
+import { isSuccess, transportKind, type LoadInterval } from '../drivers/loadGenerator.ts';
+import { createLoadTally, loadEvent } from '../observations/loadTally.ts';
+import { loadChecks } from './loadChecks.ts';
+
+const slice = (over: Partial<LoadInterval>): LoadInterval => ({
+  t: 1000, ms: 1000, asked: 30, requests: 30, errors: 0, successes: 30,
+  transport: { refused: 0, reset: 0, timeout: 0, other: 0 }, statuses: { '1xx': 0, '2xx': 30, '3xx': 0, '4xx': 0, '5xx': 0 },
+  latencyP50: 5, latencyP99: 20, ...over,
+});
+
+function totals(slices: LoadInterval[]) {
+  const tally = createLoadTally();
+  for (const s of slices) tally.add(loadEvent(s));
+  return tally.totals();
+}
+
+describe('load accounting', () => {
+  it('tells transport errors by why, and counts 3xx as successes and 4xx apart, by default', () => {
+    expect([{ code: 'ECONNREFUSED' }, { code: 'ECONNRESET' }, { code: 'EPIPE' }, new Error('request timed out'), { code: 'HPE_INVALID' }].map(transportKind))
+      .toEqual(['refused', 'reset', 'reset', 'timeout', 'other']);
+    expect([200, 204, 302, 304, 404, 500].map((s) => isSuccess(s, undefined))).toEqual([true, true, true, true, false, false]);
+    expect([200, 302, 404].map((s) => isSuccess(s, ['2xx', 404]))).toEqual([true, false, true]);
+  });
+
+  it('passes a load answered in full, redirects and 404s included', () => {
+    const t = totals(Array.from({ length: 10 }, () => slice({ statuses: { '1xx': 0, '2xx': 10, '3xx': 10, '4xx': 10, '5xx': 0 }, successes: 20, errors: 10 })));
+    const checks = loadChecks(t);
+    expect(checks.map((c) => [c.id, c.pass])).toEqual([['load.transportErrors', true], ['load.serverErrors', true], ['load.achievedRate', true]]);
+    expect(checks[2]!.message).toBe('achieved 30.0 requests/s of the 30.0 asked (100.0%; at least 90%)');
+  });
+
+  it('fails a load that got 16 answers a second of the 30 asked, most connections reset', () => {
+    const t = totals(Array.from({ length: 10 }, () => slice({ requests: 16, successes: 16, transport: { refused: 0, reset: 14, timeout: 1, other: 0 }, statuses: { '1xx': 0, '2xx': 16, '3xx': 0, '4xx': 0, '5xx': 0 } })));
+    const [transport, server, rate] = loadChecks(t);
+    expect(transport).toMatchObject({ pass: false, unit: 'share' });
+    expect(transport!.message).toBe('150 requests of 310 got no answer (48.4%: refused 0, reset 140, timeout 10, other 0; at most 1%)');
+    expect(server!.pass).toBe(true);
+    expect(rate).toMatchObject({ pass: false, observed: 16, limitValue: 27 });
+    expect(rate!.message).toBe('achieved 16.0 requests/s of the 30.0 asked (53.3%; at least 90%)');
+  });
+
+  it('fails on 5xx over 1% of the answers', () => {
+    const [, server] = loadChecks(totals([slice({ statuses: { '1xx': 0, '2xx': 28, '3xx': 0, '4xx': 0, '5xx': 2 }, successes: 28, errors: 2 })]));
+    expect(server).toMatchObject({ pass: false });
+    expect(server!.message).toBe('2 5xx answers of 30 answers (6.7%; at most 1%)');
+  });
+
+  it('says not measured without load, and without an asked rate', () => {
+    expect(loadChecks(null).map((c) => [c.id, c.measured, c.message])).toEqual([
+      ['load.transportErrors', false, 'not measured: no load ran in the measured phase'],
+      ['load.serverErrors', false, 'not measured: no load ran in the measured phase'],
+      ['load.achievedRate', false, 'not measured: no load ran in the measured phase'],
+    ]);
+    const flatOut = loadChecks(totals([slice({ asked: null })]));
+    expect(flatOut[2]).toMatchObject({ measured: false });
+    expect(flatOut[0]!.pass).toBe(true);
+  });
+});

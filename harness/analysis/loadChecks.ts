@@ -1,0 +1,61 @@
+// A soak's load judged as a load tester judges it, by default: transport errors (refused, reset,
+// timed out) at most 1% of the requests, 5xx answers at most 1% of the answers, and the rate
+// achieved at least 90% of the rate asked. A Django admin under gunicorn's sync workers, asked for
+// 30 requests a second, answered 16, p50 490 ms, with about as many errors as requests, and the soak
+// passed with one latency line; its redirects and 404s were counted among the errors. 2xx and 3xx
+// are successes (the scenario's load.ok says otherwise), 4xx and 5xx are counted by class. Each
+// check says `not measured` where no load ran. Pure.
+import type { Check, LoadTotals } from '../report/runReportSchema.ts';
+import { notMeasured } from './memoryChecks.ts';
+
+export const MAX_TRANSPORT_ERRORS = 0.01;
+export const MAX_SERVER_ERRORS = 0.01;
+export const MIN_ACHIEVED_RATE = 0.9;
+
+const pct = (x: number) => `${x < 0.001 && x > 0 ? (x * 100).toFixed(2) : (x * 100).toFixed(1)}%`;
+const plural = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+
+/** "refused 0, reset 950, timeout 2, other 0" */
+export function transportSplit(t: NonNullable<LoadTotals['transport']>): string {
+  return `refused ${t.refused}, reset ${t.reset}, timeout ${t.timeout}, other ${t.other}`;
+}
+
+function achievedRate(l: LoadTotals): { asked: number; achieved: number } | null {
+  return l.askedRate !== undefined && l.achievedRate !== undefined && l.askedRate > 0 ? { asked: l.askedRate, achieved: l.achievedRate } : null;
+}
+
+export function loadChecks(load: LoadTotals | null | undefined): Check[] {
+  const none = load ? 'the load slices of this run were recorded before seep told their errors and statuses apart' : 'no load ran in the measured phase';
+  const out: Check[] = [];
+  const transport = load?.transport;
+  if (load && transport) {
+    const failed = transport.refused + transport.reset + transport.timeout + transport.other;
+    const share = failed / Math.max(1, load.requests + failed);
+    out.push({
+      id: 'load.transportErrors', resource: 'load', kind: 'budget', limit: '1%', limitValue: MAX_TRANSPORT_ERRORS, observed: share, unit: 'share',
+      pass: share <= MAX_TRANSPORT_ERRORS,
+      message: `${plural(failed, 'request')} of ${(load.requests + failed).toLocaleString('en-US')} got no answer (${pct(share)}: ${transportSplit(transport)}; at most 1%)`,
+    });
+  } else out.push(notMeasured('load.transportErrors', 'load', { written: '1%', value: MAX_TRANSPORT_ERRORS }, 'share', none));
+  const statuses = load?.statuses;
+  if (load && statuses) {
+    const share = statuses['5xx'] / Math.max(1, load.requests);
+    out.push({
+      id: 'load.serverErrors', resource: 'load', kind: 'budget', limit: '1%', limitValue: MAX_SERVER_ERRORS, observed: share, unit: 'share',
+      pass: share <= MAX_SERVER_ERRORS,
+      message: `${plural(statuses['5xx'], '5xx answer')} of ${plural(load.requests, 'answer')} (${pct(share)}; at most 1%)`,
+    });
+  } else out.push(notMeasured('load.serverErrors', 'load', { written: '1%', value: MAX_SERVER_ERRORS }, 'share', none));
+  const rate = load ? achievedRate(load) : null;
+  if (rate) {
+    const share = rate.achieved / rate.asked;
+    out.push({
+      id: 'load.achievedRate', resource: 'load', kind: 'budget', limit: '90% of the asked rate', limitValue: MIN_ACHIEVED_RATE * rate.asked, observed: rate.achieved, unit: 'req/s', atLeast: true,
+      pass: share >= MIN_ACHIEVED_RATE,
+      message: `achieved ${rate.achieved.toFixed(1)} requests/s of the ${rate.asked.toFixed(1)} asked (${pct(share)}; at least 90%)`,
+    });
+  } else {
+    out.push(notMeasured('load.achievedRate', 'load', { written: '90% of the asked rate' }, 'req/s', load ? 'the load asked no rate (as fast as its connections go), or its slices did not record it' : none));
+  }
+  return out;
+}

@@ -1,0 +1,66 @@
+// How often a run stops its target to observe it: where a forced GC costs more than a step, a
+// boundary every k steps, k keeping observing to a quarter of the wall time and the trend its points.
+import { describe, expect, it } from 'vitest';
+import { chooseEvery, createObserveCadence, MIN_TREND_POINTS, soakInterval } from './observeCadence.ts';
+
+describe('chooseEvery', () => {
+  it('reads after every step while a forced GC costs no more than a step', () => {
+    expect(chooseEvery({ stepMs: 12, boundaryMs: 9, gcMs: 2, measuredSteps: 50 })).toMatchObject({ every: 1 });
+  });
+
+  it('spaces the boundaries so observing takes at most 25% where a forced GC costs more than a step', () => {
+    const c = chooseEvery({ stepMs: 51.5, boundaryMs: 113, gcMs: 80, measuredSteps: 300, stepsSoFar: 5, boundariesSoFar: 5 });
+    // the 5 warmup boundaries and the settle's count too
+    expect(c.every).toBe(12);
+    expect(c.share).toBeLessThanOrEqual(0.25);
+    expect(c.why).toBe('a boundary every 12 steps: a forced GC costs 80.0 ms and a boundary 113 ms beside a step of 51.5 ms, so observing takes at most 25% of the wall time');
+  });
+
+  it('keeps the trend its points, and says what it cost', () => {
+    const c = chooseEvery({ stepMs: 3, boundaryMs: 200, gcMs: 150, measuredSteps: 50 });
+    expect(c.every).toBe(Math.floor(50 / MIN_TREND_POINTS));
+    expect(c.share).toBeGreaterThan(0.25);
+    expect(c.why).toMatch(/no spacing would keep observing to 25% of the wall time, but the trend keeps 20 of the 50 measured steps \(run more steps to observe less\)$/);
+  });
+});
+
+it('reads after every step when a boundary is cheap, whatever the step', () => {
+  expect(chooseEvery({ stepMs: 1, boundaryMs: 4, gcMs: 2, measuredSteps: 200 })).toMatchObject({ every: 1 });
+});
+
+describe('soakInterval', () => {
+  it('stretches the clock to five times what a boundary takes, within the trend\'s points', () => {
+    expect(soakInterval({ plannedMs: 2000, boundaryMs: 300, measureMs: 60_000 })).toBe(2000);
+    expect(soakInterval({ plannedMs: 2000, boundaryMs: 1000, measureMs: 600_000 })).toBe(4000);
+    expect(soakInterval({ plannedMs: 2000, boundaryMs: 5000, measureMs: 60_000 })).toBe(3000);
+  });
+});
+
+describe('a counted run\'s cadence', () => {
+  it('chooses k once a few steps and boundaries are timed, reads every k-th measured step and the last', () => {
+    const c = createObserveCadence({ measure: { steps: 100 }, checkpointMs: 0 });
+    for (let i = 0; i < 3; i++) {
+      c.step(20);
+      c.boundary({ gcMs: 90, readMs: 5, agentMs: 5, forced: true });
+    }
+    const read = Array.from({ length: 100 }, (_, i) => c.readAfter(i + 1, i === 99)).flatMap((r, i) => (r ? [i + 1] : []));
+    // 100 ms a boundary beside 20 ms a step: k = 15, capped by the trend's points at 99 / 20 = 4
+    expect(read.slice(0, 4)).toEqual([1, 5, 9, 13]);
+    expect(read.at(-1)).toBe(100);
+    expect(read.length).toBeGreaterThanOrEqual(MIN_TREND_POINTS);
+    // the costs it chose on, for a reader to hold the choice to the rule
+    expect(c.result()).toMatchObject({ everySteps: 4, chosenOn: { stepMs: 20, gcMs: 90, boundaryMs: 100 } });
+  });
+
+  it('says the costs it chose on when the step costs more than the GC, as on a busy machine', () => {
+    const c = createObserveCadence({ measure: { steps: 100 }, checkpointMs: 0 });
+    for (let i = 0; i < 3; i++) {
+      c.step(68.9);
+      c.boundary({ gcMs: 54.1, readMs: 5, agentMs: 5, forced: true });
+    }
+    const read = Array.from({ length: 100 }, (_, i) => c.readAfter(i + 1, i === 99)).filter(Boolean);
+    expect(read.length).toBe(100);
+    expect(c.result()).toMatchObject({ everySteps: 1, chosenOn: { stepMs: 68.9, gcMs: 54.1 } });
+    expect(c.result()!.why).toMatch(/^a boundary after every step: a forced GC \(54\.1 ms\) costs no more than a step \(68\.9 ms\)/);
+  });
+});
