@@ -4,7 +4,8 @@
 // process of the tree that loads it serves it (treeAgents.ts): a pre-fork server's workers too.
 import path from 'node:path';
 import { agentEnv } from '../agents/suspectCollector.ts';
-import { agentSocketOf, createTreeAgents, type TreeAgents } from './treeAgents.ts';
+import { agentSocketOf } from './agentSockets.ts';
+import { createTreeAgents, type TreeAgents } from './treeAgents.ts';
 import type { AgentHandle, Runtime } from './agentHandle.ts';
 import { isRunning } from '../probes/procfs.ts';
 import type { AgentlessProcess } from '../report/runReportSchema.ts';

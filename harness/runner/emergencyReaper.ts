@@ -4,7 +4,7 @@
 // runner's own killTree, which waits and reports.
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { COOKIE_ENV } from '../probes/runCookie.ts';
-import { agentSocketDir } from './treeAgents.ts';
+import { agentSocketDir } from './agentSockets.ts';
 
 const live = new Set<string>();
 let installed = false;

@@ -4,14 +4,14 @@
 // snapshot of a 100 MB heap lifted a Node target's RSS by 700 MB, which would be read as growth, or
 // raise an alert after the soak. Its snapshots are kept in the run folder only when the run did not
 // pass.
-import { attributionBudgetMs, createAttributionBudget, MIN_ATTRIBUTION_STEPS, type AttributionBudget } from '../agents/attributionBudget.ts';
+import { attributionBudgetMs, createAttributionBudget } from '../agents/attributionBudget.ts';
+import { afterStepsMs, attributionSteps } from './attributionSteps.ts';
 import { lookClock } from '../agents/lookClock.ts';
 import type { RunPlan } from '../scenario/runPlan.ts';
 import type { NoteKind, StreamEvent } from '../series/sampleStream.ts';
 import type { AgentHandle } from './agentHandle.ts';
 import type { EvidenceCollector, MeasuredRun } from './evidenceCollectors.ts';
 import { sleep } from './raceStep.ts';
-import { startAttributionLoad } from './attributionLoad.ts';
 import type { RunTarget } from './runTarget.ts';
 import { createSuspectSession, tooLargeToLook, type SuspectSession } from './suspectSession.ts';
 import { treeTypeCounts } from './treeTypeCounts.ts';
@@ -49,50 +49,6 @@ export function suspectNamingCollector(plan: Pick<RunPlan, 'name' | 'settleMs' |
     if (others.length > 0) o.note(`suspects were looked for in the root process (pid ${agent.pid})${summed.length ? ' and its forked workers' : ''} only: ${others.length} other process${others.length === 1 ? '' : 'es'} of the tree serving an agent (pid ${others.join(', ')}) ${others.length === 1 ? 'was' : 'were'} not looked at`, 'info');
   };
 
-  /**
-   * What the budget must still hold after the extra steps: the two looks to come, the search for the
-   * suspects' places (retainer paths, referrer chains) after the last, each about as long as the
-   * first look (a 9 s snapshot's retainer paths took 3 s of CPU), and the settle. Without the places
-   * in it the middle look could take their time: onTick() was then named with no place.
-   */
-  const afterStepsMs = (lookMs: number) => 3 * lookMs + plan.settleMs;
-
-  /** the extra steps between the first two looks; how many were taken */
-  const extraSteps = async (run: MeasuredRun, budget: AttributionBudget, lookMs: number): Promise<number> => {
-    // the extra steps get what the two looks still to come, the places (each about as long as the
-    // first look) and the settle will not need
-    const reserveMs = afterStepsMs(lookMs);
-    // paced steps (below) cost their pauses: the fewest the per-step rule needs, not the full 20
-    const extra = Math.min(run.steps - run.warmupSteps, plan.pace.kind === 'none' ? plan.attributionSteps : Math.min(plan.attributionSteps, MIN_ATTRIBUTION_STEPS));
-    // a soak under load grows by its load: it runs again while the extra steps do
-    const load = plan.load && 'ms' in plan.measure
-      ? startAttributionLoad(plan.load, { baseUrl: () => o.target.baseUrl(), now: o.now, maxMs: Math.max(1000, budget.remainingMs() - reserveMs), onError: o.note })
-      : null;
-    try {
-      return await takeExtraSteps(run, budget, lookMs, extra, reserveMs);
-    } finally {
-      await load?.stop();
-    }
-  };
-
-  const takeExtraSteps = async (run: MeasuredRun, budget: AttributionBudget, lookMs: number, extra: number, reserveMs: number): Promise<number> => {
-    let attributed = 0;
-    for (; attributed < extra && !run.signal.aborted; attributed++) {
-      // a few steps whatever the time: with none, nothing can be seen growing per step
-      if (attributed >= MIN_ATTRIBUTION_STEPS && budget.remainingMs() < reserveMs) {
-        budget.cut(`steps between the first two looks cut to ${attributed} of ${extra}: the first look took ${(lookMs / 1000).toFixed(1)} s`);
-        break;
-      }
-      const n = run.steps + attributed;
-      if (!(await run.extraStep(n, `step ${n + 1} (naming suspects)`))) break;
-      // paced as the measured steps were: a target that works on its own clock (a daemon the
-      // steps only pace) grows between the looks by time, so steps back to back would show it
-      // growing by nothing per step (the bs4 monitor's trees: no suspect at all)
-      if (plan.pace.kind !== 'none') await sleep(Math.min(plan.pace.ms, Math.max(0, budget.remainingMs() - reserveMs)), run.signal);
-    }
-    return attributed;
-  };
-
   return {
     async afterMeasured(run) {
       const agent = await lookingAgent(run);
@@ -105,9 +61,9 @@ export function suspectNamingCollector(plan: Pick<RunPlan, 'name' | 'settleMs' |
       await suspects.atBaseline();
       noteTree(agent, tree.summedWorkers());
       const lookMs = budget.elapsedMs();
-      const attributed = await extraSteps(run, budget, lookMs);
+      const attributed = await attributionSteps(plan, { target: o.target, now: o.now, note: o.note }, { run, budget, lookMs });
       // two more looks and the places would not fit: the look after the settle stands for both
-      if (budget.remainingMs() < afterStepsMs(lookMs)) {
+      if (budget.remainingMs() < afterStepsMs(plan, lookMs)) {
         budget.cut(`the look after the extra steps skipped, the first took ${(lookMs / 1000).toFixed(1)} s: growth is read from the baseline to the look after the settle`);
         suspects.skipMeasured();
       } else await suspects.afterMeasured();

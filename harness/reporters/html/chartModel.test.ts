@@ -21,6 +21,21 @@ describe('limit lines', () => {
     expect(lines('s0-heap-iteration')).toEqual([['baseline', 20e6], ['budget', 25e6]]);
   });
 
+  it('draws the memory cgroup usage beside RSS with the memoryLimit it is judged against, and no such series without a cgroup', () => {
+    const s = syntheticReport({ verdicts: ['pass'] }).scenarios[0]!;
+    const lim = 64 * 1024 * 1024;
+    s.checks = [check({ id: 'budget.memoryLimit', limit: '64MB', limitValue: lim, observed: 13e6, series: 'cgroupMemory', limitLine: lim })];
+    for (const cols of [s.series.boundaries, s.series.timed]) cols.values.cgroupMemory = cols.values.rss.map((v) => (v === null ? null : v + 2e6));
+    const charts = scenarioCharts(s, 0);
+    for (const id of ['s0-rss-iteration', 's0-rss-time']) {
+      const chart = charts.find((c) => c.id === id)!;
+      expect(chart.series.map((x) => x.label)).toContain('cgroupMemory');
+      expect(chart.lines).toContainEqual({ kind: 'budget', label: 'budget.memoryLimit 64MB', value: lim, pass: true });
+    }
+    const none = syntheticReport({ verdicts: ['pass'] }).scenarios[0]!;
+    expect(scenarioCharts(none, 0).find((c) => c.id === 's0-rss-iteration')!.series.map((x) => x.label)).not.toContain('cgroupMemory');
+  });
+
   it('takes the RSS baseline from the headline growth when no check states one', () => {
     const s = syntheticReport({ verdicts: ['pass'] }).scenarios[0]!;
     s.checks = [];

@@ -65,7 +65,8 @@ interface ResourceChart {
 
 /** A chart draws the checks whose `series` is one of its metrics. */
 const RESOURCE_CHARTS: ResourceChart[] = [
-  { resource: 'rss', title: 'Memory (RSS / PSS)', unit: 'bytes', metrics: ['rss', 'pss'] },
+  // the memory cgroup's usage (memoryLimit, or an attached service's own cgroup) beside RSS, with the limit it is judged against
+  { resource: 'rss', title: 'Memory (RSS / PSS)', unit: 'bytes', metrics: ['rss', 'pss', 'cgroupMemory'] },
   { resource: 'heap', title: 'Runtime heap', unit: 'bytes', metrics: ['heapUsed', 'heapCommitted'] },
   { resource: 'heap', key: 'heap-blocks', title: 'Python allocated blocks', unit: 'count', metrics: ['heapBlocks'] },
   { resource: 'fds', title: 'File descriptors', unit: 'count', metrics: ['fds', 'fdFile', 'fdSocket', 'fdPipe', 'fdOther'] },
