@@ -28,7 +28,7 @@ function withRssSlopeTimes(report: Report, factor: number): Report {
 
 const stored = (report: Report, path: string) => ({ report, path });
 
-describe('the difference of two slopes (Altman & Bland: SE from each interval, SE of the difference √(SE₁²+SE₂²))', () => {
+describe('the difference of two slopes (MOVER: each side of its interval from the sides of the two intervals that bound it)', () => {
   it('calls a doubled rate worse when the interval of the difference lies above the tolerance', () => {
     const d = slopeDifference({ value: 8192, low: 8000, high: 8384 }, { value: 16384, low: 16100, high: 16668 }, 0.95, 4096);
     // half-widths 192 and 284 are 1.96 SE each: the difference's half-width is √(192² + 284²) = 342.8
@@ -49,6 +49,38 @@ describe('the difference of two slopes (Altman & Bland: SE from each interval, S
   it('does not call a rise worse when the intervals are too wide to tell', () => {
     const d = slopeDifference({ value: 1000, low: -20_000, high: 22_000 }, { value: 9000, low: -15_000, high: 30_000 }, 0.95, 4096);
     expect(d.significant).toBe(false);
+    expect(d.verdict).toBe('same');
+  });
+
+  // A clean commit's run beside a CPU hog (the bisect e2e at load ~14): RSS read in whole pages gave a
+  // Theil–Sen slope of 16 KB a step with an interval of 0 to 23.8 KB, judged inconclusive by its own
+  // run; the good run's slope was an exact 0. A mean half-width (11.9 KB) put the difference at
+  // 4.5 to 28.3 KB, above the 4 KiB floor: worse, and the bisect named a clean commit.
+  it('takes the low side of a lopsided interval for the low end of the difference: a run whose own interval holds the good slope is not worse', () => {
+    const d = slopeDifference({ value: 0, low: 0, high: 0 }, { value: 16384, low: 0, high: 23831 }, 0.95, 4096);
+    expect(d.low).toBe(0);
+    expect(d.high).toBe(23831);
+    expect(d.significant).toBe(false);
+    expect(d.verdict).toBe('same');
+  });
+
+  it('against an exact before the difference is the after interval shifted, whichever side is long', () => {
+    const before = { value: 4096, low: 4096, high: 4096 };
+    for (const after of [{ value: 16384, low: 0, high: 23831 }, { value: 20000, low: 19000, high: 60000 }, { value: -500, low: -9000, high: 100 }]) {
+      const d = slopeDifference(before, after, 0.95, 4096);
+      expect([d.low, d.value, d.high]).toEqual([after.low - 4096, after.value - 4096, after.high - 4096]);
+    }
+    // the long side up: the short low side says after is above 4096 + 4096 with confidence, so worse
+    // (a mean half-width of 20.5 KB would have reached below the tolerance and called it the same)
+    expect(slopeDifference(before, { value: 20000, low: 19000, high: 60000 }, 0.95, 4096).verdict).toBe('worse');
+  });
+
+  it('bounds each end of the difference by the sides that face it', () => {
+    // after − before = 10000; low end: after's low side 6000 and before's high side 8000 give √(6000² + 8000²) = 10000
+    const d = slopeDifference({ value: 5000, low: 4000, high: 13_000 }, { value: 15_000, low: 9000, high: 16_000 }, 0.95, 1000);
+    expect(d.low).toBeCloseTo(0, 6);
+    // high end: after's high side 1000 and before's low side 1000
+    expect(d.high).toBeCloseTo(10_000 + Math.hypot(1000, 1000), 6);
     expect(d.verdict).toBe('same');
   });
 
