@@ -55,6 +55,14 @@ describe('reporters draw the observer cost', () => {
     s.observerCost = { ...s.observerCost, forcedGcs: 61 };
     expect(renderMarkdown(report)).toMatch(/each of 61 checkpoints: forced GC/);
   });
+  it('a soak whose checkpoints added nothing to p99 says so with no sign', () => {
+    const report = observedReport();
+    const s = report.scenarios[0]!;
+    s.observerCost = { ...s.observerCost!, perHourMs: 4321, addedP99Ms: 0 };
+    const figures = (p50: number, p99: number, requests: number) => ({ requests, p50, p90: p99, p99, max: p99 });
+    s.latency = { all: figures(44, 87.7, 2042), clean: figures(44, 87.7, 1969), checkpoints: 27, checkpointMs: 1400, gcMs: 750 };
+    expect(renderMarkdown(report)).toMatch(/; they added 0 ms to p99 latency \(87\.7 ms, 87\.7 ms clear of them\)/);
+  });
   it('nothing when the run timed no boundary', () => {
     const report = observedReport();
     report.scenarios[0]!.observerCost!.perStepMs = null;

@@ -35,7 +35,7 @@ export async function waitForRootAgent({ dir, treePids, runtimes, signal, procRo
       await findAgentless(pids);
       const blocked = runtimes.agentless().listed;
       throw new Error(blocked.length > 0
-        ? `${blocked.map((b) => `pid ${b.pid} (${b.command}): ${b.why}`).join('; ')}`
+        ? blocked.map((b) => `pid ${b.pid} (${b.command}): ${b.why}`).join('; ')
         : `no process of its tree runs node or python (${(await Promise.all(pids.slice(0, 3).map((p) => describeProcess(p, procRoot)))).join('; ') || 'no process left'})`);
     }
     if (Date.now() >= deadline) {
