@@ -51,7 +51,7 @@ describe('reporters draw the observer cost', () => {
     const report = observedReport();
     const s = report.scenarios[0]!;
     s.observerCost = { ...s.observerCost!, perHourMs: 4321, forcedGcs: 4 };
-    expect(renderMarkdown(report)).toMatch(/each of 61 checkpoints \(4 forced a GC, 57 read the heap after the target's own\): forced GC 2 ms/);
+    expect(renderMarkdown(report)).toMatch(/each of 61 checkpoints \(4 forced a GC, 57 read the heap a recent full GC left\): forced GC 2 ms/);
     s.observerCost = { ...s.observerCost, forcedGcs: 61 };
     expect(renderMarkdown(report)).toMatch(/each of 61 checkpoints: forced GC/);
   });

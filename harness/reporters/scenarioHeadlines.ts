@@ -181,9 +181,10 @@ export function observerText(s: ScenarioReport): string | null {
     const added = o.addedP99Ms === undefined || o.addedP99Ms === null || !s.latency ? ''
       : `; they added ${formatSigned(o.addedP99Ms, 'ms')} to p99 latency (${ms(s.latency.all.p99)}, ${ms(s.latency.clean.p99)} clear of them)`;
     const share = `${((o.perHourMs / 3_600_000) * 100).toFixed(1)}%`;
-    // its checkpoints under way take the heap the target's own last full GC left, when it had one lately
+    // its checkpoints under way take the heap the last full GC left (the target's own, or the one
+    // seep forced a little before), when there was one lately
     const forced = o.forcedGcs === undefined || o.forcedGcs === o.boundaries ? ''
-      : ` (${o.forcedGcs} forced a GC, ${o.boundaries - o.forcedGcs} read the heap after the target's own)`;
+      : ` (${o.forcedGcs} forced a GC, ${o.boundaries - o.forcedGcs} read the heap a recent full GC left)`;
     const stretched = c && c.everyMs !== undefined && c.plannedMs !== undefined && c.everyMs > c.plannedMs
       ? `; a checkpoint every ${formatDuration(c.everyMs)} (${formatDuration(c.plannedMs)} planned), to keep observing to ${Math.round(c.share * 100)}% of the time`
       : '';

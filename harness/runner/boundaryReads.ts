@@ -7,6 +7,7 @@ import type { StreamEvent } from '../series/sampleStream.ts';
 import type { Identities, Sampler } from '../probes/sampler.ts';
 import { createTreeLines } from '../observations/treeSampleLines.ts';
 import { startCheckpointClock } from './checkpointClock.ts';
+import { forcedGcClock } from './fullGcReuse.ts';
 import type { EvidenceCollector } from './evidenceCollectors.ts';
 import type { ObserverTally } from './observerCost.ts';
 import type { PauseLog } from './pauseLog.ts';
@@ -20,8 +21,9 @@ export interface BoundaryReads {
   observeWith(collectors: EvidenceCollector[]): void;
   /**
    * a boundary read; null when a running target's tree is gone (a restarted service coming up). With
-   * reuseWithinMs (a soak's checkpoint under way), no GC is forced in a process whose own last full
-   * GC ended that recently: its heap is the one that GC left (runner/fullGcReuse.ts)
+   * reuseWithinMs (a soak's checkpoint under way), while the last checkpoint that forced its GC is
+   * that recent, no GC is forced in a process whose last full GC ended that recently: its heap is
+   * the one that GC left, and the collectors are told so (runner/fullGcReuse.ts)
    */
   checkpoint(phase: Phase, reuseWithinMs?: number): Promise<Sample | null>;
   /** a plain read, no GC and nothing added (the settle's, when the tree is gone) */
@@ -56,6 +58,7 @@ export function createBoundaryReads(plan: { name: string; sampleHz: number }, o:
   const { sampler, target, position, now } = o;
   const tree = createTreeLines();
   let collectors: EvidenceCollector[] = [];
+  const gcClock = forcedGcClock();
 
   const record = (s: Sample, kind: 'b' | 't') => {
     const { line, newPids } = tree.encode(s, kind);
@@ -79,20 +82,23 @@ export function createBoundaryReads(plan: { name: string; sampleHz: number }, o:
   return {
     observeWith: (list) => void (collectors = list),
     async checkpoint(p, reuseWithinMs) {
-      const clock = startCheckpointClock(now(), o.pauses);
+      const startedAt = now();
+      const clock = startCheckpointClock(startedAt, o.pauses);
+      const reuse = gcClock.reuseAt(startedAt, reuseWithinMs);
       let forced = true;
       try {
-        forced = (await target.current()?.gc(reuseWithinMs)) !== 'reused';
+        forced = (await target.current()?.gc(reuse)) !== 'reused';
       } catch (err) {
         o.problem(`forced GC failed: ${(err as Error).message}`);
       }
+      if (forced) gcClock.forced(startedAt);
       clock.gcDone(forced);
       try {
         const s = await sampler.read(p, position.steps, now(), { escaped: true });
         clock.readDone();
         target.watchOom();
         if (s.pids.length === 0 && target.current()?.kind !== 'cli') return null;
-        for (const c of collectors) await c.atBoundary?.(s);
+        for (const c of collectors) await c.atBoundary?.(s, { reused: !forced });
         o.observer.boundary(clock.cost());
         record(s, 'b');
         o.progress?.tick({ name: plan.name, phase: p, iteration: position.steps, total: o.total, elapsedMs: s.t, rss: s.values.rss, sockets: s.values.sockets });

@@ -14,8 +14,8 @@ import { handleTypeDiff } from './identityDiff.ts';
 import type { TargetSession } from './targetSession.ts';
 
 export interface EvidenceCollector {
-  /** adds to a boundary read, taken after the forced GC */
-  atBoundary?(s: Sample): Promise<void>;
+  /** adds to a boundary read, taken after the forced GC (or, at a soak's checkpoint under way, the target's last one reused) */
+  atBoundary?(s: Sample, gc?: BoundaryGc): Promise<void>;
   /** once the measured phase and its settle are over, before the teardown: looks of its own, which
    * may take extra steps (naming suspects) */
   afterMeasured?(run: MeasuredRun): Promise<void>;
@@ -35,6 +35,12 @@ export interface CollectorFindings {
   replicas?: ScenarioReport[];
   /** why the collector's evidence could not be had at all: the run's error */
   error?: string;
+}
+
+/** How the boundary's heap was settled. */
+export interface BoundaryGc {
+  /** no GC forced: the heap is the one the last full GC left, before what was allocated since (runner/fullGcReuse.ts) */
+  reused: boolean;
 }
 
 /** The measured phase as it ended, for a collector's own looks after it. */

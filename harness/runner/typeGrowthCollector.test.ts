@@ -68,3 +68,24 @@ describe('typeGrowthCollector on a Python service', () => {
     expect(lines.some((l) => '__main__.Late' in l.c)).toBe(false);
   });
 });
+
+describe("typeGrowthCollector at a soak's checkpoint that forced no GC", () => {
+  it('asks the agent nothing in the measured phase, and reads at the next forced one', async () => {
+    const ops: string[] = [];
+    const handle = {
+      runtime: 'node' as const, pid: process.pid, role: 'root' as const, close: async () => undefined,
+      request: async (op: string, params?: object) => {
+        ops.push(`${op} ${(params as { action: string }).action}`);
+        return { sites: {} };
+      },
+    };
+    const lines: TypeGrowthLine[] = [];
+    const collector = typeGrowthCollector(() => handle, (l) => lines.push(l));
+    await collector.atBoundary!(sample(0, 'warmup'), { reused: false });
+    await collector.atBoundary!(sample(1, 'measured'), { reused: true });
+    expect(ops).toEqual(['allocationSites baseline']);
+    await collector.atBoundary!(sample(2, 'measured'), { reused: false });
+    expect(ops).toEqual(['allocationSites baseline', 'allocationSites read']);
+    expect(lines.map((l) => `${l.p}${l.i}`)).toEqual(['w0', 'm2']);
+  });
+});

@@ -1,14 +1,14 @@
-// Per-type growth as evidence during the measured phase: at every boundary read (after the forced
-// GC) the agent in the target says what moved since the baseline. Python counts the objects the GC
-// tracks per type (the 'typeGrowth' op); Node samples its heap from the baseline on and says the
-// live bytes per allocation site (the 'allocationSites' op, V8's sampling heap profiler). Every
-// warmup read takes the baseline again, so the last one (the engine's baseline) is the one kept.
-// The reads go to the sample stream as they are made (observations/typeGrowthRows.ts); the judging
-// is analysis/typeTrends.ts's.
+// Per-type growth as evidence during the measured phase: at every boundary read after a forced GC
+// (none at a soak's checkpoint under way that reused the last full GC) the agent in the target says
+// what moved since the baseline. Python counts the objects the GC tracks per type (the 'typeGrowth'
+// op); Node samples its heap from the baseline on and says the live bytes per allocation site (the
+// 'allocationSites' op, V8's sampling heap profiler). Every warmup read takes the baseline again, so
+// the last one (the engine's baseline) is the one kept. The reads go to the sample stream as they
+// are made (observations/typeGrowthRows.ts); the judging is analysis/typeTrends.ts's.
 import type { Sample } from '../report/sampleSchema.ts';
 import { phaseCode, type TypeGrowthLine } from '../series/sampleStream.ts';
 import type { AgentHandle } from './agentHandle.ts';
-import type { EvidenceCollector } from './evidenceCollectors.ts';
+import type { BoundaryGc, EvidenceCollector } from './evidenceCollectors.ts';
 import { MAX_NODE_HEAP_FOR_SNAPSHOTS } from './suspectSession.ts';
 
 /** the agent sends only what moved: types that changed by more than this many objects... */
@@ -155,9 +155,13 @@ export function typeGrowthCollector(agent: () => AgentHandle | null, emit: (line
   };
 
   return {
-    async atBoundary(s: Sample) {
+    async atBoundary(s: Sample, gc?: BoundaryGc) {
       const a = agent();
       if (!a || s.iteration === null) return;
+      // a soak's checkpoint that forced no GC: Python would count the garbage made since the last
+      // full GC, and Node's read runs a full GC of its own (allocationSites.cjs), the pause the
+      // checkpoint spared the target
+      if (gc?.reused && s.phase === 'measured') return;
       const line = (c: Record<string, number>, ms: number): TypeGrowthLine => ({ k: 'types', t: s.t, i: s.iteration!, p: phaseCode(s.phase), r: a.runtime, c, ms });
       if (s.phase === 'warmup') {
         const got = await ask(a, { action: 'baseline' });

@@ -48,7 +48,8 @@ export type StreamEvent =
   | { k: 'load'; t: number; n: number; e: number; p50: number; p99: number; d?: number; a?: number; ok?: number; x?: number[]; s?: number[]; c?: LatencyFigures; m?: { all: LatencyFigures; clean: LatencyFigures } }
   /**
    * a checkpoint: from its start at t, ms long, of which gc the forced GC (drivers see it as a pause of
-   * the target); reused: no GC forced, the heap read is the one the target's own last full GC left
+   * the target); reused: no GC forced, the heap read is the one the last full GC left (the target's own, or one
+   * seep forced at an earlier checkpoint), and no per-type read
    */
   | { k: 'pause'; t: number; ms: number; gc: number; reused?: true }
   | { k: 'seep'; t: number; rss: number }

@@ -78,7 +78,9 @@ function sitesOf(profile, ownFiles) {
  * minBytes?, limit?, track?: [names]} returns every site in `track` (the ones the caller follows
  * already, so its series has no holes) and, of the others, the top `limit` by live bytes above minBytes.
  * {action: 'stop'} stops sampling (a heap too large to read at every boundary).
- * No GC here: the engine forces one before every boundary read.
+ * No GC asked here, but V8 runs a full GC before every profile it gives (the inspector starts the
+ * sampling with kSamplingForceGC): a read is a full GC in the target, so a soak's checkpoint that
+ * spares the target a forced GC takes no read (runner/typeGrowthCollector.ts).
  */
 function createAllocationSites(ownFiles) {
   return async function allocationSites(req) {

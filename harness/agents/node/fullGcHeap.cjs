@@ -32,18 +32,24 @@ function settledHeap() {
   return { heap: { used_heap_size: used, total_heap_size: committed }, memoryUsage: { external: process.memoryUsage().external } };
 }
 
+/** seep's own calls that run a full GC V8 does not flag as forced: the last few, [from, to] in performance.now() */
+const MAX_SEEP_SPANS = 8;
+
 function watchFullGcs() {
   /** { at: performance.now() when read, forced, figures: settledHeap() } */
   let last = null;
+  const seepSpans = [];
   const record = (forced) => {
     last = { at: performance.now(), forced, figures: settledHeap() };
   };
+  const bySeep = (startTime) => seepSpans.some(([from, to]) => startTime >= from && startTime <= to);
   try {
     const observer = new PerformanceObserver((list) => {
       for (const e of list.getEntries()) {
         const detail = e.detail || {};
-        // seep's own (forced: gc()) are recorded as they end, in collect()
-        if (detail.kind === constants.NODE_PERFORMANCE_GC_MAJOR && !(detail.flags & constants.NODE_PERFORMANCE_GC_FLAGS_FORCED)) {
+        // seep's own: gc() is flagged forced and recorded as it ends, in collect(); the heap
+        // profiler's is not flagged, and ran inside a span seep marked (seepSpan)
+        if (detail.kind === constants.NODE_PERFORMANCE_GC_MAJOR && !(detail.flags & constants.NODE_PERFORMANCE_GC_FLAGS_FORCED) && !bySeep(e.startTime)) {
           record(false);
           break;
         }
@@ -55,6 +61,15 @@ function watchFullGcs() {
   }
   return {
     record,
+    /**
+     * seep ran a call from `from` (performance.now()) to now that may run full GCs V8 does not flag
+     * as forced (the heap profiler's before each profile it gives, allocationSites.cjs): those are
+     * not the target's own, and a checkpoint must not take one for it
+     */
+    seepSpan(from) {
+      seepSpans.push([from, performance.now()]);
+      if (seepSpans.length > MAX_SEEP_SPANS) seepSpans.shift();
+    },
     /** ms since the last full GC ended (as read), null when none was seen */
     ageMs: () => (last ? performance.now() - last.at : null),
     /** the heap it left (figures), with its age and whether seep forced it */

@@ -41,4 +41,35 @@ describe('the heap after a full GC', () => {
     // one shape, whoever ran the GC: the agent's 'memory' reply reads both alike (runtimeHeap.ts)
     expect(Object.keys(forced!.figures.heap).sort()).toEqual(Object.keys(natural!.figures.heap).sort());
   });
+  it("does not take the heap profiler's full GC, run inside a span seep marked, for the target's own", () => {
+    const r = spawnSync(process.execPath, ['-e', profilerScript], { encoding: 'utf8', timeout: 60_000 });
+    expect(r.status, r.stderr).toBe(0);
+    const { marked, unmarked } = JSON.parse(r.stdout) as Record<string, { forced: boolean } | null>;
+    expect(marked).toBeNull();
+    // the same read outside a span: the observer sees a full GC not flagged as forced
+    expect(unmarked).toMatchObject({ forced: false });
+  });
 });
+
+// V8's heap profiler runs a full GC before each profile it gives (the inspector's kSamplingForceGC)
+const profilerScript = `
+const inspector = require('node:inspector');
+const w = require(${JSON.stringify(module)}).watchFullGcs();
+const s = new inspector.Session();
+s.connect();
+const post = (m, p) => new Promise((res, rej) => s.post(m, p, (e, r) => (e ? rej(e) : res(r))));
+const delivered = () => new Promise((res) => setTimeout(res, 100));
+(async () => {
+  await post('HeapProfiler.enable', {});
+  await post('HeapProfiler.startSampling', { samplingInterval: 1024 });
+  const from = performance.now();
+  await post('HeapProfiler.getSamplingProfile', {});
+  w.seepSpan(from);
+  await delivered();
+  const marked = w.last();
+  await post('HeapProfiler.getSamplingProfile', {});
+  await delivered();
+  console.log(JSON.stringify({ marked, unmarked: w.last() }));
+  s.disconnect();
+})();
+`;

@@ -255,11 +255,22 @@ const handlers = {
 };
 
 // per-site live bytes at every boundary (allocationSites.cjs); seep's own files are not the target's
-handlers.allocationSites = require('./allocationSites.cjs').createAllocationSites([
+const allocationSites = require('./allocationSites.cjs').createAllocationSites([
   'agents/node/seepAgent.cjs',
   'agents/node/allocationSites.cjs',
+  'agents/node/fullGcHeap.cjs',
   'drivers/workers/nodeWorker.mjs',
 ]);
+// V8's heap profiler runs a full GC of its own before each profile it gives (and as it stops), not
+// flagged as forced: seep's, not the target's, for a checkpoint that would reuse the target's own
+handlers.allocationSites = async (req) => {
+  const from = performance.now();
+  try {
+    return await allocationSites(req);
+  } finally {
+    fullGcs.seepSpan(from);
+  }
+};
 
 function toError(err) {
   if (err instanceof Error) return { type: err.name, message: err.message, traceback: err.stack || String(err) };
