@@ -11,13 +11,14 @@
 // - a boundary always asks the kernel, but for a tree that kept its inodes where the tables are
 //   dear (the last table read took over ssAboveMs and over the last query) and that shares seep's
 //   network namespace: their count stands, and their states are asked for at most tcpTableShare of
-//   the wall time, of sock_diag and for those sockets only. A tree of few tcp sockets asks for every
-//   state, filtered by their pairs of ports; a tree of more (a server holding thousands of
-//   connections, whose every socket a port filter would match) for the sockets in any state but
-//   ESTABLISHED, so the kernel formats a handful and the others keep the ESTABLISHED they had. It asks
-//   through the sock_diag helper kept running (sockDiagClient.ts, started at the first such boundary,
-//   its query sent at the boundary's start to overlap the other reads), or through ss until the helper
-//   is ready or where there is no python3. Else, and for a tree whose sockets changed, the tables
+//   the wall time and at most every 5 s, of sock_diag and for those sockets only. A tree of few tcp
+//   sockets asks for every state, filtered by their pairs of ports; a tree of more (a server holding
+//   thousands of connections, whose every socket a port filter would match) for the sockets in any
+//   state but ESTABLISHED, so the kernel formats a handful and the others keep the ESTABLISHED they
+//   had. It asks through the sock_diag helper kept running (sockDiagClient.ts, started at the first
+//   such boundary, its query sent at the boundary's start to overlap the other reads), or through ss
+//   until the helper is ready or where there is no python3. Else, and for a tree whose sockets
+//   changed, the tables
 //   (tcpLookup.ts).
 import { readlinkSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
@@ -36,6 +37,11 @@ export interface TreeTcpOptions {
   /** see SamplerOptions */
   tcpTableShare?: number;
   ssAboveMs?: number;
+  /**
+   * a boundary of a tree that kept its sockets asks for their states at most this often (default
+   * MIN_QUERY_EVERY_MS; 0 with a tcpTableShare of 1, which asks at every boundary)
+   */
+  queryEveryMs?: number;
   /** the kernel's sock_diag, asked through a helper kept running (default: python3's, sockDiagClient.ts) */
   sockDiag?: SockDiag;
 }
@@ -92,6 +98,9 @@ function inOwnNamespace(pids: Iterable<number>): boolean {
   }
 }
 
+/** the states of a tree that kept its sockets are asked for at most this often by default */
+export const MIN_QUERY_EVERY_MS = 5000;
+
 export function createTreeTcpCounter(opts: TreeTcpOptions): TreeTcpCounter {
   const lookup = createTcpLookup(opts.procRoot, opts.onError);
   const share = opts.tcpTableShare ?? 0.01;
@@ -107,7 +116,11 @@ export function createTreeTcpCounter(opts: TreeTcpOptions): TreeTcpCounter {
   let ssUsable = own;
   let queryMs = 0;
   let queryAt = -Infinity;
-  const queryDue = (): boolean => performance.now() - queryAt >= queryMs / share;
+  // a share of wall time asks more often the shorter the query: a quiet machine's 5 ms walk of a
+  // busy host's hash, each second, took a third of the 1% of a core seep may spend on a tree of
+  // 10,000 connections; at least queryEveryMs apart, as a loaded machine's 50 ms make them
+  const queryEveryMs = opts.queryEveryMs ?? (share >= 1 ? 0 : MIN_QUERY_EVERY_MS);
+  const queryDue = (): boolean => performance.now() - queryAt >= Math.max(queryEveryMs, queryMs / share);
   let tableAt = -Infinity;
   let tableMs = 0;
   let reads = 0;
