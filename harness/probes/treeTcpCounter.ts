@@ -18,8 +18,7 @@
 //   had. It asks through the sock_diag helper kept running (sockDiagClient.ts, started at the first
 //   such boundary, its query sent at the boundary's start to overlap the other reads), or through ss
 //   until the helper is ready or where there is no python3. Else, and for a tree whose sockets
-//   changed, the tables
-//   (tcpLookup.ts).
+//   changed, the tables (tcpLookup.ts).
 import { readlinkSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import type { TcpState } from '../report/sampleSchema.ts';
