@@ -74,11 +74,3 @@ export function prometheusEvidence(plan: ReplicaPlan, p: PrometheusPlan, w: RunW
     },
   };
 }
-
-/** The report's target: the service at its URL, and where its evidence comes from. */
-export function remoteHead(plan: Pick<RunPlan, 'target' | 'evidence'>): ScenarioReport['target'] {
-  const p = plan.evidence?.prometheus;
-  const url = plan.target.kind === 'remote' ? plan.target.url : undefined;
-  if (!p) return { kind: 'service' };
-  return { kind: 'service', remote: { prometheus: p.url, query: p.queries.query, metric: p.queries.metric, ...(url ? { url } : {}) } };
-}

@@ -1,40 +1,43 @@
 // The evidence collectors of a run, in the order they add to a boundary read (the runtime heap
-// first: the per-type reads look at the heap it read). The one place that knows them by name; the
-// engine only walks the list.
+// first: the per-type reads look at the heap it read). The one place that knows them by name: each
+// is opened through one signature from what the run offers, and the engine walks the list without
+// knowing what it opens, as fuite's loop walks its metric factories.
 import type { RunPlan } from '../scenario/runPlan.ts';
-import { phaseCode, type StreamEvent } from '../series/sampleStream.ts';
+import { phaseCode } from '../series/sampleStream.ts';
 import { cliDumpCollector, runtimeHeapCollector, type EvidenceCollector } from './evidenceCollectors.ts';
-import type { RunTarget } from './runTarget.ts';
 import { suspectNamingCollector, type SuspectNamingOptions } from './suspectNaming.ts';
 import { typeGrowthCollector } from './typeGrowthCollector.ts';
 import { warningCountsCollector } from './warningCountsCollector.ts';
 import { agentCoverageCollector } from './agentCoverageCollector.ts';
 import { prometheusEvidence, type RunWindow } from './prometheusEvidence.ts';
 
-export interface RunCollectorsOptions extends Omit<SuspectNamingOptions, 'target'> {
+/** What a run offers its collectors once its target has started. */
+export interface CollectorRun extends SuspectNamingOptions {
+  plan: Pick<RunPlan, 'name' | 'file' | 'target' | 'budgets' | 'evidence' | 'settleMs' | 'pace' | 'attributionSteps' | 'load' | 'measure'>;
+  /** the collectors opened before the target started (the disk's: its temp dir is in the target's env; the step clock) */
+  opened: EvidenceCollector[];
   /** the run's window on the wall clock, for evidence read afterwards over it (Prometheus') */
   window: RunWindow;
 }
 
-export function runCollectors(
-  plan: Pick<RunPlan, 'name' | 'file' | 'target' | 'budgets' | 'evidence' | 'settleMs' | 'pace' | 'attributionSteps' | 'load' | 'measure'>,
-  target: RunTarget,
-  /** the collectors opened before the target started (the disk's: its temp dir is in the target's env; the step clock) */
-  opened: EvidenceCollector[],
-  o: RunCollectorsOptions,
-): EvidenceCollector[] {
-  const emit = (e: StreamEvent) => o.emit(e);
-  return [
-    // a soak's checkpoints run beside its steps and load: the heap as the GC left it, not after the reads
-    runtimeHeapCollector(() => target.agents(), (procs, s) => emit({ k: 'heaps', t: s.t, p: phaseCode(s.phase), procs }), { afterGc: 'ms' in plan.measure }),
-    typeGrowthCollector(() => target.agent(), emit, () => target.agents()),
-    warningCountsCollector(() => target.agents(), emit),
-    ...(target.cliDumps ? [cliDumpCollector(target.cliDumps)] : []),
-    agentCoverageCollector(target, o),
-    ...(target.collectors ?? []),
-    ...opened,
-    suspectNamingCollector(plan, { ...o, target }),
-    // a deployed service's replicas, from Prometheus once the run is over
-    ...(plan.evidence ? [prometheusEvidence(plan, plan.evidence.prometheus, o.window)] : []),
-  ];
+/** One kind of evidence opened on a run: none where it does not apply, or its collectors. */
+export type CollectorOpener = (run: CollectorRun) => EvidenceCollector[];
+
+export const runCollectors: readonly CollectorOpener[] = [
+  // a soak's checkpoints run beside its steps and load: the heap as the GC left it, not after the reads
+  ({ plan, target, emit }) => [runtimeHeapCollector(() => target.agents(), (procs, s) => emit({ k: 'heaps', t: s.t, p: phaseCode(s.phase), procs }), { afterGc: 'ms' in plan.measure })],
+  ({ target, emit }) => [typeGrowthCollector(() => target.agent(), emit, () => target.agents())],
+  ({ target, emit }) => [warningCountsCollector(() => target.agents(), emit)],
+  ({ target }) => (target.cliDumps ? [cliDumpCollector(target.cliDumps)] : []),
+  (run) => [agentCoverageCollector(run.target, run)],
+  ({ target }) => target.collectors ?? [],
+  ({ opened }) => opened,
+  (run) => [suspectNamingCollector(run.plan, run)],
+  // a deployed service's replicas, from Prometheus once the run is over
+  ({ plan, window }) => (plan.evidence ? [prometheusEvidence(plan, plan.evidence.prometheus, window)] : []),
+];
+
+/** Every collector of the list opened on the run, in the list's order. */
+export function openCollectors(openers: readonly CollectorOpener[], run: CollectorRun): EvidenceCollector[] {
+  return openers.flatMap((open) => open(run));
 }

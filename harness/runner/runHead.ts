@@ -5,8 +5,8 @@
 import path from 'node:path';
 import type { RunPlan } from '../scenario/runPlan.ts';
 import type { StreamHead } from '../observations/streamHead.ts';
+import type { ScenarioReport } from '../report/runReportSchema.ts';
 import { attachedHead, type AttachedService } from './attachedTarget.ts';
-import { remoteHead } from './prometheusEvidence.ts';
 
 /** What of the plan the head reads: the target as planned and what judging the stream alone needs. */
 export type HeadPlanPart = Pick<RunPlan, 'name' | 'target' | 'evidence' | 'budgets' | 'alerts' | 'measure' | 'warmup' | 'sampleHz'>;
@@ -31,4 +31,12 @@ export function runHead(plan: HeadPlanPart, file: string, startedAt: Date, attac
     // the stream marks the first step (a 'firstStep' event): output before it is the target's start-up
     marksStart: true,
   };
+}
+
+/** The report's target: the service at its URL, and where its evidence comes from. */
+function remoteHead(plan: Pick<RunPlan, 'target' | 'evidence'>): ScenarioReport['target'] {
+  const p = plan.evidence?.prometheus;
+  const url = plan.target.kind === 'remote' ? plan.target.url : undefined;
+  if (!p) return { kind: 'service' };
+  return { kind: 'service', remote: { prometheus: p.url, query: p.queries.query, metric: p.queries.metric, ...(url ? { url } : {}) } };
 }

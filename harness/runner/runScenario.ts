@@ -1,12 +1,12 @@
 // The engine: one run of one scenario, counted or soak, as a conductor over its parts. The target's
 // life (targetLifecycle.ts), the reads of it (boundaryReads.ts) and the evidence collectors that add
-// to them (runCollectors.ts), the scenario's steps and hooks (scenarioSteps.ts), the step loop and a
-// soak's load (stepLoop.ts), the settle (settlePhase.ts), how the run ends (runEnding.ts) and the
-// stream's last line (runTail.ts). Every observation is an event (runEvents.ts): to the append-only
-// stream and to the run's aggregate, the report's only builder, so a run seep did not finish is
-// rebuilt by `seep report` from its stream. Whatever happens, the target and every process carrying
-// the run cookie are gone when this returns, except a service seep attached to, which it did not
-// start: that one is left running.
+// to them (runCollectors.ts: a list the engine walks without knowing what it opens), the scenario's
+// steps and hooks (scenarioSteps.ts), the step loop and a soak's load (stepLoop.ts), the settle
+// (settlePhase.ts), how the run ends (runEnding.ts) and the stream's last line (runTail.ts). Every
+// observation is an event (runEvents.ts): to the append-only stream and to the run's aggregate, the
+// report's only builder, so a run seep did not finish is rebuilt by `seep report` from its stream.
+// Whatever happens, the target and every process carrying the run cookie are gone when this
+// returns, except a service seep attached to, which it did not start: that one is left running.
 import type { Leftover, ScenarioReport } from '../report/runReportSchema.ts';
 import type { RunPlan } from '../scenario/runPlan.ts';
 import type { MetricsEndpoint } from '../observations/metricsEndpoint.ts';
@@ -18,7 +18,7 @@ import type { EvidenceCollector, MeasuredRun } from './evidenceCollectors.ts';
 import { createObserverTally } from './observerCost.ts';
 import { pacedObserver, type PacedObserver } from './observeCadence.ts';
 import type { ProgressSink } from './progressSink.ts';
-import { runCollectors } from './runCollectors.ts';
+import { openCollectors, runCollectors } from './runCollectors.ts';
 import { createRunEnding, type RunEnding } from './runEnding.ts';
 import { openRunEvents, type RunEvents } from './runEvents.ts';
 import { runHead } from './runHead.ts';
@@ -170,7 +170,10 @@ async function drive(plan: RunPlan, run: Run): Promise<Driven> {
     const target = await lifecycle.start(launchOf(plan), { attached: run.attached, env: run.disk.env });
     // the run's window on the wall clock, for evidence read afterwards over it (Prometheus')
     const window = { startedAtMs: Date.now() - scope.now(), measuredFromT: () => (position.phase === 'warmup' ? null : position.measuredFromT) };
-    collectors = runCollectors(plan, target, [run.disk.collector, run.stepClock], { noRoomForSnapshot: lifecycle.noRoomForSnapshot, runDir: events.runDir, cookie: scope.cookie, emit: events.emit, note: events.note, now: scope.now, window });
+    collectors = openCollectors(runCollectors, {
+      plan, target, opened: [run.disk.collector, run.stepClock], window,
+      noRoomForSnapshot: lifecycle.noRoomForSnapshot, runDir: events.runDir, cookie: scope.cookie, emit: events.emit, note: events.note, now: scope.now,
+    });
     reads.observeWith(collectors);
     events.start();
     reads.startTimer();
