@@ -122,8 +122,13 @@ export function typeGrowthCollector(agent: () => AgentHandle | null, emit: (line
   let skipUntil = -1;
   let previousMs = 0;
   let slowest = 0;
+  // the runtime heap at the last boundary read (Node's sampling stops past MAX_NODE_HEAP_FOR_SAMPLING)
+  let lastHeap = 0;
 
   const ask = (a: AgentHandle, params: object) => askAgent(a, params, errors);
+
+  /** the last reads were slow: the measured boundaries before skipUntil get none */
+  const skipped = (phase: Sample['phase'], iteration: number): boolean => phase === 'measured' && iteration < skipUntil;
 
   /** whether this boundary gets no read: none can be made any more, or the last reads were slow */
   const noRead = async (a: AgentHandle, s: Sample): Promise<boolean> => {
@@ -140,7 +145,7 @@ export function typeGrowthCollector(agent: () => AgentHandle | null, emit: (line
       errors.add(`per-type growth: sampling stopped at iteration ${s.iteration}: the runtime heap holds ${Math.round(s.values.heapUsed! / 1e6)} MB, over the ${MAX_NODE_HEAP_FOR_SAMPLING / 1e6} MB it is read at every boundary for`);
       return true;
     }
-    return s.phase === 'measured' && s.iteration !== null && s.iteration < skipUntil;
+    return s.iteration !== null && skipped(s.phase, s.iteration);
   };
 
   /** two slow reads in a row skip the boundaries of the next steps: one alone is as likely the machine's
@@ -155,9 +160,17 @@ export function typeGrowthCollector(agent: () => AgentHandle | null, emit: (line
   };
 
   return {
+    // a Node read after a forced GC: the GC's second pass is the profile's, taken for this read (a
+    // read the GC did not serve runs a full GC of its own, allocationSites.cjs). The heap is the last
+    // boundary's: one over the limit found at this boundary wastes the profile of one GC
+    readsSitesAt(phase, iteration) {
+      const a = agent();
+      return a?.runtime === 'node' && !done && a === baselineAgent && phase !== 'warmup' && !skipped(phase, iteration) && lastHeap <= MAX_NODE_HEAP_FOR_SAMPLING;
+    },
     async atBoundary(s: Sample, gc?: BoundaryGc) {
       const a = agent();
       if (!a || s.iteration === null) return;
+      if (!gc?.reused) lastHeap = s.values.heapUsed ?? 0;
       // a soak's checkpoint that forced no GC: Python would count the garbage made since the last
       // full GC, and Node's read runs a full GC of its own (allocationSites.cjs), the pause the
       // checkpoint spared the target

@@ -57,4 +57,22 @@ describe("Node agent: 'allocationSites'", () => {
     const got = await sitesAfter('fixed', 400);
     expect(ownLines(got), JSON.stringify(got.sites, null, 1)).toBeLessThan(400 * 10);
   });
+
+  it("a forced GC that serves the sites' read takes the profile as its second pass, and the read walks that profile", async () => {
+    const { agent, port } = await startService('leaky');
+    await hit(port, 5);
+    // no sampling yet: the second pass is a plain GC
+    expect(await agent.request('gc', { sites: true })).not.toHaveProperty('profiled');
+    await agent.request('allocationSites', { action: 'baseline' });
+    await hit(port, 200);
+    expect(await agent.request('gc', { sites: true })).toMatchObject({ forced: true, profiled: true });
+    // what the service keeps after the GC is not in the profile that GC took
+    await hit(port, 600);
+    const atGc = ownLines((await agent.request('allocationSites', { action: 'read', limit: 50 })) as Sites);
+    // a GC with no sites to serve keeps no profile: the next read takes a profile of its own
+    await agent.request('gc');
+    const fresh = ownLines((await agent.request('allocationSites', { action: 'read', limit: 50 })) as Sites);
+    expect(atGc).toBeGreaterThan(200 * 50);
+    expect(fresh, `at the GC ${atGc}, after 600 more ${fresh}`).toBeGreaterThan(atGc * 2);
+  });
 });
