@@ -6,7 +6,7 @@ import { phaseCode, type StreamEvent } from '../series/sampleStream.ts';
 import { cliDumpCollector, runtimeHeapCollector, type EvidenceCollector } from './evidenceCollectors.ts';
 import type { RunTarget } from './runTarget.ts';
 import { suspectNamingCollector, type SuspectNamingOptions } from './suspectNaming.ts';
-import { typeGrowthCollector } from './typeGrowthCollector.ts';
+import { SOAK_SAMPLES_PER_SECOND, typeGrowthCollector } from './typeGrowthCollector.ts';
 import { warningCountsCollector } from './warningCountsCollector.ts';
 import { agentCoverageCollector } from './agentCoverageCollector.ts';
 import { prometheusEvidence, type RunWindow } from './prometheusEvidence.ts';
@@ -27,7 +27,8 @@ export function runCollectors(
   return [
     // a soak's checkpoints run beside its steps and load: the heap as the GC left it, not after the reads
     runtimeHeapCollector(() => target.agents(), (procs, s) => emit({ k: 'heaps', t: s.t, p: phaseCode(s.phase), procs }), { afterGc: 'ms' in plan.measure }),
-    typeGrowthCollector(() => target.agent(), emit, () => target.agents()),
+    // a soak samples a Node target's allocations at its pace (a busy server's requests would cost twice)
+    typeGrowthCollector(() => target.agent(), emit, () => target.agents(), 'ms' in plan.measure ? { samplesPerSecond: SOAK_SAMPLES_PER_SECOND } : {}),
     warningCountsCollector(() => target.agents(), emit),
     ...(target.cliDumps ? [cliDumpCollector(target.cliDumps)] : []),
     agentCoverageCollector(target, o),

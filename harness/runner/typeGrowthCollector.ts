@@ -13,8 +13,17 @@ import { MAX_NODE_HEAP_FOR_SNAPSHOTS } from './suspectSession.ts';
 
 /** the agent sends only what moved: types that changed by more than this many objects... */
 const MIN_OBJECTS_CHANGE = 2;
-/** ...or sites holding more than this many live sampled bytes (a sample or two is noise) */
+/** ...or sites holding more than this many live sampled bytes (a sample or two is noise; at a wider
+ * sampling interval than 1 KiB, two samples of it) */
 const MIN_SITE_BYTES = 2048;
+/**
+ * A soak's Node baseline: at most this many samples a second at the pace the target allocated over
+ * the warmup (agents/node/allocationSites.cjs paceInterval). A sample costs the target ~2 us: at the
+ * 1 KiB a counted run samples, fixtures/node-service's GET /healthz under autocannon (90-140 MB/s)
+ * took 1.9x the CPU a request, half its throughput; at 2000 a second, under 0.5% of a core. A leak of
+ * 1 KB/s at that pace (64 KiB) is still ~9 samples in a 10-minute soak, and the heap check sees it.
+ */
+export const SOAK_SAMPLES_PER_SECOND = 2000;
 /** new names per read, most moved first; those already followed are always sent */
 const TOP_PER_READ = 20;
 /**
@@ -110,7 +119,7 @@ async function askAgent(a: AgentHandle, params: object, errors: Set<string>): Pr
  * the baseline too, unread here: the suspect collector asks them what grew since, to follow the
  * classes that grew in the workers (agents/pythonHolders.ts).
  */
-export function typeGrowthCollector(agent: () => AgentHandle | null, emit: (line: TypeGrowthLine) => void, agents: () => AgentHandle[] = () => []): EvidenceCollector {
+export function typeGrowthCollector(agent: () => AgentHandle | null, emit: (line: TypeGrowthLine) => void, agents: () => AgentHandle[] = () => [], opts: { samplesPerSecond?: number } = {}): EvidenceCollector {
   const errors = new Set<string>();
   const followed = followedNames();
   // the agent that took the baseline: a restarted service's new one has none, and its counts start over
@@ -124,6 +133,8 @@ export function typeGrowthCollector(agent: () => AgentHandle | null, emit: (line
   let slowest = 0;
   // the runtime heap at the last boundary read (Node's sampling stops past MAX_NODE_HEAP_FOR_SAMPLING)
   let lastHeap = 0;
+  // a site's bytes worth reading: two samples (Node samples every samplingInterval bytes, the baseline says)
+  let minSiteBytes = MIN_SITE_BYTES;
 
   const ask = (a: AgentHandle, params: object) => askAgent(a, params, errors);
 
@@ -177,8 +188,10 @@ export function typeGrowthCollector(agent: () => AgentHandle | null, emit: (line
       if (gc?.reused && s.phase === 'measured') return;
       const line = (c: Record<string, number>, ms: number): TypeGrowthLine => ({ k: 'types', t: s.t, i: s.iteration!, p: phaseCode(s.phase), r: a.runtime, c, ms });
       if (s.phase === 'warmup') {
-        const got = await ask(a, { action: 'baseline' });
+        const got = await ask(a, a.runtime === 'node' && opts.samplesPerSecond ? { action: 'baseline', samplesPerSecond: opts.samplesPerSecond } : { action: 'baseline' });
         if (!got) return;
+        const interval = (got.result as { samplingInterval?: number } | null)?.samplingInterval;
+        minSiteBytes = Math.max(MIN_SITE_BYTES, 2 * (typeof interval === 'number' ? interval : 0));
         await Promise.all(agents().filter((w) => w !== a && w.runtime === 'python').map((w) => w.request('typeGrowth', { action: 'baseline' }).catch(() => null)));
         baselineAgent = a;
         followed.clear();
@@ -188,7 +201,7 @@ export function typeGrowthCollector(agent: () => AgentHandle | null, emit: (line
       if (await noRead(a, s)) return;
       const got = await ask(a, a.runtime === 'python'
         ? { action: 'read', minChange: MIN_OBJECTS_CHANGE, limit: TOP_PER_READ, track: followed.names() }
-        : { action: 'read', minBytes: MIN_SITE_BYTES, limit: TOP_PER_READ, track: followed.names() });
+        : { action: 'read', minBytes: minSiteBytes, limit: TOP_PER_READ, track: followed.names() });
       if (!got) return;
       const moved = (a.runtime === 'python' ? (got.result as { changes: Record<string, number> }).changes : (got.result as { sites: Record<string, number> }).sites) ?? {};
       emit(line(followed.take(moved), got.ms));

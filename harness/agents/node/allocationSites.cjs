@@ -17,6 +17,21 @@ const inspector = require('node:inspector');
 
 /** bytes between samples on average: small, so a leak of one small object per step is seen in a few dozen steps */
 const DEFAULT_SAMPLING_INTERVAL = 1024;
+/** the widest interval a pace may ask for: a sample every 1 MiB */
+const MAX_SAMPLING_INTERVAL = 1 << 20;
+
+/**
+ * The interval for at most `samplesPerSecond` samples a second at the pace the target allocated
+ * since the last baseline (`allocatedPerSecond`, bytes): a power of two, from the default up. A
+ * soak under load asks it (runner/typeGrowthCollector.ts): at 1 KiB, fixtures/node-service's
+ * GET /healthz under autocannon took 1.9x the CPU a request (28 -> 56 us), half the server's
+ * throughput, for samples of ~2 us each; a service that allocates little keeps 1 KiB.
+ */
+function paceInterval(allocatedPerSecond, samplesPerSecond) {
+  let interval = DEFAULT_SAMPLING_INTERVAL;
+  while (interval < MAX_SAMPLING_INTERVAL && allocatedPerSecond / interval > samplesPerSecond) interval *= 2;
+  return interval;
+}
 const DEFAULT_LIMIT = 20;
 
 let session = null;
@@ -110,7 +125,9 @@ function forgetProfile() {
 }
 
 /**
- * {action: 'baseline', samplingInterval?} starts sampling (again, from nothing); {action: 'read',
+ * {action: 'baseline', samplingInterval?, samplesPerSecond?} starts sampling (again, from nothing),
+ * every samplingInterval bytes, or with samplesPerSecond at most that many samples a second at the
+ * pace the target allocated since the last baseline (paceInterval; the first: the default); {action: 'read',
  * minBytes?, limit?, track?: [names]} returns every site in `track` (the ones the caller follows
  * already, so its series has no holes) and, of the others, the top `limit` by live bytes above minBytes.
  * {action: 'stop'} stops sampling (a heap too large to read at every boundary).
@@ -119,10 +136,15 @@ function forgetProfile() {
  * spares the target a forced GC takes no read (runner/typeGrowthCollector.ts). A read after a forced
  * GC that took the profile as its second pass (profileAsGc) walks that one and runs no GC.
  */
-function createAllocationSites(ownFiles) {
+function createAllocationSites(ownFiles, allocated = () => 0) {
+  // the last baseline: when, and the bytes allocated by then (its pace for the next one)
+  let since = null;
   return async function allocationSites(req) {
     const action = req.action || 'read';
     if (action === 'baseline') {
+      const now = { at: performance.now(), bytes: allocated() };
+      const pace = since && now.at > since.at ? ((now.bytes - since.bytes) / (now.at - since.at)) * 1000 : null;
+      since = now;
       if (!session) {
         session = new inspector.Session();
         session.connect();
@@ -131,10 +153,11 @@ function createAllocationSites(ownFiles) {
       }
       await post('HeapProfiler.enable', {});
       kept = null;
-      const samplingInterval = Number(req.samplingInterval) || DEFAULT_SAMPLING_INTERVAL;
+      const samplesPerSecond = Number(req.samplesPerSecond) || 0;
+      const samplingInterval = Number(req.samplingInterval) || (samplesPerSecond > 0 && pace !== null ? paceInterval(pace, samplesPerSecond) : DEFAULT_SAMPLING_INTERVAL);
       await post('HeapProfiler.startSampling', { samplingInterval });
       sampling = true;
-      return { samplingInterval };
+      return { samplingInterval, ...(pace !== null ? { allocatedPerSecond: Math.round(pace) } : {}) };
     }
     if (action === 'stop') {
       kept = null;
@@ -158,4 +181,4 @@ function createAllocationSites(ownFiles) {
   };
 }
 
-module.exports = { createAllocationSites, sitesOf, profileAsGc, forgetProfile };
+module.exports = { createAllocationSites, sitesOf, profileAsGc, forgetProfile, paceInterval };

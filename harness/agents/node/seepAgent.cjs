@@ -278,7 +278,7 @@ const allocationSites = allocationSiteProfile.createAllocationSites([
   'agents/node/allocationSites.cjs',
   'agents/node/fullGcHeap.cjs',
   'drivers/workers/nodeWorker.mjs',
-]);
+], () => fullGcs.allocated());
 // V8's heap profiler runs a full GC of its own before each profile it gives (and as it stops), not
 // flagged as forced: seep's, not the target's, for a checkpoint that would reuse the target's own
 handlers.allocationSites = async (req) => {
