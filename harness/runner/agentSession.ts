@@ -53,9 +53,10 @@ export interface ServiceAgent {
   agentless(): { listed: AgentlessProcess[]; more: number };
   /**
    * force a GC in every process through its agent ('none' when there is none); with reuseWithinMs,
-   * not in a process whose own last full GC ended that recently ('reused' when no process was forced)
+   * not in a process whose own last full GC ended that recently ('reused' when no process was forced);
+   * with sites, a forced GC serves the allocation-site read that follows (RunTarget.gc)
    */
-  gc(reuseWithinMs?: number): Promise<GcOutcome>;
+  gc(reuseWithinMs?: number, sites?: boolean): Promise<GcOutcome>;
   /** disconnect and remove the socket files, which outlive a killed target */
   close(): Promise<void>;
 }
@@ -82,10 +83,10 @@ export function serviceAgent(env: Record<string, string>, cookie: string, signal
     handles: () => tree.handles(),
     problem: () => problem,
     agentless: () => tree.agentless(),
-    async gc(reuseWithinMs) {
+    async gc(reuseWithinMs, sites) {
       const all = tree.handles();
       if (all.length === 0) return 'none';
-      const params = reuseWithinMs === undefined ? {} : { reuseWithinMs };
+      const params = { ...(reuseWithinMs === undefined ? {} : { reuseWithinMs }), ...(sites ? { sites } : {}) };
       // a worker that exited since the tree was read (recycled) has nothing left to collect
       const replies = await Promise.all(all.map((a) => a.request('gc', params).catch((err: unknown) => {
         if (a.role === 'root' || isRunning(a.pid)) throw new Error(`pid ${a.pid} (${a.role}): ${(err as Error).message}`, { cause: err });

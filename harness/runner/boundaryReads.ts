@@ -85,9 +85,10 @@ export function createBoundaryReads(plan: { name: string; sampleHz: number }, o:
       const startedAt = now();
       const clock = startCheckpointClock(startedAt, o.pauses);
       const reuse = gcClock.reuseAt(startedAt, reuseWithinMs);
+      const sites = collectors.some((c) => c.readsSitesAt?.(p, position.steps) === true);
       let forced = true;
       try {
-        forced = (await target.current()?.gc(reuse)) !== 'reused';
+        forced = (await target.current()?.gc(reuse, sites)) !== 'reused';
       } catch (err) {
         o.problem(`forced GC failed: ${(err as Error).message}`);
       }

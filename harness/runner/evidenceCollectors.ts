@@ -2,7 +2,7 @@
 // know by name, in the spirit of fuite's metric factories ({ beforeIterations, afterIterations,
 // getResult }): each adds to the boundary reads and, once the run is over, says what it found. The
 // judging of what they gather is in analysis/, not here.
-import type { Sample } from '../report/sampleSchema.ts';
+import type { Phase, Sample } from '../report/sampleSchema.ts';
 import type { Leftover, ScenarioReport } from '../report/runReportSchema.ts';
 import type { SuspectEvidence } from '../report/suspectEvidenceSchema.ts';
 import { cliSuspects, removeCliDumps } from '../agents/cliDumps.ts';
@@ -14,6 +14,9 @@ import { handleTypeDiff } from './identityDiff.ts';
 import type { TargetSession } from './targetSession.ts';
 
 export interface EvidenceCollector {
+  /** before a boundary's GC: this collector reads the root agent's allocation sites at that boundary
+   * (the GC then takes V8's profile as its second pass: RunTarget.gc) */
+  readsSitesAt?(phase: Phase, iteration: number): boolean;
   /** adds to a boundary read, taken after the forced GC (or, at a soak's checkpoint under way, the target's last one reused) */
   atBoundary?(s: Sample, gc?: BoundaryGc): Promise<void>;
   /** once the measured phase and its settle are over, before the teardown: looks of its own, which

@@ -59,9 +59,9 @@ export async function startRunTarget(plan: TargetPlanPart, opts: TargetOptions, 
     command: svc.command,
     restartable: spec.restart,
     rootPids: () => (svc.isRunning() ? [svc.pid] : []),
-    async gc(reuseWithinMs) {
+    async gc(reuseWithinMs, sites) {
       await agent.follow(await treePids());
-      return agent.gc(reuseWithinMs);
+      return agent.gc(reuseWithinMs, sites);
     },
     agent: () => agent.handle(),
     agents: () => agent.handles(),

@@ -6,7 +6,7 @@ import type { RunPlan } from '../scenario/runPlan.ts';
 import { phaseCode } from '../series/sampleStream.ts';
 import { cliDumpCollector, runtimeHeapCollector, type EvidenceCollector } from './evidenceCollectors.ts';
 import { suspectNamingCollector, type SuspectNamingOptions } from './suspectNaming.ts';
-import { typeGrowthCollector } from './typeGrowthCollector.ts';
+import { SOAK_SAMPLES_PER_SECOND, typeGrowthCollector } from './typeGrowthCollector.ts';
 import { warningCountsCollector } from './warningCountsCollector.ts';
 import { agentCoverageCollector } from './agentCoverageCollector.ts';
 import { prometheusEvidence, type RunWindow } from './prometheusEvidence.ts';
@@ -26,7 +26,8 @@ export type CollectorOpener = (run: CollectorRun) => EvidenceCollector[];
 export const runCollectors: readonly CollectorOpener[] = [
   // a soak's checkpoints run beside its steps and load: the heap as the GC left it, not after the reads
   ({ plan, target, emit }) => [runtimeHeapCollector(() => target.agents(), (procs, s) => emit({ k: 'heaps', t: s.t, p: phaseCode(s.phase), procs }), { afterGc: 'ms' in plan.measure })],
-  ({ target, emit }) => [typeGrowthCollector(() => target.agent(), emit, () => target.agents())],
+  // a soak samples a Node target's allocations at its pace (a busy server's requests would cost twice)
+  ({ plan, target, emit }) => [typeGrowthCollector(() => target.agent(), emit, () => target.agents(), 'ms' in plan.measure ? { samplesPerSecond: SOAK_SAMPLES_PER_SECOND } : {})],
   ({ target, emit }) => [warningCountsCollector(() => target.agents(), emit)],
   ({ target }) => (target.cliDumps ? [cliDumpCollector(target.cliDumps)] : []),
   (run) => [agentCoverageCollector(run.target, run)],

@@ -32,9 +32,11 @@ export interface RunTarget {
   rootPids(): number[];
   /**
    * follows the tree's agents to its processes now, and forces a GC in each; with reuseWithinMs, not
-   * in a process whose own last full GC ended that recently (its heap as that GC left it stands)
+   * in a process whose own last full GC ended that recently (its heap as that GC left it stands);
+   * with sites, the boundary reads the allocation sites next, and a forced GC in a Node process that
+   * samples them runs its second pass as the profile's (agents/node/seepAgent.cjs collect())
    */
-  gc(reuseWithinMs?: number): Promise<GcOutcome>;
+  gc(reuseWithinMs?: number, sites?: boolean): Promise<GcOutcome>;
   /** the step context of the instance running now */
   context(): Omit<StepContext, 'iteration' | 'phase' | 'signal'>;
   /** base URL of the service, for the load generator */

@@ -13,8 +13,17 @@ import { MAX_NODE_HEAP_FOR_SNAPSHOTS } from './suspectSession.ts';
 
 /** the agent sends only what moved: types that changed by more than this many objects... */
 const MIN_OBJECTS_CHANGE = 2;
-/** ...or sites holding more than this many live sampled bytes (a sample or two is noise) */
+/** ...or sites holding more than this many live sampled bytes (a sample or two is noise; at a wider
+ * sampling interval than 1 KiB, two samples of it) */
 const MIN_SITE_BYTES = 2048;
+/**
+ * A soak's Node baseline: at most this many samples a second at the pace the target allocated over
+ * the warmup (agents/node/allocationSites.cjs paceInterval). A sample costs the target ~2 us: at the
+ * 1 KiB a counted run samples, fixtures/node-service's GET /healthz under autocannon (90-140 MB/s)
+ * took 1.9x the CPU a request, half its throughput; at 2000 a second, under 0.5% of a core. A leak of
+ * 1 KB/s at that pace (64 KiB) is still ~9 samples in a 10-minute soak, and the heap check sees it.
+ */
+export const SOAK_SAMPLES_PER_SECOND = 2000;
 /** new names per read, most moved first; those already followed are always sent */
 const TOP_PER_READ = 20;
 /**
@@ -110,7 +119,7 @@ async function askAgent(a: AgentHandle, params: object, errors: Set<string>): Pr
  * the baseline too, unread here: the suspect collector asks them what grew since, to follow the
  * classes that grew in the workers (agents/pythonHolders.ts).
  */
-export function typeGrowthCollector(agent: () => AgentHandle | null, emit: (line: TypeGrowthLine) => void, agents: () => AgentHandle[] = () => []): EvidenceCollector {
+export function typeGrowthCollector(agent: () => AgentHandle | null, emit: (line: TypeGrowthLine) => void, agents: () => AgentHandle[] = () => [], opts: { samplesPerSecond?: number } = {}): EvidenceCollector {
   const errors = new Set<string>();
   const followed = followedNames();
   // the agent that took the baseline: a restarted service's new one has none, and its counts start over
@@ -122,8 +131,15 @@ export function typeGrowthCollector(agent: () => AgentHandle | null, emit: (line
   let skipUntil = -1;
   let previousMs = 0;
   let slowest = 0;
+  // the runtime heap at the last boundary read (Node's sampling stops past MAX_NODE_HEAP_FOR_SAMPLING)
+  let lastHeap = 0;
+  // a site's bytes worth reading: two samples (Node samples every samplingInterval bytes, the baseline says)
+  let minSiteBytes = MIN_SITE_BYTES;
 
   const ask = (a: AgentHandle, params: object) => askAgent(a, params, errors);
+
+  /** the last reads were slow: the measured boundaries before skipUntil get none */
+  const skipped = (phase: Sample['phase'], iteration: number): boolean => phase === 'measured' && iteration < skipUntil;
 
   /** whether this boundary gets no read: none can be made any more, or the last reads were slow */
   const noRead = async (a: AgentHandle, s: Sample): Promise<boolean> => {
@@ -140,7 +156,7 @@ export function typeGrowthCollector(agent: () => AgentHandle | null, emit: (line
       errors.add(`per-type growth: sampling stopped at iteration ${s.iteration}: the runtime heap holds ${Math.round(s.values.heapUsed! / 1e6)} MB, over the ${MAX_NODE_HEAP_FOR_SAMPLING / 1e6} MB it is read at every boundary for`);
       return true;
     }
-    return s.phase === 'measured' && s.iteration !== null && s.iteration < skipUntil;
+    return s.iteration !== null && skipped(s.phase, s.iteration);
   };
 
   /** two slow reads in a row skip the boundaries of the next steps: one alone is as likely the machine's
@@ -155,17 +171,27 @@ export function typeGrowthCollector(agent: () => AgentHandle | null, emit: (line
   };
 
   return {
+    // a Node read after a forced GC: the GC's second pass is the profile's, taken for this read (a
+    // read the GC did not serve runs a full GC of its own, allocationSites.cjs). The heap is the last
+    // boundary's: one over the limit found at this boundary wastes the profile of one GC
+    readsSitesAt(phase, iteration) {
+      const a = agent();
+      return a?.runtime === 'node' && !done && a === baselineAgent && phase !== 'warmup' && !skipped(phase, iteration) && lastHeap <= MAX_NODE_HEAP_FOR_SAMPLING;
+    },
     async atBoundary(s: Sample, gc?: BoundaryGc) {
       const a = agent();
       if (!a || s.iteration === null) return;
+      if (!gc?.reused) lastHeap = s.values.heapUsed ?? 0;
       // a soak's checkpoint that forced no GC: Python would count the garbage made since the last
       // full GC, and Node's read runs a full GC of its own (allocationSites.cjs), the pause the
       // checkpoint spared the target
       if (gc?.reused && s.phase === 'measured') return;
       const line = (c: Record<string, number>, ms: number): TypeGrowthLine => ({ k: 'types', t: s.t, i: s.iteration!, p: phaseCode(s.phase), r: a.runtime, c, ms });
       if (s.phase === 'warmup') {
-        const got = await ask(a, { action: 'baseline' });
+        const got = await ask(a, a.runtime === 'node' && opts.samplesPerSecond ? { action: 'baseline', samplesPerSecond: opts.samplesPerSecond } : { action: 'baseline' });
         if (!got) return;
+        const interval = (got.result as { samplingInterval?: number } | null)?.samplingInterval;
+        minSiteBytes = Math.max(MIN_SITE_BYTES, 2 * (typeof interval === 'number' ? interval : 0));
         await Promise.all(agents().filter((w) => w !== a && w.runtime === 'python').map((w) => w.request('typeGrowth', { action: 'baseline' }).catch(() => null)));
         baselineAgent = a;
         followed.clear();
@@ -175,7 +201,7 @@ export function typeGrowthCollector(agent: () => AgentHandle | null, emit: (line
       if (await noRead(a, s)) return;
       const got = await ask(a, a.runtime === 'python'
         ? { action: 'read', minChange: MIN_OBJECTS_CHANGE, limit: TOP_PER_READ, track: followed.names() }
-        : { action: 'read', minBytes: MIN_SITE_BYTES, limit: TOP_PER_READ, track: followed.names() });
+        : { action: 'read', minBytes: minSiteBytes, limit: TOP_PER_READ, track: followed.names() });
       if (!got) return;
       const moved = (a.runtime === 'python' ? (got.result as { changes: Record<string, number> }).changes : (got.result as { sites: Record<string, number> }).sites) ?? {};
       emit(line(followed.take(moved), got.ms));

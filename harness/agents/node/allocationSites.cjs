@@ -17,9 +17,28 @@ const inspector = require('node:inspector');
 
 /** bytes between samples on average: small, so a leak of one small object per step is seen in a few dozen steps */
 const DEFAULT_SAMPLING_INTERVAL = 1024;
+/** the widest interval a pace may ask for: a sample every 1 MiB */
+const MAX_SAMPLING_INTERVAL = 1 << 20;
+
+/**
+ * The interval for at most `samplesPerSecond` samples a second at the pace the target allocated
+ * since the last baseline (`allocatedPerSecond`, bytes): a power of two, from the default up. A
+ * soak under load asks it (runner/typeGrowthCollector.ts): at 1 KiB, fixtures/node-service's
+ * GET /healthz under autocannon took 1.9x the CPU a request (28 -> 56 us), half the server's
+ * throughput, for samples of ~2 us each; a service that allocates little keeps 1 KiB.
+ */
+function paceInterval(allocatedPerSecond, samplesPerSecond) {
+  let interval = DEFAULT_SAMPLING_INTERVAL;
+  while (interval < MAX_SAMPLING_INTERVAL && allocatedPerSecond / interval > samplesPerSecond) interval *= 2;
+  return interval;
+}
 const DEFAULT_LIMIT = 20;
 
 let session = null;
+/** sampling runs (from a baseline until a stop) */
+let sampling = false;
+/** the profile a forced GC took as its second pass (profileAsGc), for the read of the same boundary */
+let kept = null;
 
 function post(method, params) {
   return new Promise((resolve, reject) => {
@@ -74,36 +93,81 @@ function sitesOf(profile, ownFiles) {
 }
 
 /**
- * {action: 'baseline', samplingInterval?} starts sampling (again, from nothing); {action: 'read',
+ * A forced GC's second pass, when the boundary will read the sites: V8's profile, whose own full GC
+ * (kSamplingForceGC) runs right after the agent's first gc(), kept for the read that follows. The
+ * read used to run it 100-400 ms later, after seep's /proc read: a third full GC, which under load
+ * deoptimized again what the server had optimized since the first (fixtures/node-service under
+ * autocannon, code marked for deoptimization 'weak objects' per checkpoint: 21-44, median 24, with
+ * the profile's GC right after gc(); 22-46, median 31, 150 ms after; 23-67, median 43, 400 ms after).
+ * Returns whether it stood in for the GC (sampling is on); otherwise nothing is kept.
+ */
+async function profileAsGc() {
+  kept = null;
+  if (!session || !sampling) return false;
+  kept = (await post('HeapProfiler.getSamplingProfile', {})).profile;
+  return true;
+}
+
+/**
+ * Sampling stops with the profiler disabled: HeapProfiler.stopSampling gives a last profile, and
+ * runs a full GC for it (a Mark-Compact 'sampling profiler' under --trace-gc), which a baseline taken
+ * again at every warmup read, or a stop at a heap too large to read (2.7 s at 672 MB), paid for nothing
+ */
+async function stopSampling() {
+  sampling = false;
+  kept = null;
+  await post('HeapProfiler.disable', {}).catch(() => undefined);
+}
+
+/** a GC that took no profile (the boundary reads no sites, or reused the target's own GC): none kept */
+function forgetProfile() {
+  kept = null;
+}
+
+/**
+ * {action: 'baseline', samplingInterval?, samplesPerSecond?} starts sampling (again, from nothing),
+ * every samplingInterval bytes, or with samplesPerSecond at most that many samples a second at the
+ * pace the target allocated since the last baseline (paceInterval; the first: the default); {action: 'read',
  * minBytes?, limit?, track?: [names]} returns every site in `track` (the ones the caller follows
  * already, so its series has no holes) and, of the others, the top `limit` by live bytes above minBytes.
  * {action: 'stop'} stops sampling (a heap too large to read at every boundary).
  * No GC asked here, but V8 runs a full GC before every profile it gives (the inspector starts the
  * sampling with kSamplingForceGC): a read is a full GC in the target, so a soak's checkpoint that
- * spares the target a forced GC takes no read (runner/typeGrowthCollector.ts).
+ * spares the target a forced GC takes no read (runner/typeGrowthCollector.ts). A read after a forced
+ * GC that took the profile as its second pass (profileAsGc) walks that one and runs no GC.
  */
-function createAllocationSites(ownFiles) {
+function createAllocationSites(ownFiles, allocated = () => 0) {
+  // the last baseline: when, and the bytes allocated by then (its pace for the next one)
+  let since = null;
   return async function allocationSites(req) {
     const action = req.action || 'read';
     if (action === 'baseline') {
+      const now = { at: performance.now(), bytes: allocated() };
+      const pace = since && now.at > since.at ? ((now.bytes - since.bytes) / (now.at - since.at)) * 1000 : null;
+      since = now;
       if (!session) {
         session = new inspector.Session();
         session.connect();
-        await post('HeapProfiler.enable', {});
       } else {
-        await post('HeapProfiler.stopSampling', {}).catch(() => undefined);
+        await stopSampling();
       }
-      const samplingInterval = Number(req.samplingInterval) || DEFAULT_SAMPLING_INTERVAL;
+      await post('HeapProfiler.enable', {});
+      kept = null;
+      const samplesPerSecond = Number(req.samplesPerSecond) || 0;
+      const samplingInterval = Number(req.samplingInterval) || (samplesPerSecond > 0 && pace !== null ? paceInterval(pace, samplesPerSecond) : DEFAULT_SAMPLING_INTERVAL);
       await post('HeapProfiler.startSampling', { samplingInterval });
-      return { samplingInterval };
+      sampling = true;
+      return { samplingInterval, ...(pace !== null ? { allocatedPerSecond: Math.round(pace) } : {}) };
     }
     if (action === 'stop') {
-      if (session) await post('HeapProfiler.stopSampling', {}).catch(() => undefined);
+      kept = null;
+      if (session) await stopSampling();
       return { stopped: session !== null };
     }
     if (action !== 'read') throw new Error(`allocationSites action must be 'baseline', 'read' or 'stop', got '${action}'`);
     if (!session) throw new Error("allocationSites has no baseline; call action 'baseline' first");
-    const { profile } = await post('HeapProfiler.getSamplingProfile', {});
+    const profile = kept || (await post('HeapProfiler.getSamplingProfile', {})).profile;
+    kept = null;
     const { bytes, samples } = sitesOf(profile, ownFiles);
     const minBytes = Number(req.minBytes) || 0;
     const limit = Number(req.limit) || DEFAULT_LIMIT;
@@ -117,4 +181,4 @@ function createAllocationSites(ownFiles) {
   };
 }
 
-module.exports = { createAllocationSites, sitesOf };
+module.exports = { createAllocationSites, sitesOf, profileAsGc, forgetProfile, paceInterval };

@@ -1,9 +1,12 @@
 // The Node agent's 'allocationSites' op on a real service: V8's sampling heap profiler, started at
 // the baseline, names where what survives the GC was allocated; what the fixed twin frees is gone.
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { tempDir } from '../../../fixtures/testing/tempDir.ts';
 import { connectAgent, type AgentClient } from '../agentClient.ts';
+// the agent's own CJS module, as the agent loads it
+const { paceInterval } = createRequire(import.meta.url)('./allocationSites.cjs') as { paceInterval: (allocatedPerSecond: number, samplesPerSecond: number) => number };
 import { nodeAgentPath, startTarget, agentTargetsDir } from '../../../fixtures/agent-targets/targets.ts';
 
 const dir = tempDir('seep-agent-sites-');
@@ -56,5 +59,34 @@ describe("Node agent: 'allocationSites'", () => {
   it('the fixed twin keeps next to nothing of what its own lines allocate', async () => {
     const got = await sitesAfter('fixed', 400);
     expect(ownLines(got), JSON.stringify(got.sites, null, 1)).toBeLessThan(400 * 10);
+  });
+
+  it("a forced GC that serves the sites' read takes the profile as its second pass, and the read walks that profile", async () => {
+    const { agent, port } = await startService('leaky');
+    await hit(port, 5);
+    // no sampling yet: the second pass is a plain GC
+    expect(await agent.request('gc', { sites: true })).not.toHaveProperty('profiled');
+    await agent.request('allocationSites', { action: 'baseline' });
+    await hit(port, 200);
+    expect(await agent.request('gc', { sites: true })).toMatchObject({ forced: true, profiled: true });
+    // what the service keeps after the GC is not in the profile that GC took
+    await hit(port, 600);
+    const atGc = ownLines((await agent.request('allocationSites', { action: 'read', limit: 50 })) as Sites);
+    // a GC with no sites to serve keeps no profile: the next read takes a profile of its own
+    await agent.request('gc');
+    const fresh = ownLines((await agent.request('allocationSites', { action: 'read', limit: 50 })) as Sites);
+    expect(atGc).toBeGreaterThan(200 * 50);
+    expect(fresh, `at the GC ${atGc}, after 600 more ${fresh}`).toBeGreaterThan(atGc * 2);
+  });
+});
+
+describe('paceInterval', () => {
+  it('keeps 1 KiB for a target that allocates little, and widens by powers of two to at most the asked samples a second', () => {
+    expect(paceInterval(0, 2000)).toBe(1024);
+    expect(paceInterval(2_000_000, 2000)).toBe(1024);
+    expect(paceInterval(2_100_000, 2000)).toBe(2048);
+    // fixtures/node-service's GET /healthz under autocannon: 90-140 MB/s
+    expect(paceInterval(120e6, 2000)).toBe(65536);
+    expect(paceInterval(1e12, 2000)).toBe(1 << 20);
   });
 });

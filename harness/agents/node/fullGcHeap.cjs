@@ -35,16 +35,29 @@ function settledHeap() {
 /** seep's own calls that run a full GC V8 does not flag as forced: the last few, [from, to] in performance.now() */
 const MAX_SEEP_SPANS = 8;
 
+/** what the young generation holds before a scavenge: its capacity now */
+function youngCapacity() {
+  const s = v8.getHeapSpaceStatistics().find((x) => x.space_name === 'new_space');
+  return s ? s.space_used_size + s.space_available_size : 0;
+}
+
 function watchFullGcs() {
   /** { at: performance.now() when read, forced, figures: settledHeap() } */
   let last = null;
   const seepSpans = [];
+  // bytes allocated in the young generation, about: a scavenge each time it fills (its capacity read
+  // as the observer hears of them, so a young generation that grew is counted at its new size)
+  let youngFilled = 0;
+  // a full GC empties the young generation uncounted: the count never goes back
+  let allocatedSoFar = 0;
   const record = (forced) => {
     last = { at: performance.now(), forced, figures: settledHeap() };
   };
   const bySeep = (startTime) => seepSpans.some(([from, to]) => startTime >= from && startTime <= to);
   try {
     const observer = new PerformanceObserver((list) => {
+      const minors = list.getEntries().filter((e) => (e.detail || {}).kind === constants.NODE_PERFORMANCE_GC_MINOR).length;
+      if (minors > 0) youngFilled += minors * youngCapacity();
       for (const e of list.getEntries()) {
         const detail = e.detail || {};
         // seep's own: gc() is flagged forced and recorded as it ends, in collect(); the heap
@@ -69,6 +82,12 @@ function watchFullGcs() {
     seepSpan(from) {
       seepSpans.push([from, performance.now()]);
       if (seepSpans.length > MAX_SEEP_SPANS) seepSpans.shift();
+    },
+    /** bytes allocated so far, about: the young generation's fills, and what it holds now (allocationSites.cjs's pace) */
+    allocated() {
+      const young = v8.getHeapSpaceStatistics().find((x) => x.space_name === 'new_space');
+      allocatedSoFar = Math.max(allocatedSoFar, youngFilled + (young ? young.space_used_size : 0));
+      return allocatedSoFar;
     },
     /** ms since the last full GC ended (as read), null when none was seen */
     ageMs: () => (last ? performance.now() - last.at : null),

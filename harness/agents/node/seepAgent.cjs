@@ -122,15 +122,30 @@ if (process.env.SEEP_AGENT_TRACK_RESOURCES === '1') startTracking();
 
 // --- gc without --expose-gc: turn the flag on and fetch gc from a fresh context ---
 let gcFn = typeof globalThis.gc === 'function' ? globalThis.gc : null;
-function collect() {
+/**
+ * Two full GCs back to back: the first pass runs finalizers and weak callbacks that free more for
+ * the second. With `sites` (the boundary reads the allocation sites next), the second is the one
+ * V8's heap profiler runs before it gives its profile, kept for that read (allocationSites.cjs
+ * profileAsGc), rather than a third full GC after seep's /proc read.
+ */
+async function collect(sites) {
+  // returns whether the profile was the second pass
   if (!gcFn) {
     v8.setFlagsFromString('--expose-gc');
     gcFn = vm.runInNewContext('gc');
   }
-  // twice: the first pass runs finalizers and weak callbacks that free more for the second
   gcFn();
-  gcFn();
+  const from = performance.now();
+  let profiled = false;
+  try {
+    profiled = sites === true && (await allocationSiteProfile.profileAsGc());
+  } finally {
+    // its GC is not flagged forced: seep's, not the target's own
+    if (profiled) fullGcs.seepSpan(from);
+  }
+  if (!profiled) gcFn();
   fullGcs.record(true);
+  return profiled;
 }
 
 // --- the heap after the last full GC, the target's own or seep's: a soak under load reads it rather
@@ -173,17 +188,19 @@ const planted = [];
 let afterGc = null;
 
 const handlers = {
-  // reuseWithinMs: no GC forced when a full GC (the target's own) ended that recently; its heap stands
-  gc(req) {
+  // reuseWithinMs: no GC forced when a full GC (the target's own) ended that recently; its heap stands.
+  // sites: the boundary reads the allocation sites after it (collect())
+  async gc(req) {
     const ageMs = fullGcs.ageMs();
     if (typeof req.reuseWithinMs === 'number' && ageMs !== null && ageMs <= req.reuseWithinMs) {
+      allocationSiteProfile.forgetProfile();
       afterGc = fullGcs.last().figures;
       return { forced: false, ageMs };
     }
-    collect();
+    const profiled = await collect(req.sites);
     const last = fullGcs.last();
     afterGc = last ? last.figures : null;
-    return { forced: true, heapUsed: afterGc ? afterGc.heap.used_heap_size : process.memoryUsage().heapUsed };
+    return { forced: true, heapUsed: afterGc ? afterGc.heap.used_heap_size : process.memoryUsage().heapUsed, ...(profiled ? { profiled } : {}) };
   },
   // afterGc (a soak's boundary read): the heap the last 'gc' request left or reused, once
   memory(req) {
@@ -255,12 +272,13 @@ const handlers = {
 };
 
 // per-site live bytes at every boundary (allocationSites.cjs); seep's own files are not the target's
-const allocationSites = require('./allocationSites.cjs').createAllocationSites([
+const allocationSiteProfile = require('./allocationSites.cjs');
+const allocationSites = allocationSiteProfile.createAllocationSites([
   'agents/node/seepAgent.cjs',
   'agents/node/allocationSites.cjs',
   'agents/node/fullGcHeap.cjs',
   'drivers/workers/nodeWorker.mjs',
-]);
+], () => fullGcs.allocated());
 // V8's heap profiler runs a full GC of its own before each profile it gives (and as it stops), not
 // flagged as forced: seep's, not the target's, for a checkpoint that would reuse the target's own
 handlers.allocationSites = async (req) => {
