@@ -16,6 +16,10 @@ const { unit, e2e } = splitTestFiles(fileURLToPath(new URL('.', import.meta.url)
 export default defineConfig({
   test: {
     pool: 'forks',
+    // 2, not 3: the slow e2e files' process trees (schedstat CPU, the build and vitest's start taken
+    // out) use 0.2-1.5 cores over their time, 0.7 on average (the framework corpus 0.5-0.6, the
+    // labelled corpus 0.9, realSetupsServices 1.4, binRunnable 1.5): two workers already ask ~1.4 of
+    // the 2 cores, and a CPU hog beside the suite leaves one. A file whose runs wait overlaps them itself
     maxWorkers: 2,
     testTimeout: 60_000,
     hookTimeout: 60_000,
