@@ -26,7 +26,7 @@ export const MIN_TREND_POINTS = 20;
 /** timings kept for the medians */
 const WINDOW = 16;
 /** steps and boundaries timed before a counted run chooses its k */
-export const TIMED_BEFORE_CHOOSING = 3;
+const TIMED_BEFORE_CHOOSING = 3;
 
 export interface CadenceChoice {
   every: number;

@@ -5,12 +5,12 @@
 // soak's load runs beside the steps. The run's abort (a signal, an early stop, a fatal death) ends
 // the loop wherever it waits.
 //
-// A counted run's warmup of N steps reads boundaries only after its last few (warmupReadsFromStep):
-// nothing in a boundary decides when such a warmup ends, and every aggregate and check takes the
-// last warmup boundary as the baseline and judges from there. The few before the baseline are what the
-// cadence times before it chooses its k (observeCadence.ts), and give the target forced GCs
-// between its last warmup steps as between its measured ones. The reads before those were pure
-// cost: 25 warmup boundaries took 3.3 s of a 21 s Express run, each a forced GC in every process.
+// Every warmup step of a counted run is followed by a boundary, though none decides when the warmup
+// ends: its forced GC is part of the state the measured phase starts from. Reading only the last
+// three of 25 (the others' garbage then freed at once by the baseline's GC) made the RSS of the
+// leaky express-buffers corpus target noisier over its measured steps (95% CI of its slope -16 to
+// 126 KB a step, against 75 to 107 with every warmup step read), and leak.rss, which must fail it,
+// passed in 2 of 4 runs at a load of ~22 (once in frameworkCorpusLeaky).
 import type { RunPlan } from '../scenario/runPlan.ts';
 import type { Identities } from '../probes/sampler.ts';
 import { formatElapsed } from '../analysis/soakChecks.ts';
@@ -23,7 +23,6 @@ import type { ScenarioSteps } from './scenarioSteps.ts';
 import type { SoakLoad } from './soakLoad.ts';
 import type { StepErrorPolicy } from './stepErrors.ts';
 import { fullGcReuseMs } from './fullGcReuse.ts';
-import { TIMED_BEFORE_CHOOSING } from './observeCadence.ts';
 import { stepPacing } from './stepPacing.ts';
 
 export interface Measured {
@@ -84,7 +83,6 @@ async function stepLoop(plan: StepLoopPlanPart, p: StepLoopParts, warmupOver: ()
   const measureOver = () => ('steps' in plan.measure ? pos.steps - pos.warmupSteps >= plan.measure.steps : now() >= plan.measure.ms);
   const pause = stepPacing(plan, now, signal);
   let nextCheckpoint = now() + plan.checkpointMs;
-  const warmupReadsFrom = warmupReadsFromStep(plan);
   while (!measureOver() && !signal.aborted) {
     if (pos.phase === 'warmup' && warmupOver()) await endWarmup();
     // CLI scenarios: each command's agent writes what it saw at exit, for the suspects (counted runs
@@ -105,7 +103,7 @@ async function stepLoop(plan: StepLoopPlanPart, p: StepLoopParts, warmupOver: ()
     if (pos.phase === 'warmup') pos.warmupSteps++;
     if (counted && pos.phase === 'warmup' && warmupOver()) {
       await endWarmup(); // the read after the last warmup step is the baseline
-    } else if (now() >= nextCheckpoint && (pos.phase === 'measured' ? p.observer.readAfter(pos.steps - pos.warmupSteps, measureOver()) : pos.warmupSteps >= warmupReadsFrom)) {
+    } else if (now() >= nextCheckpoint && (pos.phase !== 'measured' || p.observer.readAfter(pos.steps - pos.warmupSteps, measureOver()))) {
       // a counted run's boundaries may be spaced, and a soak's clock stretched, where observing costs
       // more than the run can afford (observeCadence.ts); a soak's under way may reuse the target's own full GC
       await p.reads.checkpoint(pos.phase, fullGcReuseMs(plan));
@@ -113,16 +111,4 @@ async function stepLoop(plan: StepLoopPlanPart, p: StepLoopParts, warmupOver: ()
     }
     await pause(pos.phase);
   }
-}
-
-/**
- * The warmup step from which on its boundaries are read. A counted run's warmup of N steps: after
- * its last TIMED_BEFORE_CHOOSING - 1 (with the baseline after the last they are the boundaries the
- * cadence times before it chooses, at the first measured step, as when every warmup step was read).
- * A warmup of a time, not known to be near its end, and a soak's, whose checkpoint clock they set:
- * after every step its clock allows.
- */
-export function warmupReadsFromStep(plan: Pick<RunPlan, 'warmup' | 'measure'>): number {
-  if (!('steps' in plan.warmup) || !('steps' in plan.measure)) return 0;
-  return Math.max(0, plan.warmup.steps - (TIMED_BEFORE_CHOOSING - 1));
 }
