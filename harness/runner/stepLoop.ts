@@ -4,6 +4,13 @@
 // (a counted run's after every step, a soak's on its checkpoint clock), paced as the plan says. A
 // soak's load runs beside the steps. The run's abort (a signal, an early stop, a fatal death) ends
 // the loop wherever it waits.
+//
+// Every warmup step of a counted run is followed by a boundary, though none decides when the warmup
+// ends: its forced GC is part of the state the measured phase starts from. Reading only the last
+// three of 25 (the others' garbage then freed at once by the baseline's GC) made the RSS of the
+// leaky express-buffers corpus target noisier over its measured steps (95% CI of its slope -16 to
+// 126 KB a step, against 75 to 107 with every warmup step read), and leak.rss, which must fail it,
+// passed in 2 of 4 runs at a load of ~22 (once in frameworkCorpusLeaky).
 import type { RunPlan } from '../scenario/runPlan.ts';
 import type { Identities } from '../probes/sampler.ts';
 import { formatElapsed } from '../analysis/soakChecks.ts';
