@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { METRICS, type Sample } from '../report/sampleSchema.ts';
 import { planBudgets } from '../scenario/runPlan.ts';
 import type { DiskLine, TempLeftLine } from '../series/sampleStream.ts';
-import { folderOf, openDiskEvidence } from './diskCollector.ts';
+import { diskCollector, folderOf } from './diskCollector.ts';
 import { tempDir } from '../../fixtures/testing/tempDir.ts';
 
 function sample(iteration: number): Sample {
@@ -22,17 +22,18 @@ describe('folderOf', () => {
   });
 });
 
-describe('openDiskEvidence', () => {
+describe('diskCollector', () => {
   it('follows a temp dir, files held open for writing, and files and folders created in the working directory', async () => {
     const work = tempDir('seep-diskcol-');
     mkdirSync(path.join(work, 'data'));
     const lines: (DiskLine | TempLeftLine)[] = [];
-    const disk = openDiskEvidence(
+    const disk = diskCollector(
       { target: { kind: 'service', command: ['x'], ready: { tcp: true }, env: {}, cwd: work, restart: false }, budgets: planBudgets({ disk: { allow: ['*.log'] } }) },
       { repoRoot: work, cookie: 'seep-test-cookie.123', skip: [], emit: (l) => lines.push(l), now: () => 0 },
     );
-    const tmp = disk.env.TMPDIR!;
-    expect(disk.env).toEqual({ TMPDIR: tmp, TEMP: tmp, TMP: tmp });
+    const env = disk.beforeStart!();
+    const tmp = env.TMPDIR!;
+    expect(env).toEqual({ TMPDIR: tmp, TEMP: tmp, TMP: tmp });
     const fd = openSync(path.join(work, 'data', 'history.db'), 'a');
     try {
       writeSync(fd, 'x'.repeat(100));
@@ -41,7 +42,7 @@ describe('openDiskEvidence', () => {
       writeFileSync(path.join(work, 'data', 'app.log'), 'z'.repeat(7));
       writeFileSync(path.join(tmp, 'left.bin'), 'w'.repeat(50));
       const s1 = sample(1);
-      await disk.collector.atBoundary!(s1);
+      await disk.atBoundary!(s1);
       expect(s1.values).toMatchObject({ tmpBytes: 50, tmpEntries: 1, diskBytes: 130 }); // the allowed log left out
       const l1 = lines.at(-1) as DiskLine;
       expect(l1.f).toEqual({ 'data/history.db': 100 });
@@ -54,7 +55,7 @@ describe('openDiskEvidence', () => {
       appendFileSync(path.join(work, 'data', 'history.db'), 'x'.repeat(20));
       appendFileSync(path.join(work, 'data', 'app.log'), 'z'); // created, then grew: followed, shown as allowed
       const s2 = sample(2);
-      await disk.collector.atBoundary!(s2);
+      await disk.atBoundary!(s2);
       const l2 = lines.at(-1) as DiskLine;
       expect(l2.f).toEqual({ 'data/history.db': 120, 'data/app.log': 8 });
       expect(l2.n).toMatchObject({ 'data/app.log': { how: 'created', allowed: true } });
@@ -65,12 +66,12 @@ describe('openDiskEvidence', () => {
       } catch {
         // closed above
       }
-      disk.close();
+      disk.afterStop!();
     }
     const left = lines.at(-1) as TempLeftLine;
     expect(left.k).toBe('tempLeft');
     expect(left.left).toEqual([{ kind: 'file', id: path.join(tmp, 'left.bin'), detail: 'file, 50 B' }]);
     expect(existsSync(tmp)).toBe(false);
-    expect((await disk.collector.afterRun!(2)).errors).toEqual([]);
+    expect((await disk.afterRun!(2)).errors).toEqual([]);
   });
 });

@@ -28,14 +28,6 @@ export interface DiskEvidenceOptions {
   procRoot?: string;
 }
 
-export interface DiskEvidence {
-  /** TMPDIR, TEMP and TMP for the target's env; empty for a target seep did not start */
-  env: Record<string, string>;
-  collector: EvidenceCollector;
-  /** once the target has stopped: lists what it left in its temp dir, to the stream, and removes it */
-  close(): void;
-}
-
 type How = NonNullable<DiskLine['n']>[string]['how'];
 
 /** Free space is written again when it moved by a MiB: a projection in hours does not need the byte. */
@@ -58,18 +50,22 @@ export function folderOf(entry: string, createdDirs: ReadonlySet<string>): { fol
   return { folder: path.dirname(top), top };
 }
 
-export function openDiskEvidence(plan: Pick<RunPlan, 'target' | 'budgets'>, opts: DiskEvidenceOptions): DiskEvidence {
+/**
+ * Opened before the target starts: its temp dir made (TMPDIR, TEMP and TMP for its env, beforeStart)
+ * and its working directories listed as they were; once it has stopped (afterStop), what it left in
+ * its temp dir goes to the stream and the dir is removed.
+ */
+export function diskCollector(plan: Pick<RunPlan, 'target' | 'budgets'>, opts: DiskEvidenceOptions): EvidenceCollector {
   // a deployed service seep drives at its URL: no process here, no disk of its to read
-  if (plan.target.kind === 'remote') return { env: {}, collector: {}, close: () => undefined };
+  if (plan.target.kind === 'remote') return {};
   const d = openDiskWatch(plan, opts);
   const { temp, errors } = d;
   return {
-    env: temp?.env ?? {},
-    collector: {
-      atBoundary: async (s: Sample) => readDisk(d, s),
-      afterRun: async () => ({ suspects: [], errors: [...errors].slice(0, 5) }),
-    },
-    close() {
+    // empty for a target seep did not start
+    beforeStart: () => temp?.env ?? {},
+    atBoundary: async (s: Sample) => readDisk(d, s),
+    afterRun: async () => ({ suspects: [], errors: [...errors].slice(0, 5) }),
+    afterStop() {
       if (!temp) return;
       try {
         opts.emit({ k: 'tempLeft', t: opts.now(), left: temp.close() });

@@ -14,6 +14,9 @@ import { handleTypeDiff } from './identityDiff.ts';
 import type { TargetSession } from './targetSession.ts';
 
 export interface EvidenceCollector {
+  /** opened before the target starts (runCollectors.ts, setupCollectors): what it adds to the
+   * target's env (the disk's own temp dir: TMPDIR, TEMP, TMP) */
+  beforeStart?(): Record<string, string>;
   /** before a boundary's GC: this collector reads the root agent's allocation sites at that boundary
    * (the GC then takes V8's profile as its second pass: RunTarget.gc) */
   readsSitesAt?(phase: Phase, iteration: number): boolean;
@@ -22,6 +25,9 @@ export interface EvidenceCollector {
   /** once the measured phase and its settle are over, before the teardown: looks of its own, which
    * may take extra steps (naming suspects) */
   afterMeasured?(run: MeasuredRun): Promise<void>;
+  /** once the target is stopped, whatever happened, before the run's tail: what the target left
+   * behind, to the stream (the disk's temp dir, listed and removed) */
+  afterStop?(): void;
   /** once the target is stopped: suspect evidence it gathered (the judge ranks it), problems it
    * had, and the handle types more numerous after the settle than at the baseline */
   afterRun?(measuredSteps: number): Promise<CollectorFindings>;

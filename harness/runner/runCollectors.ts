@@ -1,7 +1,9 @@
 // The evidence collectors of a run, in the order they add to a boundary read (the runtime heap
 // first: the per-type reads look at the heap it read). The one place that knows them by name: each
 // is opened through one signature from what the run offers, and the engine walks the list without
-// knowing what it opens, as fuite's loop walks its metric factories.
+// knowing what it opens, as fuite's loop walks its metric factories. Those that must see the
+// target's start (setupCollectors: its env, what was there before it) are opened before it, and
+// take their place in the list through `opened`.
 import type { RunPlan } from '../scenario/runPlan.ts';
 import { phaseCode } from '../series/sampleStream.ts';
 import { cliDumpCollector, runtimeHeapCollector, type EvidenceCollector } from './evidenceCollectors.ts';
@@ -10,11 +12,28 @@ import { SOAK_SAMPLES_PER_SECOND, typeGrowthCollector } from './typeGrowthCollec
 import { warningCountsCollector } from './warningCountsCollector.ts';
 import { agentCoverageCollector } from './agentCoverageCollector.ts';
 import { prometheusEvidence, type RunWindow } from './prometheusEvidence.ts';
+import { diskCollector, type DiskEvidenceOptions } from './diskCollector.ts';
+
+/** What a run offers the collectors opened before its target starts. */
+export interface CollectorSetup extends DiskEvidenceOptions {
+  plan: Pick<RunPlan, 'target' | 'budgets'>;
+}
+
+/** The collectors opened before the target starts; the engine adds what they say to its env. */
+export const setupCollectors: readonly ((run: CollectorSetup) => EvidenceCollector[])[] = [
+  // the target's own temp dir, and its working directories listed before it writes in them
+  (run) => [diskCollector(run.plan, run)],
+];
+
+/** What the collectors opened before the start add to the target's env, in the list's order. */
+export function targetEnv(collectors: readonly EvidenceCollector[]): Record<string, string> {
+  return Object.assign({}, ...collectors.map((c) => c.beforeStart?.() ?? {})) as Record<string, string>;
+}
 
 /** What a run offers its collectors once its target has started. */
 export interface CollectorRun extends SuspectNamingOptions {
   plan: Pick<RunPlan, 'name' | 'file' | 'target' | 'budgets' | 'evidence' | 'settleMs' | 'pace' | 'attributionSteps' | 'load' | 'measure'>;
-  /** the collectors opened before the target started (the disk's: its temp dir is in the target's env; the step clock) */
+  /** the collectors opened before the target started (setupCollectors'; the step clock) */
   opened: EvidenceCollector[];
   /** the run's window on the wall clock, for evidence read afterwards over it (Prometheus') */
   window: RunWindow;
@@ -39,6 +58,6 @@ export const runCollectors: readonly CollectorOpener[] = [
 ];
 
 /** Every collector of the list opened on the run, in the list's order. */
-export function openCollectors(openers: readonly CollectorOpener[], run: CollectorRun): EvidenceCollector[] {
+export function openCollectors<R>(openers: readonly ((run: R) => EvidenceCollector[])[], run: R): EvidenceCollector[] {
   return openers.flatMap((open) => open(run));
 }

@@ -1,7 +1,6 @@
 // Where a run's events go: every one to the append-only sample stream and to the run's aggregate,
 // which builds the report from them and nothing else (so `seep report` rebuilds from the stream the
 // report the run wrote), and to the live report and the Prometheus endpoint where they are asked for.
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -9,8 +8,7 @@ import type { ScenarioReport, Verdict } from '../report/runReportSchema.ts';
 import type { MetricsEndpoint } from '../observations/metricsEndpoint.ts';
 import { createRunAggregate, type RunAggregate } from '../assembly/runAggregate.ts';
 import { encodeHead, type StreamHead } from '../observations/streamHead.ts';
-import { fileSlug } from '../scenario/fileSlug.ts';
-import { createSampleStream, streamFile, type NoteKind, type StreamEvent } from '../series/sampleStream.ts';
+import { createSampleStream, newStreamFile, type NoteKind, type StreamEvent } from '../series/sampleStream.ts';
 import { allOutputs, liveReportOutput, metricsOutput, metricsValues, sampleStreamOutput } from './runOutputs.ts';
 
 export interface RunEvents {
@@ -39,20 +37,12 @@ export interface RunEventsOptions {
   onStreamFailure(message: string): void;
 }
 
-function uniqueStream(runDir: string, name: string): string {
-  const slug = fileSlug(name, 80);
-  for (let n = 1; ; n++) {
-    const file = streamFile(runDir, n === 1 ? slug : `${slug}-${n}`);
-    if (!existsSync(file)) return file;
-  }
-}
-
 /** Opens the stream and writes the head. */
 export async function openRunEvents(head: StreamHead, opts: RunEventsOptions): Promise<RunEvents> {
   // with no run folder (the eval's corpus runs), the stream goes to a temp folder removed at the end
   const tempRunDir = opts.runDir ? null : await mkdtemp(path.join(os.tmpdir(), 'seep-run-'));
   const runDir = opts.runDir ?? tempRunDir!;
-  const stream = createSampleStream(uniqueStream(runDir, head.name), { onFailure: (err) => opts.onStreamFailure(err.message) });
+  const stream = createSampleStream(newStreamFile(runDir, head.name), { onFailure: (err) => opts.onStreamFailure(err.message) });
   const agg = createRunAggregate();
   // a soak's time left, for the metrics endpoint; a counted run has none
   const remainingMs = head.measure && 'ms' in head.measure ? () => Math.max(0, head.durationMs - opts.now()) : () => null;

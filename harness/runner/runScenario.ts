@@ -18,7 +18,7 @@ import type { EvidenceCollector, MeasuredRun } from './evidenceCollectors.ts';
 import { createObserverTally } from './observerCost.ts';
 import { pacedObserver, type PacedObserver } from './observeCadence.ts';
 import type { ProgressSink } from './progressSink.ts';
-import { openCollectors, runCollectors } from './runCollectors.ts';
+import { openCollectors, runCollectors, setupCollectors, targetEnv } from './runCollectors.ts';
 import { createRunEnding, type RunEnding } from './runEnding.ts';
 import { openRunEvents, type RunEvents } from './runEvents.ts';
 import { runHead } from './runHead.ts';
@@ -35,7 +35,6 @@ import { stepErrorPolicy } from './stepErrors.ts';
 import { measure } from './stepLoop.ts';
 import { createTargetLifecycle, type TargetLaunch, type TargetLifecycle } from './targetLifecycle.ts';
 import { createResetRetry } from './resetRetry.ts';
-import { openDiskEvidence, type DiskEvidence } from './diskCollector.ts';
 import { alsoTimedBy, createStepClock, type StepClock } from './stepClock.ts';
 import path from 'node:path';
 
@@ -66,8 +65,8 @@ interface Run {
   reads: BoundaryReads;
   position: RunPosition;
   observer: PacedObserver;
-  /** the target's temp dir and what it writes; the duration of its steps */
-  disk: DiskEvidence;
+  /** the collectors opened before the target starts (its temp dir and what it writes); the duration of its steps */
+  early: EvidenceCollector[];
   stepClock: StepClock;
   load: SoakLoad;
   /** what seep says of this run on stderr, its scenario named */
@@ -128,7 +127,7 @@ async function openRun(plan: RunPlan, opts: RunScenarioOptions): Promise<Run> {
   const { emit, note, agg } = events;
   const total = 'steps' in plan.measure ? ('steps' in plan.warmup ? plan.warmup.steps : 0) + plan.measure.steps : null;
   // before the target starts: a temp dir of its own, its working directories listed (seep's run folder left out)
-  const disk = openDiskEvidence(plan, { repoRoot: opts.repoRoot, cookie, skip: [opts.runDir ? path.dirname(events.runDir) : events.runDir], emit, now });
+  const early = openCollectors(setupCollectors, { plan, repoRoot: opts.repoRoot, cookie, skip: [opts.runDir ? path.dirname(events.runDir) : events.runDir], emit, now });
   opts.progress?.scenarioStart({ name: plan.name, file: opts.file, total, durationMs: 'ms' in plan.measure ? plan.measure.ms : null });
   // a step's request reset as a worker of the tree exits (recycled) is retried, and recorded
   const resets = createResetRetry({ rootPids: () => lifecycle.current()?.rootPids() ?? [], onRetry: (r) => emit({ k: 'retry', t: now(), ...r }) });
@@ -154,7 +153,7 @@ async function openRun(plan: RunPlan, opts: RunScenarioOptions): Promise<Run> {
   const pauses = 'ms' in plan.measure ? createPauseLog() : undefined;
   const reads = createBoundaryReads(plan, { sampler, target: lifecycle, position, total, emit, note, now, watch, observer, problem, progress: opts.progress, pauses });
   const load = soakLoad(plan, { lifecycle, now, emit, note, pauses });
-  return { opts, attached, scope, events, ending, lifecycle, reads, position, observer, disk, stepClock, load, say, problem, problems, total };
+  return { opts, attached, scope, events, ending, lifecycle, reads, position, observer, early, stepClock, load, say, problem, problems, total };
 }
 
 /** Starts the target, runs the scenario on it, and stops it, whatever happens. */
@@ -167,11 +166,11 @@ async function drive(plan: RunPlan, run: Run): Promise<Driven> {
   let newSinceBaseline: Identities = { processes: [], sockets: [], fds: [] };
   let orphans: Leftover[] = [];
   try {
-    const target = await lifecycle.start(launchOf(plan), { attached: run.attached, env: run.disk.env });
+    const target = await lifecycle.start(launchOf(plan), { attached: run.attached, env: targetEnv(run.early) });
     // the run's window on the wall clock, for evidence read afterwards over it (Prometheus')
     const window = { startedAtMs: Date.now() - scope.now(), measuredFromT: () => (position.phase === 'warmup' ? null : position.measuredFromT) };
     collectors = openCollectors(runCollectors, {
-      plan, target, opened: [run.disk.collector, run.stepClock], window,
+      plan, target, opened: [...run.early, run.stepClock], window,
       noRoomForSnapshot: lifecycle.noRoomForSnapshot, runDir: events.runDir, cookie: scope.cookie, emit: events.emit, note: events.note, now: scope.now,
     });
     reads.observeWith(collectors);
@@ -196,7 +195,7 @@ async function drive(plan: RunPlan, run: Run): Promise<Driven> {
     await reads.stopTimer();
     await steps?.teardownAfterError(run.problem);
     orphans = await lifecycle.stop();
-    run.disk.close();
+    for (const c of new Set([...run.early, ...collectors])) c.afterStop?.();
     scope.close();
   }
   return { collectors, newSinceBaseline, orphans };

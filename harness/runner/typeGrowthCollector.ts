@@ -115,6 +115,23 @@ async function askAgent(a: AgentHandle, params: object, errors: Set<string>): Pr
 }
 
 /**
+ * Why a boundary gets no per-type read, or null when it gets one: none can be made any more (no
+ * baseline taken, or done), the target restarted (`a` is not the agent that took the baseline), a
+ * Node heap (`heap`, taken as its size) too large to sample, or the last reads were slow (the
+ * measured boundaries before `skipUntil` get none). The boundary itself asks with its own heap, the
+ * GC's pass before it with the last boundary's (readsSitesAt).
+ */
+function whyNoRead(
+  st: { done: boolean; baselineAgent: AgentHandle | null; skipUntil: number },
+  a: AgentHandle, heap: number, phase: Sample['phase'], iteration: number | null,
+): 'none' | 'restarted' | 'heap' | 'skipped' | null {
+  if (st.done || !st.baselineAgent) return 'none';
+  if (a !== st.baselineAgent) return 'restarted';
+  if (a.runtime === 'node' && heap > MAX_NODE_HEAP_FOR_SAMPLING) return 'heap';
+  return iteration !== null && phase === 'measured' && iteration < st.skipUntil ? 'skipped' : null;
+}
+
+/**
  * `agents`: every agent of the tree. The other Python processes (a pre-fork server's workers) take
  * the baseline too, unread here: the suspect collector asks them what grew since, to follow the
  * classes that grew in the workers (agents/pythonHolders.ts).
@@ -138,25 +155,20 @@ export function typeGrowthCollector(agent: () => AgentHandle | null, emit: (line
 
   const ask = (a: AgentHandle, params: object) => askAgent(a, params, errors);
 
-  /** the last reads were slow: the measured boundaries before skipUntil get none */
-  const skipped = (phase: Sample['phase'], iteration: number): boolean => phase === 'measured' && iteration < skipUntil;
-
-  /** whether this boundary gets no read: none can be made any more, or the last reads were slow */
+  /** whether this boundary gets no read; a restart or a heap too large ends the reads, and says why */
   const noRead = async (a: AgentHandle, s: Sample): Promise<boolean> => {
-    if (done || !baselineAgent) return true;
-    if (a !== baselineAgent) {
+    // heapUsed is read before this collector (runtimeHeapCollector is registered first)
+    const why = whyNoRead({ done, baselineAgent, skipUntil }, a, s.values.heapUsed ?? 0, s.phase, s.iteration);
+    if (why === 'restarted') {
       done = true;
       errors.add('the target restarted: per-type growth is judged on the reads before the restart');
-      return true;
     }
-    // heapUsed is read before this collector (runtimeHeapCollector is registered first)
-    if (a.runtime === 'node' && (s.values.heapUsed ?? 0) > MAX_NODE_HEAP_FOR_SAMPLING) {
+    if (why === 'heap') {
       done = true;
       await ask(a, { action: 'stop' });
       errors.add(`per-type growth: sampling stopped at iteration ${s.iteration}: the runtime heap holds ${Math.round(s.values.heapUsed! / 1e6)} MB, over the ${MAX_NODE_HEAP_FOR_SAMPLING / 1e6} MB it is read at every boundary for`);
-      return true;
     }
-    return s.iteration !== null && skipped(s.phase, s.iteration);
+    return why !== null;
   };
 
   /** two slow reads in a row skip the boundaries of the next steps: one alone is as likely the machine's
@@ -176,7 +188,7 @@ export function typeGrowthCollector(agent: () => AgentHandle | null, emit: (line
     // boundary's: one over the limit found at this boundary wastes the profile of one GC
     readsSitesAt(phase, iteration) {
       const a = agent();
-      return a?.runtime === 'node' && !done && a === baselineAgent && phase !== 'warmup' && !skipped(phase, iteration) && lastHeap <= MAX_NODE_HEAP_FOR_SAMPLING;
+      return a?.runtime === 'node' && phase !== 'warmup' && whyNoRead({ done, baselineAgent, skipUntil }, a, lastHeap, phase, iteration) === null;
     },
     async atBoundary(s: Sample, gc?: BoundaryGc) {
       const a = agent();

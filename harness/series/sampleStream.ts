@@ -3,12 +3,13 @@
 // buffered and written together at least every `flushMs` (1 s by default): a write per 1 Hz sample
 // is cheap, but a write per output line of a chatty target is not. No fsync: the page cache
 // survives seep's own death, which is the common case; a kernel crash may lose a few more seconds.
-import { closeSync, createReadStream, mkdirSync, openSync, writeSync } from 'node:fs';
+import { closeSync, createReadStream, existsSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { METRICS, type Metric, type Phase, type Sample, type TcpState } from '../report/sampleSchema.ts';
 import type { AgentlessProcess, Attribution, DiskPath, LatencyFigures, Leftover, RuntimeVersion, ScenarioReport, Suspect, WarningGroup } from '../report/runReportSchema.ts';
 import type { SuspectEvidence } from '../report/suspectEvidenceSchema.ts';
+import { fileSlug } from '../scenario/fileSlug.ts';
 
 /** a note of the run: a problem of observing (the report's probe errors), or how it measured (its notes) */
 export type NoteKind = 'problem' | 'info';
@@ -154,6 +155,15 @@ export function phaseOfCode(code: string): Phase {
 
 export function streamFile(runDir: string, slug: string): string {
   return path.join(runDir, `${slug}${STREAM_SUFFIX}`);
+}
+
+/** A new run's stream in the run folder, named for its scenario: -2, -3 ... after a name already taken there. */
+export function newStreamFile(runDir: string, name: string): string {
+  const slug = fileSlug(name, 80);
+  for (let n = 1; ; n++) {
+    const file = streamFile(runDir, n === 1 ? slug : `${slug}-${n}`);
+    if (!existsSync(file)) return file;
+  }
 }
 
 export function encodeSample(s: Sample, kind: 'b' | 't', pidsChanged: boolean, perPidRss?: number[]): SampleLine {
