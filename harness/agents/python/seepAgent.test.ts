@@ -116,6 +116,17 @@ describe('Python agent (sitecustomize on PYTHONPATH)', () => {
     expect(fresh.mallocInUse - settled.mallocInUse).toBeGreaterThanOrEqual(40 * 4096);
   });
 
+  it("gc collects a second time only when the first found garbage: what a finalizer let go of is freed", async () => {
+    const { agent, port } = await start('fixed', false);
+    await agent.request('gc');
+    expect(await agent.request('gc')).toMatchObject({ forced: true, collected: 0, passes: 1 });
+    await agent.request('typeGrowth', { action: 'baseline' });
+    await hit(port, 3, '/parting'); // 3 cycles, each of whose finalizer leaves a cycle behind
+    expect(await agent.request('gc')).toMatchObject({ forced: true, passes: 2 });
+    const { changes } = (await agent.request('typeGrowth', { action: 'read', track: ['__main__.Parting', '__main__.Orphan'] })) as { changes: Record<string, number> };
+    expect(changes).toMatchObject({ '__main__.Parting': 0, '__main__.Orphan': 0 });
+  });
+
   it('reads the heap without tracemalloc: blocks, gc objects, malloc in use, and the handles it sees open', async () => {
     interface Mem { tracing: boolean; traced: null; blocks: number; gcObjects: number; mallocInUse: number; handles: Record<string, number> }
     const { agent, port } = await start('leaky', false);
