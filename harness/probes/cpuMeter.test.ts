@@ -3,7 +3,7 @@ import { createCpuMeter } from './cpuMeter.ts';
 import type { ProcStat } from './procfs.ts';
 
 const proc = (pid: number, cpuTicks: number, starttime = 5): ProcStat => ({
-  pid, ppid: 1, pgrp: pid, comm: 'x', state: 'S', cpuTicks, starttime, numThreads: 1, rssPages: 1,
+  pid, ppid: 1, pgrp: pid, comm: 'x', state: 'S', cpuTicks, reapedTicks: 0, starttime, numThreads: 1, rssPages: 1,
 });
 
 describe('createCpuMeter (fake clock)', () => {

@@ -19,6 +19,8 @@ export interface ProcStat {
   state: string;
   /** utime + stime, in clock ticks */
   cpuTicks: number;
+  /** cutime + cstime: the ticks of its children it has waited for, in clock ticks */
+  reapedTicks: number;
   /** in clock ticks since boot; with pid it identifies a process across pid reuse */
   starttime: number;
   numThreads: number;
@@ -59,7 +61,7 @@ export function parseStatBytes(buf: Buffer, length: number): ProcStat {
     if (c >= 48 && c <= 57) pid = pid * 10 + (c - 48);
   }
   // field N of proc(5) starts after the (N - 2)th space after ')'; field 3 (state) at close + 2
-  let ppid = 0, pgrp = 0, cpuTicks = 0, numThreads = 0, starttime = 0, rssPages = 0;
+  let ppid = 0, pgrp = 0, cpuTicks = 0, reapedTicks = 0, numThreads = 0, starttime = 0, rssPages = 0;
   let i = close + 4; // past ') S '
   for (let field = 4; field <= 24; field++) {
     let v = 0;
@@ -80,6 +82,7 @@ export function parseStatBytes(buf: Buffer, length: number): ProcStat {
     if (field === 4) ppid = v;
     else if (field === 5) pgrp = v;
     else if (field === 14 || field === 15) cpuTicks += v;
+    else if (field === 16 || field === 17) reapedTicks += v;
     else if (field === 20) numThreads = v;
     else if (field === 22) starttime = v;
     else if (field === 24) rssPages = v;
@@ -92,6 +95,7 @@ export function parseStatBytes(buf: Buffer, length: number): ProcStat {
     ppid,
     pgrp,
     cpuTicks,
+    reapedTicks,
     numThreads,
     starttime,
     rssPages,

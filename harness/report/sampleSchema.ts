@@ -30,6 +30,7 @@ export const METRICS = [
   'tmpBytes', // boundaries: what the target's own temp dir (TMPDIR, TEMP, TMP) holds, in bytes; null when seep gave it none
   'tmpEntries', // boundaries: its entries (files and folders at any depth)
   'stepMs', // boundaries: the mean duration of the steps since the previous boundary
+  'stepCpuMs', // boundaries: the mean CPU those steps cost the target (its processes and the commands it ran), in ms
 ] as const;
 export type Metric = (typeof METRICS)[number];
 

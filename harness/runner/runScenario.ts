@@ -177,7 +177,7 @@ async function drive(plan: RunPlan, run: Run): Promise<Driven> {
     events.start();
     reads.startTimer();
     seepRss.start();
-    steps = scenarioSteps(plan, { target, lifecycle, signal, plant: run.opts.plant });
+    steps = run.stepClock.metering(scenarioSteps(plan, { target, lifecycle, signal, plant: run.opts.plant }));
     await steps.setup();
     await reads.startupEnds(); // what the target printed and did until now was its start-up
     const errors = stepErrorPolicy('steps' in plan.measure, { restartable: target.restartable, target: lifecycle, signal, emit: events.emit, now: scope.now, stepErrors: () => events.agg.totals().stepErrors, say: run.say });

@@ -51,8 +51,8 @@ describe('sample stream', () => {
     const old = { ...line, v: line.v.slice(0, METRICS.indexOf('diskBytes')) };
     const back = decodeSample(old, [10]);
     expect(back.values.handles).toBe(line.v[METRICS.indexOf('handles')] ?? null);
-    expect([back.values.diskBytes, back.values.tmpBytes, back.values.tmpEntries, back.values.stepMs]).toEqual([null, null, null, null]);
-    expect(METRICS.slice(-4)).toEqual(['diskBytes', 'tmpBytes', 'tmpEntries', 'stepMs']);
+    expect([back.values.diskBytes, back.values.tmpBytes, back.values.tmpEntries, back.values.stepMs, back.values.stepCpuMs]).toEqual([null, null, null, null, null]);
+    expect(METRICS.slice(-5)).toEqual(['diskBytes', 'tmpBytes', 'tmpEntries', 'stepMs', 'stepCpuMs']);
   });
 
   it('flushes on its timer, so a crash loses at most the last interval', async () => {
