@@ -11,10 +11,10 @@ beforeEach(() => {
 afterEach(() => fake.remove());
 
 describe('readStatSync', () => {
-  it('parses a comm holding spaces and parentheses', () => {
-    fake.stat(42, { comm: '(a b) c)', state: 'R', ppid: 7, pgrp: 40, utime: 30, stime: 12, threads: 5, starttime: 777, rssPages: 250 });
+  it('parses a comm holding spaces and parentheses, and the CPU of reaped children apart from its own', () => {
+    fake.stat(42, { comm: '(a b) c)', state: 'R', ppid: 7, pgrp: 40, utime: 30, stime: 12, cutime: 5, cstime: 2, threads: 5, starttime: 777, rssPages: 250 });
     expect(readStatSync(42, fake.root)).toEqual({
-      pid: 42, ppid: 7, pgrp: 40, comm: '(a b) c)', state: 'R', cpuTicks: 42, starttime: 777, numThreads: 5, rssPages: 250,
+      pid: 42, ppid: 7, pgrp: 40, comm: '(a b) c)', state: 'R', cpuTicks: 42, reapedTicks: 7, starttime: 777, numThreads: 5, rssPages: 250,
     });
   });
 
@@ -23,11 +23,11 @@ describe('readStatSync', () => {
   });
 
   it('parses a line in place from a reused buffer, ignoring the older bytes past its length', () => {
-    const line = '42 ((a b) c)) R 7 40 0 0 -1 4194560 0 0 0 0 30 12 0 0 20 0 5 0 777 1000 250 18446744073709551615\n';
+    const line = '42 ((a b) c)) R 7 40 0 0 -1 4194560 0 0 0 0 30 12 5 2 20 0 5 0 777 1000 250 18446744073709551615\n';
     const buf = Buffer.alloc(512, 'X 123) 9 9 9');
     const n = buf.write(line, 'latin1');
     expect(parseStatBytes(buf, n)).toEqual({
-      pid: 42, ppid: 7, pgrp: 40, comm: '(a b) c)', state: 'R', cpuTicks: 42, starttime: 777, numThreads: 5, rssPages: 250,
+      pid: 42, ppid: 7, pgrp: 40, comm: '(a b) c)', state: 'R', cpuTicks: 42, reapedTicks: 7, starttime: 777, numThreads: 5, rssPages: 250,
     });
     // cut before field 24: the stale bytes after it must not complete the line
     expect(() => parseStatBytes(buf, line.indexOf(' 250'))).toThrow(/malformed.*field 24/);
