@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { heapFigures, sumHeapFigures } from './runtimeHeap.ts';
-import { handleTypeDiff } from '../runner/identityDiff.ts';
+import { handleTypeDiff } from '../runner/handleTypeDiff.ts';
 
 const pyReply = { traced: null, tracing: false, blocks: 48_000, gcObjects: 15_000, mallocInUse: 3_500_000, handles: { socket: 2, file: 4, eventLoop: 0 } };
 

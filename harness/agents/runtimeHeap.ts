@@ -40,7 +40,7 @@ interface MemoryReply extends HeapReply {
   /**
    * asked with `afterGc` (a soak's boundary read): the heap as the last full GC left it, one the
    * engine forced (read in the same call as the GC, before the requests in flight allocated again) or
-   * the target's own that the checkpoint reused (runner/fullGcReuse.ts); one shape for both
+   * the target's own that the checkpoint reused (runner/boundaryReads.ts, fullGcReuseMs); one shape for both
    */
   afterGc?: HeapReply;
 }

@@ -51,6 +51,18 @@ describe('the run aggregate: fold, judge, assembly', () => {
     expect(r.probeErrors).toEqual(['a probe failed', 'a look failed']);
   });
 
+  it('names an attached service as the target events resolved it, over what the head took from the plan, each later event adding to the earlier', () => {
+    const agg = createRunAggregate();
+    const [head, , ...rest] = events();
+    const planned = { ...(head as Extract<StreamEvent, { k: 'head' }>).head, target: { kind: 'service', attached: { pid: null, pidFile: 'run/app.pid', url: null, agent: 'not injected (attached process)' } } };
+    agg.add({ k: 'head', v: 1, head: planned });
+    const found = { pid: 4242, pidFile: 'run/app.pid', url: 'http://127.0.0.1:8123', agent: 'not injected (attached process)' as const, cgroup: '/sys/fs/cgroup/app' };
+    agg.add({ k: 'target', t: 5, command: ['python3', 'app.py'], attached: found });
+    agg.add({ k: 'target', t: 10, command: ['python3', 'app.py'], runtime: 'python' });
+    for (const e of rest) agg.add(e);
+    expect(agg.report().target).toEqual({ kind: 'service', command: ['python3', 'app.py'], runtime: 'python', attached: found });
+  });
+
   it('judges a run seep did not finish as cut short when its measured checks already fail', () => {
     const agg = createRunAggregate();
     for (const e of events().filter((e) => e.k !== 'end')) agg.add(e);

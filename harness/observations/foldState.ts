@@ -37,8 +37,8 @@ export function openFold(opts: RunFoldOptions) {
     suspectsNamed: false,
     evidence: [] as SuspectEvidence[],
     attribution: undefined as Attribution | undefined,
-    // the target as started (command, runtime), the files kept and the problems told after the end
-    started: null as Pick<ScenarioReport['target'], 'command' | 'runtime' | 'runtimeVersion'> | null,
+    // the target as started (command, runtime, an attached service as resolved), the files kept and the problems told after the end
+    started: null as Pick<ScenarioReport['target'], 'command' | 'runtime' | 'runtimeVersion' | 'attached'> | null,
     artifacts: [] as string[],
     lateErrors: [] as string[],
     // a deployed service's replicas, judged from Prometheus once the run was over

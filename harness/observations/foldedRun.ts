@@ -20,8 +20,8 @@ export interface FoldedRun {
   /** every suspect older streams' events named ranked, in their order (the judge ranks the evidence of newer ones) */
   suspects: Suspect[];
   attribution?: Attribution;
-  /** the target as started: its command and runtime */
-  started: Pick<ScenarioReport['target'], 'command' | 'runtime' | 'runtimeVersion'> | null;
+  /** the target as started: its command and runtime; an attached service as resolved */
+  started: Pick<ScenarioReport['target'], 'command' | 'runtime' | 'runtimeVersion' | 'attached'> | null;
   restarts: number;
   processes: { seen: number; summary: LivesSummary; list: ProcessLife[] };
   processHeaps: { list: ProcessHeap[]; changes: { started: number; gone: number } };

@@ -109,7 +109,13 @@ const FOLDS: EventFolds = {
   },
   end: (f, e) => void (f.tail = e.tail as unknown as StreamTail),
   target: (f, e) => {
-    f.started = { ...(e.command ? { command: e.command } : {}), ...(e.runtime ? { runtime: e.runtime } : {}), ...(e.runtimeVersion ? { runtimeVersion: e.runtimeVersion } : {}) };
+    f.started = {
+      ...f.started,
+      ...(e.command ? { command: e.command } : {}),
+      ...(e.runtime ? { runtime: e.runtime } : {}),
+      ...(e.runtimeVersion ? { runtimeVersion: e.runtimeVersion } : {}),
+      ...(e.attached ? { attached: e.attached } : {}),
+    };
   },
   artifacts: (f, e) => void (f.artifacts = [...f.artifacts, ...e.files]),
   lateErrors: (f, e) => void f.lateErrors.push(...e.errors),

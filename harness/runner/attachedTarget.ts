@@ -1,9 +1,9 @@
-// The run's face of a service seep attached to and did not start. It is resolved before the run's
-// head is written (the report names the pid, the URL and the cgroup even when the run then fails),
-// sampled as a tree like any service, and driven over its URL; but it has no agent (seep injects
+// The run's face of a service seep attached to and did not start. It is resolved as the target's
+// life begins, and what was found goes to the stream at once (the report names the pid, the URL and
+// the cgroup even when the run then fails); it is sampled as a tree like any service, and driven over its URL; but it has no agent (seep injects
 // one only into what it starts), is never restarted, and stop() only stops watching: the process and
 // every child it had are left as they were.
-import type { AttachedTarget, ScenarioReport } from '../report/runReportSchema.ts';
+import type { AttachedTarget } from '../report/runReportSchema.ts';
 import { listTree } from '../probes/processTree.ts';
 import type { RunPlan } from '../scenario/runPlan.ts';
 import { attachToProcess, listeningUrl, stillRunning, watchExit, type AttachedProcess } from '../drivers/attachedProcess.ts';
@@ -23,7 +23,7 @@ export interface AttachedService {
   cgroup: ProcessMemoryCgroup | string;
 }
 
-const NO_AGENT = 'not injected (attached process)' as const;
+export const NO_AGENT = 'not injected (attached process)' as const;
 const DEFAULT_READY_TIMEOUT_MS = 15_000;
 
 /** The process, its URL and its cgroup; throws, naming the field or flag, when it cannot be attached to. */
@@ -33,21 +33,17 @@ export async function resolveAttached(spec: AttachedPlan, repoRoot: string): Pro
   return { process, url, cgroup: await processMemoryCgroup(process.pid) };
 }
 
-/** The report's target: a service, with what could be resolved of the process attached to. */
-export function attachedHead(spec: AttachedPlan, resolved: AttachedService | Error): ScenarioReport['target'] {
-  const out: AttachedTarget = {
-    pid: resolved instanceof Error ? ('pid' in spec.attach ? spec.attach.pid : null) : resolved.process.pid,
-    url: resolved instanceof Error ? spec.url : resolved.url,
-    agent: NO_AGENT,
-  };
+/** The report's attached target as resolved: for the stream's 'target' event, over what the head took from the plan. */
+export function attachedFound(spec: AttachedPlan, resolved: AttachedService): AttachedTarget {
+  const out: AttachedTarget = { pid: resolved.process.pid, url: resolved.url, agent: NO_AGENT };
   if ('pidFile' in spec.attach) out.pidFile = spec.attach.pidFile;
-  if (!(resolved instanceof Error) && typeof resolved.cgroup !== 'string') out.cgroup = resolved.cgroup.dir;
-  return resolved instanceof Error ? { kind: 'service', attached: out } : { kind: 'service', command: resolved.process.command, attached: out };
+  if (typeof resolved.cgroup !== 'string') out.cgroup = resolved.cgroup.dir;
+  return out;
 }
 
 /** The attached process and every process of its tree now: never seep's to kill, whatever they carry. */
-export async function attachedTree(attached: AttachedService | Error | undefined): Promise<number[]> {
-  if (!attached || attached instanceof Error || !stillRunning(attached.process)) return [];
+export async function attachedTree(attached: AttachedService | undefined): Promise<number[]> {
+  if (!attached || !stillRunning(attached.process)) return [];
   return (await listTree([attached.process.pid])).map((p) => p.pid);
 }
 

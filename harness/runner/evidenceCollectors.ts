@@ -10,7 +10,7 @@ import type { AgentHandle } from './agentHandle.ts';
 import { heapFigures, sumHeapFigures, type HeapFigures } from '../agents/runtimeHeap.ts';
 import type { ProcessHeapRead } from '../series/sampleStream.ts';
 import { isRunning } from '../probes/procfs.ts';
-import { handleTypeDiff } from './identityDiff.ts';
+import { handleTypeDiff } from './handleTypeDiff.ts';
 import type { TargetSession } from './targetSession.ts';
 
 export interface EvidenceCollector {
@@ -48,7 +48,7 @@ export interface CollectorFindings {
 
 /** How the boundary's heap was settled. */
 export interface BoundaryGc {
-  /** no GC forced: the heap is the one the last full GC left, before what was allocated since (runner/fullGcReuse.ts) */
+  /** no GC forced: the heap is the one the last full GC left, before what was allocated since (runner/boundaryReads.ts, fullGcReuseMs) */
   reused: boolean;
 }
 

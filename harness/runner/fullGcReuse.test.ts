@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { forcedGcClock, fullGcReuseMs } from './fullGcReuse.ts';
+import { forcedGcClock, fullGcReuseMs } from './boundaryReads.ts';
 
 describe("a soak checkpoint's reuse of the target's own full GC", () => {
   it('forces at least 20 fresh heaps in the measured phase and one a minute; a short soak, a slow cadence and a counted run force at every read', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { startCheckpointClock } from './checkpointClock.ts';
+import { startCheckpointClock } from './boundaryReads.ts';
 import { createPauseLog } from './pauseLog.ts';
 
 describe('pause log', () => {

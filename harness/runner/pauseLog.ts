@@ -1,5 +1,5 @@
 // When seep paused or slowed its target: each checkpoint, from its forced GC to the end of its reads
-// (their times: checkpointClock.ts).
+// (their times: boundaryReads.ts).
 // The load's answers are told apart by it (drivers/latencySplit.ts): a request that was in flight
 // during any part of a checkpoint is disturbed. Bounded: the windows a request still in flight could
 // overlap (a request outlives no more than the load's timeout), the newest last.

@@ -19,11 +19,11 @@ const STOP_GRACE_MS = 5_000;
 
 const describeExit = (s: ExitStatus) => (s.signal ? `signal ${s.signal}` : `code ${s.code}`);
 
-/** `attached`: an attached service, resolved before the run began (attachedTarget.ts). */
+/** `attached`: an attached service, resolved as its life began (targetLifecycle.ts, attachedTarget.ts). */
 export async function startRunTarget(plan: TargetPlanPart, opts: TargetOptions, attached?: AttachedService): Promise<RunTarget> {
   const spec = plan.target;
   if (spec.kind === 'attached') {
-    if (!attached) throw new Error(`${spec.attach.field}: the attached process was not resolved before the run`);
+    if (!attached) throw new Error(`${spec.attach.field}: the attached process was not resolved before its start`);
     return startAttachedTarget({ ...plan, target: spec }, attached, opts);
   }
   if (spec.kind === 'remote') return startRemoteTarget({ ...plan, target: spec }, opts);

@@ -12,7 +12,6 @@ import type { RunPlan } from '../scenario/runPlan.ts';
 import type { MetricsEndpoint } from '../observations/metricsEndpoint.ts';
 import { createSampler, type Identities } from '../probes/sampler.ts';
 import { plainLines } from '../reporters/plainText.ts';
-import { resolveAttached, type AttachedService } from './attachedTarget.ts';
 import { createBoundaryReads, type BoundaryReads } from './boundaryReads.ts';
 import type { EvidenceCollector, MeasuredRun } from './evidenceCollectors.ts';
 import { createObserverTally } from './observerCost.ts';
@@ -56,8 +55,6 @@ export interface RunScenarioOptions {
 /** The parts of one run, opened before its target starts and closed after it stops. */
 interface Run {
   opts: RunScenarioOptions;
-  /** the attached service, resolved before the head (or why it could not be) */
-  attached: AttachedService | Error | undefined;
   scope: RunScope;
   events: RunEvents;
   ending: RunEnding;
@@ -118,9 +115,7 @@ async function openRun(plan: RunPlan, opts: RunScenarioOptions): Promise<Run> {
   const ending = createRunEnding(abort);
   const problems: string[] = [];
   const problem = (m: string) => void problems.push(m);
-  // an attached service is resolved (pid, URL, cgroup) before the head, which names it; a failure is the run's error
-  const attached = plan.target.kind === 'attached' ? await resolveAttached(plan.target, opts.repoRoot).catch((err: unknown) => err as Error) : undefined;
-  const events = await openRunEvents(runHead(plan, opts.file, startedAt, attached), {
+  const events = await openRunEvents(runHead(plan, opts.file, startedAt), {
     runDir: opts.runDir, onLive: opts.onLive, metrics: opts.metrics, liveEveryMs: plan.liveEveryMs, now,
     onStreamFailure: (message) => ending.fail(message, { stop: true }),
   });
@@ -153,7 +148,7 @@ async function openRun(plan: RunPlan, opts: RunScenarioOptions): Promise<Run> {
   const pauses = 'ms' in plan.measure ? createPauseLog() : undefined;
   const reads = createBoundaryReads(plan, { sampler, target: lifecycle, position, total, emit, note, now, watch, observer, problem, progress: opts.progress, pauses });
   const load = soakLoad(plan, { lifecycle, now, emit, note, pauses });
-  return { opts, attached, scope, events, ending, lifecycle, reads, position, observer, early, stepClock, load, say, problem, problems, total };
+  return { opts, scope, events, ending, lifecycle, reads, position, observer, early, stepClock, load, say, problem, problems, total };
 }
 
 /** Starts the target, runs the scenario on it, and stops it, whatever happens. */
@@ -166,7 +161,7 @@ async function drive(plan: RunPlan, run: Run): Promise<Driven> {
   let newSinceBaseline: Identities = { processes: [], sockets: [], fds: [] };
   let orphans: Leftover[] = [];
   try {
-    const target = await lifecycle.start(launchOf(plan), { attached: run.attached, env: targetEnv(run.early) });
+    const target = await lifecycle.start(launchOf(plan), { env: targetEnv(run.early) });
     // the run's window on the wall clock, for evidence read afterwards over it (Prometheus')
     const window = { startedAtMs: Date.now() - scope.now(), measuredFromT: () => (position.phase === 'warmup' ? null : position.measuredFromT) };
     collectors = openCollectors(runCollectors, {

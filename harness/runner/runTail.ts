@@ -1,14 +1,15 @@
 // The last line of a run's stream: what the engine knows only once the target is stopped (the
 // steps taken, what was left behind, the sizes of the files the budgets name, what each collector
 // found, the problems of observing) and how the run ended.
+import path from 'node:path';
 import type { Leftover } from '../report/runReportSchema.ts';
-import type { RunPlan } from '../scenario/runPlan.ts';
+import type { BudgetPlan, RunPlan } from '../scenario/runPlan.ts';
 import type { StreamEvent } from '../series/sampleStream.ts';
 import type { StreamTail } from '../observations/streamHead.ts';
 import type { Identities } from '../probes/sampler.ts';
+import { pathUsage } from '../probes/dirUsage.ts';
 import type { EvidenceCollector } from './evidenceCollectors.ts';
 import type { RunPosition } from './runPosition.ts';
-import { budgetedPaths } from './budgetedPaths.ts';
 
 export interface RunTailParts {
   repoRoot: string;
@@ -55,4 +56,16 @@ export async function runTail(plan: Pick<RunPlan, 'budgets'>, p: RunTailParts): 
     observerCost: p.observerCost,
     ...ending,
   };
+}
+
+/** budgets.files at the end of the run: a file's size, or all a folder holds (its bytes and entries). */
+function budgetedPaths(files: BudgetPlan['files'], repoRoot: string): { fileSizes: Record<string, number | null>; fileEntries: Record<string, number> } {
+  const fileSizes: Record<string, number | null> = {};
+  const fileEntries: Record<string, number> = {};
+  for (const { path: file } of files) {
+    const u = pathUsage(path.resolve(repoRoot, file));
+    fileSizes[file] = u?.bytes ?? null;
+    if (u?.entries !== null && u?.entries !== undefined) fileEntries[file] = u.entries;
+  }
+  return { fileSizes, fileEntries };
 }

@@ -11,6 +11,8 @@
 // leaky express-buffers corpus target noisier over its measured steps (95% CI of its slope -16 to
 // 126 KB a step, against 75 to 107 with every warmup step read), and leak.rss, which must fail it,
 // passed in 2 of 4 runs at a load of ~22 (once in frameworkCorpusLeaky).
+import { setImmediate as yieldLoop } from 'node:timers/promises';
+import type { Phase } from '../report/sampleSchema.ts';
 import type { RunPlan } from '../scenario/runPlan.ts';
 import type { Identities } from '../probes/sampler.ts';
 import { formatElapsed } from '../analysis/soakChecks.ts';
@@ -22,8 +24,8 @@ import type { RunPosition } from './runPosition.ts';
 import type { ScenarioSteps } from './scenarioSteps.ts';
 import type { SoakLoad } from './soakLoad.ts';
 import type { StepErrorPolicy } from './stepErrors.ts';
-import { fullGcReuseMs } from './fullGcReuse.ts';
-import { stepPacing } from './stepPacing.ts';
+import { fullGcReuseMs } from './boundaryReads.ts';
+import { sleep } from './raceStep.ts';
 
 export interface Measured {
   /** the measured phase ran to its end, with no error: it is settled, and suspects are looked for */
@@ -49,10 +51,10 @@ export interface StepLoopParts {
   total: number | null;
 }
 
-/** Warmup and measured steps, the load beside them, and the read that ends the measured phase. */
 /** What of the plan the step loop reads. */
 export type StepLoopPlanPart = Pick<RunPlan, 'measure' | 'warmup' | 'pace' | 'checkpointMs'>;
 
+/** Warmup and measured steps, the load beside them, and the read that ends the measured phase. */
 export async function measure(plan: StepLoopPlanPart, p: StepLoopParts): Promise<Measured> {
   const { position: pos, reads, now } = p;
   const counted = 'steps' in plan.measure;
@@ -111,4 +113,26 @@ async function stepLoop(plan: StepLoopPlanPart, p: StepLoopParts, warmupOver: ()
     }
     await pause(pos.phase);
   }
+}
+
+/**
+ * The pause after each step: 'rate' starts a step every `ms` (behind schedule, the missed starts are
+ * skipped rather than fired in a burst), 'interval' pauses `ms` after each, 'none' only yields so that
+ * the timers (the sampler, the stream's flush) get their turn. A pause never runs past the end of a
+ * soak, nor past the end of a timed warmup.
+ */
+function stepPacing(plan: Pick<RunPlan, 'pace' | 'warmup' | 'measure'>, now: () => number, signal: AbortSignal): (phase: Phase) => Promise<void> {
+  const durationMs = 'ms' in plan.measure ? plan.measure.ms : Infinity;
+  let nextStart = now();
+  return async (phase) => {
+    const until = Math.min(durationMs, phase === 'warmup' && 'ms' in plan.warmup ? Math.max(now(), plan.warmup.ms) : Infinity);
+    if (plan.pace.kind === 'rate') {
+      nextStart = Math.max(nextStart + plan.pace.ms, now());
+      await sleep(Math.min(nextStart, until) - now(), signal);
+    } else if (plan.pace.kind === 'interval') {
+      await sleep(Math.min(plan.pace.ms, until - now()), signal);
+    } else {
+      await yieldLoop();
+    }
+  };
 }

@@ -1,5 +1,5 @@
-// The target's life in one run: the memory cgroup it runs in, its start (or the attached service's
-// watch, or the channel to the test process that started seep), its command and runtime as a stream
+// The target's life in one run: the memory cgroup it runs in, its start (or the attached service
+// resolved and watched, or the channel to the test process that started seep), its command and runtime as a stream
 // event, every death (a restartable service is started again; any other death ends the run), the
 // kernel's OOM kills in its cgroup, and its stop, after which whatever still carries the run cookie
 // is an orphan, named and killed (but what a process seep did not start still holds in its tree).
@@ -8,7 +8,7 @@ import type { RunPlan } from '../scenario/runPlan.ts';
 import { formatBytes } from '../scenario/units.ts';
 import { COOKIE_ENV } from '../probes/runCookie.ts';
 import type { AgentHandle } from './agentHandle.ts';
-import { attachedTree, type AttachedService } from './attachedTarget.ts';
+import { attachedFound, attachedTree, resolveAttached, type AttachedService } from './attachedTarget.ts';
 import { collectOrphans } from './collectOrphans.ts';
 import { openMemoryLimit, type MemoryLimitSession } from './memoryLimitSession.ts';
 import { startRunTarget } from './restartableTarget.ts';
@@ -22,10 +22,8 @@ import { readTargetRuntime } from './targetRuntime.ts';
 /** The plan's piece the target's life reads: what to start and how (the target, its env, its step timeout, its memory limit). */
 export type TargetLaunch = TargetPlanPart & { memoryLimit?: RunPlan['budgets']['memoryLimit'] };
 
-/** What the run resolved before the target starts, for its start. */
+/** What the run opened before the target starts, for its start. */
 export interface LaunchContext {
-  /** an attached service, resolved before the run's head (or why it could not be) */
-  attached: AttachedService | Error | undefined;
   /** what the parts opened before the target add to its env (its own temp dir: TMPDIR, TEMP, TMP) */
   env?: Record<string, string>;
 }
@@ -61,13 +59,25 @@ function stringEnv(env: NodeJS.ProcessEnv): Record<string, string> {
   return Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined));
 }
 
+/**
+ * The service seep attaches to, resolved (throws, naming the field or flag, when it cannot be: the
+ * run's error), and what was found of it told to the stream at once: a run whose target then never
+ * gets ready still names the pid, the URL and the cgroup.
+ */
+async function attach(spec: Extract<TargetLaunch['target'], { kind: 'attached' }>, o: Pick<TargetLifecycleOptions, 'repoRoot' | 'emit' | 'now' | 'note'>): Promise<AttachedService> {
+  const attached = await resolveAttached(spec, o.repoRoot);
+  o.emit({ k: 'target', t: o.now(), command: attached.process.command, attached: attachedFound(spec, attached) });
+  if (typeof attached.cgroup === 'string') o.note(`no cgroupMemory for the attached process: ${attached.cgroup}`);
+  return attached;
+}
+
 export function createTargetLifecycle(o: TargetLifecycleOptions): TargetLifecycle {
   const { emit, now } = o;
   let target: RunTarget | null = null;
   let died: Promise<string> | null = null;
   let memoryLimit: MemoryLimitSession | null = null;
   let oomReason: string | undefined;
-  let attached: LaunchContext['attached'];
+  let attached: AttachedService | undefined;
   let ownCgroup: Exclude<AttachedService['cgroup'], string> | null = null;
   const output = createTargetOutput(emit, now);
   const watchOom = () => {
@@ -80,8 +90,6 @@ export function createTargetLifecycle(o: TargetLifecycleOptions): TargetLifecycl
   const deaths = watchDeaths({ ...o, watchOom, oomReason: () => oomReason });
   return {
     async start(launch, context) {
-      attached = context.attached;
-      ownCgroup = attached && !(attached instanceof Error) && typeof attached.cgroup !== 'string' ? attached.cgroup : null;
       if (launch.memoryLimit) {
         const opened = await openMemoryLimit(launch.memoryLimit, o.cookie);
         if (typeof opened === 'string') {
@@ -89,8 +97,8 @@ export function createTargetLifecycle(o: TargetLifecycleOptions): TargetLifecycl
           o.problem(opened);
         } else memoryLimit = opened;
       }
-      if (attached instanceof Error) throw attached;
-      if (attached && typeof attached.cgroup === 'string') o.note(`no cgroupMemory for the attached process: ${attached.cgroup}`);
+      if (launch.target.kind === 'attached') attached = await attach(launch.target, o);
+      ownCgroup = attached && typeof attached.cgroup !== 'string' ? attached.cgroup : null;
       const targetOpts: TargetOptions = {
         repoRoot: o.repoRoot,
         env: { ...stringEnv(process.env), [COOKIE_ENV]: o.cookie, ...memoryLimit?.env, ...context.env },

@@ -132,6 +132,31 @@ function whyNoRead(
 }
 
 /**
+ * Two slow reads in a row skip the boundaries of the next steps: one alone is as likely the machine's
+ * hiccup (seen on the shared 2-core test machine: a 5 ms Python read took over 50 ms once in a few runs).
+ */
+function slowReadSkips() {
+  // the step before which measured boundaries get no read: counted in steps, not boundaries, since
+  // the boundaries may already be spaced (runner/observeCadence.ts)
+  let skipUntil = -1;
+  let previousMs = 0;
+  let slowest = 0;
+  return {
+    skipUntil: () => skipUntil,
+    timed(ms: number, iteration: number): void {
+      const slow = Math.min(ms, previousMs);
+      previousMs = ms;
+      if (slow > READ_BUDGET_MS) {
+        skipUntil = iteration + 1 + Math.min(MAX_SKIP, Math.floor(slow / READ_BUDGET_MS));
+        slowest = Math.max(slowest, slow);
+      }
+    },
+    /** what the report says of the skipped reads: nothing when none was slow */
+    said: (): string[] => (slowest > 0 ? [`per-type growth: a read took up to ${Math.round(slowest)} ms, so the boundaries of the steps after a slow read were skipped (down to one read in ${Math.min(MAX_SKIP, Math.floor(slowest / READ_BUDGET_MS)) + 1} steps)`] : []),
+  };
+}
+
+/**
  * `agents`: every agent of the tree. The other Python processes (a pre-fork server's workers) take
  * the baseline too, unread here: the suspect collector asks them what grew since, to follow the
  * classes that grew in the workers (agents/pythonHolders.ts).
@@ -143,11 +168,7 @@ export function typeGrowthCollector(agent: () => AgentHandle | null, emit: (line
   let baselineAgent: AgentHandle | null = null;
   // set when no more reads are to be made: the target restarted, or its heap grew too large to read
   let done = false;
-  // the step before which measured boundaries get no read: counted in steps, not boundaries, since
-  // the boundaries may already be spaced (runner/observeCadence.ts)
-  let skipUntil = -1;
-  let previousMs = 0;
-  let slowest = 0;
+  const slow = slowReadSkips();
   // the runtime heap at the last boundary read (Node's sampling stops past MAX_NODE_HEAP_FOR_SAMPLING)
   let lastHeap = 0;
   // a site's bytes worth reading: two samples (Node samples every samplingInterval bytes, the baseline says)
@@ -158,7 +179,7 @@ export function typeGrowthCollector(agent: () => AgentHandle | null, emit: (line
   /** whether this boundary gets no read; a restart or a heap too large ends the reads, and says why */
   const noRead = async (a: AgentHandle, s: Sample): Promise<boolean> => {
     // heapUsed is read before this collector (runtimeHeapCollector is registered first)
-    const why = whyNoRead({ done, baselineAgent, skipUntil }, a, s.values.heapUsed ?? 0, s.phase, s.iteration);
+    const why = whyNoRead({ done, baselineAgent, skipUntil: slow.skipUntil() }, a, s.values.heapUsed ?? 0, s.phase, s.iteration);
     if (why === 'restarted') {
       done = true;
       errors.add('the target restarted: per-type growth is judged on the reads before the restart');
@@ -171,24 +192,13 @@ export function typeGrowthCollector(agent: () => AgentHandle | null, emit: (line
     return why !== null;
   };
 
-  /** two slow reads in a row skip the boundaries of the next steps: one alone is as likely the machine's
-   * hiccup (seen on the shared 2-core test machine: a 5 ms Python read took over 50 ms once in a few runs) */
-  const timed = (ms: number, iteration: number) => {
-    const slow = Math.min(ms, previousMs);
-    previousMs = ms;
-    if (slow > READ_BUDGET_MS) {
-      skipUntil = iteration + 1 + Math.min(MAX_SKIP, Math.floor(slow / READ_BUDGET_MS));
-      slowest = Math.max(slowest, slow);
-    }
-  };
-
   return {
     // a Node read after a forced GC: the GC's second pass is the profile's, taken for this read (a
     // read the GC did not serve runs a full GC of its own, allocationSites.cjs). The heap is the last
     // boundary's: one over the limit found at this boundary wastes the profile of one GC
     readsSitesAt(phase, iteration) {
       const a = agent();
-      return a?.runtime === 'node' && phase !== 'warmup' && whyNoRead({ done, baselineAgent, skipUntil }, a, lastHeap, phase, iteration) === null;
+      return a?.runtime === 'node' && phase !== 'warmup' && whyNoRead({ done, baselineAgent, skipUntil: slow.skipUntil() }, a, lastHeap, phase, iteration) === null;
     },
     async atBoundary(s: Sample, gc?: BoundaryGc) {
       const a = agent();
@@ -217,11 +227,8 @@ export function typeGrowthCollector(agent: () => AgentHandle | null, emit: (line
       if (!got) return;
       const moved = (a.runtime === 'python' ? (got.result as { changes: Record<string, number> }).changes : (got.result as { sites: Record<string, number> }).sites) ?? {};
       emit(line(followed.take(moved), got.ms));
-      timed(got.ms, s.iteration);
+      slow.timed(got.ms, s.iteration);
     },
-    afterRun: async () => {
-      const slow = slowest > 0 ? [`per-type growth: a read took up to ${Math.round(slowest)} ms, so the boundaries of the steps after a slow read were skipped (down to one read in ${Math.min(MAX_SKIP, Math.floor(slowest / READ_BUDGET_MS)) + 1} steps)`] : [];
-      return { errors: [...slow, ...errors].slice(0, 5) };
-    },
+    afterRun: async () => ({ errors: [...slow.said(), ...errors].slice(0, 5) }),
   };
 }

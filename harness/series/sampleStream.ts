@@ -7,7 +7,7 @@ import { closeSync, createReadStream, existsSync, mkdirSync, openSync, writeSync
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { METRICS, type Metric, type Phase, type Sample, type TcpState } from '../report/sampleSchema.ts';
-import type { AgentlessProcess, Attribution, DiskPath, LatencyFigures, Leftover, RuntimeVersion, ScenarioReport, Suspect, WarningGroup } from '../report/runReportSchema.ts';
+import type { AgentlessProcess, AttachedTarget, Attribution, DiskPath, LatencyFigures, Leftover, RuntimeVersion, ScenarioReport, Suspect, WarningGroup } from '../report/runReportSchema.ts';
 import type { SuspectEvidence } from '../report/suspectEvidenceSchema.ts';
 import { fileSlug } from '../scenario/fileSlug.ts';
 
@@ -85,8 +85,13 @@ export type StreamEvent =
   | { k: 'firstStep'; t: number }
   /** a deployed service's replicas, each judged from its series in Prometheus (runner/prometheusEvidence.ts) */
   | { k: 'replicas'; t: number; replicas: ScenarioReport[] }
-  /** the target as started: its command and runtime, known only once it runs (a service's runtime from its command) */
-  | { k: 'target'; t: number; command?: string[]; runtime?: 'node' | 'python'; runtimeVersion?: RuntimeVersion }
+  /**
+   * the target as started: its command and runtime, known only once it runs (a service's runtime from
+   * its command); of a service seep attached to, what was resolved of it (pid, URL, cgroup), in an
+   * event of its own as soon as it is, so that a run whose target then never gets ready names it.
+   * A later event adds to what an earlier one said
+   */
+  | { k: 'target'; t: number; command?: string[]; runtime?: 'node' | 'python'; runtimeVersion?: RuntimeVersion; attached?: AttachedTarget }
   /** seep is stopping the target: what it prints from here on is its shutdown */
   | { k: 'stopping'; t: number }
   | { k: 'end'; t: number; tail: Record<string, unknown> }

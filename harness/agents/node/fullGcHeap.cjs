@@ -4,7 +4,7 @@
 // objects died, and the server runs slower until it is optimized again (about 0.8 s of throughput
 // per forced GC, fixtures/bench/loadOverhead.bench.ts). A soak's checkpoint under load reads the heap
 // after the target's own last full GC instead, when there was one lately (the engine says how
-// lately: runner/fullGcReuse.ts).
+// lately: runner/boundaryReads.ts, fullGcReuseMs).
 //
 // V8 runs a full GC when its old generation reaches its limit, and reports it to a 'gc'
 // PerformanceObserver: the heap is read in the observer's callback, shortly after. A full GC

@@ -294,7 +294,7 @@ def _patch_asyncio(loop_class):
 
 
 # --- the heap as the last full collection (generation 2) left it, the target's own or seep's: a soak's
-# checkpoint under load reads it rather than force one (the engine says how recent: fullGcReuse.ts).
+# checkpoint under load reads it rather than force one (the engine says how recent: runner/boundaryReads.ts, fullGcReuseMs).
 # Read in gc's own callback as a collection of the target's ends, and right after the collection when
 # seep forces one: by the time a boundary's 'memory' is asked (after seep's /proc reads), a service's
 # other threads have allocated for the requests in flight. The same figures either way (the cheap ones,
