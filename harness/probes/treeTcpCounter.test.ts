@@ -56,16 +56,17 @@ describe('tree tcp counter at boundaries', () => {
     };
     const helper = quietHelper();
     const errors: string[] = [];
-    // ssAboveMs 0: the tables count as dear; a share of 0.001: a query of 0.05 ms keeps 50 ms, and
-    // asks again no sooner than 200 ms
-    const counter = createTreeTcpCounter({ procRoot: '/proc', onError: (m) => errors.push(m), ssAboveMs: 0, tcpTableShare: 0.001, queryEveryMs: 200, sockDiag: helper });
+    // ssAboveMs 0: the tables count as dear; a share of 0.01: a query keeps its states 100 times its
+    // own wall time (0.05 ms: 5 ms), and asks again no sooner than 200 ms
+    const counter = createTreeTcpCounter({ procRoot: '/proc', onError: (m) => errors.push(m), ssAboveMs: 0, tcpTableShare: 0.01, queryEveryMs: 200, sockDiag: helper });
     expect(await counter.count(fds(), true)).toEqual({ sockets: 100, tcp: { ESTABLISHED: 100 } });
     expect(await counter.count(fds(), true)).toEqual({ sockets: 100, tcp: { ESTABLISHED: 100 } });
     expect(await counter.count(fds(), true)).toEqual({ sockets: 100, tcp: { ESTABLISHED: 100 } });
     expect(counter.asked()).toEqual({ tables: 1, ssPorts: 0, ssUnsettled: 0, helper: 1, kept: 1 });
     expect(helper.queries).toBe(1);
-    // past the share (a thousand times the query's own time), a boundary asks again
-    for (let i = 0; i < 50 && helper.queries < 2; i++) {
+    // past the share (a hundred times the query's own time, which a busy machine stretches: 6 ms kept
+    // the states 6 s at a share of 0.001, past a 5 s wait), a boundary asks again
+    for (const until = Date.now() + 30_000; Date.now() < until && helper.queries < 2; ) {
       await new Promise((r) => setTimeout(r, 100));
       await counter.count(fds(), true);
     }
