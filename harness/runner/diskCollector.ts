@@ -64,7 +64,7 @@ export function diskCollector(plan: Pick<RunPlan, 'target' | 'budgets'>, opts: D
     // empty for a target seep did not start
     beforeStart: () => temp?.env ?? {},
     atBoundary: async (s: Sample) => readDisk(d, s),
-    afterRun: async () => ({ suspects: [], errors: [...errors].slice(0, 5) }),
+    afterRun: async () => ({ errors: [...errors].slice(0, 5) }),
     afterStop() {
       if (!temp) return;
       try {
