@@ -184,6 +184,8 @@ export function createSuspectCollector(opts: SuspectCollectorOptions): SuspectCo
     }
   };
   const ask = (what: string, op: string, params: object = {}) => attempt(what, (wallMs) => opts.request(op, params, wallMs));
+  /** the middle look's histogram, still being read (nodePoint) */
+  let parsing: Promise<void> | null = null;
 
   async function nodePoint(p: Point): Promise<void> {
     await ask('agent gc', 'gc');
@@ -192,7 +194,12 @@ export function createSuspectCollector(opts: SuspectCollectorOptions): SuspectCo
     const wrote = await ask(`heap snapshot (${POINT_NAMES[p]})`, 'snapshot', { path: file });
     if (wrote) {
       snapshots[p] = file;
-      histograms[p] = await attempt(`heap histogram (${POINT_NAMES[p]})`, () => snapshotHistogram(file));
+      const read = attempt(`heap histogram (${POINT_NAMES[p]})`, () => snapshotHistogram(file)).then((h) => void (histograms[p] = h));
+      // the middle look's parse runs while the target settles before the last look (afterSettle
+      // waits for it): seep's CPU beside an idle target, not after it. The first look's is waited
+      // for here, as the time it took sizes the extra steps (runner/attributionSteps.ts)
+      if (p === 1) parsing = read;
+      else await read;
     }
     const res = (await ask(`agent activeResources (${POINT_NAMES[p]})`, 'activeResources')) as { sites: ResourceSite[] } | null;
     if (res) handleSites[p] = new Map(res.sites.map((s) => [`${s.type}\n${s.stack.join('\n')}`, s]));
@@ -382,6 +389,7 @@ export function createSuspectCollector(opts: SuspectCollectorOptions): SuspectCo
     afterMeasured: () => point(1),
     skipMeasured: () => void (measuredSkipped = true),
     async afterSettle() {
+      await parsing;
       await point(2);
       if (!measuredSkipped) return;
       // growth is then read from the baseline to the settle alone: still there after it, by itself
