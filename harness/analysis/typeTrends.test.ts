@@ -63,6 +63,18 @@ describe('typeTrends and leak.types over the boundary series', () => {
     expect(judged.find((t) => t.name === 'leak app.mjs:7')!.leaks).toBe(true);
   });
 
+  it('passes a Node site that climbed with few falls but gave back half of what it held (an LRU turning over), fails the same climb given back nothing', () => {
+    // expressApp's LRU at its handler's line: a few samples, a climb of ~1 KiB steps that a random walk of so few made
+    const climb = (i: number) => 1056 * Math.floor(i / 4);
+    const lru = series('node', { '(anonymous) app.mjs:114 in handleRequest': climb });
+    expect(typeTrends(lru)[0]!.leaks).toBe(true);
+    const last = climb(40);
+    lru.series[0]!.givenBack = last;
+    expect(typeTrends(lru)[0]!.leaks).toBe(false);
+    lru.series[0]!.givenBack = Math.round(last / 10);
+    expect(typeTrends(lru)[0]!.leaks, 'a tenth given back: a leak beside a little state that came and went').toBe(true);
+  });
+
   it('fails on a class kept once per step, naming it, its rate and who holds it', () => {
     const g = series('python', { 'sessions.Session': (i) => i, list: (i) => i, 'sessions.Other': () => 1 });
     const where = ['sessions.py:14  sessions._SESSIONS', 'list[3]', 'sessions.Session'];

@@ -29,6 +29,21 @@ describe('typeGrowthRows', () => {
     });
   });
 
+  it("carries a Node site's bytes given back by its last read, none for a site that gave nothing back, and a new baseline starts over", () => {
+    const node = (i: number, p: TypeGrowthLine['p'], c: Record<string, number>, g?: Record<string, number>): TypeGrowthLine => ({ ...line(i, p, c), r: 'node', ...(g ? { g } : {}) });
+    const rows = createTypeGrowthRows();
+    rows.add(node(0, 'w', {}));
+    rows.add(node(1, 'm', { 'cache app.mjs:9': 2048, 'keep app.mjs:3': 1024 }, { 'cache app.mjs:9': 99 }));
+    rows.add(node(2, 'w', {}));
+    rows.add(node(3, 'm', { 'cache app.mjs:9': 2048, 'keep app.mjs:3': 1024 }, { 'cache app.mjs:9': 1024 }));
+    rows.add(node(4, 'm', { 'cache app.mjs:9': 3072, 'keep app.mjs:3': 2048 }, { 'cache app.mjs:9': 2048 }));
+    rows.add(node(4, 's', { 'cache app.mjs:9': 3072, 'keep app.mjs:3': 2048 }, { 'cache app.mjs:9': 2048 }));
+    expect(rows.build()!.series).toEqual([
+      { name: 'cache app.mjs:9', values: [0, 2048, 3072, 3072], givenBack: 2048 },
+      { name: 'keep app.mjs:3', values: [0, 1024, 2048, 2048] },
+    ]);
+  });
+
   it(`follows at most ${MAX_NAMES} names, and past maxRows drops every other measured read, keeping the baseline, the last measured and the settle`, () => {
     const rows = createTypeGrowthRows({ maxRows: 16 });
     rows.add(line(0, 'w', {}));

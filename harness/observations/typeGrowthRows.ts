@@ -22,6 +22,8 @@ export function createTypeGrowthRows(opts: { maxRows?: number } = {}): TypeGrowt
   let iteration: number[] = [];
   let phase: Phase[] = [];
   let values = new Map<string, (number | null)[]>();
+  // per name, what it gave back since the baseline by its last read (cumulative: thinning keeps it)
+  let givenBack = new Map<string, number>();
   let readMs = 0;
   let reads = 0;
 
@@ -42,6 +44,7 @@ export function createTypeGrowthRows(opts: { maxRows?: number } = {}): TypeGrowt
         iteration = [];
         phase = [];
         values = new Map();
+        givenBack = new Map();
       } else if (iteration.length === 0) {
         return; // no baseline: a change since nothing says nothing
       }
@@ -58,6 +61,8 @@ export function createTypeGrowthRows(opts: { maxRows?: number } = {}): TypeGrowt
           values.set(name, v);
         }
         v[row] = n;
+        const g = line.g?.[name];
+        if (g !== undefined) givenBack.set(name, g);
       }
       if (iteration.length > maxRows) thin();
     },
@@ -69,7 +74,7 @@ export function createTypeGrowthRows(opts: { maxRows?: number } = {}): TypeGrowt
         unit: runtime === 'python' ? 'objects' : 'B',
         iteration: [...iteration],
         phase: [...phase],
-        series: [...values].map(([name, v]) => ({ name, values: [...v] })),
+        series: [...values].map(([name, v]) => ({ name, values: [...v], ...(givenBack.has(name) ? { givenBack: givenBack.get(name)! } : {}) })),
         readMs: reads > 0 ? readMs / reads : 0,
       };
     },

@@ -338,8 +338,12 @@ export interface TypeGrowthSeries {
   /** one entry per boundary read from the baseline on (the baseline's values are 0 by definition) */
   iteration: number[];
   phase: Phase[];
-  /** per name followed, its value at each read; null where it was not read (not yet among those that moved) */
-  series: { name: string; values: (number | null)[] }[];
+  /**
+   * per name followed, its value at each read; null where it was not read (not yet among those that
+   * moved). Node: givenBack, the sampled bytes the site held at a read and no longer at a later one,
+   * by its last read (absent: none); a leak never gives back what it keeps, a cache that evicts does
+   */
+  series: { name: string; values: (number | null)[]; givenBack?: number }[];
   /** mean time one read took in the target, in ms */
   readMs: number;
 }

@@ -114,6 +114,13 @@ async function askAgent(a: AgentHandle, params: object, errors: Set<string>): Pr
   }
 }
 
+/** what the names a line carries gave back since the baseline (a Node read's givenBack), or undefined when none did */
+function givenBackOf(result: unknown, carried: Record<string, number>): Record<string, number> | undefined {
+  const all = (result as { givenBack?: Record<string, number> } | null)?.givenBack ?? {};
+  const g = Object.fromEntries(Object.entries(all).filter(([name, b]) => name in carried && b > 0));
+  return Object.keys(g).length > 0 ? g : undefined;
+}
+
 /**
  * Why a boundary gets no per-type read, or null when it gets one: none can be made any more (no
  * baseline taken, or done), the target restarted (`a` is not the agent that took the baseline), a
@@ -208,7 +215,7 @@ export function typeGrowthCollector(agent: () => AgentHandle | null, emit: (line
       // full GC, and Node's read runs a full GC of its own (allocationSites.cjs), the pause the
       // checkpoint spared the target
       if (gc?.reused && s.phase === 'measured') return;
-      const line = (c: Record<string, number>, ms: number): TypeGrowthLine => ({ k: 'types', t: s.t, i: s.iteration!, p: phaseCode(s.phase), r: a.runtime, c, ms });
+      const line = (c: Record<string, number>, ms: number, g?: Record<string, number>): TypeGrowthLine => ({ k: 'types', t: s.t, i: s.iteration!, p: phaseCode(s.phase), r: a.runtime, c, ms, ...(g ? { g } : {}) });
       if (s.phase === 'warmup') {
         const got = await ask(a, a.runtime === 'node' && opts.samplesPerSecond ? { action: 'baseline', samplesPerSecond: opts.samplesPerSecond } : { action: 'baseline' });
         if (!got) return;
@@ -226,7 +233,8 @@ export function typeGrowthCollector(agent: () => AgentHandle | null, emit: (line
         : { action: 'read', minBytes: minSiteBytes, limit: TOP_PER_READ, track: followed.names() });
       if (!got) return;
       const moved = (a.runtime === 'python' ? (got.result as { changes: Record<string, number> }).changes : (got.result as { sites: Record<string, number> }).sites) ?? {};
-      emit(line(followed.take(moved), got.ms));
+      const carried = followed.take(moved);
+      emit(line(carried, got.ms, givenBackOf(got.result, carried)));
       slow.timed(got.ms, s.iteration);
     },
     afterRun: async () => ({ errors: [...slow.said(), ...errors].slice(0, 5) }),

@@ -109,6 +109,8 @@ export interface TypeGrowthLine {
   p: PhaseCode;
   r: 'node' | 'python';
   c: Record<string, number>;
+  /** Node: of the names in c, the sampled bytes each gave back since the baseline, where any (allocationSites.cjs givenBackSince) */
+  g?: Record<string, number>;
   /** how long the read took in the target, ms */
   ms: number;
 }

@@ -85,11 +85,40 @@ function sitesOf(profile, ownFiles) {
     for (const c of node.children) walk(c, site, named, own);
   };
   walk(profile.head, '', '', false);
+  // each live sample by its ordinal (V8 numbers them as taken): which site it counts for, and its bytes as V8 scales them
+  const alive = new Map();
   for (const s of profile.samples || []) {
     const key = byNode.get(s.nodeId);
-    if (key) samples.set(key, (samples.get(key) || 0) + 1);
+    if (!key) continue;
+    samples.set(key, (samples.get(key) || 0) + 1);
+    alive.set(s.ordinal, { key, size: s.size, reads: 0 });
   }
-  return { bytes, samples };
+  return { bytes, samples, alive };
+}
+
+/**
+ * The bytes a sample stands for, as V8 scales it in the profile's selfSize: a sample of `size` bytes
+ * taken every `interval` bytes on average stands for size / (1 - e^(-size/interval)) bytes
+ * (SamplingHeapProfiler::ScaleSample).
+ */
+function scaledBytes(size, interval) {
+  return size > 0 ? size / (1 - Math.exp(-size / interval)) : 0;
+}
+
+/**
+ * What each site gave back since the baseline: the bytes of its samples that were alive at two
+ * reads or more and are gone at this one. Counts cannot tell a cache that evicts one entry and adds
+ * one from a leak that adds one (both read +1 sample, or 0); the samples' identities can: what a
+ * leak keeps is never given back, an LRU gives back all it held once it has turned over (goleak's
+ * "identities, not counts"). What was allocated and freed between two reads is never seen; what
+ * lived across one read only (the last request's state) is left out, as a leak's line may make it
+ * too. Counts each sample's reads into `alive`.
+ */
+function givenBackSince(previous, alive, interval, givenBack) {
+  for (const [ordinal, s] of alive) s.reads = (previous.get(ordinal)?.reads || 0) + 1;
+  for (const [ordinal, s] of previous) {
+    if (!alive.has(ordinal) && s.reads >= 2) givenBack.set(s.key, (givenBack.get(s.key) || 0) + scaledBytes(s.size, interval));
+  }
 }
 
 /**
@@ -129,7 +158,8 @@ function forgetProfile() {
  * every samplingInterval bytes, or with samplesPerSecond at most that many samples a second at the
  * pace the target allocated since the last baseline (paceInterval; the first: the default); {action: 'read',
  * minBytes?, limit?, track?: [names]} returns every site in `track` (the ones the caller follows
- * already, so its series has no holes) and, of the others, the top `limit` by live bytes above minBytes.
+ * already, so its series has no holes) and, of the others, the top `limit` by live bytes above minBytes,
+ * with what each of them gave back since the baseline (givenBackSince) where it gave any.
  * {action: 'stop'} stops sampling (a heap too large to read at every boundary).
  * No GC asked here, but V8 runs a full GC before every profile it gives (the inspector starts the
  * sampling with kSamplingForceGC): a read is a full GC in the target, so a soak's checkpoint that
@@ -139,6 +169,10 @@ function forgetProfile() {
 function createAllocationSites(ownFiles, allocated = () => 0) {
   // the last baseline: when, and the bytes allocated by then (its pace for the next one)
   let since = null;
+  // the samples alive at the last read, and what each site gave back since the baseline (givenBackSince)
+  let lastAlive = new Map();
+  let givenBack = new Map();
+  let interval = DEFAULT_SAMPLING_INTERVAL;
   return async function allocationSites(req) {
     const action = req.action || 'read';
     if (action === 'baseline') {
@@ -157,6 +191,9 @@ function createAllocationSites(ownFiles, allocated = () => 0) {
       const samplingInterval = Number(req.samplingInterval) || (samplesPerSecond > 0 && pace !== null ? paceInterval(pace, samplesPerSecond) : DEFAULT_SAMPLING_INTERVAL);
       await post('HeapProfiler.startSampling', { samplingInterval });
       sampling = true;
+      interval = samplingInterval;
+      lastAlive = new Map();
+      givenBack = new Map();
       return { samplingInterval, ...(pace !== null ? { allocatedPerSecond: Math.round(pace) } : {}) };
     }
     if (action === 'stop') {
@@ -168,7 +205,9 @@ function createAllocationSites(ownFiles, allocated = () => 0) {
     if (!session) throw new Error("allocationSites has no baseline; call action 'baseline' first");
     const profile = kept || (await post('HeapProfiler.getSamplingProfile', {})).profile;
     kept = null;
-    const { bytes, samples } = sitesOf(profile, ownFiles);
+    const { bytes, samples, alive } = sitesOf(profile, ownFiles);
+    givenBackSince(lastAlive, alive, interval, givenBack);
+    lastAlive = alive;
     const minBytes = Number(req.minBytes) || 0;
     const limit = Number(req.limit) || DEFAULT_LIMIT;
     const track = new Set((Array.isArray(req.track) ? req.track : []).filter((n) => typeof n === 'string'));
@@ -176,8 +215,12 @@ function createAllocationSites(ownFiles, allocated = () => 0) {
     const sites = Object.fromEntries(top);
     for (const name of track) sites[name] = bytes.get(name) || 0;
     const counts = {};
-    for (const name of Object.keys(sites)) counts[name] = samples.get(name) || 0;
-    return { sites, samples: counts };
+    const gave = {};
+    for (const name of Object.keys(sites)) {
+      counts[name] = samples.get(name) || 0;
+      if (givenBack.has(name)) gave[name] = Math.round(givenBack.get(name));
+    }
+    return { sites, samples: counts, givenBack: gave };
   };
 }
 

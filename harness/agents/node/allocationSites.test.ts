@@ -28,7 +28,7 @@ async function hit(port: number, n: number): Promise<void> {
   for (let i = 0; i < n; i++) await (await fetch(`http://127.0.0.1:${port}/`)).text();
 }
 
-type Sites = { sites: Record<string, number>; samples: Record<string, number> };
+type Sites = { sites: Record<string, number>; samples: Record<string, number>; givenBack: Record<string, number> };
 
 async function sitesAfter(mode: string, requests: number): Promise<Sites> {
   const { agent, port } = await startService(mode);
@@ -59,6 +59,30 @@ describe("Node agent: 'allocationSites'", () => {
   it('the fixed twin keeps next to nothing of what its own lines allocate', async () => {
     const got = await sitesAfter('fixed', 400);
     expect(ownLines(got), JSON.stringify(got.sites, null, 1)).toBeLessThan(400 * 10);
+  });
+
+  it('says what a site gave back of what it held over two reads: a bounded cache of requests does, a leak does not', async () => {
+    const gaveBack = async (mode: string): Promise<{ held: number; gave: number }> => {
+      const { agent, port } = await startService(mode);
+      await hit(port, 5);
+      // a sample every 64 bytes on average: nearly every state (~50 bytes) sampled, so the test does not ride on chance
+      await agent.request('allocationSites', { action: 'baseline', samplingInterval: 64 });
+      let got: Sites | null = null;
+      // the bounded twin keeps its last 20 states: each lives across a few reads 10 requests apart, then goes
+      for (let read = 0; read < 8; read++) {
+        await hit(port, 10);
+        await agent.request('gc');
+        // every site: at 64 bytes Node's own sites are many more than the default's top 20
+        got = (await agent.request('allocationSites', { action: 'read', limit: 1000 })) as Sites;
+      }
+      const site = Object.keys(got!.sites).find((k) => /^RequestState .*listenerService\.cjs:\d+$/.test(k));
+      return { held: site ? got!.sites[site]! : 0, gave: site ? got!.givenBack[site] ?? 0 : 0 };
+    };
+    const [leaky, bounded] = await Promise.all([gaveBack('leaky'), gaveBack('bounded')]);
+    // the bounded twin held 20 states at most, each across two reads, and gave back the 60 before them
+    expect(leaky.held, JSON.stringify(leaky)).toBeGreaterThan(0);
+    expect(leaky.gave, JSON.stringify(leaky)).toBe(0);
+    expect(bounded.gave, JSON.stringify(bounded)).toBeGreaterThan(0);
   });
 
   it("a forced GC that serves the sites' read takes the profile as its second pass, and the read walks that profile", async () => {
