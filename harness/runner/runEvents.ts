@@ -8,8 +8,8 @@ import type { ScenarioReport, Verdict } from '../report/runReportSchema.ts';
 import type { MetricsEndpoint } from '../observations/metricsEndpoint.ts';
 import { createRunAggregate, type RunAggregate } from '../assembly/runAggregate.ts';
 import { encodeHead, type StreamHead } from '../observations/streamHead.ts';
-import { createSampleStream, newStreamFile, type NoteKind, type StreamEvent } from '../series/sampleStream.ts';
-import { allOutputs, liveReportOutput, metricsOutput, metricsValues, sampleStreamOutput } from './runOutputs.ts';
+import type { NoteKind, StreamEvent } from '../series/sampleStream.ts';
+import { allOutputs, runOutputs } from './runOutputs.ts';
 
 export interface RunEvents {
   /** the run's aggregate: what the run has seen so far, for the parts that act on it (alerts, early stop, restarts) */
@@ -37,21 +37,16 @@ export interface RunEventsOptions {
   onStreamFailure(message: string): void;
 }
 
-/** Opens the stream and writes the head. */
+/** Opens the outputs (runOutputs.ts: the stream first) and writes the head. */
 export async function openRunEvents(head: StreamHead, opts: RunEventsOptions): Promise<RunEvents> {
   // with no run folder (the eval's corpus runs), the stream goes to a temp folder removed at the end
   const tempRunDir = opts.runDir ? null : await mkdtemp(path.join(os.tmpdir(), 'seep-run-'));
   const runDir = opts.runDir ?? tempRunDir!;
-  const stream = createSampleStream(newStreamFile(runDir, head.name), { onFailure: (err) => opts.onStreamFailure(err.message) });
   const agg = createRunAggregate();
-  // a soak's time left, for the metrics endpoint; a counted run has none
-  const remainingMs = head.measure && 'ms' in head.measure ? () => Math.max(0, head.durationMs - opts.now()) : () => null;
-  const outputs = allOutputs([
-    sampleStreamOutput(stream, (m) => note(m)),
-    agg,
-    ...(opts.onLive ? [liveReportOutput(opts.liveEveryMs, opts.onLive, () => agg.report({ live: true }), (m) => note(m))] : []),
-    ...(opts.metrics ? [metricsOutput(opts.metrics, head.name, () => metricsValues(agg, opts.now(), remainingMs()))] : []),
-  ]);
+  const opened = runOutputs.flatMap((open) => open({ ...opts, runDir, head, agg, note: (m) => note(m) }));
+  // the file the events are kept in, named in the report as its source
+  const kept = opened.find((o) => o.file !== undefined)?.file;
+  const outputs = allOutputs([...opened, agg]);
   const emit = (e: StreamEvent) => outputs.add(e);
   const note = (message: string, kind: NoteKind = 'problem') => emit({ k: 'note', t: opts.now(), message, ...(kind === 'info' ? { info: true as const } : {}) });
   emit({ k: 'head', v: 1, head: encodeHead(head) });
@@ -64,7 +59,7 @@ export async function openRunEvents(head: StreamHead, opts: RunEventsOptions): P
     verdict: () => agg.verdict(),
     async finish() {
       outputs.stop();
-      const report = agg.report({ source: path.relative(runDir, stream.file) });
+      const report = agg.report(kept === undefined ? {} : { source: path.relative(runDir, kept) });
       if (tempRunDir) await rm(tempRunDir, { recursive: true, force: true });
       return report;
     },

@@ -2,10 +2,13 @@
 // AddMetricSamples, Stop): the engine hands every event of the run to each output in order and knows
 // none of them by name. The sample stream (crash-safe, on disk) and the run's aggregate (the report's
 // source) take every event; the live report and the Prometheus endpoint read the aggregate on their
-// own clock.
+// own clock. The one place that knows them by name is the list below (runOutputs), opened as the
+// evidence collectors are (runCollectors.ts); the aggregate is not in it: it is the report's builder,
+// which runEvents.ts holds itself.
 import { formatBytes } from '../scenario/units.ts';
 import type { ScenarioReport } from '../report/runReportSchema.ts';
-import type { SampleStreamWriter, StreamEvent } from '../series/sampleStream.ts';
+import { createSampleStream, newStreamFile, type SampleStreamWriter, type StreamEvent } from '../series/sampleStream.ts';
+import type { StreamHead } from '../observations/streamHead.ts';
 import type { MetricsEndpoint, Values as MetricValues } from '../observations/metricsEndpoint.ts';
 import type { RunAggregate } from '../assembly/runAggregate.ts';
 
@@ -14,7 +17,38 @@ export interface RunOutput {
   /** every event of the run, the head first; after the end only what the verdict decided (kept artifacts) */
   add?(e: StreamEvent): void;
   stop?(): void;
+  /** the file this output keeps every event in (the sample stream's), for the report's `source` */
+  readonly file?: string;
 }
+
+/** What a run offers its outputs. */
+export interface OutputRun {
+  /** the run folder */
+  runDir: string;
+  head: StreamHead;
+  /** the run's aggregate, which the live report and the metrics endpoint read */
+  agg: RunAggregate;
+  /** called with the report so far every liveEveryMs, for the live HTML view */
+  onLive?: (s: ScenarioReport) => Promise<void>;
+  liveEveryMs: number;
+  metrics?: MetricsEndpoint;
+  now(): number;
+  /** a problem of an output, for the report's notes */
+  note(message: string): void;
+  /** the stream cannot be written (a full disk): the run ends as an error naming the file */
+  onStreamFailure(message: string): void;
+}
+
+/** The outputs of a run, in the order each event reaches them (the aggregate after them). */
+export const runOutputs: readonly ((run: OutputRun) => RunOutput[])[] = [
+  ({ runDir, head, onStreamFailure, note }) => [sampleStreamOutput(createSampleStream(newStreamFile(runDir, head.name), { onFailure: (err) => onStreamFailure(err.message) }), note)],
+  ({ onLive, liveEveryMs, agg, note }) => (onLive ? [liveReportOutput(liveEveryMs, onLive, () => agg.report({ live: true }), note)] : []),
+  ({ metrics, head, agg, now }) => {
+    // a soak's time left; a counted run has none
+    const remainingMs = head.measure && 'ms' in head.measure ? () => Math.max(0, head.durationMs - now()) : () => null;
+    return metrics ? [metricsOutput(metrics, head.name, () => metricsValues(agg, now(), remainingMs()))] : [];
+  },
+];
 
 /** Output a week of chatty target writes is kept in the stream up to this; past it, counted only. */
 export const OUTPUT_STREAM_CAP = 64 * 1024 * 1024;
@@ -34,6 +68,7 @@ export function sampleStreamOutput(stream: SampleStreamWriter, capped: (message:
       stream.write(e);
     },
     stop: () => stream.close(),
+    file: stream.file,
   };
 }
 
@@ -81,7 +116,7 @@ export function metricsValues(agg: RunAggregate, nowMs: number, remainingMs: num
 }
 
 /** All outputs as one: events fan out in order; stop is called on each even if one throws. */
-export function allOutputs(outputs: RunOutput[]): Required<RunOutput> {
+export function allOutputs(outputs: RunOutput[]): Required<Omit<RunOutput, 'file'>> {
   return {
     start: () => outputs.forEach((o) => o.start?.()),
     add: (e) => outputs.forEach((o) => o.add?.(e)),
