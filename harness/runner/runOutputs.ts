@@ -120,6 +120,16 @@ export function allOutputs(outputs: RunOutput[]): Required<Omit<RunOutput, 'file
   return {
     start: () => outputs.forEach((o) => o.start?.()),
     add: (e) => outputs.forEach((o) => o.add?.(e)),
-    stop: () => outputs.forEach((o) => o.stop?.()),
+    stop: () => {
+      const failed: unknown[] = [];
+      for (const o of outputs) {
+        try {
+          o.stop?.();
+        } catch (err) {
+          failed.push(err);
+        }
+      }
+      if (failed.length > 0) throw failed[0];
+    },
   };
 }
