@@ -22,6 +22,11 @@ describe('heapFigures', () => {
     expect(heapFigures('node', reply)).toMatchObject({ used: 6000, committed: 10_000, blocks: null, handlesByType: { Timeout: 50, TCPSocketWrap: 1 }, handles: 51 });
   });
 
+  it('leaves compiled code out of the Node heap judged, and keeps it in what V8 holds', () => {
+    const reply = { memoryUsage: { external: 1000 }, heap: { used_heap_size: 5000, total_heap_size: 9000, code_used_size: 1200 }, handles: {} };
+    expect(heapFigures('node', reply)).toMatchObject({ used: 4800, committed: 10_000 });
+  });
+
   it('judges the heap as the forced GC left it where the agent kept it, and the handles as they are', () => {
     // a JSON API under load: 400 KB allocated for the requests in flight between the GC and the read
     const node = { memoryUsage: { external: 1000 }, heap: { used_heap_size: 405_000, total_heap_size: 900_000 }, handles: { Timeout: 2 },

@@ -19,17 +19,31 @@ const v8 = require('node:v8');
 const { PerformanceObserver, constants, performance } = require('node:perf_hooks');
 
 const YOUNG = new Set(['new_space', 'new_large_object_space']);
+const CODE = new Set(['code_space', 'code_large_object_space']);
 
-/** the heap a full GC left: used and committed bytes outside the young generation, and external memory */
+/** the used bytes of the spaces given to compiled code, in a list of V8's spaces */
+function codeUsed(spaces) {
+  let code = 0;
+  for (const s of spaces) if (CODE.has(s.space_name)) code += s.space_used_size;
+  return code;
+}
+
+/** the heap a full GC left: used and committed bytes outside the young generation (code_used_size: of them, compiled code), and external memory */
 function settledHeap() {
   let used = 0;
   let committed = 0;
-  for (const s of v8.getHeapSpaceStatistics()) {
+  const spaces = v8.getHeapSpaceStatistics();
+  for (const s of spaces) {
     if (YOUNG.has(s.space_name)) continue;
     used += s.space_used_size;
     committed += s.space_size;
   }
-  return { heap: { used_heap_size: used, total_heap_size: committed }, memoryUsage: { external: process.memoryUsage().external } };
+  return { heap: { used_heap_size: used, total_heap_size: committed, code_used_size: codeUsed(spaces) }, memoryUsage: { external: process.memoryUsage().external } };
+}
+
+/** v8.getHeapStatistics() with code_used_size: of its used bytes, those of compiled code */
+function heapWithCode() {
+  return { ...v8.getHeapStatistics(), code_used_size: codeUsed(v8.getHeapSpaceStatistics()) };
 }
 
 /** seep's own calls that run a full GC V8 does not flag as forced: the last few, [from, to] in performance.now() */
@@ -96,4 +110,4 @@ function watchFullGcs() {
   };
 }
 
-module.exports = { watchFullGcs };
+module.exports = { watchFullGcs, heapWithCode };

@@ -150,7 +150,8 @@ async function collect(sites) {
 
 // --- the heap after the last full GC, the target's own or seep's: a soak under load reads it rather
 // than force one at every checkpoint (fullGcHeap.cjs) ---
-const fullGcs = require('./fullGcHeap.cjs').watchFullGcs();
+const { watchFullGcs, heapWithCode } = require('./fullGcHeap.cjs');
+const fullGcs = watchFullGcs();
 
 /**
  * What holds the event loop open, by type ('Timeout', 'TCPSocketWrap', 'FSReqCallback', ...): read at
@@ -204,7 +205,7 @@ const handlers = {
   },
   // afterGc (a soak's boundary read): the heap the last 'gc' request left or reused, once
   memory(req) {
-    const reply = { memoryUsage: process.memoryUsage(), heap: v8.getHeapStatistics(), handles: activeCounts() };
+    const reply = { memoryUsage: process.memoryUsage(), heap: heapWithCode(), handles: activeCounts() };
     if (req.afterGc) {
       if (afterGc) reply.afterGc = afterGc;
       afterGc = null;

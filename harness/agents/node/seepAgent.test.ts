@@ -37,8 +37,11 @@ describe('seepAgent.cjs in a Node target (NODE_OPTIONS=--require)', () => {
     expect(pong.pid).toBeGreaterThan(0);
     const gc = (await agent.request('gc')) as { heapUsed: number };
     expect(gc.heapUsed).toBeGreaterThan(0);
-    const mem = (await agent.request('memory')) as { memoryUsage: { rss: number }; heap: { used_heap_size: number } };
+    const mem = (await agent.request('memory')) as { memoryUsage: { rss: number }; heap: { used_heap_size: number; code_used_size: number } };
     expect(mem.memoryUsage.rss).toBeGreaterThan(mem.heap.used_heap_size);
+    // the compiled code, left out of the heap judged (runtimeHeap.ts): a part of the used heap
+    expect(mem.heap.code_used_size).toBeGreaterThan(0);
+    expect(mem.heap.code_used_size).toBeLessThan(mem.heap.used_heap_size);
     // a boundary's read gets the heap as the GC left it, once: what requests allocated since is not in it
     await agent.request('gc');
     await hit(port, 12);
