@@ -1,7 +1,8 @@
 // The run's reads of its target: a boundary read between steps (a forced GC in every process that
 // serves an agent, the process tree's /proc read, then what each evidence collector adds to it), and
 // the timed samples the sampler takes on its own clock. Every read goes to the stream as a tree
-// line, with the command line of each process seen for the first time, and is watched for alerts.
+// line, with the command line of each process seen for the first time, and is watched (what runs
+// beside the steps watches every sample: besideSteps.ts, which also starts and stops the timer).
 import { performance } from 'node:perf_hooks';
 import type { Phase, Sample } from '../report/sampleSchema.ts';
 import type { RunPlan } from '../scenario/runPlan.ts';
@@ -13,7 +14,6 @@ import type { BoundaryCost, ObserverTally } from './observerCost.ts';
 import type { PauseLog } from './pauseLog.ts';
 import type { ProgressSink } from './progressSink.ts';
 import type { RunPosition } from './runPosition.ts';
-import type { SampleWatch } from './sampleWatch.ts';
 import type { TargetLifecycle } from './targetLifecycle.ts';
 
 export interface BoundaryReads {
@@ -30,8 +30,8 @@ export interface BoundaryReads {
   read(phase: Phase): Promise<Sample>;
   /** the first step is next: a timed read of the tree as the target's start-up ends, and the stream marks it */
   startupEnds(): Promise<void>;
-  startTimer(): void;
-  stopTimer(): Promise<void>;
+  /** a sample the sampler took on its own clock: to the stream as a timed tree line, unless the tree is gone */
+  timed(s: Sample): void;
   identities(): Promise<Identities>;
   errors(): string[];
 }
@@ -46,7 +46,8 @@ export interface BoundaryReadsOptions {
   emit(e: StreamEvent): void;
   note(message: string): void;
   now(): number;
-  watch: SampleWatch;
+  /** every sample, once it is in the stream */
+  watch(s: Sample): void;
   observer: ObserverTally;
   problem(message: string): void;
   progress?: ProgressSink;
@@ -54,7 +55,7 @@ export interface BoundaryReadsOptions {
   pauses?: PauseLog;
 }
 
-export function createBoundaryReads(plan: { name: string; sampleHz: number }, o: BoundaryReadsOptions): BoundaryReads {
+export function createBoundaryReads(plan: { name: string }, o: BoundaryReadsOptions): BoundaryReads {
   const { sampler, target, position, now } = o;
   const tree = createTreeLines();
   let collectors: EvidenceCollector[] = [];
@@ -114,8 +115,7 @@ export function createBoundaryReads(plan: { name: string; sampleHz: number }, o:
       onTimed(await sampler.read('warmup', position.steps, now()));
       o.emit({ k: 'firstStep', t: now() });
     },
-    startTimer: () => sampler.startTimer(plan.sampleHz, onTimed, now),
-    stopTimer: () => sampler.stopTimer(),
+    timed: onTimed,
     identities: () => sampler.identities(),
     errors: () => sampler.errors(),
   };

@@ -1,10 +1,12 @@
 // The engine: one run of one scenario, counted or soak, as a conductor over its parts. The target's
 // life (targetLifecycle.ts), the reads of it (boundaryReads.ts) and the evidence collectors that add
 // to them (runCollectors.ts: a list the engine walks without knowing what it opens), the scenario's
-// steps and hooks (scenarioSteps.ts), the step loop and a soak's load (stepLoop.ts), the settle
-// (settlePhase.ts), how the run ends (runEnding.ts) and the stream's last line (runTail.ts). Every
-// observation is an event (runEvents.ts): to the append-only stream and to the run's aggregate, the
-// report's only builder, so a run seep did not finish is rebuilt by `seep report` from its stream.
+// steps and hooks (scenarioSteps.ts), the step loop (stepLoop.ts) and what runs beside it for the
+// whole run (besideSteps.ts: the sampler's clock, a soak's load, the alerts; a list called by phase),
+// the settle (settlePhase.ts), how the run ends (runEnding.ts) and the stream's last line
+// (runTail.ts). Every observation is an event (runEvents.ts): to the append-only stream and to the
+// run's aggregate, the report's only builder, so a run seep did not finish is rebuilt by `seep
+// report` from its stream.
 // Whatever happens, the target and every process carrying the run cookie are gone when this
 // returns, except a service seep attached to, which it did not start: that one is left running.
 import type { Leftover, ScenarioReport } from '../report/runReportSchema.ts';
@@ -12,6 +14,7 @@ import type { RunPlan } from '../scenario/runPlan.ts';
 import type { MetricsEndpoint } from '../observations/metricsEndpoint.ts';
 import { createSampler, type Identities } from '../probes/sampler.ts';
 import { plainLines } from '../reporters/plainText.ts';
+import { openBeside, type BesidePart } from './besideSteps.ts';
 import { createBoundaryReads, type BoundaryReads } from './boundaryReads.ts';
 import type { EvidenceCollector, MeasuredRun } from './evidenceCollectors.ts';
 import { createObserverTally } from './observerCost.ts';
@@ -24,11 +27,8 @@ import { runHead } from './runHead.ts';
 import { createRunPosition, type RunPosition } from './runPosition.ts';
 import { openRunScope, type RunScope } from './runScope.ts';
 import { runTail } from './runTail.ts';
-import { createSampleWatch } from './sampleWatch.ts';
 import { scenarioSteps, type ScenarioSteps } from './scenarioSteps.ts';
-import { watchSeepRss } from './seepRss.ts';
 import { settle } from './settlePhase.ts';
-import { soakLoad, type SoakLoad } from './soakLoad.ts';
 import { createPauseLog } from './pauseLog.ts';
 import { stepErrorPolicy } from './stepErrors.ts';
 import { measure } from './stepLoop.ts';
@@ -65,7 +65,8 @@ interface Run {
   /** the collectors opened before the target starts (its temp dir and what it writes); the duration of its steps */
   early: EvidenceCollector[];
   stepClock: StepClock;
-  load: SoakLoad;
+  /** what runs beside the steps, called by phase */
+  beside: Required<BesidePart>;
   /** what seep says of this run on stderr, its scenario named */
   say(line: string): void;
   /** a problem of observing, for the report's probe errors, in the order they came */
@@ -138,24 +139,18 @@ async function openRun(plan: RunPlan, opts: RunScenarioOptions): Promise<Run> {
   const stepClock = createStepClock();
   // one tally of the observer's share: the paced observer's, its steps also timed by the step clock
   const observer = pacedObserver(plan, alsoTimedBy(createObserverTally(), stepClock));
-  const watchAlerts = createSampleWatch(plan, { emit, agg, say, ending });
-  const watch: typeof watchAlerts = (s) => {
-    resets.observe(s.pids);
-    watchAlerts(s);
-  };
   const sampler = createSampler({ rootPids: () => lifecycle.current()?.rootPids() ?? [], cookie, cgroupUsage: () => lifecycle.cgroupUsage() });
   // a soak's checkpoints, to tell the load's answers they disturbed from the others
   const pauses = 'ms' in plan.measure ? createPauseLog() : undefined;
-  const reads = createBoundaryReads(plan, { sampler, target: lifecycle, position, total, emit, note, now, watch, observer, problem, progress: opts.progress, pauses });
-  const load = soakLoad(plan, { lifecycle, now, emit, note, pauses });
-  return { opts, scope, events, ending, lifecycle, reads, position, observer, early, stepClock, load, say, problem, problems, total };
+  const reads = createBoundaryReads(plan, { sampler, target: lifecycle, position, total, emit, note, now, watch: (s) => beside.watch(s), observer, problem, progress: opts.progress, pauses });
+  const beside = openBeside({ plan, sampler, reads, resets, lifecycle, agg, ending, say, emit, note, now, pauses });
+  return { opts, scope, events, ending, lifecycle, reads, position, observer, early, stepClock, beside, say, problem, problems, total };
 }
 
 /** Starts the target, runs the scenario on it, and stops it, whatever happens. */
 async function drive(plan: RunPlan, run: Run): Promise<Driven> {
   const { scope, events, ending, lifecycle, reads, position } = run;
   const signal = scope.abort.signal;
-  const seepRss = watchSeepRss(events.emit, scope.now);
   let collectors: EvidenceCollector[] = [];
   let steps: ScenarioSteps | null = null;
   let newSinceBaseline: Identities = { processes: [], sockets: [], fds: [] };
@@ -170,14 +165,13 @@ async function drive(plan: RunPlan, run: Run): Promise<Driven> {
     });
     reads.observeWith(collectors);
     events.start();
-    reads.startTimer();
-    seepRss.start();
+    run.beside.atStart(target);
     steps = run.stepClock.metering(scenarioSteps(plan, { target, lifecycle, signal, plant: run.opts.plant }));
     await steps.setup();
     await reads.startupEnds(); // what the target printed and did until now was its start-up
     const errors = stepErrorPolicy('steps' in plan.measure, { restartable: target.restartable, target: lifecycle, signal, emit: events.emit, now: scope.now, stepErrors: () => events.agg.totals().stepErrors, say: run.say });
-    const measured = await measure(plan, { target, position, reads, steps, errors, load: run.load, ending, observer: run.observer, signal, now: scope.now, total: run.total });
-    newSinceBaseline = await settle(plan, measured, { position, reads, baseline: () => events.agg.baselineSample(), signal });
+    const measured = await measure(plan, { target, position, reads, steps, errors, beside: run.beside, ending, observer: run.observer, signal, now: scope.now, total: run.total });
+    newSinceBaseline = await settle(plan, measured, { position, reads, baseline: () => events.agg.baselineSample(), signal, beside: run.beside });
     const after = measuredRun(run, steps, measured);
     for (const c of collectors) await c.afterMeasured?.(after);
     if (ending.error() === undefined) await steps.teardown();
@@ -185,9 +179,7 @@ async function drive(plan: RunPlan, run: Run): Promise<Driven> {
     ending.fail((err as Error).message);
   } finally {
     lifecycle.ignoreDeaths();
-    await run.load.stop();
-    seepRss.stop();
-    await reads.stopTimer();
+    await run.beside.atStop();
     await steps?.teardownAfterError(run.problem);
     orphans = await lifecycle.stop();
     for (const c of new Set([...run.early, ...collectors])) c.afterStop?.();

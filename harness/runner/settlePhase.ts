@@ -3,11 +3,13 @@
 // back within their budgets of the baseline, polled with bounded backoff as goleak does (sockets in
 // FIN_WAIT, a pool closing idle connections); what is there now, by identity, not count (goleak), and
 // was not at the baseline is what the run left behind. Sampling on the clock stops here: what comes
-// after (suspects' heap snapshots) would read as growth.
+// after (suspects' heap snapshots) would read as growth: the parts beside the steps are told the
+// settle is over (besideSteps.ts).
 import type { Identities } from '../probes/sampler.ts';
 import type { Leftover } from '../report/runReportSchema.ts';
 import type { Metric, Sample } from '../report/sampleSchema.ts';
 import { COUNTED_RESOURCES, type BudgetPlan, type RunPlan } from '../scenario/runPlan.ts';
+import type { BesidePart } from './besideSteps.ts';
 import type { BoundaryReads } from './boundaryReads.ts';
 import { sleep } from './raceStep.ts';
 import type { RunPosition } from './runPosition.ts';
@@ -24,6 +26,7 @@ export async function settle(plan: Pick<RunPlan, 'settleMs' | 'budgets'>, measur
   /** the last warmup boundary, as the aggregate kept it */
   baseline(): Sample | null;
   signal: AbortSignal;
+  beside: Required<Pick<BesidePart, 'atSettled'>>;
 }): Promise<Identities> {
   if (!measured.ended) return nothingNew();
   o.position.phase = 'settle';
@@ -39,7 +42,7 @@ export async function settle(plan: Pick<RunPlan, 'settleMs' | 'budgets'>, measur
     });
     newSinceBaseline = identityDiff(measured.baselineIds, await o.reads.identities());
   }
-  await o.reads.stopTimer();
+  await o.beside.atSettled();
   return newSinceBaseline;
 }
 

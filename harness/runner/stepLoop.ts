@@ -16,13 +16,13 @@ import type { Phase } from '../report/sampleSchema.ts';
 import type { RunPlan } from '../scenario/runPlan.ts';
 import type { Identities } from '../probes/sampler.ts';
 import { formatElapsed } from '../analysis/soakChecks.ts';
+import type { BesidePart } from './besideSteps.ts';
 import type { BoundaryReads } from './boundaryReads.ts';
 import type { PacedObserver } from './observeCadence.ts';
 import type { RunTarget } from './runTarget.ts';
 import type { RunEnding } from './runEnding.ts';
 import type { RunPosition } from './runPosition.ts';
 import type { ScenarioSteps } from './scenarioSteps.ts';
-import type { SoakLoad } from './soakLoad.ts';
 import type { StepErrorPolicy } from './stepErrors.ts';
 import { fullGcReuseMs } from './boundaryReads.ts';
 import { sleep } from './raceStep.ts';
@@ -42,7 +42,8 @@ export interface StepLoopParts {
   reads: BoundaryReads;
   steps: ScenarioSteps;
   errors: StepErrorPolicy;
-  load: SoakLoad;
+  /** what runs beside the steps (a soak's load): told when the loop begins, the measured phase begins, and the loop ends */
+  beside: Required<Pick<BesidePart, 'atSteps' | 'atMeasured' | 'atStepsEnd'>>;
   ending: RunEnding;
   observer: PacedObserver;
   signal: AbortSignal;
@@ -54,7 +55,7 @@ export interface StepLoopParts {
 /** What of the plan the step loop reads. */
 export type StepLoopPlanPart = Pick<RunPlan, 'measure' | 'warmup' | 'pace' | 'checkpointMs'>;
 
-/** Warmup and measured steps, the load beside them, and the read that ends the measured phase. */
+/** Warmup and measured steps, what runs beside them (a soak's load), and the read that ends the measured phase. */
 export async function measure(plan: StepLoopPlanPart, p: StepLoopParts): Promise<Measured> {
   const { position: pos, reads, now } = p;
   const counted = 'steps' in plan.measure;
@@ -65,12 +66,12 @@ export async function measure(plan: StepLoopPlanPart, p: StepLoopParts): Promise
     baselineIds = await reads.identities();
     pos.phase = 'measured';
     pos.measuredFromT = now();
-    p.load.markMeasured();
+    p.beside.atMeasured();
   };
-  p.load.start(p.target);
+  p.beside.atSteps(p.target);
   await stepLoop(plan, p, warmupOver, endWarmup);
   p.ending.markInterrupted();
-  await p.load.stop();
+  await p.beside.atStepsEnd();
   if (p.ending.error() === undefined) {
     if (pos.phase === 'warmup' && !p.ending.interrupted() && !p.ending.stoppedEarly()) await endWarmup();
     if (pos.phase === 'measured' && !counted) await reads.checkpoint('measured'); // the end of the measured phase (a counted run read it after its last step)
