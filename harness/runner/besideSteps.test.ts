@@ -47,4 +47,11 @@ describe('allBeside', () => {
     await allBeside([part('timer', calls), part('rss', calls), part('load', calls)]).atStop();
     expect(calls).toEqual(['load.stop', 'rss.stop', 'timer.stop']);
   });
+
+  it('stops every part when one stop throws, then throws its error', async () => {
+    const calls: string[] = [];
+    const load = { atStop: () => { calls.push('load.stop'); throw new Error('load: socket closed'); } };
+    await expect(allBeside([part('timer', calls), load, part('rss', calls)]).atStop()).rejects.toThrow('load: socket closed');
+    expect(calls).toEqual(['rss.stop', 'load.stop', 'timer.stop']);
+  });
 });

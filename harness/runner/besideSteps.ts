@@ -75,13 +75,16 @@ export const besideParts: readonly ((run: BesideRun) => BesidePart[])[] = [
   },
 ];
 
+/** The list as one part: every phase reaches each part; the stop is always a promise. */
+export type BesideSteps = Required<Omit<BesidePart, 'atStop'>> & { atStop(): Promise<void> };
+
 /** Every part of the list opened on the run, called by phase. */
-export function openBeside(run: BesideRun): Required<BesidePart> {
+export function openBeside(run: BesideRun): BesideSteps {
   return allBeside(besideParts.flatMap((open) => open(run)));
 }
 
-/** The parts called by phase in their order, one after the other; stopped in the reverse order. */
-export function allBeside(parts: readonly BesidePart[]): Required<BesidePart> {
+/** The parts called by phase in their order, one after the other; stopped in the reverse order, all of them. */
+export function allBeside(parts: readonly BesidePart[]): BesideSteps {
   return {
     atStart: (target) => parts.forEach((p) => p.atStart?.(target)),
     atSteps: (target) => parts.forEach((p) => p.atSteps?.(target)),
@@ -92,8 +95,11 @@ export function allBeside(parts: readonly BesidePart[]): Required<BesidePart> {
     async atSettled() {
       for (const p of parts) await p.atSettled?.();
     },
+    // every part is stopped even when one's stop throws; the first error is thrown after
     async atStop() {
-      for (const p of [...parts].reverse()) await p.atStop?.();
+      const failed: unknown[] = [];
+      for (const p of [...parts].reverse()) await Promise.resolve().then(() => p.atStop?.()).catch((err: unknown) => void failed.push(err));
+      if (failed.length > 0) throw failed[0];
     },
     watch: (s) => parts.forEach((p) => p.watch?.(s)),
   };

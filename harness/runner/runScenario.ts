@@ -14,7 +14,7 @@ import type { RunPlan } from '../scenario/runPlan.ts';
 import type { MetricsEndpoint } from '../observations/metricsEndpoint.ts';
 import { createSampler, type Identities } from '../probes/sampler.ts';
 import { plainLines } from '../reporters/plainText.ts';
-import { openBeside, type BesidePart } from './besideSteps.ts';
+import { openBeside, type BesideSteps } from './besideSteps.ts';
 import { createBoundaryReads, type BoundaryReads } from './boundaryReads.ts';
 import type { EvidenceCollector, MeasuredRun } from './evidenceCollectors.ts';
 import { createObserverTally } from './observerCost.ts';
@@ -66,7 +66,7 @@ interface Run {
   early: EvidenceCollector[];
   stepClock: StepClock;
   /** what runs beside the steps, called by phase */
-  beside: Required<BesidePart>;
+  beside: BesideSteps;
   /** what seep says of this run on stderr, its scenario named */
   say(line: string): void;
   /** a problem of observing, for the report's probe errors, in the order they came */
@@ -179,7 +179,8 @@ async function drive(plan: RunPlan, run: Run): Promise<Driven> {
     ending.fail((err as Error).message);
   } finally {
     lifecycle.ignoreDeaths();
-    await run.beside.atStop();
+    // a part that fails to stop must not leave the target running: said, and the target stopped
+    await run.beside.atStop().catch((err: unknown) => run.problem(`stopping what ran beside the steps: ${(err as Error).message}`));
     await steps?.teardownAfterError(run.problem);
     orphans = await lifecycle.stop();
     for (const c of new Set([...run.early, ...collectors])) c.afterStop?.();
