@@ -74,8 +74,8 @@ describe('suspectCollector against real targets', () => {
     expect(state).toMatchObject({ runtime: 'node', kind: 'constructor', countDelta: ITERATIONS, perIteration: 1 });
     expect(suspects[0]!.holds!.map((s) => s.name)).toContain('onTick()');
     const where = state.where.join(' -> ');
-    expect(where).toMatch(/^listenerService\.cjs:10: bus -> EventEmitter\._events -> Object\.tick/);
-    expect(where).toMatch(/onTick\(\) at listenerService\.cjs:25 context: state/);
+    expect(where).toMatch(/^listenerService\.cjs:11: bus -> EventEmitter\._events -> Object\.tick/);
+    expect(where).toMatch(/onTick\(\) at listenerService\.cjs:27 context: state/);
     expect(state.where.at(-1)).toBe('RequestState');
     expect(suspects.some((s) => s.kind === 'warning' && /MaxListenersExceededWarning: 11 'tick' listeners on EventEmitter/.test(s.name))).toBe(true);
     expect(c.artifacts().length).toBeGreaterThan(0);
