@@ -4,14 +4,14 @@ import { describe, expect, it } from 'vitest';
 import { allOutputs } from './runOutputs.ts';
 
 describe('allOutputs', () => {
-  it('stops every output even when one throws, then throws the first error', () => {
+  it('stops every output even when one throws, then throws the first error', async () => {
     const stopped: string[] = [];
     const outputs = allOutputs([
       { stop: () => void stopped.push('stream') },
       { stop: () => { stopped.push('live'); throw new Error('live report: disk full'); } },
       { stop: () => void stopped.push('metrics') },
     ]);
-    expect(() => outputs.stop()).toThrow('live report: disk full');
+    await expect(outputs.stop()).rejects.toThrow('live report: disk full');
     expect(stopped).toEqual(['stream', 'live', 'metrics']);
   });
 });

@@ -18,6 +18,7 @@ import type { TargetLifecycle } from './targetLifecycle.ts';
 import { createSampleWatch } from './sampleWatch.ts';
 import { soakLoad } from './soakLoad.ts';
 import { watchSeepRss } from './seepRss.ts';
+import { stopEach } from './stopEach.ts';
 
 /** One part beside the steps: the moments of the run it acts on. */
 export interface BesidePart {
@@ -96,11 +97,7 @@ export function allBeside(parts: readonly BesidePart[]): BesideSteps {
       for (const p of parts) await p.atSettled?.();
     },
     // every part is stopped even when one's stop throws; the first error is thrown after
-    async atStop() {
-      const failed: unknown[] = [];
-      for (const p of [...parts].reverse()) await Promise.resolve().then(() => p.atStop?.()).catch((err: unknown) => void failed.push(err));
-      if (failed.length > 0) throw failed[0];
-    },
+    atStop: () => stopEach([...parts].reverse().map((p) => () => p.atStop?.())),
     watch: (s) => parts.forEach((p) => p.watch?.(s)),
   };
 }

@@ -58,7 +58,7 @@ export async function openRunEvents(head: StreamHead, opts: RunEventsOptions): P
     start: () => outputs.start(),
     verdict: () => agg.verdict(),
     async finish() {
-      outputs.stop();
+      await outputs.stop();
       const report = agg.report(kept === undefined ? {} : { source: path.relative(runDir, kept) });
       if (tempRunDir) await rm(tempRunDir, { recursive: true, force: true });
       return report;

@@ -11,6 +11,7 @@ import { createSampleStream, newStreamFile, type SampleStreamWriter, type Stream
 import type { StreamHead } from '../observations/streamHead.ts';
 import type { MetricsEndpoint, Values as MetricValues } from '../observations/metricsEndpoint.ts';
 import type { RunAggregate } from '../assembly/runAggregate.ts';
+import { stopEach } from './stopEach.ts';
 
 export interface RunOutput {
   start?(): void;
@@ -115,21 +116,11 @@ export function metricsValues(agg: RunAggregate, nowMs: number, remainingMs: num
   };
 }
 
-/** All outputs as one: events fan out in order; stop is called on each even if one throws. */
-export function allOutputs(outputs: RunOutput[]): Required<Omit<RunOutput, 'file'>> {
+/** All outputs as one: events fan out in order; stop is called on each even if one throws (stopEach.ts). */
+export function allOutputs(outputs: RunOutput[]): Required<Pick<RunOutput, 'start' | 'add'>> & { stop(): Promise<void> } {
   return {
     start: () => outputs.forEach((o) => o.start?.()),
     add: (e) => outputs.forEach((o) => o.add?.(e)),
-    stop: () => {
-      const failed: unknown[] = [];
-      for (const o of outputs) {
-        try {
-          o.stop?.();
-        } catch (err) {
-          failed.push(err);
-        }
-      }
-      if (failed.length > 0) throw failed[0];
-    },
+    stop: () => stopEach(outputs.map((o) => () => o.stop?.())),
   };
 }
