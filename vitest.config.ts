@@ -36,7 +36,9 @@ export default defineConfig({
           // buildOnce: the e2e tests run the `seep` command from dist/, built from the sources under test;
           // pythonFrameworks: the framework corpus needs Debian's gunicorn, Flask, Django, FastAPI, uvicorn,
           // aiohttp and bs4 for /usr/bin/python3; installed with apt-get when missing and we are root
-          globalSetup: ['fixtures/testing/buildOnce.ts', 'fixtures/testing/pythonFrameworks.ts'],
+          // pythonOnPath: `python3` as the shim of a version manager (pyenv) would run it, without the
+          // shim's 0.4 s of CPU at every start (fixtures/testing/pythonOnPath.ts)
+          globalSetup: ['fixtures/testing/buildOnce.ts', 'fixtures/testing/pythonFrameworks.ts', 'fixtures/testing/pythonOnPath.ts'],
         },
       },
       // seep/vitest's leak tests (`vitest --project leaks`): slow, and each measures a process, so
