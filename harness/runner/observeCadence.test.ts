@@ -31,14 +31,32 @@ it('reads after every step when a boundary is cheap, whatever the step', () => {
 describe('soakInterval', () => {
   it('stretches the clock to five times what a boundary takes, within the trend\'s points', () => {
     expect(soakInterval({ plannedMs: 2000, boundaryMs: 300, measureMs: 60_000 })).toBe(2000);
-    expect(soakInterval({ plannedMs: 2000, boundaryMs: 1000, measureMs: 600_000 })).toBe(4000);
+    expect(soakInterval({ plannedMs: 2000, boundaryMs: 1000, measureMs: 600_000 })).toBe(5000);
     expect(soakInterval({ plannedMs: 2000, boundaryMs: 5000, measureMs: 60_000 })).toBe(3000);
+  });
+
+  it('keeps MIN_TREND_POINTS over the measured phase, not over the soak with its warmup', () => {
+    // loadAccounting's gthread soak: 75 s, the first 35 s warmup; a boundary of 1 s on a busy machine
+    const c = createObserveCadence({ measure: { ms: 75_000 }, warmup: { ms: 35_000 }, checkpointMs: 2000 });
+    c.boundary({ gcMs: 600, readMs: 300, agentMs: 100, forced: true });
+    expect(c.nextIntervalMs()).toBe(40_000 / MIN_TREND_POINTS);
+    // a warmup of steps takes no time the plan knows of
+    const counted = createObserveCadence({ measure: { ms: 75_000 }, warmup: { steps: 5 }, checkpointMs: 2000 });
+    counted.boundary({ gcMs: 600, readMs: 300, agentMs: 100, forced: true });
+    expect(counted.nextIntervalMs()).toBe(75_000 / MIN_TREND_POINTS);
+  });
+
+  it('says the share of the wall time a boundary takes of its interval', () => {
+    const c = createObserveCadence({ measure: { ms: 600_000 }, warmup: { ms: 30_000 }, checkpointMs: 2000 });
+    c.boundary({ gcMs: 800, readMs: 150, agentMs: 50, forced: true });
+    expect(c.nextIntervalMs()).toBe(5000);
+    expect(c.result()).toMatchObject({ everyMs: 5000, plannedMs: 2000, share: 0.2 });
   });
 });
 
 describe('a counted run\'s cadence', () => {
   it('chooses k once a few steps and boundaries are timed, reads every k-th measured step and the last', () => {
-    const c = createObserveCadence({ measure: { steps: 100 }, checkpointMs: 0 });
+    const c = createObserveCadence({ measure: { steps: 100 }, warmup: { steps: 10 }, checkpointMs: 0 });
     for (let i = 0; i < 3; i++) {
       c.step(20);
       c.boundary({ gcMs: 90, readMs: 5, agentMs: 5, forced: true });
@@ -53,7 +71,7 @@ describe('a counted run\'s cadence', () => {
   });
 
   it('says the costs it chose on when the step costs more than the GC, as on a busy machine', () => {
-    const c = createObserveCadence({ measure: { steps: 100 }, checkpointMs: 0 });
+    const c = createObserveCadence({ measure: { steps: 100 }, warmup: { steps: 10 }, checkpointMs: 0 });
     for (let i = 0; i < 3; i++) {
       c.step(68.9);
       c.boundary({ gcMs: 54.1, readMs: 5, agentMs: 5, forced: true });

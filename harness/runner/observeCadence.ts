@@ -8,6 +8,7 @@
 // a counted run chooses k once, when the warmup (or the first measured steps) has timed a few of
 // each, so its measured boundaries are evenly spaced. The choice is in the report.
 import type { ObserveCadence as CadenceResult, ObserverCost } from '../report/runReportSchema.ts';
+import type { RunPlan } from '../scenario/runPlan.ts';
 import type { BoundaryCost, ObserverTally } from './observerCost.ts';
 
 /** observing may take this share of the wall time */
@@ -87,9 +88,14 @@ export function chooseEvery(c: { stepMs: number; boundaryMs: number; gcMs: numbe
   return { every, share: shareAt(every), chosenOn, why: `a boundary every ${every} steps: ${costs}, so observing takes at most ${MAX_OBSERVER_SHARE * 100}% of the wall time` };
 }
 
-/** A soak's boundary clock: stretched so boundaries take at most a fifth of the time (a quarter with room), never past measureMs / MIN_TREND_POINTS. */
+/**
+ * A soak's boundary clock, whose ticks are due an interval apart on the wall clock (stepLoop.ts), a
+ * boundary's own time inside its interval: stretched so boundaries take at most a fifth of the time
+ * (a quarter with room), never past measureMs / MIN_TREND_POINTS, measureMs the measured phase's
+ * length (not the soak's, warmup and all: the points are the measured phase's).
+ */
 export function soakInterval(c: { plannedMs: number; boundaryMs: number; measureMs: number }): number {
-  const needed = ((1 - TARGET_SHARE) / TARGET_SHARE) * c.boundaryMs;
+  const needed = c.boundaryMs / TARGET_SHARE;
   const most = Math.max(c.plannedMs, c.measureMs / MIN_TREND_POINTS);
   return Math.min(Math.max(c.plannedMs, needed), most);
 }
@@ -109,7 +115,10 @@ export interface ObserveCadenceState {
   result(): CadenceResult | undefined;
 }
 
-export function createObserveCadence(plan: { measure: { steps: number } | { ms: number }; checkpointMs: number }): ObserveCadenceState {
+/** What of the plan the cadence reads. */
+export type CadencePlanPart = Pick<RunPlan, 'measure' | 'warmup' | 'checkpointMs'>;
+
+export function createObserveCadence(plan: CadencePlanPart): ObserveCadenceState {
   const steps: number[] = [];
   const boundaries: BoundaryCost[] = [];
   let chosen: CadenceChoice | null = null;
@@ -148,7 +157,9 @@ export function createObserveCadence(plan: { measure: { steps: number } | { ms: 
     },
     nextIntervalMs() {
       if (!('ms' in plan.measure) || boundaries.length === 0) return plan.checkpointMs;
-      lastInterval = soakInterval({ plannedMs: plan.checkpointMs, boundaryMs: costs().boundaryMs, measureMs: plan.measure.ms });
+      // a soak's measure.ms is when it ends, counted from its start: its warmup comes first
+      const measureMs = plan.measure.ms - ('ms' in plan.warmup ? Math.min(plan.warmup.ms, plan.measure.ms) : 0);
+      lastInterval = soakInterval({ plannedMs: plan.checkpointMs, boundaryMs: costs().boundaryMs, measureMs });
       return lastInterval;
     },
     result() {
@@ -157,7 +168,7 @@ export function createObserveCadence(plan: { measure: { steps: number } | { ms: 
       if ('ms' in plan.measure) {
         const stretched = lastInterval > plan.checkpointMs;
         return {
-          everyMs: Math.round(lastInterval), plannedMs: Math.round(plan.checkpointMs), share: c.boundaryMs / (lastInterval + c.boundaryMs), chosenOn: c,
+          everyMs: Math.round(lastInterval), plannedMs: Math.round(plan.checkpointMs), share: Math.min(1, c.boundaryMs / lastInterval), chosenOn: c,
           why: stretched ? `a boundary every ${ms(lastInterval)} rather than ${ms(plan.checkpointMs)}: each took ${ms(c.boundaryMs)}, so observing takes at most ${MAX_OBSERVER_SHARE * 100}% of the time` : `a boundary every ${ms(plan.checkpointMs)}, as planned: each took ${ms(c.boundaryMs)}`,
         };
       }
@@ -174,7 +185,7 @@ export interface PacedObserver extends ObserverTally {
   result(): ObserverCost;
 }
 
-export function pacedObserver(plan: { measure: { steps: number } | { ms: number }; checkpointMs: number }, tally: ObserverTally): PacedObserver {
+export function pacedObserver(plan: CadencePlanPart, tally: ObserverTally): PacedObserver {
   const cadence = createObserveCadence(plan);
   return {
     step(ms) {

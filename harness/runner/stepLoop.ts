@@ -26,6 +26,7 @@ import type { ScenarioSteps } from './scenarioSteps.ts';
 import type { StepErrorPolicy } from './stepErrors.ts';
 import { fullGcReuseMs } from './boundaryReads.ts';
 import { sleep } from './raceStep.ts';
+import { checkpointClock } from './checkpointClock.ts';
 
 export interface Measured {
   /** the measured phase ran to its end, with no error: it is settled, and suspects are looked for */
@@ -85,9 +86,12 @@ async function stepLoop(plan: StepLoopPlanPart, p: StepLoopParts, warmupOver: ()
   const counted = 'steps' in plan.measure;
   const measureOver = () => ('steps' in plan.measure ? pos.steps - pos.warmupSteps >= plan.measure.steps : now() >= plan.measure.ms);
   const pause = stepPacing(plan, now, signal);
-  let nextCheckpoint = now() + plan.checkpointMs;
+  const checkpoints = checkpointClock(now() + plan.checkpointMs);
   while (!measureOver() && !signal.aborted) {
-    if (pos.phase === 'warmup' && warmupOver()) await endWarmup();
+    if (pos.phase === 'warmup' && warmupOver()) {
+      await endWarmup();
+      checkpoints.restart(now() + p.observer.nextIntervalMs()); // the measured phase's clock starts at its baseline
+    }
     // CLI scenarios: each command's agent writes what it saw at exit, for the suspects (counted runs
     // only: a week of invocations must not pile up a file each)
     if (counted) p.target.cliDumps?.setPhase(pos.phase === 'warmup' ? 'warmup' : 'measured');
@@ -106,11 +110,11 @@ async function stepLoop(plan: StepLoopPlanPart, p: StepLoopParts, warmupOver: ()
     if (pos.phase === 'warmup') pos.warmupSteps++;
     if (counted && pos.phase === 'warmup' && warmupOver()) {
       await endWarmup(); // the read after the last warmup step is the baseline
-    } else if (now() >= nextCheckpoint && (pos.phase !== 'measured' || p.observer.readAfter(pos.steps - pos.warmupSteps, measureOver()))) {
+    } else if (now() >= checkpoints.due() && (pos.phase !== 'measured' || p.observer.readAfter(pos.steps - pos.warmupSteps, measureOver()))) {
       // a counted run's boundaries may be spaced, and a soak's clock stretched, where observing costs
       // more than the run can afford (observeCadence.ts); a soak's under way may reuse the target's own full GC
       await p.reads.checkpoint(pos.phase, fullGcReuseMs(plan));
-      nextCheckpoint = now() + p.observer.nextIntervalMs();
+      checkpoints.next(now(), p.observer.nextIntervalMs());
     }
     await pause(pos.phase);
   }
