@@ -64,6 +64,16 @@ describe('the difference of two slopes (MOVER: each side of its interval from th
     expect(d.verdict).toBe('same');
   });
 
+  // The same bisect beside a CPU hog, later: a clean commit's RSS gave +23.8 KB a step with an
+  // interval of 17.5 to 30.8 KB, wholly above the floor, yet inconclusive by its own trend test
+  // (which corrects for autocorrelation, as Theil–Sen's interval does not); the bisect named it.
+  it("never calls a slope worse when the after run's own trend test found no rise", () => {
+    const good = { value: 0, low: 0, high: 0 };
+    const after = { value: 24371, low: 17920, high: 31539 };
+    expect(slopeDifference(good, after, 0.95, 4096, false)).toMatchObject({ significant: true, verdict: 'same' });
+    expect(slopeDifference(good, after, 0.95, 4096, true).verdict).toBe('worse');
+  });
+
   it('against an exact before the difference is the after interval shifted, whichever side is long', () => {
     const before = { value: 4096, low: 4096, high: 4096 };
     for (const after of [{ value: 16384, low: 0, high: 23831 }, { value: 20000, low: 19000, high: 60000 }, { value: -500, low: -9000, high: 100 }]) {

@@ -32,7 +32,7 @@ export function compareFigures(before: RunFigure[], after: RunFigure[], relative
     } else if (a && b) {
       const tolerance = toleranceFor(b, relative, Math.max(a.floor, b.floor));
       row.difference = f.kind === 'slope'
-        ? slopeDifference(b, a, Math.min(a.confidence, b.confidence), tolerance)
+        ? slopeDifference(b, a, Math.min(a.confidence, b.confidence), tolerance, a.verdict === 'leak')
         : countDifference(b.value, a.value, tolerance);
     }
     figures.push(row);

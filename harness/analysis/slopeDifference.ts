@@ -30,12 +30,21 @@ export function toleranceFor(before: Estimate, relative: number, floor: number):
   return Math.max(relative * Math.abs(before.value), floor);
 }
 
-/** Both intervals at `confidence`; the difference's interval is at the same level. */
-export function slopeDifference(before: Estimate, after: Estimate, confidence: number, tolerance: number): FigureDifference {
+/**
+ * Both intervals at `confidence`; the difference's interval is at the same level. `afterGrows`: the
+ * after run's own trend test found a rise (its verdict 'leak'). Without it the difference is never
+ * worse: a slope's interval is Theil–Sen's, which takes the points as independent, while the trend
+ * test corrects for their autocorrelation (hamedRao.ts). A clean commit's RSS under load, +23.8 KB a
+ * step [17.5, 30.8] and inconclusive by its own test, was called significantly worse than a flat
+ * good run's 0 [0, 0], and `seep bisect` named it the first bad commit (fixtures/e2e/bisect.test.ts
+ * in a fresh clone beside a CPU hog).
+ */
+export function slopeDifference(before: Estimate, after: Estimate, confidence: number, tolerance: number, afterGrows = true): FigureDifference {
   const below = (e: Estimate) => Math.max(0, e.value - e.low);
   const above = (e: Estimate) => Math.max(0, e.high - e.value);
   const value = after.value - before.value;
-  return judged(value, value - Math.hypot(below(after), above(before)), value + Math.hypot(above(after), below(before)), confidence, tolerance);
+  const d = judged(value, value - Math.hypot(below(after), above(before)), value + Math.hypot(above(after), below(before)), confidence, tolerance);
+  return d.verdict === 'worse' && !afterGrows ? { ...d, verdict: 'same' } : d;
 }
 
 /** Exact figures (counts left over after the settle): no interval, the difference is what it is. */
