@@ -186,7 +186,7 @@ export function observerText(s: ScenarioReport): string | null {
     const forced = o.forcedGcs === undefined || o.forcedGcs === o.boundaries ? ''
       : ` (${o.forcedGcs} forced a GC, ${o.boundaries - o.forcedGcs} read the heap a recent full GC left)`;
     const stretched = c && c.everyMs !== undefined && c.plannedMs !== undefined && c.everyMs > c.plannedMs
-      ? `; a checkpoint every ${formatDuration(c.everyMs)} (${formatDuration(c.plannedMs)} planned), to keep observing to ${Math.round(c.share * 100)}% of the time`
+      ? `; a checkpoint every ${formatDuration(c.everyMs)} (${formatDuration(c.plannedMs)} planned), so observing took ${Math.round(c.share * 100)}% of the time`
       : '';
     return `observing took ${formatDuration(o.perHourMs)} of the target's time per hour (${share}; each of ${o.boundaries} checkpoint${o.boundaries === 1 ? '' : 's'}${forced}: ${parts})${added}${stretched}`;
   }

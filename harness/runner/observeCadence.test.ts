@@ -51,6 +51,16 @@ describe('soakInterval', () => {
     c.boundary({ gcMs: 800, readMs: 150, agentMs: 50, forced: true });
     expect(c.nextIntervalMs()).toBe(5000);
     expect(c.result()).toMatchObject({ everyMs: 5000, plannedMs: 2000, share: 0.2 });
+    expect(c.result()!.why).toMatch(/at most 25% of the time$/);
+  });
+
+  it('says what observing still took when the trend\'s points stop the stretch', () => {
+    // loadAccounting's gthread soak beside hogs: 40 s measured, boundaries of 1.6 s, stretched to 2 s
+    const c = createObserveCadence({ measure: { ms: 75_000 }, warmup: { ms: 35_000 }, checkpointMs: 1000 });
+    c.boundary({ gcMs: 1000, readMs: 400, agentMs: 200, forced: true });
+    expect(c.nextIntervalMs()).toBe(2000);
+    expect(c.result()).toMatchObject({ everyMs: 2000, share: 0.8 });
+    expect(c.result()!.why).toBe(`a boundary every 2000 ms rather than 1000 ms: each took 1600 ms; stretched no further, so that the trend keeps ${MIN_TREND_POINTS} points, observing took 80% of the time`);
   });
 });
 

@@ -100,6 +100,18 @@ export function soakInterval(c: { plannedMs: number; boundaryMs: number; measure
   return Math.min(Math.max(c.plannedMs, needed), most);
 }
 
+/**
+ * Why a soak's checkpoints came when they did. Stretched, they keep observing to MAX_OBSERVER_SHARE
+ * of the time unless that would leave the trend fewer than MIN_TREND_POINTS: then they say what
+ * observing still took (a boundary of 1.6 s every 2.1 s is 76%, not "at most 25%").
+ */
+function soakWhy(everyMs: number, plannedMs: number, boundaryMs: number, share: number): string {
+  if (everyMs <= plannedMs) return `a boundary every ${ms(plannedMs)}, as planned: each took ${ms(boundaryMs)}`;
+  const head = `a boundary every ${ms(everyMs)} rather than ${ms(plannedMs)}: each took ${ms(boundaryMs)}`;
+  if (share <= MAX_OBSERVER_SHARE) return `${head}, so observing takes at most ${MAX_OBSERVER_SHARE * 100}% of the time`;
+  return `${head}; stretched no further, so that the trend keeps ${MIN_TREND_POINTS} points, observing took ${Math.round(share * 100)}% of the time`;
+}
+
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s.length === 0 ? 0 : s[s.length >> 1]!;
@@ -166,10 +178,10 @@ export function createObserveCadence(plan: CadencePlanPart): ObserveCadenceState
       if (boundaries.length === 0) return undefined;
       const c = costs();
       if ('ms' in plan.measure) {
-        const stretched = lastInterval > plan.checkpointMs;
+        const share = Math.min(1, c.boundaryMs / lastInterval);
         return {
-          everyMs: Math.round(lastInterval), plannedMs: Math.round(plan.checkpointMs), share: Math.min(1, c.boundaryMs / lastInterval), chosenOn: c,
-          why: stretched ? `a boundary every ${ms(lastInterval)} rather than ${ms(plan.checkpointMs)}: each took ${ms(c.boundaryMs)}, so observing takes at most ${MAX_OBSERVER_SHARE * 100}% of the time` : `a boundary every ${ms(plan.checkpointMs)}, as planned: each took ${ms(c.boundaryMs)}`,
+          everyMs: Math.round(lastInterval), plannedMs: Math.round(plan.checkpointMs), share, chosenOn: c,
+          why: soakWhy(lastInterval, plan.checkpointMs, c.boundaryMs, share),
         };
       }
       if (!chosen) return { everySteps: 1, share: c.boundaryMs / (c.stepMs + c.boundaryMs), chosenOn: c, why: 'a boundary after every step: too few steps were timed to choose otherwise' };
