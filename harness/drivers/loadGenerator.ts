@@ -157,6 +157,21 @@ const wait = (ms: number, signal: AbortSignal) => new Promise<void>((resolve) =>
   signal.addEventListener('abort', done, { once: true });
 });
 
+type LoadTools = [{ default: typeof autocannon }, typeof import('./latencySplit.ts')];
+let tools: Promise<LoadTools> | null = null;
+
+/**
+ * Loads autocannon and the latency histograms, once per process. Not at seep's start (0.4 s of CPU
+ * a run without load never needs), but as soon as a run knows it will send load: a soak calls it
+ * before its target starts, so the loading overlaps the target's start-up. Loaded at the first slice
+ * instead (0.38 s of CPU), beside five CPU hogs the load of a 25 s gunicorn soak began 3.8-6.1 s
+ * after its first step; loaded early, 0.1-0.6 s after it.
+ */
+export function loadTools(): Promise<LoadTools> {
+  tools ??= Promise.all([import('autocannon'), import('./latencySplit.ts')]);
+  return tools;
+}
+
 export function runLoad(spec: LoadPlan, opts: LoadOptions): LoadRun {
   const sliceMs = opts.sliceMs ?? DEFAULT_SLICE_MS;
   const started = opts.now();
@@ -172,9 +187,8 @@ export function runLoad(spec: LoadPlan, opts: LoadOptions): LoadRun {
     }
     : undefined;
   const done = (async () => {
-    // loaded with the first load, not at seep's start (autocannon and its histograms: 0.2-0.3 s of
-    // CPU, which a run without load never needs); no answer is recorded before, so mark() loses none
-    const [{ default: cannon }, { createLatencySplit }] = await Promise.all([import('autocannon'), import('./latencySplit.ts')]);
+    // no answer is recorded before the tools are loaded, so mark() loses none
+    const [{ default: cannon }, { createLatencySplit }] = await loadTools();
     if (disturbed) split = createLatencySplit();
     for (let n = 0; n < maxSlices && !opts.signal.aborted; n++) {
       const elapsed = opts.now() - started;
