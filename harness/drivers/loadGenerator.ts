@@ -15,6 +15,11 @@ export interface LoadInterval {
   t: number;
   /** how long the slice ran, ms */
   ms: number;
+  /**
+   * how long of it autocannon ran (its own duration, ms): the time the rate was asked of the target.
+   * The rest is the generator's own, starting and stopping autocannon, and asks nothing
+   */
+  sentMs?: number;
   /** the rate asked of the slice, requests per second; null: as fast as the connections go */
   asked: number | null;
   /** answers received */
@@ -221,6 +226,7 @@ export function runLoad(spec: LoadPlan, opts: LoadOptions): LoadRun {
         opts.onInterval({
           t,
           ms: Math.max(1, t - sliceStart),
+          sentMs: Math.max(1, Math.min(t - sliceStart, r.duration * 1000)),
           asked: setting.rate === null ? null : Math.max(1, Math.round(setting.rate)),
           requests: r.requests.total,
           errors: Math.max(r.errors, transportTotal) + (r.requests.total - successes),
