@@ -14,7 +14,7 @@ import { withTimeToLimit, type KnownLimit } from './timeToLimit.ts';
 import { regressionChecks } from './regressionChecks.ts';
 import { drivenServiceChecks, remoteSeriesChecks } from './remoteChecks.ts';
 import { runFigures } from './runFigures.ts';
-import { loadChecks } from './loadChecks.ts';
+import { loadChecks, type AskedLoad } from './loadChecks.ts';
 import { stepTimeCheck } from './stepTime.ts';
 import { alertChecks, hourlyLeakCheck, latencyCheck, seepRssCheck, soakHeapCheck, stepErrorsCheck } from './soakChecks.ts';
 
@@ -34,7 +34,7 @@ export function judge(obs: Observations, budgets: BudgetPlan, alerts: AlertLevel
   }
   const types = heapTypesCheck(runSuspects(obs), obs.typeGrowth, { soak, heap: heapShows(obs, out.find((c) => c.id === 'leak.heap')) });
   if (types) out.push(types);
-  if (soak) out.push(...loadChecks(obs.load?.measured));
+  if (soak) out.push(...loadChecks(obs.load?.measured, askedLoad(obs)));
   if (budgets.memoryLimit) out.push(memoryLimitCheck(obs, budgets.memoryLimit));
   const limits = knownRssLimits(budgets, alerts);
   const rss = out.findIndex((c) => c.id === 'leak.rss' || c.id === 'budget.rssSlope' || c.id === 'budget.rssPerIteration');
@@ -70,6 +70,13 @@ function heapShows(obs: Observations, check: Check | undefined): HeapShows | nul
   if (!bytes || check?.measured === false) return null;
   if (!check) return { leaks: bytes.verdict === 'leak', verdict: bytes.verdict, lowPerStep: bytes.low };
   return { leaks: !check.pass, verdict: check.trend?.verdict ?? (check.pass ? 'pass' : 'fail'), lowPerStep: bytes.low };
+}
+
+/** A soak that asks for load and reached its measured phase: when that began, and when the load's last interval ended. */
+function askedLoad(obs: Observations): AskedLoad | null {
+  const measuredFromMs = obs.baselineIndex >= 0 && obs.measured ? obs.series.boundaries.t[obs.baselineIndex] : undefined;
+  if (!obs.asksLoad || measuredFromMs === undefined) return null;
+  return { measuredFromMs, lastIntervalMs: obs.series.load?.t.at(-1) ?? null };
 }
 
 function peakOf(obs: Observations): number | null {

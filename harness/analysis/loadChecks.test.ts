@@ -48,6 +48,30 @@ describe('load accounting', () => {
     expect(server!.message).toBe('2 5xx answers of 30 answers (6.7%; at most 1%)');
   });
 
+  it('asks the rate only while autocannon ran, not while the generator started and stopped it', () => {
+    // beside five CPU hogs: 80 answers in each 2 s autocannon ran at 40 a second, in slices of 2.2 s
+    const t = totals(Array.from({ length: 10 }, () => slice({ ms: 2200, sentMs: 2000, asked: 40, requests: 80, successes: 80 })));
+    expect(t).toMatchObject({ askedMs: 20_000, askedRate: 40, achievedRate: 40, ms: 22_000 });
+    expect(loadChecks(t)[2]).toMatchObject({ pass: true, observed: 40 });
+    // a stream written before: the slice's length is the time asked
+    const old = createLoadTally();
+    for (let n = 0; n < 10; n++) {
+      const { g: _dropped, ...e } = loadEvent(slice({ ms: 2200, sentMs: 2000, asked: 40, requests: 80, successes: 80 }));
+      old.add(e);
+    }
+    expect(old.totals()!.achievedRate).toBeCloseTo(80 / 2.2, 6);
+  });
+
+  it('fails the rate where the scenario asks for load and none fell in the measured phase, saying when each was', () => {
+    const [transport, server, rate] = loadChecks(null, { measuredFromMs: 24_100, lastIntervalMs: 23_900 });
+    expect([transport!.measured, server!.measured]).toEqual([false, false]);
+    expect(rate).toMatchObject({ id: 'load.achievedRate', pass: false, observed: 0, atLeast: true });
+    expect(rate!.message).toBe("achieved no load in the measured phase, though the scenario asks for load: the measured phase began at 24s, after the load's last interval ended at 24s (a warmup step that runs long holds the measured phase back)");
+    expect(loadChecks(null, { measuredFromMs: 3000, lastIntervalMs: null })[2]!.message).toMatch(/no load interval ended in the whole run \(the measured phase began at 3s\)$/);
+    // load measured: judged as always
+    expect(loadChecks(totals([slice({})]), { measuredFromMs: 0, lastIntervalMs: 1000 })[2]).toMatchObject({ pass: true });
+  });
+
   it('says not measured without load, and without an asked rate', () => {
     expect(loadChecks(null).map((c) => [c.id, c.measured, c.message])).toEqual([
       ['load.transportErrors', false, 'not measured: no load ran in the measured phase'],

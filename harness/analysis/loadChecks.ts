@@ -4,9 +4,13 @@
 // 30 requests a second, answered 16, p50 490 ms, with about as many errors as requests, and the soak
 // passed with one latency line; its redirects and 404s were counted among the errors. 2xx and 3xx
 // are successes (the scenario's load.ok says otherwise), 4xx and 5xx are counted by class. Each
-// check says `not measured` where no load ran. Pure.
+// check says `not measured` where no load ran, except where the scenario asks for load and none of
+// it fell in the measured phase: the rate achieved there was 0, and load.achievedRate fails, saying
+// when the phase began and the load ended. A gunicorn soak beside five CPU hogs passed with its load
+// `not measured`: its measured phase began after the load had ended. Pure.
 import type { Check, LoadTotals } from '../report/runReportSchema.ts';
 import { notMeasured } from './memoryChecks.ts';
+import { formatElapsed } from '../scenario/elapsed.ts';
 
 export const MAX_TRANSPORT_ERRORS = 0.01;
 export const MAX_SERVER_ERRORS = 0.01;
@@ -24,7 +28,13 @@ function achievedRate(l: LoadTotals): { asked: number; achieved: number } | null
   return l.askedRate !== undefined && l.achievedRate !== undefined && l.askedRate > 0 ? { asked: l.askedRate, achieved: l.achievedRate } : null;
 }
 
-export function loadChecks(load: LoadTotals | null | undefined): Check[] {
+/** A soak whose scenario asks for load: when its measured phase began, and when the load's last interval ended (ms since the start; null: none did). */
+export interface AskedLoad {
+  measuredFromMs: number;
+  lastIntervalMs: number | null;
+}
+
+export function loadChecks(load: LoadTotals | null | undefined, asked: AskedLoad | null = null): Check[] {
   const none = load ? 'the load slices of this run were recorded before seep told their errors and statuses apart' : 'no load ran in the measured phase';
   const out: Check[] = [];
   const transport = load?.transport;
@@ -54,8 +64,22 @@ export function loadChecks(load: LoadTotals | null | undefined): Check[] {
       pass: share >= MIN_ACHIEVED_RATE,
       message: `achieved ${rate.achieved.toFixed(1)} requests/s of the ${rate.asked.toFixed(1)} asked (${pct(share)}; at least 90%)`,
     });
+  } else if (!load && asked) {
+    out.push(missingLoad(asked));
   } else {
     out.push(notMeasured('load.achievedRate', 'load', { written: '90% of the asked rate' }, 'req/s', load ? 'the load asked no rate (as fast as its connections go), or its slices did not record it' : none));
   }
   return out;
+}
+
+/** load.achievedRate where the scenario asks for load and none ended in the measured phase: 0 achieved there. */
+function missingLoad(asked: AskedLoad): Check {
+  const began = formatElapsed(asked.measuredFromMs);
+  const why = asked.lastIntervalMs === null
+    ? `no load interval ended in the whole run (the measured phase began at ${began})`
+    : `the measured phase began at ${began}, after the load's last interval ended at ${formatElapsed(asked.lastIntervalMs)} (a warmup step that runs long holds the measured phase back)`;
+  return {
+    id: 'load.achievedRate', resource: 'load', kind: 'budget', limit: '90% of the asked rate', observed: 0, unit: 'req/s', atLeast: true, pass: false,
+    message: `achieved no load in the measured phase, though the scenario asks for load: ${why}`,
+  };
 }

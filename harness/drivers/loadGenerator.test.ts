@@ -97,6 +97,8 @@ describe('load split by seep\'s checkpoints', () => {
     expect(stall.held.length).toBeGreaterThan(0);
     // every interval carries its own clear figures
     expect(intervals.every(({ i }) => i.split !== undefined)).toBe(true);
+    // the time autocannon ran, the rate's asked time, is within the slice, which also starts and stops it
+    expect(intervals.every(({ i }) => i.sentMs! > 0 && i.sentMs! <= i.ms)).toBe(true);
     const last = intervals.at(-1)!;
     const total = last.i.split!.total;
     const seen = last.answers;

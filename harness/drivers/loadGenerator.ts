@@ -15,6 +15,11 @@ export interface LoadInterval {
   t: number;
   /** how long the slice ran, ms */
   ms: number;
+  /**
+   * how long of it autocannon ran (its own duration, ms): the time the rate was asked of the target.
+   * The rest is the generator's own, starting and stopping autocannon, and asks nothing
+   */
+  sentMs?: number;
   /** the rate asked of the slice, requests per second; null: as fast as the connections go */
   asked: number | null;
   /** answers received */
@@ -157,6 +162,21 @@ const wait = (ms: number, signal: AbortSignal) => new Promise<void>((resolve) =>
   signal.addEventListener('abort', done, { once: true });
 });
 
+type LoadTools = [{ default: typeof autocannon }, typeof import('./latencySplit.ts')];
+let tools: Promise<LoadTools> | null = null;
+
+/**
+ * Loads autocannon and the latency histograms, once per process. Not at seep's start (0.4 s of CPU
+ * a run without load never needs), but as soon as a run knows it will send load: a soak calls it
+ * before its target starts, so the loading overlaps the target's start-up. Loaded at the first slice
+ * instead (0.38 s of CPU), beside five CPU hogs the load of a 25 s gunicorn soak began 3.8-6.1 s
+ * after its first step; loaded early, 0.1-0.6 s after it.
+ */
+export function loadTools(): Promise<LoadTools> {
+  tools ??= Promise.all([import('autocannon'), import('./latencySplit.ts')]);
+  return tools;
+}
+
 export function runLoad(spec: LoadPlan, opts: LoadOptions): LoadRun {
   const sliceMs = opts.sliceMs ?? DEFAULT_SLICE_MS;
   const started = opts.now();
@@ -172,9 +192,8 @@ export function runLoad(spec: LoadPlan, opts: LoadOptions): LoadRun {
     }
     : undefined;
   const done = (async () => {
-    // loaded with the first load, not at seep's start (autocannon and its histograms: 0.2-0.3 s of
-    // CPU, which a run without load never needs); no answer is recorded before, so mark() loses none
-    const [{ default: cannon }, { createLatencySplit }] = await Promise.all([import('autocannon'), import('./latencySplit.ts')]);
+    // no answer is recorded before the tools are loaded, so mark() loses none
+    const [{ default: cannon }, { createLatencySplit }] = await loadTools();
     if (disturbed) split = createLatencySplit();
     for (let n = 0; n < maxSlices && !opts.signal.aborted; n++) {
       const elapsed = opts.now() - started;
@@ -207,6 +226,7 @@ export function runLoad(spec: LoadPlan, opts: LoadOptions): LoadRun {
         opts.onInterval({
           t,
           ms: Math.max(1, t - sliceStart),
+          sentMs: Math.max(1, Math.min(t - sliceStart, r.duration * 1000)),
           asked: setting.rate === null ? null : Math.max(1, Math.round(setting.rate)),
           requests: r.requests.total,
           errors: Math.max(r.errors, transportTotal) + (r.requests.total - successes),

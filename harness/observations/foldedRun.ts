@@ -88,6 +88,7 @@ function foldedObservations(f: FoldState): Observations {
     ...(warningCounts.length > 0 ? { warningCounts } : {}),
     measuredHours: f.measuredFromT === null ? 0 : (f.measuredToT - f.measuredFromT) / 3_600_000,
     measure: head?.measure && 'steps' in head.measure ? 'steps' : 'time',
+    ...(head?.asksLoad ? { asksLoad: true } : {}),
     peakRss: f.peakRss,
     seepPeak: f.seepPeak,
     alerts: f.tally,

@@ -13,6 +13,7 @@ const CLASSES: StatusClass[] = ['1xx', '2xx', '3xx', '4xx', '5xx'];
 
 export function loadEvent(i: LoadInterval): LoadEvent {
   const e: LoadEvent = { k: 'load', t: i.t, n: i.requests, e: i.errors, p50: i.latencyP50, p99: i.latencyP99, d: i.ms, ok: i.successes };
+  if (i.sentMs !== undefined) e.g = i.sentMs;
   if (i.asked !== null) e.a = i.asked;
   e.x = [i.transport.refused, i.transport.reset, i.transport.timeout, i.transport.other];
   e.s = CLASSES.map((c) => i.statuses[c]);
@@ -48,9 +49,14 @@ export function createLoadTally(): { add(e: LoadEvent): void; totals(): LoadTota
         const s = (t.statuses ??= { '1xx': 0, '2xx': 0, '3xx': 0, '4xx': 0, '5xx': 0 });
         CLASSES.forEach((c, i) => (s[c] += e.s![i] ?? 0));
       }
-      if (e.a !== undefined && e.d !== undefined) {
-        t.askedRequests += (e.a * e.d) / 1000;
-        t.askedMs += e.d;
+      // the rate was asked while autocannon ran (g), not while the generator started and stopped it
+      // between slices. Counted as asked, that time is the generator's shortfall charged to the target:
+      // beside five CPU hogs, gthread workers answered 60 in each 2 s autocannon ran at 30 requests/s,
+      // in slices 2.2-2.8 s long, and were judged 91.9% of the rate; the recycling fixture's fixed twin 90.1%
+      const askedMs = e.g ?? e.d;
+      if (e.a !== undefined && askedMs !== undefined) {
+        t.askedRequests += (e.a * askedMs) / 1000;
+        t.askedMs += askedMs;
         t.answeredWhileAsked += e.n;
       }
     },

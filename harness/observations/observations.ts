@@ -35,6 +35,8 @@ export interface Observations {
   peakRss?: number | null;
   /** seep's own highest RSS during the run */
   seepPeak?: number | null;
+  /** the scenario sends load (a soak's): none in the measured phase is then a failure, not "no load" */
+  asksLoad?: boolean;
   /** the load phases' measured intervals; absent when no load ran */
   load?: { p99s: number[]; requests: number; errors: number; measuredRequests?: number; measured?: LoadTotals | null };
   /** RSS alert thresholds crossed upwards */

@@ -23,6 +23,8 @@ export interface StreamHead {
   sampleHz: number;
   /** the stream has a 'firstStep' event: output before it is the target's start-up (older streams have none) */
   marksStart?: boolean;
+  /** a soak whose scenario sends load: a measured phase without any is then a failure to drive it (older streams do not say) */
+  asksLoad?: boolean;
 }
 
 /** What the runner knows only at the end; absent when seep died first. */

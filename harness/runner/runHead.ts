@@ -9,7 +9,7 @@ import type { AttachedTarget, ScenarioReport } from '../report/runReportSchema.t
 import { NO_AGENT } from './attachedTarget.ts';
 
 /** What of the plan the head reads: the target as planned and what judging the stream alone needs. */
-export type HeadPlanPart = Pick<RunPlan, 'name' | 'target' | 'evidence' | 'budgets' | 'alerts' | 'measure' | 'warmup' | 'sampleHz'>;
+export type HeadPlanPart = Pick<RunPlan, 'name' | 'target' | 'evidence' | 'budgets' | 'alerts' | 'measure' | 'warmup' | 'sampleHz' | 'load'>;
 
 export function runHead(plan: HeadPlanPart, file: string, startedAt: Date): StreamHead {
   const t = plan.target;
@@ -30,6 +30,8 @@ export function runHead(plan: HeadPlanPart, file: string, startedAt: Date): Stre
     sampleHz: plan.sampleHz,
     // the stream marks the first step (a 'firstStep' event): output before it is the target's start-up
     marksStart: true,
+    // load runs in soaks only
+    ...(plan.load && 'ms' in plan.measure ? { asksLoad: true } : {}),
   };
 }
 

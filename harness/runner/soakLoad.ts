@@ -3,7 +3,7 @@
 // Counted runs have none.
 import type { RunPlan } from '../scenario/runPlan.ts';
 import type { StreamEvent } from '../series/sampleStream.ts';
-import { runLoad } from '../drivers/loadGenerator.ts';
+import { loadTools, runLoad } from '../drivers/loadGenerator.ts';
 import { loadEvent } from '../observations/loadTally.ts';
 import type { RunTarget } from './runTarget.ts';
 import type { TargetLifecycle } from './targetLifecycle.ts';
@@ -19,6 +19,8 @@ export interface SoakLoad {
 
 export function soakLoad(plan: Pick<RunPlan, 'load' | 'measure'>, o: { lifecycle: Pick<TargetLifecycle, 'restarting'>; now(): number; emit(e: StreamEvent): void; note(message: string): void; pauses?: PauseLog }): SoakLoad {
   const abort = new AbortController();
+  // loaded while the target starts, not when the steps begin (loadGenerator.ts); a failure to load is the load's own error, at its start
+  if (plan.load && 'ms' in plan.measure) loadTools().catch(() => undefined);
   let done: Promise<void> = Promise.resolve();
   let markMeasured = (): void => undefined;
   return {

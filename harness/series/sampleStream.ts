@@ -46,7 +46,7 @@ export type StreamEvent =
    * with seep's checkpoints recorded, `c` is its answers clear of them and `m` the measured phase's
    * answers so far, all and clear (drivers/latencySplit.ts)
    */
-  | { k: 'load'; t: number; n: number; e: number; p50: number; p99: number; d?: number; a?: number; ok?: number; x?: number[]; s?: number[]; c?: LatencyFigures; m?: { all: LatencyFigures; clean: LatencyFigures } }
+  | { k: 'load'; t: number; n: number; e: number; p50: number; p99: number; d?: number; g?: number; a?: number; ok?: number; x?: number[]; s?: number[]; c?: LatencyFigures; m?: { all: LatencyFigures; clean: LatencyFigures } }
   /**
    * a checkpoint: from its start at t, ms long, of which gc the forced GC (drivers see it as a pause of
    * the target); reused: no GC forced, the heap read is the one the last full GC left (the target's own, or one
