@@ -20,6 +20,7 @@ import sysconfig
 import threading
 import time
 import tracemalloc
+import traceback
 import types
 import warnings
 import weakref
@@ -27,9 +28,10 @@ import weakref
 import seep_walk  # beside this file, like seep_heap
 import seep_heap  # beside this file, which is on sys.path whenever this module is imported
 
-import seep_warning_counts
+import seep_containers
+import seep_referrers
 
-# seep_containers, seep_referrers and traceback: imported by load_ops(), see there
+import seep_warning_counts
 
 TRACE_FRAMES = 25
 # Warnings kept one by one (op 'warnings'), the oldest dropped past the cap. A target that lives
@@ -682,20 +684,6 @@ HANDLERS = {
 }
 
 
-def load_ops():
-    """Imports what only the ops need (the referrer search, the container census, tracebacks of errors).
-
-    Every process that serves ops loads them at start (start(), seep_caller.py), so that none is
-    imported into the target's heap between two boundaries. A CLI's agent only writes its dump at
-    exit and skips them: a process that cannot keep bytecode (PYTHONDONTWRITEBYTECODE, a read-only
-    install) compiles them from source at every start, and a CLI starts once an invocation. They
-    were 10 ms of the agent's 49 ms import (median of 20 imports each, paired, load 20)."""
-    global seep_containers, seep_referrers, traceback
-    import seep_containers
-    import seep_referrers
-    import traceback
-
-
 def _error(exc):
     return {"type": type(exc).__name__, "message": str(exc), "traceback": "".join(traceback.format_exception(exc))}
 
@@ -819,8 +807,6 @@ def start(socket_path=None, dump_path=None, trace=True, socket_dir=None):
     socket_dir: serve on <socket_dir>/<pid>.sock, in this process and in every process forked from it."""
     if trace and not tracemalloc.is_tracing():
         tracemalloc.start(TRACE_FRAMES)
-    if socket_dir or socket_path or not dump_path:
-        load_ops()
     _install_capture()
     if socket_dir:
         _socket_dir[0] = socket_dir

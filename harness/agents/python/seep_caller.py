@@ -25,8 +25,6 @@ import traceback
 
 import seep_agent
 
-seep_agent.load_ops()  # this process serves the ops: see there
-
 _HERE = os.path.dirname(os.path.abspath(__file__))
 _BESIDE = os.path.join(_HERE, "..", "..", "cli", "seep.js")
 # how long seep gets to write its report once this side was interrupted (Ctrl-C)

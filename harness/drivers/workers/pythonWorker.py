@@ -130,10 +130,9 @@ def _add_agent_ops():
     sys.path.insert(0, agent_dir)
     try:
         import seep_agent
-
-        seep_agent.start(trace=False)  # imports the rest of the agent's modules (load_ops)
     finally:
         sys.path.remove(agent_dir)
+    seep_agent.start(trace=False)
     for op, handler in seep_agent.HANDLERS.items():
         OPS.setdefault(op, handler)
 
