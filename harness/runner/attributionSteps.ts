@@ -2,7 +2,7 @@
 // needs, paced as the measured steps were, under the scenario's load for a soak, and cut when the
 // attribution budget must keep the rest for the looks still to come.
 import { MIN_ATTRIBUTION_STEPS, type AttributionBudget } from '../agents/attributionBudget.ts';
-import type { RunPlan } from '../scenario/runPlan.ts';
+import { soakLoadOf, type RunPlan } from '../scenario/runPlan.ts';
 import { startAttributionLoad } from './attributionLoad.ts';
 import type { MeasuredRun } from './evidenceCollectors.ts';
 import { sleep } from './raceStep.ts';
@@ -35,8 +35,9 @@ export async function attributionSteps(plan: StepsPlan, o: StepsContext, at: { r
   // paced steps (below) cost their pauses: the fewest the per-step rule needs, not the full 20
   const extra = Math.min(run.steps - run.warmupSteps, plan.pace.kind === 'none' ? plan.attributionSteps : Math.min(plan.attributionSteps, MIN_ATTRIBUTION_STEPS));
   // a soak under load grows by its load: it runs again while the extra steps do
-  const load = plan.load && 'ms' in plan.measure
-    ? startAttributionLoad(plan.load, { baseUrl: () => o.target.baseUrl(), now: o.now, maxMs: Math.max(1000, budget.remainingMs() - reserveMs), onError: o.note })
+  const sent = soakLoadOf(plan);
+  const load = sent
+    ? startAttributionLoad(sent.spec, { baseUrl: () => o.target.baseUrl(), now: o.now, maxMs: Math.max(1000, budget.remainingMs() - reserveMs), onError: o.note })
     : null;
   try {
     let attributed = 0;

@@ -3,7 +3,7 @@
 // plan names it. What is known only once the target runs (its command and runtime, and what seep
 // found of a service it attached to) follows as an event of its own.
 import path from 'node:path';
-import type { RunPlan } from '../scenario/runPlan.ts';
+import { soakLoadOf, type RunPlan } from '../scenario/runPlan.ts';
 import type { StreamHead } from '../observations/streamHead.ts';
 import type { AttachedTarget, ScenarioReport } from '../report/runReportSchema.ts';
 import { NO_AGENT } from './attachedTarget.ts';
@@ -30,8 +30,7 @@ export function runHead(plan: HeadPlanPart, file: string, startedAt: Date): Stre
     sampleHz: plan.sampleHz,
     // the stream marks the first step (a 'firstStep' event): output before it is the target's start-up
     marksStart: true,
-    // load runs in soaks only
-    ...(plan.load && 'ms' in plan.measure ? { asksLoad: true } : {}),
+    ...(soakLoadOf(plan) ? { asksLoad: true } : {}),
   };
 }
 

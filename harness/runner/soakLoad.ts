@@ -1,7 +1,7 @@
 // A soak's load: the scenario's HTTP load at its rate for the whole measured time, beside the steps,
 // its intervals to the stream. It pauses while a restarted service comes up (no base URL then).
 // Counted runs have none.
-import type { RunPlan } from '../scenario/runPlan.ts';
+import { soakLoadOf, type RunPlan } from '../scenario/runPlan.ts';
 import type { StreamEvent } from '../series/sampleStream.ts';
 import { loadTools, runLoad } from '../drivers/loadGenerator.ts';
 import { loadEvent } from '../observations/loadTally.ts';
@@ -19,15 +19,16 @@ export interface SoakLoad {
 
 export function soakLoad(plan: Pick<RunPlan, 'load' | 'measure'>, o: { lifecycle: Pick<TargetLifecycle, 'restarting'>; now(): number; emit(e: StreamEvent): void; note(message: string): void; pauses?: PauseLog }): SoakLoad {
   const abort = new AbortController();
+  const load = soakLoadOf(plan);
   // loaded while the target starts, not when the steps begin (loadGenerator.ts); a failure to load is the load's own error, at its start
-  if (plan.load && 'ms' in plan.measure) loadTools().catch(() => undefined);
+  if (load) loadTools().catch(() => undefined);
   let done: Promise<void> = Promise.resolve();
   let markMeasured = (): void => undefined;
   return {
     start(target) {
-      if (!plan.load || !('ms' in plan.measure)) return;
-      const durationMs = plan.measure.ms;
-      const run = runLoad(plan.load, {
+      if (!load) return;
+      const durationMs = load.soakMs;
+      const run = runLoad(load.spec, {
         baseUrl: () => (o.lifecycle.restarting() ? null : target.baseUrl()),
         totalMs: durationMs - o.now(),
         sliceMs: Math.min(5000, Math.max(1000, durationMs / 60)),

@@ -264,6 +264,14 @@ function planTarget(s: Scenario, o: PlanOverrides): TargetPlan {
   return { kind: 'cli' };
 }
 
+/**
+ * The load a run sends, with its soak's length: a soak sends its scenario's load; a counted run
+ * (--iterations on a scenario with load) sends none.
+ */
+export function soakLoadOf(plan: Pick<RunPlan, 'load' | 'measure'>): { spec: LoadPlan; soakMs: number } | null {
+  return plan.load && 'ms' in plan.measure ? { spec: plan.load, soakMs: plan.measure.ms } : null;
+}
+
 /** A scenario is a soak when it has a duration (scenario or command line) or sends load, unless --iterations asks for a count. */
 function measureOf(s: Scenario, o: PlanOverrides, load: LoadPlan | undefined): RunPlan['measure'] {
   if (o.duration !== undefined) return { ms: parseDuration(o.duration) };
