@@ -42,6 +42,25 @@ describe('load accounting', () => {
     expect(rate!.message).toBe('achieved 16.0 requests/s of the 30.0 asked (53.3%; at least 90%)');
   });
 
+  it('says when the load\'s connections capped the rate (connections / mean latency under the rate asked), and how to tell the target from them', () => {
+    // the recycling soak beside two CPU hogs: 4 connections at 40 a second, answers 120 ms apart on each
+    const busy = totals(Array.from({ length: 10 }, () => slice({ ms: 2000, sentMs: 2000, asked: 40, requests: 66, successes: 66, connections: 4, waitedMs: 66 * 120 })));
+    const rate = loadChecks(busy)[2]!;
+    expect(rate).toMatchObject({ pass: false, observed: 33 });
+    expect(rate.message).toBe("achieved 33.0 requests/s of the 40.0 asked (82.5%; at least 90%): the load's 4 connections capped it, each sending only once answered: at the latencies met (mean 120 ms; they waited on answers 99.0% of the time) they could send at most 33.3 requests/s, so this run cannot tell a target that cannot take 40.0 requests/s from a load with too few connections; give the load more connections (load.connections: at least 5 carry it at the mean latency): if the rate rises, the load was the limit; if the latency rises with them, the target is");
+    // slice by slice: half the slices at 50 ms, half at 200 ms (a worker recycled): the mean, 125 ms, would carry 32 a second, the slices carry 30
+    const uneven = totals(Array.from({ length: 10 }, (_, k) => (k % 2 === 0
+      ? slice({ ms: 2000, sentMs: 2000, asked: 40, requests: 80, successes: 80, connections: 4, waitedMs: 80 * 50 })
+      : slice({ ms: 2000, sentMs: 2000, asked: 40, requests: 40, successes: 40, connections: 4, waitedMs: 40 * 200 }))));
+    expect(loadChecks(uneven)[2]!.message).toMatch(/^achieved 30\.0 requests\/s .*: the load's 4 connections capped it, .*\(mean 100 ms; they waited on answers 75\.0% of the time\) they could send at most 30\.0 requests\/s, /);
+    // the same shortfall where the connections could carry the rate (answers 20 ms apart, lost to resets): the target's
+    const reset = totals(Array.from({ length: 10 }, () => slice({ ms: 2000, sentMs: 2000, asked: 40, requests: 66, successes: 66, connections: 4, waitedMs: 66 * 20, transport: { refused: 0, reset: 14, timeout: 0, other: 0 } })));
+    expect(loadChecks(reset)[2]!.message).toBe('achieved 33.0 requests/s of the 40.0 asked (82.5%; at least 90%)');
+    // a rate achieved says nothing of the connections; a stream written before they were recorded neither
+    expect(loadChecks(totals([slice({ connections: 1, waitedMs: 900 })]))[2]!.message).toBe('achieved 30.0 requests/s of the 30.0 asked (100.0%; at least 90%)');
+    expect(loadChecks(totals([slice({ requests: 20, successes: 20 })]))[2]!.message).toBe('achieved 20.0 requests/s of the 30.0 asked (66.7%; at least 90%)');
+  });
+
   it('fails on 5xx over 1% of the answers', () => {
     const [, server] = loadChecks(totals([slice({ statuses: { '1xx': 0, '2xx': 28, '3xx': 0, '4xx': 0, '5xx': 2 }, successes: 28, errors: 2 })]));
     expect(server).toMatchObject({ pass: false });

@@ -28,6 +28,32 @@ function achievedRate(l: LoadTotals): { asked: number; achieved: number } | null
   return l.askedRate !== undefined && l.achievedRate !== undefined && l.askedRate > 0 ? { asked: l.askedRate, achieved: l.achievedRate } : null;
 }
 
+/**
+ * A rate capped by the load's connections. Autocannon is closed-loop: a connection sends its next
+ * request once the last is answered, so N connections at a mean latency of L carry at most N / L,
+ * whatever the rate asked; counted slice by slice (the `carried` requests), a slice whose answers
+ * slowed is not averaged away. Where that cap explains most of the shortfall, every connection was
+ * busy, and the run cannot tell a target that cannot take the rate (its own queue is the latency:
+ * gunicorn's sync workers) from a load with too few connections for the latency it met (the
+ * recycling soak's 4 connections at 40 req/s beside CPU hogs got 82%). So the check says what capped
+ * it and how to tell (more connections: the rate rises, or the latency rises with them), never that
+ * the target could not keep up. It still fails: the soak sent less than it asks and measured memory
+ * at that rate.
+ */
+function connectionsCap(l: LoadTotals, asked: number, achieved: number): string {
+  const c = l.connections;
+  if (!c || c.answers === 0 || c.askedMs <= 0 || c.waitedMs <= 0) return '';
+  const carries = c.carried / (c.askedMs / 1000);
+  // the cap explains at least half of the shortfall
+  if (!(asked - carries >= 0.5 * (asked - achieved))) return '';
+  const connections = c.connectionMs / c.askedMs;
+  const latencyMs = c.waitedMs / c.answers;
+  const busy = Math.min(1, c.waitedMs / c.connectionMs);
+  const needed = Math.ceil((asked * latencyMs) / 1000);
+  const n = Number.isInteger(connections) ? String(connections) : connections.toFixed(1);
+  return `: the load's ${n} connections capped it, each sending only once answered: at the latencies met (mean ${latencyMs.toFixed(0)} ms; they waited on answers ${pct(busy)} of the time) they could send at most ${carries.toFixed(1)} requests/s, so this run cannot tell a target that cannot take ${asked.toFixed(1)} requests/s from a load with too few connections; give the load more connections (load.connections: at least ${needed} carry it at the mean latency): if the rate rises, the load was the limit; if the latency rises with them, the target is`;
+}
+
 /** A soak whose scenario asks for load: when its measured phase began, and when the load's last interval ended (ms since the start; null: none did). */
 export interface AskedLoad {
   measuredFromMs: number;
@@ -57,12 +83,12 @@ export function loadChecks(load: LoadTotals | null | undefined, asked: AskedLoad
     });
   } else out.push(notMeasured('load.serverErrors', 'load', { written: '1%', value: MAX_SERVER_ERRORS }, 'share', none));
   const rate = load ? achievedRate(load) : null;
-  if (rate) {
+  if (load && rate) {
     const share = rate.achieved / rate.asked;
     out.push({
       id: 'load.achievedRate', resource: 'load', kind: 'budget', limit: '90% of the asked rate', limitValue: MIN_ACHIEVED_RATE * rate.asked, observed: rate.achieved, unit: 'req/s', atLeast: true,
       pass: share >= MIN_ACHIEVED_RATE,
-      message: `achieved ${rate.achieved.toFixed(1)} requests/s of the ${rate.asked.toFixed(1)} asked (${pct(share)}; at least 90%)`,
+      message: `achieved ${rate.achieved.toFixed(1)} requests/s of the ${rate.asked.toFixed(1)} asked (${pct(share)}; at least 90%)${share < MIN_ACHIEVED_RATE ? connectionsCap(load, rate.asked, rate.achieved) : ''}`,
     });
   } else if (!load && asked) {
     out.push(missingLoad(asked));

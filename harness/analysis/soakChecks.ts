@@ -77,7 +77,7 @@ export function heapDeceleration(obs: Observations, series: Metric): Deceleratio
   const pts = metricPoints(b, series, obs.baselineIndex, obs.measured.to);
   const stepsPerHour = obs.measuredHours > 0 ? obs.measuredIterations / obs.measuredHours : 0;
   const floor = (series === 'heapBlocks' ? BLOCK_CREEP : defaultFloor('memory', 'iteration')) * stepsPerHour;
-  return deceleration(pts.index.map((i) => b.t[i]!), pts.y, floor);
+  return deceleration(pts.index.map((i) => b.t[i]!), pts.y, floor, obs.plannedMeasuredMs);
 }
 
 /**

@@ -62,6 +62,17 @@ describe('deceleration', () => {
     expect(d.measureForMs).toBeLessThan(30 * 60_000);
   });
 
+  it('asks for at least twice the measured phase the soak planned, however late its first checkpoint came', () => {
+    // a 60 s soak with a 3 s warmup: measured from 3 s on a quiet machine, from 6 s on a busy one
+    const thin = (from: number) => {
+      const { t, y } = series(from, 60 - from, filling);
+      return [t.filter((_, i) => i % 3 === 0), y.filter((_, i) => i % 3 === 0)] as const;
+    };
+    const late = deceleration(...thin(6), 4096 * 3600)!;
+    expect(late.measureForMs).toBe(2 * 51_000); // twice the window measured, 51 s
+    for (const from of [3, 6]) expect(deceleration(...thin(from), 4096 * 3600, 57_000)!.measureForMs).toBeGreaterThanOrEqual(2 * 57_000);
+  });
+
   it('does not call a steady leak decelerating', () => {
     const { t, y } = series(3, 57, (s) => 6.5 * MB + s * 20_000 + noise() * 0.1 * MB);
     expect(deceleration(t, y, 4096 * 3600)).toBeNull();

@@ -93,9 +93,13 @@ export interface Deceleration {
  * Whether a growing series (t in ms) grows ever more slowly: the second half of the window grows at
  * most 60% as fast as the first, its interval clear of the first's rate. The duration that would
  * decide assumes the growth keeps slowing as it did (exponentially, as a cache of bounded keys fills):
- * the window must be long enough for its second half to start where the growth is under `floorPerHour`.
+ * the window must be long enough for its second half to start where the growth is under `floorPerHour`,
+ * and at least twice the measured phase the soak planned (`plannedMs`), or measured where longer. Not
+ * twice the window measured alone: a first checkpoint late on a busy machine shortens it (a 60 s soak
+ * of fixtures/soak-window measured 54 s beside two CPU hogs and asked for 108 s, 114 s on a quiet one),
+ * and a soak planned to the duration named measures less than it again.
  */
-export function deceleration(t: number[], y: number[], floorPerHour: number): Deceleration | null {
+export function deceleration(t: number[], y: number[], floorPerHour: number, plannedMs = 0): Deceleration | null {
   if (y.length < 10) return null;
   const mid = (t[0]! + t.at(-1)!) / 2;
   const half = (keep: (x: number) => boolean) => {
@@ -110,7 +114,7 @@ export function deceleration(t: number[], y: number[], floorPerHour: number): De
   const tauMs = windowMs / 2 / Math.log(1 / ratio);
   // the second half's rate stands for its middle, 3/4 of the way in
   const belowFloorAt = 0.75 * windowMs + (b.slope > floorPerHour ? tauMs * Math.log(b.slope / floorPerHour) : 0);
-  return { firstPerHour: a.slope, secondPerHour: b.slope, measureForMs: Math.min(MAX_MEASURE_MS, Math.max(2 * windowMs, 2 * belowFloorAt)), stopped: b.slope <= floorPerHour };
+  return { firstPerHour: a.slope, secondPerHour: b.slope, measureForMs: Math.min(MAX_MEASURE_MS, Math.max(2 * windowMs, 2 * plannedMs, 2 * belowFloorAt)), stopped: b.slope <= floorPerHour };
 }
 
 

@@ -14,6 +14,8 @@ import { createPauseLog } from '../runner/pauseLog.ts';
 import 'autocannon';
 import './latencySplit.ts';
 import { runLoad, type LoadInterval } from './loadGenerator.ts';
+import { createLoadTally, loadEvent } from '../observations/loadTally.ts';
+import { loadChecks } from '../analysis/loadChecks.ts';
 
 /** the stall lasts at least this long, and at least STALL_RATIO times the median answer before it */
 const STALL_FLOOR_MS = 250;
@@ -129,5 +131,43 @@ describe('load split by seep\'s checkpoints', () => {
     expect(total.clean.max!).toBeGreaterThanOrEqual(hiccup.to - hiccup.from);
     // and the stall held its answers back well beyond the run's usual latency (a ratio, one run)
     expect(Math.max(...heldBack.map(ms))).toBeGreaterThanOrEqual((STALL_RATIO / 4) * total.clean.p50!);
+  });
+});
+
+describe('what the load generator\'s connections can carry', () => {
+  // A server that holds every answer 100 ms: 2 connections, each sending once answered, carry at most
+  // 20 requests a second of the 40 asked, whatever the machine; a busy one only makes it fewer.
+  it('records the connections and the time they waited on answers, and the check says they capped the rate', async () => {
+    const HOLD_MS = 100;
+    const server = createServer((_req, res) => void setTimeout(() => res.end('ok'), HOLD_MS));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    const intervals: LoadInterval[] = [];
+    const t0 = Date.now();
+    try {
+      // a first phase ramps from 0: a blink of one, then 40 a second throughout
+      const load = runLoad({ requests: [{ path: '/' }], connections: 2, phases: [{ ms: 1, rate: 40 }, { ms: 4000, rate: 40 }], totalMs: 4000 }, {
+        baseUrl: () => url, totalMs: 4000, sliceMs: 2000, now: () => Date.now() - t0,
+        onInterval: (i) => intervals.push(i), onError: (m) => { throw new Error(m); }, signal: new AbortController().signal,
+      });
+      await load.done;
+    } finally {
+      server.close();
+    }
+    expect(intervals.length).toBeGreaterThan(0);
+    for (const i of intervals) {
+      expect(i.connections).toBe(2);
+      expect(i.requests).toBeGreaterThan(0);
+      // every answer waited at least what the server held it; two connections wait at most the time they ran
+      expect(i.waitedMs!).toBeGreaterThanOrEqual((HOLD_MS - 1) * i.requests);
+      expect(i.waitedMs!).toBeLessThanOrEqual(2 * i.sentMs! + 1);
+    }
+    const tally = createLoadTally();
+    for (const i of intervals) tally.add(loadEvent(i));
+    const rate = loadChecks(tally.totals())[2]!;
+    expect(rate.pass, rate.message).toBe(false);
+    expect(rate.message).toMatch(/the load's 2 connections capped it.* at the latencies met \(mean \d+ ms; .*\) they could send at most [\d.]+ requests\/s/);
+    const needed = Number(/at least (\d+) carry it at the mean latency/.exec(rate.message)?.[1]);
+    expect(needed, rate.message).toBeGreaterThanOrEqual(4);
   });
 });

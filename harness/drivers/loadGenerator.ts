@@ -22,6 +22,13 @@ export interface LoadInterval {
   sentMs?: number;
   /** the rate asked of the slice, requests per second; null: as fast as the connections go */
   asked: number | null;
+  /** the connections autocannon ran the slice with */
+  connections?: number;
+  /**
+   * the time its connections waited for answers: every answer's latency, summed, ms. A connection
+   * sends its next request only once the last is answered, so connections / mean latency caps the rate
+   */
+  waitedMs?: number;
   /** answers received */
   requests: number;
   /** failures: transport errors, and answers whose status the scenario does not count as a success */
@@ -128,8 +135,18 @@ function assertLocal(url: string): void {
 
 type OnAnswer = (latencyMs: number, status: number) => void;
 
-function slice(cannon: typeof autocannon, url: string, spec: LoadPlan, setting: LoadSetting & { rate: number | null }, ms: number, signal: AbortSignal, onAnswer?: OnAnswer): Promise<{ result: autocannon.Result; transport: TransportErrors }> {
+interface SliceResult {
+  result: autocannon.Result;
+  transport: TransportErrors;
+  connections: number;
+  waitedMs: number;
+}
+
+function slice(cannon: typeof autocannon, url: string, spec: LoadPlan, setting: LoadSetting & { rate: number | null }, ms: number, signal: AbortSignal, onAnswer?: OnAnswer): Promise<SliceResult> {
   const transport: TransportErrors = { refused: 0, reset: 0, timeout: 0, other: 0 };
+  // each answer's own latency: autocannon's histogram, asked a rate, adds made-up values for coordinated
+  // omission at an interval of ceil(1 / the connection's rate) ms, 1 ms at any rate, so its mean is not one
+  let waitedMs = 0;
   const rate = setting.rate === null ? undefined : Math.max(1, Math.round(setting.rate));
   // more connections than requests per second only hold idle sockets in the target
   const connections = rate === undefined ? setting.connections : Math.max(1, Math.min(setting.connections, rate));
@@ -143,12 +160,15 @@ function slice(cannon: typeof autocannon, url: string, spec: LoadPlan, setting: 
     }, (err, result) => {
       signal.removeEventListener('abort', onAbort);
       if (err) reject(err instanceof Error ? err : new Error(String(err)));
-      else resolve({ result, transport });
+      else resolve({ result, transport, connections, waitedMs });
     });
     inst.on('reqError', (e: unknown) => void transport[transportKind(e)]++);
     const onAbort = () => inst.stop();
     signal.addEventListener('abort', onAbort, { once: true });
-    if (onAnswer) inst.on('response', (_client: unknown, status: number, _bytes: number, latencyMs: number) => onAnswer(latencyMs, status));
+    inst.on('response', (_client: unknown, status: number, _bytes: number, latencyMs: number) => {
+      waitedMs += latencyMs;
+      onAnswer?.(latencyMs, status);
+    });
   });
 }
 
@@ -209,7 +229,7 @@ export function runLoad(spec: LoadPlan, opts: LoadOptions): LoadRun {
       try {
         assertLocal(url);
         const sliceStart = opts.now();
-        const { result: r, transport } = await slice(cannon, url, spec, setting, ms, opts.signal, onAnswer);
+        const { result: r, transport, connections, waitedMs } = await slice(cannon, url, spec, setting, ms, opts.signal, onAnswer);
         const statuses = Object.fromEntries(STATUS_CLASSES.map((c) => [c, 0])) as StatusClasses;
         let successes = 0;
         for (const [code, stat] of Object.entries(r.statusCodeStats ?? {})) {
@@ -228,6 +248,8 @@ export function runLoad(spec: LoadPlan, opts: LoadOptions): LoadRun {
           ms: Math.max(1, t - sliceStart),
           sentMs: Math.max(1, Math.min(t - sliceStart, r.duration * 1000)),
           asked: setting.rate === null ? null : Math.max(1, Math.round(setting.rate)),
+          connections,
+          waitedMs,
           requests: r.requests.total,
           errors: Math.max(r.errors, transportTotal) + (r.requests.total - successes),
           successes,

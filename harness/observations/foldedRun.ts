@@ -68,6 +68,13 @@ function phasesOf(sr: ScenarioSeries, tail: StreamTail | null) {
   return { baselineIndex, measured, settle, measuredIterations: Math.max(0, stepsMeasured) };
 }
 
+/** A soak's measured phase as planned: its length less a warmup by time (by steps, its time is not known). */
+function plannedMeasured(head: StreamHead | null): { plannedMeasuredMs?: number } {
+  if (!head?.measure || !('ms' in head.measure)) return {};
+  const warmupMs = 'ms' in head.warmup ? head.warmup.ms : head.warmup.steps === 0 ? 0 : null;
+  return warmupMs === null ? {} : { plannedMeasuredMs: Math.max(0, head.measure.ms - warmupMs) };
+}
+
 function foldedObservations(f: FoldState): Observations {
   const { head, tail } = f;
   const sr = foldedSeries(f);
@@ -88,6 +95,7 @@ function foldedObservations(f: FoldState): Observations {
     ...(warningCounts.length > 0 ? { warningCounts } : {}),
     measuredHours: f.measuredFromT === null ? 0 : (f.measuredToT - f.measuredFromT) / 3_600_000,
     measure: head?.measure && 'steps' in head.measure ? 'steps' : 'time',
+    ...plannedMeasured(head),
     ...(head?.asksLoad ? { asksLoad: true } : {}),
     peakRss: f.peakRss,
     seepPeak: f.seepPeak,

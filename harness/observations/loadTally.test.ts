@@ -16,6 +16,7 @@ describe('load slices in the stream', () => {
     expect(loadEvent({ ...plain, split: { interval: { all: figures, clean: figures }, total: { all: figures, clean: figures } } }))
       .toEqual({ ...base, c: figures, m: { all: figures, clean: figures } });
     expect(loadEvent({ ...plain, asked: null })).not.toHaveProperty('a');
+    expect(loadEvent({ ...plain, connections: 4, waitedMs: 812.4 })).toEqual({ ...base, cn: 4, w: 812 });
   });
 
   it('totals the slices: asked against achieved over the slices that asked a rate', () => {
@@ -28,5 +29,9 @@ describe('load slices in the stream', () => {
     expect(t.transport).toEqual({ refused: 0, reset: 2, timeout: 0, other: 0 });
     expect(t.askedRate).toBeCloseTo(8);
     expect(t.achievedRate).toBeCloseTo(5);
+    expect(t).not.toHaveProperty('connections');
+    // what the connections could carry, over the slices that recorded them
+    tally.add(loadEvent({ ...plain, t: 30, connections: 4, waitedMs: 500 }));
+    expect(tally.totals()!.connections).toEqual({ askedMs: 1000, connectionMs: 4000, waitedMs: 500, answers: 5, carried: 8 });
   });
 });

@@ -15,6 +15,10 @@ export function loadEvent(i: LoadInterval): LoadEvent {
   const e: LoadEvent = { k: 'load', t: i.t, n: i.requests, e: i.errors, p50: i.latencyP50, p99: i.latencyP99, d: i.ms, ok: i.successes };
   if (i.sentMs !== undefined) e.g = i.sentMs;
   if (i.asked !== null) e.a = i.asked;
+  if (i.connections !== undefined && i.waitedMs !== undefined) {
+    e.cn = i.connections;
+    e.w = Math.round(i.waitedMs);
+  }
   e.x = [i.transport.refused, i.transport.reset, i.transport.timeout, i.transport.other];
   e.s = CLASSES.map((c) => i.statuses[c]);
   // with its answers split by seep's checkpoints (runner/pauseLog.ts)
@@ -58,12 +62,24 @@ export function createLoadTally(): { add(e: LoadEvent): void; totals(): LoadTota
         t.askedRequests += (e.a * askedMs) / 1000;
         t.askedMs += askedMs;
         t.answeredWhileAsked += e.n;
+        // what its connections could carry: a stream written before they were recorded says nothing
+        if (e.cn !== undefined && e.w !== undefined) {
+          const c = (t.connections ??= { askedMs: 0, connectionMs: 0, waitedMs: 0, answers: 0, carried: 0 });
+          c.askedMs += askedMs;
+          c.connectionMs += e.cn * askedMs;
+          c.waitedMs += e.w;
+          c.answers += e.n;
+          // slice by slice, so a slice whose answers slowed (a worker recycled) is not averaged away;
+          // a slice with no answer timed says nothing of its connections: as if they carried the rate
+          const carries = e.n > 0 && e.w > 0 ? (1000 * e.cn * e.n) / e.w : e.a;
+          c.carried += (Math.min(e.a, carries) * askedMs) / 1000;
+        }
       }
     },
     totals: () => {
       if (slices === 0) return null;
       const rates = t.askedMs > 0 ? { askedRate: t.askedRequests / (t.askedMs / 1000), achievedRate: t.answeredWhileAsked / (t.askedMs / 1000) } : {};
-      return { ...t, slices, ...rates };
+      return { ...t, slices, ...rates, ...(t.connections ? { connections: { ...t.connections } } : {}) };
     },
   };
 }

@@ -31,6 +31,12 @@ export interface Observations {
   measuredHours: number;
   /** how the measured phase ended: after a count of steps (RSS judged per step) or a time (per hour) */
   measure?: 'steps' | 'time';
+  /**
+   * a soak's measured phase as its scenario plans it (its duration less a warmup by time), ms; the
+   * window measured is shorter by however late the first checkpoint came. Absent: a counted run, a
+   * warmup by steps, or a stream that does not say
+   */
+  plannedMeasuredMs?: number;
   /** the highest RSS seen, every sample counted (a soak's series are downsampled) */
   peakRss?: number | null;
   /** seep's own highest RSS during the run */

@@ -474,6 +474,15 @@ export interface LoadTotals {
   /** over the slices that asked a rate: the rate asked and the answers per second achieved (absent when none asked) */
   askedRate?: number;
   achievedRate?: number;
+  /**
+   * over the slices that asked a rate and recorded their connections: how long they asked it (ms), the
+   * connections they held over that time (connections x ms), the time those connections waited for
+   * answers (every answer's latency, summed, ms) and those answers. A connection sends again only when
+   * answered: connections / mean latency is the most the generator could send. `carried`: the requests
+   * they could have sent, slice by slice the lesser of the rate asked and connections / mean latency.
+   * Absent in streams written before
+   */
+  connections?: { askedMs: number; connectionMs: number; waitedMs: number; answers: number; carried: number };
 }
 
 export interface OutputLine {

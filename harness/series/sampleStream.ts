@@ -44,9 +44,10 @@ export type StreamEvent =
    * the rate asked (req/s, absent: as fast as it goes), ok the successes, x the transport errors
    * [refused, reset, timeout, other] and s the answers by status class [1xx, 2xx, 3xx, 4xx, 5xx];
    * with seep's checkpoints recorded, `c` is its answers clear of them and `m` the measured phase's
-   * answers so far, all and clear (drivers/latencySplit.ts)
+   * answers so far, all and clear (drivers/latencySplit.ts); `cn` the connections it ran with and `w`
+   * the time they waited for answers (latencies summed, ms)
    */
-  | { k: 'load'; t: number; n: number; e: number; p50: number; p99: number; d?: number; g?: number; a?: number; ok?: number; x?: number[]; s?: number[]; c?: LatencyFigures; m?: { all: LatencyFigures; clean: LatencyFigures } }
+  | { k: 'load'; t: number; n: number; e: number; p50: number; p99: number; d?: number; g?: number; a?: number; ok?: number; x?: number[]; s?: number[]; c?: LatencyFigures; m?: { all: LatencyFigures; clean: LatencyFigures }; cn?: number; w?: number }
   /**
    * a checkpoint: from its start at t, ms long, of which gc the forced GC (drivers see it as a pause of
    * the target); reused: no GC forced, the heap read is the one the last full GC left (the target's own, or one
