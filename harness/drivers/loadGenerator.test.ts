@@ -171,3 +171,37 @@ describe('what the load generator\'s connections can carry', () => {
     expect(needed, rate.message).toBeGreaterThanOrEqual(4);
   });
 });
+
+describe('the latency percentiles of a slice', () => {
+  // One answer in 10 held 200 ms, the others at once, at 20 requests a second on 2 connections: the
+  // slice's p50 is an answer sent at once, its p99 one held. Autocannon asked a rate otherwise records
+  // an answer of L ms as L values (L down to 1), so the held answers are most of its histogram.
+  it('are the answers as they took, each counted once', async () => {
+    const HOLD_MS = 200;
+    let n = 0;
+    const server = createServer((_req, res) => {
+      if (++n % 10 === 0) setTimeout(() => res.end('held'), HOLD_MS);
+      else res.end('ok');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    const intervals: LoadInterval[] = [];
+    const t0 = Date.now();
+    try {
+      const load = runLoad({ requests: [{ path: '/' }], connections: 2, phases: [{ ms: 1, rate: 20 }, { ms: 4000, rate: 20 }], totalMs: 4000 }, {
+        baseUrl: () => url, totalMs: 4000, sliceMs: 4000, now: () => Date.now() - t0,
+        onInterval: (i) => intervals.push(i), onError: (m) => { throw new Error(m); }, signal: new AbortController().signal,
+      });
+      await load.done;
+    } finally {
+      server.close();
+    }
+    const slices = intervals.filter((i) => i.requests >= 20);
+    expect(slices.length, JSON.stringify(intervals)).toBeGreaterThan(0);
+    for (const i of slices) {
+      // a held answer is one in 10: the median is one answered at once (a busy machine may slow it, never to the hold)
+      expect(i.latencyP50, JSON.stringify(i)).toBeLessThan(HOLD_MS / 4);
+      expect(i.latencyP99, JSON.stringify(i)).toBeGreaterThanOrEqual(HOLD_MS - 1);
+    }
+  });
+});
