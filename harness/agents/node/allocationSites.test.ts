@@ -1,7 +1,9 @@
 // The Node agent's 'allocationSites' op on a real service: V8's sampling heap profiler, started at
 // the baseline, names where what survives the GC was allocated; what the fixed twin frees is gone.
+import { execFile } from 'node:child_process';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { tempDir } from '../../../fixtures/testing/tempDir.ts';
 import { connectAgent, type AgentClient } from '../agentClient.ts';
@@ -9,6 +11,7 @@ import { connectAgent, type AgentClient } from '../agentClient.ts';
 const { paceInterval } = createRequire(import.meta.url)('./allocationSites.cjs') as { paceInterval: (allocatedPerSecond: number, samplesPerSecond: number) => number };
 import { nodeAgentPath, startTarget, agentTargetsDir } from '../../../fixtures/agent-targets/targets.ts';
 
+const execFileP = promisify(execFile);
 const dir = tempDir('seep-agent-sites-');
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -112,5 +115,26 @@ describe('paceInterval', () => {
     // fixtures/node-service's GET /healthz under autocannon: 90-140 MB/s
     expect(paceInterval(120e6, 2000)).toBe(65536);
     expect(paceInterval(1e12, 2000)).toBe(1 << 20);
+  });
+});
+
+describe("the agent's own record of live samples", () => {
+  // A cache of 20 entries that turns over between boundaries, every sample alive at a read allocated
+  // since the baseline (fixtures/agent-targets/turnoverCache.cjs): the agent's bytes in the heap seep
+  // judges, after 6 boundaries, with 10x the samples alive. As a Map of objects the record was ~90
+  // bytes a sample in that heap (30 KB at ~280 samples, 245 KB at ~2700): the labelled corpus' LRU
+  // trap read it as heap growth in the measured phase.
+  it('does not grow in the judged JS heap with the samples the target keeps alive', async () => {
+    const own = async (kb: number) => {
+      const { stdout } = await execFileP(process.execPath, [path.join(agentTargetsDir, 'turnoverCache.cjs'), String(kb), '6'], { timeout: 50_000 });
+      return JSON.parse(stdout) as { samples: number; ownBytes: number; external: number };
+    };
+    const small = await own(300);
+    const large = await own(3000);
+    const why = `300 KB kept: ${JSON.stringify(small)}; 3000 KB: ${JSON.stringify(large)}`;
+    // the samples are there to be recorded: about one a KiB
+    expect(large.samples, why).toBeGreaterThan(2000);
+    expect(large.samples, why).toBeGreaterThan(small.samples * 5);
+    expect(large.ownBytes - small.ownBytes, why).toBeLessThan(32 * 1024);
   });
 });
