@@ -37,8 +37,10 @@ const DEFAULT_LIMIT = 20;
 let session = null;
 /** sampling runs (from a baseline until a stop) */
 let sampling = false;
-/** the profile a forced GC took as its second pass (profileAsGc), for the read of the same boundary */
+/** the sites of the profile a forced GC took as its first pass (profileAsGc), for the read of the same boundary */
 let kept = null;
+/** seep's own files, left out of the sites (createAllocationSites) */
+let ownFiles = [];
 
 function post(method, params) {
   return new Promise((resolve, reject) => {
@@ -182,18 +184,20 @@ function givenBackSince(previous, alive, interval, givenBack) {
 }
 
 /**
- * A forced GC's second pass, when the boundary will read the sites: V8's profile, whose own full GC
- * (kSamplingForceGC) runs right after the agent's first gc(), kept for the read that follows. The
- * read used to run it 100-400 ms later, after seep's /proc read: a third full GC, which under load
- * deoptimized again what the server had optimized since the first (fixtures/node-service under
- * autocannon, code marked for deoptimization 'weak objects' per checkpoint: 21-44, median 24, with
- * the profile's GC right after gc(); 22-46, median 31, 150 ms after; 23-67, median 43, 400 ms after).
- * Returns whether it stood in for the GC (sampling is on); otherwise nothing is kept.
+ * A forced GC's first pass, when the boundary will read the sites: V8's profile, whose own full GC
+ * (kSamplingForceGC) runs right before the agent's gc(), walked at once into the sites, kept for the
+ * read that follows; the profile itself is garbage for the agent's gc(), so the heap the boundary
+ * reads does not hold it. The read used to run it 100-400 ms later, after seep's /proc read: a third
+ * full GC, which under load deoptimized again what the server had optimized since the first
+ * (fixtures/node-service under autocannon, code marked for deoptimization 'weak objects' per
+ * checkpoint: 21-44, median 24, with the profile's GC right after gc(); 22-46, median 31, 150 ms
+ * after; 23-67, median 43, 400 ms after). Returns whether it stood in for a GC (sampling is on);
+ * otherwise nothing is kept.
  */
 async function profileAsGc() {
   kept = null;
   if (!session || !sampling) return false;
-  kept = (await post('HeapProfiler.getSamplingProfile', {})).profile;
+  kept = sitesOf((await post('HeapProfiler.getSamplingProfile', {})).profile, ownFiles);
   return true;
 }
 
@@ -224,9 +228,10 @@ function forgetProfile() {
  * No GC asked here, but V8 runs a full GC before every profile it gives (the inspector starts the
  * sampling with kSamplingForceGC): a read is a full GC in the target, so a soak's checkpoint that
  * spares the target a forced GC takes no read (runner/typeGrowthCollector.ts). A read after a forced
- * GC that took the profile as its second pass (profileAsGc) walks that one and runs no GC.
+ * GC that took the profile as its first pass (profileAsGc) has its sites and runs no GC.
  */
-function createAllocationSites(ownFiles, allocated = () => 0) {
+function createAllocationSites(own, allocated = () => 0) {
+  ownFiles = own;
   // the last baseline: when, and the bytes allocated by then (its pace for the next one)
   let since = null;
   // the samples alive at the last read, and what each site gave back since the baseline (givenBackSince)
@@ -263,9 +268,8 @@ function createAllocationSites(ownFiles, allocated = () => 0) {
     }
     if (action !== 'read') throw new Error(`allocationSites action must be 'baseline', 'read' or 'stop', got '${action}'`);
     if (!session) throw new Error("allocationSites has no baseline; call action 'baseline' first");
-    const profile = kept || (await post('HeapProfiler.getSamplingProfile', {})).profile;
+    const { bytes, samples, alive } = kept || sitesOf((await post('HeapProfiler.getSamplingProfile', {})).profile, ownFiles);
     kept = null;
-    const { bytes, samples, alive } = sitesOf(profile, ownFiles);
     givenBack = givenBackSince(lastAlive, alive, interval, givenBack);
     lastAlive = alive;
     const minBytes = Number(req.minBytes) || 0;

@@ -88,10 +88,10 @@ describe("Node agent: 'allocationSites'", () => {
     expect(bounded.gave, JSON.stringify(bounded)).toBeGreaterThan(0);
   });
 
-  it("a forced GC that serves the sites' read takes the profile as its second pass, and the read walks that profile", async () => {
+  it("a forced GC that serves the sites' read takes the profile as its first pass, and the read walks that profile", async () => {
     const { agent, port } = await startService('leaky');
     await hit(port, 5);
-    // no sampling yet: the second pass is a plain GC
+    // no sampling yet: the first pass is a plain GC
     expect(await agent.request('gc', { sites: true })).not.toHaveProperty('profiled');
     await agent.request('allocationSites', { action: 'baseline' });
     await hit(port, 200);

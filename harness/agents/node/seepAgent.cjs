@@ -133,17 +133,19 @@ if (process.env.SEEP_AGENT_TRACK_RESOURCES === '1') startTracking();
 let gcFn = typeof globalThis.gc === 'function' ? globalThis.gc : null;
 /**
  * Two full GCs back to back: the first pass runs finalizers and weak callbacks that free more for
- * the second. With `sites` (the boundary reads the allocation sites next), the second is the one
- * V8's heap profiler runs before it gives its profile, kept for that read (allocationSites.cjs
- * profileAsGc), rather than a third full GC after seep's /proc read.
+ * the second. With `sites` (the boundary reads the allocation sites next), the first is the one
+ * V8's heap profiler runs before it gives its profile, walked into the sites for that read
+ * (allocationSites.cjs profileAsGc), rather than a third full GC after seep's /proc read. The profile
+ * is the first pass, not the second, so that the heap the boundary reads holds none of it: its
+ * objects (70-220 KB in the Express worker-per-job service, fixtures/corpus/servers) and the walk's
+ * garbage die in the second.
  */
 async function collect(sites) {
-  // returns whether the profile was the second pass
+  // returns whether the profile was the first pass
   if (!gcFn) {
     v8.setFlagsFromString('--expose-gc');
     gcFn = vm.runInNewContext('gc');
   }
-  gcFn();
   const from = performance.now();
   let profiled = false;
   try {
@@ -153,6 +155,7 @@ async function collect(sites) {
     if (profiled) fullGcs.seepSpan(from);
   }
   if (!profiled) gcFn();
+  gcFn();
   fullGcs.record(true);
   return profiled;
 }
