@@ -80,9 +80,9 @@ function siteOf(key) {
  */
 function aliveOf(ordinals, sites, sizes) {
   const n = ordinals.length;
-  const order = new Uint32Array(n);
-  for (let i = 0; i < n; i++) order[i] = i;
-  order.sort((a, b) => ordinals[a] - ordinals[b]);
+  // a plain array: garbage the next full GC frees in the heap, where a typed array's contents
+  // would stay in external memory until V8 sweeps its array buffers
+  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => ordinals[a] - ordinals[b]);
   const alive = { n, ordinal: new Float64Array(n), site: new Int32Array(n), size: new Uint32Array(n), reads: new Uint8Array(n) };
   for (let i = 0; i < n; i++) {
     alive.ordinal[i] = ordinals[order[i]];
@@ -212,6 +212,27 @@ async function stopSampling() {
   await post('HeapProfiler.disable', {}).catch(() => undefined);
 }
 
+/** the bytes of typed arrays in the record of live samples (aliveOf), and in sitesOf's by-site arrays */
+function aliveBytes(alive) {
+  return alive.ordinal.byteLength + alive.site.byteLength + alive.size.byteLength + alive.reads.byteLength;
+}
+function sitesBytes(sites) {
+  return sites.bytes.byteLength + sites.samples.byteLength + aliveBytes(sites.alive);
+}
+
+/** the record's bytes held by the reader (createAllocationSites), beside what `kept` holds */
+let recordBytes = () => 0;
+
+/**
+ * The external memory the agent's records hold (their typed arrays' contents): not the target's.
+ * seep judges a Node heap as used + external (runtimeHeap.ts), and at a sample per KiB the records
+ * of a target that keeps 3 MB hold ~100 KB (17 bytes a live sample, in the last read's record and
+ * the one `kept` for the next): left in, they read as the target's growth where a cache turns over.
+ */
+function ownExternalBytes() {
+  return recordBytes() + (kept ? sitesBytes(kept) : 0);
+}
+
 /** a GC that took no profile (the boundary reads no sites, or reused the target's own GC): none kept */
 function forgetProfile() {
   kept = null;
@@ -238,6 +259,7 @@ function createAllocationSites(own, allocated = () => 0) {
   let lastAlive = aliveOf([], [], []);
   let givenBack = new Float64Array(0);
   let interval = DEFAULT_SAMPLING_INTERVAL;
+  recordBytes = () => aliveBytes(lastAlive) + givenBack.byteLength;
   return async function allocationSites(req) {
     const action = req.action || 'read';
     if (action === 'baseline') {
@@ -292,4 +314,4 @@ function createAllocationSites(own, allocated = () => 0) {
   };
 }
 
-module.exports = { createAllocationSites, sitesOf, profileAsGc, forgetProfile, paceInterval };
+module.exports = { createAllocationSites, sitesOf, profileAsGc, forgetProfile, ownExternalBytes, paceInterval };

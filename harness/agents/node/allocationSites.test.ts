@@ -120,21 +120,23 @@ describe('paceInterval', () => {
 
 describe("the agent's own record of live samples", () => {
   // A cache of 20 entries that turns over between boundaries, every sample alive at a read allocated
-  // since the baseline (fixtures/agent-targets/turnoverCache.cjs): the agent's bytes in the heap seep
-  // judges, after 6 boundaries, with 10x the samples alive. As a Map of objects the record was ~90
-  // bytes a sample in that heap (30 KB at ~280 samples, 245 KB at ~2700): the labelled corpus' LRU
-  // trap read it as heap growth in the measured phase.
-  it('does not grow in the judged JS heap with the samples the target keeps alive', async () => {
+  // since the baseline (fixtures/agent-targets/turnoverCache.cjs): the agent's bytes in the heap as
+  // seep judges it (used, code apart, plus external), after 6 boundaries, with 10x the samples alive.
+  // As a Map of objects the record was ~90 bytes a sample in that heap (30 KB at ~280 samples, 245 KB
+  // at ~2700), and as typed arrays counted in external memory 34 bytes (the last read's record and
+  // the one kept for the next): the labelled corpus' LRU trap read it as growth in the measured phase.
+  it('does not grow in the judged heap with the samples the target keeps alive', async () => {
     const own = async (kb: number) => {
       const { stdout } = await execFileP(process.execPath, [path.join(agentTargetsDir, 'turnoverCache.cjs'), String(kb), '6'], { timeout: 50_000 });
       return JSON.parse(stdout) as { samples: number; ownBytes: number; external: number };
     };
-    const small = await own(300);
-    const large = await own(3000);
-    const why = `300 KB kept: ${JSON.stringify(small)}; 3000 KB: ${JSON.stringify(large)}`;
+    const small = await own(600);
+    const large = await own(6000);
+    const why = `600 KB kept: ${JSON.stringify(small)}; 6000 KB: ${JSON.stringify(large)}`;
     // the samples are there to be recorded: about one a KiB
-    expect(large.samples, why).toBeGreaterThan(2000);
+    expect(large.samples, why).toBeGreaterThan(4000);
     expect(large.samples, why).toBeGreaterThan(small.samples * 5);
-    expect(large.ownBytes - small.ownBytes, why).toBeLessThan(32 * 1024);
+    // a V8 allocation of its own moves the heap after GC by up to ~40 KB from one read to the next
+    expect(large.ownBytes - small.ownBytes, why).toBeLessThan(64 * 1024);
   });
 });

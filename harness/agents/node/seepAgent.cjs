@@ -162,8 +162,18 @@ async function collect(sites) {
 
 // --- the heap after the last full GC, the target's own or seep's: a soak under load reads it rather
 // than force one at every checkpoint (fullGcHeap.cjs) ---
+// per-site live bytes at every boundary (allocationSites.cjs, created below); its records' external
+// memory is seep's, left out of the target's figures
+const allocationSiteProfile = require('./allocationSites.cjs');
 const { watchFullGcs, heapWithCode } = require('./fullGcHeap.cjs');
-const fullGcs = watchFullGcs();
+const fullGcs = watchFullGcs(allocationSiteProfile.ownExternalBytes);
+
+/** process.memoryUsage() with the agent's own external memory (its records' typed arrays) left out */
+function targetMemoryUsage() {
+  const usage = process.memoryUsage();
+  const own = allocationSiteProfile.ownExternalBytes();
+  return { ...usage, external: usage.external - own, arrayBuffers: usage.arrayBuffers - own };
+}
 
 /**
  * What holds the event loop open, by type ('Timeout', 'TCPSocketWrap', 'FSReqCallback', ...): read at
@@ -217,7 +227,7 @@ const handlers = {
   },
   // afterGc (a soak's boundary read): the heap the last 'gc' request left or reused, once
   memory(req) {
-    const reply = { memoryUsage: process.memoryUsage(), heap: heapWithCode(), handles: activeCounts() };
+    const reply = { memoryUsage: targetMemoryUsage(), heap: heapWithCode(), handles: activeCounts() };
     if (req.afterGc) {
       if (afterGc) reply.afterGc = afterGc;
       afterGc = null;
@@ -284,8 +294,7 @@ const handlers = {
   },
 };
 
-// per-site live bytes at every boundary (allocationSites.cjs); seep's own files are not the target's
-const allocationSiteProfile = require('./allocationSites.cjs');
+// seep's own files are not the target's
 const allocationSites = allocationSiteProfile.createAllocationSites([
   'agents/node/seepAgent.cjs',
   'agents/node/allocationSites.cjs',
