@@ -29,8 +29,9 @@ export interface FunctionWorker {
   call(fn: string, args: unknown[], timeoutMs?: number): Promise<unknown>;
   /** any op of the worker's dispatch table (call, gc, ping, and ops added later) */
   request(op: string, params?: object, timeoutMs?: number): Promise<unknown>;
-  /** a full collection in the worker: gc.collect() / global.gc() twice */
-  gc(): Promise<void>;
+  /** a full collection in the worker: gc.collect() / global.gc() twice; with sites, a Node worker's
+   * first pass is the profile the boundary's allocation-sites read walks (agents/node/seepAgent.cjs collect()) */
+  gc(sites?: boolean): Promise<void>;
   exited: Promise<ExitStatus>;
   /** close the channel (the worker exits on its own), then SIGTERM, then SIGKILL its process group */
   stop(): Promise<void>;
@@ -110,8 +111,8 @@ export async function startFunctionWorker(spec: ModuleSpec, opts: FunctionWorker
     runtime,
     request,
     call: (fn, args, timeoutMs = DEFAULT_CALL_TIMEOUT_MS) => channel.request('call', { fn, args }, `${fn}()`, timeoutMs),
-    gc: async () => {
-      await request('gc');
+    gc: async (sites) => {
+      await request('gc', sites === true ? { sites } : {});
     },
     exited: target.exited,
     stop,

@@ -18,7 +18,7 @@ export interface EvidenceCollector {
    * target's env (the disk's own temp dir: TMPDIR, TEMP, TMP) */
   beforeStart?(): Record<string, string>;
   /** before a boundary's GC: this collector reads the root agent's allocation sites at that boundary
-   * (the GC then takes V8's profile as its second pass: RunTarget.gc) */
+   * (the GC then takes V8's profile as its first pass: RunTarget.gc) */
   readsSitesAt?(phase: Phase, iteration: number): boolean;
   /** adds to a boundary read, taken after the forced GC (or, at a soak's checkpoint under way, the target's last one reused) */
   atBoundary?(s: Sample, gc?: BoundaryGc): Promise<void>;

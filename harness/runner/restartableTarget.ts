@@ -33,7 +33,7 @@ export async function startRunTarget(plan: TargetPlanPart, opts: TargetOptions, 
     const death = session.died.then((reason): Death => ({ pid, status: { code: null, signal: null }, reason }));
     return {
       kind: session.kind, runtime: session.runtime, command: session.command, restartable: false,
-      rootPids: session.rootPids, gc: async () => ((await session.gc()) ? 'forced' : 'none'), context: () => session.context, baseUrl: () => null,
+      rootPids: session.rootPids, gc: async (_reuse, sites) => ((await session.gc(sites)) ? 'forced' : 'none'), context: () => session.context, baseUrl: () => null,
       nextDeath: () => death, restart: () => Promise.reject(new Error(`a ${session.kind} target cannot be restarted`)),
       agent: () => session.agent,
       agents: () => (session.agent ? [session.agent] : []),

@@ -34,7 +34,7 @@ export interface RunTarget {
    * follows the tree's agents to its processes now, and forces a GC in each; with reuseWithinMs, not
    * in a process whose own last full GC ended that recently (its heap as that GC left it stands);
    * with sites, the boundary reads the allocation sites next, and a forced GC in a Node process that
-   * samples them runs its second pass as the profile's (agents/node/seepAgent.cjs collect())
+   * samples them runs its first pass as the profile's (agents/node/seepAgent.cjs collect())
    */
   gc(reuseWithinMs?: number, sites?: boolean): Promise<GcOutcome>;
   /** the step context of the instance running now */

@@ -20,8 +20,8 @@ export interface TargetSession {
   command?: string[];
   /** pids whose trees are the target now */
   rootPids(): number[];
-  /** force a collection where the runtime allows it; false when it could not */
-  gc(): Promise<boolean>;
+  /** force a collection where the runtime allows it (sites: as RunTarget.gc's); false when it could not */
+  gc(sites?: boolean): Promise<boolean>;
   /** resolves with a reason when the target dies on its own */
   died: Promise<string>;
   context: Omit<StepContext, 'iteration' | 'phase' | 'signal'>;
@@ -86,8 +86,8 @@ export async function startTarget(plan: Pick<RunPlan, 'env' | 'stepTimeoutMs'> &
       runtime: worker.runtime,
       command: [worker.runtime === 'python' ? 'python3' : 'node', path.normalize(target.path)],
       rootPids: () => [worker.pid],
-      gc: async () => {
-        await worker.gc();
+      gc: async (sites) => {
+        await worker.gc(sites);
         return true;
       },
       died: worker.exited.then((s) => `the ${worker.runtime} worker exited (${s.signal ? `signal ${s.signal}` : `code ${s.code}`})`),

@@ -37,8 +37,10 @@ const DEFAULT_LIMIT = 20;
 let session = null;
 /** sampling runs (from a baseline until a stop) */
 let sampling = false;
-/** the profile a forced GC took as its second pass (profileAsGc), for the read of the same boundary */
+/** the sites of the profile a forced GC took as its first pass (profileAsGc), for the read of the same boundary */
 let kept = null;
+/** seep's own files, left out of the sites (createAllocationSites) */
+let ownFiles = [];
 
 function post(method, params) {
   return new Promise((resolve, reject) => {
@@ -54,16 +56,52 @@ function frameName(f) {
   return `${f.functionName || '(anonymous)'} ${f.url.replace(/^file:\/\//, '')}:${f.lineNumber + 1}`;
 }
 
+// Site keys, interned once for the process: the agent's record names a site by its index here. A
+// site is a line of code, so the table grows with the code that allocates, not with what it keeps.
+const siteKeys = [];
+const siteIndex = new Map();
+function siteOf(key) {
+  let i = siteIndex.get(key);
+  if (i === undefined) {
+    i = siteKeys.length;
+    siteKeys.push(key);
+    siteIndex.set(key, i);
+  }
+  return i;
+}
+
+/**
+ * The live samples of a profile, sorted by ordinal (V8 numbers them as taken): the site each counts
+ * for, its size, and how many reads have seen it (givenBackSince; at most 255, as only 2 or more
+ * matters). In typed arrays, whose contents are external memory, not the JS heap seep judges: at a
+ * sample per KiB a target that keeps 3 MB has ~3000 live samples, and as a Map of objects (60-150
+ * bytes a sample) their record grew the judged heap with what the target keeps (the corpus' LRU
+ * cache of 20 entries of ~150 KB, turning over after the baseline: +250-460 KB in the measured phase).
+ */
+function aliveOf(ordinals, sites, sizes) {
+  const n = ordinals.length;
+  // a plain array: garbage the next full GC frees in the heap, where a typed array's contents
+  // would stay in external memory until V8 sweeps its array buffers
+  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => ordinals[a] - ordinals[b]);
+  const alive = { n, ordinal: new Float64Array(n), site: new Int32Array(n), size: new Uint32Array(n), reads: new Uint8Array(n) };
+  for (let i = 0; i < n; i++) {
+    alive.ordinal[i] = ordinals[order[i]];
+    alive.site[i] = sites[order[i]];
+    alive.size[i] = sizes[order[i]];
+  }
+  return alive;
+}
+
 /**
  * Live sampled bytes per site: the innermost frame of the target's own code (a file, not node:),
  * an anonymous function named after its nearest named caller; an allocation inside Node or a
  * builtin (an array's push, an emitter's listener list) is named with the target's frame that
  * called it. What the agent or seep's worker allocated (their files are `ownFiles`) is left out;
- * the target's code they call is not.
+ * the target's code they call is not. Bytes and sample counts by site index (siteKeys), and the
+ * live samples (aliveOf): nothing of the walk outlives it but typed arrays.
  */
 function sitesOf(profile, ownFiles) {
-  const bytes = new Map();
-  const samples = new Map();
+  const bytesBy = [];
   const byNode = new Map();
   // site: the nearest frame of the target's code above this node ('' when none); own: that the
   // nearest file frame is seep's
@@ -78,22 +116,28 @@ function sitesOf(profile, ownFiles) {
     }
     if (node.selfSize > 0 && !own) {
       const inner = isUserUrl(f.url) ? site : `${f.functionName || '(native)'}${f.url ? ` ${f.url}` : ''}`;
-      const key = isUserUrl(f.url) || !site ? inner : `${inner} via ${site}`;
-      bytes.set(key, (bytes.get(key) || 0) + node.selfSize);
-      byNode.set(node.id, key);
+      const i = siteOf(isUserUrl(f.url) || !site ? inner : `${inner} via ${site}`);
+      bytesBy[i] = (bytesBy[i] || 0) + node.selfSize;
+      byNode.set(node.id, i);
     }
     for (const c of node.children) walk(c, site, named, own);
   };
   walk(profile.head, '', '', false);
-  // each live sample by its ordinal (V8 numbers them as taken): which site it counts for, and its bytes as V8 scales them
-  const alive = new Map();
+  const bytes = new Float64Array(siteKeys.length);
+  for (let i = 0; i < bytesBy.length; i++) bytes[i] = bytesBy[i] || 0;
+  const samples = new Int32Array(siteKeys.length);
+  const ordinals = [];
+  const sites = [];
+  const sizes = [];
   for (const s of profile.samples || []) {
-    const key = byNode.get(s.nodeId);
-    if (!key) continue;
-    samples.set(key, (samples.get(key) || 0) + 1);
-    alive.set(s.ordinal, { key, size: s.size, reads: 0 });
+    const i = byNode.get(s.nodeId);
+    if (i === undefined) continue;
+    samples[i]++;
+    ordinals.push(s.ordinal);
+    sites.push(i);
+    sizes.push(s.size);
   }
-  return { bytes, samples, alive };
+  return { bytes, samples, alive: aliveOf(ordinals, sites, sizes) };
 }
 
 /**
@@ -112,28 +156,48 @@ function scaledBytes(size, interval) {
  * leak keeps is never given back, an LRU gives back all it held once it has turned over (goleak's
  * "identities, not counts"). What was allocated and freed between two reads is never seen; what
  * lived across one read only (the last request's state) is left out, as a leak's line may make it
- * too. Counts each sample's reads into `alive`.
+ * too. Counts each sample's reads into `alive`. Both records are sorted by ordinal: one merge.
+ * Returns givenBack (bytes by site index), grown to the sites known.
  */
 function givenBackSince(previous, alive, interval, givenBack) {
-  for (const [ordinal, s] of alive) s.reads = (previous.get(ordinal)?.reads || 0) + 1;
-  for (const [ordinal, s] of previous) {
-    if (!alive.has(ordinal) && s.reads >= 2) givenBack.set(s.key, (givenBack.get(s.key) || 0) + scaledBytes(s.size, interval));
+  if (givenBack.length < siteKeys.length) {
+    const grown = new Float64Array(siteKeys.length);
+    grown.set(givenBack);
+    givenBack = grown;
   }
+  let i = 0;
+  let j = 0;
+  while (i < previous.n || j < alive.n) {
+    if (j >= alive.n || (i < previous.n && previous.ordinal[i] < alive.ordinal[j])) {
+      if (previous.reads[i] >= 2) givenBack[previous.site[i]] += scaledBytes(previous.size[i], interval);
+      i++;
+    } else if (i < previous.n && previous.ordinal[i] === alive.ordinal[j]) {
+      alive.reads[j] = Math.min(previous.reads[i] + 1, 255);
+      i++;
+      j++;
+    } else {
+      alive.reads[j] = 1;
+      j++;
+    }
+  }
+  return givenBack;
 }
 
 /**
- * A forced GC's second pass, when the boundary will read the sites: V8's profile, whose own full GC
- * (kSamplingForceGC) runs right after the agent's first gc(), kept for the read that follows. The
- * read used to run it 100-400 ms later, after seep's /proc read: a third full GC, which under load
- * deoptimized again what the server had optimized since the first (fixtures/node-service under
- * autocannon, code marked for deoptimization 'weak objects' per checkpoint: 21-44, median 24, with
- * the profile's GC right after gc(); 22-46, median 31, 150 ms after; 23-67, median 43, 400 ms after).
- * Returns whether it stood in for the GC (sampling is on); otherwise nothing is kept.
+ * A forced GC's first pass, when the boundary will read the sites: V8's profile, whose own full GC
+ * (kSamplingForceGC) runs right before the agent's gc(), walked at once into the sites, kept for the
+ * read that follows; the profile itself is garbage for the agent's gc(), so the heap the boundary
+ * reads does not hold it. The read used to run it 100-400 ms later, after seep's /proc read: a third
+ * full GC, which under load deoptimized again what the server had optimized since the first
+ * (fixtures/node-service under autocannon, code marked for deoptimization 'weak objects' per
+ * checkpoint: 21-44, median 24, with the profile's GC right after gc(); 22-46, median 31, 150 ms
+ * after; 23-67, median 43, 400 ms after). Returns whether it stood in for a GC (sampling is on);
+ * otherwise nothing is kept.
  */
 async function profileAsGc() {
   kept = null;
   if (!session || !sampling) return false;
-  kept = (await post('HeapProfiler.getSamplingProfile', {})).profile;
+  kept = sitesOf((await post('HeapProfiler.getSamplingProfile', {})).profile, ownFiles);
   return true;
 }
 
@@ -146,6 +210,27 @@ async function stopSampling() {
   sampling = false;
   kept = null;
   await post('HeapProfiler.disable', {}).catch(() => undefined);
+}
+
+/** the bytes of typed arrays in the record of live samples (aliveOf), and in sitesOf's by-site arrays */
+function aliveBytes(alive) {
+  return alive.ordinal.byteLength + alive.site.byteLength + alive.size.byteLength + alive.reads.byteLength;
+}
+function sitesBytes(sites) {
+  return sites.bytes.byteLength + sites.samples.byteLength + aliveBytes(sites.alive);
+}
+
+/** the record's bytes held by the reader (createAllocationSites), beside what `kept` holds */
+let recordBytes = () => 0;
+
+/**
+ * The external memory the agent's records hold (their typed arrays' contents): not the target's.
+ * seep judges a Node heap as used + external (runtimeHeap.ts), and at a sample per KiB the records
+ * of a target that keeps 3 MB hold ~100 KB (17 bytes a live sample, in the last read's record and
+ * the one `kept` for the next): left in, they read as the target's growth where a cache turns over.
+ */
+function ownExternalBytes() {
+  return recordBytes() + (kept ? sitesBytes(kept) : 0);
 }
 
 /** a GC that took no profile (the boundary reads no sites, or reused the target's own GC): none kept */
@@ -164,15 +249,17 @@ function forgetProfile() {
  * No GC asked here, but V8 runs a full GC before every profile it gives (the inspector starts the
  * sampling with kSamplingForceGC): a read is a full GC in the target, so a soak's checkpoint that
  * spares the target a forced GC takes no read (runner/typeGrowthCollector.ts). A read after a forced
- * GC that took the profile as its second pass (profileAsGc) walks that one and runs no GC.
+ * GC that took the profile as its first pass (profileAsGc) has its sites and runs no GC.
  */
-function createAllocationSites(ownFiles, allocated = () => 0) {
+function createAllocationSites(own, allocated = () => 0) {
+  ownFiles = own;
   // the last baseline: when, and the bytes allocated by then (its pace for the next one)
   let since = null;
   // the samples alive at the last read, and what each site gave back since the baseline (givenBackSince)
-  let lastAlive = new Map();
-  let givenBack = new Map();
+  let lastAlive = aliveOf([], [], []);
+  let givenBack = new Float64Array(0);
   let interval = DEFAULT_SAMPLING_INTERVAL;
+  recordBytes = () => aliveBytes(lastAlive) + givenBack.byteLength;
   return async function allocationSites(req) {
     const action = req.action || 'read';
     if (action === 'baseline') {
@@ -192,8 +279,8 @@ function createAllocationSites(ownFiles, allocated = () => 0) {
       await post('HeapProfiler.startSampling', { samplingInterval });
       sampling = true;
       interval = samplingInterval;
-      lastAlive = new Map();
-      givenBack = new Map();
+      lastAlive = aliveOf([], [], []);
+      givenBack = new Float64Array(0);
       return { samplingInterval, ...(pace !== null ? { allocatedPerSecond: Math.round(pace) } : {}) };
     }
     if (action === 'stop') {
@@ -203,25 +290,28 @@ function createAllocationSites(ownFiles, allocated = () => 0) {
     }
     if (action !== 'read') throw new Error(`allocationSites action must be 'baseline', 'read' or 'stop', got '${action}'`);
     if (!session) throw new Error("allocationSites has no baseline; call action 'baseline' first");
-    const profile = kept || (await post('HeapProfiler.getSamplingProfile', {})).profile;
+    const { bytes, samples, alive } = kept || sitesOf((await post('HeapProfiler.getSamplingProfile', {})).profile, ownFiles);
     kept = null;
-    const { bytes, samples, alive } = sitesOf(profile, ownFiles);
-    givenBackSince(lastAlive, alive, interval, givenBack);
+    givenBack = givenBackSince(lastAlive, alive, interval, givenBack);
     lastAlive = alive;
     const minBytes = Number(req.minBytes) || 0;
     const limit = Number(req.limit) || DEFAULT_LIMIT;
     const track = new Set((Array.isArray(req.track) ? req.track : []).filter((n) => typeof n === 'string'));
-    const top = [...bytes].filter(([name, b]) => b > minBytes && !track.has(name)).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, limit);
-    const sites = Object.fromEntries(top);
-    for (const name of track) sites[name] = bytes.get(name) || 0;
+    const top = [];
+    for (let i = 0; i < bytes.length; i++) if (bytes[i] > minBytes && !track.has(siteKeys[i])) top.push([siteKeys[i], bytes[i]]);
+    top.sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+    const sites = Object.fromEntries(top.slice(0, limit));
+    const at = (values, name) => (siteIndex.has(name) ? values[siteIndex.get(name)] || 0 : 0);
+    for (const name of track) sites[name] = at(bytes, name);
     const counts = {};
     const gave = {};
     for (const name of Object.keys(sites)) {
-      counts[name] = samples.get(name) || 0;
-      if (givenBack.has(name)) gave[name] = Math.round(givenBack.get(name));
+      counts[name] = at(samples, name);
+      // a sample's size is never 0: a site gave some back when its bytes are above 0
+      if (at(givenBack, name) > 0) gave[name] = Math.round(at(givenBack, name));
     }
     return { sites, samples: counts, givenBack: gave };
   };
 }
 
-module.exports = { createAllocationSites, sitesOf, profileAsGc, forgetProfile, paceInterval };
+module.exports = { createAllocationSites, sitesOf, profileAsGc, forgetProfile, ownExternalBytes, paceInterval };

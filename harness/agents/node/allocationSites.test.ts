@@ -1,7 +1,9 @@
 // The Node agent's 'allocationSites' op on a real service: V8's sampling heap profiler, started at
 // the baseline, names where what survives the GC was allocated; what the fixed twin frees is gone.
+import { execFile } from 'node:child_process';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { tempDir } from '../../../fixtures/testing/tempDir.ts';
 import { connectAgent, type AgentClient } from '../agentClient.ts';
@@ -9,6 +11,7 @@ import { connectAgent, type AgentClient } from '../agentClient.ts';
 const { paceInterval } = createRequire(import.meta.url)('./allocationSites.cjs') as { paceInterval: (allocatedPerSecond: number, samplesPerSecond: number) => number };
 import { nodeAgentPath, startTarget, agentTargetsDir } from '../../../fixtures/agent-targets/targets.ts';
 
+const execFileP = promisify(execFile);
 const dir = tempDir('seep-agent-sites-');
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -85,10 +88,10 @@ describe("Node agent: 'allocationSites'", () => {
     expect(bounded.gave, JSON.stringify(bounded)).toBeGreaterThan(0);
   });
 
-  it("a forced GC that serves the sites' read takes the profile as its second pass, and the read walks that profile", async () => {
+  it("a forced GC that serves the sites' read takes the profile as its first pass, and the read walks that profile", async () => {
     const { agent, port } = await startService('leaky');
     await hit(port, 5);
-    // no sampling yet: the second pass is a plain GC
+    // no sampling yet: the first pass is a plain GC
     expect(await agent.request('gc', { sites: true })).not.toHaveProperty('profiled');
     await agent.request('allocationSites', { action: 'baseline' });
     await hit(port, 200);
@@ -112,5 +115,28 @@ describe('paceInterval', () => {
     // fixtures/node-service's GET /healthz under autocannon: 90-140 MB/s
     expect(paceInterval(120e6, 2000)).toBe(65536);
     expect(paceInterval(1e12, 2000)).toBe(1 << 20);
+  });
+});
+
+describe("the agent's own record of live samples", () => {
+  // A cache of 20 entries that turns over between boundaries, every sample alive at a read allocated
+  // since the baseline (fixtures/agent-targets/turnoverCache.cjs): the agent's bytes in the heap as
+  // seep judges it (used, code apart, plus external), after 6 boundaries, with 10x the samples alive.
+  // As a Map of objects the record was ~90 bytes a sample in that heap (30 KB at ~280 samples, 245 KB
+  // at ~2700), and as typed arrays counted in external memory 34 bytes (the last read's record and
+  // the one kept for the next): the labelled corpus' LRU trap read it as growth in the measured phase.
+  it('does not grow in the judged heap with the samples the target keeps alive', async () => {
+    const own = async (kb: number) => {
+      const { stdout } = await execFileP(process.execPath, [path.join(agentTargetsDir, 'turnoverCache.cjs'), String(kb), '6'], { timeout: 50_000 });
+      return JSON.parse(stdout) as { samples: number; ownBytes: number; external: number };
+    };
+    const small = await own(600);
+    const large = await own(6000);
+    const why = `600 KB kept: ${JSON.stringify(small)}; 6000 KB: ${JSON.stringify(large)}`;
+    // the samples are there to be recorded: about one a KiB
+    expect(large.samples, why).toBeGreaterThan(4000);
+    expect(large.samples, why).toBeGreaterThan(small.samples * 5);
+    // a V8 allocation of its own moves the heap after GC by up to ~40 KB from one read to the next
+    expect(large.ownBytes - small.ownBytes, why).toBeLessThan(64 * 1024);
   });
 });

@@ -28,8 +28,11 @@ function codeUsed(spaces) {
   return code;
 }
 
-/** the heap a full GC left: used and committed bytes outside the young generation (code_used_size: of them, compiled code), and external memory */
-function settledHeap() {
+/**
+ * the heap a full GC left: used and committed bytes outside the young generation (code_used_size: of
+ * them, compiled code), and external memory but the agent's own (`ownExternal`)
+ */
+function settledHeap(ownExternal) {
   let used = 0;
   let committed = 0;
   const spaces = v8.getHeapSpaceStatistics();
@@ -38,7 +41,7 @@ function settledHeap() {
     used += s.space_used_size;
     committed += s.space_size;
   }
-  return { heap: { used_heap_size: used, total_heap_size: committed, code_used_size: codeUsed(spaces) }, memoryUsage: { external: process.memoryUsage().external } };
+  return { heap: { used_heap_size: used, total_heap_size: committed, code_used_size: codeUsed(spaces) }, memoryUsage: { external: process.memoryUsage().external - ownExternal() } };
 }
 
 /** v8.getHeapStatistics() with code_used_size: of its used bytes, those of compiled code */
@@ -55,7 +58,8 @@ function youngCapacity() {
   return s ? s.space_used_size + s.space_available_size : 0;
 }
 
-function watchFullGcs() {
+/** ownExternal: the bytes of external memory the agent itself holds, left out of the figures */
+function watchFullGcs(ownExternal = () => 0) {
   /** { at: performance.now() when read, forced, figures: settledHeap() } */
   let last = null;
   const seepSpans = [];
@@ -65,7 +69,7 @@ function watchFullGcs() {
   // a full GC empties the young generation uncounted: the count never goes back
   let allocatedSoFar = 0;
   const record = (forced) => {
-    last = { at: performance.now(), forced, figures: settledHeap() };
+    last = { at: performance.now(), forced, figures: settledHeap(ownExternal) };
   };
   const bySeep = (startTime) => seepSpans.some(([from, to]) => startTime >= from && startTime <= to);
   try {

@@ -133,17 +133,19 @@ if (process.env.SEEP_AGENT_TRACK_RESOURCES === '1') startTracking();
 let gcFn = typeof globalThis.gc === 'function' ? globalThis.gc : null;
 /**
  * Two full GCs back to back: the first pass runs finalizers and weak callbacks that free more for
- * the second. With `sites` (the boundary reads the allocation sites next), the second is the one
- * V8's heap profiler runs before it gives its profile, kept for that read (allocationSites.cjs
- * profileAsGc), rather than a third full GC after seep's /proc read.
+ * the second. With `sites` (the boundary reads the allocation sites next), the first is the one
+ * V8's heap profiler runs before it gives its profile, walked into the sites for that read
+ * (allocationSites.cjs profileAsGc), rather than a third full GC after seep's /proc read. The profile
+ * is the first pass, not the second, so that the heap the boundary reads holds none of it: its
+ * objects (70-220 KB in the Express worker-per-job service, fixtures/corpus/servers) and the walk's
+ * garbage die in the second.
  */
 async function collect(sites) {
-  // returns whether the profile was the second pass
+  // returns whether the profile was the first pass
   if (!gcFn) {
     v8.setFlagsFromString('--expose-gc');
     gcFn = vm.runInNewContext('gc');
   }
-  gcFn();
   const from = performance.now();
   let profiled = false;
   try {
@@ -153,14 +155,25 @@ async function collect(sites) {
     if (profiled) fullGcs.seepSpan(from);
   }
   if (!profiled) gcFn();
+  gcFn();
   fullGcs.record(true);
   return profiled;
 }
 
 // --- the heap after the last full GC, the target's own or seep's: a soak under load reads it rather
 // than force one at every checkpoint (fullGcHeap.cjs) ---
+// per-site live bytes at every boundary (allocationSites.cjs, created below); its records' external
+// memory is seep's, left out of the target's figures
+const allocationSiteProfile = require('./allocationSites.cjs');
 const { watchFullGcs, heapWithCode } = require('./fullGcHeap.cjs');
-const fullGcs = watchFullGcs();
+const fullGcs = watchFullGcs(allocationSiteProfile.ownExternalBytes);
+
+/** process.memoryUsage() with the agent's own external memory (its records' typed arrays) left out */
+function targetMemoryUsage() {
+  const usage = process.memoryUsage();
+  const own = allocationSiteProfile.ownExternalBytes();
+  return { ...usage, external: usage.external - own, arrayBuffers: usage.arrayBuffers - own };
+}
 
 /**
  * What holds the event loop open, by type ('Timeout', 'TCPSocketWrap', 'FSReqCallback', ...): read at
@@ -214,7 +227,7 @@ const handlers = {
   },
   // afterGc (a soak's boundary read): the heap the last 'gc' request left or reused, once
   memory(req) {
-    const reply = { memoryUsage: process.memoryUsage(), heap: heapWithCode(), handles: activeCounts() };
+    const reply = { memoryUsage: targetMemoryUsage(), heap: heapWithCode(), handles: activeCounts() };
     if (req.afterGc) {
       if (afterGc) reply.afterGc = afterGc;
       afterGc = null;
@@ -281,8 +294,7 @@ const handlers = {
   },
 };
 
-// per-site live bytes at every boundary (allocationSites.cjs); seep's own files are not the target's
-const allocationSiteProfile = require('./allocationSites.cjs');
+// seep's own files are not the target's
 const allocationSites = allocationSiteProfile.createAllocationSites([
   'agents/node/seepAgent.cjs',
   'agents/node/allocationSites.cjs',

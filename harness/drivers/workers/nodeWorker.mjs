@@ -54,8 +54,10 @@ const OPS = {
     const result = await fn(...(req.args ?? []));
     return result === undefined ? null : result;
   },
-  gc() {
+  gc(req) {
     if (typeof globalThis.gc !== 'function') throw new Error('global.gc is missing: the worker was started without --expose-gc');
+    // the boundary reads the allocation sites next: the agent's GC, whose first pass is their profile
+    if (req.sites === true) return agent.handlers.gc({ sites: true });
     // twice: the first pass runs finalizers and weak callbacks that free more for the second
     globalThis.gc();
     globalThis.gc();
