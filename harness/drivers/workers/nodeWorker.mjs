@@ -56,6 +56,7 @@ const OPS = {
   },
   gc() {
     if (typeof globalThis.gc !== 'function') throw new Error('global.gc is missing: the worker was started without --expose-gc');
+    agent.beforeForcedGc();
     // twice: the first pass runs finalizers and weak callbacks that free more for the second
     globalThis.gc();
     globalThis.gc();
