@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startFunctionWorker, type FunctionWorker } from './functionWorker.ts';
+import { histogramKey, snapshotHistogram } from '../heap/snapshotHistogram.ts';
 import { TargetError } from '../channel/jsonLinesChannel.ts';
 
 const env: Record<string, string> = { ...(process.env as Record<string, string>), SEEP_RUN_COOKIE: 'cookie-worker-test' };
@@ -61,6 +62,8 @@ export function cyclic() { const o = {}; o.self = o; return o; }
 export function nothing() {}
 export function slow() { console.log('slow started'); return new Promise((r) => setTimeout(r, 30000)); }
 export const nested = { deep: { hi: (n) => 'hi ' + n } };
+const kept = [];
+export function keep(n) { kept.push(new Array(n).fill(n)); }
 `;
 
 beforeAll(() => {
@@ -183,6 +186,34 @@ describe('node function worker specifics', () => {
     expect(await js.call('nested.deep.hi', [3])).toBe('hi 3');
     expect(await js.call('cyclic', [])).toBe('[object Object]');
     expect(await js.call('nothing', [])).toBeNull();
+  });
+
+  it("makes every script's line-end table at the forced GCs before the baseline's read, so no allocation-site read adds one", async () => {
+    // V8 makes a script's table the first time a sampling profile names it, and keeps it in the heap
+    const tables = async (name: string): Promise<number> => {
+      const file = path.join(root, `${name}-${Date.now()}.heapsnapshot`);
+      await w.request('snapshot', { path: file });
+      const count = (await snapshotHistogram(file)).entries.get(histogramKey('code', '(script line ends)'))?.count ?? 0;
+      fs.rmSync(file);
+      return count;
+    };
+    const w = await start('mods/target.mjs');
+    await w.gc();
+    for (let i = 0; i < 3; i++) await w.call('keep', [500]);
+    // a warmup boundary: a GC, the heap read, the sites' baseline; then the last warmup boundary's GC
+    await w.gc();
+    await w.request('allocationSites', { action: 'baseline' });
+    await w.gc();
+    const atBaseline = await tables('baseline');
+    for (let i = 0; i < 5; i++) {
+      await w.call('keep', [500]);
+      await w.gc();
+      const read = (await w.request('allocationSites', { action: 'read' })) as { sites: Record<string, number> };
+      if (i === 4) expect(Object.keys(read.sites).some((site) => site.includes('target.mjs')), JSON.stringify(read.sites)).toBe(true);
+    }
+    expect(await tables('measured')).toBe(atBaseline);
+    // not vacuous: the baseline's heap holds the tables (of target.mjs, the worker, Node's own scripts)
+    expect(atBaseline).toBeGreaterThan(0);
   });
 
   it('rejects a module that throws while loading, with the error', async () => {

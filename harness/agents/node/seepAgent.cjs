@@ -160,6 +160,46 @@ async function collect(sites) {
   return profiled;
 }
 
+// --- line-end tables, made before the baseline: V8 gives a sampling heap profile's frames their line
+// numbers from a table of the script's line ends, made the first time a profile names the script and
+// kept on it, in the target's heap (Script::InitLineEnds, 8 bytes a line). The sites read at every
+// measured boundary (allocationSites.cjs) named scripts one by one as live samples reached them:
+// seep's bytes, judged as the target's heap growing. In the function worker running
+// fixtures/corpus/previewSpawner.mjs (fixed twin, 25 warmup + 20 measured) the first two reads made
+// 15 tables (63 KB), the next 18 another 8 (67 KB); beside a CPU hog it was once called a leak.
+// Debugger.enable announces every script with its end line, which makes every table at once:
+// enabled and disabled in one synchronous pair, no JavaScript runs with the debugger on. It costs
+// the target once what the profile would have made in part: that worker 133 scripts, 507 KB of heap,
+// ~30 ms of CPU (an Express app: 252 scripts, 735 KB, 1.4 MB of RSS); again, with the tables made,
+// 3-8 ms. Made at the process's first forced GC, and at each forced GC from the first sites baseline
+// to the first sites read, so the scripts loaded in the warmup have theirs in the baseline's heap too.
+// A process whose sites are never read (a service's worker) makes them once. ---
+const inspector = require('node:inspector');
+let tableSession = null;
+/** the next forced GC makes the tables: the first, then those between a sites baseline and the first read */
+let tablesDue = true;
+let sitesRead = false;
+function makeLineEndTables() {
+  if (!tableSession) {
+    tableSession = new inspector.Session();
+    tableSession.connect();
+  }
+  let failed = null;
+  const answered = (err) => {
+    if (err && !failed) failed = err;
+  };
+  // an in-process session answers synchronously
+  tableSession.post('Debugger.enable', answered);
+  tableSession.post('Debugger.disable', answered);
+  if (failed) throw new Error(`making the scripts' line-end tables before the baseline: ${failed.message}`);
+}
+/** before a forced GC (this agent's 'gc', the function worker's own): the tables, when due */
+function beforeForcedGc() {
+  if (!tablesDue) return;
+  tablesDue = false;
+  makeLineEndTables();
+}
+
 // --- the heap after the last full GC, the target's own or seep's: a soak under load reads it rather
 // than force one at every checkpoint (fullGcHeap.cjs) ---
 // per-site live bytes at every boundary (allocationSites.cjs, created below); its records' external
@@ -220,6 +260,7 @@ const handlers = {
       afterGc = fullGcs.last().figures;
       return { forced: false, ageMs };
     }
+    beforeForcedGc();
     const profiled = await collect(req.sites);
     const last = fullGcs.last();
     afterGc = last ? last.figures : null;
@@ -304,6 +345,9 @@ const allocationSites = allocationSiteProfile.createAllocationSites([
 // V8's heap profiler runs a full GC of its own before each profile it gives (and as it stops), not
 // flagged as forced: seep's, not the target's, for a checkpoint that would reuse the target's own
 handlers.allocationSites = async (req) => {
+  const action = req.action || 'read';
+  if (action !== 'baseline') sitesRead = true;
+  else if (!sitesRead) tablesDue = true;
   const from = performance.now();
   try {
     return await allocationSites(req);
@@ -412,4 +456,4 @@ if (!launcher && require.main !== module) {
   }
 }
 
-module.exports = { handlers, dispatch };
+module.exports = { handlers, dispatch, beforeForcedGc };

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AgentError, connectAgent, type AgentClient } from '../agentClient.ts';
 import { nodeAgentPath, startTarget, agentTargetsDir, type Started } from '../../../fixtures/agent-targets/targets.ts';
+import { histogramKey, snapshotHistogram } from '../../heap/snapshotHistogram.ts';
 
 const dir = tempDir('seep-agent-');
 const cleanups: (() => unknown)[] = [];
@@ -75,6 +76,32 @@ describe('seepAgent.cjs in a Node target (NODE_OPTIONS=--require)', () => {
     expect(Object.keys(again).sort()).toEqual(Object.keys(forced).sort());
     expect(Object.keys(again.heap).sort()).toEqual(Object.keys(forced.heap).sort());
     expect(((await agent.request('memory')) as { afterGc?: Heap }).afterGc).toBeUndefined(); // not asked for it
+  });
+
+  it("makes every script's line-end table at the forced GCs before the baseline's read, so no allocation-site read adds one", async () => {
+    // V8 makes a script's table the first time a sampling profile names it, and keeps it in the heap
+    const tables = async (name: string): Promise<number> => {
+      const file = path.join(dir, `${name}-${Date.now()}.heapsnapshot`);
+      await agent.request('snapshot', { path: file });
+      return (await snapshotHistogram(file)).entries.get(histogramKey('code', '(script line ends)'))?.count ?? 0;
+    };
+    const { agent, port } = await startService('leaky');
+    await agent.request('gc');
+    await hit(port, 5);
+    // a warmup boundary: a GC, the heap read, the sites' baseline; then the last warmup boundary's GC
+    await agent.request('gc');
+    await agent.request('allocationSites', { action: 'baseline' });
+    await agent.request('gc');
+    const atBaseline = await tables('baseline');
+    for (let i = 0; i < 5; i++) {
+      await hit(port, 5);
+      await agent.request('gc', { sites: true });
+      const read = (await agent.request('allocationSites', { action: 'read' })) as { sites: Record<string, number> };
+      if (i === 4) expect(Object.keys(read.sites).some((site) => site.includes('listenerService.cjs')), JSON.stringify(read.sites)).toBe(true);
+    }
+    expect(await tables('measured')).toBe(atBaseline);
+    // not vacuous: the baseline's heap holds the tables (of the service, the agent, Node's own scripts)
+    expect(atBaseline).toBeGreaterThan(0);
   });
 
   it('reports MaxListenersExceededWarning with emitter, event, count and the .on() call site', async () => {

@@ -58,6 +58,8 @@ const OPS = {
     if (typeof globalThis.gc !== 'function') throw new Error('global.gc is missing: the worker was started without --expose-gc');
     // the boundary reads the allocation sites next: the agent's GC, whose first pass is their profile
     if (req.sites === true) return agent.handlers.gc({ sites: true });
+    // the scripts' line-end tables, when due (the agent's gc above makes them itself)
+    agent.beforeForcedGc();
     // twice: the first pass runs finalizers and weak callbacks that free more for the second
     globalThis.gc();
     globalThis.gc();
