@@ -90,15 +90,3 @@ describe("typeGrowthCollector at a soak's checkpoint that forced no GC", () => {
   });
 });
 
-describe('typeGrowthCollector: which boundaries take the allocation sites profile as their GC pass', () => {
-  it('a Node warmup boundary after the baseline does too, so that V8 makes the line tables a profile needs before the baseline heap', () => {
-    const handle = { runtime: 'node' as const, pid: process.pid, role: 'root' as const, close: async () => undefined, request: async () => ({ samplingInterval: 1024 }) };
-    const collector = typeGrowthCollector(() => handle, () => undefined);
-    // no sampling before the first baseline: nothing to profile
-    expect(collector.readsSitesAt!('warmup', 0)).toBe(false);
-    return collector.atBoundary!(sample(0, 'warmup'), { reused: false }).then(() => {
-      expect(collector.readsSitesAt!('warmup', 1)).toBe(true);
-      expect(collector.readsSitesAt!('measured', 2)).toBe(true);
-    });
-  });
-});

@@ -202,15 +202,12 @@ export function typeGrowthCollector(agent: () => AgentHandle | null, emit: (line
   return {
     // a Node read after a forced GC: the GC's first pass is the profile's, taken for this read (a
     // read the GC did not serve runs a full GC of its own, allocationSites.cjs). The heap is the last
-    // boundary's: one over the limit found at this boundary wastes the profile of one GC.
-    // A warmup read takes it too, though its baseline drops it: V8 gives a profile's sites their
-    // line numbers from tables it makes, once, for each script named (Script line ends), and keeps
-    // them in the target's heap. Made by the first measured read, they stepped the heap judged up at
-    // the first two measured boundaries (Express worker-per-job service, fixed twin: +170 KB, then
-    // +80 KB over the next 20 as more scripts were named); made over the warmup, they are in the baseline
+    // boundary's: one over the limit found at this boundary wastes the profile of one GC. The line-end
+    // tables V8 makes for each script a profile names are made before the baseline by the agent
+    // (seepAgent.cjs beforeForcedGc), so the warmup reads none
     readsSitesAt(phase, iteration) {
       const a = agent();
-      return a?.runtime === 'node' && whyNoRead({ done, baselineAgent, skipUntil: slow.skipUntil() }, a, lastHeap, phase, iteration) === null;
+      return a?.runtime === 'node' && phase !== 'warmup' && whyNoRead({ done, baselineAgent, skipUntil: slow.skipUntil() }, a, lastHeap, phase, iteration) === null;
     },
     async atBoundary(s: Sample, gc?: BoundaryGc) {
       const a = agent();
