@@ -134,26 +134,31 @@ describe('load split by seep\'s checkpoints', () => {
   });
 });
 
+/** 4 s of load at `rate` a second on 2 connections (a first phase ramps from 0: a blink of one), against a server answering with `answer` */
+async function loadOn(answer: (res: ServerResponse) => void, rate: number, sliceMs: number): Promise<LoadInterval[]> {
+  const server = createServer((_req, res) => answer(res));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  const intervals: LoadInterval[] = [];
+  const t0 = Date.now();
+  try {
+    const load = runLoad({ requests: [{ path: '/' }], connections: 2, phases: [{ ms: 1, rate }, { ms: 4000, rate }], totalMs: 4000 }, {
+      baseUrl: () => url, totalMs: 4000, sliceMs, now: () => Date.now() - t0,
+      onInterval: (i) => intervals.push(i), onError: (m) => { throw new Error(m); }, signal: new AbortController().signal,
+    });
+    await load.done;
+  } finally {
+    server.close();
+  }
+  return intervals;
+}
+
 describe('what the load generator\'s connections can carry', () => {
   // A server that holds every answer 100 ms: 2 connections, each sending once answered, carry at most
   // 20 requests a second of the 40 asked, whatever the machine; a busy one only makes it fewer.
   it('records the connections and the time they waited on answers, and the check says they capped the rate', async () => {
     const HOLD_MS = 100;
-    const server = createServer((_req, res) => void setTimeout(() => res.end('ok'), HOLD_MS));
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
-    const intervals: LoadInterval[] = [];
-    const t0 = Date.now();
-    try {
-      // a first phase ramps from 0: a blink of one, then 40 a second throughout
-      const load = runLoad({ requests: [{ path: '/' }], connections: 2, phases: [{ ms: 1, rate: 40 }, { ms: 4000, rate: 40 }], totalMs: 4000 }, {
-        baseUrl: () => url, totalMs: 4000, sliceMs: 2000, now: () => Date.now() - t0,
-        onInterval: (i) => intervals.push(i), onError: (m) => { throw new Error(m); }, signal: new AbortController().signal,
-      });
-      await load.done;
-    } finally {
-      server.close();
-    }
+    const intervals = await loadOn((res) => void setTimeout(() => res.end('ok'), HOLD_MS), 40, 2000);
     expect(intervals.length).toBeGreaterThan(0);
     for (const i of intervals) {
       expect(i.connections).toBe(2);
@@ -179,23 +184,10 @@ describe('the latency percentiles of a slice', () => {
   it('are the answers as they took, each counted once', async () => {
     const HOLD_MS = 200;
     let n = 0;
-    const server = createServer((_req, res) => {
+    const intervals = await loadOn((res) => {
       if (++n % 10 === 0) setTimeout(() => res.end('held'), HOLD_MS);
       else res.end('ok');
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
-    const intervals: LoadInterval[] = [];
-    const t0 = Date.now();
-    try {
-      const load = runLoad({ requests: [{ path: '/' }], connections: 2, phases: [{ ms: 1, rate: 20 }, { ms: 4000, rate: 20 }], totalMs: 4000 }, {
-        baseUrl: () => url, totalMs: 4000, sliceMs: 4000, now: () => Date.now() - t0,
-        onInterval: (i) => intervals.push(i), onError: (m) => { throw new Error(m); }, signal: new AbortController().signal,
-      });
-      await load.done;
-    } finally {
-      server.close();
-    }
+    }, 20, 4000);
     const slices = intervals.filter((i) => i.requests >= 20);
     expect(slices.length, JSON.stringify(intervals)).toBeGreaterThan(0);
     for (const i of slices) {
