@@ -7,7 +7,7 @@ const pyReply = { traced: null, tracing: false, blocks: 48_000, gcObjects: 15_00
 describe('heapFigures', () => {
   it('takes malloc in use for the Python heap when tracemalloc is off, and tracemalloc when it traces', () => {
     expect(heapFigures('python', pyReply)).toEqual({
-      used: 3_500_000, committed: null, blocks: 48_000, gcObjects: 15_000, mallocInUse: 3_500_000, traced: null,
+      used: 3_500_000, committed: null, young: null, blocks: 48_000, gcObjects: 15_000, mallocInUse: 3_500_000, traced: null,
       handlesByType: { socket: 2, file: 4 }, handles: 6,
     });
     expect(heapFigures('python', { ...pyReply, traced: 9_000_000, tracing: true }).used).toBe(9_000_000);
@@ -25,6 +25,12 @@ describe('heapFigures', () => {
   it('leaves compiled code out of the Node heap judged, and keeps it in what V8 holds', () => {
     const reply = { memoryUsage: { external: 1000 }, heap: { used_heap_size: 5000, total_heap_size: 9000, code_used_size: 1200 }, handles: {} };
     expect(heapFigures('node', reply)).toMatchObject({ used: 4800, committed: 10_000 });
+  });
+
+  it("reads what V8 commits for its young generation, none for Python", () => {
+    const reply = { memoryUsage: { external: 1000 }, heap: { used_heap_size: 5000, total_heap_size: 33_009_000, young_committed_size: 32_000_000 }, handles: {} };
+    expect(heapFigures('node', reply)).toMatchObject({ used: 6000, committed: 33_010_000, young: 32_000_000 });
+    expect(heapFigures('python', pyReply).young).toBeNull();
   });
 
   it('judges the heap as the forced GC left it where the agent kept it, and the handles as they are', () => {

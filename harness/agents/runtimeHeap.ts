@@ -12,6 +12,11 @@ export interface HeapFigures {
   used: number | null;
   /** what V8 holds for its heap, used or not: the part of RSS a flat used heap can still grow */
   committed: number | null;
+  /**
+   * Node: what V8 commits for its young generation (part of `committed`). V8 commits it whole when
+   * it grows it, and its pages become resident only as allocation first reaches them.
+   */
+  young: number | null;
   /** Python: pymalloc's allocated blocks (sys.getallocatedblocks), the small objects tracemalloc-free */
   blocks: number | null;
   /** Python: gc-tracked objects; reported, not judged (each is also a block or a malloc chunk) */
@@ -28,7 +33,7 @@ export interface HeapFigures {
 
 interface HeapReply {
   /** code_used_size: of the used bytes, compiled code's (agents before it: none said) */
-  heap?: { used_heap_size: number; total_heap_size: number; code_used_size?: number };
+  heap?: { used_heap_size: number; total_heap_size: number; code_used_size?: number; young_committed_size?: number };
   memoryUsage?: { external: number };
   traced?: number | null;
   blocks?: number | null;
@@ -46,7 +51,7 @@ interface MemoryReply extends HeapReply {
   afterGc?: HeapReply;
 }
 
-const NONE: HeapFigures = { used: null, committed: null, blocks: null, gcObjects: null, mallocInUse: null, traced: null, handlesByType: null, handles: null };
+const NONE: HeapFigures = { used: null, committed: null, young: null, blocks: null, gcObjects: null, mallocInUse: null, traced: null, handlesByType: null, handles: null };
 
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 
@@ -83,6 +88,7 @@ export function heapFigures(runtime: 'node' | 'python', reply: unknown): HeapFig
     ...NONE,
     used: m.heap ? m.heap.used_heap_size - code + external : null,
     committed: m.heap ? m.heap.total_heap_size + external : null,
+    young: m.heap?.young_committed_size ?? null,
     handlesByType,
     handles,
   };

@@ -12,6 +12,8 @@ function observe(opts: {
   rss?: (i: number) => number;
   heap?: ((i: number) => number) | null;
   committed?: ((i: number) => number) | null;
+  /** what V8 commits for its young generation; none by default */
+  young?: (i: number) => number;
   /** pymalloc's blocks (a Python target); none by default, as for Node */
   blocks?: (i: number) => number;
   counts?: Partial<Record<Metric, (i: number) => number>>;
@@ -28,6 +30,7 @@ function observe(opts: {
     values.rss = (opts.rss ?? (() => 50e6))(i) + noise();
     values.heapUsed = opts.heap === null ? null : (opts.heap ?? (() => 5e6))(i);
     values.heapCommitted = opts.committed ? opts.committed(i) : null;
+    values.heapYoung = opts.young ? opts.young(i) : null;
     values.heapBlocks = opts.blocks ? opts.blocks(i) : null;
     for (const [m, f] of Object.entries(opts.counts ?? {})) values[m as Metric] = f(i);
     Object.assign(values, over);
@@ -99,6 +102,22 @@ describe('default checks', () => {
     expect(check.message).toMatch(/keeps freed pages/);
     // the same RSS growth with the held heap flat is not explained away
     expect(failed(observe({ rss: (i) => 50e6 + 80_000 * i, heap: () => 5e6, committed: () => 20e6 }))).toEqual(['leak.rss']);
+  });
+
+  it("take RSS growth with a flat heap that fits in V8's young generation for no leak, and say how long a run would decide", () => {
+    // 100 KB per iteration over 50 iterations: 5 MB, as a grown young generation's pages become resident
+    const rss = (i: number) => 50e6 + 100_000 * i;
+    const young = buildChecks(observe({ rss, heap: () => 5e6, young: (i) => (i < 20 ? 2e6 : 32e6) })).find((c) => c.id === 'leak.rss')!;
+    expect(young.pass).toBe(true);
+    expect(young.message).toMatch(/RSS grew 4\.\d MB, within the 32\.0 MB V8 commits for its young generation/);
+    // about (32 - 4.9) MB / 100 KB more iterations before the growth would outgrow it
+    expect(young.trend!.moreIterationsNeeded).toBeGreaterThan(250);
+    expect(young.trend!.moreIterationsNeeded).toBeLessThan(300);
+    // RSS alone cannot catch less than the young generation over the run: it says so
+    expect(young.detectable!.slope).toBeGreaterThanOrEqual(32e6 / 50);
+    // growth past the young generation, or a growing heap, is not explained by it
+    expect(failed(observe({ rss, heap: () => 5e6, young: () => 2e6 }))).toEqual(['leak.rss']);
+    expect(failed(observe({ rss, heap: (i) => 5e6 + 20_000 * i, young: () => 32e6 }))).toEqual(['leak.rss', 'leak.heap']);
   });
 
   it('fail a counted resource not back to baseline after settle, naming the leftovers', () => {

@@ -163,7 +163,7 @@ export function createSampler(opts: SamplerOptions): Sampler {
       fdOther: null, sockets: null, threads: tree.threads, children: tree.children, escaped: lastEscaped, heapCommitted: null, heapBlocks: null, handles: null,
       cgroupMemory: opts.cgroupUsage?.() ?? null,
       // the disk and the steps are read at boundaries by the evidence collectors, not here
-      diskBytes: null, tmpBytes: null, tmpEntries: null, stepMs: null, stepCpuMs: null,
+      diskBytes: null, tmpBytes: null, tmpEntries: null, stepMs: null, stepCpuMs: null, heapYoung: null,
     };
     let tcp: Partial<Record<TcpState, number>> = {};
     const fds = readTreeFds(procs, iteration !== null);

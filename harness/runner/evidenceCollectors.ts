@@ -104,6 +104,7 @@ export function runtimeHeapCollector(agents: () => AgentHandle[], onProcesses: (
       const total = failed ? null : sumHeapFigures(read.map((r) => r.figures));
       s.values.heapUsed = total?.used ?? null;
       s.values.heapCommitted = total?.committed ?? null;
+      s.values.heapYoung = total?.young ?? null;
       // per process, the numeric figures (the handles by type are in the sum's)
       onProcesses(read.map((r) => ({ pid: r.a.pid, role: r.a.role, h: numericFigures(r.figures) })), s);
       s.values.heapBlocks = total?.blocks ?? null;

@@ -52,7 +52,15 @@ describe('sample stream', () => {
     const back = decodeSample(old, [10]);
     expect(back.values.handles).toBe(line.v[METRICS.indexOf('handles')] ?? null);
     expect([back.values.diskBytes, back.values.tmpBytes, back.values.tmpEntries, back.values.stepMs, back.values.stepCpuMs]).toEqual([null, null, null, null, null]);
-    expect(METRICS.slice(-5)).toEqual(['diskBytes', 'tmpBytes', 'tmpEntries', 'stepMs', 'stepCpuMs']);
+    expect(METRICS.slice(METRICS.indexOf('diskBytes'), METRICS.indexOf('diskBytes') + 5)).toEqual(['diskBytes', 'tmpBytes', 'tmpEntries', 'stepMs', 'stepCpuMs']);
+  });
+
+  it('decodes a line written before the young generation column with it null', () => {
+    const line = encodeSample({ ...sample(5, 100), values: { ...sample(5, 100).values, heapYoung: 32e6 } }, 'b', true);
+    expect(decodeSample(line, [10]).values.heapYoung).toBe(32e6);
+    const old = { ...line, v: line.v.slice(0, METRICS.indexOf('heapYoung')) };
+    expect(decodeSample(old, [10]).values.heapYoung).toBeNull();
+    expect(METRICS.at(-1)).toBe('heapYoung');
   });
 
   it('flushes on its timer, so a crash loses at most the last interval', async () => {

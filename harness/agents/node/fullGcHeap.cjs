@@ -21,6 +21,15 @@ const { PerformanceObserver, constants, performance } = require('node:perf_hooks
 const YOUNG = new Set(['new_space', 'new_large_object_space']);
 const CODE = new Set(['code_space', 'code_large_object_space']);
 
+/**
+ * the bytes V8 commits for its young generation's semispaces, in a list of V8's spaces: committed
+ * whole when V8 grows them, resident only as allocation first reaches their pages
+ */
+function youngCommitted(spaces) {
+  const s = spaces.find((x) => x.space_name === 'new_space');
+  return s ? s.space_size : 0;
+}
+
 /** the used bytes of the spaces given to compiled code, in a list of V8's spaces */
 function codeUsed(spaces) {
   let code = 0;
@@ -30,7 +39,8 @@ function codeUsed(spaces) {
 
 /**
  * the heap a full GC left: used and committed bytes outside the young generation (code_used_size: of
- * them, compiled code), and external memory but the agent's own (`ownExternal`)
+ * them, compiled code; young_committed_size: the young generation's, beside them), and external
+ * memory but the agent's own (`ownExternal`)
  */
 function settledHeap(ownExternal) {
   let used = 0;
@@ -41,12 +51,17 @@ function settledHeap(ownExternal) {
     used += s.space_used_size;
     committed += s.space_size;
   }
-  return { heap: { used_heap_size: used, total_heap_size: committed, code_used_size: codeUsed(spaces) }, memoryUsage: { external: process.memoryUsage().external - ownExternal() } };
+  const heap = { used_heap_size: used, total_heap_size: committed, code_used_size: codeUsed(spaces), young_committed_size: youngCommitted(spaces) };
+  return { heap, memoryUsage: { external: process.memoryUsage().external - ownExternal() } };
 }
 
-/** v8.getHeapStatistics() with code_used_size: of its used bytes, those of compiled code */
+/**
+ * v8.getHeapStatistics() with code_used_size (of its used bytes, those of compiled code) and
+ * young_committed_size (of its committed bytes, the young generation's)
+ */
 function heapWithCode() {
-  return { ...v8.getHeapStatistics(), code_used_size: codeUsed(v8.getHeapSpaceStatistics()) };
+  const spaces = v8.getHeapSpaceStatistics();
+  return { ...v8.getHeapStatistics(), code_used_size: codeUsed(spaces), young_committed_size: youngCommitted(spaces) };
 }
 
 /** seep's own calls that run a full GC V8 does not flag as forced: the last few, [from, to] in performance.now() */

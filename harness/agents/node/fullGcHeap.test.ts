@@ -28,12 +28,14 @@ describe('the heap after a full GC', () => {
   it("records the target's own full GC with the old generation it left, and one seep forced", () => {
     const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 60_000 });
     expect(r.status, r.stderr).toBe(0);
-    interface Last { figures: { heap: { used_heap_size: number; total_heap_size: number }; memoryUsage: { external: number } }; forced: boolean; ageMs: number }
+    interface Last { figures: { heap: { used_heap_size: number; total_heap_size: number; young_committed_size: number }; memoryUsage: { external: number } }; forced: boolean; ageMs: number }
     const { natural, forced } = JSON.parse(r.stdout) as Record<string, Last | null>;
     expect(natural).not.toBeNull();
     expect(natural!.forced).toBe(false);
     expect(natural!.figures.heap.used_heap_size).toBeGreaterThan(0);
     expect(natural!.figures.heap.total_heap_size).toBeGreaterThanOrEqual(natural!.figures.heap.used_heap_size);
+    // the young generation's semispaces, committed beside the old generation the figures count
+    expect(natural!.figures.heap.young_committed_size).toBeGreaterThan(0);
     expect(natural!.figures.memoryUsage.external).toBeGreaterThanOrEqual(0);
     expect(natural!.ageMs).toBeGreaterThanOrEqual(0);
     expect(forced).toMatchObject({ forced: true });
