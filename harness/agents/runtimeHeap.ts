@@ -13,8 +13,9 @@ export interface HeapFigures {
   /** what V8 holds for its heap, used or not: the part of RSS a flat used heap can still grow */
   committed: number | null;
   /**
-   * Node: what V8 commits for its young generation (part of `committed`). V8 commits it whole when
-   * it grows it, and its pages become resident only as allocation first reaches them.
+   * Node: what V8 commits for its young generation's semispaces (inside `committed` after a forced
+   * GC; beside it in a reused full GC's figures, which leave the young generation out). V8 commits
+   * it whole when it grows it, and its pages become resident only as allocation first reaches them.
    */
   young: number | null;
   /** Python: pymalloc's allocated blocks (sys.getallocatedblocks), the small objects tracemalloc-free */

@@ -31,7 +31,7 @@ export const METRICS = [
   'tmpEntries', // boundaries: its entries (files and folders at any depth)
   'stepMs', // boundaries: the mean duration of the steps since the previous boundary
   'stepCpuMs', // boundaries: the mean CPU those steps cost the target (its processes and the commands it ran), in ms
-  'heapYoung', // Node: what V8 commits for its young generation (part of heapCommitted; resident only as allocation first reaches its pages), else null
+  'heapYoung', // Node: what V8 commits for its young generation's semispaces (resident only as allocation first reaches their pages), else null
 ] as const;
 export type Metric = (typeof METRICS)[number];
 
