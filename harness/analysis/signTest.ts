@@ -5,18 +5,21 @@
 // first differences asks exactly that: under no trend, a step is as likely down as up.
 // (Conover, Practical Nonparametric Statistics, 3rd ed., §3.4.)
 
-/** P(X >= k) for X ~ Binomial(m, 1/2), summed in log space. */
-export function binomialUpperTail(k: number, m: number): number {
+/** P(X >= k) for X ~ Binomial(m, p) (p = 1/2 unless given), summed in log space. */
+export function binomialUpperTail(k: number, m: number, p = 0.5): number {
   if (k <= 0) return 1;
   if (k > m) return 0;
+  const [lp, lq] = [Math.log(p), Math.log1p(-p)];
   let logC = 0; // log C(m, 0)
-  const terms: number[] = [];
-  for (let i = 0; i <= m; i++) {
-    if (i > 0) logC += Math.log(m - i + 1) - Math.log(i);
-    if (i >= k) terms.push(logC - m * Math.LN2);
+  // log of the sum of the terms from k on, kept as a running log-sum-exp
+  let sum = -Infinity;
+  for (let i = 1; i <= m; i++) {
+    logC += Math.log(m - i + 1) - Math.log(i);
+    if (i < k) continue;
+    const t = logC + i * lp + (m - i) * lq;
+    sum = Math.max(sum, t) + Math.log1p(Math.exp(-Math.abs(sum - t)));
   }
-  const top = Math.max(...terms);
-  return Math.min(1, Math.exp(top) * terms.reduce((s, t) => s + Math.exp(t - top), 0));
+  return Math.min(1, Math.exp(sum));
 }
 
 export interface StepTest {

@@ -16,7 +16,7 @@ const FALL_SHARE = 0.5;
 /** a cycle longer than this share of the window leaves fewer than three cycles to fit a line through */
 const CYCLE_SHARE_OF_WINDOW = 1 / 3;
 /** the second half of the window grows at most this share as fast as the first: decelerating */
-const DECELERATING = 0.6;
+export const DECELERATING = 0.6;
 /** never ask for more than a week */
 const MAX_MEASURE_MS = 7 * 24 * HOUR_MS;
 

@@ -190,4 +190,24 @@ describe('a soak: growth that slows down as a cache filling does', () => {
     // the same series in a counted run is judged on its trend alone
     expect(heapTypesCheck([], g, { heap: { leaks: true, verdict: 'leak', lowPerStep: 2000 } })!.typeTrends!.find((t) => t.name.startsWith('render'))!.notFailed).toBeUndefined();
   });
+
+  it('judges a sampled Node site on its samples: too few to tell is listed, a steady one of many samples fails', () => {
+    // 20 samples of 1.5 KB, one every other step, as even as a leak's: 10 in each half of the reads
+    const sparse = (i: number) => 1500 * Math.floor(i / 2);
+    const g = series('node', { 'render /srv/api/server.mjs:25': sparse, 'keep /srv/api/server.mjs:30': (i) => 600 * i }, { measured: 40 });
+    g.series[0]!.sampleBytes = 1500;
+    g.series[1]!.sampleBytes = 12; // 2,000 samples
+    const ctx = { soak: true, heap: { leaks: true, verdict: 'leak', lowPerStep: 2000 } };
+    const trends = heapTypesCheck([], g, ctx)!.typeTrends!;
+    const render = trends.find((t) => t.name.startsWith('render'))!;
+    expect(render.leaks).toBe(false);
+    expect(render.notFailed).toBe('its 20 samples (10 over the first half of the reads, 10 over the second) are too few to tell a steady leak from a cache filling: a longer soak would tell');
+    expect(trends.find((t) => t.name.startsWith('keep'))!.leaks).toBe(true);
+    // its sampled bytes alone, as before sampleBytes was read: a steady rate fails
+    delete g.series[0]!.sampleBytes;
+    expect(heapTypesCheck([], g, ctx)!.typeTrends!.find((t) => t.name.startsWith('render'))!.leaks).toBe(true);
+    // a counted run judges the trend alone
+    g.series[0]!.sampleBytes = 1500;
+    expect(heapTypesCheck([], g, { heap: ctx.heap })!.typeTrends!.find((t) => t.name.startsWith('render'))!.leaks).toBe(true);
+  });
 });

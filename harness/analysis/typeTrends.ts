@@ -11,6 +11,7 @@ import { formatBytes } from '../scenario/units.ts';
 import { isInformative, typeGrowthCheck, withHeld } from './suspects.ts';
 import { analyzeTrend, MIN_SAMPLES } from './trend.ts';
 import { deceleration } from './soakWindow.ts';
+import { sampledPace } from './sampledPace.ts';
 
 /** fuite's rule (suspects.ts): a count that grows by about the step count, 10% slack for late frees */
 const MIN_OBJECTS_PER_STEP = 0.9;
@@ -107,7 +108,7 @@ export function isRuntimeSite(g: Pick<TypeGrowthSeries, 'runtime'>, name: string
   return g.runtime === 'node' && !/\bvia\b/.test(name) && !/ \/\S*:\d+( in \S+)?$/.test(name);
 }
 
-function judgeOne(g: TypeGrowthSeries, { name, values, givenBack = 0 }: TypeGrowthSeries['series'][number], suspects: Suspect[], ctx: TypeTrendContext = {}): TypeTrend {
+function judgeOne(g: TypeGrowthSeries, { name, values, givenBack = 0, sampleBytes }: TypeGrowthSeries['series'][number], suspects: Suspect[], ctx: TypeTrendContext = {}): TypeTrend {
   const x: number[] = [];
   const y: number[] = [];
   let settle: number | null = null;
@@ -139,7 +140,7 @@ function judgeOne(g: TypeGrowthSeries, { name, values, givenBack = 0 }: TypeGrow
   const churns = g.unit === 'B' && (all.falls > MAX_FALLS_PER_RISE * Math.max(1, all.rises) || gaveBack);
   const grew = informative && trend.verdict === 'leak' && trend.slope >= minSlope && rises >= MIN_LATE_RISES
     && !creepAfterFill && !churns && afterSettle !== null && afterSettle >= KEPT_AFTER_SETTLE * last;
-  const notFailed = grew ? whyNotFailed(g, name, x, y, trend.slope, minSlope, ctx) : null;
+  const notFailed = grew ? whyNotFailed(g, name, { x, y, sampleBytes }, trend.slope, minSlope, ctx) : null;
   return { name, trend, afterSettle, leaks: grew && notFailed === null, where: suspectFor(g, name, suspects)?.where ?? [], ...(notFailed ? { notFailed } : {}) };
 }
 
@@ -151,20 +152,28 @@ function judgeOne(g: TypeGrowthSeries, { name, values, givenBack = 0 }: TypeGrow
  * (a slope after the plateau of about 270 B a step, under the heap check's floor: bounded). In a soak,
  * growth that slows down (the second half of the reads gaining at most 60% as fast as the first) is
  * a cache filling as far as the window tells: listed, and the heap and RSS checks say how long would decide.
+ * A Node site's reads are samples: it fails a soak only when its samples surely kept their pace
+ * (sampledPace.ts); too few to tell, it is listed.
  */
-function whyNotFailed(g: TypeGrowthSeries, name: string, x: number[], y: number[], slope: number, minSlope: number, ctx: TypeTrendContext): string | null {
+function whyNotFailed(g: TypeGrowthSeries, name: string, reads: { x: number[]; y: number[]; sampleBytes?: number }, slope: number, minSlope: number, ctx: TypeTrendContext): string | null {
   const heap = ctx.heap;
   if (isRuntimeSite(g, name) && heap !== undefined) {
     if (heap === null) return "in the runtime's own code, and the heap was not read";
     if (!heap.leaks) return `in the runtime's own code, and the heap after GC shows no leak (leak.heap: ${heap.verdict})`;
     if (heap.lowPerStep < slope) return `in the runtime's own code, and the heap did not surely grow as much (at least ${formatBytes(Math.max(0, heap.lowPerStep))} per step, the low end of its interval)`;
   }
-  if (ctx.soak) {
-    // x is the step: per 'hour' of steps, as deceleration() reads its x in hours
-    const d = deceleration(x.map((i) => i * HOUR_MS), y, minSlope);
-    if (d) return `it grows ever more slowly (${rateText(g, d.firstPerHour)} over the first half of the reads, ${rateText(g, d.secondPerHour)} over the second): a cache filling as far as this soak can tell`;
+  if (!ctx.soak) return null;
+  const { x, y, sampleBytes } = reads;
+  const slower = (first: number, second: number) => `it grows ever more slowly (${rateText(g, first)} over the first half of the reads, ${rateText(g, second)} over the second): a cache filling as far as this soak can tell`;
+  const pace = sampleBytes !== undefined ? sampledPace(x, y, sampleBytes) : null;
+  if (pace) {
+    if (pace.keepsPace) return null;
+    if (pace.slowing) return slower(pace.firstPerStep, pace.secondPerStep);
+    return `its ${pace.first + pace.second} samples (${pace.first} over the first half of the reads, ${pace.second} over the second) are too few to tell a steady leak from a cache filling: a longer soak would tell`;
   }
-  return null;
+  // x is the step: per 'hour' of steps, as deceleration() reads its x in hours
+  const d = deceleration(x.map((i) => i * HOUR_MS), y, minSlope);
+  return d ? slower(d.firstPerHour, d.secondPerHour) : null;
 }
 
 const HOUR_MS = 3_600_000;

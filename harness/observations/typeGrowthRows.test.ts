@@ -44,6 +44,19 @@ describe('typeGrowthRows', () => {
     ]);
   });
 
+  it("carries the bytes a Node site's live sample stood for at its last read with samples, none for a site read without", () => {
+    const rows = createTypeGrowthRows();
+    const node = (i: number, p: TypeGrowthLine['p'], c: Record<string, number>, n?: Record<string, number>): TypeGrowthLine => ({ ...line(i, p, c), r: 'node', ...(n ? { n } : {}) });
+    rows.add(node(0, 'w', {}));
+    rows.add(node(1, 'm', { 'render app.mjs:25': 3000, 'keep app.mjs:3': 1024 }, { 'render app.mjs:25': 2 }));
+    rows.add(node(2, 'm', { 'render app.mjs:25': 4400 }, { 'render app.mjs:25': 3 }));
+    rows.add(node(2, 's', { 'render app.mjs:25': 4400 }));
+    expect(rows.build()!.series).toEqual([
+      { name: 'render app.mjs:25', values: [0, 3000, 4400, 4400], sampleBytes: 1467 },
+      { name: 'keep app.mjs:3', values: [0, 1024, null, null] },
+    ]);
+  });
+
   it(`follows at most ${MAX_NAMES} names, and past maxRows drops every other measured read, keeping the baseline, the last measured and the settle`, () => {
     const rows = createTypeGrowthRows({ maxRows: 16 });
     rows.add(line(0, 'w', {}));

@@ -24,6 +24,8 @@ export function createTypeGrowthRows(opts: { maxRows?: number } = {}): TypeGrowt
   let values = new Map<string, (number | null)[]>();
   // per name, what it gave back since the baseline by its last read (cumulative: thinning keeps it)
   let givenBack = new Map<string, number>();
+  // per name, the bytes a live sample stood for at its last read with any (Node)
+  let sampleBytes = new Map<string, number>();
   let readMs = 0;
   let reads = 0;
 
@@ -45,6 +47,7 @@ export function createTypeGrowthRows(opts: { maxRows?: number } = {}): TypeGrowt
         phase = [];
         values = new Map();
         givenBack = new Map();
+        sampleBytes = new Map();
       } else if (iteration.length === 0) {
         return; // no baseline: a change since nothing says nothing
       }
@@ -63,6 +66,8 @@ export function createTypeGrowthRows(opts: { maxRows?: number } = {}): TypeGrowt
         v[row] = n;
         const g = line.g?.[name];
         if (g !== undefined) givenBack.set(name, g);
+        const samples = line.n?.[name];
+        if (samples !== undefined && samples > 0 && n > 0) sampleBytes.set(name, n / samples);
       }
       if (iteration.length > maxRows) thin();
     },
@@ -74,7 +79,11 @@ export function createTypeGrowthRows(opts: { maxRows?: number } = {}): TypeGrowt
         unit: runtime === 'python' ? 'objects' : 'B',
         iteration: [...iteration],
         phase: [...phase],
-        series: [...values].map(([name, v]) => ({ name, values: [...v], ...(givenBack.has(name) ? { givenBack: givenBack.get(name)! } : {}) })),
+        series: [...values].map(([name, v]) => ({
+          name, values: [...v],
+          ...(givenBack.has(name) ? { givenBack: givenBack.get(name)! } : {}),
+          ...(sampleBytes.has(name) ? { sampleBytes: Math.round(sampleBytes.get(name)!) } : {}),
+        })),
         readMs: reads > 0 ? readMs / reads : 0,
       };
     },

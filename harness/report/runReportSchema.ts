@@ -341,9 +341,11 @@ export interface TypeGrowthSeries {
   /**
    * per name followed, its value at each read; null where it was not read (not yet among those that
    * moved). Node: givenBack, the sampled bytes the site held at a read and no longer at a later one,
-   * by its last read (absent: none); a leak never gives back what it keeps, a cache that evicts does
+   * by its last read (absent: none); a leak never gives back what it keeps, a cache that evicts does.
+   * Node: sampleBytes, the bytes one live sample of the site stood for on average at its last read
+   * with any (its bytes over its samples): its bytes over this are about its number of samples
    */
-  series: { name: string; values: (number | null)[]; givenBack?: number }[];
+  series: { name: string; values: (number | null)[]; givenBack?: number; sampleBytes?: number }[];
   /** mean time one read took in the target, in ms */
   readMs: number;
 }

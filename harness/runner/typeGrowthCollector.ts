@@ -114,9 +114,13 @@ async function askAgent(a: AgentHandle, params: object, errors: Set<string>): Pr
   }
 }
 
-/** what the names a line carries gave back since the baseline (a Node read's givenBack), or undefined when none did */
-function givenBackOf(result: unknown, carried: Record<string, number>): Record<string, number> | undefined {
-  const all = (result as { givenBack?: Record<string, number> } | null)?.givenBack ?? {};
+/**
+ * Of a Node read's figures by name (`givenBack`: what each gave back since the baseline; `samples`:
+ * the live samples behind its bytes), those of the names a line carries that are above 0, or
+ * undefined when none is
+ */
+function carriedFigures(result: unknown, key: 'givenBack' | 'samples', carried: Record<string, number>): Record<string, number> | undefined {
+  const all = (result as Partial<Record<typeof key, Record<string, number>>> | null)?.[key] ?? {};
   const g = Object.fromEntries(Object.entries(all).filter(([name, b]) => name in carried && b > 0));
   return Object.keys(g).length > 0 ? g : undefined;
 }
@@ -217,7 +221,7 @@ export function typeGrowthCollector(agent: () => AgentHandle | null, emit: (line
       // full GC, and Node's read runs a full GC of its own (allocationSites.cjs), the pause the
       // checkpoint spared the target
       if (gc?.reused && s.phase === 'measured') return;
-      const line = (c: Record<string, number>, ms: number, g?: Record<string, number>): TypeGrowthLine => ({ k: 'types', t: s.t, i: s.iteration!, p: phaseCode(s.phase), r: a.runtime, c, ms, ...(g ? { g } : {}) });
+      const line = (c: Record<string, number>, ms: number, g?: Record<string, number>, n?: Record<string, number>): TypeGrowthLine => ({ k: 'types', t: s.t, i: s.iteration!, p: phaseCode(s.phase), r: a.runtime, c, ms, ...(g ? { g } : {}), ...(n ? { n } : {}) });
       if (s.phase === 'warmup') {
         const got = await ask(a, a.runtime === 'node' && opts.samplesPerSecond ? { action: 'baseline', samplesPerSecond: opts.samplesPerSecond } : { action: 'baseline' });
         if (!got) return;
@@ -236,7 +240,7 @@ export function typeGrowthCollector(agent: () => AgentHandle | null, emit: (line
       if (!got) return;
       const moved = (a.runtime === 'python' ? (got.result as { changes: Record<string, number> }).changes : (got.result as { sites: Record<string, number> }).sites) ?? {};
       const carried = followed.take(moved);
-      emit(line(carried, got.ms, givenBackOf(got.result, carried)));
+      emit(line(carried, got.ms, carriedFigures(got.result, 'givenBack', carried), carriedFigures(got.result, 'samples', carried)));
       slow.timed(got.ms, s.iteration);
     },
     afterRun: async () => ({ errors: [...slow.said(), ...errors].slice(0, 5) }),

@@ -112,6 +112,8 @@ export interface TypeGrowthLine {
   c: Record<string, number>;
   /** Node: of the names in c, the sampled bytes each gave back since the baseline, where any (allocationSites.cjs givenBackSince) */
   g?: Record<string, number>;
+  /** Node: of the names in c, the live samples behind each one's bytes (V8 scales each sample by its odds) */
+  n?: Record<string, number>;
   /** how long the read took in the target, ms */
   ms: number;
 }
