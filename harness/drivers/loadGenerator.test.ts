@@ -81,10 +81,18 @@ describe('load split by seep\'s checkpoints', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
     const t0 = Date.now();
+    // three slices, whatever the machine's pace: the load stops once the third has been told (a
+    // budget of 6 s of wall time left a busy machine's third slice too short for its hiccup once),
+    // bounded by 60 s; the rate ramps from 0 over the first 6 s as before
+    const threeSlices = new AbortController();
     try {
-      const load = runLoad({ requests: [{ path: '/' }], connections: 4, phases: [{ ms: 6000, rate: 100 }], totalMs: 6000 }, {
-        baseUrl: () => url, totalMs: 6000, sliceMs: 2000, now: () => Date.now() - t0,
-        onInterval: (i) => intervals.push({ i, answers: [...answers] }), onError: (m) => { throw new Error(m); }, signal: new AbortController().signal,
+      const load = runLoad({ requests: [{ path: '/' }], connections: 4, phases: [{ ms: 6000, rate: 100 }], totalMs: 60_000 }, {
+        baseUrl: () => url, totalMs: 60_000, sliceMs: 2000, now: () => Date.now() - t0,
+        onInterval: (i) => {
+          intervals.push({ i, answers: [...answers] });
+          if (intervals.length === 3) threeSlices.abort();
+        },
+        onError: (m) => { throw new Error(m); }, signal: threeSlices.signal,
         disturbed,
       });
       load.markMeasured();
@@ -92,8 +100,10 @@ describe('load split by seep\'s checkpoints', () => {
     } finally {
       server.close();
     }
-    expect(stalls).toHaveLength(1);
-    expect(hiccups).toHaveLength(1);
+    const told = JSON.stringify(intervals.map(({ i }) => ({ t: i.t, ms: i.ms, requests: i.requests })));
+    expect(intervals, told).toHaveLength(3);
+    expect(stalls, told).toHaveLength(1);
+    expect(hiccups, told).toHaveLength(1);
     const stall = stalls[0]!;
     const hiccup = hiccups[0]!;
     expect(stall.held.length).toBeGreaterThan(0);
