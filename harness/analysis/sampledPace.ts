@@ -3,7 +3,8 @@
 // A Node site's bytes are V8's samples: about one per sampling interval allocated, each scaled by its
 // odds, so a site that keeps 30 KB may stand on 20-35 samples. A soak lists a growing site that slows
 // as a filling cache does (soakWindow.ts deceleration) and fails one that keeps its pace; on so few
-// quantized points a Theil-Sen interval of each half's slope is a coin toss: fixtures/soak-window's
+// quantized points a Theil-Sen interval of each half's slope often misses a slowing that is there
+// (6-8% of simulated windows of this cache, before typeTrends' other gates): fixtures/soak-window's
 // render cache (1,000 ids asked at random, 40 a second: 0.23 of what a 60 s window gains falls in its
 // second half) was failed once in 19 fresh clones, its second half's interval not clear of the first's
 // rate. The samples themselves are the sufficient statistic: new samples arrive as a Poisson process,
