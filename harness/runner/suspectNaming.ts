@@ -45,8 +45,8 @@ export function suspectNamingCollector(plan: Pick<RunPlan, 'name' | 'settleMs' |
   const noteTree = (agent: AgentHandle, summed: number[]) => {
     const others = o.target.agents().filter((a) => a.role === 'worker' && !summed.includes(a.pid)).map((a) => a.pid);
     // how the looks were taken over a pre-fork tree: the report's notes, not its problems
-    if (summed.length > 0) o.note(`suspects: gc type counts were summed over the root process (pid ${agent.pid}) and the ${summed.length} worker${summed.length === 1 ? '' : 's'} forked from it (pid ${summed.join(', ')}), and so were their warnings, allocation sites, open resources and grown containers; a referrer chain was searched for in the process holding the most of its type`, 'info');
-    if (others.length > 0) o.note(`suspects were looked for in the root process (pid ${agent.pid})${summed.length ? ' and its forked workers' : ''} only: ${others.length} other process${others.length === 1 ? '' : 'es'} of the tree serving an agent (pid ${others.join(', ')}) ${others.length === 1 ? 'was' : 'were'} not looked at`, 'info');
+    if (summed.length > 0) o.note(`suspects: gc type counts were summed over the root process (pid ${agent.pid}) and the ${summed.length} worker${summed.length === 1 ? '' : 's'} running its program (pid ${summed.join(', ')}), and so were their warnings, allocation sites, open resources and grown containers; a referrer chain was searched for in the process holding the most of its type`, 'info');
+    if (others.length > 0) o.note(`suspects were looked for in the root process (pid ${agent.pid})${summed.length ? ' and the workers running its program' : ''} only: ${others.length} other process${others.length === 1 ? '' : 'es'} of the tree serving an agent (pid ${others.join(', ')}) ${others.length === 1 ? 'was' : 'were'} not looked at`, 'info');
   };
 
   return {

@@ -1,11 +1,11 @@
-// Python suspects from a pre-fork server's workers: the gc type counts the suspect collector
-// compares at its three points are summed over the root and the workers forked from it (the
-// processes of the tree with the root's command line: gunicorn's workers, multiprocessing's fork),
-// so a type that grows in the workers is named too. Helpers the target runs as other programs are
-// left out: their bounded caches filling (urllib's urlsplit cache of 128, in export-service's
-// upstream) would be named as growth no fix is due for. Only the processes counted at the first
-// point are counted at the later ones (a replacement's whole heap would look like growth); one
-// gone by then drops out, which can only hide growth, never invent it.
+// Python suspects from a server's workers: the gc type counts the suspect collector compares at its
+// three points are summed over the root and the workers running its program (pythonProgram.ts:
+// gunicorn's workers, multiprocessing's children, the process a reloader serves from), so a type
+// that grows in the workers is named too. Helpers the target runs as other programs are left out:
+// their bounded caches filling (urllib's urlsplit cache of 128, in export-service's upstream) would
+// be named as growth no fix is due for. Only the processes counted at the first point are counted at
+// the later ones (a replacement's whole heap would look like growth); one gone by then drops out,
+// which can only hide growth, never invent it.
 // The warnings are gathered from the same processes (a worker's "unclosed event loop" is printed by
 // the worker, never the root), and so are tracemalloc's allocation sites, the open resources, the
 // grown containers and the creation sites of followed classes, merged (a site's or container's
@@ -14,7 +14,8 @@
 // none of what its workers leak: its own logging handlers would be named instead), and its reply
 // names that process.
 import type { AgentHandle } from './agentHandle.ts';
-import { isRunning, readCmdline } from '../probes/procfs.ts';
+import { isRunning, readCmdline, readStatSync } from '../probes/procfs.ts';
+import { rootProgramWorkers } from './pythonProgram.ts';
 import { mergeTreeReplies, TREE_OPS } from '../agents/treeReplies.ts';
 
 export interface TreeTypeCounts {
@@ -33,19 +34,17 @@ export function treeTypeCounts(root: AgentHandle, agents: () => AgentHandle[]): 
   // per process, the type counts of the last point
   let lastCounts = new Map<AgentHandle, Record<string, number>>();
 
-  async function forkedWorkers(): Promise<AgentHandle[]> {
-    const command = (await readCmdline(root.pid))?.join('\0');
-    const out: AgentHandle[] = [];
-    for (const a of agents()) {
-      if (a.pid === root.pid || a.runtime !== 'python') continue;
-      if ((await readCmdline(a.pid))?.join('\0') === command) out.push(a);
-    }
-    return out;
+  /** the Python processes of the tree running the root's program (pythonProgram.ts) */
+  async function programWorkers(): Promise<AgentHandle[]> {
+    const others = agents().filter((a) => a.pid !== root.pid && a.runtime === 'python');
+    const described = async (pid: number) => ({ pid, ppid: readStatSync(pid)?.ppid ?? 0, argv: await readCmdline(pid) });
+    const chosen = rootProgramWorkers(await described(root.pid), await Promise.all(others.map((a) => described(a.pid))));
+    return others.filter((a) => chosen.includes(a.pid));
   }
 
   /** the op asked of the root and of each summed worker; a worker gone since is null */
   async function askAll<T>(op: string, params: object | undefined, timeoutMs: number | undefined): Promise<{ root: T; workers: { a: AgentHandle; r: T | null }[] }> {
-    const workers = first === null ? await forkedWorkers() : agents().filter((a) => first!.has(a.pid));
+    const workers = first === null ? await programWorkers() : agents().filter((a) => first!.has(a.pid));
     const rootReply = (await root.request(op, params, timeoutMs)) as T;
     const replies = await Promise.all(workers.map(async (a) => {
       try {
@@ -92,7 +91,7 @@ export function treeTypeCounts(root: AgentHandle, agents: () => AgentHandle[]): 
         return first !== null && first.size > 0 ? { ...reply, process: { pid: best.pid, role: best.role } } : reply;
       }
       // the processes are fixed at the first op that asks them all (tracemalloc's baseline comes before the first count)
-      if (TREE_OPS.has(op) && first === null) first = new Set((await forkedWorkers()).map((a) => a.pid));
+      if (TREE_OPS.has(op) && first === null) first = new Set((await programWorkers()).map((a) => a.pid));
       if (TREE_OPS.has(op) && first !== null && first.size > 0) {
         const got = await askAll<unknown>(op, params, timeoutMs);
         const replies = [{ pid: root.pid, role: root.role, reply: got.root }, ...got.workers.filter((w) => w.r !== null).map((w) => ({ pid: w.a.pid, role: w.a.role, reply: w.r }))];
