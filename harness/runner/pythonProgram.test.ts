@@ -60,6 +60,6 @@ describe('rootProgramWorkers', () => {
   it('a process whose command line could not be read is none', () => {
     const root = proc(60, 1, py, 'app.py');
     expect(rootProgramWorkers(root, [{ pid: 61, ppid: 60, argv: null }])).toEqual([]);
-    expect(rootProgramWorkers({ pid: 60, ppid: 1, argv: null }, [proc(61, 60, py, 'app.py')])).toEqual([]);
+    expect(rootProgramWorkers({ pid: 60, argv: null }, [proc(61, 60, py, 'app.py')])).toEqual([]);
   });
 });

@@ -43,29 +43,27 @@ export interface TreeProcess {
   argv: readonly string[] | null;
 }
 
+/** a multiprocessing child started by 'spawn' or 'forkserver' */
+const isSpawned = (program: string[] | null) => program?.[0] === '-c' && MULTIPROCESSING_CHILD.test(program[1] ?? '');
+
 /**
  * The pids of `processes` (the tree's other Python processes serving an agent) that run the root's
  * program, in the order given.
  */
-export function rootProgramWorkers(root: TreeProcess, processes: readonly TreeProcess[]): number[] {
+export function rootProgramWorkers(root: Pick<TreeProcess, 'pid' | 'argv'>, processes: readonly TreeProcess[]): number[] {
   const rootLine = root.argv?.join('\0');
   const rootProgram = root.argv ? pythonProgram(root.argv)?.join('\0') : undefined;
-  const chosen = new Set<number>();
-  const isChild = (p: TreeProcess) => {
-    const program = p.argv ? pythonProgram(p.argv) : null;
-    return program?.[0] === '-c' && MULTIPROCESSING_CHILD.test(program[1] ?? '') && (p.ppid === root.pid || chosen.has(p.ppid));
-  };
-  const runsRootProgram = (p: TreeProcess) => {
-    if (!p.argv || p.pid === root.pid) return false;
-    if (rootLine !== undefined && p.argv.join('\0') === rootLine) return true;
-    if (rootProgram !== undefined && pythonProgram(p.argv)?.join('\0') === rootProgram) return true;
-    return isChild(p);
-  };
-  // a spawned child's parent may itself be one (uvicorn --reload --workers 2): until nothing is added
+  const others = processes.filter((p) => p.pid !== root.pid && p.argv !== null).map((p) => ({ p, program: pythonProgram(p.argv!) }));
+  // the root's command line, or its program under other interpreter options
+  const runsRoots = ({ p, program }: (typeof others)[number]) =>
+    (rootLine !== undefined && p.argv!.join('\0') === rootLine) || (rootProgram !== undefined && program?.join('\0') === rootProgram);
+  const chosen = new Set(others.filter(runsRoots).map(({ p }) => p.pid));
+  // spawned children of the root or of one chosen; a child's parent may itself be one (uvicorn
+  // --reload --workers 2): until nothing is added
   for (let added = true; added; ) {
     added = false;
-    for (const p of processes) {
-      if (!chosen.has(p.pid) && runsRootProgram(p)) {
+    for (const { p, program } of others) {
+      if (!chosen.has(p.pid) && isSpawned(program) && (p.ppid === root.pid || chosen.has(p.ppid))) {
         chosen.add(p.pid);
         added = true;
       }

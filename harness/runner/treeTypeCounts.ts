@@ -38,7 +38,7 @@ export function treeTypeCounts(root: AgentHandle, agents: () => AgentHandle[]): 
   async function programWorkers(): Promise<AgentHandle[]> {
     const others = agents().filter((a) => a.pid !== root.pid && a.runtime === 'python');
     const described = async (pid: number) => ({ pid, ppid: readStatSync(pid)?.ppid ?? 0, argv: await readCmdline(pid) });
-    const chosen = rootProgramWorkers(await described(root.pid), await Promise.all(others.map((a) => described(a.pid))));
+    const chosen = rootProgramWorkers({ pid: root.pid, argv: await readCmdline(root.pid) }, await Promise.all(others.map((a) => described(a.pid))));
     return others.filter((a) => chosen.includes(a.pid));
   }
 
